@@ -1,0 +1,221 @@
+"""The `reader` command: opens the TUI, or runs list / show / check for scripts.
+
+Subcommands never import Textual, so scripted use starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from reader import __version__
+from reader.library import Library, duplicate_urls, load_library
+from reader.model import Article, article_to_dict
+from reader.resources import samples_dir
+
+
+class CommandError(Exception):
+    """A user-facing error: printed as one line on stderr, exit status `status`."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _add_path(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="folder of articles or a single file (default: the bundled samples)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="A keyboard-first terminal reader for folders of markdown articles. "
+        "`reader [PATH]` opens the reader; the subcommands below are for scripts.",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    open_cmd = commands.add_parser("open", help="open the reader (the default command)")
+    _add_path(open_cmd)
+
+    list_cmd = commands.add_parser("list", help="one line per article, newest first")
+    _add_path(list_cmd)
+    list_cmd.add_argument("--json", action="store_true", help="print a JSON array")
+
+    show_cmd = commands.add_parser("show", help="one article with its body")
+    show_cmd.add_argument("id", help="article id (path relative to the root) or a file path")
+    show_cmd.add_argument("--root", type=Path, help="folder the id is relative to")
+    show_cmd.add_argument("--json", action="store_true", help="print a JSON object")
+
+    check_cmd = commands.add_parser(
+        "check", help="report files that cannot load, warnings and metadata lint"
+    )
+    _add_path(check_cmd)
+    check_cmd.add_argument("--json", action="store_true", help="print a JSON object")
+    return parser
+
+
+COMMANDS = ("open", "list", "show", "check")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # `reader PATH` is `reader open PATH`: the reader is what a bare command opens.
+    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in _TOP_FLAGS):
+        args_list.insert(0, "open")
+    args = build_parser().parse_args(args_list)
+    handler = _HANDLERS[args.command]
+    try:
+        return handler(args)
+    except CommandError as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return error.status
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `reader list | head`: the reader of our output left; that is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+_TOP_FLAGS = ("-h", "--help", "--version")
+
+
+def resolve_root(path: Path | None) -> Path:
+    root = samples_dir() if path is None else path
+    if not root.exists():
+        raise CommandError(f"no such file or folder: {root}")
+    return root
+
+
+def open_library(path: Path | None) -> Library:
+    return load_library(resolve_root(path))
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    root = resolve_root(args.path)
+    from reader.tui.app import run  # Textual is imported only when the TUI starts
+
+    return run(root)
+
+
+def format_row(article: Article, area_width: int = 18) -> str:
+    """One line of `reader list`: date, area, title, id."""
+    date = article.published.strftime("%Y-%m-%d") if article.published else "—" * 10
+    area = article.area or ""
+    if len(area) > area_width:
+        area = area[: area_width - 1] + "…"
+    return f"{date}  {area:<{area_width}}  {article.title}  [{article.id}]"
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    library = open_library(args.path)
+    if args.json:
+        _print_json([article_to_dict(article) for article in library])
+    else:
+        for article in library:
+            print(format_row(article))
+    _report_problem_count(library)
+    return 0
+
+
+def _report_problem_count(library: Library) -> None:
+    if library.problems:
+        count = len(library.problems)
+        noun = "file" if count == 1 else "files"
+        print(
+            f"reader: {count} {noun} could not be loaded; `reader check` lists them",
+            file=sys.stderr,
+        )
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    article = find_article(args.id, args.root)
+    if args.json:
+        _print_json(article_to_dict(article, body=True))
+        return 0
+    print(article.title)
+    byline = [article.published.strftime("%a %d %b %Y, %H:%M") if article.published else None]
+    byline += [article.area, f"{article.word_count:,} words"]
+    print(" · ".join(part for part in byline if part))
+    if article.url:
+        print(article.url)
+    print()
+    print(article.body)
+    return 0
+
+
+def find_article(article_id: str, root: Path | None) -> Article:
+    """The article `article_id` names: an id under `root`, or a path to a file."""
+    from reader.loading import article_id as id_of
+    from reader.loading import load_article
+
+    direct = Path(article_id)
+    if root is None and direct.is_file():
+        item = load_article(direct, direct)
+    else:
+        base = resolve_root(root)
+        candidate = base / article_id if base.is_dir() else base
+        if not candidate.is_file() or (base.is_dir() and id_of(candidate, base) != article_id):
+            library = load_library(base)
+            close = difflib.get_close_matches(article_id, [a.id for a in library], n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise CommandError(f"no article with id {article_id!r} in {base}{hint}", status=1)
+        item = load_article(candidate, base)
+    if not isinstance(item, Article):
+        raise CommandError(f"{item.path}: {item.message}", status=1)
+    return item
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    library = open_library(args.path)
+    warnings = [
+        {"path": str(article.path), "message": message}
+        for article in library
+        for message in article.warnings
+    ]
+    for url, group in duplicate_urls(library.articles).items():
+        for article in group:
+            others = ", ".join(other.id for other in group if other is not article)
+            warnings.append(
+                {"path": str(article.path), "message": f"duplicate URL {url} (also in {others})"}
+            )
+    problems = [{"path": str(p.path), "message": p.message} for p in library.problems]
+    if args.json:
+        _print_json({"articles": len(library), "problems": problems, "warnings": warnings})
+    else:
+        for entry in problems:
+            print(f"{entry['path']}: error: {entry['message']}")
+        for entry in warnings:
+            print(f"{entry['path']}: warning: {entry['message']}")
+        print(
+            f"{len(library):,} articles, {len(problems):,} files not loaded, "
+            f"{len(warnings):,} warnings",
+            file=sys.stderr,
+        )
+    return 1 if problems else 0
+
+
+_HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "open": cmd_open,
+    "list": cmd_list,
+    "show": cmd_show,
+    "check": cmd_check,
+}

@@ -1,0 +1,217 @@
+"""Turn one file into an Article, or a LoadProblem saying why it cannot be one."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from reader.limits import MAX_FILE_BYTES, MAX_TITLE_CHARS
+from reader.loading.body import scan_body
+from reader.loading.dates import date_from_filename, parse_date
+from reader.loading.metadata import lookup, parse_block, text_of
+from reader.loading.split import split_metadata
+from reader.loading.text import normalise_newlines, one_line, strip_control
+from reader.model import Article, LoadProblem
+
+# Where each field is looked for, first match wins. Paths are dotted and match nested
+# (`og: {title: }`) and flat (`og:title:`) keys alike, case-insensitively.
+DATE_KEYS = (
+    "publish.date",
+    "date",
+    "published",
+    "pubdate",
+    "pub_date",
+    "published_at",
+    "publish_date",
+    "article.published_time",
+    "og.article.published_time",
+)
+AREA_KEYS = ("area", "category", "categories", "section")
+URL_KEYS = ("url", "og.url", "link", "permalink", "canonical")
+DESCRIPTION_KEYS = ("description", "og.description", "summary", "excerpt")
+IMAGE_KEYS = ("image", "og.image")
+LOCALE_KEYS = ("locale", "og.locale", "lang", "language")
+KIND_KEYS = ("og.type", "type")
+
+# What may stand between an og:title and a site name: "Title | Northamptonshire Police".
+_SITE_SUFFIX = re.compile(r"\s*[|\-–—:·•»]\s*\S.*")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def article_id(path: Path, root: Path) -> str:
+    """The stable id of a file: its path relative to the opened root, with `/`."""
+    if root.is_dir():
+        return Path(os.path.relpath(path, root)).as_posix()
+    return path.name
+
+
+def load_article(path: Path, root: Path) -> Article | LoadProblem:
+    """Read and parse one file. Never raises: every failure is a LoadProblem."""
+    try:
+        return _load(path, root)
+    except Exception as error:  # a file must never stop the others loading
+        detail = one_line(str(error))[:200]
+        return LoadProblem(path, f"unexpected error while loading: {type(error).__name__} {detail}")
+
+
+def _load(path: Path, root: Path) -> Article | LoadProblem:
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return LoadProblem(path, "not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            return LoadProblem(path, _too_big(info.st_size))
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return LoadProblem(path, f"cannot read: {error.strerror or type(error).__name__}")
+    if len(data) > MAX_FILE_BYTES:
+        return LoadProblem(path, _too_big(len(data)))
+    decoded = decode(data)
+    if isinstance(decoded, str):
+        return LoadProblem(path, decoded)
+    text, warnings = decoded
+    return parse_article(
+        text,
+        path=path,
+        article_id=article_id(path, root),
+        warnings=warnings,
+        size=len(data),
+        mtime_ns=info.st_mtime_ns,
+    )
+
+
+def _too_big(size: int) -> str:
+    return f"file is {size / 1048576:.1f} MB, over the {MAX_FILE_BYTES // 1048576} MB limit"
+
+
+def decode(data: bytes) -> tuple[str, list[str]] | str:
+    """Bytes to normalised text and warnings, or the reason the bytes are not text."""
+    warnings: list[str] = []
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            data, encoding = data[len(bom) :], name
+            break
+    if encoding == "utf-8":
+        if b"\x00" in data:
+            return "binary file (contains NUL bytes), not an article"
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            text = data.decode("utf-8", errors="replace")
+            warnings.append(
+                f"not valid UTF-8 (first bad byte at offset {error.start:,}); "
+                "bad bytes shown as \ufffd"
+            )
+    else:
+        text = data.decode(encoding, errors="replace")
+        if "\x00" in text:
+            return f"binary file (NUL characters after a {encoding} byte order mark)"
+    return strip_control(normalise_newlines(text)), warnings
+
+
+def parse_article(
+    text: str,
+    *,
+    path: Path,
+    article_id: str,
+    warnings: list[str] | None = None,
+    size: int = 0,
+    mtime_ns: int = 0,
+) -> Article:
+    """Build an Article from decoded, normalised text."""
+    warnings = list(warnings or ())
+    split = split_metadata(text)
+    if split.warning:
+        warnings.append(split.warning)
+    metadata: dict[str, Any] = {}
+    if split.block is not None:
+        metadata, block_warnings = parse_block(split.block, split.format, split.block_line)
+        warnings.extend(block_warnings)
+    facts = scan_body(split.body)
+
+    title = _title(metadata, facts.first_heading, path, warnings)
+    published, published_raw = _published(metadata, path, warnings)
+    return Article(
+        id=article_id,
+        path=path,
+        title=title,
+        url=_first(metadata, URL_KEYS),
+        area=_first(metadata, AREA_KEYS),
+        published=published,
+        description=_first(metadata, DESCRIPTION_KEYS),
+        image=_first(metadata, IMAGE_KEYS),
+        locale=_first(metadata, LOCALE_KEYS),
+        kind=_first(metadata, KIND_KEYS),
+        metadata=metadata,
+        body=split.body,
+        initiatives=facts.initiatives,
+        word_count=len(split.body.split()),
+        warnings=tuple(warnings),
+        metadata_format=split.format if split.block is not None else "none",
+        published_raw=published_raw,
+        size=size,
+        mtime_ns=mtime_ns,
+    )
+
+
+def _first(metadata: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        text = text_of(lookup(metadata, key))
+        if text:
+            return text
+    return None
+
+
+def _title(
+    metadata: Mapping[str, Any], heading: str | None, path: Path, warnings: list[str]
+) -> str:
+    title = text_of(lookup(metadata, "title"))
+    og_title = text_of(lookup(metadata, "og.title"))
+    # "<og:title> | Site Name": the og:title is the article's own, cleaner title.
+    if (
+        title
+        and og_title
+        and title.startswith(og_title)
+        and _SITE_SUFFIX.fullmatch(title[len(og_title) :])
+    ):
+        title = og_title
+    title = title or og_title or heading
+    if not title:
+        title = one_line(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", path.stem).replace("_", " "))
+        title = title or path.name
+        warnings.append("no title in the metadata or a # heading; using the file name")
+    if len(title) > MAX_TITLE_CHARS:
+        warnings.append(f"title is {len(title):,} characters; cut to {MAX_TITLE_CHARS}")
+        title = title[: MAX_TITLE_CHARS - 1] + "…"
+    return title
+
+
+def _published(
+    metadata: Mapping[str, Any], path: Path, warnings: list[str]
+) -> tuple[datetime | None, str | None]:
+    for key in DATE_KEYS:
+        value = lookup(metadata, key)
+        raw = text_of(value)
+        if raw is None:
+            continue
+        published = parse_date(raw)
+        if published is not None:
+            return published, raw
+        shown = raw if len(raw) <= 60 else raw[:59] + "…"
+        warnings.append(f"date {shown!r} in '{key}' is not a date I can read")
+        return date_from_filename(path.name), raw
+    return date_from_filename(path.name), None

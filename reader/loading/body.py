@@ -1,0 +1,78 @@
+"""What the loader reads out of a markdown body: initiatives and the first heading."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from reader.loading.text import one_line
+from reader.markdown import inline_text, markdown_parser
+
+# Characters that can start inline markup (emphasis, code, links, entities, escapes,
+# autolinks, strikethrough); text without any of them is already plain.
+_INLINE_MARKUP = re.compile(r"[*_`\[\]!<>&\\~]")
+
+
+@dataclass(frozen=True, slots=True)
+class BodyFacts:
+    initiatives: tuple[str, ...]
+    first_heading: str | None
+
+
+def scan_body(body: str) -> BodyFacts:
+    """Initiatives are the items of the body's top-level bullet lists, as plain text.
+
+    Only block structure is parsed for the whole body; inline markup is parsed just for
+    the few paragraphs kept, which makes this about twice as fast as a full parse. An
+    item's text is its own paragraphs; sub-bullets belong to it but are not repeated.
+    """
+    parser = markdown_parser()
+    tokens: list[Token] = []
+    parser.block.parse(body, parser, {}, tokens)
+
+    initiatives: list[str] = []
+    first_heading: str | None = None
+    in_top_bullets = False
+    item_parts: list[str] | None = None
+    item_level = 0
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "bullet_list_open" and token.level == 0:
+            in_top_bullets = True
+        elif kind == "bullet_list_close" and token.level == 0:
+            in_top_bullets = False
+        elif kind == "list_item_open" and in_top_bullets and token.level == 1:
+            item_parts, item_level = [], token.level
+        elif kind == "list_item_close" and item_parts is not None and token.level == item_level:
+            text = one_line(" ".join(item_parts))
+            if text:
+                initiatives.append(text)
+            item_parts = None
+        elif kind == "inline":
+            opener = tokens[index - 1] if index else None
+            if (
+                item_parts is not None
+                and opener is not None
+                and opener.type == "paragraph_open"
+                and opener.level == item_level + 1
+            ):
+                item_parts.append(_plain(token.content))
+            elif (
+                first_heading is None
+                and opener is not None
+                and opener.type == "heading_open"
+                and opener.tag == "h1"
+            ):
+                first_heading = one_line(_plain(token.content)) or None
+    return BodyFacts(tuple(initiatives), first_heading)
+
+
+def _plain(markdown_inline: str) -> str:
+    if _INLINE_MARKUP.search(markdown_inline) is None:
+        return markdown_inline  # nothing to strip: skip the inline parser
+    parser = markdown_parser()
+    children: list[Token] = []
+    parser.inline.parse(markdown_inline, parser, {}, children)
+    return inline_text(children)

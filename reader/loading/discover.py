@@ -1,0 +1,60 @@
+"""Find the article files under a folder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from reader.model import LoadProblem
+
+ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+
+
+def is_article_name(name: str) -> bool:
+    return not name.startswith(".") and os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES
+
+
+def discover(root: Path, problems: list[LoadProblem] | None = None) -> Iterator[Path]:
+    """Article files under `root` (or `root` itself when it is a file), in a stable order.
+
+    Recursive, sorted by name at each level (files before subfolders); hidden files and
+    folders are skipped; symlinks are followed but each real folder is entered once, so
+    a link loop ends. A folder that cannot be listed is added to `problems`.
+    """
+    if not root.is_dir():
+        yield root
+        return
+    seen: set[tuple[int, int]] = set()
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = os.stat(folder)
+        except OSError:
+            continue
+        identity = (info.st_dev, info.st_ino)
+        if identity in seen:
+            continue
+        seen.add(identity)
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError as error:
+            if problems is not None:
+                reason = error.strerror or type(error).__name__
+                problems.append(LoadProblem(Path(folder), f"cannot list folder: {reason}"))
+            continue
+        subfolders: list[str] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if is_dir:
+                subfolders.append(entry.path)
+            elif is_article_name(entry.name):
+                yield Path(entry.path)
+        stack.extend(reversed(subfolders))

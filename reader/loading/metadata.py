@@ -1,0 +1,165 @@
+"""Parse a metadata block (YAML or TOML) into a clean mapping, and read fields from it.
+
+The mapping handed on holds only JSON types: text keys; str, int, float, bool, None, lists
+and mappings. Dates become ISO text, strings are entity-decoded and stripped of control
+characters. A size budget bounds the walk, so YAML alias bombs and self-referencing
+anchors cannot blow up memory or recurse forever.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime, time
+from typing import Any
+
+import yaml
+
+from reader.limits import MAX_METADATA_BYTES, MAX_METADATA_DEPTH, MAX_METADATA_VALUES
+from reader.loading.text import clean_value, one_line
+
+# libyaml's C loader is ~15x faster than the pure-Python one (DESIGN.md). Both are "safe":
+# they build only plain data, never arbitrary Python objects.
+YamlLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def parse_block(block: str, fmt: str, first_line: int) -> tuple[dict[str, Any], list[str]]:
+    """Parse a metadata block; returns (metadata, warnings). Never raises."""
+    warnings: list[str] = []
+    size = len(block.encode("utf-8", "surrogatepass"))
+    if size > MAX_METADATA_BYTES:
+        limit_kb = MAX_METADATA_BYTES // 1024
+        warnings.append(
+            f"metadata block is {size // 1024:,} KB, over the {limit_kb:,} KB limit; ignored"
+        )
+        return {}, warnings
+    try:
+        raw: Any = _parse_toml(block) if fmt == "toml" else yaml.load(block, Loader=YamlLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" at line {mark.line + first_line}" if mark is not None else ""
+        problem = error.problem or error.context or "invalid YAML"
+        warnings.append(f"metadata: YAML error{where}: {one_line(problem)}")
+        return {}, warnings
+    except tomllib.TOMLDecodeError as error:
+        warnings.append(f"metadata: TOML error: {one_line(str(error))}")
+        return {}, warnings
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as error:
+        warnings.append(f"metadata: cannot parse block: {one_line(str(error))[:200]}")
+        return {}, warnings
+
+    if raw is None:
+        return {}, warnings
+    if not isinstance(raw, Mapping):
+        kind = "a list" if isinstance(raw, list) else f"a single {type(raw).__name__} value"
+        warnings.append(f"metadata block is {kind}, not a mapping of keys to values; ignored")
+        return {}, warnings
+    try:
+        budget = [MAX_METADATA_VALUES]
+        return _normalise_mapping(raw, budget, 0, warnings), warnings
+    except (_TooLarge, RecursionError):
+        warnings.append(
+            f"metadata expands to more than {MAX_METADATA_VALUES:,} values or "
+            f"{MAX_METADATA_DEPTH} levels (YAML aliases?); ignored"
+        )
+        return {}, warnings
+
+
+def _parse_toml(block: str) -> Any:
+    return tomllib.loads(block)
+
+
+def _normalise(value: Any, budget: list[int], depth: int, warnings: list[str]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_METADATA_DEPTH:
+        raise _TooLarge
+    if isinstance(value, str):
+        return clean_value(value)
+    if isinstance(value, bool) or value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return _normalise_mapping(value, budget, depth + 1, warnings)
+    if isinstance(value, list | tuple):
+        return [_normalise(item, budget, depth + 1, warnings) for item in value]
+    if isinstance(value, set | frozenset):
+        items = [_normalise(item, budget, depth + 1, warnings) for item in value]
+        return sorted(items, key=str)
+    if isinstance(value, bytes):
+        return f"<{len(value):,} bytes of binary data>"
+    return clean_value(str(value))
+
+
+def _normalise_mapping(
+    mapping: Mapping[Any, Any], budget: list[int], depth: int, warnings: list[str]
+) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in mapping.items():
+        if isinstance(key, str):
+            name = one_line(clean_value(key))
+        else:
+            name = one_line(clean_value(str(key)))
+            warnings.append(f"metadata key {name!r} is not text; read as text")
+        result[name] = _normalise(value, budget, depth, warnings)
+    return result
+
+
+_SEPARATOR = re.compile(r"[.:]")
+
+
+def lookup(metadata: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path (`og.title`), or None.
+
+    Keys match case-insensitively, and `.` and `:` are interchangeable, so `og.title` finds
+    both a nested `og: {title: ...}` and a flat `og:title: ...` key.
+    """
+    wanted = path.casefold()
+    for key, value in metadata.items():
+        folded = _SEPARATOR.sub(".", key.casefold())
+        if folded == _SEPARATOR.sub(".", wanted):
+            return value
+        if isinstance(value, Mapping) and wanted.startswith(folded):
+            rest = wanted[len(folded) :]
+            if rest[:1] in (".", ":"):
+                found = lookup(value, rest[1:])
+                if found is not None:
+                    return found
+    return None
+
+
+def flatten(metadata: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(dotted key, value) for every leaf; `:` in keys becomes `.` (og:title -> og.title).
+
+    Lists of scalars are leaves; mappings inside lists are flattened under the list's key.
+    """
+    for key, value in metadata.items():
+        name = prefix + _SEPARATOR.sub(".", key)
+        if isinstance(value, Mapping):
+            yield from flatten(value, name + ".")
+        elif isinstance(value, list) and any(isinstance(item, Mapping) for item in value):
+            for item in value:
+                if isinstance(item, Mapping):
+                    yield from flatten(item, name + ".")
+                else:
+                    yield name, item
+        else:
+            yield name, value
+
+
+def text_of(value: Any) -> str | None:
+    """A metadata value as one line of text: first item of a list; None when empty."""
+    if isinstance(value, list):
+        value = next((item for item in value if item not in (None, "")), None)
+    if value is None or isinstance(value, Mapping | list):
+        return None
+    text = one_line(str(value))
+    return text or None

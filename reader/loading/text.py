@@ -1,0 +1,41 @@
+"""Text clean-up shared by everything that loads article text."""
+
+from __future__ import annotations
+
+import html
+import re
+
+# C0 controls except tab and newline, DEL, C1 controls; plus the bidi embedding, override
+# and isolate controls (they reorder what the terminal shows: "Trojan Source") and stray
+# BOMs. Stripped from everything loaded, so nothing can reach the terminal as a sequence.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def strip_control(text: str) -> str:
+    """Remove terminal control characters, keeping newlines and tabs."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub("", text)
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR become LF."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def clean_value(text: str) -> str:
+    """A metadata string as shown: entities decoded (`&amp;` -> `&`), controls removed.
+
+    Decoding comes first so an encoded control (`&#27;`) is removed too.
+    """
+    if "&" in text:
+        text = html.unescape(text)
+    return strip_control(text)
+
+
+def one_line(text: str) -> str:
+    """Collapse runs of whitespace (newlines included) to single spaces."""
+    return _WHITESPACE.sub(" ", text).strip()

@@ -1,0 +1,87 @@
+"""The records the loader produces. Plain frozen dataclasses: no I/O, no Textual."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+# Metadata after loading holds only JSON types: str keys; str, int, float, bool, None,
+# lists and mappings. Dates are kept as the text the file had (see loading.metadata).
+Metadata = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article file, parsed.
+
+    `id` is the path relative to the opened root with `/` separators: stable across runs
+    and machines, and what `reader show ID` takes.
+    """
+
+    id: str
+    path: Path
+    title: str
+    url: str | None
+    area: str | None
+    published: datetime | None
+    description: str | None
+    image: str | None
+    locale: str | None
+    kind: str | None
+    metadata: Metadata = field(hash=False, compare=False)
+    body: str
+    initiatives: tuple[str, ...]
+    word_count: int
+    warnings: tuple[str, ...] = ()
+    # Which metadata syntax the file used: "fenced-yaml", "yaml", "toml" or "none".
+    metadata_format: str = "none"
+    # The date exactly as the file wrote it, for display beside the parsed one.
+    published_raw: str | None = None
+    size: int = 0
+    mtime_ns: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """A file that could not become an article at all, and why."""
+
+    path: Path
+    message: str
+
+
+def published_sort_key(published: datetime | None) -> float:
+    """A number that orders dates, aware and naive alike (naive ones are read as UTC).
+
+    Articles without a date sort as the oldest.
+    """
+    if published is None:
+        return float("-inf")
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    return published.timestamp()
+
+
+def article_to_dict(article: Article, *, body: bool = False) -> dict[str, Any]:
+    """The JSON shape of an article used by `reader list/show/search --json`."""
+    data: dict[str, Any] = {
+        "id": article.id,
+        "path": str(article.path),
+        "title": article.title,
+        "url": article.url,
+        "area": article.area,
+        "published": article.published.isoformat() if article.published else None,
+        "description": article.description,
+        "image": article.image,
+        "locale": article.locale,
+        "kind": article.kind,
+        "initiatives": list(article.initiatives),
+        "word_count": article.word_count,
+        "warnings": list(article.warnings),
+    }
+    if body:
+        data["metadata"] = article.metadata
+        data["body"] = article.body
+    return data
