@@ -39,6 +39,9 @@ IMAGE_KEYS = ("image", "og.image")
 LOCALE_KEYS = ("locale", "og.locale", "lang", "language")
 KIND_KEYS = ("og.type", "type")
 
+# A word is a run of non-space characters with a letter or digit in it, so markdown's
+# `*` bullets, `#` headings and `---` rules are not counted.
+_HAS_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 # What may stand between an og:title and a site name: "Title | Northamptonshire Police".
 _SITE_SUFFIX = re.compile(r"\s*[|\-–—:·•»]\s*\S.*")
 _BOMS = (
@@ -159,13 +162,17 @@ def parse_article(
         metadata=metadata,
         body=split.body,
         initiatives=facts.initiatives,
-        word_count=len(split.body.split()),
+        word_count=count_words(split.body),
         warnings=tuple(warnings),
         metadata_format=split.format if split.block is not None else "none",
         published_raw=published_raw,
         size=size,
         mtime_ns=mtime_ns,
     )
+
+
+def count_words(text: str) -> int:
+    return sum(1 for word in text.split() if _HAS_LETTER_OR_DIGIT.search(word))
 
 
 def _first(metadata: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from reader.loading.text import one_line
+from reader.loading.text import one_line, strip_control
 from reader.markdown import inline_text, markdown_parser
 
 # Characters that can start inline markup (emphasis, code, links, entities, escapes,
@@ -75,4 +75,5 @@ def _plain(markdown_inline: str) -> str:
     parser = markdown_parser()
     children: list[Token] = []
     parser.inline.parse(markdown_inline, parser, {}, children)
-    return inline_text(children)
+    # Entities decode here (`&#8238;` is a bidi override), after the file's text was cleaned.
+    return strip_control(inline_text(children))

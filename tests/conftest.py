@@ -1,0 +1,37 @@
+"""Fixtures shared by the loader, library and CLI tests."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reader.resources import samples_dir
+
+SEED_NAME = "000_98cd3e962c103980.txt"
+
+WriteFile = Callable[[str, str | bytes], Path]
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> WriteFile:
+    """Write text (UTF-8, newlines untouched) or bytes to a file under tmp_path."""
+
+    def write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path.write_bytes(data)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def seed_file(tmp_path: Path) -> Path:
+    """A copy of the reference article in a folder of its own."""
+    folder = tmp_path / "seed"
+    folder.mkdir()
+    return Path(shutil.copy(samples_dir() / SEED_NAME, folder / SEED_NAME))

@@ -1,0 +1,279 @@
+"""parse_block, lookup, flatten, text_of: metadata from YAML and TOML, made safe and plain."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reader.limits import MAX_METADATA_VALUES
+from reader.loading import metadata
+from reader.loading.metadata import flatten, lookup, parse_block, text_of
+
+
+def test_yaml_mapping_is_parsed() -> None:
+    parsed, warnings = parse_block("title: A\ntags: [x, y]\nog:\n  url: http://e/\n", "yaml", 2)
+    assert parsed == {"title": "A", "tags": ["x", "y"], "og": {"url": "http://e/"}}
+    assert warnings == []
+
+
+def test_the_c_loader_is_used_when_libyaml_is_present() -> None:
+    expected = yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader
+    assert metadata.YamlLoader is expected
+
+
+def test_toml_table_is_parsed() -> None:
+    parsed, warnings = parse_block('title = "A"\n[extra]\nn = 3\n', "toml", 2)
+    assert parsed == {"title": "A", "extra": {"n": 3}}
+    assert warnings == []
+
+
+def test_dates_become_iso_text() -> None:
+    parsed, _ = parse_block("d: 2019-09-27\nt: 2019-09-27 07:45:00\n", "yaml", 2)
+    assert parsed == {"d": "2019-09-27", "t": "2019-09-27T07:45:00"}
+    parsed, _ = parse_block("d = 2019-09-27T07:45:00+01:00\nt = 07:45:00\n", "toml", 2)
+    assert parsed == {"d": "2019-09-27T07:45:00+01:00", "t": "07:45:00"}
+
+
+def test_values_are_only_json_types() -> None:
+    parsed, _ = parse_block(
+        "n: .nan\ni: .inf\nb: !!binary aGVsbG8=\ns: !!set {a: null, b: null}\nf: 1.5\nx: true\n",
+        "yaml",
+        2,
+    )
+    assert parsed == {
+        "n": "nan",
+        "i": "inf",
+        "b": "<5 bytes of binary data>",
+        "s": ["a", "b"],
+        "f": 1.5,
+        "x": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("block", "kind"),
+    [
+        ("- a\n- b\n", "a list"),
+        ("just words\n", "a single str value"),
+        ("42\n", "a single int value"),
+    ],
+)
+def test_a_block_that_is_not_a_mapping_is_ignored_with_a_warning(block: str, kind: str) -> None:
+    parsed, warnings = parse_block(block, "yaml", 2)
+    assert parsed == {}
+    assert len(warnings) == 1
+    assert kind in warnings[0]
+    assert "not a mapping" in warnings[0]
+
+
+@pytest.mark.parametrize("block", ["", "~\n", "null\n", "# only a comment\n"])
+def test_an_empty_or_null_block_is_no_metadata_and_no_warning(block: str) -> None:
+    assert parse_block(block, "yaml", 2) == ({}, [])
+
+
+def test_invalid_yaml_warning_names_the_file_line() -> None:
+    # Block line 2 is `bad: x: y`; the block starts on file line 5.
+    parsed, warnings = parse_block("title: ok\nbad: x: y\nmore: 1\n", "yaml", 5)
+    assert parsed == {}
+    assert len(warnings) == 1
+    assert "YAML error at line 6" in warnings[0]
+    assert "\n" not in warnings[0]
+
+
+def test_invalid_toml_gives_a_warning() -> None:
+    parsed, warnings = parse_block('title = "A\nother = \n', "toml", 2)
+    assert parsed == {}
+    assert len(warnings) == 1
+    assert warnings[0].startswith("metadata: TOML error")
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "x: !!python/object/apply:os.system ['echo hacked']\n",
+        "x: !!python/name:os.system\n",
+        "x: !!timestamp 2019-99-99\n",
+        "x: !!float abc\n",
+        "x: !!binary zz\n",
+        "? [a, b]\n: c\n",
+        "&a [*a]: 1\n",
+    ],
+)
+def test_hostile_or_broken_yaml_is_a_warning_not_an_exception(block: str) -> None:
+    parsed, warnings = parse_block(block, "yaml", 2)
+    assert parsed == {}
+    assert len(warnings) == 1
+
+
+def test_billion_laughs_is_cut_off_with_a_warning() -> None:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    lines.append("title: laughing")
+    result: list[tuple[dict[str, Any], list[str]]] = []
+    # Fully expanded this is 9**10 strings: it would never finish. A thread and a
+    # generous join tell "cut off" from "still expanding" without timing anything.
+    worker = threading.Thread(
+        target=lambda: result.append(parse_block("\n".join(lines), "yaml", 2))
+    )
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "alias expansion was not bounded"
+    parsed, warnings = result[0]
+    assert parsed == {}
+    assert len(warnings) == 1
+    assert f"{MAX_METADATA_VALUES:,} values" in warnings[0]
+
+
+def test_aliases_within_the_budget_are_expanded() -> None:
+    parsed, warnings = parse_block(
+        "base: &b {x: 1}\ncopy: *b\nmerged:\n  <<: *b\n  y: 2\n", "yaml", 2
+    )
+    assert parsed == {"base": {"x": 1}, "copy": {"x": 1}, "merged": {"x": 1, "y": 2}}
+    assert warnings == []
+
+
+@pytest.mark.parametrize("block", ["a: &a [*a]\n", "a: &a {self: *a}\n", "a: &a [1, [2, *a]]\n"])
+def test_self_referencing_anchor_terminates_with_a_warning(block: str) -> None:
+    parsed, warnings = parse_block(block, "yaml", 2)
+    assert parsed == {}
+    assert len(warnings) == 1
+    assert "levels" in warnings[0]
+
+
+def test_non_text_keys_are_read_as_text_with_a_warning() -> None:
+    parsed, warnings = parse_block("2019: year\n1.5: float\n~: nothing\ntitle: T\n", "yaml", 2)
+    assert parsed == {"2019": "year", "1.5": "float", "None": "nothing", "title": "T"}
+    assert len(warnings) == 3
+    assert all("not text" in warning for warning in warnings)
+
+
+def test_entities_are_decoded_in_keys_and_values() -> None:
+    parsed, _ = parse_block(
+        'title: "Fish &amp; chips &#8217;n&#x2019; peas"\nlist: [\'a &lt; b\']\n"k&amp;y": v\n',
+        "yaml",
+        2,
+    )
+    assert parsed == {"title": "Fish & chips ’n’ peas", "list": ["a < b"], "k&y": "v"}
+
+
+def test_control_characters_are_removed_from_keys_and_values() -> None:
+    # Escapes in a YAML double-quoted string and entities both produce control characters.
+    parsed, _ = parse_block(
+        'title: "A\\x1b[2J\\u009bB\\u202eC"\n"k\\x07ey": "&#27;v\\tw"\nnested: ["x\\x00y"]\n',
+        "yaml",
+        2,
+    )
+    # Only the control characters go: the visible rest of an escape sequence stays.
+    assert parsed == {"title": "A[2JBC", "key": "v\tw", "nested": ["xy"]}
+
+
+def test_oversized_block_is_ignored_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(metadata, "MAX_METADATA_BYTES", 1024)
+    parsed, warnings = parse_block("title: " + "x" * 2000 + "\n", "yaml", 2)
+    assert parsed == {}
+    assert len(warnings) == 1
+    assert "over the 1 KB limit" in warnings[0]
+
+
+def test_too_deep_nesting_is_ignored_with_a_warning() -> None:
+    block = "a: " + "[" * 80 + "]" * 80 + "\n"
+    parsed, warnings = parse_block(block, "yaml", 2)
+    assert parsed == {}
+    assert len(warnings) == 1
+
+
+def test_lookup_matches_nested_and_flat_keys_case_insensitively() -> None:
+    nested = {"og": {"title": "Nested"}}
+    flat = {"og:title": "Flat"}
+    dotted = {"OG.Title": "Dotted"}
+    assert lookup(nested, "og.title") == "Nested"
+    assert lookup(flat, "og.title") == "Flat"
+    assert lookup(dotted, "og.title") == "Dotted"
+    assert lookup({"Publish": {"Date": "07:45 27/09/2019"}}, "publish.date") == "07:45 27/09/2019"
+    assert lookup({"og": {"article": {"published_time": "t"}}}, "og.article.published_time") == "t"
+
+
+def test_lookup_does_not_match_a_key_prefix() -> None:
+    assert lookup({"ogx": {"title": "no"}}, "og.title") is None
+    assert lookup({"titles": "no"}, "title") is None
+    assert lookup({"og": "not a mapping"}, "og.title") is None
+
+
+def test_flatten_gives_dotted_leaves() -> None:
+    data = {"og:title": "T", "publish": {"date": "d"}, "tags": ["a", "b"], "authors": [{"n": "x"}]}
+    assert list(flatten(data)) == [
+        ("og.title", "T"),
+        ("publish.date", "d"),
+        ("tags", ["a", "b"]),
+        ("authors.n", "x"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("  a\n  b ", "a b"),
+        (["", None, "first", "second"], "first"),
+        ([], None),
+        ("", None),
+        (None, None),
+        ({"a": 1}, None),
+        (3, "3"),
+    ],
+)
+def test_text_of(value: object, expected: str | None) -> None:
+    assert text_of(value) == expected
+
+
+_YAMLISH = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "\n",
+                "  ",
+                "- ",
+                ": ",
+                "&a ",
+                "*a",
+                "!!",
+                "!!python/object ",
+                "{",
+                "}",
+                "[",
+                "]",
+                "?",
+                "'",
+                '"',
+                "|",
+                ">",
+                "#",
+                "---",
+                "...",
+                "<<: ",
+                "%YAML 1.1",
+                "\t",
+                "&amp;",
+                "\\x1b",
+                "=",
+                "[table]",
+                "\x85",
+                "\u2028",
+            ]
+        ),
+        st.text(max_size=6),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(_YAMLISH, st.sampled_from(["yaml", "fenced-yaml", "toml"]))
+def test_parse_block_never_raises_and_returns_a_mapping(block: str, fmt: str) -> None:
+    parsed, warnings = parse_block(block, fmt, 2)
+    assert isinstance(parsed, dict)
+    assert all(isinstance(key, str) for key in parsed)
+    assert all(isinstance(warning, str) and "\n" not in warning for warning in warnings)
