@@ -116,24 +116,38 @@ def _normalise_mapping(
 _SEPARATOR = re.compile(r"[.:]")
 
 
+def fold_path(path: str) -> str:
+    """A dotted metadata path in the form `path_index` keys use: casefolded, `:` -> `.`."""
+    return _SEPARATOR.sub(".", path.casefold())
+
+
+def path_index(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """Every value in `metadata` (leaves and groups) by its folded dotted path.
+
+    `og: {title: X}` and a flat `og:title: X` both give "og.title"; the first non-empty
+    value seen for a path wins. Build it once per article when reading several fields.
+    """
+    index: dict[str, Any] = {}
+
+    def walk(mapping: Mapping[str, Any], prefix: str) -> None:
+        for key, value in mapping.items():
+            path = prefix + fold_path(key)
+            if index.get(path) is None:
+                index[path] = value
+            if isinstance(value, Mapping):
+                walk(value, path + ".")
+
+    walk(metadata, "")
+    return index
+
+
 def lookup(metadata: Mapping[str, Any], path: str) -> Any:
     """The value at a dotted path (`og.title`), or None.
 
     Keys match case-insensitively, and `.` and `:` are interchangeable, so `og.title` finds
     both a nested `og: {title: ...}` and a flat `og:title: ...` key.
     """
-    wanted = path.casefold()
-    for key, value in metadata.items():
-        folded = _SEPARATOR.sub(".", key.casefold())
-        if folded == _SEPARATOR.sub(".", wanted):
-            return value
-        if isinstance(value, Mapping) and wanted.startswith(folded):
-            rest = wanted[len(folded) :]
-            if rest[:1] in (".", ":"):
-                found = lookup(value, rest[1:])
-                if found is not None:
-                    return found
-    return None
+    return path_index(metadata).get(fold_path(path))
 
 
 def flatten(metadata: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:

@@ -1,0 +1,92 @@
+"""The line scanner must agree with markdown-it whenever it answers at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.loading.body import markdown_initiatives, scan_body
+from reader.loading.fastbody import fast_initiatives
+
+SEED = Path(__file__).resolve().parents[1] / "sample_articles" / "000_98cd3e962c103980.txt"
+
+LINES = st.one_of(
+    st.just(""),
+    st.sampled_from(
+        [
+            "Plain paragraph text.",
+            "  indented text",
+            "    four spaces",
+            "\tTab",
+            "# Heading",
+            "## Sub heading #",
+            "#NoSpace tag",
+            "> quote",
+            "```",
+            "~~~",
+            "---",
+            "***",
+            "* * *",
+            "===",
+            "-",
+            "1. ordered",
+            "2) ordered",
+            "| a | b |",
+            "[ref]: https://example.com",
+            "<div>",
+            "Text with *emphasis* and `code` and [link](https://x.example) &amp; \\*",
+            "trailing spaces  ",
+            "trailing backslash\\",
+        ]
+    ),
+    st.builds(
+        lambda indent, marker, gap, text: " " * indent + marker + " " * gap + text,
+        st.integers(0, 5),
+        st.sampled_from("*-+"),
+        st.integers(0, 5),
+        st.sampled_from(
+            [
+                "item text",
+                "item with **bold** and _em_",
+                "- nested",
+                "1. nested",
+                "# heading",
+                "> quote",
+                "[ref]: /x",
+                "`code`",
+                "",
+                "café naïve",
+            ]
+        ),
+    ),
+    st.text(alphabet=" *-+#>`~=_|[]:1.)\\abc", max_size=12),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(LINES, max_size=14))
+def test_fast_scanner_agrees_with_markdown_it(lines: list[str]) -> None:
+    body = "\n".join(lines)
+    fast = fast_initiatives(body)
+    if fast is not None:
+        assert scan_body(body, need_heading=False).initiatives == markdown_initiatives(body)
+
+
+def test_fast_scanner_handles_the_seed() -> None:
+    body = SEED.read_text("utf-8").split("```\n", 1)[1]
+    fast = fast_initiatives(body)
+    assert fast is not None and len(fast) == 9
+    assert scan_body(body, need_heading=False).initiatives == markdown_initiatives(body)
+
+
+def test_fast_scanner_declines_what_it_does_not_follow() -> None:
+    for body in (
+        "* a\n  * nested",
+        "```\n* in code\n```",
+        "> * quoted",
+        "1. one\n* a",
+        "* a\n\n  more",
+    ):
+        assert fast_initiatives(body) is None, body
