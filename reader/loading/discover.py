@@ -52,7 +52,8 @@ def discover(root: Path, problems: list[LoadProblem] | None = None) -> Iterator[
             try:
                 is_dir = entry.is_dir()
             except OSError:
-                continue
+                # A link loop, say: an article-named one is listed so loading reports it.
+                is_dir = False
             if is_dir:
                 subfolders.append(entry.path)
             elif is_article_name(entry.name):
