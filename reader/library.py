@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.loading import discover, load_article
+from reader.loading import find_files, load_article
 from reader.model import Article, LoadProblem, published_sort_key
 
 SORT_ORDERS = ("newest", "oldest", "title", "area")
@@ -91,16 +91,16 @@ def load_library(path: Path | str, *, on_progress: ProgressCallback | None = Non
     if not root.exists():
         raise FileNotFoundError(f"no such file or folder: {root}")
     problems: list[LoadProblem] = []
-    paths = list(discover(root, problems))
+    files = list(find_files(root, problems))
     articles: list[Article] = []
-    for done, file_path in enumerate(paths, start=1):
-        item = load_article(file_path, root)
+    for done, found in enumerate(files, start=1):
+        item = load_article(Path(found.path), root, found.id)
         if isinstance(item, Article):
             articles.append(item)
         else:
             problems.append(item)
         if on_progress is not None:
-            on_progress(done, len(paths), item)
+            on_progress(done, len(files), item)
     return Library(root=root, articles=articles, problems=problems)
 
 

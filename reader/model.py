@@ -45,6 +45,22 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """What the article list needs of an article: no body, no metadata.
+
+    At 100,000 articles the list holds only these; the full Article is read when opened.
+    """
+
+    id: str
+    title: str
+    area: str | None
+    published: datetime | None
+    url: str | None
+    word_count: int
+    initiative_count: int
+
+
+@dataclass(frozen=True, slots=True)
 class LoadProblem:
     """A file that could not become an article at all, and why."""
 

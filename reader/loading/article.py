@@ -61,16 +61,19 @@ def article_id(path: Path, root: Path) -> str:
     return path.name
 
 
-def load_article(path: Path, root: Path) -> Article | LoadProblem:
-    """Read and parse one file. Never raises: every failure is a LoadProblem."""
+def load_article(path: Path, root: Path, file_id: str | None = None) -> Article | LoadProblem:
+    """Read and parse one file. Never raises: every failure is a LoadProblem.
+
+    `file_id` saves working out the id again when the caller has it (see find_files).
+    """
     try:
-        return _load(path, root)
+        return _load(path, root, file_id)
     except Exception as error:  # a file must never stop the others loading
         detail = one_line(str(error))[:200]
         return LoadProblem(path, f"unexpected error while loading: {type(error).__name__} {detail}")
 
 
-def _load(path: Path, root: Path) -> Article | LoadProblem:
+def _load(path: Path, root: Path, file_id: str | None) -> Article | LoadProblem:
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
@@ -90,7 +93,7 @@ def _load(path: Path, root: Path) -> Article | LoadProblem:
     return parse_article(
         text,
         path=path,
-        article_id=article_id(path, root),
+        article_id=file_id if file_id is not None else article_id(path, root),
         warnings=warnings,
         size=len(data),
         mtime_ns=info.st_mtime_ns,
@@ -188,9 +191,7 @@ def _first(paths: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def _title(
-    paths: Mapping[str, Any], heading: str | None, path: Path, warnings: list[str]
-) -> str:
+def _title(paths: Mapping[str, Any], heading: str | None, path: Path, warnings: list[str]) -> str:
     title = text_of(paths.get("title"))
     og_title = text_of(paths.get("og.title"))
     # "<og:title> | Site Name": the og:title is the article's own, cleaner title.

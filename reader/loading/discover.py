@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from reader.model import LoadProblem
@@ -15,7 +16,17 @@ def is_article_name(name: str) -> bool:
     return not name.startswith(".") and os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES
 
 
-def discover(root: Path, problems: list[LoadProblem] | None = None) -> Iterator[Path]:
+@dataclass(frozen=True, slots=True)
+class FoundFile:
+    """An article file found under a root: its path, its id (the path relative to the
+    root, `/`-separated), and the directory entry, whose stat() is cached."""
+
+    path: str
+    id: str
+    entry: os.DirEntry[str] | None
+
+
+def find_files(root: Path, problems: list[LoadProblem] | None = None) -> Iterator[FoundFile]:
     """Article files under `root` (or `root` itself when it is a file), in a stable order.
 
     Recursive, sorted by name at each level (files before subfolders); hidden files and
@@ -23,12 +34,12 @@ def discover(root: Path, problems: list[LoadProblem] | None = None) -> Iterator[
     a link loop ends. A folder that cannot be listed is added to `problems`.
     """
     if not root.is_dir():
-        yield root
+        yield FoundFile(str(root), root.name, None)
         return
     seen: set[tuple[int, int]] = set()
-    stack = [str(root)]
+    stack = [(str(root), "")]
     while stack:
-        folder = stack.pop()
+        folder, prefix = stack.pop()
         try:
             info = os.stat(folder)
         except OSError:
@@ -45,7 +56,7 @@ def discover(root: Path, problems: list[LoadProblem] | None = None) -> Iterator[
                 reason = error.strerror or type(error).__name__
                 problems.append(LoadProblem(Path(folder), f"cannot list folder: {reason}"))
             continue
-        subfolders: list[str] = []
+        subfolders: list[tuple[str, str]] = []
         for entry in entries:
             if entry.name.startswith("."):
                 continue
@@ -55,7 +66,13 @@ def discover(root: Path, problems: list[LoadProblem] | None = None) -> Iterator[
                 # A link loop, say: an article-named one is listed so loading reports it.
                 is_dir = False
             if is_dir:
-                subfolders.append(entry.path)
+                subfolders.append((entry.path, f"{prefix}{entry.name}/"))
             elif is_article_name(entry.name):
-                yield Path(entry.path)
+                yield FoundFile(entry.path, prefix + entry.name, entry)
         stack.extend(reversed(subfolders))
+
+
+def discover(root: Path, problems: list[LoadProblem] | None = None) -> Iterator[Path]:
+    """The paths `find_files` finds."""
+    for found in find_files(root, problems):
+        yield Path(found.path)
