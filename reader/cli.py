@@ -165,7 +165,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def find_article(article_id: str, root: Path | None) -> Article:
     """The article `article_id` names: an id under `root`, or a path to a file."""
     from reader.loading import article_id as id_of
-    from reader.loading import load_article
+    from reader.loading import is_article_name, load_article
 
     direct = Path(article_id)
     if root is None and direct.is_file():
@@ -173,7 +173,15 @@ def find_article(article_id: str, root: Path | None) -> Article:
     else:
         base = resolve_root(root)
         candidate = base / article_id if base.is_dir() else base
-        if not candidate.is_file() or (base.is_dir() and id_of(candidate, base) != article_id):
+        # Only ids `reader list` can show: no hidden or `..` parts, an article suffix.
+        listed = id_of(candidate, base) == article_id and (
+            not base.is_dir()
+            or (
+                is_article_name(candidate.name)
+                and not any(part.startswith(".") for part in article_id.split("/"))
+            )
+        )
+        if not listed or not candidate.is_file():
             library = load_library(base)
             close = difflib.get_close_matches(article_id, [a.id for a in library], n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""

@@ -1,0 +1,269 @@
+"""The list / show / check subcommands, through main(argv) and one real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from reader.cli import main
+from reader.resources import samples_dir
+
+if TYPE_CHECKING:
+    from tests.conftest import WriteFile
+
+LIST_KEYS = {
+    "id", "path", "title", "url", "area", "published", "description", "image", "locale",
+    "kind", "initiatives", "word_count", "warnings",
+}  # fmt: skip
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_one_line_error(status: int, out: str, err: str) -> None:
+    assert status != 0
+    assert out == ""
+    assert err.startswith("reader: ")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+@pytest.fixture
+def folder(tmp_path: Path, write_file: WriteFile) -> Path:
+    """Two good articles, one with warnings, one binary file and one duplicate URL."""
+    write_file(
+        "news/2019-road.md",
+        "---\ntitle: Road reopens\ndate: 2019-04-02T09:00:00+01:00\narea: North\n"
+        "url: http://e/road\n---\nThe road is open.\n\n* Resurfaced\n* New signs\n",
+    )
+    write_file(
+        "old.md",
+        "```yaml\ntitle: Old news\npublish:\n  date: 07:45 27/09/2015\ncategory: South\n"
+        "url: http://e/road\n```\n\nOld.\n",
+    )
+    write_file("undated.md", "---\ndate: 99/99/9999\n---\nNo title here.\n")
+    write_file("binary.md", b"\x00\x01")
+    return tmp_path
+
+
+def test_list_text(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    status, out, err = run(capsys, "list", str(folder))
+    assert status == 0
+    lines = out.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("2019-04-02  North ")
+    assert lines[0].endswith("  Road reopens  [news/2019-road.md]")
+    assert lines[1].startswith("2015-09-27  South ")
+    assert lines[1].endswith("  Old news  [old.md]")
+    assert lines[2].startswith("——————————  ")  # no date
+    assert lines[2].endswith("  undated  [undated.md]")
+    # The problem file is not silently dropped: stderr says so in one line.
+    assert err == "reader: 1 file could not be loaded; `reader check` lists them\n"
+
+
+def test_list_json(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    status, out, _ = run(capsys, "list", str(folder), "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert [item["id"] for item in data] == ["news/2019-road.md", "old.md", "undated.md"]
+    assert all(set(item) == LIST_KEYS for item in data)
+    road = data[0]
+    assert road["published"] == "2019-04-02T09:00:00+01:00"
+    assert road["initiatives"] == ["Resurfaced", "New signs"]
+    assert road["path"] == str(folder / "news" / "2019-road.md")
+    assert road["url"] == "http://e/road"
+    assert data[1]["published"] == "2015-09-27T07:45:00"
+    assert data[2]["published"] is None
+    assert any("99/99/9999" in warning for warning in data[2]["warnings"])
+
+
+def test_list_defaults_to_the_bundled_samples(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "list", "--json")
+    assert status == 0
+    ids = {item["id"] for item in json.loads(out)}
+    assert "000_98cd3e962c103980.txt" in ids
+    assert len(ids) == len(list(samples_dir().rglob("*.txt")) + list(samples_dir().rglob("*.md")))
+
+
+def test_show_text(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    status, out, _ = run(capsys, "show", "news/2019-road.md", "--root", str(folder))
+    assert status == 0
+    assert out.splitlines()[:4] == [
+        "Road reopens",
+        "Tue 02 Apr 2019, 09:00 · North · 7 words",
+        "http://e/road",
+        "",
+    ]
+    assert out.endswith("The road is open.\n\n* Resurfaced\n* New signs\n\n")
+
+
+def test_show_json_includes_body_and_metadata(
+    capsys: pytest.CaptureFixture[str], folder: Path
+) -> None:
+    status, out, _ = run(capsys, "show", "old.md", "--root", str(folder), "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert set(data) == LIST_KEYS | {"body", "metadata"}
+    assert data["body"] == "Old.\n"
+    assert data["metadata"]["publish"] == {"date": "07:45 27/09/2015"}
+    assert data["title"] == "Old news"
+    assert data["area"] == "South"
+
+
+def test_show_a_file_path(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    status, out, _ = run(capsys, "show", str(folder / "old.md"), "--json")
+    assert status == 0
+    assert json.loads(out)["id"] == "old.md"
+
+
+def test_show_with_a_single_file_root(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    status, out, _ = run(capsys, "show", "old.md", "--root", str(folder / "old.md"), "--json")
+    assert status == 0
+    assert json.loads(out)["title"] == "Old news"
+
+
+def test_show_default_root_is_the_samples(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "show", "000_98cd3e962c103980.txt", "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert data["area"] == "Northamptonshire"
+    assert len(data["initiatives"]) == 9
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["show", "nope.md"],
+        ["show", "old.mdx", "--root", "{folder}"],
+        ["show", "../old.md", "--root", "{folder}/news"],
+        ["show", "binary.md", "--root", "{folder}"],
+        ["show", "x.md", "--root", "{folder}/missing"],
+        ["show", "other.md", "--root", "{folder}/old.md"],
+        ["list", "{folder}/missing"],
+        ["check", "{folder}/missing", "--json"],
+        ["{folder}/missing"],
+    ],
+)
+def test_errors_are_one_line_on_stderr(
+    capsys: pytest.CaptureFixture[str], folder: Path, argv: list[str]
+) -> None:
+    status, out, err = run(capsys, *(arg.format(folder=folder) for arg in argv))
+    assert_one_line_error(status, out, err)
+
+
+def test_unknown_id_suggests_a_close_one(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    status, _, err = run(capsys, "show", "news/2019-rod.md", "--root", str(folder))
+    assert status == 1
+    assert "no article with id 'news/2019-rod.md'" in err
+    assert "did you mean 'news/2019-road.md'?" in err
+
+
+def test_a_hidden_file_is_not_an_id(
+    capsys: pytest.CaptureFixture[str], folder: Path, write_file: WriteFile
+) -> None:
+    # `list` never shows hidden files, so `show` does not take them as ids either.
+    write_file(".secret.md", "# Secret\n")
+    write_file(".git/notes.md", "# Notes\n")
+    write_file("notes.json", "{}")
+    for article_id in (".secret.md", ".git/notes.md", "notes.json"):
+        status, out, err = run(capsys, "show", article_id, "--root", str(folder))
+        assert_one_line_error(status, out, err)
+
+
+def test_check_json(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    status, out, _ = run(capsys, "check", str(folder), "--json")
+    assert status == 1
+    data = json.loads(out)
+    assert set(data) == {"articles", "problems", "warnings"}
+    assert data["articles"] == 3
+    assert data["problems"] == [
+        {
+            "path": str(folder / "binary.md"),
+            "message": "binary file (contains NUL bytes), not an article",
+        }
+    ]
+    assert all(set(entry) == {"path", "message"} for entry in data["warnings"])
+    messages: dict[str, list[str]] = {}
+    for entry in data["warnings"]:
+        messages.setdefault(Path(entry["path"]).name, []).append(entry["message"])
+    assert set(messages) == {"undated.md", "old.md", "2019-road.md"}
+    assert any("99/99/9999" in message for message in messages["undated.md"])
+    assert any("title" in message for message in messages["undated.md"])
+    assert messages["old.md"] == ["duplicate URL http://e/road (also in news/2019-road.md)"]
+    assert messages["2019-road.md"] == ["duplicate URL http://e/road (also in old.md)"]
+
+
+def test_check_text(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    status, out, err = run(capsys, "check", str(folder))
+    assert status == 1
+    lines = out.splitlines()
+    assert (
+        lines[0]
+        == f"{folder / 'binary.md'}: error: binary file (contains NUL bytes), not an article"
+    )
+    assert all(": warning: " in line for line in lines[1:])
+    assert len(lines) == 1 + 4
+    assert err == "3 articles, 1 files not loaded, 4 warnings\n"
+
+
+def test_check_with_only_warnings_exits_zero(
+    capsys: pytest.CaptureFixture[str], write_file: WriteFile, tmp_path: Path
+) -> None:
+    write_file("a.md", "---\ntitle: A\ndate: never\n---\n")
+    status, out, _ = run(capsys, "check", str(tmp_path), "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert (data["articles"], data["problems"], len(data["warnings"])) == (1, [], 1)
+
+
+def test_samples_check_clean_and_show_every_format(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "check", "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert data["problems"] == []
+    assert data["warnings"] == []
+    assert data["articles"] >= 31
+    from reader import load_library
+
+    formats = {article.metadata_format for article in load_library(samples_dir())}
+    assert formats == {"fenced-yaml", "yaml", "toml", "none"}
+
+
+def test_python_m_reader_list_json(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "list", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    data: list[dict[str, Any]] = json.loads(result.stdout)
+    seed = next(item for item in data if item["id"] == "000_98cd3e962c103980.txt")
+    assert seed["published"] == "2019-09-27T07:45:00"
+    assert len(seed["initiatives"]) == 9
+
+
+def test_python_m_reader_error_has_no_traceback(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "show", "no-such-id"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
