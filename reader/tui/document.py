@@ -1,0 +1,174 @@
+"""A styled document as blocks of Content, and its layout into screen lines at a width.
+
+Article bodies, the metadata pane and the help screen are all documents: lists of
+`Block`s whose text is `Content` (never markup) with *role* names as span styles
+("strong", "link", "code"...). Roles are resolved to theme colours only when a line is
+drawn (see widgets/document_view.py), so a theme change repaints without a new layout,
+and layout (pure computation) can run in a worker thread for big articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from textual.content import Content, Span
+
+# The widest a line of prose gets: long lines are hard to read on wide terminals.
+MAX_MEASURE = 96
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One wrapped unit: a paragraph, heading, list item paragraph, code block...
+
+    `prefix` starts the first screen line and `indent` every following one (bullets,
+    quote bars, initiative numbers). `role` styles every line of the block edge to edge.
+    """
+
+    text: Content
+    prefix: Content = field(default_factory=Content)
+    indent: Content = field(default_factory=Content)
+    role: str = ""
+    # Blank lines before the block, and the prefix those blank lines carry (quote bars).
+    gap_before: int = 0
+    gap_prefix: Content = field(default_factory=Content)
+    gap_role: str = ""
+    # The index of the initiative (top-level bullet item) the block belongs to.
+    initiative: int | None = None
+    # Lines of the markdown source the block came from (0-based, end exclusive).
+    source: tuple[int, int] | None = None
+    # "text" wraps `text`; "rule" draws a horizontal line across the measure.
+    kind: str = "text"
+    # Code keeps its line breaks and folds long lines instead of joining words.
+    fold: bool = False
+    # kind "table": rows of cells, the first row the header.
+    cells: tuple[tuple[Content, ...], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One screen line: its content, the role of its background, and where it came from."""
+
+    content: Content
+    role: str = ""
+    block: int = -1
+    # Offset into the block's `text.plain` where this line's text starts.
+    offset: int = 0
+    initiative: int | None = None
+
+
+@dataclass(slots=True)
+class Layout:
+    """Blocks laid out at one width."""
+
+    width: int
+    lines: list[Line] = field(default_factory=list)
+    # First screen line of each initiative, in order.
+    initiative_lines: list[int] = field(default_factory=list)
+    # First screen line of each block, by block index.
+    block_lines: list[int] = field(default_factory=list)
+
+
+def styled(text: str, role: str = "") -> Content:
+    """Plain text (never parsed as markup) with one role over all of it."""
+    if not role or not text:
+        return Content(text)
+    return Content(text, [Span(0, len(text), role)])
+
+
+def join(parts: Iterable[Content]) -> Content:
+    return Content("").join(parts)
+
+
+def layout(blocks: Sequence[Block], width: int) -> Layout:
+    """Wrap every block to `width` cells (at most MAX_MEASURE)."""
+    result = Layout(width=width)
+    for _ in iter_layout(blocks, width, result):
+        pass
+    return result
+
+
+def iter_layout(blocks: Sequence[Block], width: int, result: Layout) -> Iterator[int]:
+    """Lay blocks out into `result`, yielding the number of blocks done every so often,
+    so a worker can show the start of a huge document before the end is wrapped."""
+    measure = max(1, min(width, MAX_MEASURE))
+    lines = result.lines
+    seen_initiatives: set[int] = set()
+    for index, block in enumerate(blocks):
+        if lines and block.gap_before:
+            gap = Line(block.gap_prefix, block.gap_role, -1, 0, _gap_initiative(block))
+            lines.extend([gap] * block.gap_before)
+        result.block_lines.append(len(lines))
+        if block.initiative is not None and block.initiative not in seen_initiatives:
+            seen_initiatives.add(block.initiative)
+            result.initiative_lines.append(len(lines))
+        lines.extend(_block_lines(block, index, measure))
+        if index % 200 == 199:
+            yield index + 1
+    yield len(blocks)
+
+
+def _gap_initiative(block: Block) -> int | None:
+    # A gap inside an initiative (between its paragraphs) keeps the initiative's tint.
+    return block.initiative if block.gap_role else None
+
+
+def _block_lines(block: Block, index: int, measure: int) -> Iterator[Line]:
+    prefix_width = max(block.prefix.cell_length, block.indent.cell_length)
+    available = max(1, measure - prefix_width)
+    if block.kind == "rule":
+        yield Line(block.prefix + styled("─" * available, "rule"), block.role, index)
+        return
+    if block.kind == "table":
+        for row in _table_rows(block.cells, available):
+            yield Line(block.indent + row, block.role, index, 0, block.initiative)
+        return
+    text = block.text
+    if block.fold:
+        wrapped = [
+            part for row in text.split("\n", allow_blank=True) for part in row.fold(available)
+        ]
+    else:
+        wrapped = text.wrap(available) if text else [text]
+    offset = 0
+    plain = text.plain
+    for number, row in enumerate(wrapped):
+        start = plain.find(row.plain, offset) if row.plain else offset
+        if start < 0:
+            start = offset
+        offset = start + len(row.plain)
+        lead = block.prefix if number == 0 else block.indent
+        yield Line(lead + row, block.role, index, start, block.initiative)
+
+
+_COLUMN_GAP = " │ "
+
+
+def _table_rows(cells: tuple[tuple[Content, ...], ...], width: int) -> Iterator[Content]:
+    """A grid when the table fits the width; otherwise each row as "header: value" lines."""
+    columns = max(len(row) for row in cells)
+    rows = [row + (Content(""),) * (columns - len(row)) for row in cells]
+    widths = [max(row[column].cell_length for row in rows) for column in range(columns)]
+    if sum(widths) + len(_COLUMN_GAP) * (columns - 1) <= width:
+        gap = styled(_COLUMN_GAP, "table-rule")
+        for number, row in enumerate(rows):
+            padded = [
+                cell.pad_right(widths[column] - cell.cell_length) for column, cell in enumerate(row)
+            ]
+            line = gap.join(padded)
+            yield _over_all(line, "table-header") if number == 0 else line
+            if number == 0:
+                yield styled("─┼─".join("─" * size for size in widths), "table-rule")
+        return
+    header, *body = rows
+    for number, row in enumerate(body):
+        if number:
+            yield Content("")
+        for name, cell in zip(header, row, strict=True):
+            label = _over_all(name + ": ", "table-header") if name else Content("")
+            yield from (label + cell).wrap(width)
+
+
+def _over_all(text: Content, role: str) -> Content:
+    return text.stylize_before(role) if text else text

@@ -1,0 +1,342 @@
+"""Markdown body -> document blocks, from the same markdown-it tokens the loader reads.
+
+The loader (reader.loading.body) calls the items of top-level bullet lists *initiatives*;
+this renderer walks the same token stream with the same rule, so "initiative 3" on screen
+is `article.initiatives[2]`. Text is only ever put into `Content(...)`: nothing from the
+article is parsed as markup.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+from textual.content import Content, Span
+from textual.style import Style
+
+from reader.loading.text import one_line
+from reader.markdown import inline_text, markdown_parser
+from reader.tui.document import Block, join, styled
+
+# Bullets for nesting depth 0, 1, 2 (then repeating).
+BULLETS = ("•", "◦", "▪")
+QUOTE_BAR = "▌ "
+INITIATIVE_BAR = "▌"
+_INLINE_ROLES = {"em": "em", "strong": "strong", "s": "strike"}
+
+
+def is_web_url(url: str) -> bool:
+    """Only http(s) URLs become links or get opened: no file:, javascript:, custom schemes."""
+    return url[:8].lower().startswith(("http://", "https://")) and len(url) > 8
+
+
+def link_style(url: str) -> Style:
+    """A terminal hyperlink (OSC 8) to `url`; callers check is_web_url first."""
+    return Style(link=url)
+
+
+@dataclass
+class _Container:
+    """A block container (list item, quote) contributing a prefix to each line inside."""
+
+    first: Content
+    rest: Content
+    role: str = ""
+    text_role: str = ""
+    initiative: int | None = None
+    used: bool = False
+    ident: int = 0
+    is_item: bool = True
+
+
+@dataclass
+class _List:
+    ordered: bool
+    tight: bool
+    initiatives: bool
+    number: int
+    number_width: int
+    depth: int
+    ident: int
+    parent_item: int | None
+
+
+@dataclass
+class _State:
+    blocks: list[Block] = field(default_factory=list)
+    containers: list[_Container] = field(default_factory=list)
+    lists: list[_List] = field(default_factory=list)
+    # What the previously emitted block was inside of, to decide blank lines between.
+    previous_containers: frozenset[int] = frozenset()
+    previous_lists: frozenset[int] = frozenset()
+    previous_initiative: int | None = None
+    initiative_count: int = 0
+
+
+def render_markdown(body: str, title: str | None = None) -> tuple[list[Block], int]:
+    """Blocks for a markdown body, and how many initiatives were numbered.
+
+    A leading `# heading` equal to `title` is left out: the panel shows the title already.
+    """
+    tokens = markdown_parser().parse(body)
+    state = _State()
+    ids = itertools.count(1)
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        kind = token.type
+        if kind == "heading_open":
+            level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
+            text = _inline(tokens[index + 1].children)
+            repeats_title = title is not None and one_line(text.plain) == title
+            if state.blocks or level != 1 or not repeats_title:
+                _emit(state, _over(text, f"h{min(level, 3)}"), source=token.map)
+            index += 3
+            continue
+        if kind == "paragraph_open":
+            _emit(state, _inline(tokens[index + 1].children), source=token.map)
+            index += 3
+            continue
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            ordered = kind == "ordered_list_open"
+            start = int(token.attrGet("start") or 1) if ordered else 1
+            count = _count_items(tokens, index)
+            parent = state.containers[-1] if state.containers else None
+            parent_item = parent.ident if parent is not None and parent.is_item else None
+            state.lists.append(
+                _List(
+                    ordered=ordered,
+                    tight=_is_tight(tokens, index),
+                    initiatives=not ordered and token.level == 0,
+                    number=start,
+                    number_width=len(f"{start + max(count - 1, 0)}."),
+                    depth=sum(1 for item in state.lists if not item.initiatives),
+                    ident=next(ids),
+                    parent_item=parent_item,
+                )
+            )
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            state.lists.pop()
+        elif kind == "list_item_open":
+            state.containers.append(_item_container(state, tokens, index, next(ids)))
+        elif kind == "list_item_close":
+            state.containers.pop()
+            if state.lists:
+                state.lists[-1].number += 1
+        elif kind == "blockquote_open":
+            bar = styled(QUOTE_BAR, "quote-bar")
+            state.containers.append(
+                _Container(bar, bar, text_role="quote", ident=next(ids), is_item=False)
+            )
+        elif kind == "blockquote_close":
+            state.containers.pop()
+        elif kind in ("fence", "code_block"):
+            code = token.content.removesuffix("\n").expandtabs(4)
+            _emit(
+                state,
+                styled(code, "code"),
+                source=token.map,
+                role="code",
+                lead=styled(" ", "code"),
+                fold=True,
+            )
+        elif kind == "hr":
+            _emit(state, Content(""), source=token.map, kind="rule")
+        elif kind == "table_open":
+            index = _table(state, tokens, index)
+        elif kind == "html_block":
+            _emit(state, Content(token.content.rstrip("\n")), source=token.map)
+        index += 1
+    return state.blocks, state.initiative_count
+
+
+def _over(text: Content, role: str) -> Content:
+    """`text` with `role` under its existing spans."""
+    return text.stylize_before(role) if text else text
+
+
+def _emit(
+    state: _State,
+    text: Content,
+    *,
+    source: list[int] | None,
+    role: str = "",
+    lead: Content | None = None,
+    fold: bool = False,
+    kind: str = "text",
+    cells: tuple[tuple[Content, ...], ...] = (),
+) -> None:
+    containers = state.containers
+    initiative = next((c.initiative for c in containers if c.initiative is not None), None)
+    for container in containers:
+        if container.text_role:
+            text = _over(text, container.text_role)
+    line_role = role or next((c.role for c in reversed(containers) if c.role), "")
+    prefix = join(c.rest if c.used else c.first for c in containers)
+    indent = join(c.rest for c in containers)
+    if lead is not None:
+        prefix, indent = prefix + lead, indent + lead
+    for container in containers:
+        container.used = True
+
+    lists = frozenset(item.ident for item in state.lists)
+    here = frozenset(c.ident for c in containers)
+    innermost = state.lists[-1] if state.lists else None
+    gap = 1
+    if (
+        innermost is not None
+        and innermost.tight
+        and not innermost.initiatives
+        and (
+            innermost.ident in state.previous_lists
+            or (
+                innermost.parent_item is not None
+                and innermost.parent_item in state.previous_containers
+            )
+        )
+    ):
+        gap = 0
+    same_initiative = initiative is not None and initiative == state.previous_initiative
+    shared = [c for c in containers if c.ident in state.previous_containers]
+    gap_prefix = join(c.rest for c in shared) if shared else Content("")
+    state.blocks.append(
+        Block(
+            text=text,
+            prefix=prefix,
+            indent=indent,
+            role=line_role,
+            gap_before=gap if state.blocks else 0,
+            gap_prefix=gap_prefix,
+            gap_role="initiative" if same_initiative else "",
+            initiative=initiative,
+            source=(source[0], source[1]) if source else None,
+            kind=kind,
+            fold=fold,
+            cells=cells,
+        )
+    )
+    state.previous_containers = here
+    state.previous_lists = lists
+    state.previous_initiative = initiative
+
+
+def _item_container(state: _State, tokens: list[Token], index: int, ident: int) -> _Container:
+    current = state.lists[-1]
+    if current.initiatives and _item_has_text(tokens, index):
+        number = state.initiative_count
+        state.initiative_count += 1
+        label = f"{number + 1:>2}"
+        bar = styled(INITIATIVE_BAR, "initiative-bar")
+        first = join([bar, styled(f" {label} ", "initiative-number"), Content(" ")])
+        rest = join([bar, Content(" " * (len(label) + 3))])
+        return _Container(first, rest, role="initiative", initiative=number, ident=ident)
+    if current.ordered:
+        marker = f"{current.number}.".rjust(current.number_width) + " "
+    else:
+        marker = BULLETS[current.depth % len(BULLETS)] + " "
+    return _Container(styled(marker, "bullet"), Content(" " * len(marker)), ident=ident)
+
+
+def _item_has_text(tokens: list[Token], index: int) -> bool:
+    """The loader's rule: an item is an initiative when its own paragraphs have text."""
+    level = tokens[index].level
+    for position in range(index + 1, len(tokens)):
+        token = tokens[position]
+        if token.type == "list_item_close" and token.level == level:
+            return False
+        if (
+            token.type == "inline"
+            and tokens[position - 1].type == "paragraph_open"
+            and tokens[position - 1].level == level + 1
+            and one_line(inline_text(token.children))
+        ):
+            return True
+    return False
+
+
+def _count_items(tokens: list[Token], index: int) -> int:
+    level = tokens[index].level
+    count = 0
+    for token in itertools.islice(tokens, index + 1, None):
+        if token.level == level and token.type.endswith("_list_close"):
+            break
+        if token.type == "list_item_open" and token.level == level + 1:
+            count += 1
+    return count
+
+
+def _is_tight(tokens: list[Token], index: int) -> bool:
+    # markdown-it marks the paragraphs of a tight list hidden.
+    level = tokens[index].level
+    for token in itertools.islice(tokens, index + 1, None):
+        if token.type == "paragraph_open" and token.level == level + 2:
+            return bool(token.hidden)
+        if token.level == level and token.type.endswith("_list_close"):
+            break
+    return True
+
+
+def _table(state: _State, tokens: list[Token], index: int) -> int:
+    """Collect a table's cells into one block; returns the index of table_close."""
+    rows: list[tuple[Content, ...]] = []
+    row: list[Content] = []
+    source = tokens[index].map
+    position = index + 1
+    while position < len(tokens) and tokens[position].type != "table_close":
+        token = tokens[position]
+        if token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close":
+            rows.append(tuple(row))
+        elif token.type == "inline":
+            row.append(_inline(token.children))
+        position += 1
+    if rows:
+        _emit(state, Content(""), source=source, kind="table", cells=tuple(rows))
+    return position
+
+
+def _inline(children: Iterable[Token] | None) -> Content:
+    """Inline tokens to Content: emphasis, code, links, images; text never parsed as markup."""
+    parts: list[str] = []
+    spans: list[Span] = []
+    opened: list[tuple[str, int, str | None]] = []
+    length = 0
+
+    def add(text: str, role: str = "") -> None:
+        nonlocal length
+        if not text:
+            return
+        parts.append(text)
+        if role:
+            spans.append(Span(length, length + len(text), role))
+        length += len(text)
+
+    for token in children or ():
+        kind = token.type
+        if kind in ("text", "text_special", "html_inline"):
+            add(token.content)
+        elif kind == "softbreak":
+            add(" ")
+        elif kind == "hardbreak":
+            add("\n")
+        elif kind == "code_inline":
+            add(token.content, "code-inline")
+        elif kind == "image":
+            add(f"[image: {inline_text(token.children) or 'untitled'}]", "image")
+        elif kind.endswith("_open"):
+            href = str(token.attrGet("href") or "") if kind == "link_open" else None
+            opened.append((kind[: -len("_open")], length, href))
+        elif kind.endswith("_close") and opened:
+            name, start, href = opened.pop()
+            if length == start:
+                continue
+            if name == "link":
+                spans.append(Span(start, length, "link"))
+                if href and is_web_url(href):
+                    spans.append(Span(start, length, link_style(href)))
+            elif name in _INLINE_ROLES:
+                spans.append(Span(start, length, _INLINE_ROLES[name]))
+    return Content("".join(parts), spans)

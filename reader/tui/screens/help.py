@@ -1,0 +1,85 @@
+"""The help screen: every key binding, read from the live bindings (keymaps included)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from reader.tui.document import Block, styled
+from reader.tui.widgets.document_view import DocumentView
+
+KEY_COLUMN = 16
+# (section title, [(keys, description), ...])
+KeySections = list[tuple[str, list[tuple[str, str]]]]
+
+
+def binding_sections(nodes: Iterable[tuple[str, DOMNode]]) -> KeySections:
+    """The bindings of each node, keys for the same action joined: ("j ↓", "Next article")."""
+    sections: KeySections = []
+    seen: set[tuple[str, str]] = set()
+    for title, node in nodes:
+        by_action: dict[str, tuple[list[str], str]] = {}
+        # `_bindings` is the node's binding map after the app's keymap is applied, so
+        # remapped keys show here as they work.
+        for _key, binding in node._bindings:
+            if binding.system or not binding.description:
+                continue
+            keys, _ = by_action.setdefault(binding.action, ([], binding.description))
+            display = node.app.get_key_display(binding)
+            if display not in keys:
+                keys.append(display)
+        rows = []
+        for action, (keys, description) in by_action.items():
+            if (action, description) in seen:
+                continue
+            seen.add((action, description))
+            rows.append((" ".join(keys), description))
+        if rows:
+            sections.append((title, rows))
+    return sections
+
+
+def help_blocks(sections: KeySections) -> list[Block]:
+    blocks: list[Block] = []
+    for title, rows in sections:
+        blocks.append(Block(styled(title, "group"), gap_before=1))
+        for keys, description in rows:
+            label = keys if len(keys) < KEY_COLUMN else keys[: KEY_COLUMN - 2] + "…"
+            prefix = Content("  ") + styled(label.ljust(KEY_COLUMN), "key")
+            blocks.append(
+                Block(Content(description), prefix=prefix, indent=Content(" " * (KEY_COLUMN + 2)))
+            )
+    return blocks
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys for the list, the article, and everywhere."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
+    ]
+
+    def __init__(self, sections: KeySections, intro: Sequence[str] = ()) -> None:
+        super().__init__()
+        self._sections = sections
+        self._intro = intro
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog") as dialog:
+            dialog.border_title = "Keys"
+            dialog.border_subtitle = "Esc to close"
+            yield Static(Content("\n".join(self._intro)), id="help-intro")
+            yield DocumentView(id="help-keys")
+
+    def on_mount(self) -> None:
+        view = self.query_one("#help-keys", DocumentView)
+        view.set_blocks(help_blocks(self._sections))
+        view.focus()

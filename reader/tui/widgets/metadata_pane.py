@@ -1,0 +1,150 @@
+"""The metadata pane: every field of the article's metadata block, plus file facts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from textual.content import Content, Span
+
+from reader.loading.metadata import flatten
+from reader.model import Article
+from reader.tui.document import Block, styled
+from reader.tui.format import (
+    display_path,
+    format_metadata_format,
+    human_size,
+    humanise_key,
+    plural,
+    reading_minutes,
+    short_date,
+)
+from reader.tui.markdown_render import is_web_url, link_style
+from reader.tui.widgets.document_view import DocumentView
+
+KEY_WIDTH = 12
+INDENT = 2
+
+
+def value_content(value: Any) -> Content:
+    """A metadata value as text; web URLs become terminal hyperlinks."""
+    if value is None:
+        return styled("—", "muted")
+    if isinstance(value, bool):
+        return Content("true" if value else "false")
+    if isinstance(value, list):
+        return Content(", ").join(value_content(item) for item in value)
+    text = str(value)
+    if not text:
+        return styled("(empty)", "muted")
+    stripped = text.strip()
+    if is_web_url(stripped) and " " not in stripped:
+        return Content(text, [Span(0, len(text), "link"), Span(0, len(text), link_style(stripped))])
+    return Content(text)
+
+
+def _row(label: str, value: Content, depth: int) -> list[Block]:
+    indent = " " * (INDENT * depth)
+    blank = Content(indent + " " * KEY_WIDTH)
+    if len(label) < KEY_WIDTH:
+        prefix = Content(indent) + styled(label.ljust(KEY_WIDTH), "key")
+        return [Block(value, prefix=prefix, indent=blank)]
+    # A long key gets a line of its own, the value below it.
+    key = Block(styled(label, "key"), prefix=Content(indent), indent=Content(indent + "  "))
+    return [key, Block(value, prefix=blank, indent=blank)]
+
+
+def _group(title: str, depth: int, first: bool = False) -> Block:
+    indent = Content(" " * (INDENT * depth))
+    return Block(styled(title, "group"), prefix=indent, indent=indent, gap_before=0 if first else 1)
+
+
+def _split_prefixed_keys(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """`og:title` and `og:locale` keys become an `og` group, like a nested `og:` mapping."""
+    result: dict[str, Any] = {}
+    for key, value in mapping.items():
+        head, colon, rest = str(key).partition(":")
+        if colon and head and rest:
+            group = result.setdefault(head, {})
+            if isinstance(group, dict):
+                group[rest] = value
+                continue
+        result[str(key)] = value
+    return result
+
+
+def _is_group(value: Any) -> bool:
+    return isinstance(value, Mapping) or (
+        isinstance(value, list) and any(isinstance(item, Mapping) for item in value)
+    )
+
+
+def metadata_tree_blocks(mapping: Mapping[str, Any], depth: int) -> Iterable[Block]:
+    """Leaves first, then each nested group indented one step further."""
+    items = _split_prefixed_keys(mapping)
+    for key, value in items.items():
+        if not _is_group(value):
+            yield from _row(humanise_key(key), value_content(value), depth)
+    for key, value in items.items():
+        if isinstance(value, Mapping):
+            yield _group(humanise_key(key), depth)
+            yield from metadata_tree_blocks(value, depth + 1)
+        elif _is_group(value):
+            for number, item in enumerate(value, start=1):
+                yield _group(f"{humanise_key(key)} {number}", depth)
+                if isinstance(item, Mapping):
+                    yield from metadata_tree_blocks(item, depth + 1)
+                else:
+                    yield from _row("Value", value_content(item), depth + 1)
+
+
+def metadata_blocks(article: Article) -> list[Block]:
+    blocks = [_group("Article", 0, first=True)]
+    if article.published is not None:
+        blocks += _row("Published", Content(short_date(article.published)), 1)
+    if article.published_raw:
+        blocks += _row("As written", Content(article.published_raw), 1)
+    if article.area:
+        blocks += _row("Area", Content(article.area), 1)
+    if article.url:
+        blocks += _row("URL", value_content(article.url), 1)
+    blocks += _row("Words", Content(f"{article.word_count:,}"), 1)
+    blocks += _row("Reading", Content(f"{reading_minutes(article.word_count)} min"), 1)
+    blocks += _row("Initiatives", Content(f"{len(article.initiatives)}"), 1)
+
+    blocks.append(_group("File", 0))
+    blocks += _row("Path", Content(display_path(article.path)), 1)
+    blocks += _row("Size", Content(human_size(article.size)), 1)
+    blocks += _row("Metadata", Content(format_metadata_format(article.metadata_format)), 1)
+
+    if article.warnings:
+        blocks.append(_group(f"Warnings ({len(article.warnings)})", 0))
+        bullet = Content("  ") + styled("⚠ ", "warning")
+        for warning in article.warnings:
+            blocks.append(Block(Content(warning), prefix=bullet, indent=Content("    ")))
+
+    blocks.append(_group("Metadata fields", 0))
+    if article.metadata:
+        blocks.extend(metadata_tree_blocks(article.metadata, 1))
+    else:
+        blocks.append(
+            Block(styled("No metadata block in this file.", "muted"), prefix=Content("  "))
+        )
+    return blocks
+
+
+class MetadataPane(DocumentView):
+    """Every metadata field of the article in the panel."""
+
+    BINDING_GROUP_TITLE = "Metadata"
+
+    def show_article(self, article: Article | None) -> None:
+        if article is None:
+            self.set_blocks([Block(styled("No article selected", "muted"))])
+        else:
+            self.set_blocks(metadata_blocks(article))
+        self.border_subtitle = plural(_count_fields(article), "field") if article else ""
+
+
+def _count_fields(article: Article) -> int:
+    return sum(1 for _ in flatten(article.metadata))
