@@ -536,6 +536,24 @@ def test_invalid_utf8_is_replaced_with_a_warning(write_file: WriteFile) -> None:
     assert "offset 14" in article.warnings[0]
 
 
+def test_invalid_utf8_offset_counts_from_the_start_of_the_file(write_file: WriteFile) -> None:
+    article = load(write_file("a.md", codecs.BOM_UTF8 + b"# ab\xff\n"))
+    assert article.title == "ab\ufffd"
+    assert article.warnings == (
+        "not valid UTF-8 (first bad byte at offset 7); bad bytes shown as \ufffd",
+    )
+
+
+def test_invalid_utf16_is_replaced_with_a_warning(write_file: WriteFile) -> None:
+    # A lone high surrogate, then an odd trailing byte.
+    data = codecs.BOM_UTF16_LE + "# Title\n".encode("utf-16-le") + b"\x00\xd8A\x00B"
+    article = load(write_file("a.md", data))
+    assert article.title == "Title"
+    assert article.body.startswith("# Title\n\ufffd")
+    assert len(article.warnings) == 1
+    assert article.warnings[0].startswith("not valid UTF-16-LE (first bad byte at offset 18)")
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
 def test_utf16_and_utf32_with_bom_are_decoded(write_file: WriteFile, encoding: str) -> None:
     text = "---\r\ntitle: Café ’quoted’\r\n---\r\n* one\r\n"

@@ -107,26 +107,24 @@ def _too_big(size: int) -> str:
 def decode(data: bytes) -> tuple[str, list[str]] | str:
     """Bytes to normalised text and warnings, or the reason the bytes are not text."""
     warnings: list[str] = []
-    encoding = "utf-8"
+    encoding, bom_size = "utf-8", 0
     for bom, name in _BOMS:
         if data.startswith(bom):
-            data, encoding = data[len(bom) :], name
+            encoding, bom_size = name, len(bom)
             break
-    if encoding == "utf-8":
-        if b"\x00" in data:
-            return "binary file (contains NUL bytes), not an article"
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            text = data.decode("utf-8", errors="replace")
-            warnings.append(
-                f"not valid UTF-8 (first bad byte at offset {error.start:,}); "
-                "bad bytes shown as \ufffd"
-            )
-    else:
-        text = data.decode(encoding, errors="replace")
-        if "\x00" in text:
-            return f"binary file (NUL characters after a {encoding} byte order mark)"
+    if encoding == "utf-8" and b"\x00" in data:
+        return "binary file (contains NUL bytes), not an article"
+    body = data[bom_size:]
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as error:
+        text = body.decode(encoding, errors="replace")
+        warnings.append(
+            f"not valid {encoding.upper()} (first bad byte at offset "
+            f"{bom_size + error.start:,}); bad bytes shown as \ufffd"
+        )
+    if "\x00" in text:
+        return f"binary file (NUL characters after a {encoding} byte order mark)"
     return strip_control(normalise_newlines(text)), warnings
 
 
