@@ -307,6 +307,7 @@ PLUS_ONE = timezone(timedelta(hours=1))
         ("published: 27/09/2019", datetime(2019, 9, 27)),
         ("pubDate: Fri, 27 Sep 2019 07:45:00 +0100", datetime(2019, 9, 27, 7, 45, tzinfo=PLUS_ONE)),
         ("published_at: '2019-09-27T07:45:00'", datetime(2019, 9, 27, 7, 45)),
+        ("publishDate: 2019-09-27", datetime(2019, 9, 27)),
         (
             "og:\n  article:\n    published_time: 2019-09-27T07:45:00+01:00",
             datetime(2019, 9, 27, 7, 45, tzinfo=PLUS_ONE),
@@ -377,6 +378,11 @@ def test_no_date_anywhere_is_none_without_warning(write_file: WriteFile) -> None
 )
 def test_area_keys(write_file: WriteFile, front_matter: str, area: str | None) -> None:
     assert load(write_file("a.md", f"---\ntitle: T\n{front_matter}\n---\n")).area == area
+
+
+def test_zola_taxonomies_give_the_area(write_file: WriteFile) -> None:
+    text = '+++\ntitle = "T"\n[taxonomies]\ncategories = ["Roads"]\ntags = ["x"]\n+++\n'
+    assert load(write_file("a.md", text)).area == "Roads"
 
 
 def test_entities_are_decoded_in_fields_and_metadata(write_file: WriteFile) -> None:

@@ -29,10 +29,11 @@ DATE_KEYS = (
     "pub_date",
     "published_at",
     "publish_date",
+    "publishdate",  # Hugo's publishDate (keys are matched case-insensitively)
     "article.published_time",
     "og.article.published_time",
 )
-AREA_KEYS = ("area", "category", "categories", "section")
+AREA_KEYS = ("area", "category", "categories", "taxonomies.categories", "section")
 URL_KEYS = ("url", "og.url", "link", "permalink", "canonical")
 DESCRIPTION_KEYS = ("description", "og.description", "summary", "excerpt")
 IMAGE_KEYS = ("image", "og.image")
