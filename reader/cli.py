@@ -1,4 +1,4 @@
-"""The `reader` command: opens the TUI, or runs list / show / check for scripts.
+"""The `reader` command: opens the TUI, or runs list / show / search / check for scripts.
 
 Subcommands never import Textual, so scripted use starts fast.
 """
@@ -18,6 +18,7 @@ from reader import __version__
 from reader.library import Library, duplicate_urls, load_library
 from reader.model import Article, article_to_dict
 from reader.resources import samples_dir
+from reader.search import RELEVANCE, SEARCH_ORDERS, QueryError, SearchEngine, snippets
 
 
 class CommandError(Exception):
@@ -26,6 +27,17 @@ class CommandError(Exception):
     def __init__(self, message: str, status: int = 2) -> None:
         super().__init__(message)
         self.status = status
+
+
+def _count(text: str) -> int:
+    """An argparse type: a whole number >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
 
 
 def _add_path(parser: argparse.ArgumentParser) -> None:
@@ -58,6 +70,30 @@ def build_parser() -> argparse.ArgumentParser:
     show_cmd.add_argument("--root", type=Path, help="folder the id is relative to")
     show_cmd.add_argument("--json", action="store_true", help="print a JSON object")
 
+    search_cmd = commands.add_parser(
+        "search",
+        help="articles matching a query, best first",
+        description='Search with the reader\'s query language (README "Search"): words, '
+        '"phrases", -exclusions, OR, (groups), field:value, after:/before:/date:.',
+    )
+    search_cmd.add_argument("query", help="the query; quote it for the shell")
+    _add_path(search_cmd)
+    search_cmd.add_argument("--json", action="store_true", help="print a JSON array")
+    search_cmd.add_argument("--limit", type=_count, metavar="N", help="print at most N results")
+    search_cmd.add_argument(
+        "--sort",
+        choices=SEARCH_ORDERS,
+        default=RELEVANCE,
+        help="relevance (the default; newest first when the query has no words to rank by), "
+        "newest, oldest, title or area",
+    )
+    search_cmd.add_argument(
+        "--prefix",
+        action="store_true",
+        help="match the last word as a prefix (polic finds police), as the reader does "
+        "while you type",
+    )
+
     check_cmd = commands.add_parser(
         "check", help="report files that cannot load, warnings and metadata lint"
     )
@@ -66,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = ("open", "list", "show", "check")
+COMMANDS = ("open", "list", "show", "search", "check")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -192,6 +228,36 @@ def find_article(article_id: str, root: Path | None) -> Article:
     return item
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    library = open_library(args.path)
+    engine = SearchEngine(library.articles)
+    try:
+        # No reading state outside the reader yet, so no is: flags.
+        query = engine.parse(args.query, prefix_last=args.prefix, flags=())
+    except QueryError as error:
+        raise CommandError(error.render(args.query)) from None
+    results = engine.search(query, order=args.sort)
+    shown = results if args.limit is None else results[: args.limit]
+    if args.json:
+        _print_json(
+            [
+                {**article_to_dict(article), "score": score, "snippets": snippets(article, query)}
+                for article, score in shown
+            ]
+        )
+    else:
+        for article, _score in shown:
+            print(format_row(article))
+            for snippet in snippets(article, query, limit=1):
+                print(f"    {snippet}")
+        what = f"{len(results):,} of {len(library):,} articles match"
+        if len(shown) < len(results):
+            what += f"; showing {len(shown):,}"
+        print(what, file=sys.stderr)
+    _report_problem_count(library)
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     library = open_library(args.path)
     warnings = [
@@ -225,5 +291,6 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "open": cmd_open,
     "list": cmd_list,
     "show": cmd_show,
+    "search": cmd_search,
     "check": cmd_check,
 }

@@ -1,0 +1,55 @@
+"""Search: the query language, in-memory matching and ranking, snippets and highlights.
+
+engine = SearchEngine(library.articles)
+node = engine.parse('burglary -"cold calling" after:2019', prefix_last=True)
+for article, score in engine.search(node):
+    print(article.title, score, snippets(article, node))
+"""
+
+from reader.search.engine import RELEVANCE, SEARCH_ORDERS, FlagTest, SearchEngine, SearchResult
+from reader.search.query import (
+    MATCH_ALL,
+    And,
+    DateFilter,
+    Field,
+    Flag,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    QueryError,
+    Term,
+    format_query,
+    is_ranked,
+    parse_query,
+)
+from reader.search.snippets import highlight_spans, snippets
+from reader.search.text import fold, metadata_keys, token_spans, tokenize
+
+__all__ = [
+    "MATCH_ALL",
+    "RELEVANCE",
+    "SEARCH_ORDERS",
+    "And",
+    "DateFilter",
+    "Field",
+    "Flag",
+    "FlagTest",
+    "Node",
+    "Not",
+    "Or",
+    "Phrase",
+    "QueryError",
+    "SearchEngine",
+    "SearchResult",
+    "Term",
+    "fold",
+    "format_query",
+    "highlight_spans",
+    "is_ranked",
+    "metadata_keys",
+    "parse_query",
+    "snippets",
+    "token_spans",
+    "tokenize",
+]

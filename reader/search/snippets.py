@@ -1,0 +1,140 @@
+"""Where a query hits inside a text: spans to highlight, and snippets around them."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from reader.loading.text import one_line
+from reader.model import Article
+from reader.search.query import Field, Node, Phrase, Term, positive_leaves
+from reader.search.text import FoldedText, metadata_leaves
+
+SNIPPET_WIDTH = 160
+ELLIPSIS = "…"
+
+
+def highlight_spans(text: str, query: Node, *, field: str | None = None) -> list[tuple[int, int]]:
+    """(start, end) character spans of `text` that `query`'s words and phrases hit.
+
+    With `field` ("title", "body", a metadata path…) only the hits that count in that field
+    are given: plain words and phrases, and the field's own `field:` terms (`initiative:`
+    terms count in "body", where initiatives are shown). Negated words are never
+    highlighted. Spans are sorted and do not overlap.
+    """
+    wanted = {
+        _words(leaf.match if isinstance(leaf, Field) else leaf)
+        for leaf in positive_leaves(query)
+        if _shown_in(leaf, field)
+    }
+    if not wanted:
+        return []
+    folded = FoldedText(text)
+    pattern = _hit_pattern(frozenset(wanted))
+    return _merged(
+        [folded.original_span(hit.start(1), hit.end(1)) for hit in pattern.finditer(folded.folded)]
+    )
+
+
+def _words(match: Term | Phrase) -> tuple[tuple[str, ...], bool]:
+    return ((match.word,) if isinstance(match, Term) else match.words), match.prefix
+
+
+@lru_cache(maxsize=64)
+def _hit_pattern(wanted: frozenset[tuple[tuple[str, ...], bool]]) -> re.Pattern[str]:
+    """A regex over folded text that finds, at each token start, the longest wanted run of
+    tokens there (inside a lookahead, so overlapping hits are all found)."""
+    alternatives = []
+    for words, prefix in sorted(wanted, key=lambda item: (-len(item[0]), item)):
+        run = r"[\W_]+".join(re.escape(word) for word in words)
+        # A token is a run of [^\W_]: the last word either ends there, or (a prefix) runs on.
+        alternatives.append(run + (r"[^\W_]*" if prefix else r"(?![^\W_])"))
+    return re.compile(r"(?<![^\W_])(?=(" + "|".join(alternatives) + "))")
+
+
+def _shown_in(leaf: Term | Phrase | Field, field: str | None) -> bool:
+    if not isinstance(leaf, Field) or field is None:
+        return True
+    name = leaf.name
+    return field == name or field.startswith(name + ".") or (field, name) == ("body", "initiative")
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def snippets(
+    article: Article, query: Node, *, limit: int = 3, width: int = SNIPPET_WIDTH
+) -> list[str]:
+    """Up to `limit` plain-text windows of about `width` characters around the query's hits.
+
+    Windows come from the body (markdown removed), in order, not overlapping; `…` marks
+    a cut end. When the body has no hits, windows come from metadata values, as
+    "key: …". No hits anywhere (or hits only in the title, which is shown anyway): [].
+    """
+    body = plain_text(article.body)
+    found = _windows(body, highlight_spans(body, query, field="body"), limit, width)
+    if found:
+        return found
+    for key, value in metadata_leaves(article.metadata):
+        if len(found) >= limit:
+            break
+        text = one_line(value)
+        if text == article.title:
+            continue
+        windows = _windows(text, highlight_spans(text, query, field=key), 1, width)
+        found.extend(f"{key}: {window}" for window in windows)
+    return found
+
+
+def _windows(text: str, spans: list[tuple[int, int]], limit: int, width: int) -> list[str]:
+    windows: list[str] = []
+    shown_to = 0
+    for start, end in spans:
+        if len(windows) >= limit:
+            break
+        if start < shown_to:
+            continue  # already inside the previous window
+        first, last = _window(text, start, end, width, shown_to)
+        cut_start = ELLIPSIS if first > 0 else ""
+        cut_end = ELLIPSIS if last < len(text) else ""
+        windows.append(cut_start + text[first:last].strip() + cut_end)
+        shown_to = last
+    return windows
+
+
+def _window(text: str, start: int, end: int, width: int, floor: int) -> tuple[int, int]:
+    """About `width` characters around [start, end), a third before it, cut at spaces."""
+    room = max(width - (end - start), 0)
+    first = max(floor, start - room // 3)
+    last = min(len(text), end + room - (start - first))
+    first = max(floor, min(first, last - width))
+    if first > floor and not text[first - 1].isspace():
+        space = text.find(" ", first, start)
+        first = space + 1 if space >= 0 else first
+    if last < len(text) and not text[last].isspace():
+        space = text.rfind(" ", end, last)
+        last = space if space >= 0 else last
+    return first, last
+
+
+_IMAGE_OR_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_LINE_MARKER = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|\d{1,9}[.)][ \t]+)", re.M)
+_BULLET = re.compile(r"^[ \t]*[*+-][ \t]+", re.M)
+_INLINE_MARKUP = re.compile(r"\*\*|__|~~|`|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as one line of plain text for snippets: links and emphasis removed,
+    bullets shown as •. Cheap and approximate; the article view renders properly."""
+    text = _IMAGE_OR_LINK.sub(r"\1", markdown)
+    text = _BULLET.sub("• ", text)
+    text = _LINE_MARKER.sub("", text)
+    text = _INLINE_MARKUP.sub("", text)
+    return one_line(text)

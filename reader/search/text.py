@@ -1,0 +1,212 @@
+"""Words as search sees them: folding, tokens, and the texts of an article that are searched.
+
+A *token* is a maximal run of Unicode letters and digits (categories L* and N*) in the
+*folded* text; everything else (spaces, punctuation, `_`, `-`, `'`, symbols) separates
+tokens. Folding is: NFKD, case-fold, NFKD again, then drop every mark (category M), so
+`Café`, `CAFE`, `café` (with a combining accent) and `ｃａｆｅ` all give `cafe`, and `ﬁne`
+gives `fine`. Folding one character at a time gives the same tokens as folding the whole
+text (the tests check it), which is what lets `token_spans` map tokens back to the
+original characters for highlighting.
+
+The persistent index stores these tokens already folded, so SQLite never re-folds them
+(FTS5's own unicode61 folding differs from this for `ß`, ligatures, Greek accents and
+letters newer than Unicode 6.1; its `ascii` tokenizer over pre-folded tokens does not).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from reader.loading.metadata import flatten, fold_path
+from reader.model import Article
+
+# `\w` in Python's `re` is exactly L*, N* and `_` (a test checks every code point), so this
+# is "one or more letters or digits".
+_TOKEN = re.compile(r"[^\W_]+")
+
+# Folded form of every non-ASCII character met so far, and whether it is a mark.
+_FOLDED_CHAR: dict[str, str] = {}
+_IS_MARK: dict[str, bool] = {}
+
+
+def fold_char(char: str) -> str:
+    """One character folded: NFKD, case-fold, NFKD, marks removed (may be "" or several)."""
+    folded = _FOLDED_CHAR.get(char)
+    if folded is None:
+        if char.isascii():
+            return char.lower()
+        decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", char).casefold())
+        folded = "".join(c for c in decomposed if not _is_mark(c))
+        _FOLDED_CHAR[char] = folded
+    return folded
+
+
+def _is_mark(char: str) -> bool:
+    mark = _IS_MARK.get(char)
+    if mark is None:
+        mark = _IS_MARK[char] = unicodedata.category(char).startswith("M")
+    return mark
+
+
+def fold(text: str) -> str:
+    """The whole text folded; same result as folding it one character at a time."""
+    if text.isascii():
+        return text.lower()
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    for char in set(folded):
+        if not char.isascii() and _is_mark(char):
+            folded = folded.replace(char, "")
+    return folded
+
+
+def tokenize(text: str) -> list[str]:
+    """The folded tokens of `text`, in order."""
+    return _TOKEN.findall(fold(text))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+class FoldedText:
+    """A text folded one character at a time, remembering where each piece came from, so
+    a match in the folded text can be mapped back to the original characters.
+
+    ASCII runs fold to themselves in lower case, one for one; only non-ASCII characters
+    are folded and recorded one by one.
+    """
+
+    __slots__ = ("_kinds", "_sources", "_starts", "folded", "original")
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        if text.isascii():
+            self.folded = text.lower()
+            self._starts, self._sources, self._kinds = [0], [0], [True]
+            return
+        pieces: list[str] = []
+        starts: list[int] = []  # where each piece starts in the folded text
+        sources: list[int] = []  # where it came from in `text`
+        kinds: list[bool] = []  # True: an ASCII run (offsets map one for one)
+        folded_at = 0
+        done = 0
+        for run in _NON_ASCII.finditer(text):
+            if run.start() > done:
+                pieces.append(text[done : run.start()].lower())
+                starts.append(folded_at)
+                sources.append(done)
+                kinds.append(True)
+                folded_at += run.start() - done
+            for index in range(run.start(), run.end()):
+                folded = fold_char(text[index])
+                if folded:
+                    pieces.append(folded)
+                    starts.append(folded_at)
+                    sources.append(index)
+                    kinds.append(False)
+                    folded_at += len(folded)
+            done = run.end()
+        if done < len(text):
+            pieces.append(text[done:].lower())
+            starts.append(folded_at)
+            sources.append(done)
+            kinds.append(True)
+        self.folded = "".join(pieces)
+        self._starts, self._sources, self._kinds = starts, sources, kinds
+
+    def _source(self, position: int) -> int:
+        piece = bisect_right(self._starts, position) - 1
+        if self._kinds[piece]:
+            return self._sources[piece] + position - self._starts[piece]
+        return self._sources[piece]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The characters of the original text that folded into folded[start:end].
+
+        The span also covers marks right after it, so a highlight never splits a letter
+        from its combining accent.
+        """
+        first = self._source(start)
+        last = self._source(end - 1) + 1
+        text = self.original
+        while last < len(text) and not text[last].isascii() and fold_char(text[last]) == "":
+            last += 1
+        return first, last
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """(folded token, start, end) for each token, with offsets into the original `text`."""
+    folded = FoldedText(text)
+    return [
+        (match.group(), *folded.original_span(match.start(), match.end()))
+        for match in _TOKEN.finditer(folded.folded)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchText:
+    """The texts of one article that search looks in, each searched on its own.
+
+    A phrase matches only inside one of these texts: never across the end of the title
+    into the body, from one initiative into the next, or between metadata values.
+    """
+
+    title: str
+    body: str
+    initiatives: tuple[str, ...]
+    # (folded dotted key, text) for every metadata leaf value; a list gives one per item.
+    metadata: tuple[tuple[str, str], ...]
+    area: str
+    url: str
+
+
+def search_text(article: Article) -> SearchText:
+    return SearchText(
+        title=article.title,
+        body=article.body,
+        initiatives=article.initiatives,
+        metadata=tuple(metadata_leaves(article.metadata)),
+        area=article.area or "",
+        url=article.url or "",
+    )
+
+
+def metadata_leaves(metadata: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(folded dotted key, text) for every non-empty leaf value; lists give one per item."""
+    for key, value in flatten(metadata):
+        folded_key = fold_path(key)
+        for text in _value_texts(value):
+            yield folded_key, text
+
+
+def _value_texts(value: Any) -> Iterator[str]:
+    if value is None:
+        return
+    if isinstance(value, Mapping):
+        for item in value.values():
+            yield from _value_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _value_texts(item)
+    else:
+        yield str(value)
+
+
+def metadata_keys(articles: Iterable[Article]) -> frozenset[str]:
+    """Every folded dotted metadata key in `articles`, and each of its dotted prefixes.
+
+    These are the names a query may use as fields: `og.locale`, and `og` for all of
+    `og.*` at once.
+    """
+    keys: set[str] = set()
+    for article in articles:
+        for key, _value in flatten(article.metadata):
+            path = fold_path(key)
+            while path and path not in keys:
+                keys.add(path)
+                path = path.rpartition(".")[0]
+    return frozenset(keys)
