@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from reader import load_library
 from reader.cli import main
 from reader.resources import samples_dir
 
@@ -88,9 +89,9 @@ def test_list_json(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
 def test_list_defaults_to_the_bundled_samples(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "list", "--json")
     assert status == 0
-    ids = {item["id"] for item in json.loads(out)}
+    ids = [item["id"] for item in json.loads(out)]
     assert "000_98cd3e962c103980.txt" in ids
-    assert len(ids) == len(list(samples_dir().rglob("*.txt")) + list(samples_dir().rglob("*.md")))
+    assert ids == [article.id for article in load_library(samples_dir())]
 
 
 def test_show_text(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
@@ -231,8 +232,6 @@ def test_samples_check_clean_and_show_every_format(capsys: pytest.CaptureFixture
     assert data["problems"] == []
     assert data["warnings"] == []
     assert data["articles"] >= 31
-    from reader import load_library
-
     formats = {article.metadata_format for article in load_library(samples_dir())}
     assert formats == {"fenced-yaml", "yaml", "toml", "none"}
 
