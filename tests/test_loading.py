@@ -194,9 +194,18 @@ def test_invalid_yaml_warning_points_at_the_file_line(write_file: WriteFile) -> 
 
 
 def test_invalid_toml_warns_and_loads_the_body(write_file: WriteFile) -> None:
-    article = load(write_file("a.md", '+++\ntitle = "x\n+++\nBody.\n'))
+    article = load(write_file("a.md", '\n+++\ntitle = "x"\ndate = 2019-02-30\n+++\nBody.\n'))
     assert article.body == "Body.\n"
-    assert any(w.startswith("metadata: TOML error") for w in article.warnings)
+    assert article.title == "a"
+    toml_warnings = [w for w in article.warnings if w.startswith("metadata: TOML error")]
+    assert len(toml_warnings) == 1
+    assert "(at line 4, column" in toml_warnings[0]
+
+
+def test_impossible_yaml_date_warns_but_keeps_the_other_fields(write_file: WriteFile) -> None:
+    article = load(write_file("a.md", "---\ntitle: Kept\ndate: 2019-02-30\narea: North\n---\n"))
+    assert (article.title, article.area, article.published) == ("Kept", "North", None)
+    assert article.warnings == ("date '2019-02-30' in 'date' is not a date I can read",)
 
 
 def test_yaml_alias_bomb_in_a_file_warns_and_loads(write_file: WriteFile) -> None:

@@ -16,13 +16,44 @@ from datetime import date, datetime, time
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import Node
 
 from reader.limits import MAX_METADATA_BYTES, MAX_METADATA_DEPTH, MAX_METADATA_VALUES
 from reader.loading.text import clean_value, one_line
 
 # libyaml's C loader is ~15x faster than the pure-Python one (DESIGN.md). Both are "safe":
 # they build only plain data, never arbitrary Python objects.
-YamlLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class YamlLoader(_SafeLoader):
+    """The safe loader, except that a scalar which looks like a date or number but is not
+    one (`date: 2019-02-30`, `n: 0x_`) stays text: a typo must not cost the whole block."""
+
+
+def _or_text(construct: Any) -> Any:
+    def construct_or_text(loader: SafeConstructor, node: Node) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):
+            return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+    return construct_or_text
+
+
+for _tag, _construct in (
+    ("timestamp", SafeConstructor.construct_yaml_timestamp),
+    ("int", SafeConstructor.construct_yaml_int),
+    ("float", SafeConstructor.construct_yaml_float),
+):
+    YamlLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _or_text(_construct))
+
+# tomllib's messages end "(at line N, column M)", counted from the block's first line.
+_TOML_LINE = re.compile(r"\(at line (\d+)")
 
 
 class _TooLarge(Exception):
@@ -48,7 +79,10 @@ def parse_block(block: str, fmt: str, first_line: int) -> tuple[dict[str, Any], 
         warnings.append(f"metadata: YAML error{where}: {one_line(problem)}")
         return {}, warnings
     except tomllib.TOMLDecodeError as error:
-        warnings.append(f"metadata: TOML error: {one_line(str(error))}")
+        message = _TOML_LINE.sub(
+            lambda match: f"(at line {int(match.group(1)) + first_line - 1}", str(error)
+        )
+        warnings.append(f"metadata: TOML error: {one_line(message)}")
         return {}, warnings
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as error:
         warnings.append(f"metadata: cannot parse block: {one_line(str(error))[:200]}")
