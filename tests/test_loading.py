@@ -240,6 +240,16 @@ def test_title_with_site_suffix_becomes_the_og_title(write_file: WriteFile, sepa
     assert load(write_file("a.md", text)).title == "Road closed"
 
 
+@pytest.mark.parametrize(
+    ("title", "og_title"), [("E-scooters banned", "E"), ("Road closed—again", "Road closed")]
+)
+def test_a_hyphenated_word_is_not_a_site_suffix(
+    write_file: WriteFile, title: str, og_title: str
+) -> None:
+    text = f"---\ntitle: {title}\nog:\n  title: {og_title}\n---\nx\n"
+    assert load(write_file("a.md", text)).title == title
+
+
 def test_flat_og_title_key_is_found(write_file: WriteFile) -> None:
     text = '---\ntitle: "Road closed | Police"\n"og:title": Road closed\n---\nx\n'
     assert load(write_file("a.md", text)).title == "Road closed"
@@ -645,6 +655,13 @@ def test_a_folder_is_not_an_article(tmp_path: Path) -> None:
     folder = tmp_path / "folder.md"
     folder.mkdir()
     assert problem(folder).message == "not a regular file"
+
+
+def test_a_fifo_is_not_opened(tmp_path: Path) -> None:
+    # Opening a named pipe would block the loader until something wrote to it.
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    assert problem(fifo).message == "not a regular file"
 
 
 def test_an_unexpected_error_becomes_a_load_problem(

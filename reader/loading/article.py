@@ -45,7 +45,8 @@ KIND_KEYS = ("og.type", "type")
 # the runs of symbols only: two C-speed passes instead of a Python loop over every word.
 _SYMBOLS_ONLY = re.compile(r"(?<!\S)(?:[^\w\s]|_)+(?!\S)")
 # What may stand between an og:title and a site name: "Title | Northamptonshire Police".
-_SITE_SUFFIX = re.compile(r"\s*[|\-–—:·•»]\s*\S.*")
+# A dash needs a space before it, so "E" is not taken for the og:title of "E-scooters".
+_SITE_SUFFIX = re.compile(r"(?:\s*[|:·•»]|\s+[-–—])\s*\S.*")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
