@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from reader.loading import article as article_module
-from reader.loading import load_article
+from reader.loading import load_article, parse_article
 from reader.model import Article, LoadProblem
 
 if TYPE_CHECKING:
@@ -169,11 +169,15 @@ def test_unclosed_block_loads_whole_file_as_body_with_a_warning(
 def test_block_that_is_not_a_mapping_still_loads_the_body(
     write_file: WriteFile, block: str, kind: str
 ) -> None:
-    article = load(write_file("a.md", f"---\n{block}\n---\n# Heading\n\nBody.\n"))
+    article = load(write_file("a.md", f"```yaml\n{block}\n```\n# Heading\n\nBody.\n"))
     assert article.metadata == {}
     assert article.title == "Heading"
     assert article.body == "# Heading\n\nBody.\n"
     assert [w for w in article.warnings if kind in w and "not a mapping" in w]
+    # `---` may just be a markdown rule: then what it "opened" is kept as body text.
+    article = load(write_file("b.md", f"---\n{block}\n---\n# Heading\n\nBody.\n"))
+    assert article.body == f"---\n{block}\n---\n# Heading\n\nBody.\n"
+    assert article.title == "Heading"
 
 
 def test_null_block_is_empty_metadata_without_warning(write_file: WriteFile) -> None:
@@ -232,7 +236,7 @@ def test_non_string_keys(write_file: WriteFile) -> None:
 # --- Title ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("separator", [" | ", " - ", " – ", " — ", ": ", " · ", " » "])
+@pytest.mark.parametrize("separator", [" | ", " - ", " – ", " — ", " · ", " » "])
 def test_title_with_site_suffix_becomes_the_og_title(write_file: WriteFile, separator: str) -> None:
     text = (
         f'---\ntitle: "Road closed{separator}Northants Police"\nog:\n  title: Road closed\n---\nx\n'
@@ -678,3 +682,19 @@ def test_an_unexpected_error_becomes_a_load_problem(
 def test_empty_file_loads(write_file: WriteFile) -> None:
     article = load(write_file("empty.md", b""))
     assert (article.title, article.body, article.word_count) == ("empty", "", 0)
+
+
+def test_a_dashed_block_that_is_not_metadata_stays_in_the_body() -> None:
+    text = "---\nJust a paragraph: with a colon\nand more\n---\n\n# Heading\n\n* item\n"
+    article = parse_article(text, path=Path("notes.md"), article_id="notes.md")
+    assert article.body.startswith("---\nJust a paragraph: with a colon\nand more\n---")
+    assert article.metadata == {}
+    assert article.title == "Heading"
+    assert article.initiatives == ("item",)
+    assert any("not metadata" in warning for warning in article.warnings)
+
+
+def test_a_colon_subtitle_is_not_a_site_suffix() -> None:
+    text = '---\ntitle: "Budget: what changes"\nog:\n  title: Budget\n---\nBody.\n'
+    article = parse_article(text, path=Path("b.md"), article_id="b.md")
+    assert article.title == "Budget: what changes"

@@ -46,7 +46,8 @@ KIND_KEYS = ("og.type", "type")
 _SYMBOLS_ONLY = re.compile(r"(?<!\S)(?:[^\w\s]|_)+(?!\S)")
 # What may stand between an og:title and a site name: "Title | Northamptonshire Police".
 # A dash needs a space before it, so "E" is not taken for the og:title of "E-scooters".
-_SITE_SUFFIX = re.compile(r"(?:\s*[|:·•»]|\s+[-–—])\s*\S.*")
+# A colon is not one: "Budget: what changes" is a title with a subtitle.
+_SITE_SUFFIX = re.compile(r"(?:\s*[|·•»]|\s+[-–—])\s*\S.*")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -145,13 +146,19 @@ def parse_article(
     if split.warning:
         warnings.append(split.warning)
     metadata: dict[str, Any] = {}
+    body = split.body
     if split.block is not None:
         metadata, block_warnings = parse_block(split.block, split.format, split.block_line)
         warnings.extend(block_warnings)
+        if split.format == "yaml" and block_warnings and not metadata and split.block.strip():
+            # `---` also opens plain markdown (a rule, then text): when what follows is not
+            # metadata, keep it in the body instead of losing it.
+            body = "\n".join(text.split("\n")[split.block_line - 2 :])
+            warnings.append("the `---` block is not metadata; shown as part of the body")
     # The first heading is only needed as a title fallback; finding it costs a full parse.
     paths = path_index(metadata)
     has_title = _first(paths, ("title", "og.title")) is not None
-    facts = scan_body(split.body, need_heading=not has_title)
+    facts = scan_body(body, need_heading=not has_title)
 
     title = _title(paths, facts.first_heading, path, warnings)
     published, published_raw = _published(paths, path, warnings)
@@ -167,9 +174,9 @@ def parse_article(
         locale=_first(paths, LOCALE_KEYS),
         kind=_first(paths, KIND_KEYS),
         metadata=metadata,
-        body=split.body,
+        body=body,
         initiatives=facts.initiatives,
-        word_count=count_words(split.body),
+        word_count=count_words(body),
         warnings=tuple(warnings),
         metadata_format=split.format if split.block is not None else "none",
         published_raw=published_raw,
