@@ -36,21 +36,26 @@ CREATE TABLE articles(
     area TEXT,
     published TEXT,
     published_key REAL NOT NULL,
+    word_count INTEGER NOT NULL,
+    initiative_count INTEGER NOT NULL
+);
+-- Kept apart from `articles` so that reading the list never pages through bodies.
+CREATE TABLE article_text(
+    rowid INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    initiatives_text TEXT NOT NULL,
+    body TEXT NOT NULL,
+    metadata_text TEXT NOT NULL,
     description TEXT,
     image TEXT,
     locale TEXT,
     kind TEXT,
-    word_count INTEGER NOT NULL,
     initiatives TEXT NOT NULL,
     warnings TEXT NOT NULL,
     metadata TEXT NOT NULL,
     metadata_format TEXT NOT NULL,
-    published_raw TEXT,
-    body TEXT NOT NULL,
-    initiatives_text TEXT NOT NULL,
-    metadata_text TEXT NOT NULL
+    published_raw TEXT
 );
-CREATE INDEX articles_published ON articles(published_key);
 CREATE TABLE problems(
     id TEXT PRIMARY KEY,
     path TEXT NOT NULL,
@@ -60,7 +65,7 @@ CREATE TABLE problems(
 );
 CREATE VIRTUAL TABLE articles_fts USING fts5(
     title, initiatives_text, body, metadata_text,
-    content='articles', content_rowid='rowid', tokenize='{TOKENIZER}'
+    content='article_text', content_rowid='rowid', tokenize='{TOKENIZER}'
 );
 PRAGMA user_version = {SCHEMA_VERSION};
 """

@@ -9,30 +9,33 @@ from pathlib import Path
 from typing import Any
 
 from reader.loading.metadata import flatten
-from reader.model import Article, LoadProblem, published_sort_key
+from reader.model import Article, published_sort_key
 
 ARTICLE_COLUMNS = (
     "rowid", "id", "size", "mtime_ns", "title", "url", "area", "published", "published_key",
-    "description", "image", "locale", "kind", "word_count", "initiatives", "warnings",
-    "metadata", "metadata_format", "published_raw", "body", "initiatives_text",
-    "metadata_text",
+    "word_count", "initiative_count",
 )  # fmt: skip
 FTS_COLUMNS = ("title", "initiatives_text", "body", "metadata_text")
-INSERT_ARTICLE = (
-    f"INSERT INTO articles({', '.join(ARTICLE_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in ARTICLE_COLUMNS)})"
-)
-INSERT_FTS = (
-    f"INSERT INTO articles_fts(rowid, {', '.join(FTS_COLUMNS)}) "
-    f"VALUES (?, {', '.join('?' for _ in FTS_COLUMNS)})"
-)
+TEXT_COLUMNS = (
+    "rowid", *FTS_COLUMNS, "description", "image", "locale", "kind", "initiatives", "warnings",
+    "metadata", "metadata_format", "published_raw",
+)  # fmt: skip
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+INSERT_ARTICLE = _insert("articles", ARTICLE_COLUMNS)
+INSERT_TEXT = _insert("article_text", TEXT_COLUMNS)
+INSERT_FTS = _insert("articles_fts", ("rowid", *FTS_COLUMNS))
 # FTS5 external-content tables forget a row only when told its old values.
 DELETE_FTS = (
     f"INSERT INTO articles_fts(articles_fts, rowid, {', '.join(FTS_COLUMNS)}) "
-    f"SELECT 'delete', rowid, {', '.join(FTS_COLUMNS)} FROM articles WHERE rowid = ?"
+    f"SELECT 'delete', rowid, {', '.join(FTS_COLUMNS)} FROM article_text WHERE rowid = ?"
 )
-# Between values of different fields, so a phrase never matches across two of them:
-# the index sees a word no query can contain (see reader.search for the other side).
+# Values of different fields are kept on separate lines. (FTS5 phrases do not stop at
+# line ends; reader.search checks phrase hits in the text when that matters.)
 FIELD_BREAK = "\n"
 
 
@@ -42,8 +45,9 @@ def metadata_text(article: Article) -> str:
     return FIELD_BREAK.join(str(value) for value in values if value not in (None, ""))
 
 
-def article_row(article: Article, rowid: int) -> tuple[Any, ...]:
-    return (
+def article_rows(article: Article, rowid: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The `articles` row and the `article_text` row (whose first 5 values feed FTS)."""
+    summary = (
         rowid,
         article.id,
         article.size,
@@ -53,56 +57,60 @@ def article_row(article: Article, rowid: int) -> tuple[Any, ...]:
         article.area,
         article.published.isoformat() if article.published else None,
         published_sort_key(article.published),
+        article.word_count,
+        len(article.initiatives),
+    )
+    text = (
+        rowid,
+        article.title,
+        FIELD_BREAK.join(article.initiatives),
+        article.body,
+        metadata_text(article),
         article.description,
         article.image,
         article.locale,
         article.kind,
-        article.word_count,
         json.dumps(article.initiatives, ensure_ascii=False),
         json.dumps(article.warnings, ensure_ascii=False),
         json.dumps(article.metadata, ensure_ascii=False),
         article.metadata_format,
         article.published_raw,
-        article.body,
-        FIELD_BREAK.join(article.initiatives),
-        metadata_text(article),
     )
+    return summary, text
 
 
-def fts_values(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The FTS insert values (rowid first) out of an article row."""
-    by_name = dict(zip(ARTICLE_COLUMNS, row, strict=True))
-    return (by_name["rowid"], *(by_name[name] for name in FTS_COLUMNS))
+SELECT_ARTICLE = (
+    "SELECT a.id, a.size, a.mtime_ns, a.title, a.url, a.area, a.published, a.word_count, "
+    "t.body, t.description, t.image, t.locale, t.kind, t.initiatives, t.warnings, "
+    "t.metadata, t.metadata_format, t.published_raw "
+    "FROM articles a JOIN article_text t ON t.rowid = a.rowid"
+)
 
 
-def problem_row(problem: LoadProblem, article_id: str, size: int, mtime_ns: int) -> tuple[Any, ...]:
-    return (article_id, str(problem.path), problem.message, size, mtime_ns)
-
-
-def article_from_row(row: sqlite3.Row, root: Path) -> Article:
-    published = row["published"]
+def article_from_row(row: sqlite3.Row | tuple[Any, ...], root: Path) -> Article:
+    """An Article from a SELECT_ARTICLE row."""
+    (
+        file_id, size, mtime_ns, title, url, area, published, word_count, body, description,
+        image, locale, kind, initiatives, warnings, metadata, metadata_format, published_raw,
+    ) = row  # fmt: skip
     return Article(
-        id=row["id"],
-        path=_path_of(root, row["id"]),
-        title=row["title"],
-        url=row["url"],
-        area=row["area"],
+        id=file_id,
+        path=root / file_id if root.is_dir() else root,
+        title=title,
+        url=url,
+        area=area,
         published=datetime.fromisoformat(published) if published else None,
-        description=row["description"],
-        image=row["image"],
-        locale=row["locale"],
-        kind=row["kind"],
-        metadata=json.loads(row["metadata"]),
-        body=row["body"],
-        initiatives=tuple(json.loads(row["initiatives"])),
-        word_count=row["word_count"],
-        warnings=tuple(json.loads(row["warnings"])),
-        metadata_format=row["metadata_format"],
-        published_raw=row["published_raw"],
-        size=row["size"],
-        mtime_ns=row["mtime_ns"],
+        description=description,
+        image=image,
+        locale=locale,
+        kind=kind,
+        metadata=json.loads(metadata),
+        body=body,
+        initiatives=tuple(json.loads(initiatives)),
+        word_count=word_count,
+        warnings=tuple(json.loads(warnings)),
+        metadata_format=metadata_format,
+        published_raw=published_raw,
+        size=size,
+        mtime_ns=mtime_ns,
     )
-
-
-def _path_of(root: Path, article_id: str) -> Path:
-    return root / article_id if root.is_dir() else root

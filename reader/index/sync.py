@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reader.index.db import OpenedIndex, connect
-from reader.index.rows import DELETE_FTS, INSERT_ARTICLE, INSERT_FTS, article_row, fts_values
+from reader.index.rows import DELETE_FTS, INSERT_ARTICLE, INSERT_FTS, INSERT_TEXT, article_rows
 from reader.loading import find_files, load_article
 from reader.model import Article, ArticleSummary, LoadProblem
 
@@ -130,6 +130,7 @@ def _forget(connection: sqlite3.Connection, file_id: str) -> None:
     if row is not None:
         connection.execute(DELETE_FTS, (row[0],))
         connection.execute("DELETE FROM articles WHERE rowid = ?", (row[0],))
+        connection.execute("DELETE FROM article_text WHERE rowid = ?", (row[0],))
     connection.execute("DELETE FROM problems WHERE id = ?", (file_id,))
 
 
@@ -187,9 +188,10 @@ def load_and_store(files: list[tuple[str, str]], root_text: str, database: str) 
                 _forget(connection, file_id)
                 if isinstance(item, Article):
                     rowid += 1
-                    row = article_row(item, rowid)
-                    connection.execute(INSERT_ARTICLE, row)
-                    connection.execute(INSERT_FTS, fts_values(row))
+                    summary, text = article_rows(item, rowid)
+                    connection.execute(INSERT_ARTICLE, summary)
+                    connection.execute(INSERT_TEXT, text)
+                    connection.execute(INSERT_FTS, text[:5])
                 else:
                     connection.execute(
                         "INSERT INTO problems(id, path, message, size, mtime_ns) "
@@ -230,8 +232,7 @@ def summarise(article: Article) -> ArticleSummary:
 def read_summaries(connection: sqlite3.Connection) -> list[ArticleSummary]:
     """Every article in the index, as list rows (no bodies)."""
     rows = connection.execute(
-        "SELECT id, title, area, published, url, word_count, json_array_length(initiatives) "
-        "FROM articles"
+        "SELECT id, title, area, published, url, word_count, initiative_count FROM articles"
     )
     parse = datetime.fromisoformat
     return [

@@ -12,8 +12,12 @@ from reader.model import LoadProblem
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 
 
+_SUFFIX_TUPLE = tuple(ARTICLE_SUFFIXES)
+
+
 def is_article_name(name: str) -> bool:
-    return not name.startswith(".") and os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES
+    # endswith on a tuple: this runs once per file on every open, so it is kept cheap.
+    return not name.startswith(".") and name.lower().endswith(_SUFFIX_TUPLE)
 
 
 @dataclass(frozen=True, slots=True)
