@@ -1,0 +1,136 @@
+"""Folding and tokens: what counts as a word, and mapping tokens back to the original text."""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.loading import parse_article
+from reader.search.text import (
+    FoldedText,
+    fold,
+    fold_char,
+    metadata_keys,
+    metadata_leaves,
+    search_text,
+    token_spans,
+    tokenize,
+)
+
+
+def test_tokens_are_folded_runs_of_letters_and_digits() -> None:
+    text = "Café CO-OP don't x_y ﬁne Straße ΣΊΣΥΦΟΣ ｐｏｌｉｃｅ ½ 2019 東京"
+    assert tokenize(text) == [
+        "cafe", "co", "op", "don", "t", "x", "y", "fine", "strasse", "σισυφοσ", "police",
+        "1", "2", "2019", "東京",
+    ]  # fmt: skip
+
+
+def test_combining_accents_and_precomposed_letters_fold_alike() -> None:
+    assert tokenize("cafe\u0301") == tokenize("café") == tokenize("CAFE") == ["cafe"]
+    # A mark does not split a word, wherever it is.
+    assert tokenize("nai\u0308ve") == ["naive"]
+
+
+def test_word_characters_are_exactly_letters_and_digits() -> None:
+    """The tokenizer's regex relies on Python's \\w being L*, N* and "_" exactly."""
+    word = re.compile(r"[^\W_]")
+    mismatched = [
+        code
+        for code in range(sys.maxunicode + 1)
+        if bool(word.match(chr(code))) != (unicodedata.category(chr(code))[0] in "LN")
+    ]
+    assert mismatched == []
+
+
+def test_folding_is_idempotent_for_every_character() -> None:
+    assert all(
+        fold(fold_char(chr(code))) == fold_char(chr(code)) for code in range(sys.maxunicode + 1)
+    )
+
+
+mixed_text = st.text(
+    alphabet=st.one_of(
+        st.characters(),
+        st.sampled_from(list("aAéÉe\u0301\u0308ßﬁΣσς½_-' .İı東京\u093e\u0947")),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=300)
+@given(mixed_text)
+def test_folding_a_character_at_a_time_gives_the_same_tokens(text: str) -> None:
+    assert [token for token, _start, _end in token_spans(text)] == tokenize(text)
+
+
+@settings(max_examples=300)
+@given(mixed_text)
+def test_token_spans_point_at_the_characters_that_made_the_token(text: str) -> None:
+    previous = (0, 0)
+    for token, start, end in token_spans(text):
+        assert previous <= (start, end) and start < end <= len(text)
+        # One character may fold to several tokens ("¼" is "1⁄4"), so spans may share it.
+        assert token in tokenize(text[start:end])
+        previous = (start, end)
+
+
+def test_token_span_covers_trailing_combining_marks() -> None:
+    assert token_spans("cafe\u0301 au lait") == [("cafe", 0, 5), ("au", 6, 8), ("lait", 9, 13)]
+
+
+def test_folded_text_maps_ligatures_and_expansions_back() -> None:
+    folded = FoldedText("Große ﬁsh")
+    assert folded.folded == "grosse fish"
+    start = folded.folded.index("fish")
+    assert folded.original_span(start, start + 4) == (6, 9)  # "ﬁsh": the ligature and "sh"
+    assert folded.original_span(0, 6) == (0, 5)
+
+
+def test_metadata_leaves_cover_nested_values_and_list_items() -> None:
+    metadata = {
+        "og": {"Locale": "en_GB", "type": "website"},
+        "og:title": "Flat key",
+        "tags": ["knife crime", 42, None, True],
+        "authors": [{"name": "A. Writer"}, "plain"],
+        "empty": None,
+    }
+    assert list(metadata_leaves(metadata)) == [
+        ("og.locale", "en_GB"),
+        ("og.type", "website"),
+        ("og.title", "Flat key"),
+        ("tags", "knife crime"),
+        ("tags", "42"),
+        ("tags", "True"),
+        ("authors.name", "A. Writer"),
+        ("authors", "plain"),
+    ]
+
+
+def test_metadata_keys_include_every_dotted_prefix() -> None:
+    article = parse_article(
+        "---\nOG:\n  Locale: en_GB\npublish:\n  date: 2019-09-27\n---\nbody\n",
+        path=Path("a.md"),
+        article_id="a.md",
+    )
+    assert metadata_keys([article]) == {"og", "og.locale", "publish", "publish.date"}
+
+
+def test_search_text_keeps_each_text_apart() -> None:
+    article = parse_article(
+        "---\ntitle: Drones\narea: Kent\nurl: https://x.example/a\n---\n"
+        "Intro.\n\n * First **bold** item\n * Second\n",
+        path=Path("a.md"),
+        article_id="a.md",
+    )
+    text = search_text(article)
+    assert text.title == "Drones"
+    assert text.initiatives == ("First bold item", "Second")
+    assert text.area == "Kent"
+    assert text.url == "https://x.example/a"
+    assert ("area", "Kent") in text.metadata
