@@ -7,6 +7,7 @@ fills while files load.
 
 from __future__ import annotations
 
+import gc
 import time
 import webbrowser
 from collections.abc import Iterable
@@ -233,6 +234,7 @@ class ReaderApp(App[int]):
 
     @on(LoadProgress)
     def _on_load_progress(self, message: LoadProgress) -> None:
+        _freeze_loaded_objects()
         self.loading = (message.done, message.total)
         progress = self.main.query_one("#progress", ProgressBar)
         progress.update(total=message.total, progress=message.done)
@@ -241,6 +243,7 @@ class ReaderApp(App[int]):
 
     @on(LoadFinished)
     def _on_load_finished(self, message: LoadFinished) -> None:
+        _freeze_loaded_objects()
         self.library = message.library
         self.problems = list(message.library.problems)
         self.loading = None
@@ -513,6 +516,13 @@ def _hidden(widget: object, main: MainScreen) -> bool:
         "metadata": "-no-metadata",
     }.get(getattr(widget, "id", None) or "")
     return pane is not None and main.has_class(pane)
+
+
+def _freeze_loaded_objects() -> None:
+    """Move everything alive now (the loaded articles above all) out of the garbage
+    collector's sight. With 100,000 articles a full collection walks millions of objects
+    and froze the UI for 1.5-2 s every few dozen key presses; articles live until exit."""
+    gc.freeze()
 
 
 class _Cancelled(Exception):

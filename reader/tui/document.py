@@ -42,7 +42,8 @@ class Block:
     kind: str = "text"
     # Code keeps its line breaks and folds long lines instead of joining words.
     fold: bool = False
-    # kind "table": rows of cells, the first row the header.
+    # kind "table": rows of cells, the first row the header. kind "parts": one row of
+    # phrases joined by `text`, wrapped between phrases, never inside one that fits.
     cells: tuple[tuple[Content, ...], ...] = ()
 
 
@@ -120,6 +121,11 @@ def _block_lines(block: Block, index: int, measure: int) -> Iterator[Line]:
     if block.kind == "rule":
         yield Line(block.prefix + styled("─" * available, "rule"), block.role, index)
         return
+    if block.kind == "parts":
+        for number, row in enumerate(_part_rows(block.cells[0], block.text, available)):
+            lead = block.prefix if number == 0 else block.indent
+            yield Line(lead + row, block.role, index, 0, block.initiative)
+        return
     if block.kind == "table":
         for row in _table_rows(block.cells, available):
             yield Line(block.indent + row, block.role, index, 0, block.initiative)
@@ -140,6 +146,24 @@ def _block_lines(block: Block, index: int, measure: int) -> Iterator[Line]:
         offset = start + len(row.plain)
         lead = block.prefix if number == 0 else block.indent
         yield Line(lead + row, block.role, index, start, block.initiative)
+
+
+def _part_rows(parts: tuple[Content, ...], separator: Content, width: int) -> Iterator[Content]:
+    row: list[Content] = []
+    used = 0
+    for part in parts:
+        extra = part.cell_length + (separator.cell_length if row else 0)
+        if row and used + extra > width:
+            yield separator.join(row).rstrip()
+            row, used = [], 0
+            extra = part.cell_length
+        if not row and part.cell_length > width:
+            yield from part.wrap(width)
+            continue
+        row.append(part)
+        used += extra
+    if row:
+        yield separator.join(row)
 
 
 _COLUMN_GAP = " │ "

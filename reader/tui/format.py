@@ -51,19 +51,19 @@ def _has_time(moment: datetime) -> bool:
 
 
 def long_date(moment: datetime) -> str:
-    """ "Friday 27 September 2019, 07:45" (the time only when the file gave one)."""
+    """Friday 27 September 2019, 07:45 (the time only when the file gave one)."""
     text = f"{DAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]} {moment.year}"
     return f"{text}, {moment:%H:%M}" if _has_time(moment) else text
 
 
 def short_date(moment: datetime) -> str:
-    """ "Fri 27 Sep 2019, 07:45"."""
+    """Fri 27 Sep 2019, 07:45"""
     text = f"{DAYS[moment.weekday()][:3]} {moment.day} {MONTHS[moment.month - 1][:3]} {moment.year}"
     return f"{text}, {moment:%H:%M}" if _has_time(moment) else text
 
 
 def list_date(moment: datetime | None) -> str:
-    """ "27 Sep 2019", fixed width (11 cells), for the article list."""
+    """27 Sep 2019: fixed width (11 cells), for the article list."""
     if moment is None:
         return "no date".ljust(11)
     return f"{moment.day:>2} {MONTHS[moment.month - 1][:3]} {moment.year}"

@@ -27,9 +27,11 @@ def binding_sections(nodes: Iterable[tuple[str, DOMNode]]) -> KeySections:
     seen: set[tuple[str, str]] = set()
     for title, node in nodes:
         by_action: dict[str, tuple[list[str], str]] = {}
-        # `_bindings` is the node's binding map after the app's keymap is applied, so
-        # remapped keys show here as they work.
-        for _key, binding in node._bindings:
+        # Textual applies the app's keymap (set_keymap) to a copy of each node's bindings
+        # when it looks a key up; do the same, so remapped keys show as they work.
+        bindings = node._bindings.copy()
+        bindings.apply_keymap(node.app._keymap)
+        for _key, binding in bindings:
             if binding.system or not binding.description:
                 continue
             keys, _ = by_action.setdefault(binding.action, ([], binding.description))

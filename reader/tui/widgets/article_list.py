@@ -14,7 +14,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.content import Content, Span
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -167,8 +167,22 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def _scroll_cursor_into_view(self) -> None:
-        region = Region(0, self._cursor * ROW_HEIGHT, 1, ROW_HEIGHT)
-        self.scroll_to_region(region, animate=False, immediate=True, x_axis=False)
+        """Scroll the least distance that shows the whole cursor row, keeping rows
+        aligned to the top edge (no half row at the top)."""
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = int(self.scroll_y)
+        first_whole = -(-top // ROW_HEIGHT)
+        last_whole = (top + height) // ROW_HEIGHT - 1
+        if self._cursor < first_whole:
+            target = self._cursor * ROW_HEIGHT
+        elif self._cursor > last_whole:
+            visible_rows = max(1, height // ROW_HEIGHT)
+            target = (self._cursor - visible_rows + 1) * ROW_HEIGHT
+        else:
+            return
+        self.scroll_to(y=target, animate=False, immediate=True)
 
     def _page_rows(self) -> int:
         return max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)

@@ -19,8 +19,9 @@ from reader.tui.widgets.document_view import DocumentView
 SYNC_PARSE_CHARS = 64 * 1024
 
 
-def byline(article: Article) -> Content:
-    """ "Friday 27 September 2019, 07:45 · Northamptonshire · 4 min read · 9 initiatives"."""
+def byline_parts(article: Article) -> tuple[Content, ...]:
+    """Date, area, reading time, initiatives:
+    Friday 27 September 2019, 07:45 · Northamptonshire · 4 min read · 9 initiatives"""
     parts = [
         styled(long_date(article.published) if article.published else "No date", "byline"),
     ]
@@ -29,13 +30,13 @@ def byline(article: Article) -> Content:
     parts.append(styled(f"{reading_minutes(article.word_count)} min read", "byline"))
     if article.initiatives:
         parts.append(styled(plural(len(article.initiatives), "initiative"), "initiative-number"))
-    return styled(" · ", "muted").join(parts)
+    return tuple(parts)
 
 
 def header_blocks(article: Article) -> list[Block]:
     blocks = [
         Block(styled(article.title, "title")),
-        Block(byline(article)),
+        Block(styled(" · ", "muted"), kind="parts", cells=(byline_parts(article),)),
     ]
     if article.warnings:
         notice = plural(len(article.warnings), "load warning")
@@ -50,6 +51,8 @@ class ArticleView(DocumentView):
     BINDING_GROUP_TITLE = "Article"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h,escape", "app.focus_list", "Back to list", id="article.back"),
+        # As in `less`; elsewhere b toggles the sidebar.
+        Binding("b", "page_up", "Page up", show=False, id="article.page_up"),
     ]
 
     class InitiativeChanged(Message):

@@ -38,7 +38,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("j,down", "scroll_down", "Scroll down", show=False, id="doc.scroll_down"),
         Binding("k,up", "scroll_up", "Scroll up", show=False, id="doc.scroll_up"),
         Binding("space,pagedown", "page_down", "Page down", show=False, id="doc.page_down"),
-        Binding("b,pageup", "page_up", "Page up", show=False, id="doc.page_up"),
+        Binding("pageup", "page_up", "Page up", show=False, id="doc.page_up"),
         Binding("g,home", "scroll_home", "Top", show=False, id="doc.top"),
         Binding("G,end", "scroll_end", "Bottom", show=False, id="doc.bottom"),
     ]

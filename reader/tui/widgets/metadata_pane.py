@@ -138,7 +138,10 @@ class MetadataPane(DocumentView):
 
     BINDING_GROUP_TITLE = "Metadata"
 
+    article: Article | None = None
+
     def show_article(self, article: Article | None) -> None:
+        self.article = article
         if article is None:
             self.set_blocks([Block(styled("No article selected", "muted"))])
         else:

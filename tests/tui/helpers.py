@@ -1,0 +1,83 @@
+"""Helpers for the interface tests: article text, a running reader, the screen as text."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from reader.model import Article
+from reader.tui.app import ReaderApp
+
+REPO = Path(__file__).resolve().parents[2]
+SEED_ID = "000_98cd3e962c103980.txt"
+
+
+def fenced(
+    title: str,
+    body: str,
+    *,
+    date: str = "09:00 01/01/2020",
+    area: str = "Kent",
+    url: str | None = "https://example.org/news/item",
+    extra: str = "",
+) -> str:
+    """An article in the seed's format (```yaml block, then markdown)."""
+    lines = ["```yaml", f"area: {area}", "publish:", f"  date: {date}", f"title: {title}"]
+    if url is not None:
+        lines.append(f"url: {url}")
+    if extra:
+        lines.append(extra)
+    lines.append("```")
+    return "\n".join(lines) + "\n\n" + body + "\n"
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Wait for loading and rendering workers, then for the debounced article open."""
+    app = pilot.app
+    await app.workers.wait_for_complete()
+    await pilot.pause(0.15)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@asynccontextmanager
+async def running(root: Path, size: tuple[int, int] = (120, 40)) -> AsyncIterator[Pilot[int]]:
+    """A reader on `root`, loaded and settled, in a headless terminal of `size`."""
+    app = ReaderApp(root)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield pilot
+
+
+def make_articles(count: int) -> list[Article]:
+    """`count` articles in memory, newest first (no files: for list-scale tests)."""
+    start = datetime(2025, 1, 1)
+    return [
+        Article(
+            id=f"{number:06d}.md",
+            path=Path(f"{number:06d}.md"),
+            title=f"Article {number}",
+            url=None,
+            area=f"Area {number % 40}",
+            published=start - timedelta(hours=number),
+            description=None,
+            image=None,
+            locale=None,
+            kind=None,
+            metadata={},
+            body="",
+            initiatives=(),
+            word_count=0,
+        )
+        for number in range(count)
+    ]
+
+
+def screen_text(pilot: Pilot[int]) -> str:
+    """Everything on the terminal, as the text of each line (styles dropped)."""
+    strips = pilot.app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)

@@ -1,0 +1,431 @@
+"""Every key of the reader, driven through Pilot, checked against the app's real state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from reader.tui import app as app_module
+from reader.tui.app import ReaderApp
+from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.problems import ProblemsScreen
+from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.article_view import ArticleView
+from reader.tui.widgets.metadata_pane import MetadataPane
+from tui.conftest import WriteArticles
+from tui.helpers import fenced, running, settle
+
+
+def reader(pilot: Pilot[int]) -> ReaderApp:
+    app = pilot.app
+    assert isinstance(app, ReaderApp)
+    return app
+
+
+def shown_title(app: ReaderApp) -> str | None:
+    return app.shown.title if app.shown else None
+
+
+async def test_starts_on_the_newest_article_and_shows_it(three_articles: Path) -> None:
+    async with running(three_articles, size=(200, 40)) as pilot:
+        app = reader(pilot)
+        assert [article.title for article in app.article_list.rows] == ["Gamma", "Beta", "Alpha"]
+        assert app.article_list.cursor == 0
+        assert shown_title(app) == "Gamma"
+        text = app.article_view.plain_text()
+        assert text.splitlines()[0].strip() == "Gamma"
+        assert "Wednesday 1 January 2020, 09:00 · Surrey · 1 min read · 2 initiatives" in text
+        assert app.focused is app.article_list
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        (["j"], "Beta"),
+        (["down"], "Beta"),
+        (["j", "j"], "Alpha"),
+        (["j", "j", "j"], "Alpha"),  # stops at the last row
+        (["j", "k"], "Gamma"),
+        (["j", "up"], "Gamma"),
+        (["G"], "Alpha"),
+        (["end"], "Alpha"),
+        (["G", "g"], "Gamma"),
+        (["G", "home"], "Gamma"),
+        (["pagedown"], "Alpha"),
+        (["pagedown", "pageup"], "Gamma"),
+    ],
+)
+async def test_list_keys_move_the_cursor_and_the_panel_follows(
+    three_articles: Path, keys: list[str], expected: str
+) -> None:
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        assert app.article_list.article is not None
+        assert app.article_list.article.title == expected
+        assert shown_title(app) == expected
+        assert app.article_view.plain_text().splitlines()[0].strip() == expected
+        assert app.metadata_pane.article is not None
+        assert app.metadata_pane.article.title == expected
+
+
+async def test_holding_j_opens_only_where_the_cursor_rests(write_articles: WriteArticles) -> None:
+    folder = write_articles(
+        {
+            f"{n:02d}.md": fenced(f"Title {n}", "Body.", date=f"09:00 {n + 1:02d}/01/2020")
+            for n in range(20)
+        }
+    )
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        opened: list[str] = []
+        original = app.article_view.show_article
+
+        def spy(article: object) -> None:
+            opened.append(getattr(article, "title", ""))
+            original(article)  # type: ignore[arg-type]
+
+        app.article_view.show_article = spy  # type: ignore[method-assign]
+        for _ in range(10):
+            await pilot.press("j")  # faster than the open delay between presses
+        await settle(pilot)
+        # Key presses arrive faster than the delay, so the panel renders (far) fewer times
+        # than the cursor moved, and ends on the article under the cursor.
+        assert len(opened) < 10
+        assert opened[-1] == "Title 9"
+        assert shown_title(app) == "Title 9"
+
+
+async def test_enter_and_l_focus_the_article_h_and_escape_return(three_articles: Path) -> None:
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        for forward, back in (("enter", "h"), ("l", "escape")):
+            await pilot.press(forward)
+            assert app.focused is app.article_view
+            await pilot.press(back)
+            assert app.focused is app.article_list
+
+
+async def test_enter_opens_the_cursor_article_at_once(three_articles: Path) -> None:
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        await pilot.press("j", "enter")
+        # No wait for the open delay: Enter shows the article immediately.
+        assert shown_title(app) == "Beta"
+        assert app.focused is app.article_view
+
+
+async def test_tab_and_shift_tab_cycle_focus(three_articles: Path) -> None:
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        order = [app.article_list, app.article_view, app.metadata_pane]
+        for expected in [*order[1:], order[0]]:
+            await pilot.press("tab")
+            assert app.focused is expected
+        for expected in reversed(order):
+            await pilot.press("shift+tab")
+            assert app.focused is expected
+
+
+async def test_article_scrolls_with_j_k_space_b(write_articles: WriteArticles) -> None:
+    body = "\n\n".join(f"Paragraph {n} with enough words to fill a line." for n in range(80))
+    folder = write_articles({"long.md": fenced("Long", body)})
+    async with running(folder, size=(100, 30)) as pilot:
+        app = reader(pilot)
+        view = app.article_view
+        await pilot.press("enter")
+        assert view.scroll_y == 0
+        await pilot.press("j", "j")
+        assert view.scroll_y == 2
+        await pilot.press("k")
+        assert view.scroll_y == 1
+        await pilot.press("space")
+        after_page = view.scroll_y
+        assert after_page > 10
+        await pilot.press("b")
+        assert view.scroll_y == 1
+        await pilot.press("G")
+        assert view.scroll_y == view.max_scroll_y > 0
+        await pilot.press("g")
+        assert view.scroll_y == 0
+
+
+async def test_m_toggles_metadata_and_b_toggles_the_sidebar(three_articles: Path) -> None:
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        sidebar = app.main.query_one("#sidebar")
+        assert app.metadata_pane.display and sidebar.display
+        await pilot.press("m")
+        assert not app.metadata_pane.display
+        await pilot.press("m")
+        assert app.metadata_pane.display
+        await pilot.press("b")
+        assert not sidebar.display
+        # The list was focused; focus moves to a pane that can still be seen.
+        await pilot.pause()
+        assert app.focused is app.article_view
+        await pilot.press("tab")  # b pages up in the article, so leave it first
+        assert app.focused is app.metadata_pane
+        await pilot.press("b")
+        assert sidebar.display
+        assert app.focused is app.article_list
+
+
+async def test_right_and_left_bracket_step_through_initiatives(three_articles: Path) -> None:
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        view = app.article_view
+        assert view.current_initiative is None
+        await pilot.press("right_square_bracket")
+        assert view.current_initiative == 0
+        assert "First initiative text" in view.initiative_text(0)
+        assert view.border_subtitle == "initiative 1 of 2"
+        await pilot.press("right_square_bracket")
+        assert view.current_initiative == 1
+        await pilot.press("right_square_bracket")  # no third: stays (and rings the bell)
+        assert view.current_initiative == 1
+        await pilot.press("left_square_bracket")
+        assert view.current_initiative == 0
+        # The highlighted initiative is drawn differently from the other one.
+        starts = view.document_layout.initiative_lines
+        current = view.render_line(starts[0] - int(view.scroll_y))
+        other = view.render_line(starts[1] - int(view.scroll_y))
+        assert current.text.strip().startswith("▌  1")
+        assert {s.style for s in current} != {s.style for s in other}
+
+
+async def test_initiative_jump_scrolls_it_into_view(write_articles: WriteArticles) -> None:
+    filler = "\n\n".join(f"Filler paragraph {n}." for n in range(60))
+    folder = write_articles({"x.md": fenced("X", filler + "\n\n* Far initiative\n* Another")})
+    async with running(folder, size=(100, 24)) as pilot:
+        app = reader(pilot)
+        view = app.article_view
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        line = view.document_layout.initiative_lines[0]
+        top = int(view.scroll_y)
+        assert top <= line < top + view.scrollable_content_region.height
+
+
+async def test_o_opens_web_urls_in_the_browser(
+    three_articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
+    async with running(three_articles) as pilot:
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened == ["https://example.org/gamma"]
+
+
+async def test_o_refuses_urls_that_are_not_http(
+    three_articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        await pilot.press("j")  # Beta: url is file:///etc/passwd
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened == []
+        messages = [notification.message for notification in app._notifications]
+        assert any("only http and https" in message for message in messages)
+
+
+async def test_y_copies_the_url(three_articles: Path) -> None:
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        await pilot.press("y")
+        assert app.clipboard == "https://example.org/gamma"
+
+
+async def test_o_and_y_without_a_url_say_so(write_articles: WriteArticles) -> None:
+    folder = write_articles({"n.md": fenced("No link", "Body.", url=None)})
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await pilot.press("y")
+        assert app.clipboard == ""
+        assert any("no URL" in n.message for n in app._notifications)
+
+
+async def test_question_mark_shows_help_built_from_the_bindings(three_articles: Path) -> None:
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        app.set_keymap({"app.toggle_metadata": "M"})  # a remapped key shows as remapped
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one("#help-keys").plain_text()  # type: ignore[attr-defined]
+        for line in ("Next initiative", "Copy URL", "Back to list", "Next article", "Quit"):
+            assert line in text
+        metadata_line = next(line for line in text.splitlines() if "Metadata" in line.split())
+        assert metadata_line.split()[0] == "M"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_q_quits(three_articles: Path) -> None:
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+        assert app.return_code == 0
+
+
+async def test_palette_goes_to_an_article_by_fuzzy_title(three_articles: Path) -> None:
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"alph")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert shown_title(app) == "Alpha"
+        assert app.article_list.article is not None
+        assert app.article_list.article.title == "Alpha"
+        assert app.focused is app.article_view
+
+
+async def test_palette_lists_themes(three_articles: Path) -> None:
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"theme")
+        await pilot.pause(0.3)
+        await pilot.press("enter")  # "Change theme" opens the theme picker
+        await pilot.pause(0.3)
+        await pilot.press(*"textual-light", "enter")
+        await pilot.pause(0.3)
+        assert app.theme == "textual-light"
+
+
+async def test_load_problems_are_counted_and_listed(write_articles: WriteArticles) -> None:
+    folder = write_articles(
+        {
+            "good.md": fenced("Good", "Fine."),
+            "binary.md": b"\x00\x01\x02 not text",
+            "warned.md": "```yaml\ntitle: Warned\ndate: not a date\n```\n\nBody.",
+        }
+    )
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        assert len(app.problems) == 1
+        header = app.main.query_one("#header").render()
+        assert "1 problem" in str(header)
+        await pilot.press("e")
+        assert isinstance(app.screen, ProblemsScreen)
+        options = app.screen.query_one("#problems-list")
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]  # type: ignore[attr-defined]
+        assert any("binary.md" in prompt and "binary file" in prompt for prompt in prompts)
+        assert any("warned.md" in prompt and "not a date" in prompt for prompt in prompts)
+        # Enter on a warned article opens it.
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert shown_title(app) == "Warned"
+
+
+@pytest.mark.parametrize(
+    ("size", "metadata", "sidebar", "article"),
+    [((140, 40), True, True, True), ((90, 30), False, True, True), ((50, 20), False, False, True)],
+)
+async def test_panes_fit_the_terminal_width(
+    three_articles: Path, size: tuple[int, int], metadata: bool, sidebar: bool, article: bool
+) -> None:
+    async with running(three_articles, size=size) as pilot:
+        app = reader(pilot)
+        assert app.metadata_pane.display is metadata
+        assert app.main.query_one("#sidebar").display is sidebar
+        assert app.article_view.display is article
+
+
+async def test_narrow_terminal_shows_one_pane_at_a_time(three_articles: Path) -> None:
+    async with running(three_articles, size=(50, 20)) as pilot:
+        app = reader(pilot)
+        sidebar = app.main.query_one("#sidebar")
+        assert app.focused is app.article_view
+        await pilot.press("h")  # back to the list: it replaces the article
+        assert sidebar.display and not app.article_view.display
+        assert app.focused is app.article_list
+        await pilot.press("j", "enter")
+        assert app.article_view.display and not sidebar.display
+        assert shown_title(app) == "Beta"
+        await pilot.press("m")
+        assert app.metadata_pane.display and not app.article_view.display
+
+
+async def test_m_shows_metadata_on_a_medium_terminal(three_articles: Path) -> None:
+    async with running(three_articles, size=(90, 30)) as pilot:
+        app = reader(pilot)
+        await pilot.press("m")
+        assert app.metadata_pane.display
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "j",
+        "k",
+        "G",
+        "enter",
+        "h",
+        "m",
+        "b",
+        "right_square_bracket",
+        "question_mark",
+        "escape",
+        "tab",
+    ],
+)
+async def test_a_tiny_terminal_does_not_break(three_articles: Path, key: str) -> None:
+    async with running(three_articles, size=(20, 5)) as pilot:
+        app = reader(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert app.is_running
+
+
+async def test_list_fills_while_loading_and_keeps_the_newest_selected(three_articles: Path) -> None:
+    app = ReaderApp(three_articles)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        rows = list(app.article_list.rows)
+        gamma, beta, alpha = rows
+        # Batches as the loader posts them: the newest so far first.
+        app._set_articles([alpha])
+        assert app.article_list.article is alpha
+        app._set_articles([beta, alpha])
+        assert app.article_list.article is beta  # user has not moved: stay on the newest
+        await pilot.press("j")  # the user picks Alpha
+        app._set_articles([gamma, beta, alpha])
+        assert app.article_list.article is alpha  # the same article, though it moved down
+
+
+async def test_clicking_a_row_selects_it(three_articles: Path) -> None:
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        await pilot.click(ArticleList, offset=(5, 2))  # second row (rows are two lines)
+        await settle(pilot)
+        assert shown_title(app) == "Beta"
+
+
+def test_every_binding_has_an_id() -> None:
+    from reader.tui.widgets.document_view import DocumentView
+
+    for owner in (
+        ReaderApp,
+        ArticleList,
+        ArticleView,
+        DocumentView,
+        MetadataPane,
+        HelpScreen,
+        ProblemsScreen,
+    ):
+        for binding in owner.BINDINGS:
+            assert getattr(binding, "id", None), f"{owner.__name__}: {binding}"
