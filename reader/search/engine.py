@@ -225,8 +225,10 @@ class SearchEngine:
         )
 
     def prepare(self) -> None:
-        """Fold and tokenise every article now rather than on the first search."""
+        """Fold and tokenise every article now rather than on the first search (a second
+        or so per 5,000 articles: call it from a worker)."""
         self._built()
+        _ = self.metadata_keys
 
     def _built(self) -> _Index:
         index = self._index

@@ -461,6 +461,14 @@ def format_query(node: Node) -> str:
     return " OR ".join(format_query(child) for child in node.nodes)
 
 
+def field_term(name: str, value: str) -> str | None:
+    """Query text for "`value` in field `name`", safe whatever `value` holds (quotes,
+    colons, brackets): `field_term("area", 'Devon & "Cornwall"')` is `area:"devon cornwall"`.
+    None when `value` has no letters or digits to search for."""
+    node = _text_node(value, False)
+    return None if node is None else format_query(Field(name.casefold(), node))
+
+
 def _format_period(start: date, end: date) -> str:
     if start == end:
         return start.isoformat()

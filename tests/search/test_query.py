@@ -18,6 +18,7 @@ from reader.search.query import (
     Phrase,
     QueryError,
     Term,
+    field_term,
     format_query,
     is_ranked,
     parse_query,
@@ -364,3 +365,12 @@ def test_render_shows_control_characters_harmlessly() -> None:
     rendered = error(text).render(text)
     assert "\x1b" not in rendered
     assert rendered.splitlines()[2].index("^") == rendered.splitlines()[1].index(")")
+
+
+def test_field_term_quotes_any_value_safely() -> None:
+    assert field_term("area", "Thames Valley") == 'area:"thames valley"'
+    assert field_term("Area", 'Devon & "Cornwall" (South)') == 'area:"devon cornwall south"'
+    assert field_term("area", "Kent") == "area:kent"
+    assert field_term("area", "&") is None
+    text = field_term("og.locale", "en_GB")
+    assert text is not None and parse(text) == Field("og.locale", Phrase(("en", "gb")))
