@@ -153,7 +153,8 @@ def parse_query(
     """
     lexemes = _lex(text)
     prefix_at = _prefix_target(text, lexemes) if prefix_last else -1
-    parser = _Parser(lexemes, frozenset(k.casefold() for k in metadata_keys), flags, prefix_at)
+    keys = frozenset(key.casefold() for key in metadata_keys)
+    parser = _Parser(text, lexemes, keys, flags, prefix_at)
     return parser.parse()
 
 
@@ -248,11 +249,13 @@ def _prefix_target(query: str, lexemes: list[_Lexeme]) -> int:
 class _Parser:
     def __init__(
         self,
+        query: str,
         lexemes: list[_Lexeme],
         metadata_keys: frozenset[str],
         flags: Collection[str],
         prefix_at: int,
     ) -> None:
+        self.query = query
         self.lexemes = lexemes
         self.metadata_keys = metadata_keys
         self.flags = tuple(flags)
@@ -346,10 +349,11 @@ class _Parser:
                 f"unknown field '{lexeme.name}:'", lexeme.start, self._field_hint(name)
             )
         if not value.strip():
+            hint = f'write {name}:word or {name}:"a phrase", with no space after the colon'
+            if self.query.startswith("(", lexeme.end):
+                hint = f"a field takes one word or phrase: write ({name}:a OR {name}:b)"
             raise QueryError(
-                f"{lexeme.name}: needs something to search for",
-                lexeme.value_start,
-                f'write {name}:word or {name}:"a phrase", with no space after the colon',
+                f"{lexeme.name}: needs something to search for", lexeme.value_start, hint
             )
         prefix = not lexeme.quoted and self.index - 1 == self.prefix_at
         node = _text_node(value, prefix)

@@ -275,6 +275,12 @@ def test_empty_field_value(text: str, position: int) -> None:
     assert raised.position == position
 
 
+def test_field_before_a_group_explains_fields_take_one_value() -> None:
+    raised = error("title:(a OR b)")
+    assert raised.position == 6
+    assert raised.hint == "a field takes one word or phrase: write (title:a OR title:b)"
+
+
 def test_field_value_without_letters() -> None:
     raised = error("title:&&")
     assert raised.message == "nothing to search for in title:&&"
