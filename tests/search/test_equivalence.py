@@ -14,19 +14,19 @@ import json
 import math
 import random
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
 from reader.loading import parse_article
 from reader.loading.metadata import flatten
 from reader.model import Article
-from reader.search import SearchEngine
+from reader.search import SearchEngine, SearchResult
 
 SEED = 20240611
 ARTICLE_COUNT = 200
@@ -468,9 +468,20 @@ def test_corpus_is_varied(corpus: list[Article]) -> None:
     assert sum(a.published is not None and a.published.tzinfo is not None for a in corpus) > 10
 
 
-def test_engine_matches_reference(corpus: list[Article]) -> None:
+class Searcher(Protocol):
+    def search(self, query: str, *, prefix_last: bool = False) -> list[SearchResult]: ...
+
+
+# Every engine that answers queries: the persistent index joins this list.
+ENGINES: dict[str, Callable[[list[Article]], Searcher]] = {"memory": SearchEngine}
+
+
+@pytest.mark.parametrize("make_engine", ENGINES.values(), ids=list(ENGINES))
+def test_engine_matches_reference(
+    corpus: list[Article], make_engine: Callable[[list[Article]], Searcher]
+) -> None:
     rng = random.Random(SEED + 1)
-    engine = SearchEngine(corpus)
+    engine = make_engine(corpus)
     compared = nonempty = 0
     for number in range(QUERY_COUNT):
         prefix_mode = number % 4 == 3
