@@ -1,1 +1,222 @@
-"""The persistent full-text index: a SQLite FTS5 database per opened root."""
+"""The persistent full-text index: a SQLite FTS5 database per opened root.
+
+    index = ArticleIndex.open(root)         # the cached list is readable at once
+    rows = index.summaries()                # newest first, no bodies
+    report = index.sync(on_batch=progress)  # stat the folder, re-read what changed
+    engine = index.engine()                 # queries, as reader.search.SearchEngine
+    for summary, score in engine.search(engine.parse("burglary after:2019")):
+        ...
+    article = index.article(summary.id)     # the body comes from the index when opened
+    index.close()
+
+Trouble with the cache is never fatal: a damaged, foreign or old-schema file is rebuilt,
+one locked by another program is replaced by a temporary index for this session, each
+with a line in `notices` for the user. Only when no database can be made anywhere does
+`open` raise IndexUnavailable (the caller then loads the folder without a cache).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from reader.index.db import IndexLocked, OpenedIndex, is_locked, open_index, remove_index
+from reader.index.engine import IndexResult, IndexSearchEngine
+from reader.index.rows import ARTICLE_SELECT, article_from_row
+from reader.index.sync import (
+    SummaryBatch,
+    SyncReport,
+    read_problems,
+    read_summary_rows,
+    sync,
+)
+from reader.model import Article, ArticleSummary, LoadProblem
+
+__all__ = [
+    "ArticleIndex",
+    "IndexResult",
+    "IndexSearchEngine",
+    "IndexUnavailable",
+    "SyncReport",
+]
+
+# SQLite allows 32,766 parameters in one statement; stay well under.
+_IDS_PER_QUERY = 500
+
+
+class IndexUnavailable(Exception):
+    """No index database could be made, not even a temporary one."""
+
+
+class ArticleIndex:
+    """The index of one root: its list rows, full articles, problems and search engine."""
+
+    def __init__(self, root: Path, opened: OpenedIndex, temporary_dir: Path | None) -> None:
+        self.root = root
+        self._root_is_dir = root.is_dir()
+        self._opened = opened
+        self._temporary_dir = temporary_dir
+        self.notices: list[str] = list(opened.notices)
+        self._lock = threading.RLock()
+        self._rows: list[tuple[int, ArticleSummary]] | None = None
+        self._data_version = -1
+        self._engine: IndexSearchEngine | None = None
+
+    @classmethod
+    def open(cls, root: Path) -> ArticleIndex:
+        """The index for `root` (a folder or one file), made or repaired as needed.
+
+        Raises FileNotFoundError when `root` does not exist, IndexUnavailable when no
+        database can be made for it.
+        """
+        root = Path(root)
+        if not root.exists():
+            raise FileNotFoundError(f"no such file or folder: {root}")
+        try:
+            return cls(root, open_index(root), None)
+        except IndexLocked as error:
+            notice = f"{error}; using a temporary index for this session"
+        except (OSError, sqlite3.Error) as error:
+            notice = f"cannot use the index cache ({error}); using a temporary index"
+        return cls._temporary(root, notice)
+
+    @classmethod
+    def _temporary(cls, root: Path, notice: str) -> ArticleIndex:
+        try:
+            folder = Path(tempfile.mkdtemp(prefix="reader-index-"))
+        except OSError as error:
+            raise IndexUnavailable(f"{notice}, but no temporary folder: {error}") from error
+        try:
+            opened = open_index(root, folder / "index.sqlite3")
+        except (OSError, sqlite3.Error) as error:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise IndexUnavailable(f"{notice}, but that failed too: {error}") from error
+        opened.notices.insert(0, notice)
+        return cls(root, opened, folder)
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self._opened.path
+
+    # -- keeping it up to date ---------------------------------------------------------------
+
+    def sync(self, on_batch: SummaryBatch | None = None, workers: int | None = None) -> SyncReport:
+        """Bring the index up to date with the folder (stat every file; re-read new and
+        changed ones, in worker processes when there are many; drop deleted ones).
+
+        `on_batch(summaries, done, total)` is called as each batch is written. A database
+        locked past the busy timeout stops the sync with a notice (`complete` is False);
+        one found damaged is rebuilt from the folder, with a notice.
+        """
+        try:
+            return self._sync(on_batch, workers)
+        except sqlite3.DatabaseError as error:
+            if is_locked(error):
+                self.notices.append(
+                    "the index cache is busy (another program is writing to it); "
+                    "some changes in the folder are not shown yet"
+                )
+                return SyncReport(complete=False)
+            self._rebuild(f"the index cache was damaged ({error}); rebuilt it")
+            return self._sync(on_batch, workers)
+
+    def _sync(self, on_batch: SummaryBatch | None, workers: int | None) -> SyncReport:
+        try:
+            return sync(self._opened, self.root, on_batch=on_batch, workers=workers)
+        finally:
+            self._forget_cached_rows()
+
+    def _rebuild(self, notice: str) -> None:
+        with self._lock:
+            self._opened.connection.close()
+            path = self._opened.path
+            remove_index(path)
+            self._opened = open_index(self.root, path)
+            self.notices.append(notice)
+            self._forget_cached_rows()
+
+    def _forget_cached_rows(self) -> None:
+        with self._lock:
+            self._rows = None
+            self._engine = None
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _summary_rows(self) -> list[tuple[int, ArticleSummary]]:
+        """(rowid, summary) newest first, read again only when the database changed."""
+        with self._lock:
+            connection = self._opened.connection
+            try:
+                version = connection.execute("PRAGMA data_version").fetchone()[0]
+                if self._rows is None or version != self._data_version:
+                    self._rows = read_summary_rows(connection)
+                    self._data_version = version
+                    self._engine = None
+            except sqlite3.DatabaseError as error:
+                if is_locked(error):
+                    raise
+                self._rebuild(f"the index cache was damaged ({error}); rebuilt it")
+                self._rows = []
+            return self._rows
+
+    def summaries(self) -> list[ArticleSummary]:
+        """Every indexed article as a list row, newest first (then by id)."""
+        return [summary for _rowid, summary in self._summary_rows()]
+
+    def problems(self) -> list[LoadProblem]:
+        """Files that could not be read, as of the last sync."""
+        with self._lock:
+            return read_problems(self._opened.connection)
+
+    def article(self, article_id: str) -> Article | None:
+        """The full article (body, metadata) as indexed, or None if the index lacks it."""
+        found = self.articles([article_id])
+        return found[0] if found else None
+
+    def articles(self, ids: Sequence[str]) -> list[Article]:
+        """Full articles for `ids`, in that order, a few queries for any number; ids the
+        index does not have are left out."""
+        by_id: dict[str, Article] = {}
+        with self._lock:
+            connection = self._opened.connection
+            for start in range(0, len(ids), _IDS_PER_QUERY):
+                chunk = ids[start : start + _IDS_PER_QUERY]
+                marks = ", ".join("?" * len(chunk))
+                for row in connection.execute(
+                    f"SELECT {ARTICLE_SELECT} WHERE a.id IN ({marks})", tuple(chunk)
+                ):
+                    article = article_from_row(row, self.root, self._root_is_dir)
+                    by_id[article.id] = article
+        return [by_id[article_id] for article_id in ids if article_id in by_id]
+
+    def engine(self) -> IndexSearchEngine:
+        """A search engine over the index as it is now (the same one until it changes)."""
+        rows = self._summary_rows()
+        with self._lock:
+            if self._engine is None:
+                key_ids = dict(
+                    self._opened.connection.execute(
+                        "SELECT key, id FROM field_keys WHERE articles > 0"
+                    ).fetchall()
+                )
+                self._engine = IndexSearchEngine(self._opened.path, rows, key_ids)
+            return self._engine
+
+    def close(self) -> None:
+        with self._lock:
+            if self._engine is not None:
+                self._engine.close()
+            self._opened.connection.close()
+            if self._temporary_dir is not None:
+                shutil.rmtree(self._temporary_dir, ignore_errors=True)
+
+    def __enter__(self) -> ArticleIndex:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

@@ -17,12 +17,10 @@ from pathlib import Path
 
 import platformdirs
 
-SCHEMA_VERSION = 1
-APP_NAME = "reader"
+from reader.index.rows import tokens_fingerprint
 
-# Searchable text is split the same way the in-memory engine splits it (see
-# reader.search.text): letters and digits, case-folded, diacritics removed.
-TOKENIZER = "unicode61 remove_diacritics 2"
+SCHEMA_VERSION = 2
+APP_NAME = "reader"
 
 _SCHEMA = f"""
 CREATE TABLE info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -36,16 +34,15 @@ CREATE TABLE articles(
     area TEXT,
     published TEXT,
     published_key REAL NOT NULL,
+    day INTEGER,
     word_count INTEGER NOT NULL,
     initiative_count INTEGER NOT NULL
 );
+CREATE INDEX articles_day ON articles(day);
 -- Kept apart from `articles` so that reading the list never pages through bodies.
 CREATE TABLE article_text(
     rowid INTEGER PRIMARY KEY,
-    title TEXT NOT NULL,
-    initiatives_text TEXT NOT NULL,
     body TEXT NOT NULL,
-    metadata_text TEXT NOT NULL,
     description TEXT,
     image TEXT,
     locale TEXT,
@@ -63,10 +60,18 @@ CREATE TABLE problems(
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL
 );
-CREATE VIRTUAL TABLE articles_fts USING fts5(
-    title, initiatives_text, body, metadata_text,
-    content='article_text', content_rowid='rowid', tokenize='{TOKENIZER}'
+-- Every folded metadata path (and dotted prefix) in the folder, with how many articles
+-- have it. `id` names it in field_fts.
+CREATE TABLE field_keys(
+    key TEXT PRIMARY KEY,
+    id INTEGER NOT NULL UNIQUE,
+    articles INTEGER NOT NULL
 );
+-- Contentless: the tokens are not stored twice (see reader.index.rows).
+CREATE VIRTUAL TABLE search_fts USING fts5(
+    title, body, initiatives, metadata, content='', tokenize='ascii'
+);
+CREATE VIRTUAL TABLE field_fts USING fts5(key, value, content='', tokenize='ascii');
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
@@ -86,6 +91,14 @@ def index_path(root: Path) -> Path:
     return cache_dir() / f"{digest}.sqlite3"
 
 
+# How long to wait for another connection's write to finish before giving up.
+BUSY_TIMEOUT_SECONDS = 10.0
+
+
+class IndexLocked(sqlite3.OperationalError):
+    """Another program held the index database locked for longer than the busy timeout."""
+
+
 @dataclass
 class OpenedIndex:
     connection: sqlite3.Connection
@@ -94,44 +107,96 @@ class OpenedIndex:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
-    connection.execute("PRAGMA busy_timeout = 10000")
-    connection.execute("PRAGMA journal_mode = WAL")
-    connection.execute("PRAGMA synchronous = NORMAL")
-    connection.execute("PRAGMA temp_store = MEMORY")
-    connection.execute("PRAGMA cache_size = -65536")
+    timeout = BUSY_TIMEOUT_SECONDS
+    connection = sqlite3.connect(
+        path, timeout=timeout, isolation_level=None, check_same_thread=False
+    )
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute("PRAGMA temp_store = MEMORY")
+        connection.execute("PRAGMA cache_size = -65536")
+    except sqlite3.Error:
+        connection.close()
+        raise
     return connection
 
 
-def open_index(root: Path) -> OpenedIndex:
+def is_locked(error: sqlite3.Error) -> bool:
+    """Whether `error` is SQLite giving up on a lock another connection holds."""
+    return isinstance(error, sqlite3.OperationalError) and (
+        "locked" in str(error) or "busy" in str(error)
+    )
+
+
+def open_index(root: Path, path: Path | None = None) -> OpenedIndex:
     """Open (creating or rebuilding as needed) the index database for `root`.
 
-    Raises sqlite3.Error only when even a fresh database cannot be made (for example the
-    cache folder is not writable); callers then run without a cache.
+    A cache file that is not a database, is damaged, or has another schema version is
+    replaced by a new empty one, with a notice. Raises IndexLocked when another program
+    keeps the file locked past the busy timeout, and OSError or sqlite3.Error when even a
+    new database cannot be made (the cache folder is not writable, say).
     """
-    path = index_path(root)
+    path = index_path(root) if path is None else path
     path.parent.mkdir(parents=True, exist_ok=True)
     notices: list[str] = []
+    connection: sqlite3.Connection | None = None
     try:
         connection = connect(path)
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version == SCHEMA_VERSION:
-            connection.execute("SELECT count(*) FROM articles_fts WHERE rowid = 0").fetchone()
+        problem = _check(connection, path)
+        if problem is None:
             return OpenedIndex(connection, path, notices)
-        if version == 0 and _is_empty(connection):
+        if problem == "":
             _create(connection, root)
             return OpenedIndex(connection, path, notices)
+        notices.append(problem)
         connection.close()
-        notices.append(
-            f"index cache {path.name} has schema {version}, this reader uses "
-            f"{SCHEMA_VERSION}; rebuilding it"
-        )
+        _remove(path)
     except sqlite3.DatabaseError as error:
-        notices.append(f"index cache {path.name} is unreadable ({error}); rebuilding it")
-    _move_aside(path)
+        if connection is not None:
+            connection.close()
+        if is_locked(error):
+            raise IndexLocked(f"index cache {path.name} is locked by another program") from error
+        notices.append(f"index cache {path.name} was unreadable ({error}); rebuilt it")
+        _move_aside(path)
     connection = connect(path)
     _create(connection, root)
     return OpenedIndex(connection, path, notices)
+
+
+def _check(connection: sqlite3.Connection, path: Path) -> str | None:
+    """None for a usable index, "" for a new empty file, else what is wrong with it.
+
+    Cheap checks only (a full integrity check reads the whole file): the schema version,
+    the size the header promises, and one read of each table's root. Damage deeper in
+    the file shows up as sqlite3.DatabaseError later, and the caller rebuilds then.
+    """
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version == 0 and _is_empty(connection):
+        return ""
+    if version != SCHEMA_VERSION:
+        return (
+            f"index cache {path.name} was made by another version of the reader "
+            f"(schema {version}, now {SCHEMA_VERSION}); rebuilt it"
+        )
+    pages = connection.execute("PRAGMA page_count").fetchone()[0]
+    page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    wal = Path(f"{path}-wal")
+    wal_size = wal.stat().st_size if wal.exists() else 0
+    if wal_size == 0 and path.stat().st_size < pages * page_size:
+        raise sqlite3.DatabaseError("the file is shorter than its header says: truncated")
+    row = connection.execute("SELECT value FROM info WHERE key = 'tokens'").fetchone()
+    if row is None or row[0] != tokens_fingerprint():
+        return (
+            f"index cache {path.name} was made by a reader that splits text into words "
+            "differently; rebuilt it"
+        )
+    for table in ("articles", "article_text", "problems", "field_keys"):
+        connection.execute(f"SELECT max(rowid) FROM {table}").fetchone()
+    for table in ("search_fts", "field_fts"):
+        connection.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH 'x' LIMIT 1").fetchall()
+    return None
 
 
 def _is_empty(connection: sqlite3.Connection) -> bool:
@@ -146,8 +211,8 @@ def _create(connection: sqlite3.Connection, root: Path) -> None:
             for statement in _statements(_SCHEMA):
                 connection.execute(statement)
             connection.execute(
-                "INSERT INTO info(key, value) VALUES ('root', ?), ('created', ?)",
-                (os.path.realpath(root), str(time.time())),
+                "INSERT INTO info(key, value) VALUES ('root', ?), ('created', ?), ('tokens', ?)",
+                (os.path.realpath(root), str(time.time()), tokens_fingerprint()),
             )
         connection.execute("COMMIT")
     except BaseException:
@@ -159,13 +224,25 @@ def _statements(script: str) -> list[str]:
     return [part.strip() for part in script.split(";") if part.strip()]
 
 
+_SUFFIXES = ("", "-wal", "-shm")
+
+
 def _move_aside(path: Path) -> None:
-    """Keep a broken cache file for inspection instead of deleting it."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for suffix in ("", "-wal", "-shm"):
-        old = Path(str(path) + suffix)
+    """Keep a broken cache file (the latest one only) for inspection, out of the way."""
+    for suffix in _SUFFIXES:
+        old = Path(f"{path}{suffix}")
         if old.exists():
             try:
-                os.replace(old, Path(f"{path}.broken-{stamp}{suffix}"))
+                os.replace(old, Path(f"{path}.broken{suffix}"))
             except OSError:
                 old.unlink(missing_ok=True)
+
+
+def _remove(path: Path) -> None:
+    for suffix in _SUFFIXES:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def remove_index(path: Path) -> None:
+    """Delete an index database (a temporary one, when the reader is done with it)."""
+    _remove(path)

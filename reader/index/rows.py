@@ -1,25 +1,48 @@
-"""Articles to database rows and back."""
+"""Articles to database rows and back, and the text the full-text tables hold.
+
+The full-text tables hold the tokens `reader.search.text.tokenize` gives, already folded,
+one space between them, so SQLite's `ascii` tokenizer (which splits on ASCII spaces and
+punctuation and keeps every other character) reads exactly our tokens and never folds
+anything itself. SEPARATOR goes between two initiatives and between two metadata values:
+our tokenizer never gives it (it is not a letter or digit), so no query can match it,
+and a phrase can never run from one value into the next.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reader.loading.metadata import flatten
 from reader.model import Article, published_sort_key
+from reader.search.text import metadata_keys, search_text, tokenize
+
+# A private-use character: one token to FTS5's `ascii` tokenizer, never one of ours.
+SEPARATOR = "\ue000"
+# Field rows of one article are numbered article_rowid << FIELD_SHIFT | slot, so an
+# article's rows are one rowid range and the article is the rowid shifted back. The
+# loader allows 50,000 metadata values in a file, well under 2**20.
+FIELD_SHIFT = 20
+AREA_KEY = "area"
+URL_KEY = "url"
+FIRST_METADATA_SLOT = 2
 
 ARTICLE_COLUMNS = (
     "rowid", "id", "size", "mtime_ns", "title", "url", "area", "published", "published_key",
-    "word_count", "initiative_count",
+    "day", "word_count", "initiative_count",
 )  # fmt: skip
-FTS_COLUMNS = ("title", "initiatives_text", "body", "metadata_text")
 TEXT_COLUMNS = (
-    "rowid", *FTS_COLUMNS, "description", "image", "locale", "kind", "initiatives", "warnings",
+    "rowid", "body", "description", "image", "locale", "kind", "initiatives", "warnings",
     "metadata", "metadata_format", "published_raw",
 )  # fmt: skip
+# The searched texts, in the order of BM25's column weights (see reader.index.engine).
+SEARCH_COLUMNS = ("title", "body", "initiatives", "metadata")
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> str:
@@ -28,25 +51,105 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
 
 INSERT_ARTICLE = _insert("articles", ARTICLE_COLUMNS)
 INSERT_TEXT = _insert("article_text", TEXT_COLUMNS)
-INSERT_FTS = _insert("articles_fts", ("rowid", *FTS_COLUMNS))
-# FTS5 external-content tables forget a row only when told its old values.
-DELETE_FTS = (
-    f"INSERT INTO articles_fts(articles_fts, rowid, {', '.join(FTS_COLUMNS)}) "
-    f"SELECT 'delete', rowid, {', '.join(FTS_COLUMNS)} FROM article_text WHERE rowid = ?"
+INSERT_SEARCH = _insert("search_fts", ("rowid", *SEARCH_COLUMNS))
+INSERT_FIELD = _insert("field_fts", ("rowid", "key", "value"))
+# Contentless FTS5 tables forget a row only when given exactly the values it was added
+# with; `search_rows` recomputes them from the stored article.
+DELETE_SEARCH = (
+    f"INSERT INTO search_fts(search_fts, rowid, {', '.join(SEARCH_COLUMNS)}) "
+    f"VALUES ('delete', ?, {', '.join('?' * len(SEARCH_COLUMNS))})"
 )
-# Values of different fields are kept on separate lines. (FTS5 phrases do not stop at
-# line ends; reader.search checks phrase hits in the text when that matters.)
-FIELD_BREAK = "\n"
+DELETE_FIELD = "INSERT INTO field_fts(field_fts, rowid, key, value) VALUES ('delete', ?, ?, ?)"
 
 
-def metadata_text(article: Article) -> str:
-    """Every metadata value as searchable text, one value per line."""
-    values = (value for _, value in flatten(article.metadata))
-    return FIELD_BREAK.join(str(value) for value in values if value not in (None, ""))
+def token_text(text: str) -> str:
+    """`text`'s tokens, space-separated: what the full-text tables store for it."""
+    return " ".join(tokenize(text))
+
+
+def _separated(texts: Iterable[str]) -> str:
+    return f" {SEPARATOR} ".join(token_text(text) for text in texts)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRows:
+    """What one article adds to the full-text tables."""
+
+    # search_fts: title, body, initiatives and metadata values, as SEARCH_COLUMNS.
+    columns: tuple[str, str, str, str]
+    # field_fts, one row per filter-only value: (slot, key, token text). The key is
+    # AREA_KEY, URL_KEY or a folded dotted metadata path.
+    fields: tuple[tuple[int, str, str], ...]
+    # Folded metadata paths and their dotted prefixes: the field names this article adds.
+    keys: frozenset[str]
+
+
+def search_rows(article: Article) -> SearchRows:
+    texts = search_text(article)
+    fields: list[tuple[int, str, str]] = []
+    if texts.area:
+        fields.append((0, AREA_KEY, token_text(texts.area)))
+    if texts.url:
+        fields.append((1, URL_KEY, token_text(texts.url)))
+    for slot, (key, value) in enumerate(texts.metadata, start=FIRST_METADATA_SLOT):
+        fields.append((slot, key, token_text(value)))
+    return SearchRows(
+        columns=(
+            token_text(texts.title),
+            token_text(texts.body),
+            _separated(texts.initiatives),
+            _separated(value for _key, value in texts.metadata),
+        ),
+        fields=tuple(fields),
+        keys=metadata_keys((article,)),
+    )
+
+
+def key_prefixes(key: str) -> Iterator[str]:
+    """`key` and each dotted prefix of it: a field named by any of these covers `key`."""
+    for position, char in enumerate(key):
+        if char == "." and position > 0:
+            yield key[:position]
+    yield key
+
+
+def key_token(key_id: int) -> str:
+    """The token standing for metadata key number `key_id` in field_fts's key column."""
+    return f"k{key_id}"
+
+
+def field_key_text(slot: int, key: str, key_ids: dict[str, int]) -> str:
+    """The key column of a field row: AREA_KEY or URL_KEY for those built-in fields; for
+    a metadata value, the tokens of its key and of each prefix, so `og:` finds `og.locale`."""
+    if slot < FIRST_METADATA_SLOT:
+        return key
+    return " ".join(key_token(key_ids[prefix]) for prefix in key_prefixes(key))
+
+
+def field_rowid(article_rowid: int, slot: int) -> int:
+    return article_rowid << FIELD_SHIFT | slot
+
+
+_PROBE = (
+    "Café CAFE\u0301 ﬁne Straße ΣΊΣΥΦΟΣ Ǆemal ｐｏｌｉｃｅ ½ 東京 co-op x_y don't "
+    "\u2460 \U0001d400 \u0e01\u0e33 \u1e9e \u0130"
+)
+
+
+def tokens_fingerprint() -> str:
+    """Names how text becomes tokens here: the Unicode version and the tokens of a probe.
+
+    Rows leave a contentless FTS5 table only when given the exact tokens they went in
+    with, recomputed from the stored article; an index made by a reader that tokenised
+    differently (a newer Python's Unicode tables, a changed tokenizer) must be rebuilt.
+    """
+    digest = hashlib.sha256(token_text(_PROBE).encode("utf-8")).hexdigest()[:16]
+    return f"unicode {unicodedata.unidata_version} tokens {digest}"
 
 
 def article_rows(article: Article, rowid: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """The `articles` row and the `article_text` row (whose first 5 values feed FTS)."""
+    """The `articles` row and the `article_text` row."""
+    published = article.published
     summary = (
         rowid,
         article.id,
@@ -55,17 +158,15 @@ def article_rows(article: Article, rowid: int) -> tuple[tuple[Any, ...], tuple[A
         article.title,
         article.url,
         article.area,
-        article.published.isoformat() if article.published else None,
-        published_sort_key(article.published),
+        published.isoformat() if published else None,
+        published_sort_key(published),
+        published.date().toordinal() if published else None,
         article.word_count,
         len(article.initiatives),
     )
     text = (
         rowid,
-        article.title,
-        FIELD_BREAK.join(article.initiatives),
         article.body,
-        metadata_text(article),
         article.description,
         article.image,
         article.locale,
@@ -79,23 +180,24 @@ def article_rows(article: Article, rowid: int) -> tuple[tuple[Any, ...], tuple[A
     return summary, text
 
 
-SELECT_ARTICLE = (
-    "SELECT a.id, a.size, a.mtime_ns, a.title, a.url, a.area, a.published, a.word_count, "
+# Columns and tables for article_from_row: "SELECT {ARTICLE_SELECT} WHERE ...".
+ARTICLE_SELECT = (
+    "a.id, a.size, a.mtime_ns, a.title, a.url, a.area, a.published, a.word_count, "
     "t.body, t.description, t.image, t.locale, t.kind, t.initiatives, t.warnings, "
     "t.metadata, t.metadata_format, t.published_raw "
     "FROM articles a JOIN article_text t ON t.rowid = a.rowid"
 )
 
 
-def article_from_row(row: sqlite3.Row | tuple[Any, ...], root: Path) -> Article:
-    """An Article from a SELECT_ARTICLE row."""
+def article_from_row(row: sqlite3.Row | tuple[Any, ...], root: Path, root_is_dir: bool) -> Article:
+    """An Article from the columns of ARTICLE_SELECT."""
     (
         file_id, size, mtime_ns, title, url, area, published, word_count, body, description,
         image, locale, kind, initiatives, warnings, metadata, metadata_format, published_raw,
     ) = row  # fmt: skip
     return Article(
         id=file_id,
-        path=root / file_id if root.is_dir() else root,
+        path=root / file_id if root_is_dir else root,
         title=title,
         url=url,
         area=area,

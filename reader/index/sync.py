@@ -10,14 +10,29 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from reader.index.db import OpenedIndex, connect
-from reader.index.rows import DELETE_FTS, INSERT_ARTICLE, INSERT_FTS, INSERT_TEXT, article_rows
+from reader.index.rows import (
+    ARTICLE_SELECT,
+    DELETE_FIELD,
+    DELETE_SEARCH,
+    INSERT_ARTICLE,
+    INSERT_FIELD,
+    INSERT_SEARCH,
+    INSERT_TEXT,
+    SearchRows,
+    article_from_row,
+    article_rows,
+    field_key_text,
+    field_rowid,
+    search_rows,
+)
 from reader.loading import find_files, load_article
 from reader.model import Article, ArticleSummary, LoadProblem
 
@@ -37,6 +52,8 @@ class SyncReport:
     removed: list[str] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
     total_files: int = 0
+    # False when the sync stopped early (the database was locked): what was written stays.
+    complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +87,8 @@ def sync(
     workers: int | None = None,
 ) -> SyncReport:
     """Make the index match the folder. `on_batch(summaries, done, total)` is called
-    as each batch of new or changed articles is written."""
+    as each batch of new or changed articles is written. Raises sqlite3.Error (see
+    reader.index.db.is_locked) when the database stays locked past the busy timeout."""
     connection = index.connection
     report = SyncReport()
     folder_problems: list[LoadProblem] = []
@@ -90,7 +108,7 @@ def sync(
             to_read.append(file_id)
     report.removed = removed
     if removed:
-        _write_removals(connection, removed)
+        _write_removals(connection, root, removed)
 
     paths = [(current[file_id].path, file_id) for file_id in to_read]
     total = len(paths)
@@ -114,24 +132,99 @@ def _known_files(connection: sqlite3.Connection) -> dict[str, tuple[int, int]]:
     return known
 
 
-def _write_removals(connection: sqlite3.Connection, ids: Sequence[str]) -> None:
+def _write_removals(connection: sqlite3.Connection, root: Path, ids: Sequence[str]) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
+        writer = _Writer(connection, root)
         for file_id in ids:
-            _forget(connection, file_id)
+            writer.forget(file_id)
+        writer.finish()
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
 
 
-def _forget(connection: sqlite3.Connection, file_id: str) -> None:
-    row = connection.execute("SELECT rowid FROM articles WHERE id = ?", (file_id,)).fetchone()
-    if row is not None:
-        connection.execute(DELETE_FTS, (row[0],))
-        connection.execute("DELETE FROM articles WHERE rowid = ?", (row[0],))
-        connection.execute("DELETE FROM article_text WHERE rowid = ?", (row[0],))
-    connection.execute("DELETE FROM problems WHERE id = ?", (file_id,))
+class _Writer:
+    """Adds and removes articles inside one transaction the caller holds.
+
+    Keeps the full-text tables and the per-key article counts of `field_keys` in step
+    with the `articles` rows; `finish()` writes the counts.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, root: Path) -> None:
+        self.connection = connection
+        self.root = root
+        self.key_counts: Counter[str] = Counter()
+        self.key_ids: dict[str, int] = {}
+        row = connection.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()
+        self.last_rowid = int(row[0])
+
+    def _ids_for(self, keys: Iterable[str]) -> None:
+        """Make sure every key has an id in self.key_ids (new keys get new ids)."""
+        connection = self.connection
+        for key in keys:
+            if key in self.key_ids:
+                continue
+            row = connection.execute("SELECT id FROM field_keys WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                row = connection.execute(
+                    "INSERT INTO field_keys(key, id, articles) "
+                    "VALUES (?, (SELECT coalesce(max(id), 0) + 1 FROM field_keys), 0) "
+                    "RETURNING id",
+                    (key,),
+                ).fetchone()
+            self.key_ids[key] = int(row[0])
+
+    def _field_rows(self, rowid: int, rows: SearchRows) -> list[tuple[int, str, str]]:
+        self._ids_for(rows.keys)
+        return [
+            (field_rowid(rowid, slot), field_key_text(slot, key, self.key_ids), text)
+            for slot, key, text in rows.fields
+        ]
+
+    def add(self, article: Article, rows: SearchRows) -> None:
+        self.last_rowid += 1
+        rowid = self.last_rowid
+        summary, text = article_rows(article, rowid)
+        connection = self.connection
+        connection.execute(INSERT_ARTICLE, summary)
+        connection.execute(INSERT_TEXT, text)
+        connection.execute(INSERT_SEARCH, (rowid, *rows.columns))
+        connection.executemany(INSERT_FIELD, self._field_rows(rowid, rows))
+        self.key_counts.update(rows.keys)
+
+    def forget(self, file_id: str) -> None:
+        """Remove an article (or a recorded problem) by id, if the index has it."""
+        connection = self.connection
+        connection.execute("DELETE FROM problems WHERE id = ?", (file_id,))
+        row = connection.execute(
+            f"SELECT a.rowid, {ARTICLE_SELECT} WHERE a.id = ?", (file_id,)
+        ).fetchone()
+        if row is None:
+            return
+        rowid = row[0]
+        rows = search_rows(article_from_row(row[1:], self.root, root_is_dir=True))
+        connection.execute(DELETE_SEARCH, (rowid, *rows.columns))
+        connection.executemany(DELETE_FIELD, self._field_rows(rowid, rows))
+        connection.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
+        connection.execute("DELETE FROM article_text WHERE rowid = ?", (rowid,))
+        self.key_counts.subtract(rows.keys)
+
+    def add_problem(self, file_id: str, problem: LoadProblem, size: int, mtime_ns: int) -> None:
+        self.connection.execute(
+            "INSERT INTO problems(id, path, message, size, mtime_ns) VALUES (?, ?, ?, ?, ?)",
+            (file_id, str(problem.path), problem.message, size, mtime_ns),
+        )
+
+    def finish(self) -> None:
+        changes = [(count, key) for key, count in self.key_counts.items() if count]
+        if changes:
+            self.connection.executemany(
+                "UPDATE field_keys SET articles = articles + ? WHERE key = ?", changes
+            )
+        self.connection.execute("DELETE FROM field_keys WHERE articles <= 0")
+        self.key_counts.clear()
 
 
 _Batch = tuple[list[ArticleSummary], list[LoadProblem]]
@@ -154,12 +247,16 @@ def _read_batches(
     with ProcessPoolExecutor(max_workers=worker_count, mp_context=context) as pool:
         # Keep only a few chunks in flight so results stream back in order of submission.
         pending: list[Future[_Batch]] = []
-        for chunk in chunks:
-            pending.append(pool.submit(load_and_store, chunk, str(root), database))
-            if len(pending) >= worker_count * 2:
-                yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
+        try:
+            for chunk in chunks:
+                pending.append(pool.submit(load_and_store, chunk, str(root), database))
+                if len(pending) >= worker_count * 2:
+                    yield pending.pop(0).result()
+            for future in pending:
+                yield future.result()
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def load_and_store(files: list[tuple[str, str]], root_text: str, database: str) -> _Batch:
@@ -168,44 +265,33 @@ def load_and_store(files: list[tuple[str, str]], root_text: str, database: str) 
     Runs in worker processes; each worker holds the write lock only while writing.
     """
     root = Path(root_text)
-    loaded: list[tuple[str, Article | LoadProblem, int, int]] = []
+    loaded: list[tuple[str, Article | LoadProblem, SearchRows | None]] = []
     for path_text, file_id in files:
-        path = Path(path_text)
-        item = load_article(path, root, file_id)
-        if isinstance(item, Article):
-            loaded.append((file_id, item, item.size, item.mtime_ns))
-        else:
-            size, mtime_ns = _stat_or_missing(path)
-            loaded.append((file_id, item, size, mtime_ns))
+        item = load_article(Path(path_text), root, file_id)
+        # Tokenising is the costly part of indexing: done here, before taking the lock.
+        loaded.append((file_id, item, search_rows(item) if isinstance(item, Article) else None))
 
     connection = connect(Path(database))
     try:
         connection.execute("BEGIN IMMEDIATE")
         try:
-            next_rowid = connection.execute("SELECT coalesce(max(rowid), 0) FROM articles")
-            rowid = int(next_rowid.fetchone()[0])
-            for file_id, item, size, mtime_ns in loaded:
-                _forget(connection, file_id)
+            writer = _Writer(connection, root)
+            for file_id, item, rows in loaded:
+                writer.forget(file_id)
                 if isinstance(item, Article):
-                    rowid += 1
-                    summary, text = article_rows(item, rowid)
-                    connection.execute(INSERT_ARTICLE, summary)
-                    connection.execute(INSERT_TEXT, text)
-                    connection.execute(INSERT_FTS, text[:5])
+                    assert rows is not None
+                    writer.add(item, rows)
                 else:
-                    connection.execute(
-                        "INSERT INTO problems(id, path, message, size, mtime_ns) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        (file_id, str(item.path), item.message, size, mtime_ns),
-                    )
+                    writer.add_problem(file_id, item, *_stat_or_missing(item.path))
+            writer.finish()
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
             raise
     finally:
         connection.close()
-    summaries = [summarise(item) for _, item, _, _ in loaded if isinstance(item, Article)]
-    problems = [item for _, item, _, _ in loaded if isinstance(item, LoadProblem)]
+    summaries = [summarise(item) for _, item, _ in loaded if isinstance(item, Article)]
+    problems = [item for _, item, _ in loaded if isinstance(item, LoadProblem)]
     return summaries, problems
 
 
@@ -229,16 +315,25 @@ def summarise(article: Article) -> ArticleSummary:
     )
 
 
-def read_summaries(connection: sqlite3.Connection) -> list[ArticleSummary]:
-    """Every article in the index, as list rows (no bodies)."""
-    rows = connection.execute(
-        "SELECT id, title, area, published, url, word_count, initiative_count FROM articles"
-    )
+SELECT_SUMMARIES = (
+    "SELECT rowid, id, title, area, published, url, word_count, initiative_count FROM articles "
+    # Newest first, then by id: the order of reader.library.sort_articles(..., "newest").
+    "ORDER BY published_key DESC, id"
+)
+
+
+def read_summary_rows(connection: sqlite3.Connection) -> list[tuple[int, ArticleSummary]]:
+    """(rowid, list row) for every article in the index, newest first."""
     parse = datetime.fromisoformat
     return [
-        ArticleSummary(file_id, title, area, parse(published) if published else None, url, words, n)
-        for file_id, title, area, published, url, words, n in rows
+        (rowid, ArticleSummary(file_id, title, area, parse(date) if date else None, url, words, n))
+        for rowid, file_id, title, area, date, url, words, n in connection.execute(SELECT_SUMMARIES)
     ]
+
+
+def read_summaries(connection: sqlite3.Connection) -> list[ArticleSummary]:
+    """Every article in the index, as list rows (no bodies), newest first."""
+    return [summary for _rowid, summary in read_summary_rows(connection)]
 
 
 def read_problems(connection: sqlite3.Connection) -> list[LoadProblem]:

@@ -8,10 +8,9 @@ phrase can never run from one text into the next. A word -> articles map (with t
 weighted hits in each) answers and ranks single words and prefixes without looking at any
 text; it also narrows the articles a phrase or a field is checked in.
 
-Relevance is BM25 over four weighted fields taken as one document (as SQLite FTS5's
-`bm25()` weights columns), with Lucene's IDF. Everything it needs (per-field hit counts,
-each article's token count, how many articles a word or phrase occurs in) can be stored in
-an index, which can then reproduce these scores exactly: see `bm25` and README "Search".
+Relevance is BM25 over four weighted fields taken as one document, computed exactly as
+SQLite FTS5's `bm25()` computes it over the persistent index's columns (reader.index), so
+both engines give the same scores: see `bm25`, `idf` and README "Search".
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ import math
 import threading
 from bisect import bisect_left
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -62,8 +61,8 @@ _HALVES = {
     "metadata": int(METADATA_WEIGHT * 2),
 }
 
-FlagTest = Callable[[Article, str], bool]
-"""Answers `is:NAME` for one article: flag_test(article, "starred") -> bool."""
+FlagTest = Callable[[str, str], bool]
+"""Answers `is:NAME` for one article by its id: flag_test(article_id, "starred") -> bool."""
 
 _START, _END, _GAP = "\x01", "\x02", "\x00"
 _LEAF_CACHE_SIZE = 512
@@ -161,7 +160,9 @@ def _doc(article: Article) -> tuple[_Doc, Counter[str]]:
     # Counting repeated lists runs in C: far quicker than adding weights word by word.
     counts = Counter(title * _HALVES["title"])
     counts.update(body * _HALVES["body"])
-    length = len(title) + len(body)
+    # One more for each break between two initiatives or two metadata values: the index
+    # stores a separator token there (see reader.index.rows), and its BM25 counts it.
+    length = len(title) + len(body) + _breaks(initiatives) + _breaks(metadata)
     for tokens in initiatives:
         counts.update(tokens * _HALVES["initiative"])
         length += len(tokens)
@@ -181,6 +182,10 @@ def _doc(article: Article) -> tuple[_Doc, Counter[str]]:
         day=published.date().toordinal() if published is not None else None,
     )
     return doc, counts
+
+
+def _breaks(values: Sized) -> int:
+    return max(len(values) - 1, 0)
 
 
 def _pattern(match: Term | Phrase) -> str:
@@ -217,10 +222,16 @@ def bm25(frequency: float, norm: float, idf: float) -> float:
     return idf * (frequency * (K1 + 1)) / (frequency + norm)
 
 
+# What `idf` gives a word in half the articles or more, where the formula is 0 or less.
+MIN_IDF = 1e-6
+
+
 def idf(articles: int, containing: int) -> float:
-    """ln(1 + (N - n + 0.5) / (n + 0.5)): N articles, n of them hit. Lucene's BM25 IDF,
-    which unlike the original stays positive for a word in most articles."""
-    return math.log(1 + (articles - containing + 0.5) / (containing + 0.5))
+    """ln((N - n + 0.5) / (n + 0.5)), or MIN_IDF where that is not positive: N articles,
+    n of them hit. The classic BM25 IDF exactly as SQLite FTS5's bm25() computes it, so
+    the persistent index ranks in SQLite and gives these same scores."""
+    value = math.log((articles - containing + 0.5) / (containing + 0.5))
+    return value if value > 0 else MIN_IDF
 
 
 class SearchEngine:
@@ -331,7 +342,7 @@ class SearchEngine:
             return frozenset(
                 number
                 for number, article in enumerate(self.articles)
-                if flag_test(article, node.name)
+                if flag_test(article.id, node.name)
             )
         return self._leaf(index, node)
 

@@ -138,17 +138,43 @@ def test_prefix_matching_for_the_last_word_only() -> None:
 
 def test_score_is_bm25_of_weighted_field_hits() -> None:
     # "drones": title 4 + body 1 + metadata title 0.5 = 5.5 weighted hits; the article has
-    # 6 tokens, the average is (6 + 4) / 2; 1 article of 2 has the word.
+    # 6 tokens, the average is (6 + 4 + 4) / 3; 1 article of 3 has the word.
     engine = SearchEngine(
         [
             front("a.md", title="Kent drones", body="Drones flew."),
             front("b.md", title="Essex", body="Nothing here."),
+            front("c.md", title="Surrey", body="Quiet day."),
         ]
     )
     (result,) = engine.search("drones")
-    norm = 1.2 * (1 - 0.75 + 0.75 * 6 / 5)
-    idf = math.log(1 + (2 - 1 + 0.5) / (1 + 0.5))
-    assert result.score == pytest.approx(idf * 5.5 * 2.2 / (5.5 + norm))
+    norm = 1.2 * (1 - 0.75 + 0.75 * 6 / (14 / 3))
+    idf = math.log((3 - 1 + 0.5) / (1 + 0.5))
+    assert result.score == pytest.approx(idf * 5.5 * 2.2 / (5.5 + norm), rel=1e-12)
+
+
+def test_a_word_in_half_the_articles_or_more_gets_the_least_idf() -> None:
+    # As in SQLite FTS5's bm25(): ln((N - n + 0.5) / (n + 0.5)) is 0 here, so 1e-6.
+    engine = SearchEngine(
+        [front("a.md", title="Kent drones", body="Drones flew."), front("b.md", title="Essex")]
+    )
+    (result,) = engine.search("drones")
+    norm = 1.2 * (1 - 0.75 + 0.75 * 6 / ((6 + 3) / 2))
+    assert result.score == pytest.approx(1e-6 * 5.5 * 2.2 / (5.5 + norm), rel=1e-12)
+
+
+def test_each_break_between_initiatives_or_metadata_values_counts_as_a_token() -> None:
+    # Tokens: title 1, body 5 ("intro one two three four"), initiatives 4 + 1 break,
+    # metadata values "Kent", "a", "b" 3 + 2 breaks: 16 in all.
+    body = "Intro.\n\n * one two\n * three four\n"
+    long = front("long.md", title="Kent", body=body, tags="[a, b]")
+    short = front("short.md", title="Essex", body="Nothing.")
+    other = front("other.md", title="Surrey", body="Nothing.")
+    engine = SearchEngine([long, short, other])
+    (result,) = engine.search("kent")
+    average = (16 + 3 + 3) / 3
+    norm = 1.2 * (1 - 0.75 + 0.75 * 16 / average)
+    idf = math.log((3 - 1 + 0.5) / (1 + 0.5))
+    assert result.score == pytest.approx(idf * 4.5 * 2.2 / (4.5 + norm), rel=1e-12)
 
 
 def test_title_and_initiative_hits_outrank_body_hits() -> None:
@@ -214,8 +240,8 @@ def test_is_flags_are_answered_by_the_callers_test() -> None:
     engine = SearchEngine([front("a.md", title="One"), front("b.md", title="Two")])
     starred = {"b.md"}
 
-    def flag_test(item: Article, name: str) -> bool:
-        return name == "starred" and item.id in starred
+    def flag_test(article_id: str, name: str) -> bool:
+        return name == "starred" and article_id in starred
 
     assert ids(engine, "is:starred", flag_test=flag_test) == ["b.md"]
     assert ids(engine, "-is:starred", flag_test=flag_test) == ["a.md"]

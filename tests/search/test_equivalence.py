@@ -14,7 +14,7 @@ import json
 import math
 import random
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -23,10 +23,11 @@ from typing import Any, Protocol
 
 import pytest
 
+from reader.index import ArticleIndex
 from reader.loading import parse_article
 from reader.loading.metadata import flatten
 from reader.model import Article
-from reader.search import SearchEngine, SearchResult
+from reader.search import SearchEngine
 
 SEED = 20240611
 ARTICLE_COUNT = 200
@@ -226,7 +227,11 @@ def ref_frequency(leaf: Q, article: Article) -> float:
 
 @cache
 def ref_length(article: Article) -> int:
-    return sum(len(ref_tokens(text)) for text in ref_texts(article, None))
+    """README: tokens in all searched texts, plus one per break between two initiatives
+    and between two metadata values."""
+    tokens = sum(len(ref_tokens(text)) for text in ref_texts(article, None))
+    breaks = max(len(article.initiatives) - 1, 0) + max(len(ref_metadata(article)) - 1, 0)
+    return tokens + breaks
 
 
 def ref_search(query: Q, articles: list[Article]) -> list[tuple[str, float | None]]:
@@ -241,7 +246,9 @@ def ref_search(query: Q, articles: list[Article]) -> list[tuple[str, float | Non
     scores = dict.fromkeys((a.id for a in matched), 0.0)
     for leaf in leaves:
         containing = sum(1 for a in articles if ref_match(leaf, a))
-        idf = math.log(1 + (count - containing + 0.5) / (containing + 0.5))
+        idf = math.log((count - containing + 0.5) / (containing + 0.5))
+        if idf <= 0:
+            idf = 1e-6
         for article in matched:
             frequency = ref_frequency(leaf, article)
             norm = 1.2 * (1 - 0.75 + 0.75 * ref_length(article) / average)
@@ -342,7 +349,8 @@ def _toml(data: Mapping[str, Any]) -> str:
     return "\n".join(flat)
 
 
-def make_article(rng: random.Random, number: int) -> Article:
+def make_file(rng: random.Random, number: int) -> tuple[str, str]:
+    """(file name, text) of one generated article."""
     title = _sentence(rng, 2, 6).replace("[", "").replace("]", "")
     paragraphs = [_sentence(rng, 5, 25) for _ in range(rng.randint(1, 3))]
     bullets = [f" * {_sentence(rng, 3, 12)}" for _ in range(rng.randint(0, 4))]
@@ -357,8 +365,7 @@ def make_article(rng: random.Random, number: int) -> Article:
         text = f"+++\n{_toml(metadata)}\n+++\n{body}\n"
     else:
         text = f"# {title}\n\n{body}\n"
-    name = f"{number:03d}.md"
-    return parse_article(text, path=Path(name), article_id=name)
+    return f"{number:03d}.md", text
 
 
 def _value(rng: random.Random) -> str:
@@ -455,9 +462,14 @@ def make_prefix_query(rng: random.Random, articles: list[Article]) -> Q:
 
 
 @pytest.fixture(scope="module")
-def corpus() -> list[Article]:
+def corpus_files() -> list[tuple[str, str]]:
     rng = random.Random(SEED)
-    return [make_article(rng, number) for number in range(ARTICLE_COUNT)]
+    return [make_file(rng, number) for number in range(ARTICLE_COUNT)]
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_files: list[tuple[str, str]]) -> list[Article]:
+    return [parse_article(text, path=Path(name), article_id=name) for name, text in corpus_files]
 
 
 def test_corpus_is_varied(corpus: list[Article]) -> None:
@@ -468,28 +480,57 @@ def test_corpus_is_varied(corpus: list[Article]) -> None:
     assert sum(a.published is not None and a.published.tzinfo is not None for a in corpus) > 10
 
 
+class HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
 class Searcher(Protocol):
-    def search(self, query: str, *, prefix_last: bool = False) -> list[SearchResult]: ...
+    def search(
+        self, query: str, *, prefix_last: bool = False
+    ) -> Sequence[tuple[HasId, float | None]]: ...
 
 
-# Every engine that answers queries: the persistent index joins this list.
-ENGINES: dict[str, Callable[[list[Article]], Searcher]] = {"memory": SearchEngine}
+def memory_engine(articles: list[Article], _folder: Path) -> Searcher:
+    return SearchEngine(articles)
+
+
+def index_engine(_articles: list[Article], folder: Path) -> Searcher:
+    """The persistent index of the same articles, written out as files and synced."""
+    index = ArticleIndex.open(folder)
+    index.sync(workers=1)
+    return index.engine()
+
+
+# Every engine that answers queries.
+ENGINES: dict[str, Callable[[list[Article], Path], Searcher]] = {
+    "memory": memory_engine,
+    "index": index_engine,
+}
 
 
 @pytest.mark.parametrize("make_engine", ENGINES.values(), ids=list(ENGINES))
 def test_engine_matches_reference(
-    corpus: list[Article], make_engine: Callable[[list[Article]], Searcher]
+    corpus: list[Article],
+    corpus_files: list[tuple[str, str]],
+    make_engine: Callable[[list[Article], Path], Searcher],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in corpus_files:
+        (folder / name).write_text(text, encoding="utf-8")
     rng = random.Random(SEED + 1)
-    engine = make_engine(corpus)
+    engine = make_engine(corpus, folder)
     compared = nonempty = 0
     for number in range(QUERY_COUNT):
         prefix_mode = number % 4 == 3
         query = make_prefix_query(rng, corpus) if prefix_mode else make_query(rng, corpus)
         text = query.render()
         got = [
-            (result.article.id, result.score)
-            for result in engine.search(text, prefix_last=prefix_mode)
+            (article.id, score) for article, score in engine.search(text, prefix_last=prefix_mode)
         ]
         expected = ref_search(query, corpus)
         assert [i for i, _ in got] == [i for i, _ in expected], text
