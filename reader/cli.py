@@ -99,10 +99,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_path(check_cmd)
     check_cmd.add_argument("--json", action="store_true", help="print a JSON object")
+
+    config_cmd = commands.add_parser("config", help="where the configuration file is")
+    config_action = config_cmd.add_mutually_exclusive_group(required=True)
+    config_action.add_argument("--path", action="store_true", help="print the config file path")
+    config_action.add_argument(
+        "--init", action="store_true", help="write a commented default config file"
+    )
+    config_action.add_argument(
+        "--check", action="store_true", help="report problems in the config file (exit 1 if any)"
+    )
     return parser
 
 
-COMMANDS = ("open", "list", "show", "search", "check")
+COMMANDS = ("open", "list", "show", "search", "check", "config")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -287,10 +297,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    from reader.config import config_path, load_config, write_default_config
+
+    path = config_path()
+    if args.path:
+        print(path)
+        return 0
+    if args.init:
+        try:
+            write_default_config(path)
+        except FileExistsError:
+            raise CommandError(f"{path} already exists; not overwriting it", status=1) from None
+        except OSError as error:
+            raise CommandError(f"cannot write {path}: {error.strerror}", status=1) from None
+        print(path)
+        return 0
+    messages = load_config(path).messages
+    for message in messages:
+        print(message, file=sys.stderr)
+    return 1 if messages else 0
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "open": cmd_open,
     "list": cmd_list,
     "show": cmd_show,
     "search": cmd_search,
     "check": cmd_check,
+    "config": cmd_config,
 }

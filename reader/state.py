@@ -1,0 +1,190 @@
+"""What the reader remembers between sessions: read and starred marks, and where you were.
+
+Marks are keyed by the article's URL when it has one, else by its path in the folder and
+a hash of its body, so they survive moving or re-scraping the folder. Several readers may
+run at once: `save` takes a lock, re-reads the file and merges field by field (the later
+change wins), so one reader never erases another's marks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reader.model import Article
+from reader.storage import atomic_write, locked, move_aside, state_dir
+
+STATE_VERSION = 1
+STATE_FILE = "state.json"
+
+
+def state_key(article: Article) -> str:
+    """The key an article's marks are kept under."""
+    if article.url:
+        return f"url:{article.url}"
+    digest = hashlib.blake2b(article.body.encode("utf-8", "surrogatepass"), digest_size=8)
+    return f"file:{article.id}#{digest.hexdigest()}"
+
+
+@dataclass
+class Mark:
+    """An article's flags, each with the time it last changed (for merging)."""
+
+    read: bool = False
+    read_at: float = 0.0
+    starred: bool = False
+    starred_at: float = 0.0
+
+    def merged(self, other: Mark) -> Mark:
+        """Field by field, the later change wins."""
+        read = self if self.read_at >= other.read_at else other
+        starred = self if self.starred_at >= other.starred_at else other
+        return Mark(read.read, read.read_at, starred.starred, starred.starred_at)
+
+
+@dataclass
+class FolderState:
+    """Where the user was in one folder, restored when it is opened again."""
+
+    selected: str | None = None
+    scroll: float = 0.0
+    query: str = ""
+    facets: list[str] = field(default_factory=list)
+    sort: str | None = None
+    updated: float = 0.0
+
+
+class ReadingState:
+    """Marks and per-folder positions, loaded from and saved to one JSON file."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path if path is not None else state_dir() / STATE_FILE
+        self.marks: dict[str, Mark] = {}
+        self.folders: dict[str, FolderState] = {}
+        self.warnings: list[str] = []
+        self._dirty_marks: set[str] = set()
+        self._dirty_folders: set[str] = set()
+
+    # Reading and writing -----------------------------------------------------------
+
+    def load(self) -> ReadingState:
+        with locked(self.path):
+            self.marks, self.folders = self._read_file()
+        return self
+
+    def save(self) -> None:
+        """Merge this session's changes into the file on disk, atomically."""
+        if not self._dirty_marks and not self._dirty_folders:
+            return
+        with locked(self.path):
+            marks, folders = self._read_file()
+            for key in self._dirty_marks:
+                ours = self.marks.get(key, Mark())
+                marks[key] = ours.merged(marks[key]) if key in marks else ours
+            for key in self._dirty_folders:
+                ours_folder = self.folders[key]
+                theirs = folders.get(key)
+                if theirs is None or ours_folder.updated >= theirs.updated:
+                    folders[key] = ours_folder
+            atomic_write(self.path, _serialise(marks, folders))
+            self.marks, self.folders = marks, folders
+            self._dirty_marks.clear()
+            self._dirty_folders.clear()
+
+    def _read_file(self) -> tuple[dict[str, Mark], dict[str, FolderState]]:
+        try:
+            text = self.path.read_text("utf-8")
+        except FileNotFoundError:
+            return {}, {}
+        except OSError as error:
+            self.warnings.append(f"cannot read {self.path}: {error.strerror}; starting afresh")
+            return {}, {}
+        try:
+            return _deserialise(json.loads(text))
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            kept = move_aside(self.path)
+            self.warnings.append(
+                f"reading state {self.path} was damaged ({error}); kept as {kept.name}, "
+                "starting afresh"
+            )
+            return {}, {}
+
+    # Marks -------------------------------------------------------------------------
+
+    def mark(self, key: str) -> Mark:
+        return self.marks.get(key) or Mark()
+
+    def is_read(self, key: str) -> bool:
+        mark = self.marks.get(key)
+        return mark is not None and mark.read
+
+    def is_starred(self, key: str) -> bool:
+        mark = self.marks.get(key)
+        return mark is not None and mark.starred
+
+    def set_read(self, key: str, read: bool) -> None:
+        mark = self.mark(key)
+        if mark.read != read:
+            self.marks[key] = Mark(read, time.time(), mark.starred, mark.starred_at)
+            self._dirty_marks.add(key)
+
+    def set_starred(self, key: str, starred: bool) -> None:
+        mark = self.mark(key)
+        if mark.starred != starred:
+            self.marks[key] = Mark(mark.read, mark.read_at, starred, time.time())
+            self._dirty_marks.add(key)
+
+    # Folders -----------------------------------------------------------------------
+
+    def folder(self, root: Path) -> FolderState:
+        return self.folders.get(_folder_key(root)) or FolderState()
+
+    def set_folder(self, root: Path, folder: FolderState) -> None:
+        folder.updated = time.time()
+        key = _folder_key(root)
+        self.folders[key] = folder
+        self._dirty_folders.add(key)
+
+
+def _folder_key(root: Path) -> str:
+    return os.path.realpath(root)
+
+
+def _serialise(marks: dict[str, Mark], folders: dict[str, FolderState]) -> str:
+    data = {
+        "version": STATE_VERSION,
+        "marks": {key: asdict(mark) for key, mark in sorted(marks.items())},
+        "folders": {key: asdict(folder) for key, folder in sorted(folders.items())},
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _deserialise(data: Any) -> tuple[dict[str, Mark], dict[str, FolderState]]:
+    if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+        raise ValueError(f"not a version {STATE_VERSION} state file")
+    marks = {
+        str(key): Mark(
+            read=bool(value["read"]),
+            read_at=float(value["read_at"]),
+            starred=bool(value["starred"]),
+            starred_at=float(value["starred_at"]),
+        )
+        for key, value in data["marks"].items()
+    }
+    folders = {
+        str(key): FolderState(
+            selected=value.get("selected"),
+            scroll=float(value.get("scroll", 0.0)),
+            query=str(value.get("query", "")),
+            facets=[str(term) for term in value.get("facets", [])],
+            sort=value.get("sort"),
+            updated=float(value.get("updated", 0.0)),
+        )
+        for key, value in data["folders"].items()
+    }
+    return marks, folders

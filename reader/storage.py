@@ -1,0 +1,84 @@
+"""Files the reader keeps for the user: where they live, and how they are written safely.
+
+Every write is atomic (a temp file in the same folder, fsync, os.replace), so a crash or a
+kill at any moment leaves either the old file or the new one, never a torn one. A file
+that does not parse is moved aside (kept for inspection) and a fresh one is started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "reader"
+
+
+def state_dir() -> Path:
+    """Reading state: $READER_STATE_DIR, else the platform's user state dir."""
+    override = os.environ.get("READER_STATE_DIR")
+    return Path(override) if override else Path(platformdirs.user_state_dir(APP_NAME))
+
+
+def config_dir() -> Path:
+    """Configuration: $READER_CONFIG_DIR, else the platform's user config dir."""
+    override = os.environ.get("READER_CONFIG_DIR")
+    return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def atomic_write(path: Path, data: str) -> None:
+    """Replace `path` with `data` so that readers see the old or the new file, whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as temp:
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    # The rename itself is durable only once the folder is synced.
+    with contextlib.suppress(OSError):
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a broken file out of the way, keeping it; returns its new name."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.broken-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.broken-{stamp}-{counter}")
+    os.replace(path, target)
+    return target
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock (on `path` + ".lock") for a read-modify-write of `path`.
+
+    Readers running at once take turns, so each one's write starts from the other's.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.with_name(path.name + ".lock")
+    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+        os.close(descriptor)

@@ -1,0 +1,100 @@
+"""The TOML configuration file and `reader config`."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from reader.config import DEFAULT_CONFIG_TEXT, Config, load_config, save_theme, write_default_config
+
+
+@pytest.fixture
+def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_no_file_means_defaults(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "none.toml") == Config()
+
+
+def test_every_key_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        'theme = "nord"\ndefault_sort = "title"\ndefault_folder = "~/news"\n'
+        'date_format = "%Y-%m-%d"\nshow_sidebar = false\nshow_metadata = false\n'
+        '[keys]\nquit = "ctrl+q"\nnext_initiative = "n, ctrl+n"\n',
+        "utf-8",
+    )
+    config = load_config(path)
+    assert config.messages == []
+    assert config.theme == "nord" and config.default_sort == "title"
+    assert config.default_folder == Path("~/news").expanduser()
+    assert config.date_format == "%Y-%m-%d"
+    assert config.show_sidebar is False and config.show_metadata is False
+    assert config.keys == {"quit": "ctrl+q", "next_initiative": "n,ctrl+n"}
+
+
+def test_a_bad_value_names_its_key_and_defaults_only_that_key(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        'theme = "nord"\ndefault_sort = "sideways"\ndate_format = "%Q"\nshow_sidebar = "no"\n'
+        "colour = 1\n[keys]\nquit = 5\n",
+        "utf-8",
+    )
+    config = load_config(path)
+    assert config.theme == "nord"  # the good key still applies
+    assert config.default_sort == "newest" and config.date_format == "%d %b %Y"
+    assert config.show_sidebar is True and config.keys == {}
+    text = "\n".join(config.messages)
+    for key in ("default_sort", "date_format", "show_sidebar", "colour", "keys.quit"):
+        assert key in text
+    assert all(str(path) in message for message in config.messages)
+
+
+def test_invalid_toml_gives_one_message_and_all_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('theme = "nord\n', "utf-8")
+    config = load_config(path)
+    assert len(config.messages) == 1 and "not valid TOML" in config.messages[0]
+    assert config.theme is None
+
+
+def test_the_default_file_is_valid_and_changes_nothing(tmp_path: Path) -> None:
+    tomllib.loads(DEFAULT_CONFIG_TEXT)
+    path = write_default_config(tmp_path / "c.toml")
+    assert load_config(path) == Config()
+    with pytest.raises(FileExistsError):
+        write_default_config(path)
+
+
+def test_saving_the_theme_keeps_the_rest_of_the_file(tmp_path: Path) -> None:
+    path = write_default_config(tmp_path / "c.toml")
+    save_theme("dracula", path)
+    save_theme("nord", path)
+    text = path.read_text("utf-8")
+    assert text.count("theme =") == 1 and "# Colour theme" in text
+    assert load_config(path).theme == "nord"
+    path.write_text('[keys]\nquit = "x"\n', "utf-8")
+    save_theme('a "quoted" theme', path)
+    config = load_config(path)
+    assert config.theme == 'a "quoted" theme' and config.keys == {"quit": "x"}
+
+
+def test_reader_config_path_init_and_check(
+    config_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["config", "--path"]) == 0
+    assert capsys.readouterr().out.strip() == str(config_home / "config.toml")
+    assert main(["config", "--init"]) == 0
+    assert (config_home / "config.toml").read_text("utf-8") == DEFAULT_CONFIG_TEXT
+    capsys.readouterr()
+    assert main(["config", "--init"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert main(["config", "--check"]) == 0
+    (config_home / "config.toml").write_text('default_sort = "x"\n', "utf-8")
+    assert main(["config", "--check"]) == 1
+    assert "default_sort" in capsys.readouterr().err
