@@ -119,11 +119,8 @@ class ReaderApp(App[int]):
     TITLE = "reader"
     COMMANDS = App.COMMANDS | {GoToArticle}
     BINDING_GROUP_TITLE = "Everywhere"
+    # In footer order; `show=False` keys are in the help screen (?) and the palette.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("m", "toggle_metadata", "Metadata", id="app.toggle_metadata"),
-        Binding("b", "toggle_sidebar", "Sidebar", id="app.toggle_sidebar"),
         Binding(
             "right_square_bracket",
             "next_initiative",
@@ -138,9 +135,14 @@ class ReaderApp(App[int]):
             id="app.previous_initiative",
             group=Binding.Group("Initiative", compact=True),
         ),
+        Binding("m", "toggle_metadata", "Metadata", id="app.toggle_metadata"),
         Binding("o", "open_url", "Open", id="app.open_url"),
         Binding("y", "copy_url", "Copy URL", id="app.copy_url"),
-        Binding("e", "problems", "Problems", id="app.problems"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("b", "toggle_sidebar", "Sidebar", show=False, id="app.toggle_sidebar"),
+        # The header shows "⚠ N problems (e)" when there are any.
+        Binding("e", "problems", "Load problems", show=False, id="app.problems"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.command_palette"),
     ]
 
@@ -201,7 +203,7 @@ class ReaderApp(App[int]):
         keyed: list[tuple[tuple[float, str], Article]] = []
         fresh: list[Article] = []
         problems = 0
-        last_post = 0.0
+        last_post = time.monotonic()
 
         def on_progress(done: int, total: int, item: Article | LoadProblem) -> None:
             nonlocal problems, last_post
@@ -212,9 +214,7 @@ class ReaderApp(App[int]):
             else:
                 problems += 1
             now = time.monotonic()
-            # The first article goes out at once (the newest so far is shown early),
-            # then batches at most every BATCH_SECONDS.
-            if (len(keyed) == 0 and fresh) or now - last_post >= BATCH_SECONDS or done == total:
+            if now - last_post >= BATCH_SECONDS or done == total:
                 keyed.extend((_newest_first(article), article) for article in fresh)
                 fresh.clear()
                 keyed.sort(key=itemgetter(0))
@@ -299,6 +299,13 @@ class ReaderApp(App[int]):
             self._open_timer.stop()
         self._open_timer = self.set_timer(OPEN_DELAY, self._open_pending)
 
+    def _open_now(self) -> None:
+        """Show the article under the cursor now, not after the open delay: keys that act
+        on "the article" (], o, y...) act on the one the cursor is on."""
+        if self._open_timer is not None:
+            self._open_timer.stop()
+            self._open_pending()
+
     def _open_pending(self) -> None:
         self._open_timer = None
         article = self._pending
@@ -379,9 +386,11 @@ class ReaderApp(App[int]):
         self._apply_panes()
 
     def action_next_initiative(self) -> None:
+        self._open_now()
         self.article_view.action_next_initiative()
 
     def action_previous_initiative(self) -> None:
+        self._open_now()
         self.article_view.action_previous_initiative()
 
     def action_open_url(self) -> None:
@@ -435,6 +444,7 @@ class ReaderApp(App[int]):
         yield SystemCommand("Copy article URL", "To the clipboard (y)", self.action_copy_url)
 
     def _shown_url(self) -> str | None:
+        self._open_now()
         article = self.shown
         if article is None:
             self.notify("No article is open.", severity="warning")

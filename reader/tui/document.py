@@ -45,6 +45,8 @@ class Block:
     # kind "table": rows of cells, the first row the header. kind "parts": one row of
     # phrases joined by `text`, wrapped between phrases, never inside one that fits.
     cells: tuple[tuple[Content, ...], ...] = ()
+    # Table column alignments: "left", "right" or "center".
+    aligns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,7 @@ def _block_lines(block: Block, index: int, measure: int) -> Iterator[Line]:
             yield Line(lead + row, block.role, index, 0, block.initiative)
         return
     if block.kind == "table":
-        for row in _table_rows(block.cells, available):
+        for row in _table_rows(block.cells, block.aligns, available):
             yield Line(block.indent + row, block.role, index, 0, block.initiative)
         return
     text = block.text
@@ -169,7 +171,9 @@ def _part_rows(parts: tuple[Content, ...], separator: Content, width: int) -> It
 _COLUMN_GAP = " │ "
 
 
-def _table_rows(cells: tuple[tuple[Content, ...], ...], width: int) -> Iterator[Content]:
+def _table_rows(
+    cells: tuple[tuple[Content, ...], ...], aligns: tuple[str, ...], width: int
+) -> Iterator[Content]:
     """A grid when the table fits the width; otherwise each row as "header: value" lines."""
     columns = max(len(row) for row in cells)
     rows = [row + (Content(""),) * (columns - len(row)) for row in cells]
@@ -178,9 +182,10 @@ def _table_rows(cells: tuple[tuple[Content, ...], ...], width: int) -> Iterator[
         gap = styled(_COLUMN_GAP, "table-rule")
         for number, row in enumerate(rows):
             padded = [
-                cell.pad_right(widths[column] - cell.cell_length) for column, cell in enumerate(row)
+                _align(cell, widths[column], aligns[column] if column < len(aligns) else "left")
+                for column, cell in enumerate(row)
             ]
-            line = gap.join(padded)
+            line = gap.join(padded).rstrip()
             yield _over_all(line, "table-header") if number == 0 else line
             if number == 0:
                 yield styled("─┼─".join("─" * size for size in widths), "table-rule")
@@ -192,6 +197,15 @@ def _table_rows(cells: tuple[tuple[Content, ...], ...], width: int) -> Iterator[
         for name, cell in zip(header, row, strict=True):
             label = _over_all(name + ": ", "table-header") if name else Content("")
             yield from (label + cell).wrap(width)
+
+
+def _align(cell: Content, width: int, align: str) -> Content:
+    space = width - cell.cell_length
+    if align == "right":
+        return cell.pad_left(space)
+    if align == "center":
+        return cell.pad(space // 2, space - space // 2)
+    return cell.pad_right(space)
 
 
 def _over_all(text: Content, role: str) -> Content:

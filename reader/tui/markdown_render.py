@@ -167,6 +167,7 @@ def _emit(
     fold: bool = False,
     kind: str = "text",
     cells: tuple[tuple[Content, ...], ...] = (),
+    aligns: tuple[str, ...] = (),
 ) -> None:
     containers = state.containers
     initiative = next((c.initiative for c in containers if c.initiative is not None), None)
@@ -215,6 +216,7 @@ def _emit(
             kind=kind,
             fold=fold,
             cells=cells,
+            aligns=aligns,
         )
     )
     state.previous_containers = here
@@ -282,6 +284,7 @@ def _table(state: _State, tokens: list[Token], index: int) -> int:
     """Collect a table's cells into one block; returns the index of table_close."""
     rows: list[tuple[Content, ...]] = []
     row: list[Content] = []
+    aligns: list[str] = []
     source = tokens[index].map
     position = index + 1
     while position < len(tokens) and tokens[position].type != "table_close":
@@ -290,11 +293,21 @@ def _table(state: _State, tokens: list[Token], index: int) -> int:
             row = []
         elif token.type == "tr_close":
             rows.append(tuple(row))
+        elif token.type == "th_open":
+            style = str(token.attrGet("style") or "")
+            aligns.append(style.removeprefix("text-align:") if style else "left")
         elif token.type == "inline":
             row.append(_inline(token.children))
         position += 1
     if rows:
-        _emit(state, Content(""), source=source, kind="table", cells=tuple(rows))
+        _emit(
+            state,
+            Content(""),
+            source=source,
+            kind="table",
+            cells=tuple(rows),
+            aligns=tuple(aligns),
+        )
     return position
 
 

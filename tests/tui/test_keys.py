@@ -429,3 +429,14 @@ def test_every_binding_has_an_id() -> None:
     ):
         for binding in owner.BINDINGS:
             assert getattr(binding, "id", None), f"{owner.__name__}: {binding}"
+
+
+async def test_keys_act_on_the_cursor_article_before_the_open_delay(three_articles: Path) -> None:
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        # Pressed together, faster than the panel's open delay.
+        await pilot.press("j", "y")
+        assert app.clipboard == "file:///etc/passwd"  # Beta's, not Gamma's
+        await pilot.press("k", "right_square_bracket")
+        assert shown_title(app) == "Gamma"
+        assert app.article_view.current_initiative == 0

@@ -51,6 +51,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         "article-list--meta",
         "article-list--cursor",
         "article-list--cursor-blurred",
+        "article-list--cursor-text",
         "article-list--unread",
         "article-list--star",
         "article-list--hit",
@@ -274,6 +275,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         )
         strip = self._strips.get(key)
         if strip is None:
+            on_cursor = is_cursor and self.has_focus
             if is_cursor:
                 cursor = "cursor" if self.has_focus else "cursor-blurred"
                 row_style = self.get_visual_style(f"article-list--{cursor}")
@@ -284,13 +286,18 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 if part == 0
                 else self._meta_line(article, width)
             )
-            strip = self._strip(content, row_style, width)
+            strip = self._strip(content, row_style, width, on_cursor)
             self._strips[key] = strip
         return strip
 
-    def _strip(self, content: Content, base: Style, width: int) -> Strip:
+    def _strip(self, content: Content, base: Style, width: int, on_cursor: bool = False) -> Strip:
+        # On the focused cursor's background the row's own colours give way to the
+        # cursor's text colour, so every part of the row stays readable.
+        over = self._style("cursor-text") if on_cursor else None
+
         def parse(role: str | Style) -> Style:
-            return role if isinstance(role, Style) else self._style(role)
+            style = role if isinstance(role, Style) else self._style(role)
+            return style + over if over is not None else style
 
         segments = [
             Segment(text, style.rich_style)

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.content import Content
-from textual.widgets import Static
+from textual.reactive import reactive
+from textual.widget import Widget
 
 from reader.tui.format import plural
 
 
-class ReaderHeader(Static):
+@dataclass(frozen=True)
+class Status:
+    folder: str = ""
+    articles: int = 0
+    problems: int = 0
+    loading: tuple[int, int] | None = None
+
+
+class ReaderHeader(Widget):
     # Styled in reader.tcss; the header's text refers to them as ".reader-header--*" spans.
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "reader-header--name",
@@ -20,25 +30,34 @@ class ReaderHeader(Static):
         "reader-header--loading",
     }
 
+    status: reactive[Status] = reactive(Status, layout=False)
+
     def show_status(
         self,
         folder: str,
         articles: int,
         problems: int,
         loading: tuple[int, int] | None = None,
-        unread: int | None = None,
     ) -> None:
-        parts = [
-            Content.styled("reader", ".reader-header--name"),
-            Content.styled(folder, ".reader-header--folder"),
-            Content.styled(plural(articles, "article"), ".reader-header--count"),
-        ]
-        if unread is not None and articles:
-            parts.append(Content.styled(f"{unread:,} unread", ".reader-header--count"))
-        if problems:
-            problem_text = f"⚠ {plural(problems, 'problem')} (e)"
-            parts.append(Content.styled(problem_text, ".reader-header--problems"))
-        if loading is not None:
-            done, total = loading
-            parts.append(Content.styled(f"loading {done:,}/{total:,}", ".reader-header--loading"))
-        self.update(Content(" · ").join(parts))
+        self.status = Status(folder, articles, problems, loading)
+
+    def render(self) -> Content:
+        status = self.status
+        tail = [Content.styled(plural(status.articles, "article"), ".reader-header--count")]
+        if status.problems:
+            problems = f"⚠ {plural(status.problems, 'problem')} (e)"
+            tail.append(Content.styled(problems, ".reader-header--problems"))
+        if status.loading is not None:
+            done, total = status.loading
+            loading = f"loading {done:,}/{total:,}"
+            tail.append(Content.styled(loading, ".reader-header--loading"))
+        separator = Content(" · ")
+        name = Content.styled("reader", ".reader-header--name")
+        fixed = (separator + separator.join(tail)).cell_length + name.cell_length + 3
+        # A long folder gives way from the left: its last parts say which folder it is.
+        room = self.content_size.width - fixed
+        folder = status.folder
+        if 0 < room < len(folder):
+            folder = "…" + folder[len(folder) - room + 1 :]
+        parts = [name, Content.styled(folder, ".reader-header--folder"), *tail]
+        return separator.join(parts)

@@ -1,0 +1,246 @@
+"""The markdown renderer, the layout engine and the metadata pane, without a running app."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+from textual.style import Style
+
+from reader.library import load_library
+from reader.loading import parse_article
+from reader.loading.text import one_line
+from reader.model import Article
+from reader.resources import samples_dir
+from reader.tui.document import Block, Layout, layout
+from reader.tui.format import humanise_key, list_date, long_date, short_date
+from reader.tui.markdown_render import render_markdown
+from reader.tui.widgets.article_view import byline_parts, header_blocks
+from reader.tui.widgets.metadata_pane import metadata_blocks
+from tui.helpers import SEED_ID
+
+
+def text_of(blocks: list[Block], width: int = 80) -> list[str]:
+    return [line.content.plain for line in layout(blocks, width).lines]
+
+
+def article(text: str, name: str = "x.md") -> Article:
+    return parse_article(text, path=Path(name), article_id=name)
+
+
+def spans_with(blocks: list[Block], role: str) -> list[str]:
+    """The text under every span of `role` (a role name or a Style's link)."""
+    found = []
+    for block in blocks:
+        for span in block.text.spans:
+            style = span.style
+            if style == role or (isinstance(style, Style) and style.link == role):
+                found.append(block.text.plain[span.start : span.end])
+    return found
+
+
+def test_initiatives_on_screen_are_the_loaders_initiatives() -> None:
+    """For every sample, the numbered items are article.initiatives, in order."""
+    library = load_library(samples_dir())
+    checked = 0
+    for item in library:
+        blocks, count = render_markdown(item.body, item.title)
+        assert count == len(item.initiatives), item.id
+        result = layout(blocks, 200)
+        for number, expected in enumerate(item.initiatives):
+            first = result.lines[result.initiative_lines[number]]
+            assert first.initiative == number
+            block = blocks[first.block]
+            # The item's first paragraph, as plain text, starts the loader's text.
+            assert expected.startswith(one_line(block.text.plain)), (item.id, number)
+            checked += 1
+    assert checked >= 9  # the seed alone has nine
+
+
+def test_seed_initiatives_are_numbered_and_marked() -> None:
+    seed = load_library(samples_dir()).get(SEED_ID)
+    assert seed is not None
+    blocks, count = render_markdown(seed.body, seed.title)
+    assert count == 9
+    lines = text_of(blocks, 100)
+    numbered = [line for line in lines if line.startswith("▌") and line[1:5].strip().isdigit()]
+    assert [int(line[1:5]) for line in numbered] == list(range(1, 10))
+    assert numbered[0].startswith("▌  1  The launch in March of the new early intervention")
+
+
+def test_markdown_constructs() -> None:
+    body = "\n".join(
+        [
+            "# Title here",
+            "",
+            "## Section *one*",
+            "",
+            "Some *em*, **strong**, ~~gone~~ and `code` with [a link](https://example.org/a)",
+            "and [a bad link](javascript:alert(1)) and ![a picture](https://x/y.png).",
+            "",
+            "1. first",
+            "2. second",
+            "   - nested",
+            "",
+            "> quoted text",
+            "",
+            "```",
+            "code line one",
+            "    indented code",
+            "```",
+            "",
+            "| Name | Count |",
+            "|------|------:|",
+            "| Kent | 12 |",
+            "",
+            "---",
+            "",
+            "After the rule.",
+        ]
+    )
+    blocks, count = render_markdown(body, "Title here")
+    assert count == 0  # only ordered and nested lists: no top-level bullet list
+    lines = text_of(blocks, 80)
+    assert "Title here" not in lines  # the heading repeating the title is left out
+    assert "Section one" in lines
+    assert spans_with(blocks, "h2") == ["Section one"]
+    assert spans_with(blocks, "em") == ["one", "em"]
+    assert spans_with(blocks, "strong") == ["strong"]
+    assert spans_with(blocks, "strike") == ["gone"]
+    assert spans_with(blocks, "code-inline") == ["code"]
+    # Only the http(s) link is a terminal hyperlink; markdown-it leaves javascript: as text.
+    assert spans_with(blocks, "link") == ["a link"]
+    assert spans_with(blocks, "https://example.org/a") == ["a link"]
+    joined = "\n".join(lines)
+    assert "[a bad link](javascript:alert(1))" in " ".join(lines)
+    assert "[image: a picture]" in joined
+    assert "1. first" in lines and "2. second" in lines
+    assert "   ◦ nested" in lines
+    assert "▌ quoted text" in lines
+    assert " code line one" in lines and "     indented code" in lines
+    assert "Name │ Count" in lines and "Kent │    12" in lines  # right-aligned column
+    assert any(set(line) == {"─"} for line in lines)
+    assert lines[-1] == "After the rule."
+
+
+def test_code_keeps_its_lines_and_folds_long_ones() -> None:
+    blocks, _ = render_markdown("```\n" + "x" * 50 + "\nshort\n```")
+    lines = text_of(blocks, 20)
+    assert lines == [" " + "x" * 19, " " + "x" * 19, " " + "x" * 12, " short"]
+
+
+def test_a_table_too_wide_becomes_label_value_rows() -> None:
+    table = "| Area | Description |\n|---|---|\n| Kent | " + "word " * 30 + "|"
+    blocks, _ = render_markdown(table)
+    lines = text_of(blocks, 30)
+    assert lines[0] == "Area: Kent"
+    assert lines[1].startswith("Description: word")
+    assert all(cell_len(line) <= 30 for line in lines)
+
+
+def test_layout_keeps_a_map_back_to_blocks() -> None:
+    blocks, _ = render_markdown("First paragraph " * 20 + "\n\nSecond.")
+    result = layout(blocks, 30)
+    first = [line for line in result.lines if line.block == 0]
+    assert len(first) > 3
+    plain = blocks[0].text.plain
+    for line in first:
+        # The offset points at the line's text inside the block.
+        assert plain[line.offset :].startswith(line.content.plain.strip())
+    assert result.lines[result.block_lines[1]].content.plain == "Second."
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=st.text(max_size=400), width=st.integers(min_value=1, max_value=120))
+def test_any_text_lays_out_within_the_width(body: str, width: int) -> None:
+    blocks, _ = render_markdown(body)
+    result = layout(blocks, width)
+    for line in result.lines:
+        assert cell_len(line.content.plain) <= max(width, 6), line
+
+
+def test_header_and_byline() -> None:
+    seed = load_library(samples_dir()).get(SEED_ID)
+    assert seed is not None
+    parts = [part.plain for part in byline_parts(seed)]
+    assert parts == [
+        "Friday 27 September 2019, 07:45",
+        "Northamptonshire",
+        "4 min read",
+        "9 initiatives",
+    ]
+    lines = text_of(header_blocks(seed), 200)
+    # The title wraps at the reading measure (96 columns), between words.
+    assert max(len(line) for line in lines) <= 96
+    assert f"{lines[0]} {lines[1]}" == seed.title
+    assert lines[2] == " · ".join(parts)
+
+
+def test_dates_in_words() -> None:
+    moment = datetime(2019, 9, 27, 7, 45)
+    assert long_date(moment) == "Friday 27 September 2019, 07:45"
+    assert short_date(moment) == "Fri 27 Sep 2019, 07:45"
+    assert short_date(datetime(2019, 9, 27)) == "Fri 27 Sep 2019"  # no invented 00:00
+    assert list_date(moment) == "27 Sep 2019"
+    assert list_date(None).strip() == "no date"
+
+
+@pytest.mark.parametrize(
+    ("key", "label"),
+    [
+        ("og", "Open Graph"),
+        ("locale", "Locale"),
+        ("published_time", "Published time"),
+        ("pubDate", "Pub date"),
+        ("url", "URL"),
+        ("image-url", "Image URL"),
+    ],
+)
+def test_keys_are_humanised(key: str, label: str) -> None:
+    assert humanise_key(key) == label
+
+
+def test_metadata_pane_shows_every_field() -> None:
+    seed = load_library(samples_dir()).get(SEED_ID)
+    assert seed is not None
+    blocks = metadata_blocks(seed)
+    lines = [line.content.plain.rstrip() for line in layout(blocks, 200).lines]
+    assert "  Published   Fri 27 Sep 2019, 07:45" in lines
+    assert "  As written  07:45 27/09/2019" in lines
+    assert "  Initiatives 9" in lines
+    assert "  Open Graph" in lines
+    assert "    Locale      en_GB" in lines
+    assert "    Type        website" in lines
+    assert "  Publish" in lines
+    assert "    Date        07:45 27/09/2019" in lines
+    # Every leaf value of the metadata is on screen.
+    joined = " ".join(lines)
+    for value in ("en_GB", "website", "Northamptonshire"):
+        assert value in joined
+    # URLs are terminal hyperlinks; nothing else is.
+    links = spans_with(blocks, seed.url or "")
+    assert seed.url in links
+
+
+def test_flat_og_keys_group_like_nested_ones() -> None:
+    item = article("---\ntitle: T\nog:title: Flat\nog:locale: en_US\n---\n\nBody.")
+    lines = [line.content.plain.rstrip() for line in layout(metadata_blocks(item), 200).lines]
+    assert "  Open Graph" in lines
+    assert "    Title       Flat" in lines
+    assert "    Locale      en_US" in lines
+
+
+def test_metadata_pane_lists_warnings() -> None:
+    item = article("---\ntitle: T\ndate: someday\n---\n\nBody.")
+    assert item.warnings
+    lines = [line.content.plain for line in layout(metadata_blocks(item), 200).lines]
+    assert any(line.startswith("  ⚠ date 'someday'") for line in lines)
+
+
+def test_empty_layout_is_safe() -> None:
+    assert layout([], 0).lines == []
+    assert isinstance(layout([Block(text=header_blocks(article("x"))[0].text)], 0), Layout)

@@ -1,0 +1,78 @@
+"""What the screen looks like, as SVG snapshots (pytest-textual-snapshot).
+
+The samples are opened by a relative path from the repository root, so the paths on screen
+are the same on every machine; the theme is pinned. Update with `--snapshot-update` after
+checking the new pictures in the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from reader.tui.app import ReaderApp
+from tui.helpers import REPO, SEED_ID, settle
+
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture
+def samples_app(monkeypatch: pytest.MonkeyPatch) -> ReaderApp:
+    monkeypatch.chdir(REPO)
+    return ReaderApp(Path("sample_articles"))
+
+
+def prepare(
+    theme: str = "textual-dark", article: str | None = None, keys: tuple[str, ...] = ()
+) -> Callable[[Pilot[int]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[int]) -> None:
+        app = pilot.app
+        assert isinstance(app, ReaderApp)
+        app.theme = theme
+        await settle(pilot)
+        if article is not None:
+            app.go_to_article(article)
+            await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return run_before
+
+
+def test_main_screen(snap_compare: SnapCompare, samples_app: ReaderApp) -> None:
+    """The newest sample selected and shown; list, article and metadata side by side."""
+    assert snap_compare(samples_app, terminal_size=(120, 40), run_before=prepare())
+
+
+def test_seed_with_an_initiative_highlighted(
+    snap_compare: SnapCompare, samples_app: ReaderApp
+) -> None:
+    """The seed article after `]` `]`: the second initiative highlighted and in view."""
+    run_before = prepare(article=SEED_ID, keys=("right_square_bracket", "right_square_bracket"))
+    assert snap_compare(samples_app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_light_theme(snap_compare: SnapCompare, samples_app: ReaderApp) -> None:
+    """The same screen in the light theme: every colour comes from theme variables."""
+    run_before = prepare(theme="textual-light", article=SEED_ID, keys=("right_square_bracket",))
+    assert snap_compare(samples_app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_help_screen(snap_compare: SnapCompare, samples_app: ReaderApp) -> None:
+    """`?`: every key, grouped by where it works."""
+    assert snap_compare(
+        samples_app, terminal_size=(120, 40), run_before=prepare(keys=("question_mark",))
+    )
+
+
+def test_narrow_terminal(snap_compare: SnapCompare, samples_app: ReaderApp) -> None:
+    """50 columns: one pane at a time, the article first."""
+    assert snap_compare(samples_app, terminal_size=(50, 20), run_before=prepare())
+
+
+def test_narrow_terminal_list(snap_compare: SnapCompare, samples_app: ReaderApp) -> None:
+    """50 columns after h: the list takes the whole width."""
+    assert snap_compare(samples_app, terminal_size=(50, 20), run_before=prepare(keys=("h",)))

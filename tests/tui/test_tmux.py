@@ -1,0 +1,158 @@
+"""End to end: the installed `reader` command in a real terminal (tmux), driven by keys.
+
+Skipped only when tmux is missing and READER_REQUIRE_TMUX is unset; CI sets it (and
+installs tmux), so there a missing tmux fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tui.helpers import fenced
+
+TMUX = shutil.which("tmux")
+READER = Path(sys.executable).with_name("reader")
+# COLUMNS / LINES (pytest-xdist workers have them) would override the pane's real size.
+TERMINAL_ENV = {
+    **{key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")},
+    "TERM": "xterm-256color",
+}
+
+if TMUX is None and not os.environ.get("READER_REQUIRE_TMUX"):
+    pytest.skip(
+        "tmux is not installed (set READER_REQUIRE_TMUX to fail instead)", allow_module_level=True
+    )
+
+
+class Terminal:
+    """A tmux session running one command, 120x40, on a tmux server of its own."""
+
+    def __init__(self, command: str) -> None:
+        assert TMUX is not None, "tmux is required (READER_REQUIRE_TMUX is set)"
+        self.name = f"reader-test-{uuid.uuid4().hex[:8]}"
+        # Keep the pane after the command exits, to read its exit status.
+        shell = f"{command}; echo EXIT=$?; sleep 30"
+        self.tmux("new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", shell)
+        # tmux holds a lone Escape for 500 ms to see if a sequence follows; a person
+        # pausing after Esc is slower than this test, so do not wait.
+        self.tmux("set-option", "-s", "escape-time", "0")
+
+    def tmux(self, *args: str) -> str:
+        assert TMUX is not None
+        result = subprocess.run(
+            [TMUX, "-L", self.name, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=TERMINAL_ENV,
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.name)
+
+    def wait_for(self, text: str, timeout: float = 15) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+            time.sleep(0.05)
+
+    def wait_until_gone(self, text: str, timeout: float = 15) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if text not in screen:
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never went away; the screen was:\n{screen}")
+            time.sleep(0.05)
+
+    def press(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", self.name, key)
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        subprocess.run([TMUX or "tmux", "-L", self.name, "kill-server"], capture_output=True)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    assert READER.exists(), f"the reader command is not installed next to {sys.executable}"
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.md").write_text(fenced("Alpha", "Alpha body.", date="09:00 01/01/2018"))
+    (folder / "b.md").write_text(fenced("Beta", "Beta body.", date="09:00 01/01/2019"))
+    (folder / "c.md").write_text(
+        fenced(
+            "Gamma",
+            "Intro.\n\n* First initiative text\n* Second initiative text",
+            date="09:00 01/01/2020",
+            area="Surrey",
+        )
+    )
+    term = Terminal(f"{shlex.quote(str(READER))} {shlex.quote(str(folder))}")
+    try:
+        yield term
+    finally:
+        term.close()
+
+
+def row_of(screen: str, text: str) -> str:
+    return next(line for line in screen.splitlines() if text in line)
+
+
+def test_reader_in_a_real_terminal(terminal: Terminal) -> None:
+    # Panes are drawn in turn: wait for each part of the first screen.
+    for text in (
+        "Wednesday 1 January 2020",  # the article panel's byline
+        "1  First initiative text",  # numbered initiatives
+        "Published   Wed 1 Jan",  # the metadata pane
+        "1 Jan 2019 · Kent",  # the list's second row
+        "y Copy URL",  # the footer
+    ):
+        screen = terminal.wait_for(text)
+    header = screen.splitlines()[0]
+    assert "reader" in header and "news" in header and "3 articles" in header
+    # The list, newest first, with dates and areas.
+    lines = screen.splitlines()
+    order = [
+        next(i for i, line in enumerate(lines) if name in line)
+        for name in ("Gamma", "Beta", "Alpha")
+    ]
+    assert order == sorted(order)
+    assert "1 Jan 2020 · Surrey" in screen
+    assert "2 initiatives" in screen
+    assert "As written  09:00" in screen
+
+    terminal.press("j")
+    screen = terminal.wait_for("Tuesday 1 January 2019")
+    assert "Beta body." in screen
+
+    terminal.press("k", "]")
+    screen = terminal.wait_for("initiative 1 of 2")
+
+    terminal.press("?")
+    screen = terminal.wait_for("Next initiative")
+    assert "Keys" in screen and "Back to list" in screen
+    terminal.press("Escape")
+    screen = terminal.wait_until_gone("Next initiative")
+    assert "initiative 1 of 2" in screen
+
+    terminal.press("q")
+    screen = terminal.wait_for("EXIT=0")
+    assert "\x1b" not in screen
