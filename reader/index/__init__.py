@@ -122,7 +122,7 @@ class ArticleIndex:
                     "some changes in the folder are not shown yet"
                 )
                 return SyncReport(complete=False)
-            self._rebuild(f"the index cache was damaged ({error}); rebuilt it")
+            self._rebuild(_damaged(error))
             return self._sync(on_batch, workers)
 
     def _sync(self, on_batch: SummaryBatch | None, workers: int | None) -> SyncReport:
@@ -160,7 +160,7 @@ class ArticleIndex:
             except sqlite3.DatabaseError as error:
                 if is_locked(error):
                     raise
-                self._rebuild(f"the index cache was damaged ({error}); rebuilt it")
+                self._rebuild(_damaged(error))
                 self._rows = []
             return self._rows
 
@@ -171,7 +171,13 @@ class ArticleIndex:
     def problems(self) -> list[LoadProblem]:
         """Files that could not be read, as of the last sync."""
         with self._lock:
-            return read_problems(self._opened.connection)
+            try:
+                return read_problems(self._opened.connection)
+            except sqlite3.DatabaseError as error:
+                if is_locked(error):
+                    raise
+                self._rebuild(_damaged(error))
+                return []
 
     def article(self, article_id: str) -> Article | None:
         """The full article (body, metadata) as indexed, or None if the index lacks it."""
@@ -184,14 +190,20 @@ class ArticleIndex:
         by_id: dict[str, Article] = {}
         with self._lock:
             connection = self._opened.connection
-            for start in range(0, len(ids), _IDS_PER_QUERY):
-                chunk = ids[start : start + _IDS_PER_QUERY]
-                marks = ", ".join("?" * len(chunk))
-                for row in connection.execute(
-                    f"SELECT {ARTICLE_SELECT} WHERE a.id IN ({marks})", tuple(chunk)
-                ):
-                    article = article_from_row(row, self.root, self._root_is_dir)
-                    by_id[article.id] = article
+            try:
+                for start in range(0, len(ids), _IDS_PER_QUERY):
+                    chunk = ids[start : start + _IDS_PER_QUERY]
+                    marks = ", ".join("?" * len(chunk))
+                    for row in connection.execute(
+                        f"SELECT {ARTICLE_SELECT} WHERE a.id IN ({marks})", tuple(chunk)
+                    ):
+                        article = article_from_row(row, self.root, self._root_is_dir)
+                        by_id[article.id] = article
+            except sqlite3.DatabaseError as error:
+                if is_locked(error):
+                    raise
+                self._rebuild(_damaged(error))
+                return []
         return [by_id[article_id] for article_id in ids if article_id in by_id]
 
     def engine(self) -> IndexSearchEngine:
@@ -220,3 +232,7 @@ class ArticleIndex:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _damaged(error: sqlite3.Error) -> str:
+    return f"the index cache was damaged ({error}); rebuilt it, and the next sync fills it again"

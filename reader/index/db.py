@@ -19,11 +19,13 @@ import platformdirs
 
 from reader.index.rows import tokens_fingerprint
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APP_NAME = "reader"
 
 _SCHEMA = f"""
-CREATE TABLE info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- root, created, tokens (see _check), and generation: a count of writes, by which a
+-- search engine knows the index has changed since it was made.
+CREATE TABLE info(key TEXT PRIMARY KEY, value NOT NULL);
 CREATE TABLE articles(
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -39,6 +41,9 @@ CREATE TABLE articles(
     initiative_count INTEGER NOT NULL
 );
 CREATE INDEX articles_day ON articles(day);
+-- Newest first, then by id: the list's order, and a search's when it has no words. It
+-- holds `day` too, so a date filter over it needs no lookup in the table.
+CREATE INDEX articles_newest ON articles(published_key DESC, id, day);
 -- Kept apart from `articles` so that reading the list never pages through bodies.
 CREATE TABLE article_text(
     rowid INTEGER PRIMARY KEY,
@@ -211,7 +216,8 @@ def _create(connection: sqlite3.Connection, root: Path) -> None:
             for statement in _statements(_SCHEMA):
                 connection.execute(statement)
             connection.execute(
-                "INSERT INTO info(key, value) VALUES ('root', ?), ('created', ?), ('tokens', ?)",
+                "INSERT INTO info(key, value) "
+                "VALUES ('root', ?), ('created', ?), ('tokens', ?), ('generation', 0)",
                 (os.path.realpath(root), str(time.time()), tokens_fingerprint()),
             )
         connection.execute("COMMIT")

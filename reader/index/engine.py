@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import cast
+from typing import cast, overload
 
 from reader.index.db import connect
 from reader.index.rows import AREA_KEY, FIELD_SHIFT, URL_KEY, key_token
@@ -60,6 +60,9 @@ from reader.search.query import (
 )
 
 IndexResult = tuple[ArticleSummary, float | None]
+# A result row: (rowid,) when the query has no words, else (rowid, bm25() value).
+_Row = tuple[int] | tuple[int, float]
+_NEWEST_FIRST = "ORDER BY published_key DESC, id"
 
 # Column weights for bm25(), in the order of reader.index.rows.SEARCH_COLUMNS.
 _WEIGHTS = (TITLE_WEIGHT, BODY_WEIGHT, INITIATIVE_WEIGHT, METADATA_WEIGHT)
@@ -67,29 +70,69 @@ _BM25 = f"bm25(search_fts, {', '.join(repr(weight) for weight in _WEIGHTS)})"
 _COLUMNS = {"title": "title", "body": "body", "initiative": "initiatives"}
 
 
+class IndexResults(Sequence[IndexResult]):
+    """Search results as (summary, score) pairs, each made only when it is read: a list
+    showing the first screen of 100,000 results reads 50 of them."""
+
+    __slots__ = ("_rows", "_summaries")
+
+    def __init__(self, rows: list[_Row], summaries: dict[int, ArticleSummary]) -> None:
+        # (rowid,) without a score, or (rowid, bm25() value: the score negated).
+        self._rows = rows
+        self._summaries = summaries
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> IndexResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[IndexResult]: ...
+    def __getitem__(self, index: int | slice) -> IndexResult | list[IndexResult]:
+        if isinstance(index, slice):
+            return [self._pair(row) for row in self._rows[index]]
+        return self._pair(self._rows[index])
+
+    def __iter__(self) -> Iterator[IndexResult]:
+        return map(self._pair, self._rows)
+
+    def _pair(self, row: tuple[int] | tuple[int, float]) -> IndexResult:
+        return self._summaries[row[0]], -row[1] if len(row) > 1 else None
+
+    def ids(self) -> list[str]:
+        """The article ids, in order."""
+        summaries = self._summaries
+        return [summaries[row[0]].id for row in self._rows]
+
+
 class IndexSearchEngine:
     """Searches the articles of an index as they were when the engine was made.
 
-    Make a new one after a sync (ArticleIndex.engine() does). Thread-safe: each thread
-    searches on its own database connection.
+    Make a new one after a sync (ArticleIndex.engine() does). Thread-safe: searches from
+    several threads take turns on the engine's one database connection.
     """
 
     def __init__(
         self, database: Path, rows: Sequence[tuple[int, ArticleSummary]], key_ids: dict[str, int]
     ) -> None:
-        self._database = database
         # rowid -> summary, and rowids newest first (ties in relevance go to the newest).
         self._summaries = dict(rows)
         self._newest = [rowid for rowid, _summary in rows]
-        self._positions: dict[str, dict[int, int]] = {
-            "newest": {rowid: position for position, rowid in enumerate(self._newest)}
-        }
         self._orders: dict[str, list[int]] = {"newest": self._newest}
+        self._positions: dict[str, dict[int, int]] = {}
         self._key_ids = key_ids
         self.metadata_keys: frozenset[str] = frozenset(key_ids)
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._connection = connect(database)
+        self._generation = _generation(self._connection)
+        # Each article's place in the newest-first order, for SQL to break ties with.
+        self._connection.execute(
+            "CREATE TEMP TABLE newest(rowid INTEGER PRIMARY KEY, position INTEGER NOT NULL)"
+        )
+        self._connection.executemany(
+            "INSERT INTO temp.newest(rowid, position) VALUES (?, ?)",
+            ((rowid, position) for position, rowid in enumerate(self._newest)),
+        )
 
     def __len__(self) -> int:
         return len(self._summaries)
@@ -104,10 +147,7 @@ class IndexSearchEngine:
 
     def close(self) -> None:
         with self._lock:
-            for connection in self._connections:
-                connection.close()
-            self._connections.clear()
-        self._local = threading.local()
+            self._connection.close()
 
     # -- searching ---------------------------------------------------------------------------
 
@@ -120,7 +160,7 @@ class IndexSearchEngine:
         flag_test: FlagTest | None = None,
         limit: int | None = None,
         prefix_last: bool = False,
-    ) -> list[IndexResult]:
+    ) -> IndexResults:
         """(summary, score) for the articles matching `query`, best first.
 
         The same results as reader.search.SearchEngine.search over the same articles:
@@ -136,69 +176,83 @@ class IndexSearchEngine:
         if flag_test is None and flags:
             raise ValueError("the query uses is: states but no flag_test was given")
         leaves = ranked_leaves(node)
+        if order == RELEVANCE and not leaves:
+            order = fallback_order
         if node == MATCH_ALL:
-            matched: Iterable[int] = self._newest
-            scores: dict[int, float] | None = None
+            rows: list[_Row] = [(rowid,) for rowid in self._order(order)]
         else:
-            with self._reading() as connection:
+            with self._lock, self._reading() as connection:
                 if flags:
                     assert flag_test is not None
                     self._mark_flags(connection, flags, flag_test)
-                matched, scores = self._run(connection, node, leaves)
-        if order == RELEVANCE and scores is not None:
-            ranked = self._by_relevance(scores)
-        else:
-            if order == RELEVANCE:
-                order = fallback_order
-            ranked = self._in_order(matched, order)
-        if limit is not None:
-            ranked = ranked[:limit]
-        summaries = self._summaries
-        if scores is None:
-            return [(summaries[rowid], None) for rowid in ranked]
-        # bm25() gives the score negated (so that ascending is best first).
-        return [(summaries[rowid], -scores[rowid]) for rowid in ranked]
+                rows = self._rows(connection, node, leaves, order)
+        return IndexResults(rows if limit is None else rows[:limit], self._summaries)
 
-    def _run(
+    def _rows(
+        self,
+        connection: sqlite3.Connection,
+        node: Node,
+        leaves: list[Term | Phrase | Field],
+        order: str,
+    ) -> list[_Row]:
+        """The matching rows in `order`: (rowid, negated score) when the query has words."""
+        if leaves:
+            ranked = self._ranked(connection, node, leaves)
+            return ranked if order == RELEVANCE else self._reordered(ranked, order)
+        params: list[object] = []
+        predicate = self._predicate(node, params, on_articles=True)
+        sql = f"SELECT rowid FROM articles WHERE {predicate}"
+        if order == "newest":
+            rows: list[_Row] = connection.execute(f"{sql} {_NEWEST_FIRST}", params).fetchall()
+            return self._known(rows)
+        return self._reordered(connection.execute(sql, params).fetchall(), order)
+
+    def _ranked(
         self, connection: sqlite3.Connection, node: Node, leaves: list[Term | Phrase | Field]
-    ) -> tuple[Iterable[int], dict[int, float] | None]:
-        """The matched rowids and, when the query has words, their negated scores."""
-        known = self._summaries
-        if not leaves:
-            expression = _fts(node)
-            if expression is not None:
-                sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?"
-                params: list[object] = [expression]
-            else:
-                params = []
-                sql = f"SELECT rowid FROM articles WHERE {self._predicate(node, params)}"
-            return [row[0] for row in connection.execute(sql, params) if row[0] in known], None
+    ) -> list[_Row]:
+        """(rowid, bm25 value) best first, ties newest first."""
         if _ranks_itself(node):
             expression = _fts(node)
             assert expression is not None
-            rows = connection.execute(
-                f"SELECT rowid, {_BM25} FROM search_fts WHERE search_fts MATCH ?", (expression,)
-            )
-            scores = {rowid: score for rowid, score in rows if rowid in known}
-            return scores, scores
-        params = [" OR ".join(f"({_phrase(leaf)})" for leaf in leaves)]
-        predicate = self._predicate(node, params)
-        rows = connection.execute(
-            f"SELECT rowid, {_BM25} FROM search_fts WHERE search_fts MATCH ? AND {predicate}",
+            params: list[object] = [expression]
+            condition = ""
+        else:
+            params = [" OR ".join(f"({_phrase(leaf)})" for leaf in leaves)]
+            condition = " AND " + self._predicate(node, params, on_articles=False)
+        rows: list[_Row] = connection.execute(
+            f"SELECT search_fts.rowid, {_BM25} AS score FROM search_fts "
+            "JOIN temp.newest ON temp.newest.rowid = search_fts.rowid "
+            f"WHERE search_fts MATCH ?{condition} ORDER BY score, temp.newest.position",
             params,
-        )
-        scores = {rowid: score for rowid, score in rows if rowid in known}
+        ).fetchall()
         if not _needs_a_ranked_leaf(node):
-            # Some articles may match without any ranked word: they score 0.
+            # Articles that match without any ranked word score 0: last, newest first.
+            scored = {row[0] for row in rows}
             params = []
-            sql = f"SELECT rowid FROM articles WHERE {self._predicate(node, params)}"
-            for (rowid,) in connection.execute(sql, params):
-                if rowid in known:
-                    scores.setdefault(rowid, 0.0)
-        return scores, scores
+            predicate = self._predicate(node, params, on_articles=True)
+            rows.extend(
+                (rowid, 0.0)
+                for (rowid,) in connection.execute(
+                    f"SELECT rowid FROM articles WHERE {predicate} {_NEWEST_FIRST}", params
+                )
+                if rowid not in scored
+            )
+        return self._known(rows)
 
-    def _predicate(self, node: Node, params: list[object]) -> str:
-        """An SQL condition on `rowid` that holds for the articles `node` matches."""
+    def _known(self, rows: list[_Row]) -> list[_Row]:
+        """`rows` without articles added since the engine was made (a sync since then)."""
+        if _generation(self._connection) == self._generation:
+            return rows
+        known = self._summaries
+        return [row for row in rows if row[0] in known]
+
+    def _reordered(self, rows: list[_Row], order: str) -> list[_Row]:
+        position = self._position(order)
+        return sorted((row for row in rows if row[0] in position), key=lambda row: position[row[0]])
+
+    def _predicate(self, node: Node, params: list[object], *, on_articles: bool) -> str:
+        """An SQL condition on `rowid` that holds for the articles `node` matches; with
+        `on_articles`, a condition on a row of `articles` (which has the dates)."""
         expression = _fts(node)
         if expression is not None:
             params.append(expression)
@@ -218,21 +272,23 @@ class IndexSearchEngine:
                 rest = [child for child in node.nodes if child not in together]
             else:
                 rest = list(node.nodes)
-            parts.extend(self._predicate(child, params) for child in rest)
+            parts.extend(self._predicate(child, params, on_articles=on_articles) for child in rest)
             return "(" + joiner.join(parts) + ")" if parts else "1"
         if isinstance(node, Not):
-            return f"NOT {self._predicate(node.node, params)}"
+            return f"NOT {self._predicate(node.node, params, on_articles=on_articles)}"
         if isinstance(node, DateFilter):
-            first = node.start.toordinal() if node.kind in ("after", "on") else None
-            last = node.end.toordinal() if node.kind in ("before", "on") else None
-            bounds = []
-            if first is not None:
+            # Undated articles (day NULL) never match, so `NOT` of this includes them.
+            bounds = ["day IS NOT NULL"]
+            if node.kind in ("after", "on"):
                 bounds.append("day >= ?")
-                params.append(first)
-            if last is not None:
+                params.append(node.start.toordinal())
+            if node.kind in ("before", "on"):
                 bounds.append("day <= ?")
-                params.append(last)
-            return f"+rowid IN (SELECT rowid FROM articles WHERE {' AND '.join(bounds)})"
+                params.append(node.end.toordinal())
+            condition = " AND ".join(bounds)
+            if on_articles:
+                return f"({condition})"
+            return f"+rowid IN (SELECT rowid FROM articles WHERE {condition})"
         if isinstance(node, Flag):
             params.append(node.name)
             return "+rowid IN (SELECT rowid FROM temp.flagged WHERE name = ?)"
@@ -276,26 +332,6 @@ class IndexSearchEngine:
 
     # -- ordering ----------------------------------------------------------------------------
 
-    def _by_relevance(self, scores: dict[int, float]) -> list[int]:
-        """Rowids by score (negated, so ascending), ties newest first then by id."""
-        if len(scores) * 8 > len(self._newest):
-            # Many results: take them newest first, then a stable sort on the score alone
-            # keeps ties in that order (much quicker than sorting on a pair).
-            ordered = [rowid for rowid in self._newest if rowid in scores]
-            ordered.sort(key=scores.__getitem__)
-            return ordered
-        position = self._positions["newest"]
-        return sorted(scores, key=lambda rowid: (scores[rowid], position[rowid]))
-
-    def _in_order(self, matched: Iterable[int], order: str) -> list[int]:
-        if matched is self._newest:  # everything
-            return list(self._order(order))
-        chosen = matched if isinstance(matched, set | dict) else set(matched)
-        if len(chosen) * 8 > len(self._newest):
-            return [rowid for rowid in self._order(order) if rowid in chosen]
-        position = self._position(order)
-        return sorted(chosen, key=position.__getitem__)
-
     def _order(self, order: str) -> list[int]:
         """Every rowid in `order` (reader.library.sort_articles's order)."""
         with self._lock:
@@ -322,18 +358,19 @@ class IndexSearchEngine:
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
-        """This thread's connection, inside one read transaction (one consistent view)."""
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = connect(self._database)
-            self._local.connection = connection
-            with self._lock:
-                self._connections.append(connection)
+        """The engine's connection inside one read transaction: every statement of a
+        search sees the same state of the database. The caller holds the lock."""
+        connection = self._connection
         connection.execute("BEGIN")
         try:
             yield connection
         finally:
             connection.execute("COMMIT")
+
+
+def _generation(connection: sqlite3.Connection) -> int:
+    row = connection.execute("SELECT value FROM info WHERE key = 'generation'").fetchone()
+    return int(row[0]) if row is not None else 0
 
 
 def _phrase(leaf: Term | Phrase | Field) -> str:

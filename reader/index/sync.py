@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +22,7 @@ from reader.index.rows import (
     ARTICLE_SELECT,
     DELETE_FIELD,
     DELETE_SEARCH,
+    FIRST_METADATA_SLOT,
     INSERT_ARTICLE,
     INSERT_FIELD,
     INSERT_SEARCH,
@@ -31,6 +32,7 @@ from reader.index.rows import (
     article_rows,
     field_key_text,
     field_rowid,
+    key_prefixes,
     search_rows,
 )
 from reader.loading import find_files, load_article
@@ -149,7 +151,9 @@ class _Writer:
     """Adds and removes articles inside one transaction the caller holds.
 
     Keeps the full-text tables and the per-key article counts of `field_keys` in step
-    with the `articles` rows; `finish()` writes the counts.
+    with the `articles` rows. Removals are written at once; additions are gathered and
+    written by `finish()` (one executemany per table is much quicker than a statement
+    per row), which also writes the key counts.
     """
 
     def __init__(self, connection: sqlite3.Connection, root: Path) -> None:
@@ -157,15 +161,19 @@ class _Writer:
         self.root = root
         self.key_counts: Counter[str] = Counter()
         self.key_ids: dict[str, int] = {}
+        self.key_texts: dict[tuple[int, str], str] = {}
         row = connection.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()
         self.last_rowid = int(row[0])
+        self.summaries: list[tuple[object, ...]] = []
+        self.texts: list[tuple[object, ...]] = []
+        self.searched: list[tuple[object, ...]] = []
+        self.fields: list[tuple[int, str, str]] = []
 
-    def _ids_for(self, keys: Iterable[str]) -> None:
-        """Make sure every key has an id in self.key_ids (new keys get new ids)."""
-        connection = self.connection
-        for key in keys:
-            if key in self.key_ids:
-                continue
+    def _key_id(self, key: str) -> int:
+        """The id of a metadata key in field_keys, adding the key if it is new."""
+        key_id = self.key_ids.get(key)
+        if key_id is None:
+            connection = self.connection
             row = connection.execute("SELECT id FROM field_keys WHERE key = ?", (key,)).fetchone()
             if row is None:
                 row = connection.execute(
@@ -174,24 +182,30 @@ class _Writer:
                     "RETURNING id",
                     (key,),
                 ).fetchone()
-            self.key_ids[key] = int(row[0])
+            key_id = self.key_ids[key] = int(row[0])
+        return key_id
 
     def _field_rows(self, rowid: int, rows: SearchRows) -> list[tuple[int, str, str]]:
-        self._ids_for(rows.keys)
-        return [
-            (field_rowid(rowid, slot), field_key_text(slot, key, self.key_ids), text)
-            for slot, key, text in rows.fields
-        ]
+        texts = self.key_texts
+        found = []
+        for slot, key, text in rows.fields:
+            # Built-in fields (slots 0 and 1) are named by their key; metadata by ids.
+            kind = min(slot, FIRST_METADATA_SLOT)
+            key_text = texts.get((kind, key))
+            if key_text is None:
+                ids = {prefix: self._key_id(prefix) for prefix in key_prefixes(key)}
+                key_text = texts[kind, key] = field_key_text(slot, key, ids)
+            found.append((field_rowid(rowid, slot), key_text, text))
+        return found
 
     def add(self, article: Article, rows: SearchRows) -> None:
         self.last_rowid += 1
         rowid = self.last_rowid
         summary, text = article_rows(article, rowid)
-        connection = self.connection
-        connection.execute(INSERT_ARTICLE, summary)
-        connection.execute(INSERT_TEXT, text)
-        connection.execute(INSERT_SEARCH, (rowid, *rows.columns))
-        connection.executemany(INSERT_FIELD, self._field_rows(rowid, rows))
+        self.summaries.append(summary)
+        self.texts.append(text)
+        self.searched.append((rowid, *rows.columns))
+        self.fields.extend(self._field_rows(rowid, rows))
         self.key_counts.update(rows.keys)
 
     def forget(self, file_id: str) -> None:
@@ -218,13 +232,21 @@ class _Writer:
         )
 
     def finish(self) -> None:
+        connection = self.connection
+        connection.executemany(INSERT_ARTICLE, self.summaries)
+        connection.executemany(INSERT_TEXT, self.texts)
+        connection.executemany(INSERT_SEARCH, self.searched)
+        connection.executemany(INSERT_FIELD, self.fields)
+        for pending in (self.summaries, self.texts, self.searched, self.fields):
+            pending.clear()
         changes = [(count, key) for key, count in self.key_counts.items() if count]
         if changes:
-            self.connection.executemany(
+            connection.executemany(
                 "UPDATE field_keys SET articles = articles + ? WHERE key = ?", changes
             )
-        self.connection.execute("DELETE FROM field_keys WHERE articles <= 0")
+        connection.execute("DELETE FROM field_keys WHERE articles <= 0")
         self.key_counts.clear()
+        connection.execute("UPDATE info SET value = value + 1 WHERE key = 'generation'")
 
 
 _Batch = tuple[list[ArticleSummary], list[LoadProblem]]

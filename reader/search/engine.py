@@ -219,7 +219,8 @@ def bm25(frequency: float, norm: float, idf: float) -> float:
     + metadata hits × 0.5 (only the field's own for `title:`, `initiative:`, `body:`),
     exact in floating point; `norm` is `length_norm()` of the article; `idf` is `idf()`.
     """
-    return idf * (frequency * (K1 + 1)) / (frequency + norm)
+    # Grouped as FTS5 groups it, so both give the same floating-point result.
+    return idf * ((frequency * (K1 + 1)) / (frequency + norm))
 
 
 # What `idf` gives a word in half the articles or more, where the formula is 0 or less.

@@ -252,7 +252,7 @@ def ref_search(query: Q, articles: list[Article]) -> list[tuple[str, float | Non
         for article in matched:
             frequency = ref_frequency(leaf, article)
             norm = 1.2 * (1 - 0.75 + 0.75 * ref_length(article) / average)
-            scores[article.id] += idf * (frequency * 2.2) / (frequency + norm)
+            scores[article.id] += idf * ((frequency * 2.2) / (frequency + norm))
     ranked = sorted(matched, key=lambda a: (-scores[a.id], -_timestamp(a), a.id))
     return [(a.id, scores[a.id]) for a in ranked]
 

@@ -1,0 +1,159 @@
+"""The persistent index on an existing folder: build, open, search, fetch.
+
+    python bench/index_search.py --corpus /tmp/c100k [--cache DIR] [--runs 5] [--json]
+        [--memory]
+
+Reports: cold build (empty cache to fully indexed, unless the cache already holds the
+folder), warm open to the list rows, warm sync (stat only), making the engine, then for
+20 fixed queries (words, phrases, fields, dates, negation, common words) the first run and
+the median of --runs runs, with p50/p95 over the queries; then fetching full articles and
+making snippets for a large result set, as `reader search --json` must. With --memory the
+same queries also run on the in-memory engine, and results are checked to be identical.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from reader.index import ArticleIndex
+from reader.search import snippets
+
+QUERIES = [
+    "police",
+    "burglary",
+    '"road safety"',
+    '"knife crime" kent',
+    "title:drones",
+    "area:kent",
+    "og.locale:en_gb",
+    "after:2024-06",
+    "date:2019-09",
+    "burglary -kent",
+    "drones OR cameras",
+    "initiative:volunteers",
+    "naïve café",
+    '"county lines" after:2020',
+    "-police",
+    "polic",  # run with prefix_last, as while typing
+    "officers volunteers schools",
+    "url:sussex",
+    '(kent OR essex) "missing persons"',
+    'body:"scam calls" before:2015',
+]
+PREFIX_QUERIES = {"polic"}
+
+
+def timed(action):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - start
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--cache", type=Path, help="index cache folder (default: a new one)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--memory", action="store_true", help="compare with the in-memory engine")
+    args = parser.parse_args()
+    cache = args.cache or Path(tempfile.mkdtemp(prefix="reader-bench-"))
+    os.environ["READER_CACHE_DIR"] = str(cache)
+    figures: dict[str, object] = {
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
+        "corpus": str(args.corpus),
+    }
+
+    start = time.perf_counter()
+    index = ArticleIndex.open(args.corpus)
+    report = index.sync()
+    figures["build_s"] = round(time.perf_counter() - start, 2)
+    figures["built"] = len(report.added) + len(report.changed)
+    index.close()
+
+    start = time.perf_counter()
+    index = ArticleIndex.open(args.corpus)
+    rows = index.summaries()
+    figures["warm_open_list_s"] = round(time.perf_counter() - start, 3)
+    figures["articles"] = len(rows)
+    _, figures["warm_sync_s"] = timed(index.sync)
+    engine, figures["engine_s"] = timed(index.engine)
+
+    per_query: dict[str, dict[str, float]] = {}
+    for query in QUERIES:
+        prefix = query in PREFIX_QUERIES
+        node = engine.parse(query, prefix_last=prefix)
+        results, first = timed(lambda node=node: engine.search(node))
+        times = [timed(lambda node=node: engine.search(node))[1] for _ in range(args.runs)]
+        per_query[query] = {
+            "results": len(results),
+            "first_ms": round(first * 1000, 1),
+            "median_ms": round(statistics.median(times) * 1000, 1),
+        }
+    medians = [entry["median_ms"] for entry in per_query.values()]
+    firsts = [entry["first_ms"] for entry in per_query.values()]
+    figures["queries"] = per_query
+    figures["search_p50_ms"] = percentile(medians, 0.5)
+    figures["search_p95_ms"] = percentile(medians, 0.95)
+    figures["search_first_run_p50_ms"] = percentile(firsts, 0.5)
+    figures["search_first_run_p95_ms"] = percentile(firsts, 0.95)
+
+    node = engine.parse("burglary")
+    results = engine.search(node)
+    ids = [summary.id for summary, _score in results]
+    articles, fetch = timed(lambda: index.articles(ids))
+    figures["bulk_fetch"] = {"articles": len(articles), "s": round(fetch, 2)}
+    sample = articles[:2000]
+    _, made = timed(lambda: [snippets(article, node) for article in sample])
+    figures["snippets_ms_per_article"] = round(made / len(sample) * 1000, 3)
+
+    if args.memory:
+        from reader.library import load_library
+        from reader.search import SearchEngine
+
+        library, figures["memory_load_s"] = timed(lambda: load_library(args.corpus))
+        memory = SearchEngine(library.articles)
+        _, figures["memory_prepare_s"] = timed(memory.prepare)
+        memory_medians = []
+        for query in QUERIES:
+            prefix = query in PREFIX_QUERIES
+            node = memory.parse(query, prefix_last=prefix)
+            expected = [(r.article.id, r.score) for r in memory.search(node)]
+            got = [(s.id, score) for s, score in engine.search(engine.parse(query, prefix_last=prefix))]
+            assert got == expected, f"index and memory differ for {query!r}"
+            times = [timed(lambda node=node: memory.search(node))[1] for _ in range(args.runs)]
+            memory_medians.append(statistics.median(times) * 1000)
+        figures["memory_search_p50_ms"] = round(percentile(memory_medians, 0.5), 1)
+        figures["memory_search_p95_ms"] = round(percentile(memory_medians, 0.95), 1)
+        figures["memory_identical"] = True
+
+    index.close()
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    for key, value in figures.items():
+        if key == "queries":
+            print("queries (results, first run ms, median ms):")
+            for query, entry in per_query.items():
+                print(
+                    f"  {query:40} {entry['results']:>7,} {entry['first_ms']:>8.1f}"
+                    f" {entry['median_ms']:>8.1f}"
+                )
+        else:
+            print(f"{key}: {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,247 @@
+"""A cache that is damaged, old, foreign, locked or shared is never fatal: it is rebuilt
+or worked around, with a notice saying so, and two readers syncing one folder at once
+leave it whole."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reader.index import ArticleIndex, IndexUnavailable, db
+from reader.index.db import SCHEMA_VERSION, index_path
+from reader.library import load_library
+from reader.search import SearchEngine
+from tests.index.conftest import write
+
+
+def make_folder(root: Path, count: int = 5) -> None:
+    for number in range(count):
+        write(root, f"{number:03d}.md", f"Kent drones {number}", body=f"Patrol {number}.")
+
+
+def built(root: Path) -> Path:
+    index = ArticleIndex.open(root)
+    index.sync(workers=1)
+    path = index.path
+    index.close()
+    return path
+
+
+def searches_like_memory(index: ArticleIndex, root: Path) -> None:
+    memory = SearchEngine(load_library(root).articles)
+    for query in ["kent", "patrol", '"kent drones"', "-drones", "title:3"]:
+        expected = [(r.article.id, r.score) for r in memory.search(query)]
+        got = [(summary.id, score) for summary, score in index.engine().search(query)]
+        assert got == expected, query
+
+
+def garbage(path: Path) -> None:
+    path.write_bytes(b"not a database at all " * 100)
+
+
+def truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:8192])
+
+
+def scribbled(path: Path) -> None:
+    """Zeros over every page but the first (the header and schema stay readable)."""
+    data = path.read_bytes()
+    path.write_bytes(data[:4096] + bytes(len(data) - 4096))
+
+
+@pytest.mark.parametrize("damage", [garbage, truncated, scribbled])
+def test_a_damaged_cache_is_rebuilt_with_a_notice(root: Path, damage: object) -> None:
+    make_folder(root, 60)
+    path = built(root)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    damage(path)  # type: ignore[operator]
+
+    index = ArticleIndex.open(root)
+    report = index.sync(workers=1)
+    assert any("rebuilt" in notice for notice in index.notices), index.notices
+    assert len(report.added) == 60
+    searches_like_memory(index, root)
+    index.close()
+
+
+def test_an_empty_cache_file_is_simply_filled(root: Path) -> None:
+    make_folder(root)
+    path = index_path(root)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"")
+    index = ArticleIndex.open(root)
+    assert index.notices == []
+    assert len(index.sync(workers=1).added) == 5
+
+
+def test_a_damaged_cache_keeps_one_broken_copy_aside(root: Path) -> None:
+    make_folder(root)
+    path = built(root)
+    path.write_bytes(b"garbage" * 1000)
+    ArticleIndex.open(root).close()
+    assert Path(f"{path}.broken").read_bytes() == b"garbage" * 1000
+
+
+def test_a_cache_of_an_older_schema_is_rebuilt_with_a_notice(root: Path) -> None:
+    make_folder(root)
+    path = built(root)
+    with sqlite3.connect(path) as connection:
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    index = ArticleIndex.open(root)
+    assert any("another version" in notice for notice in index.notices)
+    assert index.summaries() == []
+    assert len(index.sync(workers=1).added) == 5
+    searches_like_memory(index, root)
+
+
+def test_a_cache_tokenised_differently_is_rebuilt(root: Path) -> None:
+    make_folder(root)
+    path = built(root)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE info SET value = 'unicode 1.0' WHERE key = 'tokens'")
+    index = ArticleIndex.open(root)
+    assert any("splits text into words differently" in notice for notice in index.notices)
+    assert len(index.sync(workers=1).added) == 5
+
+
+def test_damage_found_while_syncing_rebuilds(root: Path) -> None:
+    make_folder(root)
+    path = built(root)
+    index = ArticleIndex.open(root)
+    with sqlite3.connect(path) as connection:  # a table the open check does not read
+        connection.execute("DROP TABLE article_text")
+    write(root, "new.md", "Essex")
+    report = index.sync(workers=1)
+    assert any("damaged" in notice for notice in index.notices), index.notices
+    assert len(report.added) == 6
+    searches_like_memory(index, root)
+
+
+def test_damage_found_when_reading_an_article_rebuilds(root: Path) -> None:
+    make_folder(root)
+    path = built(root)
+    index = ArticleIndex.open(root)
+    with sqlite3.connect(path) as connection:
+        connection.execute("DROP TABLE article_text")
+    assert index.article("000.md") is None
+    assert any("damaged" in notice for notice in index.notices), index.notices
+    assert len(index.sync(workers=1).added) == 5
+    article = index.article("000.md")
+    assert article is not None and article.body == "Patrol 0.\n"
+
+
+def test_a_locked_cache_gives_a_temporary_index(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_folder(root)
+    path = built(root)
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_SECONDS", 0.2)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        index = ArticleIndex.open(root)
+        assert index.path != path
+        assert any("temporary index" in notice for notice in index.notices)
+        assert len(index.sync(workers=1).added) == 5
+        searches_like_memory(index, root)
+        temporary = index.path
+        index.close()
+        assert not temporary.exists()
+    finally:
+        holder.close()
+
+
+def test_a_sync_blocked_by_a_writer_stops_with_a_notice(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_folder(root)
+    path = built(root)
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_SECONDS", 0.2)
+    index = ArticleIndex.open(root)
+    (root / "000.md").unlink()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program is writing
+    try:
+        report = index.sync(workers=1)
+    finally:
+        holder.close()
+    assert not report.complete
+    assert any("busy" in notice for notice in index.notices)
+    assert len(index.summaries()) == 5  # what was there is still shown
+    assert index.sync(workers=1).removed == ["000.md"]  # and the next sync catches up
+
+
+def test_no_cache_anywhere_raises_index_unavailable(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_folder(root, 1)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("READER_CACHE_DIR", str(blocker / "cache"))
+
+    def no_temporary_folder(prefix: str) -> str:
+        raise OSError("no space left")
+
+    monkeypatch.setattr("tempfile.mkdtemp", no_temporary_folder)
+    with pytest.raises(IndexUnavailable, match="no space left"):
+        ArticleIndex.open(root)
+
+
+def test_an_unwritable_cache_folder_gives_a_temporary_index(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_folder(root, 2)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("READER_CACHE_DIR", str(blocker / "cache"))
+    index = ArticleIndex.open(root)
+    assert any("temporary index" in notice for notice in index.notices)
+    assert len(index.sync(workers=1).added) == 2
+    index.close()
+
+
+def _sync_in_another_process(root: str, cache: str, done: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    import os
+
+    os.environ["READER_CACHE_DIR"] = cache
+    index = ArticleIndex.open(Path(root))
+    report = index.sync(workers=1)
+    done.put((len(report.added), index.notices))
+    index.close()
+
+
+def test_two_processes_syncing_one_folder_at_once_leave_it_whole(
+    root: Path, cache_dir: Path
+) -> None:
+    make_folder(root, 300)
+    context = multiprocessing.get_context("spawn")
+    done: multiprocessing.Queue = context.Queue()  # type: ignore[type-arg]
+    processes = [
+        context.Process(target=_sync_in_another_process, args=(str(root), str(cache_dir), done))
+        for _ in range(2)
+    ]
+    for process in processes:
+        process.start()
+    outcomes = [done.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join(timeout=120)
+        assert process.exitcode == 0
+    assert all(notices == [] for _added, notices in outcomes)
+    with sqlite3.connect(index_path(root)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        for table in ("search_fts", "field_fts"):
+            connection.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 0)")
+        assert connection.execute(
+            "SELECT count(*), count(DISTINCT id) FROM articles"
+        ).fetchone() == (
+            300,
+            300,
+        )
+    index = ArticleIndex.open(root)
+    assert index.sync(workers=1).added == []
+    searches_like_memory(index, root)

@@ -1,0 +1,181 @@
+"""Keeping the index in step with the folder between opens: added, changed, deleted and
+renamed files, problems, and a single-file root. After any series of changes the index
+must search exactly like a fresh one built from the folder as it now is."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reader.index import ArticleIndex
+from reader.library import load_library
+from reader.search import SearchEngine
+from tests.index.conftest import write
+
+QUERIES = [
+    "kent",
+    "drones",
+    '"night patrols"',
+    "title:burglary",
+    "area:essex",
+    "og.locale:en_gb",
+    "tags:drones",
+    "-kent",
+    "kent OR essex",
+    "patrol",
+]
+
+
+def ids(index: ArticleIndex, query: str) -> list[str]:
+    return [summary.id for summary, _score in index.engine().search(query)]
+
+
+def results(index: ArticleIndex, query: str) -> list[tuple[str, float | None]]:
+    return [(summary.id, score) for summary, score in index.engine().search(query)]
+
+
+def reopen(root: Path) -> ArticleIndex:
+    index = ArticleIndex.open(root)
+    index.sync(workers=1)
+    return index
+
+
+def touch_later(path: Path) -> None:
+    """Make sure a rewrite is seen even on a file system with coarse timestamps."""
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 2_000_000_000))
+
+
+def vocabulary(index: ArticleIndex, table: str) -> list[tuple[str, int, int]]:
+    """(term, articles, hits) for every term: equal for two tables holding the same text,
+    whatever rowids the rows have. Metadata key tokens (k1, k2…) are named by their key,
+    as two indexes may number keys differently."""
+    with sqlite3.connect(index.path) as connection:
+        names = {
+            f"k{key_id}": key
+            for key, key_id in connection.execute("SELECT key, id FROM field_keys")
+        }
+        connection.execute(f"CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, {table}, row)")
+        rows = connection.execute("SELECT term, doc, cnt FROM temp.vocab").fetchall()
+    return sorted((names.get(term, term), doc, count) for term, doc, count in rows)
+
+
+def test_first_open_indexes_everything_and_the_second_reads_nothing(root: Path) -> None:
+    write(root, "a.md", "Kent drones", area="Kent")
+    write(root, "sub/b.md", "Essex burglary", area="Essex")
+    index = ArticleIndex.open(root)
+    assert index.summaries() == []
+    report = index.sync(workers=1)
+    assert sorted(report.added) == ["a.md", "sub/b.md"]
+    assert [s.id for s in index.summaries()] == ["a.md", "sub/b.md"]
+    index.close()
+
+    index = ArticleIndex.open(root)
+    assert len(index.summaries()) == 2  # the cached list, before any sync
+    report = index.sync(workers=1)
+    assert (report.added, report.changed, report.removed) == ([], [], [])
+    assert ids(index, "drones") == ["a.md"]
+    index.close()
+
+
+def test_added_changed_deleted_and_renamed_files_between_opens(root: Path) -> None:
+    write(root, "a.md", "Kent drones", body="Night patrols with drones.", area="Kent")
+    write(root, "b.md", "Essex burglary", area="Essex", tags="[drones, dogs]")
+    write(root, "c.md", "Surrey patrols", og="{locale: en_GB}")
+    index = reopen(root)
+    assert ids(index, "og.locale:en_gb") == ["c.md"]
+    index.close()
+
+    write(root, "d.md", "Kent burglary", area="Kent")  # added
+    touch_later(write(root, "a.md", "Kent cameras", body="Day shifts.", area="Kent"))  # changed
+    (root / "b.md").unlink()  # deleted
+    (root / "c.md").rename(root / "renamed.md")  # renamed
+
+    index = ArticleIndex.open(root)
+    report = index.sync(workers=1)
+    assert report.added == ["d.md", "renamed.md"]
+    assert report.changed == ["a.md"]
+    assert sorted(report.removed) == ["b.md", "c.md"]
+    assert sorted(s.id for s in index.summaries()) == ["a.md", "d.md", "renamed.md"]
+    assert ids(index, "drones") == []  # gone with the old a.md and b.md
+    assert ids(index, "cameras") == ["a.md"]
+    assert sorted(ids(index, "kent")) == ["a.md", "d.md"]
+    assert ids(index, "og.locale:en_gb") == ["renamed.md"]
+    # The only article with `tags` is gone, so `tags:` is no longer a field.
+    assert "tags" not in index.engine().metadata_keys
+    assert "og.locale" in index.engine().metadata_keys
+    index.close()
+
+
+def test_after_many_changes_the_index_equals_a_fresh_one(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(12):
+        write(
+            root,
+            f"{number:02d}.md",
+            f"Kent drones {number}" if number % 2 else f"Essex patrol {number}",
+            body="Night patrols.\n\n * Drones over Kent\n * Dogs\n" * (number % 3 + 1),
+            area="Kent" if number % 3 else "Essex",
+            tags="[drones, dogs]" if number % 4 else "[night]",
+            og="{locale: en_GB, type: website}" if number % 5 else "{locale: fr_FR}",
+        )
+    reopen(root).close()
+    for number in range(0, 12, 3):
+        touch_later(write(root, f"{number:02d}.md", f"Burglary {number}", body="Café naïve."))
+    (root / "01.md").unlink()
+    (root / "05.md").rename(root / "15.md")
+    index = reopen(root)
+
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "fresh"))
+    fresh = reopen(root)
+    assert fresh.path != index.path
+    for table in ("search_fts", "field_fts"):
+        assert vocabulary(index, table) == vocabulary(fresh, table)
+    for query in QUERIES:
+        assert results(index, query) == results(fresh, query), query
+    memory = SearchEngine(load_library(root).articles)
+    for query in QUERIES:
+        expected = [(r.article.id, r.score) for r in memory.search(query)]
+        assert results(index, query) == expected, query
+
+
+def test_problems_are_kept_and_read_again_when_the_file_changes(root: Path) -> None:
+    bad = root / "bad.md"
+    bad.write_bytes(b"text\x00with a NUL")
+    write(root, "good.md", "Fine")
+    index = reopen(root)
+    problems = index.problems()
+    assert [p.path.name for p in problems] == ["bad.md"]
+    report = index.sync(workers=1)
+    assert report.changed == []  # a problem file is not re-read while unchanged
+    touch_later(write(root, "bad.md", "Mended"))
+    report = index.sync(workers=1)
+    assert report.changed == ["bad.md"]
+    assert index.problems() == []
+    assert sorted(s.id for s in index.summaries()) == ["bad.md", "good.md"]
+
+
+def test_a_single_file_root(root: Path) -> None:
+    path = write(root, "one.md", "Kent drones", body="Night patrols.")
+    index = reopen(path)
+    assert [s.id for s in index.summaries()] == ["one.md"]
+    article = index.article("one.md")
+    assert article is not None and article.path == path
+    assert ids(index, '"night patrols"') == ["one.md"]
+
+
+def test_a_large_sync_uses_worker_processes_and_streams_batches(root: Path) -> None:
+    for number in range(450):  # over the pool threshold
+        write(root, f"{number:03d}.md", f"Article {number}", body=f"Word{number % 7} text.")
+    batches: list[tuple[int, int, int]] = []
+    index = ArticleIndex.open(root)
+    report = index.sync(on_batch=lambda rows, done, total: batches.append((len(rows), done, total)))
+    assert len(report.added) == 450
+    assert len(batches) > 1
+    assert batches[-1][1:] == (450, 450)
+    assert sum(count for count, _done, _total in batches) == 450
+    assert len(ids(index, "word3")) == len([n for n in range(450) if n % 7 == 3])
