@@ -18,6 +18,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -144,6 +145,7 @@ class ReaderApp(App[int]):
         # The header shows "⚠ N problems (e)" when there are any.
         Binding("e", "problems", "Load problems", show=False, id="app.problems"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.command_palette"),
+        Binding("ctrl+g", "go_to", "Go to article…", show=False, id="app.go_to_article"),
     ]
 
     def __init__(self, root: Path) -> None:
@@ -250,6 +252,8 @@ class ReaderApp(App[int]):
         self.main.query_one("#progress", ProgressBar).display = False
         self.article_list.empty_message = "No articles in this folder"
         self._set_articles(message.library.articles)
+        if not self.articles:
+            self.article_view.show_article(None, empty=_no_articles_text(self.root))
         self._update_header()
         if self.problems:
             self.notify(
@@ -427,8 +431,13 @@ class ReaderApp(App[int]):
         if article_id is not None:
             self.go_to_article(article_id)
 
+    def action_go_to(self) -> None:
+        """The command palette with article titles only."""
+        self.push_screen(CommandPalette(providers=[GoToArticle], placeholder="Go to article…"))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand("Go to article…", "Fuzzy search of titles (ctrl+g)", self.action_go_to)
         yield SystemCommand(
             "Toggle metadata pane", "Show or hide the metadata (m)", self.action_toggle_metadata
         )
@@ -526,6 +535,13 @@ def _hidden(widget: object, main: MainScreen) -> bool:
         "metadata": "-no-metadata",
     }.get(getattr(widget, "id", None) or "")
     return pane is not None and main.has_class(pane)
+
+
+def _no_articles_text(root: Path) -> str:
+    return (
+        f"No articles in {display_path(root)}: the reader looks for .md, .markdown and .txt "
+        "files in the folder and its subfolders."
+    )
 
 
 def _freeze_loaded_objects() -> None:

@@ -440,3 +440,79 @@ async def test_keys_act_on_the_cursor_article_before_the_open_delay(three_articl
         await pilot.press("k", "right_square_bracket")
         assert shown_title(app) == "Gamma"
         assert app.article_view.current_initiative == 0
+
+
+async def test_ctrl_g_searches_article_titles_only(three_articles: Path) -> None:
+    from textual.command import CommandPalette
+
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"bta")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert shown_title(app) == "Beta"
+
+
+async def test_an_empty_folder_says_so(tmp_path: Path) -> None:
+    async with running(tmp_path) as pilot:
+        app = reader(pilot)
+        assert app.articles == []
+        assert "No articles in" in app.article_view.plain_text()
+        await pilot.press("j", "enter", "right_square_bracket", "o", "y", "m", "question_mark")
+        assert app.is_running
+
+
+async def test_resizing_keeps_the_reading_position(write_articles: WriteArticles) -> None:
+    body = "\n\n".join(f"Paragraph {n} " + "with several words " * 8 for n in range(60))
+    folder = write_articles({"long.md": fenced("Long", body)})
+    async with running(folder, size=(120, 30)) as pilot:
+        app = reader(pilot)
+        view = app.article_view
+        await pilot.press("enter", *["j"] * 40)
+        top = view.lines[int(view.scroll_y)]
+        width, line_count = view.document_layout.width, len(view.lines)
+        await pilot.resize_terminal(160, 30)
+        await settle(pilot)
+        after = view.lines[int(view.scroll_y)]
+        # Wider lines, so fewer of them, but the same paragraph at the top.
+        assert view.document_layout.width > width
+        assert len(view.lines) < line_count
+        assert top.block > 0 and after.block == top.block
+
+
+async def test_clicking_a_link_opens_it(
+    write_articles: WriteArticles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
+    folder = write_articles(
+        {"l.md": fenced("Links", "Read [the report](https://example.org/r) now.")}
+    )
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        view = app.article_view
+        number, line = next(
+            (n, line) for n, line in enumerate(view.lines) if "the report" in line.content.plain
+        )
+        column = line.content.plain.index("the report")
+        region = view.content_region
+        await pilot.click(offset=(region.x + column + 2, region.y + number))
+        await settle(pilot)
+        assert opened == ["https://example.org/r"]
+
+
+async def test_a_theme_change_repaints_the_panes(three_articles: Path) -> None:
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        before = app.article_view.render_line(0)
+        list_before = app.article_list.render_line(2)
+        app.theme = "textual-light"
+        await pilot.pause()
+        after = app.article_view.render_line(0)
+        assert after.text == before.text
+        assert [s.style for s in after] != [s.style for s in before]
+        assert [s.style for s in app.article_list.render_line(2)] != [s.style for s in list_before]

@@ -68,11 +68,12 @@ class ArticleView(DocumentView):
         self.article: Article | None = None
         self.initiative_count = 0
 
-    def show_article(self, article: Article | None) -> None:
+    def show_article(self, article: Article | None, empty: str = "No article selected") -> None:
+        """Show `article`, or the `empty` message when there is none."""
         self.article = article
         self.initiative_count = 0
         if article is None:
-            self.set_blocks([Block(styled("No article selected", "muted"))])
+            self.set_blocks([Block(styled(empty, "muted"))])
             self._changed()
             return
         if len(article.body) <= SYNC_PARSE_CHARS:
