@@ -24,8 +24,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from array import array
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import cast, overload
 
@@ -74,12 +77,14 @@ class IndexResults(Sequence[IndexResult]):
     """Search results as (summary, score) pairs, each made only when it is read: a list
     showing the first screen of 100,000 results reads 50 of them."""
 
-    __slots__ = ("_rows", "_summaries")
+    __slots__ = ("_rows", "_summaries", "total")
 
-    def __init__(self, rows: list[_Row], summaries: dict[int, ArticleSummary]) -> None:
+    def __init__(self, rows: list[_Row], summaries: dict[int, ArticleSummary], total: int) -> None:
         # (rowid,) without a score, or (rowid, bm25() value: the score negated).
         self._rows = rows
         self._summaries = summaries
+        # How many articles match: more than len(self) when the search had a limit.
+        self.total = total
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -122,10 +127,15 @@ class IndexSearchEngine:
         self._positions: dict[str, dict[int, int]] = {}
         self._key_ids = key_ids
         self.metadata_keys: frozenset[str] = frozenset(key_ids)
+        # Each article's place in the newest-first order, by rowid (ties in relevance go
+        # to the newest). An array: looked up for every tied result, it stays in cache.
+        self._newest_position = array("q", bytes(8 * (max(self._newest, default=0) + 1)))
+        for position, rowid in enumerate(self._newest):
+            self._newest_position[rowid] = position
         self._lock = threading.RLock()
         self._connection = connect(database)
         self._generation = _generation(self._connection)
-        # Each article's place in the newest-first order, for SQL to break ties with.
+        # The same positions for SQLite, to rank only the best few (search with a limit).
         self._connection.execute(
             "CREATE TEMP TABLE newest(rowid INTEGER PRIMARY KEY, position INTEGER NOT NULL)"
         )
@@ -179,14 +189,15 @@ class IndexSearchEngine:
         if order == RELEVANCE and not leaves:
             order = fallback_order
         if node == MATCH_ALL:
-            rows: list[_Row] = [(rowid,) for rowid in self._order(order)]
+            everything: list[_Row] = [(rowid,) for rowid in self._order(order)]
+            rows, total = everything[:limit], len(everything)
         else:
             with self._lock, self._reading() as connection:
                 if flags:
                     assert flag_test is not None
                     self._mark_flags(connection, flags, flag_test)
-                rows = self._rows(connection, node, leaves, order)
-        return IndexResults(rows if limit is None else rows[:limit], self._summaries)
+                rows, total = self._rows(connection, node, leaves, order, limit)
+        return IndexResults(rows, self._summaries, total)
 
     def _rows(
         self,
@@ -194,50 +205,93 @@ class IndexSearchEngine:
         node: Node,
         leaves: list[Term | Phrase | Field],
         order: str,
-    ) -> list[_Row]:
-        """The matching rows in `order`: (rowid, negated score) when the query has words."""
+        limit: int | None,
+    ) -> tuple[list[_Row], int]:
+        """The first `limit` matching rows in `order` ((rowid, negated score) when the
+        query has words), and how many match in all."""
+        if leaves and order == RELEVANCE:
+            return self._ranked(connection, node, leaves, limit)
         if leaves:
-            ranked = self._ranked(connection, node, leaves)
-            return ranked if order == RELEVANCE else self._reordered(ranked, order)
+            rows, total = self._ranked(connection, node, leaves, None)
+            return self._reordered(rows, order)[:limit], total
         params: list[object] = []
-        predicate = self._predicate(node, params, on_articles=True)
+        predicate = self._predicate(node, params, "articles")
         sql = f"SELECT rowid FROM articles WHERE {predicate}"
-        if order == "newest":
-            rows: list[_Row] = connection.execute(f"{sql} {_NEWEST_FIRST}", params).fetchall()
-            return self._known(rows)
-        return self._reordered(connection.execute(sql, params).fetchall(), order)
+        if order != "newest":
+            rows = self._reordered(connection.execute(sql, params).fetchall(), order)
+            return rows[:limit], len(rows)
+        if limit is None:
+            rows = self._known(connection.execute(f"{sql} {_NEWEST_FIRST}", params).fetchall())
+            return rows, len(rows)
+        rows = connection.execute(f"{sql} {_NEWEST_FIRST} LIMIT ?", [*params, limit]).fetchall()
+        return self._known(rows), _count(connection, sql, params)
 
     def _ranked(
-        self, connection: sqlite3.Connection, node: Node, leaves: list[Term | Phrase | Field]
-    ) -> list[_Row]:
-        """(rowid, bm25 value) best first, ties newest first."""
-        if _ranks_itself(node):
-            expression = _fts(node)
-            assert expression is not None
-            params: list[object] = [expression]
-            condition = ""
+        self,
+        connection: sqlite3.Connection,
+        node: Node,
+        leaves: list[Term | Phrase | Field],
+        limit: int | None,
+    ) -> tuple[list[_Row], int]:
+        """The first `limit` of (rowid, bm25 value), best first and ties newest first,
+        and how many match in all."""
+        params: list[object] = []
+        split = _rank_by_match(node)
+        if split is not None:
+            expression, filters = split
+            params.append(expression)
+            conditions = [self._predicate(item, params, "search_fts") for item in filters]
         else:
-            params = [" OR ".join(f"({_phrase(leaf)})" for leaf in leaves)]
-            condition = " AND " + self._predicate(node, params, on_articles=False)
-        rows: list[_Row] = connection.execute(
-            f"SELECT search_fts.rowid, {_BM25} AS score FROM search_fts "
-            "JOIN temp.newest ON temp.newest.rowid = search_fts.rowid "
-            f"WHERE search_fts MATCH ?{condition} ORDER BY score, temp.newest.position",
-            params,
-        ).fetchall()
+            params.append(" OR ".join(f"({_phrase(leaf)})" for leaf in leaves))
+            conditions = [self._predicate(node, params, "search_fts")]
+        where = " AND ".join(["search_fts MATCH ?", *conditions])
+        rows: list[_Row]
+        if limit is None:
+            rows = connection.execute(
+                f"SELECT rowid, {_BM25} FROM search_fts WHERE {where}", params
+            ).fetchall()
+            # Sorted here rather than by SQLite: its sorter took longer than the search.
+            rows.sort(key=itemgetter(1))
+            rows = self._newest_first_among_equals(rows)
+            total = len(rows)
+        else:
+            # SQLite keeps only the best `limit` as it goes, and nothing else crosses over.
+            rows = connection.execute(
+                f"SELECT search_fts.rowid, {_BM25} AS score FROM search_fts "
+                "JOIN temp.newest ON temp.newest.rowid = search_fts.rowid "
+                f"WHERE {where} ORDER BY score, temp.newest.position LIMIT ?",
+                [*params, limit],
+            ).fetchall()
+            total = _count(connection, f"SELECT rowid FROM search_fts WHERE {where}", params)
         if not _needs_a_ranked_leaf(node):
             # Articles that match without any ranked word score 0: last, newest first.
-            scored = {row[0] for row in rows}
             params = []
-            predicate = self._predicate(node, params, on_articles=True)
-            rows.extend(
-                (rowid, 0.0)
-                for (rowid,) in connection.execute(
-                    f"SELECT rowid FROM articles WHERE {predicate} {_NEWEST_FIRST}", params
+            predicate = self._predicate(node, params, "articles")
+            sql = f"SELECT rowid FROM articles WHERE {predicate}"
+            if limit is not None:
+                total = _count(connection, sql, params)
+            if limit is None or len(rows) < limit:
+                scored = {row[0] for row in rows}  # every ranked match, when under limit
+                rows.extend(
+                    (rowid, 0.0)
+                    for (rowid,) in connection.execute(f"{sql} {_NEWEST_FIRST}", params)
+                    if rowid not in scored
                 )
-                if rowid not in scored
-            )
-        return self._known(rows)
+                if limit is None:
+                    total = len(rows)
+                rows = rows[:limit]
+        return self._known(rows), total
+
+    def _newest_first_among_equals(self, rows: list[_Row]) -> list[_Row]:
+        """`rows` (sorted by score) with each run of equal scores put newest first."""
+        position = self._newest_position
+        ordered: list[_Row] = []
+        for _score, group in groupby(rows, key=itemgetter(1)):
+            run = list(group)
+            if len(run) > 1:
+                run.sort(key=lambda row: position[row[0]])
+            ordered.extend(run)
+        return ordered
 
     def _known(self, rows: list[_Row]) -> list[_Row]:
         """`rows` without articles added since the engine was made (a sync since then)."""
@@ -250,13 +304,15 @@ class IndexSearchEngine:
         position = self._position(order)
         return sorted((row for row in rows if row[0] in position), key=lambda row: position[row[0]])
 
-    def _predicate(self, node: Node, params: list[object], *, on_articles: bool) -> str:
-        """An SQL condition on `rowid` that holds for the articles `node` matches; with
-        `on_articles`, a condition on a row of `articles` (which has the dates)."""
+    def _predicate(self, node: Node, params: list[object], table: str) -> str:
+        """An SQL condition on a row of `table` ("articles" or "search_fts") that holds
+        for the articles `node` matches."""
+        # `+`: never a constraint passed to FTS5 (one MATCH per rowid would be slow).
+        rowid = f"+{table}.rowid"
         expression = _fts(node)
         if expression is not None:
             params.append(expression)
-            return "+rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)"
+            return f"{rowid} IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)"
         if isinstance(node, And | Or):
             # Children FTS5 can answer together go in one MATCH.
             joiner = " AND " if isinstance(node, And) else " OR "
@@ -268,14 +324,14 @@ class IndexSearchEngine:
             parts: list[str] = []
             if len(together) > 1:
                 params.append(joiner.join(f"({_fts(child)})" for child in together))
-                parts.append("+rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)")
+                parts.append(f"{rowid} IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)")
                 rest = [child for child in node.nodes if child not in together]
             else:
                 rest = list(node.nodes)
-            parts.extend(self._predicate(child, params, on_articles=on_articles) for child in rest)
+            parts.extend(self._predicate(child, params, table) for child in rest)
             return "(" + joiner.join(parts) + ")" if parts else "1"
         if isinstance(node, Not):
-            return f"NOT {self._predicate(node.node, params, on_articles=on_articles)}"
+            return f"NOT {self._predicate(node.node, params, table)}"
         if isinstance(node, DateFilter):
             # Undated articles (day NULL) never match, so `NOT` of this includes them.
             bounds = ["day IS NOT NULL"]
@@ -286,16 +342,16 @@ class IndexSearchEngine:
                 bounds.append("day <= ?")
                 params.append(node.end.toordinal())
             condition = " AND ".join(bounds)
-            if on_articles:
+            if table == "articles":
                 return f"({condition})"
-            return f"+rowid IN (SELECT rowid FROM articles WHERE {condition})"
+            return f"{rowid} IN (SELECT rowid FROM articles WHERE {condition})"
         if isinstance(node, Flag):
             params.append(node.name)
-            return "+rowid IN (SELECT rowid FROM temp.flagged WHERE name = ?)"
+            return f"{rowid} IN (SELECT rowid FROM temp.flagged WHERE name = ?)"
         if isinstance(node, Field):
             params.append(self._field_expression(node))
             return (
-                f"+rowid IN (SELECT rowid >> {FIELD_SHIFT} FROM field_fts WHERE field_fts MATCH ?)"
+                f"{rowid} IN (SELECT rowid >> {FIELD_SHIFT} FROM field_fts WHERE field_fts MATCH ?)"
             )
         raise AssertionError(f"unexpected query node {node!r}")  # pragma: no cover
 
@@ -368,6 +424,10 @@ class IndexSearchEngine:
             connection.execute("COMMIT")
 
 
+def _count(connection: sqlite3.Connection, sql: str, params: list[object]) -> int:
+    return int(connection.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
+
+
 def _generation(connection: sqlite3.Connection) -> int:
     row = connection.execute("SELECT value FROM info WHERE key = 'generation'").fetchone()
     return int(row[0]) if row is not None else 0
@@ -415,22 +475,35 @@ def _is_phrase_or_any(node: Node) -> bool:
     )
 
 
-def _ranks_itself(node: Node) -> bool:
-    """Whether bm25() over `node`'s own MATCH counts every ranked leaf present in each
-    matching article, and nothing else: `node` is an AND (or a single item) of phrases
-    and ORs of phrases, with negations of those. A negated phrase never occurs in a
-    match, so it adds 0; under an OR, an AND that fails in a row hides its phrases."""
+def _rank_by_match(node: Node) -> tuple[str, list[Node]] | None:
+    """(expression, filters) when bm25() over MATCH expression, among the articles the
+    filters also match, ranks exactly `node`'s matches; else None.
+
+    So it is when `node` is an AND (or a single item) of phrases and ORs of phrases, with
+    negations of those (the expression), and of other items without ranked leaves (the
+    filters: dates, `area:`, metadata fields…). bm25() counts every phrase of such an
+    expression that occurs in a matching row, and only those: a negated phrase never
+    occurs in a match, so it adds 0. Under an OR, though, an AND that fails in a row hides
+    its phrases' hits, which this rules out.
+    """
     items = node.nodes if isinstance(node, And) else (node,)
-    has_positive = False
+    included: list[Node] = []
+    excluded: list[Node] = []
+    filters: list[Node] = []
     for item in items:
-        if isinstance(item, Not):
-            if not _is_phrase_or_any(item.node):
-                return False
+        if isinstance(item, Not) and _is_phrase_or_any(item.node):
+            excluded.append(item.node)
         elif _is_phrase_or_any(item):
-            has_positive = True
+            included.append(item)
+        elif not ranked_leaves(item):
+            filters.append(item)
         else:
-            return False
-    return has_positive
+            return None
+    if not included:
+        return None
+    expression = _fts(And((*included, *(Not(item) for item in excluded))))
+    assert expression is not None
+    return expression, filters
 
 
 def _needs_a_ranked_leaf(node: Node) -> bool:

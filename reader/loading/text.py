@@ -9,7 +9,6 @@ import re
 # and isolate controls (they reorder what the terminal shows: "Trojan Source") and stray
 # BOMs. Stripped from everything loaded, so nothing can reach the terminal as a sequence.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
-_WHITESPACE = re.compile(r"\s+")
 
 
 def strip_control(text: str) -> str:
@@ -38,4 +37,5 @@ def clean_value(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Collapse runs of whitespace (newlines included) to single spaces."""
-    return _WHITESPACE.sub(" ", text).strip()
+    # str.split() splits at exactly the characters `\s` matches, several times faster.
+    return " ".join(text.split())
