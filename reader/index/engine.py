@@ -247,9 +247,11 @@ class IndexSearchEngine:
         where = " AND ".join(["search_fts MATCH ?", *conditions])
         rows: list[_Row]
         if limit is None:
-            rows = connection.execute(
-                f"SELECT rowid, {_BM25} FROM search_fts WHERE {where}", params
-            ).fetchall()
+            rows = self._known(
+                connection.execute(
+                    f"SELECT rowid, {_BM25} FROM search_fts WHERE {where}", params
+                ).fetchall()
+            )
             # Sorted here rather than by SQLite: its sorter took longer than the search.
             rows.sort(key=itemgetter(1))
             rows = self._newest_first_among_equals(rows)

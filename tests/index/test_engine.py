@@ -1,0 +1,189 @@
+"""The index's search engine beyond the shared equivalence test: limits and totals, every
+order, `is:` states, the lazy results, full articles, and the stored text's tokens."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.index import ArticleIndex, IndexSearchEngine
+from reader.index.rows import SEPARATOR, token_text
+from reader.library import SORT_ORDERS, load_library
+from reader.loading import load_article
+from reader.model import Article, article_to_dict
+from reader.search import SEARCH_ORDERS, SearchEngine, metadata_keys, tokenize
+from tests.index.conftest import write
+from tests.search.test_equivalence import (
+    ARTICLE_COUNT,
+    SEED,
+    make_file,
+    make_prefix_query,
+    make_query,
+)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Article]]:
+    """The equivalence test's generated folder, loaded in memory too."""
+    folder = tmp_path_factory.mktemp("generated")
+    rng = random.Random(SEED)
+    for number in range(ARTICLE_COUNT):
+        name, text = make_file(rng, number)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder, load_library(folder).articles
+
+
+@pytest.fixture
+def engines(
+    generated: tuple[Path, list[Article]],
+) -> tuple[IndexSearchEngine, SearchEngine, list[Article]]:
+    folder, articles = generated
+    index = ArticleIndex.open(folder)
+    index.sync(workers=1)
+    return index.engine(), SearchEngine(articles), articles
+
+
+def pairs(results: object) -> list[tuple[str, float | None]]:
+    return [(article.id, score) for article, score in results]  # type: ignore[attr-defined]
+
+
+def test_limits_totals_and_orders_agree_with_the_whole_search(
+    engines: tuple[IndexSearchEngine, SearchEngine, list[Article]],
+) -> None:
+    engine, memory, articles = engines
+    rng = random.Random(SEED + 2)
+    for number in range(120):
+        prefix = number % 3 == 2
+        query = (make_prefix_query if prefix else make_query)(rng, articles).render()
+        order = SEARCH_ORDERS[number % len(SEARCH_ORDERS)]
+        fallback = SORT_ORDERS[number % len(SORT_ORDERS)]
+        options = {"order": order, "fallback_order": fallback, "prefix_last": prefix}
+        expected = pairs(memory.search(query, **options))  # type: ignore[arg-type]
+        whole = engine.search(query, **options)  # type: ignore[arg-type]
+        assert pairs(whole) == expected, (query, order)
+        assert whole.total == len(expected)
+        for limit in (1, 7, 50):
+            limited = engine.search(query, limit=limit, **options)  # type: ignore[arg-type]
+            assert pairs(limited) == expected[:limit], (query, order, limit)
+            assert limited.total == len(expected), (query, order, limit)
+
+
+def test_is_states_come_from_the_callers_test_by_article_id(root: Path) -> None:
+    write(root, "a.md", "Kent drones", date="2020-01-01")
+    write(root, "b.md", "Kent patrols", date="2021-01-01")
+    write(root, "c.md", "Essex", date="2022-01-01")
+    index = ArticleIndex.open(root)
+    index.sync(workers=1)
+    engine = index.engine()
+    memory = SearchEngine(load_library(root).articles)
+    starred = {"a.md", "c.md"}
+    asked: set[tuple[str, str]] = set()
+
+    def flag_test(article_id: str, name: str) -> bool:
+        asked.add((article_id, name))
+        return name == "starred" and article_id in starred
+
+    def ids(query: str) -> list[str]:
+        found = pairs(engine.search(query, flag_test=flag_test))
+        assert found == pairs(memory.search(query, flag_test=flag_test)), query
+        return [article_id for article_id, _score in found]
+
+    assert ids("is:starred") == ["c.md", "a.md"]
+    assert ids("-is:starred") == ["b.md"]
+    assert ids("kent is:starred") == ["a.md"]
+    # Equal scores for the two Kent articles (newest first); Essex matches with score 0.
+    assert ids("kent OR is:starred") == ["b.md", "a.md", "c.md"]
+    assert ids("is:read OR drones") == ["a.md"]
+    assert asked >= {("a.md", "starred"), ("b.md", "read")}
+    starred.discard("a.md")  # state changes between searches are seen
+    assert ids("is:starred") == ["c.md"]
+    with pytest.raises(ValueError, match="flag_test"):
+        engine.search("is:starred")
+
+
+def test_results_are_read_lazily_as_a_sequence(
+    engines: tuple[IndexSearchEngine, SearchEngine, list[Article]],
+) -> None:
+    engine, memory, _articles = engines
+    results = engine.search("police")
+    expected = pairs(memory.search("police"))
+    assert len(results) == results.total == len(expected) > 10
+    assert pairs(results) == expected
+    assert (results[0][0].id, results[0][1]) == expected[0]
+    assert (results[-1][0].id, results[-1][1]) == expected[-1]
+    assert pairs(results[2:5]) == expected[2:5]
+    assert results.ids() == [article_id for article_id, _score in expected]
+    unranked = engine.search("area:kent")
+    assert all(score is None for _summary, score in unranked)
+
+
+def test_the_engine_knows_the_folders_metadata_keys(
+    engines: tuple[IndexSearchEngine, SearchEngine, list[Article]],
+) -> None:
+    engine, _memory, articles = engines
+    assert engine.metadata_keys == metadata_keys(articles)
+
+
+def test_full_articles_come_back_as_loaded(generated: tuple[Path, list[Article]]) -> None:
+    folder, articles = generated
+    index = ArticleIndex.open(folder)
+    index.sync(workers=1)
+    wanted = [articles[5].id, "missing.md", articles[0].id, articles[17].id]
+    found = index.articles(wanted)
+    assert [article.id for article in found] == [wanted[0], wanted[2], wanted[3]]
+    for article in found:
+        loaded = load_article(folder / article.id, folder)
+        assert isinstance(loaded, Article)
+        assert article_to_dict(article, body=True) == article_to_dict(loaded, body=True)
+        assert article == loaded
+    assert index.article("missing.md") is None
+    assert [s.id for s in index.summaries()] == [a.id for a in articles]  # newest first
+
+
+def test_an_engine_made_before_a_sync_leaves_out_articles_added_since(root: Path) -> None:
+    write(root, "a.md", "Kent drones")
+    index = ArticleIndex.open(root)
+    index.sync(workers=1)
+    before = index.engine()
+    write(root, "b.md", "Kent patrols")
+    index.sync(workers=1)
+    assert [s.id for s, _ in before.search("kent")] == ["a.md"]
+    after = index.engine()
+    assert after is not before
+    assert sorted(s.id for s, _ in after.search("kent")) == ["a.md", "b.md"]
+    assert index.engine() is after  # the same one while nothing changes
+
+
+def fts_tokens(text: str) -> list[str]:
+    """What SQLite's FTS5 `ascii` tokenizer reads from `text`, in order."""
+    with sqlite3.connect(":memory:") as connection:
+        connection.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='ascii')")
+        connection.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)")
+        connection.execute("INSERT INTO t(x) VALUES (?)", (text,))
+        rows = connection.execute("SELECT term FROM v ORDER BY offset").fetchall()
+    return [term for (term,) in rows]
+
+
+texts = st.text(
+    alphabet=st.one_of(
+        st.characters(exclude_categories=["Cs"]),
+        st.sampled_from(list("aAzZ09éÉe\u0301ßﬁΣσς½_-' .İı東京\u00a0\u2019…ⅫＡ")),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_sqlite_reads_exactly_our_tokens_from_the_stored_text(text: str) -> None:
+    assert fts_tokens(token_text(text)) == tokenize(text)
+
+
+def test_the_separator_is_a_token_no_query_can_ask_for() -> None:
+    assert tokenize(SEPARATOR) == []
+    assert fts_tokens(f"a {SEPARATOR} b") == ["a", SEPARATOR, "b"]
