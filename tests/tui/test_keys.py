@@ -516,3 +516,18 @@ async def test_a_theme_change_repaints_the_panes(three_articles: Path) -> None:
         assert after.text == before.text
         assert [s.style for s in after] != [s.style for s in before]
         assert [s.style for s in app.article_list.render_line(2)] != [s.style for s in list_before]
+
+
+async def test_body_highlights_mark_spans_of_lines(three_articles: Path) -> None:
+    """The hook search uses to mark hits in the article body."""
+    async with running(three_articles) as pilot:
+        view = reader(pilot).article_view
+        number = next(n for n, line in enumerate(view.lines) if line.content.plain == "Outro.")
+        y = number - int(view.scroll_y)
+        before = view.render_line(y)
+        view.set_highlights({number: [(0, 5)]})
+        after = view.render_line(y)
+        assert after.text == before.text
+        hit = next(segment for segment in after if segment.text == "Outro")
+        plain = next(segment for segment in before if "Outro" in segment.text)
+        assert hit.style != plain.style

@@ -14,7 +14,7 @@ from rich.segment import Segment
 from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -73,10 +73,8 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
             "hit",
             "group",
             "key",
-            "value",
             "muted",
             "warning",
-            "notice",
         )
     }
 
@@ -294,14 +292,3 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         if line >= top and line + min(height, view) <= top + view:
             return
         self.scroll_to(y=max(0, line - 1), animate=False)
-
-    def lines_of_block_range(self, first_block: int, last_block: int) -> Region:
-        """The screen region covering blocks first_block..last_block inclusive."""
-        block_lines = self._layout.block_lines
-        start = block_lines[first_block]
-        end = (
-            block_lines[last_block + 1]
-            if last_block + 1 < len(block_lines)
-            else len(self._layout.lines)
-        )
-        return Region(0, start, self._layout.width, end - start)
