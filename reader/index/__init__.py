@@ -133,6 +133,9 @@ class ArticleIndex:
 
     def _rebuild(self, notice: str) -> None:
         with self._lock:
+            if self._engine is not None:
+                self._engine.close()
+                self._engine = None
             self._opened.connection.close()
             path = self._opened.path
             remove_index(path)
@@ -143,7 +146,6 @@ class ArticleIndex:
     def _forget_cached_rows(self) -> None:
         with self._lock:
             self._rows = None
-            self._engine = None
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -156,7 +158,6 @@ class ArticleIndex:
                 if self._rows is None or version != self._data_version:
                     self._rows = read_summary_rows(connection)
                     self._data_version = version
-                    self._engine = None
             except sqlite3.DatabaseError as error:
                 if is_locked(error):
                     raise
@@ -207,16 +208,11 @@ class ArticleIndex:
         return [by_id[article_id] for article_id in ids if article_id in by_id]
 
     def engine(self) -> IndexSearchEngine:
-        """A search engine over the index as it is now (the same one until it changes)."""
-        rows = self._summary_rows()
+        """The search engine over this index (one per index; each search sees the index
+        as it is then). Made after summaries(), it shares the list rows read for them."""
         with self._lock:
             if self._engine is None:
-                key_ids = dict(
-                    self._opened.connection.execute(
-                        "SELECT key, id FROM field_keys WHERE articles > 0"
-                    ).fetchall()
-                )
-                self._engine = IndexSearchEngine(self._opened.path, rows, key_ids)
+                self._engine = IndexSearchEngine(self._opened.path, self._rows)
             return self._engine
 
     def close(self) -> None:

@@ -34,6 +34,7 @@ from typing import cast, overload
 
 from reader.index.db import connect
 from reader.index.rows import AREA_KEY, FIELD_SHIFT, URL_KEY, key_token
+from reader.index.sync import read_summary_rows
 from reader.library import SORT_ORDERS, sort_articles
 from reader.model import Article, ArticleSummary
 from reader.search.engine import (
@@ -65,7 +66,9 @@ from reader.search.query import (
 IndexResult = tuple[ArticleSummary, float | None]
 # A result row: (rowid,) when the query has no words, else (rowid, bm25() value).
 _Row = tuple[int] | tuple[int, float]
-_NEWEST_FIRST = "ORDER BY published_key DESC, id"
+# Newest first, then by id: reader.library.sort_articles's "newest" (an index has it).
+_NEWEST = "ORDER BY published_key DESC, id"
+_ROWIDS_PER_QUERY = 500
 
 # Column weights for bm25(), in the order of reader.index.rows.SEARCH_COLUMNS.
 _WEIGHTS = (TITLE_WEIGHT, BODY_WEIGHT, INITIATIVE_WEIGHT, METADATA_WEIGHT)
@@ -74,14 +77,15 @@ _COLUMNS = {"title": "title", "body": "body", "initiative": "initiatives"}
 
 
 class IndexResults(Sequence[IndexResult]):
-    """Search results as (summary, score) pairs, each made only when it is read: a list
-    showing the first screen of 100,000 results reads 50 of them."""
+    """Search results as (summary, score) pairs, each pair made only when it is read: a
+    list showing the first screen of 100,000 results makes 50 of them."""
 
     __slots__ = ("_rows", "_summaries", "total")
 
     def __init__(self, rows: list[_Row], summaries: dict[int, ArticleSummary], total: int) -> None:
         # (rowid,) without a score, or (rowid, bm25() value: the score negated).
         self._rows = rows
+        # Holds a summary for every row (the engine makes sure of it).
         self._summaries = summaries
         # How many articles match: more than len(self) when the search had a limit.
         self.total = total
@@ -101,7 +105,7 @@ class IndexResults(Sequence[IndexResult]):
     def __iter__(self) -> Iterator[IndexResult]:
         return map(self._pair, self._rows)
 
-    def _pair(self, row: tuple[int] | tuple[int, float]) -> IndexResult:
+    def _pair(self, row: _Row) -> IndexResult:
         return self._summaries[row[0]], -row[1] if len(row) > 1 else None
 
     def ids(self) -> list[str]:
@@ -111,41 +115,30 @@ class IndexResults(Sequence[IndexResult]):
 
 
 class IndexSearchEngine:
-    """Searches the articles of an index as they were when the engine was made.
+    """Searches an index; each search sees the index as it is then.
 
-    Make a new one after a sync (ArticleIndex.engine() does). Thread-safe: searches from
-    several threads take turns on the engine's one database connection.
+    Made with the list rows the caller already holds (`rows`, newest first), it reads
+    nothing more for them; made without, it reads from the database only the rows a
+    search returns (what `reader search` wants). Thread-safe: searches from several
+    threads take turns on the engine's one database connection.
     """
 
     def __init__(
-        self, database: Path, rows: Sequence[tuple[int, ArticleSummary]], key_ids: dict[str, int]
+        self, database: Path, rows: Sequence[tuple[int, ArticleSummary]] | None = None
     ) -> None:
-        # rowid -> summary, and rowids newest first (ties in relevance go to the newest).
-        self._summaries = dict(rows)
-        self._newest = [rowid for rowid, _summary in rows]
-        self._orders: dict[str, list[int]] = {"newest": self._newest}
-        self._positions: dict[str, dict[int, int]] = {}
-        self._key_ids = key_ids
-        self.metadata_keys: frozenset[str] = frozenset(key_ids)
-        # Each article's place in the newest-first order, by rowid (ties in relevance go
-        # to the newest). An array: looked up for every tied result, it stays in cache.
-        self._newest_position = array("q", bytes(8 * (max(self._newest, default=0) + 1)))
-        for position, rowid in enumerate(self._newest):
-            self._newest_position[rowid] = position
         self._lock = threading.RLock()
         self._connection = connect(database)
-        self._generation = _generation(self._connection)
-        # The same positions for SQLite, to rank only the best few (search with a limit).
-        self._connection.execute(
-            "CREATE TEMP TABLE newest(rowid INTEGER PRIMARY KEY, position INTEGER NOT NULL)"
-        )
-        self._connection.executemany(
-            "INSERT INTO temp.newest(rowid, position) VALUES (?, ?)",
-            ((rowid, position) for position, rowid in enumerate(self._newest)),
-        )
-
-    def __len__(self) -> int:
-        return len(self._summaries)
+        self._generation = -1
+        self._summaries: dict[int, ArticleSummary] = {}
+        self._newest: list[int] = []
+        self._newest_position = array("q")
+        self._orders: dict[str, list[int]] = {}
+        self._positions: dict[str, dict[int, int]] = {}
+        self._key_ids: dict[str, int] = {}
+        self._ranking_table = False
+        self.metadata_keys: frozenset[str] = frozenset()
+        with self._lock, self._reading() as connection:
+            self._refresh(connection, rows)
 
     def parse(
         self, text: str, *, prefix_last: bool = False, flags: Sequence[str] = DEFAULT_FLAGS
@@ -158,6 +151,69 @@ class IndexSearchEngine:
     def close(self) -> None:
         with self._lock:
             self._connection.close()
+
+    # -- the state of the index --------------------------------------------------------------
+
+    def _refresh(
+        self,
+        connection: sqlite3.Connection,
+        rows: Sequence[tuple[int, ArticleSummary]] | None = None,
+    ) -> None:
+        """Catch up with the database if it changed since the last search (a sync)."""
+        generation = _generation(connection)
+        if generation == self._generation and rows is None:
+            return
+        self._generation = generation
+        if rows is not None:
+            self._summaries = dict(rows)
+            self._newest = [rowid for rowid, _summary in rows]
+        else:
+            # A new dict, not a cleared one: results already made keep theirs.
+            self._summaries = {}
+            self._newest = [
+                rowid for (rowid,) in connection.execute(f"SELECT rowid FROM articles {_NEWEST}")
+            ]
+        # Each article's place newest first, by rowid: relevance ties go to the newest. An
+        # array, looked up for every tied result, stays in the processor's cache.
+        position = array("q", bytes(8 * (max(self._newest, default=0) + 1)))
+        for index, rowid in enumerate(self._newest):
+            position[rowid] = index
+        self._newest_position = position
+        self._orders = {"newest": self._newest}
+        self._positions = {}
+        if self._ranking_table:
+            connection.execute("DELETE FROM temp.newest")
+            self._fill_ranking_table(connection)
+        self._key_ids = dict(
+            connection.execute("SELECT key, id FROM field_keys WHERE articles > 0").fetchall()
+        )
+        self.metadata_keys = frozenset(self._key_ids)
+
+    def _fill_ranking_table(self, connection: sqlite3.Connection) -> None:
+        """The newest-first positions as a table, for SQLite to rank only the best few."""
+        if not self._ranking_table:
+            connection.execute(
+                "CREATE TEMP TABLE newest(rowid INTEGER PRIMARY KEY, position INTEGER NOT NULL)"
+            )
+            self._ranking_table = True
+        connection.executemany(
+            "INSERT INTO temp.newest(rowid, position) VALUES (?, ?)",
+            ((rowid, index) for index, rowid in enumerate(self._newest)),
+        )
+
+    def _load_summaries(self, connection: sqlite3.Connection, rows: Sequence[_Row]) -> None:
+        """Read the list rows of any of `rows` not read yet."""
+        summaries = self._summaries
+        if len(summaries) == len(self._newest):
+            return
+        missing = [row[0] for row in rows if row[0] not in summaries]
+        if len(missing) * 4 > len(self._newest):
+            missing = []  # most of them: reading them all is quicker
+            summaries.update(read_summary_rows(connection))
+        for start in range(0, len(missing), _ROWIDS_PER_QUERY):
+            summaries.update(
+                read_summary_rows(connection, missing[start : start + _ROWIDS_PER_QUERY])
+            )
 
     # -- searching ---------------------------------------------------------------------------
 
@@ -176,8 +232,9 @@ class IndexSearchEngine:
         The same results as reader.search.SearchEngine.search over the same articles:
         `order` is "relevance" (BM25 when the query has words, else `fallback_order`) or
         one of reader.library.SORT_ORDERS; scores are given whenever the query has words.
-        `flag_test(article_id, name)` answers `is:` states. `limit` keeps the first N. A
-        string query is parsed first (raising QueryError).
+        `flag_test(article_id, name)` answers `is:` states. With `limit`, only the first N
+        are returned (`total` says how many match), and big result sets come much quicker.
+        A string query is parsed first (raising QueryError).
         """
         if order not in SEARCH_ORDERS or fallback_order not in SORT_ORDERS:
             raise ValueError(f"unknown order {order!r}; choose one of {', '.join(SEARCH_ORDERS)}")
@@ -188,16 +245,18 @@ class IndexSearchEngine:
         leaves = ranked_leaves(node)
         if order == RELEVANCE and not leaves:
             order = fallback_order
-        if node == MATCH_ALL:
-            everything: list[_Row] = [(rowid,) for rowid in self._order(order)]
-            rows, total = everything[:limit], len(everything)
-        else:
-            with self._lock, self._reading() as connection:
+        with self._lock, self._reading() as connection:
+            self._refresh(connection)
+            if node == MATCH_ALL:
+                everything: list[_Row] = [(rowid,) for rowid in self._order(connection, order)]
+                rows, total = everything[:limit], len(everything)
+            else:
                 if flags:
                     assert flag_test is not None
                     self._mark_flags(connection, flags, flag_test)
                 rows, total = self._rows(connection, node, leaves, order, limit)
-        return IndexResults(rows, self._summaries, total)
+            self._load_summaries(connection, rows)
+            return IndexResults(rows, self._summaries, total)
 
     def _rows(
         self,
@@ -213,18 +272,18 @@ class IndexSearchEngine:
             return self._ranked(connection, node, leaves, limit)
         if leaves:
             rows, total = self._ranked(connection, node, leaves, None)
-            return self._reordered(rows, order)[:limit], total
+            return self._reordered(connection, rows, order)[:limit], total
         params: list[object] = []
         predicate = self._predicate(node, params, "articles")
         sql = f"SELECT rowid FROM articles WHERE {predicate}"
         if order != "newest":
-            rows = self._reordered(connection.execute(sql, params).fetchall(), order)
+            rows = self._reordered(connection, connection.execute(sql, params).fetchall(), order)
             return rows[:limit], len(rows)
         if limit is None:
-            rows = self._known(connection.execute(f"{sql} {_NEWEST_FIRST}", params).fetchall())
+            rows = connection.execute(f"{sql} {_NEWEST}", params).fetchall()
             return rows, len(rows)
-        rows = connection.execute(f"{sql} {_NEWEST_FIRST} LIMIT ?", [*params, limit]).fetchall()
-        return self._known(rows), _count(connection, sql, params)
+        rows = connection.execute(f"{sql} {_NEWEST} LIMIT ?", [*params, limit]).fetchall()
+        return rows, _count(connection, sql, params)
 
     def _ranked(
         self,
@@ -247,16 +306,16 @@ class IndexSearchEngine:
         where = " AND ".join(["search_fts MATCH ?", *conditions])
         rows: list[_Row]
         if limit is None:
-            rows = self._known(
-                connection.execute(
-                    f"SELECT rowid, {_BM25} FROM search_fts WHERE {where}", params
-                ).fetchall()
-            )
+            rows = connection.execute(
+                f"SELECT rowid, {_BM25} FROM search_fts WHERE {where}", params
+            ).fetchall()
             # Sorted here rather than by SQLite: its sorter took longer than the search.
             rows.sort(key=itemgetter(1))
             rows = self._newest_first_among_equals(rows)
             total = len(rows)
         else:
+            if not self._ranking_table:
+                self._fill_ranking_table(connection)
             # SQLite keeps only the best `limit` as it goes, and nothing else crosses over.
             rows = connection.execute(
                 f"SELECT search_fts.rowid, {_BM25} AS score FROM search_fts "
@@ -276,13 +335,13 @@ class IndexSearchEngine:
                 scored = {row[0] for row in rows}  # every ranked match, when under limit
                 rows.extend(
                     (rowid, 0.0)
-                    for (rowid,) in connection.execute(f"{sql} {_NEWEST_FIRST}", params)
+                    for (rowid,) in connection.execute(f"{sql} {_NEWEST}", params)
                     if rowid not in scored
                 )
                 if limit is None:
                     total = len(rows)
                 rows = rows[:limit]
-        return self._known(rows), total
+        return rows, total
 
     def _newest_first_among_equals(self, rows: list[_Row]) -> list[_Row]:
         """`rows` (sorted by score) with each run of equal scores put newest first."""
@@ -295,16 +354,11 @@ class IndexSearchEngine:
             ordered.extend(run)
         return ordered
 
-    def _known(self, rows: list[_Row]) -> list[_Row]:
-        """`rows` without articles added since the engine was made (a sync since then)."""
-        if _generation(self._connection) == self._generation:
-            return rows
-        known = self._summaries
-        return [row for row in rows if row[0] in known]
-
-    def _reordered(self, rows: list[_Row], order: str) -> list[_Row]:
-        position = self._position(order)
-        return sorted((row for row in rows if row[0] in position), key=lambda row: position[row[0]])
+    def _reordered(
+        self, connection: sqlite3.Connection, rows: list[_Row], order: str
+    ) -> list[_Row]:
+        position = self._position(connection, order)
+        return sorted(rows, key=lambda row: position[row[0]])
 
     def _predicate(self, node: Node, params: list[object], table: str) -> str:
         """An SQL condition on a row of `table` ("articles" or "search_fts") that holds
@@ -377,42 +431,40 @@ class IndexSearchEngine:
             "PRIMARY KEY(name, rowid)) WITHOUT ROWID"
         )
         connection.execute("DELETE FROM temp.flagged")
-        summaries = self._summaries
+        if len(self._summaries) == len(self._newest):
+            ids = [(rowid, summary.id) for rowid, summary in self._summaries.items()]
+        else:
+            ids = connection.execute("SELECT rowid, id FROM articles").fetchall()
         connection.executemany(
             "INSERT INTO temp.flagged(name, rowid) VALUES (?, ?)",
             (
                 (name, rowid)
                 for name in sorted(flags)
-                for rowid, summary in summaries.items()
-                if flag_test(summary.id, name)
+                for rowid, article_id in ids
+                if flag_test(article_id, name)
             ),
         )
 
     # -- ordering ----------------------------------------------------------------------------
 
-    def _order(self, order: str) -> list[int]:
+    def _order(self, connection: sqlite3.Connection, order: str) -> list[int]:
         """Every rowid in `order` (reader.library.sort_articles's order)."""
-        with self._lock:
-            ordered = self._orders.get(order)
+        ordered = self._orders.get(order)
         if ordered is None:
+            self._load_summaries(connection, [(rowid,) for rowid in self._newest])
             rowid_of = {id(summary): rowid for rowid, summary in self._summaries.items()}
             # sort_articles reads only id, title, area and published, which a summary has.
             summaries = cast(list[Article], list(self._summaries.values()))
             ordered = [rowid_of[id(summary)] for summary in sort_articles(summaries, order)]
-            with self._lock:
-                self._orders[order] = ordered
+            self._orders[order] = ordered
         return ordered
 
-    def _position(self, order: str) -> dict[int, int]:
-        with self._lock:
-            position = self._positions.get(order)
+    def _position(self, connection: sqlite3.Connection, order: str) -> dict[int, int]:
+        position = self._positions.get(order)
         if position is None:
-            position = {rowid: index for index, rowid in enumerate(self._order(order))}
-            with self._lock:
-                self._positions[order] = position
+            ordered = self._order(connection, order)
+            position = self._positions[order] = {rowid: i for i, rowid in enumerate(ordered)}
         return position
-
-    # -- connections -------------------------------------------------------------------------
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:

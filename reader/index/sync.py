@@ -337,19 +337,27 @@ def summarise(article: Article) -> ArticleSummary:
     )
 
 
-SELECT_SUMMARIES = (
-    "SELECT rowid, id, title, area, published, url, word_count, initiative_count FROM articles "
-    # Newest first, then by id: the order of reader.library.sort_articles(..., "newest").
-    "ORDER BY published_key DESC, id"
-)
+_SUMMARY_COLUMNS = "rowid, id, title, area, published, url, word_count, initiative_count"
+# Newest first, then by id: the order of reader.library.sort_articles(..., "newest").
+_NEWEST = "ORDER BY published_key DESC, id"
 
 
-def read_summary_rows(connection: sqlite3.Connection) -> list[tuple[int, ArticleSummary]]:
-    """(rowid, list row) for every article in the index, newest first."""
+def read_summary_rows(
+    connection: sqlite3.Connection, rowids: Sequence[int] | None = None
+) -> list[tuple[int, ArticleSummary]]:
+    """(rowid, list row) for every article in the index, newest first; or for the
+    articles with these rowids (a few hundred at a time), in no particular order."""
+    if rowids is None:
+        rows = connection.execute(f"SELECT {_SUMMARY_COLUMNS} FROM articles {_NEWEST}")
+    else:
+        marks = ", ".join("?" * len(rowids))
+        rows = connection.execute(
+            f"SELECT {_SUMMARY_COLUMNS} FROM articles WHERE rowid IN ({marks})", tuple(rowids)
+        )
     parse = datetime.fromisoformat
     return [
         (rowid, ArticleSummary(file_id, title, area, parse(date) if date else None, url, words, n))
-        for rowid, file_id, title, area, date, url, words, n in connection.execute(SELECT_SUMMARIES)
+        for rowid, file_id, title, area, date, url, words, n in rows
     ]
 
 
