@@ -1,23 +1,25 @@
 """The query engine over the persistent index: the same answers as reader.search's
-in-memory SearchEngine, from SQLite.
+in-memory SearchEngine (the same articles, order and scores), from SQLite.
 
-A query tree becomes one or two SQL statements:
+A query tree becomes SQL:
 
 - Word, phrase, `title:`, `body:` and `initiative:` leaves, and every AND / OR / NOT made
   only of them, become one FTS5 MATCH expression over `search_fts` (see reader.index.rows
   for what its columns hold). FTS5 has no NOT on its own, so a group of only negations is
   an SQL NOT instead.
 - `area:`, `url:` and metadata fields are MATCHes over `field_fts`, one row per value;
-  dates are a range of `articles.day`; `is:` states are rowids the caller's flag test
+  dates are a range of `articles.day`; `is:` states are the rowids the caller's flag test
   picked, in a temporary table. These combine with SQL AND / OR / NOT over rowids.
-- Ranking is SQLite's bm25() over the ranked leaves (see reader.search.engine for the
-  formula, which the in-memory engine computes the same way). bm25() adds up, for each
-  phrase of the MATCH expression, its hits in the row: the hits of a phrase whose branch
-  of the expression did not match are not counted. When the query is an AND of words,
-  phrases, ORs of them and negations of those, every phrase that occurs in a matching
-  article is counted, so the query's own MATCH ranks it. Otherwise the ranked leaves are
-  MATCHed as a flat OR (which counts every one that occurs), restricted to the articles
-  the whole query matches.
+- Ranking is SQLite's bm25() (reader.search.engine computes the same formula). bm25()
+  adds up, for each phrase of the MATCH expression, its hits in the row, but under an OR
+  an AND that fails in a row hides its phrases' hits. So a query that is an AND of
+  phrases, ORs of phrases, negations of those (which never occur in a match, so add 0)
+  and filters without words is ranked by its own MATCH, among the rows the filters pass;
+  any other query's ranked leaves are MATCHed as a flat OR, which counts every one that
+  occurs, among the rows the whole query matches.
+- Relevance ties go to the newest article, then the lowest id: sorted in Python for a
+  whole result set (SQLite's sorter costs more than the search), and by SQLite against a
+  temporary table of positions when only the best few are wanted (`limit`).
 """
 
 from __future__ import annotations

@@ -58,11 +58,8 @@ class SyncReport:
     complete: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class _FileState:
-    path: str
-    size: int
-    mtime_ns: int
+# (path, size, mtime_ns) of a file found under the root.
+_FileState = tuple[str, int, int]
 
 
 def scan_folder(root: Path, problems: list[LoadProblem]) -> dict[str, _FileState]:
@@ -75,9 +72,9 @@ def scan_folder(root: Path, problems: list[LoadProblem]) -> dict[str, _FileState
     for found in find_files(root, problems):
         try:
             info = found.entry.stat() if found.entry is not None else os.stat(found.path)
-            states[found.id] = _FileState(found.path, info.st_size, info.st_mtime_ns)
+            states[found.id] = (found.path, info.st_size, info.st_mtime_ns)
         except OSError:
-            states[found.id] = _FileState(found.path, -1, -1)
+            states[found.id] = (found.path, -1, -1)
     return states
 
 
@@ -100,19 +97,19 @@ def sync(
 
     removed = [file_id for file_id in known if file_id not in current]
     to_read: list[str] = []
-    for file_id, state in current.items():
+    for file_id, (_path, size, mtime_ns) in current.items():
         before = known.get(file_id)
         if before is None:
             report.added.append(file_id)
             to_read.append(file_id)
-        elif before != (state.size, state.mtime_ns) or state.size < 0:
+        elif before != (size, mtime_ns) or size < 0:
             report.changed.append(file_id)
             to_read.append(file_id)
     report.removed = removed
     if removed:
         _write_removals(connection, root, removed)
 
-    paths = [(current[file_id].path, file_id) for file_id in to_read]
+    paths = [(current[file_id][0], file_id) for file_id in to_read]
     total = len(paths)
     done = 0
     for summaries, problems in _read_batches(paths, root, index.path, workers):
