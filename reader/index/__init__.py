@@ -24,8 +24,15 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from reader.index.db import IndexLocked, OpenedIndex, is_locked, open_index, remove_index
-from reader.index.engine import IndexResult, IndexSearchEngine
+from reader.index.db import (
+    IndexLocked,
+    OpenedIndex,
+    connect,
+    is_locked,
+    open_index,
+    remove_index,
+)
+from reader.index.engine import IndexResult, IndexResults, IndexSearchEngine
 from reader.index.rows import ARTICLE_SELECT, article_from_row
 from reader.index.sync import (
     SummaryBatch,
@@ -39,6 +46,7 @@ from reader.model import Article, ArticleSummary, LoadProblem
 __all__ = [
     "ArticleIndex",
     "IndexResult",
+    "IndexResults",
     "IndexSearchEngine",
     "IndexUnavailable",
     "SyncReport",
@@ -126,9 +134,14 @@ class ArticleIndex:
             return self._sync(on_batch, workers)
 
     def _sync(self, on_batch: SummaryBatch | None, workers: int | None) -> SyncReport:
+        # A connection of its own: a long sync in a worker thread never holds up
+        # summaries(), article() or a search on another thread.
+        connection = connect(self._opened.path)
         try:
-            return sync(self._opened, self.root, on_batch=on_batch, workers=workers)
+            opened = OpenedIndex(connection, self._opened.path)
+            return sync(opened, self.root, on_batch=on_batch, workers=workers)
         finally:
+            connection.close()
             self._forget_cached_rows()
 
     def _rebuild(self, notice: str) -> None:

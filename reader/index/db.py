@@ -118,7 +118,7 @@ def connect(path: Path) -> sqlite3.Connection:
     )
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        connection.execute("PRAGMA journal_mode = WAL")
+        _use_wal(connection, timeout)
         connection.execute("PRAGMA synchronous = NORMAL")
         connection.execute("PRAGMA temp_store = MEMORY")
         connection.execute("PRAGMA cache_size = -65536")
@@ -126,6 +126,21 @@ def connect(path: Path) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+def _use_wal(connection: sqlite3.Connection, timeout: float) -> None:
+    """Put the database in WAL mode (once per file; it stays so). Switching needs a lock
+    that SQLite does not wait for, so a reader that opens the file while another is
+    creating it tries again for up to `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if not is_locked(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def is_locked(error: sqlite3.Error) -> bool:
@@ -149,7 +164,13 @@ def open_index(root: Path, path: Path | None = None) -> OpenedIndex:
     connection: sqlite3.Connection | None = None
     try:
         connection = connect(path)
-        problem = _check(connection, path)
+        # One read transaction, so that another reader creating the file at this moment
+        # is seen either not at all or whole.
+        connection.execute("BEGIN")
+        try:
+            problem = _check(connection, path)
+        finally:
+            connection.execute("COMMIT")
         if problem is None:
             return OpenedIndex(connection, path, notices)
         if problem == "":

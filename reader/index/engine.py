@@ -278,14 +278,12 @@ class IndexSearchEngine:
         params: list[object] = []
         predicate = self._predicate(node, params, "articles")
         sql = f"SELECT rowid FROM articles WHERE {predicate}"
+        # All of them even with a limit: counting them would cost as much again.
         if order != "newest":
             rows = self._reordered(connection, connection.execute(sql, params).fetchall(), order)
-            return rows[:limit], len(rows)
-        if limit is None:
+        else:
             rows = connection.execute(f"{sql} {_NEWEST}", params).fetchall()
-            return rows, len(rows)
-        rows = connection.execute(f"{sql} {_NEWEST} LIMIT ?", [*params, limit]).fetchall()
-        return rows, _count(connection, sql, params)
+        return rows[:limit], len(rows)
 
     def _ranked(
         self,
@@ -307,7 +305,9 @@ class IndexSearchEngine:
             conditions = [self._predicate(node, params, "search_fts")]
         where = " AND ".join(["search_fts MATCH ?", *conditions])
         rows: list[_Row]
-        if limit is None:
+        # Only the best few when counting is cheap (a bare MATCH); a count of a MATCH
+        # with other conditions costs as much as ranking them all.
+        if limit is None or conditions:
             rows = connection.execute(
                 f"SELECT rowid, {_BM25} FROM search_fts WHERE {where}", params
             ).fetchall()
@@ -329,21 +329,18 @@ class IndexSearchEngine:
         if not _needs_a_ranked_leaf(node):
             # Articles that match without any ranked word score 0: last, newest first.
             params = []
-            predicate = self._predicate(node, params, "articles")
-            sql = f"SELECT rowid FROM articles WHERE {predicate}"
-            if limit is not None:
-                total = _count(connection, sql, params)
-            if limit is None or len(rows) < limit:
-                scored = {row[0] for row in rows}  # every ranked match, when under limit
+            sql = f"SELECT rowid FROM articles WHERE {self._predicate(node, params, 'articles')}"
+            if limit is not None and len(rows) >= limit:
+                total = _count(connection, sql, params)  # the best `limit` are all ranked
+            else:
+                scored = {row[0] for row in rows}  # here, every ranked match
                 rows.extend(
                     (rowid, 0.0)
                     for (rowid,) in connection.execute(f"{sql} {_NEWEST}", params)
                     if rowid not in scored
                 )
-                if limit is None:
-                    total = len(rows)
-                rows = rows[:limit]
-        return rows, total
+                total = len(rows)
+        return rows[:limit], total
 
     def _newest_first_among_equals(self, rows: list[_Row]) -> list[_Row]:
         """`rows` (sorted by score) with each run of equal scores put newest first."""

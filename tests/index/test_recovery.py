@@ -215,9 +215,12 @@ def _sync_in_another_process(root: str, cache: str, done: multiprocessing.Queue)
     index.close()
 
 
+@pytest.mark.parametrize("round_", range(3))
 def test_two_processes_syncing_one_folder_at_once_leave_it_whole(
-    root: Path, cache_dir: Path
+    root: Path, cache_dir: Path, round_: int
 ) -> None:
+    """Both open a cache that does not exist yet (one creates it while the other looks),
+    then write their batches of the same files."""
     make_folder(root, 300)
     context = multiprocessing.get_context("spawn")
     done: multiprocessing.Queue = context.Queue()  # type: ignore[type-arg]
@@ -231,17 +234,13 @@ def test_two_processes_syncing_one_folder_at_once_leave_it_whole(
     for process in processes:
         process.join(timeout=120)
         assert process.exitcode == 0
-    assert all(notices == [] for _added, notices in outcomes)
+    assert all(notices == [] for _added, notices in outcomes), outcomes
     with sqlite3.connect(index_path(root)) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         for table in ("search_fts", "field_fts"):
             connection.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 0)")
-        assert connection.execute(
-            "SELECT count(*), count(DISTINCT id) FROM articles"
-        ).fetchone() == (
-            300,
-            300,
-        )
+        counts = connection.execute("SELECT count(*), count(DISTINCT id) FROM articles")
+        assert counts.fetchone() == (300, 300)
     index = ArticleIndex.open(root)
     assert index.sync(workers=1).added == []
     searches_like_memory(index, root)
