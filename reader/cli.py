@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from reader import __version__
-from reader.library import Library, duplicate_urls, load_library
+from reader.library import duplicate_urls
 from reader.model import Article, article_to_dict
 from reader.resources import samples_dir
-from reader.search import RELEVANCE, SEARCH_ORDERS, QueryError, SearchEngine, snippets
+from reader.search import RELEVANCE, SEARCH_ORDERS, QueryError, snippets
+from reader.store import ArticleStore, ListRow, open_store
 
 
 class CommandError(Exception):
@@ -46,6 +47,12 @@ def _add_path(parser: argparse.ArgumentParser) -> None:
         nargs="?",
         type=Path,
         help="folder of articles or a single file (default: the bundled samples)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        dest="use_cache",
+        action="store_false",
+        help="read every file now instead of using (and updating) the index cache",
     )
 
 
@@ -146,8 +153,16 @@ def resolve_root(path: Path | None) -> Path:
     return root
 
 
-def open_library(path: Path | None) -> Library:
-    return load_library(resolve_root(path))
+def open_folder(args: argparse.Namespace) -> ArticleStore:
+    """The store for the command's PATH, brought up to date with the folder."""
+    try:
+        store = open_store(resolve_root(args.path), use_cache=args.use_cache)
+    except FileNotFoundError as error:
+        raise CommandError(str(error)) from None
+    store.refresh()
+    for notice in store.notices:
+        print(f"reader: {notice}", file=sys.stderr)
+    return store
 
 
 def _print_json(data: Any) -> None:
@@ -162,7 +177,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     return run(root)
 
 
-def format_row(article: Article, area_width: int = 18) -> str:
+def format_row(article: ListRow, area_width: int = 18) -> str:
     """One line of `reader list`: date, area, title, id."""
     date = article.published.strftime("%Y-%m-%d") if article.published else "—" * 10
     area = article.area or ""
@@ -172,19 +187,24 @@ def format_row(article: Article, area_width: int = 18) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    library = open_library(args.path)
+    store = open_folder(args)
+    rows = store.rows()
     if args.json:
-        _print_json([article_to_dict(article) for article in library])
+        _print_json([article_to_dict(article) for article in store.articles(_ids(rows))])
     else:
-        for article in library:
-            print(format_row(article))
-    _report_problem_count(library)
+        for row in rows:
+            print(format_row(row))
+    _report_problem_count(store)
     return 0
 
 
-def _report_problem_count(library: Library) -> None:
-    if library.problems:
-        count = len(library.problems)
+def _ids(rows: Sequence[ListRow]) -> list[str]:
+    return [row.id for row in rows]
+
+
+def _report_problem_count(store: ArticleStore) -> None:
+    count = len(store.problems())
+    if count:
         noun = "file" if count == 1 else "files"
         print(
             f"reader: {count} {noun} could not be loaded; `reader check` lists them",
@@ -228,8 +248,10 @@ def find_article(article_id: str, root: Path | None) -> Article:
             )
         )
         if not listed or not candidate.is_file():
-            library = load_library(base)
-            close = difflib.get_close_matches(article_id, [a.id for a in library], n=1)
+            store = open_store(base)
+            store.refresh()
+            close = difflib.get_close_matches(article_id, _ids(store.rows()), n=1)
+            store.close()
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise CommandError(f"no article with id {article_id!r} in {base}{hint}", status=1)
         item = load_article(candidate, base)
@@ -239,58 +261,66 @@ def find_article(article_id: str, root: Path | None) -> Article:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    library = open_library(args.path)
-    engine = SearchEngine(library.articles)
+    store = open_folder(args)
+    searcher = store.searcher()
     try:
         # No reading state outside the reader yet, so no is: flags.
-        query = engine.parse(args.query, prefix_last=args.prefix, flags=())
+        query = searcher.parse(args.query, prefix_last=args.prefix, flags=())
     except QueryError as error:
         raise CommandError(error.render(args.query)) from None
-    results = engine.search(query, order=args.sort)
-    shown = results if args.limit is None else results[: args.limit]
+    results = searcher.search(query, order=args.sort, limit=args.limit)
+    scores = {row.id: score for row, score in results}
+    # Bodies are read only for the results printed, a batch at a time.
+    shown = store.articles(_ids([row for row, _ in results]))
     if args.json:
         _print_json(
             [
-                {**article_to_dict(article), "score": score, "snippets": snippets(article, query)}
-                for article, score in shown
+                {
+                    **article_to_dict(article),
+                    "score": scores[article.id],
+                    "snippets": snippets(article, query),
+                }
+                for article in shown
             ]
         )
     else:
-        for article, _score in shown:
+        for article in shown:
             print(format_row(article))
             for snippet in snippets(article, query, limit=1):
                 print(f"    {snippet}")
-        what = f"{len(results):,} of {len(library):,} articles match"
-        if len(shown) < len(results):
+        total = getattr(results, "total", len(results))
+        what = f"{total:,} of {len(store.rows()):,} articles match"
+        if len(shown) < total:
             what += f"; showing {len(shown):,}"
         print(what, file=sys.stderr)
-    _report_problem_count(library)
+    _report_problem_count(store)
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    library = open_library(args.path)
+    store = open_folder(args)
+    articles = store.articles(_ids(store.rows()))
     warnings = [
         {"path": str(article.path), "message": message}
-        for article in library
+        for article in articles
         for message in article.warnings
     ]
-    for url, group in duplicate_urls(library.articles).items():
+    for url, group in duplicate_urls(articles).items():
         for article in group:
             others = ", ".join(other.id for other in group if other is not article)
             warnings.append(
                 {"path": str(article.path), "message": f"duplicate URL {url} (also in {others})"}
             )
-    problems = [{"path": str(p.path), "message": p.message} for p in library.problems]
+    problems = [{"path": str(p.path), "message": p.message} for p in store.problems()]
     if args.json:
-        _print_json({"articles": len(library), "problems": problems, "warnings": warnings})
+        _print_json({"articles": len(articles), "problems": problems, "warnings": warnings})
     else:
         for entry in problems:
             print(f"{entry['path']}: error: {entry['message']}")
         for entry in warnings:
             print(f"{entry['path']}: warning: {entry['message']}")
         print(
-            f"{len(library):,} articles, {len(problems):,} files not loaded, "
+            f"{len(articles):,} articles, {len(problems):,} files not loaded, "
             f"{len(warnings):,} warnings",
             file=sys.stderr,
         )

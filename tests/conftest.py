@@ -15,6 +15,16 @@ SEED_NAME = "000_98cd3e962c103980.txt"
 WriteFile = Callable[[str, str | bytes], Path]
 
 
+@pytest.fixture(autouse=True)
+def private_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test reads or writes the real user's cache, state or configuration."""
+    home = tmp_path_factory.mktemp("user")
+    for name, folder in (("CACHE", "cache"), ("STATE", "state"), ("CONFIG", "config")):
+        monkeypatch.setenv(f"READER_{name}_DIR", str(home / folder))
+
+
 @pytest.fixture
 def write_file(tmp_path: Path) -> WriteFile:
     """Write text (UTF-8, newlines untouched) or bytes to a file under tmp_path."""

@@ -286,13 +286,14 @@ class SearchEngine:
         fallback_order: str = "newest",
         flag_test: FlagTest | None = None,
         prefix_last: bool = False,
+        limit: int | None = None,
     ) -> list[SearchResult]:
         """The articles matching `query`, best first.
 
         `order` is "relevance" (BM25 when the query has words, else `fallback_order`) or
         one of `reader.library.SORT_ORDERS`. Scores are given whenever the query has words,
         whatever the order. A query using `is:` needs `flag_test`. A string query is parsed
-        first (raising QueryError).
+        first (raising QueryError). `limit` keeps only the first N results.
         """
         if order not in SEARCH_ORDERS or fallback_order not in SORT_ORDERS:
             raise ValueError(f"unknown order {order!r}; choose one of {', '.join(SEARCH_ORDERS)}")
@@ -306,14 +307,16 @@ class SearchEngine:
         if order == RELEVANCE and scores is not None:
             tie_keys = index.tie_keys
             ranked = sorted(matched, key=lambda number: (-scores[number], tie_keys[number]))
-            return [SearchResult(self.articles[number], scores[number]) for number in ranked]
+            return [
+                SearchResult(self.articles[number], scores[number]) for number in ranked[:limit]
+            ]
         if order == RELEVANCE:
             order = fallback_order
         position = {id(self.articles[number]): number for number in matched}
         ordered = sort_articles((self.articles[number] for number in matched), order)
         return [
             SearchResult(article, None if scores is None else scores[position[id(article)]])
-            for article in ordered
+            for article in ordered[:limit]
         ]
 
     # -- matching --------------------------------------------------------------------------

@@ -1,0 +1,223 @@
+"""Where the reader gets its articles: the persistent index, or memory.
+
+Both the TUI and the CLI go through an ArticleStore. `open_store(root)` uses the index in
+the user cache dir (fast on large folders, cheap on memory: the list holds only summaries
+and bodies are read when an article is opened); `use_cache=False` (`--no-cache`), or an
+index that cannot be made at all, loads every article into memory instead. The two give
+the same rows, articles and search results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from reader.index import ArticleIndex, IndexUnavailable
+from reader.library import Library, load_library
+from reader.model import Article, ArticleSummary, LoadProblem
+from reader.search import FlagTest, Node, SearchEngine
+from reader.search.query import DEFAULT_FLAGS
+
+
+class ListRow(Protocol):
+    """What a list of articles shows of each: an ArticleSummary or a full Article."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def area(self) -> str | None: ...
+    @property
+    def published(self) -> datetime | None: ...
+    @property
+    def url(self) -> str | None: ...
+
+
+class Searcher(Protocol):
+    """reader.search.SearchEngine and reader.index.IndexSearchEngine alike."""
+
+    @property
+    def metadata_keys(self) -> frozenset[str]: ...
+
+    def parse(
+        self, text: str, *, prefix_last: bool = False, flags: Sequence[str] = DEFAULT_FLAGS
+    ) -> Node: ...
+
+    def search(
+        self,
+        query: Node | str,
+        *,
+        order: str = ...,
+        fallback_order: str = ...,
+        flag_test: FlagTest | None = None,
+        limit: int | None = None,
+    ) -> Sequence[tuple[ListRow, float | None]]: ...
+
+
+# (rows that are new or changed, files done, files to do)
+RowBatch = Callable[[Sequence[ListRow], int, int], None]
+
+
+@dataclass
+class RefreshReport:
+    """What a refresh found changed in the folder since the last one."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    # False when the index was busy and some changes could not be written yet.
+    complete: bool = True
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+class ArticleStore(Protocol):
+    root: Path
+    # Things the user should be told once (a rebuilt cache, a fallback to memory...).
+    notices: list[str]
+
+    def refresh(self, on_batch: RowBatch | None = None) -> RefreshReport:
+        """Bring the store up to date with the folder."""
+        ...
+
+    def rows(self) -> list[ListRow]:
+        """Every article as a list row, newest first (then by id)."""
+        ...
+
+    def problems(self) -> list[LoadProblem]: ...
+
+    def article(self, article_id: str) -> Article | None: ...
+
+    def articles(self, ids: Sequence[str]) -> list[Article]:
+        """Full articles for `ids`, in that order; unknown ids are left out."""
+        ...
+
+    def searcher(self) -> Searcher: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(root: Path, *, use_cache: bool = True) -> ArticleStore:
+    """The store for `root`. Raises FileNotFoundError if `root` does not exist."""
+    root = Path(root)
+    if not root.exists():
+        raise FileNotFoundError(f"no such file or folder: {root}")
+    if use_cache:
+        try:
+            return IndexedStore(ArticleIndex.open(root))
+        except IndexUnavailable as error:
+            store = MemoryStore(root)
+            store.notices.append(f"{error}; reading the folder into memory instead")
+            return store
+    return MemoryStore(root)
+
+
+class IndexedStore:
+    """Articles from the persistent index (reader.index)."""
+
+    def __init__(self, index: ArticleIndex) -> None:
+        self._index = index
+        self.root = index.root
+        self.notices = index.notices
+
+    def refresh(self, on_batch: RowBatch | None = None) -> RefreshReport:
+        def forward(summaries: list[ArticleSummary], done: int, total: int) -> None:
+            if on_batch is not None:
+                on_batch(summaries, done, total)
+
+        report = self._index.sync(on_batch=forward)
+        return RefreshReport(
+            list(report.added), list(report.changed), list(report.removed), report.complete
+        )
+
+    def rows(self) -> list[ListRow]:
+        return list(self._index.summaries())
+
+    def problems(self) -> list[LoadProblem]:
+        return self._index.problems()
+
+    def article(self, article_id: str) -> Article | None:
+        return self._index.article(article_id)
+
+    def articles(self, ids: Sequence[str]) -> list[Article]:
+        return self._index.articles(ids)
+
+    def searcher(self) -> Searcher:
+        return self._index.engine()
+
+    def close(self) -> None:
+        self._index.close()
+
+
+# Rows handed to on_batch at a time while loading into memory.
+MEMORY_BATCH = 500
+
+
+class MemoryStore:
+    """Every article parsed and held in memory (`--no-cache`, or no usable cache)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.notices: list[str] = []
+        self._library = Library(root)
+        self._engine: SearchEngine | None = None
+
+    def refresh(self, on_batch: RowBatch | None = None) -> RefreshReport:
+        before = {article.id: (article.size, article.mtime_ns) for article in self._library}
+        pending: list[Article] = []
+
+        def on_progress(done: int, total: int, item: Article | LoadProblem) -> None:
+            if isinstance(item, Article):
+                pending.append(item)
+            if on_batch is not None and (len(pending) >= MEMORY_BATCH or done == total):
+                on_batch(list(pending), done, total)
+                pending.clear()
+
+        library = load_library(self.root, on_progress=on_progress)
+        after = {article.id: (article.size, article.mtime_ns) for article in library}
+        self._library = library
+        self._engine = None
+        return RefreshReport(
+            added=[key for key in after if key not in before],
+            changed=[key for key in after if key in before and before[key] != after[key]],
+            removed=[key for key in before if key not in after],
+        )
+
+    def rows(self) -> list[ListRow]:
+        return list(self._library.articles)
+
+    def problems(self) -> list[LoadProblem]:
+        return list(self._library.problems)
+
+    def article(self, article_id: str) -> Article | None:
+        return self._library.get(article_id)
+
+    def articles(self, ids: Sequence[str]) -> list[Article]:
+        found = (self._library.get(article_id) for article_id in ids)
+        return [article for article in found if article is not None]
+
+    def searcher(self) -> Searcher:
+        if self._engine is None:
+            self._engine = SearchEngine(self._library.articles)
+        return self._engine
+
+    def close(self) -> None:
+        self._engine = None
+
+
+__all__ = [
+    "ArticleStore",
+    "IndexedStore",
+    "ListRow",
+    "MemoryStore",
+    "RefreshReport",
+    "RowBatch",
+    "Searcher",
+    "open_store",
+]
