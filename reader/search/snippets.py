@@ -8,7 +8,7 @@ from functools import lru_cache
 from reader.loading.text import one_line
 from reader.model import Article
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
-from reader.search.text import FoldedText, metadata_leaves
+from reader.search.text import FoldedText, fold, metadata_leaves
 
 SNIPPET_WIDTH = 160
 ELLIPSIS = "…"
@@ -27,7 +27,9 @@ def highlight_spans(text: str, query: Node, *, field: str | None = None) -> list
         for leaf in positive_leaves(query)
         if _shown_in(leaf, field)
     }
-    if not wanted:
+    # Every hit starts with its first word: most texts (metadata values above all) lack
+    # them all, which a substring test of the folded text shows far quicker than the regex.
+    if not wanted or not any(words[0] in fold(text) for words, _prefix in wanted):
         return []
     folded = FoldedText(text)
     pattern = _hit_pattern(frozenset(wanted))
