@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,6 +44,25 @@ class Article:
     size: int = 0
     mtime_ns: int = 0
 
+    @property
+    def body_hash(self) -> str:
+        """A short hash of the body: with the id, what identifies an article without URL."""
+        if self.url:
+            return ""  # not needed: the URL identifies it
+        data = self.body.encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+    @property
+    def state_key(self) -> str:
+        """The key reading marks are kept under (see reader.state)."""
+        return state_key(self.id, self.url, self.body_hash)
+
+
+def state_key(article_id: str, url: str | None, body_hash: str) -> str:
+    """Marks follow the URL when there is one, else the path in the folder plus the body,
+    so they survive moving or re-scraping the folder."""
+    return f"url:{url}" if url else f"file:{article_id}#{body_hash}"
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleSummary:
@@ -58,6 +78,11 @@ class ArticleSummary:
     url: str | None
     word_count: int
     initiative_count: int
+    body_hash: str = ""
+
+    @property
+    def state_key(self) -> str:
+        return state_key(self.id, self.url, self.body_hash)
 
 
 @dataclass(frozen=True, slots=True)

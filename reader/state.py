@@ -1,14 +1,13 @@
 """What the reader remembers between sessions: read and starred marks, and where you were.
 
-Marks are keyed by the article's URL when it has one, else by its path in the folder and
-a hash of its body, so they survive moving or re-scraping the folder. Several readers may
-run at once: `save` takes a lock, re-reads the file and merges field by field (the later
-change wins), so one reader never erases another's marks.
+Marks are kept under each article's `state_key` (reader.model): its URL when it has one,
+else its path in the folder and a hash of its body, so they survive moving the folder.
+Several readers may run at once: `save` takes a lock, re-reads the file and merges field
+by field (the later change wins), so one reader never erases another's marks.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -16,19 +15,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.model import Article
 from reader.storage import atomic_write, locked, move_aside, state_dir
 
 STATE_VERSION = 1
 STATE_FILE = "state.json"
-
-
-def state_key(article: Article) -> str:
-    """The key an article's marks are kept under."""
-    if article.url:
-        return f"url:{article.url}"
-    digest = hashlib.blake2b(article.body.encode("utf-8", "surrogatepass"), digest_size=8)
-    return f"file:{article.id}#{digest.hexdigest()}"
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from reader.loading import parse_article
-from reader.state import FolderState, ReadingState, state_key
+from reader.state import FolderState, ReadingState
 
 
 def test_marks_survive_a_save_and_a_reload(tmp_path: Path) -> None:
@@ -48,13 +48,13 @@ def test_state_key_prefers_the_url_and_else_uses_path_and_body(tmp_path: Path) -
     with_url = parse_article(
         "---\nurl: https://x.example/a\n---\nBody", path=tmp_path / "a.md", article_id="a.md"
     )
-    assert state_key(with_url) == "url:https://x.example/a"
+    assert with_url.state_key == "url:https://x.example/a"
     plain = parse_article("# T\n\nBody one", path=tmp_path / "b.md", article_id="b.md")
     same_elsewhere = parse_article("# T\n\nBody one", path=Path("/moved/b.md"), article_id="b.md")
     edited = parse_article("# T\n\nBody two", path=tmp_path / "b.md", article_id="b.md")
-    assert state_key(plain).startswith("file:b.md#")
-    assert state_key(plain) == state_key(same_elsewhere)  # the folder moved: marks follow
-    assert state_key(plain) != state_key(edited)
+    assert plain.state_key.startswith("file:b.md#")
+    assert plain.state_key == same_elsewhere.state_key  # the folder moved: marks follow
+    assert plain.state_key != edited.state_key
 
 
 def test_a_damaged_file_is_moved_aside_and_a_fresh_one_started(tmp_path: Path) -> None:

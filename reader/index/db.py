@@ -19,7 +19,7 @@ import platformdirs
 
 from reader.index.rows import tokens_fingerprint
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APP_NAME = "reader"
 
 _SCHEMA = f"""
@@ -38,7 +38,8 @@ CREATE TABLE articles(
     published_key REAL NOT NULL,
     day INTEGER,
     word_count INTEGER NOT NULL,
-    initiative_count INTEGER NOT NULL
+    initiative_count INTEGER NOT NULL,
+    body_hash TEXT NOT NULL
 );
 CREATE INDEX articles_day ON articles(day);
 -- Newest first, then by id: the list's order, and a search's when it has no words. It

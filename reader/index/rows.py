@@ -38,7 +38,7 @@ FIRST_METADATA_SLOT = 2
 
 ARTICLE_COLUMNS = (
     "rowid", "id", "size", "mtime_ns", "title", "url", "area", "published", "published_key",
-    "day", "word_count", "initiative_count",
+    "day", "word_count", "initiative_count", "body_hash",
 )  # fmt: skip
 TEXT_COLUMNS = (
     "rowid", "body", "description", "image", "locale", "kind", "initiatives", "warnings",
@@ -195,6 +195,7 @@ def article_rows(article: Article, rowid: int) -> tuple[tuple[Any, ...], tuple[A
         published.date().toordinal() if published else None,
         article.word_count,
         len(article.initiatives),
+        article.body_hash,
     )
     text = (
         rowid,

@@ -331,10 +331,11 @@ def summarise(article: Article) -> ArticleSummary:
         url=article.url,
         word_count=article.word_count,
         initiative_count=len(article.initiatives),
+        body_hash=article.body_hash,
     )
 
 
-_SUMMARY_COLUMNS = "rowid, id, title, area, published, url, word_count, initiative_count"
+_SUMMARY_COLUMNS = "rowid, id, title, area, published, url, word_count, initiative_count, body_hash"
 # Newest first, then by id: the order of reader.library.sort_articles(..., "newest").
 _NEWEST = "ORDER BY published_key DESC, id"
 
@@ -353,8 +354,13 @@ def read_summary_rows(
         )
     parse = datetime.fromisoformat
     return [
-        (rowid, ArticleSummary(file_id, title, area, parse(date) if date else None, url, words, n))
-        for rowid, file_id, title, area, date, url, words, n in rows
+        (
+            rowid,
+            ArticleSummary(
+                file_id, title, area, parse(date) if date else None, url, words, n, body_hash
+            ),
+        )
+        for rowid, file_id, title, area, date, url, words, n, body_hash in rows
     ]
 
 
