@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from reader.loading import find_files, load_article
 from reader.model import Article, LoadProblem, published_sort_key
@@ -14,24 +16,45 @@ SORT_ORDERS = ("newest", "oldest", "title", "area")
 SORT_LABELS = {"newest": "newest", "oldest": "oldest", "title": "title A–Z", "area": "area"}
 
 
-def sort_articles(articles: Iterable[Article], order: str = "newest") -> list[Article]:
-    """Articles in one of SORT_ORDERS; ties fall back to the id so the order is total."""
-    items = sorted(articles, key=lambda article: article.id)
+class Sortable(Protocol):
+    """What ordering and facets read of an article: a full Article or a list row."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def area(self) -> str | None: ...
+    @property
+    def published(self) -> datetime | None: ...
+
+
+SortableT = TypeVar("SortableT", bound=Sortable)
+
+
+def sort_key(order: str) -> Callable[[Sortable], tuple[Any, ...]]:
+    """The key that puts articles in one of SORT_ORDERS; the id breaks ties, so the
+    order is total (and the same for full articles and list rows)."""
     if order == "newest":
-        items.sort(key=lambda article: published_sort_key(article.published), reverse=True)
-    elif order == "oldest":
+        return lambda item: (-published_sort_key(item.published), item.id)
+    if order == "oldest":
         # Undated articles go last here too: they are not "the oldest".
-        items.sort(
-            key=lambda article: (article.published is None, published_sort_key(article.published))
+        return lambda item: (item.published is None, published_sort_key(item.published), item.id)
+    if order == "title":
+        return lambda item: (item.title.casefold(), item.id)
+    if order == "area":
+        return lambda item: (
+            item.area is None,
+            (item.area or "").casefold(),
+            -published_sort_key(item.published),
+            item.id,
         )
-    elif order == "title":
-        items.sort(key=lambda article: article.title.casefold())
-    elif order == "area":
-        items.sort(key=lambda article: published_sort_key(article.published), reverse=True)
-        items.sort(key=lambda article: (article.area is None, (article.area or "").casefold()))
-    else:
-        raise ValueError(f"unknown sort order {order!r}; choose one of {', '.join(SORT_ORDERS)}")
-    return items
+    raise ValueError(f"unknown sort order {order!r}; choose one of {', '.join(SORT_ORDERS)}")
+
+
+def sort_articles(articles: Iterable[SortableT], order: str = "newest") -> list[SortableT]:
+    """Articles (or list rows) in one of SORT_ORDERS; see sort_key."""
+    return sorted(articles, key=sort_key(order))
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +65,7 @@ class Facets:
     years: list[tuple[int, int]]
 
 
-def facets(articles: Iterable[Article]) -> Facets:
+def facets(articles: Iterable[Sortable]) -> Facets:
     areas: Counter[str] = Counter()
     years: Counter[int] = Counter()
     for article in articles:

@@ -45,6 +45,11 @@ class Article:
     mtime_ns: int = 0
 
     @property
+    def initiative_count(self) -> int:
+        """As ArticleSummary has it, so either can be a list row."""
+        return len(self.initiatives)
+
+    @property
     def body_hash(self) -> str:
         """A short hash of the body: with the id, what identifies an article without URL."""
         if self.url:
