@@ -37,6 +37,8 @@ class ListRow(Protocol):
     def url(self) -> str | None: ...
     @property
     def state_key(self) -> str: ...
+    @property
+    def initiative_count(self) -> int: ...
 
 
 class Searcher(Protocol):
@@ -100,6 +102,14 @@ class ArticleStore(Protocol):
         """Full articles for `ids`, in that order; unknown ids are left out."""
         ...
 
+    def initiatives(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """The initiatives of each of `ids`, by id, without reading whole articles."""
+        ...
+
+    def warnings(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(id, warnings) of every article that loaded with warnings, by id."""
+        ...
+
     def searcher(self) -> Searcher: ...
 
     def close(self) -> None: ...
@@ -149,6 +159,12 @@ class IndexedStore:
 
     def articles(self, ids: Sequence[str]) -> list[Article]:
         return self._index.articles(ids)
+
+    def initiatives(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        return self._index.initiatives(ids)
+
+    def warnings(self) -> list[tuple[str, tuple[str, ...]]]:
+        return self._index.warnings()
 
     def searcher(self) -> Searcher:
         return self._index.engine()
@@ -203,6 +219,13 @@ class MemoryStore:
     def articles(self, ids: Sequence[str]) -> list[Article]:
         found = (self._library.get(article_id) for article_id in ids)
         return [article for article in found if article is not None]
+
+    def initiatives(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        return {article.id: article.initiatives for article in self.articles(ids)}
+
+    def warnings(self) -> list[tuple[str, tuple[str, ...]]]:
+        warned = (article for article in self._library if article.warnings)
+        return sorted((article.id, article.warnings) for article in warned)
 
     def searcher(self) -> Searcher:
         if self._engine is None:

@@ -17,6 +17,7 @@ with a line in `notices` for the user. Only when no database can be made anywher
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import tempfile
@@ -54,6 +55,7 @@ __all__ = [
 
 # SQLite allows 32,766 parameters in one statement; stay well under.
 _IDS_PER_QUERY = 500
+_TEXT_JOIN = "FROM articles a JOIN article_text t ON t.rowid = a.rowid"
 
 
 class IndexUnavailable(Exception):
@@ -219,6 +221,34 @@ class ArticleIndex:
                 self._rebuild(_damaged(error))
                 return []
         return [by_id[article_id] for article_id in ids if article_id in by_id]
+
+    def initiatives(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """The initiatives of each of `ids` the index has, by id (no Article is made)."""
+        found: dict[str, tuple[str, ...]] = {}
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            chunk = tuple(ids[start : start + _IDS_PER_QUERY])
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT a.id, t.initiatives {_TEXT_JOIN} WHERE a.id IN ({marks})"
+            rows = self._read_text(sql, chunk)
+            found.update((file_id, tuple(json.loads(items))) for file_id, items in rows)
+        return found
+
+    def warnings(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(id, warnings) of every article that loaded with warnings, by id."""
+        rows = self._read_text(
+            f"SELECT a.id, t.warnings {_TEXT_JOIN} WHERE t.warnings != '[]' ORDER BY a.id", ()
+        )
+        return [(file_id, tuple(json.loads(items))) for file_id, items in rows]
+
+    def _read_text(self, sql: str, params: tuple[str, ...]) -> list[tuple[str, str]]:
+        with self._lock:
+            try:
+                return self._opened.connection.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as error:
+                if is_locked(error):
+                    raise
+                self._rebuild(_damaged(error))
+                return []
 
     def engine(self) -> IndexSearchEngine:
         """The search engine over this index (one per index; each search sees the index

@@ -1,0 +1,43 @@
+"""The store's per-article reads the interface uses: initiatives and warnings, in both stores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from reader.store import ArticleStore, open_store
+
+if TYPE_CHECKING:
+    from tests.conftest import WriteFile
+
+ARTICLES = {
+    "a.md": "```yaml\ntitle: A\n```\n\nIntro.\n\n* First thing\n* Second thing\n",
+    "b.md": "```yaml\ntitle: B\ndate: not a date\n```\n\nNo bullets here.\n",
+    "sub/c.md": "```yaml\ntitle: C\n```\n\n* Only one\n",
+}
+
+
+@pytest.fixture(params=[True, False], ids=["index", "memory"])
+def store(request: pytest.FixtureRequest, write_file: WriteFile, tmp_path: Path) -> ArticleStore:
+    for name, text in ARTICLES.items():
+        write_file(name, text)
+    opened = open_store(tmp_path, use_cache=request.param)
+    opened.refresh()
+    request.addfinalizer(opened.close)
+    return opened
+
+
+def test_initiatives_by_id(store: ArticleStore) -> None:
+    found = store.initiatives(["sub/c.md", "a.md", "b.md", "missing.md"])
+    assert found == {"a.md": ("First thing", "Second thing"), "b.md": (), "sub/c.md": ("Only one",)}
+    counts = {row.id: row.initiative_count for row in store.rows()}
+    assert counts == {"a.md": 2, "b.md": 0, "sub/c.md": 1}
+
+
+def test_warnings_lists_only_warned_articles(store: ArticleStore) -> None:
+    (warned,) = store.warnings()
+    article_id, messages = warned
+    assert article_id == "b.md"
+    assert any("not a date" in message for message in messages)
