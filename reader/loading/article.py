@@ -41,9 +41,8 @@ LOCALE_KEYS = ("locale", "og.locale", "lang", "language")
 KIND_KEYS = ("og.type", "type")
 
 # A word is a run of non-space characters with a letter or digit in it, so markdown's
-# `*` bullets, `#` headings and `---` rules are not counted. Counted as all runs minus
-# the runs of symbols only: two C-speed passes instead of a Python loop over every word.
-_SYMBOLS_ONLY = re.compile(r"(?<!\S)(?:[^\w\s]|_)+(?!\S)")
+# `*` bullets, `#` headings and `---` rules are not counted.
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 # What may stand between an og:title and a site name: "Title | Northamptonshire Police".
 # A dash needs a space before it, so "E" is not taken for the og:title of "E-scooters".
 # A colon is not one: "Budget: what changes" is a title with a subtitle.
@@ -84,7 +83,11 @@ def _load(path: Path, root: Path, file_id: str | None) -> Article | LoadProblem:
         if info.st_size > MAX_FILE_BYTES:
             return LoadProblem(path, _too_big(info.st_size))
         with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            # Ask for what stat says is there: read(16 MB) would allocate 16 MB first,
+            # which costs more than parsing a typical article.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:  # it grew since the stat: read on, to the limit
+                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as error:
         return LoadProblem(path, f"cannot read: {error.strerror or type(error).__name__}")
     if len(data) > MAX_FILE_BYTES:
@@ -186,7 +189,15 @@ def parse_article(
 
 
 def count_words(text: str) -> int:
-    return len(text.split()) - len(_SYMBOLS_ONLY.findall(text))
+    words = text.split()
+    # Most runs start or end with a letter or digit (isalnum is the same test, and cheap);
+    # only the rest need the regex. Twice as fast as one regex over the whole text.
+    symbols = sum(
+        1
+        for word in words
+        if not word[0].isalnum() and not word[-1].isalnum() and not _LETTER_OR_DIGIT.search(word)
+    )
+    return len(words) - symbols
 
 
 def _first(paths: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
