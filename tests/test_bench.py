@@ -1,0 +1,55 @@
+"""CI keeps the benchmark harness working: a 1,000-article run, checked for sense."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def test_generator_is_deterministic(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        subprocess.run(
+            [sys.executable, str(BENCH / "generate.py"), "--count", "30", "--out",
+             str(tmp_path / name)],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+    first = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.txt"))
+    second = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.txt"))
+    assert first == second and len(first) == 30
+    for relative in first:
+        assert (tmp_path / "a" / relative).read_bytes() == (tmp_path / "b" / relative).read_bytes()
+
+
+def test_harness_runs_at_1k(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    subprocess.run(
+        [sys.executable, str(BENCH / "generate.py"), "--count", "1000", "--out", str(corpus),
+         "--huge"],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--corpus", str(corpus), "--runs", "1", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    report = json.loads(result.stdout)
+    assert report["files"] == 1001
+    assert report["cold"]["runs"][0]["articles"] == 1001
+    assert 0 < report["cold"]["first_batch_seconds"] <= report["cold"]["seconds"]
+    assert report["warm_open"]["runs"][0]["rows"] == 1001
+    assert report["warm_open"]["peak_rss_mb"] > 0
+    queries = report["search"]["queries"]
+    assert len(queries) == 20
+    assert queries["police"]["matches"] == 1001  # every generated article says "police"
+    assert queries["-police"]["matches"] == 0
+    assert report["search"]["warm_p50_ms"] <= report["search"]["warm_p95_ms"]
+    assert report["article_open"]["1mb"]["bytes"] > 1_000_000
+    assert set(report["cli_vs_grep"]) == {"burglary", "drones", "cafe"}
