@@ -19,6 +19,8 @@ from reader.library import duplicate_urls
 from reader.model import Article, article_to_dict
 from reader.resources import samples_dir
 from reader.search import RELEVANCE, SEARCH_ORDERS, QueryError, snippets
+from reader.search.query import flags_of
+from reader.state import ReadingState, flag_test
 from reader.store import ArticleStore, ListRow, open_store
 
 
@@ -147,6 +149,11 @@ _TOP_FLAGS = ("-h", "--help", "--version")
 
 
 def resolve_root(path: Path | None) -> Path:
+    """PATH as given; else the configured default folder; else the bundled samples."""
+    if path is None:
+        from reader.config import load_config
+
+        path = load_config().default_folder
     root = samples_dir() if path is None else path
     if not root.exists():
         raise CommandError(f"no such file or folder: {root}")
@@ -264,11 +271,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     store = open_folder(args)
     searcher = store.searcher()
     try:
-        # No reading state outside the reader yet, so no is: flags.
-        query = searcher.parse(args.query, prefix_last=args.prefix, flags=())
+        query = searcher.parse(args.query, prefix_last=args.prefix)
     except QueryError as error:
         raise CommandError(error.render(args.query)) from None
-    results = searcher.search(query, order=args.sort, limit=args.limit)
+    test = None
+    if flags_of(query):  # is:read / is:unread / is:starred: the reader's saved marks
+        state = ReadingState().load()
+        test = flag_test(state, {row.id: row.state_key for row in store.rows()})
+    results = searcher.search(query, order=args.sort, limit=args.limit, flag_test=test)
     scores = {row.id: score for row, score in results}
     # Bodies are read only for the results printed, a batch at a time.
     shown = store.articles(_ids([row for row, _ in results]))

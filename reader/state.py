@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,25 @@ class ReadingState:
         key = _folder_key(root)
         self.folders[key] = folder
         self._dirty_folders.add(key)
+
+
+def flag_test(state: ReadingState, keys: Mapping[str, str]) -> Callable[[str, str], bool]:
+    """The `is:read / is:unread / is:starred` test a search engine calls, given the state
+    key of each article id."""
+
+    def test(article_id: str, flag: str) -> bool:
+        key = keys.get(article_id)
+        if key is None:
+            return False
+        if flag == "read":
+            return state.is_read(key)
+        if flag == "unread":
+            return not state.is_read(key)
+        if flag == "starred":
+            return state.is_starred(key)
+        raise ValueError(f"unknown flag is:{flag}")
+
+    return test
 
 
 def _folder_key(root: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -98,3 +99,15 @@ def test_reader_config_path_init_and_check(
     (config_home / "config.toml").write_text('default_sort = "x"\n', "utf-8")
     assert main(["config", "--check"]) == 1
     assert "default_sort" in capsys.readouterr().err
+
+
+def test_default_folder_is_what_a_bare_command_opens(
+    config_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "only.md").write_text("# The only article\n", "utf-8")
+    (config_home / "config.toml").write_text(f'default_folder = "{news}"\n', "utf-8")
+    assert main(["list", "--json"]) == 0
+    listed = [article["title"] for article in json.loads(capsys.readouterr().out)]
+    assert listed == ["The only article"]

@@ -133,7 +133,7 @@ def test_text_output_is_list_rows_with_a_snippet(
         ('burglary "kent', "unclosed quote at column 10", 'add a closing "'),
         ("before:2019-13", "'2019-13' is not a date at column 8", "2019-09-27"),
         ("a OR", "OR needs a search term after it at column 3", "a OR b"),
-        ("is:read", "is:read is not available here at column 4", "reading state"),
+        ("is:red", "unknown state 'is:red' at column 4", "did you mean is:read?"),
     ],
 )
 def test_bad_query_exits_2_with_the_message_on_stderr(
@@ -168,3 +168,24 @@ def test_installed_command(folder: Path) -> None:
     )
     assert done.returncode == 0
     assert [r["id"] for r in json.loads(done.stdout)] == ["title.md", "initiative.md"]
+
+
+def test_is_flags_use_the_readers_saved_marks(
+    capsys: pytest.CaptureFixture[str], folder: Path
+) -> None:
+    from reader.state import ReadingState
+    from reader.store import open_store
+
+    store = open_store(folder)
+    store.refresh()
+    rows = {row.id: row for row in store.rows()}
+    store.close()
+    state = ReadingState().load()
+    state.set_read(rows["body.md"].state_key, True)
+    state.set_starred(rows["body.md"].state_key, True)
+    state.save()
+
+    assert [a["id"] for a in search_json(capsys, "is:read", str(folder))] == ["body.md"]
+    assert [a["id"] for a in search_json(capsys, "is:starred", str(folder))] == ["body.md"]
+    unread = {a["id"] for a in search_json(capsys, "is:unread", str(folder))}
+    assert unread == set(rows) - {"body.md"}
