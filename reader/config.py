@@ -38,11 +38,11 @@ DEFAULT_CONFIG_TEXT = """\
 # show_sidebar = true
 # show_metadata = true
 
-# Key remapping by binding id: see `?` in the reader for ids and their keys.
+# Key remapping by binding id: `?` in the reader lists the ids and their keys.
 # Several keys for one action are separated by commas.
 [keys]
-# next_initiative = "]"
-# toggle_metadata = "m"
+# "app.next_initiative" = "]"
+# "app.toggle_metadata" = "m, f2"
 """
 
 
@@ -63,7 +63,8 @@ def config_path() -> Path:
     return config_dir() / CONFIG_FILE
 
 
-_KEY_NAME = re.compile(r"[a-z0-9_]+")
+# Binding ids look like "app.quit" or "list.next".
+_BINDING_ID = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -141,9 +142,13 @@ def _valid_date_format(value: Any) -> bool:
     return True
 
 
-def _read_keys(table: dict[str, Any], config: Config, path: Path) -> None:
-    for binding_id, keys in table.items():
-        if not _KEY_NAME.fullmatch(binding_id):
+def _read_keys(table: dict[str, Any], config: Config, path: Path, prefix: str = "") -> None:
+    for name, keys in table.items():
+        binding_id = prefix + name
+        if isinstance(keys, dict):
+            # `app.quit = "x"` unquoted is a nested table in TOML: read it as "app.quit".
+            _read_keys(keys, config, path, binding_id + ".")
+        elif not _BINDING_ID.fullmatch(binding_id):
             config.messages.append(f"{path}: keys.{binding_id} is not a binding id; ignored")
         elif isinstance(keys, str) and keys.strip():
             config.keys[binding_id] = ",".join(part.strip() for part in keys.split(","))

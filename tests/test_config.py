@@ -27,7 +27,7 @@ def test_every_key_is_read(tmp_path: Path) -> None:
     path.write_text(
         'theme = "nord"\ndefault_sort = "title"\ndefault_folder = "~/news"\n'
         'date_format = "%Y-%m-%d"\nshow_sidebar = false\nshow_metadata = false\n'
-        '[keys]\nquit = "ctrl+q"\nnext_initiative = "n, ctrl+n"\n',
+        '[keys]\n"app.quit" = "ctrl+q"\napp.next_initiative = "n, ctrl+n"\n',
         "utf-8",
     )
     config = load_config(path)
@@ -36,7 +36,7 @@ def test_every_key_is_read(tmp_path: Path) -> None:
     assert config.default_folder == Path("~/news").expanduser()
     assert config.date_format == "%Y-%m-%d"
     assert config.show_sidebar is False and config.show_metadata is False
-    assert config.keys == {"quit": "ctrl+q", "next_initiative": "n,ctrl+n"}
+    assert config.keys == {"app.quit": "ctrl+q", "app.next_initiative": "n,ctrl+n"}
 
 
 def test_a_bad_value_names_its_key_and_defaults_only_that_key(tmp_path: Path) -> None:
