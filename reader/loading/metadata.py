@@ -20,6 +20,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import Node
 
 from reader.limits import MAX_METADATA_BYTES, MAX_METADATA_DEPTH, MAX_METADATA_VALUES
+from reader.loading.fastyaml import fast_yaml
 from reader.loading.text import clean_value, one_line
 
 # libyaml's C loader is ~15x faster than the pure-Python one (DESIGN.md). Both are "safe":
@@ -71,7 +72,13 @@ def parse_block(block: str, fmt: str, first_line: int) -> tuple[dict[str, Any], 
         )
         return {}, warnings
     try:
-        raw: Any = _parse_toml(block) if fmt == "toml" else yaml.load(block, Loader=YamlLoader)
+        if fmt == "toml":
+            raw: Any = _parse_toml(block)
+        else:
+            # Plain scraper headers take the quick reader; anything else goes to PyYAML.
+            raw = fast_yaml(block)
+            if raw is None:
+                raw = yaml.load(block, Loader=YamlLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" at line {mark.line + first_line}" if mark is not None else ""
