@@ -7,6 +7,7 @@ gets the small summaries it needs for the list, as each batch lands.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sqlite3
@@ -16,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from reader.index.db import OpenedIndex, connect
 from reader.index.rows import (
@@ -263,7 +265,12 @@ def _read_batches(
         return
     # "spawn": the parent may be a threaded Textual app, where fork is unsafe.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=worker_count, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=worker_count,
+        mp_context=context,
+        initializer=_share_write_lock,
+        initargs=(context.Lock(),),
+    ) as pool:
         # Keep only a few chunks in flight so results stream back in order of submission.
         pending: list[Future[_Batch]] = []
         try:
@@ -278,6 +285,16 @@ def _read_batches(
                 future.cancel()
 
 
+# Workers take turns writing under this lock: a blocked worker wakes the moment the other
+# finishes, where SQLite's own busy handler would poll and sleep (up to 100 ms a time).
+_write_lock: Any = None
+
+
+def _share_write_lock(lock: Any) -> None:
+    global _write_lock
+    _write_lock = lock
+
+
 def load_and_store(files: list[tuple[str, str]], root_text: str, database: str) -> _Batch:
     """Parse (path, id) files and write them to the index in one transaction.
 
@@ -290,6 +307,16 @@ def load_and_store(files: list[tuple[str, str]], root_text: str, database: str) 
         # Tokenising is the costly part of indexing: done here, before taking the lock.
         loaded.append((file_id, item, search_rows(item) if isinstance(item, Article) else None))
 
+    with _write_lock if _write_lock is not None else contextlib.nullcontext():
+        _store(loaded, root, database)
+    summaries = [summarise(item) for _, item, _ in loaded if isinstance(item, Article)]
+    problems = [item for _, item, _ in loaded if isinstance(item, LoadProblem)]
+    return summaries, problems
+
+
+def _store(
+    loaded: list[tuple[str, Article | LoadProblem, SearchRows | None]], root: Path, database: str
+) -> None:
     connection = connect(Path(database))
     try:
         connection.execute("BEGIN IMMEDIATE")
@@ -309,9 +336,6 @@ def load_and_store(files: list[tuple[str, str]], root_text: str, database: str) 
             raise
     finally:
         connection.close()
-    summaries = [summarise(item) for _, item, _ in loaded if isinstance(item, Article)]
-    problems = [item for _, item, _ in loaded if isinstance(item, LoadProblem)]
-    return summaries, problems
 
 
 def _stat_or_missing(path: Path) -> tuple[int, int]:
