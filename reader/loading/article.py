@@ -16,7 +16,7 @@ from reader.loading.body import scan_body
 from reader.loading.dates import date_from_filename, parse_date
 from reader.loading.metadata import parse_block, path_index, text_of
 from reader.loading.split import split_metadata
-from reader.loading.text import normalise_newlines, one_line, strip_control
+from reader.loading.text import escape_name, normalise_newlines, one_line, strip_control
 from reader.model import Article, LoadProblem
 
 # Where each field is looked for, first match wins. Paths are dotted and match nested
@@ -57,31 +57,36 @@ _BOMS = (
 
 
 def article_id(path: Path, root: Path) -> str:
-    """The stable id of a file: its path relative to the opened root, with `/`."""
+    """The stable id of a file: its path relative to the opened root, with `/` (odd bytes
+    and control characters in names escaped, as find_files gives it)."""
     if root.is_dir():
-        return Path(os.path.relpath(path, root)).as_posix()
-    return path.name
+        return escape_name(Path(os.path.relpath(path, root)).as_posix())
+    return escape_name(path.name)
 
 
 def load_article(path: Path, root: Path, file_id: str | None = None) -> Article | LoadProblem:
     """Read and parse one file. Never raises: every failure is a LoadProblem.
 
     `file_id` saves working out the id again when the caller has it (see find_files).
+    The Article's (or LoadProblem's) path is for showing: a name with bytes that are not
+    UTF-8 or with control characters has them escaped there, and a warning says so.
     """
+    shown = Path(escape_name(os.fspath(path)))
     try:
-        return _load(path, root, file_id)
+        return _load(path, shown, root, file_id)
     except Exception as error:  # a file must never stop the others loading
         detail = one_line(str(error))[:200]
-        return LoadProblem(path, f"unexpected error while loading: {type(error).__name__} {detail}")
+        message = f"unexpected error while loading: {type(error).__name__} {detail}"
+        return LoadProblem(shown, message)
 
 
-def _load(path: Path, root: Path, file_id: str | None) -> Article | LoadProblem:
+def _load(path: Path, shown: Path, root: Path, file_id: str | None) -> Article | LoadProblem:
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            return LoadProblem(path, "not a regular file")
+            return LoadProblem(shown, "not a regular file")
         if info.st_size > MAX_FILE_BYTES:
-            return LoadProblem(path, _too_big(info.st_size))
+            return LoadProblem(shown, _too_big(info.st_size))
         with open(path, "rb") as handle:
             # Ask for what stat says is there: read(16 MB) would allocate 16 MB first,
             # which costs more than parsing a typical article.
@@ -89,17 +94,23 @@ def _load(path: Path, root: Path, file_id: str | None) -> Article | LoadProblem:
             if len(data) > info.st_size:  # it grew since the stat: read on, to the limit
                 data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as error:
-        return LoadProblem(path, f"cannot read: {error.strerror or type(error).__name__}")
+        return LoadProblem(shown, f"cannot read: {error.strerror or type(error).__name__}")
     if len(data) > MAX_FILE_BYTES:
-        return LoadProblem(path, _too_big(len(data)))
+        return LoadProblem(shown, _too_big(len(data)))
     decoded = decode(data)
     if isinstance(decoded, str):
-        return LoadProblem(path, decoded)
+        return LoadProblem(shown, decoded)
     text, warnings = decoded
+    file_id = file_id if file_id is not None else article_id(path, root)
+    if shown != path:
+        warnings.insert(
+            0,
+            f"the file name has bytes that are not UTF-8 or control characters; shown as {file_id}",
+        )
     return parse_article(
         text,
-        path=path,
-        article_id=file_id if file_id is not None else article_id(path, root),
+        path=shown,
+        article_id=file_id,
         warnings=warnings,
         size=len(data),
         mtime_ns=info.st_mtime_ns,

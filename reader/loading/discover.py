@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.loading.text import escape_name
 from reader.model import LoadProblem
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
@@ -23,7 +24,8 @@ def is_article_name(name: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class FoundFile:
     """An article file found under a root: its path, its id (the path relative to the
-    root, `/`-separated), and the directory entry, whose stat() is cached."""
+    root, `/`-separated, odd bytes and control characters escaped: see escape_name), and
+    the directory entry, whose stat() is cached."""
 
     path: str
     id: str
@@ -70,9 +72,9 @@ def find_files(root: Path, problems: list[LoadProblem] | None = None) -> Iterato
                 # A link loop, say: an article-named one is listed so loading reports it.
                 is_dir = False
             if is_dir:
-                subfolders.append((entry.path, f"{prefix}{entry.name}/"))
+                subfolders.append((entry.path, f"{prefix}{escape_name(entry.name)}/"))
             elif is_article_name(entry.name):
-                yield FoundFile(entry.path, prefix + entry.name, entry)
+                yield FoundFile(entry.path, prefix + escape_name(entry.name), entry)
         stack.extend(reversed(subfolders))
 
 

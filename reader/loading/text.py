@@ -11,6 +11,12 @@ import re
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
+# A file name may hold any character but `/` and NUL, and bytes that are not UTF-8 arrive
+# as lone surrogates (Python's surrogateescape). Names are escaped rather than stripped,
+# so two files never end up with the same name.
+_UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
 def strip_control(text: str) -> str:
     """Remove terminal control characters, keeping newlines and tabs."""
     if _UNSAFE.search(text) is None:
@@ -39,3 +45,18 @@ def one_line(text: str) -> str:
     """Collapse runs of whitespace (newlines included) to single spaces."""
     # str.split() splits at exactly the characters `\s` matches, several times faster.
     return " ".join(text.split())
+
+
+def escape_name(name: str) -> str:
+    """A file name or path as text that is safe to show, store and print: bytes that are
+    not UTF-8 written as `\\xff`, control and bidi characters as `\\x1b` or `\\u202e`."""
+    if _UNSAFE_NAME.search(name) is None:
+        return name
+    return _UNSAFE_NAME.sub(_escape_char, name)
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as surrogateescape keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
