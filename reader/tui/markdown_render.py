@@ -261,7 +261,10 @@ def _item_has_text(tokens: list[Token], index: int) -> bool:
 def _count_items(tokens: list[Token], index: int) -> int:
     level = tokens[index].level
     count = 0
-    for token in itertools.islice(tokens, index + 1, None):
+    # Index from `index` on: islice(tokens, index + 1) would walk the tokens before it too,
+    # which made every list cost the length of the document before it (quadratic).
+    for position in range(index + 1, len(tokens)):
+        token = tokens[position]
         if token.level == level and token.type.endswith("_list_close"):
             break
         if token.type == "list_item_open" and token.level == level + 1:
@@ -272,7 +275,8 @@ def _count_items(tokens: list[Token], index: int) -> int:
 def _is_tight(tokens: list[Token], index: int) -> bool:
     # markdown-it marks the paragraphs of a tight list hidden.
     level = tokens[index].level
-    for token in itertools.islice(tokens, index + 1, None):
+    for position in range(index + 1, len(tokens)):
+        token = tokens[position]
         if token.type == "paragraph_open" and token.level == level + 2:
             return bool(token.hidden)
         if token.level == level and token.type.endswith("_list_close"):
