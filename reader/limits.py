@@ -1,5 +1,6 @@
-"""Limits on what the reader will take from a file. Each one, when hit, gives a warning
-or a load problem naming it; none is silent. Documented in README's Security section."""
+"""Limits on what the reader will take from a file. Each one, when hit, gives a warning,
+a notice on screen or a load problem naming it; none is silent. README's Security
+section lists them with their values."""
 
 # A file larger than this is reported as a problem instead of read.
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -11,5 +12,15 @@ MAX_METADATA_VALUES = 50_000
 MAX_METADATA_DEPTH = 50
 # Titles longer than this are cut (with a warning): a title is one line in a list.
 MAX_TITLE_CHARS = 500
-# Block nesting markdown-it follows (lists in quotes in lists...); deeper is flattened.
+# Block nesting markdown-it follows (lists in quotes in lists...). Deeper blocks are not
+# parsed: the loader warns, and the article panel shows their source as plain text.
 MAX_MARKDOWN_NESTING = 20
+# How much of a body is read as markdown: its first MAX_MARKDOWN_LINES lines, and no
+# more than MAX_MARKDOWN_CHARS characters. markdown-it costs up to ~30 us a line, so a
+# 16 MB file of one-word bullets would take minutes and gigabytes; past the limit the
+# body is plain text: no initiatives are read from it and the panel shows it unformatted.
+MAX_MARKDOWN_CHARS = 200_000
+MAX_MARKDOWN_LINES = 10_000
+# Screen lines one document view lays out (an article, the metadata pane). Beyond it a
+# notice says the rest is not shown; `reader show ID` prints any article whole.
+MAX_SHOWN_LINES = 50_000

@@ -3,12 +3,17 @@ extraction and the article renderer must agree on where a list starts and ends."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from reader.limits import MAX_MARKDOWN_NESTING
+from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_LINES, MAX_MARKDOWN_NESTING
+
+# Blocks whose content markdown-it parses one level deeper.
+_CONTAINERS = frozenset({"blockquote_open", "list_item_open"})
 
 
 @cache
@@ -30,3 +35,79 @@ def inline_text(children: list[Token] | None) -> str:
         elif token.type == "image":
             parts.append(inline_text(token.children))
     return "".join(parts)
+
+
+def split_markdown(body: str) -> tuple[str, str]:
+    """The part of `body` read as markdown, and the rest, which is plain text.
+
+    The markdown part is the first MAX_MARKDOWN_LINES lines, cut at the end of a line
+    (or a space) before MAX_MARKDOWN_CHARS characters; the loader's initiatives and the
+    rendered article both come from it, so they agree.
+    """
+    if len(body) <= MAX_MARKDOWN_CHARS and body.count("\n") < MAX_MARKDOWN_LINES:
+        return body, ""
+    end = min(len(body), MAX_MARKDOWN_CHARS)
+    newline = -1
+    for _ in range(MAX_MARKDOWN_LINES):
+        newline = body.find("\n", newline + 1, end)
+        if newline < 0:
+            break
+    if newline >= 0:
+        end = newline + 1  # the end of line MAX_MARKDOWN_LINES
+    elif end < len(body):
+        # Within the character limit: back up to a line end, else to a space.
+        cut = body.rfind("\n", 0, end) + 1 or body.rfind(" ", 0, end) + 1
+        end = cut or end
+    return body[:end], body[end:]
+
+
+@dataclass(frozen=True, slots=True)
+class LimitedParse:
+    """Tokens for the part of a body read as markdown, and the plain text after it."""
+
+    tokens: list[Token]
+    # The rest of the body, shown as plain text ("" when the whole body is markdown).
+    plain: str
+    # Why there is plain text: "long" (over MAX_MARKDOWN_LINES / _CHARS) or "deep" (a
+    # list or quote nested past MAX_MARKDOWN_NESTING); "" when there is none.
+    reason: str = ""
+    # The body line (1-based) where the plain text starts.
+    plain_line: int = 0
+
+
+def parse_limited(body: str, parse: Callable[[str], list[Token]]) -> LimitedParse:
+    """Parse the markdown part of `body` with `parse` (a full or a block-only parse).
+
+    markdown-it stops at MAX_MARKDOWN_NESTING levels and then drops the rest of the
+    document without a word; here the markdown ends where that happens and everything
+    from that line on is plain text instead.
+    """
+    markdown, plain = split_markdown(body)
+    reason = "long" if plain else ""
+    tokens = parse(markdown)
+    while (deep := _first_too_deep(tokens)) is not None:
+        start = _line_offset(markdown, deep)
+        markdown, plain, reason = markdown[:start], markdown[start:] + plain, "deep"
+        tokens = parse(markdown)
+    plain_line = markdown.count("\n") + 1 if reason else 0
+    return LimitedParse(tokens, plain, reason, plain_line)
+
+
+def _first_too_deep(tokens: list[Token]) -> int | None:
+    """The line where the first quote or list item too deep to parse starts."""
+    for token in tokens:
+        if (
+            token.type in _CONTAINERS
+            and token.level >= MAX_MARKDOWN_NESTING - 1
+            and token.map is not None
+        ):
+            return token.map[0]
+    return None
+
+
+def _line_offset(text: str, line: int) -> int:
+    """Where 0-based `line` of `text` starts."""
+    offset = 0
+    for _ in range(line):
+        offset = text.index("\n", offset) + 1
+    return offset

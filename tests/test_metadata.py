@@ -112,7 +112,6 @@ def test_invalid_toml_warning_names_the_file_line() -> None:
         "x: !!python/object/apply:os.system ['echo hacked']\n",
         "x: !!python/name:os.system\n",
         "x: !!binary zz\n",
-        "? [a, b]\n: c\n",
         "&a [*a]: 1\n",
     ],
 )
@@ -160,8 +159,22 @@ def test_self_referencing_anchor_terminates_with_a_warning(block: str) -> None:
 def test_non_text_keys_are_read_as_text_with_a_warning() -> None:
     parsed, warnings = parse_block("2019: year\n1.5: float\n~: nothing\ntitle: T\n", "yaml", 2)
     assert parsed == {"2019": "year", "1.5": "float", "None": "nothing", "title": "T"}
-    assert len(warnings) == 3
-    assert all("not text" in warning for warning in warnings)
+    assert warnings == ["3 metadata keys are not text ('2019', '1.5', 'None'); read as text"]
+
+
+def test_list_and_mapping_keys_are_read_as_text_instead_of_losing_the_block() -> None:
+    parsed, warnings = parse_block("? [a, b]\n: c\n? {k: v}\n: d\ntitle: Kept\n", "yaml", 2)
+    assert parsed == {"['a', 'b']": "c", "{'k': 'v'}": "d", "title": "Kept"}
+    assert len(warnings) == 1
+    assert "2 metadata keys are not text" in warnings[0]
+
+
+def test_thousands_of_non_text_keys_give_one_warning() -> None:
+    parsed, warnings = parse_block("\n".join(f"{n}: v" for n in range(20_000)), "yaml", 2)
+    assert len(parsed) == 20_000
+    assert warnings == [
+        "20,000 metadata keys are not text ('0', '1', '2', '3', '4', …); read as text"
+    ]
 
 
 def test_entities_are_decoded_in_keys_and_values() -> None:

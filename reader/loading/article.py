@@ -14,7 +14,7 @@ from typing import Any
 from reader.limits import MAX_FILE_BYTES, MAX_TITLE_CHARS
 from reader.loading.body import scan_body
 from reader.loading.dates import date_from_filename, parse_date
-from reader.loading.metadata import parse_block, path_index, text_of
+from reader.loading.metadata import path_index, read_block, text_of
 from reader.loading.split import split_metadata
 from reader.loading.text import escape_name, normalise_newlines, one_line, strip_control
 from reader.model import Article, LoadProblem
@@ -162,9 +162,11 @@ def parse_article(
     metadata: dict[str, Any] = {}
     body = split.body
     if split.block is not None:
-        metadata, block_warnings = parse_block(split.block, split.format, split.block_line)
+        metadata, block_warnings, is_mapping = read_block(
+            split.block, split.format, split.block_line
+        )
         warnings.extend(block_warnings)
-        if split.format == "yaml" and block_warnings and not metadata and split.block.strip():
+        if split.format == "yaml" and not is_mapping and split.block.strip():
             # `---` also opens plain markdown (a rule, then text): when what follows is not
             # metadata, keep it in the body instead of losing it.
             body = "\n".join(text.split("\n")[split.block_line - 2 :])
@@ -173,6 +175,8 @@ def parse_article(
     paths = path_index(metadata)
     has_title = _first(paths, ("title", "og.title")) is not None
     facts = scan_body(body, need_heading=not has_title)
+    if facts.warning:
+        warnings.append(facts.warning)
 
     title = _title(paths, facts.first_heading, path, warnings)
     published, published_raw = _published(paths, path, warnings)
@@ -199,7 +203,26 @@ def parse_article(
     )
 
 
+# Texts longer than this are counted a slice at a time: split() on a 16 MB body builds
+# a list of millions of words, ~200 MB, where a slice's list is a few MB.
+_COUNT_SLICE = 1 << 20
+_WHITESPACE = re.compile(r"\s")
+
+
 def count_words(text: str) -> int:
+    if len(text) <= _COUNT_SLICE:
+        return _count_words(text)
+    total = 0
+    start = 0
+    while start < len(text):
+        space = _WHITESPACE.search(text, start + _COUNT_SLICE)  # cut between words
+        end = space.start() if space is not None else len(text)
+        total += _count_words(text[start:end])
+        start = end
+    return total
+
+
+def _count_words(text: str) -> int:
     words = text.split()
     # Most runs start or end with a letter or digit (isalnum is the same test, and cheap);
     # only the rest need the regex. Twice as fast as one regex over the whole text.

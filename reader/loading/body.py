@@ -7,9 +7,16 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_LINES, MAX_MARKDOWN_NESTING
 from reader.loading.fastbody import fast_initiatives
 from reader.loading.text import one_line, strip_control
-from reader.markdown import inline_text, markdown_parser
+from reader.markdown import (
+    LimitedParse,
+    inline_text,
+    markdown_parser,
+    parse_limited,
+    split_markdown,
+)
 
 # Characters that can start inline markup (emphasis, code, links, entities, escapes,
 # autolinks, strikethrough); text without any of them is already plain.
@@ -20,6 +27,8 @@ _INLINE_MARKUP = re.compile(r"[*_`\[\]!<>&\\~]")
 class BodyFacts:
     initiatives: tuple[str, ...]
     first_heading: str | None
+    # Set when part of the body is plain text (see reader.markdown.parse_limited).
+    warning: str | None = None
 
 
 def scan_body(body: str, *, need_heading: bool = True) -> BodyFacts:
@@ -27,9 +36,11 @@ def scan_body(body: str, *, need_heading: bool = True) -> BodyFacts:
 
     An item's text is its own paragraphs; sub-bullets belong to it but are not repeated.
     Simple bodies take the line scanner; the rest, and any body whose first heading is
-    wanted (a file without a title), go through markdown-it.
+    wanted (a file without a title), go through markdown-it. Only the markdown part of a
+    body is read (reader.markdown.parse_limited); a warning says where the rest starts.
     """
-    if not need_heading:
+    # The line scanner declines nested blocks, so it only needs the length checked.
+    if not need_heading and not split_markdown(body)[1]:
         items = fast_initiatives(body)
         if items is not None:
             texts = (one_line(_plain(item)) for item in items)
@@ -42,12 +53,34 @@ def markdown_initiatives(body: str) -> tuple[str, ...]:
     return _markdown_scan(body).initiatives
 
 
+def _block_tokens(text: str) -> list[Token]:
+    parser = markdown_parser()
+    tokens: list[Token] = []
+    parser.block.parse(text, parser, {}, tokens)
+    return tokens
+
+
+def _plain_text_warning(parsed: LimitedParse) -> str | None:
+    if parsed.reason == "long":
+        return (
+            f"the body is longer than the reader formats ({MAX_MARKDOWN_LINES:,} lines or "
+            f"{MAX_MARKDOWN_CHARS:,} characters): from body line {parsed.plain_line:,} it is "
+            "plain text, and no initiatives are read from there"
+        )
+    if parsed.reason == "deep":
+        return (
+            f"lists or quotes nest more than {MAX_MARKDOWN_NESTING} levels deep at body line "
+            f"{parsed.plain_line:,}: from there the body is plain text, and no initiatives "
+            "are read from it"
+        )
+    return None
+
+
 def _markdown_scan(body: str) -> BodyFacts:
     """Only block structure is parsed for the whole body; inline markup is parsed just for
     the few paragraphs kept, which is about twice as fast as a full parse."""
-    parser = markdown_parser()
-    tokens: list[Token] = []
-    parser.block.parse(body, parser, {}, tokens)
+    parsed = parse_limited(body, _block_tokens)
+    tokens = parsed.tokens
 
     initiatives: list[str] = []
     first_heading: str | None = None
@@ -83,7 +116,7 @@ def _markdown_scan(body: str) -> BodyFacts:
                 and opener.tag == "h1"
             ):
                 first_heading = one_line(_plain(token.content)) or None
-    return BodyFacts(tuple(initiatives), first_heading)
+    return BodyFacts(tuple(initiatives), first_heading, _plain_text_warning(parsed))
 
 
 def _plain(markdown_inline: str) -> str:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node
 
 from reader.limits import MAX_METADATA_BYTES, MAX_METADATA_DEPTH, MAX_METADATA_VALUES
 from reader.loading.fastyaml import fast_yaml
@@ -33,7 +34,28 @@ except ImportError:  # PyYAML built without libyaml
 
 class YamlLoader(_SafeLoader):
     """The safe loader, except that a scalar which looks like a date or number but is not
-    one (`date: 2019-02-30`, `n: 0x_`) stays text: a typo must not cost the whole block."""
+    one (`date: 2019-02-30`, `n: 0x_`) stays text, and a list or mapping used as a key
+    (`? [a, b]`) becomes a key read as text: an odd entry must not cost the whole block."""
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)  # merge keys (`<<: *base`), as SafeConstructor does
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, Hashable):
+                key = _ComplexKey(str(key))
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+@dataclass(frozen=True, slots=True)
+class _ComplexKey:
+    """A list or mapping used as a YAML key; not text, so it is reported as such."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def _or_text(construct: Any) -> Any:
@@ -61,8 +83,23 @@ class _TooLarge(Exception):
     pass
 
 
+class ParsedBlock(NamedTuple):
+    metadata: dict[str, Any]
+    warnings: list[str]
+    # False when the block is no mapping at all (a YAML error, a list, a lone value):
+    # after `---` that is more likely markdown than metadata. A block skipped for a
+    # limit is a mapping as far as anyone can tell.
+    is_mapping: bool = True
+
+
 def parse_block(block: str, fmt: str, first_line: int) -> tuple[dict[str, Any], list[str]]:
     """Parse a metadata block; returns (metadata, warnings). Never raises."""
+    metadata, warnings, _ = read_block(block, fmt, first_line)
+    return metadata, warnings
+
+
+def read_block(block: str, fmt: str, first_line: int) -> ParsedBlock:
+    """parse_block, and whether the block was a mapping at all."""
     warnings: list[str] = []
     size = len(block.encode("utf-8", "surrogatepass"))
     if size > MAX_METADATA_BYTES:
@@ -70,7 +107,7 @@ def parse_block(block: str, fmt: str, first_line: int) -> tuple[dict[str, Any], 
         warnings.append(
             f"metadata block is {size // 1024:,} KB, over the {limit_kb:,} KB limit; ignored"
         )
-        return {}, warnings
+        return ParsedBlock({}, warnings)
     try:
         if fmt == "toml":
             raw: Any = _parse_toml(block)
@@ -84,39 +121,51 @@ def parse_block(block: str, fmt: str, first_line: int) -> tuple[dict[str, Any], 
         where = f" at line {mark.line + first_line}" if mark is not None else ""
         problem = error.problem or error.context or "invalid YAML"
         warnings.append(f"metadata: YAML error{where}: {one_line(problem)}")
-        return {}, warnings
+        return ParsedBlock({}, warnings, is_mapping=False)
     except tomllib.TOMLDecodeError as error:
         message = _TOML_LINE.sub(
             lambda match: f"(at line {int(match.group(1)) + first_line - 1}", str(error)
         )
         warnings.append(f"metadata: TOML error: {one_line(message)}")
-        return {}, warnings
+        return ParsedBlock({}, warnings, is_mapping=False)
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as error:
         warnings.append(f"metadata: cannot parse block: {one_line(str(error))[:200]}")
-        return {}, warnings
+        return ParsedBlock({}, warnings, is_mapping=False)
 
     if raw is None:
-        return {}, warnings
+        return ParsedBlock({}, warnings)
     if not isinstance(raw, Mapping):
         kind = "a list" if isinstance(raw, list) else f"a single {type(raw).__name__} value"
         warnings.append(f"metadata block is {kind}, not a mapping of keys to values; ignored")
-        return {}, warnings
+        return ParsedBlock({}, warnings, is_mapping=False)
+    odd_keys: list[str] = []
     try:
-        budget = [MAX_METADATA_VALUES]
-        return _normalise_mapping(raw, budget, 0, warnings), warnings
+        metadata = _normalise_mapping(raw, [MAX_METADATA_VALUES], 0, odd_keys)
     except (_TooLarge, RecursionError):
         warnings.append(
             f"metadata expands to more than {MAX_METADATA_VALUES:,} values or "
             f"{MAX_METADATA_DEPTH} levels (YAML aliases?); ignored"
         )
-        return {}, warnings
+        return ParsedBlock({}, warnings)
+    if odd_keys:
+        warnings.append(_odd_keys_warning(odd_keys))
+    return ParsedBlock(metadata, warnings)
+
+
+def _odd_keys_warning(keys: list[str]) -> str:
+    """One warning for all keys that are not text (numbers, dates, lists...)."""
+    if len(keys) == 1:
+        return f"metadata key {keys[0]!r} is not text; read as text"
+    shown = ", ".join(repr(key[:40]) for key in keys[:5])
+    more = ", …" if len(keys) > 5 else ""
+    return f"{len(keys):,} metadata keys are not text ({shown}{more}); read as text"
 
 
 def _parse_toml(block: str) -> Any:
     return tomllib.loads(block)
 
 
-def _normalise(value: Any, budget: list[int], depth: int, warnings: list[str]) -> Any:
+def _normalise(value: Any, budget: list[int], depth: int, odd_keys: list[str]) -> Any:
     budget[0] -= 1
     if budget[0] < 0 or depth > MAX_METADATA_DEPTH:
         raise _TooLarge
@@ -129,11 +178,11 @@ def _normalise(value: Any, budget: list[int], depth: int, warnings: list[str]) -
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return _normalise_mapping(value, budget, depth + 1, warnings)
+        return _normalise_mapping(value, budget, depth + 1, odd_keys)
     if isinstance(value, list | tuple):
-        return [_normalise(item, budget, depth + 1, warnings) for item in value]
+        return [_normalise(item, budget, depth + 1, odd_keys) for item in value]
     if isinstance(value, set | frozenset):
-        items = [_normalise(item, budget, depth + 1, warnings) for item in value]
+        items = [_normalise(item, budget, depth + 1, odd_keys) for item in value]
         return sorted(items, key=str)
     if isinstance(value, bytes):
         return f"<{len(value):,} bytes of binary data>"
@@ -141,16 +190,17 @@ def _normalise(value: Any, budget: list[int], depth: int, warnings: list[str]) -
 
 
 def _normalise_mapping(
-    mapping: Mapping[Any, Any], budget: list[int], depth: int, warnings: list[str]
+    mapping: Mapping[Any, Any], budget: list[int], depth: int, odd_keys: list[str]
 ) -> dict[str, Any]:
+    """`mapping` made plain; keys that were not text are added to `odd_keys`."""
     result: dict[str, Any] = {}
     for key, value in mapping.items():
         if isinstance(key, str):
             name = one_line(clean_value(key))
         else:
             name = one_line(clean_value(str(key)))
-            warnings.append(f"metadata key {name!r} is not text; read as text")
-        result[name] = _normalise(value, budget, depth, warnings)
+            odd_keys.append(name)
+        result[name] = _normalise(value, budget, depth, odd_keys)
     return result
 
 
