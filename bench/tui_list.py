@@ -65,7 +65,7 @@ async def measure(rows: int) -> None:
 
         reordered = list(reversed(articles))
         started = time.perf_counter()
-        article_list.set_rows(reordered, keep_id=articles[rows // 2].id)
+        article_list.set_rows(reordered, keep=articles[rows // 2].id)
         call = time.perf_counter() - started
         print(f"set_rows keeping the selection on one id: {call * 1000:.1f} ms")
         await pilot.pause()

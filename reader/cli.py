@@ -181,7 +181,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     root = resolve_root(args.path)
     from reader.tui.app import run  # Textual is imported only when the TUI starts
 
-    return run(root)
+    return run(root, use_cache=args.use_cache)
 
 
 def format_row(article: ListRow, area_width: int = 18) -> str:

@@ -1,8 +1,10 @@
-"""The reader's Textual app: layout, keys, loading, and opening articles.
+"""The reader's Textual app: layout, keys, loading, searching and opening articles.
 
-Data work lives below tui/ (reader.library); this module wires it to widgets. Loading
-runs in a thread worker that posts batches, so the window is up at once and the list
-fills while files load.
+Data work lives below tui/ (reader.store, reader.search); this module wires it to widgets.
+Every slow step runs in a thread worker that posts a message back: opening the store and
+reading the folder (the cached list is shown at once, then new and changed files stream
+in), each search as the query is typed (the latest wins; typing never waits), counting
+facets, and building the initiatives view. The UI thread only renders.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import gc
 import time
 import webbrowser
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -23,49 +26,104 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, ProgressBar
+from textual.widget import Widget
+from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import get_current_worker
 
-from reader.library import Library, load_library
-from reader.model import Article, LoadProblem, published_sort_key
+from reader.library import facets, sort_articles, sort_key
+from reader.model import Article, LoadProblem
 from reader.resources import styles_dir
+from reader.search import (
+    MATCH_ALL,
+    RELEVANCE,
+    Node,
+    QueryError,
+    SearchEngine,
+    highlight_spans,
+    is_ranked,
+)
+from reader.store import ArticleStore, ListRow, open_store
 from reader.tui.commands import GoToArticle
 from reader.tui.format import display_path, plural
+from reader.tui.listing import (
+    ORDER_CAPTIONS,
+    RELEVANCE_CAPTION,
+    Listing,
+    area_facet,
+    combine,
+    facet_field,
+    facet_node,
+    listing_node,
+    year_facet,
+)
 from reader.tui.markdown_render import is_web_url
 from reader.tui.marks import ReadingMarks
+from reader.tui.screens.facets import FacetCounts, FacetItem, FacetScreen
 from reader.tui.screens.help import HelpScreen, binding_sections
 from reader.tui.screens.problems import ProblemsScreen
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.document_view import DocumentView
 from reader.tui.widgets.header import ReaderHeader
+from reader.tui.widgets.initiative_list import (
+    InitiativeList,
+    InitiativeRow,
+    InitiativeRows,
+    InitiativeSource,
+)
 from reader.tui.widgets.metadata_pane import MetadataPane
+from reader.tui.widgets.row_list import Highlighter, RowList
+from reader.tui.widgets.search_bar import SearchBar
 
 # Holding j moves the cursor at key-repeat speed; the panel renders once it rests this long.
 OPEN_DELAY = 0.1
 # How often the loader hands a batch of articles to the list.
 BATCH_SECONDS = 0.25
+# The search runs once typing pauses this long.
+SEARCH_DELAY = 0.15
+# While files stream in, an active query is run again at most this often.
+RESEARCH_SECONDS = 1.0
 # Terminal widths (columns) below which the metadata pane starts hidden, and below which
 # only one pane is shown at a time.
 WIDE = 100
 COMPACT = 60
 
+_NEWEST_KEY = sort_key("newest")
+
+
+# -- messages from the workers -----------------------------------------------------------
+
+
+class StoreOpened(Message):
+    """The store is open: its cached list rows (empty on a first visit), newest first."""
+
+    def __init__(self, store: ArticleStore, rows: list[ListRow]) -> None:
+        super().__init__()
+        self.store = store
+        self.rows = rows
+
 
 class LoadProgress(Message):
-    """Some files loaded: the articles so far, newest first."""
+    """Some new or changed files were read: every row so far, newest first."""
 
-    def __init__(self, done: int, total: int, articles: list[Article], problems: int) -> None:
+    def __init__(self, done: int, total: int, rows: list[ListRow]) -> None:
         super().__init__()
         self.done = done
         self.total = total
-        self.articles = articles
-        self.problems = problems
+        self.rows = rows
 
 
 class LoadFinished(Message):
-    def __init__(self, library: Library) -> None:
+    def __init__(
+        self,
+        rows: list[ListRow],
+        problems: list[LoadProblem],
+        warned: list[tuple[str, tuple[str, ...]]],
+    ) -> None:
         super().__init__()
-        self.library = library
+        self.rows = rows
+        self.problems = problems
+        self.warned = warned
 
 
 class LoadFailed(Message):
@@ -74,26 +132,105 @@ class LoadFailed(Message):
         self.reason = reason
 
 
-def _newest_first(article: Article) -> tuple[float, str]:
-    # The same order as library.sort_articles(..., "newest"): date descending, then id.
-    return (-published_sort_key(article.published), article.id)
+@dataclass(frozen=True)
+class ResultsRequest:
+    """One computation of what the list shows."""
+
+    generation: int
+    listing: Listing
+    # The article (or initiative) the cursor should stay on, if it is among the results.
+    keep: str | None
+    keep_initiative: tuple[str, int] | None
+    initiatives: bool
+    # Enter in the search bar: go to the first result once they are in.
+    jump: bool = False
+
+
+class ResultsReady(Message):
+    def __init__(
+        self,
+        request: ResultsRequest,
+        node: Node,
+        rows: Sequence[ListRow],
+        initiatives: InitiativeRows | None,
+    ) -> None:
+        super().__init__()
+        self.request = request
+        self.node = node
+        self.rows = rows
+        self.initiatives = initiatives
+
+
+class ResultsFailed(Message):
+    def __init__(self, request: ResultsRequest, error: QueryError) -> None:
+        super().__init__()
+        self.request = request
+        self.error = error
+
+
+class RowMerger:
+    """Every list row, newest first, as batches of new and changed rows arrive.
+
+    Sort keys are made only once a batch comes (a warm open with nothing changed makes
+    none), and each batch is merged by one sort of already sorted runs."""
+
+    def __init__(self, rows: list[ListRow]) -> None:
+        self._rows = rows
+        self._keyed: list[tuple[tuple[Any, ...], ListRow]] | None = None
+        self._ids: set[str] = set()
+        self._fresh: list[ListRow] = []
+
+    def add(self, rows: Iterable[ListRow]) -> None:
+        self._fresh.extend(rows)
+
+    def remove(self, ids: Iterable[str]) -> None:
+        gone = set(ids)
+        if gone:
+            self._merge()
+            assert self._keyed is not None
+            self._keyed = [item for item in self._keyed if item[1].id not in gone]
+            self._ids -= gone
+            self._rows = [row for _key, row in self._keyed]
+
+    def rows(self) -> list[ListRow]:
+        if self._fresh:
+            self._merge()
+        return self._rows
+
+    def _merge(self) -> None:
+        if self._keyed is None:
+            self._keyed = [(_NEWEST_KEY(row), row) for row in self._rows]
+            self._ids = {row.id for row in self._rows}
+        fresh, self._fresh = self._fresh, []
+        replaced = {row.id for row in fresh if row.id in self._ids}
+        if replaced:
+            self._keyed = [item for item in self._keyed if item[1].id not in replaced]
+        self._keyed.extend((_NEWEST_KEY(row), row) for row in fresh)
+        self._ids.update(row.id for row in fresh)
+        self._keyed.sort(key=itemgetter(0))
+        self._rows = [row for _key, row in self._keyed]
+
+
+# -- the screen --------------------------------------------------------------------------
 
 
 class MainScreen(Screen[None]):
-    """Header, sidebar, article panel, metadata pane, footer."""
+    """Header, sidebar (search bar and list), article panel, metadata pane, footer."""
 
-    def __init__(self, marks: ReadingMarks) -> None:
+    def __init__(self, marks: ReadingMarks, initiative_source: InitiativeSource) -> None:
         super().__init__()
         self.marks = marks
-        self._width_class = ""
+        self._initiative_source = initiative_source
 
     def compose(self) -> ComposeResult:
         yield ReaderHeader(id="header")
         with Horizontal(id="panes"):
             with Vertical(id="sidebar") as sidebar:
                 sidebar.border_title = "Articles"
+                yield SearchBar(id="search")
                 yield ProgressBar(id="progress", show_eta=False)
                 yield ArticleList(self.marks, id="articles")
+                yield InitiativeList(self._initiative_source, id="initiatives")
             article = ArticleView(id="article")
             article.border_title = "Article"
             yield article
@@ -114,7 +251,7 @@ class MainScreen(Screen[None]):
 
 
 class ReaderApp(App[int]):
-    """Browse and read a folder of articles."""
+    """Browse, search and read a folder of articles."""
 
     CSS_PATH = styles_dir() / "reader.tcss"
     TITLE = "reader"
@@ -122,6 +259,25 @@ class ReaderApp(App[int]):
     BINDING_GROUP_TITLE = "Everywhere"
     # In footer order; `show=False` keys are in the help screen (?) and the palette.
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="app.search"),
+        Binding("f", "facets", "Facets", id="app.facets"),
+        Binding("s", "sort", "Sort", id="app.sort"),
+        Binding("i", "initiatives", "Initiatives", id="app.initiatives"),
+        # Shown only while the query has words to find (see check_action).
+        Binding(
+            "n",
+            "next_hit",
+            "Next hit",
+            id="app.next_hit",
+            group=Binding.Group("Hit", compact=True),
+        ),
+        Binding(
+            "N",
+            "previous_hit",
+            "Previous hit",
+            id="app.previous_hit",
+            group=Binding.Group("Hit", compact=True),
+        ),
         Binding(
             "right_square_bracket",
             "next_initiative",
@@ -138,28 +294,44 @@ class ReaderApp(App[int]):
         ),
         Binding("m", "toggle_metadata", "Metadata", id="app.toggle_metadata"),
         Binding("o", "open_url", "Open", id="app.open_url"),
-        Binding("y", "copy_url", "Copy URL", id="app.copy_url"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("y", "copy_url", "Copy URL", show=False, id="app.copy_url"),
         Binding("b", "toggle_sidebar", "Sidebar", show=False, id="app.toggle_sidebar"),
         # The header shows "⚠ N problems (e)" when there are any.
         Binding("e", "problems", "Load problems", show=False, id="app.problems"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.command_palette"),
         Binding("ctrl+g", "go_to", "Go to article…", show=False, id="app.go_to_article"),
     ]
+    # Actions that act on the main screen's list: off while a dialog is open.
+    _MAIN_ONLY = frozenset({"search", "facets", "sort", "initiatives", "next_hit", "previous_hit"})
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, use_cache: bool = True) -> None:
         super().__init__()
         self.root = root
+        self.use_cache = use_cache
+        self.store: ArticleStore | None = None
         self.marks = ReadingMarks()
-        self.articles: list[Article] = []
+        # Every article, newest first; `results` is what the list shows of them.
+        self.all_rows: list[ListRow] = []
+        self.results: Sequence[ListRow] = []
         self.problems: list[LoadProblem] = []
-        self.library: Library | None = None
+        self.warned: list[tuple[str, tuple[str, ...]]] = []
         self.shown: Article | None = None
         self.loading: tuple[int, int] | None = (0, 0)
+        # What the user asked for, and what the list shows (the last query that parsed).
+        self.listing = Listing()
+        self.shown_listing = Listing()
+        self.query_node: Node | None = None
+        self.initiatives_mode = False
+        self._generation = 0
+        self._shown_generation = 0
+        self._search_timer: Timer | None = None
+        self._last_research = 0.0
+        self._shown_notices = 0
         self._user_moved = False
         self._open_timer: Timer | None = None
-        self._pending: Article | None = None
+        self._pending: tuple[ListRow, int | None] | None = None
         # None: follow the terminal width; True/False: the user's choice (m / b).
         self._metadata_choice: bool | None = None
         self._sidebar_choice: bool | None = None
@@ -168,7 +340,7 @@ class ReaderApp(App[int]):
     # -- widgets ----------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[None]:
-        return MainScreen(self.marks)
+        return MainScreen(self.marks, self._initiatives_of)
 
     @property
     def main(self) -> MainScreen:
@@ -181,6 +353,19 @@ class ReaderApp(App[int]):
         return self.main.query_one("#articles", ArticleList)
 
     @property
+    def initiative_list(self) -> InitiativeList:
+        return self.main.query_one("#initiatives", InitiativeList)
+
+    @property
+    def active_list(self) -> ArticleList | InitiativeList:
+        """The list in the sidebar now: articles, or initiatives (i)."""
+        return self.initiative_list if self.initiatives_mode else self.article_list
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.main.query_one("#search", SearchBar)
+
+    @property
     def article_view(self) -> ArticleView:
         return self.main.query_one("#article", ArticleView)
 
@@ -188,73 +373,108 @@ class ReaderApp(App[int]):
     def metadata_pane(self) -> MetadataPane:
         return self.main.query_one("#metadata", MetadataPane)
 
+    @property
+    def articles(self) -> list[ListRow]:
+        """Every article in the folder (as list rows), newest first."""
+        return self.all_rows
+
     def start(self) -> None:
         """The main screen is up: show the empty panes and start loading."""
         self.article_list.empty_message = "Loading…"
+        self.initiative_list.display = False
+        self.search_bar.display = False
         self.article_view.show_article(None)
         self.metadata_pane.show_article(None)
         self.article_list.focus()
         self._update_header()
+        self._update_counts()
         self._load()
+
+    def close_store(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def _initiatives_of(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """The initiatives view's texts, read from the store as rows are drawn."""
+        return self.store.initiatives(ids) if self.store is not None else {}
 
     # -- loading ----------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
         worker = get_current_worker()
-        keyed: list[tuple[tuple[float, str], Article]] = []
-        fresh: list[Article] = []
-        problems = 0
+        try:
+            store = open_store(self.root, use_cache=self.use_cache)
+            rows = store.rows()
+            # Made now (sharing the rows just read), the first search does not wait for it.
+            store.searcher()
+        except OSError as error:
+            self.post_message(LoadFailed(str(error)))
+            return
+        self.post_message(StoreOpened(store, rows))
+        merger = RowMerger(rows)
         last_post = time.monotonic()
 
-        def on_progress(done: int, total: int, item: Article | LoadProblem) -> None:
-            nonlocal problems, last_post
+        def on_batch(batch: Sequence[ListRow], done: int, total: int) -> None:
+            nonlocal last_post
             if worker.is_cancelled:
                 raise _Cancelled
-            if isinstance(item, Article):
-                fresh.append(item)
-            else:
-                problems += 1
+            merger.add(batch)
             now = time.monotonic()
             if now - last_post >= BATCH_SECONDS or done == total:
-                keyed.extend((_newest_first(article), article) for article in fresh)
-                fresh.clear()
-                keyed.sort(key=itemgetter(0))
-                self.post_message(
-                    LoadProgress(done, total, [article for _, article in keyed], problems)
-                )
+                self.post_message(LoadProgress(done, total, merger.rows()))
                 last_post = now
 
         try:
-            library = load_library(self.root, on_progress=on_progress)
+            report = store.refresh(on_batch)
+            merger.remove(report.removed)
+            problems = store.problems()
+            warned = store.warnings()
+            searcher = store.searcher()
+            if isinstance(searcher, SearchEngine):
+                searcher.prepare()  # in memory: fold and tokenise now, not at the first key
         except _Cancelled:
             return
         except OSError as error:
             self.post_message(LoadFailed(str(error)))
             return
-        self.post_message(LoadFinished(library))
+        self.post_message(LoadFinished(merger.rows(), problems, warned))
+
+    @on(StoreOpened)
+    def _on_store_opened(self, message: StoreOpened) -> None:
+        self.store = message.store
+        _freeze_loaded_objects()
+        self._show_notices()
+        if message.rows:
+            self.article_list.empty_message = "No articles"
+            self._set_all_rows(message.rows)
+        self._update_header()
 
     @on(LoadProgress)
     def _on_load_progress(self, message: LoadProgress) -> None:
         _freeze_loaded_objects()
         self.loading = (message.done, message.total)
         progress = self.main.query_one("#progress", ProgressBar)
+        progress.display = True
         progress.update(total=message.total, progress=message.done)
-        self._set_articles(message.articles)
-        self._update_header(problems=message.problems)
+        self._set_all_rows(message.rows)
+        self._update_header()
 
     @on(LoadFinished)
     def _on_load_finished(self, message: LoadFinished) -> None:
         _freeze_loaded_objects()
-        self.library = message.library
-        self.problems = list(message.library.problems)
+        self.problems = message.problems
+        self.warned = message.warned
         self.loading = None
         self.main.query_one("#progress", ProgressBar).display = False
         self.article_list.empty_message = "No articles in this folder"
-        self._set_articles(message.library.articles)
-        if not self.articles:
+        self.initiative_list.forget_texts()
+        self._set_all_rows(message.rows, final=True)
+        if not self.all_rows:
             self.article_view.show_article(None, empty=_no_articles_text(self.root))
         self._update_header()
+        self._show_notices()
         if self.problems:
             self.notify(
                 f"{plural(len(self.problems), 'file')} could not be loaded: press e to see why.",
@@ -271,94 +491,452 @@ class ReaderApp(App[int]):
         self._update_header()
         self.notify(message.reason, title="Cannot load", severity="error", markup=False)
 
-    def _set_articles(self, articles: list[Article]) -> None:
-        self.articles = articles
-        article_list = self.article_list
-        # Until the user moves, stay on the newest article; after, on the one they chose.
-        current = article_list.article
-        keep = current.id if self._user_moved and current is not None else None
-        article_list.set_rows(articles, keep_id=keep)
-        self.main.query_one("#sidebar").border_subtitle = f"{len(articles):,} · newest first"
+    def _show_notices(self) -> None:
+        """Tell the user, once each, what the store had to do (a rebuilt cache...)."""
+        if self.store is None:
+            return
+        notices = self.store.notices
+        for notice in notices[self._shown_notices :]:
+            self.notify(notice, title="Index cache", severity="warning", markup=False)
+        self._shown_notices = len(notices)
 
-    def _update_header(self, problems: int | None = None) -> None:
-        count = len(self.problems) if problems is None else problems
+    def _set_all_rows(self, rows: list[ListRow], *, final: bool = False) -> None:
+        """Every article (newest first) changed: loading, or the folder changed."""
+        self.all_rows = rows
+        current = self.article_list.article
+        # Until the user moves, stay on the newest article; after, on the one they chose.
+        keep = current.id if self._user_moved and current is not None else None
+        listing = self.listing
+        if not listing.filtered and listing.sort == "newest" and not self.initiatives_mode:
+            self._cancel_results()
+            self.shown_listing = listing
+            self._show_rows(rows, keep)
+        elif final or time.monotonic() - self._last_research >= RESEARCH_SECONDS:
+            self._last_research = time.monotonic()
+            self._request_results(keep=keep)
+        self._update_counts()
+
+    def _update_header(self) -> None:
         self.main.query_one(ReaderHeader).show_status(
             display_path(self.root),
-            len(self.articles),
-            count,
+            len(self.all_rows),
+            len(self.problems),
             loading=self.loading if self.loading and self.loading[1] else None,
         )
 
+    # -- what the list shows ----------------------------------------------------------
+
+    def _request_results(self, *, keep: str | None, jump: bool = False) -> None:
+        """Work out the list for the current query, facets, sort and view, in a worker."""
+        self._generation += 1
+        current = self.initiative_list.initiative if self.initiatives_mode else None
+        if current is not None:
+            keep_initiative: tuple[str, int] | None = (current.article.id, current.number)
+        else:
+            keep_initiative = (keep, 0) if keep is not None else None
+        request = ResultsRequest(
+            self._generation,
+            self.listing,
+            keep,
+            keep_initiative,
+            self.initiatives_mode,
+            jump,
+        )
+        self._compute_results(request, self.all_rows)
+
+    def _cancel_results(self) -> None:
+        """Results still being computed are for a list no longer wanted."""
+        self._generation += 1
+        self._shown_generation = self._generation
+
+    @work(thread=True, exclusive=True, group="results")
+    def _compute_results(self, request: ResultsRequest, all_rows: list[ListRow]) -> None:
+        listing = request.listing
+        rows: Sequence[ListRow]
+        node: Node = MATCH_ALL
+        if not listing.filtered:
+            rows = all_rows if listing.sort == "newest" else sort_articles(all_rows, listing.sort)
+        else:
+            store = self.store
+            if store is None:
+                return  # asked for before the store opened: the load finishing asks again
+            searcher = store.searcher()
+            try:
+                node = listing_node(listing, lambda text: searcher.parse(text, prefix_last=True))
+            except QueryError as error:
+                self.post_message(ResultsFailed(request, error))
+                return
+            results = searcher.search(
+                node,
+                order=RELEVANCE,
+                fallback_order=listing.sort,
+                flag_test=self.marks.has_flag,
+            )
+            rows = [row for row, _score in results]
+        initiatives = InitiativeRows(rows) if request.initiatives else None
+        self.post_message(ResultsReady(request, node, rows, initiatives))
+
+    @on(ResultsReady)
+    def _on_results(self, message: ResultsReady) -> None:
+        request = message.request
+        if request.generation != self._generation:
+            return  # a newer request is on its way
+        self._shown_generation = request.generation
+        self.search_bar.show_error(None)
+        self.shown_listing = request.listing
+        node = message.node if message.node != MATCH_ALL else None
+        if node != self.query_node:
+            self.query_node = node
+            highlight = _title_hits(node) if node is not None and is_ranked(node) else None
+            self.article_list.set_title_highlighter(highlight)
+            self.initiative_list.set_highlighter(
+                _initiative_hits(node) if node is not None and is_ranked(node) else None
+            )
+            self.article_view.set_query(node)
+            self.refresh_bindings()
+        if message.initiatives is not None:
+            self.initiative_list.set_rows(message.initiatives, keep=request.keep_initiative)
+        self._show_rows(message.rows, request.keep)
+        if request.jump:
+            self._jump_to_first()
+
+    @on(ResultsFailed)
+    def _on_results_failed(self, message: ResultsFailed) -> None:
+        if message.request.generation != self._generation:
+            return
+        self._shown_generation = message.request.generation
+        # The previous results stay on screen; the bar says what is wrong with the query.
+        self.search_bar.show_error(message.error)
+        if message.request.jump:
+            self.bell()
+
+    def _show_rows(self, rows: Sequence[ListRow], keep: str | None) -> None:
+        self.results = rows
+        self.article_list.set_rows(rows, keep=keep)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        """The sidebar's title and count line: "132 of 4,210 · by relevance"."""
+        sidebar = self.main.query_one("#sidebar")
+        listing = self.shown_listing
+        if self.query_node is not None and is_ranked(self.query_node):
+            order = RELEVANCE_CAPTION
+        else:
+            order = ORDER_CAPTIONS.get(listing.sort, listing.sort)
+        if self.initiatives_mode:
+            sidebar.border_title = "Initiatives"
+            rows = self.initiative_list.rows
+            if isinstance(rows, InitiativeRows):
+                count = f"{len(rows):,} in {plural(rows.article_count, 'article')}"
+            else:
+                count = "collecting…"
+        else:
+            sidebar.border_title = "Articles"
+            shown = len(self.results)
+            total = len(self.all_rows)
+            count = f"{shown:,} of {total:,}" if listing.filtered else f"{total:,}"
+        sidebar.border_subtitle = f"{count} · {order}"
+
+    # -- the search bar ---------------------------------------------------------------
+
+    @on(Input.Changed, "#search-input")
+    def _on_query_changed(self, event: Input.Changed) -> None:
+        if event.value == self.listing.text:
+            return
+        self.listing = self.listing.with_text(event.value)
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, self._search_now)
+
+    def _search_now(self) -> None:
+        self._search_timer = None
+        # New words: the cursor starts at the best (or first) result.
+        self._request_results(keep=None)
+
+    @on(Input.Submitted, "#search-input")
+    def _on_query_submitted(self, event: Input.Submitted) -> None:
+        waiting = self._search_timer is not None or self._shown_generation != self._generation
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        if waiting:
+            self._request_results(keep=None, jump=True)
+        elif self.search_bar.query_one("#search-error").display:
+            self.bell()  # the query cannot be read: stay in the bar
+        else:
+            self._jump_to_first()
+
+    @on(Input.Blurred, "#search-input")
+    def _on_query_blurred(self, event: Input.Blurred) -> None:
+        self._sync_search_bar()
+
+    def _sync_search_bar(self) -> None:
+        """The bar shows while it is in use or a query or facets are active."""
+        bar = self.search_bar
+        bar.display = bool(bar.has_focus_within or self.listing.filtered or bar.text)
+
+    def _jump_to_first(self) -> None:
+        """Enter in the search bar: the first result, shown, with the list focused."""
+        rows = self.active_list.rows
+        if not rows:
+            self.notify("Nothing matches.", severity="warning", timeout=3)
+            return
+        self._user_moved = True
+        self.active_list.move_to(0)
+        current = self.active_list.current
+        if current is not None:
+            self._open_row_now(current)
+        self.action_focus_list()
+
+    def action_search(self) -> None:
+        self._show_sidebar()
+        bar = self.search_bar
+        bar.display = True
+        bar.input.focus()
+        bar.input.cursor_position = len(bar.text)
+
+    def action_clear_search(self) -> None:
+        """Escape in the bar: no query, no facets, the whole list (on the same article)."""
+        current = self.article_list.article
+        was_filtered = self.listing.filtered or self.shown_listing.filtered
+        self._clear_search(keep=current.id if current is not None else None, again=was_filtered)
+        self.action_focus_list()
+
+    def _clear_search(self, *, keep: str | None, again: bool) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        self.listing = self.listing.cleared()
+        bar = self.search_bar
+        bar.set_text("")
+        bar.show_facets(())
+        bar.show_error(None)
+        if again:
+            self._request_results(keep=keep)
+        self._sync_search_bar()
+
+    # -- facets, sort, initiatives ------------------------------------------------------
+
+    def action_facets(self) -> None:
+        screen = FacetScreen(self.shown_listing.facets)
+        self.push_screen(screen, self._after_facets)
+        self._count_facets(screen, self.shown_listing, self.results, self.all_rows)
+
+    @work(thread=True, exclusive=True, group="facets")
+    def _count_facets(
+        self,
+        screen: FacetScreen,
+        listing: Listing,
+        results: Sequence[ListRow],
+        all_rows: Sequence[ListRow],
+    ) -> None:
+        store = self.store
+        typed: Node = MATCH_ALL
+        if store is not None and listing.text.strip():
+            searcher = store.searcher()
+            typed = searcher.parse(listing.text, prefix_last=True)  # it parsed before
+
+        def rows_without(field: str) -> Sequence[ListRow]:
+            """The results as they would be without the facets of `field`."""
+            if not any(facet_field(term) == field for term in listing.facets):
+                return results
+            node = combine((typed, facet_node(listing.facets, leave_out=field)))
+            if node == MATCH_ALL or store is None:
+                return all_rows
+            found = store.searcher().search(node, flag_test=self.marks.has_flag)
+            return [row for row, _score in found]
+
+        areas: dict[str, FacetItem] = {}
+        for name, count in facets(rows_without("area")).areas:
+            term = area_facet(name)
+            if term is not None:
+                # Areas that differ only in case or punctuation are one term: add them up.
+                _term, label, before = areas.get(term, (term, name, 0))
+                areas[term] = (term, label, before + count)
+        years: dict[str, FacetItem] = {
+            year_facet(year): (year_facet(year), str(year), count)
+            for year, count in facets(rows_without("date")).years
+        }
+        for term in listing.facets:
+            chosen = areas if facet_field(term) == "area" else years
+            chosen.setdefault(term, (term, term, 0))  # still listed, to be unchosen
+        counts = FacetCounts(
+            areas=sorted(areas.values(), key=lambda item: (-item[2], item[1].casefold())),
+            years=sorted(years.values(), key=lambda item: item[1], reverse=True),
+            summary=f"In the {plural(len(results), 'article')} listed:",
+        )
+        self.call_from_thread(screen.show_counts, counts)
+
+    def _after_facets(self, terms: tuple[str, ...] | None) -> None:
+        if terms is None or terms == self.listing.facets:
+            return
+        self.listing = self.listing.with_facets(terms)
+        self.search_bar.show_facets(self.listing.facets)
+        self._sync_search_bar()
+        current = self.article_list.article
+        self._request_results(keep=current.id if current is not None else None)
+
+    def action_sort(self) -> None:
+        self.listing = self.listing.next_sort()
+        if self.query_node is not None and is_ranked(self.query_node):
+            caption = ORDER_CAPTIONS[self.listing.sort]
+            self.notify(
+                f"Sorted {caption} when the query has no words; by relevance while it has.",
+                timeout=3,
+            )
+        current = self.article_list.article
+        self._request_results(keep=current.id if current is not None else None)
+
+    def action_initiatives(self) -> None:
+        """Switch between the articles and one row per initiative of them."""
+        articles, initiatives = self.article_list, self.initiative_list
+        had_focus = self.focused is self.active_list
+        self.initiatives_mode = not self.initiatives_mode
+        self.main.set_class(self.initiatives_mode, "-initiatives")
+        articles.display = not self.initiatives_mode
+        initiatives.display = self.initiatives_mode
+        if self.initiatives_mode:
+            current = articles.article
+            initiatives.set_rows([])
+            self._request_results(keep=current.id if current is not None else None)
+        else:
+            row = initiatives.initiative
+            if row is not None and articles.select_id(row.article.id):
+                self._user_moved = True
+            initiatives.set_rows([])
+        self._update_counts()
+        if had_focus:
+            self.active_list.focus()
+
     # -- opening articles -------------------------------------------------------------
 
-    @on(ArticleList.Highlighted)
-    def _on_highlighted(self, message: ArticleList.Highlighted) -> None:
+    @on(RowList.Highlighted, "#articles")
+    def _on_article_highlighted(self, message: RowList.Highlighted) -> None:
+        if self.initiatives_mode:
+            return
         if message.by_user:
             self._user_moved = True
-        self._pending = message.article
+        row: ListRow | None = message.row
+        self._schedule_open((row, None) if row is not None else None)
+
+    @on(RowList.Highlighted, "#initiatives")
+    def _on_initiative_highlighted(self, message: RowList.Highlighted) -> None:
+        if not self.initiatives_mode:
+            return
+        row: InitiativeRow | None = message.row
+        self._schedule_open((row.article, row.number) if row is not None else None)
+
+    def _schedule_open(self, pending: tuple[ListRow, int | None] | None) -> None:
+        self._pending = pending
+        if self._open_timer is not None:
+            self._open_timer.stop()
+            self._open_timer = None
+        if pending is None:
+            return
         if self.shown is None:
             self._open_pending()  # nothing on screen yet: show the first article at once
             return
-        if self._open_timer is not None:
-            self._open_timer.stop()
         self._open_timer = self.set_timer(OPEN_DELAY, self._open_pending)
 
     def _open_now(self) -> None:
         """Show the article under the cursor now, not after the open delay: keys that act
-        on "the article" (], o, y...) act on the one the cursor is on."""
+        on "the article" (], o, y, n...) act on the one the cursor is on."""
         if self._open_timer is not None:
             self._open_timer.stop()
             self._open_pending()
 
+    def _open_row_now(self, row: ListRow | InitiativeRow) -> None:
+        if isinstance(row, InitiativeRow):
+            self._pending = (row.article, row.number)
+        else:
+            self._pending = (row, None)
+        if self._open_timer is not None:
+            self._open_timer.stop()
+        self._open_pending()
+
     def _open_pending(self) -> None:
         self._open_timer = None
-        article = self._pending
-        if article is not None and (self.shown is None or article.id != self.shown.id):
-            self.show_article(article)
+        if self._pending is None:
+            return
+        row, initiative = self._pending
+        view = self.article_view
+        if self.shown is not None and row.id == self.shown.id:
+            if initiative is not None and initiative != view.current_initiative:
+                view.select_initiative(initiative)
+            return
+        article = self._read_article(row)
+        if article is None:
+            self.shown = None
+            view.show_article(None, empty="This article is no longer in the folder.")
+            self.metadata_pane.show_article(None)
+            return
+        self.show_article(article, initiative)
 
-    def show_article(self, article: Article) -> None:
+    def _read_article(self, row: ListRow) -> Article | None:
+        """The full article for a list row: the row itself in memory, else the store's."""
+        if isinstance(row, Article):
+            return row
+        return self.store.article(row.id) if self.store is not None else None
+
+    def show_article(self, article: Article, initiative: int | None = None) -> None:
         """Put `article` in the panel and the metadata pane, and mark it read."""
         self.shown = article
-        self.article_view.show_article(article)
+        self.article_view.show_article(article, initiative=initiative)
         self.metadata_pane.show_article(article)
         if self.marks.mark_read(article):
             self.article_list.refresh_marks()
 
-    @on(ArticleList.Selected)
-    def _on_selected(self, message: ArticleList.Selected) -> None:
-        self._pending = message.article
-        if self._open_timer is not None:
-            self._open_timer.stop()
-        self._open_pending()
+    @on(RowList.Selected)
+    def _on_selected(self, message: RowList.Selected) -> None:
+        row: ListRow | InitiativeRow = message.row
+        self._open_row_now(row)
         self.action_focus_article()
 
     @on(ArticleView.InitiativeChanged)
-    def _on_initiative_changed(self, message: ArticleView.InitiativeChanged) -> None:
+    @on(ArticleView.HitsChanged)
+    def _on_article_position(self) -> None:
         view = self.article_view
-        if message.count == 0:
-            view.border_subtitle = ""
-        elif message.index is None:
-            view.border_subtitle = f"{plural(message.count, 'initiative')} · ] next"
-        else:
-            view.border_subtitle = f"initiative {message.index + 1} of {message.count}"
+        parts = []
+        if view.hits:
+            if view.current_hit is None:
+                parts.append(f"{plural(len(view.hits), 'hit')} · n next")
+            else:
+                parts.append(f"hit {view.current_hit + 1} of {len(view.hits)}")
+        count = view.initiative_count
+        if count and view.current_initiative is None:
+            parts.append(f"{plural(count, 'initiative')} · ] next")
+        elif count and view.current_initiative is not None:
+            parts.append(f"initiative {view.current_initiative + 1} of {count}")
+        view.border_subtitle = " · ".join(parts)
 
     @on(DocumentView.LinkClicked)
     def _on_link_clicked(self, message: DocumentView.LinkClicked) -> None:
         self.open_in_browser(message.url)
 
     def go_to_article(self, article_id: str) -> None:
-        """Select an article by id (command palette, problems screen) and read it."""
-        if not self.article_list.select_id(article_id):
-            self.notify("That article is no longer in the list.", severity="warning")
+        """Select an article by id (command palette, problems screen) and read it; a
+        search that hides it is cleared."""
+        if self.initiatives_mode:
+            self.action_initiatives()
+        row = next((row for row in self.all_rows if row.id == article_id), None)
+        if row is None:
+            self.notify("That article is no longer in the folder.", severity="warning")
             return
         self._user_moved = True
-        article = self.article_list.article
-        if article is not None:
-            self._pending = article
-            self._open_pending()
+        if not self.article_list.select_id(article_id):
+            # Hidden by the search: show everything again, the cursor landing on it.
+            self._clear_search(keep=article_id, again=True)
+        self._open_row_now(row)
         self.action_focus_article()
 
     # -- actions ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self._MAIN_ONLY and self.screen is not self.screen_stack[0]:
+            return False
+        if action in ("next_hit", "previous_hit"):
+            return self.query_node is not None and is_ranked(self.query_node)
+        return True
 
     def action_focus_article(self) -> None:
         if self._width_class == "compact":
@@ -367,13 +945,16 @@ class ReaderApp(App[int]):
             self._apply_panes()
         self.article_view.focus()
 
-    def action_focus_list(self) -> None:
+    def _show_sidebar(self) -> None:
         if not self._sidebar_visible():
             self._sidebar_choice = True
             if self._width_class == "compact":
                 self._metadata_choice = False
             self._apply_panes()
-        self.article_list.focus()
+
+    def action_focus_list(self) -> None:
+        self._show_sidebar()
+        self.active_list.focus()
 
     def action_toggle_sidebar(self) -> None:
         self._sidebar_choice = not self._sidebar_visible()
@@ -381,7 +962,7 @@ class ReaderApp(App[int]):
             self._metadata_choice = False
         self._apply_panes()
         if self._sidebar_choice:
-            self.article_list.focus()
+            self.active_list.focus()
 
     def action_toggle_metadata(self) -> None:
         self._metadata_choice = not self._metadata_visible()
@@ -397,6 +978,14 @@ class ReaderApp(App[int]):
         self._open_now()
         self.article_view.action_previous_initiative()
 
+    def action_next_hit(self) -> None:
+        self._open_now()
+        self.article_view.step_hit(+1)
+
+    def action_previous_hit(self) -> None:
+        self._open_now()
+        self.article_view.step_hit(-1)
+
     def action_open_url(self) -> None:
         url = self._shown_url()
         if url is not None:
@@ -410,22 +999,24 @@ class ReaderApp(App[int]):
 
     def action_help(self) -> None:
         main = self.main
-        nodes = [
+        nodes: list[tuple[str, Widget | App[int] | Screen[None]]] = [
             ("Article list", main.query_one("#articles")),
+            ("Initiatives view (i)", main.query_one("#initiatives")),
+            ("Search bar (/)", main.query_one("#search")),
             ("Article", main.query_one("#article")),
             ("Article and metadata panes", main.query_one("#metadata")),
             ("Everywhere", self),
             ("Focus", main),
         ]
         intro = [
-            "reader shows the articles of one folder, newest first. The article panel",
-            "follows the list's cursor; initiatives are the numbered bullet points.",
+            "reader lists the articles of one folder; the article panel follows the",
+            "list's cursor. / searches (README: Search), f picks areas and years, s sorts,",
+            "i lists every initiative (the numbered bullet points) of the listed articles.",
         ]
         self.push_screen(HelpScreen(binding_sections(nodes), intro))
 
     def action_problems(self) -> None:
-        warned = [article for article in self.articles if article.warnings]
-        self.push_screen(ProblemsScreen(self.problems, warned), self._after_problems)
+        self.push_screen(ProblemsScreen(self.problems, self.warned), self._after_problems)
 
     def _after_problems(self, article_id: str | None) -> None:
         if article_id is not None:
@@ -438,6 +1029,12 @@ class ReaderApp(App[int]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Go to article…", "Fuzzy search of titles (ctrl+g)", self.action_go_to)
+        yield SystemCommand("Search", "Filter the list with a query (/)", self.action_search)
+        yield SystemCommand("Facets", "Pick areas and years (f)", self.action_facets)
+        yield SystemCommand("Sort", "Newest, oldest, title, area (s)", self.action_sort)
+        yield SystemCommand(
+            "Initiatives view", "One row per initiative (i)", self.action_initiatives
+        )
         yield SystemCommand(
             "Toggle metadata pane", "Show or hide the metadata (m)", self.action_toggle_metadata
         )
@@ -518,8 +1115,8 @@ class ReaderApp(App[int]):
         main.set_class(not article, "-no-article")
         focused = main.focused
         if focused is None or not focused.display or _hidden(focused, main):
-            target: DocumentView | ArticleList = (
-                self.article_list
+            target: Widget = (
+                self.active_list
                 if sidebar
                 else self.article_view
                 if article
@@ -528,9 +1125,19 @@ class ReaderApp(App[int]):
             self.call_after_refresh(target.focus)
 
 
+def _title_hits(node: Node) -> Highlighter:
+    return lambda title: highlight_spans(title, node, field="title")
+
+
+def _initiative_hits(node: Node) -> Highlighter:
+    return lambda text: highlight_spans(text, node, field="initiative")
+
+
 def _hidden(widget: object, main: MainScreen) -> bool:
     pane = {
         "articles": "-no-sidebar",
+        "initiatives": "-no-sidebar",
+        "search-input": "-no-sidebar",
         "article": "-no-article",
         "metadata": "-no-metadata",
     }.get(getattr(widget, "id", None) or "")
@@ -545,9 +1152,9 @@ def _no_articles_text(root: Path) -> str:
 
 
 def _freeze_loaded_objects() -> None:
-    """Move everything alive now (the loaded articles above all) out of the garbage
+    """Move everything alive now (the loaded rows above all) out of the garbage
     collector's sight. With 100,000 articles a full collection walks millions of objects
-    and froze the UI for 1.5-2 s every few dozen key presses; articles live until exit."""
+    and froze the UI for 1.5-2 s every few dozen key presses; rows live until exit."""
     gc.freeze()
 
 
@@ -555,8 +1162,11 @@ class _Cancelled(Exception):
     """Raised inside the loader's progress callback to stop a cancelled load."""
 
 
-def run(root: Path) -> int:
+def run(root: Path, *, use_cache: bool = True) -> int:
     """Run the reader on a folder (or file) until the user quits; the exit status."""
-    app = ReaderApp(root)
-    app.run()
+    app = ReaderApp(root, use_cache=use_cache)
+    try:
+        app.run()
+    finally:
+        app.close_store()
     return app.return_code or 0

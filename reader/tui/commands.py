@@ -12,7 +12,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content, Span
 from textual.style import Style
 
-from reader.model import Article
+from reader.store import ListRow
 from reader.tui.format import list_date
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ DISCOVER_COUNT = 20
 CHUNK = 500
 
 
-def article_prompt(article: Article, spans: Sequence[tuple[int, int]], style: Style) -> Content:
+def article_prompt(article: ListRow, spans: Sequence[tuple[int, int]], style: Style) -> Content:
     """Title (matches highlighted) over a dim "date · area" line; never parsed as markup."""
     title = Content(article.title, [Span(start, end, style) for start, end in spans])
     meta = list_date(article.published).strip()

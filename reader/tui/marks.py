@@ -6,7 +6,7 @@ replace this class behind the same methods (the list only calls is_read / is_sta
 
 from __future__ import annotations
 
-from reader.model import Article
+from reader.store import ListRow
 
 
 class ReadingMarks:
@@ -16,13 +16,21 @@ class ReadingMarks:
         # Bumped on every change, so views caching rendered rows know to redraw.
         self.version = 0
 
-    def is_read(self, article: Article) -> bool:
+    def is_read(self, article: ListRow) -> bool:
         return article.id in self._read
 
-    def is_starred(self, article: Article) -> bool:
+    def is_starred(self, article: ListRow) -> bool:
         return article.id in self._starred
 
-    def mark_read(self, article: Article, read: bool = True) -> bool:
+    def has_flag(self, article_id: str, flag: str) -> bool:
+        """A query's `is:` state (read, unread, starred) for one article: the search's
+        flag test. Safe to call from a search worker thread."""
+        if flag == "starred":
+            return article_id in self._starred
+        read = article_id in self._read
+        return read if flag == "read" else not read
+
+    def mark_read(self, article: ListRow, read: bool = True) -> bool:
         """Set the read mark; returns True when it changed."""
         if (article.id in self._read) == read:
             return False
@@ -33,7 +41,7 @@ class ReadingMarks:
         self.version += 1
         return True
 
-    def set_starred(self, article: Article, starred: bool) -> bool:
+    def set_starred(self, article: ListRow, starred: bool) -> bool:
         if (article.id in self._starred) == starred:
             return False
         if starred:

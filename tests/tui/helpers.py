@@ -36,10 +36,15 @@ def fenced(
 
 
 async def settle(pilot: Pilot[int]) -> None:
-    """Wait for loading and rendering workers, then for the debounced article open."""
+    """Wait for the folder to load and for workers (loading, searching, rendering) to
+    finish, then for the debounced search and article open."""
     app = pilot.app
     await app.workers.wait_for_complete()
-    await pilot.pause(0.15)
+    for _ in range(100):  # a loaded machine can take a while to handle the last message
+        if not isinstance(app, ReaderApp) or app.loading is None:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause(0.2)
     await app.workers.wait_for_complete()
     await pilot.pause()
 

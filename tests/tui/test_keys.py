@@ -84,9 +84,9 @@ async def test_holding_j_opens_only_where_the_cursor_rests(write_articles: Write
         opened: list[str] = []
         original = app.article_view.show_article
 
-        def spy(article: object) -> None:
+        def spy(article: object, **options: object) -> None:
             opened.append(getattr(article, "title", ""))
-            original(article)  # type: ignore[arg-type]
+            original(article, **options)  # type: ignore[arg-type]
 
         app.article_view.show_article = spy  # type: ignore[method-assign]
         for _ in range(10):
@@ -398,12 +398,12 @@ async def test_list_fills_while_loading_and_keeps_the_newest_selected(three_arti
         rows = list(app.article_list.rows)
         gamma, beta, alpha = rows
         # Batches as the loader posts them: the newest so far first.
-        app._set_articles([alpha])
+        app._set_all_rows([alpha])
         assert app.article_list.article is alpha
-        app._set_articles([beta, alpha])
+        app._set_all_rows([beta, alpha])
         assert app.article_list.article is beta  # user has not moved: stay on the newest
         await pilot.press("j")  # the user picks Alpha
-        app._set_articles([gamma, beta, alpha])
+        app._set_all_rows([gamma, beta, alpha])
         assert app.article_list.article is alpha  # the same article, though it moved down
 
 

@@ -69,7 +69,7 @@ async def test_set_rows_keeps_the_selected_article() -> None:
         chosen = articles[50_000]
         # New rows in another order (later: a search or another sort).
         reordered = list(reversed(articles))
-        article_list.set_rows(reordered, keep_id=chosen.id)
+        article_list.set_rows(reordered, keep=chosen.id)
         await pilot.pause()
         assert article_list.article is chosen
         assert article_list.cursor == ROWS - 1 - 50_000
@@ -78,7 +78,7 @@ async def test_set_rows_keeps_the_selected_article() -> None:
         row_line = article_list.cursor * ROW_HEIGHT
         assert top <= row_line < top + article_list.scrollable_content_region.height
         # Rows without the article: the cursor goes to the first row.
-        article_list.set_rows(articles[:10], keep_id="not-there")
+        article_list.set_rows(articles[:10], keep="not-there")
         assert article_list.cursor == 0
 
 

@@ -123,7 +123,7 @@ def test_reader_in_a_real_terminal(terminal: Terminal) -> None:
         "1  First initiative text",  # numbered initiatives
         "Published   Wed 1 Jan",  # the metadata pane
         "1 Jan 2019 · Kent",  # the list's second row
-        "y Copy URL",  # the footer
+        "/ Search",  # the footer
     ):
         screen = terminal.wait_for(text)
     header = screen.splitlines()[0]
@@ -152,6 +152,16 @@ def test_reader_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.press("Escape")
     screen = terminal.wait_until_gone("Next initiative")
     assert "initiative 1 of 2" in screen
+
+    # Search: the list filters as the query is typed, Enter goes to the first result.
+    terminal.press("/", "b", "e", "t")
+    screen = terminal.wait_for("1 of 3 · by relevance")
+    sidebar = "\n".join(line[:36] for line in screen.splitlines())
+    assert "Beta" in sidebar and "Gamma" not in sidebar and "Alpha" not in sidebar
+    terminal.press("Enter")
+    screen = terminal.wait_for("Tuesday 1 January 2019")
+    terminal.press("/", "Escape")
+    screen = terminal.wait_for("3 · newest first")
 
     terminal.press("q")
     screen = terminal.wait_for("EXIT=0")

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.model import Article, LoadProblem
+from reader.model import LoadProblem
 from reader.tui.format import display_path, plural
 
 # More rows than this and the list says how many are left out (`reader check` has all).
@@ -34,7 +34,12 @@ class ProblemsScreen(ModalScreen[str | None]):
     # Styled in reader.tcss; entries refer to them as ".problems--path" spans.
     COMPONENT_CLASSES: ClassVar[set[str]] = {"problems--path", "problems--article"}
 
-    def __init__(self, problems: Sequence[LoadProblem], warned: Sequence[Article]) -> None:
+    def __init__(
+        self,
+        problems: Sequence[LoadProblem],
+        warned: Sequence[tuple[str, Sequence[str]]],
+    ) -> None:
+        """`warned`: (article id, its load warnings) of each article loaded with warnings."""
         super().__init__()
         self._problems = problems
         self._warned = warned
@@ -46,9 +51,9 @@ class ProblemsScreen(ModalScreen[str | None]):
                 Option(_entry(display_path(problem.path), problem.message, ".problems--path"))
             )
         shown = max(0, MAX_ROWS - len(options))
-        for article in self._warned[:shown]:
-            text = "\n".join(f"⚠ {warning}" for warning in article.warnings)
-            options.append(Option(_entry(article.id, text, ".problems--article"), id=article.id))
+        for article_id, warnings in self._warned[:shown]:
+            text = "\n".join(f"⚠ {warning}" for warning in warnings)
+            options.append(Option(_entry(article_id, text, ".problems--article"), id=article_id))
         left_out = len(self._problems) + len(self._warned) - len(options)
         with Vertical(id="problems-dialog") as dialog:
             dialog.border_title = "Load problems"

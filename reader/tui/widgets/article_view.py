@@ -1,7 +1,9 @@
-"""The article panel: title, byline, the rendered body, and initiatives to step through."""
+"""The article panel: title, byline, the rendered body, initiatives and search hits to
+step through."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual import work
@@ -10,10 +12,12 @@ from textual.content import Content
 from textual.message import Message
 
 from reader.model import Article
-from reader.tui.document import Block, styled
+from reader.search import Node, highlight_spans, is_ranked
+from reader.tui.document import Block, Layout, styled
 from reader.tui.format import human_size, long_date, plural, reading_minutes
+from reader.tui.hits import Hit, Spans, document_hits, hits_by_line
 from reader.tui.markdown_render import render_markdown
-from reader.tui.widgets.document_view import DocumentView
+from reader.tui.widgets.document_view import SYNC_LAYOUT_BLOCKS, DocumentView
 
 # Bodies longer than this are parsed in a worker thread (the seed is 4 KB; 1 MB takes ~0.1 s).
 SYNC_PARSE_CHARS = 64 * 1024
@@ -46,7 +50,8 @@ def header_blocks(article: Article) -> list[Block]:
 
 
 class ArticleView(DocumentView):
-    """Shows one article. `]` / `[` step through its initiatives."""
+    """Shows one article. `]` / `[` step through its initiatives, `n` / `N` (app keys)
+    through the hits of the search query."""
 
     BINDING_GROUP_TITLE = "Article"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -61,17 +66,40 @@ class ArticleView(DocumentView):
             self.index = index
             self.count = count
 
+    class HitsChanged(Message):
+        """The query's hits in the article were found again, or n / N moved to one."""
+
+        def __init__(self, index: int | None, count: int) -> None:
+            super().__init__()
+            self.index = index
+            self.count = count
+
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.article: Article | None = None
         self.initiative_count = 0
+        self._header_blocks = 0
+        # The initiative to highlight once the article is laid out far enough to hold it.
+        self._wanted_initiative: int | None = None
+        self.search_query: Node | None = None
+        self.hits: list[Hit] = []
+        self.current_hit: int | None = None
+        self._told_hits: tuple[int | None, int] = (None, 0)
 
-    def show_article(self, article: Article | None, empty: str = "No article selected") -> None:
-        """Show `article`, or the `empty` message when there is none."""
+    def show_article(
+        self,
+        article: Article | None,
+        empty: str = "No article selected",
+        initiative: int | None = None,
+    ) -> None:
+        """Show `article` (at initiative number `initiative`, 0-based, if given), or the
+        `empty` message when there is none."""
         self.article = article
         self.initiative_count = 0
+        self._wanted_initiative = initiative
+        self._forget_hits()
         if article is None:
             self.set_blocks([Block(styled(empty, "muted"))])
             self._changed()
@@ -81,7 +109,9 @@ class ArticleView(DocumentView):
         else:
             size = human_size(len(article.body.encode("utf-8", "surrogatepass")))
             notice = Block(styled(f"Rendering {size}…", "muted"), gap_before=1)
-            self.set_blocks([*header_blocks(article), notice])
+            header = header_blocks(article)
+            self._header_blocks = len(header)
+            self.set_blocks([*header, notice])
             self._parse_in_thread(article)
         self._changed()
 
@@ -100,7 +130,9 @@ class ArticleView(DocumentView):
         if not body:
             body = [Block(styled("This article has no text.", "muted"), gap_before=1)]
         self.initiative_count = count
-        self.set_blocks([*header_blocks(article), *body], keep_scroll=keep_scroll)
+        header = header_blocks(article)
+        self._header_blocks = len(header)
+        self.set_blocks([*header, *body], keep_scroll=keep_scroll)
         self._changed()
 
     def _changed(self) -> None:
@@ -148,6 +180,95 @@ class ArticleView(DocumentView):
         self.scroll_line_into_view(start, end - start)
         self.refresh()
         self._changed()
+
+    def on_layout_applied(self) -> None:
+        wanted = self._wanted_initiative
+        if wanted is not None and wanted < len(self.document_layout.initiative_lines):
+            self._wanted_initiative = None
+            self.select_initiative(wanted)
+        self._find_hits()
+
+    # -- search hits ------------------------------------------------------------------
+
+    def set_query(self, query: Node | None) -> None:
+        """Highlight the hits of `query` (None: no search) in this and later articles."""
+        if query == self.search_query:
+            return
+        self.search_query = query
+        self._find_hits()
+
+    def _find_hits(self) -> None:
+        query = self.search_query
+        if query is None or self.article is None or not is_ranked(query):
+            self._show_hits([], self.document_layout)
+            return
+        if len(self.blocks) <= SYNC_LAYOUT_BLOCKS:
+            self._show_hits(self._hits_in(self.blocks, self.document_layout, query), None)
+        else:
+            self._find_hits_in_thread(self.blocks, self.document_layout, query)
+
+    def _hits_in(self, blocks: Sequence[Block], layout: Layout, query: Node) -> list[Hit]:
+        header = self._header_blocks
+
+        def find(index: int, text: str) -> Spans:
+            if index == 0:
+                return highlight_spans(text, query, field="title")
+            if index < header:
+                return ()  # the byline and rules
+            return highlight_spans(text, query, field="body")
+
+        return document_hits(blocks, layout, find)
+
+    @work(thread=True, exclusive=True, group="article-hits")
+    def _find_hits_in_thread(self, blocks: Sequence[Block], layout: Layout, query: Node) -> None:
+        hits = self._hits_in(blocks, layout, query)
+        self.app.call_from_thread(self._show_hits, hits, layout)
+
+    def _show_hits(self, hits: list[Hit], layout: Layout | None) -> None:
+        if layout is not None and layout is not self.document_layout:
+            return  # laid out again (another article, another width) while searching
+        if not hits and not self.hits:
+            self._hits_changed()
+            return
+        self.hits = hits
+        self.current_hit = None
+        self.set_highlights(hits_by_line(hits))
+        self._hits_changed()
+
+    def _forget_hits(self) -> None:
+        self.hits = []
+        self.current_hit = None
+
+    def _hits_changed(self) -> None:
+        state = (self.current_hit, len(self.hits))
+        if state != self._told_hits:
+            self._told_hits = state
+            self.post_message(self.HitsChanged(*state))
+
+    def step_hit(self, direction: int) -> None:
+        """Move to the next (+1) or previous (-1) hit, scroll it into view and mark it."""
+        hits = self.hits
+        if not hits:
+            message = "No search hits in this article." if self.search_query else "No search."
+            self.notify(message, severity="warning", timeout=2)
+            return
+        current = self.current_hit
+        if current is None:
+            # Start from what is on screen rather than from the top of the article.
+            top = int(self.scroll_y)
+            if direction > 0:
+                target = next((n for n, hit in enumerate(hits) if hit[0] >= top), len(hits) - 1)
+            else:
+                target = next((n for n in reversed(range(len(hits))) if hits[n][0] < top), 0)
+        else:
+            target = current + direction
+        if not 0 <= target < len(hits):
+            self.app.bell()
+            return
+        self.current_hit = target
+        self.set_highlights(hits_by_line(hits), current=hits[target])
+        self.scroll_line_into_view(hits[target][0])
+        self._hits_changed()
 
     def initiative_text(self, number: int) -> str:
         """The text shown on screen for initiative `number`, for tests and checks."""

@@ -71,6 +71,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
             "initiative-number",
             "initiative-number-current",
             "hit",
+            "hit-current",
             "group",
             "key",
             "muted",
@@ -97,6 +98,8 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._line_styles: dict[str, Style] = {}
         # Highlighted spans per screen line (offsets into Line.content.plain), e.g. search hits.
         self._highlights: Mapping[int, Sequence[tuple[int, int]]] = {}
+        # (line, start, end) of the one highlight drawn as the current one (n / N).
+        self._current_highlight: tuple[int, int, int] | None = None
         self._highlight_version = 0
         self.current_initiative: int | None = None
 
@@ -120,6 +123,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._blocks = blocks
         self.current_initiative = None
         self._highlights = {}
+        self._current_highlight = None
         if not keep_scroll:
             self.scroll_to(0, 0, animate=False, immediate=True)
         self._relayout(anchor=None)
@@ -128,9 +132,15 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         """The text of every laid-out line (what a person would read), for tests and copying."""
         return "\n".join(line.content.plain.rstrip() for line in self._layout.lines)
 
-    def set_highlights(self, spans_by_line: Mapping[int, Sequence[tuple[int, int]]]) -> None:
-        """Highlight spans of screen lines (search hits): {line: [(start, end), ...]}."""
+    def set_highlights(
+        self,
+        spans_by_line: Mapping[int, Sequence[tuple[int, int]]],
+        current: tuple[int, int, int] | None = None,
+    ) -> None:
+        """Highlight spans of screen lines (search hits): {line: [(start, end), ...]};
+        `current` (line, start, end) is drawn apart from the others."""
         self._highlights = spans_by_line
+        self._current_highlight = current
         self._highlight_version += 1
         self.refresh()
 
@@ -267,6 +277,9 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         content = line.content
         for start, end in self._highlights.get(index, ()):
             content = content.stylize("hit", start, end)
+        if self._current_highlight is not None and self._current_highlight[0] == index:
+            _line, start, end = self._current_highlight
+            content = content.stylize("hit-current", start, end)
 
         def parse(span_role: str | Style) -> Style:
             return self._span_style(span_role, current)

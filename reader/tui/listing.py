@@ -1,0 +1,105 @@
+"""What the article list shows: the query typed, the facets chosen and the sort. No Textual.
+
+Facets are query terms kept apart from the typed text (`area:kent`, `date:2019`), so the
+picker can toggle them without editing what was typed. Facets of one field widen the
+results (`area:kent OR area:essex`), facets of different fields narrow them, and the
+whole combines with the typed query by AND.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from reader.library import SORT_ORDERS
+from reader.search import MATCH_ALL, And, Node, Or, field_term, parse_query
+
+# Facet fields in the order the bar shows them.
+FACET_FIELDS = ("area", "date")
+ORDER_CAPTIONS = {
+    "newest": "newest first",
+    "oldest": "oldest first",
+    "title": "title A–Z",
+    "area": "by area",
+}
+RELEVANCE_CAPTION = "by relevance"
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The query typed, the facet terms chosen and the sort (one of SORT_ORDERS)."""
+
+    text: str = ""
+    facets: tuple[str, ...] = ()
+    sort: str = "newest"
+
+    @property
+    def filtered(self) -> bool:
+        """Whether the list shows fewer than all articles."""
+        return bool(self.text.strip() or self.facets)
+
+    def with_text(self, text: str) -> Listing:
+        return replace(self, text=text)
+
+    def with_facets(self, facets: Iterable[str]) -> Listing:
+        return replace(self, facets=tuple(dict.fromkeys(facets)))
+
+    def next_sort(self) -> Listing:
+        position = SORT_ORDERS.index(self.sort) if self.sort in SORT_ORDERS else -1
+        return replace(self, sort=SORT_ORDERS[(position + 1) % len(SORT_ORDERS)])
+
+    def cleared(self) -> Listing:
+        """No query and no facets; the sort stays."""
+        return replace(self, text="", facets=())
+
+
+def area_facet(area: str) -> str | None:
+    """The facet term for an area; None when the area has no letters or digits."""
+    return field_term("area", area)
+
+
+def year_facet(year: int) -> str:
+    return f"date:{year:04d}"
+
+
+def facet_field(term: str) -> str:
+    return term.split(":", 1)[0]
+
+
+def combine(nodes: Iterable[Node]) -> Node:
+    """Every node must match (MATCH_ALL parts drop out)."""
+    parts = tuple(node for node in nodes if node != MATCH_ALL)
+    if not parts:
+        return MATCH_ALL
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+def facet_node(terms: Sequence[str], *, leave_out: str | None = None) -> Node:
+    """The facets as one node: terms of one field OR'd, fields AND'ed. `leave_out` drops
+    one field's terms (the picker counts each field without its own choices)."""
+    groups: dict[str, list[Node]] = {}
+    for term in terms:
+        field = facet_field(term)
+        if field != leave_out:
+            # area: and date: are built-in fields: no metadata keys needed to read them.
+            groups.setdefault(field, []).append(parse_query(term))
+    return combine(group[0] if len(group) == 1 else Or(tuple(group)) for group in groups.values())
+
+
+def listing_node(listing: Listing, parse: Callable[[str], Node]) -> Node:
+    """The query the list shows: the typed text (read by `parse`, which may raise
+    QueryError) and the facets."""
+    typed = parse(listing.text) if listing.text.strip() else MATCH_ALL
+    return combine((typed, facet_node(listing.facets)))
+
+
+def facets_caption(terms: Sequence[str]) -> str:
+    """The facets as the bar shows them: `area:kent OR area:essex · date:2019`."""
+    groups: dict[str, list[str]] = {}
+    for term in terms:
+        groups.setdefault(facet_field(term), []).append(term)
+    ordered = sorted(
+        groups.items(),
+        key=lambda item: FACET_FIELDS.index(item[0]) if item[0] in FACET_FIELDS else 99,
+    )
+    return " · ".join(" OR ".join(group) for _field, group in ordered)
