@@ -9,13 +9,22 @@ and layout (pure computation) can run in a worker thread for big articles.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from textual.content import Content, Span
 
+from reader.limits import MAX_SHOWN_LINES
+
 # The widest a line of prose gets: long lines are hard to read on wide terminals.
 MAX_MEASURE = 96
+# A worker laying out a long document shows what it has after this many lines or blocks.
+_YIELD_LINES = 2_000
+_YIELD_BLOCKS = 200
+# Tabs in table cells are expanded to this many columns (a tab's width on screen
+# is the terminal's business otherwise; text that wraps expands them itself).
+TAB_SIZE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,22 +103,45 @@ def layout(blocks: Sequence[Block], width: int) -> Layout:
 
 def iter_layout(blocks: Sequence[Block], width: int, result: Layout) -> Iterator[int]:
     """Lay blocks out into `result`, yielding the number of blocks done every so often,
-    so a worker can show the start of a huge document before the end is wrapped."""
+    so a worker can show the start of a huge document before the end is wrapped.
+
+    At most MAX_SHOWN_LINES lines are laid out; a notice line says so when there is more.
+    """
     measure = max(1, min(width, MAX_MEASURE))
     lines = result.lines
     seen_initiatives: set[int] = set()
+    yielded_blocks = yielded_lines = 0
+    notice = Line(styled(_too_long_notice(), "warning"))
     for index, block in enumerate(blocks):
-        if lines and block.gap_before:
+        gap_lines = block.gap_before if lines else 0
+        if len(lines) + gap_lines >= MAX_SHOWN_LINES:
+            lines.append(notice)  # this block and any after it are left out
+            break
+        if gap_lines:
             gap = Line(block.gap_prefix, block.gap_role, -1, 0, _gap_initiative(block))
-            lines.extend([gap] * block.gap_before)
+            lines.extend([gap] * gap_lines)
         result.block_lines.append(len(lines))
         if block.initiative is not None and block.initiative not in seen_initiatives:
             seen_initiatives.add(block.initiative)
             result.initiative_lines.append(len(lines))
-        lines.extend(_block_lines(block, index, measure))
-        if index % 200 == 199:
+        # One line more than there is room for tells that the block does not fit.
+        room = MAX_SHOWN_LINES - len(lines)
+        lines.extend(itertools.islice(_block_lines(block, index, measure), room + 1))
+        if len(lines) > MAX_SHOWN_LINES:
+            del lines[MAX_SHOWN_LINES:]
+            lines.append(notice)
+            break
+        if (
+            index + 1 - yielded_blocks >= _YIELD_BLOCKS
+            or len(lines) - yielded_lines >= _YIELD_LINES
+        ):
+            yielded_blocks, yielded_lines = index + 1, len(lines)
             yield index + 1
     yield len(blocks)
+
+
+def _too_long_notice() -> str:
+    return f"⚠ Only the first {MAX_SHOWN_LINES:,} lines are shown."
 
 
 def _gap_initiative(block: Block) -> int | None:
@@ -176,7 +208,10 @@ def _table_rows(
 ) -> Iterator[Content]:
     """A grid when the table fits the width; otherwise each row as "header: value" lines."""
     columns = max(len(row) for row in cells)
-    rows = [row + (Content(""),) * (columns - len(row)) for row in cells]
+    rows = [
+        tuple(cell.expand_tabs(TAB_SIZE) for cell in row) + (Content(""),) * (columns - len(row))
+        for row in cells
+    ]
     widths = [max(row[column].cell_length for row in rows) for column in range(columns)]
     if sum(widths) + len(_COLUMN_GAP) * (columns - 1) <= width:
         gap = styled(_COLUMN_GAP, "table-rule")

@@ -9,16 +9,24 @@ article is parsed as markup.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 from textual.content import Content, Span
 from textual.style import Style
 
-from reader.loading.text import one_line
-from reader.markdown import inline_text, markdown_parser
-from reader.tui.document import Block, join, styled
+from reader.limits import (
+    MAX_MARKDOWN_CHARS,
+    MAX_MARKDOWN_LINES,
+    MAX_MARKDOWN_NESTING,
+    MAX_SHOWN_LINES,
+)
+from reader.loading.text import one_line, strip_control
+from reader.markdown import inline_text, markdown_parser, parse_limited
+from reader.tui.document import MAX_MEASURE, Block, join, styled
 
 # Bullets for nesting depth 0, 1, 2 (then repeating).
 BULLETS = ("•", "◦", "▪")
@@ -27,9 +35,24 @@ INITIATIVE_BAR = "▌"
 _INLINE_ROLES = {"em": "em", "strong": "strong", "s": "strike"}
 
 
+# No real URL holds whitespace or control characters; one that does is a trick.
+_NOT_IN_URLS = re.compile("[\\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# A long line of plain text is wrapped this many characters at a time, so the start of
+# a huge one-line article shows at once (see document.iter_layout).
+PLAIN_PIECE_CHARS = 10_000
+
+
 def is_web_url(url: str) -> bool:
-    """Only http(s) URLs become links or get opened: no file:, javascript:, custom schemes."""
-    return url[:8].lower().startswith(("http://", "https://")) and len(url) > 8
+    """Only http(s) URLs with a host become links or get opened: no file:, javascript:,
+    data: or custom schemes, nothing scheme-relative, no whitespace or control characters."""
+    if _NOT_IN_URLS.search(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # "http://[::1", a bad port...
+        return False
+    return parts.scheme in ("http", "https") and bool(host)
 
 
 def link_style(url: str) -> Style:
@@ -79,8 +102,82 @@ def render_markdown(body: str, title: str | None = None) -> tuple[list[Block], i
     """Blocks for a markdown body, and how many initiatives were numbered.
 
     A leading `# heading` equal to `title` is left out: the panel shows the title already.
+    Only the part of the body the loader reads as markdown is formatted (see
+    reader.markdown.parse_limited); a notice, then the rest as plain text, follow it.
     """
-    tokens = markdown_parser().parse(body)
+    parsed = parse_limited(body, markdown_parser().parse)
+    blocks, count = _render_tokens(parsed.tokens, title)
+    if parsed.reason:
+        blocks.append(Block(styled(_plain_text_notice(parsed.reason), "warning"), gap_before=1))
+        blocks.extend(plain_blocks(parsed.plain, first_line=parsed.plain_line - 1))
+    return blocks, count
+
+
+def _plain_text_notice(reason: str) -> str:
+    why = (
+        f"its lists or quotes nest more than {MAX_MARKDOWN_NESTING} levels deep"
+        if reason == "deep"
+        else f"it is longer than the reader formats ({MAX_MARKDOWN_LINES:,} lines or "
+        f"{MAX_MARKDOWN_CHARS:,} characters)"
+    )
+    return f"⚠ From here on the article is shown as plain text: {why}."
+
+
+def plain_blocks(text: str, first_line: int = 0) -> list[Block]:
+    """`text` as plain lines (runs of blank lines shown as one), no markup read.
+
+    At most MAX_SHOWN_LINES lines and enough characters to fill them at the widest
+    measure become blocks; past that a notice says the rest is not shown.
+    """
+    blocks: list[Block] = []
+    chars_left = MAX_SHOWN_LINES * MAX_MEASURE
+    gap = 1
+    for number, line in enumerate(_lines(text), start=first_line):
+        if len(blocks) >= MAX_SHOWN_LINES or chars_left <= 0:
+            blocks.append(Block(styled(_not_shown_notice(), "warning"), gap_before=1))
+            break
+        if not line.strip():
+            gap = 1
+            continue
+        for piece in _pieces(line[:chars_left]):
+            blocks.append(Block(Content(piece), gap_before=gap, source=(number, number + 1)))
+            gap = 0
+        chars_left -= len(line)
+    return blocks
+
+
+def _not_shown_notice() -> str:
+    return (
+        f"⚠ The rest of the article is not shown: the reader shows {MAX_SHOWN_LINES:,} "
+        "lines of plain text. `reader show ID` prints the whole article."
+    )
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text`, without copying the rest of a huge text at each step."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
+def _pieces(line: str) -> Iterator[str]:
+    """A line in pieces of about PLAIN_PIECE_CHARS, cut after a space where there is one."""
+    start = 0
+    while len(line) - start > PLAIN_PIECE_CHARS:
+        end = line.rfind(" ", start, start + PLAIN_PIECE_CHARS) + 1
+        if end <= start:
+            end = start + PLAIN_PIECE_CHARS
+        yield line[start:end]
+        start = end
+    yield line[start:]
+
+
+def _render_tokens(tokens: list[Token], title: str | None) -> tuple[list[Block], int]:
     state = _State()
     ids = itertools.count(1)
     index = 0
@@ -324,6 +421,9 @@ def _inline(children: Iterable[Token] | None) -> Content:
 
     def add(text: str, role: str = "") -> None:
         nonlocal length
+        # markdown-it decodes entities itself (`&#8238;` is a bidi override), after the
+        # loader cleaned the text.
+        text = strip_control(text)
         if not text:
             return
         parts.append(text)
