@@ -119,6 +119,7 @@ def sync(
         done += len(summaries) + len(problems)
         if on_batch is not None:
             on_batch(summaries, done, total)
+    _write_folder_problems(connection, folder_problems)
     report.problems = folder_problems + report.problems
     return report
 
@@ -129,8 +130,29 @@ def _known_files(connection: sqlite3.Connection) -> dict[str, tuple[int, int]]:
         for file_id, size, mtime_ns in connection.execute(
             f"SELECT id, size, mtime_ns FROM {table}"
         ):
-            known[file_id] = (size, mtime_ns)
+            if not file_id.endswith("/"):  # a folder's problem (see _write_folder_problems)
+                known[file_id] = (size, mtime_ns)
     return known
+
+
+def _write_folder_problems(connection: sqlite3.Connection, problems: Sequence[LoadProblem]) -> None:
+    """Keep the folders that could not be listed as problems (ids: their path and `/`),
+    so `problems()` reports them too; each sync replaces the last sync's."""
+    rows = [(f"{problem.path}/", str(problem.path), problem.message) for problem in problems]
+    if not rows and not connection.execute("SELECT 1 FROM problems WHERE id LIKE '%/'").fetchone():
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.execute("DELETE FROM problems WHERE id LIKE '%/'")
+        connection.executemany(
+            "INSERT OR REPLACE INTO problems(id, path, message, size, mtime_ns) "
+            "VALUES (?, ?, ?, -1, -1)",
+            rows,
+        )
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
 
 
 def _write_removals(connection: sqlite3.Connection, root: Path, ids: Sequence[str]) -> None:

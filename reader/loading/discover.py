@@ -60,7 +60,8 @@ def find_files(root: Path, problems: list[LoadProblem] | None = None) -> Iterato
         except OSError as error:
             if problems is not None:
                 reason = error.strerror or type(error).__name__
-                problems.append(LoadProblem(Path(folder), f"cannot list folder: {reason}"))
+                shown = Path(escape_name(folder))
+                problems.append(LoadProblem(shown, f"cannot list folder: {reason}"))
             continue
         subfolders: list[tuple[str, str]] = []
         for entry in entries:
