@@ -7,7 +7,7 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 # A metadata block larger than this is skipped (with a warning); the body still loads.
 MAX_METADATA_BYTES = 1024 * 1024
 # Values in one metadata mapping after YAML aliases are expanded: stops "billion laughs".
-MAX_METADATA_VALUES = 50_000
+MAX_METADATA_VALUES = 10_000
 # Nesting depth of metadata mappings and lists.
 MAX_METADATA_DEPTH = 50
 # Titles longer than this are cut (with a warning): a title is one line in a list.

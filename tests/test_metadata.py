@@ -170,10 +170,10 @@ def test_list_and_mapping_keys_are_read_as_text_instead_of_losing_the_block() ->
 
 
 def test_thousands_of_non_text_keys_give_one_warning() -> None:
-    parsed, warnings = parse_block("\n".join(f"{n}: v" for n in range(20_000)), "yaml", 2)
-    assert len(parsed) == 20_000
+    parsed, warnings = parse_block("\n".join(f"{n}: v" for n in range(5_000)), "yaml", 2)
+    assert len(parsed) == 5_000
     assert warnings == [
-        "20,000 metadata keys are not text ('0', '1', '2', '3', '4', …); read as text"
+        "5,000 metadata keys are not text ('0', '1', '2', '3', '4', …); read as text"
     ]
 
 

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
+from reader.loading.text import strip_control
 from reader.search import QueryError
 from reader.tui.listing import facets_caption
 
@@ -40,6 +41,11 @@ class QueryInput(Input):
         super().__init__(placeholder=PLACEHOLDER, id=id, compact=True, select_on_focus=False)
         self.error_position: int | None = None
         self.highlighter = _ErrorMark(self)
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        # Every edit comes here, pastes too, and a paste can hold anything: control
+        # characters must not reach the screen (tabs and newlines become spaces).
+        super().replace(strip_control(text).replace("\t", " ").replace("\n", " "), start, end)
 
     def mark_error(self, position: int | None) -> None:
         if position != self.error_position:

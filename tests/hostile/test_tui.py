@@ -1,0 +1,228 @@
+"""The reader (Pilot, headless) on the hostile corpus: it opens the folder, counts every
+file, walks every article with j, opens each, toggles the panes, shows the problems, and
+nothing it draws from file content carries a control character; `o` refuses every URL
+that is not http(s) and says so; the search bar takes any input.
+"""
+
+from __future__ import annotations
+
+import re
+import webbrowser
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from rich.segment import Segment
+from textual import events
+from textual.pilot import Pilot
+from tui.helpers import screen_text, settle
+
+import reader.tui.app
+from hostile.corpus import OPENED_URLS, REFUSED_URLS, HostileCorpus, simulate_file_system_trouble
+from reader.limits import MAX_SHOWN_LINES
+from reader.tui.app import ReaderApp
+from reader.tui.markdown_render import is_web_url
+from reader.tui.screens.problems import ProblemsScreen
+from reader.tui.widgets.document_view import DocumentView
+
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def screen_segments(pilot: Pilot[int]) -> Iterator[Segment]:
+    for strip in pilot.app.screen._compositor.render_strips():
+        yield from strip
+
+
+def assert_screen_safe(pilot: Pilot[int]) -> None:
+    """No control character in any text on screen; every link on it is a web URL."""
+    for segment in screen_segments(pilot):
+        assert not UNSAFE.search(segment.text), repr(segment.text)
+        link = segment.style.link if segment.style is not None else None
+        if link:
+            assert is_web_url(link), link
+
+
+def assert_document_safe(view: DocumentView) -> None:
+    """Every laid-out line of a document, on screen or not, is as safe."""
+    lines = view.lines
+    assert len(lines) <= MAX_SHOWN_LINES + 1
+    for line in lines:
+        assert not UNSAFE.search(line.content.plain), repr(line.content.plain[:200])
+        for span in line.content.spans:
+            link = getattr(span.style, "link", None)
+            if link:
+                assert is_web_url(link), link
+
+
+async def wait(pilot: Pilot[int]) -> None:
+    """Let workers (rendering, layout) finish and their results be applied."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """URLs handed to the web browser (none is really opened)."""
+    opened: list[str] = []
+
+    def record(url: str, *args: Any, **kwargs: Any) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", record)
+    return opened
+
+
+def record_notices(app: ReaderApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    notices: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, *args: Any, **kwargs: Any) -> None:
+        notices.append(message)
+        notify(message, *args, **kwargs)
+
+    monkeypatch.setattr(app, "notify", recording)
+    return notices
+
+
+async def open_next(pilot: Pilot[int], app: ReaderApp) -> None:
+    """j, then wait until the article under the cursor is shown and rendered."""
+    await pilot.press("j")
+    cursor = app.article_list.article
+    assert cursor is not None
+    for _ in range(500):
+        if app.shown is not None and app.shown.id == cursor.id:
+            break
+        await pilot.pause(0.01)
+    await wait(pilot)
+
+
+@pytest.mark.parametrize("half", [0, 1])
+async def test_walk_every_article_of_the_hostile_corpus(
+    corpus: HostileCorpus, monkeypatch: pytest.MonkeyPatch, browser: list[str], half: int
+) -> None:
+    """j through the list, checking every article drawn; each half of the list is a test
+    of its own, so two test workers share the walk."""
+    simulate_file_system_trouble(monkeypatch, corpus)
+    # The panel follows the cursor after a pause; here the pause need not be felt.
+    monkeypatch.setattr(reader.tui.app, "OPEN_DELAY", 0.01)
+    app = ReaderApp(corpus.root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        expected = corpus.expected(simulated=True)
+        assert len(app.all_rows) + len(app.problems) == len(expected)
+        assert f"{len(app.problems)} problems" in screen_text(pilot).splitlines()[0]
+        ids = [row.id for row in app.all_rows]
+        start = len(ids) // 2 if half else 0
+        stop = len(ids) if half else len(ids) // 2
+        app.go_to_article(ids[start])
+        await pilot.press("h")
+        await wait(pilot)
+        seen = []
+        for step in range(start, stop):
+            if step > start:
+                await open_next(pilot, app)
+            assert app.shown is not None
+            seen.append(app.shown.id)
+            assert_document_safe(app.article_view)
+            assert_document_safe(app.metadata_pane)
+            assert_screen_safe(pilot)
+            if step % 20 == 0:
+                # Into the article, to its end, panes off and on again.
+                await pilot.press("l", "right_square_bracket", "G", "m", "b")
+                await wait(pilot)
+                assert_screen_safe(pilot)
+                await pilot.press("m", "b", "h")
+        assert seen == ids[start:stop]
+        await pilot.press("e")
+        await wait(pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        assert_screen_safe(pilot)
+        await pilot.press("escape")
+        assert app.is_running
+    assert browser == []
+
+
+async def test_o_refuses_every_url_but_http_and_says_so(
+    corpus: HostileCorpus, monkeypatch: pytest.MonkeyPatch, browser: list[str]
+) -> None:
+    app = ReaderApp(corpus.root)
+    notices = record_notices(app, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        url_entries = [entry for entry in corpus.entries.values() if entry.url is not None]
+        assert len(url_entries) == len(REFUSED_URLS) + len(OPENED_URLS)
+        for entry in url_entries:
+            app.go_to_article(entry.id)
+            await wait(pilot)
+            assert app.shown is not None and app.shown.id == entry.id
+            notices.clear()
+            await pilot.press("o")
+            await wait(pilot)
+            url = app.shown.url
+            assert url is not None
+            if entry.url in OPENED_URLS:
+                assert browser[-1] == url
+                assert notices == [url]
+            else:
+                assert url not in browser
+                assert len(notices) == 1
+                assert notices[0].startswith("Not opening")
+                assert "only http and https links are opened" in notices[0]
+            assert_screen_safe(pilot)
+        assert browser == OPENED_URLS
+
+
+# Text typed or pasted into the search bar: query syntax gone wrong, markup, escapes,
+# control characters (a paste can hold anything), huge and odd Unicode.
+QUERIES = [
+    '"unclosed phrase',
+    "((((((((((",
+    ")))",
+    "title:",
+    ":::",
+    "-",
+    "OR OR OR",
+    "after:99/99/9999 before:-1 date:2019-13",
+    "is:unknown is:",
+    "[/] [bold]x[/bold] [link=javascript:alert(1)]y[/link]",
+    "$accent ${HOME} $(reboot)",
+    "\x1b[2J\x1b]0;pwned\x07\x1b]52;c;ZWNobw==\x07",
+    "\x9b31m \x00 \x08\x7f \t\r\n",
+    "\u202eevil\u202c \u2066x\u2069 zero\u200bwidth",
+    "警察 " * 200,
+    "e\u0301" * 500,
+    "a" * 20_000,
+    '"' * 1_000,
+    "(" * 5_000 + "x" + ")" * 5_000,
+    "-" * 1_000 + "x",
+    "deep text",
+    "pwned",
+]
+
+
+async def test_the_search_bar_survives_any_input(corpus: HostileCorpus) -> None:
+    app = ReaderApp(corpus.root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for query in QUERIES:
+            await pilot.press("slash")
+            bar = app.search_bar
+            bar.set_text("")
+            # Pasted, as a terminal delivers a bracketed paste, then a few keys typed.
+            bar.input.post_message(events.Paste(query))
+            await pilot.press("x", "backspace", "left", "right", "end")
+            await pilot.pause(0.2)  # the search runs once typing pauses
+            await wait(pilot)
+            assert app.is_running
+            assert_screen_safe(pilot)
+            assert_document_safe(app.article_view)
+            await pilot.press("enter")
+            await wait(pilot)
+            assert_screen_safe(pilot)
+            await pilot.press("slash", "escape")
+            await wait(pilot)
+        assert app.is_running
+        assert len(app.results) == len(app.all_rows)
