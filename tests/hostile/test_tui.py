@@ -55,11 +55,14 @@ def assert_document_safe(view: DocumentView) -> None:
 
 
 async def wait(pilot: Pilot[int]) -> None:
-    """Let workers (rendering, layout) finish and their results be applied."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Let workers (rendering, layout) finish and their results be applied (which may
+    start more: a rendered article is then searched for hits)."""
+    workers = pilot.app.workers
+    for _ in range(20):
+        await workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running for worker in workers):
+            return
 
 
 @pytest.fixture
@@ -109,7 +112,7 @@ async def test_walk_every_article_of_the_hostile_corpus(
     # The panel follows the cursor after a pause; here the pause need not be felt.
     monkeypatch.setattr(reader.tui.app, "OPEN_DELAY", 0.01)
     app = ReaderApp(corpus.root)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:  # wide enough for all three panes
         await settle(pilot)
         expected = corpus.expected(simulated=True)
         assert len(app.all_rows) + len(app.problems) == len(expected)
