@@ -14,6 +14,8 @@ import time
 import webbrowser
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from multiprocessing import resource_tracker
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, ClassVar
@@ -30,7 +32,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import get_current_worker
 
-from reader.library import facets, sort_articles, sort_key
+from reader.library import facets, sort_key
 from reader.model import Article, LoadProblem
 from reader.resources import styles_dir
 from reader.search import (
@@ -54,6 +56,7 @@ from reader.tui.listing import (
     facet_field,
     facet_node,
     listing_node,
+    sorted_rows,
     year_facet,
 )
 from reader.tui.markdown_render import is_web_url
@@ -81,12 +84,17 @@ OPEN_DELAY = 0.1
 BATCH_SECONDS = 0.25
 # The search runs once typing pauses this long.
 SEARCH_DELAY = 0.15
+# Results shown first while the index ranks all of a big result set.
+FIRST_RESULTS = 200
 # While files stream in, an active query is run again at most this often.
 RESEARCH_SECONDS = 1.0
 # Terminal widths (columns) below which the metadata pane starts hidden, and below which
 # only one pane is shown at a time.
 WIDE = 100
 COMPACT = 60
+
+# gc.set_threshold for the running reader (see run).
+GC_THRESHOLDS = (10_000, 20, 100)
 
 _NEWEST_KEY = sort_key("newest")
 
@@ -153,12 +161,21 @@ class ResultsReady(Message):
         node: Node,
         rows: Sequence[ListRow],
         initiatives: InitiativeRows | None,
+        cursors: tuple[int | None, int | None],
+        total: int,
+        partial: bool,
     ) -> None:
         super().__init__()
         self.request = request
         self.node = node
         self.rows = rows
         self.initiatives = initiatives
+        # Where the kept article and initiative are in the rows (found in the worker).
+        self.cursor, self.initiative_cursor = cursors
+        # How many articles match; more than len(rows) when `partial` (the best first,
+        # the rest to follow for the same request).
+        self.total = total
+        self.partial = partial
 
 
 class ResultsFailed(Message):
@@ -310,6 +327,11 @@ class ReaderApp(App[int]):
         super().__init__()
         self.root = root
         self.use_cache = use_cache
+        if use_cache:
+            # The index reads a big folder in worker processes, whose start needs
+            # multiprocessing's resource tracker, which needs a real stderr: start it now,
+            # before Textual swaps stderr for one without a file descriptor.
+            resource_tracker.ensure_running()
         self.store: ArticleStore | None = None
         self.marks = ReadingMarks()
         # Every article, newest first; `results` is what the list shows of them.
@@ -323,9 +345,15 @@ class ReaderApp(App[int]):
         self.listing = Listing()
         self.shown_listing = Listing()
         self.query_node: Node | None = None
+        self._hit_keys_shown = False
         self.initiatives_mode = False
         self._generation = 0
         self._shown_generation = 0
+        self._partial = False
+        # Every article sorted in an order other than newest first: (all_rows, sorted).
+        self._sorted: dict[str, tuple[list[ListRow], list[ListRow]]] = {}
+        # How many articles the query matches (the list may show only the best so far).
+        self.result_total = 0
         self._search_timer: Timer | None = None
         self._last_research = 0.0
         self._shown_notices = 0
@@ -401,7 +429,7 @@ class ReaderApp(App[int]):
 
     # -- loading ----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", description="load the folder")
     def _load(self) -> None:
         worker = get_current_worker()
         try:
@@ -544,18 +572,38 @@ class ReaderApp(App[int]):
         )
         self._compute_results(request, self.all_rows)
 
+    def _sorted_rows(self, all_rows: list[ListRow], order: str) -> list[ListRow]:
+        """Every article in `order`, kept until the articles change (s cycles orders)."""
+        cached = self._sorted.get(order)
+        if cached is None or cached[0] is not all_rows:
+            cached = self._sorted[order] = (all_rows, sorted_rows(all_rows, order))
+        return cached[1]
+
     def _cancel_results(self) -> None:
         """Results still being computed are for a list no longer wanted."""
         self._generation += 1
         self._shown_generation = self._generation
+        self._partial = False
 
-    @work(thread=True, exclusive=True, group="results")
+    @property
+    def results_pending(self) -> bool:
+        """Whether the list is still to change for what was asked: typing has not paused
+        yet, a search is running, or only the best results are shown so far."""
+        return (
+            self._search_timer is not None
+            or self._shown_generation != self._generation
+            or self._partial
+        )
+
+    # A description, or Textual would repr() the arguments (100,000 rows) on the UI thread.
+    @work(thread=True, exclusive=True, group="results", description="list results")
     def _compute_results(self, request: ResultsRequest, all_rows: list[ListRow]) -> None:
         listing = request.listing
         rows: Sequence[ListRow]
         node: Node = MATCH_ALL
         if not listing.filtered:
-            rows = all_rows if listing.sort == "newest" else sort_articles(all_rows, listing.sort)
+            newest = listing.sort == "newest"
+            rows = all_rows if newest else self._sorted_rows(all_rows, listing.sort)
         else:
             store = self.store
             if store is None:
@@ -566,22 +614,50 @@ class ReaderApp(App[int]):
             except QueryError as error:
                 self.post_message(ResultsFailed(request, error))
                 return
-            results = searcher.search(
+            search = partial(
+                searcher.search,
                 node,
                 order=RELEVANCE,
                 fallback_order=listing.sort,
                 flag_test=self.marks.has_flag,
             )
+            if request.initiatives or isinstance(searcher, SearchEngine):
+                results = search()
+            else:
+                # The index ranks the best few much sooner than 100,000: show those,
+                # then all of them (unless more typing made them stale meanwhile).
+                first = search(limit=FIRST_RESULTS)
+                total = getattr(first, "total", len(first))
+                if total <= len(first):
+                    results = first
+                else:
+                    best = [row for row, _score in first]
+                    cursor = _position((row.id for row in best), request.keep)
+                    self.post_message(
+                        ResultsReady(request, node, best, None, (cursor, None), total, True)
+                    )
+                    if request.generation != self._generation:
+                        return
+                    results = search()
             rows = [row for row, _score in results]
         initiatives = InitiativeRows(rows) if request.initiatives else None
-        self.post_message(ResultsReady(request, node, rows, initiatives))
+        cursor = _position((row.id for row in rows), request.keep)
+        initiative_cursor = None
+        if initiatives is not None and request.keep_initiative is not None:
+            keys = ((row.article.id, row.number) for row in initiatives)
+            initiative_cursor = _position(keys, request.keep_initiative)
+        cursors = (cursor, initiative_cursor)
+        self.post_message(ResultsReady(request, node, rows, initiatives, cursors, len(rows), False))
 
     @on(ResultsReady)
     def _on_results(self, message: ResultsReady) -> None:
         request = message.request
         if request.generation != self._generation:
             return  # a newer request is on its way
+        first_part = self._shown_generation != request.generation
         self._shown_generation = request.generation
+        self._partial = message.partial
+        self.result_total = message.total
         self.search_bar.show_error(None)
         self.shown_listing = request.listing
         node = message.node if message.node != MATCH_ALL else None
@@ -593,11 +669,16 @@ class ReaderApp(App[int]):
                 _initiative_hits(node) if node is not None and is_ranked(node) else None
             )
             self.article_view.set_query(node)
-            self.refresh_bindings()
+        if self.check_action("next_hit", ()) != self._hit_keys_shown:
+            self._hit_keys_shown = bool(self.check_action("next_hit", ()))
+            self.refresh_bindings()  # n / N come and go in the footer (it is rebuilt)
         if message.initiatives is not None:
-            self.initiative_list.set_rows(message.initiatives, keep=request.keep_initiative)
-        self._show_rows(message.rows, request.keep)
-        if request.jump:
+            self.initiative_list.set_rows(message.initiatives, at=message.initiative_cursor)
+        # All the results after the best of them: they start with the same rows, so the
+        # cursor stays where it is (the user may have moved it meanwhile).
+        at = message.cursor if first_part else self.article_list.cursor
+        self._show_rows(message.rows, at=at)
+        if request.jump and first_part:
             self._jump_to_first()
 
     @on(ResultsFailed)
@@ -610,9 +691,13 @@ class ReaderApp(App[int]):
         if message.request.jump:
             self.bell()
 
-    def _show_rows(self, rows: Sequence[ListRow], keep: str | None) -> None:
+    def _show_rows(
+        self, rows: Sequence[ListRow], keep: str | None = None, at: int | None = None
+    ) -> None:
         self.results = rows
-        self.article_list.set_rows(rows, keep=keep)
+        if not self._partial:
+            self.result_total = len(rows)
+        self.article_list.set_rows(rows, keep=keep, at=at)
         self._update_counts()
 
     def _update_counts(self) -> None:
@@ -632,7 +717,7 @@ class ReaderApp(App[int]):
                 count = "collecting…"
         else:
             sidebar.border_title = "Articles"
-            shown = len(self.results)
+            shown = self.result_total if listing.filtered else len(self.results)
             total = len(self.all_rows)
             count = f"{shown:,} of {total:,}" if listing.filtered else f"{total:,}"
         sidebar.border_subtitle = f"{count} · {order}"
@@ -646,7 +731,8 @@ class ReaderApp(App[int]):
         self.listing = self.listing.with_text(event.value)
         if self._search_timer is not None:
             self._search_timer.stop()
-        self._search_timer = self.set_timer(SEARCH_DELAY, self._search_now)
+        # The main screen's timers stop with it: none fires while the app shuts down.
+        self._search_timer = self.main.set_timer(SEARCH_DELAY, self._search_now)
 
     def _search_now(self) -> None:
         self._search_timer = None
@@ -720,31 +806,40 @@ class ReaderApp(App[int]):
     def action_facets(self) -> None:
         screen = FacetScreen(self.shown_listing.facets)
         self.push_screen(screen, self._after_facets)
-        self._count_facets(screen, self.shown_listing, self.results, self.all_rows)
+        # Only the best results may be in yet: then the worker searches for all of them.
+        results = None if self._partial else self.results
+        self._count_facets(screen, self.shown_listing, results, self.all_rows)
 
-    @work(thread=True, exclusive=True, group="facets")
+    @work(thread=True, exclusive=True, group="facets", description="count facets")
     def _count_facets(
         self,
         screen: FacetScreen,
         listing: Listing,
-        results: Sequence[ListRow],
+        shown: Sequence[ListRow] | None,
         all_rows: Sequence[ListRow],
     ) -> None:
         store = self.store
-        typed: Node = MATCH_ALL
-        if store is not None and listing.text.strip():
-            searcher = store.searcher()
-            typed = searcher.parse(listing.text, prefix_last=True)  # it parsed before
+        if store is None:
+            return
+        searcher = store.searcher()
+
+        def parse(text: str) -> Node:
+            return searcher.parse(text, prefix_last=True)  # it parsed when it was listed
+
+        def matching(node: Node) -> Sequence[ListRow]:
+            if node == MATCH_ALL:
+                return all_rows
+            found = searcher.search(node, flag_test=self.marks.has_flag)
+            return [row for row, _score in found]
+
+        typed = parse(listing.text) if listing.text.strip() else MATCH_ALL
+        results = shown if shown is not None else matching(listing_node(listing, parse))
 
         def rows_without(field: str) -> Sequence[ListRow]:
             """The results as they would be without the facets of `field`."""
             if not any(facet_field(term) == field for term in listing.facets):
                 return results
-            node = combine((typed, facet_node(listing.facets, leave_out=field)))
-            if node == MATCH_ALL or store is None:
-                return all_rows
-            found = store.searcher().search(node, flag_test=self.marks.has_flag)
-            return [row for row, _score in found]
+            return matching(combine((typed, facet_node(listing.facets, leave_out=field))))
 
         areas: dict[str, FacetItem] = {}
         for name, count in facets(rows_without("area")).areas:
@@ -836,7 +931,7 @@ class ReaderApp(App[int]):
         if self.shown is None:
             self._open_pending()  # nothing on screen yet: show the first article at once
             return
-        self._open_timer = self.set_timer(OPEN_DELAY, self._open_pending)
+        self._open_timer = self.main.set_timer(OPEN_DELAY, self._open_pending)
 
     def _open_now(self) -> None:
         """Show the article under the cursor now, not after the open delay: keys that act
@@ -1125,6 +1220,13 @@ class ReaderApp(App[int]):
             self.call_after_refresh(target.focus)
 
 
+def _position(keys: Iterable[object], wanted: object | None) -> int | None:
+    """Where `wanted` is among `keys`, if it is."""
+    if wanted is None:
+        return None
+    return next((index for index, key in enumerate(keys) if key == wanted), None)
+
+
 def _title_hits(node: Node) -> Highlighter:
     return lambda title: highlight_spans(title, node, field="title")
 
@@ -1164,6 +1266,11 @@ class _Cancelled(Exception):
 
 def run(root: Path, *, use_cache: bool = True) -> int:
     """Run the reader on a folder (or file) until the user quits; the exit status."""
+    # Textual's rendering leaves much short-lived cyclic garbage and a search over 100,000
+    # rows allocates in bulk: with the default thresholds the oldest generation was
+    # collected every few searches, each pass holding every thread for 50-150 ms. The
+    # young generations still collect the short-lived garbage.
+    gc.set_threshold(*GC_THRESHOLDS)
     app = ReaderApp(root, use_cache=use_cache)
     try:
         app.run()

@@ -115,7 +115,8 @@ class ArticleView(DocumentView):
             self._parse_in_thread(article)
         self._changed()
 
-    @work(thread=True, exclusive=True, group="article-parse")
+    # Descriptions, or Textual would repr() the arguments (a whole article) on the UI thread.
+    @work(thread=True, exclusive=True, group="article-parse", description="render markdown")
     def _parse_in_thread(self, article: Article) -> None:
         blocks, count = render_markdown(article.body, article.title)
         self.app.call_from_thread(self._parsed, article, blocks, count)
@@ -219,7 +220,7 @@ class ArticleView(DocumentView):
 
         return document_hits(blocks, layout, find)
 
-    @work(thread=True, exclusive=True, group="article-hits")
+    @work(thread=True, exclusive=True, group="article-hits", description="find hits")
     def _find_hits_in_thread(self, blocks: Sequence[Block], layout: Layout, query: Node) -> None:
         hits = self._hits_in(blocks, layout, query)
         self.app.call_from_thread(self._show_hits, hits, layout)

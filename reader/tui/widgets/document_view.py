@@ -158,7 +158,8 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             self._layout_in_thread(self._blocks, width, self._generation, anchor)
 
-    @work(thread=True, exclusive=True, group="document-layout")
+    # A description, or Textual would repr() every block on the UI thread.
+    @work(thread=True, exclusive=True, group="document-layout", description="lay out")
     def _layout_in_thread(
         self,
         blocks: Sequence[Block],

@@ -137,14 +137,20 @@ class RowList(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False)
             self._index_by_key = {self.row_key(row): index for index, row in enumerate(self._rows)}
         return self._index_by_key.get(key)
 
-    def set_rows(self, rows: Sequence[RowT], keep: Hashable | None = None) -> None:
-        """Show these rows (in this order); the cursor stays on the row whose key is
-        `keep` if present, otherwise it goes to the first row."""
+    def set_rows(
+        self, rows: Sequence[RowT], keep: Hashable | None = None, *, at: int | None = None
+    ) -> None:
+        """Show these rows (in this order); the cursor goes to row `at` if given (found
+        by the caller, perhaps in a worker: looking a key up here costs a pass over the
+        rows), else to the row whose key is `keep` if present, else to the first row."""
         previous = self.current
         self._rows = rows
         self._index_by_key = None
         self._strips.clear()
-        index = self.index_of(keep) if keep is not None else None
+        if at is not None and 0 <= at < len(rows):
+            index: int | None = at
+        else:
+            index = self.index_of(keep) if keep is not None else None
         self._cursor = index if index is not None else 0
         self.virtual_size = Size(0, len(rows) * ROW_HEIGHT)
         self.refresh()
