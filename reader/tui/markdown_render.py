@@ -349,7 +349,7 @@ def _item_has_text(tokens: list[Token], index: int) -> bool:
             token.type == "inline"
             and tokens[position - 1].type == "paragraph_open"
             and tokens[position - 1].level == level + 1
-            and one_line(inline_text(token.children))
+            and one_line(strip_control(inline_text(token.children)))
         ):
             return True
     return False
