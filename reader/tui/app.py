@@ -310,7 +310,7 @@ class ReaderApp(App[int]):
             group=Binding.Group("Initiative", compact=True),
         ),
         Binding("m", "toggle_metadata", "Metadata", id="app.toggle_metadata"),
-        Binding("o", "open_url", "Open", id="app.open_url"),
+        Binding("o", "open_url", "Open", show=False, id="app.open_url"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("y", "copy_url", "Copy URL", show=False, id="app.copy_url"),

@@ -53,9 +53,12 @@ async def settle(pilot: Pilot[int]) -> None:
 async def running(root: Path, size: tuple[int, int] = (120, 40)) -> AsyncIterator[Pilot[int]]:
     """A reader on `root`, loaded and settled, in a headless terminal of `size`."""
     app = ReaderApp(root)
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        yield pilot
+    try:
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            yield pilot
+    finally:
+        app.close_store()  # as `reader` does when the app ends
 
 
 def make_articles(count: int) -> list[Article]:

@@ -416,16 +416,22 @@ async def test_clicking_a_row_selects_it(three_articles: Path) -> None:
 
 
 def test_every_binding_has_an_id() -> None:
+    from reader.tui.screens.facets import FacetScreen
     from reader.tui.widgets.document_view import DocumentView
+    from reader.tui.widgets.initiative_list import InitiativeList
+    from reader.tui.widgets.search_bar import SearchBar
 
     for owner in (
         ReaderApp,
         ArticleList,
+        InitiativeList,
+        SearchBar,
         ArticleView,
         DocumentView,
         MetadataPane,
         HelpScreen,
         ProblemsScreen,
+        FacetScreen,
     ):
         for binding in owner.BINDINGS:
             assert getattr(binding, "id", None), f"{owner.__name__}: {binding}"

@@ -1,12 +1,18 @@
-"""The article list at 100,000 rows: it moves, and it draws only what is on screen."""
+"""The lists at 100,000 articles (and 450,000 initiatives): they move, and they draw (and
+read) only what is on screen."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
 from textual.app import App, ComposeResult
 
+from reader.model import ArticleSummary
 from reader.resources import styles_dir
 from reader.tui.marks import ReadingMarks
 from reader.tui.widgets.article_list import ROW_HEIGHT, ArticleList
+from reader.tui.widgets.initiative_list import InitiativeList, InitiativeRows, InitiativeSource
 from tui.helpers import make_articles
 
 ROWS = 100_000
@@ -100,3 +106,69 @@ async def test_title_highlighter_marks_hits() -> None:
         assert hit.style is not None and before.style is not None
         assert hit.style.bgcolor is not None
         assert hit.style.bgcolor != before.style.bgcolor
+
+
+class InitiativesApp(App[None]):
+    CSS_PATH = styles_dir() / "reader.tcss"
+
+    def __init__(self, source: InitiativeSource) -> None:
+        super().__init__()
+        self.source = source
+
+    def compose(self) -> ComposeResult:
+        yield InitiativeList(self.source)
+
+    def on_mount(self) -> None:
+        self.query_one(InitiativeList).focus()
+
+
+async def test_half_a_million_initiatives_read_only_the_texts_on_screen() -> None:
+    summaries = [
+        ArticleSummary(
+            id=f"{number:06d}.md",
+            title=f"Article {number}",
+            area="Kent",
+            published=datetime(2025, 1, 1) - timedelta(hours=number),
+            url=None,
+            word_count=0,
+            initiative_count=number % 10,
+        )
+        for number in range(ROWS)
+    ]
+    asked: list[str] = []
+
+    def source(ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        asked.extend(ids)
+        return {
+            article_id: tuple(f"Initiative {n} of {article_id}" for n in range(10))
+            for article_id in ids
+        }
+
+    rows = InitiativeRows(summaries)
+    assert len(rows) == sum(number % 10 for number in range(ROWS))  # 450,000
+    assert rows.article_count == ROWS - ROWS // 10
+    app = InitiativesApp(source)
+    async with app.run_test(size=(80, 30)) as pilot:
+        initiatives = app.query_one(InitiativeList)
+        initiatives.set_rows(rows)
+        await pilot.pause()
+        height = initiatives.scrollable_content_region.height
+        # The first screen: article 1 has one initiative, article 2 two...
+        assert [(row.article.id, row.number) for row in rows[:4]] == [
+            ("000001.md", 0),
+            ("000002.md", 0),
+            ("000002.md", 1),
+            ("000003.md", 0),
+        ]
+        assert "Initiative 0 of 000001.md" in initiatives.render_line(0).text
+        # Texts were read for the articles on screen only, in one go.
+        assert 0 < len(asked) <= height
+        asked.clear()
+        await pilot.press("G")
+        await pilot.pause()
+        assert initiatives.cursor == len(rows) - 1
+        last = rows[len(rows) - 1]
+        assert (last.article.id, last.number) == (f"{ROWS - 1:06d}.md", 8)
+        assert 0 < len(asked) <= height
+        bottom = initiatives.render_line(height - 2).text
+        assert f"Initiative 8 of {ROWS - 1:06d}.md" in bottom

@@ -76,3 +76,10 @@ def test_narrow_terminal(snap_compare: SnapCompare, samples_app: ReaderApp) -> N
 def test_narrow_terminal_list(snap_compare: SnapCompare, samples_app: ReaderApp) -> None:
     """50 columns after h: the list takes the whole width."""
     assert snap_compare(samples_app, terminal_size=(50, 20), run_before=prepare(keys=("h",)))
+
+
+def test_search_with_highlights(snap_compare: SnapCompare, samples_app: ReaderApp) -> None:
+    """`/` and a query: the filtered list with the count, hits marked in the titles and
+    the body, the first hit made current with `n`."""
+    keys = ("slash", *"volunteer", "enter", "n")
+    assert snap_compare(samples_app, terminal_size=(120, 40), run_before=prepare(keys=keys))

@@ -1,0 +1,643 @@
+"""Search in the reader: the bar (/), hits in titles and bodies (n / N), facets (f), sort
+(s) and the initiatives view (i), driven through Pilot and checked against the app's state
+and against what the files hold."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from reader.store import ListRow
+from reader.tui import app as app_module
+from reader.tui.app import ReaderApp
+from reader.tui.screens.facets import FacetScreen
+from reader.tui.widgets.initiative_list import InitiativeRow
+from tui.conftest import WriteArticles
+from tui.helpers import fenced, running, settle
+
+# Six articles: areas, years, initiatives and a word ("drone") whose relevance order is
+# not the date order.
+NEWS = {
+    "a.md": fenced(
+        "Drone unit takes off",
+        "The drone unit flew 40 drone missions.\n\n* First drone initiative\n* Second thing",
+        date="09:00 01/03/2018",
+        area="Kent",
+    ),
+    "b.md": fenced(
+        "Burglary figures fall",
+        "Burglary fell by a third.\n\n* Cocooning burglary victims\n* Marking property",
+        date="09:00 01/06/2019",
+        area="Essex",
+    ),
+    "c.md": fenced(
+        "Summer patrols",
+        "Officers patrol beaches. A drone helps.\n\n"
+        "* Beach patrols\n* Lifeguard links\n* Drone cover",
+        date="09:00 01/07/2020",
+        area="Kent",
+    ),
+    "d.md": fenced(
+        "Speed checks", "Speed checks on the A1.", date="09:00 01/01/2021", area="Surrey"
+    ),
+    "e.md": fenced(
+        "Cyber advice",
+        "Advice on scams and burglary prevention.",
+        date="09:00 01/02/2022",
+        area="Essex",
+    ),
+    "f.md": fenced(
+        "Knife arch", "A knife arch at the station.", date="09:00 01/05/2023", area="Kent"
+    ),
+}
+NEWEST_FIRST = [
+    "Knife arch",
+    "Cyber advice",
+    "Speed checks",
+    "Summer patrols",
+    "Burglary figures fall",
+    "Drone unit takes off",
+]
+
+
+def reader(pilot: Pilot[int]) -> ReaderApp:
+    app = pilot.app
+    assert isinstance(app, ReaderApp)
+    return app
+
+
+def titles(app: ReaderApp) -> list[str]:
+    return [row.title for row in app.article_list.rows]
+
+
+def counts_line(app: ReaderApp) -> str:
+    return str(app.main.query_one("#sidebar").border_subtitle)
+
+
+async def search(pilot: Pilot[int], text: str) -> None:
+    """Type `text` into the search bar (opening it with / if need be) and let the search
+    finish."""
+    app = reader(pilot)
+    if app.focused is not app.search_bar.input:
+        await pilot.press("slash")
+    await pilot.press(*text)
+    await settle(pilot)
+    await settle(pilot)
+
+
+@pytest.fixture
+def news(write_articles: WriteArticles) -> Path:
+    return write_articles(NEWS)
+
+
+async def test_the_list_filters_as_you_type_with_a_count(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        assert titles(app) == NEWEST_FIRST
+        assert counts_line(app) == "6 · newest first"
+        await search(pilot, "burglary")
+        assert app.search_bar.display
+        assert set(titles(app)) == {"Burglary figures fall", "Cyber advice"}
+        assert counts_line(app) == "2 of 6 · by relevance"
+        # One more word narrows it: both words must match.
+        await search(pilot, " prevention")
+        assert titles(app) == ["Cyber advice"]
+        assert counts_line(app) == "1 of 6 · by relevance"
+
+
+async def test_the_last_word_is_a_prefix_while_typing(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await search(pilot, "burgl")
+        assert set(titles(app)) == {"Burglary figures fall", "Cyber advice"}
+        # Followed by a space, it is a whole word again: "burgl" is no word.
+        await search(pilot, " ")
+        assert titles(app) == []
+        assert counts_line(app) == "0 of 6 · by relevance"
+
+
+async def test_typing_is_not_held_up_by_searches(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        started: list[str] = []
+        compute = app._compute_results
+
+        def spy(request: object, all_rows: object) -> object:
+            started.append(request.listing.text)  # type: ignore[attr-defined]
+            return compute(request, all_rows)  # type: ignore[arg-type]
+
+        app._compute_results = spy  # type: ignore[assignment]
+        await pilot.press("slash", *"burglary")
+        # Every key is in the bar at once; the search waits for typing to pause.
+        assert app.search_bar.text == "burglary"
+        assert started == []
+        await settle(pilot)
+        assert started == ["burglary"]
+        assert counts_line(app) == "2 of 6 · by relevance"
+
+
+async def test_relevance_orders_results_with_words(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await search(pilot, "drone")
+        # The 2018 article says drone in its title, twice in its body and in an
+        # initiative; the 2020 one only in its body and an initiative.
+        assert titles(app) == ["Drone unit takes off", "Summer patrols"]
+
+
+async def test_a_query_without_words_keeps_the_sort(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await search(pilot, "area:kent")
+        assert titles(app) == ["Knife arch", "Summer patrols", "Drone unit takes off"]
+        assert counts_line(app) == "3 of 6 · newest first"
+
+
+async def test_a_bad_query_keeps_the_results_and_says_what_is_wrong(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await search(pilot, "burglary")
+        before = titles(app)
+        await search(pilot, " titel:x")
+        error = app.search_bar.query_one("#search-error")
+        assert error.display
+        text = str(error.render())
+        assert "unknown field 'titel:' at column 10" in text
+        assert "did you mean title:?" in text
+        assert titles(app) == before
+        assert counts_line(app) == "2 of 6 · by relevance"
+        # The column the error points at is marked in the query itself.
+        assert app.search_bar.input.error_position == 9
+        # Enter does not leave the bar while the query cannot be read.
+        await pilot.press("enter")
+        assert app.focused is app.search_bar.input
+        # Fixing it clears the message.
+        await pilot.press(*["backspace"] * len(" titel:x"))
+        await settle(pilot)
+        await settle(pilot)
+        assert not error.display
+        assert app.search_bar.input.error_position is None
+
+
+@pytest.mark.parametrize(
+    ("query", "what"),
+    [
+        ('"unclosed', "unclosed quote"),
+        ("(burglary", "unclosed parenthesis"),
+        ("after:soon", "not a date"),
+    ],
+)
+async def test_each_kind_of_mistake_is_shown(news: Path, query: str, what: str) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await search(pilot, query)
+        error = app.search_bar.query_one("#search-error")
+        assert error.display
+        assert what in str(error.render())
+        assert titles(app) == NEWEST_FIRST  # the whole list stays
+
+
+async def test_escape_clears_the_query_and_keeps_the_article(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await search(pilot, "speed")
+        assert titles(app) == ["Speed checks"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not app.search_bar.display
+        assert app.search_bar.text == ""
+        assert titles(app) == NEWEST_FIRST
+        assert counts_line(app) == "6 · newest first"
+        # The cursor stays on the article found.
+        assert app.article_list.article is not None
+        assert app.article_list.article.title == "Speed checks"
+        assert app.focused is app.article_list
+
+
+async def test_enter_goes_to_the_first_result(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        # Enter at once, before the search has run: it waits for the results.
+        await pilot.press("slash", *"cyber", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert app.focused is app.article_list
+        assert app.article_list.cursor == 0
+        assert app.shown is not None and app.shown.title == "Cyber advice"
+        # The query stays visible while browsing.
+        assert app.search_bar.display
+        assert app.search_bar.text == "cyber"
+
+
+async def test_hits_are_highlighted_in_list_titles(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await search(pilot, "summer")
+        await pilot.press("escape")  # the whole list, the query's highlights gone
+        await settle(pilot)
+        row = NEWEST_FIRST.index("Summer patrols")
+        plain = app.article_list.render_line(row * 2)
+        await search(pilot, "patrols")
+        assert titles(app)[0] == "Summer patrols"
+        await pilot.press("enter")  # focus leaves the bar; the first row is under the cursor
+        await pilot.press("down")  # compare a row that is not the cursor's
+        await settle(pilot)
+        await pilot.press("up")
+        await settle(pilot)
+        line = app.article_list.render_line(0)
+        hit = next(segment for segment in line if segment.text == "patrols")
+        assert hit.style is not None
+        assert "patrols" in plain.text
+        others = [segment for segment in line if segment.text.strip() == "Summer"]
+        assert others and others[0].style != hit.style
+
+
+async def test_hits_in_the_body_and_n_N_move_between_them(write_articles: WriteArticles) -> None:
+    filler = "\n\n".join(f"Filler paragraph {n} about nothing much." for n in range(40))
+    body = f"The first mention of scooters.\n\n{filler}\n\n* Seized scooters\n\nLast: Scooters."
+    folder = write_articles({"s.md": fenced("Scooters seized", body)})
+    async with running(folder, size=(100, 24)) as pilot:
+        app = reader(pilot)
+        view = app.article_view
+        await search(pilot, "scooters")
+        # The title, the first paragraph, the initiative and the last paragraph.
+        hit_texts = [view.lines[line].content.plain[start:end] for line, start, end in view.hits]
+        assert [text.lower() for text in hit_texts] == ["scooters"] * 4
+        assert view.border_subtitle.startswith("4 hits · n next")
+        await pilot.press("enter")  # to the list; n works from there
+        await pilot.press("n")
+        assert view.current_hit == 0
+        await pilot.press("n", "n")
+        assert view.current_hit == 2
+        # The current hit is scrolled into view and drawn unlike the others.
+        line, start, end = view.hits[2]
+        top = int(view.scroll_y)
+        assert top <= line < top + view.scrollable_content_region.height
+        strip = view.render_line(line - top)
+        current = next(s for s in strip if s.text == view.lines[line].content.plain[start:end])
+        first_line, first_start, first_end = view.hits[0]
+        view.scroll_to(y=0, animate=False, immediate=True)
+        other_strip = view.render_line(first_line)
+        other = next(
+            s
+            for s in other_strip
+            if s.text == view.lines[first_line].content.plain[first_start:first_end]
+        )
+        assert current.style != other.style
+        assert "hit 3 of 4" in view.border_subtitle
+        await pilot.press("N")
+        assert view.current_hit == 1
+        await pilot.press("n", "n", "n")  # past the last: stays there
+        assert view.current_hit == 3
+
+
+async def test_n_is_shown_only_while_the_query_has_words(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        assert app.check_action("next_hit", ()) is False
+        await search(pilot, "area:kent")
+        assert app.check_action("next_hit", ()) is False
+        await search(pilot, " drone")
+        assert app.check_action("next_hit", ()) is True
+
+
+async def test_facets_count_areas_and_years_of_the_results(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FacetScreen)
+        assert screen.counts is not None
+        areas = Counter(area for area in ("Kent", "Essex", "Kent", "Surrey", "Essex", "Kent"))
+        assert [(label, count) for _term, label, count in screen.counts.areas] == [
+            ("Kent", 3),
+            ("Essex", 2),
+            ("Surrey", 1),
+        ]
+        assert sum(count for *_rest, count in screen.counts.areas) == sum(areas.values())
+        years = [(label, count) for _term, label, count in screen.counts.years]
+        assert years == [(str(year), 1) for year in (2023, 2022, 2021, 2020, 2019, 2018)]
+        # Enter chooses the area under the cursor (the first: Kent) and closes.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is app.main
+        assert app.listing.facets == ("area:kent",)
+        assert titles(app) == ["Knife arch", "Summer patrols", "Drone unit takes off"]
+        assert counts_line(app) == "3 of 6 · newest first"
+        facets_line = app.search_bar.query_one("#search-facets")
+        assert facets_line.display and "area:kent" in str(facets_line.render())
+
+
+async def test_facets_combine_with_the_query_and_each_other(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await search(pilot, "burglary")
+        await pilot.press("enter", "f")  # f in the bar would be part of the query
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FacetScreen) and screen.counts is not None
+        # Counts of the current results only.
+        assert [(label, count) for _t, label, count in screen.counts.areas] == [("Essex", 2)]
+        assert [(label, count) for _t, label, count in screen.counts.years] == [
+            ("2022", 1),
+            ("2019", 1),
+        ]
+        await pilot.press("tab", "enter")  # the years list: 2022
+        await settle(pilot)
+        assert app.listing.facets == ("date:2022",)
+        assert titles(app) == ["Cyber advice"]
+        assert app.search_bar.text == "burglary"  # the typed query is untouched
+
+
+async def test_a_chosen_area_still_shows_the_others_counts(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("enter")  # Kent
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FacetScreen) and screen.counts is not None
+        # Areas are counted without the area choice (what Essex would add)...
+        assert [(label, count) for _t, label, count in screen.counts.areas] == [
+            ("Kent", 3),
+            ("Essex", 2),
+            ("Surrey", 1),
+        ]
+        # ...years within it.
+        assert [label for _t, label, _c in screen.counts.years] == ["2023", "2020", "2018"]
+        await pilot.press("down", "space", "escape")  # add Essex: either area
+        await settle(pilot)
+        assert app.listing.facets == ("area:kent", "area:essex")
+        assert len(titles(app)) == 5
+        assert "area:kent OR area:essex" in str(app.search_bar.query_one("#search-facets").render())
+        # Unchoosing both shows everything again.
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("c", "escape")
+        await settle(pilot)
+        assert app.listing.facets == ()
+        assert titles(app) == NEWEST_FIRST
+
+
+async def test_an_area_with_quotes_and_brackets_is_a_safe_facet(
+    write_articles: WriteArticles,
+) -> None:
+    area = 'Devon & "Cornwall" [b]x[/b]'
+    folder = write_articles(
+        {
+            "a.md": fenced("Odd area", "Body.", area=f"'{area}'"),
+            "b.md": fenced("Plain area", "Body.", area="Kent"),
+        }
+    )
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FacetScreen) and screen.counts is not None
+        labels = [label for _t, label, _c in screen.counts.areas]
+        assert area in labels
+        index = labels.index(area)
+        await pilot.press(*["down"] * index, "enter")
+        await settle(pilot)
+        assert titles(app) == ["Odd area"]
+        assert not app.search_bar.query_one("#search-error").display
+
+
+async def test_s_cycles_the_sort_and_says_which(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        expected = [
+            ("oldest first", list(reversed(NEWEST_FIRST))),
+            ("title A–Z", sorted(NEWEST_FIRST, key=str.casefold)),
+            (
+                "by area",
+                [
+                    "Cyber advice",
+                    "Burglary figures fall",
+                    "Knife arch",
+                    "Summer patrols",
+                    "Drone unit takes off",
+                    "Speed checks",
+                ],
+            ),
+            ("newest first", NEWEST_FIRST),
+        ]
+        for caption, order in expected:
+            await pilot.press("s")
+            await settle(pilot)
+            assert counts_line(app) == f"6 · {caption}"
+            assert titles(app) == order
+
+
+async def test_sort_applies_to_queries_without_words_only(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await search(pilot, "drone")
+        ranked = titles(app)
+        await pilot.press("enter", "s")  # to the list, then sort
+        await settle(pilot)
+        assert titles(app) == ranked
+        assert counts_line(app) == "2 of 6 · by relevance"
+        # Without words the chosen sort shows.
+        await pilot.press("slash", "ctrl+u")
+        await search(pilot, "area:kent")
+        assert counts_line(app) == "3 of 6 · oldest first"
+        assert titles(app) == ["Drone unit takes off", "Summer patrols", "Knife arch"]
+
+
+async def test_initiatives_view_lists_every_initiative_of_the_results(news: Path) -> None:
+    async with running(news, size=(140, 40)) as pilot:
+        app = reader(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        initiatives = app.initiative_list
+        assert initiatives.display and not app.article_list.display
+        rows: list[InitiativeRow] = list(initiatives.rows)
+        listed = [(row.article.title, initiatives.text_of(row)) for row in rows]
+        # Newest article first, each article's initiatives in order.
+        assert listed == [
+            ("Summer patrols", "Beach patrols"),
+            ("Summer patrols", "Lifeguard links"),
+            ("Summer patrols", "Drone cover"),
+            ("Burglary figures fall", "Cocooning burglary victims"),
+            ("Burglary figures fall", "Marking property"),
+            ("Drone unit takes off", "First drone initiative"),
+            ("Drone unit takes off", "Second thing"),
+        ]
+        assert counts_line(app) == "7 in 3 articles · newest first"
+        assert str(app.main.query_one("#sidebar").border_title) == "Initiatives"
+        # A row shows the initiative, then the date, area and title of its article.
+        first = initiatives.render_line(0).text + initiatives.render_line(1).text
+        assert "Beach patrols" in first and "1 Jul 2020 · Kent · Summer patrols" in first
+
+
+async def test_enter_on_an_initiative_opens_its_article_there(news: Path) -> None:
+    async with running(news, size=(140, 40)) as pilot:
+        app = reader(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("j", "enter")  # Summer patrols, its second initiative
+        await settle(pilot)
+        assert app.shown is not None and app.shown.title == "Summer patrols"
+        view = app.article_view
+        assert view.current_initiative == 1
+        assert view.initiative_text(1).endswith("Lifeguard links")
+        assert app.focused is view
+        assert "initiative 2 of 3" in view.border_subtitle
+        # i again: the articles, on that article.
+        await pilot.press("i")
+        await settle(pilot)
+        assert app.article_list.display and not app.initiative_list.display
+        assert app.article_list.article is not None
+        assert app.article_list.article.title == "Summer patrols"
+
+
+async def test_initiatives_view_follows_the_query(news: Path) -> None:
+    async with running(news, size=(140, 40)) as pilot:
+        app = reader(pilot)
+        await pilot.press("i")
+        await search(pilot, "burglary")
+        rows = list(app.initiative_list.rows)
+        assert {row.article.title for row in rows} == {"Burglary figures fall"}
+        assert counts_line(app) == "2 in 1 article · by relevance"
+        # The query's words are marked in the initiative texts.
+        line = app.initiative_list.render_line(0)
+        assert any(segment.text == "burglary" for segment in line)
+
+
+async def test_searching_for_reading_state(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        # The newest article was opened (shown), so it is read; the rest are not.
+        await search(pilot, "is:read")
+        assert titles(app) == ["Knife arch"]
+        await pilot.press("ctrl+u")
+        await search(pilot, "is:unread")
+        assert "Knife arch" not in titles(app) and len(titles(app)) == 5
+
+
+async def test_go_to_an_article_hidden_by_the_search_clears_it(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await search(pilot, "burglary")
+        app.go_to_article("f.md")
+        await settle(pilot)
+        assert app.search_bar.text == ""
+        assert titles(app) == NEWEST_FIRST
+        assert app.article_list.article is not None
+        assert app.article_list.article.title == "Knife arch"
+        assert app.shown is not None and app.shown.title == "Knife arch"
+
+
+async def test_help_lists_the_search_keys(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await pilot.press("question_mark")
+        text = app.screen.query_one("#help-keys").plain_text()  # type: ignore[attr-defined]
+        for description in ("Search", "Facets", "Sort", "Initiatives", "Clear search"):
+            assert description in text
+
+
+# -- the store underneath: index and memory --------------------------------------------------
+
+
+@pytest.mark.parametrize("use_cache", [True, False], ids=["index", "memory"])
+async def test_both_stores_list_search_and_open(news: Path, use_cache: bool) -> None:
+    app = ReaderApp(news, use_cache=use_cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert titles(app) == NEWEST_FIRST
+        # From the index the list holds summaries (no bodies); in memory, the articles.
+        row_types = {type(row).__name__ for row in app.all_rows}
+        assert row_types == ({"ArticleSummary"} if use_cache else {"Article"})
+        await search(pilot, "drone")
+        assert titles(app) == ["Drone unit takes off", "Summer patrols"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.shown is not None
+        assert "40 drone missions" in app.article_view.plain_text()
+
+
+async def test_a_second_open_lists_the_cached_rows_then_the_changes(
+    write_articles: WriteArticles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_articles(NEWS)
+    async with running(folder) as pilot:
+        assert len(reader(pilot).all_rows) == 6
+    (folder / "d.md").unlink()
+    (folder / "a.md").write_text(fenced("Drone unit lands", "Body.", date="09:00 01/03/2018"))
+    (folder / "g.md").write_text(fenced("New article", "Body.", date="09:00 01/01/2025"))
+    first_rows: list[list[str]] = []
+    store_opened = app_module.StoreOpened.__init__
+
+    def spy(message: app_module.StoreOpened, store: object, rows: list[ListRow]) -> None:
+        first_rows.append([row.title for row in rows])
+        store_opened(message, store, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app_module.StoreOpened, "__init__", spy)
+    app = ReaderApp(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        # The cached list came first, as it was when the reader last ran...
+        assert first_rows == [NEWEST_FIRST]
+        # ...then the folder as it is now.
+        assert titles(app)[0] == "New article"
+        assert "Drone unit lands" in titles(app)
+        assert "Speed checks" not in titles(app) and "Drone unit takes off" not in titles(app)
+        assert len(titles(app)) == 6
+
+
+async def test_a_damaged_cache_is_rebuilt_with_a_notice(news: Path) -> None:
+    from reader.index.db import index_path
+
+    async with running(news):
+        pass
+    index_path(news).write_bytes(b"not a database" * 100)
+    async with running(news) as pilot:
+        app = reader(pilot)
+        assert titles(app) == NEWEST_FIRST
+        messages = [notification.message for notification in app._notifications]
+        assert any("index cache" in message and "rebuilt" in message for message in messages), (
+            messages
+        )
+
+
+async def test_a_big_first_load_reads_in_worker_processes(write_articles: WriteArticles) -> None:
+    from reader.index.sync import POOL_THRESHOLD
+
+    count = POOL_THRESHOLD + 50
+    folder = write_articles(
+        {f"{n:04d}.md": fenced(f"Item {n}", "Body.", date="09:00 01/01/2020") for n in range(count)}
+    )
+    # The index reads this many files in a process pool, started from the load worker
+    # while Textual holds stderr.
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        assert app.is_running
+        assert len(app.all_rows) == count
+        assert app.loading is None
+
+
+@pytest.mark.parametrize(("flag", "use_cache"), [((), True), (("--no-cache",), False)])
+def test_reader_path_opens_the_reader_with_or_without_the_index(
+    news: Path, monkeypatch: pytest.MonkeyPatch, flag: tuple[str, ...], use_cache: bool
+) -> None:
+    from reader import cli
+
+    opened: list[tuple[Path, bool]] = []
+
+    def fake_run(root: Path, *, use_cache: bool = True) -> int:
+        opened.append((root, use_cache))
+        return 0
+
+    monkeypatch.setattr(app_module, "run", fake_run)
+    assert cli.main([str(news), *flag]) == 0
+    assert opened == [(news, use_cache)]
