@@ -234,10 +234,20 @@ class ArticleIndex:
         return found
 
     def warnings(self) -> list[tuple[str, tuple[str, ...]]]:
-        """(id, warnings) of every article that loaded with warnings, by id."""
-        rows = self._read_text(
-            f"SELECT a.id, t.warnings {_TEXT_JOIN} WHERE t.warnings != '[]' ORDER BY a.id", ()
-        )
+        """(id, warnings) of every article that loaded with warnings, by id.
+
+        Read on a connection of its own: the scan passes every article's text (0.7 s at
+        100,000), and article() on another thread must not wait for it meanwhile."""
+        sql = f"SELECT a.id, t.warnings {_TEXT_JOIN} WHERE t.warnings != '[]' ORDER BY a.id"
+        connection = connect(self._opened.path)
+        try:
+            rows = connection.execute(sql).fetchall()
+        except sqlite3.DatabaseError as error:
+            if is_locked(error):
+                raise
+            return []  # damaged: the next read on the main connection rebuilds it
+        finally:
+            connection.close()
         return [(file_id, tuple(json.loads(items))) for file_id, items in rows]
 
     def _read_text(self, sql: str, params: tuple[str, ...]) -> list[tuple[str, str]]:

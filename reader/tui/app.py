@@ -1027,7 +1027,9 @@ class ReaderApp(App[int]):
     # -- actions ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self._MAIN_ONLY and self.screen is not self.screen_stack[0]:
+        if action in self._MAIN_ONLY and (
+            not self.screen_stack or self.screen is not self.screen_stack[0]
+        ):
             return False
         if action in ("next_hit", "previous_hit"):
             return self.query_node is not None and is_ranked(self.query_node)
