@@ -14,9 +14,12 @@ import subprocess
 import sys
 
 import pytest
+from tui.helpers import settle
 
 from hostile.corpus import HostileCorpus
 from hostile.test_cli import HANG_SECONDS, assert_check_matches, assert_terminal_safe
+from hostile.test_tui import assert_document_safe, assert_screen_safe, wait
+from reader.tui.app import ReaderApp
 
 # Peak resident memory allowed for one process: the corpus is ~150 MB on disk.
 RSS_LIMIT_MB = 1024
@@ -48,3 +51,28 @@ def test_check_on_the_big_corpus_is_bounded(big_corpus: HostileCorpus, flags: tu
     assert peak_mb < RSS_LIMIT_MB
     assert_terminal_safe(result.stdout)
     assert_check_matches(big_corpus, json.loads(result.stdout))
+
+
+async def test_the_reader_opens_the_big_corpus_and_its_biggest_articles(
+    big_corpus: HostileCorpus,
+) -> None:
+    app = ReaderApp(big_corpus.root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        expected = big_corpus.expected(simulated=False)
+        assert len(app.all_rows) + len(app.problems) == len(expected)
+        for name in ("big/body_15mb_line.md", "big/body_15mb_items.md", "big/body_15mb_lines.md"):
+            app.go_to_article(name)
+            await wait(pilot)
+            assert app.shown is not None and app.shown.id == name
+            view = app.article_view
+            assert_document_safe(view)
+            text = " ".join(view.plain_text().split())
+            assert "From here on the article is shown as plain text" in text
+            await pilot.press("G")  # to the end of what is laid out
+            await wait(pilot)
+            assert_screen_safe(pilot)
+        await pilot.press("h", "G", "e")
+        await wait(pilot)
+        assert_screen_safe(pilot)
+        assert app.is_running
