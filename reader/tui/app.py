@@ -377,6 +377,11 @@ class ReaderApp(App[int]):
         return screen
 
     @property
+    def _main_alive(self) -> bool:
+        """False once the app is shutting down (a timer may still fire then)."""
+        return bool(self.screen_stack) and isinstance(self.screen_stack[0], MainScreen)
+
+    @property
     def article_list(self) -> ArticleList:
         return self.main.query_one("#articles", ArticleList)
 
@@ -731,11 +736,12 @@ class ReaderApp(App[int]):
         self.listing = self.listing.with_text(event.value)
         if self._search_timer is not None:
             self._search_timer.stop()
-        # The main screen's timers stop with it: none fires while the app shuts down.
-        self._search_timer = self.main.set_timer(SEARCH_DELAY, self._search_now)
+        self._search_timer = self.set_timer(SEARCH_DELAY, self._search_now)
 
     def _search_now(self) -> None:
         self._search_timer = None
+        if not self._main_alive:
+            return
         # New words: the cursor starts at the best (or first) result.
         self._request_results(keep=None)
 
@@ -931,7 +937,7 @@ class ReaderApp(App[int]):
         if self.shown is None:
             self._open_pending()  # nothing on screen yet: show the first article at once
             return
-        self._open_timer = self.main.set_timer(OPEN_DELAY, self._open_pending)
+        self._open_timer = self.set_timer(OPEN_DELAY, self._open_pending)
 
     def _open_now(self) -> None:
         """Show the article under the cursor now, not after the open delay: keys that act
@@ -951,7 +957,7 @@ class ReaderApp(App[int]):
 
     def _open_pending(self) -> None:
         self._open_timer = None
-        if self._pending is None:
+        if self._pending is None or not self._main_alive:
             return
         row, initiative = self._pending
         view = self.article_view

@@ -641,3 +641,21 @@ def test_reader_path_opens_the_reader_with_or_without_the_index(
     monkeypatch.setattr(app_module, "run", fake_run)
     assert cli.main([str(news), *flag]) == 0
     assert opened == [(news, use_cache)]
+
+
+async def test_the_article_panel_counts_follow_the_article_shown(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        view = app.article_view
+        await search(pilot, "drone")
+        await pilot.press("enter")  # Drone unit takes off: title, body and an initiative
+        await settle(pilot)
+        first = (len(view.hits), view.initiative_count)
+        assert view.border_subtitle == f"{first[0]} hits · n next · 2 initiatives · ] next"
+        await pilot.press("j")  # Summer patrols: fewer hits, three initiatives
+        await settle(pilot)
+        assert app.shown is not None and app.shown.title == "Summer patrols"
+        assert (len(view.hits), view.initiative_count) != first
+        assert view.border_subtitle == (f"{len(view.hits)} hits · n next · 3 initiatives · ] next")
+        await pilot.press("right_square_bracket", "n")
+        assert view.border_subtitle == f"hit 1 of {len(view.hits)} · initiative 1 of 3"
