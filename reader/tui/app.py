@@ -781,10 +781,9 @@ class ReaderApp(App[int]):
         self.action_focus_list()
 
     def action_search(self) -> None:
-        self._show_sidebar()
         bar = self.search_bar
         bar.display = True
-        bar.input.focus()
+        self._show_sidebar(bar.input)
         bar.input.cursor_position = len(bar.text)
 
     def action_clear_search(self) -> None:
@@ -1048,16 +1047,17 @@ class ReaderApp(App[int]):
             self._apply_panes()
         self.article_view.focus()
 
-    def _show_sidebar(self) -> None:
+    def _show_sidebar(self, focus: Widget) -> None:
+        """Show the sidebar (the only pane on a narrow terminal) and focus `focus` in it."""
         if not self._sidebar_visible():
             self._sidebar_choice = True
             if self._width_class == "compact":
                 self._metadata_choice = False
-            self._apply_panes()
+            self._apply_panes(focus)
+        focus.focus()
 
     def action_focus_list(self) -> None:
-        self._show_sidebar()
-        self.active_list.focus()
+        self._show_sidebar(self.active_list)
 
     def action_toggle_sidebar(self) -> None:
         self._sidebar_choice = not self._sidebar_visible()
@@ -1205,7 +1205,9 @@ class ReaderApp(App[int]):
             return self._sidebar_choice
         return self._width_class != "compact"
 
-    def _apply_panes(self) -> None:
+    def _apply_panes(self, focus: Widget | None = None) -> None:
+        """Show the panes that suit the width and the user's choices; focus `focus`, or
+        a pane still shown if the focused one was hidden."""
         main = self.main
         compact = self._width_class == "compact"
         metadata = self._metadata_visible()
@@ -1217,7 +1219,9 @@ class ReaderApp(App[int]):
         main.set_class(not sidebar, "-no-sidebar")
         main.set_class(not article, "-no-article")
         focused = main.focused
-        if focused is None or not focused.display or _hidden(focused, main):
+        if focus is not None:
+            self.call_after_refresh(focus.focus)
+        elif focused is None or not focused.display or _hidden(focused, main):
             target: Widget = (
                 self.active_list
                 if sidebar

@@ -659,3 +659,21 @@ async def test_the_article_panel_counts_follow_the_article_shown(news: Path) -> 
         assert view.border_subtitle == (f"{len(view.hits)} hits · n next · 3 initiatives · ] next")
         await pilot.press("right_square_bracket", "n")
         assert view.border_subtitle == f"hit 1 of {len(view.hits)} · initiative 1 of 3"
+
+
+async def test_slash_on_a_narrow_terminal_shows_the_list_and_types_into_the_bar(
+    news: Path,
+) -> None:
+    async with running(news, size=(50, 20)) as pilot:
+        app = reader(pilot)
+        assert app.focused is app.article_view  # one pane: the article
+        await search(pilot, "kent")
+        # The keys went to the bar (e would have opened the load problems).
+        assert app.screen is app.main
+        assert app.search_bar.text == "kent"
+        assert app.main.query_one("#sidebar").display
+        assert not app.article_view.display
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        assert app.article_view.display and app.focused is app.article_view
