@@ -13,12 +13,9 @@ import gc
 import time
 import webbrowser
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import partial
 from multiprocessing import resource_tracker
-from operator import itemgetter
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -32,48 +29,33 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import get_current_worker
 
-from reader.library import facets, sort_key
 from reader.model import Article, LoadProblem
 from reader.resources import styles_dir
-from reader.search import (
-    MATCH_ALL,
-    RELEVANCE,
-    Node,
-    QueryError,
-    SearchEngine,
-    highlight_spans,
-    is_ranked,
-)
+from reader.search import MATCH_ALL, Node, QueryError, SearchEngine, highlight_spans, is_ranked
 from reader.store import ArticleStore, ListRow, open_store
 from reader.tui.commands import GoToArticle
 from reader.tui.format import display_path, plural
-from reader.tui.listing import (
-    ORDER_CAPTIONS,
-    RELEVANCE_CAPTION,
-    Listing,
-    area_facet,
-    combine,
-    facet_field,
-    facet_node,
-    listing_node,
-    sorted_rows,
-    year_facet,
-)
+from reader.tui.listing import ORDER_CAPTIONS, RELEVANCE_CAPTION, Listing
 from reader.tui.markdown_render import is_web_url
 from reader.tui.marks import ReadingMarks
-from reader.tui.screens.facets import FacetCounts, FacetItem, FacetScreen
+from reader.tui.results import (
+    InitiativeRow,
+    InitiativeRows,
+    Results,
+    ResultsRequest,
+    RowMerger,
+    SortedRows,
+    count_facets,
+    list_results,
+)
+from reader.tui.screens.facets import FacetScreen
 from reader.tui.screens.help import HelpScreen, binding_sections
 from reader.tui.screens.problems import ProblemsScreen
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.document_view import DocumentView
 from reader.tui.widgets.header import ReaderHeader
-from reader.tui.widgets.initiative_list import (
-    InitiativeList,
-    InitiativeRow,
-    InitiativeRows,
-    InitiativeSource,
-)
+from reader.tui.widgets.initiative_list import InitiativeList, InitiativeSource
 from reader.tui.widgets.metadata_pane import MetadataPane
 from reader.tui.widgets.row_list import Highlighter, RowList
 from reader.tui.widgets.search_bar import SearchBar
@@ -84,8 +66,6 @@ OPEN_DELAY = 0.1
 BATCH_SECONDS = 0.25
 # The search runs once typing pauses this long.
 SEARCH_DELAY = 0.15
-# Results shown first while the index ranks all of a big result set.
-FIRST_RESULTS = 200
 # While files stream in, an active query is run again at most this often.
 RESEARCH_SECONDS = 1.0
 # Terminal widths (columns) below which the metadata pane starts hidden, and below which
@@ -95,9 +75,6 @@ COMPACT = 60
 
 # gc.set_threshold for the running reader (see run).
 GC_THRESHOLDS = (10_000, 20, 100)
-
-_NEWEST_KEY = sort_key("newest")
-
 
 # -- messages from the workers -----------------------------------------------------------
 
@@ -140,42 +117,10 @@ class LoadFailed(Message):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class ResultsRequest:
-    """One computation of what the list shows."""
-
-    generation: int
-    listing: Listing
-    # The article (or initiative) the cursor should stay on, if it is among the results.
-    keep: str | None
-    keep_initiative: tuple[str, int] | None
-    initiatives: bool
-    # Enter in the search bar: go to the first result once they are in.
-    jump: bool = False
-
-
 class ResultsReady(Message):
-    def __init__(
-        self,
-        request: ResultsRequest,
-        node: Node,
-        rows: Sequence[ListRow],
-        initiatives: InitiativeRows | None,
-        cursors: tuple[int | None, int | None],
-        total: int,
-        partial: bool,
-    ) -> None:
+    def __init__(self, results: Results) -> None:
         super().__init__()
-        self.request = request
-        self.node = node
-        self.rows = rows
-        self.initiatives = initiatives
-        # Where the kept article and initiative are in the rows (found in the worker).
-        self.cursor, self.initiative_cursor = cursors
-        # How many articles match; more than len(rows) when `partial` (the best first,
-        # the rest to follow for the same request).
-        self.total = total
-        self.partial = partial
+        self.results = results
 
 
 class ResultsFailed(Message):
@@ -183,49 +128,6 @@ class ResultsFailed(Message):
         super().__init__()
         self.request = request
         self.error = error
-
-
-class RowMerger:
-    """Every list row, newest first, as batches of new and changed rows arrive.
-
-    Sort keys are made only once a batch comes (a warm open with nothing changed makes
-    none), and each batch is merged by one sort of already sorted runs."""
-
-    def __init__(self, rows: list[ListRow]) -> None:
-        self._rows = rows
-        self._keyed: list[tuple[tuple[Any, ...], ListRow]] | None = None
-        self._ids: set[str] = set()
-        self._fresh: list[ListRow] = []
-
-    def add(self, rows: Iterable[ListRow]) -> None:
-        self._fresh.extend(rows)
-
-    def remove(self, ids: Iterable[str]) -> None:
-        gone = set(ids)
-        if gone:
-            self._merge()
-            assert self._keyed is not None
-            self._keyed = [item for item in self._keyed if item[1].id not in gone]
-            self._ids -= gone
-            self._rows = [row for _key, row in self._keyed]
-
-    def rows(self) -> list[ListRow]:
-        if self._fresh:
-            self._merge()
-        return self._rows
-
-    def _merge(self) -> None:
-        if self._keyed is None:
-            self._keyed = [(_NEWEST_KEY(row), row) for row in self._rows]
-            self._ids = {row.id for row in self._rows}
-        fresh, self._fresh = self._fresh, []
-        replaced = {row.id for row in fresh if row.id in self._ids}
-        if replaced:
-            self._keyed = [item for item in self._keyed if item[1].id not in replaced]
-        self._keyed.extend((_NEWEST_KEY(row), row) for row in fresh)
-        self._ids.update(row.id for row in fresh)
-        self._keyed.sort(key=itemgetter(0))
-        self._rows = [row for _key, row in self._keyed]
 
 
 # -- the screen --------------------------------------------------------------------------
@@ -350,8 +252,7 @@ class ReaderApp(App[int]):
         self._generation = 0
         self._shown_generation = 0
         self._partial = False
-        # Every article sorted in an order other than newest first: (all_rows, sorted).
-        self._sorted: dict[str, tuple[list[ListRow], list[ListRow]]] = {}
+        self._sorted = SortedRows()
         # How many articles the query matches (the list may show only the best so far).
         self.result_total = 0
         self._search_timer: Timer | None = None
@@ -577,13 +478,6 @@ class ReaderApp(App[int]):
         )
         self._compute_results(request, self.all_rows)
 
-    def _sorted_rows(self, all_rows: list[ListRow], order: str) -> list[ListRow]:
-        """Every article in `order`, kept until the articles change (s cycles orders)."""
-        cached = self._sorted.get(order)
-        if cached is None or cached[0] is not all_rows:
-            cached = self._sorted[order] = (all_rows, sorted_rows(all_rows, order))
-        return cached[1]
-
     def _cancel_results(self) -> None:
         """Results still being computed are for a list no longer wanted."""
         self._generation += 1
@@ -603,69 +497,42 @@ class ReaderApp(App[int]):
     # A description, or Textual would repr() the arguments (100,000 rows) on the UI thread.
     @work(thread=True, exclusive=True, group="results", description="list results")
     def _compute_results(self, request: ResultsRequest, all_rows: list[ListRow]) -> None:
-        listing = request.listing
-        rows: Sequence[ListRow]
-        node: Node = MATCH_ALL
-        if not listing.filtered:
-            newest = listing.sort == "newest"
-            rows = all_rows if newest else self._sorted_rows(all_rows, listing.sort)
-        else:
-            store = self.store
-            if store is None:
-                return  # asked for before the store opened: the load finishing asks again
-            searcher = store.searcher()
-            try:
-                node = listing_node(listing, lambda text: searcher.parse(text, prefix_last=True))
-            except QueryError as error:
-                self.post_message(ResultsFailed(request, error))
-                return
-            search = partial(
-                searcher.search,
-                node,
-                order=RELEVANCE,
-                fallback_order=listing.sort,
+        store = self.store
+        if store is None:
+            return  # asked for before the store opened: the load finishing asks again
+
+        def show_best(best: Results) -> bool:
+            self.post_message(ResultsReady(best))
+            return request.generation == self._generation  # not if typing went on
+
+        try:
+            results = list_results(
+                request,
+                store,
+                all_rows,
+                sorted_all=lambda order: self._sorted.get(all_rows, order),
                 flag_test=self.marks.has_flag,
+                show_best=show_best,
             )
-            if request.initiatives or isinstance(searcher, SearchEngine):
-                results = search()
-            else:
-                # The index ranks the best few much sooner than 100,000: show those,
-                # then all of them (unless more typing made them stale meanwhile).
-                first = search(limit=FIRST_RESULTS)
-                total = getattr(first, "total", len(first))
-                if total <= len(first):
-                    results = first
-                else:
-                    best = [row for row, _score in first]
-                    cursor = _position((row.id for row in best), request.keep)
-                    self.post_message(
-                        ResultsReady(request, node, best, None, (cursor, None), total, True)
-                    )
-                    if request.generation != self._generation:
-                        return
-                    results = search()
-            rows = [row for row, _score in results]
-        initiatives = InitiativeRows(rows) if request.initiatives else None
-        cursor = _position((row.id for row in rows), request.keep)
-        initiative_cursor = None
-        if initiatives is not None and request.keep_initiative is not None:
-            keys = ((row.article.id, row.number) for row in initiatives)
-            initiative_cursor = _position(keys, request.keep_initiative)
-        cursors = (cursor, initiative_cursor)
-        self.post_message(ResultsReady(request, node, rows, initiatives, cursors, len(rows), False))
+        except QueryError as error:
+            self.post_message(ResultsFailed(request, error))
+            return
+        if results is not None:
+            self.post_message(ResultsReady(results))
 
     @on(ResultsReady)
     def _on_results(self, message: ResultsReady) -> None:
-        request = message.request
+        results = message.results
+        request = results.request
         if request.generation != self._generation:
             return  # a newer request is on its way
         first_part = self._shown_generation != request.generation
         self._shown_generation = request.generation
-        self._partial = message.partial
-        self.result_total = message.total
+        self._partial = results.partial
+        self.result_total = results.total
         self.search_bar.show_error(None)
         self.shown_listing = request.listing
-        node = message.node if message.node != MATCH_ALL else None
+        node = results.node if results.node != MATCH_ALL else None
         if node != self.query_node:
             self.query_node = node
             highlight = _title_hits(node) if node is not None and is_ranked(node) else None
@@ -677,12 +544,12 @@ class ReaderApp(App[int]):
         if self.check_action("next_hit", ()) != self._hit_keys_shown:
             self._hit_keys_shown = bool(self.check_action("next_hit", ()))
             self.refresh_bindings()  # n / N come and go in the footer (it is rebuilt)
-        if message.initiatives is not None:
-            self.initiative_list.set_rows(message.initiatives, at=message.initiative_cursor)
+        if results.initiatives is not None:
+            self.initiative_list.set_rows(results.initiatives, at=results.initiative_cursor)
         # All the results after the best of them: they start with the same rows, so the
         # cursor stays where it is (the user may have moved it meanwhile).
-        at = message.cursor if first_part else self.article_list.cursor
-        self._show_rows(message.rows, at=at)
+        at = results.cursor if first_part else self.article_list.cursor
+        self._show_rows(results.rows, at=at)
         if request.jump and first_part:
             self._jump_to_first()
 
@@ -823,49 +690,9 @@ class ReaderApp(App[int]):
         shown: Sequence[ListRow] | None,
         all_rows: Sequence[ListRow],
     ) -> None:
-        store = self.store
-        if store is None:
-            return
-        searcher = store.searcher()
-
-        def parse(text: str) -> Node:
-            return searcher.parse(text, prefix_last=True)  # it parsed when it was listed
-
-        def matching(node: Node) -> Sequence[ListRow]:
-            if node == MATCH_ALL:
-                return all_rows
-            found = searcher.search(node, flag_test=self.marks.has_flag)
-            return [row for row, _score in found]
-
-        typed = parse(listing.text) if listing.text.strip() else MATCH_ALL
-        results = shown if shown is not None else matching(listing_node(listing, parse))
-
-        def rows_without(field: str) -> Sequence[ListRow]:
-            """The results as they would be without the facets of `field`."""
-            if not any(facet_field(term) == field for term in listing.facets):
-                return results
-            return matching(combine((typed, facet_node(listing.facets, leave_out=field))))
-
-        areas: dict[str, FacetItem] = {}
-        for name, count in facets(rows_without("area")).areas:
-            term = area_facet(name)
-            if term is not None:
-                # Areas that differ only in case or punctuation are one term: add them up.
-                _term, label, before = areas.get(term, (term, name, 0))
-                areas[term] = (term, label, before + count)
-        years: dict[str, FacetItem] = {
-            year_facet(year): (year_facet(year), str(year), count)
-            for year, count in facets(rows_without("date")).years
-        }
-        for term in listing.facets:
-            chosen = areas if facet_field(term) == "area" else years
-            chosen.setdefault(term, (term, term, 0))  # still listed, to be unchosen
-        counts = FacetCounts(
-            areas=sorted(areas.values(), key=lambda item: (-item[2], item[1].casefold())),
-            years=sorted(years.values(), key=lambda item: item[1], reverse=True),
-            summary=f"In the {plural(len(results), 'article')} listed:",
-        )
-        self.call_from_thread(screen.show_counts, counts)
+        if self.store is not None:
+            counts = count_facets(self.store, listing, shown, all_rows, self.marks.has_flag)
+            self.call_from_thread(screen.show_counts, counts)
 
     def _after_facets(self, terms: tuple[str, ...] | None) -> None:
         if terms is None or terms == self.listing.facets:
@@ -1230,13 +1057,6 @@ class ReaderApp(App[int]):
                 else self.metadata_pane
             )
             self.call_after_refresh(target.focus)
-
-
-def _position(keys: Iterable[object], wanted: object | None) -> int | None:
-    """Where `wanted` is among `keys`, if it is."""
-    if wanted is None:
-        return None
-    return next((index for index, key in enumerate(keys) if key == wanted), None)
 
 
 def _title_hits(node: Node) -> Highlighter:

@@ -11,8 +11,9 @@ from textual.app import App, ComposeResult
 from reader.model import ArticleSummary
 from reader.resources import styles_dir
 from reader.tui.marks import ReadingMarks
+from reader.tui.results import InitiativeRows
 from reader.tui.widgets.article_list import ROW_HEIGHT, ArticleList
-from reader.tui.widgets.initiative_list import InitiativeList, InitiativeRows, InitiativeSource
+from reader.tui.widgets.initiative_list import InitiativeList, InitiativeSource
 from tui.helpers import make_articles
 
 ROWS = 100_000

@@ -13,8 +13,8 @@ from textual.pilot import Pilot
 from reader.store import ListRow
 from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
+from reader.tui.results import InitiativeRow
 from reader.tui.screens.facets import FacetScreen
-from reader.tui.widgets.initiative_list import InitiativeRow
 from tui.conftest import WriteArticles
 from tui.helpers import fenced, running, settle
 

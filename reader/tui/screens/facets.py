@@ -8,7 +8,6 @@ a worker after the screen opens (counting 100,000 results takes a moment).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -19,18 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-# (facet term, label, count)
-FacetItem = tuple[str, str, int]
-
-
-@dataclass(frozen=True)
-class FacetCounts:
-    """Each area's and year's count; a field's counts leave that field's own choices out,
-    so choosing Kent still shows what Essex would add."""
-
-    areas: list[FacetItem]
-    years: list[FacetItem]
-    summary: str
+from reader.tui.results import FacetCounts
 
 
 class FacetScreen(ModalScreen[tuple[str, ...] | None]):

@@ -1,76 +1,27 @@
 """The initiatives view: one two-line row per initiative of the listed articles
 (the initiative's text; the date, area and title of its article).
 
-100,000 articles have about 500,000 initiatives, 80 MB of text: the rows hold only which
-article and which of its initiatives, in two arrays, and the texts of the rows on screen
+100,000 articles have about 500,000 initiatives, 80 MB of text: the rows (InitiativeRows)
+hold only which article and which of its initiatives, and the texts of the rows on screen
 are read from the store as they are drawn (a few dozen at a time, kept in a cache).
 """
 
 from __future__ import annotations
 
-from array import array
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import ClassVar, overload
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import ClassVar
 
 from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.content import Content, Span
 
-from reader.store import ListRow
 from reader.tui.format import list_date
+from reader.tui.results import InitiativeRow
 from reader.tui.widgets.row_list import RowList, row_bindings
 
 # Reads the initiatives of some articles by id (ArticleStore.initiatives).
 InitiativeSource = Callable[[Sequence[str]], Mapping[str, tuple[str, ...]]]
 BAR = "▌"
-
-
-@dataclass(frozen=True, slots=True)
-class InitiativeRow:
-    article: ListRow
-    # Which of the article's initiatives, 0-based (as article.initiatives and the panel).
-    number: int
-
-
-class InitiativeRows(Sequence[InitiativeRow]):
-    """The initiatives of some articles, article by article in their order."""
-
-    __slots__ = ("_articles", "_numbers", "_owners", "article_count")
-
-    def __init__(self, articles: Sequence[ListRow]) -> None:
-        self._articles = articles
-        self._owners = array("L")
-        self._numbers = array("L")
-        # How many of the articles have initiatives.
-        self.article_count = 0
-        for index, article in enumerate(articles):
-            count = article.initiative_count
-            if count:
-                self.article_count += 1
-                self._owners.extend([index] * count)
-                self._numbers.extend(range(count))
-
-    @property
-    def articles(self) -> Sequence[ListRow]:
-        return self._articles
-
-    def __len__(self) -> int:
-        return len(self._owners)
-
-    @overload
-    def __getitem__(self, index: int) -> InitiativeRow: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[InitiativeRow]: ...
-    def __getitem__(self, index: int | slice) -> InitiativeRow | list[InitiativeRow]:
-        if isinstance(index, slice):
-            return [self[position] for position in range(*index.indices(len(self)))]
-        return InitiativeRow(self._articles[self._owners[index]], self._numbers[index])
-
-    def __iter__(self) -> Iterator[InitiativeRow]:
-        articles = self._articles
-        for owner, number in zip(self._owners, self._numbers, strict=True):
-            yield InitiativeRow(articles[owner], number)
 
 
 class InitiativeList(RowList[InitiativeRow]):

@@ -1,0 +1,298 @@
+"""Working out what the list shows, for the app's worker threads. No Textual.
+
+- RowMerger: every article, newest first, as the store streams in new and changed rows.
+- list_results: the rows for a query, its facets and the sort (and the initiatives view's
+  rows), with where the cursor's article landed; the index's best results first.
+- count_facets: the areas and years of the results, with counts, for the facet picker.
+- InitiativeRows: one row per initiative of some articles, held in two arrays.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
+from operator import itemgetter
+from typing import Any, overload
+
+from reader.library import facets, sort_key
+from reader.search import MATCH_ALL, RELEVANCE, FlagTest, Node, SearchEngine, is_ranked
+from reader.store import ArticleStore, ListRow
+from reader.tui.format import plural
+from reader.tui.listing import (
+    Listing,
+    area_facet,
+    combine,
+    facet_field,
+    facet_node,
+    listing_node,
+    sorted_rows,
+    year_facet,
+)
+
+# Results shown first while the index ranks all of a big result set.
+FIRST_RESULTS = 200
+
+_NEWEST_KEY = sort_key("newest")
+
+
+class RowMerger:
+    """Every list row, newest first, as batches of new and changed rows arrive.
+
+    Sort keys are made only once a batch comes (a warm open with nothing changed makes
+    none), and each batch is merged by one sort of already sorted runs."""
+
+    def __init__(self, rows: list[ListRow]) -> None:
+        self._rows = rows
+        self._keyed: list[tuple[tuple[Any, ...], ListRow]] | None = None
+        self._ids: set[str] = set()
+        self._fresh: list[ListRow] = []
+
+    def add(self, rows: Iterable[ListRow]) -> None:
+        self._fresh.extend(rows)
+
+    def remove(self, ids: Iterable[str]) -> None:
+        gone = set(ids)
+        if gone:
+            keyed = self._merge()
+            self._keyed = [item for item in keyed if item[1].id not in gone]
+            self._ids -= gone
+            self._rows = [row for _key, row in self._keyed]
+
+    def rows(self) -> list[ListRow]:
+        if self._fresh:
+            self._merge()
+        return self._rows
+
+    def _merge(self) -> list[tuple[tuple[Any, ...], ListRow]]:
+        if self._keyed is None:
+            self._keyed = [(_NEWEST_KEY(row), row) for row in self._rows]
+            self._ids = {row.id for row in self._rows}
+        fresh, self._fresh = self._fresh, []
+        replaced = {row.id for row in fresh if row.id in self._ids}
+        if replaced:
+            self._keyed = [item for item in self._keyed if item[1].id not in replaced]
+        self._keyed.extend((_NEWEST_KEY(row), row) for row in fresh)
+        self._ids.update(row.id for row in fresh)
+        self._keyed.sort(key=itemgetter(0))
+        self._rows = [row for _key, row in self._keyed]
+        return self._keyed
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeRow:
+    article: ListRow
+    # Which of the article's initiatives, 0-based (as article.initiatives and the panel).
+    number: int
+
+
+class InitiativeRows(Sequence[InitiativeRow]):
+    """The initiatives of some articles, article by article in their order.
+
+    100,000 articles have about 500,000 initiatives: the rows are two arrays (which article,
+    which of its initiatives), each row made when it is read; the texts stay in the store."""
+
+    __slots__ = ("_articles", "_numbers", "_owners", "article_count")
+
+    def __init__(self, articles: Sequence[ListRow]) -> None:
+        self._articles = articles
+        self._owners = array("L")
+        self._numbers = array("L")
+        # How many of the articles have initiatives.
+        self.article_count = 0
+        for index, article in enumerate(articles):
+            count = article.initiative_count
+            if count:
+                self.article_count += 1
+                self._owners.extend([index] * count)
+                self._numbers.extend(range(count))
+
+    def __len__(self) -> int:
+        return len(self._owners)
+
+    @overload
+    def __getitem__(self, index: int) -> InitiativeRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[InitiativeRow]: ...
+    def __getitem__(self, index: int | slice) -> InitiativeRow | list[InitiativeRow]:
+        if isinstance(index, slice):
+            return [self[position] for position in range(*index.indices(len(self)))]
+        return InitiativeRow(self._articles[self._owners[index]], self._numbers[index])
+
+    def __iter__(self) -> Iterator[InitiativeRow]:
+        articles = self._articles
+        for owner, number in zip(self._owners, self._numbers, strict=True):
+            yield InitiativeRow(articles[owner], number)
+
+
+@dataclass(frozen=True)
+class ResultsRequest:
+    """One computation of what the list shows."""
+
+    generation: int
+    listing: Listing
+    # The article (or initiative) the cursor should stay on, if it is among the results.
+    keep: str | None
+    keep_initiative: tuple[str, int] | None
+    initiatives: bool
+    # Enter in the search bar: go to the first result once they are in.
+    jump: bool = False
+
+
+@dataclass(frozen=True)
+class Results:
+    request: ResultsRequest
+    node: Node
+    rows: Sequence[ListRow]
+    # The initiatives view's rows, when the request asked for them.
+    initiatives: InitiativeRows | None
+    # Where the kept article and initiative are in the rows, if they are.
+    cursor: int | None
+    initiative_cursor: int | None
+    # How many articles match: more than len(rows) when `partial` (the best of them, the
+    # rest to follow for the same request).
+    total: int
+    partial: bool = False
+
+    @property
+    def ranked(self) -> bool:
+        """Ordered by relevance: the query has words."""
+        return is_ranked(self.node)
+
+
+def list_results(
+    request: ResultsRequest,
+    store: ArticleStore,
+    all_rows: list[ListRow],
+    *,
+    sorted_all: Callable[[str], list[ListRow]],
+    flag_test: FlagTest,
+    show_best: Callable[[Results], bool],
+) -> Results | None:
+    """The list for `request`. `sorted_all(order)` gives every row in a sort order;
+    `show_best(results)` is handed the index's best results of a big result set before
+    they are all ranked, and returns False when they are no longer wanted (then so are
+    the rest, and None is returned). Raises QueryError for a query that cannot be read."""
+    listing = request.listing
+    rows: Sequence[ListRow]
+    node: Node = MATCH_ALL
+    if not listing.filtered:
+        rows = all_rows if listing.sort == "newest" else sorted_all(listing.sort)
+    else:
+        searcher = store.searcher()
+        node = listing_node(listing, lambda text: searcher.parse(text, prefix_last=True))
+        search = partial(
+            searcher.search,
+            node,
+            order=RELEVANCE,
+            fallback_order=listing.sort,
+            flag_test=flag_test,
+        )
+        if request.initiatives or isinstance(searcher, SearchEngine):
+            # In memory a limit saves nothing: everything is ranked anyway.
+            results = search()
+        else:
+            first = search(limit=FIRST_RESULTS)
+            total = getattr(first, "total", len(first))
+            if total <= len(first):
+                results = first
+            else:
+                best = [row for row, _score in first]
+                cursor = position((row.id for row in best), request.keep)
+                partial_results = Results(request, node, best, None, cursor, None, total, True)
+                if not show_best(partial_results):
+                    return None
+                results = search()
+        rows = [row for row, _score in results]
+    initiatives = InitiativeRows(rows) if request.initiatives else None
+    initiative_cursor = None
+    if initiatives is not None and request.keep_initiative is not None:
+        keys = ((row.article.id, row.number) for row in initiatives)
+        initiative_cursor = position(keys, request.keep_initiative)
+    cursor = position((row.id for row in rows), request.keep)
+    return Results(request, node, rows, initiatives, cursor, initiative_cursor, len(rows))
+
+
+def position(keys: Iterable[object], wanted: object | None) -> int | None:
+    """Where `wanted` is among `keys`, if it is."""
+    if wanted is None:
+        return None
+    return next((index for index, key in enumerate(keys) if key == wanted), None)
+
+
+# (facet term, label, count)
+FacetItem = tuple[str, str, int]
+
+
+@dataclass(frozen=True)
+class FacetCounts:
+    """Each area's and year's count; a field's counts leave that field's own choices out,
+    so choosing Kent still shows what Essex would add."""
+
+    areas: list[FacetItem]
+    years: list[FacetItem]
+    summary: str
+
+
+def count_facets(
+    store: ArticleStore,
+    listing: Listing,
+    shown: Sequence[ListRow] | None,
+    all_rows: Sequence[ListRow],
+    flag_test: FlagTest,
+) -> FacetCounts:
+    """The facet picker's areas and years for the list `listing` gives (`shown`: its
+    rows, or None when only the best of them are in yet)."""
+    searcher = store.searcher()
+
+    def parse(text: str) -> Node:
+        return searcher.parse(text, prefix_last=True)  # it parsed when it was listed
+
+    def matching(node: Node) -> Sequence[ListRow]:
+        if node == MATCH_ALL:
+            return all_rows
+        return [row for row, _score in searcher.search(node, flag_test=flag_test)]
+
+    typed = parse(listing.text) if listing.text.strip() else MATCH_ALL
+    results = shown if shown is not None else matching(listing_node(listing, parse))
+
+    def rows_without(field: str) -> Sequence[ListRow]:
+        """The results as they would be without the facets of `field`."""
+        if not any(facet_field(term) == field for term in listing.facets):
+            return results
+        return matching(combine((typed, facet_node(listing.facets, leave_out=field))))
+
+    areas: dict[str, FacetItem] = {}
+    for name, count in facets(rows_without("area")).areas:
+        term = area_facet(name)
+        if term is not None:
+            # Areas that differ only in case or punctuation are one term: add them up.
+            _term, label, before = areas.get(term, (term, name, 0))
+            areas[term] = (term, label, before + count)
+    years: dict[str, FacetItem] = {
+        year_facet(year): (year_facet(year), str(year), count)
+        for year, count in facets(rows_without("date")).years
+    }
+    for term in listing.facets:
+        chosen = areas if facet_field(term) == "area" else years
+        chosen.setdefault(term, (term, term, 0))  # still listed, to be unchosen
+    return FacetCounts(
+        areas=sorted(areas.values(), key=lambda item: (-item[2], item[1].casefold())),
+        years=sorted(years.values(), key=lambda item: item[1], reverse=True),
+        summary=f"In the {plural(len(results), 'article')} listed:",
+    )
+
+
+class SortedRows:
+    """Every article in each order other than newest first, kept until the articles
+    change (s cycles through the orders). Safe to use from one worker at a time."""
+
+    def __init__(self) -> None:
+        self._sorted: dict[str, tuple[list[ListRow], list[ListRow]]] = {}
+
+    def get(self, all_rows: list[ListRow], order: str) -> list[ListRow]:
+        cached = self._sorted.get(order)
+        if cached is None or cached[0] is not all_rows:
+            cached = self._sorted[order] = (all_rows, sorted_rows(all_rows, order))
+        return cached[1]
