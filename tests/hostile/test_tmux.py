@@ -55,17 +55,19 @@ def test_the_reader_in_tmux_survives_the_hostile_corpus(
     screen = term.wait_for(f"{problems} problems", timeout=60)  # shown once loaded
     assert f"{articles} articles" in screen
     assert_untouched(term)
-    # Walk the whole list, three rows at a time, letting the panel open on the way.
-    for _ in range(0, articles, 3):
-        term.tmux("send-keys", "-t", term.name, "j", "j", "j")
+    # Walk the whole list, six rows at a time, letting the panel open on the way.
+    for _ in range(0, articles, 6):
+        term.tmux("send-keys", "-t", term.name, *["j"] * 6)
         time.sleep(0.15)
         assert_untouched(term)
     term.press("G", "m", "b", "b", "m")
     assert_untouched(term)
     term.press("/")
+    term.wait_for("Search: words")  # the bar is open (keys before that go to the list)
     term.tmux("send-keys", "-t", term.name, "-l", "pwned OR [/] OR $HOME")
-    term.press("Enter")  # to the first result
-    time.sleep(0.5)
+    term.wait_for(f" of {articles} ")  # the sidebar counts the results
+    term.press("Enter")  # to the first result, and the list
+    term.wait_until_gone("esc Clear search")
     term.press("j", "j", "j")
     time.sleep(0.3)
     assert_untouched(term)

@@ -95,11 +95,12 @@ async def open_next(pilot: Pilot[int], app: ReaderApp) -> None:
     await pilot.press("j")
     cursor = app.article_list.article
     assert cursor is not None
-    for _ in range(500):
-        if app.shown is not None and app.shown.id == cursor.id:
+    for _ in range(1000):
+        shown = app.shown is not None and app.shown.id == cursor.id
+        if shown and not any(worker.is_running for worker in app.workers):
             break
         await pilot.pause(0.01)
-    await wait(pilot)
+    await pilot.pause()  # what the workers posted is on screen
 
 
 @pytest.mark.parametrize("half", [0, 1])
@@ -183,25 +184,17 @@ async def test_o_refuses_every_url_but_http_and_says_so(
 QUERIES = [
     '"unclosed phrase',
     "((((((((((",
-    ")))",
-    "title:",
-    ":::",
-    "-",
+    "title: -",
     "OR OR OR",
-    "after:99/99/9999 before:-1 date:2019-13",
-    "is:unknown is:",
+    "after:99/99/9999 before:-1 date:2019-13 is:",
     "[/] [bold]x[/bold] [link=javascript:alert(1)]y[/link]",
     "$accent ${HOME} $(reboot)",
     "\x1b[2J\x1b]0;pwned\x07\x1b]52;c;ZWNobw==\x07",
     "\x9b31m \x00 \x08\x7f \t\r\n",
     "\u202eevil\u202c \u2066x\u2069 zero\u200bwidth",
-    "警察 " * 200,
-    "e\u0301" * 500,
+    "警察 " * 200 + "e\u0301" * 500,
     "a" * 20_000,
-    '"' * 1_000,
-    "(" * 5_000 + "x" + ")" * 5_000,
-    "-" * 1_000 + "x",
-    "deep text",
+    "(" * 5_000 + '"' * 1_001 + "-" * 1_000,
     "pwned",
 ]
 
