@@ -103,12 +103,15 @@ async def open_next(pilot: Pilot[int], app: ReaderApp) -> None:
     await pilot.pause()  # what the workers posted is on screen
 
 
-@pytest.mark.parametrize("half", [0, 1])
+PARTS = 3
+
+
+@pytest.mark.parametrize("part", range(PARTS))
 async def test_walk_every_article_of_the_hostile_corpus(
-    corpus: HostileCorpus, monkeypatch: pytest.MonkeyPatch, browser: list[str], half: int
+    corpus: HostileCorpus, monkeypatch: pytest.MonkeyPatch, browser: list[str], part: int
 ) -> None:
-    """j through the list, checking every article drawn; each half of the list is a test
-    of its own, so two test workers share the walk."""
+    """j through the list, checking every article drawn; each part of the list is a test
+    of its own, so test workers share the walk."""
     simulate_file_system_trouble(monkeypatch, corpus)
     # The panel follows the cursor after a pause; here the pause need not be felt.
     monkeypatch.setattr(reader.tui.app, "OPEN_DELAY", 0.01)
@@ -119,8 +122,7 @@ async def test_walk_every_article_of_the_hostile_corpus(
         assert len(app.all_rows) + len(app.problems) == len(expected)
         assert f"{len(app.problems)} problems" in screen_text(pilot).splitlines()[0]
         ids = [row.id for row in app.all_rows]
-        start = len(ids) // 2 if half else 0
-        stop = len(ids) if half else len(ids) // 2
+        start, stop = len(ids) * part // PARTS, len(ids) * (part + 1) // PARTS
         app.go_to_article(ids[start])
         await pilot.press("h")
         await wait(pilot)
