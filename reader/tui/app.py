@@ -619,7 +619,10 @@ class ReaderApp(App[int]):
             self._search_timer.stop()
             self._search_timer = None
         if waiting:
+            # To the list at once (keys typed next are commands, not query), to its first
+            # result when the results are in.
             self._request_results(keep=None, jump=True)
+            self.action_focus_list()
         elif self.search_bar.query_one("#search-error").display:
             self.bell()  # the query cannot be read: stay in the bar
         else:

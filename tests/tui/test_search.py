@@ -677,3 +677,15 @@ async def test_slash_on_a_narrow_terminal_shows_the_list_and_types_into_the_bar(
         await settle(pilot)
         await pilot.press("enter")
         assert app.article_view.display and app.focused is app.article_view
+
+
+async def test_keys_after_enter_are_commands_even_before_the_results(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        # Enter and i at once, before the search has run.
+        await pilot.press("slash", *"drone", "enter", "i")
+        await settle(pilot)
+        await settle(pilot)
+        assert app.search_bar.text == "drone"
+        assert app.initiatives_mode
+        assert counts_line(app) == "5 in 2 articles · by relevance"
