@@ -4,8 +4,10 @@ and against what the files hold."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -679,7 +681,16 @@ async def test_slash_on_a_narrow_terminal_shows_the_list_and_types_into_the_bar(
         assert app.article_view.display and app.focused is app.article_view
 
 
-async def test_keys_after_enter_are_commands_even_before_the_results(news: Path) -> None:
+async def test_keys_after_enter_are_commands_even_before_the_results(
+    news: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    list_results = app_module.list_results
+
+    def slow_list_results(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.3)  # a search of a big folder
+        return list_results(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "list_results", slow_list_results)
     async with running(news) as pilot:
         app = reader(pilot)
         # Enter and i at once, before the search has run.
