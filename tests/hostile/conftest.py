@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from hostile.corpus import HostileCorpus, build_corpus
-
-
-def _restore_modes(root: Path) -> None:
-    """Mode-000 files and folders back to readable, so the temporary folder can go."""
-    for folder, subfolders, files in os.walk(root):
-        for name in [*subfolders, *files]:
-            path = Path(folder) / name
-            if not path.is_symlink():
-                path.chmod(0o755)
+from hostile.corpus import HostileCorpus, build_corpus, restore_modes
 
 
 @pytest.fixture
@@ -25,7 +15,7 @@ def corpus(tmp_path: Path) -> Iterator[HostileCorpus]:
     """The quick hostile corpus (about 200 files) in a fresh folder."""
     built = build_corpus(tmp_path / "hostile")
     yield built
-    _restore_modes(built.root)
+    restore_modes(built.root)
 
 
 @pytest.fixture(scope="module")
@@ -34,4 +24,4 @@ def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileCorp
     once per module: about 150 MB on disk."""
     built = build_corpus(tmp_path_factory.mktemp("big") / "hostile", big=True)
     yield built
-    _restore_modes(built.root)
+    restore_modes(built.root)

@@ -567,6 +567,15 @@ def _big_cases(corpus: HostileCorpus) -> None:
         corpus._record(f"empty/{number:05d}.md", "article", "no title")
 
 
+def restore_modes(root: Path) -> None:
+    """Mode-000 files and folders back to readable, so the corpus can be deleted."""
+    for folder, subfolders, files in os.walk(root):
+        for name in [*subfolders, *files]:
+            path = Path(folder) / name
+            if not path.is_symlink():
+                path.chmod(0o755)
+
+
 def simulate_file_system_trouble(monkeypatch: pytest.MonkeyPatch, corpus: HostileCorpus) -> None:
     """Make the corpus's troubled files behave as they would for an ordinary user.
 
