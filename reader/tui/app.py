@@ -722,7 +722,8 @@ class ReaderApp(App[int]):
         articles, initiatives = self.article_list, self.initiative_list
         had_focus = self.focused is self.active_list
         self.initiatives_mode = not self.initiatives_mode
-        self.main.set_class(self.initiatives_mode, "-initiatives")
+        # On the sidebar, not the screen: a screen class restyles every widget.
+        self.main.query_one("#sidebar").set_class(self.initiatives_mode, "-initiatives")
         articles.display = not self.initiatives_mode
         initiatives.display = self.initiatives_mode
         if self.initiatives_mode:
