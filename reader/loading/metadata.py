@@ -138,18 +138,39 @@ def read_block(block: str, fmt: str, first_line: int) -> ParsedBlock:
         kind = "a list" if isinstance(raw, list) else f"a single {type(raw).__name__} value"
         warnings.append(f"metadata block is {kind}, not a mapping of keys to values; ignored")
         return ParsedBlock({}, warnings, is_mapping=False)
-    odd_keys: list[str] = []
+    walk = _Walk()
     try:
-        metadata = _normalise_mapping(raw, [MAX_METADATA_VALUES], 0, odd_keys)
+        metadata = _normalise_mapping(raw, walk, 0)
     except (_TooLarge, RecursionError):
         warnings.append(
-            f"metadata expands to more than {MAX_METADATA_VALUES:,} values or "
-            f"{MAX_METADATA_DEPTH} levels (YAML aliases?); ignored"
+            f"metadata expands to more than {MAX_METADATA_VALUES:,} values, "
+            f"{MAX_METADATA_BYTES // 1024:,} KB of text or {MAX_METADATA_DEPTH} levels "
+            "(YAML aliases?); ignored"
         )
         return ParsedBlock({}, warnings)
-    if odd_keys:
-        warnings.append(_odd_keys_warning(odd_keys))
+    if walk.odd_keys:
+        warnings.append(_odd_keys_warning(walk.odd_keys))
     return ParsedBlock(metadata, warnings)
+
+
+class _Walk:
+    """What the walk over parsed metadata may still produce, and what it found.
+
+    Values and characters are counted at every use, so an alias counts as often as it is
+    used: a 500 KB string aliased 10,000 times is 5 GB of text, not 500 KB.
+    """
+
+    def __init__(self) -> None:
+        self.values = MAX_METADATA_VALUES
+        # Without aliases a block's text is at most the block, so this never refuses one.
+        self.chars = MAX_METADATA_BYTES
+        self.odd_keys: list[str] = []
+
+    def spend(self, chars: int = 0, *, value: bool = True) -> None:
+        self.values -= value
+        self.chars -= chars
+        if self.values < 0 or self.chars < 0:
+            raise _TooLarge
 
 
 def _odd_keys_warning(keys: list[str]) -> str:
@@ -165,12 +186,13 @@ def _parse_toml(block: str) -> Any:
     return tomllib.loads(block)
 
 
-def _normalise(value: Any, budget: list[int], depth: int, odd_keys: list[str]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0 or depth > MAX_METADATA_DEPTH:
+def _normalise(value: Any, walk: _Walk, depth: int) -> Any:
+    if depth > MAX_METADATA_DEPTH:
         raise _TooLarge
     if isinstance(value, str):
+        walk.spend(len(value))
         return clean_value(value)
+    walk.spend()
     if isinstance(value, bool) or value is None or isinstance(value, int):
         return value
     if isinstance(value, float):
@@ -178,29 +200,28 @@ def _normalise(value: Any, budget: list[int], depth: int, odd_keys: list[str]) -
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return _normalise_mapping(value, budget, depth + 1, odd_keys)
+        return _normalise_mapping(value, walk, depth + 1)
     if isinstance(value, list | tuple):
-        return [_normalise(item, budget, depth + 1, odd_keys) for item in value]
+        return [_normalise(item, walk, depth + 1) for item in value]
     if isinstance(value, set | frozenset):
-        items = [_normalise(item, budget, depth + 1, odd_keys) for item in value]
-        return sorted(items, key=str)
+        return sorted((_normalise(item, walk, depth + 1) for item in value), key=str)
     if isinstance(value, bytes):
         return f"<{len(value):,} bytes of binary data>"
-    return clean_value(str(value))
+    text = str(value)
+    walk.spend(len(text))
+    return clean_value(text)
 
 
-def _normalise_mapping(
-    mapping: Mapping[Any, Any], budget: list[int], depth: int, odd_keys: list[str]
-) -> dict[str, Any]:
-    """`mapping` made plain; keys that were not text are added to `odd_keys`."""
+def _normalise_mapping(mapping: Mapping[Any, Any], walk: _Walk, depth: int) -> dict[str, Any]:
+    """`mapping` made plain; keys that were not text are noted in `walk.odd_keys`."""
     result: dict[str, Any] = {}
     for key, value in mapping.items():
-        if isinstance(key, str):
-            name = one_line(clean_value(key))
-        else:
-            name = one_line(clean_value(str(key)))
-            odd_keys.append(name)
-        result[name] = _normalise(value, budget, depth, odd_keys)
+        text = key if isinstance(key, str) else str(key)
+        walk.spend(len(text), value=False)  # keys count as text, not as values
+        name = one_line(clean_value(text))
+        if not isinstance(key, str):
+            walk.odd_keys.append(name)
+        result[name] = _normalise(value, walk, depth)
     return result
 
 

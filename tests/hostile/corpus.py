@@ -254,6 +254,9 @@ def _metadata_cases(corpus: HostileCorpus) -> None:
         "---\n" + alias_bomb(levels=4, width=300) + "\n---\n",
         reported=limit_note,
     )
+    # Few values, but one long string used thousands of times: 1 GB of text to clean.
+    string_bomb = 'a: &a "' + "x&amp;" * 80_000 + '"\nb: [' + ", ".join(["*a"] * 2_000) + "]"
+    add("metadata/alias_string_bomb.md", "---\n" + string_bomb + "\n---\n", reported="KB of text")
     add("metadata/anchor_loop.md", "---\nloop: &a [*a]\n---\n# Loop\n", reported="levels")
     add(
         "metadata/anchor_loop_mapping.md",
