@@ -18,6 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from reader.index.rows import tokens_fingerprint
+from reader.loading.text import escape_name
 
 SCHEMA_VERSION = 4
 APP_NAME = "reader"
@@ -240,7 +241,8 @@ def _create(connection: sqlite3.Connection, root: Path) -> None:
             connection.execute(
                 "INSERT INTO info(key, value) "
                 "VALUES ('root', ?), ('created', ?), ('tokens', ?), ('generation', 0)",
-                (os.path.realpath(root), str(time.time()), tokens_fingerprint()),
+                # Escaped: SQLite takes no lone surrogates (a root that is not UTF-8).
+                (escape_name(os.path.realpath(root)), str(time.time()), tokens_fingerprint()),
             )
         connection.execute("COMMIT")
     except BaseException:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import unicodedata
@@ -23,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from reader.loading.text import escape_name
 from reader.model import Article, published_sort_key
 from reader.search.text import fold_char, metadata_keys, search_text
 
@@ -230,7 +232,8 @@ def article_from_row(row: sqlite3.Row | tuple[Any, ...], root: Path, root_is_dir
     ) = row  # fmt: skip
     return Article(
         id=file_id,
-        path=root / file_id if root_is_dir else root,
+        # As the loader shows it: a root that is not UTF-8 is escaped (ids are already).
+        path=Path(escape_name(os.fspath(root / file_id if root_is_dir else root))),
         title=title,
         url=url,
         area=area,

@@ -105,7 +105,7 @@ def _load(path: Path, shown: Path, root: Path, file_id: str | None) -> Article |
     if shown != path:
         warnings.insert(
             0,
-            f"the file name has bytes that are not UTF-8 or control characters; shown as {file_id}",
+            f"the path has bytes that are not UTF-8 or control characters; shown escaped: {shown}",
         )
     return parse_article(
         text,

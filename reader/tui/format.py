@@ -11,6 +11,8 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from reader.loading.text import escape_name
+
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
     "January",
@@ -102,14 +104,13 @@ def humanise_key(key: str) -> str:
 
 
 def display_path(path: Path) -> str:
-    """A path with the home folder written as ~."""
+    """A path with the home folder written as ~, odd bytes and control characters escaped
+    (the folder opened may have come from an archive too)."""
     home = Path.home()
-    if not path.is_absolute() or home == Path(home.anchor):
-        return str(path)
-    try:
-        return "~/" + path.relative_to(home).as_posix()
-    except ValueError:
-        return str(path)
+    shown = str(path)
+    if path.is_absolute() and home != Path(home.anchor) and path.is_relative_to(home):
+        shown = "~/" + path.relative_to(home).as_posix()
+    return escape_name(shown)
 
 
 def format_metadata_format(name: str) -> str:

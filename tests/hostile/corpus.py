@@ -510,7 +510,7 @@ def _file_system_cases(corpus: HostileCorpus) -> None:
     corpus.add(f"files/{deep}/deep_folder.md", "# Deep folder\n")
     # File names are text from strangers too: bytes that are not UTF-8, terminal
     # escapes, markup. They load, and are shown with the odd bytes escaped.
-    odd = "file name"
+    odd = "not UTF-8 or control characters"
     corpus.add(
         b"names/bad\xff\xfename.md",
         "# Bad bytes\n",

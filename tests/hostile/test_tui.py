@@ -6,9 +6,11 @@ that is not http(s) and says so; the search bar takes any input.
 
 from __future__ import annotations
 
+import os
 import re
 import webbrowser
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -227,3 +229,17 @@ async def test_the_search_bar_survives_any_input(corpus: HostileCorpus) -> None:
         await wait(pilot)
         assert app.is_running
         assert len(app.results) == len(app.all_rows)
+
+
+async def test_a_hostile_folder_name_is_shown_escaped(tmp_path: Path) -> None:
+    folder = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), b"esc\x1b]0;pwned\x07\xff")))
+    folder.mkdir()
+    (folder / "a.md").write_text("# A\n")
+    app = ReaderApp(folder)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        assert "esc\\x1b]0;pwned\\x07\\xff" in screen_text(pilot).splitlines()[0]
+        await pilot.press("enter")
+        await wait(pilot)
+        assert_screen_safe(pilot)
+        assert_document_safe(app.metadata_pane)
