@@ -173,6 +173,13 @@ def open_folder(args: argparse.Namespace) -> ArticleStore:
 
 
 def _print_json(data: Any) -> None:
+    """JSON on stdout: an object indented; an array one compact element per line, which
+    keeps big result lists on the C encoder (indenting makes json 5x slower)."""
+    if isinstance(data, list):
+        sys.stdout.write("[\n")
+        sys.stdout.write(",\n".join(json.dumps(item, ensure_ascii=False) for item in data))
+        sys.stdout.write("\n]\n" if data else "]\n")
+        return
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 

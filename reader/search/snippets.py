@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from reader.loading.text import one_line
 from reader.model import Article
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
-from reader.search.text import FoldedText, fold, metadata_leaves
+from reader.search.text import FoldedText, metadata_leaves
 
 SNIPPET_WIDTH = 160
 ELLIPSIS = "…"
@@ -22,20 +23,26 @@ def highlight_spans(text: str, query: Node, *, field: str | None = None) -> list
     terms count in "body", where initiatives are shown). Negated words are never
     highlighted. Spans are sorted and do not overlap.
     """
+    return _merged(list(_hits(text, query, field)))
+
+
+def _hits(text: str, query: Node, field: str | None) -> Iterator[tuple[int, int]]:
+    """The spans of `highlight_spans`, in order of their start, found lazily."""
     wanted = {
         _words(leaf.match if isinstance(leaf, Field) else leaf)
         for leaf in positive_leaves(query)
         if _shown_in(leaf, field)
     }
-    # Every hit starts with its first word: most texts (metadata values above all) lack
-    # them all, which a substring test of the folded text shows far quicker than the regex.
-    if not wanted or not any(words[0] in fold(text) for words, _prefix in wanted):
-        return []
+    if not wanted:
+        return
     folded = FoldedText(text)
+    # Every hit starts with its first word: most texts (metadata values above all) lack
+    # them all, which a substring test shows far quicker than the regex.
+    if not any(words[0] in folded.folded for words, _prefix in wanted):
+        return
     pattern = _hit_pattern(frozenset(wanted))
-    return _merged(
-        [folded.original_span(hit.start(1), hit.end(1)) for hit in pattern.finditer(folded.folded)]
-    )
+    for hit in pattern.finditer(folded.folded):
+        yield folded.original_span(hit.start(1), hit.end(1))
 
 
 def _words(match: Term | Phrase) -> tuple[tuple[str, ...], bool]:
@@ -81,7 +88,7 @@ def snippets(
     "key: …". No hits anywhere (or hits only in the title, which is shown anyway): [].
     """
     body = plain_text(article.body)
-    found = _windows(body, highlight_spans(body, query, field="body"), limit, width)
+    found = _windows(body, _hits(body, query, "body"), limit, width)
     if found:
         return found
     for key, value in metadata_leaves(article.metadata):
@@ -90,12 +97,14 @@ def snippets(
         text = one_line(value)
         if text == article.title:
             continue
-        windows = _windows(text, highlight_spans(text, query, field=key), 1, width)
+        windows = _windows(text, _hits(text, query, key), 1, width)
         found.extend(f"{key}: {window}" for window in windows)
     return found
 
 
-def _windows(text: str, spans: list[tuple[int, int]], limit: int, width: int) -> list[str]:
+def _windows(text: str, spans: Iterable[tuple[int, int]], limit: int, width: int) -> list[str]:
+    """Windows around the first `limit` spans; spans are taken lazily, so once enough
+    windows are made the rest of the text is not searched."""
     windows: list[str] = []
     shown_to = 0
     for start, end in spans:
