@@ -3,13 +3,16 @@
 Marks are kept under each article's `state_key` (reader.model): its URL when it has one,
 else its path in the folder and a hash of its body, so they survive moving the folder.
 Several readers may run at once: `save` takes a lock, re-reads the file and merges field
-by field (the later change wins), so one reader never erases another's marks.
+by field (the later change wins), so one reader never erases another's marks. One reader
+may also save in a thread while its UI thread goes on marking: changes made meanwhile are
+kept and saved next time.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -60,6 +63,8 @@ class ReadingState:
         self.warnings: list[str] = []
         self._dirty_marks: set[str] = set()
         self._dirty_folders: set[str] = set()
+        # Guards the dicts and dirty sets; never held over file I/O.
+        self._lock = threading.Lock()
 
     # Reading and writing -----------------------------------------------------------
 
@@ -70,22 +75,35 @@ class ReadingState:
 
     def save(self) -> None:
         """Merge this session's changes into the file on disk, atomically."""
-        if not self._dirty_marks and not self._dirty_folders:
-            return
-        with locked(self.path):
-            marks, folders = self._read_file()
-            for key in self._dirty_marks:
-                ours = self.marks.get(key, Mark())
-                marks[key] = ours.merged(marks[key]) if key in marks else ours
-            for key in self._dirty_folders:
-                ours_folder = self.folders[key]
-                theirs = folders.get(key)
-                if theirs is None or ours_folder.updated >= theirs.updated:
-                    folders[key] = ours_folder
-            atomic_write(self.path, _serialise(marks, folders))
-            self.marks, self.folders = marks, folders
+        with self._lock:
+            if not self._dirty_marks and not self._dirty_folders:
+                return
+            dirty_marks = {key: self.marks.get(key, Mark()) for key in self._dirty_marks}
+            dirty_folders = {key: self.folders[key] for key in self._dirty_folders}
             self._dirty_marks.clear()
             self._dirty_folders.clear()
+        try:
+            with locked(self.path):
+                marks, folders = self._read_file()
+                for key, ours in dirty_marks.items():
+                    marks[key] = ours.merged(marks[key]) if key in marks else ours
+                for key, ours_folder in dirty_folders.items():
+                    theirs = folders.get(key)
+                    if theirs is None or ours_folder.updated >= theirs.updated:
+                        folders[key] = ours_folder
+                atomic_write(self.path, _serialise(marks, folders))
+        except BaseException:
+            with self._lock:  # not saved: still to save
+                self._dirty_marks.update(dirty_marks)
+                self._dirty_folders.update(dirty_folders)
+            raise
+        with self._lock:
+            # What changed while the file was written is newer than the file: keep it.
+            for key in self._dirty_marks:
+                marks[key] = self.marks.get(key, Mark())
+            for key in self._dirty_folders:
+                folders[key] = self.folders[key]
+            self.marks, self.folders = marks, folders
 
     def _read_file(self) -> tuple[dict[str, Mark], dict[str, FolderState]]:
         try:
@@ -119,16 +137,18 @@ class ReadingState:
         return mark is not None and mark.starred
 
     def set_read(self, key: str, read: bool) -> None:
-        mark = self.mark(key)
-        if mark.read != read:
-            self.marks[key] = Mark(read, time.time(), mark.starred, mark.starred_at)
-            self._dirty_marks.add(key)
+        with self._lock:
+            mark = self.mark(key)
+            if mark.read != read:
+                self.marks[key] = Mark(read, time.time(), mark.starred, mark.starred_at)
+                self._dirty_marks.add(key)
 
     def set_starred(self, key: str, starred: bool) -> None:
-        mark = self.mark(key)
-        if mark.starred != starred:
-            self.marks[key] = Mark(mark.read, mark.read_at, starred, time.time())
-            self._dirty_marks.add(key)
+        with self._lock:
+            mark = self.mark(key)
+            if mark.starred != starred:
+                self.marks[key] = Mark(mark.read, mark.read_at, starred, time.time())
+                self._dirty_marks.add(key)
 
     # Folders -----------------------------------------------------------------------
 
@@ -138,8 +158,9 @@ class ReadingState:
     def set_folder(self, root: Path, folder: FolderState) -> None:
         folder.updated = time.time()
         key = _folder_key(root)
-        self.folders[key] = folder
-        self._dirty_folders.add(key)
+        with self._lock:
+            self.folders[key] = folder
+            self._dirty_folders.add(key)
 
 
 def flag_test(state: ReadingState, keys: Mapping[str, str]) -> Callable[[str, str], bool]:

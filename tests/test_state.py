@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from reader import state as state_module
 from reader.loading import parse_article
 from reader.state import FolderState, ReadingState
 
@@ -94,6 +95,50 @@ def test_the_later_change_to_a_mark_wins(tmp_path: Path) -> None:
     late.save()
     early.save()  # saved last, but its change is older
     assert not ReadingState(path).load().is_read("a")
+
+
+def test_marks_made_while_a_save_writes_are_kept_for_the_next_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader saves in a thread while its UI thread goes on marking."""
+    path = tmp_path / "state.json"
+    state = ReadingState(path).load()
+    state.set_read("before", True)
+    write = state_module.atomic_write
+
+    def write_while_marking(target: Path, data: str) -> None:
+        state.set_starred("during", True)  # the UI thread, mid-write
+        write(target, data)
+
+    monkeypatch.setattr(state_module, "atomic_write", write_while_marking)
+    state.save()
+    assert state.is_read("before") and state.is_starred("during")
+    on_disk = ReadingState(path).load()
+    assert on_disk.is_read("before") and not on_disk.is_starred("during")
+    monkeypatch.setattr(state_module, "atomic_write", write)
+    state.save()
+    assert ReadingState(path).load().is_starred("during")
+
+
+def test_a_failed_save_keeps_the_changes_to_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "state.json"
+    state = ReadingState(path).load()
+    state.set_read("a", True)
+    state.set_folder(tmp_path, FolderState("a.md"))
+    write = state_module.atomic_write
+
+    def full_disk(target: Path, data: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(state_module, "atomic_write", full_disk)
+    with pytest.raises(OSError):
+        state.save()
+    monkeypatch.setattr(state_module, "atomic_write", write)
+    state.save()
+    again = ReadingState(path).load()
+    assert again.is_read("a") and again.folder(tmp_path).selected == "a.md"
 
 
 def _mark_many(path: str, prefix: str, count: int) -> None:
