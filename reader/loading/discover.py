@@ -48,16 +48,14 @@ def find_files(root: Path, problems: list[LoadProblem] | None = None) -> Iterato
         folder, prefix = stack.pop()
         try:
             info = os.stat(folder)
-        except OSError:
-            continue
-        identity = (info.st_dev, info.st_ino)
-        if identity in seen:
-            continue
-        seen.add(identity)
-        try:
+            identity = (info.st_dev, info.st_ino)
+            if identity in seen:
+                continue
+            seen.add(identity)
             with os.scandir(folder) as scan:
                 entries = sorted(scan, key=lambda entry: entry.name)
         except OSError as error:
+            # Unreadable, gone since it was listed, or deeper than the system's path limit.
             if problems is not None:
                 reason = error.strerror or type(error).__name__
                 shown = Path(escape_name(folder))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import builtins
 import codecs
+import contextlib
 import importlib
 import json
 import os
@@ -508,6 +509,7 @@ def _file_system_cases(corpus: HostileCorpus) -> None:
     (root / "files" / "not_an_article.html").write_text("<h1>not listed</h1>")
     deep = "/".join(["d"] * 60)
     corpus.add(f"files/{deep}/deep_folder.md", "# Deep folder\n")
+    _too_deep_for_paths(corpus)
     # File names are text from strangers too: bytes that are not UTF-8, terminal
     # escapes, markup. They load, and are shown with the odd bytes escaped.
     odd = "not UTF-8 or control characters"
@@ -543,6 +545,33 @@ def _file_system_cases(corpus: HostileCorpus) -> None:
     )
 
 
+def _too_deep_for_paths(corpus: HostileCorpus) -> None:
+    """Folders nested past the system's path length limit, an article at the bottom: the
+    first folder whose path is too long cannot be listed, and is reported."""
+    limit = os.pathconf(corpus.root, "PC_PATH_MAX")
+    name = "p" * 200
+    parts = ["files", "long_paths"]
+    (corpus.root / "files" / "long_paths").mkdir(parents=True)
+    folder = os.open(corpus.root / "files" / "long_paths", os.O_RDONLY)
+    reported = None
+    try:
+        while reported is None or len(parts) < 5 + len(reported.split("/")):
+            os.mkdir(name, dir_fd=folder)
+            inner = os.open(name, os.O_RDONLY, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+            parts.append(name)
+            if reported is None and len(os.fsencode(corpus.root.joinpath(*parts))) >= limit:
+                reported = "/".join(parts)
+        article = os.open("bottom.md", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=folder)
+        os.write(article, b"# Too deep to reach\n")
+        os.close(article)
+    finally:
+        os.close(folder)
+    assert reported is not None
+    corpus._record(reported, "problem", "cannot list folder")
+
+
 def _big_cases(corpus: HostileCorpus) -> None:
     add = corpus.add
     add("big/body_50mb.md", b"word " * (50 * 1024 * 1024 // 5), "problem", "MB limit")
@@ -575,8 +604,9 @@ def restore_modes(root: Path) -> None:
     for folder, subfolders, files in os.walk(root):
         for name in [*subfolders, *files]:
             path = Path(folder) / name
-            if not path.is_symlink():
-                path.chmod(0o755)
+            with contextlib.suppress(OSError):  # a path too long to name is left as it is
+                if not path.is_symlink():
+                    path.chmod(0o755)
 
 
 def simulate_file_system_trouble(monkeypatch: pytest.MonkeyPatch, corpus: HostileCorpus) -> None:
