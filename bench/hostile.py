@@ -62,7 +62,11 @@ def main() -> None:
         root = (args.keep or Path(temporary)) / "hostile"
         start = time.perf_counter()
         corpus = build_corpus(root, big=not args.small)
-        size = sum(path.stat().st_size for path in root.rglob("*") if path.is_file())
+        size = sum(
+            os.lstat(os.path.join(folder, name)).st_size
+            for folder, _, files in os.walk(root)
+            for name in files
+        )
         print(
             f"corpus: {len(corpus.entries):,} files, {size / 1e6:.0f} MB, "
             f"built in {time.perf_counter() - start:.1f} s"
