@@ -94,6 +94,10 @@ class ArticleStore(Protocol):
         """Every article as a list row, newest first (then by id)."""
         ...
 
+    def first_rows(self, limit: int) -> list[ListRow]:
+        """The first `limit` of `rows()`, quicker than all of them when cached."""
+        ...
+
     def problems(self) -> list[LoadProblem]: ...
 
     def article(self, article_id: str) -> Article | None: ...
@@ -150,6 +154,9 @@ class IndexedStore:
 
     def rows(self) -> list[ListRow]:
         return list(self._index.summaries())
+
+    def first_rows(self, limit: int) -> list[ListRow]:
+        return list(self._index.newest(limit))
 
     def problems(self) -> list[LoadProblem]:
         return self._index.problems()
@@ -209,6 +216,9 @@ class MemoryStore:
 
     def rows(self) -> list[ListRow]:
         return list(self._library.articles)
+
+    def first_rows(self, limit: int) -> list[ListRow]:
+        return list(self._library.articles[:limit])
 
     def problems(self) -> list[LoadProblem]:
         return list(self._library.problems)

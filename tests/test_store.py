@@ -41,3 +41,10 @@ def test_warnings_lists_only_warned_articles(store: ArticleStore) -> None:
     article_id, messages = warned
     assert article_id == "b.md"
     assert any("not a date" in message for message in messages)
+
+
+def test_first_rows_are_the_head_of_rows(store: ArticleStore) -> None:
+    every = [row.id for row in store.rows()]
+    assert len(every) >= 2
+    assert [row.id for row in store.first_rows(1)] == every[:1]
+    assert [row.id for row in store.first_rows(len(every) + 5)] == every

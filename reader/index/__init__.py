@@ -184,6 +184,13 @@ class ArticleIndex:
         """Every indexed article as a list row, newest first (then by id)."""
         return [summary for _rowid, summary in self._summary_rows()]
 
+    def newest(self, limit: int) -> list[ArticleSummary]:
+        """The first `limit` rows of `summaries()`, read on their own: a screenful to show
+        while the whole list (0.6 s at 100,000 articles) is read."""
+        with self._lock:
+            rows = read_summary_rows(self._opened.connection, limit=limit)
+        return [summary for _rowid, summary in rows]
+
     def problems(self) -> list[LoadProblem]:
         """Files that could not be read, as of the last sync."""
         with self._lock:

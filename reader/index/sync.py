@@ -387,11 +387,18 @@ _NEWEST = "ORDER BY published_key DESC, id"
 
 
 def read_summary_rows(
-    connection: sqlite3.Connection, rowids: Sequence[int] | None = None
+    connection: sqlite3.Connection,
+    rowids: Sequence[int] | None = None,
+    *,
+    limit: int | None = None,
 ) -> list[tuple[int, ArticleSummary]]:
-    """(rowid, list row) for every article in the index, newest first; or for the
-    articles with these rowids (a few hundred at a time), in no particular order."""
-    if rowids is None:
+    """(rowid, list row) for every article in the index (or the newest `limit`), newest
+    first; or for the articles with these rowids (a few hundred at a time), unordered."""
+    if rowids is None and limit is not None:
+        rows = connection.execute(
+            f"SELECT {_SUMMARY_COLUMNS} FROM articles {_NEWEST} LIMIT ?", (limit,)
+        )
+    elif rowids is None:
         rows = connection.execute(f"SELECT {_SUMMARY_COLUMNS} FROM articles {_NEWEST}")
     else:
         marks = ", ".join("?" * len(rowids))
