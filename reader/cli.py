@@ -69,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     open_cmd = commands.add_parser("open", help="open the reader (the default command)")
     _add_path(open_cmd)
+    open_cmd.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start at the newest article with no query, not where you left the folder "
+        "(read and starred marks are kept)",
+    )
 
     list_cmd = commands.add_parser("list", help="one line per article, newest first")
     _add_path(list_cmd)
@@ -188,7 +194,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     root = resolve_root(args.path)
     from reader.tui.app import run  # Textual is imported only when the TUI starts
 
-    return run(root, use_cache=args.use_cache)
+    return run(root, use_cache=args.use_cache, fresh=args.fresh)
 
 
 def format_row(article: ListRow, area_width: int = 18) -> str:

@@ -5,23 +5,34 @@ Every slow step runs in a thread worker that posts a message back: opening the s
 reading the folder (the cached list is shown at once, then new and changed files stream
 in), each search as the query is typed (the latest wins; typing never waits), counting
 facets, and building the initiatives view. The UI thread only renders.
+
+The reader also remembers (reader.state): read and starred marks, and where the user was
+in the folder (selection, scroll, query, facets, sort), saved a moment after each change
+and on exit; and it watches the folder (reader.watch), new, changed and deleted files
+reaching the list as they happen. The user's settings come from reader.config.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 import time
 import webbrowser
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from functools import partial
 from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import ClassVar
 
+from rich.console import RenderableType
+from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -29,10 +40,14 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import get_current_worker
 
+from reader.config import Config, config_path, load_config, save_theme
+from reader.library import SORT_ORDERS
 from reader.model import Article, LoadProblem
 from reader.resources import styles_dir
 from reader.search import MATCH_ALL, Node, QueryError, SearchEngine, highlight_spans, is_ranked
-from reader.store import ArticleStore, ListRow, open_store
+from reader.search.query import flags_of
+from reader.state import FolderState, ReadingState
+from reader.store import ArticleStore, ListRow, RefreshReport, open_store
 from reader.tui.commands import GoToArticle
 from reader.tui.format import display_path, plural
 from reader.tui.listing import ORDER_CAPTIONS, RELEVANCE_CAPTION, Listing
@@ -59,9 +74,14 @@ from reader.tui.widgets.initiative_list import InitiativeList, InitiativeSource
 from reader.tui.widgets.metadata_pane import MetadataPane
 from reader.tui.widgets.row_list import Highlighter, RowList
 from reader.tui.widgets.search_bar import SearchBar
+from reader.watch import watch_folder
 
 # Holding j moves the cursor at key-repeat speed; the panel renders once it rests this long.
 OPEN_DELAY = 0.1
+# An article shown this long is marked read (one scrolled past is not).
+READ_DELAY = 1.0
+# The reading state is saved once changes pause this long.
+SAVE_DELAY = 0.5
 # How often the loader hands a batch of articles to the list.
 BATCH_SECONDS = 0.25
 # The search runs once typing pauses this long.
@@ -80,12 +100,16 @@ GC_THRESHOLDS = (10_000, 20, 100)
 
 
 class StoreOpened(Message):
-    """The store is open: its cached list rows (empty on a first visit), newest first."""
+    """The store is open: its cached list rows (empty on a first visit), newest first;
+    the reading state is loaded, with where the user was last time (None: start fresh)."""
 
-    def __init__(self, store: ArticleStore, rows: list[ListRow]) -> None:
+    def __init__(
+        self, store: ArticleStore, rows: list[ListRow], resume: FolderState | None
+    ) -> None:
         super().__init__()
         self.store = store
         self.rows = rows
+        self.resume = resume
 
 
 class LoadProgress(Message):
@@ -115,6 +139,35 @@ class LoadFailed(Message):
     def __init__(self, reason: str) -> None:
         super().__init__()
         self.reason = reason
+
+
+class FolderChanged(Message):
+    """Files in the folder were created, changed or deleted (or, polling, may have been)."""
+
+
+class StateSaved(Message):
+    """The reading state was saved (or not: `error` says why)."""
+
+    def __init__(self, error: str | None) -> None:
+        super().__init__()
+        self.error = error
+
+
+class FolderRefreshed(Message):
+    """Files changed while the reader runs: every row now, and what changed."""
+
+    def __init__(
+        self,
+        rows: list[ListRow],
+        report: RefreshReport,
+        problems: list[LoadProblem],
+        warned: list[tuple[str, tuple[str, ...]]],
+    ) -> None:
+        super().__init__()
+        self.rows = rows
+        self.report = report
+        self.problems = problems
+        self.warned = warned
 
 
 class ResultsReady(Message):
@@ -212,6 +265,8 @@ class ReaderApp(App[int]):
             group=Binding.Group("Initiative", compact=True),
         ),
         Binding("m", "toggle_metadata", "Metadata", id="app.toggle_metadata"),
+        Binding("u", "toggle_read", "Read / unread", show=False, id="app.toggle_read"),
+        Binding("asterisk", "toggle_star", "Star / unstar", show=False, id="app.toggle_star"),
         Binding("o", "open_url", "Open", show=False, id="app.open_url"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -223,19 +278,44 @@ class ReaderApp(App[int]):
         Binding("ctrl+g", "go_to", "Go to article…", show=False, id="app.go_to_article"),
     ]
     # Actions that act on the main screen's list: off while a dialog is open.
-    _MAIN_ONLY = frozenset({"search", "facets", "sort", "initiatives", "next_hit", "previous_hit"})
+    _MAIN_ONLY = frozenset(
+        {
+            "search",
+            "facets",
+            "sort",
+            "initiatives",
+            "next_hit",
+            "previous_hit",
+            "toggle_read",
+            "toggle_star",
+        }
+    )
 
-    def __init__(self, root: Path, *, use_cache: bool = True) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        use_cache: bool = True,
+        fresh: bool = False,
+        config: Config | None = None,
+    ) -> None:
         super().__init__()
         self.root = root
         self.use_cache = use_cache
+        # --fresh: ignore where the user was in this folder (and overwrite it on exit).
+        self.fresh = fresh
+        self.config = config if config is not None else load_config()
+        self._config_messages = list(self.config.messages)
         if use_cache:
             # The index reads a big folder in worker processes, whose start needs
             # multiprocessing's resource tracker, which needs a real stderr: start it now,
             # before Textual swaps stderr for one without a file descriptor.
             resource_tracker.ensure_running()
         self.store: ArticleStore | None = None
-        self.marks = ReadingMarks()
+        # Loaded by the loading worker, before the first rows are shown.
+        self.state = ReadingState()
+        self.marks = ReadingMarks(self.state)
+        self._state_warnings_shown = 0
         # Every article, newest first; `results` is what the list shows of them.
         self.all_rows: list[ListRow] = []
         self.results: Sequence[ListRow] = []
@@ -244,8 +324,8 @@ class ReaderApp(App[int]):
         self.shown: Article | None = None
         self.loading: tuple[int, int] | None = (0, 0)
         # What the user asked for, and what the list shows (the last query that parsed).
-        self.listing = Listing()
-        self.shown_listing = Listing()
+        self._listing = Listing(sort=self.config.default_sort)
+        self.shown_listing = self._listing
         self.query_node: Node | None = None
         self._hit_keys_shown = False
         self.initiatives_mode = False
@@ -265,6 +345,79 @@ class ReaderApp(App[int]):
         self._metadata_choice: bool | None = None
         self._sidebar_choice: bool | None = None
         self._width_class = ""
+        # Where the user was last time (selection, scroll, query...), until they move.
+        self._resume: FolderState | None = None
+        self._resume_scroll: float | None = None
+        self._read_timer: Timer | None = None
+        self._save_timer: Timer | None = None
+        # A query using is: to run again once the user moves on (see _marks_changed).
+        self._flags_rerun_pending = False
+        # (generation, cursor): a list re-run after a mark changed keeps the cursor's row
+        # number when the article left the results.
+        self._marks_rerun: tuple[int, int] | None = None
+        self._finished = False
+        self._last_save_error: str | None = None
+        # Live reload: the watcher waits for the first load, then refreshes the store
+        # (rows merged by the loading worker's merger, handed over when it is done).
+        self._watch_stop = threading.Event()
+        self._loaded = threading.Event()
+        self._watch_store: ArticleStore | None = None
+        self._watch_merger: RowMerger | None = None
+        self._watch_thread: threading.Thread | None = None
+        self._refresh_lock = threading.Lock()
+        self._theme_ready = False
+        self._apply_theme_setting()
+
+    # -- configuration ----------------------------------------------------------------
+
+    def _apply_theme_setting(self) -> None:
+        theme = self.config.theme
+        if theme is None:
+            return
+        if theme in self.available_themes:
+            self.theme = theme
+        else:
+            self._config_messages.append(
+                f"{config_path()}: theme = {theme!r} is not a theme this reader knows; "
+                'using the default (Ctrl+P, "Change theme" lists them)'
+            )
+
+    def _apply_keymap_setting(self) -> None:
+        keys = self.config.keys
+        known = _binding_ids()
+        for binding_id in sorted(set(keys) - known):
+            self._config_messages.append(
+                f"{config_path()}: keys.{binding_id} is not a binding id (? lists them); ignored"
+            )
+        self.set_keymap({name: key for name, key in keys.items() if name in known})
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen from the command palette is kept for next time."""
+        if self._theme_ready and theme != self.config.theme:
+            self.config.theme = theme
+            self._save_theme(theme)
+
+    @work(thread=True, group="config", description="save the theme")
+    def _save_theme(self, theme: str) -> None:
+        try:
+            save_theme(theme)
+        except OSError as error:
+            self.call_from_thread(
+                self.notify,
+                f"Could not save the theme in {config_path()}: {error.strerror}",
+                severity="warning",
+                markup=False,
+            )
+
+    @property
+    def listing(self) -> Listing:
+        """What the user asked the list to show: query, facets, sort."""
+        return self._listing
+
+    @listing.setter
+    def listing(self, listing: Listing) -> None:
+        self._listing = listing
+        self._state_changed()
 
     # -- widgets ----------------------------------------------------------------------
 
@@ -320,9 +473,17 @@ class ReaderApp(App[int]):
         self.article_view.show_article(None)
         self.metadata_pane.show_article(None)
         self.article_list.focus()
+        self.article_list.date_format = self.config.date_format
+        self.initiative_list.date_format = self.config.date_format
+        self._apply_keymap_setting()
+        for message in self._config_messages:
+            self.notify(message, title="Configuration", severity="warning", markup=False)
+        self._theme_ready = True
+        self.watch(self.article_view, "scroll_y", self._state_changed, init=False)
         self._update_header()
         self._update_counts()
         self._load()
+        self._start_watching()
 
     def close_store(self) -> None:
         if self.store is not None:
@@ -337,7 +498,18 @@ class ReaderApp(App[int]):
 
     @work(thread=True, exclusive=True, group="load", description="load the folder")
     def _load(self) -> None:
+        try:
+            self._load_folder()
+        finally:
+            self._loaded.set()  # the watcher may start refreshing (or stop: no store)
+
+    def _load_folder(self) -> None:
         worker = get_current_worker()
+        try:
+            self.state.load()
+        except OSError as error:
+            self.state.warnings.append(f"cannot read the reading state: {error}")
+        resume = None if self.fresh else self.state.folder(self.root)
         try:
             store = open_store(self.root, use_cache=self.use_cache)
             rows = store.rows()
@@ -346,7 +518,8 @@ class ReaderApp(App[int]):
         except OSError as error:
             self.post_message(LoadFailed(str(error)))
             return
-        self.post_message(StoreOpened(store, rows))
+        self.marks.update_rows(rows)
+        self.post_message(StoreOpened(store, rows, resume))
         merger = RowMerger(rows)
         last_post = time.monotonic()
 
@@ -355,6 +528,7 @@ class ReaderApp(App[int]):
             if worker.is_cancelled:
                 raise _Cancelled
             merger.add(batch)
+            self.marks.update_rows(batch)
             now = time.monotonic()
             if now - last_post >= BATCH_SECONDS or done == total:
                 self.post_message(LoadProgress(done, total, merger.rows()))
@@ -363,6 +537,7 @@ class ReaderApp(App[int]):
         try:
             report = store.refresh(on_batch)
             merger.remove(report.removed)
+            self.marks.remove_rows(report.removed)
             problems = store.problems()
             warned = store.warnings()
             searcher = store.searcher()
@@ -374,12 +549,16 @@ class ReaderApp(App[int]):
             self.post_message(LoadFailed(str(error)))
             return
         self.post_message(LoadFinished(merger.rows(), problems, warned))
+        self._watch_store, self._watch_merger = store, merger
 
     @on(StoreOpened)
     def _on_store_opened(self, message: StoreOpened) -> None:
         self.store = message.store
         _freeze_loaded_objects()
         self._show_notices()
+        self._show_state_warnings()
+        if message.resume is not None:
+            self._resume_folder(message.resume)
         if message.rows:
             self.article_list.empty_message = "No articles"
             self._set_all_rows(message.rows)
@@ -434,12 +613,230 @@ class ReaderApp(App[int]):
             self.notify(notice, title="Index cache", severity="warning", markup=False)
         self._shown_notices = len(notices)
 
-    def _set_all_rows(self, rows: list[ListRow], *, final: bool = False) -> None:
-        """Every article (newest first) changed: loading, or the folder changed."""
+    # -- live reload ------------------------------------------------------------------
+
+    def _start_watching(self) -> None:
+        # A plain thread, not a worker: it lasts the whole session, and "no worker is
+        # running" should go on meaning the reader is idle. Each refresh is a worker.
+        self._watch_thread = threading.Thread(target=self._watch, name="reader-watch", daemon=True)
+        self._watch_thread.start()
+
+    def _watch(self) -> None:
+        try:
+            for _changed in watch_folder(self.root, self._watch_stop):
+                self.post_message(FolderChanged())
+        except Exception as error:  # no live reload is no reason to end the reader
+            self.notify(
+                f"Stopped watching the folder for changes: {error}",
+                severity="warning",
+                markup=False,
+            )
+
+    def _stop_watching(self) -> None:
+        self._watch_stop.set()
+        thread = self._watch_thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=2)  # it looks at the stop flag every 50 ms
+
+    @on(FolderChanged)
+    def _on_folder_changed(self) -> None:
+        if not self._finished:
+            self._refresh_folder()
+
+    @work(thread=True, exclusive=True, group="refresh", description="refresh the folder")
+    def _refresh_folder(self) -> None:
+        """Bring the store up to date and post every row. Changes made while the first
+        load runs wait for it here (so none is missed); a refresh asked for while one
+        runs follows it (it may find what the first was too early for)."""
+        worker = get_current_worker()
+        while not self._loaded.wait(0.1):
+            if worker.is_cancelled or self._watch_stop.is_set():
+                return
+        with self._refresh_lock:
+            store, merger = self._watch_store, self._watch_merger
+            if worker.is_cancelled or self._watch_stop.is_set() or store is None:
+                return  # a later refresh will do; leaving; or the folder never loaded
+            assert merger is not None
+            self._refresh_store(store, merger)
+
+    def _refresh_store(self, store: ArticleStore, merger: RowMerger) -> None:
+        def on_batch(batch: Sequence[ListRow], _done: int, _total: int) -> None:
+            merger.add(batch)
+            self.marks.update_rows(batch)
+
+        try:
+            report = store.refresh(on_batch)
+            merger.remove(report.removed)
+            self.marks.remove_rows(report.removed)
+            problems = store.problems()
+            warned = store.warnings() if report.any else self.warned
+        except Exception as error:  # a failed reload must not end the reader
+            if not self._watch_stop.is_set():
+                self.notify(
+                    f"Could not read the folder's changes: {error}",
+                    severity="warning",
+                    markup=False,
+                )
+            return
+        if report.any or len(problems) != len(self.problems):
+            self.post_message(FolderRefreshed(merger.rows(), report, problems, warned))
+
+    @on(FolderRefreshed)
+    def _on_folder_refreshed(self, message: FolderRefreshed) -> None:
+        _freeze_loaded_objects()
+        report = message.report
+        self.problems = message.problems
+        self.warned = message.warned
+        self.initiative_list.forget_texts()
+        self._set_all_rows(message.rows, final=True, keep_selection=True)
+        if not self.all_rows:
+            self.article_view.show_article(None, empty=_no_articles_text(self.root))
+        self._update_header()
+        if report.any:
+            self.notify(changes_text(report), title="Folder changed", markup=False, timeout=4)
+        shown = self.shown
+        if shown is not None and shown.id in report.changed:
+            # The file open changed: show it again, where the reader was in it.
+            article = self.store.article(shown.id) if self.store is not None else None
+            if article is not None:
+                self.show_article(article, scroll=self.article_view.scroll_y)
+
+    # -- reading state ----------------------------------------------------------------
+
+    def _show_state_warnings(self) -> None:
+        warnings = self.state.warnings
+        for warning in warnings[self._state_warnings_shown :]:
+            self.notify(warning, title="Reading state", severity="warning", markup=False)
+        self._state_warnings_shown = len(warnings)
+
+    def _resume_folder(self, folder: FolderState) -> None:
+        """Back where the user was in this folder last time: the query, facets and sort
+        now, the article (and its scroll) as soon as it is among the rows. Not if they
+        have moved or typed already."""
+        if self._user_moved or self.listing != Listing(sort=self.config.default_sort):
+            return
+        sort = folder.sort if folder.sort in SORT_ORDERS else self.listing.sort
+        self.listing = Listing(folder.query, (), sort).with_facets(folder.facets)
+        self._resume = folder
+        self._resume_scroll = folder.scroll or None
+        bar = self.search_bar
+        bar.set_text(folder.query)
+        bar.show_facets(self.listing.facets)
+        self._sync_search_bar()
+
+    def _selected_article(self) -> ListRow | None:
+        """The article under the cursor (in the initiatives view, the initiative's)."""
+        if self.initiatives_mode:
+            row = self.initiative_list.initiative
+            return row.article if row is not None else None
+        return self.article_list.article
+
+    def _folder_state(self) -> FolderState:
+        """Where the user is now, as the next visit should find it."""
+        row = self._selected_article()
+        selected = row.id if row is not None else None
+        resume = self._resume
+        if not self._user_moved and resume is not None and resume.selected is not None:
+            selected = resume.selected  # perhaps not loaded yet: keep it for next time
+        view = self.article_view
+        if self.shown is not None and self.shown.id == selected:
+            wanted = view.wanted_scroll
+            scroll = wanted if wanted is not None else view.scroll_y
+        elif resume is not None and selected == resume.selected:
+            scroll = resume.scroll
+        else:
+            scroll = 0.0
+        listing = self.listing
+        facets = list(listing.facets)
+        return FolderState(selected, float(scroll), listing.text, facets, listing.sort)
+
+    def _state_changed(self) -> None:
+        """Something the reading state keeps changed: save it once changes pause."""
+        if self._finished or not self.is_running:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self._save_soon)
+
+    def _save_soon(self) -> None:
+        self._save_timer = None
+        if self._finished or not self._main_alive:
+            return
+        self._record_folder()
+        self._save_in_thread()
+
+    def _record_folder(self) -> None:
+        if self.store is None:
+            return  # the folder never opened: keep what the last visit saved
+        folder = self._folder_state()
+        if replace(self.state.folder(self.root), updated=0.0) != folder:
+            self.state.set_folder(self.root, folder)
+
+    @work(thread=True, group="state", description="save the reading state")
+    def _save_in_thread(self) -> None:
+        error = self._save_state()
+        self.marks.recount()  # the save brought in marks other readers made meanwhile
+        self.post_message(StateSaved(error))
+
+    def _save_state(self) -> str | None:
+        """Save the reading state (any thread); what went wrong, if anything."""
+        try:
+            self.state.save()
+        except OSError as error:
+            return f"Could not save the reading state in {self.state.path}: {error}"
+        return None
+
+    @on(StateSaved)
+    def _on_state_saved(self, message: StateSaved) -> None:
+        if not self._main_alive:
+            return
+        self._update_header()
+        self.article_list.refresh_marks()
+        self._show_state_warnings()
+        if message.error is not None and message.error != self._last_save_error:
+            self.notify(message.error, severity="error", markup=False)
+        self._last_save_error = message.error
+
+    def _finish(self) -> str | None:
+        """Leaving: stop watching the folder, save where the user was and every mark."""
+        if self._finished:
+            return None
+        self._stop_watching()
+        for timer in (self._save_timer, self._read_timer):
+            if timer is not None:
+                timer.stop()
+        if self._main_alive:
+            self._record_folder()
+        self._finished = True
+        return self._save_state()
+
+    def exit(
+        self,
+        result: int | None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        error = self._finish()
+        if error is not None and message is None:
+            message = Text(f"reader: {error}")
+        super().exit(result, return_code, message)
+
+    def on_unmount(self) -> None:
+        self._stop_watching()  # ended without exit() (a test's end)
+
+    def _set_all_rows(
+        self, rows: list[ListRow], *, final: bool = False, keep_selection: bool = False
+    ) -> None:
+        """Every article (newest first) changed: loading, or the folder changed (then
+        `keep_selection`: the cursor stays on its article)."""
         self.all_rows = rows
         current = self.article_list.article
-        # Until the user moves, stay on the newest article; after, on the one they chose.
-        keep = current.id if self._user_moved and current is not None else None
+        # Until the user moves, stay on the newest article, or the one they were on last
+        # time; after, on the one they chose.
+        if self._user_moved or (keep_selection and self._resume is None):
+            keep = current.id if current is not None else None
+        else:
+            keep = self._resume.selected if self._resume is not None else None
         listing = self.listing
         if not listing.filtered and listing.sort == "newest" and not self.initiatives_mode:
             self._cancel_results()
@@ -456,6 +853,8 @@ class ReaderApp(App[int]):
             len(self.all_rows),
             len(self.problems),
             loading=self.loading if self.loading and self.loading[1] else None,
+            unread=self.marks.unread_count if self.store is not None else None,
+            starred=self.marks.starred_count,
         )
 
     # -- what the list shows ----------------------------------------------------------
@@ -549,6 +948,10 @@ class ReaderApp(App[int]):
         # All the results after the best of them: they start with the same rows, so the
         # cursor stays where it is (the user may have moved it meanwhile).
         at = results.cursor if first_part else self.article_list.cursor
+        rerun = self._marks_rerun
+        if at is None and rerun is not None and rerun[0] == request.generation:
+            # The article left the results (u under is:unread): the next takes its place.
+            at = min(rerun[1], len(results.rows) - 1)
         self._show_rows(results.rows, at=at)
         if request.jump and first_part:
             self._jump_to_first()
@@ -747,15 +1150,21 @@ class ReaderApp(App[int]):
             return
         if message.by_user:
             self._user_moved = True
+            if self._flags_rerun_pending:
+                self._rerun_for_marks()
         row: ListRow | None = message.row
         self._schedule_open((row, None) if row is not None else None)
+        self._state_changed()
 
     @on(RowList.Highlighted, "#initiatives")
     def _on_initiative_highlighted(self, message: RowList.Highlighted) -> None:
         if not self.initiatives_mode:
             return
         row: InitiativeRow | None = message.row
+        if message.by_user and self._flags_rerun_pending:
+            self._rerun_for_marks()
         self._schedule_open((row.article, row.number) if row is not None else None)
+        self._state_changed()
 
     def _schedule_open(self, pending: tuple[ListRow, int | None] | None) -> None:
         self._pending = pending
@@ -809,13 +1218,66 @@ class ReaderApp(App[int]):
             return row
         return self.store.article(row.id) if self.store is not None else None
 
-    def show_article(self, article: Article, initiative: int | None = None) -> None:
-        """Put `article` in the panel and the metadata pane, and mark it read."""
+    def show_article(
+        self, article: Article, initiative: int | None = None, *, scroll: float | None = None
+    ) -> None:
+        """Put `article` in the panel (scrolled to line `scroll`) and the metadata pane;
+        it is marked read once it has been shown for READ_DELAY."""
+        resume = self._resume
+        if scroll is None and resume is not None and article.id == resume.selected:
+            scroll, self._resume_scroll = self._resume_scroll, None
         self.shown = article
-        self.article_view.show_article(article, initiative=initiative)
+        self.article_view.show_article(article, initiative=initiative, scroll=scroll)
         self.metadata_pane.show_article(article)
-        if self.marks.mark_read(article):
-            self.article_list.refresh_marks()
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        if not self.marks.is_read(article):
+            self._read_timer = self.set_timer(READ_DELAY, partial(self._read_after_delay, article))
+
+    def _read_after_delay(self, article: Article) -> None:
+        self._read_timer = None
+        if self._main_alive and self.shown is article and self.marks.mark_read(article):
+            # Under an is:unread query it stays listed while it is read (see _marks_changed).
+            self._marks_changed(rerun_now=False)
+
+    def _marks_changed(self, *, rerun_now: bool = True) -> None:
+        """Read or starred marks changed: redraw, count, save. A list of an is: query is
+        worked out again: at once after u or *; after an article is read by being shown,
+        when the user moves on (it would vanish from under them as they read it)."""
+        self.article_list.refresh_marks()
+        self._update_header()
+        self._state_changed()
+        if self.query_node is not None and flags_of(self.query_node):
+            if rerun_now:
+                self._rerun_for_marks()
+            else:
+                self._flags_rerun_pending = True
+
+    def _rerun_for_marks(self) -> None:
+        self._flags_rerun_pending = False
+        current = self.article_list.article
+        self._request_results(keep=current.id if current is not None else None)
+        self._marks_rerun = (self._generation, self.article_list.cursor)
+
+    def action_toggle_read(self) -> None:
+        row = self._selected_article()
+        if row is None:
+            self.notify("No article is selected.", severity="warning", timeout=3)
+            return
+        if self._read_timer is not None:
+            self._read_timer.stop()  # the user decides now; the timer must not undo it
+            self._read_timer = None
+        self.marks.mark_read(row, not self.marks.is_read(row))
+        self._marks_changed()
+
+    def action_toggle_star(self) -> None:
+        row = self._selected_article()
+        if row is None:
+            self.notify("No article is selected.", severity="warning", timeout=3)
+            return
+        self.marks.set_starred(row, not self.marks.is_starred(row))
+        self._marks_changed()
 
     @on(RowList.Selected)
     def _on_selected(self, message: RowList.Selected) -> None:
@@ -1029,12 +1491,12 @@ class ReaderApp(App[int]):
     def _metadata_visible(self) -> bool:
         if self._metadata_choice is not None:
             return self._metadata_choice
-        return self._width_class == "wide"
+        return self._width_class == "wide" and self.config.show_metadata
 
     def _sidebar_visible(self) -> bool:
         if self._sidebar_choice is not None:
             return self._sidebar_choice
-        return self._width_class != "compact"
+        return self._width_class != "compact" and self.config.show_sidebar
 
     def _apply_panes(self, focus: Widget | None = None) -> None:
         """Show the panes that suit the width and the user's choices; focus `focus`, or
@@ -1082,6 +1544,33 @@ def _hidden(widget: object, main: MainScreen) -> bool:
     return pane is not None and main.has_class(pane)
 
 
+def changes_text(report: RefreshReport) -> str:
+    """What a refresh found: "2 new, 1 changed, 1 removed"."""
+    parts = [
+        f"{len(ids):,} {what}"
+        for ids, what in (
+            (report.added, "new"),
+            (report.changed, "changed"),
+            (report.removed, "removed"),
+        )
+        if ids
+    ]
+    return ", ".join(parts)
+
+
+def _binding_ids() -> set[str]:
+    """Every binding id a keymap can name: the reader's and Textual's widgets'."""
+    ids: set[str] = set()
+    classes: list[type[DOMNode]] = [DOMNode]
+    while classes:
+        cls = classes.pop()
+        classes.extend(cls.__subclasses__())
+        for binding in cls.__dict__.get("BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.id:
+                ids.add(binding.id)
+    return ids
+
+
 def _no_articles_text(root: Path) -> str:
     return (
         f"No articles in {display_path(root)}: the reader looks for .md, .markdown and .txt "
@@ -1100,14 +1589,15 @@ class _Cancelled(Exception):
     """Raised inside the loader's progress callback to stop a cancelled load."""
 
 
-def run(root: Path, *, use_cache: bool = True) -> int:
-    """Run the reader on a folder (or file) until the user quits; the exit status."""
+def run(root: Path, *, use_cache: bool = True, fresh: bool = False) -> int:
+    """Run the reader on a folder (or file) until the user quits; the exit status.
+    `fresh`: start at the top, not where the last visit to the folder left off."""
     # Textual's rendering leaves much short-lived cyclic garbage and a search over 100,000
     # rows allocates in bulk: with the default thresholds the oldest generation was
     # collected every few searches, each pass holding every thread for 50-150 ms. The
     # young generations still collect the short-lived garbage.
     gc.set_threshold(*GC_THRESHOLDS)
-    app = ReaderApp(root, use_cache=use_cache)
+    app = ReaderApp(root, use_cache=use_cache, fresh=fresh)
     try:
         app.run()
     finally:

@@ -64,8 +64,13 @@ def short_date(moment: datetime) -> str:
     return f"{text}, {moment:%H:%M}" if _has_time(moment) else text
 
 
-def list_date(moment: datetime | None) -> str:
-    """27 Sep 2019: fixed width (11 cells), for the article list."""
+def list_date(moment: datetime | None, pattern: str | None = None) -> str:
+    """27 Sep 2019: fixed width (11 cells), for the article list; or `moment` in a
+    strftime `pattern` (the user's date_format), "no date" padded to its width."""
+    if pattern is not None:
+        if moment is None:
+            return "no date".ljust(len(datetime(2019, 9, 27, 7, 45).strftime(pattern)))
+        return moment.strftime(pattern)
     if moment is None:
         return "no date".ljust(11)
     return f"{moment.day:>2} {MONTHS[moment.month - 1][:3]} {moment.year}"

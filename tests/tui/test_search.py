@@ -515,10 +515,15 @@ async def test_initiatives_view_follows_the_query(news: Path) -> None:
         assert any(segment.text == "burglary" for segment in line)
 
 
-async def test_searching_for_reading_state(news: Path) -> None:
-    async with running(news) as pilot:
+async def test_searching_for_reading_state(write_articles: WriteArticles) -> None:
+    # Marks follow the URL: each article needs its own (NEWS share one).
+    folder = write_articles(
+        {name: text.replace("/news/item", f"/{name}") for name, text in NEWS.items()}
+    )
+    async with running(folder) as pilot:
         app = reader(pilot)
-        # The newest article was opened (shown), so it is read; the rest are not.
+        # The newest article was shown long enough to be read; the rest were not shown.
+        await pilot.pause(app_module.READ_DELAY + 0.3)
         await search(pilot, "is:read")
         assert titles(app) == ["Knife arch"]
         await pilot.press("ctrl+u")
@@ -580,9 +585,11 @@ async def test_a_second_open_lists_the_cached_rows_then_the_changes(
     first_rows: list[list[str]] = []
     store_opened = app_module.StoreOpened.__init__
 
-    def spy(message: app_module.StoreOpened, store: object, rows: list[ListRow]) -> None:
+    def spy(
+        message: app_module.StoreOpened, store: object, rows: list[ListRow], resume: object
+    ) -> None:
         first_rows.append([row.title for row in rows])
-        store_opened(message, store, rows)  # type: ignore[arg-type]
+        store_opened(message, store, rows, resume)  # type: ignore[arg-type]
 
     monkeypatch.setattr(app_module.StoreOpened, "__init__", spy)
     app = ReaderApp(folder)
@@ -636,7 +643,7 @@ def test_reader_path_opens_the_reader_with_or_without_the_index(
 
     opened: list[tuple[Path, bool]] = []
 
-    def fake_run(root: Path, *, use_cache: bool = True) -> int:
+    def fake_run(root: Path, *, use_cache: bool = True, fresh: bool = False) -> int:
         opened.append((root, use_cache))
         return 0
 

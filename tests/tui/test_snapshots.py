@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
 from tui.helpers import REPO, SEED_ID, settle
 
@@ -22,6 +23,8 @@ SnapCompare = Callable[..., bool]
 @pytest.fixture
 def samples_app(monkeypatch: pytest.MonkeyPatch) -> ReaderApp:
     monkeypatch.chdir(REPO)
+    # However long a busy machine takes, no article shown turns read before the picture.
+    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
     return ReaderApp(Path("sample_articles"))
 
 

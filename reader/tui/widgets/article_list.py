@@ -40,6 +40,8 @@ class ArticleList(RowList[ListRow]):
         super().__init__(name=name, id=id, classes=classes)
         self.marks = marks
         self.empty_message = "No articles"
+        # A strftime pattern for the dates (the user's date_format); None: 27 Sep 2019.
+        self.date_format: str | None = None
 
     @property
     def article(self) -> ListRow | None:
@@ -67,7 +69,7 @@ class ArticleList(RowList[ListRow]):
     def row_line(self, row: ListRow, part: int, width: int) -> Content:
         if part == 0:
             return self._title_line(row, width)
-        meta = list_date(row.published)
+        meta = list_date(row.published, self.date_format)
         if row.area:
             meta += " · " + row.area
         return Content("   " + meta, [Span(3, 3 + len(meta), "meta")]).truncate(

@@ -87,18 +87,24 @@ class ArticleView(DocumentView):
         self.hits: list[Hit] = []
         self.current_hit: int | None = None
         self._told_hits: tuple[int | None, int] = (None, 0)
+        # The line to scroll to once the body is laid out that far (or to its end).
+        self.wanted_scroll: float | None = None
+        self._body_shown = False
 
     def show_article(
         self,
         article: Article | None,
         empty: str = "No article selected",
         initiative: int | None = None,
+        scroll: float | None = None,
     ) -> None:
-        """Show `article` (at initiative number `initiative`, 0-based, if given), or the
-        `empty` message when there is none."""
+        """Show `article` (at initiative number `initiative`, 0-based, or scrolled to
+        line `scroll`, if given), or the `empty` message when there is none."""
         self.article = article
         self.initiative_count = 0
         self._wanted_initiative = initiative
+        self.wanted_scroll = scroll if scroll else None
+        self._body_shown = False
         self._forget_hits()
         if article is None:
             self.set_blocks([Block(styled(empty, "muted"))])
@@ -133,6 +139,7 @@ class ArticleView(DocumentView):
         self.initiative_count = count
         header = header_blocks(article)
         self._header_blocks = len(header)
+        self._body_shown = True
         self.set_blocks([*header, *body], keep_scroll=keep_scroll)
         self._changed()
 
@@ -187,6 +194,12 @@ class ArticleView(DocumentView):
         if wanted is not None and wanted < len(self.document_layout.initiative_lines):
             self._wanted_initiative = None
             self.select_initiative(wanted)
+        line = self.wanted_scroll
+        if line is not None and self._body_shown:
+            self.scroll_to(y=line, animate=False, immediate=True)
+            reached = line <= len(self.lines) - self.scrollable_content_region.height
+            if reached or len(self.document_layout.block_lines) >= len(self.blocks):
+                self.wanted_scroll = None  # else a partial layout: the rest may reach it
         self._find_hits()
 
     # -- search hits ------------------------------------------------------------------

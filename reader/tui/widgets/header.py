@@ -1,4 +1,5 @@
-"""The one-line header: app name, folder, article count, problems, loading progress."""
+"""The one-line header: app name, folder, article count, unread and starred counts,
+problems, loading progress."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ class Status:
     articles: int = 0
     problems: int = 0
     loading: tuple[int, int] | None = None
+    # None until the reading state is loaded.
+    unread: int | None = None
+    starred: int = 0
 
 
 class ReaderHeader(Widget):
@@ -26,6 +30,8 @@ class ReaderHeader(Widget):
         "reader-header--name",
         "reader-header--folder",
         "reader-header--count",
+        "reader-header--unread",
+        "reader-header--starred",
         "reader-header--problems",
         "reader-header--loading",
     }
@@ -38,12 +44,18 @@ class ReaderHeader(Widget):
         articles: int,
         problems: int,
         loading: tuple[int, int] | None = None,
+        unread: int | None = None,
+        starred: int = 0,
     ) -> None:
-        self.status = Status(folder, articles, problems, loading)
+        self.status = Status(folder, articles, problems, loading, unread, starred)
 
     def render(self) -> Content:
         status = self.status
         tail = [Content.styled(plural(status.articles, "article"), ".reader-header--count")]
+        if status.unread is not None and status.articles:
+            tail.append(Content.styled(f"{status.unread:,} unread", ".reader-header--unread"))
+        if status.starred:
+            tail.append(Content.styled(f"★ {status.starred:,}", ".reader-header--starred"))
         if status.problems:
             problems = f"⚠ {plural(status.problems, 'problem')} (e)"
             tail.append(Content.styled(problems, ".reader-header--problems"))

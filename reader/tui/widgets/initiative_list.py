@@ -42,6 +42,8 @@ class InitiativeList(RowList[InitiativeRow]):
         self._source = source
         self._texts: LRUCache[str, tuple[str, ...]] = LRUCache(4096)
         self.empty_message = "No initiatives in these articles"
+        # A strftime pattern for the dates (the user's date_format); None: 27 Sep 2019.
+        self.date_format: str | None = None
 
     @property
     def initiative(self) -> InitiativeRow | None:
@@ -81,7 +83,7 @@ class InitiativeList(RowList[InitiativeRow]):
                 + self.highlighted(text, "title", width - 3)
             )
         article = row.article
-        meta = list_date(article.published)
+        meta = list_date(article.published, self.date_format)
         if article.area:
             meta += " · " + article.area
         meta += " · " + article.title
