@@ -268,10 +268,17 @@ def find_article(article_id: str, root: Path | None) -> Article:
             )
         )
         if not listed or not candidate.is_file():
+            # Not a plain path: an id as `reader list` shows it (names that are not text
+            # are shown escaped, `\xff`), or a typo.
             store = open_store(base)
             store.refresh()
-            close = difflib.get_close_matches(article_id, _ids(store.rows()), n=1)
-            store.close()
+            try:
+                known = store.article(article_id)
+                if known is not None:
+                    return known
+                close = difflib.get_close_matches(article_id, _ids(store.rows()), n=1)
+            finally:
+                store.close()
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise CommandError(f"no article with id {article_id!r} in {base}{hint}", status=1)
         item = load_article(candidate, base)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -266,3 +267,16 @@ def test_python_m_reader_error_has_no_traceback(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+def test_show_takes_an_escaped_id_as_list_prints_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / os.fsdecode(b"odd\xff.md")).write_text("# Odd name\n\nBody.\n", "utf-8")
+    assert main(["list", str(folder)]) == 0
+    listed = capsys.readouterr().out
+    assert "[odd\\xff.md]" in listed
+    assert main(["show", "odd\\xff.md", "--root", str(folder)]) == 0
+    assert capsys.readouterr().out.startswith("Odd name\n")
