@@ -1288,6 +1288,8 @@ class ReaderApp(App[int]):
     @on(ArticleView.InitiativeChanged)
     @on(ArticleView.HitsChanged)
     def _on_article_position(self) -> None:
+        if not self._main_alive:
+            return  # a late message from a worker while the app shuts down
         view = self.article_view
         parts = []
         if view.hits:

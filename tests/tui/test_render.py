@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
+from textual.content import Content
 from textual.style import Style
 
 from reader.library import load_library
@@ -16,12 +17,14 @@ from reader.loading import parse_article
 from reader.loading.text import one_line
 from reader.model import Article
 from reader.resources import samples_dir
+from reader.tui.app import ReaderApp
 from reader.tui.document import Block, Layout, layout
 from reader.tui.format import humanise_key, list_date, long_date, short_date
 from reader.tui.markdown_render import render_markdown
 from reader.tui.widgets.article_view import byline_parts, header_blocks
+from reader.tui.widgets.document_view import lays_out_quickly
 from reader.tui.widgets.metadata_pane import metadata_blocks
-from tui.helpers import SEED_ID
+from tui.helpers import SEED_ID, fenced, running
 
 
 def text_of(blocks: list[Block], width: int = 80) -> list[str]:
@@ -244,3 +247,23 @@ def test_metadata_pane_lists_warnings() -> None:
 def test_empty_layout_is_safe() -> None:
     assert layout([], 0).lines == []
     assert isinstance(layout([Block(text=header_blocks(article("x"))[0].text)], 0), Layout)
+
+
+def test_long_documents_are_laid_out_off_the_ui_thread() -> None:
+    assert lays_out_quickly([Block(Content("a paragraph"))] * 10)
+    assert not lays_out_quickly([Block(Content("x"))] * 401)  # many blocks
+    assert not lays_out_quickly([Block(Content("x" * 70_000))])  # one huge value
+
+
+async def test_a_body_of_many_short_lines_is_rendered_in_a_worker(tmp_path: Path) -> None:
+    bullets = "\n".join(f"* item {number}" for number in range(5_000))  # ~60 KB, 5,000 lines
+    (tmp_path / "many.md").write_text(fenced("Many", bullets), "utf-8")
+    async with running(tmp_path) as pilot:
+        app = pilot.app
+        assert isinstance(app, ReaderApp) and app.shown is not None
+        view = app.article_view
+        assert "item 4999" in view.plain_text()  # rendered in the end
+        view.show_article(None)
+        view.show_article(app.shown)
+        # Straight after asking, the UI thread shows a notice and has not parsed the body.
+        assert "Rendering" in view.plain_text() and "item 4999" not in view.plain_text()

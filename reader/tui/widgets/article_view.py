@@ -17,10 +17,12 @@ from reader.tui.document import Block, Layout, styled
 from reader.tui.format import human_size, long_date, plural, reading_minutes
 from reader.tui.hits import Hit, Spans, document_hits, hits_by_line
 from reader.tui.markdown_render import render_markdown
-from reader.tui.widgets.document_view import SYNC_LAYOUT_BLOCKS, DocumentView
+from reader.tui.widgets.document_view import DocumentView, lays_out_quickly
 
-# Bodies longer than this are parsed in a worker thread (the seed is 4 KB; 1 MB takes ~0.1 s).
+# Bodies longer than this, or of more lines, are parsed in a worker thread (the seed is
+# 4 KB; a 60 KB body of 10,000 one-word bullets took 0.8 s on the UI thread).
 SYNC_PARSE_CHARS = 64 * 1024
+SYNC_PARSE_LINES = 1_000
 
 
 def byline_parts(article: Article) -> tuple[Content, ...]:
@@ -110,8 +112,9 @@ class ArticleView(DocumentView):
             self.set_blocks([Block(styled(empty, "muted"))])
             self._changed()
             return
-        if len(article.body) <= SYNC_PARSE_CHARS:
-            self._show_body(article, *render_markdown(article.body, article.title))
+        body = article.body
+        if len(body) <= SYNC_PARSE_CHARS and body.count("\n") <= SYNC_PARSE_LINES:
+            self._show_body(article, *render_markdown(body, article.title))
         else:
             size = human_size(len(article.body.encode("utf-8", "surrogatepass")))
             notice = Block(styled(f"Rendering {size}…", "muted"), gap_before=1)
@@ -196,7 +199,9 @@ class ArticleView(DocumentView):
             self.select_initiative(wanted)
         line = self.wanted_scroll
         if line is not None and self._body_shown:
-            self.scroll_to(y=line, animate=False, immediate=True)
+            # Forced: until the next refresh shows its scrollbar, a view that was empty
+            # a moment ago does not allow scrolling.
+            self.scroll_to(y=line, animate=False, immediate=True, force=True)
             reached = line <= len(self.lines) - self.scrollable_content_region.height
             if reached or len(self.document_layout.block_lines) >= len(self.blocks):
                 self.wanted_scroll = None  # else a partial layout: the rest may reach it
@@ -216,7 +221,7 @@ class ArticleView(DocumentView):
         if query is None or self.article is None or not is_ranked(query):
             self._show_hits([], self.document_layout)
             return
-        if len(self.blocks) <= SYNC_LAYOUT_BLOCKS:
+        if lays_out_quickly(self.blocks):
             self._show_hits(self._hits_in(self.blocks, self.document_layout, query), None)
         else:
             self._find_hits_in_thread(self.blocks, self.document_layout, query)

@@ -24,8 +24,19 @@ from textual.worker import get_current_worker
 from reader.tui.document import Block, Layout, Line, iter_layout, layout
 from reader.tui.markdown_render import is_web_url
 
-# Documents with more blocks than this are laid out in a worker thread.
+# Documents with more blocks, or more text, than this are laid out in a worker thread
+# (one 950 KB metadata value is a single block, but half a second to wrap).
 SYNC_LAYOUT_BLOCKS = 400
+SYNC_LAYOUT_CHARS = 64 * 1024
+
+
+def lays_out_quickly(blocks: Sequence[Block]) -> bool:
+    """Whether laying out `blocks` is quick enough for the UI thread."""
+    if len(blocks) > SYNC_LAYOUT_BLOCKS:
+        return False
+    return sum(len(block.text.plain) for block in blocks) <= SYNC_LAYOUT_CHARS
+
+
 # Span roles swapped for their "-current" variant on the highlighted initiative's lines.
 _CURRENT_ROLES = frozenset({"initiative-bar", "initiative-number"})
 
@@ -153,7 +164,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
             self._layout = Layout(width=0)
             self._update_virtual_size()
             return
-        if len(self._blocks) <= SYNC_LAYOUT_BLOCKS:
+        if lays_out_quickly(self._blocks):
             self._apply_layout(layout(self._blocks, width), self._generation, anchor)
         else:
             self._layout_in_thread(self._blocks, width, self._generation, anchor)
