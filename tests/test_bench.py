@@ -52,4 +52,4 @@ def test_harness_runs_at_1k(tmp_path: Path) -> None:
     assert queries["-police"]["matches"] == 0
     assert report["search"]["warm_p50_ms"] <= report["search"]["warm_p95_ms"]
     assert report["article_open"]["1mb"]["bytes"] > 1_000_000
-    assert set(report["cli_vs_grep"]) == {"burglary", "drones", "cafe"}
+    assert set(report["cli_vs_grep"]) == {"burglary", "drones", "cafe", "742"}
