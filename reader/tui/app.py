@@ -822,7 +822,7 @@ class ReaderApp(App[int]):
         super().exit(result, return_code, message)
 
     def on_unmount(self) -> None:
-        self._stop_watching()  # ended without exit() (a test's end)
+        self._finish()  # ended without exit(): the marks at least are saved
 
     def _set_all_rows(
         self, rows: list[ListRow], *, final: bool = False, keep_selection: bool = False

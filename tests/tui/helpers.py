@@ -7,7 +7,9 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from textual.app import App
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from reader.model import Article
 from reader.tui.app import ReaderApp
@@ -39,14 +41,25 @@ async def settle(pilot: Pilot[int]) -> None:
     """Wait for the folder to load and for workers (loading, searching, rendering) to
     finish, then for the debounced search and article open."""
     app = pilot.app
-    await app.workers.wait_for_complete()
+    await _workers_done(app)
     for _ in range(100):  # a loaded machine can take a while to handle the last message
         if not isinstance(app, ReaderApp) or app.loading is None:
             break
         await pilot.pause(0.05)
     await pilot.pause(0.2)
-    await app.workers.wait_for_complete()
+    await _workers_done(app)
     await pilot.pause()
+
+
+async def _workers_done(app: App[int]) -> None:
+    """Wait for the workers; one cancelled meanwhile (a newer search, or list, took its
+    place) is waited past, not an error."""
+    for _ in range(100):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
 
 
 @asynccontextmanager

@@ -1,0 +1,477 @@
+"""What the reader remembers and notices: read and starred marks, where the user was in a
+folder, files changing while it runs, and the user's configuration. Driven through Pilot
+over several runs of the app (the state and config dirs are private to each test)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+
+from reader import cli
+from reader.config import config_path, load_config
+from reader.state import ReadingState
+from reader.tui import app as app_module
+from reader.tui.app import ReaderApp
+from reader.tui.widgets.article_list import STAR_MARK
+from reader.tui.widgets.header import ReaderHeader
+from tui.conftest import WriteArticles
+from tui.helpers import fenced, running, settle
+
+# A guard against hanging, not a speed test: conditions are polled this long at most.
+PATIENCE = 20.0
+
+LONG_BODY = "\n\n".join(f"Paragraph {n} of the long article, about patrols." for n in range(120))
+
+FOLDER = {
+    "a.md": fenced("Alpha", "Alpha body.", date="09:00 01/01/2018", area="Kent", url=None),
+    "b.md": fenced(
+        "Beta", "Beta body.", date="09:00 01/01/2019", area="Essex", url="https://x.org/b"
+    ),
+    "c.md": fenced("Gamma", LONG_BODY, date="09:00 01/01/2020", area="Kent", url=None),
+    "d.md": fenced(
+        "Delta drone", "A drone.", date="09:00 01/01/2021", area="Surrey", url="https://x.org/d"
+    ),
+}
+
+
+def reader(pilot: Pilot[int]) -> ReaderApp:
+    app = pilot.app
+    assert isinstance(app, ReaderApp)
+    return app
+
+
+def titles(app: ReaderApp) -> list[str]:
+    return [row.title for row in app.article_list.rows]
+
+
+def cursor_title(app: ReaderApp) -> str | None:
+    row = app.article_list.article
+    return row.title if row is not None else None
+
+
+def row_by_title(app: ReaderApp, title: str) -> object:
+    return next(row for row in app.all_rows if row.title == title)
+
+
+def is_read(app: ReaderApp, title: str) -> bool:
+    return app.marks.is_read(row_by_title(app, title))  # type: ignore[arg-type]
+
+
+def is_starred(app: ReaderApp, title: str) -> bool:
+    return app.marks.is_starred(row_by_title(app, title))  # type: ignore[arg-type]
+
+
+def header_text(app: ReaderApp) -> str:
+    return app.main.query_one(ReaderHeader).render().plain
+
+
+def notices(app: ReaderApp) -> list[str]:
+    return [str(notification.message) for notification in app._notifications]
+
+
+async def until(pilot: Pilot[int], condition: Callable[[], bool]) -> None:
+    """Let the app run until `condition` holds (failing if it never does)."""
+    for _ in range(int(PATIENCE / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    assert condition(), "the reader never got there"
+
+
+async def search(pilot: Pilot[int], text: str) -> None:
+    app = reader(pilot)
+    if app.focused is not app.search_bar.input:
+        await pilot.press("slash")
+    await pilot.press(*text)
+    await settle(pilot)
+    await settle(pilot)
+
+
+@pytest.fixture
+def folder(write_articles: WriteArticles) -> Path:
+    return write_articles(FOLDER)
+
+
+def saved_state() -> ReadingState:
+    return ReadingState().load()
+
+
+# -- read and starred ------------------------------------------------------------------------
+
+
+async def test_an_article_shown_for_a_while_is_read_one_passed_is_not(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)  # however long the start takes
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        assert app.shown is not None and app.shown.title == "Delta drone"
+        monkeypatch.setattr(app_module, "READ_DELAY", 1.0)
+        # Gamma shown, then Beta straight after: Gamma for much less than the delay.
+        await pilot.press("j", "enter", "h", "j", "enter")
+        assert app.shown.title == "Beta"
+        await until(pilot, lambda: is_read(app, "Beta"))
+        assert not is_read(app, "Gamma") and not is_read(app, "Delta drone")
+        assert not is_read(app, "Alpha")
+
+
+async def test_holding_j_past_articles_reads_none_of_them(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        monkeypatch.setattr(app_module, "READ_DELAY", 0.5)
+        await pilot.press("j", "j", "j")  # faster than the open delay: only Alpha opens
+        await until(pilot, lambda: is_read(app, "Alpha"))
+        assert [is_read(app, title) for title in ("Delta drone", "Gamma", "Beta")] == [
+            False,
+            False,
+            False,
+        ]
+
+
+async def test_u_toggles_read_and_star_toggles_starred_with_header_counts(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    async with running(folder, size=(140, 40)) as pilot:
+        app = reader(pilot)
+        assert "4 unread" in header_text(app) and "★" not in header_text(app)
+        monkeypatch.setattr(app_module, "READ_DELAY", 2.0)
+        await pilot.press("j", "enter")  # Gamma shown: read in 2 s unless u says otherwise
+        await pilot.press("u")
+        assert is_read(app, "Gamma")
+        assert "3 unread" in header_text(app)
+        await pilot.press("u")
+        assert not is_read(app, "Gamma")
+        await pilot.pause(2.5)  # past the read delay: u decided, the timer does not undo it
+        assert not is_read(app, "Gamma")
+        assert "4 unread" in header_text(app)
+        await pilot.press("asterisk")
+        assert is_starred(app, "Gamma") and not is_starred(app, "Delta drone")
+        assert "★ 1" in header_text(app)
+        # The row shows the star, drawn from the marks.
+        line = "".join(segment.text for segment in app.article_list.render_line(2))
+        assert STAR_MARK in line and "Gamma" in line
+        await pilot.press("asterisk")
+        assert not is_starred(app, "Gamma") and "★" not in header_text(app)
+
+
+async def test_u_and_star_act_on_the_initiatives_article(write_articles: WriteArticles) -> None:
+    folder = write_articles(
+        {"i.md": fenced("Initiatives", "Intro.\n\n* One thing\n* Another", url=None)}
+    )
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("j", "asterisk")
+        assert is_starred(app, "Initiatives")
+
+
+async def test_is_read_and_is_starred_in_the_search_bar_follow_the_marks(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await pilot.press("j", "asterisk", "j", "u")  # Gamma starred, Beta read
+        await search(pilot, "is:starred")
+        assert titles(app) == ["Gamma"]
+        await pilot.press("ctrl+u")
+        await search(pilot, "is:read")
+        assert titles(app) == ["Beta"]
+        await pilot.press("ctrl+u")
+        await search(pilot, "is:unread")
+        assert titles(app) == ["Delta drone", "Gamma", "Alpha"]
+        # Marks changed under an is: query: the list follows at once, the cursor staying
+        # at the same place in it.
+        await pilot.press("enter")  # to the first result, in the list
+        await pilot.press("j", "u")  # Gamma read
+        await settle(pilot)
+        assert titles(app) == ["Delta drone", "Alpha"]
+        assert cursor_title(app) == "Alpha"
+
+
+async def test_an_article_read_by_being_shown_stays_listed_until_the_user_moves_on(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "READ_DELAY", 0.3)
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await search(pilot, "is:unread")
+        await pilot.press("enter")  # the first result; focus goes to the list
+        await settle(pilot)
+        first = cursor_title(app)
+        assert first is not None
+        await until(pilot, lambda: is_read(app, first))
+        await settle(pilot)
+        assert first in titles(app) and app.shown is not None and app.shown.title == first
+        await pilot.press("j")
+        await settle(pilot)
+        assert first not in titles(app)
+        assert cursor_title(app) == titles(app)[0]
+
+
+# -- saved between runs ----------------------------------------------------------------------
+
+
+async def test_marks_are_saved_while_running_and_seen_by_the_next_run(folder: Path) -> None:
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await pilot.press("j", "asterisk", "j", "u")  # Gamma starred, Beta read
+        gamma = app.marks.key_of(row_by_title(app, "Gamma"))  # type: ignore[arg-type]
+        # Saved a moment later, without quitting (a kill now would lose nothing).
+        await until(pilot, lambda: saved_state().is_starred(gamma))
+        assert saved_state().is_read("url:https://x.org/b")
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        assert is_starred(app, "Gamma") and is_read(app, "Beta")
+        assert not is_read(app, "Alpha")
+        assert "★ 1" in header_text(app)
+
+
+async def test_marks_made_in_the_reader_are_what_reader_search_finds(
+    folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    async with running(folder) as pilot:
+        await pilot.press("j", "j", "u", "asterisk")  # Beta
+        await pilot.press("q")
+    capsys.readouterr()
+    assert cli.main(["search", "is:read", str(folder)]) == 0
+    listed = capsys.readouterr().out
+    assert "[b.md]" in listed
+    assert not any(f"[{name}]" in listed for name in ("a.md", "c.md", "d.md"))
+    assert cli.main(["search", "is:starred OR drone", str(folder)]) == 0
+    listed = capsys.readouterr().out
+    assert "[b.md]" in listed and "[d.md]" in listed
+    assert "[a.md]" not in listed and "[c.md]" not in listed
+
+
+async def test_a_damaged_state_file_is_set_aside_with_a_notice(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    path = ReadingState().path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{not json", "utf-8")
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        assert any("damaged" in message for message in notices(app))
+        await pilot.press("u")
+        await pilot.press("q")
+    assert saved_state().is_read("url:https://x.org/d")
+    assert any(p.name.startswith("state.json.broken-") for p in path.parent.iterdir())
+
+
+# -- resume ----------------------------------------------------------------------------------
+
+
+async def test_the_next_visit_resumes_selection_scroll_query_facets_and_sort(
+    folder: Path,
+) -> None:
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await search(pilot, "date:2018 OR date:2020 OR date:2021")
+        await pilot.press("enter")  # out of the bar, to the results
+        app._after_facets(("area:kent",))  # what Enter in the facet picker does
+        await settle(pilot)
+        await pilot.press("s")  # oldest first
+        await settle(pilot)
+        assert titles(app) == ["Alpha", "Gamma"]
+        app.go_to_article("c.md")
+        await settle(pilot)
+        await pilot.press("pagedown", "pagedown", "j")
+        await settle(pilot)
+        scroll = app.article_view.scroll_y
+        assert scroll > 10
+        listing = app.listing
+        await pilot.press("q")
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        assert app.listing == listing
+        assert app.search_bar.text == "date:2018 OR date:2020 OR date:2021"
+        assert app.shown_listing.facets == ("area:kent",)
+        assert cursor_title(app) == "Gamma"
+        assert app.shown is not None and app.shown.title == "Gamma"
+        await until(pilot, lambda: app.article_view.scroll_y == scroll)
+        assert titles(app) == ["Alpha", "Gamma"]
+
+
+async def test_fresh_starts_clean_keeps_marks_and_overwrites_the_last_visit(
+    folder: Path,
+) -> None:
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await pilot.press("j", "j", "asterisk")  # Beta, starred
+        await search(pilot, "drone")
+        await pilot.press("enter", "q")  # out of the bar, then quit
+    app = ReaderApp(folder, fresh=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.search_bar.text == "" and titles(app) == [
+            "Delta drone",
+            "Gamma",
+            "Beta",
+            "Alpha",
+        ]
+        assert cursor_title(app) == "Delta drone"
+        assert is_starred(app, "Beta")
+        await pilot.press("q")
+    app.close_store()
+    async with running(folder) as pilot:  # the fresh visit is now the last one
+        app = reader(pilot)
+        assert app.search_bar.text == "" and cursor_title(app) == "Delta drone"
+
+
+async def test_reader_fresh_reaches_the_app(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[tuple[Path, bool]] = []
+
+    def fake_run(root: Path, *, use_cache: bool = True, fresh: bool = False) -> int:
+        opened.append((root, fresh))
+        return 0
+
+    monkeypatch.setattr(app_module, "run", fake_run)
+    assert cli.main([str(folder), "--fresh"]) == 0
+    assert cli.main([str(folder)]) == 0
+    assert opened == [(folder, True), (folder, False)]
+
+
+# -- live reload -----------------------------------------------------------------------------
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write as editors do: a whole new file in one step (no half-written file to see)."""
+    temp = path.with_name("." + path.name + ".tmp")
+    temp.write_text(text, "utf-8")
+    os.replace(temp, path)
+
+
+def changes_told(app: ReaderApp) -> dict[str, int]:
+    """The counts of every "2 new, 1 changed" notice so far, added up."""
+    told = {"new": 0, "changed": 0, "removed": 0}
+    for message in notices(app):
+        for part in message.split(", "):
+            count, _, what = part.partition(" ")
+            if what in told and count.isdigit():
+                told[what] += int(count)
+    return told
+
+
+async def test_files_created_changed_and_deleted_while_running_reach_the_list(
+    folder: Path,
+) -> None:
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await search(pilot, "drone OR beta OR alpha")
+        assert sorted(titles(app)) == ["Alpha", "Beta", "Delta drone"]
+        await pilot.press("enter")
+        await settle(pilot)
+        app.article_list.select_id("b.md")
+        await settle(pilot)
+        assert cursor_title(app) == "Beta"
+
+        replace_file(folder / "e.md", fenced("Epsilon drone", "New.", date="09:00 01/01/2024"))
+        replace_file(folder / "a.md", fenced("Alpha again", "Changed.", date="09:00 01/01/2018"))
+        (folder / "d.md").unlink()
+        await until(pilot, lambda: "Epsilon drone" in titles(app) and len(app.all_rows) == 4)
+        await settle(pilot)
+        # The query still applies, to the new files too; the cursor stayed on Beta.
+        assert sorted(titles(app)) == ["Alpha again", "Beta", "Epsilon drone"]
+        assert cursor_title(app) == "Beta"
+        assert app.shown is not None and app.shown.title == "Beta"
+        # Told what changed (in one notice, or more if the changes came apart).
+        await until(pilot, lambda: changes_told(app) == {"new": 1, "changed": 1, "removed": 1})
+
+
+async def test_the_open_article_changing_is_shown_again_where_it_was(folder: Path) -> None:
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        app.go_to_article("c.md")
+        await settle(pilot)
+        await pilot.press("pagedown", "pagedown")
+        await settle(pilot)
+        scroll = app.article_view.scroll_y
+        assert scroll > 0
+        body = LONG_BODY.replace("Paragraph 0 of", "Paragraph zero (edited) of")
+        replace_file(folder / "c.md", fenced("Gamma", body, date="09:00 01/01/2020", url=None))
+        await until(pilot, lambda: "edited" in app.article_view.plain_text())
+        await settle(pilot)
+        assert app.article_view.scroll_y == scroll
+        assert cursor_title(app) == "Gamma"
+
+
+async def test_quitting_stops_the_watcher(folder: Path) -> None:
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        thread = app._watch_thread
+        assert thread is not None and thread.is_alive()
+        await pilot.press("q")
+    thread.join(PATIENCE)
+    assert not thread.is_alive()
+
+
+# -- configuration ---------------------------------------------------------------------------
+
+
+def write_config(text: str) -> None:
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+
+
+async def test_configured_theme_sort_dates_and_panes_apply(folder: Path) -> None:
+    write_config(
+        'theme = "textual-light"\ndefault_sort = "title"\ndate_format = "%Y-%m-%d"\n'
+        "show_metadata = false\n"
+    )
+    async with running(folder, size=(160, 40)) as pilot:
+        app = reader(pilot)
+        assert app.theme == "textual-light"
+        assert titles(app) == ["Alpha", "Beta", "Delta drone", "Gamma"]
+        date_line = "".join(segment.text for segment in app.article_list.render_line(1))
+        assert "2018-01-01 · Kent" in date_line
+        assert app.main.has_class("-no-metadata")
+        await pilot.press("m")  # still there for the asking
+        assert not app.main.has_class("-no-metadata")
+
+
+async def test_a_bad_theme_is_named_and_the_default_kept(folder: Path) -> None:
+    write_config('theme = "no-such-theme"\n')
+    default = App[None]().theme
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        assert app.theme == default
+        assert any("theme = 'no-such-theme'" in message for message in notices(app))
+
+
+async def test_keys_are_remapped_by_binding_id(folder: Path) -> None:
+    write_config('[keys]\n"app.toggle_star" = "x"\n"app.no_such_thing" = "z"\n')
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        assert any("keys.app.no_such_thing" in message for message in notices(app))
+        await pilot.press("asterisk")
+        assert not is_starred(app, "Delta drone")
+        await pilot.press("x")
+        assert is_starred(app, "Delta drone")
+
+
+async def test_a_theme_chosen_in_the_palette_is_saved(folder: Path) -> None:
+    write_config('# mine\ntheme = "textual-dark"\n\n[keys]\n"app.quit" = "q"\n')
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await pilot.press("ctrl+p", *"theme", "enter")
+        await settle(pilot)
+        await pilot.press(*"nord", "enter")
+        await settle(pilot)
+        assert app.theme == "nord"
+    assert load_config().theme == "nord"
+    assert config_path().read_text("utf-8").startswith("# mine\n")
+    assert load_config().keys == {"app.quit": "q"}
