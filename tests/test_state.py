@@ -45,6 +45,18 @@ def test_folder_position_round_trips(tmp_path: Path) -> None:
     assert ReadingState(path).load().folder(tmp_path / "other") == FolderState()
 
 
+def test_a_folder_named_in_bytes_that_are_not_utf8_round_trips(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    folder = Path(os.fsdecode(os.fsencode(tmp_path) + b"/bad\xff\x1bname"))
+    state = ReadingState(path).load()
+    state.set_folder(folder, FolderState("a.md", 3.0, "", [], "newest"))
+    state.set_read("path:bad\udcff.md:0", True)
+    state.save()
+    again = ReadingState(path).load()
+    assert again.folder(folder).selected == "a.md"
+    assert again.is_read("path:bad\udcff.md:0")
+
+
 def test_state_key_prefers_the_url_and_else_uses_path_and_body(tmp_path: Path) -> None:
     with_url = parse_article(
         "---\nurl: https://x.example/a\n---\nBody", path=tmp_path / "a.md", article_id="a.md"

@@ -67,8 +67,9 @@ _FileState = tuple[str, int, int]
 def scan_folder(root: Path, problems: list[LoadProblem]) -> dict[str, _FileState]:
     """Every article file under root by id, with size and mtime (stat only, no reads).
 
-    A file that cannot be stat'ed gets size -1, so it is always re-read and the loader
-    reports what is wrong with it.
+    A file that cannot be stat'ed (a dangling link, a link loop) gets size -1: read once,
+    the loader reports what is wrong with it, and it counts as changed again only when
+    it can be stat'ed (a refresh must not announce the same broken link every time).
     """
     states: dict[str, _FileState] = {}
     for found in find_files(root, problems):
@@ -104,7 +105,7 @@ def sync(
         if before is None:
             report.added.append(file_id)
             to_read.append(file_id)
-        elif before != (size, mtime_ns) or size < 0:
+        elif before != (size, mtime_ns):
             report.changed.append(file_id)
             to_read.append(file_id)
     report.removed = removed

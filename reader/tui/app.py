@@ -782,7 +782,7 @@ class ReaderApp(App[int]):
         """Save the reading state (any thread); what went wrong, if anything."""
         try:
             self.state.save()
-        except OSError as error:
+        except (OSError, ValueError) as error:
             return f"Could not save the reading state in {self.state.path}: {error}"
         return None
 

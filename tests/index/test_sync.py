@@ -159,6 +159,22 @@ def test_problems_are_kept_and_read_again_when_the_file_changes(root: Path) -> N
     assert sorted(s.id for s in index.summaries()) == ["bad.md", "good.md"]
 
 
+def test_a_broken_link_is_reported_once_and_read_again_when_it_mends(root: Path) -> None:
+    (root / "dangling.md").symlink_to(root / "missing.md")
+    (root / "loop.md").symlink_to(root / "loop.md")
+    index = reopen(root)
+    assert sorted(p.path.name for p in index.problems()) == ["dangling.md", "loop.md"]
+    report = index.sync(workers=1)
+    # Still broken: nothing to announce (a live reload would say "2 changed" every time).
+    assert (report.added, report.changed, report.removed) == ([], [], [])
+    assert len(index.problems()) == 2
+    write(root, "missing.md", "Found")
+    report = index.sync(workers=1)
+    assert sorted(report.added + report.changed) == ["dangling.md", "missing.md"]
+    assert [p.path.name for p in index.problems()] == ["loop.md"]
+    assert sorted(s.title for s in index.summaries()) == ["Found", "Found"]
+
+
 def test_a_single_file_root(root: Path) -> None:
     path = write(root, "one.md", "Kent drones", body="Night patrols.")
     index = reopen(path)
