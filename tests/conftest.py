@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +24,18 @@ def private_user_dirs(
     home = tmp_path_factory.mktemp("user")
     for name, folder in (("CACHE", "cache"), ("STATE", "state"), ("CONFIG", "config")):
         monkeypatch.setenv(f"READER_{name}_DIR", str(home / folder))
+
+
+@pytest.fixture(autouse=True)
+def no_real_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test opens a real web browser, or depends on which ones the machine has (with
+    lynx installed, `o` would hand it the terminal): as far as tests know there is none,
+    unless a test says otherwise."""
+
+    def none_found(using: str | None = None) -> webbrowser.BaseBrowser:
+        raise webbrowser.Error("could not locate runnable browser")
+
+    monkeypatch.setattr(webbrowser, "get", none_found)
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from typing import ClassVar
 from rich.console import RenderableType
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
@@ -972,6 +972,10 @@ class ReaderApp(App[int]):
         self.results = rows
         if not self._partial:
             self.result_total = len(rows)
+        if self.loading is None:
+            self.article_list.empty_message = (
+                NO_MATCH_TEXT if self.all_rows else "No articles in this folder"
+            )
         self.article_list.set_rows(rows, keep=keep, at=at)
         self._update_counts()
 
@@ -1474,10 +1478,30 @@ class ReaderApp(App[int]):
     @work(thread=True, group="browser")
     def _open_url_in_thread(self, url: str) -> None:
         # webbrowser can wait on a launcher process; keep that off the UI thread.
-        if not webbrowser.open(url):
+        browser = terminal_browser()
+        if browser is not None:
+            self.call_from_thread(self._open_in_terminal_browser, browser, url)
+        elif not webbrowser.open(url):
             self.call_from_thread(
                 self.notify, "No web browser found to open it.", severity="error", markup=False
             )
+
+    def _open_in_terminal_browser(self, browser: webbrowser.BaseBrowser, url: str) -> None:
+        """Hand the terminal to a browser that runs in it (lynx, w3m), and take it back
+        when the user quits that browser."""
+        try:
+            with self.suspend():
+                opened = browser.open(url)
+        except SuspendNotSupported:
+            self.notify(
+                f"Not opening {browser.name}: it needs this terminal, which cannot be handed "
+                "over here. y copies the URL.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        if not opened:
+            self.notify(f"{browser.name} could not open it.", severity="error", markup=False)
 
     # -- panes and width --------------------------------------------------------------
 
@@ -1544,6 +1568,24 @@ def _hidden(widget: object, main: MainScreen) -> bool:
         "metadata": "-no-metadata",
     }.get(getattr(widget, "id", None) or "")
     return pane is not None and main.has_class(pane)
+
+
+NO_MATCH_TEXT = "No article matches"
+
+
+def terminal_browser() -> webbrowser.BaseBrowser | None:
+    """The browser `webbrowser` would use, when it runs in this terminal and waits (lynx or
+    w3m on a machine without a display, or a $BROWSER command): it must have the
+    terminal to itself. None for a browser in a window of its own, or none at all."""
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return None
+    # A BackgroundBrowser (xdg-open, a $BROWSER that detaches) is a GenericBrowser too.
+    in_terminal = isinstance(browser, webbrowser.GenericBrowser) and not isinstance(
+        browser, webbrowser.BackgroundBrowser
+    )
+    return browser if in_terminal else None
 
 
 def changes_text(report: RefreshReport) -> str:

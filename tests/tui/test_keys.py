@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import webbrowser
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -219,6 +222,54 @@ async def test_o_opens_web_urls_in_the_browser(
         await pilot.press("o")
         await settle(pilot)
         assert opened == ["https://example.org/gamma"]
+
+
+class TerminalBrowser(webbrowser.GenericBrowser):
+    """A browser that runs in the terminal, as lynx does (webbrowser's class for one),
+    recording what it was asked to open and whether the reader had
+    stepped aside by then."""
+
+    def __init__(self, app: ReaderApp) -> None:
+        super().__init__("lynx")
+        self.app = app
+        self.opened: list[tuple[str, bool]] = []
+
+    def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+        self.opened.append((url, self.app.suspended))
+        return True
+
+
+async def test_o_hands_the_terminal_to_a_browser_that_runs_in_it(
+    three_articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = ReaderApp(three_articles)
+    browser = TerminalBrowser(app)
+    monkeypatch.setattr(app_module.webbrowser, "get", lambda: browser)
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: pytest.fail("not this one"))
+    app.suspended = False
+
+    @contextmanager
+    def suspend() -> Iterator[None]:  # what a real terminal's driver does
+        app.suspended = True
+        yield
+        app.suspended = False
+
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            # Headless, the terminal cannot be handed over: said, and nothing opened.
+            await pilot.press("o")
+            await settle(pilot)
+            assert browser.opened == []
+            messages = [str(notification.message) for notification in app._notifications]
+            assert any("Not opening lynx: it needs this terminal" in m for m in messages)
+            monkeypatch.setattr(app, "suspend", suspend)
+            await pilot.press("o")
+            await settle(pilot)
+            assert browser.opened == [("https://example.org/gamma", True)]
+            assert not app.suspended
+    finally:
+        app.close_store()
 
 
 async def test_o_refuses_urls_that_are_not_http(
