@@ -75,6 +75,11 @@ def titles(app: ReaderApp) -> list[str]:
     return [row.title for row in app.article_list.rows]
 
 
+def screen_line(app: ReaderApp, y: int) -> str:
+    """Line `y` of the article list as drawn."""
+    return "".join(segment.text for segment in app.article_list.render_line(y))
+
+
 def counts_line(app: ReaderApp) -> str:
     return str(app.main.query_one("#sidebar").border_subtitle)
 
@@ -108,6 +113,15 @@ async def test_the_list_filters_as_you_type_with_a_count(news: Path) -> None:
         await search(pilot, " prevention")
         assert titles(app) == ["Cyber advice"]
         assert counts_line(app) == "1 of 6 · by relevance"
+
+
+async def test_a_search_that_finds_nothing_says_so(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await search(pilot, "zebra")
+        assert titles(app) == [] and counts_line(app) == "0 of 6 · by relevance"
+        assert "No article matches" in screen_line(app, 0)
+        assert "in this folder" not in screen_line(app, 0)
 
 
 async def test_the_last_word_is_a_prefix_while_typing(news: Path) -> None:

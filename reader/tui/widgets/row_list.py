@@ -291,7 +291,8 @@ class RowList(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False)
             return Strip.blank(0)
         if not self._rows:
             if line == 0:
-                message = Content(self.empty_message).truncate(width, ellipsis=True)
+                # Indented as the rows' text is, past their mark column.
+                message = Content(" " + self.empty_message).truncate(width, ellipsis=True)
                 return self._strip(message.stylize("empty"), base, width)
             return Strip.blank(width, base.rich_style)
         if row_index >= len(self._rows):
