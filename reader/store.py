@@ -9,7 +9,7 @@ the same rows, articles and search results.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -86,8 +86,11 @@ class ArticleStore(Protocol):
     # Things the user should be told once (a rebuilt cache, a fallback to memory...).
     notices: list[str]
 
-    def refresh(self, on_batch: RowBatch | None = None) -> RefreshReport:
-        """Bring the store up to date with the folder."""
+    def refresh(
+        self, on_batch: RowBatch | None = None, changed_paths: Collection[str] | None = None
+    ) -> RefreshReport:
+        """Bring the store up to date with the folder; `changed_paths`, when file events
+        named what changed, may spare it looking at every file."""
         ...
 
     def rows(self) -> list[ListRow]:
@@ -142,12 +145,14 @@ class IndexedStore:
         self.root = index.root
         self.notices = index.notices
 
-    def refresh(self, on_batch: RowBatch | None = None) -> RefreshReport:
+    def refresh(
+        self, on_batch: RowBatch | None = None, changed_paths: Collection[str] | None = None
+    ) -> RefreshReport:
         def forward(summaries: list[ArticleSummary], done: int, total: int) -> None:
             if on_batch is not None:
                 on_batch(summaries, done, total)
 
-        report = self._index.sync(on_batch=forward)
+        report = self._index.sync(on_batch=forward, changed_paths=changed_paths)
         return RefreshReport(
             list(report.added), list(report.changed), list(report.removed), report.complete
         )
@@ -193,7 +198,10 @@ class MemoryStore:
         self._library = Library(root)
         self._engine: SearchEngine | None = None
 
-    def refresh(self, on_batch: RowBatch | None = None) -> RefreshReport:
+    def refresh(
+        self, on_batch: RowBatch | None = None, changed_paths: Collection[str] | None = None
+    ) -> RefreshReport:
+        # Every file is read again: the changed paths would not spare that.
         before = {article.id: (article.size, article.mtime_ns) for article in self._library}
         pending: list[Article] = []
 

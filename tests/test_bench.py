@@ -53,3 +53,25 @@ def test_harness_runs_at_1k(tmp_path: Path) -> None:
     assert report["search"]["warm_p50_ms"] <= report["search"]["warm_p95_ms"]
     assert report["article_open"]["1mb"]["bytes"] > 1_000_000
     assert set(report["cli_vs_grep"]) == {"burglary", "drones", "cafe", "742"}
+
+
+def test_reading_state_and_live_reload_bench_runs(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    subprocess.run(
+        [sys.executable, str(BENCH / "generate.py"), "--count", "200", "--out", str(corpus)],
+        check=True,
+        capture_output=True,
+    )
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "tui_state.py"), "--corpus", str(corpus), "--runs", "1"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("key 200 rows:") for line in lines), result.stdout
+    assert "  180 unread, 1 starred" in lines  # a tenth read, one in 500 starred
+    for change in ("created", "edited", "deleted"):
+        assert any(line.startswith(f"file {change} -> in the list: median") for line in lines)
+    assert any(line.startswith("u / * on the UI thread") for line in lines)

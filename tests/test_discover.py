@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from reader.loading import discover
+from reader.loading import discover, file_at, find_files
 from reader.model import LoadProblem
 
 
@@ -100,3 +100,25 @@ def test_a_folder_that_cannot_be_listed_is_a_problem(
 
 def test_empty_folder(tmp_path: Path) -> None:
     assert list(discover(tmp_path)) == []
+
+
+def test_file_at_names_a_path_as_a_scan_finds_it(tmp_path: Path) -> None:
+    root = tmp_path / "news"
+    (root / "sub dir").mkdir(parents=True)
+    (root / "sub dir" / "a.md").write_text("# A\n")
+    (root / "real").mkdir()
+    (root / "linked").symlink_to(root / "real")
+    found = {found.id: found.path for found in find_files(root)}
+    for path in (root / "sub dir" / "a.md", root / "gone.md", root / "sub dir" / "gone.txt"):
+        at = file_at(root, str(path))
+        assert at is not None and at.path == str(path)
+        assert found.get(at.id, str(path)) == str(path)
+    assert file_at(root, str(root / "sub dir" / "a.md")).id == "sub dir/a.md"  # type: ignore[union-attr]
+    assert file_at(root, os.fsdecode(bytes(root) + b"/bad\xff.md")).id == "bad\\xff.md"  # type: ignore[union-attr]
+    assert file_at(root, str(root / "sub dir")).id == "sub dir"  # type: ignore[union-attr]
+    # Only a whole scan can say what these are:
+    assert file_at(root, str(root / ".hidden.md")) is None
+    assert file_at(root, str(root / ".git" / "x.md")) is None
+    assert file_at(root, str(tmp_path / "outside.md")) is None
+    assert file_at(root, str(root / "linked" / "x.md")) is None  # through a linked folder
+    assert file_at(root / "sub dir" / "a.md", str(root / "sub dir" / "a.md")) is None

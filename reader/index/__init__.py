@@ -22,7 +22,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from reader.index.db import (
@@ -115,16 +115,22 @@ class ArticleIndex:
 
     # -- keeping it up to date ---------------------------------------------------------------
 
-    def sync(self, on_batch: SummaryBatch | None = None, workers: int | None = None) -> SyncReport:
-        """Bring the index up to date with the folder (stat every file; re-read new and
-        changed ones, in worker processes when there are many; drop deleted ones).
+    def sync(
+        self,
+        on_batch: SummaryBatch | None = None,
+        workers: int | None = None,
+        changed_paths: Collection[str] | None = None,
+    ) -> SyncReport:
+        """Bring the index up to date with the folder (stat every file, or only
+        `changed_paths` when file events named them; re-read new and changed ones, in
+        worker processes when there are many; drop deleted ones).
 
         `on_batch(summaries, done, total)` is called as each batch is written. A database
         locked past the busy timeout stops the sync with a notice (`complete` is False);
         one found damaged is rebuilt from the folder, with a notice.
         """
         try:
-            return self._sync(on_batch, workers)
+            return self._sync(on_batch, workers, changed_paths)
         except sqlite3.DatabaseError as error:
             if is_locked(error):
                 self.notices.append(
@@ -133,18 +139,27 @@ class ArticleIndex:
                 )
                 return SyncReport(complete=False)
             self._rebuild(_damaged(error))
-            return self._sync(on_batch, workers)
+            return self._sync(on_batch, workers, None)  # rebuilt: every file
 
-    def _sync(self, on_batch: SummaryBatch | None, workers: int | None) -> SyncReport:
+    def _sync(
+        self,
+        on_batch: SummaryBatch | None,
+        workers: int | None,
+        changed_paths: Collection[str] | None,
+    ) -> SyncReport:
         # A connection of its own: a long sync in a worker thread never holds up
         # summaries(), article() or a search on another thread.
         connection = connect(self._opened.path)
         try:
             opened = OpenedIndex(connection, self._opened.path)
-            return sync(opened, self.root, on_batch=on_batch, workers=workers)
+            report = sync(
+                opened, self.root, on_batch=on_batch, workers=workers, changed_paths=changed_paths
+            )
         finally:
             connection.close()
+        if report.added or report.changed or report.removed:
             self._forget_cached_rows()
+        return report
 
     def _rebuild(self, notice: str) -> None:
         with self._lock:

@@ -12,10 +12,11 @@ import multiprocessing
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from reader.index.rows import (
     key_prefixes,
     search_rows,
 )
-from reader.loading import find_files, load_article
+from reader.loading import file_at, find_files, is_article_name, load_article
 from reader.model import Article, ArticleSummary, LoadProblem
 
 # Below this many files to read, a process pool costs more than it saves.
@@ -81,24 +82,75 @@ def scan_folder(root: Path, problems: list[LoadProblem]) -> dict[str, _FileState
     return states
 
 
+def scan_paths(
+    root: Path, paths: Collection[str], has_files_under: Callable[[str], bool]
+) -> dict[str, _FileState | None] | None:
+    """The article files at `paths` (what file events reported) by id, with size and
+    mtime, None for those no longer there; other files named are no articles and left
+    out. None when a path may hide more (a folder created, or gone with articles the
+    index has under `has_files_under(prefix)`) or is not where a scan would find it (see
+    file_at): then only a whole scan will do."""
+    states: dict[str, _FileState | None] = {}
+    for path in paths:
+        found = file_at(root, path)
+        if found is None or "\ufffd" in path:  # or a name the events could not spell
+            return None
+        try:
+            exists = bool(os.lstat(path))
+        except FileNotFoundError:
+            exists = False
+        except OSError:
+            return None
+        if exists and os.path.isdir(path):
+            return None
+        if not is_article_name(os.path.basename(path)):
+            if not exists and has_files_under(found.id + "/"):
+                return None  # a folder of articles, moved away or deleted
+            continue  # a file that is no article (an editor's test file, a backup)
+        if not exists:
+            states[found.id] = None
+            continue
+        try:
+            info = os.stat(path)
+        except OSError:  # a dangling link, a link loop: as scan_folder has it
+            states[found.id] = (path, -1, -1)
+            continue
+        states[found.id] = (path, info.st_size, info.st_mtime_ns)
+    return states
+
+
 def sync(
     index: OpenedIndex,
     root: Path,
     *,
     on_batch: SummaryBatch | None = None,
     workers: int | None = None,
+    changed_paths: Collection[str] | None = None,
 ) -> SyncReport:
     """Make the index match the folder. `on_batch(summaries, done, total)` is called
-    as each batch of new or changed articles is written. Raises sqlite3.Error (see
-    reader.index.db.is_locked) when the database stays locked past the busy timeout."""
+    as each batch of new or changed articles is written. With `changed_paths` (from file
+    events) only those are looked at, when that is enough to be sure (see scan_paths);
+    else every file is stat'ed. Raises sqlite3.Error (see reader.index.db.is_locked)
+    when the database stays locked past the busy timeout."""
     connection = index.connection
     report = SyncReport()
-    folder_problems: list[LoadProblem] = []
-    current = scan_folder(root, folder_problems)
-    report.total_files = len(current)
-    known = _known_files(connection)
+    folder_problems: list[LoadProblem] | None = None
+    targeted = None
+    if changed_paths is not None:
+        targeted = scan_paths(root, changed_paths, partial(_has_files_under, connection))
+    if targeted is not None:
+        known = _known_files(connection, targeted)
+        current = {file_id: state for file_id, state in targeted.items() if state is not None}
+        # A file created and deleted between two looks was never known: nothing to drop.
+        gone = (file_id for file_id, state in targeted.items() if state is None)
+        removed = [file_id for file_id in gone if file_id in known]
+    else:
+        folder_problems = []
+        current = scan_folder(root, folder_problems)
+        report.total_files = len(current)
+        known = _known_files(connection)
+        removed = [file_id for file_id in known if file_id not in current]
 
-    removed = [file_id for file_id in known if file_id not in current]
     to_read: list[str] = []
     for file_id, (_path, size, mtime_ns) in current.items():
         before = known.get(file_id)
@@ -120,20 +172,45 @@ def sync(
         done += len(summaries) + len(problems)
         if on_batch is not None:
             on_batch(summaries, done, total)
-    _write_folder_problems(connection, folder_problems)
-    report.problems = folder_problems + report.problems
+    if folder_problems is not None:  # a whole scan: it knows which folders failed
+        _write_folder_problems(connection, folder_problems)
+        report.problems = folder_problems + report.problems
     return report
 
 
-def _known_files(connection: sqlite3.Connection) -> dict[str, tuple[int, int]]:
+def _known_files(
+    connection: sqlite3.Connection, ids: Collection[str] | None = None
+) -> dict[str, tuple[int, int]]:
+    """(size, mtime_ns) of every file the index has, as an article or a problem; or of
+    those of `ids` it has."""
+    if ids is None:
+        queries: list[tuple[str, list[str]]] = [("", [])]
+    else:
+        wanted = list(ids)
+        queries = [
+            (f" WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            for chunk in (wanted[at : at + 500] for at in range(0, len(wanted), 500))
+        ]
     known: dict[str, tuple[int, int]] = {}
     for table in ("articles", "problems"):
-        for file_id, size, mtime_ns in connection.execute(
-            f"SELECT id, size, mtime_ns FROM {table}"
-        ):
-            if not file_id.endswith("/"):  # a folder's problem (see _write_folder_problems)
-                known[file_id] = (size, mtime_ns)
+        for where, parameters in queries:
+            select = f"SELECT id, size, mtime_ns FROM {table}{where}"
+            for file_id, size, mtime_ns in connection.execute(select, parameters):
+                if not file_id.endswith("/"):  # a folder's problem (_write_folder_problems)
+                    known[file_id] = (size, mtime_ns)
     return known
+
+
+def _has_files_under(connection: sqlite3.Connection, prefix: str) -> bool:
+    """Whether the index has a file (article or problem) whose id starts with `prefix`,
+    a folder's id and `/`."""
+    end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return any(
+        connection.execute(
+            f"SELECT 1 FROM {table} WHERE id >= ? AND id < ? LIMIT 1", (prefix, end)
+        ).fetchone()
+        for table in ("articles", "problems")
+    )
 
 
 def _write_folder_problems(connection: sqlite3.Connection, problems: Sequence[LoadProblem]) -> None:

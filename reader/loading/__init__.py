@@ -5,6 +5,7 @@ from reader.loading.discover import (
     ARTICLE_SUFFIXES,
     FoundFile,
     discover,
+    file_at,
     find_files,
     is_article_name,
 )
@@ -15,6 +16,7 @@ __all__ = [
     "article_id",
     "decode",
     "discover",
+    "file_at",
     "find_files",
     "is_article_name",
     "load_article",

@@ -77,6 +77,26 @@ def find_files(root: Path, problems: list[LoadProblem] | None = None) -> Iterato
         stack.extend(reversed(subfolders))
 
 
+def file_at(root: Path, path: str) -> FoundFile | None:
+    """`path` (a file or folder, existing or not) under the folder `root` with the id
+    `find_files` would give it. None when it would not be found under that name: outside
+    the folder, hidden, or reached through a linked folder (whose files find_files may
+    list under another id), so only a whole scan can tell."""
+    try:
+        relative = os.path.relpath(path, root)
+    except ValueError:  # another drive
+        return None
+    parts = relative.split(os.sep)
+    if parts[0] in (os.pardir, os.curdir) or not root.is_dir():
+        return None
+    if any(part.startswith(".") for part in parts):
+        return None
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.realpath(folder) != os.path.join(os.path.realpath(root), *parts[:-1]):
+        return None
+    return FoundFile(path, "/".join(escape_name(part) for part in parts), None)
+
+
 def discover(root: Path, problems: list[LoadProblem] | None = None) -> Iterator[Path]:
     """The paths `find_files` finds."""
     for found in find_files(root, problems):

@@ -365,6 +365,10 @@ class ReaderApp(App[int]):
         self._watch_merger: RowMerger | None = None
         self._watch_thread: threading.Thread | None = None
         self._refresh_lock = threading.Lock()
+        # Paths file events named since the last refresh took them; None when the
+        # watcher polls (it cannot name them): the refresh stats every file.
+        self._changed_paths: set[str] | None = set()
+        self._changed_lock = threading.Lock()
         self._theme_ready = False
         self._apply_theme_setting()
 
@@ -623,7 +627,12 @@ class ReaderApp(App[int]):
 
     def _watch(self) -> None:
         try:
-            for _changed in watch_folder(self.root, self._watch_stop):
+            for changed in watch_folder(self.root, self._watch_stop):
+                with self._changed_lock:
+                    if not changed:
+                        self._changed_paths = None
+                    elif self._changed_paths is not None:
+                        self._changed_paths.update(changed)
                 self.post_message(FolderChanged())
         except Exception as error:  # no live reload is no reason to end the reader
             self.notify(
@@ -664,13 +673,19 @@ class ReaderApp(App[int]):
             merger.add(batch)
             self.marks.update_rows(batch)
 
+        with self._changed_lock:
+            changed, self._changed_paths = self._changed_paths, set()
+        if changed is not None and not changed:
+            return  # an earlier refresh took these changes
         try:
-            report = store.refresh(on_batch)
+            report = store.refresh(on_batch, changed)
             merger.remove(report.removed)
             self.marks.remove_rows(report.removed)
             problems = store.problems()
             warned = store.warnings() if report.any else self.warned
         except Exception as error:  # a failed reload must not end the reader
+            with self._changed_lock:
+                self._changed_paths = None  # what it did not finish: every file, next time
             if not self._watch_stop.is_set():
                 self.notify(
                     f"Could not read the folder's changes: {error}",

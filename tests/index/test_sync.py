@@ -195,3 +195,58 @@ def test_a_large_sync_uses_worker_processes_and_streams_batches(root: Path) -> N
     assert batches[-1][1:] == (450, 450)
     assert sum(count for count, _done, _total in batches) == 450
     assert len(ids(index, "word3")) == len([n for n in range(450) if n % 7 == 3])
+
+
+def test_changed_paths_are_all_a_sync_looks_at(root: Path) -> None:
+    write(root, "a.md", "Kent drones", area="Kent")
+    write(root, "b.md", "Essex burglary", area="Essex")
+    write(root, "sub/c.md", "Surrey patrols")
+    index = reopen(root)
+    touch_later(write(root, "a.md", "Kent cameras", area="Kent"))
+    write(root, "sub/d.md", "Kent burglary", area="Kent")
+    (root / "b.md").unlink()
+    touch_later(write(root, "sub/c.md", "Surrey cameras"))  # changed, but not named
+    (root / "4913").write_text("")  # vim's test that it may write here
+    named = [str(root / "a.md"), str(root / "sub" / "d.md"), str(root / "b.md")]
+    named += [str(root / "4913"), str(root / "gone-folder-of-nothing")]
+    report = index.sync(workers=1, changed_paths=named)
+    assert (report.added, report.changed, report.removed) == (["sub/d.md"], ["a.md"], ["b.md"])
+    assert sorted(ids(index, "cameras")) == ["a.md"]  # c.md was not looked at
+    assert sorted(ids(index, "burglary")) == ["sub/d.md"]
+    # Named again with nothing new: nothing to do.
+    report = index.sync(workers=1, changed_paths=named)
+    assert (report.added, report.changed, report.removed) == ([], [], [])
+    # A whole sync finds the rest.
+    assert index.sync(workers=1).changed == ["sub/c.md"]
+    assert sorted(ids(index, "cameras")) == ["a.md", "sub/c.md"]
+    index.close()
+
+
+@pytest.mark.parametrize("case", ["folder created", "folder deleted", "outside", "link"])
+def test_changed_paths_that_may_hide_more_mean_a_whole_sync(root: Path, case: str) -> None:
+    write(root, "a.md", "Kent drones")
+    write(root, "old/b.md", "Essex drones")
+    (root / "real").mkdir()
+    (root / "linked").symlink_to(root / "real")
+    index = reopen(root)
+    write(root, "unnamed.md", "Found by the whole sync")
+    if case == "folder created":
+        write(root, "new/c.md", "New drones")
+        named = str(root / "new")
+    elif case == "folder deleted":
+        (root / "old" / "b.md").rename(root.parent / "b.md")
+        (root / "old").rmdir()
+        named = str(root / "old")
+    elif case == "outside":
+        named = str(root.parent / "elsewhere.md")
+    else:
+        write(root, "real/d.md", "Linked drones")
+        named = str(root / "linked" / "d.md")
+    report = index.sync(workers=1, changed_paths=[named])
+    assert "unnamed.md" in report.added
+    fresh = sorted(ids(index, "drones"))
+    index.close()
+    rebuilt = ArticleIndex.open(root)
+    rebuilt.sync(workers=1)
+    assert sorted(ids(rebuilt, "drones")) == fresh
+    rebuilt.close()
