@@ -84,6 +84,8 @@ READ_DELAY = 1.0
 SAVE_DELAY = 0.5
 # How often the loader hands a batch of articles to the list.
 BATCH_SECONDS = 0.25
+# A warm open lists this many newest articles (screens of them) while it reads the rest.
+FIRST_ROWS = 200
 # The search runs once typing pauses this long.
 SEARCH_DELAY = 0.15
 # While files stream in, an active query is run again at most this often.
@@ -101,15 +103,22 @@ GC_THRESHOLDS = (10_000, 20, 100)
 
 class StoreOpened(Message):
     """The store is open: its cached list rows (empty on a first visit), newest first;
-    the reading state is loaded, with where the user was last time (None: start fresh)."""
+    the reading state is loaded, with where the user was last time (None: start fresh).
+    Not `complete`: only the newest rows, the rest follows in another StoreOpened."""
 
     def __init__(
-        self, store: ArticleStore, rows: list[ListRow], resume: FolderState | None
+        self,
+        store: ArticleStore,
+        rows: list[ListRow],
+        resume: FolderState | None,
+        *,
+        complete: bool = True,
     ) -> None:
         super().__init__()
         self.store = store
         self.rows = rows
         self.resume = resume
+        self.complete = complete
 
 
 class LoadProgress(Message):
@@ -332,6 +341,8 @@ class ReaderApp(App[int]):
         self._generation = 0
         self._shown_generation = 0
         self._partial = False
+        # Only the newest rows of a warm open are listed yet (see FIRST_ROWS).
+        self._rows_partial = False
         self._sorted = SortedRows()
         # How many articles the query matches (the list may show only the best so far).
         self.result_total = 0
@@ -516,6 +527,11 @@ class ReaderApp(App[int]):
         resume = None if self.fresh else self.state.folder(self.root)
         try:
             store = open_store(self.root, use_cache=self.use_cache)
+            first = store.first_rows(FIRST_ROWS)
+            if len(first) == FIRST_ROWS and self._starts_among(first, resume):
+                # The newest screens of a big folder now; all of them take a while.
+                self.marks.update_rows(first)
+                self.post_message(StoreOpened(store, first, resume, complete=False))
             rows = store.rows()
             # Made now (sharing the rows just read), the first search does not wait for it.
             store.searcher()
@@ -557,16 +573,34 @@ class ReaderApp(App[int]):
 
     @on(StoreOpened)
     def _on_store_opened(self, message: StoreOpened) -> None:
+        first_part = self.store is None
         self.store = message.store
+        self._rows_partial = not message.complete
         _freeze_loaded_objects()
-        self._show_notices()
-        self._show_state_warnings()
-        if message.resume is not None:
-            self._resume_folder(message.resume)
+        if first_part:
+            self._show_notices()
+            self._show_state_warnings()
+            if message.resume is not None:
+                self._resume_folder(message.resume)
         if message.rows:
             self.article_list.empty_message = "No articles"
             self._set_all_rows(message.rows)
         self._update_header()
+
+    def _starts_among(self, rows: list[ListRow], resume: FolderState | None) -> bool:
+        """Whether the list starts the same with only these newest `rows`: newest first,
+        nothing filtered, and the article to resume on among them (were it not, the first
+        would be shown, and read, for nothing)."""
+        sort = self.config.default_sort
+        if resume is not None and resume.sort in SORT_ORDERS:
+            sort = resume.sort
+        if sort != "newest":
+            return False
+        if resume is None:
+            return True
+        if resume.query or resume.facets:
+            return False
+        return resume.selected is None or any(row.id == resume.selected for row in rows)
 
     @on(LoadProgress)
     def _on_load_progress(self, message: LoadProgress) -> None:
@@ -602,6 +636,7 @@ class ReaderApp(App[int]):
     @on(LoadFailed)
     def _on_load_failed(self, message: LoadFailed) -> None:
         self.loading = None
+        self._rows_partial = False
         self.main.query_one("#progress", ProgressBar).display = False
         self.article_list.empty_message = "Could not open this folder"
         self.article_list.refresh()
@@ -865,7 +900,7 @@ class ReaderApp(App[int]):
     def _update_header(self) -> None:
         self.main.query_one(ReaderHeader).show_status(
             display_path(self.root),
-            len(self.all_rows),
+            None if self._rows_partial else len(self.all_rows),
             len(self.problems),
             loading=self.loading if self.loading and self.loading[1] else None,
             unread=self.marks.unread_count if self.store is not None else None,
@@ -1014,6 +1049,8 @@ class ReaderApp(App[int]):
             shown = self.result_total if listing.filtered else len(self.results)
             total = len(self.all_rows)
             count = f"{shown:,} of {total:,}" if listing.filtered else f"{total:,}"
+            if self._rows_partial:
+                count = "reading the list…"
         sidebar.border_subtitle = f"{count} · {order}"
 
     # -- the search bar ---------------------------------------------------------------

@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import reader.index as index_module
 from reader.index import ArticleIndex
 from reader.library import load_library
 from reader.search import SearchEngine
 from tests.index.conftest import write
+
+# A guard against hanging, not a speed test.
+PATIENCE = 10.0
 
 QUERIES = [
     "kent",
@@ -250,3 +256,38 @@ def test_changed_paths_that_may_hide_more_mean_a_whole_sync(root: Path, case: st
     rebuilt.sync(workers=1)
     assert sorted(ids(rebuilt, "drones")) == fresh
     rebuilt.close()
+
+
+def test_an_article_opens_while_the_whole_list_is_being_read(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading 100,000 list rows takes most of a second: the article the reader shows
+    first must not wait for it."""
+    write(root, "a.md", "Kent drones", body="Night patrols.")
+    index = reopen(root)
+    reading, finish = threading.Event(), threading.Event()
+    read_rows = index_module.read_summary_rows
+
+    def slow_read(connection: sqlite3.Connection, *args: Any, **kwargs: Any) -> Any:
+        if not args and not kwargs:  # the whole list
+            reading.set()
+            finish.wait(PATIENCE)
+        return read_rows(connection, *args, **kwargs)
+
+    monkeypatch.setattr(index_module, "read_summary_rows", slow_read)
+    index._forget_cached_rows()
+    listing = threading.Thread(target=index.summaries)
+    listing.start()
+    try:
+        assert reading.wait(PATIENCE)
+        opened: list[str] = []
+        opening = threading.Thread(target=lambda: opened.append(index.article("a.md").body))  # type: ignore[union-attr]
+        opening.start()
+        opening.join(PATIENCE / 2)
+        assert opened == ["Night patrols.\n"]
+        assert [row.title for row in index.newest(5)] == ["Kent drones"]
+    finally:
+        finish.set()
+        listing.join()
+    assert [row.id for row in index.summaries()] == ["a.md"]
+    index.close()

@@ -587,6 +587,67 @@ async def test_both_stores_list_search_and_open(news: Path, use_cache: bool) -> 
         assert "40 drone missions" in app.article_view.plain_text()
 
 
+def spy_on_store_opened(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], bool]]:
+    """The titles of the rows each StoreOpened carries, and whether they are all."""
+    opened: list[tuple[list[str], bool]] = []
+    store_opened = app_module.StoreOpened.__init__
+
+    def spy(
+        message: app_module.StoreOpened,
+        store: object,
+        rows: list[ListRow],
+        resume: object,
+        **kwargs: bool,
+    ) -> None:
+        store_opened(message, store, rows, resume, **kwargs)  # type: ignore[arg-type]
+        opened.append(([row.title for row in rows], message.complete))
+
+    monkeypatch.setattr(app_module.StoreOpened, "__init__", spy)
+    return opened
+
+
+async def test_a_warm_open_lists_the_newest_rows_first(
+    write_articles: WriteArticles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_articles(NEWS)
+    async with running(folder):
+        pass
+    monkeypatch.setattr(app_module, "FIRST_ROWS", 2)
+    opened = spy_on_store_opened(monkeypatch)
+    app = ReaderApp(folder)
+    partial_header: list[str] = []
+    show_status = app_module.ReaderHeader.show_status
+
+    def header_spy(header: app_module.ReaderHeader, *args: Any, **kwargs: Any) -> None:
+        show_status(header, *args, **kwargs)
+        partial_header.append(header.render().plain)
+
+    monkeypatch.setattr(app_module.ReaderHeader, "show_status", header_spy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert opened == [(NEWEST_FIRST[:2], False), (NEWEST_FIRST, True)]
+        assert titles(app) == NEWEST_FIRST and app.shown is not None
+        assert app.shown.title == NEWEST_FIRST[0]
+        # Until all rows are read the header does not count the two as the folder's.
+        assert any("… articles" in text for text in partial_header)
+        assert "6 articles" in partial_header[-1]
+        assert counts_line(app) == "6 · newest first"
+        # Resumed on an article past the first rows, or on a query: all rows at once.
+        app.go_to_article(next(row.id for row in app.all_rows if row.title == NEWEST_FIRST[3]))
+        await settle(pilot)
+        await pilot.press("q")
+    app.close_store()
+    opened.clear()
+    async with running(folder) as pilot:
+        assert opened == [(NEWEST_FIRST, True)]
+        assert reader(pilot).shown.title == NEWEST_FIRST[3]  # type: ignore[union-attr]
+        await search(pilot, "burglary")
+        await pilot.press("enter", "q")
+    opened.clear()
+    async with running(folder):
+        assert opened == [(NEWEST_FIRST, True)]
+
+
 async def test_a_second_open_lists_the_cached_rows_then_the_changes(
     write_articles: WriteArticles, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -596,21 +657,12 @@ async def test_a_second_open_lists_the_cached_rows_then_the_changes(
     (folder / "d.md").unlink()
     (folder / "a.md").write_text(fenced("Drone unit lands", "Body.", date="09:00 01/03/2018"))
     (folder / "g.md").write_text(fenced("New article", "Body.", date="09:00 01/01/2025"))
-    first_rows: list[list[str]] = []
-    store_opened = app_module.StoreOpened.__init__
-
-    def spy(
-        message: app_module.StoreOpened, store: object, rows: list[ListRow], resume: object
-    ) -> None:
-        first_rows.append([row.title for row in rows])
-        store_opened(message, store, rows, resume)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(app_module.StoreOpened, "__init__", spy)
+    first_rows = spy_on_store_opened(monkeypatch)
     app = ReaderApp(folder)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         # The cached list came first, as it was when the reader last ran...
-        assert first_rows == [NEWEST_FIRST]
+        assert first_rows == [(NEWEST_FIRST, True)]
         # ...then the folder as it is now.
         assert titles(app)[0] == "New article"
         assert "Drone unit lands" in titles(app)

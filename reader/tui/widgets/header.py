@@ -16,7 +16,7 @@ from reader.tui.format import plural
 @dataclass(frozen=True)
 class Status:
     folder: str = ""
-    articles: int = 0
+    articles: int | None = 0  # None: the list is still being read
     problems: int = 0
     loading: tuple[int, int] | None = None
     # None until the reading state is loaded.
@@ -41,7 +41,7 @@ class ReaderHeader(Widget):
     def show_status(
         self,
         folder: str,
-        articles: int,
+        articles: int | None,
         problems: int,
         loading: tuple[int, int] | None = None,
         unread: int | None = None,
@@ -51,7 +51,8 @@ class ReaderHeader(Widget):
 
     def render(self) -> Content:
         status = self.status
-        tail = [Content.styled(plural(status.articles, "article"), ".reader-header--count")]
+        count = "… articles" if status.articles is None else plural(status.articles, "article")
+        tail = [Content.styled(count, ".reader-header--count")]
         if status.unread is not None and status.articles:
             tail.append(Content.styled(f"{status.unread:,} unread", ".reader-header--unread"))
         if status.starred:
