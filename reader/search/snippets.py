@@ -41,8 +41,28 @@ def _hits(text: str, query: Node, field: str | None) -> Iterator[tuple[int, int]
     if not any(words[0] in folded.folded for words, _prefix in wanted):
         return
     pattern = _hit_pattern(frozenset(wanted))
-    for hit in pattern.finditer(folded.folded):
+    text = folded.folded
+    firsts = {words[0] for words, _prefix in wanted}
+    if len(firsts) > 1:
+        hits: Iterator[re.Match[str]] = pattern.finditer(text)
+    else:
+        # One first word: str.find leaps to each place it occurs, where finditer would try
+        # the pattern (it starts with a lookbehind, so re has no literal to leap to) at
+        # every character of a long body.
+        hits = _matches_at(pattern, text, firsts.pop())
+    for hit in hits:
         yield folded.original_span(hit.start(1), hit.end(1))
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, first: str) -> Iterator[re.Match[str]]:
+    """What pattern.finditer(text) finds, for a pattern whose every match starts with
+    `first` (its lookahead matches nothing, so each is tried at each position once)."""
+    at = text.find(first)
+    while at >= 0:
+        hit = pattern.match(text, at)
+        if hit is not None:
+            yield hit
+        at = text.find(first, at + 1)
 
 
 def _words(match: Term | Phrase) -> tuple[tuple[str, ...], bool]:

@@ -72,6 +72,30 @@ def tokenize(text: str) -> list[str]:
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
+def _fold_one_for_one(text: str) -> str | None:
+    """`text` folded, when each of its characters folds to exactly one (most accented
+    Latin text, curly quotes, dashes), so offsets map one for one; else None. Lower
+    case, then one str.replace per distinct non-ASCII character: no Python loop over
+    every character of a long body."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return None
+    replacements: dict[str, str] = {}
+    for char in set("".join(set(_NON_ASCII.findall(text)))):
+        folded = fold_char(char)
+        low = char.lower()
+        if len(folded) != 1 or replacements.setdefault(low, folded) != folded:
+            return None
+        if low.isascii() and low != folded:
+            return None
+    for low, folded in replacements.items():
+        if low != folded:
+            if replacements.get(folded, folded) != folded:
+                return None  # replacing one would feed another
+            lowered = lowered.replace(low, folded)
+    return lowered
+
+
 class FoldedText:
     """A text folded one character at a time, remembering where each piece came from, so
     a match in the folded text can be mapped back to the original characters.
@@ -86,6 +110,11 @@ class FoldedText:
         self.original = text
         if text.isascii():
             self.folded = text.lower()
+            self._starts, self._sources, self._kinds = [0], [0], [True]
+            return
+        folded = _fold_one_for_one(text)
+        if folded is not None:  # offsets map one for one, as for ASCII
+            self.folded = folded
             self._starts, self._sources, self._kinds = [0], [0], [True]
             return
         pieces: list[str] = []

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from reader.loading import parse_article
 from reader.model import Article
 from reader.search import Node, Phrase, Term, highlight_spans, parse_query, snippets, token_spans
-from reader.search.snippets import plain_text
+from reader.search.snippets import _hit_pattern, _matches_at, plain_text
 
 KEYS = frozenset({"og", "og.type", "og.locale"})
 
@@ -75,6 +75,23 @@ def test_a_word_highlights_exactly_its_tokens(text: str, data: st.DataObject) ->
     word = data.draw(st.sampled_from([t for t, _s, _e in tokens] or ["zz"]))
     expected = [(start, end) for token, start, end in tokens if token == word]
     assert highlight_spans(text, Term(word)) == expected
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("ab _-.é")), max_size=40), st.data())
+def test_leaping_to_the_first_word_finds_what_the_pattern_finds(
+    text: str, data: st.DataObject
+) -> None:
+    first = data.draw(st.sampled_from(["a", "ab", "b", "é"]))
+    runs = data.draw(
+        st.lists(st.tuples(st.lists(st.sampled_from(["a", "b", "ab"]), max_size=2), st.booleans()))
+    )
+    wanted = frozenset((tuple([first, *rest]), prefix) for rest, prefix in runs) or frozenset(
+        {((first,), False)}
+    )
+    pattern = _hit_pattern(wanted)
+    expected = [(hit.start(1), hit.end(1)) for hit in pattern.finditer(text)]
+    assert [(hit.start(1), hit.end(1)) for hit in _matches_at(pattern, text, first)] == expected
 
 
 def article(body: str, **metadata: str) -> Article:

@@ -92,6 +92,16 @@ def test_folded_text_maps_ligatures_and_expansions_back() -> None:
     assert folded.original_span(0, 6) == (0, 5)
 
 
+@settings(max_examples=300)
+@given(mixed_text)
+def test_folded_text_is_the_text_folded_a_character_at_a_time(text: str) -> None:
+    # Texts whose characters all fold one for one take a quicker way: the same result.
+    folded = FoldedText(text)
+    assert folded.folded == "".join(fold_char(char) for char in text)
+    for token, start, end in token_spans(text):
+        assert token in tokenize(text[start:end])
+
+
 def test_metadata_leaves_cover_nested_values_and_list_items() -> None:
     metadata = {
         "og": {"Locale": "en_GB", "type": "website"},
