@@ -27,7 +27,7 @@ from typing import ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
@@ -69,6 +69,7 @@ from reader.tui.screens.problems import ProblemsScreen
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.document_view import DocumentView
+from reader.tui.widgets.focus import forward_to_focus, key_origin
 from reader.tui.widgets.header import ReaderHeader
 from reader.tui.widgets.initiative_list import InitiativeList, InitiativeSource
 from reader.tui.widgets.metadata_pane import MetadataPane
@@ -198,6 +199,9 @@ class ResultsFailed(Message):
 class MainScreen(Screen[None]):
     """Header, sidebar (search bar and list), article panel, metadata pane, footer."""
 
+    # Keys typed while the reader starts go to the list (the search bar is hidden).
+    AUTO_FOCUS = "#articles"
+
     def __init__(self, marks: ReadingMarks, initiative_source: InitiativeSource) -> None:
         super().__init__()
         self.marks = marks
@@ -208,7 +212,9 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             with Vertical(id="sidebar") as sidebar:
                 sidebar.border_title = "Articles"
-                yield SearchBar(id="search")
+                search = SearchBar(id="search")
+                search.display = False  # until / (or a query to resume)
+                yield search
                 yield ProgressBar(id="progress", show_eta=False)
                 yield ArticleList(self.marks, id="articles")
                 yield InitiativeList(self._initiative_source, id="initiatives")
@@ -480,11 +486,22 @@ class ReaderApp(App[int]):
         """Every article in the folder (as list rows), newest first."""
         return self.all_rows
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.is_forwarded:
+            # A key bubbling up from a widget the focus has left since (see
+            # reader.tui.widgets.focus): the focused widget gets it, then its bindings.
+            origin, focused = key_origin(event), self.focused
+            if origin is not None and focused is not None and origin is not focused:
+                forward_to_focus(event, focused)
+                return
+        await super().on_event(event)
+
     def start(self) -> None:
         """The main screen is up: show the empty panes and start loading."""
         self.article_list.empty_message = "Loading…"
         self.initiative_list.display = False
         self.search_bar.display = False
+        self.search_bar.input.on_enter = self._submit_query
         self.article_view.show_article(None)
         self.metadata_pane.show_article(None)
         self.article_list.focus()
@@ -1072,7 +1089,12 @@ class ReaderApp(App[int]):
         self._request_results(keep=None)
 
     @on(Input.Submitted, "#search-input")
-    def _on_query_submitted(self, event: Input.Submitted) -> None:
+    def _on_query_submitted(self) -> None:
+        # Enter is handled as it arrives (QueryInput.on_enter), once the reader has started.
+        self._submit_query()
+
+    def _submit_query(self) -> None:
+        """Enter in the search bar (called as the key arrives, see QueryInput.on_enter)."""
         waiting = self._search_timer is not None or self._shown_generation != self._generation
         if self._search_timer is not None:
             self._search_timer.stop()
@@ -1196,7 +1218,7 @@ class ReaderApp(App[int]):
             initiatives.set_rows([])
         self._update_counts()
         if had_focus:
-            self.active_list.focus()
+            self.focus_now(self.active_list)
 
     # -- opening articles -------------------------------------------------------------
 
@@ -1396,7 +1418,7 @@ class ReaderApp(App[int]):
             self._sidebar_choice = False
             self._metadata_choice = False
             self._apply_panes()
-        self.article_view.focus()
+        self.focus_now(self.article_view)
 
     def _show_sidebar(self, focus: Widget) -> None:
         """Show the sidebar (the only pane on a narrow terminal) and focus `focus` in it."""
@@ -1405,7 +1427,13 @@ class ReaderApp(App[int]):
             if self._width_class == "compact":
                 self._metadata_choice = False
             self._apply_panes(focus)
-        focus.focus()
+        self.focus_now(focus)
+
+    def focus_now(self, widget: Widget) -> None:
+        """Focus `widget` (in the main screen) before the next key is handled. Widget.focus()
+        waits its turn behind the keys already queued, which would reach the old focus:
+        "/kent" typed fast would run k and e as commands, and "Enter j" type a j."""
+        self.main.set_focus(widget)
 
     def action_focus_list(self) -> None:
         self._show_sidebar(self.active_list)
@@ -1416,7 +1444,7 @@ class ReaderApp(App[int]):
             self._metadata_choice = False
         self._apply_panes()
         if self._sidebar_choice:
-            self.active_list.focus()
+            self.focus_now(self.active_list)
 
     def action_toggle_metadata(self) -> None:
         self._metadata_choice = not self._metadata_visible()
@@ -1591,7 +1619,7 @@ class ReaderApp(App[int]):
         main.set_class(not article, "-no-article")
         focused = main.focused
         if focus is not None:
-            self.call_after_refresh(focus.focus)
+            self.focus_now(focus)
         elif focused is None or not focused.display or _hidden(focused, main):
             target: Widget = (
                 self.active_list

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 
 from reader.store import ListRow
@@ -752,6 +753,33 @@ async def test_slash_on_a_narrow_terminal_shows_the_list_and_types_into_the_bar(
         await settle(pilot)
         await pilot.press("enter")
         assert app.article_view.display and app.focused is app.article_view
+
+
+async def test_keys_typed_faster_than_the_screen_updates_go_into_the_bar(news: Path) -> None:
+    """A fast typist (or a paste) sends "/kent" before the reader has drawn the bar:
+    every key after the / is text, none a command (k would move, e open the problems)."""
+    async with running(news) as pilot:
+        app = reader(pilot)
+        for key, character in [("slash", "/"), ("k", "k"), ("e", "e"), ("n", "n"), ("t", "t")]:
+            app.post_message(events.Key(key, character))  # queued at once, as a terminal does
+        await settle(pilot)
+        assert app.screen is app.main
+        assert app.search_bar.text == "kent"
+        assert app.focused is app.search_bar.input
+        assert app.article_list.article is not None
+        assert app.article_list.article.title == NEWEST_FIRST[0]
+
+
+async def test_keys_typed_right_behind_enter_in_the_bar_are_commands(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        keys = [("slash", "/"), *((c, c) for c in "drone"), ("enter", "\r"), ("i", "i")]
+        for key, character in keys:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        await settle(pilot)
+        assert app.search_bar.text == "drone"  # not "dronei"
+        assert app.initiatives_mode and app.focused is app.initiative_list
 
 
 async def test_keys_after_enter_are_commands_even_before_the_results(

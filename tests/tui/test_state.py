@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 
 from reader import cli
 from reader.config import config_path, load_config
-from reader.state import ReadingState
+from reader.state import FolderState, ReadingState
 from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
 from reader.tui.widgets.article_list import STAR_MARK
@@ -303,6 +303,22 @@ async def test_the_next_visit_resumes_selection_scroll_query_facets_and_sort(
         assert app.shown is not None and app.shown.title == "Gamma"
         await until(pilot, lambda: app.article_view.scroll_y == scroll)
         assert titles(app) == ["Alpha", "Gamma"]
+
+
+async def test_what_the_user_typed_before_the_folder_opened_is_not_undone(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        # Typed while a big folder was still opening (the search waits for typing to
+        # pause), then the last visit's place arrives: it must not undo the user's query.
+        monkeypatch.setattr(app_module, "SEARCH_DELAY", 3600.0)
+        await pilot.press("slash", *"gamm")
+        app._resume_folder(FolderState("a.md", 0.0, "drone", ["area:kent"], "oldest"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.search_bar.text == "gamm" and titles(app) == ["Gamma"]
+        assert app.shown_listing.facets == () and app.listing.sort == "newest"
 
 
 async def test_fresh_starts_clean_keeps_marks_and_overwrites_the_last_visit(

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from reader.tui.document import Block, Layout, Line, iter_layout, layout
 from reader.tui.markdown_render import is_web_url
+from reader.tui.widgets.focus import KeysFollowFocus
 
 # Documents with more blocks, or more text, than this are laid out in a worker thread
 # (one 950 KB metadata value is a single block, but half a second to wrap).
@@ -41,7 +42,7 @@ def lays_out_quickly(blocks: Sequence[Block]) -> bool:
 _CURRENT_ROLES = frozenset({"initiative-bar", "initiative-number"})
 
 
-class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
+class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings=False):
     """Shows blocks wrapped to the view's width; roles are styled by `doc--ROLE` rules."""
 
     BINDING_GROUP_TITLE = "Document"

@@ -23,6 +23,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
 
+from reader.tui.widgets.focus import KeysFollowFocus
+
 ROW_HEIGHT = 2
 # Where a query matches in a text: (start, end) offsets.
 Highlighter = Callable[[str], Sequence[tuple[int, int]]]
@@ -44,7 +46,7 @@ def row_bindings(noun: str, read: str) -> list[BindingType]:
     ]
 
 
-class RowList(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False):
+class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False):
     """Rows in a given order; the cursor row is the one the panel shows."""
 
     BINDINGS: ClassVar[list[BindingType]] = []

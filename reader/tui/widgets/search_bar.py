@@ -3,11 +3,12 @@ wrong with the query when it cannot be read (the column marked in the query itse
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.highlighter import Highlighter
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -17,6 +18,7 @@ from textual.widgets import Input, Static
 from reader.loading.text import strip_control
 from reader.search import QueryError
 from reader.tui.listing import facets_caption
+from reader.tui.widgets.focus import KeysFollowFocus
 
 PLACEHOLDER = 'Search: words "phrases" -not area: after:2019'
 
@@ -34,13 +36,23 @@ class _ErrorMark(Highlighter):
             text.stylize(style, position, position + 1)
 
 
-class QueryInput(Input):
+class QueryInput(KeysFollowFocus, Input):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"query-input--error"}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder=PLACEHOLDER, id=id, compact=True, select_on_focus=False)
         self.error_position: int | None = None
         self.highlighter = _ErrorMark(self)
+        # What Enter does, called as the key arrives (the app sets it): Input.Submitted
+        # would come after the keys typed behind Enter, and those would join the query.
+        self.on_enter: Callable[[], None] | None = None
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter" and self.on_enter is not None and self.app.focused is self:
+            event.stop()
+            event.prevent_default()
+            self.on_enter()
+        # Otherwise KeysFollowFocus._on_key, then Input's, are called next.
 
     def replace(self, text: str, start: int, end: int) -> None:
         # Every edit comes here, pastes too, and a paste can hold anything: control
