@@ -164,7 +164,8 @@ def sync(
     if removed:
         _write_removals(connection, root, removed)
 
-    paths = [(current[file_id][0], file_id) for file_id in to_read]
+    # Whether the index has each file already: a new one has nothing to remove first.
+    paths = [(current[file_id][0], file_id, file_id in known) for file_id in to_read]
     total = len(paths)
     done = 0
     for summaries, problems in _read_batches(paths, root, index.path, workers):
@@ -349,10 +350,14 @@ class _Writer:
 
 
 _Batch = tuple[list[ArticleSummary], list[LoadProblem]]
+# (path, id, whether the index has it already) of a file to read.
+_FileToRead = tuple[str, str, bool]
+# (id, whether the index had it, the article or why not, its search rows).
+_Loaded = tuple[str, bool, Article | LoadProblem, SearchRows | None]
 
 
 def _read_batches(
-    paths: list[tuple[str, str]], root: Path, database_path: Path, workers: int | None
+    paths: list[_FileToRead], root: Path, database_path: Path, workers: int | None
 ) -> Iterator[_Batch]:
     if not paths:
         return
@@ -395,35 +400,39 @@ def _share_write_lock(lock: Any) -> None:
     _write_lock = lock
 
 
-def load_and_store(files: list[tuple[str, str]], root_text: str, database: str) -> _Batch:
-    """Parse (path, id) files and write them to the index in one transaction.
+def load_and_store(files: list[_FileToRead], root_text: str, database: str) -> _Batch:
+    """Parse (path, id, known) files and write them to the index in one transaction.
 
     Runs in worker processes; each worker holds the write lock only while writing.
     """
     root = Path(root_text)
-    loaded: list[tuple[str, Article | LoadProblem, SearchRows | None]] = []
-    for path_text, file_id in files:
+    loaded: list[_Loaded] = []
+    for path_text, file_id, known in files:
         item = load_article(Path(path_text), root, file_id)
         # Tokenising is the costly part of indexing: done here, before taking the lock.
-        loaded.append((file_id, item, search_rows(item) if isinstance(item, Article) else None))
+        rows = search_rows(item) if isinstance(item, Article) else None
+        loaded.append((file_id, known, item, rows))
 
     with _write_lock if _write_lock is not None else contextlib.nullcontext():
         _store(loaded, root, database)
-    summaries = [summarise(item) for _, item, _ in loaded if isinstance(item, Article)]
-    problems = [item for _, item, _ in loaded if isinstance(item, LoadProblem)]
+    summaries = [summarise(item) for _, _, item, _ in loaded if isinstance(item, Article)]
+    problems = [item for _, _, item, _ in loaded if isinstance(item, LoadProblem)]
     return summaries, problems
 
 
-def _store(
-    loaded: list[tuple[str, Article | LoadProblem, SearchRows | None]], root: Path, database: str
-) -> None:
+def _store(loaded: list[_Loaded], root: Path, database: str) -> None:
     connection = connect(Path(database))
     try:
         connection.execute("BEGIN IMMEDIATE")
         try:
             writer = _Writer(connection, root)
-            for file_id, item, rows in loaded:
-                writer.forget(file_id)
+            # A file new when the folder was scanned may have been indexed since by
+            # another reader of the folder: one query for the batch, not two per file.
+            unknown = [file_id for file_id, known, _item, _rows in loaded if not known]
+            added_since = set(_known_files(connection, unknown)) if unknown else set()
+            for file_id, known, item, rows in loaded:
+                if known or file_id in added_since:
+                    writer.forget(file_id)
                 if isinstance(item, Article):
                     assert rows is not None
                     writer.add(item, rows)

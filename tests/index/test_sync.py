@@ -291,3 +291,19 @@ def test_an_article_opens_while_the_whole_list_is_being_read(
         listing.join()
     assert [row.id for row in index.summaries()] == ["a.md"]
     index.close()
+
+
+def test_a_file_two_readers_both_found_new_is_indexed_once(root: Path) -> None:
+    """Two readers opening the same folder both see a file as new; the second to write
+    it replaces the first's copy instead of failing on the duplicate."""
+    from reader.index.sync import load_and_store
+
+    write(root, "a.md", "Kent drones", body="Night patrols.")
+    index = reopen(root)
+    touch_later(write(root, "b.md", "Essex burglary"))
+    for _reader in range(2):
+        load_and_store([(str(root / "b.md"), "b.md", False)], str(root), str(index.path))
+    assert sorted(s.id for s in index.summaries()) == ["a.md", "b.md"]
+    assert ids(index, "burglary") == ["b.md"]
+    assert index.sync(workers=1).added == []
+    index.close()
