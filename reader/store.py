@@ -59,6 +59,7 @@ class Searcher(Protocol):
         fallback_order: str = ...,
         flag_test: FlagTest | None = None,
         limit: int | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> Sequence[tuple[ListRow, float | None]]: ...
 
 

@@ -6,7 +6,14 @@ for article, score in engine.search(node):
     print(article.title, score, snippets(article, node))
 """
 
-from reader.search.engine import RELEVANCE, SEARCH_ORDERS, FlagTest, SearchEngine, SearchResult
+from reader.search.engine import (
+    RELEVANCE,
+    SEARCH_ORDERS,
+    FlagTest,
+    SearchEngine,
+    SearchResult,
+    SearchStopped,
+)
 from reader.search.query import (
     MATCH_ALL,
     And,
@@ -43,6 +50,7 @@ __all__ = [
     "QueryError",
     "SearchEngine",
     "SearchResult",
+    "SearchStopped",
     "Term",
     "field_term",
     "fold",

@@ -62,6 +62,12 @@ _HALVES = {
 }
 
 FlagTest = Callable[[str, str], bool]
+
+
+class SearchStopped(Exception):
+    """A search given up because its `should_stop()` said so."""
+
+
 """Answers `is:NAME` for one article by its id: flag_test(article_id, "starred") -> bool."""
 
 _START, _END, _GAP = "\x01", "\x02", "\x00"
@@ -287,13 +293,16 @@ class SearchEngine:
         flag_test: FlagTest | None = None,
         prefix_last: bool = False,
         limit: int | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> list[SearchResult]:
         """The articles matching `query`, best first.
 
         `order` is "relevance" (BM25 when the query has words, else `fallback_order`) or
         one of `reader.library.SORT_ORDERS`. Scores are given whenever the query has words,
         whatever the order. A query using `is:` needs `flag_test`. A string query is parsed
-        first (raising QueryError). `limit` keeps only the first N results.
+        first (raising QueryError). `limit` keeps only the first N results. When
+        `should_stop()` turns true (a newer search wants the engine) SearchStopped is
+        raised, here between matching and ranking.
         """
         if order not in SEARCH_ORDERS or fallback_order not in SORT_ORDERS:
             raise ValueError(f"unknown order {order!r}; choose one of {', '.join(SEARCH_ORDERS)}")
@@ -302,6 +311,8 @@ class SearchEngine:
             raise ValueError("the query uses is: states but no flag_test was given")
         index = self._built()
         matched = self._match(index, node, flag_test)
+        if should_stop is not None and should_stop():
+            raise SearchStopped
         leaves = ranked_leaves(node)
         scores = self._scores(index, leaves, matched) if leaves else None
         if order == RELEVANCE and scores is not None:

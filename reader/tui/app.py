@@ -44,7 +44,15 @@ from reader.config import Config, config_path, load_config, save_theme
 from reader.library import SORT_ORDERS
 from reader.model import Article, LoadProblem
 from reader.resources import styles_dir
-from reader.search import MATCH_ALL, Node, QueryError, SearchEngine, highlight_spans, is_ranked
+from reader.search import (
+    MATCH_ALL,
+    Node,
+    QueryError,
+    SearchEngine,
+    SearchStopped,
+    highlight_spans,
+    is_ranked,
+)
 from reader.search.query import flags_of
 from reader.state import FolderState, ReadingState
 from reader.store import ArticleStore, ListRow, RefreshReport, open_store
@@ -979,9 +987,13 @@ class ReaderApp(App[int]):
                 sorted_all=lambda order: self._sorted.get(all_rows, order),
                 flag_test=self.marks.has_flag,
                 show_best=show_best,
+                # Typing went on: the engine is wanted for the newer query.
+                should_stop=lambda: request.generation != self._generation,
             )
         except QueryError as error:
             self.post_message(ResultsFailed(request, error))
+            return
+        except SearchStopped:
             return
         if results is not None:
             self.post_message(ResultsReady(results))

@@ -169,11 +169,13 @@ def list_results(
     sorted_all: Callable[[str], list[ListRow]],
     flag_test: FlagTest,
     show_best: Callable[[Results], bool],
+    should_stop: Callable[[], bool] | None = None,
 ) -> Results | None:
     """The list for `request`. `sorted_all(order)` gives every row in a sort order;
     `show_best(results)` is handed the index's best results of a big result set before
     they are all ranked, and returns False when they are no longer wanted (then so are
-    the rest, and None is returned). Raises QueryError for a query that cannot be read."""
+    the rest, and None is returned). Raises QueryError for a query that cannot be read,
+    and SearchStopped when `should_stop()` turned true (a newer request replaced it)."""
     listing = request.listing
     rows: Sequence[ListRow]
     node: Node = MATCH_ALL
@@ -188,6 +190,7 @@ def list_results(
             order=RELEVANCE,
             fallback_order=listing.sort,
             flag_test=flag_test,
+            should_stop=should_stop,
         )
         if request.initiatives or isinstance(searcher, SearchEngine):
             # In memory a limit saves nothing: everything is ranked anyway.

@@ -11,12 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import reader.index.engine as index_engine
 from reader.index import ArticleIndex, IndexSearchEngine
 from reader.index.rows import SEPARATOR, token_text
 from reader.library import SORT_ORDERS, load_library
 from reader.loading import load_article
 from reader.model import Article, article_to_dict
-from reader.search import SEARCH_ORDERS, SearchEngine, metadata_keys, tokenize
+from reader.search import SEARCH_ORDERS, SearchEngine, SearchStopped, metadata_keys, tokenize
 from tests.index.conftest import write
 from tests.search.test_equivalence import (
     ARTICLE_COUNT,
@@ -192,3 +193,29 @@ def test_sqlite_reads_exactly_our_tokens_from_the_stored_text(text: str) -> None
 def test_the_separator_is_a_token_no_query_can_ask_for() -> None:
     assert tokenize(SEPARATOR) == []
     assert fts_tokens(f"a {SEPARATOR} b") == ["a", SEPARATOR, "b"]
+
+
+def test_a_search_told_to_stop_stops_and_the_engine_goes_on(
+    engines: tuple[IndexSearchEngine, SearchEngine, list[Article]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine, memory, _articles = engines
+    # 200 articles take fewer steps than SQLite runs between two asks at 100,000.
+    monkeypatch.setattr(index_engine, "STOP_CHECK_STEPS", 50)
+    query = "police OR kent OR drones"
+    expected = pairs(engine.search(query))
+    assert len(expected) > 10
+    asked: list[int] = []
+
+    def stop_at_once() -> bool:
+        asked.append(1)
+        return True
+
+    for searcher in (engine, memory):
+        with pytest.raises(SearchStopped):
+            searcher.search(query, should_stop=stop_at_once)
+    assert asked  # SQLite asked while the statement ran
+    # The engine (its connection, transaction and caches) is fine for the next search.
+    assert pairs(engine.search(query)) == expected
+    assert pairs(engine.search(query, should_stop=lambda: False)) == expected
+    assert pairs(memory.search(query, should_stop=lambda: False)) == expected
