@@ -80,6 +80,10 @@ def _fold_one_for_one(text: str) -> str | None:
     lowered = text.lower()
     if len(lowered) != len(text):
         return None
+    if "Σ" in text:
+        # lower() makes a word-final Σ a ς (the one mapping that depends on context);
+        # folding makes every sigma σ.
+        lowered = lowered.replace("ς", "σ")
     replacements: dict[str, str] = {}
     for char in set("".join(set(_NON_ASCII.findall(text)))):
         folded = fold_char(char)

@@ -70,6 +70,7 @@ from reader.tui.results import (
     SortedRows,
     count_facets,
     list_results,
+    position,
 )
 from reader.tui.screens.facets import FacetScreen
 from reader.tui.screens.help import HelpScreen, binding_sections
@@ -355,6 +356,10 @@ class ReaderApp(App[int]):
         self._generation = 0
         self._shown_generation = 0
         self._partial = False
+        # Cursor moves the user made, and how many there were when results were last
+        # asked for: results that arrive after a move keep the article moved to.
+        self._cursor_moves = 0
+        self._moves_at_request = 0
         # Only the newest rows of a warm open are listed yet (see FIRST_ROWS).
         self._rows_partial = False
         self._sorted = SortedRows()
@@ -739,6 +744,9 @@ class ReaderApp(App[int]):
             return  # an earlier refresh took these changes
         try:
             report = store.refresh(on_batch, changed)
+            if not report.complete:
+                with self._changed_lock:
+                    self._changed_paths = None  # the cache was busy: every file, next time
             merger.remove(report.removed)
             self.marks.remove_rows(report.removed)
             problems = store.problems()
@@ -950,6 +958,7 @@ class ReaderApp(App[int]):
             self.initiatives_mode,
             jump,
         )
+        self._moves_at_request = self._cursor_moves
         self._compute_results(request, self.all_rows)
 
     def _cancel_results(self) -> None:
@@ -1027,6 +1036,12 @@ class ReaderApp(App[int]):
         # All the results after the best of them: they start with the same rows, so the
         # cursor stays where it is (the user may have moved it meanwhile).
         at = results.cursor if first_part else self.article_list.cursor
+        moved = self._cursor_moves != self._moves_at_request
+        current = self.article_list.article
+        if first_part and moved and not request.jump and current is not None:
+            # The user moved (j after Esc) while these were worked out: stay where they went.
+            found = position((row.id for row in results.rows), current.id)
+            at = found if found is not None else at
         rerun = self._marks_rerun
         if at is None and rerun is not None and rerun[0] == request.generation:
             # The article left the results (u under is:unread): the next takes its place.
@@ -1086,9 +1101,12 @@ class ReaderApp(App[int]):
 
     @on(Input.Changed, "#search-input")
     def _on_query_changed(self, event: Input.Changed) -> None:
-        if event.value == self.listing.text:
+        # The bar's text now, not the event's: a change handled after Escape cleared the
+        # bar (keys typed fast) must not bring the old text back.
+        text = self.search_bar.text
+        if text == self.listing.text:
             return
-        self.listing = self.listing.with_text(event.value)
+        self.listing = self.listing.with_text(text)
         if self._search_timer is not None:
             self._search_timer.stop()
         self._search_timer = self.set_timer(SEARCH_DELAY, self._search_now)
@@ -1240,6 +1258,7 @@ class ReaderApp(App[int]):
             return
         if message.by_user:
             self._user_moved = True
+            self._cursor_moves += 1
             if self._flags_rerun_pending:
                 self._rerun_for_marks()
         row: ListRow | None = message.row
