@@ -22,13 +22,16 @@ DEBOUNCE_MS = 300
 POLL_SECONDS = 2.0
 
 
-def _relevant(path: str) -> bool:
-    """An article file, or a folder that may hold (or have held) some; not hidden ones."""
+def _relevant(change: object, path: str) -> bool:
+    """An article file, or a folder that may hold (or have held) some; not hidden ones.
+    Anything deleted counts: a folder gone (`v2.0`) is no longer there to be told apart
+    from a file."""
     parts = Path(path).parts
     if any(part.startswith(".") for part in parts[1:]):
         return False
     name = parts[-1] if parts else ""
-    return is_article_name(name) or "." not in name or os.path.isdir(path)
+    deleted = getattr(change, "name", None) == "deleted"  # watchfiles.Change, imported late
+    return deleted or is_article_name(name) or "." not in name or os.path.isdir(path)
 
 
 def watch_folder(
@@ -46,7 +49,7 @@ def watch_folder(
                 stop_event=stop,
                 debounce=DEBOUNCE_MS,
                 step=50,
-                watch_filter=lambda _change, path: _relevant(path),
+                watch_filter=_relevant,
                 raise_interrupt=False,
             ):
                 paths = frozenset(path for _change, path in changes)

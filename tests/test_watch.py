@@ -56,6 +56,18 @@ def test_a_new_folder_is_reported(tmp_path: Path, changes: queue.Queue[frozenset
     assert any(path.endswith("news") or path.endswith("b.md") for path in _next(changes))
 
 
+def test_a_folder_with_a_dot_in_its_name_moved_away_is_reported(
+    tmp_path: Path, changes: queue.Queue[frozenset[str]]
+) -> None:
+    (tmp_path / "v2.0").mkdir()
+    (tmp_path / "v2.0" / "c.md").write_text("# C\n", "utf-8")
+    _next(changes)
+    time.sleep(0.5)  # past the debounce: what follows is a change of its own
+    _drain(changes)
+    (tmp_path / "v2.0").rename(tmp_path.parent / f"{tmp_path.name}-v2.0")
+    assert any(path.endswith("v2.0") for path in _next(changes))
+
+
 def test_hidden_and_non_article_files_are_ignored(
     tmp_path: Path, changes: queue.Queue[frozenset[str]]
 ) -> None:

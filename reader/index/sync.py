@@ -65,7 +65,9 @@ class SyncReport:
 _FileState = tuple[str, int, int]
 
 
-def scan_folder(root: Path, problems: list[LoadProblem]) -> dict[str, _FileState]:
+def scan_folder(
+    root: Path, problems: list[LoadProblem], links: list[str] | None = None
+) -> dict[str, _FileState]:
     """Every article file under root by id, with size and mtime (stat only, no reads).
 
     A file that cannot be stat'ed (a dangling link, a link loop) gets size -1: read once,
@@ -73,7 +75,7 @@ def scan_folder(root: Path, problems: list[LoadProblem]) -> dict[str, _FileState
     it can be stat'ed (a refresh must not announce the same broken link every time).
     """
     states: dict[str, _FileState] = {}
-    for found in find_files(root, problems):
+    for found in find_files(root, problems, links):
         try:
             info = found.entry.stat() if found.entry is not None else os.stat(found.path)
             states[found.id] = (found.path, info.st_size, info.st_mtime_ns)
@@ -101,11 +103,11 @@ def scan_paths(
             exists = False
         except OSError:
             return None
-        if exists and os.path.isdir(path):
-            return None
+        if exists and (os.path.isdir(path) or os.path.islink(path)):
+            return None  # a folder; a link, whose target may be listed under its name too
+        if has_files_under(found.id + "/"):
+            return None  # was a folder of articles: moved, deleted, or a file now
         if not is_article_name(os.path.basename(path)):
-            if not exists and has_files_under(found.id + "/"):
-                return None  # a folder of articles, moved away or deleted
             continue  # a file that is no article (an editor's test file, a backup)
         if not exists:
             states[found.id] = None
@@ -136,7 +138,9 @@ def sync(
     report = SyncReport()
     folder_problems: list[LoadProblem] | None = None
     targeted = None
-    if changed_paths is not None:
+    if changed_paths is not None and not _has_links(connection):
+        # (With links in the folder a file may be listed under another path than the
+        # events name, or stand for another file: only a whole scan is sure.)
         targeted = scan_paths(root, changed_paths, partial(_has_files_under, connection))
     if targeted is not None:
         known = _known_files(connection, targeted)
@@ -146,7 +150,11 @@ def sync(
         removed = [file_id for file_id in gone if file_id in known]
     else:
         folder_problems = []
-        current = scan_folder(root, folder_problems)
+        links: list[str] = []
+        current = scan_folder(root, folder_problems, links)
+        connection.execute(
+            "INSERT OR REPLACE INTO info(key, value) VALUES ('links', ?)", (len(links),)
+        )
         report.total_files = len(current)
         known = _known_files(connection)
         removed = [file_id for file_id in known if file_id not in current]
@@ -200,6 +208,12 @@ def _known_files(
                 if not file_id.endswith("/"):  # a folder's problem (_write_folder_problems)
                     known[file_id] = (size, mtime_ns)
     return known
+
+
+def _has_links(connection: sqlite3.Connection) -> bool:
+    """Whether the last whole scan met a symlink in the folder."""
+    row = connection.execute("SELECT value FROM info WHERE key = 'links'").fetchone()
+    return row is None or bool(row[0])  # never scanned whole: as if it had
 
 
 def _has_files_under(connection: sqlite3.Connection, prefix: str) -> bool:

@@ -32,12 +32,15 @@ class FoundFile:
     entry: os.DirEntry[str] | None
 
 
-def find_files(root: Path, problems: list[LoadProblem] | None = None) -> Iterator[FoundFile]:
+def find_files(
+    root: Path, problems: list[LoadProblem] | None = None, links: list[str] | None = None
+) -> Iterator[FoundFile]:
     """Article files under `root` (or `root` itself when it is a file), in a stable order.
 
     Recursive, sorted by name at each level (files before subfolders); hidden files and
     folders are skipped; symlinks are followed but each real folder is entered once, so
-    a link loop ends. A folder that cannot be listed is added to `problems`.
+    a link loop ends. A folder that cannot be listed is added to `problems`; the path of
+    every symlink met (to a file or a folder) to `links`.
     """
     if not root.is_dir():
         yield FoundFile(str(root), root.name, None)
@@ -65,6 +68,8 @@ def find_files(root: Path, problems: list[LoadProblem] | None = None) -> Iterato
         for entry in entries:
             if entry.name.startswith("."):
                 continue
+            if links is not None and entry.is_symlink():
+                links.append(entry.path)
             try:
                 is_dir = entry.is_dir()
             except OSError:

@@ -165,6 +165,24 @@ def test_problems_are_kept_and_read_again_when_the_file_changes(root: Path) -> N
     assert sorted(s.id for s in index.summaries()) == ["bad.md", "good.md"]
 
 
+def test_with_links_in_the_folder_every_sync_is_whole(root: Path) -> None:
+    """b.md is a link to a.md: editing a.md names only a.md, yet b.md changed too."""
+    write(root, "a.md", "Kent drones")
+    (root / "b.md").symlink_to(root / "a.md")
+    index = reopen(root)
+    touch_later(write(root, "a.md", "Kent cameras"))
+    report = index.sync(workers=1, changed_paths=[str(root / "a.md")])
+    assert sorted(report.changed) == ["a.md", "b.md"]
+    assert sorted(ids(index, "cameras")) == ["a.md", "b.md"]
+    (root / "b.md").unlink()
+    index.sync(workers=1)  # no link left: named paths will do again
+    touch_later(write(root, "a.md", "Kent dogs"))
+    write(root, "c.md", "Not named")
+    report = index.sync(workers=1, changed_paths=[str(root / "a.md")])
+    assert (report.added, report.changed) == ([], ["a.md"])
+    index.close()
+
+
 def test_a_broken_link_is_reported_once_and_read_again_when_it_mends(root: Path) -> None:
     (root / "dangling.md").symlink_to(root / "missing.md")
     (root / "loop.md").symlink_to(root / "loop.md")
@@ -228,12 +246,25 @@ def test_changed_paths_are_all_a_sync_looks_at(root: Path) -> None:
     index.close()
 
 
-@pytest.mark.parametrize("case", ["folder created", "folder deleted", "outside", "link"])
+CASES = [
+    "folder created",
+    "folder deleted",
+    "folder named like an article moved away",
+    "folder replaced by a file",
+    "outside",
+    "through a linked folder",
+    "link created",
+]
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_changed_paths_that_may_hide_more_mean_a_whole_sync(root: Path, case: str) -> None:
     write(root, "a.md", "Kent drones")
     write(root, "old/b.md", "Essex drones")
-    (root / "real").mkdir()
-    (root / "linked").symlink_to(root / "real")
+    write(root, "archive.md/e.md", "Archived drones")
+    if case == "through a linked folder":
+        (root / "real").mkdir()
+        (root / "linked").symlink_to(root / "real")
     index = reopen(root)
     write(root, "unnamed.md", "Found by the whole sync")
     if case == "folder created":
@@ -243,11 +274,22 @@ def test_changed_paths_that_may_hide_more_mean_a_whole_sync(root: Path, case: st
         (root / "old" / "b.md").rename(root.parent / "b.md")
         (root / "old").rmdir()
         named = str(root / "old")
+    elif case == "folder named like an article moved away":
+        (root / "archive.md").rename(root.parent / "archive.md")
+        named = str(root / "archive.md")
+    elif case == "folder replaced by a file":
+        (root / "old" / "b.md").unlink()
+        (root / "old").rmdir()
+        (root / "old").write_text("not an article any more")
+        named = str(root / "old")
     elif case == "outside":
         named = str(root.parent / "elsewhere.md")
-    else:
+    elif case == "through a linked folder":
         write(root, "real/d.md", "Linked drones")
         named = str(root / "linked" / "d.md")
+    else:
+        (root / "link.md").symlink_to(root / "a.md")
+        named = str(root / "link.md")
     report = index.sync(workers=1, changed_paths=[named])
     assert "unnamed.md" in report.added
     fresh = sorted(ids(index, "drones"))
