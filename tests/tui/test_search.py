@@ -782,6 +782,61 @@ async def test_keys_typed_right_behind_enter_in_the_bar_are_commands(news: Path)
         assert app.initiatives_mode and app.focused is app.initiative_list
 
 
+@pytest.mark.parametrize(
+    ("keys", "query", "row"),
+    [
+        # Down to the results, then j: the query stays "dro" (the j moved the list the
+        # results then replaced: they start at the best one).
+        (
+            [("slash", "/"), ("d", "d"), ("r", "r"), ("o", "o"), ("down", None), ("j", "j")],
+            "dro",
+            0,
+        ),
+        # Escape clears and leaves the bar; the js move down the whole list.
+        ([("slash", "/"), ("k", "k"), ("escape", "\x1b"), ("j", "j"), ("j", "j")], "", 2),
+    ],
+)
+async def test_keys_typed_right_behind_a_key_that_leaves_the_bar_are_commands(
+    news: Path, keys: list[tuple[str, str | None]], query: str, row: int
+) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        for key, character in keys:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        await settle(pilot)
+        assert app.search_bar.text == query
+        assert app.focused is app.article_list
+        assert app.article_list.cursor == row
+
+
+async def test_moves_made_while_results_are_worked_out_are_kept(
+    news: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    list_results = app_module.list_results
+
+    def slow_list_results(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.3)  # every article of a big folder, sorted
+        return list_results(*args, **kwargs)
+
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await search(pilot, "kent")
+        kent = titles(app)
+        assert len(kent) >= 3 and app.article_list.cursor == 0
+        monkeypatch.setattr(app_module, "list_results", slow_list_results)
+        # Esc brings every article back (slowly); j j before they are in: on the third
+        # Kent article, where the user went, not back on the first.
+        for key, character in [("escape", "\x1b"), ("j", "j"), ("j", "j")]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        await settle(pilot)
+        assert titles(app) == NEWEST_FIRST
+        assert app.article_list.article is not None
+        assert app.article_list.article.title == kent[2]
+        assert app.shown is not None and app.shown.title == kent[2]
+
+
 async def test_keys_after_enter_are_commands_even_before_the_results(
     news: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -48,10 +48,22 @@ class QueryInput(KeysFollowFocus, Input):
         self.on_enter: Callable[[], None] | None = None
 
     async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter" and self.on_enter is not None and self.app.focused is self:
+        """Keys that leave the bar act as they arrive, not once they have bubbled up to
+        the app's bindings: the keys typed behind them must find the focus moved
+        (KeysFollowFocus), not be typed into the query."""
+        if self.app.focused is not self or event.is_printable:
+            return  # KeysFollowFocus passes it on; Input types it
+        if event.key == "enter" and self.on_enter is not None:
             event.stop()
             event.prevent_default()
             self.on_enter()
+            return
+        # The bar's Escape and Down, Tab, the input's own editing keys: the bindings run
+        # now, as the app would run them once the key had bubbled up to it (Textual's
+        # own binding lookup, private but what the bubbling key would meet anyway).
+        if await self.app._check_bindings(event.key):
+            event.stop()
+            event.prevent_default()
         # Otherwise KeysFollowFocus._on_key, then Input's, are called next.
 
     def replace(self, text: str, start: int, end: int) -> None:
