@@ -515,6 +515,8 @@ class ReaderApp(App[int]):
         self.initiative_list.display = False
         self.search_bar.display = False
         self.search_bar.input.on_enter = self._submit_query
+        self.article_list.on_select = self._select_row
+        self.initiative_list.on_select = self._select_row
         self.article_view.show_article(None)
         self.metadata_pane.show_article(None)
         self.article_list.focus()
@@ -1388,9 +1390,8 @@ class ReaderApp(App[int]):
         self.marks.set_starred(row, not self.marks.is_starred(row))
         self._marks_changed()
 
-    @on(RowList.Selected)
-    def _on_selected(self, message: RowList.Selected) -> None:
-        row: ListRow | InitiativeRow = message.row
+    def _select_row(self, row: ListRow | InitiativeRow) -> None:
+        """Enter on a row of the list (RowList.on_select): read it."""
         self._open_row_now(row)
         self.action_focus_article()
 

@@ -810,6 +810,18 @@ async def test_keys_typed_right_behind_a_key_that_leaves_the_bar_are_commands(
         assert app.article_list.cursor == row
 
 
+async def test_keys_typed_right_behind_enter_on_the_list_reach_the_article(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        for key, character in [("enter", "\r"), ("j", "j"), ("j", "j")]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        # The js scrolled the article Enter opened; they did not move the list.
+        assert app.focused is app.article_view
+        assert app.article_list.cursor == 0
+        assert app.shown is not None and app.shown.title == NEWEST_FIRST[0]
+
+
 async def test_moves_made_while_results_are_worked_out_are_kept(
     news: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -95,6 +95,10 @@ class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inheri
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._rows: Sequence[RowT] = ()
+        # What Enter (or a second click) on a row does, called at once (the app sets it):
+        # a Selected message would be handled after the keys typed behind Enter, which
+        # would move this list instead of reaching the article it opens.
+        self.on_select: Callable[[RowT], None] | None = None
         self._index_by_key: dict[Hashable, int] | None = None
         self._cursor = 0
         self._strips: LRUCache[tuple[Hashable, ...], Strip] = LRUCache(512)
@@ -247,7 +251,10 @@ class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inheri
 
     def action_select(self) -> None:
         if (row := self.current) is not None:
-            self.post_message(self.Selected(self, row))
+            if self.on_select is not None:
+                self.on_select(row)
+            else:
+                self.post_message(self.Selected(self, row))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
