@@ -192,9 +192,14 @@ def _serialise(marks: dict[str, Mark], folders: dict[str, FolderState]) -> str:
         "marks": {key: asdict(mark) for key, mark in sorted(marks.items())},
         "folders": {key: asdict(folder) for key, folder in sorted(folders.items())},
     }
-    # ASCII: a folder named in bytes that are not UTF-8 holds lone surrogates, which JSON
-    # escapes (and reads back) but UTF-8 cannot encode.
-    return json.dumps(data, ensure_ascii=True, indent=1) + "\n"
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A folder named in bytes that are not UTF-8 holds lone surrogates, which UTF-8
+        # cannot encode but JSON escapes (and reads back): all ASCII then.
+        text = json.dumps(data, ensure_ascii=True, indent=1) + "\n"
+    return text
 
 
 def _deserialise(data: Any) -> tuple[dict[str, Mark], dict[str, FolderState]]:

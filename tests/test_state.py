@@ -57,6 +57,16 @@ def test_a_folder_named_in_bytes_that_are_not_utf8_round_trips(tmp_path: Path) -
     assert again.is_read("path:bad\udcff.md:0")
 
 
+def test_the_state_file_stays_readable_text(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    state = ReadingState(path).load()
+    state.set_folder(tmp_path / "Новости", FolderState(None, 0.0, "полиция café", [], "newest"))
+    state.save()
+    text = path.read_text("utf-8")
+    assert "Новости" in text and "полиция café" in text  # not \u escapes
+    assert ReadingState(path).load().folder(tmp_path / "Новости").query == "полиция café"
+
+
 def test_state_key_prefers_the_url_and_else_uses_path_and_body(tmp_path: Path) -> None:
     with_url = parse_article(
         "---\nurl: https://x.example/a\n---\nBody", path=tmp_path / "a.md", article_id="a.md"
