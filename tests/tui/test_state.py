@@ -5,8 +5,10 @@ over several runs of the app (the state and config dirs are private to each test
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.app import App
@@ -15,6 +17,7 @@ from textual.pilot import Pilot
 from reader import cli
 from reader.config import config_path, load_config
 from reader.state import FolderState, ReadingState
+from reader.store import RefreshReport
 from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
 from reader.tui.widgets.article_list import STAR_MARK
@@ -422,6 +425,46 @@ async def test_the_open_article_changing_is_shown_again_where_it_was(folder: Pat
         await settle(pilot)
         assert app.article_view.scroll_y == scroll
         assert cursor_title(app) == "Gamma"
+
+
+async def test_what_the_watcher_names_is_refreshed_else_every_file(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File events name paths: only those are looked at. A poll names none, and a
+    refresh the busy cache left incomplete loses what it was given: then every file."""
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        store = app.store
+        assert store is not None
+        asked: list[list[str] | None] = []
+        refresh = store.refresh
+
+        def recording_refresh(on_batch: Any = None, changed_paths: Any = None) -> RefreshReport:
+            asked.append(None if changed_paths is None else sorted(changed_paths))
+            report = refresh(on_batch, changed_paths)
+            busy = len(asked) == 3  # the third refresh finds the cache busy
+            return RefreshReport(report.added, report.changed, report.removed, not busy)
+
+        named = [{"b.md"}, set(), {"c.md"}, {"d.md"}]
+
+        def watcher(root: Path, stop: threading.Event, **kwargs: Any) -> Iterator[frozenset[str]]:
+            for count, names in enumerate(named):
+                yield frozenset(str(folder / name) for name in names)
+                while len(asked) <= count and not stop.wait(0.01):
+                    pass  # the next change once this one is refreshed
+            stop.wait()
+
+        # The real watcher goes; this one tells of the changes above, one at a time.
+        app._watch_stop.set()
+        assert app._watch_thread is not None
+        app._watch_thread.join(PATIENCE)
+        app._watch_stop.clear()
+        monkeypatch.setattr(store, "refresh", recording_refresh)
+        monkeypatch.setattr(app_module, "watch_folder", watcher)
+        app._start_watching()
+        await until(pilot, lambda: len(asked) == 4)
+        b, c = str(folder / "b.md"), str(folder / "c.md")
+        assert asked == [[b], None, [c], None]
 
 
 async def test_quitting_stops_the_watcher(folder: Path) -> None:
