@@ -376,8 +376,8 @@ async def test_load_problems_are_counted_and_listed(write_articles: WriteArticle
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]  # type: ignore[attr-defined]
         assert any("binary.md" in prompt and "binary file" in prompt for prompt in prompts)
         assert any("warned.md" in prompt and "not a date" in prompt for prompt in prompts)
-        # Enter on a warned article opens it.
-        await pilot.press("down", "enter")
+        # Enter on a warned article opens it (j and k move as in the reader's lists).
+        await pilot.press("j", "k", "j", "enter")
         await settle(pilot)
         assert shown_title(app) == "Warned"
 

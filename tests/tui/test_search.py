@@ -349,6 +349,20 @@ async def test_facets_count_areas_and_years_of_the_results(news: Path) -> None:
         assert facets_line.display and "area:kent" in str(facets_line.render())
 
 
+async def test_j_k_h_l_move_in_the_facet_picker(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        # Areas: Kent, Essex, Surrey. j j k: Essex, space picks it; l to the years, j:
+        # 2022, space picks it; h back to the areas, j: Surrey, Enter picks it and closes.
+        await pilot.press("j", "j", "k", "space", "l", "j", "space", "h", "j", "enter")
+        await settle(pilot)
+        assert app.screen is app.main
+        assert set(app.listing.facets) == {"area:essex", "area:surrey", "date:2022"}
+        assert titles(app) == ["Cyber advice"]
+
+
 async def test_facets_combine_with_the_query_and_each_other(news: Path) -> None:
     async with running(news) as pilot:
         app = reader(pilot)

@@ -19,15 +19,18 @@ from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from reader.tui.results import FacetCounts
+from reader.tui.screens.list_keys import ListKeys
 
 
-class FacetScreen(ModalScreen[tuple[str, ...] | None]):
+class FacetScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
     """Returns the facet terms chosen when closed (None if closed before counts came)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "choose", "Choose and close", priority=True, id="facets.choose"),
         Binding("escape,f,q", "done", "Done", id="facets.done"),
         Binding("c", "clear", "Clear all", id="facets.clear"),
+        Binding("h,l", "other_list", "Areas / years", show=False, id="facets.other"),
+        *ListKeys.LIST_BINDINGS,
     ]
 
     def __init__(self, chosen: Sequence[str]) -> None:
@@ -84,6 +87,10 @@ class FacetScreen(ModalScreen[tuple[str, ...] | None]):
 
     def action_done(self) -> None:
         self.dismiss(self.selected() if self.counts is not None else None)
+
+    def action_other_list(self) -> None:
+        areas, years = self._lists()
+        (areas if self.focused is years else years).focus()
 
     def action_clear(self) -> None:
         for selection_list in self._lists():

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from reader.model import LoadProblem
 from reader.tui.format import display_path, plural
+from reader.tui.screens.list_keys import ListKeys
 
 # More rows than this and the list says how many are left out (`reader check` has all).
 MAX_ROWS = 2000
@@ -25,11 +26,12 @@ def _entry(where: str, message: str, where_style: str) -> Content:
     return Content(where + "\n" + message, [Span(0, len(where), where_style)])
 
 
-class ProblemsScreen(ModalScreen[str | None]):
+class ProblemsScreen(ListKeys, ModalScreen[str | None]):
     """Lists load problems and warnings; Enter on a warning opens that article."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss", "Close", id="problems.close"),
+        *ListKeys.LIST_BINDINGS,
     ]
     # Styled in reader.tcss; entries refer to them as ".problems--path" spans.
     COMPONENT_CLASSES: ClassVar[set[str]] = {"problems--path", "problems--article"}
