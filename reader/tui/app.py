@@ -78,7 +78,7 @@ from reader.tui.screens.problems import ProblemsScreen
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.document_view import DocumentView
-from reader.tui.widgets.focus import forward_to_focus, key_origin
+from reader.tui.widgets.focus import input_origin, pass_on
 from reader.tui.widgets.header import ReaderHeader
 from reader.tui.widgets.initiative_list import InitiativeList, InitiativeSource
 from reader.tui.widgets.metadata_pane import MetadataPane
@@ -356,10 +356,9 @@ class ReaderApp(App[int]):
         self._generation = 0
         self._shown_generation = 0
         self._partial = False
-        # Cursor moves the user made, and how many there were when results were last
-        # asked for: results that arrive after a move keep the article moved to.
-        self._cursor_moves = 0
-        self._moves_at_request = 0
+        # The article under the list's cursor when results were last asked for: results
+        # that arrive after the user moved keep the article moved to.
+        self._article_at_request: str | None = None
         # Only the newest rows of a warm open are listed yet (see FIRST_ROWS).
         self._rows_partial = False
         self._sorted = SortedRows()
@@ -500,12 +499,18 @@ class ReaderApp(App[int]):
         return self.all_rows
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and event.is_forwarded:
-            # A key bubbling up from a widget the focus has left since (see
-            # reader.tui.widgets.focus): the focused widget gets it, then its bindings.
-            origin, focused = key_origin(event), self.focused
-            if origin is not None and focused is not None and origin is not focused:
-                forward_to_focus(event, focused)
+        if isinstance(event, events.Key | events.Paste) and event.is_forwarded:
+            # A key or paste bubbling up from a widget the focus has left since (see
+            # reader.tui.widgets.focus): where the focus is now gets it, and its bindings;
+            # first those of a dialog opened meanwhile that come before everything.
+            origin = input_origin(event)
+            if origin is not None and origin is not self.focused:
+                if isinstance(event, events.Key) and await self._check_bindings(
+                    event.key, priority=True
+                ):
+                    event.stop()
+                    return
+                pass_on(event, self)
                 return
         await super().on_event(event)
 
@@ -960,7 +965,8 @@ class ReaderApp(App[int]):
             self.initiatives_mode,
             jump,
         )
-        self._moves_at_request = self._cursor_moves
+        current_article = self.article_list.article
+        self._article_at_request = current_article.id if current_article is not None else None
         self._compute_results(request, self.all_rows)
 
     def _cancel_results(self) -> None:
@@ -1038,8 +1044,8 @@ class ReaderApp(App[int]):
         # All the results after the best of them: they start with the same rows, so the
         # cursor stays where it is (the user may have moved it meanwhile).
         at = results.cursor if first_part else self.article_list.cursor
-        moved = self._cursor_moves != self._moves_at_request
         current = self.article_list.article
+        moved = current is not None and current.id != self._article_at_request
         if first_part and moved and not request.jump and current is not None:
             # The user moved (j after Esc) while these were worked out: stay where they went.
             found = position((row.id for row in results.rows), current.id)
@@ -1103,8 +1109,12 @@ class ReaderApp(App[int]):
 
     @on(Input.Changed, "#search-input")
     def _on_query_changed(self, event: Input.Changed) -> None:
-        # The bar's text now, not the event's: a change handled after Escape cleared the
-        # bar (keys typed fast) must not bring the old text back.
+        self._take_bar_text()
+
+    def _take_bar_text(self) -> None:
+        """The query is the bar's text now (not a change event's, which may come late:
+        after Escape cleared the bar, or after Enter typed right behind the last key);
+        its search runs once typing pauses."""
         text = self.search_bar.text
         if text == self.listing.text:
             return
@@ -1127,6 +1137,7 @@ class ReaderApp(App[int]):
 
     def _submit_query(self) -> None:
         """Enter in the search bar (called as the key arrives, see QueryInput.on_enter)."""
+        self._take_bar_text()
         waiting = self._search_timer is not None or self._shown_generation != self._generation
         if self._search_timer is not None:
             self._search_timer.stop()
@@ -1260,7 +1271,6 @@ class ReaderApp(App[int]):
             return
         if message.by_user:
             self._user_moved = True
-            self._cursor_moves += 1
             if self._flags_rerun_pending:
                 self._rerun_for_marks()
         row: ListRow | None = message.row

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 from textual import events
+from textual.command import CommandPalette
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from reader.store import ListRow
 from reader.tui import app as app_module
@@ -822,6 +824,70 @@ async def test_keys_typed_right_behind_a_key_that_leaves_the_bar_are_commands(
         assert app.search_bar.text == query
         assert app.focused is app.article_list
         assert app.article_list.cursor == row
+
+
+async def type_at_once(app: ReaderApp, *typed: str | tuple[str, str | None]) -> None:
+    """Post keys (a character, or a (key, character) pair) all at once, as a terminal
+    does when someone types faster than the reader acts."""
+    for item in typed:
+        key, character = (item, item) if isinstance(item, str) else item
+        app.post_message(events.Key(key, character))
+
+
+@pytest.mark.parametrize(
+    ("query", "bells", "shown"),
+    [
+        ('"d', 1, None),  # cannot be read: the bell, the previous article stays
+        ("zebra", 0, None),  # nothing matches: no article opened
+        ("drone", 0, "Drone unit takes off"),  # the best result
+    ],
+)
+async def test_enter_typed_right_behind_the_query_acts_on_the_whole_query(
+    news: Path, query: str, bells: int, shown: str | None
+) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        before = app.shown
+        await pilot.press("slash")
+        rung: list[int] = []
+        app.bell = lambda: rung.append(1)  # type: ignore[method-assign]
+        names = {'"': "quotation_mark"}
+        await type_at_once(app, *((names.get(c, c), c) for c in query), ("enter", "\r"))
+        await settle(pilot)
+        await settle(pilot)
+        assert app.search_bar.text == query and len(rung) == bells
+        if shown is None:
+            assert app.shown is before
+        else:
+            assert app.shown is not None and app.shown.title == shown
+
+
+async def test_a_paste_right_behind_escape_is_not_a_query(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await pilot.press("slash")
+        await type_at_once(app, ("escape", "\x1b"))
+        app.post_message(events.Paste("drone"))
+        await settle(pilot)
+        await settle(pilot)
+        assert app.search_bar.text == "" and titles(app) == NEWEST_FIRST
+
+
+async def test_keys_typed_right_behind_a_key_that_opens_a_dialog_reach_it(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        # f then Enter: the facet picker opens and Enter closes it.
+        await type_at_once(app, "f", ("enter", "\r"))
+        await settle(pilot)
+        assert app.screen is app.main
+        # From the search bar, ctrl+p then a command's name: typed into the palette.
+        await pilot.press("slash")
+        await type_at_once(app, ("ctrl+p", None), "s", "o", "r", "t")
+        await settle(pilot)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        assert palette.query_one(Input).value == "sort"
+        assert app.search_bar.text == ""
 
 
 async def test_keys_typed_right_behind_enter_on_the_list_reach_the_article(news: Path) -> None:

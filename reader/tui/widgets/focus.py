@@ -12,37 +12,63 @@ away, and the app does the same for keys that bubble up from such a widget
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
+from textual.app import App
 from textual.widget import Widget
 
-__all__ = ["KeysFollowFocus", "forward_to_focus", "key_origin"]
+__all__ = ["KeysFollowFocus", "input_origin", "pass_on"]
+
+# What the mixin passes on: keys, and pastes (a bracketed paste is one event).
+TypedEvent = events.Key | events.Paste
 
 
-def key_origin(event: events.Key) -> Widget | None:
-    """The widget a key was first given to (None: not one of the reader's)."""
+def input_origin(event: TypedEvent) -> Widget | None:
+    """The widget a key or paste was first given to (None: not one of the reader's)."""
     origin = getattr(event, "_reader_origin", None)
     return origin if isinstance(origin, Widget) else None
 
 
-def forward_to_focus(event: events.Key, focused: Widget) -> None:
-    """Hand the key, as a new event, to the focused widget instead."""
+def pass_on(event: TypedEvent, app: App[Any]) -> None:
+    """Hand the key or paste, as a new event, to where the focus is now: the focused
+    widget; or, when a dialog has just opened and focused nothing yet, the app again once
+    the dialog is drawn, as if just typed (it then goes to what the dialog focused)."""
     event.stop()
     event.prevent_default()
-    focused._forward_event(events.Key(event.key, event.character))
+    typed: TypedEvent
+    if isinstance(event, events.Key):
+        typed = events.Key(event.key, event.character)
+    else:
+        typed = events.Paste(event.text)
+    focused = app.focused
+    if focused is not None:
+        focused._forward_event(typed)
+    else:
+        # Once the dialog is drawn: it focuses its input as it mounts.
+        app.call_after_refresh(app.post_message, typed)
 
 
 class KeysFollowFocus:
-    """Mixed in before the widget class: passes on keys that arrive after the focus left.
+    """Mixed in before the widget class: passes on keys (and pastes) that arrive after
+    the focus left, or after a dialog opened over this widget's screen.
 
     A plain class, not a Widget: Textual inherits CSS along the first DOM base class,
     which must stay the widget's own (Input, ScrollView)."""
 
-    async def _on_key(self, event: events.Key) -> None:
+    def _follow_focus(self, event: TypedEvent) -> None:
         assert isinstance(self, Widget)
-        focused = self.app.focused
-        if focused is not None and focused is not self:
-            forward_to_focus(event, focused)
+        app = self.app
+        focused = app.focused
+        if self.screen is not app.screen or (focused is not None and focused is not self):
+            pass_on(event, app)
             return
-        # Dispatch goes on to the widget class's own key handling (Textual calls each
-        # class's _on_key along the MRO), and an unhandled key bubbles up to the app.
-        event._reader_origin = self  # type: ignore[attr-defined]
+        # Dispatch goes on to the widget class's own handling (Textual calls each class's
+        # _on_key or _on_paste along the MRO), and what it leaves bubbles up to the app.
+        event._reader_origin = self  # type: ignore[union-attr]
+
+    async def _on_key(self, event: events.Key) -> None:
+        self._follow_focus(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        self._follow_focus(event)
