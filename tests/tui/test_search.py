@@ -856,6 +856,8 @@ async def test_enter_typed_right_behind_the_query_acts_on_the_whole_query(
         await settle(pilot)
         await settle(pilot)
         assert app.search_bar.text == query and len(rung) == bells
+        told = [str(notification.message) for notification in app._notifications]
+        assert ("Nothing matches." in told) is (query == "zebra")
         if shown is None:
             assert app.shown is before
         else:
