@@ -771,13 +771,31 @@ async def test_slash_on_a_narrow_terminal_shows_the_list_and_types_into_the_bar(
         assert app.article_view.display and app.focused is app.article_view
 
 
+def type_at_once(app: ReaderApp, *typed: str | tuple[str, str | None]) -> None:
+    """Post keys (a character, or a (key, character) pair) all at once, as a terminal
+    does when someone types faster than the reader acts."""
+    for item in typed:
+        key, character = (item, item) if isinstance(item, str) else item
+        app.post_message(events.Key(key, character))
+
+
+def slow_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lists take 0.3 s to work out, as every article of a big folder does."""
+    list_results = app_module.list_results
+
+    def slow_list_results(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.3)
+        return list_results(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "list_results", slow_list_results)
+
+
 async def test_keys_typed_faster_than_the_screen_updates_go_into_the_bar(news: Path) -> None:
     """A fast typist (or a paste) sends "/kent" before the reader has drawn the bar:
     every key after the / is text, none a command (k would move, e open the problems)."""
     async with running(news) as pilot:
         app = reader(pilot)
-        for key, character in [("slash", "/"), ("k", "k"), ("e", "e"), ("n", "n"), ("t", "t")]:
-            app.post_message(events.Key(key, character))  # queued at once, as a terminal does
+        type_at_once(app, ("slash", "/"), *"kent")
         await settle(pilot)
         assert app.screen is app.main
         assert app.search_bar.text == "kent"
@@ -789,9 +807,7 @@ async def test_keys_typed_faster_than_the_screen_updates_go_into_the_bar(news: P
 async def test_keys_typed_right_behind_enter_in_the_bar_are_commands(news: Path) -> None:
     async with running(news) as pilot:
         app = reader(pilot)
-        keys = [("slash", "/"), *((c, c) for c in "drone"), ("enter", "\r"), ("i", "i")]
-        for key, character in keys:
-            app.post_message(events.Key(key, character))
+        type_at_once(app, ("slash", "/"), *"drone", ("enter", "\r"), "i")
         await settle(pilot)
         await settle(pilot)
         assert app.search_bar.text == "drone"  # not "dronei"
@@ -817,21 +833,12 @@ async def test_keys_typed_right_behind_a_key_that_leaves_the_bar_are_commands(
 ) -> None:
     async with running(news) as pilot:
         app = reader(pilot)
-        for key, character in keys:
-            app.post_message(events.Key(key, character))
+        type_at_once(app, *keys)
         await settle(pilot)
         await settle(pilot)
         assert app.search_bar.text == query
         assert app.focused is app.article_list
         assert app.article_list.cursor == row
-
-
-async def type_at_once(app: ReaderApp, *typed: str | tuple[str, str | None]) -> None:
-    """Post keys (a character, or a (key, character) pair) all at once, as a terminal
-    does when someone types faster than the reader acts."""
-    for item in typed:
-        key, character = (item, item) if isinstance(item, str) else item
-        app.post_message(events.Key(key, character))
 
 
 @pytest.mark.parametrize(
@@ -852,7 +859,7 @@ async def test_enter_typed_right_behind_the_query_acts_on_the_whole_query(
         rung: list[int] = []
         app.bell = lambda: rung.append(1)  # type: ignore[method-assign]
         names = {'"': "quotation_mark"}
-        await type_at_once(app, *((names.get(c, c), c) for c in query), ("enter", "\r"))
+        type_at_once(app, *((names.get(c, c), c) for c in query), ("enter", "\r"))
         await settle(pilot)
         await settle(pilot)
         assert app.search_bar.text == query and len(rung) == bells
@@ -868,7 +875,7 @@ async def test_a_paste_right_behind_escape_is_not_a_query(news: Path) -> None:
     async with running(news) as pilot:
         app = reader(pilot)
         await pilot.press("slash")
-        await type_at_once(app, ("escape", "\x1b"))
+        type_at_once(app, ("escape", "\x1b"))
         app.post_message(events.Paste("drone"))
         await settle(pilot)
         await settle(pilot)
@@ -879,12 +886,12 @@ async def test_keys_typed_right_behind_a_key_that_opens_a_dialog_reach_it(news: 
     async with running(news) as pilot:
         app = reader(pilot)
         # f then Enter: the facet picker opens and Enter closes it.
-        await type_at_once(app, "f", ("enter", "\r"))
+        type_at_once(app, "f", ("enter", "\r"))
         await settle(pilot)
         assert app.screen is app.main
         # From the search bar, ctrl+p then a command's name: typed into the palette.
         await pilot.press("slash")
-        await type_at_once(app, ("ctrl+p", None), "s", "o", "r", "t")
+        type_at_once(app, ("ctrl+p", None), "s", "o", "r", "t")
         await settle(pilot)
         palette = app.screen
         assert isinstance(palette, CommandPalette)
@@ -895,8 +902,7 @@ async def test_keys_typed_right_behind_a_key_that_opens_a_dialog_reach_it(news: 
 async def test_keys_typed_right_behind_enter_on_the_list_reach_the_article(news: Path) -> None:
     async with running(news) as pilot:
         app = reader(pilot)
-        for key, character in [("enter", "\r"), ("j", "j"), ("j", "j")]:
-            app.post_message(events.Key(key, character))
+        type_at_once(app, ("enter", "\r"), "j", "j")
         await settle(pilot)
         # The js scrolled the article Enter opened; they did not move the list.
         assert app.focused is app.article_view
@@ -907,22 +913,15 @@ async def test_keys_typed_right_behind_enter_on_the_list_reach_the_article(news:
 async def test_moves_made_while_results_are_worked_out_are_kept(
     news: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    list_results = app_module.list_results
-
-    def slow_list_results(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.3)  # every article of a big folder, sorted
-        return list_results(*args, **kwargs)
-
     async with running(news) as pilot:
         app = reader(pilot)
         await search(pilot, "kent")
         kent = titles(app)
         assert len(kent) >= 3 and app.article_list.cursor == 0
-        monkeypatch.setattr(app_module, "list_results", slow_list_results)
+        slow_results(monkeypatch)
         # Esc brings every article back (slowly); j j before they are in: on the third
         # Kent article, where the user went, not back on the first.
-        for key, character in [("escape", "\x1b"), ("j", "j"), ("j", "j")]:
-            app.post_message(events.Key(key, character))
+        type_at_once(app, ("escape", "\x1b"), "j", "j")
         await settle(pilot)
         await settle(pilot)
         assert titles(app) == NEWEST_FIRST
@@ -934,13 +933,7 @@ async def test_moves_made_while_results_are_worked_out_are_kept(
 async def test_keys_after_enter_are_commands_even_before_the_results(
     news: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    list_results = app_module.list_results
-
-    def slow_list_results(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.3)  # a search of a big folder
-        return list_results(*args, **kwargs)
-
-    monkeypatch.setattr(app_module, "list_results", slow_list_results)
+    slow_results(monkeypatch)
     async with running(news) as pilot:
         app = reader(pilot)
         # Enter and i at once, before the search has run.
