@@ -10,7 +10,7 @@ import difflib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -179,15 +179,34 @@ def open_folder(args: argparse.Namespace) -> ArticleStore:
 
 
 def _print_json(data: Any) -> None:
-    """JSON on stdout: an object indented; an array one compact element per line, which
-    keeps big result lists on the C encoder (indenting makes json 5x slower)."""
-    if isinstance(data, list):
-        sys.stdout.write("[\n")
-        sys.stdout.write(",\n".join(json.dumps(item, ensure_ascii=False) for item in data))
-        sys.stdout.write("\n]\n" if data else "]\n")
-        return
+    """An object on stdout as indented JSON."""
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def _print_json_array(items: Iterable[Any]) -> None:
+    """A JSON array on stdout, written as its items come: one compact item per line, which
+    keeps big result lists on the C encoder (indenting makes json 5x slower), and the
+    first results reach `| head` or `| jq` before the last are made."""
+    write = sys.stdout.write
+    write("[")
+    separator = "\n"
+    for item in items:
+        write(separator)
+        write(json.dumps(item, ensure_ascii=False))
+        separator = ",\n"
+    write("\n]\n" if separator != "\n" else "]\n")
+
+
+# Articles read from the store (bodies and all) at a time while printing.
+PRINT_BATCH = 500
+
+
+def _articles(store: ArticleStore, ids: Sequence[str]) -> Iterator[Article]:
+    """The articles with these ids, in order, read a batch at a time: 100,000 bodies
+    are never in memory at once."""
+    for start in range(0, len(ids), PRINT_BATCH):
+        yield from store.articles(ids[start : start + PRINT_BATCH])
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -210,7 +229,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     store = open_folder(args)
     rows = store.rows()
     if args.json:
-        _print_json([article_to_dict(article) for article in store.articles(_ids(rows))])
+        _print_json_array(article_to_dict(article) for article in _articles(store, _ids(rows)))
     else:
         for row in rows:
             print(format_row(row))
@@ -301,27 +320,27 @@ def cmd_search(args: argparse.Namespace) -> int:
     results = searcher.search(query, order=args.sort, limit=args.limit, flag_test=test)
     scores = {row.id: score for row, score in results}
     # Bodies are read only for the results printed, a batch at a time.
-    shown = store.articles(_ids([row for row, _ in results]))
+    shown = _articles(store, _ids([row for row, _ in results]))
     if args.json:
-        _print_json(
-            [
-                {
-                    **article_to_dict(article),
-                    "score": scores[article.id],
-                    "snippets": snippets(article, query),
-                }
-                for article in shown
-            ]
+        _print_json_array(
+            {
+                **article_to_dict(article),
+                "score": scores[article.id],
+                "snippets": snippets(article, query),
+            }
+            for article in shown
         )
     else:
+        printed = 0
         for article in shown:
             print(format_row(article))
             for snippet in snippets(article, query, limit=1):
                 print(f"    {snippet}")
+            printed += 1
         total = getattr(results, "total", len(results))
         what = f"{total:,} of {len(store.rows()):,} articles match"
-        if len(shown) < total:
-            what += f"; showing {len(shown):,}"
+        if printed < total:
+            what += f"; showing {printed:,}"
         print(what, file=sys.stderr)
     _report_problem_count(store)
     return 0

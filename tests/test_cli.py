@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from reader import cli as cli_module
 from reader import load_library
+from reader import store as store_module
 from reader.cli import main
 from reader.resources import samples_dir
 
@@ -85,6 +87,31 @@ def test_list_json(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
     assert data[1]["published"] == "2015-09-27T07:45:00"
     assert data[2]["published"] is None
     assert any("99/99/9999" in warning for warning in data[2]["warnings"])
+
+
+@pytest.mark.parametrize("command", [["list"], ["search", "news OR old OR undated"]])
+def test_big_outputs_are_written_a_batch_of_articles_at_a_time(
+    capsys: pytest.CaptureFixture[str],
+    folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
+    """Bodies are read (and objects written) a batch at a time, so 100,000 results are
+    never all in memory and the first reach `| head` at once; the output is the same."""
+    status, whole, _ = run(capsys, *command, str(folder), "--json")
+    assert status == 0 and len(json.loads(whole)) >= 2
+    batches: list[int] = []
+    articles = store_module.IndexedStore.articles
+
+    def counted(self: Any, ids: Any) -> Any:
+        batches.append(len(ids))
+        return articles(self, ids)
+
+    monkeypatch.setattr(cli_module, "PRINT_BATCH", 1)
+    monkeypatch.setattr(store_module.IndexedStore, "articles", counted)
+    status, batched, _ = run(capsys, *command, str(folder), "--json")
+    assert status == 0 and batched == whole
+    assert batches and set(batches) == {1}
 
 
 def test_list_defaults_to_the_bundled_samples(capsys: pytest.CaptureFixture[str]) -> None:
