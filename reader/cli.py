@@ -348,28 +348,38 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     store = open_folder(args)
-    articles = store.articles(_ids(store.rows()))
+    rows = store.rows()
+    warned = dict(store.warnings())
+    duplicates = duplicate_urls(rows)
+    # Only the articles with something to say are read (for their paths): 100,000
+    # bodies are never loaded to find a few warnings.
+    named = [row.id for row in rows if row.id in warned]
+    named += [row.id for group in duplicates.values() for row in group]
+    paths = {article.id: str(article.path) for article in _articles(store, named)}
     warnings = [
-        {"path": str(article.path), "message": message}
-        for article in articles
-        for message in article.warnings
+        {"path": paths[row.id], "message": message}
+        for row in rows
+        if row.id in warned and row.id in paths
+        for message in warned[row.id]
     ]
-    for url, group in duplicate_urls(articles).items():
-        for article in group:
-            others = ", ".join(other.id for other in group if other is not article)
+    for url, group in duplicates.items():
+        for row in group:
+            if row.id not in paths:
+                continue  # gone since the list was read
+            others = ", ".join(other.id for other in group if other is not row)
             warnings.append(
-                {"path": str(article.path), "message": f"duplicate URL {url} (also in {others})"}
+                {"path": paths[row.id], "message": f"duplicate URL {url} (also in {others})"}
             )
     problems = [{"path": str(p.path), "message": p.message} for p in store.problems()]
     if args.json:
-        _print_json({"articles": len(articles), "problems": problems, "warnings": warnings})
+        _print_json({"articles": len(rows), "problems": problems, "warnings": warnings})
     else:
         for entry in problems:
             print(f"{entry['path']}: error: {entry['message']}")
         for entry in warnings:
             print(f"{entry['path']}: warning: {entry['message']}")
         print(
-            f"{len(articles):,} articles, {len(problems):,} files not loaded, "
+            f"{len(rows):,} articles, {len(problems):,} files not loaded, "
             f"{len(warnings):,} warnings",
             file=sys.stderr,
         )

@@ -127,9 +127,17 @@ def load_library(path: Path | str, *, on_progress: ProgressCallback | None = Non
     return Library(root=root, articles=articles, problems=problems)
 
 
-def duplicate_urls(articles: Sequence[Article]) -> dict[str, list[Article]]:
-    """URLs shared by more than one article, with the articles sharing each."""
-    by_url: dict[str, list[Article]] = {}
+class _HasUrl(Protocol):
+    @property
+    def url(self) -> str | None: ...
+
+
+_WithUrl = TypeVar("_WithUrl", bound=_HasUrl)
+
+
+def duplicate_urls(articles: Sequence[_WithUrl]) -> dict[str, list[_WithUrl]]:
+    """URLs shared by more than one article (or list row), with those sharing each."""
+    by_url: dict[str, list[_WithUrl]] = {}
     for article in articles:
         if article.url:
             by_url.setdefault(article.url, []).append(article)
