@@ -230,6 +230,27 @@ def test_check_json(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
     assert messages["2019-road.md"] == ["duplicate URL http://e/road (also in old.md)"]
 
 
+def test_check_reads_only_the_articles_it_reports(
+    capsys: pytest.CaptureFixture[str],
+    folder: Path,
+    write_file: WriteFile,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for number in range(20):
+        write_file(f"clean/{number:02d}.md", f"---\ntitle: Clean {number}\n---\nFine.\n")
+    read: list[str] = []
+    articles = store_module.IndexedStore.articles
+
+    def counted(self: Any, ids: Any) -> Any:
+        read.extend(ids)
+        return articles(self, ids)
+
+    monkeypatch.setattr(store_module.IndexedStore, "articles", counted)
+    status, out, _ = run(capsys, "check", str(folder), "--json")
+    assert status == 1 and json.loads(out)["articles"] == 23
+    assert sorted(set(read)) == ["news/2019-road.md", "old.md", "undated.md"]
+
+
 def test_check_text(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
     status, out, err = run(capsys, "check", str(folder))
     assert status == 1
