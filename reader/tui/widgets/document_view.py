@@ -307,7 +307,9 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
 
     def on_click(self, event: events.Click) -> None:
         url = event.style.link
-        if url and is_web_url(url):
+        # Not the second click of a double click: it may have begun on a row of the list
+        # this view has just replaced (narrow terminals show one pane at a time).
+        if url and is_web_url(url) and event.chain == 1:
             event.stop()
             self.post_message(self.LinkClicked(url))
 
