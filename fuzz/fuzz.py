@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import atheris
+
+# The tests' helpers (strings_in) live beside the tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from metadata_strings import strings_in
 
 with atheris.instrument_imports():
     from reader.limits import MAX_METADATA_VALUES, MAX_SHOWN_LINES, MAX_TITLE_CHARS
@@ -35,18 +38,6 @@ with atheris.instrument_imports():
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield key
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def article(data: bytes) -> None:
     decoded = decode(data)
     if isinstance(decoded, str):
@@ -54,7 +45,7 @@ def article(data: bytes) -> None:
     text, warnings = decoded
     item = parse_article(text, path=Path("fuzz.md"), article_id="fuzz.md", warnings=warnings)
     assert len(item.title) <= MAX_TITLE_CHARS and "\n" not in item.title
-    shown = [item.title, item.body, *item.initiatives, *item.warnings, *_strings(item.metadata)]
+    shown = [item.title, item.body, *item.initiatives, *item.warnings, *strings_in(item.metadata)]
     for value in shown:
         assert not UNSAFE.search(value), repr(value[:200])
     blocks, count = render_markdown(item.body, item.title)
@@ -73,10 +64,10 @@ def metadata(data: bytes) -> None:
     fmt = "toml" if provider.ConsumeBool() else "yaml"
     block = provider.ConsumeUnicodeNoSurrogates(len(data))
     parsed, warnings = parse_block(block, fmt, 2)
-    values = sum(1 for _ in _strings(parsed))
+    values = sum(1 for _ in strings_in(parsed))
     assert values <= 2 * MAX_METADATA_VALUES + 1
     assert all("\n" not in warning for warning in warnings)
-    for value in _strings(parsed):
+    for value in strings_in(parsed):
         assert not UNSAFE.search(value), repr(value[:200])
 
 

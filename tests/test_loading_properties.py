@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from metadata_strings import strings_in
 
 from reader.loading import load_article
 from reader.model import Article, LoadProblem
@@ -43,18 +42,6 @@ PROPERTY_SETTINGS = settings(
 @pytest.fixture(scope="module")
 def article_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("property") / "article.md"
-
-
-def strings_in(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield key
-            yield from strings_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from strings_in(item)
 
 
 def check(item: Article | LoadProblem, path: Path) -> None:

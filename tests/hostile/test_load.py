@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
+from metadata_strings import strings_in
 
 from hostile.corpus import Entry, HostileCorpus, simulate_file_system_trouble
 from reader.limits import MAX_MARKDOWN_LINES, MAX_TITLE_CHARS
@@ -75,18 +76,6 @@ def assert_matches(found: Mapping[str, tuple[str, list[str]]], expected: dict[st
         ):
             wrong.append((entry_id, entry.outcome, entry.reported, outcome, messages[:3]))
     assert not wrong, "\n".join(map(repr, wrong))
-
-
-def strings_in(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield key
-            yield from strings_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from strings_in(item)
 
 
 def assert_clean(article: Article) -> None:

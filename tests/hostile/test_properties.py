@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from metadata_strings import strings_in
 
 import reader.markdown
 from reader.limits import MAX_METADATA_DEPTH, MAX_METADATA_VALUES
@@ -53,18 +53,6 @@ clean_text = st.text(
     ),
     max_size=30,
 )
-
-
-def strings_in(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield key
-            yield from strings_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from strings_in(item)
 
 
 # -- the metadata splitter ------------------------------------------------------------------
