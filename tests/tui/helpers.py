@@ -62,6 +62,28 @@ async def _workers_done(app: App[int]) -> None:
             continue
 
 
+def reader(pilot: Pilot[int]) -> ReaderApp:
+    app = pilot.app
+    assert isinstance(app, ReaderApp)
+    return app
+
+
+def titles(app: ReaderApp) -> list[str]:
+    """The titles the article list shows, top to bottom."""
+    return [row.title for row in app.article_list.rows]
+
+
+async def search(pilot: Pilot[int], text: str) -> None:
+    """Type `text` into the search bar (opening it with / if need be) and let the search
+    finish."""
+    app = reader(pilot)
+    if app.focused is not app.search_bar.input:
+        await pilot.press("slash")
+    await pilot.press(*text)
+    await settle(pilot)
+    await settle(pilot)
+
+
 @asynccontextmanager
 async def running(root: Path, size: tuple[int, int] = (120, 40)) -> AsyncIterator[Pilot[int]]:
     """A reader on `root`, loaded and settled, in a headless terminal of `size`."""

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
 from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
@@ -18,13 +17,7 @@ from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.metadata_pane import MetadataPane
 from tui.conftest import WriteArticles
-from tui.helpers import fenced, running, settle
-
-
-def reader(pilot: Pilot[int]) -> ReaderApp:
-    app = pilot.app
-    assert isinstance(app, ReaderApp)
-    return app
+from tui.helpers import fenced, reader, running, settle
 
 
 def shown_title(app: ReaderApp) -> str | None:

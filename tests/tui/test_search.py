@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from textual import events
 from textual.command import CommandPalette
-from textual.pilot import Pilot
 from textual.widgets import Input
 
 from reader.store import ListRow
@@ -21,7 +20,7 @@ from reader.tui.app import ReaderApp
 from reader.tui.results import InitiativeRow
 from reader.tui.screens.facets import FacetScreen
 from tui.conftest import WriteArticles
-from tui.helpers import fenced, running, settle
+from tui.helpers import fenced, reader, running, search, settle, titles
 
 # Six articles: areas, years, initiatives and a word ("drone") whose relevance order is
 # not the date order.
@@ -68,16 +67,6 @@ NEWEST_FIRST = [
 ]
 
 
-def reader(pilot: Pilot[int]) -> ReaderApp:
-    app = pilot.app
-    assert isinstance(app, ReaderApp)
-    return app
-
-
-def titles(app: ReaderApp) -> list[str]:
-    return [row.title for row in app.article_list.rows]
-
-
 def screen_line(app: ReaderApp, y: int) -> str:
     """Line `y` of the article list as drawn."""
     return "".join(segment.text for segment in app.article_list.render_line(y))
@@ -85,17 +74,6 @@ def screen_line(app: ReaderApp, y: int) -> str:
 
 def counts_line(app: ReaderApp) -> str:
     return str(app.main.query_one("#sidebar").border_subtitle)
-
-
-async def search(pilot: Pilot[int], text: str) -> None:
-    """Type `text` into the search bar (opening it with / if need be) and let the search
-    finish."""
-    app = reader(pilot)
-    if app.focused is not app.search_bar.input:
-        await pilot.press("slash")
-    await pilot.press(*text)
-    await settle(pilot)
-    await settle(pilot)
 
 
 @pytest.fixture

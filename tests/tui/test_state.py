@@ -23,7 +23,7 @@ from reader.tui.app import ReaderApp
 from reader.tui.widgets.article_list import STAR_MARK
 from reader.tui.widgets.header import ReaderHeader
 from tui.conftest import WriteArticles
-from tui.helpers import fenced, running, settle
+from tui.helpers import fenced, reader, running, search, settle, titles
 
 # A guard against hanging, not a speed test: conditions are polled this long at most.
 PATIENCE = 20.0
@@ -40,16 +40,6 @@ FOLDER = {
         "Delta drone", "A drone.", date="09:00 01/01/2021", area="Surrey", url="https://x.org/d"
     ),
 }
-
-
-def reader(pilot: Pilot[int]) -> ReaderApp:
-    app = pilot.app
-    assert isinstance(app, ReaderApp)
-    return app
-
-
-def titles(app: ReaderApp) -> list[str]:
-    return [row.title for row in app.article_list.rows]
 
 
 def cursor_title(app: ReaderApp) -> str | None:
@@ -84,15 +74,6 @@ async def until(pilot: Pilot[int], condition: Callable[[], bool]) -> None:
             return
         await pilot.pause(0.05)
     assert condition(), "the reader never got there"
-
-
-async def search(pilot: Pilot[int], text: str) -> None:
-    app = reader(pilot)
-    if app.focused is not app.search_bar.input:
-        await pilot.press("slash")
-    await pilot.press(*text)
-    await settle(pilot)
-    await settle(pilot)
 
 
 @pytest.fixture
