@@ -740,6 +740,12 @@ class ReaderApp(App[int]):
             assert merger is not None
             self._refresh_store(store, merger)
 
+    def _check_every_file_next(self) -> None:
+        """The paths this refresh took were not all dealt with: the next one stats every
+        file, so none of them is lost."""
+        with self._changed_lock:
+            self._changed_paths = None
+
     def _refresh_store(self, store: ArticleStore, merger: RowMerger) -> None:
         def on_batch(batch: Sequence[ListRow], _done: int, _total: int) -> None:
             merger.add(batch)
@@ -752,15 +758,13 @@ class ReaderApp(App[int]):
         try:
             report = store.refresh(on_batch, changed)
             if not report.complete:
-                with self._changed_lock:
-                    self._changed_paths = None  # the cache was busy: every file, next time
+                self._check_every_file_next()  # the cache was busy
             merger.remove(report.removed)
             self.marks.remove_rows(report.removed)
             problems = store.problems()
             warned = store.warnings() if report.any else self.warned
         except Exception as error:  # a failed reload must not end the reader
-            with self._changed_lock:
-                self._changed_paths = None  # what it did not finish: every file, next time
+            self._check_every_file_next()
             if not self._watch_stop.is_set():
                 self.notify(
                     f"Could not read the folder's changes: {error}",
