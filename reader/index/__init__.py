@@ -22,7 +22,8 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from reader.index.db import (
@@ -149,16 +150,13 @@ class ArticleIndex:
         workers: int | None,
         changed_paths: Collection[str] | None,
     ) -> SyncReport:
-        # A connection of its own: a long sync in a worker thread never holds up
-        # summaries(), article() or a search on another thread.
-        connection = connect(self._opened.path)
-        try:
+        # A long sync in a worker thread never holds up summaries(), article() or a
+        # search on another thread.
+        with self._connection_apart() as connection:
             opened = OpenedIndex(connection, self._opened.path)
             report = sync(
                 opened, self.root, on_batch=on_batch, workers=workers, changed_paths=changed_paths
             )
-        finally:
-            connection.close()
         if report.added or report.changed or report.removed:
             self._forget_cached_rows()
         return report
@@ -189,14 +187,10 @@ class ArticleIndex:
                     version = self._opened.connection.execute("PRAGMA data_version").fetchone()[0]
                     if self._rows is not None and version == self._data_version:
                         return self._rows
-                    path = self._opened.path
-                # The whole list takes a while (0.6 s at 100,000 articles): read on a
-                # connection of its own, so that opening an article meanwhile need not wait.
-                connection = connect(path)
-                try:
+                # The whole list takes a while (0.6 s at 100,000 articles): opening an
+                # article meanwhile need not wait.
+                with self._connection_apart() as connection:
                     rows = read_summary_rows(connection)
-                finally:
-                    connection.close()
             except sqlite3.DatabaseError as error:
                 if is_locked(error):
                     raise
@@ -272,16 +266,24 @@ class ArticleIndex:
         Read on a connection of its own: the scan passes every article's text (0.7 s at
         100,000), and article() on another thread must not wait for it meanwhile."""
         sql = f"SELECT a.id, t.warnings {_TEXT_JOIN} WHERE t.warnings != '[]' ORDER BY a.id"
-        connection = connect(self._opened.path)
         try:
-            rows = connection.execute(sql).fetchall()
+            with self._connection_apart() as connection:
+                rows = connection.execute(sql).fetchall()
         except sqlite3.DatabaseError as error:
             if is_locked(error):
                 raise
             return []  # damaged: the next read on the main connection rebuilds it
+        return [(file_id, tuple(json.loads(items))) for file_id, items in rows]
+
+    @contextmanager
+    def _connection_apart(self) -> Iterator[sqlite3.Connection]:
+        """A connection of its own, for long work that must not hold the index's lock
+        (the one connection article() and the list share) while it runs."""
+        connection = connect(self._opened.path)
+        try:
+            yield connection
         finally:
             connection.close()
-        return [(file_id, tuple(json.loads(items))) for file_id, items in rows]
 
     def _read_text(self, sql: str, params: tuple[str, ...]) -> list[tuple[str, str]]:
         with self._lock:
