@@ -30,6 +30,7 @@ from reader.index.db import (
     IndexLocked,
     OpenedIndex,
     connect,
+    in_chunks,
     is_locked,
     open_index,
     remove_index,
@@ -54,8 +55,6 @@ __all__ = [
     "SyncReport",
 ]
 
-# SQLite allows 32,766 parameters in one statement; stay well under.
-_IDS_PER_QUERY = 500
 _TEXT_JOIN = "FROM articles a JOIN article_text t ON t.rowid = a.rowid"
 
 
@@ -234,8 +233,7 @@ class ArticleIndex:
         with self._lock:
             connection = self._opened.connection
             try:
-                for start in range(0, len(ids), _IDS_PER_QUERY):
-                    chunk = ids[start : start + _IDS_PER_QUERY]
+                for chunk in in_chunks(ids):
                     marks = ", ".join("?" * len(chunk))
                     for row in connection.execute(
                         f"SELECT {ARTICLE_SELECT} WHERE a.id IN ({marks})", tuple(chunk)
@@ -252,11 +250,10 @@ class ArticleIndex:
     def initiatives(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """The initiatives of each of `ids` the index has, by id (no Article is made)."""
         found: dict[str, tuple[str, ...]] = {}
-        for start in range(0, len(ids), _IDS_PER_QUERY):
-            chunk = tuple(ids[start : start + _IDS_PER_QUERY])
+        for chunk in in_chunks(ids):
             marks = ", ".join("?" * len(chunk))
             sql = f"SELECT a.id, t.initiatives {_TEXT_JOIN} WHERE a.id IN ({marks})"
-            rows = self._read_text(sql, chunk)
+            rows = self._read_text(sql, tuple(chunk))
             found.update((file_id, tuple(json.loads(items))) for file_id, items in rows)
         return found
 

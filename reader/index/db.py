@@ -12,8 +12,10 @@ import hashlib
 import os
 import sqlite3
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import platformdirs
 
@@ -81,6 +83,18 @@ CREATE VIRTUAL TABLE search_fts USING fts5(
 CREATE VIRTUAL TABLE field_fts USING fts5(key, value, content='', tokenize='ascii');
 PRAGMA user_version = {SCHEMA_VERSION};
 """
+
+
+# SQLite allows 32,766 parameters in one statement; stay well under.
+IDS_PER_STATEMENT = 500
+
+_Item = TypeVar("_Item")
+
+
+def in_chunks(items: Sequence[_Item]) -> Iterator[Sequence[_Item]]:
+    """`items` a statement's worth of parameters at a time."""
+    for start in range(0, len(items), IDS_PER_STATEMENT):
+        yield items[start : start + IDS_PER_STATEMENT]
 
 
 def cache_dir() -> Path:

@@ -34,7 +34,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import cast, overload
 
-from reader.index.db import connect
+from reader.index.db import connect, in_chunks
 from reader.index.rows import AREA_KEY, FIELD_SHIFT, URL_KEY, key_token
 from reader.index.sync import read_summary_rows
 from reader.library import SORT_ORDERS, sort_articles
@@ -71,7 +71,6 @@ IndexResult = tuple[ArticleSummary, float | None]
 _Row = tuple[int] | tuple[int, float]
 # Newest first, then by id: reader.library.sort_articles's "newest" (an index has it).
 _NEWEST = "ORDER BY published_key DESC, id"
-_ROWIDS_PER_QUERY = 500
 
 # Column weights for bm25(), in the order of reader.index.rows.SEARCH_COLUMNS.
 _WEIGHTS = (TITLE_WEIGHT, BODY_WEIGHT, INITIATIVE_WEIGHT, METADATA_WEIGHT)
@@ -213,10 +212,8 @@ class IndexSearchEngine:
         if len(missing) * 4 > len(self._newest):
             missing = []  # most of them: reading them all is quicker
             summaries.update(read_summary_rows(connection))
-        for start in range(0, len(missing), _ROWIDS_PER_QUERY):
-            summaries.update(
-                read_summary_rows(connection, missing[start : start + _ROWIDS_PER_QUERY])
-            )
+        for chunk in in_chunks(missing):
+            summaries.update(read_summary_rows(connection, chunk))
 
     # -- searching ---------------------------------------------------------------------------
 

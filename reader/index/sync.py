@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from reader.index.db import OpenedIndex, connect
+from reader.index.db import OpenedIndex, connect, in_chunks
 from reader.index.rows import (
     ARTICLE_SELECT,
     DELETE_FIELD,
@@ -195,10 +195,9 @@ def _known_files(
     if ids is None:
         queries: list[tuple[str, list[str]]] = [("", [])]
     else:
-        wanted = list(ids)
         queries = [
-            (f" WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-            for chunk in (wanted[at : at + 500] for at in range(0, len(wanted), 500))
+            (f" WHERE id IN ({','.join('?' * len(chunk))})", list(chunk))
+            for chunk in in_chunks(list(ids))
         ]
     known: dict[str, tuple[int, int]] = {}
     for table in ("articles", "problems"):
