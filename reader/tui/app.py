@@ -651,17 +651,10 @@ class ReaderApp(App[int]):
 
     @on(LoadFinished)
     def _on_load_finished(self, message: LoadFinished) -> None:
-        _freeze_loaded_objects()
-        self.problems = message.problems
-        self.warned = message.warned
         self.loading = None
         self.main.query_one("#progress", ProgressBar).display = False
         self.article_list.empty_message = "No articles in this folder"
-        self.initiative_list.forget_texts()
-        self._set_all_rows(message.rows, final=True)
-        if not self.all_rows:
-            self.article_view.show_article(None, empty=_no_articles_text(self.root))
-        self._update_header()
+        self._take_folder(message.rows, message.problems, message.warned)
         self._show_notices()
         if self.problems:
             self.notify(
@@ -669,6 +662,24 @@ class ReaderApp(App[int]):
                 severity="warning",
                 markup=False,
             )
+
+    def _take_folder(
+        self,
+        rows: list[ListRow],
+        problems: list[LoadProblem],
+        warned: list[tuple[str, tuple[str, ...]]],
+        *,
+        keep_selection: bool = False,
+    ) -> None:
+        """The folder as loaded, or as refreshed: every row, what failed, what warned."""
+        _freeze_loaded_objects()
+        self.problems = problems
+        self.warned = warned
+        self.initiative_list.forget_texts()
+        self._set_all_rows(rows, final=True, keep_selection=keep_selection)
+        if not self.all_rows:
+            self.article_view.show_article(None, empty=_no_articles_text(self.root))
+        self._update_header()
 
     @on(LoadFailed)
     def _on_load_failed(self, message: LoadFailed) -> None:
@@ -777,15 +788,8 @@ class ReaderApp(App[int]):
 
     @on(FolderRefreshed)
     def _on_folder_refreshed(self, message: FolderRefreshed) -> None:
-        _freeze_loaded_objects()
         report = message.report
-        self.problems = message.problems
-        self.warned = message.warned
-        self.initiative_list.forget_texts()
-        self._set_all_rows(message.rows, final=True, keep_selection=True)
-        if not self.all_rows:
-            self.article_view.show_article(None, empty=_no_articles_text(self.root))
-        self._update_header()
+        self._take_folder(message.rows, message.problems, message.warned, keep_selection=True)
         if report.any:
             self.notify(changes_text(report), title="Folder changed", markup=False, timeout=4)
         shown = self.shown
