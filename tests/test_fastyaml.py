@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -35,7 +36,21 @@ QUOTED = st.one_of(
     st.text(alphabet='ab "\\\'u1F#:', max_size=8).map(lambda t: f'"{t}"'),
     st.text(alphabet="ab \"'#:", max_size=8).map(lambda t: f"'{t}'"),
 )  # fmt: skip
-VALUES = st.one_of(PLAIN, QUOTED, st.text(alphabet="ab :#-'\"\\", min_size=1, max_size=10))
+# Characters YAML treats apart: line breaks besides \n (NEL, LS, PS), which PyYAML refuses
+# inside a plain value, controls it refuses anywhere, and others it reads as text.
+SPECIAL = "\x85\u2028\u2029\x0b\x0c\x1c\x7f\x80\x9f\xa0\ufeff\u200b\ufffd"
+
+
+@st.composite
+def with_special(draw: st.DrawFn, values: st.SearchStrategy[str]) -> str:
+    """A value with one of SPECIAL put somewhere in it."""
+    value = draw(values)
+    at = draw(st.integers(0, len(value)))
+    return value[:at] + draw(st.sampled_from(SPECIAL)) + value[at:]
+
+
+BASE_VALUES = st.one_of(PLAIN, QUOTED, st.text(alphabet="ab :#-'\"\\", min_size=1, max_size=10))
+VALUES = st.one_of(BASE_VALUES, with_special(BASE_VALUES))
 
 
 @st.composite
@@ -104,6 +119,26 @@ def test_fast_reader_on_any_text(block: str) -> None:
     fast = fast_yaml(block)
     if fast is not None:
         assert fast == _pyyaml(block)
+
+
+@pytest.mark.parametrize("char", list(SPECIAL))
+@pytest.mark.parametrize(
+    "template",
+    ["title: a{}b", "title: {}ab", "title: ab{}", 'title: "a{}b"', "title: 'a{}b'",
+     "og:\n  title: a{}b", "ti{}tle: ab"],
+)  # fmt: skip
+def test_special_characters_are_read_as_pyyaml_reads_them(char: str, template: str) -> None:
+    block = template.format(char)
+    fast = fast_yaml(block)
+    if fast is not None:
+        assert fast == _pyyaml(block)
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+def test_line_breaks_in_a_plain_value_are_refused_by_both(char: str) -> None:
+    block = f"title: a{char}b"
+    assert _pyyaml(block) == "error"
+    assert fast_yaml(block) is None
 
 
 def test_every_sample_header_takes_the_fast_path_and_agrees() -> None:

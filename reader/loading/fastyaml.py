@@ -5,8 +5,9 @@ Building objects node by node in PyYAML is most of the cost of reading a metadat
 mappings of plain or quoted strings; for exactly those this module gives PyYAML's answer
 in a fraction of the time. Anything else (lists, flow collections, block scalars,
 anchors, tags, comments after values, scalars that YAML would read as numbers, dates,
-booleans or nulls, unusual escapes, continuation lines, tabs) returns None, and the
-caller asks PyYAML. tests/test_fastyaml.py checks the two agree.
+booleans or nulls, unusual escapes, continuation lines, tabs, line breaks other than a
+newline, characters YAML does not allow) returns None, and the caller asks PyYAML.
+tests/test_fastyaml.py checks the two agree.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ _IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
 _LINE = re.compile(r"( *)([A-Za-z0-9_][A-Za-z0-9_.:/-]*):(?: +(.*))?")
 # Characters that may not start a plain scalar we accept (YAML indicators, quotes).
 _PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
-# Characters YAML does not allow in a stream; PyYAML reports them, so we must not accept.
-_NOT_PRINTABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+# What PyYAML will not read in a stream (it reports them: C0 and C1 controls, DEL,
+# surrogates, U+FFFE/U+FFFF) and the line breaks other than \n (NEL, LS, PS), which end
+# a plain scalar's line in YAML and fold inside quotes: the caller asks PyYAML.
+_LEFT_TO_PYYAML = re.compile(f"{yaml.reader.Reader.NON_PRINTABLE.pattern}|[\x85\u2028\u2029]")
 _DOUBLE_ESCAPES = {"\\": "\\", '"': '"', "/": "/", "n": "\n", "t": "\t", "r": "\r"}
 _HEX_ESCAPE = {"x": 2, "u": 4, "U": 8}
 
@@ -34,7 +37,7 @@ class _Unsupported(Exception):
 
 def fast_yaml(block: str) -> dict[str, Any] | None:
     """The mapping PyYAML's safe loader would build, or None when not sure."""
-    if "\t" in block or "\r" in block or _NOT_PRINTABLE.search(block):
+    if "\t" in block or "\r" in block or _LEFT_TO_PYYAML.search(block):
         return None
     lines = [line for line in block.split("\n") if line.strip() and not _is_comment(line)]
     if not lines:
