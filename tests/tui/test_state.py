@@ -20,7 +20,7 @@ from reader.state import FolderState, ReadingState
 from reader.store import RefreshReport
 from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
-from reader.tui.widgets.article_list import STAR_MARK
+from reader.tui.widgets.article_list import STAR_MARK, UNREAD_MARK
 from reader.tui.widgets.header import ReaderHeader
 from tui.conftest import WriteArticles
 from tui.helpers import fenced, reader, running, search, settle, titles
@@ -145,6 +145,25 @@ async def test_u_toggles_read_and_star_toggles_starred_with_header_counts(
         assert STAR_MARK in line and "Gamma" in line
         await pilot.press("asterisk")
         assert not is_starred(app, "Gamma") and "★" not in header_text(app)
+
+
+async def test_an_unread_starred_row_shows_both_marks(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    async with running(folder) as pilot:
+        app = reader(pilot)
+
+        def title_line() -> str:  # the cursor's row: Delta drone, first
+            return "".join(segment.text for segment in app.article_list.render_line(0))
+
+        assert title_line().startswith(f" {UNREAD_MARK} Delta drone")
+        await pilot.press("asterisk")
+        assert title_line().startswith(f"{UNREAD_MARK}{STAR_MARK} Delta drone")
+        await pilot.press("u")
+        assert title_line().startswith(f" {STAR_MARK} Delta drone")
+        await pilot.press("asterisk")
+        assert title_line().startswith("   Delta drone")
 
 
 async def test_u_and_star_act_on_the_initiatives_article(write_articles: WriteArticles) -> None:

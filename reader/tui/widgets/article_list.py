@@ -78,11 +78,11 @@ class ArticleList(RowList[ListRow]):
 
     def _title_line(self, row: ListRow, width: int) -> Content:
         read = self.marks.is_read(row)
+        # The star keeps its column; the unread dot stands beside it, or in its place.
+        unread = Content(UNREAD_MARK, [Span(0, 1, "unread")]) if not read else Content(" ")
         if self.marks.is_starred(row):
-            marker = Content(STAR_MARK + " ", [Span(0, 1, "star")])
-        elif not read:
-            marker = Content(UNREAD_MARK + " ", [Span(0, 1, "unread")])
+            marker = unread + Content(STAR_MARK + " ", [Span(0, 1, "star")])
         else:
-            marker = Content("  ")
+            marker = Content(" ") + unread + Content(" ")
         title = self.highlighted(row.title, "title-read" if read else "title", width - 3)
-        return Content(" ") + marker + title
+        return marker + title
