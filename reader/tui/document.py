@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from textual.content import Content, Span
 
@@ -59,6 +59,10 @@ class Block:
     cells: tuple[tuple[Content, ...], ...] = ()
     # Table column alignments: "left", "right" or "center".
     aligns: tuple[str, ...] = ()
+    # When a word of `text` is wider than the room beside the prefix, the text starts on
+    # the next line, after this indent, and the prefix (a key) keeps its line; None: such
+    # a word is folded where it stands. Words still too wide then are folded.
+    overflow_indent: Content | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +172,13 @@ def _block_lines(block: Block, index: int, measure: int) -> Iterator[Line]:
             yield Line(block.indent + row, block.role, index, 0, block.initiative)
         return
     text = block.text
+    if block.overflow_indent is not None and text.get_minimal_width({}) > available:
+        if block.prefix.plain.strip():
+            yield Line(block.prefix.rstrip(), block.role, index, 0, block.initiative)
+        indent = block.overflow_indent
+        below = replace(block, prefix=indent, indent=indent, overflow_indent=None)
+        yield from _block_lines(below, index, measure)
+        return
     if block.fold:
         wrapped = [
             part for row in text.split("\n", allow_blank=True) for part in row.fold(available)

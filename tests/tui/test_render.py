@@ -14,6 +14,7 @@ from textual.style import Style
 
 from reader.library import load_library
 from reader.loading import parse_article
+from reader.loading.metadata import flatten
 from reader.loading.text import one_line
 from reader.model import Article
 from reader.resources import samples_dir
@@ -227,6 +228,36 @@ def test_metadata_pane_shows_every_field() -> None:
     # URLs are terminal hyperlinks; nothing else is.
     links = spans_with(blocks, seed.url or "")
     assert seed.url in links
+
+
+@pytest.mark.parametrize("width", [18, 23, 26, 30, 34, 40, 60])
+def test_metadata_values_wrap_at_spaces_and_fold_only_words_wider_than_the_pane(
+    width: int,
+) -> None:
+    """A value whose word does not fit beside its key goes below it; a word is cut only
+    when it is wider than the pane (27/09/2019 and Northamptonshire were cut at 90
+    columns, where the value column is 9 wide)."""
+    for item in load_library(samples_dir()).articles:
+        lines = [line.content.plain for line in layout(metadata_blocks(item), width).lines]
+        leaves = [value for _key, value in flatten(item.metadata)]
+        values = [
+            str(part) for leaf in leaves for part in (leaf if isinstance(leaf, list) else [leaf])
+        ]
+        values += [item.area or "", short_date(item.published) if item.published else ""]
+        for value in values:
+            for word in value.split():
+                # Room for a value below its key, at the deepest nesting of the samples.
+                if cell_len(word) <= width - 8:
+                    assert any(word in line.split() for line in lines), (item.id, word, width)
+        assert all(cell_len(line) <= width for line in lines)
+
+
+def test_a_value_below_its_key_keeps_the_key_on_its_line() -> None:
+    lines = text_of(metadata_blocks(article("---\ntitle: T\narea: Northamptonshire\n---\n")), 23)
+    at = lines.index("  Area")
+    assert lines[at + 1] == "    Northamptonshire"
+    # A value that fits stays beside its key.
+    assert "  Words       0" in [line.rstrip() for line in lines]
 
 
 def test_flat_og_keys_group_like_nested_ones() -> None:

@@ -46,12 +46,14 @@ def value_content(value: Any) -> Content:
 def _row(label: str, value: Content, depth: int) -> list[Block]:
     indent = " " * (INDENT * depth)
     blank = Content(indent + " " * KEY_WIDTH)
+    # A value with a word too wide for its column goes below the key, across the pane.
+    below = Content(indent + "  ")
     if len(label) < KEY_WIDTH:
         prefix = Content(indent) + styled(label.ljust(KEY_WIDTH), "key")
-        return [Block(value, prefix=prefix, indent=blank)]
+        return [Block(value, prefix=prefix, indent=blank, overflow_indent=below)]
     # A long key gets a line of its own, the value below it.
-    key = Block(styled(label, "key"), prefix=Content(indent), indent=Content(indent + "  "))
-    return [key, Block(value, prefix=blank, indent=blank)]
+    key = Block(styled(label, "key"), prefix=Content(indent), indent=below)
+    return [key, Block(value, prefix=blank, indent=blank, overflow_indent=below)]
 
 
 def _group(title: str, depth: int, first: bool = False) -> Block:
