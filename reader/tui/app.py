@@ -1270,6 +1270,9 @@ class ReaderApp(App[int]):
         self._update_counts()
         if had_focus:
             self.focus_now(self.active_list)
+        elif self.initiatives_mode and self.main.has_class("-no-sidebar"):
+            # The list asked for is hidden (one pane at a time on a narrow terminal).
+            self.action_focus_list()
 
     # -- opening articles -------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from reader.tui.app import ReaderApp
 from reader.tui.results import InitiativeRow
 from reader.tui.screens.facets import FacetScreen
 from tui.conftest import WriteArticles
-from tui.helpers import fenced, reader, running, search, settle, titles
+from tui.helpers import fenced, reader, running, screen_text, search, settle, titles
 
 # Six articles: areas, years, initiatives and a word ("drone") whose relevance order is
 # not the date order.
@@ -747,6 +747,19 @@ async def test_slash_on_a_narrow_terminal_shows_the_list_and_types_into_the_bar(
         await settle(pilot)
         await pilot.press("enter")
         assert app.article_view.display and app.focused is app.article_view
+
+
+async def test_i_on_a_narrow_terminal_shows_the_initiatives_list(news: Path) -> None:
+    async with running(news, size=(50, 20)) as pilot:
+        app = reader(pilot)
+        assert app.focused is app.article_view  # one pane: the article
+        await pilot.press("i")
+        await settle(pilot)
+        assert app.main.query_one("#sidebar").display and not app.article_view.display
+        assert app.initiative_list.display and app.focused is app.initiative_list
+        assert "Beach patrols" in screen_text(pilot)  # the newest initiative
+        await pilot.press("enter")  # the article at the initiative, in its place
+        assert app.article_view.display and not app.main.query_one("#sidebar").display
 
 
 def type_at_once(app: ReaderApp, *typed: str | tuple[str, str | None]) -> None:
