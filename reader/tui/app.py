@@ -1227,7 +1227,16 @@ class ReaderApp(App[int]):
     ) -> None:
         if self.store is not None:
             counts = count_facets(self.store, listing, shown, all_rows, self.marks.has_flag)
-            self.call_from_thread(screen.show_counts, counts)
+            self.call_from_thread(screen.show_counts, counts, listing.facets)
+
+    @on(FacetScreen.Ticked)
+    def _on_facets_ticked(self, message: FacetScreen.Ticked) -> None:
+        """A facet ticked or unticked in the picker: count for what is ticked now."""
+        if message.screen is not self.screen:
+            return  # Enter ticked and closed at once: the list is worked out instead
+        listing = self.shown_listing.with_facets(message.terms)
+        same = listing.facets == self.shown_listing.facets and not self._partial
+        self._count_facets(message.screen, listing, self.results if same else None, self.all_rows)
 
     def _after_facets(self, terms: tuple[str, ...] | None) -> None:
         if terms is None or terms == self.listing.facets:

@@ -277,14 +277,30 @@ def count_facets(
         year_facet(year): (year_facet(year), str(year), count)
         for year, count in facets(rows_without("date")).years
     }
-    for term in listing.facets:
+    unlisted = [term for term in listing.facets if term not in areas and term not in years]
+    labels = facet_labels(unlisted, all_rows) if unlisted else {}
+    for term in unlisted:
+        # Still listed, to be unchosen: as its name, not as the query term.
         chosen = areas if facet_field(term) == "area" else years
-        chosen.setdefault(term, (term, term, 0))  # still listed, to be unchosen
+        chosen[term] = (term, labels.get(term, term), 0)
     return FacetCounts(
         areas=sorted(areas.values(), key=lambda item: (-item[2], item[1].casefold())),
         years=sorted(years.values(), key=lambda item: item[1], reverse=True),
         summary=f"In the {plural(len(results), 'article')} listed:",
     )
+
+
+def facet_labels(terms: Sequence[str], all_rows: Iterable[ListRow]) -> dict[str, str]:
+    """The names facet terms stand for: `area:kent` is Kent, `date:2019` is 2019 (an
+    area no article has any more keeps its term)."""
+    labels = {term: term.partition(":")[2] for term in terms if facet_field(term) == "date"}
+    wanted = {term for term in terms if facet_field(term) == "area"}
+    if wanted:
+        for name in {row.area for row in all_rows if row.area}:
+            term = area_facet(name)
+            if term in wanted:
+                labels[term] = name
+    return labels
 
 
 class SortedRows:

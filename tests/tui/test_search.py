@@ -18,7 +18,7 @@ from reader.store import ListRow
 from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
 from reader.tui.results import InitiativeRow
-from reader.tui.screens.facets import FacetScreen
+from reader.tui.screens.facets import FacetPrompt, FacetScreen
 from tui.conftest import WriteArticles
 from tui.helpers import fenced, reader, running, screen_text, search, settle, titles
 
@@ -334,13 +334,147 @@ async def test_j_k_h_l_move_in_the_facet_picker(news: Path) -> None:
         app = reader(pilot)
         await pilot.press("f")
         await settle(pilot)
-        # Areas: Kent, Essex, Surrey. j j k: Essex, space picks it; l to the years, j:
-        # 2022, space picks it; h back to the areas, j: Surrey, Enter picks it and closes.
-        await pilot.press("j", "j", "k", "space", "l", "j", "space", "h", "j", "enter")
+        # Areas: Kent, Essex, Surrey. j j k: Essex, space picks it.
+        await pilot.press("j", "j", "k", "space")
+        await settle(pilot)
+        # l to the years, counted within Essex now: 2022, 2019; j: 2019, space picks it.
+        await pilot.press("l", "j", "space")
+        await settle(pilot)
+        # h back to the areas (within 2019: Essex only), k stays there, Enter unpicks it.
+        await pilot.press("h", "k", "enter")
         await settle(pilot)
         assert app.screen is app.main
-        assert set(app.listing.facets) == {"area:essex", "area:surrey", "date:2022"}
-        assert titles(app) == ["Cyber advice"]
+        assert app.listing.facets == ("date:2019",)
+        assert titles(app) == ["Burglary figures fall"]
+
+
+def facet_prompts(screen: FacetScreen) -> list[list[str]]:
+    """What the areas and years lists show, row by row, at their width."""
+    return [
+        [
+            str(prompt.fitted(40) if isinstance(prompt, FacetPrompt) else prompt)
+            for prompt in (
+                selection_list.get_option_at_index(index).prompt
+                for index in range(selection_list.option_count)
+            )
+        ]
+        for selection_list in screen._lists()
+    ]
+
+
+async def test_facet_counts_follow_the_ticks(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FacetScreen)
+        assert facet_prompts(screen)[1] == [f"{year} (1)" for year in range(2023, 2017, -1)]
+        await pilot.press("space")  # Kent
+        await settle(pilot)
+        # The years are those of Kent's articles now; the areas still count every area.
+        assert facet_prompts(screen) == [
+            ["Kent (3)", "Essex (2)", "Surrey (1)"],
+            ["2023 (1)", "2020 (1)", "2018 (1)"],
+        ]
+        assert "3 articles" in str(screen.query_one("#facets-summary").render())
+        await pilot.press("l", "j", "space")  # 2020
+        await settle(pilot)
+        assert facet_prompts(screen)[0] == ["Kent (1)"]
+        assert screen.focused is screen._lists()[1]
+        assert screen._lists()[1].highlighted == 1  # still on 2020
+        await pilot.press("escape")
+        await settle(pilot)
+        assert set(app.listing.facets) == {"area:kent", "date:2020"}
+        assert titles(app) == ["Summer patrols"]
+
+
+async def test_ticked_facets_the_results_lack_show_by_name_and_c_clears_them(
+    news: Path,
+) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("space", "l", "G", "space", "escape")  # Kent, 2018
+        await settle(pilot)
+        assert set(app.listing.facets) == {"area:kent", "date:2018"}
+        await search(pilot, "speed")  # a Surrey article of 2021: neither facet has it
+        assert titles(app) == []
+        await pilot.press("down")  # to the (empty) list
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FacetScreen)
+        areas, years = facet_prompts(screen)
+        assert "Kent (0)" in areas and "2018 (0)" in years
+        assert not any("area:" in prompt or "date:" in prompt for prompt in areas + years)
+        await pilot.press("c")
+        await settle(pilot)
+        assert facet_prompts(screen) == [["Surrey (1)"], ["2021 (1)"]]
+        assert screen.selected() == ()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.listing.facets == ()
+        assert titles(app) == ["Speed checks"]
+
+
+async def test_space_typed_in_a_burst_ticks_the_row_it_was_pressed_on(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FacetScreen)
+        # Essex ticked, where Space was pressed, not where the cursor went on to.
+        type_at_once(app, "j", ("space", " "), "j", "j")
+        await settle(pilot)
+        assert screen.selected() == ("area:essex",)
+
+
+async def test_facet_counts_show_when_names_are_cut(write_articles: WriteArticles) -> None:
+    names = ["Devon and Cornwall", "Northamptonshire", "Greater Manchester Police Area"]
+    folder = write_articles(
+        {
+            f"{number}.md": fenced(f"Item {number}", "Body.", area=name)
+            for number, name in enumerate(names * 2 + names[:1])
+        }
+    )
+    async with running(folder, size=(50, 24)) as pilot:
+        app = reader(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, FacetScreen)
+        rows = [line for line in screen_text(pilot).splitlines() if "▐" in line]
+        assert len(rows) == 3
+        assert "Devon and Cornwall (3)" in rows[0] and "2020 (7)" in rows[0]
+        # The longest name is cut, its count is not.
+        assert "Greater Manch" in rows[1] and "… (2)" in rows[1]
+        assert "Northamptonshire (2)" in rows[2]
+
+
+async def test_with_no_areas_the_years_take_the_focus(write_articles: WriteArticles) -> None:
+    folder = write_articles(
+        {
+            "a.md": "---\ntitle: One\ndate: 2019-01-02\n---\n\nBody.\n",
+            "b.md": "---\ntitle: Two\ndate: 2020-01-02\n---\n\nBody.\n",
+        }
+    )
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FacetScreen)
+        areas, years = screen._lists()
+        assert areas.option_count == 0
+        assert screen.focused is years
+        await pilot.press("h", "tab")  # neither puts the focus in the empty box
+        assert screen.focused is years
+        await pilot.press("enter")  # 2020, the first year
+        await settle(pilot)
+        assert titles(app) == ["Two"]
 
 
 async def test_facets_combine_with_the_query_and_each_other(news: Path) -> None:

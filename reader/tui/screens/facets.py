@@ -2,7 +2,8 @@
 
 Space toggles a facet and stays, Enter toggles the one under the cursor and closes, Esc
 closes; the choices then become `area:` / `date:` terms of the query. Counts arrive from
-a worker after the screen opens (counting 100,000 results takes a moment).
+a worker after the screen opens (counting 100,000 results takes a moment), and again
+after every tick: each list counts what the other's ticks leave (see count_facets).
 """
 
 from __future__ import annotations
@@ -10,16 +11,75 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.styles import RulesMap
+from textual.message import Message
 from textual.screen import ModalScreen
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual, VisualType
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from reader.tui.results import FacetCounts
 from reader.tui.screens.list_keys import ListKeys
+
+
+class FacetPrompt(Visual):
+    """`Kent (312)`, cut to the width by the name, never by the count."""
+
+    def __init__(self, label: str, count: int) -> None:
+        # Area names come from files: Content, never markup.
+        self.label = Content(label)
+        self.count = Content(f" ({count:,})")
+
+    def fitted(self, width: int) -> Content:
+        room = width - self.count.cell_length
+        if self.label.cell_length <= room:
+            return self.label + self.count
+        return self.label.truncate(max(1, room), ellipsis=True) + self.count
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        line = self.fitted(width)
+        segments = [Segment(text, part.rich_style) for text, part in line.render(style, end="")]
+        return [Strip(segments).crop_extend(0, width, style.rich_style)]
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.label.cell_length + self.count.cell_length
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return 1
+
+
+class FacetChoice(Selection[str]):
+    """One area or year: its term is the value (and the option's id)."""
+
+    def __init__(self, term: str, label: str, count: int, ticked: bool) -> None:
+        super().__init__(Content(label), term, ticked, id=term)
+        self._facet_prompt = FacetPrompt(label, count)
+
+    @property
+    def prompt(self) -> VisualType:
+        return self._facet_prompt
+
+
+class FacetList(SelectionList[str]):
+    """Space ticks the row the cursor is on when Space is pressed (SelectionList ticks
+    the row it is on when a message gets round to it: after `j Space j j` typed at
+    once, the last). Empty, it does not take the focus."""
+
+    def action_select(self) -> None:
+        if self.highlighted is not None:
+            self.toggle(self.get_option_at_index(self.highlighted))
+
+    def allow_focus(self) -> bool:
+        return self.option_count > 0
 
 
 class FacetScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
@@ -33,10 +93,20 @@ class FacetScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
         *ListKeys.LIST_BINDINGS,
     ]
 
+    class Ticked(Message):
+        """The ticked terms changed: the counts are wanted for them."""
+
+        def __init__(self, screen: FacetScreen, terms: tuple[str, ...]) -> None:
+            super().__init__()
+            self.screen = screen
+            self.terms = terms
+
     def __init__(self, chosen: Sequence[str]) -> None:
         super().__init__()
         self.chosen = tuple(chosen)
         self.counts: FacetCounts | None = None
+        # The terms ticked now, whose counts are shown or on their way.
+        self.terms = self.chosen
 
     def compose(self) -> ComposeResult:
         with Vertical(id="facets-dialog") as dialog:
@@ -44,34 +114,57 @@ class FacetScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
             dialog.border_subtitle = "Space toggles · Enter chooses · c clears · Esc done"
             yield Static(Content("Counting…"), id="facets-summary")
             with Horizontal(id="facets-lists"):
-                areas: SelectionList[str] = SelectionList(id="facet-areas")
+                areas = FacetList(id="facet-areas")
                 areas.border_title = "Areas"
                 yield areas
-                years: SelectionList[str] = SelectionList(id="facet-years")
+                years = FacetList(id="facet-years")
                 years.border_title = "Years"
                 yield years
 
-    def _lists(self) -> list[SelectionList[str]]:
+    def _lists(self) -> list[FacetList]:
         return [
-            self.query_one("#facet-areas", SelectionList),
-            self.query_one("#facet-years", SelectionList),
+            self.query_one("#facet-areas", FacetList),
+            self.query_one("#facet-years", FacetList),
         ]
 
-    def show_counts(self, counts: FacetCounts) -> None:
+    def show_counts(self, counts: FacetCounts, terms: Sequence[str] | None = None) -> None:
+        """Show the counts for the ticked `terms` (those the screen opened with if None);
+        counts for terms no longer ticked are dropped: newer ones are coming."""
+        if terms is not None and set(terms) != set(self.terms):
+            return
+        first = self.counts is None
         self.counts = counts
         self.query_one("#facets-summary", Static).update(Content(counts.summary))
+        ticked = set(self.terms)
+        focused = self.focused
         for selection_list, items in zip(self._lists(), (counts.areas, counts.years), strict=True):
-            selection_list.clear_options()
-            selection_list.add_options(
-                [
-                    # Area names come from files: Content, never markup.
-                    Selection(Content(f"{label} ({count:,})"), term, term in self.chosen)
-                    for term, label, count in items
-                ]
-            )
+            highlighted = selection_list.highlighted
+            at = None
+            if highlighted is not None and highlighted < selection_list.option_count:
+                at = selection_list.get_option_at_index(highlighted).value
+            with selection_list.prevent(SelectionList.SelectedChanged):
+                selection_list.clear_options()
+                selection_list.add_options(
+                    [
+                        FacetChoice(term, label, count, term in ticked)
+                        for term, label, count in items
+                    ]
+                )
             if items:
-                selection_list.highlighted = 0
-        self._lists()[0].focus()
+                terms_listed = [term for term, _label, _count in items]
+                index = terms_listed.index(at) if at in terms_listed else 0
+                if highlighted is not None and at not in terms_listed:
+                    index = min(highlighted, len(items) - 1)  # its row went: stay near
+                selection_list.highlighted = index
+        if first or focused is None or not focused.focusable:
+            self._focus_a_list()
+
+    def _focus_a_list(self) -> None:
+        """The first list with something in it takes the focus."""
+        for selection_list in self._lists():
+            if selection_list.focusable:
+                selection_list.focus()
+                return
 
     def selected(self) -> tuple[str, ...]:
         """The chosen terms: those chosen before (in their order), then new ones."""
@@ -79,10 +172,17 @@ class FacetScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
         kept = [term for term in self.chosen if term in picked]
         return tuple(kept + [term for term in picked if term not in kept])
 
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        """A tick (by a key or a click): count again for what is ticked now."""
+        terms = self.selected()
+        if set(terms) != set(self.terms):
+            self.terms = terms
+            self.post_message(self.Ticked(self, terms))
+
     def action_choose(self) -> None:
         focused = self.focused
-        if isinstance(focused, SelectionList) and focused.highlighted is not None:
-            focused.toggle(focused.get_option_at_index(focused.highlighted))
+        if isinstance(focused, FacetList):
+            focused.action_select()
         self.action_done()
 
     def action_done(self) -> None:
@@ -90,7 +190,9 @@ class FacetScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
 
     def action_other_list(self) -> None:
         areas, years = self._lists()
-        (areas if self.focused is years else years).focus()
+        other = areas if self.focused is years else years
+        if other.focusable:
+            other.focus()
 
     def action_clear(self) -> None:
         for selection_list in self._lists():
