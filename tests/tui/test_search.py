@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.color import ColorSystem
 from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Input
@@ -250,6 +251,50 @@ async def test_hits_are_highlighted_in_list_titles(news: Path) -> None:
         assert "patrols" in plain.text
         others = [segment for segment in line if segment.text.strip() == "Summer"]
         assert others and others[0].style != hit.style
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "nord", "solarized-light"])
+async def test_hits_stand_out_by_more_than_colour_on_every_row(
+    news: Path, monkeypatch: pytest.MonkeyPatch, theme: str
+) -> None:
+    """Hits are bold and underlined (which 256 colours and NO_COLOR keep) in the theme's
+    accent: on the cursor's row, unread, too (its colours give way to the cursor's)."""
+    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)  # every row stays unread
+    async with running(news) as pilot:
+        app = reader(pilot)
+        app.theme = theme
+        await search(pilot, "drone OR patrols")
+        await pilot.press("enter")  # the list focused, its first row under the cursor
+        await settle(pilot)
+        assert titles(app)[:2] == ["Summer patrols", "Drone unit takes off"]
+        for row, word in ((0, "patrols"), (1, "Drone")):
+            line = list(app.article_list.render_line(row * 2))
+            assert "•" in "".join(segment.text for segment in line)  # unread
+            hit = next(segment.style for segment in line if segment.text == word)
+            rest = [segment.style for segment in line if segment.text.strip(" •") not in ("", word)]
+            assert hit is not None and hit.bold and hit.underline, (row, hit)
+            assert rest and not any(style is not None and style.underline for style in rest)
+        # Off the cursor, the hit's colour is the accent's, apart from the title's even in
+        # 256 colours.
+        line = list(app.article_list.render_line(2))
+        hit = next(segment.style for segment in line if segment.text == "Drone")
+        title = next(segment.style for segment in line if segment.text == " unit takes off")
+        assert hit is not None and title is not None and hit.color and title.color
+        assert hit.color.downgrade(ColorSystem.EIGHT_BIT) != title.color.downgrade(
+            ColorSystem.EIGHT_BIT
+        )
+        # In the article: every hit bold and underlined, the current one reversed too.
+        await pilot.press("n")
+        view = app.article_view
+        styles = []
+        for line_number, start, end in view.hits:
+            strip = view.render_line(line_number - int(view.scroll_y))
+            text = view.lines[line_number].content.plain[start:end]
+            styles.append(next(segment.style for segment in strip if segment.text == text))
+        assert all(style is not None and style.bold and style.underline for style in styles)
+        assert [bool(style and style.reverse) for style in styles] == [True] + [False] * (
+            len(styles) - 1
+        )
 
 
 async def test_hits_in_the_body_and_n_N_move_between_them(write_articles: WriteArticles) -> None:

@@ -83,6 +83,14 @@ def test_narrow_terminal_list(snap_compare: SnapCompare, samples_app: ReaderApp)
 
 def test_search_with_highlights(snap_compare: SnapCompare, samples_app: ReaderApp) -> None:
     """`/` and a query: the filtered list with the count, hits marked in the titles and
-    the body, the first hit made current with `n`."""
+    the body (bold, underlined, in the accent; on the cursor's unread row too), the first
+    hit made current with `n` (reversed)."""
     keys = ("slash", *"volunteer", "enter", "n")
     assert snap_compare(samples_app, terminal_size=(120, 40), run_before=prepare(keys=keys))
+
+
+def test_search_with_highlights_light(snap_compare: SnapCompare, samples_app: ReaderApp) -> None:
+    """The same in the light theme: the hits come from its accent."""
+    keys = ("slash", *"volunteer", "enter", "n")
+    run_before = prepare(theme="textual-light", keys=keys)
+    assert snap_compare(samples_app, terminal_size=(120, 40), run_before=run_before)

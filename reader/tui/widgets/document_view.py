@@ -262,6 +262,9 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
             name = f"{role}-current" if current and role in _CURRENT_ROLES else role
             try:
                 style = self.get_visual_style(f"doc--{name}", partial=True)
+                # get_visual_style leaves out `reverse`: take it from the stylesheet.
+                if self.get_component_styles(f"doc--{name}").text_style.reverse:
+                    style += Style(reverse=True)
             except KeyError:
                 style = Style()
             self._span_styles[key] = style
