@@ -73,7 +73,7 @@ from reader.tui.results import (
     position,
 )
 from reader.tui.screens.facets import FacetScreen
-from reader.tui.screens.help import HelpScreen, binding_sections
+from reader.tui.screens.help import HelpScreen, action_keys, binding_sections
 from reader.tui.screens.problems import ProblemsScreen
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
@@ -1572,26 +1572,13 @@ class ReaderApp(App[int]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Go to article…", "Fuzzy search of titles (ctrl+g)", self.action_go_to)
-        yield SystemCommand("Search", "Filter the list with a query (/)", self.action_search)
-        yield SystemCommand("Facets", "Pick areas and years (f)", self.action_facets)
-        yield SystemCommand("Sort", "Newest, oldest, title, area (s)", self.action_sort)
-        yield SystemCommand(
-            "Initiatives view", "One row per initiative (i)", self.action_initiatives
-        )
-        yield SystemCommand(
-            "Toggle metadata pane", "Show or hide the metadata (m)", self.action_toggle_metadata
-        )
-        yield SystemCommand(
-            "Toggle sidebar", "Show or hide the article list (b)", self.action_toggle_sidebar
-        )
-        yield SystemCommand(
-            "Load problems", "Files that could not be loaded (e)", self.action_problems
-        )
-        yield SystemCommand(
-            "Open article in browser", "The article's URL (o)", self.action_open_url
-        )
-        yield SystemCommand("Copy article URL", "To the clipboard (y)", self.action_copy_url)
+        for title, help_text, action in PALETTE_COMMANDS:
+            keys = " ".join(action_keys(self, action))
+            yield SystemCommand(
+                title,
+                f"{help_text} ({keys})" if keys else help_text,
+                getattr(self, f"action_{action}"),
+            )
 
     def _shown_url(self) -> str | None:
         self._open_now()
@@ -1713,6 +1700,28 @@ def _hidden(widget: object, main: MainScreen) -> bool:
 
 
 NO_MATCH_TEXT = "No article matches"
+
+# The reader's commands in the command palette: (title, help, app action); the help says
+# which key does the same, as currently bound.
+PALETTE_COMMANDS = (
+    ("Go to article…", "Fuzzy search of titles", "go_to"),
+    ("Search", "Filter the list with a query", "search"),
+    ("Facets", "Pick areas and years", "facets"),
+    ("Sort", "Newest, oldest, title, area", "sort"),
+    ("Initiatives view", "One row per initiative", "initiatives"),
+    ("Next initiative", "Highlight the article's next initiative", "next_initiative"),
+    ("Previous initiative", "Highlight the article's previous initiative", "previous_initiative"),
+    ("Next hit", "The next search hit in the article", "next_hit"),
+    ("Previous hit", "The previous search hit in the article", "previous_hit"),
+    ("Mark read / unread", "Mark the article read, or unread again", "toggle_read"),
+    ("Star / unstar", "Star the article, or take the star away", "toggle_star"),
+    ("Open article in browser", "The article's URL", "open_url"),
+    ("Copy article URL", "To the clipboard", "copy_url"),
+    ("Toggle metadata pane", "Show or hide the metadata", "toggle_metadata"),
+    ("Toggle sidebar", "Show or hide the article list", "toggle_sidebar"),
+    ("Load problems", "Files that could not be loaded, articles with warnings", "problems"),
+    ("Help", "Every key, as currently bound", "help"),
+)
 
 
 def terminal_browser() -> webbrowser.BaseBrowser | None:

@@ -6,8 +6,10 @@ import webbrowser
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.binding import Binding
 
 from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
@@ -66,6 +68,63 @@ async def test_list_keys_move_the_cursor_and_the_panel_follows(
         assert app.article_view.plain_text().splitlines()[0].strip() == expected
         assert app.metadata_pane.article is not None
         assert app.metadata_pane.article.title == expected
+
+
+@pytest.fixture
+def forty_articles(write_articles: WriteArticles) -> Path:
+    body = "\n\n".join(f"Paragraph {n} of a long article." for n in range(80))
+    return write_articles(
+        {
+            f"{n:02d}.md": fenced(f"Title {n}", body, date=f"09:00 {n % 28 + 1:02d}/01/{2000 + n}")
+            for n in range(40)
+        }
+    )
+
+
+async def test_ctrl_d_u_f_b_move_half_a_page_and_a_page_in_the_list(forty_articles: Path) -> None:
+    async with running(forty_articles, size=(100, 30)) as pilot:
+        app = reader(pilot)
+        articles = app.article_list
+        rows_shown = articles.scrollable_content_region.height // 2
+        assert rows_shown >= 6
+        half = rows_shown // 2
+        await pilot.press("ctrl+d")
+        assert articles.cursor == half
+        await pilot.press("ctrl+d", "ctrl+u")
+        assert articles.cursor == half
+        await pilot.press("ctrl+u")
+        assert articles.cursor == 0
+        await pilot.press("pagedown")
+        page = articles.cursor
+        assert page > half
+        await pilot.press("ctrl+f")
+        assert articles.cursor == 2 * page
+        await pilot.press("ctrl+b", "ctrl+b")
+        assert articles.cursor == 0
+        await settle(pilot)
+        assert app.focused is articles  # none of them left the list
+
+
+async def test_ctrl_d_u_f_b_scroll_the_article(forty_articles: Path) -> None:
+    async with running(forty_articles, size=(100, 30)) as pilot:
+        app = reader(pilot)
+        await pilot.press("enter")
+        view = app.article_view
+        height = view.scrollable_content_region.height
+
+        async def top_after(*keys: str) -> int:
+            await pilot.press(*keys)
+            await settle(pilot)
+            return int(view.scroll_y)
+
+        assert await top_after("ctrl+d") == height // 2
+        assert await top_after("ctrl+d") == 2 * (height // 2)
+        assert await top_after("ctrl+u", "ctrl+u") == 0
+        page = await top_after("space")
+        assert page >= height - 1
+        assert await top_after("ctrl+f") == 2 * page
+        assert await top_after("ctrl+b") == page
+        assert await top_after("b") == 0
 
 
 async def test_holding_j_opens_only_where_the_cursor_rests(write_articles: WriteArticles) -> None:
@@ -310,6 +369,69 @@ async def test_question_mark_shows_help_built_from_the_bindings(three_articles: 
         assert metadata_line.split()[0] == "M"
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+# What the issue asked to reach from Ctrl+P, and the key each should show.
+PALETTE = {
+    "Star / unstar": "*",
+    "Mark read / unread": "u",
+    "Open article in browser": "o",
+    "Copy article URL": "y",
+    "Next initiative": "]",
+    "Previous initiative": "[",
+    "Facets": "f",
+    "Sort": "s",
+    "Help": "?",
+    "Load problems": "e",
+    "Search": "/",
+    "Initiatives view": "i",
+    "Next hit": "n",
+    "Previous hit": "N",
+    "Toggle metadata pane": "m",
+    "Toggle sidebar": "b",
+}
+
+
+async def test_every_action_is_in_the_palette_with_its_key(three_articles: Path) -> None:
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        commands = {command.title: command.help for command in app.get_system_commands(app.screen)}
+        for title, key in PALETTE.items():
+            assert commands[title].endswith(f"({key})"), (title, commands[title])
+        # Every action of a key shown in the footer or the help is there.
+        actions = {binding.action for binding in ReaderApp.BINDINGS if isinstance(binding, Binding)}
+        listed = {action for _title, _help, action in app_module.PALETTE_COMMANDS}
+        assert actions - listed <= {"quit", "command_palette"}
+        # A remapped key shows as remapped.
+        app.set_keymap({"app.toggle_star": "S"})
+        commands = {command.title: command.help for command in app.get_system_commands(app.screen)}
+        assert commands["Star / unstar"].endswith("(S)")
+
+
+@pytest.mark.parametrize(
+    ("typed", "check"),
+    [
+        ("star / unstar", lambda app: app.marks.is_starred(app.article_list.article)),
+        ("mark read", lambda app: app.marks.is_read(app.article_list.article)),
+        ("next initiative", lambda app: app.article_view.current_initiative == 0),
+        ("copy article url", lambda app: app.clipboard == "https://example.org/gamma"),
+        ("help", lambda app: isinstance(app.screen, HelpScreen)),
+        ("sort", lambda app: app.listing.sort == "oldest"),
+    ],
+)
+async def test_palette_commands_act(
+    three_articles: Path, monkeypatch: pytest.MonkeyPatch, typed: str, check: Any
+) -> None:
+    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*typed)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert check(app)
 
 
 async def test_q_quits(three_articles: Path) -> None:

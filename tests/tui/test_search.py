@@ -332,8 +332,17 @@ async def test_hits_in_the_body_and_n_N_move_between_them(write_articles: WriteA
         assert "hit 3 of 4" in view.border_subtitle
         await pilot.press("N")
         assert view.current_hit == 1
-        await pilot.press("n", "n", "n")  # past the last: stays there
+        await pilot.press("n", "n")
         assert view.current_hit == 3
+        await pilot.press("n")  # past the last: round to the first, with a notice
+        assert view.current_hit == 0
+        assert "hit 1 of 4" in view.border_subtitle
+        assert any("back to the first" in str(n.message) for n in app._notifications)
+        top = int(view.scroll_y)
+        assert top <= view.hits[0][0] < top + view.scrollable_content_region.height
+        await pilot.press("N")  # before the first: round to the last
+        assert view.current_hit == 3
+        assert any("on to the last" in str(n.message) for n in app._notifications)
 
 
 async def test_n_is_shown_only_while_the_query_has_words(news: Path) -> None:

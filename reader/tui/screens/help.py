@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.dom import DOMNode
@@ -21,17 +21,32 @@ KEY_COLUMN = 16
 KeySections = list[tuple[str, list[tuple[str, str]]]]
 
 
+def live_bindings(node: DOMNode) -> BindingsMap:
+    """The node's bindings as they work now. Textual applies the app's keymap (set_keymap)
+    to a copy of each node's bindings when it looks a key up; do the same, so remapped
+    keys show as they work."""
+    bindings = node._bindings.copy()
+    bindings.apply_keymap(node.app._keymap)
+    return bindings
+
+
+def action_keys(node: DOMNode, action: str) -> list[str]:
+    """The keys bound to `action` on `node` now, as shown: ["]"], ["u"]."""
+    keys: list[str] = []
+    for _key, binding in live_bindings(node):
+        display = node.app.get_key_display(binding)
+        if binding.action == action and display not in keys:
+            keys.append(display)
+    return keys
+
+
 def binding_sections(nodes: Iterable[tuple[str, DOMNode]]) -> KeySections:
     """The bindings of each node, keys for the same action joined: ("j ↓", "Next article")."""
     sections: KeySections = []
     seen: set[tuple[str, str]] = set()
     for title, node in nodes:
         by_action: dict[str, tuple[list[str], str]] = {}
-        # Textual applies the app's keymap (set_keymap) to a copy of each node's bindings
-        # when it looks a key up; do the same, so remapped keys show as they work.
-        bindings = node._bindings.copy()
-        bindings.apply_keymap(node.app._keymap)
-        for _key, binding in bindings:
+        for _key, binding in live_bindings(node):
             if binding.system or not binding.description:
                 continue
             keys, _ = by_action.setdefault(binding.action, ([], binding.description))

@@ -282,8 +282,13 @@ class ArticleView(DocumentView):
         else:
             target = current + direction
         if not 0 <= target < len(hits):
-            self.app.bell()
-            return
+            # Round to the other end, as vim and less do, and say so.
+            target %= len(hits)
+            if direction > 0:
+                notice = "Past the last hit: back to the first."
+            else:
+                notice = "Before the first hit: on to the last."
+            self.notify(notice, title="Search wrapped", timeout=2)
         self.current_hit = target
         self.set_highlights(hits_by_line(hits), current=hits[target])
         self.scroll_line_into_view(hits[target][0])

@@ -49,8 +49,12 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "scroll_down", "Scroll down", show=False, id="doc.scroll_down"),
         Binding("k,up", "scroll_up", "Scroll up", show=False, id="doc.scroll_up"),
-        Binding("space,pagedown", "page_down", "Page down", show=False, id="doc.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="doc.page_up"),
+        Binding("space,pagedown,ctrl+f", "page_down", "Page down", show=False, id="doc.page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="doc.page_up"),
+        Binding(
+            "ctrl+d", "half_page_down", "Half a page down", show=False, id="doc.half_page_down"
+        ),
+        Binding("ctrl+u", "half_page_up", "Half a page up", show=False, id="doc.half_page_up"),
         Binding("g,home", "scroll_home", "Top", show=False, id="doc.top"),
         Binding("G,end", "scroll_end", "Bottom", show=False, id="doc.bottom"),
     ]
@@ -315,6 +319,12 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
         if url and is_web_url(url) and event.chain == 1:
             event.stop()
             self.post_message(self.LinkClicked(url))
+
+    def action_half_page_down(self) -> None:
+        self.scroll_relative(y=max(1, self.scrollable_content_region.height // 2), animate=False)
+
+    def action_half_page_up(self) -> None:
+        self.scroll_relative(y=-max(1, self.scrollable_content_region.height // 2), animate=False)
 
     def scroll_line_into_view(self, line: int, height: int = 1) -> None:
         """Scroll so lines [line, line + height) are visible, with a little context above."""

@@ -38,8 +38,12 @@ def row_bindings(noun: str, read: str) -> list[BindingType]:
     return [
         Binding("j,down", "cursor_down", f"Next {noun}", show=False, id="list.next"),
         Binding("k,up", "cursor_up", f"Previous {noun}", show=False, id="list.previous"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding(
+            "ctrl+d", "half_page_down", "Half a page down", show=False, id="list.half_page_down"
+        ),
+        Binding("ctrl+u", "half_page_up", "Half a page up", show=False, id="list.half_page_up"),
         Binding("g,home", "first", f"First {noun}", show=False, id="list.first"),
         Binding("G,end", "last", f"Last {noun}", show=False, id="list.last"),
         Binding("enter,l", "select", read, id="list.read"),
@@ -242,6 +246,15 @@ class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inheri
 
     def action_page_up(self) -> None:
         self.move_to(self._cursor - self._page_rows())
+
+    def _half_page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height // ROW_HEIGHT // 2)
+
+    def action_half_page_down(self) -> None:
+        self.move_to(self._cursor + self._half_page_rows())
+
+    def action_half_page_up(self) -> None:
+        self.move_to(self._cursor - self._half_page_rows())
 
     def action_first(self) -> None:
         self.move_to(0)
