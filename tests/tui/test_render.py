@@ -260,6 +260,12 @@ def test_a_value_below_its_key_keeps_the_key_on_its_line() -> None:
     assert "  Words       0" in [line.rstrip() for line in lines]
 
 
+def test_a_file_without_metadata_says_so_indented_on_every_line() -> None:
+    lines = text_of(metadata_blocks(article("Just a body, no metadata.")), 24)
+    at = lines.index("Metadata fields")
+    assert [line.rstrip() for line in lines[at + 1 :]] == ["  No metadata block in", "  this file."]
+
+
 def test_flat_og_keys_group_like_nested_ones() -> None:
     item = article("---\ntitle: T\nog:title: Flat\nog:locale: en_US\n---\n\nBody.")
     lines = [line.content.plain.rstrip() for line in layout(metadata_blocks(item), 200).lines]

@@ -130,7 +130,11 @@ def metadata_blocks(article: Article) -> list[Block]:
         blocks.extend(metadata_tree_blocks(article.metadata, 1))
     else:
         blocks.append(
-            Block(styled("No metadata block in this file.", "muted"), prefix=Content("  "))
+            Block(
+                styled("No metadata block in this file.", "muted"),
+                prefix=Content("  "),
+                indent=Content("  "),
+            )
         )
     return blocks
 
