@@ -13,6 +13,7 @@ import pytest
 from rich.color import ColorSystem
 from textual import events
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from reader.store import ListRow
@@ -355,13 +356,33 @@ async def test_n_is_shown_only_while_the_query_has_words(news: Path) -> None:
         assert app.check_action("next_hit", ()) is True
 
 
+async def open_facets(pilot: Pilot[int]) -> FacetScreen:
+    """f, and the picker once its counts are in."""
+    await pilot.press("f")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, FacetScreen) and screen.counts is not None
+    return screen
+
+
+def facet_prompts(screen: FacetScreen) -> list[list[str]]:
+    """What the areas and years lists show, row by row, at their width."""
+    return [
+        [
+            str(prompt.fitted(40) if isinstance(prompt, FacetPrompt) else prompt)
+            for prompt in (
+                selection_list.get_option_at_index(index).prompt
+                for index in range(selection_list.option_count)
+            )
+        ]
+        for selection_list in screen._lists()
+    ]
+
+
 async def test_facets_count_areas_and_years_of_the_results(news: Path) -> None:
     async with running(news) as pilot:
         app = reader(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, FacetScreen)
+        screen = await open_facets(pilot)
         assert screen.counts is not None
         areas = Counter(area for area in ("Kent", "Essex", "Kent", "Surrey", "Essex", "Kent"))
         assert [(label, count) for _term, label, count in screen.counts.areas] == [
@@ -402,27 +423,10 @@ async def test_j_k_h_l_move_in_the_facet_picker(news: Path) -> None:
         assert titles(app) == ["Burglary figures fall"]
 
 
-def facet_prompts(screen: FacetScreen) -> list[list[str]]:
-    """What the areas and years lists show, row by row, at their width."""
-    return [
-        [
-            str(prompt.fitted(40) if isinstance(prompt, FacetPrompt) else prompt)
-            for prompt in (
-                selection_list.get_option_at_index(index).prompt
-                for index in range(selection_list.option_count)
-            )
-        ]
-        for selection_list in screen._lists()
-    ]
-
-
 async def test_facet_counts_follow_the_ticks(news: Path) -> None:
     async with running(news) as pilot:
         app = reader(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, FacetScreen)
+        screen = await open_facets(pilot)
         assert facet_prompts(screen)[1] == [f"{year} (1)" for year in range(2023, 2017, -1)]
         await pilot.press("space")  # Kent
         await settle(pilot)
@@ -457,10 +461,7 @@ async def test_ticked_facets_the_results_lack_show_by_name_and_c_clears_them(
         assert titles(app) == []
         await pilot.press("down")  # to the (empty) list
         await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, FacetScreen)
+        screen = await open_facets(pilot)
         areas, years = facet_prompts(screen)
         assert "Kent (0)" in areas and "2018 (0)" in years
         assert not any("area:" in prompt or "date:" in prompt for prompt in areas + years)
@@ -477,10 +478,7 @@ async def test_ticked_facets_the_results_lack_show_by_name_and_c_clears_them(
 async def test_space_typed_in_a_burst_ticks_the_row_it_was_pressed_on(news: Path) -> None:
     async with running(news) as pilot:
         app = reader(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, FacetScreen)
+        screen = await open_facets(pilot)
         # Essex ticked, where Space was pressed, not where the cursor went on to.
         type_at_once(app, "j", ("space", " "), "j", "j")
         await settle(pilot)
@@ -517,10 +515,7 @@ async def test_with_no_areas_the_years_take_the_focus(write_articles: WriteArtic
     )
     async with running(folder) as pilot:
         app = reader(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, FacetScreen)
+        screen = await open_facets(pilot)
         areas, years = screen._lists()
         assert areas.option_count == 0
         assert screen.focused is years
