@@ -105,8 +105,9 @@ async def test_title_highlighter_marks_hits() -> None:
         hit = next(segment for segment in highlighted if segment.text == "Article")
         before = next(segment for segment in plain if "Article" in segment.text)
         assert hit.style is not None and before.style is not None
-        assert hit.style.bgcolor is not None
-        assert hit.style.bgcolor != before.style.bgcolor
+        # Bold and underlined (kept in 256 colours and with NO_COLOR), in another colour.
+        assert hit.style.bold and hit.style.underline and not before.style.underline
+        assert hit.style.color != before.style.color
 
 
 class InitiativesApp(App[None]):
