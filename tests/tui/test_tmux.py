@@ -7,6 +7,7 @@ installs tmux), so there a missing tmux fails instead of skipping.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -60,6 +61,10 @@ class Terminal:
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.name)
+
+    def styled_screen(self) -> str:
+        """The screen with its colours and attributes, as SGR escape sequences."""
+        return self.tmux("capture-pane", "-p", "-e", "-t", self.name)
 
     def wait_for(self, text: str, timeout: float = 15) -> str:
         deadline = time.monotonic() + timeout
@@ -166,3 +171,87 @@ def test_reader_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.press("q")
     screen = terminal.wait_for("EXIT=0")
     assert "\x1b" not in screen
+
+
+# SGR attributes a mark must keep without colours: bold, underline, reverse.
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+ATTRIBUTES = {"1": "bold", "4": "underline", "7": "reverse"}
+ATTRIBUTES_OFF = {"22": "bold", "24": "underline", "27": "reverse"}
+
+
+def attributes_of(line: str) -> tuple[str, list[frozenset[str]]]:
+    """A line of a styled capture as its text and the attributes on each character."""
+    text: list[str] = []
+    on: set[str] = set()
+    per_char: list[frozenset[str]] = []
+    position = 0
+    for match in SGR.finditer(line + "\x1b[m"):
+        for char in line[position : match.start()]:
+            text.append(char)
+            per_char.append(frozenset(on))
+        position = match.end()
+        params = match.group(1).split(";")
+        index = 0
+        while index < len(params):
+            param = params[index]
+            if param in ("38", "48", "58"):  # a colour: its arguments follow
+                index += 3 if index + 1 < len(params) and params[index + 1] == "5" else 5
+                continue
+            if param in ("", "0"):
+                on.clear()
+            elif param in ATTRIBUTES:
+                on.add(ATTRIBUTES[param])
+            elif param in ATTRIBUTES_OFF:
+                on.discard(ATTRIBUTES_OFF[param])
+            index += 1
+    return "".join(text), per_char
+
+
+def marks_on(screen: str, word: str, pane: int) -> frozenset[str]:
+    """The attributes every character of the first `word` in pane `pane` (0: the list,
+    1: the article; panes meet at "││") has."""
+    for line in screen.splitlines():
+        text, per_char = attributes_of(line)
+        edges = [0, *(match.end() for match in re.finditer("││", text)), len(text)]
+        if pane + 1 >= len(edges):
+            continue
+        start = text.find(word, edges[pane], edges[pane + 1])
+        if start >= 0:
+            return frozenset.intersection(*per_char[start : start + len(word)])
+    raise AssertionError(f"{word!r} is not in pane {pane}")
+
+
+@pytest.mark.parametrize("no_color", [False, True], ids=["256 colours", "NO_COLOR"])
+def test_search_hits_are_marked_by_more_than_colour(tmp_path: Path, no_color: bool) -> None:
+    """In a 256-colour terminal and with NO_COLOR, a hit is bold and underlined, on the
+    cursor's unread row too, and the current hit in the article is reversed."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        fenced("Drone unit takes off", "The new drone flies.", date="09:00 01/01/2020")
+    )
+    (folder / "b.md").write_text(fenced("Speed checks", "On the A1.", date="09:00 01/01/2019"))
+    names = ("READER_CACHE_DIR", "READER_STATE_DIR", "READER_CONFIG_DIR")
+    env = [f"{name}={shlex.quote(os.environ[name])}" for name in names]
+    if no_color:
+        env.append("NO_COLOR=1")
+    term = Terminal(f"env {' '.join(env)} {shlex.quote(str(READER))} {shlex.quote(str(folder))}")
+    try:
+        term.wait_for("Speed checks")
+        term.press("/", "d", "r", "o", "n", "e")
+        term.wait_for("1 of 2 · by relevance")
+        term.press("Enter")  # the list, its first row (unread) under the cursor
+        term.wait_for("2 hits · n next")
+        screen = term.styled_screen()
+        list_pane, article_pane = 0, 1
+        assert "• Drone unit" in term.screen()  # unread
+        assert {"bold", "underline"} <= marks_on(screen, "Drone", list_pane)
+        assert "underline" not in marks_on(screen, " unit takes", list_pane)
+        assert {"bold", "underline"} <= marks_on(screen, "drone", article_pane)
+        term.press("n")
+        term.wait_for("hit 1 of 2")
+        screen = term.styled_screen()
+        assert "reverse" in marks_on(screen, "Drone", article_pane)
+        assert "reverse" not in marks_on(screen, "drone", article_pane)
+    finally:
+        term.close()
