@@ -165,7 +165,7 @@ class ArticleView(DocumentView):
         current = self.current_initiative
         if current is None:
             # Start from what is on screen rather than from the top of the article.
-            top = int(self.scroll_y)
+            top = self.scroll_offset.y
             if direction > 0:
                 target = next((n for n, line in enumerate(starts) if line >= top), len(starts) - 1)
             else:
@@ -274,7 +274,7 @@ class ArticleView(DocumentView):
         current = self.current_hit
         if current is None:
             # Start from what is on screen rather than from the top of the article.
-            top = int(self.scroll_y)
+            top = self.scroll_offset.y
             if direction > 0:
                 target = next((n for n, hit in enumerate(hits) if hit[0] >= top), len(hits) - 1)
             else:

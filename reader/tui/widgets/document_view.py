@@ -233,7 +233,7 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
 
     def on_resize(self, event: events.Resize) -> None:
         if self._text_width() != self._layout.width and self._blocks:
-            top = int(self.scroll_y)
+            top = self.scroll_offset.y
             lines = self._layout.lines
             anchor = (lines[top].block, lines[top].offset) if 0 <= top < len(lines) else None
             self._relayout(anchor if top > 0 else None)
@@ -268,7 +268,10 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
         return style
 
     def render_line(self, y: int) -> Strip:
-        index = int(self.scroll_y) + y
+        # scroll_offset, not int(scroll_y): Textual rounds the position and repaints only
+        # when the rounded value changes, so a view drawn from the truncated one stayed a
+        # line short after an animated scroll (G, Space: the last line never showed).
+        index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         lines = self._layout.lines
         if index < 0 or index >= len(lines) or width <= 0:
@@ -316,7 +319,7 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
     def scroll_line_into_view(self, line: int, height: int = 1) -> None:
         """Scroll so lines [line, line + height) are visible, with a little context above."""
         view = self.scrollable_content_region.height
-        top = int(self.scroll_y)
+        top = self.scroll_offset.y
         if line >= top and line + min(height, view) <= top + view:
             return
         self.scroll_to(y=max(0, line - 1), animate=False)

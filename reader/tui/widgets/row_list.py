@@ -210,7 +210,7 @@ class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inheri
         height = self.scrollable_content_region.height
         if height <= 0:
             return
-        top = int(self.scroll_y)
+        top = self.scroll_offset.y
         first_whole = -(-top // ROW_HEIGHT)
         last_whole = (top + height) // ROW_HEIGHT - 1
         if self._cursor < first_whole:
@@ -224,7 +224,7 @@ class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inheri
 
     def visible_rows(self) -> range:
         """Indexes of the rows on screen now."""
-        top = int(self.scroll_y) // ROW_HEIGHT
+        top = self.scroll_offset.y // ROW_HEIGHT
         height = -(-self.scrollable_content_region.height // ROW_HEIGHT) + 1
         return range(top, min(len(self._rows), top + height))
 
@@ -260,7 +260,7 @@ class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inheri
         offset = event.get_content_offset(self)
         if offset is None or not self._rows:
             return
-        index = (offset.y + int(self.scroll_y)) // ROW_HEIGHT
+        index = (offset.y + self.scroll_offset.y) // ROW_HEIGHT
         if index >= len(self._rows):
             return
         if index == self._cursor or event.chain > 1:
@@ -293,7 +293,7 @@ class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inheri
     def render_line(self, y: int) -> Strip:
         self.lines_rendered += 1
         width = self.scrollable_content_region.width
-        line = int(self.scroll_y) + y
+        line = self.scroll_offset.y + y  # the rounded position Textual repaints for
         row_index, part = divmod(line, ROW_HEIGHT)
         base = self.visual_style
         if width <= 0:
