@@ -299,3 +299,31 @@ async def test_a_re_layout_keeps_the_initiative_in_view(write_articles: WriteArt
             assert top <= first_line < top + view.scrollable_content_region.height, keys
             assert view.current_initiative == 5
             assert view.border_subtitle == "initiative 6 of 10"
+
+
+@pytest.mark.parametrize("size", [(160, 40), (90, 30), (50, 24)])
+async def test_escape_after_enter_on_a_result_keeps_the_cursor_on_the_article_shown(
+    write_articles: WriteArticles, size: tuple[int, int]
+) -> None:
+    # Reported in issue 10 (the list at its top, no row highlighted, j jumping); not
+    # reproduced here, with this code or the code before it: a guard.
+    folder = write_articles(
+        {f"{n:02d}.md": article_text(n, "Kent." if n % 3 else "Body.") for n in range(60)}
+    )
+    async with running(folder, size=size) as pilot:
+        app = reader(pilot)
+        await search(pilot, "kent")
+        # The first result, ten down, read (Enter), then / and Esc.
+        await pilot.press("enter", *["j"] * 10, "enter")
+        await settle(pilot)
+        chosen = shown_title(app)
+        await pilot.press("slash", "escape")
+        await settle(pilot)
+        assert len(titles(app)) == 60
+        assert cursor_title(app) == shown_title(app) == chosen
+        rows = app.article_list
+        assert 0 <= cursor_on_screen(app) < rows.scrollable_content_region.height
+        following = titles(app)[rows.cursor + 1]
+        await pilot.press("j")
+        await settle(pilot)
+        assert cursor_title(app) == shown_title(app) == following
