@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
-from reader.config import config_path
 from reader.model import Article
 from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
@@ -25,11 +23,12 @@ from reader.tui.widgets.article_list import ROW_HEIGHT
 from reader.tui.widgets.header import ReaderHeader
 from tui.conftest import WriteArticles
 from tui.helpers import fenced, reader, running, search, settle, titles
+from tui.test_keys import shown_title
+from tui.test_state import cursor_title, until, write_config
 
 # A short read delay keeps the tests quick; waiting READ_WAIT is well past it.
 READ_DELAY = 0.3
 READ_WAIT = READ_DELAY + 0.5
-PATIENCE = 20.0
 
 
 @pytest.fixture(autouse=True)
@@ -53,33 +52,10 @@ def read_titles(app: ReaderApp) -> list[str]:
     return [row.title for row in app.all_rows if app.marks.is_read(row)]
 
 
-def cursor_title(app: ReaderApp) -> str | None:
-    row = app.article_list.article
-    return row.title if row is not None else None
-
-
-def shown_title(app: ReaderApp) -> str | None:
-    return app.shown.title if app.shown is not None else None
-
-
 def cursor_on_screen(app: ReaderApp) -> int:
     """The screen line of the list where the cursor row starts."""
     rows = app.article_list
     return rows.cursor * ROW_HEIGHT - rows.scroll_offset.y
-
-
-async def until(pilot: Pilot[int], condition: Any) -> None:
-    for _ in range(int(PATIENCE / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition(), "the reader never got there"
-
-
-def write_config(text: str) -> None:
-    path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
 
 
 # -- the user's choice -------------------------------------------------------------------
