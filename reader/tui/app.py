@@ -1505,7 +1505,7 @@ class ReaderApp(App[int]):
 
     @on(ArticleView.UserScrolled)
     def _on_article_scrolled(self) -> None:
-        if self.shown is not None:
+        if self._main_alive and self.shown is not None:
             self._choose(self.shown.id)
 
     @on(DocumentView.LinkClicked)
