@@ -66,6 +66,13 @@ def bench_marks(root: Path) -> None:
     started = time.perf_counter()
     marks.update_rows(rows)
     print(f"key {len(rows):,} rows: {time.perf_counter() - started:.3f} s (loading worker)")
+    # A first load keys each batch in its worker and counts it on the UI thread, with the
+    # rows it brings (ReadingMarks.add_keys): a batch is what 0.25 s of loading reads.
+    batch = ReadingMarks.keys_of(rows[:2_500])
+    started = time.perf_counter()
+    ReadingMarks(state).add_keys(batch)
+    took = time.perf_counter() - started
+    print(f"count a batch of {len(batch):,} rows: {took:.4f} s (UI thread)")
     started = time.perf_counter()
     marks.recount()
     print(f"count again: {time.perf_counter() - started:.3f} s (after each save, in its worker)")

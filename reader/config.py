@@ -18,6 +18,9 @@ from reader.storage import atomic_write, config_dir
 
 CONFIG_FILE = "config.toml"
 
+# The values of mark_read_on (see the template below).
+MARK_READ_ON = ("view", "open", "never")
+
 DEFAULT_CONFIG_TEXT = """\
 # reader configuration. Every key is optional; delete a line to get its default.
 
@@ -38,6 +41,11 @@ DEFAULT_CONFIG_TEXT = """\
 # show_sidebar = true
 # show_metadata = true
 
+# When an article counts as read: "view" once you have moved to it, opened it or
+# scrolled it and it has been shown for a second; "open" when you open it (Enter);
+# "never" only when you mark it (u).
+# mark_read_on = "view"
+
 # Key remapping by binding id: `?` in the reader lists the ids and their keys.
 # Several keys for one action are separated by commas.
 [keys]
@@ -54,6 +62,7 @@ class Config:
     date_format: str = "%d %b %Y"
     show_sidebar: bool = True
     show_metadata: bool = True
+    mark_read_on: str = "view"
     keys: dict[str, str] = field(default_factory=dict)
     # Problems found while reading the file, each naming the key.
     messages: list[str] = field(default_factory=list)
@@ -111,6 +120,11 @@ def load_config(path: Path | None = None) -> Config:
                 setattr(config, key, value)
             else:
                 bad(key, value, "true or false")
+        elif key == "mark_read_on":
+            if value in MARK_READ_ON:
+                config.mark_read_on = value
+            else:
+                bad(key, value, "one of " + ", ".join(MARK_READ_ON))
         elif key == "keys":
             if isinstance(value, dict):
                 _read_keys(value, config, path)

@@ -111,3 +111,27 @@ def test_default_folder_is_what_a_bare_command_opens(
     assert main(["list", "--json"]) == 0
     listed = [article["title"] for article in json.loads(capsys.readouterr().out)]
     assert listed == ["The only article"]
+
+
+@pytest.mark.parametrize("value", ["view", "open", "never"])
+def test_mark_read_on_is_read(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(f'mark_read_on = "{value}"\n', "utf-8")
+    config = load_config(path)
+    assert config.messages == [] and config.mark_read_on == value
+
+
+def test_mark_read_on_is_in_the_template_and_checked(
+    config_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The template names it, commented out, with its default.
+    assert '# mark_read_on = "view"' in DEFAULT_CONFIG_TEXT
+    uncommented = DEFAULT_CONFIG_TEXT.replace('# mark_read_on = "view"', 'mark_read_on = "view"')
+    assert tomllib.loads(uncommented)["mark_read_on"] == "view"
+    assert Config().mark_read_on == "view"
+    for bad in ('"sometimes"', "true", '["open"]'):
+        (config_home / "config.toml").write_text(f"mark_read_on = {bad}\n", "utf-8")
+        assert load_config().mark_read_on == "view"
+        assert main(["config", "--check"]) == 1
+        err = capsys.readouterr().err
+        assert "mark_read_on" in err and "view, open, never" in err

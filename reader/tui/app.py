@@ -88,7 +88,8 @@ from reader.watch import watch_folder
 
 # Holding j moves the cursor at key-repeat speed; the panel renders once it rests this long.
 OPEN_DELAY = 0.1
-# An article shown this long is marked read (one scrolled past is not).
+# An article the user chose (moved to, opened, scrolled) is marked read once it has been
+# shown this long (one passed on the way is not; see ReaderApp._choose).
 READ_DELAY = 1.0
 # The reading state is saved once changes pause this long.
 SAVE_DELAY = 0.5
@@ -131,14 +132,20 @@ class StoreOpened(Message):
         self.complete = complete
 
 
+# (article id, state key) of rows new or changed since the last message: the reading
+# marks take them with the rows (see ReadingMarks.add_keys).
+RowKeys = list[tuple[str, str]]
+
+
 class LoadProgress(Message):
     """Some new or changed files were read: every row so far, newest first."""
 
-    def __init__(self, done: int, total: int, rows: list[ListRow]) -> None:
+    def __init__(self, done: int, total: int, rows: list[ListRow], keys: RowKeys) -> None:
         super().__init__()
         self.done = done
         self.total = total
         self.rows = rows
+        self.keys = keys
 
 
 class LoadFinished(Message):
@@ -147,11 +154,15 @@ class LoadFinished(Message):
         rows: list[ListRow],
         problems: list[LoadProblem],
         warned: list[tuple[str, tuple[str, ...]]],
+        keys: RowKeys,
+        removed: Sequence[str],
     ) -> None:
         super().__init__()
         self.rows = rows
         self.problems = problems
         self.warned = warned
+        self.keys = keys
+        self.removed = removed
 
 
 class LoadFailed(Message):
@@ -181,12 +192,14 @@ class FolderRefreshed(Message):
         report: RefreshReport,
         problems: list[LoadProblem],
         warned: list[tuple[str, tuple[str, ...]]],
+        keys: RowKeys,
     ) -> None:
         super().__init__()
         self.rows = rows
         self.report = report
         self.problems = problems
         self.warned = warned
+        self.keys = keys
 
 
 class ResultsReady(Message):
@@ -378,6 +391,9 @@ class ReaderApp(App[int]):
         self._resume: FolderState | None = None
         self._resume_scroll: float | None = None
         self._read_timer: Timer | None = None
+        # The article the user chose to read (see _choose): the only one the read delay
+        # can mark read. Rows arriving or leaving, a search, resuming choose nothing.
+        self._chosen: str | None = None
         self._save_timer: Timer | None = None
         # A query using is: to run again once the user moves on (see _marks_changed).
         self._flags_rerun_pending = False
@@ -392,6 +408,8 @@ class ReaderApp(App[int]):
         self._loaded = threading.Event()
         self._watch_store: ArticleStore | None = None
         self._watch_merger: RowMerger | None = None
+        # Keys of rows a refresh merged and has not posted yet (one that failed, too).
+        self._refresh_keys: RowKeys = []
         self._watch_thread: threading.Thread | None = None
         self._refresh_lock = threading.Lock()
         # Paths file events named since the last refresh took them; None when the
@@ -579,22 +597,23 @@ class ReaderApp(App[int]):
         self.post_message(StoreOpened(store, rows, resume))
         merger = RowMerger(rows)
         last_post = time.monotonic()
+        keys: RowKeys = []  # of the rows merged since the last message
 
         def on_batch(batch: Sequence[ListRow], done: int, total: int) -> None:
-            nonlocal last_post
+            nonlocal last_post, keys
             if worker.is_cancelled:
                 raise _Cancelled
             merger.add(batch)
-            self.marks.update_rows(batch)
+            keys += self.marks.keys_of(batch)
             now = time.monotonic()
             if now - last_post >= BATCH_SECONDS or done == total:
-                self.post_message(LoadProgress(done, total, merger.rows()))
+                self.post_message(LoadProgress(done, total, merger.rows(), keys))
+                keys = []
                 last_post = now
 
         try:
             report = store.refresh(on_batch)
             merger.remove(report.removed)
-            self.marks.remove_rows(report.removed)
             problems = store.problems()
             warned = store.warnings()
             searcher = store.searcher()
@@ -605,7 +624,7 @@ class ReaderApp(App[int]):
         except OSError as error:
             self.post_message(LoadFailed(str(error)))
             return
-        self.post_message(LoadFinished(merger.rows(), problems, warned))
+        self.post_message(LoadFinished(merger.rows(), problems, warned, keys, report.removed))
         self._watch_store, self._watch_merger = store, merger
 
     @on(StoreOpened)
@@ -646,6 +665,7 @@ class ReaderApp(App[int]):
         progress = self.main.query_one("#progress", ProgressBar)
         progress.display = True
         progress.update(total=message.total, progress=message.done)
+        self.marks.add_keys(message.keys)
         self._set_all_rows(message.rows)
         self._update_header()
 
@@ -654,6 +674,8 @@ class ReaderApp(App[int]):
         self.loading = None
         self.main.query_one("#progress", ProgressBar).display = False
         self.article_list.empty_message = "No articles in this folder"
+        self.marks.add_keys(message.keys)
+        self.marks.remove_rows(message.removed)
         self._take_folder(message.rows, message.problems, message.warned)
         self._show_notices()
         if self.problems:
@@ -668,15 +690,13 @@ class ReaderApp(App[int]):
         rows: list[ListRow],
         problems: list[LoadProblem],
         warned: list[tuple[str, tuple[str, ...]]],
-        *,
-        keep_selection: bool = False,
     ) -> None:
         """The folder as loaded, or as refreshed: every row, what failed, what warned."""
         _freeze_loaded_objects()
         self.problems = problems
         self.warned = warned
         self.initiative_list.forget_texts()
-        self._set_all_rows(rows, final=True, keep_selection=keep_selection)
+        self._set_all_rows(rows, final=True)
         if not self.all_rows:
             self.article_view.show_article(None, empty=_no_articles_text(self.root))
         self._update_header()
@@ -758,9 +778,11 @@ class ReaderApp(App[int]):
             self._changed_paths = None
 
     def _refresh_store(self, store: ArticleStore, merger: RowMerger) -> None:
+        keys = self._refresh_keys
+
         def on_batch(batch: Sequence[ListRow], _done: int, _total: int) -> None:
             merger.add(batch)
-            self.marks.update_rows(batch)
+            keys.extend(self.marks.keys_of(batch))
 
         with self._changed_lock:
             changed, self._changed_paths = self._changed_paths, set()
@@ -771,7 +793,6 @@ class ReaderApp(App[int]):
             if not report.complete:
                 self._check_every_file_next()  # the cache was busy
             merger.remove(report.removed)
-            self.marks.remove_rows(report.removed)
             problems = store.problems()
             warned = store.warnings() if report.any else self.warned
         except Exception as error:  # a failed reload must not end the reader
@@ -783,13 +804,16 @@ class ReaderApp(App[int]):
                     markup=False,
                 )
             return
-        if report.any or len(problems) != len(self.problems):
-            self.post_message(FolderRefreshed(merger.rows(), report, problems, warned))
+        if report.any or keys or len(problems) != len(self.problems):
+            self.post_message(FolderRefreshed(merger.rows(), report, problems, warned, keys[:]))
+            keys.clear()
 
     @on(FolderRefreshed)
     def _on_folder_refreshed(self, message: FolderRefreshed) -> None:
         report = message.report
-        self._take_folder(message.rows, message.problems, message.warned, keep_selection=True)
+        self.marks.add_keys(message.keys)
+        self.marks.remove_rows(report.removed)
+        self._take_folder(message.rows, message.problems, message.warned)
         if report.any:
             self.notify(changes_text(report), title="Folder changed", markup=False, timeout=4)
         shown = self.shown
@@ -922,24 +946,23 @@ class ReaderApp(App[int]):
     def on_unmount(self) -> None:
         self._finish()  # ended without exit(): the marks at least are saved
 
-    def _set_all_rows(
-        self, rows: list[ListRow], *, final: bool = False, keep_selection: bool = False
-    ) -> None:
-        """Every article (newest first) changed: loading, or the folder changed (then
-        `keep_selection`: the cursor stays on its article)."""
+    def _set_all_rows(self, rows: list[ListRow], *, final: bool = False) -> None:
+        """Every article (newest first) changed: loading, or the folder changed."""
         self.all_rows = rows
         current = self.article_list.article
-        # Until the user moves, stay on the newest article, or the one they were on last
-        # time; after, on the one they chose.
-        if self._user_moved or (keep_selection and self._resume is None):
-            keep = current.id if current is not None else None
+        # Rows arriving or leaving never move the cursor off its article (if it left, to
+        # the next one); until the user moves, it goes to the one they were on last time
+        # as soon as that is listed.
+        resume = self._resume
+        if not self._user_moved and resume is not None and resume.selected is not None:
+            keep: str | None = resume.selected
         else:
-            keep = self._resume.selected if self._resume is not None else None
+            keep = current.id if current is not None else None
         listing = self.listing
         if not listing.filtered and listing.sort == "newest" and not self.initiatives_mode:
             self._cancel_results()
             self.shown_listing = listing
-            self._show_rows(rows, keep)
+            self._show_rows(rows, keep, stay=True)
         elif final or time.monotonic() - self._last_research >= RESEARCH_SECONDS:
             self._last_research = time.monotonic()
             self._request_results(keep=keep)
@@ -1048,7 +1071,11 @@ class ReaderApp(App[int]):
             self._hit_keys_shown = bool(self.check_action("next_hit", ()))
             self.refresh_bindings()  # n / N come and go in the footer (it is rebuilt)
         if results.initiatives is not None:
-            self.initiative_list.set_rows(results.initiatives, at=results.initiative_cursor)
+            self.initiative_list.set_rows(
+                results.initiatives,
+                at=results.initiative_cursor,
+                stay=request.keep_initiative is not None,
+            )
         # All the results after the best of them: they start with the same rows, so the
         # cursor stays where it is (the user may have moved it meanwhile).
         at = results.cursor if first_part else self.article_list.cursor
@@ -1062,7 +1089,9 @@ class ReaderApp(App[int]):
         if at is None and rerun is not None and rerun[0] == request.generation:
             # The article left the results (u under is:unread): the next takes its place.
             at = min(rerun[1], len(results.rows) - 1)
-        self._show_rows(results.rows, at=at)
+        # A list worked out again for the same article stays on it (or the next one, if
+        # it left); a new query starts at its first result.
+        self._show_rows(results.rows, request.keep, at=at, stay=request.keep is not None)
         if request.jump and first_part:
             self._jump_to_first()
 
@@ -1077,7 +1106,12 @@ class ReaderApp(App[int]):
             self.bell()
 
     def _show_rows(
-        self, rows: Sequence[ListRow], keep: str | None = None, at: int | None = None
+        self,
+        rows: Sequence[ListRow],
+        keep: str | None = None,
+        at: int | None = None,
+        *,
+        stay: bool = False,
     ) -> None:
         self.results = rows
         if not self._partial:
@@ -1086,7 +1120,7 @@ class ReaderApp(App[int]):
             self.article_list.empty_message = (
                 NO_MATCH_TEXT if self.all_rows else "No articles in this folder"
             )
-        self.article_list.set_rows(rows, keep=keep, at=at)
+        self.article_list.set_rows(rows, keep=keep, at=at, stay=stay)
         self._update_counts()
 
     def _update_counts(self) -> None:
@@ -1180,6 +1214,8 @@ class ReaderApp(App[int]):
         current = self.active_list.current
         if current is not None:
             self._open_row_now(current)
+            article = current.article if isinstance(current, InitiativeRow) else current
+            self._choose(article.id)
         self.action_focus_list()
 
     def action_search(self) -> None:
@@ -1289,11 +1325,13 @@ class ReaderApp(App[int]):
     def _on_article_highlighted(self, message: RowList.Highlighted) -> None:
         if self.initiatives_mode:
             return
+        row: ListRow | None = message.row
         if message.by_user:
             self._user_moved = True
+            if row is not None:
+                self._choose(row.id)
             if self._flags_rerun_pending:
                 self._rerun_for_marks()
-        row: ListRow | None = message.row
         self._schedule_open((row, None) if row is not None else None)
         self._state_changed()
 
@@ -1302,6 +1340,8 @@ class ReaderApp(App[int]):
         if not self.initiatives_mode:
             return
         row: InitiativeRow | None = message.row
+        if message.by_user and row is not None:
+            self._choose(row.article.id)
         if message.by_user and self._flags_rerun_pending:
             self._rerun_for_marks()
         self._schedule_open((row.article, row.number) if row is not None else None)
@@ -1370,15 +1410,47 @@ class ReaderApp(App[int]):
         self.shown = article
         self.article_view.show_article(article, initiative=initiative, scroll=scroll)
         self.metadata_pane.show_article(article)
+        self._stop_read_timer()
+        if article.id == self._chosen:
+            self._start_read_timer(article)
+        else:
+            self._chosen = None  # chosen, but another article took the panel first
+
+    def _choose(self, article_id: str, *, opened: bool = False) -> None:
+        """The user chose this article: moved to it, scrolled it, or `opened` it (Enter,
+        the palette...). Per mark_read_on it is read once shown for READ_DELAY ("view"),
+        when opened ("open"), or only by u ("never")."""
+        if self._chosen != article_id:
+            self._chosen = article_id
+            self._stop_read_timer()
+        shown = self.shown
+        if shown is None or shown.id != article_id:
+            return  # shown after the open delay: show_article starts the timer then
+        if opened and self.config.mark_read_on == "open" and self.marks.mark_read(shown):
+            self._marks_changed(rerun_now=False)
+        self._start_read_timer(shown)
+
+    def _start_read_timer(self, article: Article) -> None:
+        if (
+            self.config.mark_read_on == "view"
+            and self._read_timer is None
+            and not self.marks.is_read(article)
+        ):
+            self._read_timer = self.set_timer(READ_DELAY, partial(self._read_after_delay, article))
+
+    def _stop_read_timer(self) -> None:
         if self._read_timer is not None:
             self._read_timer.stop()
             self._read_timer = None
-        if not self.marks.is_read(article):
-            self._read_timer = self.set_timer(READ_DELAY, partial(self._read_after_delay, article))
 
     def _read_after_delay(self, article: Article) -> None:
         self._read_timer = None
-        if self._main_alive and self.shown is article and self.marks.mark_read(article):
+        if (
+            self._main_alive
+            and self.shown is article
+            and self._chosen == article.id
+            and self.marks.mark_read(article)
+        ):
             # Under an is:unread query it stays listed while it is read (see _marks_changed).
             self._marks_changed(rerun_now=False)
 
@@ -1406,9 +1478,7 @@ class ReaderApp(App[int]):
         if row is None:
             self.notify("No article is selected.", severity="warning", timeout=3)
             return
-        if self._read_timer is not None:
-            self._read_timer.stop()  # the user decides now; the timer must not undo it
-            self._read_timer = None
+        self._stop_read_timer()  # the user decides now; the timer must not undo it
         self.marks.mark_read(row, not self.marks.is_read(row))
         self._marks_changed()
 
@@ -1423,6 +1493,7 @@ class ReaderApp(App[int]):
     def _select_row(self, row: ListRow | InitiativeRow) -> None:
         """Enter on a row of the list (RowList.on_select): read it."""
         self._open_row_now(row)
+        self._choose(row.article.id if isinstance(row, InitiativeRow) else row.id, opened=True)
         self.action_focus_article()
 
     @on(ArticleView.InitiativeChanged)
@@ -1444,6 +1515,11 @@ class ReaderApp(App[int]):
             parts.append(f"initiative {view.current_initiative + 1} of {count}")
         view.border_subtitle = " · ".join(parts)
 
+    @on(ArticleView.UserScrolled)
+    def _on_article_scrolled(self) -> None:
+        if self._main_alive and self.shown is not None:
+            self._choose(self.shown.id)
+
     @on(DocumentView.LinkClicked)
     def _on_link_clicked(self, message: DocumentView.LinkClicked) -> None:
         self.open_in_browser(message.url)
@@ -1462,6 +1538,7 @@ class ReaderApp(App[int]):
             # Hidden by the search: show everything again, the cursor landing on it.
             self._clear_search(keep=article_id, again=True)
         self._open_row_now(row)
+        self._choose(row.id, opened=True)
         self.action_focus_article()
 
     # -- actions ----------------------------------------------------------------------

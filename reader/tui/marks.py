@@ -32,15 +32,28 @@ class ReadingMarks:
         self._lock = threading.Lock()
         self._flag_test = flag_test(self.state, self._keys)
 
-    # -- the folder's articles (from worker threads) ----------------------------------
+    # -- the folder's articles ----------------------------------------------------------
+    #
+    # Counted with the rows the list shows, or the header could count articles the list
+    # does not have yet (more unread than articles, during a first load): a worker works
+    # out the keys (keys_of: an article in memory hashes its body), and the UI thread
+    # takes them (add_keys) along with the rows they belong to.
+
+    @staticmethod
+    def keys_of(rows: Iterable[ListRow]) -> list[tuple[str, str]]:
+        """(article id, state key) of each row: the slow part of update_rows, for workers."""
+        return [(row.id, row.state_key) for row in rows]
 
     def update_rows(self, rows: Iterable[ListRow]) -> None:
         """Articles that are new, or changed (their key may have changed)."""
+        self.add_keys(self.keys_of(rows))
+
+    def add_keys(self, keys: Iterable[tuple[str, str]]) -> None:
+        """update_rows with the keys already worked out (keys_of)."""
         with self._lock:
-            for row in rows:
-                self._forget(row.id)
-                key = row.state_key
-                self._keys[row.id] = key
+            for article_id, key in keys:
+                self._forget(article_id)
+                self._keys[article_id] = key
                 self._articles_by_key[key] += 1
                 self._read += self.state.is_read(key)
                 self._starred += self.state.is_starred(key)

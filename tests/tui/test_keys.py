@@ -557,7 +557,9 @@ async def test_a_tiny_terminal_does_not_break(three_articles: Path, key: str) ->
         assert app.is_running
 
 
-async def test_list_fills_while_loading_and_keeps_the_newest_selected(three_articles: Path) -> None:
+async def test_list_fills_while_loading_and_the_cursor_stays_on_its_article(
+    three_articles: Path,
+) -> None:
     app = ReaderApp(three_articles)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -566,11 +568,13 @@ async def test_list_fills_while_loading_and_keeps_the_newest_selected(three_arti
         # Batches as the loader posts them: the newest so far first.
         app._set_all_rows([alpha])
         assert app.article_list.article is alpha
+        # Rows arriving above it do not move the cursor off its article (nor does the
+        # user's moving, below, change that).
         app._set_all_rows([beta, alpha])
-        assert app.article_list.article is beta  # user has not moved: stay on the newest
-        await pilot.press("j")  # the user picks Alpha
+        assert app.article_list.article is alpha
+        await pilot.press("k")  # the user picks Beta
         app._set_all_rows([gamma, beta, alpha])
-        assert app.article_list.article is alpha  # the same article, though it moved down
+        assert app.article_list.article is beta  # the same article, though it moved down
 
 
 async def test_clicking_a_row_selects_it(three_articles: Path) -> None:

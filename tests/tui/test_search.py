@@ -714,7 +714,9 @@ async def test_searching_for_reading_state(write_articles: WriteArticles) -> Non
     )
     async with running(folder) as pilot:
         app = reader(pilot)
-        # The newest article was shown long enough to be read; the rest were not shown.
+        # The newest article, opened, was shown long enough to be read; the rest were not
+        # shown, or not chosen.
+        await pilot.press("enter")
         await pilot.pause(app_module.READ_DELAY + 0.3)
         await search(pilot, "is:read")
         assert titles(app) == ["Knife arch"]

@@ -95,7 +95,8 @@ async def test_an_article_shown_for_a_while_is_read_one_passed_is_not(
     async with running(folder) as pilot:
         app = reader(pilot)
         assert app.shown is not None and app.shown.title == "Delta drone"
-        monkeypatch.setattr(app_module, "READ_DELAY", 1.0)
+        # Long enough for the keys below on a busy machine (1 s was not, now and then).
+        monkeypatch.setattr(app_module, "READ_DELAY", 3.0)
         # Gamma shown, then Beta straight after: Gamma for much less than the delay.
         await pilot.press("j", "enter", "h", "j", "enter")
         assert app.shown.title == "Beta"

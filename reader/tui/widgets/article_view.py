@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from textual import work
+from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
+from textual.scrollbar import ScrollMessage
 
 from reader.model import Article
 from reader.search import Node, highlight_spans, is_ranked
@@ -67,6 +68,10 @@ class ArticleView(DocumentView):
             super().__init__()
             self.index = index
             self.count = count
+
+    class UserScrolled(Message):
+        """The user scrolled the article (a key, the wheel, the scrollbar): they are
+        reading it. Scrolling done for them (opening, resuming, a new width) is not."""
 
     class HitsChanged(Message):
         """The query's hits in the article were found again, or n / N moved to one."""
@@ -149,6 +154,47 @@ class ArticleView(DocumentView):
     def _changed(self) -> None:
         self.post_message(self.InitiativeChanged(self.current_initiative, self.initiative_count))
 
+    # -- the user scrolling -----------------------------------------------------------
+
+    def _user_scrolled(self) -> None:
+        if self.article is not None:
+            self.post_message(self.UserScrolled())
+
+    def action_scroll_down(self) -> None:
+        self._user_scrolled()
+        super().action_scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self._user_scrolled()
+        super().action_scroll_up()
+
+    def action_page_down(self) -> None:
+        self._user_scrolled()
+        super().action_page_down()
+
+    def action_page_up(self) -> None:
+        self._user_scrolled()
+        super().action_page_up()
+
+    def action_scroll_home(self) -> None:
+        self._user_scrolled()
+        super().action_scroll_home()
+
+    def action_scroll_end(self) -> None:
+        self._user_scrolled()
+        super().action_scroll_end()
+
+    # Beside Widget's own handlers of these (Textual calls every class's handler).
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._user_scrolled()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._user_scrolled()
+
+    @on(ScrollMessage)
+    def _on_scrollbar(self, message: ScrollMessage) -> None:
+        self._user_scrolled()  # the scrollbar dragged or clicked
+
     # -- initiatives ------------------------------------------------------------------
 
     def action_next_initiative(self) -> None:
@@ -158,6 +204,7 @@ class ArticleView(DocumentView):
         self._step_initiative(-1)
 
     def _step_initiative(self, direction: int) -> None:
+        self._user_scrolled()
         starts = self.document_layout.initiative_lines
         if not starts:
             self.notify("This article has no initiatives.", severity="warning", timeout=2)
@@ -165,7 +212,7 @@ class ArticleView(DocumentView):
         current = self.current_initiative
         if current is None:
             # Start from what is on screen rather than from the top of the article.
-            top = int(self.scroll_y)
+            top = self.scroll_offset.y
             if direction > 0:
                 target = next((n for n, line in enumerate(starts) if line >= top), len(starts) - 1)
             else:
@@ -266,6 +313,7 @@ class ArticleView(DocumentView):
 
     def step_hit(self, direction: int) -> None:
         """Move to the next (+1) or previous (-1) hit, scroll it into view and mark it."""
+        self._user_scrolled()
         hits = self.hits
         if not hits:
             message = "No search hits in this article." if self.search_query else "No search."
@@ -274,7 +322,7 @@ class ArticleView(DocumentView):
         current = self.current_hit
         if current is None:
             # Start from what is on screen rather than from the top of the article.
-            top = int(self.scroll_y)
+            top = self.scroll_offset.y
             if direction > 0:
                 target = next((n for n, hit in enumerate(hits) if hit[0] >= top), len(hits) - 1)
             else:

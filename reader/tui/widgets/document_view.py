@@ -38,6 +38,10 @@ def lays_out_quickly(blocks: Sequence[Block]) -> bool:
     return sum(len(block.text.plain) for block in blocks) <= SYNC_LAYOUT_CHARS
 
 
+# What stays at the top of the view through a re-layout (a new width): the block, the
+# offset into its text of the line shown, and how many blank lines are above that line.
+Anchor = tuple[int, int, int]
+
 # Span roles swapped for their "-current" variant on the highlighted initiative's lines.
 _CURRENT_ROLES = frozenset({"initiative-bar", "initiative-number"})
 
@@ -163,7 +167,7 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
     def _text_width(self) -> int:
         return self.scrollable_content_region.width
 
-    def _relayout(self, anchor: tuple[int, int] | None) -> None:
+    def _relayout(self, anchor: Anchor | None) -> None:
         width = self._text_width()
         if width <= 0:
             self._layout = Layout(width=0)
@@ -181,7 +185,7 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
         blocks: Sequence[Block],
         width: int,
         generation: int,
-        anchor: tuple[int, int] | None,
+        anchor: Anchor | None,
     ) -> None:
         worker = get_current_worker()
         result = Layout(width=width)
@@ -201,9 +205,7 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
                 shown_start = True
         self.app.call_from_thread(self._apply_layout, result, generation, anchor)
 
-    def _apply_layout(
-        self, new_layout: Layout, generation: int, anchor: tuple[int, int] | None
-    ) -> None:
+    def _apply_layout(self, new_layout: Layout, generation: int, anchor: Anchor | None) -> None:
         if generation != self._generation:
             return  # a newer document replaced this one while it was laid out
         self._layout = new_layout
@@ -220,9 +222,18 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
     def _update_virtual_size(self) -> None:
         self.virtual_size = Size(self._layout.width, len(self._layout.lines))
 
-    def _line_for(self, anchor: tuple[int, int]) -> int:
-        """The screen line showing block `anchor[0]` at text offset `anchor[1]`."""
-        block, offset = anchor
+    def _anchor_at(self, top: int) -> Anchor | None:
+        """What line `top` shows, to find it again at another width. A blank line between
+        blocks belongs to none: the first line below it that does is the anchor."""
+        lines = self._layout.lines
+        for index in range(top, len(lines)):
+            if lines[index].block >= 0:
+                return (lines[index].block, lines[index].offset, index - top)
+        return None
+
+    def _line_for(self, anchor: Anchor) -> int:
+        """The screen line to put at the top for `anchor` in the current layout."""
+        block, offset, above = anchor
         lines = self._layout.lines
         if block < 0 or block >= len(self._layout.block_lines):
             return 0
@@ -233,14 +244,12 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
             and lines[line + 1].offset <= offset
         ):
             line += 1
-        return line
+        return max(0, line - above)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._text_width() != self._layout.width and self._blocks:
-            top = int(self.scroll_y)
-            lines = self._layout.lines
-            anchor = (lines[top].block, lines[top].offset) if 0 <= top < len(lines) else None
-            self._relayout(anchor if top > 0 else None)
+            top = self.scroll_offset.y
+            self._relayout(self._anchor_at(top) if top > 0 else None)
 
     # -- drawing ----------------------------------------------------------------------
 
@@ -275,7 +284,10 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
         return style
 
     def render_line(self, y: int) -> Strip:
-        index = int(self.scroll_y) + y
+        # scroll_offset, not int(scroll_y): Textual rounds the position and repaints only
+        # when the rounded value changes, so a view drawn from the truncated one stayed a
+        # line short after an animated scroll (G, Space: the last line never showed).
+        index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         lines = self._layout.lines
         if index < 0 or index >= len(lines) or width <= 0:
@@ -329,7 +341,7 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
     def scroll_line_into_view(self, line: int, height: int = 1) -> None:
         """Scroll so lines [line, line + height) are visible, with a little context above."""
         view = self.scrollable_content_region.height
-        top = int(self.scroll_y)
+        top = self.scroll_offset.y
         if line >= top and line + min(height, view) <= top + view:
             return
         self.scroll_to(y=max(0, line - 1), animate=False)

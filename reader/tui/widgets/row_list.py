@@ -9,6 +9,7 @@ say what a row's two lines hold (`row_line`) and what, besides the row, changes 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -148,31 +149,61 @@ class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inheri
         return self._index_by_key.get(key)
 
     def set_rows(
-        self, rows: Sequence[RowT], keep: Hashable | None = None, *, at: int | None = None
+        self,
+        rows: Sequence[RowT],
+        keep: Hashable | None = None,
+        *,
+        at: int | None = None,
+        stay: bool = False,
     ) -> None:
         """Show these rows (in this order); the cursor goes to row `at` if given (found
         by the caller, perhaps in a worker: looking a key up here costs a pass over the
-        rows), else to the row whose key is `keep` if present, else to the first row."""
+        rows), else to the row whose key is `keep` if present; else, with `stay`, it stays
+        on its row, or goes to the next row still there if its row left; else to the
+        first row. A cursor that stays on its row stays where it was on screen, however
+        many rows arrive or leave above it."""
         previous = self.current
+        old_rows, old_cursor = self._rows, self._cursor
+        on_screen = old_cursor * ROW_HEIGHT - self.scroll_offset.y
         self._rows = rows
         self._index_by_key = None
         self._strips.clear()
+        index: int | None = None
         if at is not None and 0 <= at < len(rows):
-            index: int | None = at
-        else:
-            index = self.index_of(keep) if keep is not None else None
+            index = at
+        elif keep is not None:
+            index = self.index_of(keep)
+        if index is None and stay:
+            index = self._survivor(old_rows, old_cursor)
         self._cursor = index if index is not None else 0
         self.virtual_size = Size(0, len(rows) * ROW_HEIGHT)
         self.refresh()
-        if self._rows:
-            self._scroll_cursor_into_view()
         current = self.current
-        if (current is None) != (previous is None) or (
+        same_row = (
             current is not None
             and previous is not None
-            and self.row_key(current) != self.row_key(previous)
-        ):
+            and self.row_key(current) == self.row_key(previous)
+        )
+        if same_row and 0 <= on_screen < self.scrollable_content_region.height:
+            target = self._cursor * ROW_HEIGHT - on_screen
+            self.scroll_to(y=target, animate=False, immediate=True, force=True)
+        if self._rows:
+            self._scroll_cursor_into_view()
+        if (current is None) != (previous is None) or (current is not None and not same_row):
             self._post_highlighted(by_user=False)
+
+    def _survivor(self, old_rows: Sequence[RowT], old_cursor: int) -> int | None:
+        """Where the cursor's row is among the new rows; if it left, the first row after
+        it that did not (or, none after it, the nearest before it)."""
+        if not old_rows:
+            return None
+        after = range(old_cursor, len(old_rows))
+        before = range(min(old_cursor, len(old_rows)) - 1, -1, -1)
+        for number in itertools.chain(after, before):
+            index = self.index_of(self.row_key(old_rows[number]))
+            if index is not None:
+                return index
+        return None
 
     def move_to(self, index: int, *, by_user: bool = True) -> None:
         if not self._rows:
@@ -214,7 +245,7 @@ class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inheri
         height = self.scrollable_content_region.height
         if height <= 0:
             return
-        top = int(self.scroll_y)
+        top = self.scroll_offset.y
         first_whole = -(-top // ROW_HEIGHT)
         last_whole = (top + height) // ROW_HEIGHT - 1
         if self._cursor < first_whole:
@@ -228,7 +259,7 @@ class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inheri
 
     def visible_rows(self) -> range:
         """Indexes of the rows on screen now."""
-        top = int(self.scroll_y) // ROW_HEIGHT
+        top = self.scroll_offset.y // ROW_HEIGHT
         height = -(-self.scrollable_content_region.height // ROW_HEIGHT) + 1
         return range(top, min(len(self._rows), top + height))
 
@@ -273,7 +304,7 @@ class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inheri
         offset = event.get_content_offset(self)
         if offset is None or not self._rows:
             return
-        index = (offset.y + int(self.scroll_y)) // ROW_HEIGHT
+        index = (offset.y + self.scroll_offset.y) // ROW_HEIGHT
         if index >= len(self._rows):
             return
         if index == self._cursor or event.chain > 1:
@@ -306,7 +337,7 @@ class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inheri
     def render_line(self, y: int) -> Strip:
         self.lines_rendered += 1
         width = self.scrollable_content_region.width
-        line = int(self.scroll_y) + y
+        line = self.scroll_offset.y + y  # the rounded position Textual repaints for
         row_index, part = divmod(line, ROW_HEIGHT)
         base = self.visual_style
         if width <= 0:
