@@ -339,6 +339,7 @@ async def test_reader_fresh_reaches_the_app(folder: Path, monkeypatch: pytest.Mo
         return 0
 
     monkeypatch.setattr(app_module, "run", fake_run)
+    monkeypatch.setattr(cli, "_on_a_terminal", lambda: True)  # as if in one
     assert cli.main([str(folder), "--fresh"]) == 0
     assert cli.main([str(folder)]) == 0
     assert opened == [(folder, True), (folder, False)]
