@@ -32,7 +32,6 @@ from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
-from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -75,6 +74,7 @@ from reader.tui.results import (
 from reader.tui.screens.facets import FacetScreen
 from reader.tui.screens.help import HelpScreen, binding_sections
 from reader.tui.screens.problems import ProblemsScreen
+from reader.tui.settings import read_keymap, theme_message
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.document_view import DocumentView
@@ -405,24 +405,16 @@ class ReaderApp(App[int]):
 
     def _apply_theme_setting(self) -> None:
         theme = self.config.theme
-        if theme is None:
-            return
-        if theme in self.available_themes:
+        problem = theme_message(theme, self.available_themes, config_path())
+        if problem is not None:
+            self._config_messages.append(problem)
+        elif theme is not None:
             self.theme = theme
-        else:
-            self._config_messages.append(
-                f"{config_path()}: theme = {theme!r} is not a theme this reader knows; "
-                'using the default (Ctrl+P, "Change theme" lists them)'
-            )
 
     def _apply_keymap_setting(self) -> None:
-        keys = self.config.keys
-        known = _binding_ids()
-        for binding_id in sorted(set(keys) - known):
-            self._config_messages.append(
-                f"{config_path()}: keys.{binding_id} is not a binding id (? lists them); ignored"
-            )
-        self.set_keymap({name: key for name, key in keys.items() if name in known})
+        keymap, messages = read_keymap(self.config.keys, config_path())
+        self._config_messages.extend(messages)
+        self.set_keymap(keymap)
 
     def watch_theme(self, theme: str) -> None:
         """A theme chosen from the command palette is kept for next time."""
@@ -434,10 +426,11 @@ class ReaderApp(App[int]):
     def _save_theme(self, theme: str) -> None:
         try:
             save_theme(theme)
-        except OSError as error:
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) else str(error)
             self.call_from_thread(
                 self.notify,
-                f"Could not save the theme in {config_path()}: {error.strerror}",
+                f"Could not save the theme in {config_path()}: {reason}",
                 severity="warning",
                 markup=False,
             )
@@ -1730,19 +1723,6 @@ def changes_text(report: RefreshReport) -> str:
         if ids
     ]
     return ", ".join(parts)
-
-
-def _binding_ids() -> set[str]:
-    """Every binding id a keymap can name: the reader's and Textual's widgets'."""
-    ids: set[str] = set()
-    classes: list[type[DOMNode]] = [DOMNode]
-    while classes:
-        cls = classes.pop()
-        classes.extend(cls.__subclasses__())
-        for binding in cls.__dict__.get("BINDINGS", ()):
-            if isinstance(binding, Binding) and binding.id:
-                ids.add(binding.id)
-    return ids
 
 
 def _no_articles_text(root: Path) -> str:

@@ -504,6 +504,54 @@ async def test_keys_are_remapped_by_binding_id(folder: Path) -> None:
         assert is_starred(app, "Delta drone")
 
 
+async def test_an_impossible_key_is_named_and_the_default_kept(folder: Path) -> None:
+    """`"app.quit" = "ctrl+nonsense"` once took q away from quit, silently."""
+    write_config('[keys]\n"app.quit" = "ctrl+nonsense"\n"app.toggle_star" = "x, ctrl+]"\n')
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        told = "\n".join(notices(app))
+        assert "keys.app.quit: 'ctrl+nonsense' is not a key name" in told
+        assert "write 'ctrl+right_square_bracket'" in told
+        await pilot.press("x")  # the key that works applies
+        assert is_starred(app, "Delta drone")
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_a_theme_chosen_in_the_palette_leaves_one_theme_key(folder: Path) -> None:
+    from reader.config import DEFAULT_CONFIG_TEXT
+
+    comment = '# theme = "textual-dark"\n'
+    write_config(DEFAULT_CONFIG_TEXT.replace(comment, comment + 'theme = "textual-light"\n'))
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        assert app.theme == "textual-light"
+        await pilot.press("ctrl+p", *"theme", "enter")
+        await settle(pilot)
+        await pilot.press(*"nord", "enter")
+        await settle(pilot)
+        assert app.theme == "nord"
+    config = load_config()
+    assert config.messages == [] and config.theme == "nord"
+    assert DEFAULT_CONFIG_TEXT.replace(comment, comment + 'theme = "nord"\n') == (
+        config_path().read_text("utf-8")
+    )
+
+
+async def test_a_theme_is_not_saved_into_a_file_that_does_not_parse(folder: Path) -> None:
+    broken = 'theme = "nord"\ntheme = "nord"\n'
+    write_config(broken)
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await pilot.press("ctrl+p", *"theme", "enter")
+        await settle(pilot)
+        await pilot.press(*"dracula", "enter")
+        await settle(pilot)
+        await until(pilot, lambda: any("Could not save the theme" in n for n in notices(app)))
+    assert config_path().read_text("utf-8") == broken
+
+
 async def test_a_theme_chosen_in_the_palette_is_saved(folder: Path) -> None:
     write_config('# mine\ntheme = "textual-dark"\n\n[keys]\n"app.quit" = "q"\n')
     async with running(folder) as pilot:
