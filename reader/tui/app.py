@@ -32,6 +32,7 @@ from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -72,7 +73,7 @@ from reader.tui.results import (
     position,
 )
 from reader.tui.screens.facets import FacetScreen
-from reader.tui.screens.help import HelpScreen, binding_sections
+from reader.tui.screens.help import HelpScreen, action_keys, binding_sections
 from reader.tui.screens.problems import ProblemsScreen
 from reader.tui.settings import read_keymap, theme_message
 from reader.tui.widgets.article_list import ArticleList
@@ -650,8 +651,10 @@ class ReaderApp(App[int]):
         self._take_folder(message.rows, message.problems, message.warned)
         self._show_notices()
         if self.problems:
+            keys = action_keys(self, "problems")  # as the config may have remapped it
             self.notify(
-                f"{plural(len(self.problems), 'file')} could not be loaded: press e to see why.",
+                f"{plural(len(self.problems), 'file')} could not be loaded"
+                + (f": press {keys[0]} to see why." if keys else "."),
                 severity="warning",
                 markup=False,
             )
@@ -1415,15 +1418,20 @@ class ReaderApp(App[int]):
         parts = []
         if view.hits:
             if view.current_hit is None:
-                parts.append(f"{plural(len(view.hits), 'hit')} · n next")
+                parts.append(self._with_key_hint(plural(len(view.hits), "hit"), "next_hit"))
             else:
                 parts.append(f"hit {view.current_hit + 1} of {len(view.hits)}")
         count = view.initiative_count
         if count and view.current_initiative is None:
-            parts.append(f"{plural(count, 'initiative')} · ] next")
+            parts.append(self._with_key_hint(plural(count, "initiative"), "next_initiative"))
         elif count and view.current_initiative is not None:
             parts.append(f"initiative {view.current_initiative + 1} of {count}")
         view.border_subtitle = " · ".join(parts)
+
+    def _with_key_hint(self, text: str, action: str) -> str:
+        """`text · ] next`, with the key `action` has now (the config may remap it)."""
+        keys = action_keys(self, action)
+        return f"{text} · {keys[0]} next" if keys else text
 
     @on(DocumentView.LinkClicked)
     def _on_link_clicked(self, message: DocumentView.LinkClicked) -> None:
@@ -1524,21 +1532,28 @@ class ReaderApp(App[int]):
 
     def action_help(self) -> None:
         main = self.main
-        nodes: list[tuple[str, Widget | App[int] | Screen[None]]] = [
+        nodes: list[tuple[str, DOMNode | type[DOMNode]]] = [
             ("Article list", main.query_one("#articles")),
-            ("Initiatives view (i)", main.query_one("#initiatives")),
-            ("Search bar (/)", main.query_one("#search")),
+            ("Initiatives view", main.query_one("#initiatives")),
+            ("Search bar", main.query_one("#search")),
             ("Article", main.query_one("#article")),
             ("Article and metadata panes", main.query_one("#metadata")),
             ("Everywhere", self),
             ("Focus", main),
+            ("Facets dialog", FacetScreen),
+            ("Load problems dialog", ProblemsScreen),
+            ("This help", HelpScreen),
         ]
         intro = [
             "reader lists the articles of one folder; the article panel follows the",
             "list's cursor. / searches (README: Search), f picks areas and years, s sorts,",
             "i lists every initiative (the numbered bullet points) of the listed articles.",
+            "",
+            "To change a key, put its binding id (on the right) in the [keys] table of "
+            f'{config_path()} with the keys as Textual names them: "app.quit" = "ctrl+q, q" '
+            "(reader config --check checks them).",
         ]
-        self.push_screen(HelpScreen(binding_sections(nodes), intro))
+        self.push_screen(HelpScreen(binding_sections(self, nodes), intro))
 
     def action_problems(self) -> None:
         self.push_screen(ProblemsScreen(self.problems, self.warned), self._after_problems)

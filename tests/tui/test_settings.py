@@ -11,8 +11,14 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.keys import _normalize_key_list
 
-from reader.config import Config
+from reader.config import Config, config_path
+from reader.tui.app import ReaderApp
+from reader.tui.screens.help import HelpScreen
 from reader.tui.settings import binding_ids, canonical_key, config_messages, read_keymap
+from reader.tui.widgets.document_view import DocumentView
+from reader.tui.widgets.header import ReaderHeader
+from tui.conftest import WriteArticles
+from tui.helpers import fenced, reader, running, search, settle
 
 WHERE = Path("config.toml")
 
@@ -122,3 +128,69 @@ def test_config_messages_cover_values_themes_and_keys() -> None:
     assert "theme = 'no-such-theme'" in messages[1]
     assert "keys.app.quit" in messages[2]
     assert config_messages(Config(theme="nord", keys={"app.quit": "ctrl+q"}), WHERE) == []
+
+
+# -- in the reader ---------------------------------------------------------------------------
+
+
+def write_config(text: str) -> None:
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+
+
+def help_lines(app: ReaderApp) -> list[list[str]]:
+    text = app.screen.query_one("#help-keys", DocumentView).plain_text()
+    return [line.split() for line in text.splitlines()]
+
+
+async def test_help_shows_every_binding_id_and_the_article_panels_keys(
+    three_articles: Path,
+) -> None:
+    async with running(three_articles, size=(120, 60)) as pilot:
+        app = reader(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        lines = help_lines(app)
+        # The article panel's own paging keys (the list's pgdn hid them), with their ids.
+        assert ["space", "pgdn", "Page", "down", "doc.page_down"] in lines
+        assert ["b", "Page", "up", "article.page_up"] in lines
+        assert ["q", "Quit", "app.quit"] in lines
+        assert ["j", "↓", "Next", "article", "list.next"] in lines
+        # The dialogs' keys too: the config can remap them.
+        assert ["c", "Clear", "all", "facets.clear"] in lines
+        shown = {line[-1] for line in lines if line and "." in line[-1]}
+        # Every id of the reader's own bindings that has a description to show.
+        assert {"app.facets", "problems.close", "help.close", "dialog-list.down"} <= shown
+
+
+async def test_hints_follow_remapped_keys(write_articles: WriteArticles) -> None:
+    folder = write_articles(
+        {
+            "a.md": fenced("Drones", "About drones.\n\n* One drone\n* Two drones\n"),
+            "broken.md": b"\x00\x01",
+        }
+    )
+    write_config(
+        '[keys]\n"app.next_initiative" = "x"\n"app.next_hit" = "ctrl+n"\n"app.problems" = "E"\n'
+        '"problems.close" = "w"\n"help.close" = "z"\n'
+    )
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        header = app.main.query_one(ReaderHeader).render().plain
+        assert "1 problem (E)" in header
+        assert any("press E to see why" in str(n.message) for n in app._notifications)
+        await pilot.press("E")
+        assert str(app.screen.query_one("#problems-dialog").border_subtitle).endswith("w closes")
+        await pilot.press("w", "question_mark")
+        assert str(app.screen.query_one("#help-dialog").border_subtitle) == "z to close"
+        await pilot.press("z")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert str(app.article_view.border_subtitle) == "2 initiatives · x next"
+        await pilot.press("x")
+        assert str(app.article_view.border_subtitle) == "initiative 1 of 2"
+        await search(pilot, "drone")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "4 hits · ^n next" in str(app.article_view.border_subtitle)
