@@ -5,6 +5,7 @@ over several runs of the app (the state and config dirs are private to each test
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -447,6 +448,40 @@ async def test_what_the_watcher_names_is_refreshed_else_every_file(
         await until(pilot, lambda: len(asked) == 4)
         b, c = str(folder / "b.md"), str(folder / "c.md")
         assert asked == [[b], None, [c], None]
+
+
+async def test_a_folder_inside_a_hidden_folder_reloads(tmp_path: Path) -> None:
+    """A library under ~/.local/share got no live reload at all."""
+    folder = tmp_path / ".local" / "share" / "news"
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_text(FOLDER["a.md"], "utf-8")
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        assert titles(app) == ["Alpha"]
+        replace_file(folder / "b.md", FOLDER["b.md"])
+        await until(pilot, lambda: sorted(titles(app)) == ["Alpha", "Beta"])
+
+
+@pytest.mark.parametrize("how", ["recreated", "renamed-into-place"])
+async def test_the_folder_deleted_and_back_is_listed_again(
+    folder: Path, tmp_path: Path, how: str
+) -> None:
+    """The reader stayed at 0 articles for good once its folder was deleted and made again."""
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        assert len(app.all_rows) == 4
+        shutil.rmtree(folder)
+        await until(pilot, lambda: len(app.all_rows) == 0)
+        other = tmp_path / "other"
+        other.mkdir()
+        (other / "e.md").write_text(fenced("Epsilon", "Back.", date="09:00 01/01/2024"), "utf-8")
+        if how == "recreated":
+            shutil.copytree(other, folder)
+        else:
+            other.rename(folder)
+        await until(pilot, lambda: titles(app) == ["Epsilon"])
+        replace_file(folder / "a.md", FOLDER["a.md"])  # and it is watched again
+        await until(pilot, lambda: titles(app) == ["Epsilon", "Alpha"])
 
 
 async def test_quitting_stops_the_watcher(folder: Path) -> None:
