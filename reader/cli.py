@@ -260,9 +260,9 @@ def _replace_what_output_cannot_encode() -> None:
             stream.reconfigure(errors="replace")
 
 
-def _output_is_unicode() -> bool:
-    """Whether stdout's encoding can write every character (else JSON escapes them)."""
-    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+def _is_unicode(stream: Any) -> bool:
+    """Whether the stream's encoding can write every character."""
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
     return encoding.startswith(("utf", "gb18030"))
 
 
@@ -292,7 +292,7 @@ def open_folder(args: argparse.Namespace) -> ArticleStore:
 
 def _print_json(data: Any) -> None:
     """An object on stdout as indented JSON."""
-    json.dump(data, sys.stdout, ensure_ascii=not _output_is_unicode(), indent=2)
+    json.dump(data, sys.stdout, ensure_ascii=not _is_unicode(sys.stdout), indent=2)
     sys.stdout.write("\n")
 
 
@@ -301,7 +301,7 @@ def _print_json_array(items: Iterable[Any]) -> None:
     keeps big result lists on the C encoder (indenting makes json 5x slower), and the
     first results reach `| head` or `| jq` before the last are made."""
     write = sys.stdout.write
-    ensure_ascii = not _output_is_unicode()
+    ensure_ascii = not _is_unicode(sys.stdout)
     write("[")
     separator = "\n"
     for item in items:
@@ -332,6 +332,10 @@ def cmd_open(args: argparse.Namespace) -> int:
         )
     from reader.tui.app import run  # Textual is imported only when the TUI starts
 
+    # Textual draws on stderr: a character its encoding lacks is drawn as `?`, one cell,
+    # not as a `\u2500` escape that breaks the layout.
+    if isinstance(sys.__stderr__, io.TextIOWrapper) and not _is_unicode(sys.__stderr__):
+        sys.__stderr__.reconfigure(errors="replace")
     return run(root, use_cache=args.use_cache, fresh=args.fresh)
 
 
