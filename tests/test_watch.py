@@ -28,7 +28,22 @@ def start_watching(
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    time.sleep(0.3)  # let the watcher start before the test changes anything
+    # Before the test changes anything, the watcher must be watching (on a busy machine
+    # it may take a while): a probe file is written until the watcher tells of it.
+    probe = root / "probe.md"
+    deadline = time.monotonic() + 20  # a guard against hanging, not a speed target
+    while True:
+        probe.write_text(f"{time.monotonic()}\n", "utf-8")
+        try:
+            if str(probe) in found.get(timeout=0.5):
+                break
+        except queue.Empty:
+            assert time.monotonic() < deadline, "the watcher never started"
+    while True:  # until it has said all it will about the probe
+        try:
+            found.get(timeout=0.5)
+        except queue.Empty:
+            break
 
     def end() -> None:
         stop.set()

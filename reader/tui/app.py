@@ -1550,8 +1550,8 @@ class ReaderApp(App[int]):
             "i lists every initiative (the numbered bullet points) of the listed articles.",
             "",
             "To change a key, put its binding id (on the right) in the [keys] table of "
-            f'{config_path()} with the keys as Textual names them: "app.quit" = "ctrl+q, q" '
-            "(reader config --check checks them).",
+            'config.toml with the keys as Textual names them: "app.quit" = "ctrl+q, q" '
+            "(reader config --path says where the file is, --check checks it).",
         ]
         self.push_screen(HelpScreen(binding_sections(self, nodes), intro))
 

@@ -148,7 +148,7 @@ def test_reader_in_a_real_terminal(terminal: Terminal) -> None:
 
     terminal.press("?")
     screen = terminal.wait_for("Next initiative")
-    assert "Keys" in screen and "Back to list" in screen
+    assert "Keys" in screen and "Next article" in screen and "list.next" in screen
     terminal.press("Escape")
     screen = terminal.wait_until_gone("Next initiative")
     assert "initiative 1 of 2" in screen
