@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import io
 import json
 import os
 import sys
@@ -82,7 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     show_cmd = commands.add_parser("show", help="one article with its body")
     show_cmd.add_argument("id", help="article id (path relative to the root) or a file path")
-    show_cmd.add_argument("--root", type=Path, help="folder the id is relative to")
+    show_cmd.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="folder the id is relative to (default: the bundled samples)",
+    )
+    show_cmd.add_argument("--root", type=Path, help="the same as PATH")
     show_cmd.add_argument("--json", action="store_true", help="print a JSON object")
 
     search_cmd = commands.add_parser(
@@ -131,11 +138,9 @@ COMMANDS = ("open", "list", "show", "search", "check", "config")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    # `reader PATH` is `reader open PATH`: the reader is what a bare command opens.
-    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in _TOP_FLAGS):
-        args_list.insert(0, "open")
-    args = build_parser().parse_args(args_list)
+    _replace_what_output_cannot_encode()
+    parser = build_parser()
+    args = _parse(parser, list(sys.argv[1:] if argv is None else argv))
     handler = _HANDLERS[args.command]
     try:
         return handler(args)
@@ -152,6 +157,113 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 _TOP_FLAGS = ("-h", "--help", "--version")
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """The command line, options anywhere: `reader --no-cache list`, `reader search kent
+    --limit 3 ~/news`. The command is the first argument that is not an option (else
+    `open`: `reader PATH` opens the reader); the rest goes to that command's parser with
+    its options moved before its positional arguments."""
+    commands = _command_parsers(parser)
+    command, rest = _find_command(argv, commands)
+    if command is None:
+        if argv and argv[0] in _TOP_FLAGS:
+            return parser.parse_args(argv)  # reader --help, reader --version
+        command = "open"
+    args = commands[command].parse_args(_options_first(commands[command], rest))
+    args.command = command
+    return args
+
+
+def _command_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    raise AssertionError("the parser has no commands")
+
+
+def _option_action(parser: argparse.ArgumentParser, option: str) -> argparse.Action | None:
+    """The action of `option` as argparse matches it (exactly, or a unique prefix)."""
+    name = option.split("=", 1)[0]
+    matches = [
+        action
+        for action in parser._actions
+        for string in action.option_strings
+        if string == name or (name.startswith("--") and string.startswith(name))
+    ]
+    exact = [action for action in matches if name in action.option_strings]
+    found = exact or matches
+    return found[0] if len(found) == 1 or exact else None
+
+
+def _takes_value(parser: argparse.ArgumentParser, option: str) -> bool:
+    """Whether the next argument is `option`'s value (`--limit 3`, not `--limit=3`)."""
+    action = _option_action(parser, option)
+    return action is not None and "=" not in option and action.nargs in (None, 1)
+
+
+def _is_option(arg: str) -> bool:
+    """As argparse has it: `-x`, `--name`; not `-`, nor a dash with a space after it (a
+    query: `-area:essex kent`)."""
+    return arg.startswith("-") and arg != "-" and " " not in arg
+
+
+def _find_command(
+    argv: list[str], commands: dict[str, argparse.ArgumentParser]
+) -> tuple[str | None, list[str]]:
+    """The command named by the first argument that is not an option or an option's
+    value, and the arguments without it; (None, argv) when that argument is no command."""
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--":
+            break
+        if _is_option(arg):
+            if any(_takes_value(command, arg) for command in commands.values()):
+                index += 1
+        elif arg in commands:
+            return arg, argv[:index] + argv[index + 1 :]
+        else:
+            break
+        index += 1
+    return None, argv
+
+
+def _options_first(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """`argv` with every option (and its value) before the positional arguments, which
+    follow a `--`: argparse alone cannot take a positional after an optional one
+    (`search kent --limit 3 PATH`), and parse_intermixed_args loses `--`."""
+    options: list[str] = []
+    positionals: list[str] = []
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--":
+            positionals.extend(argv[index + 1 :])
+            break
+        if _is_option(arg):
+            options.append(arg)
+            if _takes_value(parser, arg) and index + 1 < len(argv):
+                index += 1
+                options.append(argv[index])
+        else:
+            positionals.append(arg)
+        index += 1
+    return [*options, "--", *positionals] if positionals else options
+
+
+def _replace_what_output_cannot_encode() -> None:
+    """Print what the terminal's encoding can (`PYTHONIOENCODING=ascii`), with `?` for
+    the rest, instead of ending in a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
+
+
+def _is_unicode(stream: Any) -> bool:
+    """Whether the stream's encoding can write every character."""
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    return encoding.startswith(("utf", "gb18030"))
 
 
 def resolve_root(path: Path | None) -> Path:
@@ -180,7 +292,7 @@ def open_folder(args: argparse.Namespace) -> ArticleStore:
 
 def _print_json(data: Any) -> None:
     """An object on stdout as indented JSON."""
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    json.dump(data, sys.stdout, ensure_ascii=not _is_unicode(sys.stdout), indent=2)
     sys.stdout.write("\n")
 
 
@@ -189,11 +301,12 @@ def _print_json_array(items: Iterable[Any]) -> None:
     keeps big result lists on the C encoder (indenting makes json 5x slower), and the
     first results reach `| head` or `| jq` before the last are made."""
     write = sys.stdout.write
+    ensure_ascii = not _is_unicode(sys.stdout)
     write("[")
     separator = "\n"
     for item in items:
         write(separator)
-        write(json.dumps(item, ensure_ascii=False))
+        write(json.dumps(item, ensure_ascii=ensure_ascii))
         separator = ",\n"
     write("\n]\n" if separator != "\n" else "]\n")
 
@@ -211,9 +324,23 @@ def _articles(store: ArticleStore, ids: Sequence[str]) -> Iterator[Article]:
 
 def cmd_open(args: argparse.Namespace) -> int:
     root = resolve_root(args.path)
+    if not _on_a_terminal():
+        # A full-screen reader writing to a file or a pipe would write escape codes forever.
+        raise CommandError(
+            "the reader needs a terminal for its input and output; "
+            "`reader list` (or search, show) prints the articles instead"
+        )
     from reader.tui.app import run  # Textual is imported only when the TUI starts
 
+    # Textual draws on stderr: a character its encoding lacks is drawn as `?`, one cell,
+    # not as a `\u2500` escape that breaks the layout.
+    if isinstance(sys.__stderr__, io.TextIOWrapper) and not _is_unicode(sys.__stderr__):
+        sys.__stderr__.reconfigure(errors="replace")
     return run(root, use_cache=args.use_cache, fresh=args.fresh)
+
+
+def _on_a_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def format_row(article: ListRow, area_width: int = 18) -> str:
@@ -252,7 +379,9 @@ def _report_problem_count(store: ArticleStore) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    article = find_article(args.id, args.root)
+    if args.path is not None and args.root is not None and args.path != args.root:
+        raise CommandError(f"two folders given, {args.path} and --root {args.root}: give one")
+    article = find_article(args.id, args.path if args.path is not None else args.root)
     if args.json:
         _print_json(article_to_dict(article, body=True))
         return 0
@@ -402,10 +531,16 @@ def cmd_config(args: argparse.Namespace) -> int:
             raise CommandError(f"cannot write {path}: {error.strerror}", status=1) from None
         print(path)
         return 0
-    messages = load_config(path).messages
+    # The reader's own check of the theme and the keys: Textual knows what exists.
+    from reader.tui.settings import config_messages
+
+    messages = config_messages(load_config(path), path)
     for message in messages:
         print(message, file=sys.stderr)
-    return 1 if messages else 0
+    if messages:
+        return 1
+    print(f"{path}: OK" if path.exists() else f"{path}: OK (no file: every setting is its default)")
+    return 0
 
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -13,6 +13,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import AoT, Comment, Table
+
 from reader.library import SORT_ORDERS
 from reader.storage import atomic_write, config_dir
 
@@ -181,26 +185,36 @@ def write_default_config(path: Path | None = None) -> Path:
     return path
 
 
-_THEME_LINE = re.compile(r"(?m)^[ \t]*#?[ \t]*theme[ \t]*=.*$")
-
-
 def save_theme(theme: str, path: Path | None = None) -> None:
-    """Set `theme` in the config file, keeping the rest of it (comments included)."""
+    """Set `theme` in the config file, keeping the rest as written (comments, order, the
+    other keys). A real `theme` key is changed where it is; a new one goes under the
+    template's commented `# theme = …` line, else above the first table. A file that
+    does not parse is left alone (ValueError): rewriting it could lose what it holds."""
     path = path if path is not None else config_path()
-    line = f"theme = {_toml_string(theme)}"
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
         text = ""
-    # The line must stay above the first [table], where top-level keys live.
-    top, table, rest = ("", "", text) if text.startswith("[") else text.partition("\n[")
-    if _THEME_LINE.search(top):
-        top = _THEME_LINE.sub(lambda _: line, top, count=1)
+    try:
+        tomllib.loads(text)  # what load_config reads must read it
+        document = tomlkit.parse(text)
+    except (tomllib.TOMLDecodeError, TOMLKitError) as error:
+        raise ValueError(f"not valid TOML ({error}); the theme is not saved") from None
+    if "theme" in document:
+        document["theme"] = theme
+    elif (line := _commented_key_line(document, "theme")) is not None:
+        document._insert_at(line + 1, "theme", theme)
     else:
-        top = f"{line}\n{top}" if top else line + "\n" + ("\n" if rest and not table else "")
-    atomic_write(path, top + table + rest)
+        document["theme"] = theme
+    atomic_write(path, tomlkit.dumps(document))
 
 
-def _toml_string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+def _commented_key_line(document: tomlkit.TOMLDocument, key: str) -> int | None:
+    """Where in the top of the file a comment such as `# theme = "textual-dark"` is."""
+    commented = re.compile(rf"#\s*{re.escape(key)}\s*=")
+    for index, (name, item) in enumerate(document.body):
+        if isinstance(item, Table | AoT):
+            return None  # past the top-level keys
+        if name is None and isinstance(item, Comment) and commented.match(item.as_string()):
+            return index
+    return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -33,10 +34,19 @@ def config_dir() -> Path:
 
 
 def atomic_write(path: Path, data: str) -> None:
-    """Replace `path` with `data` so that readers see the old or the new file, whole."""
+    """Replace `path` with `data` so that readers see the old or the new file, whole.
+    A symlink is written through (its target is replaced and the link stays), and a file
+    that was there keeps its permissions."""
+    path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = None  # a new file: mkstemp's owner-only 0600
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        if mode is not None:
+            os.fchmod(handle, mode)
         with os.fdopen(handle, "w", encoding="utf-8") as temp:
             temp.write(data)
             temp.flush()

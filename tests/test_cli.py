@@ -328,3 +328,137 @@ def test_show_takes_an_escaped_id_as_list_prints_it(
     assert "[odd\\xff.md]" in listed
     assert main(["show", "odd\\xff.md", "--root", str(folder)]) == 0
     assert capsys.readouterr().out.startswith("Odd name\n")
+
+
+# -- options anywhere, a terminal for the reader, any output encoding -----------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "canonical"),
+    [
+        (["search", "road", "--limit", "1", "{f}"], ["search", "--limit", "1", "road", "{f}"]),
+        (["search", "road", "{f}", "--json"], ["search", "--json", "road", "{f}"]),
+        (["search", "--json", "--", "-road", "{f}"], ["search", "--json", "--", "-road", "{f}"]),
+        (["--no-cache", "list", "{f}"], ["list", "{f}", "--no-cache"]),
+        (["--json", "list", "{f}"], ["list", "--json", "{f}"]),
+        (["check", "{f}", "--json"], ["check", "--json", "{f}"]),
+        (["show", "old.md", "{f}", "--json"], ["show", "--json", "old.md", "--root", "{f}"]),
+        (["show", "--json", "old.md", "{f}"], ["show", "old.md", "--root", "{f}", "--json"]),
+        (["show", "--root", "{f}", "old.md"], ["show", "old.md", "--root", "{f}"]),
+        (["--root", "{f}", "show", "old.md"], ["show", "old.md", "--root", "{f}"]),
+    ],
+)  # fmt: skip
+def test_options_go_anywhere(
+    capsys: pytest.CaptureFixture[str], folder: Path, argv: list[str], canonical: list[str]
+) -> None:
+    status, out, err = run(capsys, *(arg.format(f=folder) for arg in canonical))
+    assert status in (0, 1) and out, err  # check exits 1: the folder has a broken file
+    assert run(capsys, *(arg.format(f=folder) for arg in argv)) == (status, out, err)
+
+
+def test_show_takes_one_folder(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    status, out, err = run(capsys, "show", "old.md", str(folder), "--root", str(folder / "news"))
+    assert_one_line_error(status, out, err)
+    assert "two folders" in err
+
+
+def test_a_folder_named_like_a_command_opens_with_open(
+    monkeypatch: pytest.MonkeyPatch, folder: Path
+) -> None:
+    from reader.tui import app as app_module
+
+    opened: list[Path] = []
+    monkeypatch.setattr(cli_module, "_on_a_terminal", lambda: True)
+    monkeypatch.setattr(app_module, "run", lambda root, **_: opened.append(root) or 0)
+    monkeypatch.chdir(folder)
+    (folder / "list").mkdir()
+    assert main(["open", "list"]) == 0
+    assert main(["--fresh", "./list"]) == 0
+    assert opened == [Path("list"), Path("list")]
+
+
+@pytest.mark.parametrize("argv", [[], ["{folder}"], ["open", "--fresh"], ["--no-cache"]])
+def test_the_reader_refuses_to_start_without_a_terminal(
+    capsys: pytest.CaptureFixture[str], folder: Path, argv: list[str]
+) -> None:
+    # Under pytest stdin and stdout are not terminals.
+    status, out, err = run(capsys, *(arg.format(folder=folder) for arg in argv))
+    assert_one_line_error(status, out, err)
+    assert status == 2 and "terminal" in err and "`reader list`" in err
+
+
+@pytest.mark.parametrize("terminal", ["stdin", "stdout"])
+def test_the_installed_reader_refuses_a_pipe_at_once(folder: Path, terminal: str) -> None:
+    """`reader > file` (or stdin not a terminal) once wrote escape codes until killed."""
+    import pty
+
+    main_end, terminal_end = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "reader", str(folder)],
+            stdin=terminal_end if terminal == "stdin" else subprocess.DEVNULL,
+            stdout=terminal_end if terminal == "stdout" else subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            timeout=60,  # a guard against the reader starting, not a speed target
+            check=False,
+        )
+    finally:
+        os.close(main_end)
+        os.close(terminal_end)
+    assert result.returncode == 2
+    assert result.stdout in (None, b"")
+    assert result.stderr.decode().count("\n") == 1 and b"reader list" in result.stderr
+
+
+NON_ASCII_ARTICLE = (
+    "---\ntitle: Café naïve — ★ 東京\ndate: 2019-04-02\narea: Zürich\nurl: http://e/x\n---\n"
+    "Crème brûlée “quoted” — 東京.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list", "{folder}"],
+        ["list", "{folder}", "--json"],
+        ["search", "café", "{folder}"],
+        ["search", "café", "{folder}", "--json"],
+        ["show", "café.md", "{folder}"],
+        ["show", "café.md", "{folder}", "--json"],
+        ["check", "{folder}"],
+        ["check", "{folder}", "--json"],
+        ["config", "--path"],
+        ["config", "--check"],
+        ["search", "titel:x", "{folder}"],
+        ["--help"],
+        ["search", "--help"],
+    ],
+)
+def test_any_output_encoding_gets_what_it_can_encode(tmp_path: Path, argv: list[str]) -> None:
+    """PYTHONIOENCODING=ascii once ended `reader list` in a traceback."""
+    folder = tmp_path / "dossier-é"
+    folder.mkdir()
+    (folder / "café.md").write_text(NON_ASCII_ARTICLE, "utf-8")
+    (folder / "warned-ü.md").write_text("---\ndate: le 3 mai\n---\nÜber.\n", "utf-8")
+    config = tmp_path / "réglages"
+    config.mkdir()
+    (config / "config.toml").write_text('thème = "x"\n', "utf-8")
+    command = [sys.executable, "-m", "reader", *(arg.format(folder=folder) for arg in argv)]
+
+    def run_with(encoding: str) -> subprocess.CompletedProcess[bytes]:
+        env = {**os.environ, "PYTHONIOENCODING": encoding, "READER_CONFIG_DIR": str(config)}
+        return subprocess.run(command, capture_output=True, env=env, timeout=120, check=False)
+
+    full, ascii_only = run_with("utf-8"), run_with("ascii")
+    expected = 2 if "titel:x" in argv else 1 if argv == ["config", "--check"] else 0
+    assert full.returncode == expected, full.stderr.decode()
+    assert b"Traceback" not in ascii_only.stderr, ascii_only.stderr.decode()
+    assert ascii_only.returncode == full.returncode
+    ascii_only.stdout.decode("ascii")  # nothing the encoding cannot hold
+    if "--json" in argv:
+        # JSON escapes what the encoding cannot hold: the same data.
+        assert json.loads(ascii_only.stdout) == json.loads(full.stdout)
+    else:
+        # The rest replaced, one `?` for each character.
+        expected = full.stdout.decode("utf-8").encode("ascii", "replace")
+        assert ascii_only.stdout == expected

@@ -77,7 +77,7 @@ def test_saving_the_theme_keeps_the_rest_of_the_file(tmp_path: Path) -> None:
     save_theme("dracula", path)
     save_theme("nord", path)
     text = path.read_text("utf-8")
-    assert text.count("theme =") == 1 and "# Colour theme" in text
+    assert real_theme_lines(text) == ['theme = "nord"'] and "# Colour theme" in text
     assert load_config(path).theme == "nord"
     path.write_text('[keys]\nquit = "x"\n', "utf-8")
     save_theme('a "quoted" theme', path)
@@ -135,3 +135,85 @@ def test_mark_read_on_is_in_the_template_and_checked(
         assert main(["config", "--check"]) == 1
         err = capsys.readouterr().err
         assert "mark_read_on" in err and "view, open, never" in err
+
+
+def real_theme_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("theme")]
+
+
+TEMPLATE_THEME = '# theme = "textual-dark"\n'
+
+
+@pytest.mark.parametrize(
+    "with_nord",
+    [
+        DEFAULT_CONFIG_TEXT.replace(TEMPLATE_THEME, TEMPLATE_THEME + 'theme = "nord"\n'),
+        'theme = "nord"\n' + DEFAULT_CONFIG_TEXT,
+        DEFAULT_CONFIG_TEXT.replace("\n[keys]", '\ntheme = "nord"  # mine\n[keys]'),
+    ],
+    ids=["under-the-comment", "at-the-top", "above-keys"],
+)
+def test_saving_the_theme_changes_the_real_key_only(tmp_path: Path, with_nord: str) -> None:
+    """The template plus a real theme line once came out with two `theme` keys (the
+    commented line rewritten too): not TOML, so every setting fell back to its default."""
+    path = tmp_path / "config.toml"
+    path.write_text(with_nord, "utf-8")
+    save_theme("dracula", path)
+    text = path.read_text("utf-8")
+    assert tomllib.loads(text)["theme"] == "dracula"
+    assert load_config(path).messages == []
+    # Only the value changed: the comment, the other lines and their order stay.
+    assert text == with_nord.replace('theme = "nord"', 'theme = "dracula"')
+
+
+def test_a_theme_saved_into_the_template_goes_under_its_comment(tmp_path: Path) -> None:
+    path = write_default_config(tmp_path / "config.toml")
+    save_theme("nord", path)
+    text = path.read_text("utf-8")
+    assert text == DEFAULT_CONFIG_TEXT.replace(TEMPLATE_THEME, TEMPLATE_THEME + 'theme = "nord"\n')
+    assert load_config(path) == Config(theme="nord")
+
+
+def test_a_file_that_does_not_parse_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    broken = 'theme = "nord"\ntheme = "dracula"\n# mine\n'
+    path.write_text(broken, "utf-8")
+    with pytest.raises(ValueError, match="not valid TOML"):
+        save_theme("monokai", path)
+    assert path.read_text("utf-8") == broken
+
+
+def test_the_theme_is_written_through_a_symlink_keeping_the_mode(tmp_path: Path) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    target = dotfiles / "reader.toml"
+    target.write_text('# mine\ntheme = "nord"\n', "utf-8")
+    target.chmod(0o640)
+    before = target.stat()
+    link = tmp_path / "config" / "config.toml"
+    link.parent.mkdir()
+    link.symlink_to(target)
+    save_theme("dracula", link)
+    assert link.is_symlink() and link.resolve() == target
+    assert target.read_text("utf-8") == '# mine\ntheme = "dracula"\n'
+    after = target.stat()
+    assert after.st_mode == before.st_mode
+    # Replaced whole (a new file renamed over the old), not rewritten in place.
+    assert after.st_ino != before.st_ino
+    assert sorted(path.name for path in dotfiles.iterdir()) == ["reader.toml"]
+    assert list(link.parent.iterdir()) == [link]
+
+
+def test_reader_config_check_checks_the_keys_and_says_ok(
+    config_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = config_home / "config.toml"
+    path.write_text('[keys]\n"app.quit" = "ctrl+nonsense"\n"app.nope" = "x"\n', "utf-8")
+    assert main(["config", "--check"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"{path}: keys.app.quit: 'ctrl+nonsense' is not a key name" in err
+    assert f"{path}: keys.app.nope is not a binding id" in err
+    path.write_text('theme = "nord"\n[keys]\n"app.quit" = "ctrl+q, q"\n', "utf-8")
+    assert main(["config", "--check"]) == 0
+    assert capsys.readouterr() == (f"{path}: OK\n", "")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import queue
+import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,22 +15,56 @@ from reader import watch as watch_module
 from reader.watch import watch_folder
 
 
-@pytest.fixture
-def changes(tmp_path: Path) -> Iterator[queue.Queue[frozenset[str]]]:
+def start_watching(
+    root: Path, **options: bool
+) -> tuple[queue.Queue[frozenset[str]], Callable[[], None]]:
+    """Watch `root` in a thread: the queue of what it yields, and a function to stop it."""
     found: queue.Queue[frozenset[str]] = queue.Queue()
     stop = threading.Event()
 
     def run() -> None:
-        for paths in watch_folder(tmp_path, stop):
+        for paths in watch_folder(root, stop, **options):
             found.put(paths)
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    time.sleep(0.3)  # let the watcher start before the test changes anything
+    # Before the test changes anything, the watcher must be watching (on a busy machine
+    # it may take a while): a probe file is written until the watcher tells of it.
+    probe = root / "probe.md"
+    deadline = time.monotonic() + 20  # a guard against hanging, not a speed target
+    while True:
+        probe.write_text(f"{time.monotonic()}\n", "utf-8")
+        try:
+            if str(probe) in found.get(timeout=0.5):
+                break
+        except queue.Empty:
+            assert time.monotonic() < deadline, "the watcher never started"
+    while True:  # until it has said all it will about the probe
+        try:
+            found.get(timeout=0.5)
+        except queue.Empty:
+            break
+
+    def end() -> None:
+        stop.set()
+        thread.join(10)
+        assert not thread.is_alive()
+
+    return found, end
+
+
+@pytest.fixture(params=["events", "polling"])
+def polling(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Each test with the system's file events, then with watchfiles' polling."""
+    monkeypatch.setattr(watch_module, "POLL_SECONDS", 0.1)
+    return bool(request.param == "polling")
+
+
+@pytest.fixture
+def changes(tmp_path: Path, polling: bool) -> Iterator[queue.Queue[frozenset[str]]]:
+    found, end = start_watching(tmp_path, force_polling=polling)
     yield found
-    stop.set()
-    thread.join(10)
-    assert not thread.is_alive()
+    end()
 
 
 def _next(found: queue.Queue[frozenset[str]]) -> frozenset[str]:
@@ -79,18 +114,75 @@ def test_hidden_and_non_article_files_are_ignored(
     assert not any(path.endswith((".hidden.md", "picture.png")) for path in seen)
 
 
-def test_polling_when_there_are_no_file_events(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(watch_module, "POLL_SECONDS", 0.05)
-    stop = threading.Event()
-    ticks = 0
-    for paths in watch_folder(tmp_path, stop, force_polling=True):
-        assert paths == frozenset()
-        ticks += 1
-        if ticks == 3:
-            stop.set()
-    assert ticks == 3
+def test_a_folder_inside_a_hidden_folder_is_watched(tmp_path: Path, polling: bool) -> None:
+    """A library under ~/.local/share once got no events: the filter skipped any path
+    with a dot-folder anywhere in it, not only inside the folder opened."""
+    root = tmp_path / ".local" / "share" / "news"
+    root.mkdir(parents=True)
+    found, end = start_watching(root, force_polling=polling)
+    try:
+        (root / ".draft.md").write_text("x", "utf-8")  # hidden inside the folder: skipped
+        (root / "a.md").write_text("# A\n", "utf-8")
+        seen = _next(found) | _drain(found)
+        assert str(root / "a.md") in seen
+        assert not any(path.endswith(".draft.md") for path in seen)
+    finally:
+        end()
+
+
+def test_polling_names_the_changed_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Polling once named nothing, so every poll looked at every file again."""
+    monkeypatch.setattr(watch_module, "POLL_SECONDS", 0.1)
+    found, end = start_watching(tmp_path, force_polling=True)
+    try:
+        (tmp_path / "a.md").write_text("# A\n", "utf-8")
+        assert str(tmp_path / "a.md") in _next(found)
+        time.sleep(0.5)
+        assert _drain(found) == frozenset()  # nothing more while nothing changes
+        (tmp_path / "a.md").unlink()
+        assert str(tmp_path / "a.md") in _next(found)
+    finally:
+        end()
+
+
+def _until_everything(found: queue.Queue[frozenset[str]]) -> None:
+    """Wait for the empty set that says: look at every file."""
+    deadline = time.monotonic() + 10  # a guard against hanging, not a speed target
+    while time.monotonic() < deadline:
+        if _next(found) == frozenset():
+            return
+    raise AssertionError("never told to look at every file")
+
+
+@pytest.mark.parametrize("how", ["recreated", "renamed-into-place", "replaced-while-there"])
+def test_the_folder_gone_and_back_is_watched_again(tmp_path: Path, polling: bool, how: str) -> None:
+    root = tmp_path / "news"
+    root.mkdir()
+    (root / "a.md").write_text("# A\n", "utf-8")
+    found, end = start_watching(root, force_polling=polling)
+    try:
+        if how == "replaced-while-there":
+            root.rename(tmp_path / "old-news")  # the watch would follow it there
+        else:
+            shutil.rmtree(root)
+            _until_everything(found)  # gone: the list empties
+        other = tmp_path / "other"
+        other.mkdir()
+        (other / "b.md").write_text("# B\n", "utf-8")
+        if how == "recreated":
+            shutil.copytree(other, root)
+        else:
+            other.rename(root)
+        _until_everything(found)  # back: every file in it is new
+        time.sleep(0.5)
+        _drain(found)
+        (root / "c.md").write_text("# C\n", "utf-8")
+        assert str(root / "c.md") in _next(found) | _drain(found)
+        if how == "replaced-while-there":
+            (tmp_path / "old-news" / "d.md").write_text("# D\n", "utf-8")
+            assert not any("d.md" in path for path in _drain(found))
+    finally:
+        end()
 
 
 def _drain(found: queue.Queue[frozenset[str]]) -> frozenset[str]:

@@ -75,6 +75,7 @@ from reader.tui.results import (
 from reader.tui.screens.facets import FacetScreen
 from reader.tui.screens.help import HelpScreen, action_keys, binding_sections
 from reader.tui.screens.problems import ProblemsScreen
+from reader.tui.settings import read_keymap, theme_message
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.document_view import DocumentView
@@ -423,24 +424,16 @@ class ReaderApp(App[int]):
 
     def _apply_theme_setting(self) -> None:
         theme = self.config.theme
-        if theme is None:
-            return
-        if theme in self.available_themes:
+        problem = theme_message(theme, self.available_themes, config_path())
+        if problem is not None:
+            self._config_messages.append(problem)
+        elif theme is not None:
             self.theme = theme
-        else:
-            self._config_messages.append(
-                f"{config_path()}: theme = {theme!r} is not a theme this reader knows; "
-                'using the default (Ctrl+P, "Change theme" lists them)'
-            )
 
     def _apply_keymap_setting(self) -> None:
-        keys = self.config.keys
-        known = _binding_ids()
-        for binding_id in sorted(set(keys) - known):
-            self._config_messages.append(
-                f"{config_path()}: keys.{binding_id} is not a binding id (? lists them); ignored"
-            )
-        self.set_keymap({name: key for name, key in keys.items() if name in known})
+        keymap, messages = read_keymap(self.config.keys, config_path())
+        self._config_messages.extend(messages)
+        self.set_keymap(keymap)
 
     def watch_theme(self, theme: str) -> None:
         """A theme chosen from the command palette is kept for next time."""
@@ -452,10 +445,11 @@ class ReaderApp(App[int]):
     def _save_theme(self, theme: str) -> None:
         try:
             save_theme(theme)
-        except OSError as error:
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) else str(error)
             self.call_from_thread(
                 self.notify,
-                f"Could not save the theme in {config_path()}: {error.strerror}",
+                f"Could not save the theme in {config_path()}: {reason}",
                 severity="warning",
                 markup=False,
             )
@@ -679,8 +673,10 @@ class ReaderApp(App[int]):
         self._take_folder(message.rows, message.problems, message.warned)
         self._show_notices()
         if self.problems:
+            keys = action_keys(self, "problems")  # as the config may have remapped it
             self.notify(
-                f"{plural(len(self.problems), 'file')} could not be loaded: press e to see why.",
+                f"{plural(len(self.problems), 'file')} could not be loaded"
+                + (f": press {keys[0]} to see why." if keys else "."),
                 severity="warning",
                 markup=False,
             )
@@ -1505,12 +1501,12 @@ class ReaderApp(App[int]):
         parts = []
         if view.hits:
             if view.current_hit is None:
-                parts.append(f"{plural(len(view.hits), 'hit')} · n next")
+                parts.append(self._with_key_hint(plural(len(view.hits), "hit"), "next_hit"))
             else:
                 parts.append(f"hit {view.current_hit + 1} of {len(view.hits)}")
         count = view.initiative_count
         if count and view.current_initiative is None:
-            parts.append(f"{plural(count, 'initiative')} · ] next")
+            parts.append(self._with_key_hint(plural(count, "initiative"), "next_initiative"))
         elif count and view.current_initiative is not None:
             parts.append(f"initiative {view.current_initiative + 1} of {count}")
         view.border_subtitle = " · ".join(parts)
@@ -1519,6 +1515,11 @@ class ReaderApp(App[int]):
     def _on_article_scrolled(self) -> None:
         if self._main_alive and self.shown is not None:
             self._choose(self.shown.id)
+
+    def _with_key_hint(self, text: str, action: str) -> str:
+        """`text · ] next`, with the key `action` has now (the config may remap it)."""
+        keys = action_keys(self, action)
+        return f"{text} · {keys[0]} next" if keys else text
 
     @on(DocumentView.LinkClicked)
     def _on_link_clicked(self, message: DocumentView.LinkClicked) -> None:
@@ -1620,21 +1621,28 @@ class ReaderApp(App[int]):
 
     def action_help(self) -> None:
         main = self.main
-        nodes: list[tuple[str, Widget | App[int] | Screen[None]]] = [
+        nodes: list[tuple[str, DOMNode | type[DOMNode]]] = [
             ("Article list", main.query_one("#articles")),
-            ("Initiatives view (i)", main.query_one("#initiatives")),
-            ("Search bar (/)", main.query_one("#search")),
+            ("Initiatives view", main.query_one("#initiatives")),
+            ("Search bar", main.query_one("#search")),
             ("Article", main.query_one("#article")),
             ("Article and metadata panes", main.query_one("#metadata")),
             ("Everywhere", self),
             ("Focus", main),
+            ("Facets dialog", FacetScreen),
+            ("Load problems dialog", ProblemsScreen),
+            ("This help", HelpScreen),
         ]
         intro = [
             "reader lists the articles of one folder; the article panel follows the",
             "list's cursor. / searches (README: Search), f picks areas and years, s sorts,",
             "i lists every initiative (the numbered bullet points) of the listed articles.",
+            "",
+            "To change a key, put its binding id (on the right) in the [keys] table of "
+            'config.toml with the keys as Textual names them: "app.quit" = "ctrl+q, q" '
+            "(reader config --path says where the file is, --check checks it).",
         ]
-        self.push_screen(HelpScreen(binding_sections(nodes), intro))
+        self.push_screen(HelpScreen(binding_sections(self, nodes), intro))
 
     def action_problems(self) -> None:
         self.push_screen(ProblemsScreen(self.problems, self.warned), self._after_problems)
@@ -1828,19 +1836,6 @@ def changes_text(report: RefreshReport) -> str:
         if ids
     ]
     return ", ".join(parts)
-
-
-def _binding_ids() -> set[str]:
-    """Every binding id a keymap can name: the reader's and Textual's widgets'."""
-    ids: set[str] = set()
-    classes: list[type[DOMNode]] = [DOMNode]
-    while classes:
-        cls = classes.pop()
-        classes.extend(cls.__subclasses__())
-        for binding in cls.__dict__.get("BINDINGS", ()):
-            if isinstance(binding, Binding) and binding.id:
-                ids.add(binding.id)
-    return ids
 
 
 def _no_articles_text(root: Path) -> str:

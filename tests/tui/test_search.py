@@ -894,6 +894,7 @@ def test_reader_path_opens_the_reader_with_or_without_the_index(
         return 0
 
     monkeypatch.setattr(app_module, "run", fake_run)
+    monkeypatch.setattr(cli, "_on_a_terminal", lambda: True)  # as if in one
     assert cli.main([str(news), *flag]) == 0
     assert opened == [(news, use_cache)]
 

@@ -5,6 +5,7 @@ over several runs of the app (the state and config dirs are private to each test
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -359,6 +360,7 @@ async def test_reader_fresh_reaches_the_app(folder: Path, monkeypatch: pytest.Mo
         return 0
 
     monkeypatch.setattr(app_module, "run", fake_run)
+    monkeypatch.setattr(cli, "_on_a_terminal", lambda: True)  # as if in one
     assert cli.main([str(folder), "--fresh"]) == 0
     assert cli.main([str(folder)]) == 0
     assert opened == [(folder, True), (folder, False)]
@@ -468,6 +470,40 @@ async def test_what_the_watcher_names_is_refreshed_else_every_file(
         assert asked == [[b], None, [c], None]
 
 
+async def test_a_folder_inside_a_hidden_folder_reloads(tmp_path: Path) -> None:
+    """A library under ~/.local/share got no live reload at all."""
+    folder = tmp_path / ".local" / "share" / "news"
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_text(FOLDER["a.md"], "utf-8")
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        assert titles(app) == ["Alpha"]
+        replace_file(folder / "b.md", FOLDER["b.md"])
+        await until(pilot, lambda: sorted(titles(app)) == ["Alpha", "Beta"])
+
+
+@pytest.mark.parametrize("how", ["recreated", "renamed-into-place"])
+async def test_the_folder_deleted_and_back_is_listed_again(
+    folder: Path, tmp_path: Path, how: str
+) -> None:
+    """The reader stayed at 0 articles for good once its folder was deleted and made again."""
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        assert len(app.all_rows) == 4
+        shutil.rmtree(folder)
+        await until(pilot, lambda: len(app.all_rows) == 0)
+        other = tmp_path / "other"
+        other.mkdir()
+        (other / "e.md").write_text(fenced("Epsilon", "Back.", date="09:00 01/01/2024"), "utf-8")
+        if how == "recreated":
+            shutil.copytree(other, folder)
+        else:
+            other.rename(folder)
+        await until(pilot, lambda: titles(app) == ["Epsilon"])
+        replace_file(folder / "a.md", FOLDER["a.md"])  # and it is watched again
+        await until(pilot, lambda: titles(app) == ["Epsilon", "Alpha"])
+
+
 async def test_quitting_stops_the_watcher(folder: Path) -> None:
     async with running(folder) as pilot:
         app = reader(pilot)
@@ -521,6 +557,54 @@ async def test_keys_are_remapped_by_binding_id(folder: Path) -> None:
         assert not is_starred(app, "Delta drone")
         await pilot.press("x")
         assert is_starred(app, "Delta drone")
+
+
+async def test_an_impossible_key_is_named_and_the_default_kept(folder: Path) -> None:
+    """`"app.quit" = "ctrl+nonsense"` once took q away from quit, silently."""
+    write_config('[keys]\n"app.quit" = "ctrl+nonsense"\n"app.toggle_star" = "x, ctrl+]"\n')
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        told = "\n".join(notices(app))
+        assert "keys.app.quit: 'ctrl+nonsense' is not a key name" in told
+        assert "write 'ctrl+right_square_bracket'" in told
+        await pilot.press("x")  # the key that works applies
+        assert is_starred(app, "Delta drone")
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_a_theme_chosen_in_the_palette_leaves_one_theme_key(folder: Path) -> None:
+    from reader.config import DEFAULT_CONFIG_TEXT
+
+    comment = '# theme = "textual-dark"\n'
+    write_config(DEFAULT_CONFIG_TEXT.replace(comment, comment + 'theme = "textual-light"\n'))
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        assert app.theme == "textual-light"
+        await pilot.press("ctrl+p", *"theme", "enter")
+        await settle(pilot)
+        await pilot.press(*"nord", "enter")
+        await settle(pilot)
+        assert app.theme == "nord"
+    config = load_config()
+    assert config.messages == [] and config.theme == "nord"
+    assert DEFAULT_CONFIG_TEXT.replace(comment, comment + 'theme = "nord"\n') == (
+        config_path().read_text("utf-8")
+    )
+
+
+async def test_a_theme_is_not_saved_into_a_file_that_does_not_parse(folder: Path) -> None:
+    broken = 'theme = "nord"\ntheme = "nord"\n'
+    write_config(broken)
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await pilot.press("ctrl+p", *"theme", "enter")
+        await settle(pilot)
+        await pilot.press(*"dracula", "enter")
+        await settle(pilot)
+        await until(pilot, lambda: any("Could not save the theme" in n for n in notices(app)))
+    assert config_path().read_text("utf-8") == broken
 
 
 async def test_a_theme_chosen_in_the_palette_is_saved(folder: Path) -> None:

@@ -153,7 +153,7 @@ def test_reader_in_a_real_terminal(terminal: Terminal) -> None:
 
     terminal.press("?")
     screen = terminal.wait_for("Next initiative")
-    assert "Keys" in screen and "Back to list" in screen
+    assert "Keys" in screen and "Next article" in screen and "list.next" in screen
     terminal.press("Escape")
     screen = terminal.wait_until_gone("Next initiative")
     assert "initiative 1 of 2" in screen
@@ -255,3 +255,25 @@ def test_search_hits_are_marked_by_more_than_colour(tmp_path: Path, no_color: bo
         assert "reverse" not in marks_on(screen, "drone", article_pane)
     finally:
         term.close()
+
+
+def test_reader_with_an_ascii_encoding_draws_what_it_can(tmp_path: Path) -> None:
+    """PYTHONIOENCODING=ascii: the screen once filled with `\\u2500` escapes, each six
+    cells wide where one was meant. Each character the encoding lacks is one `?`."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.md").write_text(fenced("Café — naïve", "Body.", date="09:00 01/01/2018"))
+    command = f"PYTHONIOENCODING=ascii {shlex.quote(str(READER))} {shlex.quote(str(folder))}"
+    terminal = Terminal(command)
+    try:
+        terminal.wait_for("Caf? ? na?ve")
+        screen = terminal.wait_for(" fields ")  # the last pane drawn
+        assert "\\u" not in screen and "\\x" not in screen
+        # The layout holds: every row of the panes runs from the left border to the right.
+        panes = terminal.tmux("capture-pane", "-p", "-N", "-t", terminal.name).splitlines()[1:-1]
+        assert len(panes) == 38
+        assert all(len(row) == 120 and row[0] == row[-1] == "?" for row in panes)
+        terminal.press("q")
+        terminal.wait_for("EXIT=0")
+    finally:
+        terminal.close()

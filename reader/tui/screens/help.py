@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Vertical
 from textual.content import Content
@@ -17,8 +17,9 @@ from reader.tui.document import Block, styled
 from reader.tui.widgets.document_view import DocumentView
 
 KEY_COLUMN = 16
-# (section title, [(keys, description), ...])
-KeySections = list[tuple[str, list[tuple[str, str]]]]
+DESCRIPTION_COLUMN = 22
+# (section title, [(keys, description, binding id), ...])
+KeySections = list[tuple[str, list[tuple[str, str, str]]]]
 
 
 def live_bindings(node: DOMNode) -> BindingsMap:
@@ -40,25 +41,36 @@ def action_keys(node: DOMNode, action: str) -> list[str]:
     return keys
 
 
-def binding_sections(nodes: Iterable[tuple[str, DOMNode]]) -> KeySections:
-    """The bindings of each node, keys for the same action joined: ("j ↓", "Next article")."""
+def binding_sections(
+    app: App[Any], nodes: Iterable[tuple[str, DOMNode | type[DOMNode]]]
+) -> KeySections:
+    """The bindings of each node (of its class, for a dialog not open now), one row per
+    binding id with its keys joined: ("j ↓", "Next article", "list.next"). A row an
+    earlier section showed (the same binding, keys and words) is not repeated."""
     sections: KeySections = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for title, node in nodes:
-        by_action: dict[str, tuple[list[str], str]] = {}
-        for _key, binding in live_bindings(node):
+        if isinstance(node, type):
+            bindings = node._merge_bindings()
+            bindings.apply_keymap(app._keymap)
+        else:
+            bindings = live_bindings(node)
+        by_binding: dict[str, tuple[list[str], str, str]] = {}
+        for _key, binding in bindings:
             if binding.system or not binding.description:
                 continue
-            keys, _ = by_action.setdefault(binding.action, ([], binding.description))
-            display = node.app.get_key_display(binding)
+            keys, _, _ = by_binding.setdefault(
+                binding.id or binding.action, ([], binding.description, binding.id or "")
+            )
+            display = app.get_key_display(binding)
             if display not in keys:
                 keys.append(display)
         rows = []
-        for action, (keys, description) in by_action.items():
-            if (action, description) in seen:
-                continue
-            seen.add((action, description))
-            rows.append((" ".join(keys), description))
+        for name, (keys, description, binding_id) in by_binding.items():
+            shown = " ".join(keys)
+            if (name, shown, description) not in seen:
+                seen.add((name, shown, description))
+                rows.append((shown, description, binding_id))
         if rows:
             sections.append((title, rows))
     return sections
@@ -68,12 +80,11 @@ def help_blocks(sections: KeySections) -> list[Block]:
     blocks: list[Block] = []
     for title, rows in sections:
         blocks.append(Block(styled(title, "group"), gap_before=1))
-        for keys, description in rows:
+        for keys, description, binding_id in rows:
             label = keys if len(keys) < KEY_COLUMN else keys[: KEY_COLUMN - 2] + "…"
             prefix = Content("  ") + styled(label.ljust(KEY_COLUMN), "key")
-            blocks.append(
-                Block(Content(description), prefix=prefix, indent=Content(" " * (KEY_COLUMN + 2)))
-            )
+            text = Content(description.ljust(DESCRIPTION_COLUMN)) + styled(binding_id, "key")
+            blocks.append(Block(text, prefix=prefix, indent=Content(" " * (KEY_COLUMN + 2))))
     return blocks
 
 
@@ -92,7 +103,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog") as dialog:
             dialog.border_title = "Keys"
-            dialog.border_subtitle = "Esc to close"
+            close = action_keys(self, "dismiss")  # as the config may have remapped it
+            dialog.border_subtitle = f"{close[0]} to close" if close else ""
             yield Static(Content("\n".join(self._intro)), id="help-intro")
             yield DocumentView(id="help-keys")
 

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from reader.model import LoadProblem
 from reader.tui.format import display_path, plural
+from reader.tui.screens.help import action_keys
 from reader.tui.screens.list_keys import ListKeys
 
 # More rows than this and the list says how many are left out (`reader check` has all).
@@ -59,7 +60,10 @@ class ProblemsScreen(ListKeys, ModalScreen[str | None]):
         left_out = len(self._problems) + len(self._warned) - len(options)
         with Vertical(id="problems-dialog") as dialog:
             dialog.border_title = "Load problems"
-            dialog.border_subtitle = "Enter opens an article · Esc closes"
+            close = action_keys(self, "dismiss")  # as the config may have remapped it
+            dialog.border_subtitle = "Enter opens an article" + (
+                f" · {close[0]} closes" if close else ""
+            )
             yield Static(self._summary(left_out), id="problems-summary")
             yield OptionList(*options, id="problems-list")
 

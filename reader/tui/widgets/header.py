@@ -11,6 +11,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from reader.tui.format import plural
+from reader.tui.screens.help import action_keys
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ class ReaderHeader(Widget):
         if status.starred:
             tail.append(Content.styled(f"★ {status.starred:,}", ".reader-header--starred"))
         if status.problems:
-            problems = f"⚠ {plural(status.problems, 'problem')} (e)"
+            keys = action_keys(self.app, "problems")  # as the config may have remapped it
+            problems = f"⚠ {plural(status.problems, 'problem')}" + (f" ({keys[0]})" if keys else "")
             tail.append(Content.styled(problems, ".reader-header--problems"))
         if status.loading is not None:
             done, total = status.loading
