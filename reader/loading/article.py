@@ -8,6 +8,7 @@ import re
 import stat
 from collections.abc import Mapping
 from datetime import datetime
+from itertools import filterfalse
 from pathlib import Path
 from typing import Any
 
@@ -224,14 +225,10 @@ def count_words(text: str) -> int:
 
 def _count_words(text: str) -> int:
     words = text.split()
-    # Most runs start or end with a letter or digit (isalnum is the same test, and cheap);
-    # only the rest need the regex. Twice as fast as one regex over the whole text.
-    symbols = sum(
-        1
-        for word in words
-        if not word[0].isalnum() and not word[-1].isalnum() and not _LETTER_OR_DIGIT.search(word)
-    )
-    return len(words) - symbols
+    # Most words are letters and digits only (isalnum is the same test as the regex's,
+    # and cheap); only the rest need the regex. Filtered in C, not a Python loop.
+    symbols = filterfalse(_LETTER_OR_DIGIT.search, filterfalse(str.isalnum, words))
+    return len(words) - len(list(symbols))
 
 
 def _first(paths: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:

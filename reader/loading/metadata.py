@@ -246,17 +246,19 @@ def _yaml_too_much(block: str) -> bool:
     return False
 
 
-# TOML's strings (the multi-line ones may end in up to two more quotes) and comments,
-# each matched whole, left to right: what is outside them is keys, values, punctuation.
+# TOML's strings (a multi-line one may end in up to two more quotes) and comments, each
+# matched whole, left to right: what is outside them is keys, values and punctuation.
+# No group repeats once a character: re keeps a record of every repeat of a group.
 _TOML_STRING_OR_COMMENT = re.compile(
-    r'"""(?:[^\\]|\\[\s\S])*?"""(?!")'
+    r'"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"{3,5}'
     r"|'''[\s\S]*?'''(?!')"
-    r'|"(?:[^"\\\n]|\\.)*"'
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
     r"|'[^'\n]*'"
     r"|#[^\n]*"
 )
-# Outside strings: a key, dotted or not, or a bare value (a number, a date, true).
-_TOML_WORD = re.compile(r"[\w+:-]+(?:[ \t]*\.[ \t]*[\w+:-]+)*")
+# Outside strings: a key (its parts between dots), a bare value (a number, a date, true),
+# or a few of them side by side (which only counts them as fewer).
+_TOML_WORD = re.compile(r"[\w+:.-][\w+:. \t-]*")
 
 
 def _toml_too_much(block: str) -> bool:
