@@ -300,3 +300,22 @@ def test_any_query_runs_or_is_a_query_error(text: str, prefix_last: bool) -> Non
             assert spans == sorted(spans)
             assert all(0 <= start < end <= len(value) for start, end in spans)
             assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+# -- removing control characters -----------------------------------------------------------
+
+controls = st.sampled_from(
+    [*map(chr, range(0x20)), "\x7f", *map(chr, range(0x80, 0xA0)), "\u202e", "\u2066", "\ufeff"]
+)
+
+
+@FUZZ
+@given(st.lists(st.one_of(controls, st.text(max_size=5)), max_size=30), st.booleans())
+def test_every_control_character_goes_however_many_kinds_and_however_long(
+    pieces: list[str], long: bool
+) -> None:
+    piece = "".join(pieces)
+    # Long: past the slice strip_control cleans at a time.
+    repeats = (1 << 20) // (len(piece) + 1) + 2 if long else 1
+    expected = "".join(c for c in piece if c in "\t\n" or not (UNSAFE.match(c) or c == "\ufeff"))
+    assert strip_control(piece * repeats) == expected * repeats
