@@ -137,8 +137,9 @@ BOMBS: dict[str, Callable[[], str]] = {
     "body_combining_accents": lambda: body(fill("Z\u0301", BODY * 2 // 3)),
     "body_one_line": lambda: body(fill("x", BODY)),
     "body_emphasis_item": lambda: body("* " + fill("*a_", 150_000)),
-    "big_block_and_body": lambda: yaml("x: [" + fill("1, ", BLOCK - 10) + "1]")
-    + fill("* item text\n", BODY - BLOCK),
+    "big_block_and_body": lambda: (
+        yaml("x: [" + fill("1, ", BLOCK - 10) + "1]") + fill("* item text\n", BODY - BLOCK)
+    ),
 }
 
 
