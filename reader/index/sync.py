@@ -176,11 +176,18 @@ def sync(
     paths = [(current[file_id][0], file_id, file_id in known) for file_id in to_read]
     total = len(paths)
     done = 0
+    listed = set(_known_files(connection, report.changed, tables=("articles",)))
     for summaries, problems in _read_batches(paths, root, index.path, workers):
         report.problems.extend(problems)
         done += len(summaries) + len(problems)
         if on_batch is not None:
             on_batch(summaries, done, total)
+    # An article that changed into a problem (grown past the size limit, say) leaves the
+    # list as a deleted one does: for the list it is removed, and it is now a problem.
+    unlisted = listed - set(_known_files(connection, listed, tables=("articles",)))
+    if unlisted:
+        report.changed = [file_id for file_id in report.changed if file_id not in unlisted]
+        report.removed += [file_id for file_id in to_read if file_id in unlisted]
     if folder_problems is not None:  # a whole scan: it knows which folders failed
         _write_folder_problems(connection, folder_problems)
         report.problems = folder_problems + report.problems
@@ -188,10 +195,12 @@ def sync(
 
 
 def _known_files(
-    connection: sqlite3.Connection, ids: Collection[str] | None = None
+    connection: sqlite3.Connection,
+    ids: Collection[str] | None = None,
+    tables: Sequence[str] = ("articles", "problems"),
 ) -> dict[str, tuple[int, int]]:
-    """(size, mtime_ns) of every file the index has, as an article or a problem; or of
-    those of `ids` it has."""
+    """(size, mtime_ns) of every file the index has, as an article or a problem (or
+    only in `tables`); or of those of `ids` it has."""
     if ids is None:
         queries: list[tuple[str, list[str]]] = [("", [])]
     else:
@@ -200,7 +209,7 @@ def _known_files(
             for chunk in in_chunks(list(ids))
         ]
     known: dict[str, tuple[int, int]] = {}
-    for table in ("articles", "problems"):
+    for table in tables:
         for where, parameters in queries:
             select = f"SELECT id, size, mtime_ns FROM {table}{where}"
             for file_id, size, mtime_ns in connection.execute(select, parameters):

@@ -48,7 +48,8 @@ def _merges() -> str:
     return "\n".join(lines)
 
 
-def _key_bomb() -> str:
+def key_of_aliases() -> str:
+    """A mapping key that is a list standing, through aliases, for 9**9 values."""
     anchors = ["&k0 [" + ", ".join(["lol"] * 9) + "]"]
     anchors += [f"&k{n} [" + ", ".join([f"*k{n - 1}"] * 9) + "]" for n in range(1, 9)]
     return "? [" + ", ".join(anchors) + "]\n: v\n? *k8\n: w"
@@ -63,7 +64,7 @@ BOMBS: dict[str, Callable[[], str]] = {
     "yaml_billion_laughs": lambda: yaml("\n".join(_laughs())),
     "yaml_wide_laughs": lambda: yaml("\n".join(_laughs(levels=3, width=20_000))),
     "yaml_merge_keys": lambda: yaml(_merges()),
-    "yaml_key_of_aliases": lambda: yaml(_key_bomb()),
+    "yaml_key_of_aliases": lambda: yaml(key_of_aliases()),
     "yaml_self_reference": lambda: yaml("a: &a [*a, *a]\nb: &b {x: *b}"),
     "yaml_deep_flow": lambda: yaml("x: " + "[" * (BLOCK // 2 - 8) + "]" * (BLOCK // 2 - 8)),
     "yaml_deep_mapping": lambda: yaml("x: " + "{a: " * (BLOCK // 5) + "1" + "}" * (BLOCK // 5)),
