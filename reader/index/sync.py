@@ -374,8 +374,8 @@ class _Writer:
 _Batch = tuple[list[ArticleSummary], list[LoadProblem]]
 # (path, id, whether the index has it already) of a file to read.
 _FileToRead = tuple[str, str, bool]
-# (id, whether the index had it, the article or why not, its search rows).
-_Loaded = tuple[str, bool, Article | LoadProblem, SearchRows | None]
+# (id, path, whether the index had it, the article or why not, its search rows).
+_Loaded = tuple[str, str, bool, Article | LoadProblem, SearchRows | None]
 
 
 def _read_batches(
@@ -433,12 +433,12 @@ def load_and_store(files: list[_FileToRead], root_text: str, database: str) -> _
         item = load_article(Path(path_text), root, file_id)
         # Tokenising is the costly part of indexing: done here, before taking the lock.
         rows = search_rows(item) if isinstance(item, Article) else None
-        loaded.append((file_id, known, item, rows))
+        loaded.append((file_id, path_text, known, item, rows))
 
     with _write_lock if _write_lock is not None else contextlib.nullcontext():
         _store(loaded, root, database)
-    summaries = [summarise(item) for _, _, item, _ in loaded if isinstance(item, Article)]
-    problems = [item for _, _, item, _ in loaded if isinstance(item, LoadProblem)]
+    summaries = [summarise(item) for *_, item, _ in loaded if isinstance(item, Article)]
+    problems = [item for *_, item, _ in loaded if isinstance(item, LoadProblem)]
     return summaries, problems
 
 
@@ -450,16 +450,17 @@ def _store(loaded: list[_Loaded], root: Path, database: str) -> None:
             writer = _Writer(connection, root)
             # A file new when the folder was scanned may have been indexed since by
             # another reader of the folder: one query for the batch, not two per file.
-            unknown = [file_id for file_id, known, _item, _rows in loaded if not known]
+            unknown = [file_id for file_id, _path, known, _item, _rows in loaded if not known]
             added_since = set(_known_files(connection, unknown)) if unknown else set()
-            for file_id, known, item, rows in loaded:
+            for file_id, path_text, known, item, rows in loaded:
                 if known or file_id in added_since:
                     writer.forget(file_id)
                 if isinstance(item, Article):
                     assert rows is not None
                     writer.add(item, rows)
                 else:
-                    writer.add_problem(file_id, item, *_stat_or_missing(item.path))
+                    # The path itself: a problem's is escaped for showing.
+                    writer.add_problem(file_id, item, *_stat_or_missing(Path(path_text)))
             writer.finish()
             connection.execute("COMMIT")
         except BaseException:

@@ -371,3 +371,12 @@ def test_an_article_grown_past_the_size_limit_leaves_the_list_and_is_a_problem(
     assert (report.added, report.changed, report.removed) == ([], ["a.md"], [])
     assert sorted(summary.id for summary in index.summaries()) == ["a.md", "b.md"]
     assert index.problems() == []
+
+
+def test_a_problem_whose_name_is_not_utf8_is_not_read_again_while_unchanged(root: Path) -> None:
+    (root / os.fsdecode(b"bad\xe9.md")).write_bytes(b"\x00 binary")
+    write(root, "good.md", "Fine")
+    index = reopen(root)
+    assert [problem.path.name for problem in index.problems()] == ["bad\\xe9.md"]
+    report = index.sync(workers=1)
+    assert (report.added, report.changed, report.removed) == ([], [], [])
