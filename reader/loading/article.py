@@ -96,7 +96,7 @@ def _load(path: Path, shown: Path, root: Path, file_id: str | None) -> Article |
         # stat would block open() until a writer came, and a read of some kernel files
         # (/proc/kmsg) until the kernel has something to say. What was opened is what
         # is checked, and read.
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        descriptor = os.open(path, _OPEN_FLAGS)
         with open(descriptor, "rb", buffering=0) as handle:
             info = os.fstat(descriptor)
             refused = _refused(info)
@@ -129,6 +129,12 @@ def _load(path: Path, shown: Path, root: Path, file_id: str | None) -> Article |
         size=len(data),
         mtime_ns=info.st_mtime_ns,
     )
+
+
+# (Not every system has every flag: Windows has none of the last three.)
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+for _flag in ("O_NONBLOCK", "O_NOCTTY", "O_CLOEXEC"):
+    _OPEN_FLAGS |= getattr(os, _flag, 0)
 
 
 def _read(handle: io.FileIO, size: int) -> bytes:
