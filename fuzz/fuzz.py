@@ -14,6 +14,7 @@ The hypothesis versions of these checks run in CI: tests/hostile/test_properties
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Callable
@@ -32,6 +33,7 @@ with atheris.instrument_imports():
     from reader.loading.metadata import parse_block
     from reader.model import published_sort_key
     from reader.search import QueryError, SearchEngine, highlight_spans
+    from reader.search.text import metadata_leaves
     from reader.tui.document import layout
     from reader.tui.markdown_render import is_web_url, render_markdown
 
@@ -69,6 +71,9 @@ def metadata(data: bytes) -> None:
     assert all("\n" not in warning for warning in warnings)
     for value in strings_in(parsed):
         assert not UNSAFE.search(value), repr(value[:200])
+    # Every value becomes text wherever it is shown or indexed, without raising.
+    json.dumps(parsed)
+    sum(len(text) for _key, text in metadata_leaves(parsed))
 
 
 def date(data: bytes) -> None:

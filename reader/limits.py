@@ -8,8 +8,17 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_METADATA_BYTES = 1024 * 1024
 # Values in one metadata mapping after YAML aliases are expanded: stops "billion laughs".
 MAX_METADATA_VALUES = 10_000
-# Nesting depth of metadata mappings and lists.
+# Nesting depth of metadata mappings and lists (and parts of a dotted TOML key).
 MAX_METADATA_DEPTH = 50
+# Keys, values and separators written in a metadata block, counted before it is parsed.
+# Parsing costs about 5 us a value (PyYAML's objects, tomllib in Python): a 1 MB block
+# of `[1,1,1,...]` would take 2 s and 200 MB only to be refused for MAX_METADATA_VALUES.
+# Generous: a block within MAX_METADATA_VALUES writes at most about twice as many.
+MAX_METADATA_ITEMS = 4 * MAX_METADATA_VALUES
+# Digits of a metadata number: Python's own limit for turning an int into text. A longer
+# number is kept as the text the file wrote (with a warning); as an int, every str() of
+# it later would raise, and converting it costs time quadratic in its length.
+MAX_NUMBER_DIGITS = 4_300
 # Titles longer than this are cut (with a warning): a title is one line in a list.
 MAX_TITLE_CHARS = 500
 # Block nesting markdown-it follows (lists in quotes in lists...). Deeper blocks are not

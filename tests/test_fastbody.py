@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.loading.body import markdown_initiatives, scan_body
+from reader.loading.body import _markdown_scan, markdown_initiatives, scan_body
 from reader.loading.fastbody import fast_initiatives
 
 SEED = Path(__file__).resolve().parents[1] / "sample_articles" / "000_98cd3e962c103980.txt"
@@ -90,3 +90,19 @@ def test_fast_scanner_declines_what_it_does_not_follow() -> None:
         "* a\n\n  more",
     ):
         assert fast_initiatives(body) is None, body
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(LINES, min_size=1, max_size=14), st.booleans())
+def test_past_the_markdown_limits_the_fast_scanner_reads_what_markdown_it_reads(
+    lines: list[str], by_lines: bool
+) -> None:
+    """A body over MAX_MARKDOWN_LINES or _CHARS: both read its markdown part alone."""
+    if by_lines:
+        body = "\n".join(lines * (10_001 // len(lines) + 1))
+    else:
+        body = "\n".join([*lines, "w " * 100_001, *lines])
+    fast = scan_body(body, need_heading=False)
+    slow = _markdown_scan(body)
+    assert fast.warning is not None
+    assert (fast.initiatives, fast.warning) == (slow.initiatives, slow.warning)

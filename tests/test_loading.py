@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 import codecs
 import os
 from datetime import UTC, datetime, timedelta, timezone
@@ -616,14 +615,14 @@ def test_file_growing_past_the_cap_after_stat_is_a_load_problem(
     # stat said small, then the file grew before it was read: the read must stop at the cap.
     path = write_file("grows.md", "x" * 100)
     monkeypatch.setattr(article_module, "MAX_FILE_BYTES", 1024)
-    real_open = builtins.open
+    real_open = os.open
 
     def grow_then_open(file: Any, *args: Any, **kwargs: Any) -> Any:
         if Path(file) == path:
             path.write_bytes(b"x" * 5000)
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "open", grow_then_open)
+    monkeypatch.setattr(os, "open", grow_then_open)
     assert "limit" in problem(path).message
 
 
@@ -635,14 +634,14 @@ def test_unreadable_file_is_a_load_problem(
     try:
         if os.geteuid() == 0:
             # root reads through mode 000; make open fail the way it does for anyone else.
-            real_open = builtins.open
+            real_open = os.open
 
             def denied(file: Any, *args: Any, **kwargs: Any) -> Any:
                 if Path(file) == path:
                     raise PermissionError(13, "Permission denied", str(file))
                 return real_open(file, *args, **kwargs)
 
-            monkeypatch.setattr(builtins, "open", denied)
+            monkeypatch.setattr(os, "open", denied)
         found = problem(path)
     finally:
         path.chmod(0o644)

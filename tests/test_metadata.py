@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import threading
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hostile.test_load import finishes
 from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.limits import MAX_METADATA_VALUES
-from reader.loading import metadata
+from reader.loading import metadata, parse_article
 from reader.loading.metadata import flatten, lookup, parse_block, text_of
+from reader.search.text import metadata_leaves
 
 
 def test_yaml_mapping_is_parsed() -> None:
@@ -112,7 +117,6 @@ def test_invalid_toml_warning_names_the_file_line() -> None:
         "x: !!python/object/apply:os.system ['echo hacked']\n",
         "x: !!python/name:os.system\n",
         "x: !!binary zz\n",
-        "&a [*a]: 1\n",
     ],
 )
 def test_hostile_or_broken_yaml_is_a_warning_not_an_exception(block: str) -> None:
@@ -163,10 +167,27 @@ def test_non_text_keys_are_read_as_text_with_a_warning() -> None:
 
 
 def test_list_and_mapping_keys_are_read_as_text_instead_of_losing_the_block() -> None:
-    parsed, warnings = parse_block("? [a, b]\n: c\n? {k: v}\n: d\ntitle: Kept\n", "yaml", 2)
-    assert parsed == {"['a', 'b']": "c", "{'k': 'v'}": "d", "title": "Kept"}
+    parsed, warnings = parse_block(
+        "? [a, b]\n: c\n? {k: v}\n: d\n&r [*r]: e\ntitle: Kept\n", "yaml", 2
+    )
+    assert parsed == {"[a, b]": "c", "{k: v}": "d", "&r [*r]": "e", "title": "Kept"}
     assert len(warnings) == 1
-    assert "2 metadata keys are not text" in warnings[0]
+    assert "3 metadata keys are not text" in warnings[0]
+
+
+def test_a_key_that_aliases_a_billion_values_is_read_as_written_not_spelled_out() -> None:
+    levels = ["&a0 [" + ", ".join(["lol"] * 9) + "]"]
+    levels += [f"&a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]" for n in range(1, 9)]
+    block = "? [" + ", ".join(levels) + "]\n: v\nother: *a8\n? *a8\n: w\n"
+    parsed, warnings = finishes(lambda: parse_block(block, "yaml", 2))
+    # 9**9 values: the walk refuses the block for the value that uses them, not the keys.
+    assert parsed == {}
+    assert f"{MAX_METADATA_VALUES:,} values" in warnings[0]
+    parsed, warnings = finishes(lambda: parse_block(block.replace("other: *a8\n", ""), "yaml", 2))
+    (first, second) = parsed
+    assert first.startswith("[&a0 [lol, lol,") and first.endswith("…")
+    assert len(first) == 201
+    assert second == "&a8 [*a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7]"
 
 
 def test_thousands_of_non_text_keys_give_one_warning() -> None:
@@ -302,3 +323,161 @@ def test_parse_block_never_raises_and_returns_a_mapping(block: str, fmt: str) ->
     assert isinstance(parsed, dict)
     assert all(isinstance(key, str) for key in parsed)
     assert all(isinstance(warning, str) and "\n" not in warning for warning in warnings)
+
+
+# -- numbers: every value's text is made by the loader, within the limits ------------------
+
+LONG = "more than 4,300 digits"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "value", "written"),
+    [
+        # Python reads these (no digit limit for these bases) but str() of them raises.
+        ("yaml", "0x" + "f" * 4_000, "0x" + "f" * 4_000),
+        ("toml", "0x" + "f" * 4_000, "0x" + "f" * 4_000),
+        ("toml", "0o" + "7" * 6_000, hex(int("7" * 6_000, 8))),
+        ("yaml", "0b" + "1" * 20_000, "0b" + "1" * 20_000),
+        ("yaml", "-0x" + "F" * 4_000, "-0x" + "F" * 4_000),
+        ("yaml", "!!int 0x" + "f" * 4_000, "0x" + "f" * 4_000),
+        # YAML 1.1 base 60: 3,001 parts, built with a multiplication per part.
+        ("yaml", "1" + ":30" * 3_000, "1" + ":30" * 3_000),
+        ("yaml", "1" + "0" * 6_000, "1" + "0" * 6_000),
+        ("yaml", "1." + "5" * 5_000, "1." + "5" * 5_000),
+    ],
+    ids=["yaml-hex", "toml-hex", "toml-octal", "yaml-binary", "yaml-negative-hex",
+         "yaml-tagged", "yaml-base-60", "yaml-decimal", "yaml-float"],
+)  # fmt: skip
+def test_a_number_too_long_to_be_text_is_kept_as_written_with_a_warning(
+    fmt: str, value: str, written: str
+) -> None:
+    tag = value.startswith("!!")
+    block = (
+        f'title = "T"\nn = {value}\n[table]\nlist = [1, {value}]\n'
+        if fmt == "toml"
+        else f"title: T\nn: {value}\ntable:\n  list: [1, {value}]\n"
+    )
+    parsed, warnings = parse_block(block, fmt, 2)
+    assert parsed == {"title": "T", "n": written, "table": {"list": [1, written]}}
+    assert type(parsed["n"]) is str
+    if not tag:
+        assert warnings == [f"2 metadata numbers have {LONG} ('n', 'list'); kept as text"]
+
+
+def test_a_number_within_the_limit_stays_a_number() -> None:
+    digits = "9" * 4_300
+    parsed, warnings = parse_block(f"n: {digits}\nh: 0x{'f' * 3_500}\n", "yaml", 2)
+    assert parsed == {"n": int(digits), "h": int("f" * 3_500, 16)}
+    assert warnings == []
+
+
+def test_a_key_too_long_to_be_a_number_is_read_as_text() -> None:
+    key = "0x" + "f" * 4_000
+    parsed, warnings = parse_block(f"? {key}\n: v\ntitle: T\n", "yaml", 2)
+    assert parsed == {key: "v", "title": "T"}
+    assert warnings == [f"metadata number in {key[:40]!r} has {LONG}; kept as text"]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "toml"])
+def test_no_value_the_loader_hands_on_fails_to_become_text(fmt: str) -> None:
+    """What search, the index, JSON output and the metadata pane do with a value: none
+    of it may raise outside the loader, whatever the number was."""
+    values = ["0x" + "f" * 4_000, "0b" + "1" * 15_000, "0o" + "7" * 5_000, "1" + ":0" * 2_000]
+    values = values[:3] if fmt == "toml" else values
+    block = "\n".join(
+        f"k{n} = [{value}, {{x = {value}}}]"
+        if fmt == "toml"
+        else f"k{n}: [{value}, {{x: {value}}}]"
+        for n, value in enumerate(values)
+    )
+    parsed, _ = parse_block(block, fmt, 2)
+    assert len(parsed) == len(values)
+    article = parse_article(
+        ("+++\n" if fmt == "toml" else "---\n")
+        + block
+        + ("\n+++\n" if fmt == "toml" else "\n---\n"),
+        path=Path("n.md"),
+        article_id="n.md",
+    )
+    assert article.metadata == parsed
+    json.dumps(article.metadata)
+    assert [text for _key, text in metadata_leaves(article.metadata)]
+    for _key, value in flatten(article.metadata):
+        str(value)
+        text_of(value)
+
+
+def test_an_aliased_number_counts_its_digits_at_every_use() -> None:
+    # One 4,299-digit number used 9,000 times: 38 MB of digits to show and to index.
+    block = "n: &n " + "9" * 4_299 + "\nmany: [" + ", ".join(["*n"] * 9_000) + "]\n"
+    parsed, warnings = parse_block(block, "yaml", 2)
+    assert parsed == {}
+    assert "KB of text" in warnings[0]
+
+
+# -- what a block writes is counted before it is parsed -------------------------------------
+
+ITEMS_OR_LEVELS = "writes more than 40,000 keys and values, or nests more than 50 levels"
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        # tomllib's time and memory grow with the square of a key's parts.
+        "a." * 50_000 + "a = 1\n",
+        "[" + "a." * 250_000 + "a]\nb = 1\n",
+        "[[" + "a." * 50_000 + "a]]\nb = 1\n",
+        "x = {" + "a . " * 50_000 + "a = 1}\n",
+        '"q".' * 30_000 + "a = 1\n",
+        "a." * 51 + "a = 1\n",
+        # 100,000 values: about 5 us each to parse, only to be refused afterwards.
+        "x = [" + "1," * 100_000 + "1]\n",
+        "[[t]]\n" * 50_000,
+        "\n".join(f"k{n} = {n}" for n in range(25_000)),
+    ],
+    ids=["dotted-key", "table-header", "array-header", "inline-table", "quoted-parts",
+         "52-parts", "many-values", "many-tables", "many-keys"],
+)  # fmt: skip
+def test_a_toml_block_too_deep_or_too_big_to_parse_is_not_parsed(block: str) -> None:
+    parsed, warnings = finishes(lambda: parse_block('title = "T"\n' + block, "toml", 2), 30)
+    assert parsed == {}
+    assert warnings == [f"metadata block {ITEMS_OR_LEVELS}; ignored"]
+
+
+def test_toml_dots_and_commas_in_strings_and_comments_are_not_key_parts() -> None:
+    dots = "a." * 5_000
+    block = (
+        f'title = "{dots}"\n'
+        f"literal = '{dots}'\n"
+        f'multi = """\n{dots}\n""\\""""\n'
+        f"raw = '''{dots}''''\n"
+        f"# {dots}\n"
+        f'"{dots}".b = "{"," * 50_000}"\n' + ".".join(["a"] * 51) + " = 1\n"
+    )
+    parsed, warnings = parse_block(block, "toml", 2)
+    assert warnings == []
+    assert parsed == tomllib.loads(block)
+    assert parsed["title"] == dots
+    assert parsed[dots] == {"b": "," * 50_000}
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "x: [" + "1, " * 50_000 + "1]\n",
+        "\n".join(f"k{n}: [a, b]" for n in range(15_000)),
+        "x: " + "[" * 60 + "a" * 40_000 + "]" * 60 + "\n",
+    ],
+    ids=["many-values", "many-keys", "deep"],
+)
+def test_a_yaml_block_too_big_to_build_is_not_built(block: str) -> None:
+    parsed, warnings = finishes(lambda: parse_block("title: T\n" + block, "yaml", 2), 30)
+    assert parsed == {}
+    assert warnings == [f"metadata block {ITEMS_OR_LEVELS}; ignored"]
+
+
+def test_a_big_yaml_block_within_the_limits_is_read() -> None:
+    block = "\n".join(f"k{n}: {'v' * 100}" for n in range(5_000)) + "\nlist: [a, b]\n"
+    parsed, warnings = parse_block(block, "yaml", 2)
+    assert warnings == []
+    assert len(parsed) == 5_001

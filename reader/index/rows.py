@@ -85,20 +85,29 @@ def token_text(text: str) -> str:
     """
     if text.isascii():
         return text
-    return _NON_ASCII.sub(_fold_run, text)
+    if len(text) < _DENSE_TEXT or len(text.encode("utf-8", "surrogatepass")) < len(text) * 9 // 8:
+        return _NON_ASCII.sub(_fold_run, text)
+    # Long and dense with non-ASCII runs (CJK, combining accents): one translate, where
+    # sub would call _fold_run millions of times (16 MB of "Z\u0301": 2.3 s, now 0.6 s).
+    table = {ord(char): _token_text_char(char) for char in set(text) if not char.isascii()}
+    return text.translate(table)
+
+
+# From this length a text is checked for being dense with non-ASCII characters.
+_DENSE_TEXT = 1 << 16
 
 
 def _fold_run(run: re.Match[str]) -> str:
-    chars = _TOKEN_TEXT_CHARS
-    parts = []
-    for char in run.group():
-        folded = chars.get(char)
-        if folded is None:
-            folded = chars[char] = "".join(
-                part if _TOKEN_CHAR.match(part) else " " for part in fold_char(char)
-            )
-        parts.append(folded)
-    return "".join(parts)
+    return "".join(map(_token_text_char, run.group()))
+
+
+def _token_text_char(char: str) -> str:
+    folded = _TOKEN_TEXT_CHARS.get(char)
+    if folded is None:
+        folded = _TOKEN_TEXT_CHARS[char] = "".join(
+            part if _TOKEN_CHAR.match(part) else " " for part in fold_char(char)
+        )
+    return folded
 
 
 def _separated(texts: Iterable[str]) -> str:

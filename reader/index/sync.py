@@ -176,11 +176,18 @@ def sync(
     paths = [(current[file_id][0], file_id, file_id in known) for file_id in to_read]
     total = len(paths)
     done = 0
+    listed = set(_known_files(connection, report.changed, tables=("articles",)))
     for summaries, problems in _read_batches(paths, root, index.path, workers):
         report.problems.extend(problems)
         done += len(summaries) + len(problems)
         if on_batch is not None:
             on_batch(summaries, done, total)
+    # An article that changed into a problem (grown past the size limit, say) leaves the
+    # list as a deleted one does: for the list it is removed, and it is now a problem.
+    unlisted = listed - set(_known_files(connection, listed, tables=("articles",)))
+    if unlisted:
+        report.changed = [file_id for file_id in report.changed if file_id not in unlisted]
+        report.removed += [file_id for file_id in to_read if file_id in unlisted]
     if folder_problems is not None:  # a whole scan: it knows which folders failed
         _write_folder_problems(connection, folder_problems)
         report.problems = folder_problems + report.problems
@@ -188,10 +195,12 @@ def sync(
 
 
 def _known_files(
-    connection: sqlite3.Connection, ids: Collection[str] | None = None
+    connection: sqlite3.Connection,
+    ids: Collection[str] | None = None,
+    tables: Sequence[str] = ("articles", "problems"),
 ) -> dict[str, tuple[int, int]]:
-    """(size, mtime_ns) of every file the index has, as an article or a problem; or of
-    those of `ids` it has."""
+    """(size, mtime_ns) of every file the index has, as an article or a problem (or
+    only in `tables`); or of those of `ids` it has."""
     if ids is None:
         queries: list[tuple[str, list[str]]] = [("", [])]
     else:
@@ -200,7 +209,7 @@ def _known_files(
             for chunk in in_chunks(list(ids))
         ]
     known: dict[str, tuple[int, int]] = {}
-    for table in ("articles", "problems"):
+    for table in tables:
         for where, parameters in queries:
             select = f"SELECT id, size, mtime_ns FROM {table}{where}"
             for file_id, size, mtime_ns in connection.execute(select, parameters):
@@ -365,8 +374,8 @@ class _Writer:
 _Batch = tuple[list[ArticleSummary], list[LoadProblem]]
 # (path, id, whether the index has it already) of a file to read.
 _FileToRead = tuple[str, str, bool]
-# (id, whether the index had it, the article or why not, its search rows).
-_Loaded = tuple[str, bool, Article | LoadProblem, SearchRows | None]
+# (id, path, whether the index had it, the article or why not, its search rows).
+_Loaded = tuple[str, str, bool, Article | LoadProblem, SearchRows | None]
 
 
 def _read_batches(
@@ -424,12 +433,12 @@ def load_and_store(files: list[_FileToRead], root_text: str, database: str) -> _
         item = load_article(Path(path_text), root, file_id)
         # Tokenising is the costly part of indexing: done here, before taking the lock.
         rows = search_rows(item) if isinstance(item, Article) else None
-        loaded.append((file_id, known, item, rows))
+        loaded.append((file_id, path_text, known, item, rows))
 
     with _write_lock if _write_lock is not None else contextlib.nullcontext():
         _store(loaded, root, database)
-    summaries = [summarise(item) for _, _, item, _ in loaded if isinstance(item, Article)]
-    problems = [item for _, _, item, _ in loaded if isinstance(item, LoadProblem)]
+    summaries = [summarise(item) for *_, item, _ in loaded if isinstance(item, Article)]
+    problems = [item for *_, item, _ in loaded if isinstance(item, LoadProblem)]
     return summaries, problems
 
 
@@ -441,16 +450,17 @@ def _store(loaded: list[_Loaded], root: Path, database: str) -> None:
             writer = _Writer(connection, root)
             # A file new when the folder was scanned may have been indexed since by
             # another reader of the folder: one query for the batch, not two per file.
-            unknown = [file_id for file_id, known, _item, _rows in loaded if not known]
+            unknown = [file_id for file_id, _path, known, _item, _rows in loaded if not known]
             added_since = set(_known_files(connection, unknown)) if unknown else set()
-            for file_id, known, item, rows in loaded:
+            for file_id, path_text, known, item, rows in loaded:
                 if known or file_id in added_since:
                     writer.forget(file_id)
                 if isinstance(item, Article):
                     assert rows is not None
                     writer.add(item, rows)
                 else:
-                    writer.add_problem(file_id, item, *_stat_or_missing(item.path))
+                    # The path itself: a problem's is escaped for showing.
+                    writer.add_problem(file_id, item, *_stat_or_missing(Path(path_text)))
             writer.finish()
             connection.execute("COMMIT")
         except BaseException:

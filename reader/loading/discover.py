@@ -43,7 +43,7 @@ def find_files(
     every symlink met (to a file or a folder) to `links`.
     """
     if not root.is_dir():
-        yield FoundFile(str(root), root.name, None)
+        yield FoundFile(str(root), escape_name(root.name), None)  # as article_id has it
         return
     seen: set[tuple[int, int]] = set()
     stack = [(str(root), "")]

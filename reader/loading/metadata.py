@@ -2,8 +2,14 @@
 
 The mapping handed on holds only JSON types: text keys; str, int, float, bool, None, lists
 and mappings. Dates become ISO text, strings are entity-decoded and stripped of control
-characters. A size budget bounds the walk, so YAML alias bombs and self-referencing
-anchors cannot blow up memory or recurse forever.
+characters, and the text of every value is made here: a number too long to be text is
+kept as the text written (with a warning), so nothing later can fail to print a value.
+
+Every cost is bounded before it is paid: what a block writes is counted before it is
+parsed (with the parts of each TOML key, which tomllib pays for with their square), and a
+size budget bounds the walk over what was parsed, counting every value's text at each
+use, so YAML alias bombs and self-referencing anchors cannot blow up memory or recurse
+forever.
 """
 
 from __future__ import annotations
@@ -18,9 +24,16 @@ from typing import Any, NamedTuple
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+from yaml.nodes import MappingNode, Node, ScalarNode
 
-from reader.limits import MAX_METADATA_BYTES, MAX_METADATA_DEPTH, MAX_METADATA_VALUES
+from reader.limits import (
+    MAX_METADATA_BYTES,
+    MAX_METADATA_DEPTH,
+    MAX_METADATA_ITEMS,
+    MAX_METADATA_VALUES,
+    MAX_NUMBER_DIGITS,
+)
 from reader.loading.fastyaml import fast_yaml
 from reader.loading.text import clean_value, one_line
 
@@ -31,21 +44,41 @@ try:
 except ImportError:  # PyYAML built without libyaml
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
+# A list or mapping used as a key is shown as written, up to this many characters.
+_COMPLEX_KEY_CHARS = 200
+
 
 class YamlLoader(_SafeLoader):
     """The safe loader, except that a scalar which looks like a date or number but is not
-    one (`date: 2019-02-30`, `n: 0x_`) stays text, and a list or mapping used as a key
-    (`? [a, b]`) becomes a key read as text: an odd entry must not cost the whole block."""
+    one (`date: 2019-02-30`, `n: 0x_`), or has more than MAX_NUMBER_DIGITS digits, stays
+    text, and a list or mapping used as a key (`? [a, b]`) becomes a key read as text, as
+    written: an odd entry must not cost the whole block."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.source = stream
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         self.flatten_mapping(node)  # merge keys (`<<: *base`), as SafeConstructor does
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
+            # A list or mapping key is never built: through aliases it may stand for
+            # billions of values, which str() would spell out.
+            key = (
+                self.construct_object(key_node, deep=True)
+                if isinstance(key_node, ScalarNode)
+                else _ComplexKey(self._written(key_node))
+            )
             if not isinstance(key, Hashable):
-                key = _ComplexKey(str(key))
+                key = _ComplexKey(self._written(key_node))
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
+
+    def _written(self, node: Node) -> str:
+        """The text of `node` as the block has it (an alias's is its anchor's), on one line."""
+        start, end = node.start_mark.index, node.end_mark.index
+        text = one_line(self.source[start : min(end, start + _COMPLEX_KEY_CHARS)])
+        return text + "…" if end - start > _COMPLEX_KEY_CHARS else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,22 +91,50 @@ class _ComplexKey:
         return self.text
 
 
-def _or_text(construct: Any) -> Any:
+class _LongNumber(str):
+    """A YAML number of more than MAX_NUMBER_DIGITS digits, kept as the text written."""
+
+
+# An int of more bits than this has more than MAX_NUMBER_DIGITS decimal digits.
+_MAX_NUMBER_BITS = math.ceil(MAX_NUMBER_DIGITS * math.log2(10))
+
+
+def number_text(value: int) -> str | None:
+    """str(value); None past MAX_NUMBER_DIGITS digits, where str() raises (or, with
+    Python's limit lifted, takes time quadratic in the digits)."""
+    if value.bit_length() > _MAX_NUMBER_BITS:
+        return None
+    try:
+        text = str(value)
+    except ValueError:  # the interpreter's limit is set lower
+        return None
+    return text if len(text) - (value < 0) <= MAX_NUMBER_DIGITS else None
+
+
+def _or_text(construct: Any, *, number: bool = False) -> Any:
     def construct_or_text(loader: SafeConstructor, node: Node) -> Any:
+        written = loader.construct_scalar(node)  # type: ignore[arg-type]
+        # Not even tried: YAML 1.1's base-60 numbers (`1:30:30`) cost time quadratic in
+        # their length to build.
+        if number and len(written) > MAX_NUMBER_DIGITS:
+            return _LongNumber(written)
         try:
-            return construct(loader, node)
+            value = construct(loader, node)
         except (ValueError, OverflowError):
-            return loader.construct_scalar(node)  # type: ignore[arg-type]
+            return written
+        if number and isinstance(value, int) and number_text(value) is None:
+            return _LongNumber(written)  # a hex number: fewer digits than its decimal
+        return value
 
     return construct_or_text
 
 
-for _tag, _construct in (
-    ("timestamp", SafeConstructor.construct_yaml_timestamp),
-    ("int", SafeConstructor.construct_yaml_int),
-    ("float", SafeConstructor.construct_yaml_float),
+for _tag, _construct, _number in (
+    ("timestamp", SafeConstructor.construct_yaml_timestamp, False),
+    ("int", SafeConstructor.construct_yaml_int, True),
+    ("float", SafeConstructor.construct_yaml_float, True),
 ):
-    YamlLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _or_text(_construct))
+    YamlLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _or_text(_construct, number=_number))
 
 # tomllib's messages end "(at line N, column M)", counted from the block's first line.
 _TOML_LINE = re.compile(r"\(at line (\d+)")
@@ -110,11 +171,13 @@ def read_block(block: str, fmt: str, first_line: int) -> ParsedBlock:
         return ParsedBlock({}, warnings)
     try:
         if fmt == "toml":
-            raw: Any = _parse_toml(block)
+            too_much = _toml_too_much(block)
+            raw: Any = None if too_much else _parse_toml(block)
         else:
+            too_much = _yaml_too_much(block)
             # Plain scraper headers take the quick reader; anything else goes to PyYAML.
-            raw = fast_yaml(block)
-            if raw is None:
+            raw = None if too_much else fast_yaml(block)
+            if raw is None and not too_much:
                 raw = yaml.load(block, Loader=YamlLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -132,6 +195,12 @@ def read_block(block: str, fmt: str, first_line: int) -> ParsedBlock:
         warnings.append(f"metadata: cannot parse block: {one_line(str(error))[:200]}")
         return ParsedBlock({}, warnings, is_mapping=False)
 
+    if too_much:
+        warnings.append(
+            f"metadata block writes more than {MAX_METADATA_ITEMS:,} keys and values, or "
+            f"nests more than {MAX_METADATA_DEPTH} levels; ignored"
+        )
+        return ParsedBlock({}, warnings)
     if raw is None:
         return ParsedBlock({}, warnings)
     if not isinstance(raw, Mapping):
@@ -150,14 +219,71 @@ def read_block(block: str, fmt: str, first_line: int) -> ParsedBlock:
         return ParsedBlock({}, warnings)
     if walk.odd_keys:
         warnings.append(_odd_keys_warning(walk.odd_keys))
+    if walk.long_numbers:
+        warnings.append(_long_numbers_warning(walk.long_numbers))
     return ParsedBlock(metadata, warnings)
+
+
+def _yaml_too_much(block: str) -> bool:
+    """Whether a YAML block writes more than MAX_METADATA_ITEMS nodes, or nests deeper than
+    the walk reads, counted on the parser's events: a fifth of the cost of building the
+    nodes, and nothing kept. A block no longer than that many characters cannot."""
+    if len(block) <= MAX_METADATA_ITEMS:
+        return False
+    items = depth = 0
+    for event in yaml.parse(block, Loader=_SafeLoader):
+        if isinstance(event, ScalarEvent | AliasEvent):
+            items += 1
+        elif isinstance(event, CollectionStartEvent):
+            items += 1
+            depth += 1
+            if depth > MAX_METADATA_DEPTH + 2:
+                return True
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+        if items > MAX_METADATA_ITEMS:
+            return True
+    return False
+
+
+# TOML's strings (a multi-line one may end in up to two more quotes) and comments, each
+# matched whole, left to right: what is outside them is keys, values and punctuation.
+# No group repeats once a character: re keeps a record of every repeat of a group.
+_TOML_STRING_OR_COMMENT = re.compile(
+    r'"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"{3,5}'
+    r"|'''[\s\S]*?'''(?!')"
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+    r"|'[^'\n]*'"
+    r"|#[^\n]*"
+)
+# Outside strings: a key (its parts between dots), a bare value (a number, a date, true),
+# or a few of them side by side (which only counts them as fewer).
+_TOML_WORD = re.compile(r"[\w+:.-][\w+:. \t-]*")
+
+
+def _toml_too_much(block: str) -> bool:
+    """Whether a TOML block writes more than MAX_METADATA_ITEMS key parts, values and
+    commas, or a key (`a.b.c = 1`, `[a.b.c]`) of more parts than the walk reads levels.
+
+    tomllib's time and memory grow with the square of a key's parts: 50,000 parts (a
+    100 KB block) take gigabytes. Strings and comments become one letter first, so their
+    dots and commas are not counted, and a quoted key part counts as one part."""
+    text = _TOML_STRING_OR_COMMENT.sub("s", block)
+    items = text.count(",")
+    for word in _TOML_WORD.finditer(text):
+        parts = word.group().count(".") + 1
+        items += parts
+        if parts > MAX_METADATA_DEPTH + 1 or items > MAX_METADATA_ITEMS:
+            return True
+    return items > MAX_METADATA_ITEMS
 
 
 class _Walk:
     """What the walk over parsed metadata may still produce, and what it found.
 
     Values and characters are counted at every use, so an alias counts as often as it is
-    used: a 500 KB string aliased 10,000 times is 5 GB of text, not 500 KB.
+    used: a 500 KB string aliased 10,000 times is 5 GB of text, not 500 KB. Every value's
+    text counts, numbers' included: a 4,000-digit number is 4,000 characters to show.
     """
 
     def __init__(self) -> None:
@@ -165,6 +291,9 @@ class _Walk:
         # Without aliases a block's text is at most the block, so this never refuses one.
         self.chars = MAX_METADATA_BYTES
         self.odd_keys: list[str] = []
+        # The key whose value is being read; the keys of numbers kept as text.
+        self.key = ""
+        self.long_numbers: list[str] = []
 
     def spend(self, chars: int = 0, *, value: bool = True) -> None:
         self.values -= value
@@ -182,45 +311,81 @@ def _odd_keys_warning(keys: list[str]) -> str:
     return f"{len(keys):,} metadata keys are not text ({shown}{more}); read as text"
 
 
+def _long_numbers_warning(keys: list[str]) -> str:
+    """One warning for all numbers too long to be numbers."""
+    limit = f"more than {MAX_NUMBER_DIGITS:,} digits"
+    if len(keys) == 1:
+        return f"metadata number in {keys[0][:40]!r} has {limit}; kept as text"
+    shown = ", ".join(repr(key[:40]) for key in keys[:5])
+    more = ", …" if len(keys) > 5 else ""
+    return f"{len(keys):,} metadata numbers have {limit} ({shown}{more}); kept as text"
+
+
 def _parse_toml(block: str) -> Any:
     return tomllib.loads(block)
 
 
 def _normalise(value: Any, walk: _Walk, depth: int) -> Any:
+    """`value` made plain, its text made and spent from the budget."""
     if depth > MAX_METADATA_DEPTH:
         raise _TooLarge
     if isinstance(value, str):
+        if isinstance(value, _LongNumber):
+            walk.long_numbers.append(walk.key)
         walk.spend(len(value))
-        return clean_value(value)
-    walk.spend()
-    if isinstance(value, bool) or value is None or isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
+        return str(clean_value(value))  # str(): a plain str, not the subclass
     if isinstance(value, Mapping):
+        walk.spend()
         return _normalise_mapping(value, walk, depth + 1)
     if isinstance(value, list | tuple):
+        walk.spend()
         return [_normalise(item, walk, depth + 1) for item in value]
     if isinstance(value, set | frozenset):
+        walk.spend()
         return sorted((_normalise(item, walk, depth + 1) for item in value), key=str)
-    if isinstance(value, bytes):
-        return f"<{len(value):,} bytes of binary data>"
-    text = str(value)
+    if isinstance(value, bool) or value is None:
+        walk.spend(5)
+        return value
+    if isinstance(value, int):
+        text = number_text(value)
+        if text is None:  # from TOML, whose hex numbers have no length limit
+            walk.long_numbers.append(walk.key)
+            text = hex(value)
+            walk.spend(len(text))
+            return text
+        walk.spend(len(text))
+        return value
+    if isinstance(value, float):
+        text = str(value)
+        walk.spend(len(text))
+        return value if math.isfinite(value) else text
+    if isinstance(value, datetime | date | time):
+        text = value.isoformat()
+    elif isinstance(value, bytes):
+        text = f"<{len(value):,} bytes of binary data>"
+    else:
+        text = clean_value(str(value))
     walk.spend(len(text))
-    return clean_value(text)
+    return text
 
 
 def _normalise_mapping(mapping: Mapping[Any, Any], walk: _Walk, depth: int) -> dict[str, Any]:
     """`mapping` made plain; keys that were not text are noted in `walk.odd_keys`."""
     result: dict[str, Any] = {}
     for key, value in mapping.items():
-        text = key if isinstance(key, str) else str(key)
+        if isinstance(key, str):
+            text = key
+        elif isinstance(key, int) and not isinstance(key, bool):
+            text = number_text(key) or hex(key)  # a YAML int key: never past the limit
+        else:
+            text = str(key)
         walk.spend(len(text), value=False)  # keys count as text, not as values
         name = one_line(clean_value(text))
         if not isinstance(key, str):
             walk.odd_keys.append(name)
+        elif isinstance(key, _LongNumber):
+            walk.long_numbers.append(name)
+        walk.key = name
         result[name] = _normalise(value, walk, depth)
     return result
 

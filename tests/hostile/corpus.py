@@ -28,6 +28,7 @@ from typing import Any, Literal
 import pytest
 
 import reader.library
+from hostile.bombs import key_of_aliases
 from reader.limits import (
     MAX_FILE_BYTES,
     MAX_MARKDOWN_CHARS,
@@ -173,6 +174,15 @@ class HostileCorpus:
         self._record(name, outcome, reported)
 
 
+# Links to files of the kernel's: each is refused unread (those missing here are left out).
+KERNEL_FILES = {
+    "proc_kmsg": "/proc/kmsg",
+    "proc_environ": "/proc/self/environ",
+    "proc_status": "/proc/self/status",
+    "sys_cpus": "/sys/devices/system/cpu/online",
+}
+
+
 def front_matter(fields: dict[str, object], body: str = "Body.\n") -> str:
     """`---` YAML front matter; values are written as JSON, which YAML reads as is."""
     lines = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in fields.items()]
@@ -303,7 +313,22 @@ def _metadata_cases(corpus: HostileCorpus) -> None:
     )
     add("metadata/python_tags.md", "---\n" + tags + "\n---\n", reported="YAML error")
     add("metadata/binary_set.md", "---\nb: !!binary aGVsbG8=\nc: !!set {x, y}\n---\n")
-    add("metadata/huge_int.md", "---\nn: 1" + "0" * 6000 + "\nf: 1e99999\n---\n")
+    too_long = "more than 4,300 digits"
+    add("metadata/huge_int.md", "---\nn: 1" + "0" * 6000 + "\nf: 1e99999\n---\n", reported=too_long)
+    hex_number = "0x" + "f" * 4_000  # read by Python, but no str() of it works
+    add(
+        "metadata/huge_hex.md", f"---\nn: {hex_number}\nl: [{hex_number}]\n---\n", reported=too_long
+    )
+    add("metadata/huge_hex_toml.md", f"+++\nn = {hex_number}\n+++\n", reported=too_long)
+    add("metadata/huge_base_60.md", "---\nn: 1" + ":30" * 3_000 + "\n---\n", reported=too_long)
+    aliased = "n: &n " + "9" * 4_299 + "\nl: [" + ", ".join(["*n"] * 9_000) + "]"
+    add("metadata/number_aliased.md", "---\n" + aliased + "\n---\n", reported="KB of text")
+    add("metadata/key_of_aliases.md", "---\n" + key_of_aliases() + "\n---\n", reported="not text")
+    nests = "nests more than 50 levels"
+    add("metadata/toml_dotted_key.md", "+++\n" + "a." * 50_000 + "a = 1\n+++\n", reported=nests)
+    header = "+++\n[" + "a." * 250_000 + "a]\nb = 1\n+++\n"
+    add("metadata/toml_header.md", header, reported=nests)
+    add("metadata/toml_many_values.md", "+++\nx = [" + "1," * 60_000 + "1]\n+++\n", reported=nests)
     add("metadata/inf_nan.md", "---\na: .inf\nb: -.inf\nc: .nan\n---\n")
     add("metadata/bad_yaml.md", "---\ntitle: [unclosed\n---\nBody.\n", reported="YAML error")
     add("metadata/tab_yaml.md", "---\ntitle:\t\tx\n\tbad: indent\n---\n", reported="YAML")
@@ -491,6 +516,11 @@ def _file_system_cases(corpus: HostileCorpus) -> None:
     (root / "links" / "parent_loop").symlink_to("..")
     os.mkfifo(root / "links" / "fifo.md")
     corpus._record("links/fifo.md", "problem", "not a regular file")
+    # Files of the kernel's: stat says "regular file", and a read of /proc/kmsg (which
+    # root may make) waits for the kernel to say something, for ever.
+    for name, target in KERNEL_FILES.items():
+        if os.path.exists(target):
+            corpus.link(f"links/{name}.md", target, "problem", "kernel's")
     (root / "links" / "folder.md").mkdir()
     corpus.add("links/folder.md/inside.md", "# Inside a folder named .md\n")
 
@@ -612,21 +642,28 @@ def restore_modes(root: Path) -> None:
 def simulate_file_system_trouble(monkeypatch: pytest.MonkeyPatch, corpus: HostileCorpus) -> None:
     """Make the corpus's troubled files behave as they would for an ordinary user.
 
-    Opening an `unreadable` file fails with EACCES (root reads through mode 000, and the
-    tests may run as root), listing an `unlistable` folder fails the same way, and the
-    `vanishing` files are deleted after the folder is listed, before they are read.
+    Opening an `unreadable` file (with open or os.open) fails with EACCES (root reads
+    through mode 000, and the tests may run as root), listing an `unlistable` folder fails
+    the same way, and the `vanishing` files are deleted after the folder is listed,
+    before they are read.
     Patched in this process only: for the `reader` command in a subprocess these files
     are ordinary (see `HostileCorpus.expected`).
     """
     denied = {os.fspath(path) for path in corpus.unreadable}
     locked = {os.fspath(path) for path in corpus.unlistable}
     real_open = builtins.open
+    real_os_open = os.open
     real_scandir = os.scandir
 
     def guarded_open(file: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(file, str | os.PathLike) and os.fspath(file) in denied:
             raise PermissionError(13, "Permission denied", os.fspath(file))
         return real_open(file, *args, **kwargs)
+
+    def guarded_os_open(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(path, str | os.PathLike) and os.fspath(path) in denied:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_os_open(path, *args, **kwargs)
 
     def guarded_scandir(path: Any = ".") -> Any:
         if isinstance(path, str | os.PathLike) and os.fspath(path) in locked:
@@ -640,6 +677,7 @@ def simulate_file_system_trouble(monkeypatch: pytest.MonkeyPatch, corpus: Hostil
         yield from found
 
     monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.setattr(os, "open", guarded_os_open)
     monkeypatch.setattr(os, "scandir", guarded_scandir)
     # reader.index re-exports a function named sync, hiding the module of that name.
     for module in (reader.library, importlib.import_module("reader.index.sync")):

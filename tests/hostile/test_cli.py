@@ -8,6 +8,7 @@ Subprocesses get generous timeouts as "did not hang" guards, not as speed checks
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -106,3 +107,18 @@ def test_search_survives_the_corpus(corpus: HostileCorpus) -> None:
         result = run_reader("search", "--json", query, str(corpus.root))
         assert result.returncode in (0, 2), result.stderr  # 2: a query error, reported
         assert_terminal_safe(result.stdout + result.stderr)
+
+
+@pytest.mark.parametrize("flags", [(), ("--no-cache",)], ids=["index", "no-cache"])
+def test_one_file_whose_name_is_not_utf8_is_checked_listed_and_searched(
+    tmp_path: Path, flags: tuple[str, ...]
+) -> None:
+    path = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), b"caf\xe9.md")))  # Latin-1
+    path.write_text("# Caf\u00e9 in Latin-1\n\nDrones.\n", "utf-8")
+    for command in (["check"], ["list"], ["search", "drones"]):
+        result = run_reader(*command, str(path), "--json", *flags)
+        assert result.returncode == 0, result.stderr.decode(errors="replace")
+        assert_terminal_safe(result.stdout + result.stderr)
+        assert b"caf\\\\xe9.md" in result.stdout, result.stdout  # escaped, in JSON
+    checked = json.loads(run_reader("check", "--json", *flags, str(path)).stdout)
+    assert checked["articles"] == 1 and checked["problems"] == []

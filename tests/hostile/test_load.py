@@ -7,6 +7,7 @@ The guards against hanging are generous joins on a thread, not timings: they tel
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -16,8 +17,9 @@ from typing import TypeVar
 import pytest
 from metadata_strings import strings_in
 
-from hostile.corpus import Entry, HostileCorpus, simulate_file_system_trouble
+from hostile.corpus import KERNEL_FILES, Entry, HostileCorpus, simulate_file_system_trouble
 from reader.limits import MAX_MARKDOWN_LINES, MAX_TITLE_CHARS
+from reader.loading import load_article
 from reader.model import Article, LoadProblem
 from reader.store import open_store
 
@@ -177,3 +179,34 @@ def test_escaped_names_keep_every_file_apart(corpus: HostileCorpus) -> None:
     assert article is not None
     assert article.title == "Escapes in the name"
     assert article.path.name == "esc\\x1b]0;pwned\\x07\\x1b[2J.md"
+
+
+@pytest.mark.parametrize("target", KERNEL_FILES.values(), ids=KERNEL_FILES.keys())
+def test_a_link_to_a_kernel_file_is_refused_unread(tmp_path: Path, target: str) -> None:
+    """stat says /proc and /sys files are regular; a read of /proc/kmsg waits for the
+    kernel for ever, and /proc/self/environ holds the reader's own secrets."""
+    if not os.path.exists(target):
+        pytest.skip(f"no {target} here")
+    (tmp_path / "kernel.md").symlink_to(target)
+    item = finishes(lambda: load_article(tmp_path / "kernel.md", tmp_path), 30)
+    assert isinstance(item, LoadProblem)
+    assert "one of the kernel's" in item.message
+
+
+def test_a_fifo_put_in_place_of_a_file_after_its_stat_does_not_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    regular = tmp_path / "regular.md"
+    regular.write_text("# Regular\n")
+    fifo = tmp_path / "fifo.md"
+    os.mkfifo(fifo)
+    real_stat = os.stat
+    # The loader's stat sees the file that was there; by the open, a FIFO is.
+    monkeypatch.setattr(
+        os,
+        "stat",
+        lambda path, *args, **kwargs: real_stat(regular if path == fifo else path, *args, **kwargs),
+    )
+    item = finishes(lambda: load_article(fifo, tmp_path), 30)
+    assert isinstance(item, LoadProblem)
+    assert item.message == "not a regular file"

@@ -10,6 +10,7 @@ says how to run them for longer, and fuzz/fuzz.py has coverage-guided targets.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
 from datetime import UTC, datetime, timedelta, timezone
@@ -33,6 +34,7 @@ from reader.loading.split import split_metadata
 from reader.loading.text import strip_control
 from reader.model import Article, published_sort_key
 from reader.search import QueryError, SearchEngine, highlight_spans, parse_query
+from reader.search.text import metadata_leaves
 from reader.tui.document import layout
 from reader.tui.markdown_render import render_markdown
 
@@ -121,6 +123,8 @@ yamlish_pieces = st.sampled_from(
         "? ", ": ", "!!str ", "!!set ", "!!binary ", "!!python/name:os.system ", "'", '"',
         "\\x1b", "\\u202e", "&#27;", "\n", "\n  ", "2019-02-30", "0x_", "1e999", ".nan",
         "~", "[[", "]]", "= ", '"x"', "[table]", "[[array]]", "\t", "\x85",
+        "0x" + "f" * 4_000, "0b" + "1" * 15_000, "1" + ":59" * 1_500, "a.a.a.", "? ",
+        "9" * 4_300, "0o" + "7" * 5_000,
     ]
 )  # fmt: skip
 yamlish = st.lists(st.one_of(yamlish_pieces, clean_text), max_size=40).map("".join)
@@ -151,6 +155,9 @@ def test_any_metadata_block_gives_bounded_clean_plain_data(block: str, fmt: str)
     for text in strings_in(parsed):
         assert not UNSAFE.search(text)
     assert all("\n" not in warning for warning in warnings)
+    # Every value becomes text wherever it is shown or indexed, without raising.
+    json.dumps(parsed)
+    assert all(isinstance(text, str) for _key, text in metadata_leaves(parsed))
 
 
 # -- the date parser ---------------------------------------------------------------------
@@ -300,3 +307,22 @@ def test_any_query_runs_or_is_a_query_error(text: str, prefix_last: bool) -> Non
             assert spans == sorted(spans)
             assert all(0 <= start < end <= len(value) for start, end in spans)
             assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+# -- removing control characters -----------------------------------------------------------
+
+controls = st.sampled_from(
+    [*map(chr, range(0x20)), "\x7f", *map(chr, range(0x80, 0xA0)), "\u202e", "\u2066", "\ufeff"]
+)
+
+
+@FUZZ
+@given(st.lists(st.one_of(controls, st.text(max_size=5)), max_size=30), st.booleans())
+def test_every_control_character_goes_however_many_kinds_and_however_long(
+    pieces: list[str], long: bool
+) -> None:
+    piece = "".join(pieces)
+    # Long: past the slice strip_control cleans at a time.
+    repeats = (1 << 20) // (len(piece) + 1) + 2 if long else 1
+    expected = "".join(c for c in piece if c in "\t\n" or not (UNSAFE.match(c) or c == "\ufeff"))
+    assert strip_control(piece * repeats) == expected * repeats

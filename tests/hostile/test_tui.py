@@ -18,11 +18,11 @@ import pytest
 from rich.segment import Segment
 from textual import events
 from textual.pilot import Pilot
-from tui.helpers import screen_text, settle
+from tui.helpers import running, screen_text, settle, titles
 
 import reader.tui.app
 from hostile.corpus import OPENED_URLS, REFUSED_URLS, HostileCorpus, simulate_file_system_trouble
-from reader.limits import MAX_SHOWN_LINES
+from reader.limits import MAX_FILE_BYTES, MAX_SHOWN_LINES
 from reader.tui.app import ReaderApp
 from reader.tui.markdown_render import is_web_url
 from reader.tui.screens.problems import ProblemsScreen
@@ -252,3 +252,26 @@ async def test_a_hostile_folder_name_is_shown_escaped(tmp_path: Path) -> None:
         await wait(pilot)
         assert_screen_safe(pilot)
         assert_document_safe(app.metadata_pane)
+
+
+async def test_an_article_grown_past_the_size_limit_leaves_the_list_for_the_problems(
+    tmp_path: Path,
+) -> None:
+    """While the reader runs: no ghost row (counted as an article, gone when chosen)."""
+    (tmp_path / "a.md").write_text("# Alpha\n\nBody.\n")
+    (tmp_path / "b.md").write_text("# Beta\n\nBody.\n")
+    async with running(tmp_path) as pilot:
+        app = pilot.app
+        assert isinstance(app, ReaderApp)
+        await settle(pilot)
+        assert sorted(titles(app)) == ["Alpha", "Beta"]
+        with (tmp_path / "a.md").open("ab") as grown:
+            grown.write(b"x" * MAX_FILE_BYTES)
+        for _ in range(400):  # live reload takes about half a second
+            if len(app.problems) == 1 and len(app.all_rows) == 1:
+                break
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert titles(app) == ["Beta"]
+        assert [problem.path.name for problem in app.problems] == ["a.md"]
+        assert "1 problem" in screen_text(pilot).splitlines()[0]

@@ -190,6 +190,15 @@ def test_sqlite_reads_exactly_our_tokens_from_the_stored_text(text: str) -> None
     assert fts_tokens(token_text(text)) == tokenize(text)
 
 
+@settings(max_examples=60, deadline=None)
+@given(texts)
+def test_a_long_text_dense_with_accents_or_cjk_is_stored_as_a_short_one(text: str) -> None:
+    """Long texts dense with non-ASCII characters take another path (one translate)."""
+    repeats = 70_000 // (len(text) + 1) + 1
+    long = (text + " ") * repeats
+    assert token_text(long) == (token_text(text) + " ") * repeats
+
+
 def test_the_separator_is_a_token_no_query_can_ask_for() -> None:
     assert tokenize(SEPARATOR) == []
     assert fts_tokens(f"a {SEPARATOR} b") == ["a", SEPARATOR, "b"]

@@ -15,6 +15,7 @@ import pytest
 import reader.index as index_module
 from reader.index import ArticleIndex
 from reader.library import load_library
+from reader.limits import MAX_FILE_BYTES
 from reader.search import SearchEngine
 from tests.index.conftest import write
 
@@ -349,3 +350,33 @@ def test_a_file_two_readers_both_found_new_is_indexed_once(root: Path) -> None:
     assert ids(index, "burglary") == ["b.md"]
     assert index.sync(workers=1).added == []
     index.close()
+
+
+def test_an_article_grown_past_the_size_limit_leaves_the_list_and_is_a_problem(
+    root: Path,
+) -> None:
+    write(root, "a.md", "Kent drones")
+    write(root, "b.md", "Essex dogs")
+    index = reopen(root)
+    with (root / "a.md").open("ab") as grown:
+        grown.write(b"x" * MAX_FILE_BYTES)
+    report = index.sync(workers=1)
+    # For the list it is gone (as a deleted one is), and it is a problem now.
+    assert (report.added, report.changed, report.removed) == ([], [], ["a.md"])
+    assert [summary.id for summary in index.summaries()] == ["b.md"]
+    assert [problem.path.name for problem in index.problems()] == ["a.md"]
+    assert "over the 16 MB limit" in index.problems()[0].message
+    (root / "a.md").write_text("---\ntitle: Back\n---\n")
+    report = index.sync(workers=1)
+    assert (report.added, report.changed, report.removed) == ([], ["a.md"], [])
+    assert sorted(summary.id for summary in index.summaries()) == ["a.md", "b.md"]
+    assert index.problems() == []
+
+
+def test_a_problem_whose_name_is_not_utf8_is_not_read_again_while_unchanged(root: Path) -> None:
+    (root / os.fsdecode(b"bad\xe9.md")).write_bytes(b"\x00 binary")
+    write(root, "good.md", "Fine")
+    index = reopen(root)
+    assert [problem.path.name for problem in index.problems()] == ["bad\\xe9.md"]
+    report = index.sync(workers=1)
+    assert (report.added, report.changed, report.removed) == ([], [], [])

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -139,3 +141,32 @@ def test_metadata_snippet_when_the_body_has_no_hit() -> None:
 def test_plain_text_drops_markdown() -> None:
     markdown = "# Head\n\n> quoted **bold** `code` ![alt](i.png)\n\n1. first\n - bullet"
     assert plain_text(markdown) == "Head quoted bold code alt first • bullet"
+
+
+ADVERSARIAL_LINES = {
+    "unclosed links": "[a](b " * 170_000,
+    "unclosed images": "![a](" * 24_000,
+    "unclosed images, spaced": "![a](b c " * 14_000,
+    "labels only": "[a]" * 40_000,
+    "brackets": "[" * 120_000,
+    "open labels": "[abc " * 24_000,
+    "nested": "[[a](b)" * 20_000,
+    "parentheses": "[a](" + "(" * 120_000,
+    "closed links": "[link text](https://example.org/path) " * 3_000,
+}
+
+
+@pytest.mark.parametrize("line", ADVERSARIAL_LINES.values(), ids=ADVERSARIAL_LINES.keys())
+def test_snippets_take_linear_time_on_lines_of_links(line: str) -> None:
+    """Generous bounds that tell linear from quadratic: each of these took 4 s to
+    minutes before (a regex backtracking from every `[` to the end of the line)."""
+    body = f"{line} burglary here\n\n{line}\n"
+    start = time.process_time()
+    found = snippets(article(body), q("burglary"))
+    assert time.process_time() - start < 2
+    assert any("burglary here" in snippet for snippet in found)
+
+
+def test_links_inside_labels_and_addresses_with_brackets_stay_readable() -> None:
+    # Approximate, as snippets are: such links stay as written, the plain ones do not.
+    assert plain_text("[a [b] c](u) and [x](y(1)) [ok](u)") == "[a [b] c](u) and [x](y(1)) ok"
