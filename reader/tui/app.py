@@ -14,6 +14,7 @@ reaching the list as they happen. The user's settings come from reader.config.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 import time
@@ -90,8 +91,9 @@ from reader.watch import watch_folder
 OPEN_DELAY = 0.1
 # An article shown this long is marked read (one scrolled past is not).
 READ_DELAY = 1.0
-# The reading state is saved once changes pause this long.
-SAVE_DELAY = 0.5
+# A change to the reading state is on disk within this long, however many changes follow
+# (a deadline set by the first unsaved change, not a pause that more keys put off).
+SAVE_DELAY = 0.25
 # How often the loader hands a batch of articles to the list.
 BATCH_SECONDS = 0.25
 # A warm open lists this many newest articles (screens of them) while it reads the rest.
@@ -379,6 +381,9 @@ class ReaderApp(App[int]):
         self._resume_scroll: float | None = None
         self._read_timer: Timer | None = None
         self._save_timer: Timer | None = None
+        # One save runs at a time (see _start_saving).
+        self._saving = False
+        self._saving_lock = threading.Lock()
         # A query using is: to run again once the user moves on (see _marks_changed).
         self._flags_rerun_pending = False
         # (generation, cursor): a list re-run after a mark changed keeps the cursor's row
@@ -849,18 +854,26 @@ class ReaderApp(App[int]):
         return FolderState(selected, float(scroll), listing.text, facets, listing.sort)
 
     def _state_changed(self) -> None:
-        """Something the reading state keeps changed: save it once changes pause."""
+        """Something the reading state keeps changed: save it within SAVE_DELAY."""
         if self._finished or not self.is_running:
             return
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(SAVE_DELAY, self._save_soon)
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(SAVE_DELAY, self._save_soon)
 
     def _save_soon(self) -> None:
         self._save_timer = None
         if self._finished or not self._main_alive:
             return
         self._record_folder()
+        self._start_saving()
+
+    def _start_saving(self) -> None:
+        """One save at a time: what changes while one runs is saved by the same worker
+        going round again as soon as it ends, so saves coalesce instead of queueing."""
+        with self._saving_lock:
+            if self._saving:
+                return  # the running save sees the changes when it ends
+            self._saving = True
         self._save_in_thread()
 
     def _record_folder(self) -> None:
@@ -872,14 +885,22 @@ class ReaderApp(App[int]):
 
     @work(thread=True, group="state", description="save the reading state")
     def _save_in_thread(self) -> None:
-        error = self._save_state()
-        self.marks.recount()  # the save brought in marks other readers made meanwhile
-        self.post_message(StateSaved(error))
+        while True:
+            error = self._save_state()
+            self.post_message(StateSaved(error))
+            with self._saving_lock:
+                if error is not None or not self.state.unsaved:
+                    self._saving = False
+                    break
+        if error is None and self.state.wants_compaction:
+            with contextlib.suppress(OSError, ValueError):
+                self.state.compact()  # saves may run meanwhile; a failure: next time
 
     def _save_state(self) -> str | None:
         """Save the reading state (any thread); what went wrong, if anything."""
         try:
-            self.state.save()
+            if self.state.save():
+                self.marks.recount()  # the save brought in marks other readers made
         except (OSError, ValueError) as error:
             return f"Could not save the reading state in {self.state.path}: {error}"
         return None
