@@ -788,13 +788,15 @@ class ReaderApp(App[int]):
                     markup=False,
                 )
             return
-        if report.any or len(problems) != len(self.problems):
+        notices = len(store.notices) > self._shown_notices  # say the store changed ways
+        if report.any or len(problems) != len(self.problems) or notices:
             self.post_message(FolderRefreshed(merger.rows(), report, problems, warned))
 
     @on(FolderRefreshed)
     def _on_folder_refreshed(self, message: FolderRefreshed) -> None:
         report = message.report
         self._take_folder(message.rows, message.problems, message.warned, keep_selection=True)
+        self._show_notices()
         if report.any:
             self.notify(changes_text(report), title="Folder changed", markup=False, timeout=4)
         shown = self.shown

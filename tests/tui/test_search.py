@@ -19,6 +19,7 @@ from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
 from reader.tui.results import InitiativeRow
 from reader.tui.screens.facets import FacetScreen
+from tests.conftest import CacheDiskFull
 from tui.conftest import WriteArticles
 from tui.helpers import fenced, reader, running, search, settle, titles
 
@@ -678,6 +679,56 @@ async def test_a_damaged_cache_is_rebuilt_with_a_notice(news: Path) -> None:
         assert any("index cache" in message and "rebuilt" in message for message in messages), (
             messages
         )
+
+
+def notices_of(app: ReaderApp) -> list[str]:
+    return [str(notification.message) for notification in app._notifications]
+
+
+# Too long for the free space in the cache's pages: writing it needs new ones.
+LONG = "Patrols on foot and by drone. " * 2000
+
+
+async def test_a_cache_on_a_full_disk_gives_one_notice_and_reads_into_memory(
+    news: Path, cache_disk_full: CacheDiskFull
+) -> None:
+    """It ended the reader with status 1 ("cannot rollback - no transaction is active")."""
+    async with running(news):
+        pass
+    (news / "z.md").write_text(fenced("Drone patrols", LONG, date="09:00 01/01/2026"))
+    cache_disk_full(1)
+    async with running(news) as pilot:
+        app = reader(pilot)
+        assert app.is_running
+        assert titles(app) == ["Drone patrols", *NEWEST_FIRST]
+        full = [message for message in notices_of(app) if "full" in message]
+        assert len(full) == 1 and "reading the folder into memory" in full[0], full
+        await search(pilot, "drone")
+        assert titles(app)[0] == "Drone patrols"
+        assert app.shown is not None and app.shown.title == "Drone patrols"
+
+
+async def test_a_cache_disk_that_fills_while_the_reader_runs_gives_way_to_memory(
+    news: Path, cache_disk_full: CacheDiskFull
+) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        cache_disk_full(1)
+        (news / "z.md").write_text(fenced("Drone patrols", LONG, date="09:00 01/01/2026"))
+        for _ in range(200):
+            if titles(app)[:1] == ["Drone patrols"]:
+                break
+            await pilot.pause(0.05)
+        assert titles(app) == ["Drone patrols", *NEWEST_FIRST]
+        full = [message for message in notices_of(app) if "full" in message]
+        assert len(full) == 1, notices_of(app)
+        (news / "y.md").write_text(fenced("Speed watch", LONG, date="09:00 01/02/2026"))
+        for _ in range(200):
+            if titles(app)[:1] == ["Speed watch"]:
+                break
+            await pilot.pause(0.05)
+        assert len(titles(app)) == len(NEWEST_FIRST) + 2  # live reload goes on, in memory
+        assert len([message for message in notices_of(app) if "full" in message]) == 1
 
 
 async def test_a_big_first_load_reads_in_worker_processes(write_articles: WriteArticles) -> None:
