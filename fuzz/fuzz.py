@@ -35,7 +35,7 @@ with atheris.instrument_imports():
     from reader.tui.document import layout
     from reader.tui.markdown_render import is_web_url, render_markdown
 
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def article(data: bytes) -> None:

@@ -43,6 +43,7 @@ from textual.worker import get_current_worker
 
 from reader.config import Config, config_path, load_config, save_theme
 from reader.library import SORT_ORDERS
+from reader.links import check_link, shown_url
 from reader.model import Article, LoadProblem
 from reader.resources import styles_dir
 from reader.search import (
@@ -60,7 +61,6 @@ from reader.store import ArticleStore, ListRow, RefreshReport, open_store
 from reader.tui.commands import GoToArticle
 from reader.tui.format import display_path, plural
 from reader.tui.listing import ORDER_CAPTIONS, RELEVANCE_CAPTION, Listing
-from reader.tui.markdown_render import is_web_url
 from reader.tui.marks import ReadingMarks
 from reader.tui.results import (
     InitiativeRow,
@@ -73,6 +73,7 @@ from reader.tui.results import (
     list_results,
     position,
 )
+from reader.tui.screens.confirm_open import ConfirmOpen
 from reader.tui.screens.facets import FacetScreen
 from reader.tui.screens.help import HelpScreen, binding_sections
 from reader.tui.screens.problems import ProblemsScreen
@@ -1549,8 +1550,28 @@ class ReaderApp(App[int]):
     def action_copy_url(self) -> None:
         url = self._shown_url()
         if url is not None:
+            self.copy_link(url)
+
+    def copy_link(self, url: str) -> None:
+        """Copy what `o` would open (the host in ASCII); a link of another scheme
+        (mailto:) as written, saying so; nothing of a link that hides something."""
+        link = check_link(url)
+        if link.target is not None:
+            self.copy_to_clipboard(link.target)
+            self.notify(shown_url(link.target), title="Copied URL", markup=False, timeout=3)
+        elif link.other_scheme:
             self.copy_to_clipboard(url)
-            self.notify(url, title="Copied URL", markup=False, timeout=3)
+            self.notify(
+                f"Copied {shown_url(url)!r}, which is not a web link: the reader does not open it.",
+                severity="warning",
+                markup=False,
+            )
+        else:
+            self.notify(
+                f"Not copying {shown_url(url)!r}: {link.refusal}.",
+                severity="warning",
+                markup=False,
+            )
 
     def action_help(self) -> None:
         main = self.main
@@ -1616,17 +1637,28 @@ class ReaderApp(App[int]):
         return article.url
 
     def open_in_browser(self, url: str) -> None:
-        """Open a web page; anything but http(s) is refused, never handed to a shell."""
-        if not is_web_url(url):
-            shown = url if len(url) <= 80 else url[:79] + "…"
+        """Open a web page (reader.links says which), asking first when its host is
+        internationalised; never handed to a shell."""
+        link = check_link(url)
+        if link.target is None:
             self.notify(
-                f"Not opening {shown!r}: only http and https links are opened.",
+                f"Not opening {shown_url(url)!r}: {link.refusal} (only http and https links "
+                "are opened, and only those that hide nothing).",
                 severity="warning",
                 markup=False,
             )
-            return
-        self.notify(url, title="Opening in browser", markup=False, timeout=3)
-        self._open_url_in_thread(url)
+        elif link.idn_host is not None:
+            self.push_screen(ConfirmOpen(link), partial(self._open_if_confirmed, link.target))
+        else:
+            self._open_target(link.target)
+
+    def _open_if_confirmed(self, target: str, confirmed: bool | None) -> None:
+        if confirmed:
+            self._open_target(target)
+
+    def _open_target(self, target: str) -> None:
+        self.notify(shown_url(target), title="Opening in browser", markup=False, timeout=3)
+        self._open_url_in_thread(target)
 
     @work(thread=True, group="browser")
     def _open_url_in_thread(self, url: str) -> None:
