@@ -900,6 +900,34 @@ async def test_enter_typed_right_behind_the_query_acts_on_the_whole_query(
             assert app.shown is not None and app.shown.title == shown
 
 
+@pytest.mark.parametrize(
+    ("pasted", "message", "column"),
+    [
+        (" ".join(["police"] * 5000), "query longer than 1,000 characters", 1001),
+        # "drone" typed before, then the paste: its 32nd term is the 33rd.
+        (" OR ".join(["drone"] * 3000)[:990], "more than 32 search terms", 6 + 31 * 9 + 1),
+        ("drone (kent OR " * 11 + "crime" + ")" * 11, "query nested more than 10 deep", 163),
+    ],
+    ids=["5000 words", "3000 ORs", "11 deep"],
+)
+async def test_a_pasted_query_too_big_to_type_says_where_and_keeps_the_results(
+    news: Path, pasted: str, message: str, column: int
+) -> None:
+    """It was run, for minutes (3,000 ORs), or ended the search in an error."""
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await search(pilot, "drone")
+        before = titles(app)
+        app.search_bar.input.post_message(events.Paste(" " + pasted))
+        await settle(pilot)
+        await settle(pilot)
+        error = app.search_bar.query_one("#search-error")
+        assert error.display
+        assert f"{message} at column {column}" in str(error.render())
+        assert app.search_bar.input.error_position == column - 1  # marked in the query
+        assert titles(app) == before
+
+
 async def test_a_paste_right_behind_escape_is_not_a_query(news: Path) -> None:
     async with running(news) as pilot:
         app = reader(pilot)
