@@ -11,6 +11,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,61 +120,81 @@ def test_the_later_change_to_a_mark_wins(tmp_path: Path) -> None:
     assert not ReadingState(path).load().is_read("a")
 
 
+@pytest.mark.parametrize("writer", ["atomic_write", "append_durably"])
 def test_marks_made_while_a_save_writes_are_kept_for_the_next_save(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer: str
 ) -> None:
-    """The reader saves in a thread while its UI thread goes on marking."""
+    """The reader saves in a thread while its UI thread goes on marking. (The first save
+    writes state.json whole; the later ones append to its journal.)"""
     path = tmp_path / "state.json"
     state = ReadingState(path).load()
+    if writer == "append_durably":
+        state.set_read("first", True)
+        state.save()
     state.set_read("before", True)
-    write = state_module.atomic_write
+    write = getattr(state_module, writer)
 
-    def write_while_marking(target: Path, data: str) -> None:
+    def write_while_marking(*args: Any) -> Any:
         state.set_starred("during", True)  # the UI thread, mid-write
-        write(target, data)
+        return write(*args)
 
-    monkeypatch.setattr(state_module, "atomic_write", write_while_marking)
+    monkeypatch.setattr(state_module, writer, write_while_marking)
     state.save()
     assert state.is_read("before") and state.is_starred("during")
     on_disk = ReadingState(path).load()
     assert on_disk.is_read("before") and not on_disk.is_starred("during")
-    monkeypatch.setattr(state_module, "atomic_write", write)
+    monkeypatch.setattr(state_module, writer, write)
     state.save()
     assert ReadingState(path).load().is_starred("during")
 
 
+@pytest.mark.parametrize("writer", ["atomic_write", "append_durably"])
 def test_a_failed_save_keeps_the_changes_to_save(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer: str
 ) -> None:
+    """A full disk: nothing written (the first save, state.json whole), or half a line
+    (a later one, appending to the journal), which the next save cuts off."""
     path = tmp_path / "state.json"
     state = ReadingState(path).load()
+    if writer == "append_durably":
+        state.set_read("first", True)
+        state.save()
     state.set_read("a", True)
     state.set_folder(tmp_path, FolderState("a.md"))
-    write = state_module.atomic_write
+    write = getattr(state_module, writer)
 
-    def full_disk(target: Path, data: str) -> None:
+    def full_disk(target: Path, data: bytes | str, *at: int) -> None:
+        if at:
+            write(target, data[: len(data) // 2], *at)  # half a line, then no space
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(state_module, "atomic_write", full_disk)
+    monkeypatch.setattr(state_module, writer, full_disk)
     with pytest.raises(OSError):
         state.save()
-    monkeypatch.setattr(state_module, "atomic_write", write)
+    monkeypatch.setattr(state_module, writer, write)
     state.save()
     again = ReadingState(path).load()
     assert again.is_read("a") and again.folder(tmp_path).selected == "a.md"
+    assert again.warnings == []  # no torn line left to read as damage
 
 
-def _mark_many(path: str, prefix: str, count: int) -> None:
+def _mark_many(path: str, prefix: str, count: int, compacting: bool) -> None:
     state = ReadingState(Path(path)).load()
     for number in range(count):
         state.set_read(f"{prefix}{number}", True)
         state.save()
+        if compacting and number % 7 == 3:
+            state.compact()
 
 
-def test_two_processes_updating_at_once_keep_every_mark(tmp_path: Path) -> None:
+@pytest.mark.parametrize("compacting", [False, True], ids=["saving", "saving and compacting"])
+def test_two_processes_updating_at_once_keep_every_mark(tmp_path: Path, compacting: bool) -> None:
     path = tmp_path / "state.json"
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_mark_many, args=(str(path), prefix, 40)) for prefix in "xy"]
+    workers = [
+        context.Process(target=_mark_many, args=(str(path), prefix, 40, compacting))
+        for prefix in "xy"
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -181,6 +202,7 @@ def test_two_processes_updating_at_once_keep_every_mark(tmp_path: Path) -> None:
         assert worker.exitcode == 0
     final = ReadingState(path).load()
     assert all(final.is_read(f"{prefix}{n}") for prefix in "xy" for n in range(40))
+    assert final.warnings == []
 
 
 WRITER = textwrap.dedent(
@@ -196,27 +218,37 @@ WRITER = textwrap.dedent(
         for key in range(300):  # a big file, so a kill lands mid-write
             state.set_read(f"k{number}-{key}", True)
         state.save()
+        print(number, flush=True)  # saved
+        if sys.argv[2:] == ["compact"]:
+            state.compact()
     """
 )
 
 
-def test_a_kill_in_the_middle_of_writing_never_leaves_a_torn_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("compacting", [False, True], ids=["saving", "saving and compacting"])
+def test_a_kill_in_the_middle_of_writing_never_leaves_a_torn_file(
+    tmp_path: Path, compacting: bool
+) -> None:
     path = tmp_path / "state.json"
     seeded = ReadingState(path).load()
     seeded.set_starred("kept", True)
     seeded.save()
     for delay in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4):
         process = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", WRITER, str(path), *(["compact"] if compacting else [])],
+            stdout=subprocess.PIPE,
+            text=True,
         )
         assert process.stdout is not None and process.stdout.readline().strip() == "ready"
         time.sleep(delay)
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
+        saved = [int(line) for line in process.stdout.read().split()]
         data = json.loads(path.read_text("utf-8"))  # always whole, always parses
         assert data["marks"]["kept"]["starred"] is True
         state = ReadingState(path).load()
         assert state.warnings == [] and state.is_starred("kept")
+        assert all(state.is_read(f"k{number}-299") for number in saved)  # nothing saved lost
 
 
 @pytest.mark.parametrize("payload", ["[]", '{"version": 99}', '{"version": 1, "marks": 3}'])
@@ -228,6 +260,14 @@ def test_a_file_of_the_wrong_shape_is_set_aside_too(tmp_path: Path, payload: str
 
 
 # -- the journal: a save appends what changed; compacting folds it into state.json ------------
+
+
+def saved_once(path: Path) -> ReadingState:
+    """A state with a mark "first" saved: state.json is written, later saves append."""
+    state = ReadingState(path).load()
+    state.set_read("first", True)
+    state.save()
+    return state
 
 
 def journal_lines(path: Path) -> list[dict[str, object]]:
@@ -280,64 +320,9 @@ def test_a_line_torn_by_a_kill_is_ignored_and_cut_off_by_the_next_save(tmp_path:
     assert ReadingState(path).load().is_starred("third")
 
 
-def test_marks_made_while_a_save_appends_are_kept_for_the_next_save(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "state.json"
-    state = ReadingState(path).load()
-    state.set_read("first", True)
-    state.save()
-    state.set_read("before", True)
-    append = state_module.append_durably
-
-    def append_while_marking(target: Path, data: bytes, at: int) -> int:
-        state.set_starred("during", True)  # the UI thread, mid-write
-        return append(target, data, at)
-
-    monkeypatch.setattr(state_module, "append_durably", append_while_marking)
-    state.save()
-    assert state.is_read("before") and state.is_starred("during")
-    on_disk = ReadingState(path).load()
-    assert on_disk.is_read("before") and not on_disk.is_starred("during")
-    monkeypatch.setattr(state_module, "append_durably", append)
-    state.save()
-    assert ReadingState(path).load().is_starred("during")
-
-
-def test_a_disk_full_mid_line_keeps_the_changes_and_no_torn_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "state.json"
-    state = ReadingState(path).load()
-    state.set_read("first", True)
-    state.save()
-    state.set_read("a", True)
-    state.set_folder(tmp_path, FolderState("a.md"))
-    append = state_module.append_durably
-
-    def full_disk(target: Path, data: bytes, at: int) -> int:
-        append(target, data[: len(data) // 2], at)  # half written, then no space
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(state_module, "append_durably", full_disk)
-    with pytest.raises(OSError):
-        state.save()
-    monkeypatch.setattr(state_module, "append_durably", append)
-    state.save()
-    again = ReadingState(path).load()
-    assert again.is_read("a") and again.folder(tmp_path).selected == "a.md"
-    assert again.warnings == []  # the torn half was cut off, not left to read as damage
-    assert journal_lines(path)[-2:] == [
-        json.loads(state_module._mark_line("a", state.mark("a"))),
-        json.loads(state_module._folder_line(os.path.realpath(tmp_path), state.folder(tmp_path))),
-    ]
-
-
 def test_compacting_folds_the_journal_into_state_json(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
-    state = ReadingState(path).load()
-    state.set_read("first", True)
-    state.save()
+    state = saved_once(path)
     for number in range(50):
         state.set_starred(f"k{number}", True)
         state.save()
@@ -353,9 +338,7 @@ def test_compacting_folds_the_journal_into_state_json(tmp_path: Path) -> None:
 
 def test_a_journal_bigger_than_the_state_asks_to_be_compacted(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
-    state = ReadingState(path).load()
-    state.set_read("first", True)
-    state.save()
+    state = saved_once(path)
     number = 0
     while not state.wants_compaction:
         number += 1
@@ -453,9 +436,7 @@ def test_a_state_file_from_before_the_journal_is_read_and_kept(tmp_path: Path) -
 
 def test_damaged_journal_lines_are_skipped_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
-    state = ReadingState(path).load()
-    state.set_read("first", True)
-    state.save()
+    state = saved_once(path)
     state.set_read("a", True)
     state.save()
     journal = path.with_name("state.json.journal")
@@ -470,9 +451,7 @@ def test_damaged_journal_lines_are_skipped_with_a_warning(tmp_path: Path) -> Non
 
 def test_a_journal_with_a_damaged_header_is_moved_aside(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
-    state = ReadingState(path).load()
-    state.set_read("first", True)
-    state.save()
+    saved_once(path)
     journal = path.with_name("state.json.journal")
     journal.write_bytes(b"\x00\x00garbage\n")
     again = ReadingState(path).load()
@@ -482,69 +461,3 @@ def test_a_journal_with_a_damaged_header_is_moved_aside(tmp_path: Path) -> None:
     again.set_read("second", True)
     again.save()
     assert ReadingState(path).load().is_read("second")
-
-
-def _mark_and_compact(path: str, prefix: str, count: int) -> None:
-    state = ReadingState(Path(path)).load()
-    for number in range(count):
-        state.set_read(f"{prefix}{number}", True)
-        state.save()
-        if number % 7 == 3:
-            state.compact()
-
-
-def test_two_processes_saving_and_compacting_at_once_keep_every_mark(tmp_path: Path) -> None:
-    path = tmp_path / "state.json"
-    context = multiprocessing.get_context("spawn")
-    workers = [
-        context.Process(target=_mark_and_compact, args=(str(path), prefix, 60)) for prefix in "xy"
-    ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
-        assert worker.exitcode == 0
-    final = ReadingState(path).load()
-    assert all(final.is_read(f"{prefix}{n}") for prefix in "xy" for n in range(60))
-    assert final.warnings == []
-
-
-COMPACTING_WRITER = textwrap.dedent(
-    """
-    import sys
-    from pathlib import Path
-    from reader.state import ReadingState
-    state = ReadingState(Path(sys.argv[1])).load()
-    number = 0
-    print("ready", flush=True)
-    while True:
-        number += 1
-        for key in range(300):
-            state.set_read(f"k{number}-{key}", True)
-        state.save()
-        print(number, flush=True)  # saved
-        state.compact()
-    """
-)
-
-
-def test_a_kill_while_compacting_never_loses_a_saved_mark(tmp_path: Path) -> None:
-    path = tmp_path / "state.json"
-    seeded = ReadingState(path).load()
-    seeded.set_starred("kept", True)
-    seeded.save()
-    for delay in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4):
-        process = subprocess.Popen(
-            [sys.executable, "-c", COMPACTING_WRITER, str(path)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert process.stdout is not None and process.stdout.readline().strip() == "ready"
-        time.sleep(delay)
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
-        saved = [int(line) for line in process.stdout.read().split()]
-        json.loads(path.read_text("utf-8"))  # always whole, always parses
-        state = ReadingState(path).load()
-        assert state.warnings == [] and state.is_starred("kept")
-        assert all(state.is_read(f"k{number}-299") for number in saved)

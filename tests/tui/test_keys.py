@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from reader.tui import app as app_module
@@ -536,30 +537,36 @@ async def test_resizing_keeps_the_reading_position(write_articles: WriteArticles
         assert top.block > 0 and after.block == top.block
 
 
-async def test_clicking_a_link_opens_it(
-    write_articles: WriteArticles, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the web browser was asked to open."""
+    urls: list[str] = []
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: urls.append(url) or True)
+    return urls
+
+
+async def click_on(pilot: Pilot[int], view: ArticleView, text: str, times: int = 1) -> None:
+    """Click (`times` in a row) on `text` in the article, and let what it does happen."""
+    lines = enumerate(view.lines)
+    number, line = next((n, line) for n, line in lines if text in line.content.plain)
+    column = line.content.plain.index(text)
+    region = view.content_region
+    await pilot.click(offset=(region.x + column + 2, region.y + number), times=times)
+    await settle(pilot)
+
+
+async def test_clicking_a_link_opens_it(write_articles: WriteArticles, opened: list[str]) -> None:
     folder = write_articles(
         {"l.md": fenced("Links", "Read [the report](https://example.org/r) now.")}
     )
     async with running(folder) as pilot:
         app = reader(pilot)
-        view = app.article_view
-        number, line = next(
-            (n, line) for n, line in enumerate(view.lines) if "the report" in line.content.plain
-        )
-        column = line.content.plain.index("the report")
-        region = view.content_region
-        await pilot.click(offset=(region.x + column + 2, region.y + number))
-        await settle(pilot)
+        await click_on(pilot, app.article_view, "the report")
         assert opened == ["https://example.org/r"]
         # A double click opens it once: its second click may be one that began on a row
         # of the list (on a narrow terminal the article takes the list's place).
         opened.clear()
-        await pilot.click(offset=(region.x + column + 2, region.y + number), times=2)
-        await settle(pilot)
+        await click_on(pilot, app.article_view, "the report", times=2)
         assert opened == ["https://example.org/r"]
 
 
@@ -605,10 +612,8 @@ async def test_only_links_that_hide_nothing_are_drawn_as_hyperlinks(
 
 
 async def test_o_asks_before_an_internationalised_host_showing_it_in_ascii(
-    write_articles: WriteArticles, monkeypatch: pytest.MonkeyPatch
+    write_articles: WriteArticles, opened: list[str]
 ) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
     folder = write_articles(
         {"p.md": fenced("Pay", "Body.", url="https://www.p\u0430ypal.com/login")}
     )
@@ -627,21 +632,12 @@ async def test_o_asks_before_an_internationalised_host_showing_it_in_ascii(
 
 
 async def test_clicking_a_link_to_an_internationalised_host_asks_first(
-    write_articles: WriteArticles, monkeypatch: pytest.MonkeyPatch
+    write_articles: WriteArticles, opened: list[str]
 ) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
     folder = write_articles({"l.md": fenced("Links", LOOK_ALIKES)})
     async with running(folder) as pilot:
         app = reader(pilot)
-        view = app.article_view
-        number, line = next(
-            (n, line) for n, line in enumerate(view.lines) if "cyrillic" in line.content.plain
-        )
-        region = view.content_region
-        column = line.content.plain.index("cyrillic")
-        await pilot.click(offset=(region.x + column + 2, region.y + number))
-        await settle(pilot)
+        await click_on(pilot, app.article_view, "cyrillic")
         assert isinstance(app.screen, ConfirmOpen) and opened == []
         await pilot.press("enter")
         await settle(pilot)
