@@ -382,9 +382,10 @@ class ReaderApp(App[int]):
         self._resume_scroll: float | None = None
         self._read_timer: Timer | None = None
         self._save_timer: Timer | None = None
-        # One save runs at a time (see _start_saving).
+        # One save runs at a time (see _start_saving); the last, on leaving, waits for it.
         self._saving = False
         self._saving_lock = threading.Lock()
+        self._save_lock = threading.Lock()
         # A query using is: to run again once the user moves on (see _marks_changed).
         self._flags_rerun_pending = False
         # (generation, cursor): a list re-run after a mark changed keeps the cursor's row
@@ -902,8 +903,9 @@ class ReaderApp(App[int]):
     def _save_state(self) -> str | None:
         """Save the reading state (any thread); what went wrong, if anything."""
         try:
-            if self.state.save():
-                self.marks.recount()  # the save brought in marks other readers made
+            with self._save_lock:
+                if self.state.save():
+                    self.marks.recount()  # the save brought in marks other readers made
         except (OSError, ValueError) as error:
             return f"Could not save the reading state in {self.state.path}: {error}"
         return None
