@@ -28,6 +28,7 @@ from metadata_strings import strings_in
 
 with atheris.instrument_imports():
     from reader.limits import MAX_METADATA_VALUES, MAX_SHOWN_LINES, MAX_TITLE_CHARS
+    from reader.links import check_link
     from reader.loading import decode, parse_article
     from reader.loading.dates import parse_date
     from reader.loading.metadata import parse_block
@@ -35,9 +36,9 @@ with atheris.instrument_imports():
     from reader.search import QueryError, SearchEngine, highlight_spans
     from reader.search.text import metadata_leaves
     from reader.tui.document import layout
-    from reader.tui.markdown_render import is_web_url, render_markdown
+    from reader.tui.markdown_render import render_markdown
 
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def article(data: bytes) -> None:
@@ -58,7 +59,7 @@ def article(data: bytes) -> None:
         assert not UNSAFE.search(line.content.plain), repr(line.content.plain)
         for span in line.content.spans:
             link = getattr(span.style, "link", None)
-            assert link is None or is_web_url(link), link
+            assert link is None or check_link(link).target == link, link
 
 
 def metadata(data: bytes) -> None:

@@ -16,10 +16,23 @@ from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_LINES, MAX_MARKDOWN_N
 _CONTAINERS = frozenset({"blockquote_open", "list_item_open"})
 
 
+class _AsWritten(MarkdownIt):
+    """Links kept as the file writes them. markdown-it would percent-encode a space in a
+    link's host (`exa mple.com` became `exa%20mple.com`), turn any host into punycode and
+    back for display: reader.links judges what was written, and draws and opens only
+    links that hide nothing."""
+
+    def normalizeLink(self, url: str) -> str:
+        return url
+
+    def normalizeLinkText(self, link: str) -> str:
+        return link
+
+
 @cache
 def markdown_parser() -> MarkdownIt:
     """CommonMark plus tables and strikethrough; raw HTML is kept as text, never run."""
-    parser = MarkdownIt("commonmark", {"maxNesting": MAX_MARKDOWN_NESTING, "html": False})
+    parser = _AsWritten("commonmark", {"maxNesting": MAX_MARKDOWN_NESTING, "html": False})
     parser.enable(["table", "strikethrough"])
     return parser
 

@@ -33,11 +33,18 @@ def config_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME))
 
 
-def atomic_write(path: Path, data: str) -> None:
+def atomic_write(path: Path, data: str | bytes) -> None:
     """Replace `path` with `data` so that readers see the old or the new file, whole.
     A symlink is written through (its target is replaced and the link stays), and a file
     that was there keeps its permissions."""
     path = Path(os.path.realpath(path))
+    commit_write(prepare_write(path, data), path)
+
+
+def prepare_write(path: Path, data: str | bytes) -> Path:
+    """The first half of atomic_write: `data` in a synced temp file beside `path`, for
+    commit_write to rename into place (a long write need not hold a lock: the rename is
+    the moment it takes effect). The temp file has the permissions `path` has now."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
@@ -47,14 +54,24 @@ def atomic_write(path: Path, data: str) -> None:
     try:
         if mode is not None:
             os.fchmod(handle, mode)
-        with os.fdopen(handle, "w", encoding="utf-8") as temp:
-            temp.write(data)
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(data.encode("utf-8") if isinstance(data, str) else data)
             temp.flush()
             os.fsync(temp.fileno())
-        os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
+        raise
+    return Path(temp_name)
+
+
+def commit_write(temp: Path, path: Path) -> None:
+    """The second half of atomic_write: rename the temp file over `path`, durably."""
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
         raise
     # The rename itself is durable only once the folder is synced.
     with contextlib.suppress(OSError):
@@ -63,6 +80,22 @@ def atomic_write(path: Path, data: str) -> None:
             os.fsync(folder)
         finally:
             os.close(folder)
+
+
+def append_durably(path: Path, data: bytes, at: int) -> int:
+    """Write `data` to `path` at byte `at`, dropping whatever follows `at` (a line torn by
+    a writer that died), and sync it; returns where the file now ends."""
+    descriptor = os.open(path, os.O_WRONLY)
+    try:
+        if os.fstat(descriptor).st_size != at:
+            os.ftruncate(descriptor, at)
+        written = 0
+        while written < len(data):
+            written += os.pwrite(descriptor, data[written:], at + written)
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    return at + len(data)
 
 
 def move_aside(path: Path) -> Path:

@@ -3,8 +3,9 @@
 Both the TUI and the CLI go through an ArticleStore. `open_store(root)` uses the index in
 the user cache dir (fast on large folders, cheap on memory: the list holds only summaries
 and bodies are read when an article is opened); `use_cache=False` (`--no-cache`), or an
-index that cannot be made at all, loads every article into memory instead. The two give
-the same rows, articles and search results.
+index that cannot be made at all, loads every article into memory instead, and so does an
+IndexedStore whose cache turns out not to fit on its disk. The two give the same rows,
+articles and search results.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from reader.index import ArticleIndex, IndexUnavailable
+from reader.index import ArticleIndex, IndexFull, IndexUnavailable
 from reader.library import Library, load_library
 from reader.model import Article, ArticleSummary, LoadProblem
 from reader.search import FlagTest, Node, SearchEngine
@@ -139,50 +140,96 @@ def open_store(root: Path, *, use_cache: bool = True) -> ArticleStore:
 
 
 class IndexedStore:
-    """Articles from the persistent index (reader.index)."""
+    """Articles from the persistent index (reader.index); from memory instead, for the
+    rest of the session, once the index cannot be written (a full disk)."""
 
     def __init__(self, index: ArticleIndex) -> None:
         self._index = index
         self.root = index.root
         self.notices = index.notices
+        self._memory: MemoryStore | None = None
 
     def refresh(
         self, on_batch: RowBatch | None = None, changed_paths: Collection[str] | None = None
     ) -> RefreshReport:
+        if self._memory is not None:
+            return self._memory.refresh(on_batch, changed_paths)
+
         def forward(summaries: list[ArticleSummary], done: int, total: int) -> None:
             if on_batch is not None:
                 on_batch(summaries, done, total)
 
-        report = self._index.sync(on_batch=forward, changed_paths=changed_paths)
+        try:
+            report = self._index.sync(on_batch=forward, changed_paths=changed_paths)
+        except IndexFull as error:
+            return self._into_memory(error, on_batch)
         return RefreshReport(
             list(report.added), list(report.changed), list(report.removed), report.complete
         )
 
+    def _into_memory(self, error: IndexFull, on_batch: RowBatch | None) -> RefreshReport:
+        """Read every file into memory; the report compares it with what the index had
+        (nothing is lost: each article comes from its file again). The index stays open
+        (a search may be running on it) until close."""
+        indexed = self._index.file_states()
+        memory = MemoryStore(self.root)
+        memory.refresh(on_batch)
+        self._memory = memory
+        self.notices.append(f"{error}; reading the folder into memory instead")
+        report = RefreshReport(removed=list(error.removed))
+        for article in memory.rows():
+            assert isinstance(article, Article)
+            before = indexed.pop(article.id, None)
+            if before is None:
+                report.added.append(article.id)
+            elif before != (article.size, article.mtime_ns):
+                report.changed.append(article.id)
+        report.removed += indexed  # what is left: gone, or no longer an article
+        return report
+
     def rows(self) -> list[ListRow]:
+        if self._memory is not None:
+            return self._memory.rows()
         return list(self._index.summaries())
 
     def first_rows(self, limit: int) -> list[ListRow]:
+        if self._memory is not None:
+            return self._memory.first_rows(limit)
         return list(self._index.newest(limit))
 
     def problems(self) -> list[LoadProblem]:
+        if self._memory is not None:
+            return self._memory.problems()
         return self._index.problems()
 
     def article(self, article_id: str) -> Article | None:
+        if self._memory is not None:
+            return self._memory.article(article_id)
         return self._index.article(article_id)
 
     def articles(self, ids: Sequence[str]) -> list[Article]:
+        if self._memory is not None:
+            return self._memory.articles(ids)
         return self._index.articles(ids)
 
     def initiatives(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        if self._memory is not None:
+            return self._memory.initiatives(ids)
         return self._index.initiatives(ids)
 
     def warnings(self) -> list[tuple[str, tuple[str, ...]]]:
+        if self._memory is not None:
+            return self._memory.warnings()
         return self._index.warnings()
 
     def searcher(self) -> Searcher:
+        if self._memory is not None:
+            return self._memory.searcher()
         return self._index.engine()
 
     def close(self) -> None:
+        if self._memory is not None:
+            self._memory.close()
         self._index.close()
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,3 +60,25 @@ def seed_file(tmp_path: Path) -> Path:
     folder = tmp_path / "seed"
     folder.mkdir()
     return Path(shutil.copy(samples_dir() / SEED_NAME, folder / SEED_NAME))
+
+
+CacheDiskFull = Callable[[int], None]
+
+
+@pytest.fixture
+def cache_disk_full(monkeypatch: pytest.MonkeyPatch) -> CacheDiskFull:
+    """`full(pages)`: from then on no database file grows past `pages` pages (or the size
+    it has, if bigger): SQLite answers SQLITE_FULL, "database or disk is full", and rolls
+    the transaction back itself, as it does when the disk is full."""
+
+    def full(pages: int) -> None:
+        connect = sqlite3.connect
+
+        def limited(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+            connection = connect(*args, **kwargs)
+            connection.execute(f"PRAGMA max_page_count = {pages}")
+            return connection
+
+        monkeypatch.setattr(sqlite3, "connect", limited)
+
+    return full

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import resource
+import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -462,3 +465,43 @@ def test_any_output_encoding_gets_what_it_can_encode(tmp_path: Path, argv: list[
         # The rest replaced, one `?` for each character.
         expected = full.stdout.decode("utf-8").encode("ascii", "replace")
         assert ascii_only.stdout == expected
+
+
+def _files_no_bigger_than(size: int) -> Callable[[], None]:
+    def limit() -> None:  # in the child, before exec: a disk that holds `size` bytes a file
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return limit
+
+
+def test_a_full_cache_disk_reads_the_folder_into_memory_run_after_run(tmp_path: Path) -> None:
+    """Writes beyond 150 KB fail (RLIMIT_FSIZE, as on a full disk): every command still
+    answers in full with one notice, the second run too (it ended in a traceback, "cannot
+    rollback - no transaction is active", every time)."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for number in range(120):
+        (folder / f"{number:03d}.md").write_text(
+            f"```yaml\ntitle: Item {number}\n```\n\n{'Kent police patrols. ' * 100}\n"
+        )
+    environment = {**os.environ, "READER_CACHE_DIR": str(tmp_path / "cache")}
+    commands = (["check", str(folder), "--json"], ["search", "kent", str(folder), "--json"])
+    for _run in range(2):
+        for command in commands:
+            result = subprocess.run(
+                [sys.executable, "-m", "reader", *command],
+                capture_output=True,
+                text=True,
+                env=environment,
+                preexec_fn=_files_no_bigger_than(150_000),
+                timeout=120,
+                check=False,
+            )
+            assert result.returncode == 0, result.stderr
+            assert "Traceback" not in result.stderr
+            notices = result.stderr.splitlines()
+            assert len(notices) == 1 and "index cache" in notices[0], notices
+            assert "reading the folder into memory instead" in notices[0]
+            data = json.loads(result.stdout)
+            assert (data["articles"] if command[0] == "check" else len(data)) == 120

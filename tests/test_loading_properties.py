@@ -16,7 +16,7 @@ from reader.loading import load_article
 from reader.model import Article, LoadProblem
 
 # What must never reach a terminal: C0 (but newline and tab), DEL, C1, bidi overrides.
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 # Pieces of the syntax the loader looks at, so random files often open a metadata block,
 # nest YAML, use entities and markdown lists, and carry control characters.

@@ -10,7 +10,7 @@ import pytest
 from reader.store import ArticleStore, open_store
 
 if TYPE_CHECKING:
-    from tests.conftest import WriteFile
+    from tests.conftest import CacheDiskFull, WriteFile
 
 ARTICLES = {
     "a.md": "```yaml\ntitle: A\n```\n\nIntro.\n\n* First thing\n* Second thing\n",
@@ -48,3 +48,44 @@ def test_first_rows_are_the_head_of_rows(store: ArticleStore) -> None:
     assert len(every) >= 2
     assert [row.id for row in store.first_rows(1)] == every[:1]
     assert [row.id for row in store.first_rows(len(every) + 5)] == every
+
+
+def test_a_cache_on_a_full_disk_gives_way_to_memory_with_one_notice(
+    tmp_path: Path, cache_disk_full: CacheDiskFull
+) -> None:
+    """Nothing is lost: what the cache listed is read again from the files, changes
+    since included, and every later refresh reads the folder into memory."""
+    root = tmp_path / "news"
+    root.mkdir()
+
+    def article(name: str, title: str) -> None:
+        (root / name).write_text(f"```yaml\ntitle: {title}\n```\n\n{'Kent patrols. ' * 300}\n")
+
+    for number in range(5):
+        article(f"{number}.md", f"Old {number}")
+    first = open_store(root)
+    first.refresh()
+    first.close()
+    (root / "0.md").unlink()
+    article("1.md", "Old 1, edited")
+    for number in range(5, 40):
+        article(f"{number}.md", f"New {number}")
+    store = open_store(root)
+    assert len(store.rows()) == 5  # the cached list, shown at once
+    cache_disk_full(1)
+    report = store.refresh()
+    assert sorted(report.added) == sorted(f"{number}.md" for number in range(5, 40))
+    assert report.changed == ["1.md"]
+    assert report.removed == ["0.md"]
+    assert len(store.rows()) == 39
+    found = store.article("39.md")
+    assert found is not None and found.title == "New 39"
+    searcher = store.searcher()
+    assert len(searcher.search(searcher.parse("kent"))) == 39
+    assert len(store.notices) == 1
+    assert "disk holding the index cache is full" in store.notices[0]
+    assert "into memory" in store.notices[0]
+    article("40.md", "Newer")
+    assert store.refresh().added == ["40.md"]
+    assert len(store.notices) == 1  # said once
+    store.close()

@@ -12,11 +12,13 @@
 Trouble with the cache is never fatal: a damaged, foreign or old-schema file is rebuilt,
 one locked by another program is replaced by a temporary index for this session, each
 with a line in `notices` for the user. Only when no database can be made anywhere does
-`open` raise IndexUnavailable (the caller then loads the folder without a cache).
+`open` raise IndexUnavailable, and when the cache cannot be written (its disk is full)
+`open` or `sync` raise IndexFull (the caller then loads the folder without a cache).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sqlite3
@@ -31,6 +33,7 @@ from reader.index.db import (
     OpenedIndex,
     connect,
     in_chunks,
+    is_full,
     is_locked,
     open_index,
     remove_index,
@@ -48,6 +51,7 @@ from reader.model import Article, ArticleSummary, LoadProblem
 
 __all__ = [
     "ArticleIndex",
+    "IndexFull",
     "IndexResult",
     "IndexResults",
     "IndexSearchEngine",
@@ -60,6 +64,19 @@ _TEXT_JOIN = "FROM articles a JOIN article_text t ON t.rowid = a.rowid"
 
 class IndexUnavailable(Exception):
     """No index database could be made, not even a temporary one."""
+
+
+class IndexFull(IndexUnavailable):
+    """The index cache cannot be written: its disk is full, or fails to write (see
+    reader.index.db.is_full). `removed`: files a failed sync had already taken out of
+    the index."""
+
+    def __init__(self, error: BaseException, removed: Sequence[str] = ()) -> None:
+        if "I/O" in str(error):
+            super().__init__(f"the index cache could not be written ({error})")
+        else:
+            super().__init__(f"the disk holding the index cache is full ({error})")
+        self.removed = list(removed)
 
 
 class ArticleIndex:
@@ -93,6 +110,8 @@ class ArticleIndex:
         except IndexLocked as error:
             notice = f"{error}; using a temporary index for this session"
         except (OSError, sqlite3.Error) as error:
+            if is_full(error):
+                raise IndexFull(error) from error
             notice = f"cannot use the index cache ({error}); using a temporary index"
         return cls._temporary(root, notice)
 
@@ -129,11 +148,18 @@ class ArticleIndex:
 
         `on_batch(summaries, done, total)` is called as each batch is written. A database
         locked past the busy timeout stops the sync with a notice (`complete` is False);
-        one found damaged is rebuilt from the folder, with a notice.
+        one found damaged is rebuilt from the folder, with a notice. Raises IndexFull
+        when the cache cannot be written (what it held stays readable).
         """
+        done = SyncReport()
         try:
-            return self._sync(on_batch, workers, changed_paths)
-        except sqlite3.DatabaseError as error:
+            return self._sync(on_batch, workers, changed_paths, done)
+        except (OSError, sqlite3.DatabaseError) as error:
+            if is_full(error):
+                self._give_back_space()
+                raise IndexFull(error, done.removed) from error
+            if isinstance(error, OSError):
+                raise
             if is_locked(error):
                 self.notices.append(
                     "the index cache is busy (another program is writing to it); "
@@ -141,24 +167,36 @@ class ArticleIndex:
                 )
                 return SyncReport(complete=False)
             self._rebuild(_damaged(error))
-            return self._sync(on_batch, workers, None)  # rebuilt: every file
+            return self._sync(on_batch, workers, None, SyncReport())  # rebuilt: every file
 
     def _sync(
         self,
         on_batch: SummaryBatch | None,
         workers: int | None,
         changed_paths: Collection[str] | None,
+        report: SyncReport,
     ) -> SyncReport:
         # A long sync in a worker thread never holds up summaries(), article() or a
         # search on another thread.
         with self._connection_apart() as connection:
             opened = OpenedIndex(connection, self._opened.path)
             report = sync(
-                opened, self.root, on_batch=on_batch, workers=workers, changed_paths=changed_paths
+                opened,
+                self.root,
+                on_batch=on_batch,
+                workers=workers,
+                changed_paths=changed_paths,
+                report=report,
             )
         if report.added or report.changed or report.removed:
             self._forget_cached_rows()
         return report
+
+    def _give_back_space(self) -> None:
+        """After a write that did not fit: empty the write-ahead log, whose pages the
+        failed write may have grown (else the disk stays full for every later run)."""
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._opened.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _rebuild(self, notice: str) -> None:
         with self._lock:
@@ -202,6 +240,12 @@ class ArticleIndex:
     def summaries(self) -> list[ArticleSummary]:
         """Every indexed article as a list row, newest first (then by id)."""
         return [summary for _rowid, summary in self._summary_rows()]
+
+    def file_states(self) -> dict[str, tuple[int, int]]:
+        """(size, mtime_ns) of the file of every article the index has, by id."""
+        with self._lock:
+            rows = self._opened.connection.execute("SELECT id, size, mtime_ns FROM articles")
+            return {file_id: (size, mtime_ns) for file_id, size, mtime_ns in rows}
 
     def newest(self, limit: int) -> list[ArticleSummary]:
         """The first `limit` rows of `summaries()`, read on their own: a screenful to show

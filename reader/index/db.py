@@ -8,6 +8,8 @@ aside and rebuilt, with a notice, never an error.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
 import sqlite3
@@ -166,13 +168,50 @@ def is_locked(error: sqlite3.Error) -> bool:
     )
 
 
+# SQLite's primary result codes (sqlite3.h) for an I/O error and a full disk.
+_SQLITE_IOERR = 10
+_SQLITE_FULL = 13
+
+
+def is_full(error: BaseException) -> bool:
+    """Whether `error` says the cache cannot be written: its disk is full (SQLITE_FULL,
+    ENOSPC, a quota or file size limit) or failed to write (SQLITE_IOERR). Rebuilding
+    the cache would not help then."""
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        if code is not None:
+            return code & 0xFF in (_SQLITE_IOERR, _SQLITE_FULL)
+        # Raised again in another process (a sync worker), the code is lost on the way.
+        text = str(error)
+        return "database or disk is full" in text or "disk I/O error" in text
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    return False
+
+
+@contextlib.contextmanager
+def write_transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back if anything fails inside."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        connection.execute("COMMIT")
+    except BaseException:
+        # After a full disk or an I/O error SQLite has rolled back already: a ROLLBACK
+        # now would fail too and hide the error that matters.
+        if connection.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
+        raise
+
+
 def open_index(root: Path, path: Path | None = None) -> OpenedIndex:
     """Open (creating or rebuilding as needed) the index database for `root`.
 
     A cache file that is not a database, is damaged, or has another schema version is
     replaced by a new empty one, with a notice. Raises IndexLocked when another program
     keeps the file locked past the busy timeout, and OSError or sqlite3.Error when even a
-    new database cannot be made (the cache folder is not writable, say).
+    new database cannot be made (the cache folder is not writable, its disk is full).
     """
     path = index_path(root) if path is None else path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -200,6 +239,8 @@ def open_index(root: Path, path: Path | None = None) -> OpenedIndex:
             connection.close()
         if is_locked(error):
             raise IndexLocked(f"index cache {path.name} is locked by another program") from error
+        if is_full(error):
+            raise  # not damage: a new file would not fit either
         notices.append(f"index cache {path.name} was unreadable ({error}); rebuilt it")
         _move_aside(path)
     connection = connect(path)
@@ -247,8 +288,7 @@ def _is_empty(connection: sqlite3.Connection) -> bool:
 
 
 def _create(connection: sqlite3.Connection, root: Path) -> None:
-    connection.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(connection):
         if _is_empty(connection):
             for statement in _statements(_SCHEMA):
                 connection.execute(statement)
@@ -258,10 +298,6 @@ def _create(connection: sqlite3.Connection, root: Path) -> None:
                 # Escaped: SQLite takes no lone surrogates (a root that is not UTF-8).
                 (escape_name(os.path.realpath(root)), str(time.time()), tokens_fingerprint()),
             )
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
 
 
 def _statements(script: str) -> list[str]:

@@ -60,6 +60,7 @@ from reader.search.query import (
     Not,
     Or,
     Phrase,
+    QueryError,
     Term,
     flags_of,
     parse_query,
@@ -255,7 +256,7 @@ class IndexSearchEngine:
                 if flags:
                     assert flag_test is not None
                     self._mark_flags(connection, flags, flag_test)
-                with _stoppable(connection, should_stop):
+                with _stoppable(connection, should_stop), _fts5_errors_as_query_errors():
                     rows, total = self._rows(connection, node, leaves, order, limit)
             self._load_summaries(connection, rows)
             return IndexResults(rows, self._summaries, total)
@@ -500,6 +501,23 @@ def _stoppable(
         raise
     finally:
         connection.set_progress_handler(None, 0)
+
+
+@contextmanager
+def _fts5_errors_as_query_errors() -> Iterator[None]:
+    """The parser bounds queries well within what FTS5 takes; should a query still be too
+    much for it ("fts5: parser stack overflow"), that is the query's fault: a QueryError
+    the caller shows, never an error that ends the reader."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if not str(error).startswith("fts5:"):
+            raise
+        raise QueryError(
+            f"the query is too complex for the index ({error})",
+            0,
+            "use fewer parentheses, - signs and ORs",
+        ) from error
 
 
 def _count(connection: sqlite3.Connection, sql: str, params: list[object]) -> int:

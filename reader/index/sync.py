@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from reader.index.db import OpenedIndex, connect, in_chunks
+from reader.index.db import OpenedIndex, connect, in_chunks, write_transaction
 from reader.index.rows import (
     ARTICLE_SELECT,
     DELETE_FIELD,
@@ -128,14 +128,16 @@ def sync(
     on_batch: SummaryBatch | None = None,
     workers: int | None = None,
     changed_paths: Collection[str] | None = None,
+    report: SyncReport | None = None,
 ) -> SyncReport:
     """Make the index match the folder. `on_batch(summaries, done, total)` is called
     as each batch of new or changed articles is written. With `changed_paths` (from file
     events) only those are looked at, when that is enough to be sure (see scan_paths);
     else every file is stat'ed. Raises sqlite3.Error (see reader.index.db.is_locked)
-    when the database stays locked past the busy timeout."""
+    when the database stays locked past the busy timeout; a `report` passed in then
+    says what was done before (the files removed from the index)."""
     connection = index.connection
-    report = SyncReport()
+    report = SyncReport() if report is None else report
     folder_problems: list[LoadProblem] | None = None
     targeted = None
     if changed_paths is not None and not _has_links(connection):
@@ -242,31 +244,21 @@ def _write_folder_problems(connection: sqlite3.Connection, problems: Sequence[Lo
     rows = [(f"{problem.path}/", str(problem.path), problem.message) for problem in problems]
     if not rows and not connection.execute("SELECT 1 FROM problems WHERE id LIKE '%/'").fetchone():
         return
-    connection.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(connection):
         connection.execute("DELETE FROM problems WHERE id LIKE '%/'")
         connection.executemany(
             "INSERT OR REPLACE INTO problems(id, path, message, size, mtime_ns) "
             "VALUES (?, ?, ?, -1, -1)",
             rows,
         )
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
 
 
 def _write_removals(connection: sqlite3.Connection, root: Path, ids: Sequence[str]) -> None:
-    connection.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(connection):
         writer = _Writer(connection, root)
         for file_id in ids:
             writer.forget(file_id)
         writer.finish()
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
 
 
 class _Writer:
@@ -445,8 +437,7 @@ def load_and_store(files: list[_FileToRead], root_text: str, database: str) -> _
 def _store(loaded: list[_Loaded], root: Path, database: str) -> None:
     connection = connect(Path(database))
     try:
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(connection):
             writer = _Writer(connection, root)
             # A file new when the folder was scanned may have been indexed since by
             # another reader of the folder: one query for the batch, not two per file.
@@ -462,10 +453,6 @@ def _store(loaded: list[_Loaded], root: Path, database: str) -> None:
                     # The path itself: a problem's is escaped for showing.
                     writer.add_problem(file_id, item, *_stat_or_missing(Path(path_text)))
             writer.finish()
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
     finally:
         connection.close()
 

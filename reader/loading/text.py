@@ -5,16 +5,21 @@ from __future__ import annotations
 import html
 import re
 
-# C0 controls except tab and newline, DEL, C1 controls; plus the bidi embedding, override
-# and isolate controls (they reorder what the terminal shows: "Trojan Source") and stray
-# BOMs. Stripped from everything loaded, so nothing can reach the terminal as a sequence.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+# C0 controls except tab and newline, DEL, C1 controls; plus the bidi marks (arabic
+# letter, left-to-right and right-to-left), embedding, override and isolate controls
+# (they reorder what the terminal shows: "Trojan Source") and stray BOMs. Stripped from
+# everything loaded, so nothing can reach the terminal as a sequence.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 # A file name may hold any character but `/` and NUL, and bytes that are not UTF-8 arrive
 # as lone surrogates (Python's surrogateescape). Names are escaped rather than stripped,
 # so two files never end up with the same name.
-_UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+_UNSAFE_NAME = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 
 
 # Longer text is cleaned a slice at a time: re.sub holds every piece between two matches

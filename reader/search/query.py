@@ -34,8 +34,18 @@ RANKED_FIELDS = ("title", "body", "initiative")
 DATE_FIELDS = ("after", "before", "date")
 FLAG_FIELD = "is"
 DEFAULT_FLAGS = ("read", "unread", "starred")
-# Deeper nesting than this is not a query anyone types; refusing it keeps recursion bounded.
-MAX_DEPTH = 100
+# Queries are input too (a paste can hold anything), and each of these is far beyond what
+# anyone types: longer than MAX_CHARACTERS, or with more than MAX_TERMS words (each word
+# of a phrase counts, and each field, date and is:), or nested deeper than MAX_DEPTH
+# (parentheses and -). A query of 3,000 ORs took minutes to rank; one nested 18 deep
+# overflowed SQLite's full-text query parser.
+MAX_CHARACTERS = 1000
+MAX_TERMS = 32
+MAX_DEPTH = 10
+_TOO_MANY_TERMS_HINT = (
+    f"a query holds at most {MAX_TERMS} search terms (each word of a phrase counts): "
+    "search for fewer"
+)
 
 DateKind = Literal["after", "before", "on"]
 
@@ -114,13 +124,22 @@ class QueryError(ValueError):
         return self.position + 1
 
     def render(self, query: str) -> str:
-        """The message, the query with a caret under the column, and the hint: for a terminal."""
-        shown = "".join(_printable(char) for char in query)
-        caret = " " * _cells(shown[: self.position]) + "^"
+        """The message, the query with a caret under the column, and the hint: for a
+        terminal. A long query is shown around the column only, on one line."""
+        start = max(0, self.position - _SHOWN_AROUND)
+        end = self.position + _SHOWN_AROUND
+        head = "…" if start else ""
+        window = "".join(_printable(char) for char in query[start:end])
+        shown = head + window + ("…" if end < len(query) else "")
+        caret = " " * _cells(head + window[: self.position - start]) + "^"
         lines = [f"{self.message} at column {self.column}", f"  {shown}", f"  {caret}"]
         if self.hint:
             lines.append(f"hint: {self.hint}")
         return "\n".join(lines)
+
+
+# Characters shown each side of an error's column in render().
+_SHOWN_AROUND = 60
 
 
 def _printable(char: str) -> str:
@@ -151,6 +170,12 @@ def parse_query(
     `prefix_last` (live search while typing) the last word matches as a prefix, unless it is
     quoted, negated, or followed by whitespace.
     """
+    if len(text) > MAX_CHARACTERS:
+        raise QueryError(
+            f"query longer than {MAX_CHARACTERS:,} characters",
+            MAX_CHARACTERS,
+            "shorten it: a query this long is not a search anyone types",
+        )
     lexemes = _lex(text)
     prefix_at = _prefix_target(text, lexemes) if prefix_last else -1
     keys = frozenset(key.casefold() for key in metadata_keys)
@@ -262,6 +287,7 @@ class _Parser:
         self.prefix_at = prefix_at
         self.index = 0
         self.depth = 0
+        self.terms = 0
 
     def parse(self) -> Node:
         node = self._or()
@@ -305,10 +331,15 @@ class _Parser:
 
     def _unary(self) -> Node | None:
         lexeme = self._take()
-        self.depth += 1
+        nests = lexeme.kind in ("-", "(")
+        self.depth += nests
         try:
             if self.depth > MAX_DEPTH:
-                raise QueryError(f"query nested more than {MAX_DEPTH} deep", lexeme.start)
+                raise QueryError(
+                    f"query nested more than {MAX_DEPTH} deep",
+                    lexeme.start,
+                    "use fewer parentheses and - signs inside each other",
+                )
             if lexeme.kind == "-":
                 if self._peek() in (None, ")", "OR"):  # the lexer never makes this, but be sure
                     raise QueryError("nothing after -", lexeme.start, "write -word to exclude it")
@@ -316,15 +347,28 @@ class _Parser:
                 return None if operand is None else Not(operand)
             if lexeme.kind == "(":
                 return self._group(lexeme)
+            node: Node | None
             if lexeme.kind == "word":
-                return _text_node(lexeme.text, self.index - 1 == self.prefix_at)
-            if lexeme.kind == "phrase":
-                return _text_node(lexeme.text, False)
-            if lexeme.kind == "field":
-                return self._field(lexeme)
-            raise QueryError(f"unexpected {lexeme.kind}", lexeme.start)  # pragma: no cover
+                node = _text_node(lexeme.text, self.index - 1 == self.prefix_at)
+            elif lexeme.kind == "phrase":
+                node = _text_node(lexeme.text, False)
+            elif lexeme.kind == "field":
+                node = self._field(lexeme)
+            else:
+                raise QueryError(f"unexpected {lexeme.kind}", lexeme.start)  # pragma: no cover
+            self._count(node, lexeme)
+            return node
         finally:
-            self.depth -= 1
+            self.depth -= nests
+
+    def _count(self, node: Node | None, lexeme: _Lexeme) -> None:
+        """Count the search terms `node` adds; too many is an error at `lexeme`."""
+        match = node.match if isinstance(node, Field) else node
+        self.terms += len(match.words) if isinstance(match, Phrase) else node is not None
+        if self.terms > MAX_TERMS:
+            raise QueryError(
+                f"more than {MAX_TERMS} search terms", lexeme.start, _TOO_MANY_TERMS_HINT
+            )
 
     def _group(self, opening: _Lexeme) -> Node | None:
         if self._peek() == ")":

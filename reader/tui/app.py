@@ -14,6 +14,7 @@ reaching the list as they happen. The user's settings come from reader.config.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 import time
@@ -42,6 +43,7 @@ from textual.worker import get_current_worker
 
 from reader.config import Config, config_path, load_config, save_theme
 from reader.library import SORT_ORDERS
+from reader.links import check_link, shown_url
 from reader.model import Article, LoadProblem
 from reader.resources import styles_dir
 from reader.search import (
@@ -59,7 +61,6 @@ from reader.store import ArticleStore, ListRow, RefreshReport, open_store
 from reader.tui.commands import GoToArticle
 from reader.tui.format import display_path, plural
 from reader.tui.listing import ORDER_CAPTIONS, RELEVANCE_CAPTION, Listing
-from reader.tui.markdown_render import is_web_url
 from reader.tui.marks import ReadingMarks
 from reader.tui.results import (
     InitiativeRow,
@@ -72,6 +73,7 @@ from reader.tui.results import (
     list_results,
     position,
 )
+from reader.tui.screens.confirm_open import ConfirmOpen
 from reader.tui.screens.facets import FacetScreen
 from reader.tui.screens.help import HelpScreen, action_keys, binding_sections
 from reader.tui.screens.problems import ProblemsScreen
@@ -92,8 +94,9 @@ OPEN_DELAY = 0.1
 # An article the user chose (moved to, opened, scrolled) is marked read once it has been
 # shown this long (one passed on the way is not; see ReaderApp._choose).
 READ_DELAY = 1.0
-# The reading state is saved once changes pause this long.
-SAVE_DELAY = 0.5
+# A change to the reading state is on disk within this long, however many changes follow
+# (a deadline set by the first unsaved change, not a pause that more keys put off).
+SAVE_DELAY = 0.25
 # How often the loader hands a batch of articles to the list.
 BATCH_SECONDS = 0.25
 # A warm open lists this many newest articles (screens of them) while it reads the rest.
@@ -396,6 +399,10 @@ class ReaderApp(App[int]):
         # can mark read. Rows arriving or leaving, a search, resuming choose nothing.
         self._chosen: str | None = None
         self._save_timer: Timer | None = None
+        # One save runs at a time (see _start_saving); the last, on leaving, waits for it.
+        self._saving = False
+        self._saving_lock = threading.Lock()
+        self._save_lock = threading.Lock()
         # A query using is: to run again once the user moves on (see _marks_changed).
         self._flags_rerun_pending = False
         # (generation, cursor): a list re-run after a mark changed keeps the cursor's row
@@ -800,7 +807,8 @@ class ReaderApp(App[int]):
                     markup=False,
                 )
             return
-        if report.any or keys or len(problems) != len(self.problems):
+        notices = len(store.notices) > self._shown_notices  # say the store changed ways
+        if report.any or keys or len(problems) != len(self.problems) or notices:
             self.post_message(FolderRefreshed(merger.rows(), report, problems, warned, keys[:]))
             keys.clear()
 
@@ -810,6 +818,7 @@ class ReaderApp(App[int]):
         self.marks.add_keys(message.keys)
         self.marks.remove_rows(report.removed)
         self._take_folder(message.rows, message.problems, message.warned)
+        self._show_notices()
         if report.any:
             self.notify(changes_text(report), title="Folder changed", markup=False, timeout=4)
         shown = self.shown
@@ -869,18 +878,26 @@ class ReaderApp(App[int]):
         return FolderState(selected, float(scroll), listing.text, facets, listing.sort)
 
     def _state_changed(self) -> None:
-        """Something the reading state keeps changed: save it once changes pause."""
+        """Something the reading state keeps changed: save it within SAVE_DELAY."""
         if self._finished or not self.is_running:
             return
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(SAVE_DELAY, self._save_soon)
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(SAVE_DELAY, self._save_soon)
 
     def _save_soon(self) -> None:
         self._save_timer = None
         if self._finished or not self._main_alive:
             return
         self._record_folder()
+        self._start_saving()
+
+    def _start_saving(self) -> None:
+        """One save at a time: what changes while one runs is saved by the same worker
+        going round again as soon as it ends, so saves coalesce instead of queueing."""
+        with self._saving_lock:
+            if self._saving:
+                return  # the running save sees the changes when it ends
+            self._saving = True
         self._save_in_thread()
 
     def _record_folder(self) -> None:
@@ -892,14 +909,23 @@ class ReaderApp(App[int]):
 
     @work(thread=True, group="state", description="save the reading state")
     def _save_in_thread(self) -> None:
-        error = self._save_state()
-        self.marks.recount()  # the save brought in marks other readers made meanwhile
-        self.post_message(StateSaved(error))
+        while True:
+            error = self._save_state()
+            self.post_message(StateSaved(error))
+            with self._saving_lock:
+                if error is not None or not self.state.unsaved:
+                    self._saving = False
+                    break
+        if error is None and self.state.wants_compaction:
+            with contextlib.suppress(OSError, ValueError):
+                self.state.compact()  # saves may run meanwhile; a failure: next time
 
     def _save_state(self) -> str | None:
         """Save the reading state (any thread); what went wrong, if anything."""
         try:
-            self.state.save()
+            with self._save_lock:
+                if self.state.save():
+                    self.marks.recount()  # the save brought in marks other readers made
         except (OSError, ValueError) as error:
             return f"Could not save the reading state in {self.state.path}: {error}"
         return None
@@ -1616,8 +1642,28 @@ class ReaderApp(App[int]):
     def action_copy_url(self) -> None:
         url = self._shown_url()
         if url is not None:
+            self.copy_link(url)
+
+    def copy_link(self, url: str) -> None:
+        """Copy what `o` would open (the host in ASCII); a link of another scheme
+        (mailto:) as written, saying so; nothing of a link that hides something."""
+        link = check_link(url)
+        if link.target is not None:
+            self.copy_to_clipboard(link.target)
+            self.notify(shown_url(link.target), title="Copied URL", markup=False, timeout=3)
+        elif link.other_scheme:
             self.copy_to_clipboard(url)
-            self.notify(url, title="Copied URL", markup=False, timeout=3)
+            self.notify(
+                f"Copied {shown_url(url)!r}, which is not a web link: the reader does not open it.",
+                severity="warning",
+                markup=False,
+            )
+        else:
+            self.notify(
+                f"Not copying {shown_url(url)!r}: {link.refusal}.",
+                severity="warning",
+                markup=False,
+            )
 
     def action_help(self) -> None:
         main = self.main
@@ -1677,17 +1723,28 @@ class ReaderApp(App[int]):
         return article.url
 
     def open_in_browser(self, url: str) -> None:
-        """Open a web page; anything but http(s) is refused, never handed to a shell."""
-        if not is_web_url(url):
-            shown = url if len(url) <= 80 else url[:79] + "…"
+        """Open a web page (reader.links says which), asking first when its host is
+        internationalised; never handed to a shell."""
+        link = check_link(url)
+        if link.target is None:
             self.notify(
-                f"Not opening {shown!r}: only http and https links are opened.",
+                f"Not opening {shown_url(url)!r}: {link.refusal} (only http and https links "
+                "are opened, and only those that hide nothing).",
                 severity="warning",
                 markup=False,
             )
-            return
-        self.notify(url, title="Opening in browser", markup=False, timeout=3)
-        self._open_url_in_thread(url)
+        elif link.idn_host is not None:
+            self.push_screen(ConfirmOpen(link), partial(self._open_if_confirmed, link.target))
+        else:
+            self._open_target(link.target)
+
+    def _open_if_confirmed(self, target: str, confirmed: bool | None) -> None:
+        if confirmed:
+            self._open_target(target)
+
+    def _open_target(self, target: str) -> None:
+        self.notify(shown_url(target), title="Opening in browser", markup=False, timeout=3)
+        self._open_url_in_thread(target)
 
     @work(thread=True, group="browser")
     def _open_url_in_thread(self, url: str) -> None:

@@ -9,10 +9,8 @@ article is parsed as markup.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 from textual.content import Content, Span
@@ -24,6 +22,7 @@ from reader.limits import (
     MAX_MARKDOWN_NESTING,
     MAX_SHOWN_LINES,
 )
+from reader.links import check_link
 from reader.loading.text import one_line, strip_control
 from reader.markdown import inline_text, markdown_parser, parse_limited
 from reader.tui.document import MAX_MEASURE, Block, join, styled
@@ -35,28 +34,14 @@ INITIATIVE_BAR = "▌"
 _INLINE_ROLES = {"em": "em", "strong": "strong", "s": "strike"}
 
 
-# No real URL holds whitespace or control characters; one that does is a trick.
-_NOT_IN_URLS = re.compile("[\\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # A long line of plain text is wrapped this many characters at a time, so the start of
 # a huge one-line article shows at once (see document.iter_layout).
 PLAIN_PIECE_CHARS = 10_000
 
 
-def is_web_url(url: str) -> bool:
-    """Only http(s) URLs with a host become links or get opened: no file:, javascript:,
-    data: or custom schemes, nothing scheme-relative, no whitespace or control characters."""
-    if _NOT_IN_URLS.search(url):
-        return False
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:  # "http://[::1", a bad port...
-        return False
-    return parts.scheme in ("http", "https") and bool(host)
-
-
 def link_style(url: str) -> Style:
-    """A terminal hyperlink (OSC 8) to `url`; callers check is_web_url first."""
+    """A terminal hyperlink (OSC 8) to `url`: a link's target (reader.links), when it
+    opens."""
     return Style(link=url)
 
 
@@ -452,8 +437,9 @@ def _inline(children: Iterable[Token] | None) -> Content:
                 continue
             if name == "link":
                 spans.append(Span(start, length, "link"))
-                if href and is_web_url(href):
-                    spans.append(Span(start, length, link_style(href)))
+                target = check_link(href).target if href else None
+                if target is not None:
+                    spans.append(Span(start, length, link_style(target)))
             elif name in _INLINE_ROLES:
                 spans.append(Span(start, length, _INLINE_ROLES[name]))
     return Content("".join(parts), spans)

@@ -86,7 +86,24 @@ REFUSED_URLS = [
     "ｈｔｔｐｓ://example.org/fullwidth",
     "\\\\server\\share\\file",
     "-https://example.org",
+    # Look-alikes: what the link says is not where it goes, or is hidden.
+    "https://www.google.com@evil.example/",
+    "https://user:pass@example.org/",
+    "https://www.paypal.com\u2215login.evil.example/",
+    "https://www.pay\u00adpal.com/",
+    "https://www.pay\u200bpal.com/",
+    "https://www.paypal\u3002com/",
+    "https://www.\uff50\uff41\uff59\uff50\uff41\uff4c.com/",
+    "<http://exa mple.com>",
+    "http://exa%20mple.com/",
+    "https://exa\u2060mple.com/",
 ]
+# URLs whose host is internationalised: `o` asks first, showing it in ASCII (punycode).
+ASKED_URLS = {
+    "https://www.p\u0430ypal.com/": "www.xn--pypal-4ve.com",  # a Cyrillic a
+    "https://g\u03bf\u03bfgle.com/": "xn--ggle-0nda.com",  # Greek omicrons
+    "https://xn--pypal-4ve.com/login": "xn--pypal-4ve.com",  # punycode as written
+}
 # URLs `o` may open (http(s) with a host); shell characters in them are only text.
 OPENED_URLS = [
     "https://example.org/news/item",
@@ -493,7 +510,7 @@ def _encoding_cases(corpus: HostileCorpus) -> None:
 
 
 def _url_cases(corpus: HostileCorpus) -> None:
-    for number, url in enumerate(REFUSED_URLS + OPENED_URLS):
+    for number, url in enumerate(REFUSED_URLS + OPENED_URLS + list(ASKED_URLS)):
         fields = {"title": f"URL {number}", "url": url, "date": f"2001-01-{number % 28 + 1:02d}"}
         body = f"[link]({url})\n\n<{url}>\n\n![image]({url})\n"
         corpus.add(f"urls/url_{number:02d}.md", front_matter(fields, body), url=url)

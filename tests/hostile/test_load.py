@@ -27,7 +27,7 @@ from reader.store import open_store
 HANG_SECONDS = 120
 # What must never reach a terminal: C0 controls but newline and tab, DEL, C1, bidi
 # embeddings, overrides and isolates.
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 T = TypeVar("T")
 

@@ -18,17 +18,25 @@ import pytest
 from rich.segment import Segment
 from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Static
 from tui.helpers import running, screen_text, settle, titles
 
 import reader.tui.app
-from hostile.corpus import OPENED_URLS, REFUSED_URLS, HostileCorpus, simulate_file_system_trouble
+from hostile.corpus import (
+    ASKED_URLS,
+    OPENED_URLS,
+    REFUSED_URLS,
+    HostileCorpus,
+    simulate_file_system_trouble,
+)
 from reader.limits import MAX_FILE_BYTES, MAX_SHOWN_LINES
+from reader.links import check_link
 from reader.tui.app import ReaderApp
-from reader.tui.markdown_render import is_web_url
+from reader.tui.screens.confirm_open import ConfirmOpen
 from reader.tui.screens.problems import ProblemsScreen
 from reader.tui.widgets.document_view import DocumentView
 
-UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def screen_segments(pilot: Pilot[int]) -> Iterator[Segment]:
@@ -42,7 +50,7 @@ def assert_screen_safe(pilot: Pilot[int]) -> None:
         assert not UNSAFE.search(segment.text), repr(segment.text)
         link = segment.style.link if segment.style is not None else None
         if link:
-            assert is_web_url(link), link
+            assert check_link(link).target == link, link
 
 
 def assert_document_safe(view: DocumentView) -> None:
@@ -54,7 +62,7 @@ def assert_document_safe(view: DocumentView) -> None:
         for span in line.content.spans:
             link = getattr(span.style, "link", None)
             if link:
-                assert is_web_url(link), link
+                assert check_link(link).target == link, link
 
 
 async def wait(pilot: Pilot[int]) -> None:
@@ -170,7 +178,7 @@ async def test_o_refuses_every_url_but_http_and_says_so(
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
         url_entries = [entry for entry in corpus.entries.values() if entry.url is not None]
-        assert len(url_entries) == len(REFUSED_URLS) + len(OPENED_URLS)
+        assert len(url_entries) == len(REFUSED_URLS) + len(OPENED_URLS) + len(ASKED_URLS)
         for entry in url_entries:
             app.go_to_article(entry.id)
             await wait(pilot)
@@ -183,6 +191,12 @@ async def test_o_refuses_every_url_but_http_and_says_so(
             if entry.url in OPENED_URLS:
                 assert browser[-1] == url
                 assert notices == [url]
+            elif entry.url in ASKED_URLS:
+                assert isinstance(app.screen, ConfirmOpen)  # asked: nothing opened yet
+                assert ASKED_URLS[entry.url] in str(app.screen.query_one(Static).render())
+                assert notices == [] and url not in browser
+                await pilot.press("n")
+                assert not isinstance(app.screen, ConfirmOpen)
             else:
                 assert url not in browser
                 assert len(notices) == 1

@@ -17,7 +17,18 @@ from reader.index.rows import SEPARATOR, token_text
 from reader.library import SORT_ORDERS, load_library
 from reader.loading import load_article
 from reader.model import Article, article_to_dict
-from reader.search import SEARCH_ORDERS, SearchEngine, SearchStopped, metadata_keys, tokenize
+from reader.search import (
+    SEARCH_ORDERS,
+    And,
+    Or,
+    QueryError,
+    SearchEngine,
+    SearchStopped,
+    Term,
+    metadata_keys,
+    tokenize,
+)
+from reader.search import query as query_module
 from tests.index.conftest import write
 from tests.search.test_equivalence import (
     ARTICLE_COUNT,
@@ -228,3 +239,48 @@ def test_a_search_told_to_stop_stops_and_the_engine_goes_on(
     assert pairs(engine.search(query)) == expected
     assert pairs(engine.search(query, should_stop=lambda: False)) == expected
     assert pairs(memory.search(query, should_stop=lambda: False)) == expected
+
+
+# Openers that nest one level deeper each: a word ANDed with a group, an OR group, a
+# negated group (two levels: - and the parenthesis), a group starting with an OR.
+NESTINGS = ["police (kent OR ", "police -(kent OR ", "(police OR kent ", "crime (drone "]
+
+
+def nested_query(rng: random.Random) -> str:
+    """A query nested as deep as the parser allows, alternating AND, OR and NOT."""
+    opened: list[str] = []
+    depth = 0
+    while True:
+        opener = rng.choice(NESTINGS)
+        levels = opener.count("(") + opener.count("-(")
+        if depth + levels > query_module.MAX_DEPTH:
+            break
+        opened.append(opener)
+        depth += levels
+    return "".join(opened) + "patrol" + ")" * len(opened)
+
+
+def test_the_deepest_and_widest_queries_the_parser_takes_run_on_the_index(
+    engines: tuple[IndexSearchEngine, SearchEngine, list[Article]],
+) -> None:
+    """Nested 18 deep, a query overflowed SQLite's full-text query parser (an error no
+    caller caught); every query within the parser's bounds must run, as in memory."""
+    engine, memory, _articles = engines
+    rng = random.Random(SEED)
+    queries = [nested_query(rng) for _ in range(60)]
+    queries.append(" OR ".join(["police", "kent"] * (query_module.MAX_TERMS // 2)))
+    queries.append(" ".join(f"({a} OR -{b})" for a, b in [("police", "kent")] * 16))
+    for query in queries:
+        expected = pairs(memory.search(memory.parse(query)))
+        assert pairs(engine.search(engine.parse(query))) == expected, query
+
+
+def test_a_query_the_full_text_index_cannot_parse_is_a_query_error(
+    engines: tuple[IndexSearchEngine, SearchEngine, list[Article]],
+) -> None:
+    engine, _memory, _articles = engines
+    deep = Term("police")
+    for _ in range(40):  # deeper than any query the parser makes
+        deep = And((Term("kent"), Or((Term("crime"), deep))))
+    with pytest.raises(QueryError, match="too complex"):
+        engine.search(deep)

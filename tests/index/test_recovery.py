@@ -4,16 +4,18 @@ leave it whole."""
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from reader.index import ArticleIndex, IndexUnavailable, db
+from reader.index import ArticleIndex, IndexFull, IndexUnavailable, db
 from reader.index.db import SCHEMA_VERSION, index_path
 from reader.library import load_library
 from reader.search import SearchEngine
+from tests.conftest import CacheDiskFull
 from tests.index.conftest import write
 
 
@@ -203,6 +205,65 @@ def test_an_unwritable_cache_folder_gives_a_temporary_index(
     assert any("temporary index" in notice for notice in index.notices)
     assert len(index.sync(workers=1).added) == 2
     index.close()
+
+
+# -- a full disk: SQLite rolls back by itself; nothing is rebuilt; the caller reads into memory
+
+
+def test_a_full_disk_while_syncing_raises_index_full_and_keeps_what_was_listed(
+    root: Path, cache_disk_full: CacheDiskFull
+) -> None:
+    """It raised "cannot rollback - no transaction is active" (SQLite had rolled back
+    already), was taken for damage, and the cache rebuilt, to fail the same way."""
+    make_folder(root, 5)
+    built(root)
+    for number in range(5, 60):
+        write(root, f"{number:03d}.md", f"Kent drones {number}", body="Patrol. " * 200)
+    index = ArticleIndex.open(root)
+    cache_disk_full(1)  # no page more than it has
+    with pytest.raises(IndexFull, match="the disk holding the index cache is full"):
+        index.sync(workers=1)
+    assert not any("rebuilt" in notice for notice in index.notices)
+    assert len(index.summaries()) == 5  # what was there is still readable
+    article = index.article("004.md")
+    assert article is not None and article.body == "Patrol 4.\n"
+    index.close()
+
+
+def test_a_cache_that_cannot_be_made_on_a_full_disk_raises_index_full(
+    root: Path, cache_disk_full: CacheDiskFull
+) -> None:
+    make_folder(root, 2)
+    cache_disk_full(1)  # not even the schema fits
+    with pytest.raises(IndexFull, match="full"):
+        ArticleIndex.open(root)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        sqlite3.OperationalError("database or disk is full"),
+        sqlite3.OperationalError("disk I/O error"),
+        OSError(errno.ENOSPC, "No space left on device"),
+        OSError(errno.EDQUOT, "Disk quota exceeded"),
+        OSError(errno.EFBIG, "File too large"),
+    ],
+)
+def test_every_way_of_saying_the_disk_is_full_is_known(error: BaseException) -> None:
+    assert db.is_full(error)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        sqlite3.OperationalError("database is locked"),
+        sqlite3.DatabaseError("database disk image is malformed"),
+        OSError(errno.EACCES, "Permission denied"),
+        ValueError("database or disk is full"),
+    ],
+)
+def test_locks_and_damage_are_not_a_full_disk(error: BaseException) -> None:
+    assert not db.is_full(error)
 
 
 def _sync_in_another_process(root: str, cache: str, done: multiprocessing.Queue) -> None:  # type: ignore[type-arg]

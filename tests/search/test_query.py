@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from reader.search import query as query_module
 from reader.search.query import (
     MATCH_ALL,
     And,
@@ -341,7 +342,7 @@ def test_bad_flags() -> None:
 
 
 def test_very_deep_nesting_is_an_error_not_a_crash() -> None:
-    assert "nested" in error("(" * 500 + "a" + ")" * 500).message
+    assert "nested" in error("(" * 300 + "a" + ")" * 300).message  # within the length limit
     assert "nested" in error("-" * 500 + "a").message
 
 
@@ -380,3 +381,86 @@ def test_field_term_quotes_any_value_safely() -> None:
     assert field_term("area", "&") is None
     text = field_term("og.locale", "en_GB")
     assert text is not None and parse(text) == Field("og.locale", Phrase(("en", "gb")))
+
+
+# -- bounds: a query is input too -----------------------------------------------------------
+
+
+def words(count: int, joiner: str = " ") -> str:
+    return joiner.join(f"w{number}x" for number in range(count))
+
+
+def column_of_term(text: str, number: int) -> int:
+    """The column where the `number`-th (1-based) `w…x` word starts."""
+    return text.index(f"w{number - 1}x") + 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        words(5000),  # a pasted page
+        words(3000, " OR "),
+        words(40, " -"),
+        "(" + words(33, " OR ") + ")",
+        " ".join(f"title:w{number}x" for number in range(33)),
+    ],
+    ids=["5000 words", "3000 ORs", "negated", "grouped", "fields"],
+)
+def test_more_than_32_terms_is_an_error_at_the_33rd(text: str) -> None:
+    text = text[: query_module.MAX_CHARACTERS]
+    found = error(text)
+    assert found.message == "more than 32 search terms"
+    fields = text.startswith("title:")
+    assert found.column == column_of_term(text, 33) - (len("title:") if fields else 0)
+    assert found.hint is not None and "at most 32" in found.hint
+
+
+def test_32_terms_are_a_query() -> None:
+    assert len(list(positive_leaves(parse(words(32, " OR "))))) == 32
+    assert len(list(positive_leaves(parse(words(16) + " after:2019 is:read")))) == 16
+
+
+def test_each_word_of_a_phrase_counts() -> None:
+    assert error('police "' + words(40) + '"').column == 8  # the phrase
+    assert error("title:" + "-".join(f"w{number}x" for number in range(33))).column == 1
+    assert parse('"' + words(32) + '"') == Phrase(tuple(f"w{n}x" for n in range(32)))
+
+
+def test_dates_and_states_count_as_terms() -> None:
+    dates = " ".join(["after:2019"] * 33)
+    assert error(dates).column == len("after:2019 ") * 32 + 1
+    assert parse(" ".join(["is:read"] * 32), flags=("read",)) == And((Flag("read"),) * 32)
+    assert error(" ".join(["is:read"] * 33), flags=("read",)).message == "more than 32 search terms"
+
+
+@pytest.mark.parametrize("size", [1001, 200_000])
+def test_a_query_longer_than_1000_characters_is_an_error_at_column_1001(size: int) -> None:
+    text = ("police " * (size // 7 + 1))[:size]
+    found = error(text)
+    assert found.message == "query longer than 1,000 characters"
+    assert found.column == 1001
+    rendered = found.render(text).splitlines()
+    assert all(len(line) < 200 for line in rendered)  # the query around the column only
+    caret = rendered[2].index("^") - 2
+    assert rendered[1][2:][caret] == text[1000]
+
+
+def test_a_long_query_is_shown_around_its_error() -> None:
+    text = "police " * 20 + "titel:x" + " kent" * 20
+    found = error(text)
+    lines = found.render(text).splitlines()
+    assert lines[1].startswith("  …") and lines[1].endswith("…")
+    assert lines[1][lines[2].index("^") :].startswith("titel:x")
+
+
+@pytest.mark.parametrize("depth", range(1, 11))
+def test_nesting_up_to_ten_deep_is_a_query(depth: int) -> None:
+    parse("police (kent OR " * depth + "crime" + ")" * depth)
+    parse("-(" * (depth // 2) + "police" + ")" * (depth // 2))
+
+
+def test_nesting_more_than_ten_deep_is_an_error_at_the_eleventh() -> None:
+    text = "police (kent OR " * 11 + "crime" + ")" * 11
+    found = error(text)
+    assert found.message == "query nested more than 10 deep"
+    assert found.column == len("police (kent OR ") * 10 + len("police ") + 1

@@ -150,6 +150,36 @@ def test_bad_query_exits_2_with_the_message_on_stderr(
     assert lines[3].startswith("hint: ") and hint in lines[3]
 
 
+PASTED = " ".join(f"word{number}" for number in range(5000))  # a pasted page: 5,000 words
+ORS = " OR ".join(["police"] * 3000)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (PASTED, "query longer than 1,000 characters at column 1001"),
+        (PASTED[:999], "more than 32 search terms at column 215"),
+        (ORS[:999], "more than 32 search terms at column 321"),
+        (
+            "police (kent OR " * 11 + "crime" + ")" * 11,
+            "query nested more than 10 deep at column 168",
+        ),
+    ],
+    ids=["5000 words", "33 words", "33 ORs", "11 deep"],
+)
+def test_a_query_too_big_to_be_typed_exits_2_at_once_saying_where(
+    capsys: pytest.CaptureFixture[str], folder: Path, query: str, message: str
+) -> None:
+    """A pasted query of 5,000 words, or 3,000 ORs, ran for minutes."""
+    status, out, err = run(capsys, "search", query, str(folder), "--json")
+    assert status == 2 and out == ""
+    lines = err.splitlines()
+    assert lines[0] == f"reader: {message}"
+    assert len(lines) == 4 and all(len(line) < 200 for line in lines)
+    column = int(message.rsplit(" ", 1)[1])
+    assert lines[1][lines[2].index("^")] == query[column - 1]  # shown around the column
+
+
 def test_installed_command(folder: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "reader", "search", "title:(burglary)", str(folder)],

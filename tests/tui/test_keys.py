@@ -10,9 +10,12 @@ from typing import Any
 
 import pytest
 from textual.binding import Binding
+from textual.pilot import Pilot
+from textual.widgets import Static
 
 from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
+from reader.tui.screens.confirm_open import ConfirmOpen
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.problems import ProblemsScreen
 from reader.tui.widgets.article_list import ArticleList
@@ -660,31 +663,151 @@ async def test_resizing_keeps_the_reading_position(write_articles: WriteArticles
         assert top.block > 0 and after.block == top.block
 
 
-async def test_clicking_a_link_opens_it(
-    write_articles: WriteArticles, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the web browser was asked to open."""
+    urls: list[str] = []
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: urls.append(url) or True)
+    return urls
+
+
+async def click_on(pilot: Pilot[int], view: ArticleView, text: str, times: int = 1) -> None:
+    """Click (`times` in a row) on `text` in the article, and let what it does happen."""
+    lines = enumerate(view.lines)
+    number, line = next((n, line) for n, line in lines if text in line.content.plain)
+    column = line.content.plain.index(text)
+    region = view.content_region
+    await pilot.click(offset=(region.x + column + 2, region.y + number), times=times)
+    await settle(pilot)
+
+
+async def test_clicking_a_link_opens_it(write_articles: WriteArticles, opened: list[str]) -> None:
     folder = write_articles(
         {"l.md": fenced("Links", "Read [the report](https://example.org/r) now.")}
     )
     async with running(folder) as pilot:
         app = reader(pilot)
-        view = app.article_view
-        number, line = next(
-            (n, line) for n, line in enumerate(view.lines) if "the report" in line.content.plain
-        )
-        column = line.content.plain.index("the report")
-        region = view.content_region
-        await pilot.click(offset=(region.x + column + 2, region.y + number))
-        await settle(pilot)
+        await click_on(pilot, app.article_view, "the report")
         assert opened == ["https://example.org/r"]
         # A double click opens it once: its second click may be one that began on a row
         # of the list (on a narrow terminal the article takes the list's place).
         opened.clear()
-        await pilot.click(offset=(region.x + column + 2, region.y + number), times=2)
-        await settle(pilot)
+        await click_on(pilot, app.article_view, "the report", times=2)
         assert opened == ["https://example.org/r"]
+
+
+# -- look-alike links ---------------------------------------------------------------------------
+
+LOOK_ALIKES = (
+    "[plain](https://example.org/ok) "
+    "[cyrillic](https://www.p\u0430ypal.com/x) "
+    "[zero width](https://exa\u200bmple.com/) "
+    "[spaced](<http://exa mple.com>) "
+    "[user](https://www.google.com@evil.example/) "
+    "[slash](https://www.paypal.com\u2215login.evil.example/)"
+)
+
+
+def link_targets(view: ArticleView) -> dict[str, str | None]:
+    """Each link's text in the article, and the hyperlink it is drawn with (None: none)."""
+    targets: dict[str, str | None] = {}
+    for line in view.lines:
+        plain = line.content.plain
+        for span in line.content.spans:
+            if span.style == "link":
+                targets.setdefault(plain[span.start : span.end], None)
+            link = getattr(span.style, "link", None)
+            if link:
+                targets[plain[span.start : span.end]] = link
+    return targets
+
+
+async def test_only_links_that_hide_nothing_are_drawn_as_hyperlinks(
+    write_articles: WriteArticles,
+) -> None:
+    folder = write_articles({"l.md": fenced("Links", LOOK_ALIKES)})
+    async with running(folder) as pilot:
+        assert link_targets(reader(pilot).article_view) == {
+            "plain": "https://example.org/ok",
+            "cyrillic": "https://www.xn--pypal-4ve.com/x",  # to the host in ASCII
+            "zero width": None,
+            "spaced": None,  # was drawn to http://exa%20mple.com
+            "user": None,
+            "slash": None,
+        }
+
+
+async def test_o_asks_before_an_internationalised_host_showing_it_in_ascii(
+    write_articles: WriteArticles, opened: list[str]
+) -> None:
+    folder = write_articles(
+        {"p.md": fenced("Pay", "Body.", url="https://www.p\u0430ypal.com/login")}
+    )
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmOpen)
+        assert "www.xn--pypal-4ve.com" in str(app.screen.query_one(Static).render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert opened == [] and not isinstance(app.screen, ConfirmOpen)
+        await pilot.press("o", "y")
+        await settle(pilot)
+        assert opened == ["https://www.xn--pypal-4ve.com/login"]
+
+
+async def test_clicking_a_link_to_an_internationalised_host_asks_first(
+    write_articles: WriteArticles, opened: list[str]
+) -> None:
+    folder = write_articles({"l.md": fenced("Links", LOOK_ALIKES)})
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await click_on(pilot, app.article_view, "cyrillic")
+        assert isinstance(app.screen, ConfirmOpen) and opened == []
+        await pilot.press("enter")
+        await settle(pilot)
+        assert opened == ["https://www.xn--pypal-4ve.com/x"]
+
+
+@pytest.mark.parametrize(
+    ("url", "copied", "said"),
+    [
+        ("https://example.org/a", "https://example.org/a", "https://example.org/a"),
+        ("https://www.p\u0430ypal.com/", "https://www.xn--pypal-4ve.com/", "xn--pypal-4ve"),
+        ("mailto:news@example.org", "mailto:news@example.org", "not a web link"),
+        ("https://www.google.com@evil.example/", "", "Not copying"),
+        ("https://www.pay\u200bpal.com/", "", "Not copying"),
+    ],
+)
+async def test_y_copies_only_what_o_would_open(
+    write_articles: WriteArticles, url: str, copied: str, said: str
+) -> None:
+    folder = write_articles({"u.md": fenced("Link", "Body.", url=url)})
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await pilot.press("y")
+        assert app.clipboard == copied
+        messages = [str(notification.message) for notification in app._notifications]
+        assert any(said in message for message in messages), messages
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/" + "a" * 200_000, "https://x.org/ " * 14_000]
+)
+async def test_a_200_kb_url_is_one_short_line_in_a_notice(
+    write_articles: WriteArticles, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: True)
+    folder = write_articles({"u.md": fenced("Long", "Body.", url=url)})
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        assert app.shown is not None and app.shown.url == url.strip()
+        await pilot.press("o", "y")
+        await settle(pilot)
+        messages = [str(notification.message) for notification in app._notifications]
+        assert len(messages) == 2
+        assert all(len(message) < 300 and "\n" not in message for message in messages)
 
 
 async def test_a_theme_change_repaints_the_panes(three_articles: Path) -> None:

@@ -21,6 +21,7 @@ from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
 from reader.tui.results import InitiativeRow
 from reader.tui.screens.facets import FacetPrompt, FacetScreen
+from tests.conftest import CacheDiskFull
 from tui.conftest import WriteArticles
 from tui.helpers import fenced, reader, running, screen_text, search, settle, titles
 
@@ -865,6 +866,56 @@ async def test_a_damaged_cache_is_rebuilt_with_a_notice(news: Path) -> None:
         )
 
 
+def notices_of(app: ReaderApp) -> list[str]:
+    return [str(notification.message) for notification in app._notifications]
+
+
+# Too long for the free space in the cache's pages: writing it needs new ones.
+LONG = "Patrols on foot and by drone. " * 2000
+
+
+async def test_a_cache_on_a_full_disk_gives_one_notice_and_reads_into_memory(
+    news: Path, cache_disk_full: CacheDiskFull
+) -> None:
+    """It ended the reader with status 1 ("cannot rollback - no transaction is active")."""
+    async with running(news):
+        pass
+    (news / "z.md").write_text(fenced("Drone patrols", LONG, date="09:00 01/01/2026"))
+    cache_disk_full(1)
+    async with running(news) as pilot:
+        app = reader(pilot)
+        assert app.is_running
+        assert titles(app) == ["Drone patrols", *NEWEST_FIRST]
+        full = [message for message in notices_of(app) if "full" in message]
+        assert len(full) == 1 and "reading the folder into memory" in full[0], full
+        await search(pilot, "drone")
+        assert titles(app)[0] == "Drone patrols"
+        assert app.shown is not None and app.shown.title == "Drone patrols"
+
+
+async def test_a_cache_disk_that_fills_while_the_reader_runs_gives_way_to_memory(
+    news: Path, cache_disk_full: CacheDiskFull
+) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        cache_disk_full(1)
+        (news / "z.md").write_text(fenced("Drone patrols", LONG, date="09:00 01/01/2026"))
+        for _ in range(200):
+            if titles(app)[:1] == ["Drone patrols"]:
+                break
+            await pilot.pause(0.05)
+        assert titles(app) == ["Drone patrols", *NEWEST_FIRST]
+        full = [message for message in notices_of(app) if "full" in message]
+        assert len(full) == 1, notices_of(app)
+        (news / "y.md").write_text(fenced("Speed watch", LONG, date="09:00 01/02/2026"))
+        for _ in range(200):
+            if titles(app)[:1] == ["Speed watch"]:
+                break
+            await pilot.pause(0.05)
+        assert len(titles(app)) == len(NEWEST_FIRST) + 2  # live reload goes on, in memory
+        assert len([message for message in notices_of(app) if "full" in message]) == 1
+
+
 async def test_a_big_first_load_reads_in_worker_processes(write_articles: WriteArticles) -> None:
     from reader.index.sync import POOL_THRESHOLD
 
@@ -1046,6 +1097,34 @@ async def test_enter_typed_right_behind_the_query_acts_on_the_whole_query(
             assert app.shown is before
         else:
             assert app.shown is not None and app.shown.title == shown
+
+
+@pytest.mark.parametrize(
+    ("pasted", "message", "column"),
+    [
+        (" ".join(["police"] * 5000), "query longer than 1,000 characters", 1001),
+        # "drone" typed before, then the paste: its 32nd term is the 33rd.
+        (" OR ".join(["drone"] * 3000)[:990], "more than 32 search terms", 6 + 31 * 9 + 1),
+        ("drone (kent OR " * 11 + "crime" + ")" * 11, "query nested more than 10 deep", 163),
+    ],
+    ids=["5000 words", "3000 ORs", "11 deep"],
+)
+async def test_a_pasted_query_too_big_to_type_says_where_and_keeps_the_results(
+    news: Path, pasted: str, message: str, column: int
+) -> None:
+    """It was run, for minutes (3,000 ORs), or ended the search in an error."""
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await search(pilot, "drone")
+        before = titles(app)
+        app.search_bar.input.post_message(events.Paste(" " + pasted))
+        await settle(pilot)
+        await settle(pilot)
+        error = app.search_bar.query_one("#search-error")
+        assert error.display
+        assert f"{message} at column {column}" in str(error.render())
+        assert app.search_bar.input.error_position == column - 1  # marked in the query
+        assert titles(app) == before
 
 
 async def test_a_paste_right_behind_escape_is_not_a_query(news: Path) -> None:

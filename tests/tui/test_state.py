@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -233,13 +234,56 @@ async def test_marks_are_saved_while_running_and_seen_by_the_next_run(folder: Pa
         await pilot.press("j", "asterisk", "j", "u")  # Gamma starred, Beta read
         gamma = app.marks.key_of(row_by_title(app, "Gamma"))  # type: ignore[arg-type]
         # Saved a moment later, without quitting (a kill now would lose nothing).
-        await until(pilot, lambda: saved_state().is_starred(gamma))
-        assert saved_state().is_read("url:https://x.org/b")
+        await until(pilot, lambda: saved_state().is_read("url:https://x.org/b"))
+        assert saved_state().is_starred(gamma)
     async with running(folder) as pilot:
         app = reader(pilot)
         assert is_starred(app, "Gamma") and is_read(app, "Beta")
         assert not is_read(app, "Alpha")
         assert "★ 1" in header_text(app)
+
+
+async def test_saves_run_one_at_a_time_while_keys_come_and_coalesce(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow save (a big state, a busy disk) while the user marks without pause: saves
+    still happen while the keys come, one at a time, each taking every change made
+    while the one before ran, instead of one per key queueing up behind each other."""
+    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    save = ReadingState.save
+    started: list[float] = []
+    running_at_once = [0, 0]  # now, most
+    lock = threading.Lock()
+
+    def slow_save(self: ReadingState) -> bool:
+        with lock:
+            started.append(time.monotonic())
+            running_at_once[0] += 1
+            running_at_once[1] = max(running_at_once)
+        try:
+            time.sleep(0.3)
+            return save(self)
+        finally:
+            with lock:
+                running_at_once[0] -= 1
+
+    monkeypatch.setattr(ReadingState, "save", slow_save)
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        began = time.monotonic()
+        presses = 0
+        while time.monotonic() - began < 2.0:
+            await pilot.press("u")  # read, unread, read...: a change on every key
+            presses += 1
+            await pilot.pause(0.03)
+        marking_ended = time.monotonic()
+        during = [moment for moment in started if moment < marking_ended]
+        assert during, "nothing was saved while the keys came"
+        assert len(during) < presses / 2  # coalesced, not one save per key
+        read = bool(presses % 2)
+        await until(pilot, lambda: saved_state().is_read("url:https://x.org/d") == read)
+        assert app.marks.is_read(app.article_list.rows[0]) == read
+    assert running_at_once[1] == 1, "two saves ran at once"
 
 
 async def test_marks_made_in_the_reader_are_what_reader_search_finds(

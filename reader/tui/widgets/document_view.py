@@ -21,8 +21,8 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.worker import get_current_worker
 
+from reader.links import check_link
 from reader.tui.document import Block, Layout, Line, iter_layout, layout
-from reader.tui.markdown_render import is_web_url
 from reader.tui.widgets.focus import KeysFollowFocus
 
 # Documents with more blocks, or more text, than this are laid out in a worker thread
@@ -328,7 +328,7 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
         url = event.style.link
         # Not the second click of a double click: it may have begun on a row of the list
         # this view has just replaced (narrow terminals show one pane at a time).
-        if url and is_web_url(url) and event.chain == 1:
+        if url and check_link(url).opens and event.chain == 1:
             event.stop()
             self.post_message(self.LinkClicked(url))
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.content import Content, Span
 
+from reader.links import check_link
 from reader.loading.metadata import flatten
 from reader.model import Article
 from reader.tui.document import Block, styled
@@ -19,7 +20,7 @@ from reader.tui.format import (
     reading_minutes,
     short_date,
 )
-from reader.tui.markdown_render import is_web_url, link_style
+from reader.tui.markdown_render import link_style
 from reader.tui.widgets.document_view import DocumentView
 
 KEY_WIDTH = 12
@@ -37,9 +38,9 @@ def value_content(value: Any) -> Content:
     text = str(value)
     if not text:
         return styled("(empty)", "muted")
-    stripped = text.strip()
-    if is_web_url(stripped) and " " not in stripped:
-        return Content(text, [Span(0, len(text), "link"), Span(0, len(text), link_style(stripped))])
+    target = check_link(text.strip()).target
+    if target is not None:
+        return Content(text, [Span(0, len(text), "link"), Span(0, len(text), link_style(target))])
     return Content(text)
 
 
