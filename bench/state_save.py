@@ -27,8 +27,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from reader.atomic import atomic_write, locked
 from reader.state import Mark, ReadingState, _deserialise, _serialise
-from reader.storage import atomic_write, locked
 
 
 def key(number: int) -> str:

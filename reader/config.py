@@ -17,8 +17,9 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import AoT, Comment, Table
 
+from reader.atomic import atomic_write
 from reader.library import SORT_ORDERS
-from reader.storage import atomic_write, config_dir
+from reader.paths import config_dir
 
 CONFIG_FILE = "config.toml"
 

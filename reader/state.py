@@ -30,15 +30,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.storage import (
+from reader.atomic import (
     append_durably,
     atomic_write,
     commit_write,
     locked,
     move_aside,
     prepare_write,
-    state_dir,
 )
+from reader.paths import state_dir
 
 STATE_VERSION = 1
 STATE_FILE = "state.json"

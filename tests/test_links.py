@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reader.links import check_link, shown_url
-from reader.loading.text import escape_name, strip_control
+from reader.text.sanitize import escape_name, strip_control
 
 OPENS = [
     "https://example.org/news/item",

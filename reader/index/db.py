@@ -19,13 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-import platformdirs
-
 from reader.index.rows import tokens_fingerprint
-from reader.loading.text import escape_name
+from reader.paths import cache_dir
+from reader.text.sanitize import escape_name
 
 SCHEMA_VERSION = 4
-APP_NAME = "reader"
 
 _SCHEMA = f"""
 -- root, created, tokens (see _check), and generation: a count of writes, by which a
@@ -97,14 +95,6 @@ def in_chunks(items: Sequence[_Item]) -> Iterator[Sequence[_Item]]:
     """`items` a statement's worth of parameters at a time."""
     for start in range(0, len(items), IDS_PER_STATEMENT):
         yield items[start : start + IDS_PER_STATEMENT]
-
-
-def cache_dir() -> Path:
-    """Where index files go: $READER_CACHE_DIR, else the platform's user cache dir."""
-    override = os.environ.get("READER_CACHE_DIR")
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_cache_dir(APP_NAME)) / "index"
 
 
 def index_path(root: Path) -> Path:

@@ -24,9 +24,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reader.loading.text import escape_name
 from reader.model import Article, published_sort_key
 from reader.search.text import fold_char, metadata_keys, search_text
+from reader.text.sanitize import escape_name
 
 # A private-use character: one token to FTS5's `ascii` tokenizer, never one of ours.
 SEPARATOR = "\ue000"

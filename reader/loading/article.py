@@ -22,8 +22,8 @@ from reader.loading.body import scan_body
 from reader.loading.dates import date_from_filename, parse_date
 from reader.loading.metadata import path_index, read_block, text_of
 from reader.loading.split import split_metadata
-from reader.loading.text import escape_name, normalise_newlines, one_line, strip_control
 from reader.model import Article, LoadProblem
+from reader.text.sanitize import escape_name, normalise_newlines, one_line, strip_control
 
 # Where each field is looked for, first match wins. Paths are dotted and match nested
 # (`og: {title: }`) and flat (`og:title:`) keys alike, case-insensitively.

@@ -9,7 +9,6 @@ from markdown_it.token import Token
 
 from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_LINES, MAX_MARKDOWN_NESTING
 from reader.loading.fastbody import fast_initiatives
-from reader.loading.text import one_line, strip_control
 from reader.markdown import (
     LimitedParse,
     inline_text,
@@ -17,6 +16,7 @@ from reader.markdown import (
     parse_limited,
     split_markdown,
 )
+from reader.text.sanitize import one_line, strip_control
 
 # Characters that can start inline markup (emphasis, code, links, entities, escapes,
 # autolinks, strikethrough); text without any of them is already plain.

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.loading.text import escape_name
 from reader.model import LoadProblem
+from reader.text.sanitize import escape_name
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 

@@ -35,7 +35,7 @@ from reader.limits import (
     MAX_NUMBER_DIGITS,
 )
 from reader.loading.fastyaml import fast_yaml
-from reader.loading.text import clean_value, one_line
+from reader.text.sanitize import clean_value, one_line
 
 # libyaml's C loader is ~15x faster than the pure-Python one (DESIGN.md). Both are "safe":
 # they build only plain data, never arbitrary Python objects.

@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from reader.loading.text import one_line
 from reader.model import Article
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
 from reader.search.text import FoldedText, metadata_leaves
+from reader.text.sanitize import one_line
 
 SNIPPET_WIDTH = 160
 ELLIPSIS = "…"

@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from reader.loading.text import escape_name
+from reader.text.sanitize import escape_name
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (

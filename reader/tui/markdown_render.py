@@ -23,8 +23,8 @@ from reader.limits import (
     MAX_SHOWN_LINES,
 )
 from reader.links import check_link
-from reader.loading.text import one_line, strip_control
 from reader.markdown import inline_text, markdown_parser, parse_limited
+from reader.text.sanitize import one_line, strip_control
 from reader.tui.document import MAX_MEASURE, Block, join, styled
 
 # Bullets for nesting depth 0, 1, 2 (then repeating).

@@ -31,10 +31,10 @@ from reader.loading.body import scan_body
 from reader.loading.dates import parse_date
 from reader.loading.metadata import parse_block
 from reader.loading.split import split_metadata
-from reader.loading.text import strip_control
 from reader.model import Article, published_sort_key
 from reader.search import QueryError, SearchEngine, highlight_spans, parse_query
 from reader.search.text import metadata_leaves
+from reader.text.sanitize import strip_control
 from reader.tui.document import layout
 from reader.tui.markdown_render import render_markdown
 

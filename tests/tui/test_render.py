@@ -15,9 +15,9 @@ from textual.style import Style
 from reader.library import load_library
 from reader.loading import parse_article
 from reader.loading.metadata import flatten
-from reader.loading.text import one_line
 from reader.model import Article
 from reader.resources import samples_dir
+from reader.text.sanitize import one_line
 from reader.tui.app import ReaderApp
 from reader.tui.document import Block, Layout, layout
 from reader.tui.format import humanise_key, list_date, long_date, short_date

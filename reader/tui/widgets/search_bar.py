@@ -15,8 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from reader.loading.text import strip_control
 from reader.search import QueryError
+from reader.text.sanitize import strip_control
 from reader.tui.listing import facets_caption
 from reader.tui.widgets.focus import KeysFollowFocus
 

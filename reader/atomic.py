@@ -1,8 +1,9 @@
-"""Files the reader keeps for the user: where they live, and how they are written safely.
+"""How the reader writes the files it keeps for the user (state, config): safely.
 
 Every write is atomic (a temp file in the same folder, fsync, os.replace), so a crash or a
 kill at any moment leaves either the old file or the new one, never a torn one. A file
 that does not parse is moved aside (kept for inspection) and a fresh one is started.
+Readers running at once take turns at a read-modify-write through a lock file.
 """
 
 from __future__ import annotations
@@ -15,22 +16,6 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-
-import platformdirs
-
-APP_NAME = "reader"
-
-
-def state_dir() -> Path:
-    """Reading state: $READER_STATE_DIR, else the platform's user state dir."""
-    override = os.environ.get("READER_STATE_DIR")
-    return Path(override) if override else Path(platformdirs.user_state_dir(APP_NAME))
-
-
-def config_dir() -> Path:
-    """Configuration: $READER_CONFIG_DIR, else the platform's user config dir."""
-    override = os.environ.get("READER_CONFIG_DIR")
-    return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME))
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:

@@ -1,0 +1,1 @@
+"""Text handling shared by the loader, the index and the interface."""
