@@ -9,13 +9,17 @@ Readers running at once take turns at a read-modify-write through a lock file.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import stat
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from filelock import FileLock
+
+# Windows opens files as text (newlines rewritten) unless told otherwise.
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -38,7 +42,10 @@ def prepare_write(path: Path, data: str | bytes) -> Path:
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         if mode is not None:
-            os.fchmod(handle, mode)
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle, mode)
+            else:  # Windows before Python 3.13
+                os.chmod(temp_name, mode)
         with os.fdopen(handle, "wb") as temp:
             temp.write(data.encode("utf-8") if isinstance(data, str) else data)
             temp.flush()
@@ -70,13 +77,15 @@ def commit_write(temp: Path, path: Path) -> None:
 def append_durably(path: Path, data: bytes, at: int) -> int:
     """Write `data` to `path` at byte `at`, dropping whatever follows `at` (a line torn by
     a writer that died), and sync it; returns where the file now ends."""
-    descriptor = os.open(path, os.O_WRONLY)
+    descriptor = os.open(path, os.O_WRONLY | _BINARY)
     try:
         if os.fstat(descriptor).st_size != at:
             os.ftruncate(descriptor, at)
+        # (os.pwrite would do, but Windows has none; this descriptor is ours alone.)
+        os.lseek(descriptor, at, os.SEEK_SET)
         written = 0
         while written < len(data):
-            written += os.pwrite(descriptor, data[written:], at + written)
+            written += os.write(descriptor, data[written:])
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
@@ -99,14 +108,10 @@ def move_aside(path: Path) -> Path:
 def locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock (on `path` + ".lock") for a read-modify-write of `path`.
 
-    Readers running at once take turns, so each one's write starts from the other's.
+    Readers running at once take turns, so each one's write starts from the other's; so do
+    threads of one reader (each call is a lock of its own). `filelock` takes an OS lock that
+    a process killed while holding it gives up: flock on Unix, LockFileEx on Windows.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = path.with_name(path.name + ".lock")
-    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+    with FileLock(path.with_name(path.name + ".lock"), mode=0o600):
         yield
-    finally:
-        fcntl.flock(descriptor, fcntl.LOCK_UN)
-        os.close(descriptor)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import threading
 import time
 import webbrowser
@@ -347,10 +348,11 @@ class ReaderApp(App[int]):
         self.fresh = fresh
         self.config = config if config is not None else load_config()
         self._config_messages = list(self.config.messages)
-        if use_cache:
+        if use_cache and os.name == "posix":
             # The index reads a big folder in worker processes, whose start needs
             # multiprocessing's resource tracker, which needs a real stderr: start it now,
-            # before Textual swaps stderr for one without a file descriptor.
+            # before Textual swaps stderr for one without a file descriptor. (Windows has
+            # no resource tracker: starting one there fails.)
             resource_tracker.ensure_running()
         self.store: ArticleStore | None = None
         # Loaded by the loading worker, before the first rows are shown.
