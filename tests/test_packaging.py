@@ -1,4 +1,5 @@
-"""The wheel carries the samples and stylesheets, and an installed copy finds them."""
+"""The wheel carries the samples, stylesheets and licence under its own name and version,
+and an installed copy finds them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+import reader
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_NAME = "000_98cd3e962c103980.txt"
@@ -26,7 +29,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
         timeout=300,
     )  # fmt: skip
-    (built,) = out.glob("reader-*.whl")
+    (built,) = out.glob("article_reader-*.whl")
     return built
 
 
@@ -42,6 +45,21 @@ def test_wheel_contains_samples_and_styles(wheel: Path) -> None:
         if path.is_file()
     }
     assert bundled <= names
+
+
+def test_wheel_is_article_reader_with_the_package_version_and_licence(wheel: Path) -> None:
+    # "reader" on PyPI is another project; the version is written once, in the package.
+    archive = zipfile.ZipFile(wheel)
+    dist_info = f"article_reader-{reader.__version__}.dist-info"
+    metadata = archive.read(f"{dist_info}/METADATA").decode()
+    assert "\nName: article-reader\n" in metadata
+    assert f"\nVersion: {reader.__version__}\n" in metadata
+    assert "\nLicense-Expression: MIT\n" in metadata
+    licence = archive.read(f"{dist_info}/licenses/LICENSE").decode()
+    assert licence.startswith("MIT License")
+    assert licence == (REPO / "LICENSE").read_text()
+    entry_points = archive.read(f"{dist_info}/entry_points.txt").decode()
+    assert "reader = reader.cli:main" in entry_points  # the command is still `reader`
 
 
 def test_installed_wheel_finds_its_bundled_data(wheel: Path, tmp_path: Path) -> None:
@@ -79,3 +97,9 @@ def test_installed_wheel_finds_its_bundled_data(wheel: Path, tmp_path: Path) -> 
     paths = [Path(item["path"]) for item in json.loads(listed.stdout)]
     assert samples / SEED_NAME in paths
     assert all(path.is_relative_to(samples) for path in paths)
+
+    version = subprocess.run(
+        [sys.executable, "-m", "reader", "--version"], env=env, cwd=workdir,
+        capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    assert version.stdout == f"reader {reader.__version__}\n"
