@@ -24,7 +24,9 @@ import platformdirs
 from reader.index.rows import tokens_fingerprint
 from reader.loading.text import escape_name
 
-SCHEMA_VERSION = 4
+# 5: the loader reads HTML, template tags, callouts, MDX and dates in paths, and the body
+# is indexed as its text (reader.loading.body.body_text): older caches are rebuilt.
+SCHEMA_VERSION = 5
 APP_NAME = "reader"
 
 _SCHEMA = f"""

@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from reader.limits import MAX_FILE_BYTES, MAX_TITLE_CHARS
-from reader.loading.body import scan_body
+from reader.loading.body import body_text, scan_body
 from reader.loading.dates import date_from_filename, parse_date
 from reader.loading.metadata import path_index, read_block, text_of
 from reader.loading.split import split_metadata
 from reader.loading.text import escape_name, normalise_newlines, one_line, strip_control
+from reader.markdown import is_mdx
 from reader.model import Article, LoadProblem
 
 # Where each field is looked for, first match wins. Paths are dotted and match nested
@@ -250,7 +251,8 @@ def parse_article(
     # The first heading is only needed as a title fallback; finding it costs a full parse.
     paths = path_index(metadata)
     has_title = _first(paths, ("title", "og.title")) is not None
-    facts = scan_body(body, need_heading=not has_title)
+    mdx = is_mdx(path)
+    facts = scan_body(body, need_heading=not has_title, mdx=mdx)
     if facts.warning:
         warnings.append(facts.warning)
 
@@ -270,7 +272,7 @@ def parse_article(
         metadata=metadata,
         body=body,
         initiatives=facts.initiatives,
-        word_count=count_words(body),
+        word_count=count_words(body_text(body, mdx=mdx)),
         warnings=tuple(warnings),
         metadata_format=split.format if split.block is not None else "none",
         published_raw=published_raw,
