@@ -125,6 +125,11 @@ def split_markdown(body: str) -> tuple[str, str]:
     return body[:end], body[end:]
 
 
+def limits() -> tuple[int, int, int]:
+    """The markdown limits in force (a cache of parses keys on them: tests change them)."""
+    return MAX_MARKDOWN_LINES, MAX_MARKDOWN_CHARS, MAX_MARKDOWN_NESTING
+
+
 @dataclass(frozen=True, slots=True)
 class LimitedParse:
     """Tokens for the part of a body read as markdown, and the plain text after it."""

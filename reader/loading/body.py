@@ -22,6 +22,7 @@ from reader.loading.text import one_line, strip_control
 from reader.markdown import (
     LimitedParse,
     inline_text,
+    limits,
     markdown_parser,
     parse_inline,
     parse_limited,
@@ -132,8 +133,12 @@ def body_text(body: str, *, mdx: bool = False) -> str:
     return _body_text(body, mdx)
 
 
-@lru_cache(maxsize=4)
 def _body_text(body: str, mdx: bool) -> str:
+    return _cached_body_text(body, mdx, limits())
+
+
+@lru_cache(maxsize=4)
+def _cached_body_text(body: str, mdx: bool, _limits: tuple[int, int, int]) -> str:
     # Cached: the loader counts the words, then search indexes them, in the same process.
     parsed = _block_parse(body, mdx)
     parts: list[str] = []
@@ -159,10 +164,14 @@ def _body_text(body: str, mdx: bool) -> str:
 _CALLOUT_LABELLED = frozenset({"callout_open", "container_callout_open"})
 
 
-@lru_cache(maxsize=2)
 def _block_parse(body: str, mdx: bool) -> LimitedParse:
     """Block tokens of the markdown part of `body` (cached: the initiatives and the text
     are read from the same parse)."""
+    return _cached_block_parse(body, mdx, limits())
+
+
+@lru_cache(maxsize=2)
+def _cached_block_parse(body: str, mdx: bool, _limits: tuple[int, int, int]) -> LimitedParse:
 
     def parse(text: str) -> list[Token]:
         parser = markdown_parser(mdx)
