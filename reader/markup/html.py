@@ -34,6 +34,14 @@ _BLOCK_TAGS = frozenset(
         "tfoot", "thead", "tr", "video", "audio", "picture",
     }
 )  # fmt: skip
+# Tags that stay inside a line of text; any other tag (a JSX component: <TabItem>) starts
+# a block of its own.
+_INLINE_TAGS = frozenset(
+    {*INLINE_ROLES, "a", "abbr", "bdi", "bdo", "br", "data", "font", "img", "label", "q",
+     "small", "span", "time", "wbr", "big", "nobr", "acronym", "input", "button"}
+)  # fmt: skip
+# A component's attributes that are text to show (<TabItem label="Python">).
+_LABEL_ATTRIBUTES = ("label", "title", "summary")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6, "summary": 3}
 # Tags whose content is not text for a reader: dropped with everything inside.
 _SKIPPED = frozenset({"script", "style", "template", "svg", "math", "head", "noscript"})
@@ -57,15 +65,20 @@ class Run:
 class HtmlBlock:
     """One block of an HTML block: "text", "heading" (`level` 1-6), "item" (a list item,
     `level` its depth from 1, `marker` its bullet or number), "code" (a <pre>, its lines
-    kept) or "rule"."""
+    kept), "table" (`rows` of cells, each cell its runs) or "rule"."""
 
     kind: str
     runs: tuple[Run, ...] = ()
     level: int = 0
     marker: str = ""
+    rows: tuple[tuple[tuple[Run, ...], ...], ...] = ()
 
     @property
     def text(self) -> str:
+        if self.rows:
+            return "\n".join(
+                "  ".join("".join(run.text for run in cell) for cell in row) for row in self.rows
+            )
         return "".join(run.text for run in self.runs)
 
 
@@ -94,7 +107,11 @@ class _BlockReader(HTMLParser):
         self._lists: list[list[int]] = []  # [ordered, next number] for each open list
         self._skip: list[str] = []
         self._pre = 0
-        self._cells = 0
+        # The table being read: its rows so far, the row being read (None outside one).
+        self._rows: list[tuple[tuple[Run, ...], ...]] | None = None
+        self._row: list[tuple[Run, ...]] | None = None
+        self._tables = 0  # tables open (one inside another is read as its cells' text)
+        self._in_cell = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._skip:
@@ -135,13 +152,28 @@ class _BlockReader(HTMLParser):
         elif tag == "pre":
             self._flush()
             self._kind, self._pre = "code", self._pre + 1
-        elif tag in ("td", "th"):
-            if self._cells:
-                self._add("  ·  ", "muted")
-            self._cells += 1
-        elif tag in _BLOCK_TAGS:
+        elif tag == "table":
+            self._tables += 1
+            if self._tables == 1:
+                self._flush()
+                self._rows, self._row = [], None
+        elif tag == "tr" and self._tables == 1 and self._rows is not None:
+            self._end_row()
+            self._row = []
+        elif tag in ("td", "th") and self._tables == 1 and self._rows is not None:
+            self._end_cell()
+            if self._row is None:
+                self._row = []
+            self._runs, self._in_cell = [], True
+        elif tag in _BLOCK_TAGS and not self._tables:
             self._flush()
-            self._cells = 0
+        elif tag not in _INLINE_TAGS and tag not in _BLOCK_TAGS and not self._tables:
+            # A component (<TabItem label="Python">): a block, headed by its label.
+            self._flush()
+            label = next((values[key] for key in _LABEL_ATTRIBUTES if values.get(key)), "")
+            if label:
+                self._add(one_line(label), "strong")
+                self._flush()
         elif tag == "a" and len(self._links) < _MAX_OPEN:
             self._links.append(values.get("href") or None)
         role = INLINE_ROLES.get(tag) or ("strong" if tag == "th" else None)
@@ -159,7 +191,21 @@ class _BlockReader(HTMLParser):
             if tag == self._skip[-1]:
                 self._skip.pop()
             return
-        if tag in _HEADINGS or tag in ("li", "pre") or tag in _BLOCK_TAGS:
+        if self._tables:
+            if tag == "table":
+                self._tables -= 1
+                if not self._tables:
+                    self._end_table()
+            elif tag in ("td", "th") and self._tables == 1:
+                self._end_cell()
+            elif tag == "tr" and self._tables == 1:
+                self._end_row()
+        elif (
+            tag in _HEADINGS
+            or tag in ("li", "pre")
+            or tag in _BLOCK_TAGS
+            or tag not in _INLINE_TAGS
+        ):
             self._flush()
             if tag == "pre":
                 self._pre = max(0, self._pre - 1)
@@ -182,9 +228,32 @@ class _BlockReader(HTMLParser):
             data = _SPACES.sub(" ", data)
         self._add(data)
 
+    def _end_cell(self) -> None:
+        runs = _trimmed(self._runs)
+        self._runs = []
+        if self._in_cell and self._row is not None:
+            self._row.append(tuple(runs))
+        self._in_cell = False
+
+    def _end_row(self) -> None:
+        self._end_cell()
+        if self._row and self._rows is not None and any(self._row):
+            self._rows.append(tuple(self._row))
+        self._row = None
+
+    def _end_table(self) -> None:
+        self._end_row()
+        if self._rows:
+            self.blocks.append(HtmlBlock("table", rows=tuple(self._rows)))
+        self._rows = None
+
     def _add(self, text: str, role: str | None = None, keep_empty: bool = False) -> None:
         if not text and not keep_empty:
             return
+        if text[0] == " " and self._runs and self._runs[-1].text.endswith("\n"):
+            text = text.lstrip(" ")  # no space at the start of a line after a <br>
+            if not text:
+                return
         roles = tuple(name for _tag, name in self._roles)
         if role is not None:
             roles += (role,)
@@ -208,6 +277,9 @@ class _BlockReader(HTMLParser):
 
     def close(self) -> None:
         super().close()
+        if self._tables:
+            self._tables = 1
+            self._end_table()
         self._flush()
 
 

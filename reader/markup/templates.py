@@ -62,6 +62,10 @@ _TEXT_KEYS = frozenset(
 )  # fmt: skip
 # Tags whose first quoted argument is a label to show (`{{< tab "Linux" >}}`).
 _LABEL_TAGS = frozenset({"tab", "details", "expand", "collapse", "spoiler", "step", "card"})
+# Callout shortcodes whose kind is given as an argument.
+_GENERIC_CALLOUTS = frozenset(
+    {"notice", "alert", "callout", "admonition", "box", "panel", "message"}
+)
 # Code-block tags and the tags that end them.
 _CODE_TAGS = {
     ("liquid", "highlight"): "endhighlight",
@@ -271,14 +275,16 @@ def _code_block(state: StateBlock, last: int, end_line: int, tag: Tag, end_name:
 def _callout(state: StateBlock, start_line: int, last: int, close: int, tag: Tag) -> None:
     name = tag.name.lower()
     positional = tag.positional()
-    kind = kind_of(name)
-    if not kind or name in ("alert", "callout", "notice"):
+    word = name
+    if name in _GENERIC_CALLOUTS:
+        # `{{< notice warning >}}`, `{{% alert color="warning" %}}`: the kind is an argument.
         named = tag.argument("type", "color", "theme", "context", "style", "class")
-        kind = kind_of(named or (positional[0] if positional else "")) or kind or "note"
+        word = named or (positional[0] if positional else "") or name
+    kind = kind_of(word) or "note"
     title = tag.argument("title", "summary", "header", "heading")
     if not title and kind == "details" and positional:
         title = positional[0]
-    label = one_line(strip_control(title)) or (name.title() if kind_of(name) else kind.title())
+    label = one_line(strip_control(title)) or word.title()
     old_parent, old_max = state.parentType, state.lineMax
     state.parentType = "callout"
     state.lineMax = close
@@ -385,12 +391,15 @@ def _template_inline(state: StateInline, silent: bool) -> bool:
     found = _TAG.match(source, position)
     if found is None or found.end() > state.posMax:
         return False
-    if not silent:
-        tag = _tag_of(found)
-        if tag.text:
+    end = found.end()
+    tag = _tag_of(found)
+    if tag.text:
+        if not silent:
             token = state.push("template_inline", "", 0)
             token.content = f"{tag.name}: {tag.text}" if tag.name else tag.text
-    state.pos = found.end()
+    elif source[position - 1 : position] == " " and source[end : end + 1] == " ":
+        end += 1  # "Thanks to {{ lead }} and": one space left, not two
+    state.pos = end
     return True
 
 

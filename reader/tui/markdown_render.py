@@ -12,6 +12,7 @@ code is highlighted (reader.markup.code).
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -257,7 +258,7 @@ def _render_tokens(tokens: list[Token], title: str | None, mdx: bool) -> tuple[l
         elif kind == "footnote_block_open":
             _emit(state, Content(""), source=token.map, kind="rule")
         elif kind == "footnote_open":
-            label = f"[{token.meta.get('label', token.meta.get('id', 0))}] "
+            label = f"[{_footnote_number(token)}] "
             state.containers.append(
                 _Container(
                     styled(label, "footnote-ref"),
@@ -279,6 +280,12 @@ def _render_tokens(tokens: list[Token], title: str | None, mdx: bool) -> tuple[l
             state.containers.pop()
         index += 1
     return state.blocks, state.initiative_count
+
+
+def _footnote_number(token: Token) -> int:
+    """Footnotes are numbered in the order they are first referred to, from 1."""
+    number = token.meta.get("id", 0)
+    return number + 1 if isinstance(number, int) else 1
 
 
 def _code(state: _State, text: str, language: str, source: list[int] | None) -> None:
@@ -319,6 +326,14 @@ def _html(state: _State, blocks: list[HtmlBlock], source: list[int] | None) -> N
             _emit(state, Content(""), source=source, kind="rule")
         elif block.kind == "code":
             _code(state, block.text, "", source)
+        elif block.kind == "table":
+            width = max(len(row) for row in block.rows)
+            cells = tuple(
+                tuple(_runs_content(HtmlBlock("text", cell)) for cell in row)
+                + (Content(""),) * (width - len(row))
+                for row in block.rows
+            )
+            _emit(state, Content(""), source=source, kind="table", cells=cells)
         elif block.kind == "heading":
             text = _over(_runs_content(block), f"h{min(block.level, 3)}")
             _emit(state, text, source=source)
@@ -334,6 +349,34 @@ def _html(state: _State, blocks: list[HtmlBlock], source: list[int] | None) -> N
             _emit(state, _runs_content(block), source=source)
 
 
+# Digits and signs written as superscripts and subscripts (x², H₂O): shown so when every
+# character of a <sup> or <sub> has one.
+_SCRIPTS = {
+    "sup": str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ"),
+    "sub": str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"),
+}
+
+
+def _script(text: str, table: dict[int, int]) -> str | None:
+    converted = text.translate(table)
+    changed = all(a != b for a, b in zip(text, converted, strict=True))
+    return converted if changed else None
+
+
+def _as_script(parts: list[str], start: int, end: int, table: dict[int, int]) -> None:
+    """Parts[start:end] (offsets into their joined text) as script characters, if all
+    have one (the same length, so spans keep their offsets)."""
+    joined = "".join(parts)
+    converted = _script(joined[start:end], table)
+    if converted is not None:
+        parts[:] = [joined[:start] + converted + joined[end:]]
+
+
+def _is_wide(character: str) -> bool:
+    """A character of the scripts written without spaces (Han, kana, full-width forms)."""
+    return unicodedata.east_asian_width(character) in ("W", "F")
+
+
 def _runs_content(block: HtmlBlock) -> Content:
     parts: list[str] = []
     spans: list[Span] = []
@@ -342,6 +385,9 @@ def _runs_content(block: HtmlBlock) -> Content:
         text = run.text
         if "image" in run.roles:
             text = f"[image: {text or 'untitled'}]"
+        for role, table in _SCRIPTS.items():
+            if role in run.roles:
+                text = _script(text, table) or text
         if not text:
             continue
         end = length + len(text)
@@ -522,8 +568,8 @@ def _inline(children: Iterable[Token] | None) -> Content:
         # markdown-it decodes entities itself (`&#8238;` is a bidi override), after the
         # loader cleaned the text.
         text = strip_control(text)
-        if not text:
-            return
+        if not text or (text == " " and parts and parts[-1].endswith("\n")):
+            return  # a line break from <br> and then markdown's own: one break
         parts.append(text)
         if role:
             spans.append(Span(length, length + len(text), role))
@@ -555,10 +601,14 @@ def _inline(children: Iterable[Token] | None) -> Content:
                         if target is not None:
                             spans.append(Span(start, length, link_style(target)))
                     else:
-                        spans.append(Span(start, length, INLINE_ROLES[name]))
+                        role = INLINE_ROLES[name]
+                        if role in _SCRIPTS:
+                            _as_script(parts, start, length, _SCRIPTS[role])
+                        spans.append(Span(start, length, role))
                 return
 
-    for token in children or ():
+    tokens = list(children or ())
+    for position, token in enumerate(tokens):
         kind = token.type
         if kind in ("text", "text_special"):
             add(token.content)
@@ -567,9 +617,11 @@ def _inline(children: Iterable[Token] | None) -> Content:
         elif kind == "template_inline":
             add(f"[{token.content}]", "template")
         elif kind == "footnote_ref":
-            add(f"[{token.meta.get('label', token.meta.get('id', 0))}]", "footnote-ref")
+            add(f"[{_footnote_number(token)}]", "footnote-ref")
         elif kind == "softbreak":
-            add(" ")
+            following = tokens[position + 1].content[:1] if position + 1 < len(tokens) else ""
+            if not (parts and _is_wide(parts[-1][-1]) and following and _is_wide(following)):
+                add(" ")  # (Chinese and Japanese lines join without a space)
         elif kind == "hardbreak":
             add("\n")
         elif kind == "code_inline":
