@@ -336,7 +336,8 @@ def _url(paths: Mapping[str, Any]) -> str | None:
         if isinstance(value, bool):
             continue
         text = text_of(value)
-        if text and text.lower() not in _NO_VALUE:
+        # Nor is a pattern of one (Jekyll's `permalink: /:categories/:title/`).
+        if text and text.lower() not in _NO_VALUE and "/:" not in text:
             return text
     return None
 
