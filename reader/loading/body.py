@@ -128,7 +128,7 @@ def body_text(body: str, *, mdx: bool = False) -> str:
     HTML as its text, template tags, kramdown lines, imports and comments left out,
     code blocks kept, each block on its own line.
     """
-    if _NOT_TEXT.search(body) is None:
+    if not mdx and _NOT_TEXT.search(body) is None:
         return body
     return _body_text(body, mdx)
 
