@@ -128,9 +128,24 @@ def body_text(body: str, *, mdx: bool = False) -> str:
     HTML as its text, template tags, kramdown lines, imports and comments left out,
     code blocks kept, each block on its own line.
     """
-    if not mdx and _NOT_TEXT.search(body) is None:
+    if not mdx and not (_may_hold_markup(body) and _NOT_TEXT.search(body)):
         return body
     return _body_text(body, mdx)
+
+
+# What every construct _NOT_TEXT finds holds: looked for first, one character at a time
+# (a single character is found at memory speed; a regex over the whole body, or a search
+# for a longer string, costs as much as loading the rest of a typical article).
+_MARKS = ("<", "{", "^")
+_REPEATED = (("!", ("!!!", "[!")), ("?", ("???",)), (":", (":::",)))
+
+
+def _may_hold_markup(text: str) -> bool:
+    if any(mark in text for mark in _MARKS):
+        return True
+    return any(
+        char in text and any(marker in text for marker in markers) for char, markers in _REPEATED
+    )
 
 
 def _body_text(body: str, mdx: bool) -> str:
@@ -216,7 +231,7 @@ def _markdown_scan(body: str, mdx: bool = False) -> BodyFacts:
 def _inline_words(markdown_inline: str, mdx: bool) -> str:
     """A paragraph's words: its markdown as it is (markdown's marks are not words), or,
     with HTML or template tags in it, its plain text."""
-    if _NOT_TEXT.search(markdown_inline) is None:
+    if not (_may_hold_markup(markdown_inline) and _NOT_TEXT.search(markdown_inline)):
         return markdown_inline
     return _plain(markdown_inline, mdx)
 
