@@ -346,3 +346,25 @@ def test_each_sample_loads_with_its_title_date_and_initiatives(
     text = body_text(loaded.body, mdx=name == "mdx")
     for raw in ("{{<", "{%", "<div", "<!--", "[!NOTE]", "[!WARNING]", "{:"):
         assert raw not in text, (name, raw)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{< note >}}\n" * 10_000,  # openers that never close: each looked for its close
+        "{% highlight ruby %}\n" * 10_000,
+        "".join(f"{{{{< note n={n} >}}}}\n" for n in range(10_000)),  # no two alike
+        "{{< note >}}\n" * 5_000 + "{{< /note >}}\n" * 5_000,  # nested past the limit
+        "{::comment}\n" * 10_000,  # 38 s before the unclosed comment was remembered
+        "{{< figure\n" * 10_000,  # tags over several lines, never closed
+        "{{< a " * 30_000,
+        "[a]({% link " * 20_000,
+    ],
+)
+def test_template_markup_that_never_closes_is_read_in_linear_time(body: str) -> None:
+    """A generous bound: not quadratic (each of these took from 1 s to minutes before)."""
+    started = time.process_time()
+    scan_body(body, need_heading=False)
+    body_text(body)
+    markdown_parser().parse(body)
+    assert time.process_time() - started < 5

@@ -48,7 +48,7 @@ _TAG = re.compile(
 )
 _OPENERS = ("{{", "{%")
 # A line that opens a tag it does not close looks this many lines further for the end.
-_TAG_LINES = 30
+_TAG_LINES = 12
 # An argument: `key="value"`, `key=value`, `"positional"`, `positional`.
 _ARGUMENT = re.compile(
     r"""(?:(?P<key>[A-Za-z_][\w-]*)\s*[=:]\s*)?
@@ -154,9 +154,10 @@ def _unquoted(value: str) -> str:
     return value
 
 
-def _line_tags(text: str) -> list[Tag] | None:
+@lru_cache(maxsize=4096)
+def _line_tags(text: str) -> tuple[Tag, ...] | None:
     """The tags `text` consists of (spaces between them allowed), or None if it holds
-    anything else."""
+    anything else. (Cached: looking for a closing tag reads the lines after an opener.)"""
     tags: list[Tag] = []
     position = 0
     size = len(text)
@@ -170,7 +171,7 @@ def _line_tags(text: str) -> list[Tag] | None:
             return None
         tags.append(_tag_of(found))
         position = found.end()
-    return tags or None
+    return tuple(tags) or None
 
 
 # -- block rules ------------------------------------------------------------------------
@@ -233,9 +234,16 @@ def _closing_line(
     state: StateBlock, start: int, end_line: int, syntax: str, name: str
 ) -> int | None:
     """The first line from `start` that is the tag `name` alone (`/note`, `endhighlight`),
-    counting the same tag opened again inside (nested notes)."""
+    counting the same tag opened again inside (nested notes).
+
+    A search that meets no such line at all is remembered for the rest of the parse, so
+    a file of openers that never close is read in linear time, not once per opener."""
+    unclosed: dict[tuple[str, str], int] = state.env.setdefault("template_unclosed", {})
+    if start >= unclosed.get((syntax, name), end_line + 1):
+        return None
     opened = name[3:] if name.startswith("end") else name.lstrip("/")
     depth = 0
+    seen = False
     for line in range(start, end_line):
         text = _line(state, line)
         if not text.startswith(_OPENERS):
@@ -246,11 +254,14 @@ def _closing_line(
         tag = tags[0]
         written = ("/" if tag.closing else "") + tag.name.lower()
         if written == name:
+            seen = True
             if depth == 0:
                 return line
             depth -= 1
         elif written == opened:
             depth += 1
+    if not seen:
+        unclosed[(syntax, name)] = min(start, unclosed.get((syntax, name), start))
     return None
 
 
@@ -305,10 +316,15 @@ def _kramdown_line(
     if text.startswith("{::comment}"):
         if silent:
             return True
-        line = start_line
-        while line < end_line and "{:/comment}" not in _line(state, line):
-            line += 1
-        state.line = min(line, end_line - 1) + 1
+        # Unclosed, it is the line alone; that is remembered, so a file of openers is
+        # read in linear time.
+        line = end_line
+        if not state.env.get("kramdown_unclosed"):
+            line = start_line
+            while line < end_line and "{:/comment}" not in _line(state, line):
+                line += 1
+            state.env["kramdown_unclosed"] = line >= end_line
+        state.line = (line if line < end_line else start_line) + 1
         return True
     if _KRAMDOWN_LINE.fullmatch(text) is None:
         return False
