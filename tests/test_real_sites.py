@@ -368,3 +368,12 @@ def test_template_markup_that_never_closes_is_read_in_linear_time(body: str) -> 
     body_text(body)
     markdown_parser().parse(body)
     assert time.process_time() - started < 5
+
+
+def test_a_tag_unclosed_inside_a_callout_still_closes_after_it() -> None:
+    """The memory of a search that found no closing tag holds only where it searched."""
+    body = "{{< note >}}\n{{< tip >}}\ninner\n{{< /note >}}\n\n{{< tip >}}\noutside\n{{< /tip >}}\n"
+    kinds = [
+        callout.kind for token in markdown_parser().parse(body) if (callout := callout_of(token))
+    ]
+    assert kinds == ["note", "tip"]

@@ -238,9 +238,12 @@ def _closing_line(
 
     A search that meets no such line at all is remembered for the rest of the parse, so
     a file of openers that never close is read in linear time, not once per opener."""
-    unclosed: dict[tuple[str, str], int] = state.env.setdefault("template_unclosed", {})
-    if start >= unclosed.get((syntax, name), end_line + 1):
-        return None
+    unclosed: dict[tuple[str, str], tuple[int, int]] = state.env.setdefault(
+        "template_unclosed", {}
+    )
+    known = unclosed.get((syntax, name))
+    if known is not None and start >= known[0] and end_line <= known[1]:
+        return None  # no such line between these lines, as a search found before
     opened = name[3:] if name.startswith("end") else name.lstrip("/")
     depth = 0
     seen = False
@@ -261,7 +264,7 @@ def _closing_line(
         elif written == opened:
             depth += 1
     if not seen:
-        unclosed[(syntax, name)] = min(start, unclosed.get((syntax, name), start))
+        unclosed[(syntax, name)] = (start, end_line)
     return None
 
 
