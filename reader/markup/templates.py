@@ -238,9 +238,7 @@ def _closing_line(
 
     A search that meets no such line at all is remembered for the rest of the parse, so
     a file of openers that never close is read in linear time, not once per opener."""
-    unclosed: dict[tuple[str, str], tuple[int, int]] = state.env.setdefault(
-        "template_unclosed", {}
-    )
+    unclosed: dict[tuple[str, str], tuple[int, int]] = state.env.setdefault("template_unclosed", {})
     known = unclosed.get((syntax, name))
     if known is not None and start >= known[0] and end_line <= known[1]:
         return None  # no such line between these lines, as a search found before
