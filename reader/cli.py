@@ -17,6 +17,7 @@ from typing import Any
 
 from reader import __version__
 from reader.library import duplicate_urls
+from reader.loading.discover import no_articles_message
 from reader.model import Article, article_to_dict
 from reader.resources import samples_dir
 from reader.search import RELEVANCE, SEARCH_ORDERS, QueryError, snippets
@@ -360,6 +361,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         for row in rows:
             print(format_row(row))
+    if not rows:
+        root = resolve_root(args.path)
+        print(f"reader: {no_articles_message(root, str(root))}", file=sys.stderr)
     _report_problem_count(store)
     return 0
 

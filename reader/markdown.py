@@ -3,17 +3,27 @@ extraction and the article renderer must agree on where a list starts and ends."
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_LINES, MAX_MARKDOWN_NESTING
+from reader.markup.callouts import OPEN_TYPES as CALLOUT_OPEN_TYPES
+from reader.markup.html import inline_html_text
+from reader.markup.templates import template_links, template_plugin
 
 # Blocks whose content markdown-it parses one level deeper.
-_CONTAINERS = frozenset({"blockquote_open", "list_item_open"})
+_CONTAINERS = frozenset(
+    {"blockquote_open", "list_item_open", "footnote_reference_open", "dd_open"} | CALLOUT_OPEN_TYPES
+)
 
 
 class _AsWritten(MarkdownIt):
@@ -29,24 +39,65 @@ class _AsWritten(MarkdownIt):
         return link
 
 
+def is_mdx(path: str | os.PathLike[str]) -> bool:
+    """Whether a file is MDX (markdown with imports and JSX components), read as such."""
+    return os.fspath(path).lower().endswith(".mdx")
+
+
 @cache
-def markdown_parser() -> MarkdownIt:
-    """CommonMark plus tables and strikethrough; raw HTML is kept as text, never run."""
-    parser = _AsWritten("commonmark", {"maxNesting": MAX_MARKDOWN_NESTING, "html": False})
+def markdown_parser(mdx: bool = False) -> MarkdownIt:
+    """CommonMark with what real sites write: tables, strikethrough, task lists, GitHub
+    alerts, footnotes, definition lists, `:::` containers and `!!!` admonitions, template
+    tags (reader.markup.templates), and, for MDX, its imports and components.
+
+    HTML is parsed into html_block / html_inline tokens, which are only ever read as
+    text (reader.markup.html), never run or passed to the terminal.
+    """
+    options = {
+        "maxNesting": MAX_MARKDOWN_NESTING,
+        "html": True,
+        "alerts": True,
+        "tasklists": True,
+    }
+    parser = _AsWritten("commonmark", options)
     parser.enable(["table", "strikethrough"])
+    parser.use(footnote_plugin)
+    parser.use(deflist_plugin)
+    parser.use(container_plugin, name="callout", validate=_is_container)
+    parser.use(admon_plugin)
+    parser.use(template_plugin, mdx=mdx)
     return parser
 
 
+def _is_container(params: str, markup: str) -> bool:
+    """`:::note`, `:::tip[Title]`, `::: warning A title`: a name first."""
+    name = params.strip()
+    return bool(name) and (name[0].isalpha())
+
+
+def parse_inline(text: str, mdx: bool = False) -> list[Token]:
+    """The inline tokens of `text` (one paragraph's or heading's markdown)."""
+    parser = markdown_parser(mdx)
+    children: list[Token] = []
+    parser.inline.parse(template_links(text), parser, {}, children)
+    return children
+
+
 def inline_text(children: list[Token] | None) -> str:
-    """The plain text of inline tokens: markup dropped, code and image alt text kept."""
+    """The plain text of inline tokens: markup dropped, code and image alt text kept;
+    HTML tags and template tags are not text (a line break is a space, an <img> its alt
+    text)."""
     parts: list[str] = []
     for token in children or ():
-        if token.type in ("text", "text_special", "code_inline", "html_inline"):
+        kind = token.type
+        if kind in ("text", "text_special", "code_inline"):
             parts.append(token.content)
-        elif token.type in ("softbreak", "hardbreak"):
+        elif kind in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif token.type == "image":
+        elif kind == "image":
             parts.append(inline_text(token.children))
+        elif kind == "html_inline":
+            parts.append(inline_html_text(token.content))
     return "".join(parts)
 
 
@@ -72,6 +123,11 @@ def split_markdown(body: str) -> tuple[str, str]:
         cut = body.rfind("\n", 0, end) + 1 or body.rfind(" ", 0, end) + 1
         end = cut or end
     return body[:end], body[end:]
+
+
+def limits() -> tuple[int, int, int]:
+    """The markdown limits in force (a cache of parses keys on them: tests change them)."""
+    return MAX_MARKDOWN_LINES, MAX_MARKDOWN_CHARS, MAX_MARKDOWN_NESTING
 
 
 @dataclass(frozen=True, slots=True)

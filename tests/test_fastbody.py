@@ -39,6 +39,16 @@ LINES = st.one_of(
             "Text with *emphasis* and `code` and [link](https://x.example) &amp; \\*",
             "trailing spaces  ",
             "trailing backslash\\",
+            "{% assign x = 1 %}",
+            "{{< note >}}",
+            "{{< /note >}}",
+            ":::tip",
+            ":::",
+            "!!! note",
+            ": definition",
+            "[^1]: a footnote",
+            "{: .lead}",
+            "Text with <b>html</b> and {{ page.title }} and [a]({% link a.md %})",
         ]
     ),
     st.builds(
@@ -58,6 +68,11 @@ LINES = st.one_of(
                 "`code`",
                 "",
                 "café naïve",
+                "[ ] task",
+                "[x] done",
+                "{% include x.html %}",
+                'text {{< ref "a.md" >}} <br>',
+                '<img alt="a">',
             ]
         ),
     ),
@@ -88,6 +103,10 @@ def test_fast_scanner_declines_what_it_does_not_follow() -> None:
         "> * quoted",
         "1. one\n* a",
         "* a\n\n  more",
+        "* ---",  # a rule inside the item, no paragraph
+        "* {% assign x = 1 %}",
+        "{{< note >}}\n* in a note\n{{< /note >}}",
+        ":::tip\n* in a callout\n:::",
     ):
         assert fast_initiatives(body) is None, body
 

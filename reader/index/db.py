@@ -23,7 +23,9 @@ from reader.index.rows import tokens_fingerprint
 from reader.paths import cache_dir
 from reader.text.sanitize import escape_name
 
-SCHEMA_VERSION = 4
+# 5: the loader reads HTML, template tags, callouts, MDX and dates in paths, and the body
+# is indexed as its text (reader.loading.body.body_text): older caches are rebuilt.
+SCHEMA_VERSION = 5
 
 _SCHEMA = f"""
 -- root, created, tokens (see _check), and generation: a count of writes, by which a

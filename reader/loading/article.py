@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from reader.limits import MAX_FILE_BYTES, MAX_TITLE_CHARS
-from reader.loading.body import scan_body
-from reader.loading.dates import date_from_filename, parse_date
+from reader.loading.body import body_text, scan_body
+from reader.loading.dates import date_from_filename, date_from_path, parse_date
 from reader.loading.metadata import path_index, read_block, text_of
 from reader.loading.split import split_metadata
+from reader.markdown import inline_text, is_mdx, parse_inline
 from reader.model import Article, LoadProblem
 from reader.text.sanitize import escape_name, normalise_newlines, one_line, strip_control
 
@@ -45,6 +46,17 @@ DESCRIPTION_KEYS = ("description", "og.description", "summary", "excerpt")
 IMAGE_KEYS = ("image", "og.image")
 LOCALE_KEYS = ("locale", "og.locale", "lang", "language")
 KIND_KEYS = ("og.type", "type")
+# Values that are paths holding a date (Zola's `path = "2022/01/13/slug"`, permalinks).
+PATH_DATE_KEYS = ("path", "slug", "permalink", "url", "canonical")
+# A title for an index page (Hugo's linkTitle is a short title for any page).
+LINK_TITLE_KEYS = ("linktitle",)
+INDEX_TITLE_KEYS = ("display_name", "name")
+# Files that stand for their folder: without a title, the folder's name is theirs.
+INDEX_STEMS = frozenset({"index", "_index", "readme"})
+# Written where a value is wanted and meaning "none": never a URL.
+_NO_VALUE = frozenset({"", "false", "true", "null", "none", "nil", "~"})
+# A title holding markup (`` `feature = "x"` ``, `<em>and</em>`) is shown as its text.
+_TITLE_MARKUP = re.compile(r"`|<[A-Za-z/!]")
 
 # A word is a run of non-space characters with a letter or digit in it, so markdown's
 # `*` bullets, `#` headings and `---` rules are not counted.
@@ -250,17 +262,18 @@ def parse_article(
     # The first heading is only needed as a title fallback; finding it costs a full parse.
     paths = path_index(metadata)
     has_title = _first(paths, ("title", "og.title")) is not None
-    facts = scan_body(body, need_heading=not has_title)
+    mdx = is_mdx(path)
+    facts = scan_body(body, need_heading=not has_title, mdx=mdx)
     if facts.warning:
         warnings.append(facts.warning)
 
-    title = _title(paths, facts.first_heading, path, warnings)
-    published, published_raw = _published(paths, path, warnings)
+    title = _title(paths, facts.first_heading, path, article_id, warnings)
+    published, published_raw = _published(paths, path, article_id, warnings)
     return Article(
         id=article_id,
         path=path,
         title=title,
-        url=_first(paths, URL_KEYS),
+        url=_url(paths),
         area=_first(paths, AREA_KEYS),
         published=published,
         description=_first(paths, DESCRIPTION_KEYS),
@@ -270,7 +283,7 @@ def parse_article(
         metadata=metadata,
         body=body,
         initiatives=facts.initiatives,
-        word_count=count_words(body),
+        word_count=count_words(body_text(body, mdx=mdx)),
         warnings=tuple(warnings),
         metadata_format=split.format if split.block is not None else "none",
         published_raw=published_raw,
@@ -316,7 +329,26 @@ def _first(paths: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def _title(paths: Mapping[str, Any], heading: str | None, path: Path, warnings: list[str]) -> str:
+def _url(paths: Mapping[str, Any]) -> str | None:
+    """The first URL key holding an address: `permalink: false` and empty values are not."""
+    for key in URL_KEYS:
+        value = paths.get(key)
+        if isinstance(value, bool):
+            continue
+        text = text_of(value)
+        # Nor is a pattern of one (Jekyll's `permalink: /:categories/:title/`).
+        if text and text.lower() not in _NO_VALUE and "/:" not in text:
+            return text
+    return None
+
+
+def _title(
+    paths: Mapping[str, Any],
+    heading: str | None,
+    path: Path,
+    article_id: str,
+    warnings: list[str],
+) -> str:
     title = text_of(paths.get("title"))
     og_title = text_of(paths.get("og.title"))
     # "<og:title> | Site Name": the og:title is the article's own, cleaner title.
@@ -327,7 +359,21 @@ def _title(paths: Mapping[str, Any], heading: str | None, path: Path, warnings: 
         and _SITE_SUFFIX.fullmatch(title[len(og_title) :])
     ):
         title = og_title
-    title = title or og_title or heading
+    is_index = path.stem.lower() in INDEX_STEMS
+    title = (
+        title
+        or og_title
+        or _first(paths, LINK_TITLE_KEYS)
+        or (_first(paths, INDEX_TITLE_KEYS) if is_index else None)
+    )
+    if title and _TITLE_MARKUP.search(title):
+        title = one_line(strip_control(inline_text(parse_inline(title)))) or title
+    title = title or heading
+    if not title and is_index:
+        folder = _folder_name(path, article_id)
+        if folder:
+            title = folder
+            warnings.append("no title in the metadata or a # heading; using the folder's name")
     if not title:
         title = one_line(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", path.stem).replace("_", " "))
         title = title or path.name
@@ -338,8 +384,14 @@ def _title(paths: Mapping[str, Any], heading: str | None, path: Path, warnings: 
     return title
 
 
+def _folder_name(path: Path, article_id: str) -> str:
+    """The name of an index file's folder, as a title (a date prefix dropped)."""
+    parent = article_id.rpartition("/")[0].rpartition("/")[2] or path.parent.name
+    return one_line(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", parent).replace("_", " "))
+
+
 def _published(
-    paths: Mapping[str, Any], path: Path, warnings: list[str]
+    paths: Mapping[str, Any], path: Path, article_id: str, warnings: list[str]
 ) -> tuple[datetime | None, str | None]:
     for key in DATE_KEYS:
         raw = text_of(paths.get(key))
@@ -350,5 +402,20 @@ def _published(
             return published, raw
         shown = raw if len(raw) <= 60 else raw[:59] + "…"
         warnings.append(f"date {shown!r} in '{key}' is not a date I can read")
-        return date_from_filename(path.name), raw
-    return date_from_filename(path.name), None
+        return _date_from_paths(paths, path, article_id), raw
+    return _date_from_paths(paths, path, article_id), None
+
+
+def _date_from_paths(paths: Mapping[str, Any], path: Path, article_id: str) -> datetime | None:
+    """A date the file's name, a path in its metadata or its folders hold, in that order."""
+    found = date_from_filename(path.name)
+    if found is not None:
+        return found
+    for key in PATH_DATE_KEYS:
+        value = paths.get(key)
+        text = text_of(value) if isinstance(value, str) else None
+        if text:
+            found = date_from_path(text.split("://", 1)[-1])
+            if found is not None:
+                return found
+    return date_from_path(article_id)

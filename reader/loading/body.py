@@ -1,9 +1,18 @@
-"""What the loader reads out of a markdown body: initiatives and the first heading."""
+"""What the loader reads out of a markdown body: initiatives, the first heading, and the
+body's text (what is indexed and counted as words).
+
+The initiative rule lives here, once: `is_initiative_list` and `initiative_items` are what
+the loader and the renderer (reader/tui/markdown_render.py) both use, and the line
+scanner (fastbody.py) gives the same answer for the simple bodies it reads (its items go
+through `item_text`, as markdown-it's do).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markdown_it.token import Token
 
@@ -12,15 +21,22 @@ from reader.loading.fastbody import fast_initiatives
 from reader.markdown import (
     LimitedParse,
     inline_text,
+    limits,
     markdown_parser,
+    parse_inline,
     parse_limited,
     split_markdown,
 )
+from reader.markup.callouts import TITLE_TYPES, callout_of
+from reader.markup.html import html_text
 from reader.text.sanitize import one_line, strip_control
 
 # Characters that can start inline markup (emphasis, code, links, entities, escapes,
-# autolinks, strikethrough); text without any of them is already plain.
-_INLINE_MARKUP = re.compile(r"[*_`\[\]!<>&\\~]")
+# autolinks, strikethrough, HTML, template tags); text without any of them is plain.
+_INLINE_MARKUP = re.compile(r"[*_`\[\]!<>&\\~{]")
+# What only a full read finds in a body's text: HTML, template tags, kramdown lines,
+# callouts, footnotes, MDX. A body without any is its own text.
+_NOT_TEXT = re.compile(r"<[A-Za-z/!?]|\{[{%:/]|^[ \t]*(?::::|!!!|\?\?\?)|\[[!^]", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +47,7 @@ class BodyFacts:
     warning: str | None = None
 
 
-def scan_body(body: str, *, need_heading: bool = True) -> BodyFacts:
+def scan_body(body: str, *, need_heading: bool = True, mdx: bool = False) -> BodyFacts:
     """Initiatives are the items of the body's top-level bullet lists, as plain text.
 
     An item's text is its own paragraphs; sub-bullets belong to it but are not repeated.
@@ -45,23 +61,140 @@ def scan_body(body: str, *, need_heading: bool = True) -> BodyFacts:
         markdown, plain = split_markdown(body)
         items = fast_initiatives(markdown)
         if items is not None:
-            texts = (one_line(_plain(item)) for item in items)
+            texts = (item_text(item, mdx) for item in items)
             rest = LimitedParse([], plain, "long", markdown.count("\n") + 1) if plain else None
             warning = _plain_text_warning(rest) if rest is not None else None
             return BodyFacts(tuple(text for text in texts if text), None, warning)
-    return _markdown_scan(body)
+    return _markdown_scan(body, mdx)
 
 
-def markdown_initiatives(body: str) -> tuple[str, ...]:
+def markdown_initiatives(body: str, mdx: bool = False) -> tuple[str, ...]:
     """Initiatives found by markdown-it alone (the reference the line scanner must match)."""
-    return _markdown_scan(body).initiatives
+    return _markdown_scan(body, mdx).initiatives
 
 
-def _block_tokens(text: str) -> list[Token]:
-    parser = markdown_parser()
-    tokens: list[Token] = []
-    parser.block.parse(text, parser, {}, tokens)
-    return tokens
+def is_initiative_list(token: Token) -> bool:
+    """The lists whose items are initiatives: bullet lists at the top level (not ordered,
+    not inside a quote, a callout, a list or a footnote)."""
+    return token.type == "bullet_list_open" and token.level == 0
+
+
+def initiative_items(tokens: Sequence[Token], mdx: bool = False) -> list[tuple[int, str]]:
+    """Each initiative in `tokens` (a full or a block-only parse): the index of its
+    `list_item_open` token and its text.
+
+    An item of an initiative list is an initiative when its own paragraphs have text; the
+    text is those paragraphs as plain text on one line (sub-lists are not part of it).
+    """
+    items: list[tuple[int, str]] = []
+    in_list = False
+    opened: int | None = None
+    parts: list[str] = []
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "bullet_list_open" and token.level == 0:
+            in_list = is_initiative_list(token)
+        elif kind == "bullet_list_close" and token.level == 0:
+            in_list = False
+        elif kind == "list_item_open" and in_list and token.level == 1:
+            opened, parts = index, []
+        elif kind == "list_item_close" and opened is not None and token.level == 1:
+            text = one_line(" ".join(parts))
+            if text:
+                items.append((opened, text))
+            opened = None
+        elif (
+            kind == "inline"
+            and opened is not None
+            and tokens[index - 1].type == "paragraph_open"
+            and tokens[index - 1].level == 2
+        ):
+            # From the markdown, not from a full parse's children: the loader (block
+            # tokens only) and the renderer then read the very same text.
+            parts.append(_plain(token.content, mdx))
+    return items
+
+
+def item_text(markdown_inline: str, mdx: bool = False) -> str:
+    """An item paragraph's markdown as an initiative's text (empty: not an initiative)."""
+    return one_line(_plain(markdown_inline, mdx))
+
+
+def body_text(body: str, *, mdx: bool = False) -> str:
+    """The body's text: what search indexes and the word count counts.
+
+    A body with no HTML, template tags, callouts, footnotes or MDX in it is its own text
+    (markdown's own marks are not words). Otherwise it is read as the renderer reads it:
+    HTML as its text, template tags, kramdown lines, imports and comments left out,
+    code blocks kept, each block on its own line.
+    """
+    if not mdx and not (_may_hold_markup(body) and _NOT_TEXT.search(body)):
+        return body
+    return _body_text(body, mdx)
+
+
+# What every construct _NOT_TEXT finds holds: looked for first, one character at a time
+# (a single character is found at memory speed; a regex over the whole body, or a search
+# for a longer string, costs as much as loading the rest of a typical article).
+_MARKS = ("<", "{", "^")
+_REPEATED = (("!", ("!!!", "[!")), ("?", ("???",)), (":", (":::",)))
+
+
+def _may_hold_markup(text: str) -> bool:
+    if any(mark in text for mark in _MARKS):
+        return True
+    return any(
+        char in text and any(marker in text for marker in markers) for char, markers in _REPEATED
+    )
+
+
+def _body_text(body: str, mdx: bool) -> str:
+    return _cached_body_text(body, mdx, limits())
+
+
+@lru_cache(maxsize=4)
+def _cached_body_text(body: str, mdx: bool, _limits: tuple[int, int, int]) -> str:
+    # Cached: the loader counts the words, then search indexes them, in the same process.
+    parsed = _block_parse(body, mdx)
+    parts: list[str] = []
+    tokens = parsed.tokens
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "inline":
+            opener = tokens[index - 1] if index else None
+            if opener is not None and opener.type in TITLE_TYPES:
+                continue  # a callout's label: the renderer's, not the file's words
+            parts.append(_inline_words(token.content, mdx))
+        elif kind in ("fence", "code_block"):
+            parts.append(token.content)
+        elif kind == "html_block":
+            parts.append(html_text(token.content))
+        elif kind == "template" or (kind in _CALLOUT_LABELLED and callout_of(token)):
+            continue  # neither a tag's words nor a callout's kind are the article's
+    if parsed.plain:
+        parts.append(parsed.plain)
+    return "\n".join(part for part in parts if part)
+
+
+_CALLOUT_LABELLED = frozenset({"callout_open", "container_callout_open"})
+
+
+def _block_parse(body: str, mdx: bool) -> LimitedParse:
+    """Block tokens of the markdown part of `body` (cached: the initiatives and the text
+    are read from the same parse)."""
+    return _cached_block_parse(body, mdx, limits())
+
+
+@lru_cache(maxsize=2)
+def _cached_block_parse(body: str, mdx: bool, _limits: tuple[int, int, int]) -> LimitedParse:
+
+    def parse(text: str) -> list[Token]:
+        parser = markdown_parser(mdx)
+        tokens: list[Token] = []
+        parser.block.parse(text, parser, {}, tokens)
+        return tokens
+
+    return parse_limited(body, parse)
 
 
 def _plain_text_warning(parsed: LimitedParse) -> str | None:
@@ -80,54 +213,32 @@ def _plain_text_warning(parsed: LimitedParse) -> str | None:
     return None
 
 
-def _markdown_scan(body: str) -> BodyFacts:
+def _markdown_scan(body: str, mdx: bool = False) -> BodyFacts:
     """Only block structure is parsed for the whole body; inline markup is parsed just for
     the few paragraphs kept, which is about twice as fast as a full parse."""
-    parsed = parse_limited(body, _block_tokens)
+    parsed = _block_parse(body, mdx)
     tokens = parsed.tokens
-
-    initiatives: list[str] = []
+    initiatives = tuple(text for _index, text in initiative_items(tokens, mdx))
     first_heading: str | None = None
-    in_top_bullets = False
-    item_parts: list[str] | None = None
-    item_level = 0
     for index, token in enumerate(tokens):
-        kind = token.type
-        if kind == "bullet_list_open" and token.level == 0:
-            in_top_bullets = True
-        elif kind == "bullet_list_close" and token.level == 0:
-            in_top_bullets = False
-        elif kind == "list_item_open" and in_top_bullets and token.level == 1:
-            item_parts, item_level = [], token.level
-        elif kind == "list_item_close" and item_parts is not None and token.level == item_level:
-            text = one_line(" ".join(item_parts))
-            if text:
-                initiatives.append(text)
-            item_parts = None
-        elif kind == "inline":
-            opener = tokens[index - 1] if index else None
-            if (
-                item_parts is not None
-                and opener is not None
-                and opener.type == "paragraph_open"
-                and opener.level == item_level + 1
-            ):
-                item_parts.append(_plain(token.content))
-            elif (
-                first_heading is None
-                and opener is not None
-                and opener.type == "heading_open"
-                and opener.tag == "h1"
-            ):
-                first_heading = one_line(_plain(token.content)) or None
-    return BodyFacts(tuple(initiatives), first_heading, _plain_text_warning(parsed))
+        if token.type == "heading_open" and token.tag == "h1":
+            first_heading = one_line(_plain(tokens[index + 1].content, mdx)) or None
+            if first_heading is not None:
+                break
+    return BodyFacts(initiatives, first_heading, _plain_text_warning(parsed))
 
 
-def _plain(markdown_inline: str) -> str:
+def _inline_words(markdown_inline: str, mdx: bool) -> str:
+    """A paragraph's words: its markdown as it is (markdown's marks are not words), or,
+    with HTML or template tags in it, its plain text."""
+    if not (_may_hold_markup(markdown_inline) and _NOT_TEXT.search(markdown_inline)):
+        return markdown_inline
+    return _plain(markdown_inline, mdx)
+
+
+def _plain(markdown_inline: str, mdx: bool = False) -> str:
     if _INLINE_MARKUP.search(markdown_inline) is None:
         return markdown_inline  # nothing to strip: skip the inline parser
-    parser = markdown_parser()
-    children: list[Token] = []
-    parser.inline.parse(markdown_inline, parser, {}, children)
+    children = parse_inline(markdown_inline, mdx)
     # Entities decode here (`&#8238;` is a bidi override), after the file's text was cleaned.
     return strip_control(inline_text(children))

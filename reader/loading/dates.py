@@ -11,6 +11,12 @@ _TIME_DAY_MONTH_YEAR = re.compile(r"(\d{1,2}):(\d{2})\s+(\d{1,2})/(\d{1,2})/(\d{
 # "27/09/2019" with an optional " 07:45" after it.
 _DAY_MONTH_YEAR_TIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,]+(\d{1,2}):(\d{2}))?")
 _FILENAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})-")
+# A date in a path: folders `2019/09/27/` (Zola's `path = "2019/09/27/slug"`, permalinks
+# `/2019/09/27/slug/`), or a part `2019-09-27` or `2019-09-27-slug`.
+_PATH_DATE = re.compile(
+    r"(?:^|/)((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?=/|$)"
+    r"|(?:^|/)((?:19|20)\d{2})-(\d{2})-(\d{2})(?=[-_./]|$)"
+)
 _STRPTIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S %z",  # Jekyll: 2018-06-14 09:30:00 +0100
     "%Y-%m-%d %H:%M %z",
@@ -75,3 +81,17 @@ def date_from_filename(name: str) -> datetime | None:
         return datetime(year, month, day)
     except ValueError:
         return None
+
+
+def date_from_path(path: str) -> datetime | None:
+    """The first date in a `/`-separated path or URL path: `…/2019/09/27/…`,
+    `…/2019-09-27-slug/…` (None if there is none that is a real day)."""
+    if len(path) > 2000:
+        return None
+    for match in _PATH_DATE.finditer(path):
+        year, month, day = (int(group) for group in match.groups() if group is not None)
+        try:
+            return datetime(year, month, day)
+        except ValueError:
+            continue
+    return None

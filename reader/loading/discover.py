@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,14 @@ from pathlib import Path
 from reader.model import LoadProblem
 from reader.text.sanitize import escape_name
 
-ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".txt"})
+# Text files of other kinds, counted when a folder has no articles, to say why it is empty.
+OTHER_TEXT_SUFFIXES = frozenset(
+    {".rst", ".adoc", ".asciidoc", ".org", ".html", ".htm", ".xhtml", ".textile", ".tex",
+     ".wiki", ".mediawiki", ".pod", ".rdoc", ".creole", ".rtf", ".mkd", ".mdown", ".mkdn"}
+)  # fmt: skip
+# Entries looked at when counting them, at most: the count is made on the UI thread.
+_COUNT_ENTRIES = 20_000
 
 
 _SUFFIX_TUPLE = tuple(ARTICLE_SUFFIXES)
@@ -106,3 +114,45 @@ def discover(root: Path, problems: list[LoadProblem] | None = None) -> Iterator[
     """The paths `find_files` finds."""
     for found in find_files(root, problems):
         yield Path(found.path)
+
+
+def skipped_text_files(root: Path) -> tuple[Counter[str], bool]:
+    """Text files under `root` that are not articles, by suffix (`.rst`, `.html`…), and
+    whether the count stopped early (after _COUNT_ENTRIES entries)."""
+    counts: Counter[str] = Counter()
+    seen = 0
+    for _folder, _subfolders, names in os.walk(root):
+        _subfolders[:] = [name for name in _subfolders if not name.startswith(".")]
+        for name in names:
+            seen += 1
+            if seen > _COUNT_ENTRIES:
+                return counts, True
+            suffix = os.path.splitext(name)[1].lower()
+            if suffix in OTHER_TEXT_SUFFIXES and not name.startswith("."):
+                counts[suffix] += 1
+    return counts, False
+
+
+def no_articles_message(root: Path, shown_root: str) -> str:
+    """What to say about a folder in which nothing loaded: where the reader looked, and
+    the other text files it skipped (*420 .rst files were skipped*)."""
+    message = (
+        f"No articles in {shown_root}: the reader looks for .md, .markdown, .mdx and .txt "
+        "files in the folder and its subfolders."
+    )
+    if not root.is_dir():
+        return message
+    counts, partial = skipped_text_files(root)
+    if not counts:
+        return message
+    parts = [
+        f"{count:,} {suffix} file{'s' if count != 1 else ''}"
+        for suffix, count in counts.most_common(3)
+    ]
+    others = sum(counts.values()) - sum(count for _suffix, count in counts.most_common(3))
+    if others:
+        parts.append(f"{others:,} other text file{'s' if others != 1 else ''}")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    verb = "was" if sum(counts.values()) == 1 else "were"
+    at_least = "at least " if partial else ""
+    return f"0 articles; {at_least}{listed} {verb} skipped. {message}"

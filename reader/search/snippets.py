@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from reader.loading.body import body_text
+from reader.markdown import is_mdx
 from reader.model import Article
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
 from reader.search.text import FoldedText, metadata_leaves
@@ -107,7 +109,7 @@ def snippets(
     a cut end. When the body has no hits, windows come from metadata values, as
     "key: …". No hits anywhere (or hits only in the title, which is shown anyway): [].
     """
-    body = plain_text(article.body)
+    body = plain_text(body_text(article.body, mdx=is_mdx(article.path)))
     found = _windows(body, _hits(body, query, "body"), limit, width)
     if found:
         return found

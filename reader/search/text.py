@@ -22,7 +22,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from reader.loading.body import body_text
 from reader.loading.metadata import flatten, fold_path
+from reader.markdown import is_mdx
 from reader.model import Article
 
 # `\w` in Python's `re` is exactly L*, N* and `_` (a test checks every code point), so this
@@ -200,7 +202,8 @@ class SearchText:
 def search_text(article: Article) -> SearchText:
     return SearchText(
         title=article.title,
-        body=article.body,
+        # The body's text as the loader reads it: HTML and template tags are not words.
+        body=body_text(article.body, mdx=is_mdx(article.path)),
         initiatives=article.initiatives,
         metadata=tuple(metadata_leaves(article.metadata)),
         area=article.area or "",

@@ -45,6 +45,7 @@ from textual.worker import get_current_worker
 from reader.config import Config, config_path, load_config, save_theme
 from reader.library import SORT_ORDERS
 from reader.links import check_link, shown_url
+from reader.loading.discover import no_articles_message
 from reader.model import Article, LoadProblem
 from reader.resources import styles_dir
 from reader.search import (
@@ -1898,10 +1899,7 @@ def changes_text(report: RefreshReport) -> str:
 
 
 def _no_articles_text(root: Path) -> str:
-    return (
-        f"No articles in {display_path(root)}: the reader looks for .md, .markdown and .txt "
-        "files in the folder and its subfolders."
-    )
+    return no_articles_message(root, display_path(root))
 
 
 def _freeze_loaded_objects() -> None:

@@ -25,6 +25,8 @@ MAX_MEASURE = 96
 # A worker laying out a long document shows what it has after this many lines or blocks.
 _YIELD_LINES = 2_000
 _YIELD_BLOCKS = 200
+# Ends a line of code folded to the width: the line goes on below (never cut unseen).
+WRAP_MARK = "↩"
 # Tabs in table cells are expanded to this many columns (a tab's width on screen
 # is the terminal's business otherwise; text that wraps expands them itself).
 TAB_SIZE = 4
@@ -179,10 +181,16 @@ def _block_lines(block: Block, index: int, measure: int) -> Iterator[Line]:
         below = replace(block, prefix=indent, indent=indent, overflow_indent=None)
         yield from _block_lines(below, index, measure)
         return
+    marked: set[int] = set()
     if block.fold:
-        wrapped = [
-            part for row in text.split("\n", allow_blank=True) for part in row.fold(available)
-        ]
+        wrapped = []
+        for row in text.split("\n", allow_blank=True):
+            if row.cell_length <= available or available < 2:
+                wrapped.extend(row.fold(available))
+                continue
+            parts = row.fold(available - 1)
+            marked.update(range(len(wrapped), len(wrapped) + len(parts) - 1))
+            wrapped.extend(parts)
     else:
         plain = text.plain
         if not text or ("\n" not in plain and "\t" not in plain and text.cell_length <= available):
@@ -197,6 +205,8 @@ def _block_lines(block: Block, index: int, measure: int) -> Iterator[Line]:
             start = offset
         offset = start + len(row.plain)
         lead = block.prefix if number == 0 else block.indent
+        if number in marked:
+            row = row + styled(WRAP_MARK, "wrap-mark")
         yield Line(lead + row if lead else row, block.role, index, start, block.initiative)
 
 

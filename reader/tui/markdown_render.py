@@ -1,14 +1,18 @@
 """Markdown body -> document blocks, from the same markdown-it tokens the loader reads.
 
 The loader (reader.loading.body) calls the items of top-level bullet lists *initiatives*;
-this renderer walks the same token stream with the same rule, so "initiative 3" on screen
-is `article.initiatives[2]`. Text is only ever put into `Content(...)`: nothing from the
-article is parsed as markup.
+this renderer numbers the items that rule (`initiative_items`) gives for the same tokens,
+so "initiative 3" on screen is `article.initiatives[2]`. Text is only ever put into
+`Content(...)`: nothing from the article is parsed as markup. HTML is read as text
+(reader.markup.html), template tags are shown only as the text they carry
+(reader.markup.templates), callouts as labelled boxes (reader.markup.callouts), and
+code is highlighted (reader.markup.code).
 """
 
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -23,7 +27,11 @@ from reader.limits import (
     MAX_SHOWN_LINES,
 )
 from reader.links import check_link
+from reader.loading.body import initiative_items, is_initiative_list
 from reader.markdown import inline_text, markdown_parser, parse_limited
+from reader.markup.callouts import CLOSE_TYPES, OPEN_TYPES, TITLE_TYPES, callout_of
+from reader.markup.code import code_spans, language_of
+from reader.markup.html import INLINE_ROLES, HtmlBlock, html_blocks, html_tag
 from reader.text.sanitize import one_line, strip_control
 from reader.tui.document import MAX_MEASURE, Block, join, styled
 
@@ -31,6 +39,8 @@ from reader.tui.document import MAX_MEASURE, Block, join, styled
 BULLETS = ("•", "◦", "▪")
 QUOTE_BAR = "▌ "
 INITIATIVE_BAR = "▌"
+CALLOUT_BAR = "┃ "
+TASK_MARKS = {False: "☐ ", True: "☑ "}
 _INLINE_ROLES = {"em": "em", "strong": "strong", "s": "strike"}
 
 
@@ -81,17 +91,27 @@ class _State:
     previous_lists: frozenset[int] = frozenset()
     previous_initiative: int | None = None
     initiative_count: int = 0
+    # The list_item_open tokens (by index) that are initiatives (see reader.loading.body).
+    initiatives: frozenset[int] = frozenset()
+    # For each open callout, whether it is drawn as one (a container of another name is
+    # its content alone).
+    callouts: list[bool] = field(default_factory=list)
+    # The next block follows a callout's label or an HTML list item: no blank line.
+    close_up: bool = False
 
 
-def render_markdown(body: str, title: str | None = None) -> tuple[list[Block], int]:
+def render_markdown(
+    body: str, title: str | None = None, *, mdx: bool = False
+) -> tuple[list[Block], int]:
     """Blocks for a markdown body, and how many initiatives were numbered.
 
     A leading `# heading` equal to `title` is left out: the panel shows the title already.
     Only the part of the body the loader reads as markdown is formatted (see
     reader.markdown.parse_limited); a notice, then the rest as plain text, follow it.
+    `mdx` reads the body as MDX (reader.markdown.is_mdx).
     """
-    parsed = parse_limited(body, markdown_parser().parse)
-    blocks, count = _render_tokens(parsed.tokens, title)
+    parsed = parse_limited(body, markdown_parser(mdx).parse)
+    blocks, count = _render_tokens(parsed.tokens, title, mdx)
     if parsed.reason:
         blocks.append(Block(styled(_plain_text_notice(parsed.reason), "warning"), gap_before=1))
         blocks.extend(plain_blocks(parsed.plain, first_line=parsed.plain_line - 1))
@@ -162,13 +182,18 @@ def _pieces(line: str) -> Iterator[str]:
     yield line[start:]
 
 
-def _render_tokens(tokens: list[Token], title: str | None) -> tuple[list[Block], int]:
-    state = _State()
+def _render_tokens(tokens: list[Token], title: str | None, mdx: bool) -> tuple[list[Block], int]:
+    state = _State(initiatives=frozenset(index for index, _ in initiative_items(tokens, mdx)))
     ids = itertools.count(1)
     index = 0
     while index < len(tokens):
         token = tokens[index]
         kind = token.type
+        if kind in TITLE_TYPES:
+            index += 1  # a callout's title: its label is drawn from the open token
+            if kind.endswith("_open"):
+                index += 2
+            continue
         if kind == "heading_open":
             level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
             text = _inline(tokens[index + 1].children)
@@ -191,7 +216,7 @@ def _render_tokens(tokens: list[Token], title: str | None) -> tuple[list[Block],
                 _List(
                     ordered=ordered,
                     tight=_is_tight(tokens, index),
-                    initiatives=not ordered and token.level == 0,
+                    initiatives=is_initiative_list(token),
                     number=start,
                     number_width=len(f"{start + max(count - 1, 0)}."),
                     depth=sum(1 for item in state.lists if not item.initiatives),
@@ -215,23 +240,166 @@ def _render_tokens(tokens: list[Token], title: str | None) -> tuple[list[Block],
         elif kind == "blockquote_close":
             state.containers.pop()
         elif kind in ("fence", "code_block"):
-            code = token.content.removesuffix("\n").expandtabs(4)
-            _emit(
-                state,
-                styled(code, "code"),
-                source=token.map,
-                role="code",
-                lead=styled(" ", "code"),
-                fold=True,
-            )
+            language = language_of(token.info) if kind == "fence" else ""
+            _code(state, token.content, language, token.map)
         elif kind == "hr":
             _emit(state, Content(""), source=token.map, kind="rule")
         elif kind == "table_open":
             index = _table(state, tokens, index)
         elif kind == "html_block":
-            _emit(state, Content(token.content.rstrip("\n")), source=token.map)
+            _html(state, html_blocks(token.content), token.map)
+        elif kind == "template":
+            _emit(state, styled(f"[{token.content}]", "template"), source=token.map)
+        elif kind in OPEN_TYPES:
+            _open_callout(state, token, next(ids))
+        elif kind in CLOSE_TYPES:
+            if state.callouts and state.callouts.pop():
+                state.containers.pop()
+        elif kind == "footnote_block_open":
+            _emit(state, Content(""), source=token.map, kind="rule")
+        elif kind == "footnote_open":
+            label = f"[{_footnote_number(token)}] "
+            state.containers.append(
+                _Container(
+                    styled(label, "footnote-ref"),
+                    Content(" " * len(label)),
+                    ident=next(ids),
+                    is_item=False,
+                )
+            )
+        elif kind == "footnote_close":
+            state.containers.pop()
+        elif kind == "dt_open":
+            _emit(state, _over(_inline(tokens[index + 1].children), "strong"), source=token.map)
+            index += 3
+            continue
+        elif kind == "dd_open":
+            indent = Content("    ")
+            state.containers.append(_Container(indent, indent, ident=next(ids), is_item=False))
+        elif kind == "dd_close":
+            state.containers.pop()
         index += 1
     return state.blocks, state.initiative_count
+
+
+def _footnote_number(token: Token) -> int:
+    """Footnotes are numbered in the order they are first referred to, from 1."""
+    number = token.meta.get("id", 0)
+    return number + 1 if isinstance(number, int) else 1
+
+
+def _code(state: _State, text: str, language: str, source: list[int] | None) -> None:
+    code = text.removesuffix("\n").expandtabs(4)
+    spans = [Span(0, len(code), "code")] if code else []
+    spans.extend(Span(start, end, role) for start, end, role in code_spans(code, language))
+    _emit(
+        state,
+        Content(code, spans),
+        source=source,
+        role="code",
+        lead=styled(" ", "code"),
+        fold=True,
+    )
+
+
+def _open_callout(state: _State, token: Token, ident: int) -> None:
+    """A callout's box: a coloured bar down its left, headed by its label."""
+    callout = callout_of(token)
+    drawn = callout is not None and bool(callout.kind)
+    state.callouts.append(drawn)
+    if callout is None or not drawn:
+        return
+    bar = styled(CALLOUT_BAR, f"callout-{callout.kind}")
+    state.containers.append(_Container(bar, bar, ident=ident, is_item=False))
+    label = styled(callout.label or callout.kind.title(), f"callout-{callout.kind}-title")
+    _emit(state, label, source=token.map)
+    state.close_up = True
+
+
+def _html(state: _State, blocks: list[HtmlBlock], source: list[int] | None) -> None:
+    """An HTML block's blocks: paragraphs, headings (<summary> too), list items, code."""
+    previous = ""
+    for block in blocks:
+        state.close_up = state.close_up or (previous == block.kind == "item")
+        previous = block.kind
+        if block.kind == "rule":
+            _emit(state, Content(""), source=source, kind="rule")
+        elif block.kind == "code":
+            _code(state, block.text, "", source)
+        elif block.kind == "table":
+            width = max(len(row) for row in block.rows)
+            cells = tuple(
+                tuple(_runs_content(HtmlBlock("text", cell)) for cell in row)
+                + (Content(""),) * (width - len(row))
+                for row in block.rows
+            )
+            _emit(state, Content(""), source=source, kind="table", cells=cells)
+        elif block.kind == "heading":
+            text = _over(_runs_content(block), f"h{min(block.level, 3)}")
+            _emit(state, text, source=source)
+        elif block.kind == "item":
+            marker = "  " * (block.level - 1) + block.marker + " "
+            item = _Container(
+                styled(marker, "bullet"), Content(" " * len(marker)), ident=0, is_item=False
+            )
+            state.containers.append(item)
+            _emit(state, _runs_content(block), source=source)
+            state.containers.pop()
+        else:
+            _emit(state, _runs_content(block), source=source)
+
+
+# Digits and signs written as superscripts and subscripts (x², H₂O): shown so when every
+# character of a <sup> or <sub> has one.
+_SCRIPTS = {
+    "sup": str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ"),
+    "sub": str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"),
+}
+
+
+def _script(text: str, table: dict[int, int]) -> str | None:
+    converted = text.translate(table)
+    changed = all(a != b for a, b in zip(text, converted, strict=True))
+    return converted if changed else None
+
+
+def _as_script(parts: list[str], start: int, end: int, table: dict[int, int]) -> None:
+    """Parts[start:end] (offsets into their joined text) as script characters, if all
+    have one (the same length, so spans keep their offsets)."""
+    joined = "".join(parts)
+    converted = _script(joined[start:end], table)
+    if converted is not None:
+        parts[:] = [joined[:start] + converted + joined[end:]]
+
+
+def _is_wide(character: str) -> bool:
+    """A character of the scripts written without spaces (Han, kana, full-width forms)."""
+    return unicodedata.east_asian_width(character) in ("W", "F")
+
+
+def _runs_content(block: HtmlBlock) -> Content:
+    parts: list[str] = []
+    spans: list[Span] = []
+    length = 0
+    for run in block.runs:
+        text = run.text
+        if "image" in run.roles:
+            text = f"[image: {text or 'untitled'}]"
+        for role, table in _SCRIPTS.items():
+            if role in run.roles:
+                text = _script(text, table) or text
+        if not text:
+            continue
+        end = length + len(text)
+        spans.extend(Span(length, end, role) for role in run.roles)
+        if run.href is not None:
+            spans.append(Span(length, end, "link"))
+            target = check_link(run.href).target
+            if target is not None:
+                spans.append(Span(length, end, link_style(target)))
+        parts.append(text)
+        length = end
+    return Content("".join(parts), spans)
 
 
 def _over(text: Content, role: str) -> Content:
@@ -281,6 +449,8 @@ def _emit(
         )
     ):
         gap = 0
+    if state.close_up:
+        gap, state.close_up = 0, False
     same_initiative = initiative is not None and initiative == state.previous_initiative
     shared = [c for c in containers if c.ident in state.previous_containers]
     gap_prefix = join(c.rest for c in shared) if shared else Content("")
@@ -308,36 +478,25 @@ def _emit(
 
 def _item_container(state: _State, tokens: list[Token], index: int, ident: int) -> _Container:
     current = state.lists[-1]
-    if current.initiatives and _item_has_text(tokens, index):
+    checked = tokens[index].meta.get("checked")
+    task = styled(TASK_MARKS[bool(checked)], "bullet") if checked is not None else None
+    if index in state.initiatives:
         number = state.initiative_count
         state.initiative_count += 1
         label = f"{number + 1:>2}"
         bar = styled(INITIATIVE_BAR, "initiative-bar")
         first = join([bar, styled(f" {label} ", "initiative-number"), Content(" ")])
         rest = join([bar, Content(" " * (len(label) + 3))])
+        if task is not None:
+            first, rest = first + task, rest + Content(" " * task.cell_length)
         return _Container(first, rest, role="initiative", initiative=number, ident=ident)
-    if current.ordered:
+    if task is not None:
+        marker = task.plain
+    elif current.ordered:
         marker = f"{current.number}.".rjust(current.number_width) + " "
     else:
         marker = BULLETS[current.depth % len(BULLETS)] + " "
     return _Container(styled(marker, "bullet"), Content(" " * len(marker)), ident=ident)
-
-
-def _item_has_text(tokens: list[Token], index: int) -> bool:
-    """The loader's rule: an item is an initiative when its own paragraphs have text."""
-    level = tokens[index].level
-    for position in range(index + 1, len(tokens)):
-        token = tokens[position]
-        if token.type == "list_item_close" and token.level == level:
-            return False
-        if (
-            token.type == "inline"
-            and tokens[position - 1].type == "paragraph_open"
-            and tokens[position - 1].level == level + 1
-            and one_line(strip_control(inline_text(token.children)))
-        ):
-            return True
-    return False
 
 
 def _count_items(tokens: list[Token], index: int) -> int:
@@ -409,19 +568,60 @@ def _inline(children: Iterable[Token] | None) -> Content:
         # markdown-it decodes entities itself (`&#8238;` is a bidi override), after the
         # loader cleaned the text.
         text = strip_control(text)
-        if not text:
-            return
+        if not text or (text == " " and parts and parts[-1].endswith("\n")):
+            return  # a line break from <br> and then markdown's own: one break
         parts.append(text)
         if role:
             spans.append(Span(length, length + len(text), role))
         length += len(text)
 
-    for token in children or ():
+    html_open: list[tuple[str, int, str | None]] = []
+
+    def html_inline(fragment: str) -> None:
+        tag = html_tag(fragment)
+        if tag is None:
+            return  # a comment
+        name = tag.name
+        if not tag.closing:
+            if name == "br":
+                add("\n")
+            elif name == "img":
+                alt = one_line(tag.attr("alt")) or "untitled"
+                add(f"[image: {alt}]", "image")
+            elif name in INLINE_ROLES or name == "a":
+                html_open.append((name, length, tag.attr("href") or None))
+            return
+        for position in range(len(html_open) - 1, -1, -1):
+            if html_open[position][0] == name:
+                _name, start, href = html_open.pop(position)
+                if length > start:
+                    if name == "a":
+                        spans.append(Span(start, length, "link"))
+                        target = check_link(href).target if href else None
+                        if target is not None:
+                            spans.append(Span(start, length, link_style(target)))
+                    else:
+                        role = INLINE_ROLES[name]
+                        if role in _SCRIPTS:
+                            _as_script(parts, start, length, _SCRIPTS[role])
+                        spans.append(Span(start, length, role))
+                return
+
+    tokens = list(children or ())
+    for position, token in enumerate(tokens):
         kind = token.type
-        if kind in ("text", "text_special", "html_inline"):
+        if kind in ("text", "text_special"):
             add(token.content)
+        elif kind == "html_inline":
+            html_inline(token.content)
+        elif kind == "template_inline":
+            add(f"[{token.content}]", "template")
+        elif kind == "footnote_ref":
+            add(f"[{_footnote_number(token)}]", "footnote-ref")
         elif kind == "softbreak":
-            add(" ")
+            following = tokens[position + 1].content[:1] if position + 1 < len(tokens) else ""
+            if not (parts and _is_wide(parts[-1][-1]) and following and _is_wide(following)):
+                add(" ")  # (Chinese and Japanese lines join without a space)
         elif kind == "hardbreak":
             add("\n")
         elif kind == "code_inline":

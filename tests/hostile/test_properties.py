@@ -221,6 +221,13 @@ markdown_pieces = st.sampled_from(
         "```\n", "~~~\n", "    ", "|a|b|\n|-|-|\n", "---\n", "***\n", "text ", "word ",
         "*em* ", "**strong** ", "`code` ", "[link](http://e/) ", "[", "]", "(", ")", "<", ">",
         "&#8238;", "&#27;", "&amp;", "\\", "\t", "<div>", "![alt](x.png)", "\x1b[2J",
+        # What real sites add: template tags, callouts, HTML, footnotes, task items.
+        "{% assign x = 1 %}\n", "{{< note >}}\n", "{{< /note >}}\n", "{{ page.title }}",
+        "{% highlight ruby %}\n", "{% endhighlight %}\n", "{{< ref \"a.md\" >}}",
+        "[a]({% link a.md %})", ":::tip[Title]\n", ":::\n", "> [!NOTE]\n", "!!! note\n",
+        "[^1]", "[^1]: a note\n", ": a definition\n", "[ ] ", "[x] ", "<b>", "</b>",
+        "<br>", "<!-- hidden -->", "<img alt=\"x\">", "{: .lead}\n", "{:toc}\n",
+        "<details>\n<summary>S</summary>\n", "</details>\n",
     ]
 )  # fmt: skip
 markdownish = st.lists(st.one_of(markdown_pieces, clean_text), max_size=50).map("".join)

@@ -94,3 +94,21 @@ def test_search_with_highlights_light(snap_compare: SnapCompare, samples_app: Re
     keys = ("slash", *"volunteer", "enter", "n")
     run_before = prepare(theme="textual-light", keys=keys)
     assert snap_compare(samples_app, terminal_size=(120, 40), run_before=run_before)
+
+
+REAL_SITE_SAMPLES = {
+    "jekyll_liquid": "sites/jekyll/_posts/2021-04-12-crime-map-tiles.md",
+    "hugo_shortcodes_and_alert": "sites/hugo/content/volunteers/speedwatch/_index.md",
+    "zola_dated_by_path": "sites/zola/content/blog/offline-first-forms.md",
+    "mdx_page": "sites/docs/docs/reporting-api.mdx",
+    "cjk_article": "sites/ja/2023-03-08-bouhan-patrol.md",
+    "html_heavy_page": "sites/html/bike-marking-results.md",
+}
+
+
+@pytest.mark.parametrize("sample", REAL_SITE_SAMPLES)
+def test_real_site_sample(snap_compare: SnapCompare, samples_app: ReaderApp, sample: str) -> None:
+    """Each sample shaped like a real site's file (issue 13), rendered: code blocks
+    highlighted, callouts labelled, HTML as text, no template tag or raw HTML shown."""
+    run_before = prepare(article=REAL_SITE_SAMPLES[sample])
+    assert snap_compare(samples_app, terminal_size=(120, 40), run_before=run_before)

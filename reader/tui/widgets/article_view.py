@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.scrollbar import ScrollMessage
 
+from reader.markdown import is_mdx
 from reader.model import Article
 from reader.search import Node, highlight_spans, is_ranked
 from reader.tui.document import Block, Layout, styled
@@ -119,7 +120,8 @@ class ArticleView(DocumentView):
             return
         body = article.body
         if len(body) <= SYNC_PARSE_CHARS and body.count("\n") <= SYNC_PARSE_LINES:
-            self._show_body(article, *render_markdown(body, article.title))
+            rendered = render_markdown(body, article.title, mdx=is_mdx(article.path))
+            self._show_body(article, *rendered)
         else:
             size = human_size(len(article.body.encode("utf-8", "surrogatepass")))
             notice = Block(styled(f"Rendering {size}…", "muted"), gap_before=1)
@@ -132,7 +134,7 @@ class ArticleView(DocumentView):
     # Descriptions, or Textual would repr() the arguments (a whole article) on the UI thread.
     @work(thread=True, exclusive=True, group="article-parse", description="render markdown")
     def _parse_in_thread(self, article: Article) -> None:
-        blocks, count = render_markdown(article.body, article.title)
+        blocks, count = render_markdown(article.body, article.title, mdx=is_mdx(article.path))
         self.app.call_from_thread(self._parsed, article, blocks, count)
 
     def _parsed(self, article: Article, blocks: list[Block], count: int) -> None:

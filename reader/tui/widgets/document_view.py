@@ -22,6 +22,8 @@ from textual.style import Style
 from textual.worker import get_current_worker
 
 from reader.links import check_link
+from reader.markup.callouts import KINDS
+from reader.markup.code import CODE_KINDS
 from reader.tui.document import Block, Layout, Line, iter_layout, layout
 from reader.tui.widgets.focus import KeysFollowFocus
 
@@ -96,6 +98,15 @@ class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings
             "key",
             "muted",
             "warning",
+            "wrap-mark",
+            "template",
+            "sup",
+            "sub",
+            "mark",
+            "underline",
+            "footnote-ref",
+            *(f"code-{kind}" for kind in CODE_KINDS),
+            *(f"callout-{kind}{part}" for kind in KINDS for part in ("", "-title")),
         )
     }
 

@@ -1,0 +1,476 @@
+"""Template markup in markdown, read as markdown-it rules: Liquid (Jekyll, Eleventy) and
+Hugo shortcodes, kramdown attribute lines, and MDX's imports, exports and components.
+
+What each becomes:
+- code-block tags (`{% highlight ruby %}` … `{% endhighlight %}`, `{{< highlight go >}}`,
+  `{{< code lang="go" >}}`, `{{% code %}}`) a `fence` token with the language, lines kept;
+- note-like shortcodes (`{{< note >}}` … `{{< /note >}}`, `{{% notice tip %}}`) a
+  callout (`callout_open` / `callout_close`) whose inner markdown is parsed;
+- any other tag on a line of its own a block of its own: a `template` token holding the
+  text the tag carries (a caption, a title), or nothing when it carries none, so it is
+  never run together with the text around it; inside a line, a `template_inline` token
+  the same way; `{% comment %}` … `{% endcomment %}` nothing;
+- `[text]({% link … %})` and `[text]({{< ref "…" >}})` a link to the path named;
+- kramdown attribute lines (`{: .class}`, `{:toc}`) nothing (a `* TOC` list before
+  `{:toc}` goes too: kramdown puts a table of contents there);
+- in MDX, `import` / `export` blocks and `{/* … */}` lines nothing, and a line starting
+  with a component tag an `html_block`, read as HTML.
+
+The tags' own words are never text: not shown as written, not indexed, never part of an
+initiative. Every pattern here stops at the next opening delimiter, so text full of
+openers that never close is read in linear time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.ruler import RuleOptionsType
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+
+from reader.markup.callouts import CALLOUT_SHORTCODES, kind_of
+from reader.text.sanitize import one_line, strip_control
+
+# One tag: Hugo `{{< … >}}` and `{{% … %}}`, Liquid `{% … %}` and output `{{ … }}`.
+_TAG = re.compile(
+    r"""
+    \{\{<(?P<hugo>(?:(?!\{\{|\{%|>\}\}).)*)>\}\}
+    | \{\{%(?P<hugo_md>(?:(?!\{\{|\{%|%\}\}).)*)%\}\}
+    | \{%(?P<liquid>(?:(?!\{\{|\{%|%\}).)*)%\}
+    | \{\{(?P<output>(?:(?!\{\{|\{%|\}\}).)*)\}\}
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_OPENERS = ("{{", "{%")
+# A line that opens a tag it does not close looks this many lines further for the end.
+_TAG_LINES = 12
+# An argument: `key="value"`, `key=value`, `"positional"`, `positional`.
+_ARGUMENT = re.compile(
+    r"""(?:(?P<key>[A-Za-z_][\w-]*)\s*[=:]\s*)?
+        (?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|`[^`]*`|[^\s"'`]+)""",
+    re.VERBOSE,
+)
+# Arguments whose value is text to show: `caption="…"`, `title="…"`.
+_TEXT_KEYS = frozenset(
+    {"caption", "title", "alt", "text", "label", "summary", "description", "content",
+     "header", "heading", "quote", "cite", "attr", "name"}
+)  # fmt: skip
+# Tags whose first quoted argument is a label to show (`{{< tab "Linux" >}}`).
+_LABEL_TAGS = frozenset({"tab", "details", "expand", "collapse", "spoiler", "step", "card"})
+# Callout shortcodes whose kind is given as an argument.
+_GENERIC_CALLOUTS = frozenset(
+    {"notice", "alert", "callout", "admonition", "box", "panel", "message"}
+)
+# Code-block tags and the tags that end them.
+_CODE_TAGS = {
+    ("liquid", "highlight"): "endhighlight",
+    ("liquid", "codeblock"): "endcodeblock",
+    ("liquid", "code"): "endcode",
+    ("hugo", "highlight"): "/highlight",
+    ("hugo", "code"): "/code",
+}
+_KRAMDOWN_LINE = re.compile(r"\{:(?:[^{}\n]|\{[^{}\n]*\})*\}[ \t]*")
+_KRAMDOWN_INLINE = re.compile(r"\{:(?:[^{}\n]|\{[^{}\n]*\})*\}")
+_KRAMDOWN_TOC = re.compile(r"\{:\s*\.?toc\s*\}", re.IGNORECASE)
+_MDX_ESM = re.compile(r"(?:import|export)(?=[\s{*])")
+_MDX_COMMENT = re.compile(r"\{/\*.*\*/\}[ \t]*")
+_MDX_COMPONENT = re.compile(r"</?(?:[A-Za-z][\w.:-]*|>)")
+# `](…)` holding template markup: a link whose address the site fills in.
+_TEMPLATE_LINK = re.compile(r"\]\((?P<dest>[^()\n]*?\{[{%][^()\n]*?)\)")
+# Tags and filters that stand for the path they are given.
+_PATH_TAGS = frozenset({"link", "post_url", "ref", "relref", "include_relative"})
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """One template tag: its syntax ("hugo" or "liquid"), name, arguments, and whether it
+    closes a paired tag (`{{< /note >}}`)."""
+
+    syntax: str
+    name: str
+    arguments: tuple[tuple[str, str], ...]  # (key or "", value unquoted)
+    closing: bool = False
+    comment: bool = False
+
+    def argument(self, *keys: str) -> str:
+        return next((value for key, value in self.arguments if key in keys), "")
+
+    def positional(self) -> list[str]:
+        return [value for key, value in self.arguments if not key]
+
+    @property
+    def text(self) -> str:
+        """The text the tag carries, to show: its captions, titles and labels."""
+        if self.comment or self.closing:
+            return ""
+        parts = [value for key, value in self.arguments if key.lower() in _TEXT_KEYS]
+        quoted = [value for key, value in self.arguments if not key and " " in value]
+        parts.extend(quoted)
+        if not parts and self.name.lower() in _LABEL_TAGS:
+            parts = self.positional()[:1]
+        return one_line(strip_control(" — ".join(part for part in parts if part)))
+
+
+@lru_cache(maxsize=1024)
+def read_tag(source: str) -> Tag | None:
+    """The tag `source` (one whole tag, delimiters included) is, or None."""
+    found = _TAG.fullmatch(source)
+    if found is None:
+        return None
+    return _tag_of(found)
+
+
+def _tag_of(found: re.Match[str]) -> Tag:
+    group = found.lastgroup or "output"
+    inner = found.group(group).strip()
+    if group == "output":
+        # Liquid output (`{{ page.title }}`) or a Hugo comment (`{{/* … */}}`): no text.
+        return Tag("liquid", "", (), comment=True)
+    syntax = "liquid" if group == "liquid" else "hugo"
+    if syntax == "liquid":
+        inner = inner.strip("-").strip()
+    if inner.startswith("/*") and inner.endswith("*/"):
+        return Tag(syntax, "", (), comment=True)
+    closing = inner.startswith("/")
+    inner = inner.lstrip("/").rstrip("/").strip()
+    name, _, rest = inner.partition(" ")
+    if not rest and "\n" in name:
+        name, _, rest = name.partition("\n")
+    arguments = tuple(
+        (match.group("key") or "", _unquoted(match.group("value")))
+        for match in _ARGUMENT.finditer(rest)
+    )
+    return Tag(syntax, name.strip(), arguments, closing=closing)
+
+
+def _unquoted(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'`":
+        return value[1:-1]
+    return value
+
+
+@lru_cache(maxsize=4096)
+def _line_tags(text: str) -> tuple[Tag, ...] | None:
+    """The tags `text` consists of (spaces between them allowed), or None if it holds
+    anything else. (Cached: looking for a closing tag reads the lines after an opener.)"""
+    tags: list[Tag] = []
+    position = 0
+    size = len(text)
+    while position < size:
+        while position < size and text[position] in " \t\n":
+            position += 1
+        if position >= size:
+            break
+        found = _TAG.match(text, position)
+        if found is None:
+            return None
+        tags.append(_tag_of(found))
+        position = found.end()
+    return tuple(tags) or None
+
+
+# -- block rules ------------------------------------------------------------------------
+
+
+def _line(state: StateBlock, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
+
+
+def _template_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.is_code_block(start_line):
+        return False
+    first = state.bMarks[start_line] + state.tShift[start_line]
+    if state.src[first : first + 1] != "{":
+        return False
+    text = _line(state, start_line)
+    if text.startswith("{:"):
+        return _kramdown_line(state, start_line, end_line, text, silent)
+    if not text.startswith(_OPENERS):
+        return False
+    # A tag may run over several lines (`{{< figure` … `>}}`).
+    last = start_line
+    tags = _line_tags(text)
+    while tags is None and last + 1 < end_line and last - start_line < _TAG_LINES:
+        if state.isEmpty(last + 1):
+            break
+        last += 1
+        text += "\n" + _line(state, last)
+        tags = _line_tags(text)
+    if tags is None:
+        return False
+    if silent:
+        return True
+    if len(tags) == 1 and not tags[0].closing:
+        tag = tags[0]
+        key = (tag.syntax, tag.name.lower())
+        if key in _CODE_TAGS and _code_block(state, last, end_line, tag, _CODE_TAGS[key]):
+            return True
+        if key == ("liquid", "comment"):
+            close = _closing_line(state, last + 1, end_line, "liquid", "endcomment")
+            state.line = (close if close is not None else last) + 1
+            return True
+        if tag.syntax == "hugo" and tag.name.lower() in CALLOUT_SHORTCODES:
+            close = _closing_line(state, last + 1, end_line, "hugo", "/" + tag.name.lower())
+            if close is not None:
+                _callout(state, start_line, last, close, tag)
+                return True
+    shown = " · ".join(
+        f"{tag.name}: {tag.text}" if tag.name else tag.text for tag in tags if tag.text
+    )
+    if shown:
+        token = state.push("template", "", 0)
+        token.content = shown
+        token.map = [start_line, last + 1]
+    state.line = last + 1
+    return True
+
+
+def _closing_line(
+    state: StateBlock, start: int, end_line: int, syntax: str, name: str
+) -> int | None:
+    """The first line from `start` that is the tag `name` alone (`/note`, `endhighlight`),
+    counting the same tag opened again inside (nested notes).
+
+    A search that meets no such line at all is remembered for the rest of the parse, so
+    a file of openers that never close is read in linear time, not once per opener."""
+    unclosed: dict[tuple[str, str], tuple[int, int]] = state.env.setdefault("template_unclosed", {})
+    known = unclosed.get((syntax, name))
+    if known is not None and start >= known[0] and end_line <= known[1]:
+        return None  # no such line between these lines, as a search found before
+    opened = name[3:] if name.startswith("end") else name.lstrip("/")
+    depth = 0
+    seen = False
+    for line in range(start, end_line):
+        text = _line(state, line)
+        if not text.startswith(_OPENERS):
+            continue
+        tags = _line_tags(text)
+        if not tags or len(tags) != 1 or tags[0].syntax != syntax:
+            continue
+        tag = tags[0]
+        written = ("/" if tag.closing else "") + tag.name.lower()
+        if written == name:
+            seen = True
+            if depth == 0:
+                return line
+            depth -= 1
+        elif written == opened:
+            depth += 1
+    if not seen:
+        unclosed[(syntax, name)] = (start, end_line)
+    return None
+
+
+def _code_block(state: StateBlock, last: int, end_line: int, tag: Tag, end_name: str) -> bool:
+    close = _closing_line(state, last + 1, end_line, tag.syntax, end_name)
+    if close is None:
+        return False
+    language = tag.argument("lang", "language") or next(
+        (value for value in tag.positional() if "=" not in value), ""
+    )
+    language = language.removeprefix("lang:")
+    body = state.src[state.bMarks[last + 1] : state.bMarks[close]] if close > last + 1 else ""
+    token = state.push("fence", "code", 0)
+    token.info = language
+    token.content = body
+    token.markup = "```"
+    token.map = [last, close + 1]
+    state.line = close + 1
+    return True
+
+
+def _callout(state: StateBlock, start_line: int, last: int, close: int, tag: Tag) -> None:
+    name = tag.name.lower()
+    positional = tag.positional()
+    word = name
+    if name in _GENERIC_CALLOUTS:
+        # `{{< notice warning >}}`, `{{% alert color="warning" %}}`: the kind is an argument.
+        named = tag.argument("type", "color", "theme", "context", "style", "class")
+        word = named or (positional[0] if positional else "") or name
+    kind = kind_of(word) or "note"
+    title = tag.argument("title", "summary", "header", "heading")
+    if not title and kind == "details" and positional:
+        title = positional[0]
+    label = one_line(strip_control(title)) or word.title()
+    old_parent, old_max = state.parentType, state.lineMax
+    state.parentType = "callout"
+    state.lineMax = close
+    token = state.push("callout_open", "div", 1)
+    token.meta = {"kind": kind, "label": label}
+    token.block = True
+    token.map = [start_line, close + 1]
+    state.md.block.tokenize(state, last + 1, close)
+    token = state.push("callout_close", "div", -1)
+    token.block = True
+    state.parentType, state.lineMax = old_parent, old_max
+    state.line = close + 1
+
+
+def _kramdown_line(
+    state: StateBlock, start_line: int, end_line: int, text: str, silent: bool
+) -> bool:
+    if text.startswith("{::comment}"):
+        if silent:
+            return True
+        # Unclosed, it is the line alone; that is remembered, so a file of openers is
+        # read in linear time.
+        line = end_line
+        if not state.env.get("kramdown_unclosed"):
+            line = start_line
+            while line < end_line and "{:/comment}" not in _line(state, line):
+                line += 1
+            state.env["kramdown_unclosed"] = line >= end_line
+        state.line = (line if line < end_line else start_line) + 1
+        return True
+    if _KRAMDOWN_LINE.fullmatch(text) is None:
+        return False
+    if silent:
+        return True
+    if _KRAMDOWN_TOC.fullmatch(text.strip()):
+        _drop_list_before(state)
+    state.line = start_line + 1
+    return True
+
+
+def _drop_list_before(state: StateBlock) -> None:
+    """Drop the list just before (`* TOC` above `{:toc}`): a table of contents goes there."""
+    tokens = state.tokens
+    if not tokens or tokens[-1].type not in ("bullet_list_close", "ordered_list_close"):
+        return
+    level = tokens[-1].level
+    for index in range(len(tokens) - 2, -1, -1):
+        token = tokens[index]
+        if token.level == level and token.type.endswith("_list_open"):
+            del tokens[index:]
+            return
+
+
+def _mdx_esm(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """`import` / `export` at the top level, up to a blank line (it cannot interrupt a
+    paragraph, so prose that starts a line with "import" stays prose)."""
+    if state.blkIndent != 0 or state.level != 0 or state.is_code_block(start_line):
+        return False
+    if not _MDX_ESM.match(_line(state, start_line)):
+        return False
+    if not silent:
+        line = start_line + 1
+        while line < end_line and not state.isEmpty(line):
+            line += 1
+        state.line = line
+    return True
+
+
+def _mdx_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.is_code_block(start_line):
+        return False
+    text = _line(state, start_line)
+    if _MDX_COMMENT.fullmatch(text):
+        kind = "comment"
+    elif _MDX_COMPONENT.match(text) and text.rstrip().endswith(">"):
+        kind = "component"
+    else:
+        return False
+    if silent:
+        return True
+    line = start_line + 1
+    if kind != "comment":
+        while line < end_line and not state.isEmpty(line):
+            line += 1
+    if kind == "component":
+        token = state.push("html_block", "", 0)
+        token.content = state.src[state.bMarks[start_line] : state.eMarks[line - 1]] + "\n"
+        token.map = [start_line, line]
+    state.line = line
+    return True
+
+
+# -- inline rules -----------------------------------------------------------------------
+
+
+def _template_inline(state: StateInline, silent: bool) -> bool:
+    source = state.src
+    position = state.pos
+    if source[position] != "{":
+        return False
+    if source.startswith("{:", position):
+        found = _KRAMDOWN_INLINE.match(source, position)
+        if found is None or found.end() > state.posMax:
+            return False
+        state.pos = found.end()
+        return True
+    if not source.startswith(_OPENERS, position):
+        return False
+    found = _TAG.match(source, position)
+    if found is None or found.end() > state.posMax:
+        return False
+    end = found.end()
+    tag = _tag_of(found)
+    if tag.text:
+        if not silent:
+            token = state.push("template_inline", "", 0)
+            token.content = f"{tag.name}: {tag.text}" if tag.name else tag.text
+    elif source[position - 1 : position] == " " and source[end : end + 1] == " ":
+        end += 1  # "Thanks to {{ lead }} and": one space left, not two
+    state.pos = end
+    return True
+
+
+def _mdx_inline(state: StateInline, silent: bool) -> bool:
+    """`{/* a comment */}` inside a line of MDX: nothing."""
+    if not state.src.startswith("{/*", state.pos):
+        return False
+    end = state.src.find("*/}", state.pos + 3, state.posMax)
+    if end < 0:
+        return False
+    state.pos = end + 3
+    return True
+
+
+def template_links(text: str) -> str:
+    """`[text]({% link a.md %})` and `[text]({{< ref "a.md" >}})` as `[text](a.md)`, so
+    they are links showing their text (to a path, not a web address, so never opened)."""
+    if "](" not in text or ("{{" not in text and "{%" not in text):
+        return text
+    return _TEMPLATE_LINK.sub(_link_to_path, text)
+
+
+def _link_to_path(found: re.Match[str]) -> str:
+    destination = _TAG.sub(_tag_path, found.group("dest"))
+    destination = destination.strip().split(" ")[0] if destination.strip() else ""
+    return f"](<{destination}>)" if destination else "]()"
+
+
+def _tag_path(found: re.Match[str]) -> str:
+    if found.lastgroup == "output":
+        # `{{ '/about/' | relative_url }}` is the path; `{{ site.baseurl }}` nothing.
+        inner = found.group("output").strip()
+        value = inner.split("|")[0].strip()
+        return _unquoted(value) if value[:1] in "\"'" else ""
+    tag = _tag_of(found)
+    if tag.name.lower() in _PATH_TAGS:
+        positional = tag.positional()
+        return positional[0] if positional else ""
+    return ""
+
+
+def _template_link_rule(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type == "inline" and "{" in token.content:
+            token.content = template_links(token.content)
+
+
+def template_plugin(md: MarkdownIt, *, mdx: bool = False) -> None:
+    """Add the rules above to `md` (the MDX ones with `mdx`)."""
+    terminates: RuleOptionsType = {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    md.block.ruler.before("fence", "template", _template_block, terminates)
+    md.inline.ruler.before("escape", "template_inline", _template_inline)
+    md.core.ruler.before("inline", "template_links", _template_link_rule)
+    if mdx:
+        md.block.ruler.before("fence", "mdx_esm", _mdx_esm)
+        md.block.ruler.before("fence", "mdx", _mdx_block, terminates)
+        md.inline.ruler.before("escape", "mdx_inline", _mdx_inline)
