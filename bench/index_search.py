@@ -137,7 +137,7 @@ def main() -> None:
     figures["snippets_ms_per_article"] = round(made / len(sample) * 1000, 3)
 
     if args.memory:
-        from reader.library import load_library
+        from reader.loading.folder import load_library
         from reader.search import SearchEngine
 
         library, figures["memory_load_s"] = timed(lambda: load_library(args.corpus))

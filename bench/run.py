@@ -72,7 +72,7 @@ def peak_rss_mb() -> float:
 
 
 def measure_cold(root: Path) -> dict[str, Any]:
-    from reader.store import open_store
+    from reader.articles import open_store
 
     start = time.perf_counter()
     first: list[float] = []
@@ -118,7 +118,7 @@ def measure_warm_open(root: Path, started: float) -> dict[str, Any]:
 
 
 def measure_search(root: Path, runs: int) -> dict[str, Any]:
-    from reader.store import open_store
+    from reader.articles import open_store
 
     store = open_store(root)
     store.refresh()
@@ -152,7 +152,7 @@ def measure_search(root: Path, runs: int) -> dict[str, Any]:
 
 
 def measure_open(root: Path, runs: int) -> dict[str, Any]:
-    from reader.store import open_store
+    from reader.articles import open_store
     from reader.tui.document import layout
     from reader.tui.markdown_render import render_markdown
 

@@ -44,9 +44,9 @@ def replace_file(path: Path, text: str) -> None:
 
 
 def bench_marks(root: Path) -> None:
+    from reader.articles import open_store
     from reader.search import SearchEngine
     from reader.state import ReadingState
-    from reader.store import open_store
     from reader.tui.marks import ReadingMarks
 
     store = open_store(root)

@@ -34,7 +34,7 @@ with atheris.instrument_imports():
     from reader.loading.metadata import parse_block
     from reader.model import published_sort_key
     from reader.search import QueryError, SearchEngine, highlight_spans
-    from reader.search.text import metadata_leaves
+    from reader.text.tokens import metadata_leaves
     from reader.tui.document import layout
     from reader.tui.markdown_render import render_markdown
 

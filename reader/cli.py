@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from reader import __version__
-from reader.library import duplicate_urls
-from reader.model import Article, article_to_dict
+from reader.articles import ArticleStore, duplicate_urls, open_store
+from reader.model import Article, ListRow, article_to_dict
+from reader.ordering import RELEVANCE, SEARCH_ORDERS
 from reader.resources import samples_dir
-from reader.search import RELEVANCE, SEARCH_ORDERS, QueryError, snippets
+from reader.search import QueryError, snippets
 from reader.search.query import flags_of
 from reader.state import ReadingState, flag_test
-from reader.store import ArticleStore, ListRow, open_store
 
 
 class CommandError(Exception):

@@ -17,7 +17,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import AoT, Comment, Table
 
-from reader.library import SORT_ORDERS
+from reader.ordering import SORT_ORDERS
 from reader.storage import atomic_write, config_dir
 
 CONFIG_FILE = "config.toml"

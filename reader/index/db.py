@@ -21,8 +21,8 @@ from typing import TypeVar
 
 import platformdirs
 
-from reader.index.rows import tokens_fingerprint
 from reader.loading.text import escape_name
+from reader.text.tokens import tokens_fingerprint
 
 SCHEMA_VERSION = 4
 APP_NAME = "reader"

@@ -37,14 +37,12 @@ from typing import cast, overload
 from reader.index.db import connect, in_chunks
 from reader.index.rows import AREA_KEY, FIELD_SHIFT, URL_KEY, key_token
 from reader.index.sync import read_summary_rows
-from reader.library import SORT_ORDERS, sort_articles
 from reader.model import Article, ArticleSummary
+from reader.ordering import RELEVANCE, SEARCH_ORDERS, SORT_ORDERS, sort_articles
 from reader.search.engine import (
     BODY_WEIGHT,
     INITIATIVE_WEIGHT,
     METADATA_WEIGHT,
-    RELEVANCE,
-    SEARCH_ORDERS,
     TITLE_WEIGHT,
     FlagTest,
     SearchStopped,
@@ -70,7 +68,7 @@ from reader.search.query import (
 IndexResult = tuple[ArticleSummary, float | None]
 # A result row: (rowid,) when the query has no words, else (rowid, bm25() value).
 _Row = tuple[int] | tuple[int, float]
-# Newest first, then by id: reader.library.sort_articles's "newest" (an index has it).
+# Newest first, then by id: reader.ordering.sort_articles's "newest" (an index has it).
 _NEWEST = "ORDER BY published_key DESC, id"
 
 # Column weights for bm25(), in the order of reader.index.rows.SEARCH_COLUMNS.
@@ -233,7 +231,7 @@ class IndexSearchEngine:
 
         The same results as reader.search.SearchEngine.search over the same articles:
         `order` is "relevance" (BM25 when the query has words, else `fallback_order`) or
-        one of reader.library.SORT_ORDERS; scores are given whenever the query has words.
+        one of reader.ordering.SORT_ORDERS; scores are given whenever the query has words.
         `flag_test(article_id, name)` answers `is:` states. With `limit`, only the first N
         are returned (`total` says how many match), and big result sets come much quicker.
         A string query is parsed first (raising QueryError).
@@ -448,7 +446,7 @@ class IndexSearchEngine:
     # -- ordering ----------------------------------------------------------------------------
 
     def _order(self, connection: sqlite3.Connection, order: str) -> list[int]:
-        """Every rowid in `order` (reader.library.sort_articles's order)."""
+        """Every rowid in `order` (reader.ordering.sort_articles's order)."""
         ordered = self._orders.get(order)
         if ordered is None:
             self._load_summaries(connection, [(rowid,) for rowid in self._newest])

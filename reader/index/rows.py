@@ -2,7 +2,7 @@
 
 The full-text tables hold text that SQLite's `ascii` tokenizer (runs of ASCII letters and
 digits, lower-cased, and of any non-ASCII characters) splits into exactly the tokens
-`reader.search.text.tokenize` gives: see `token_text`. FTS5's own Unicode folding differs
+`reader.text.tokens.tokenize` gives: see `token_text`. FTS5's own Unicode folding differs
 from ours, so SQLite never folds anything here.
 
 SEPARATOR goes between two initiatives and between two metadata values: our tokenizer never
@@ -12,12 +12,9 @@ run from one value into the next.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +23,8 @@ from typing import Any
 
 from reader.loading.text import escape_name
 from reader.model import Article, published_sort_key
-from reader.search.text import fold_char, metadata_keys, search_text
+from reader.text.tokens import index_text as token_text
+from reader.text.tokens import metadata_keys, search_text
 
 # A private-use character: one token to FTS5's `ascii` tokenizer, never one of ours.
 SEPARATOR = "\ue000"
@@ -65,49 +63,6 @@ DELETE_SEARCH = (
     f"VALUES ('delete', ?, {', '.join('?' * len(SEARCH_COLUMNS))})"
 )
 DELETE_FIELD = "INSERT INTO field_fts(field_fts, rowid, key, value) VALUES ('delete', ?, ?, ?)"
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-_TOKEN_CHAR = re.compile(r"[^\W_]")
-# What each non-ASCII character met so far becomes in token_text: its folded form, with
-# every character of that which is not a letter or digit made a space.
-_TOKEN_TEXT_CHARS: dict[str, str] = {}
-
-
-def token_text(text: str) -> str:
-    """`text` as the full-text tables store it: FTS5's `ascii` tokenizer reads exactly
-    `reader.search.text.tokenize(text)` from it (the tests check this against SQLite).
-
-    That tokenizer already splits ASCII text as we do (runs of ASCII letters and digits,
-    lower-cased); only non-ASCII characters need folding here, each on its own (folding
-    one character at a time gives the same tokens as folding the whole text). Far quicker
-    than tokenising in Python: most text is ASCII.
-    """
-    if text.isascii():
-        return text
-    if len(text) < _DENSE_TEXT or len(text.encode("utf-8", "surrogatepass")) < len(text) * 9 // 8:
-        return _NON_ASCII.sub(_fold_run, text)
-    # Long and dense with non-ASCII runs (CJK, combining accents): one translate, where
-    # sub would call _fold_run millions of times (16 MB of "Z\u0301": 2.3 s, now 0.6 s).
-    table = {ord(char): _token_text_char(char) for char in set(text) if not char.isascii()}
-    return text.translate(table)
-
-
-# From this length a text is checked for being dense with non-ASCII characters.
-_DENSE_TEXT = 1 << 16
-
-
-def _fold_run(run: re.Match[str]) -> str:
-    return "".join(map(_token_text_char, run.group()))
-
-
-def _token_text_char(char: str) -> str:
-    folded = _TOKEN_TEXT_CHARS.get(char)
-    if folded is None:
-        folded = _TOKEN_TEXT_CHARS[char] = "".join(
-            part if _TOKEN_CHAR.match(part) else " " for part in fold_char(char)
-        )
-    return folded
 
 
 def _separated(texts: Iterable[str]) -> str:
@@ -171,23 +126,6 @@ def field_key_text(slot: int, key: str, key_ids: dict[str, int]) -> str:
 
 def field_rowid(article_rowid: int, slot: int) -> int:
     return article_rowid << FIELD_SHIFT | slot
-
-
-_PROBE = (
-    "Café CAFE\u0301 ﬁne Straße ΣΊΣΥΦΟΣ Ǆemal ｐｏｌｉｃｅ ½ 東京 co-op x_y don't "
-    "\u2460 \U0001d400 \u0e01\u0e33 \u1e9e \u0130"
-)
-
-
-def tokens_fingerprint() -> str:
-    """Names how text becomes tokens here: the Unicode version and the tokens of a probe.
-
-    Rows leave a contentless FTS5 table only when given the exact tokens they went in
-    with, recomputed from the stored article; an index made by a reader that tokenised
-    differently (a newer Python's Unicode tables, a changed tokenizer) must be rebuilt.
-    """
-    digest = hashlib.sha256(token_text(_PROBE).encode("utf-8")).hexdigest()[:16]
-    return f"unicode {unicodedata.unidata_version} tokens {digest}"
 
 
 def article_rows(article: Article, rowid: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:

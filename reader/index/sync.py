@@ -479,7 +479,7 @@ def summarise(article: Article) -> ArticleSummary:
 
 
 _SUMMARY_COLUMNS = "rowid, id, title, area, published, url, word_count, initiative_count, body_hash"
-# Newest first, then by id: the order of reader.library.sort_articles(..., "newest").
+# Newest first, then by id: the order of reader.ordering.sort_articles(..., "newest").
 _NEWEST = "ORDER BY published_key DESC, id"
 
 

@@ -6,9 +6,8 @@ for article, score in engine.search(node):
     print(article.title, score, snippets(article, node))
 """
 
+from reader.ordering import RELEVANCE, SEARCH_ORDERS
 from reader.search.engine import (
-    RELEVANCE,
-    SEARCH_ORDERS,
     FlagTest,
     SearchEngine,
     SearchResult,
@@ -32,7 +31,7 @@ from reader.search.query import (
     parse_query,
 )
 from reader.search.snippets import highlight_spans, snippets
-from reader.search.text import fold, metadata_keys, token_spans, tokenize
+from reader.text.tokens import fold, metadata_keys, token_spans, tokenize
 
 __all__ = [
     "MATCH_ALL",

@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from reader.library import SORT_ORDERS, sort_articles
 from reader.model import Article, published_sort_key
+from reader.ordering import RELEVANCE, SEARCH_ORDERS, SORT_ORDERS, sort_articles
 from reader.search.query import (
     DEFAULT_FLAGS,
     And,
@@ -40,10 +40,7 @@ from reader.search.query import (
     parse_query,
     ranked_leaves,
 )
-from reader.search.text import metadata_keys, search_text, tokenize
-
-RELEVANCE = "relevance"
-SEARCH_ORDERS = (RELEVANCE, *SORT_ORDERS)
+from reader.text.tokens import metadata_keys, search_text, tokenize
 
 # BM25 parameters and field weights. A hit in a title counts 4, in an initiative 2 (on top
 # of the 1 it counts in the body that contains it), in the body 1, in a metadata value 0.5.
@@ -298,7 +295,7 @@ class SearchEngine:
         """The articles matching `query`, best first.
 
         `order` is "relevance" (BM25 when the query has words, else `fallback_order`) or
-        one of `reader.library.SORT_ORDERS`. Scores are given whenever the query has words,
+        one of `reader.ordering.SORT_ORDERS`. Scores are given whenever the query has words,
         whatever the order. A query using `is:` needs `flag_test`. A string query is parsed
         first (raising QueryError). `limit` keeps only the first N results. When
         `should_stop()` turns true (a newer search wants the engine) SearchStopped is

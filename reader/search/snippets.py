@@ -9,7 +9,7 @@ from functools import lru_cache
 from reader.loading.text import one_line
 from reader.model import Article
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
-from reader.search.text import FoldedText, metadata_leaves
+from reader.text.tokens import FoldedText, metadata_leaves
 
 SNIPPET_WIDTH = 160
 ELLIPSIS = "…"

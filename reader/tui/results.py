@@ -16,9 +16,10 @@ from functools import partial
 from operator import itemgetter
 from typing import Any, overload
 
-from reader.library import facets, sort_key
+from reader.articles import ArticleStore, facets
+from reader.model import ListRow
+from reader.ordering import sort_key
 from reader.search import MATCH_ALL, RELEVANCE, FlagTest, Node, SearchEngine, is_ranked
-from reader.store import ArticleStore, ListRow
 from reader.tui.format import plural
 from reader.tui.listing import (
     Listing,

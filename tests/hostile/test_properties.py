@@ -34,7 +34,7 @@ from reader.loading.split import split_metadata
 from reader.loading.text import strip_control
 from reader.model import Article, published_sort_key
 from reader.search import QueryError, SearchEngine, highlight_spans, parse_query
-from reader.search.text import metadata_leaves
+from reader.text.tokens import metadata_leaves
 from reader.tui.document import layout
 from reader.tui.markdown_render import render_markdown
 

@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 
 import reader.index.engine as index_engine
 from reader.index import ArticleIndex, IndexSearchEngine
-from reader.index.rows import SEPARATOR, token_text
-from reader.library import SORT_ORDERS, load_library
+from reader.index.rows import SEPARATOR
 from reader.loading import load_article
+from reader.loading.folder import load_library
 from reader.model import Article, article_to_dict
+from reader.ordering import SORT_ORDERS
 from reader.search import (
     SEARCH_ORDERS,
     And,
@@ -29,6 +30,7 @@ from reader.search import (
     tokenize,
 )
 from reader.search import query as query_module
+from reader.text.tokens import index_text as token_text
 from tests.index.conftest import write
 from tests.search.test_equivalence import (
     ARTICLE_COUNT,

@@ -13,7 +13,7 @@ import pytest
 
 from reader.index import ArticleIndex, IndexFull, IndexUnavailable, db
 from reader.index.db import SCHEMA_VERSION, index_path
-from reader.library import load_library
+from reader.loading.folder import load_library
 from reader.search import SearchEngine
 from tests.conftest import CacheDiskFull
 from tests.index.conftest import write

@@ -14,8 +14,8 @@ import pytest
 
 import reader.index as index_module
 from reader.index import ArticleIndex
-from reader.library import load_library
 from reader.limits import MAX_FILE_BYTES
+from reader.loading.folder import load_library
 from reader.search import SearchEngine
 from tests.index.conftest import write
 

@@ -25,8 +25,7 @@ import pytest
 
 from reader.index import ArticleIndex
 from reader.loading import parse_article
-from reader.loading.metadata import flatten
-from reader.model import Article
+from reader.model import Article, flatten
 from reader.search import SearchEngine
 
 SEED = 20240611

@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reader.loading import parse_article
-from reader.search.text import (
+from reader.text.tokens import (
     FoldedText,
     fold,
     fold_char,

@@ -12,11 +12,10 @@ from rich.cells import cell_len
 from textual.content import Content
 from textual.style import Style
 
-from reader.library import load_library
 from reader.loading import parse_article
-from reader.loading.metadata import flatten
+from reader.loading.folder import load_library
 from reader.loading.text import one_line
-from reader.model import Article
+from reader.model import Article, flatten
 from reader.resources import samples_dir
 from reader.tui.app import ReaderApp
 from reader.tui.document import Block, Layout, layout

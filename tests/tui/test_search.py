@@ -16,7 +16,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from reader.store import ListRow
+from reader.model import ListRow
 from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
 from reader.tui.results import InitiativeRow

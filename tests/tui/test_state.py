@@ -17,9 +17,9 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from reader import cli
+from reader.articles import RefreshReport
 from reader.config import config_path, load_config
 from reader.state import FolderState, ReadingState
-from reader.store import RefreshReport
 from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
 from reader.tui.widgets.article_list import STAR_MARK, UNREAD_MARK

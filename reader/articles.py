@@ -1,4 +1,5 @@
-"""Where the reader gets its articles: the persistent index, or memory.
+"""A folder's articles as the reader and the commands see them: the store they are read
+from (the index), and what is counted over its list rows (facets, duplicate URLs).
 
 Both the TUI and the CLI go through an ArticleStore. `open_store(root)` uses the index in
 the user cache dir (fast on large folders, cheap on memory: the list holds only summaries
@@ -10,36 +11,17 @@ articles and search results.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from reader.index import ArticleIndex, IndexFull, IndexUnavailable
-from reader.library import Library, load_library
-from reader.model import Article, ArticleSummary, LoadProblem
+from reader.loading.folder import Library, load_library
+from reader.model import Article, ArticleSummary, ListRow, LoadProblem
 from reader.search import FlagTest, Node, SearchEngine
 from reader.search.query import DEFAULT_FLAGS
-
-
-class ListRow(Protocol):
-    """What a list of articles shows of each: an ArticleSummary or a full Article."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def area(self) -> str | None: ...
-    @property
-    def published(self) -> datetime | None: ...
-    @property
-    def url(self) -> str | None: ...
-    @property
-    def state_key(self) -> str: ...
-    @property
-    def initiative_count(self) -> int: ...
 
 
 class Searcher(Protocol):
@@ -302,13 +284,49 @@ class MemoryStore:
         self._engine = None
 
 
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """How many of some articles fall in each area and each year, most common first."""
+
+    areas: list[tuple[str, int]]
+    years: list[tuple[int, int]]
+
+
+def facets(rows: Iterable[ListRow]) -> Facets:
+    areas: Counter[str] = Counter()
+    years: Counter[int] = Counter()
+    for row in rows:
+        if row.area:
+            areas[row.area] += 1
+        if row.published:
+            years[row.published.year] += 1
+    return Facets(
+        areas=sorted(areas.items(), key=lambda item: (-item[1], item[0].casefold())),
+        years=sorted(years.items(), key=lambda item: -item[0]),
+    )
+
+
+RowT = TypeVar("RowT", bound=ListRow)
+
+
+def duplicate_urls(rows: Sequence[RowT]) -> dict[str, list[RowT]]:
+    """URLs shared by more than one article (or list row), with those sharing each."""
+    by_url: dict[str, list[RowT]] = {}
+    for row in rows:
+        if row.url:
+            by_url.setdefault(row.url, []).append(row)
+    return {url: group for url, group in by_url.items() if len(group) > 1}
+
+
 __all__ = [
     "ArticleStore",
+    "Facets",
     "IndexedStore",
-    "ListRow",
     "MemoryStore",
     "RefreshReport",
     "RowBatch",
     "Searcher",
+    "duplicate_urls",
+    "facets",
     "open_store",
 ]
