@@ -1,7 +1,6 @@
 """The persistent index on an existing folder: build, open, search, fetch.
 
     python bench/index_search.py --corpus /tmp/c100k [--cache DIR] [--runs 5] [--json]
-        [--memory]
 
 Reports: cold build (empty cache to fully indexed, unless the cache already holds the
 folder), warm open to the list rows, warm sync (stat only), making the engine; then for
@@ -73,7 +72,6 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="index cache folder (default: a new one)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--memory", action="store_true", help="compare with the in-memory engine")
     args = parser.parse_args()
     cache = args.cache or Path(tempfile.mkdtemp(prefix="reader-bench-"))
     os.environ["READER_CACHE_DIR"] = str(cache)
@@ -135,28 +133,6 @@ def main() -> None:
     sample = articles[:2000]
     _, made = timed(lambda: [snippets(article, node) for article in sample])
     figures["snippets_ms_per_article"] = round(made / len(sample) * 1000, 3)
-
-    if args.memory:
-        from reader.loading.folder import load_library
-        from reader.search import SearchEngine
-
-        library, figures["memory_load_s"] = timed(lambda: load_library(args.corpus))
-        memory = SearchEngine(library.articles)
-        _, figures["memory_prepare_s"] = timed(memory.prepare)
-        memory_medians = []
-        for query in QUERIES:
-            prefix = query in PREFIX_QUERIES
-            node = memory.parse(query, prefix_last=prefix)
-            expected = [(r.article.id, r.score) for r in memory.search(node)]
-            got = [
-                (s.id, score) for s, score in engine.search(engine.parse(query, prefix_last=prefix))
-            ]
-            assert got == expected, f"index and memory differ for {query!r}"
-            times = [timed(lambda node=node: memory.search(node))[1] for _ in range(args.runs)]
-            memory_medians.append(statistics.median(times) * 1000)
-        figures["memory_search_p50_ms"] = round(percentile(memory_medians, 0.5), 1)
-        figures["memory_search_p95_ms"] = round(percentile(memory_medians, 0.95), 1)
-        figures["memory_identical"] = True
 
     index.close()
     if args.json:

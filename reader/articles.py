@@ -1,109 +1,29 @@
 """A folder's articles as the reader and the commands see them: the store they are read
-from (the index), and what is counted over its list rows (facets, duplicate URLs).
+from (an index of the folder), and what is counted over its list rows (facets, duplicate
+URLs).
 
 Both the TUI and the CLI go through an ArticleStore. `open_store(root)` uses the index in
 the user cache dir (fast on large folders, cheap on memory: the list holds only summaries
-and bodies are read when an article is opened); `use_cache=False` (`--no-cache`), or an
-index that cannot be made at all, loads every article into memory instead, and so does an
-IndexedStore whose cache turns out not to fit on its disk. The two give the same rows,
-articles and search results.
+and bodies are read when an article is opened); `use_cache=False` (`--no-cache`) makes a
+temporary index instead, in a temporary folder removed at close; and an index that cannot
+be made or written (a full disk) gives way to a temporary one in memory. It is the same
+index whichever it is: the same rows, articles and search results.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
-from reader.index import ArticleIndex, IndexFull, IndexUnavailable
-from reader.loading.folder import Library, load_library
-from reader.model import Article, ArticleSummary, ListRow, LoadProblem
-from reader.search import FlagTest, Node, SearchEngine
-from reader.search.query import DEFAULT_FLAGS
+from reader.index import ArticleIndex, IndexFull, IndexUnavailable, SearchEngine, SyncReport
+from reader.index.sync import SummaryBatch
+from reader.model import Article, ListRow, LoadProblem
 
-
-class Searcher(Protocol):
-    """reader.search.SearchEngine and reader.index.IndexSearchEngine alike."""
-
-    @property
-    def metadata_keys(self) -> frozenset[str]: ...
-
-    def parse(
-        self, text: str, *, prefix_last: bool = False, flags: Sequence[str] = DEFAULT_FLAGS
-    ) -> Node: ...
-
-    def search(
-        self,
-        query: Node | str,
-        *,
-        order: str = ...,
-        fallback_order: str = ...,
-        flag_test: FlagTest | None = None,
-        limit: int | None = None,
-        should_stop: Callable[[], bool] | None = None,
-    ) -> Sequence[tuple[ListRow, float | None]]: ...
-
-
-# (rows that are new or changed, files done, files to do)
-RowBatch = Callable[[Sequence[ListRow], int, int], None]
-
-
-@dataclass
-class RefreshReport:
-    """What a refresh found changed in the folder since the last one."""
-
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    # False when the index was busy and some changes could not be written yet.
-    complete: bool = True
-
-    @property
-    def any(self) -> bool:
-        return bool(self.added or self.changed or self.removed)
-
-
-class ArticleStore(Protocol):
-    root: Path
-    # Things the user should be told once (a rebuilt cache, a fallback to memory...).
-    notices: list[str]
-
-    def refresh(
-        self, on_batch: RowBatch | None = None, changed_paths: Collection[str] | None = None
-    ) -> RefreshReport:
-        """Bring the store up to date with the folder; `changed_paths`, when file events
-        named what changed, may spare it looking at every file."""
-        ...
-
-    def rows(self) -> list[ListRow]:
-        """Every article as a list row, newest first (then by id)."""
-        ...
-
-    def first_rows(self, limit: int) -> list[ListRow]:
-        """The first `limit` of `rows()`, quicker than all of them when cached."""
-        ...
-
-    def problems(self) -> list[LoadProblem]: ...
-
-    def article(self, article_id: str) -> Article | None: ...
-
-    def articles(self, ids: Sequence[str]) -> list[Article]:
-        """Full articles for `ids`, in that order; unknown ids are left out."""
-        ...
-
-    def initiatives(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
-        """The initiatives of each of `ids`, by id, without reading whole articles."""
-        ...
-
-    def warnings(self) -> list[tuple[str, tuple[str, ...]]]:
-        """(id, warnings) of every article that loaded with warnings, by id."""
-        ...
-
-    def searcher(self) -> Searcher: ...
-
-    def close(self) -> None: ...
+# What the notice of a fallback to memory ends with.
+INTO_MEMORY = "reading the folder into memory instead"
 
 
 def open_store(root: Path, *, use_cache: bool = True) -> ArticleStore:
@@ -111,177 +31,93 @@ def open_store(root: Path, *, use_cache: bool = True) -> ArticleStore:
     root = Path(root)
     if not root.exists():
         raise FileNotFoundError(f"no such file or folder: {root}")
-    if use_cache:
-        try:
-            return IndexedStore(ArticleIndex.open(root))
-        except IndexUnavailable as error:
-            store = MemoryStore(root)
-            store.notices.append(f"{error}; reading the folder into memory instead")
-            return store
-    return MemoryStore(root)
+    if not use_cache:
+        return ArticleStore(ArticleIndex.temporary(root))
+    try:
+        return ArticleStore(ArticleIndex.open(root))
+    except IndexUnavailable as error:  # IndexFull too
+        return ArticleStore(ArticleIndex.temporary(root, f"{error}; {INTO_MEMORY}", in_memory=True))
 
 
-class IndexedStore:
-    """Articles from the persistent index (reader.index); from memory instead, for the
-    rest of the session, once the index cannot be written (a full disk)."""
+class ArticleStore:
+    """A folder's articles from its index; for the rest of the session from a temporary
+    index in memory once the cache cannot be written (a full disk)."""
 
     def __init__(self, index: ArticleIndex) -> None:
         self._index = index
         self.root = index.root
-        self.notices = index.notices
-        self._memory: MemoryStore | None = None
+        # Indexes given up for one in memory: a search may still be running on them.
+        self._retired: list[ArticleIndex] = []
+
+    @property
+    def notices(self) -> list[str]:
+        """Things the user should be told once (a rebuilt cache, a fallback to memory…)."""
+        return self._index.notices
 
     def refresh(
-        self, on_batch: RowBatch | None = None, changed_paths: Collection[str] | None = None
-    ) -> RefreshReport:
-        if self._memory is not None:
-            return self._memory.refresh(on_batch, changed_paths)
-
-        def forward(summaries: list[ArticleSummary], done: int, total: int) -> None:
-            if on_batch is not None:
-                on_batch(summaries, done, total)
-
+        self, on_batch: SummaryBatch | None = None, changed_paths: Collection[str] | None = None
+    ) -> SyncReport:
+        """Bring the store up to date with the folder; `changed_paths`, when file events
+        named what changed, may spare it looking at every file. `on_batch(rows, done,
+        total)` gets the new and changed rows as they are written."""
         try:
-            report = self._index.sync(on_batch=forward, changed_paths=changed_paths)
+            return self._index.sync(on_batch=on_batch, changed_paths=changed_paths)
         except IndexFull as error:
             return self._into_memory(error, on_batch)
-        return RefreshReport(
-            list(report.added), list(report.changed), list(report.removed), report.complete
-        )
 
-    def _into_memory(self, error: IndexFull, on_batch: RowBatch | None) -> RefreshReport:
-        """Read every file into memory; the report compares it with what the index had
-        (nothing is lost: each article comes from its file again). The index stays open
-        (a search may be running on it) until close."""
+    def _into_memory(self, error: IndexFull, on_batch: SummaryBatch | None) -> SyncReport:
+        """Read every file into an index in memory; the report compares it with what the
+        cache had (nothing is lost: each article comes from its file again)."""
         indexed = self._index.file_states()
-        memory = MemoryStore(self.root)
-        memory.refresh(on_batch)
-        self._memory = memory
-        self.notices.append(f"{error}; reading the folder into memory instead")
-        report = RefreshReport(removed=list(error.removed))
-        for article in memory.rows():
-            assert isinstance(article, Article)
-            before = indexed.pop(article.id, None)
+        memory = ArticleIndex.temporary(self.root, in_memory=True)
+        memory.notices[:0] = [*self._index.notices, f"{error}; {INTO_MEMORY}"]
+        filled = memory.sync(on_batch=on_batch)
+        self._retired.append(self._index)
+        self._index = memory
+        report = SyncReport(removed=list(error.removed), problems=filled.problems)
+        report.total_files = filled.total_files
+        now = memory.file_states()
+        for row in memory.summaries():
+            before = indexed.pop(row.id, None)
             if before is None:
-                report.added.append(article.id)
-            elif before != (article.size, article.mtime_ns):
-                report.changed.append(article.id)
+                report.added.append(row.id)
+            elif before != now[row.id]:
+                report.changed.append(row.id)
         report.removed += indexed  # what is left: gone, or no longer an article
         return report
 
     def rows(self) -> list[ListRow]:
-        if self._memory is not None:
-            return self._memory.rows()
+        """Every article as a list row, newest first (then by id)."""
         return list(self._index.summaries())
 
     def first_rows(self, limit: int) -> list[ListRow]:
-        if self._memory is not None:
-            return self._memory.first_rows(limit)
+        """The first `limit` of `rows()`, read quicker than all of them."""
         return list(self._index.newest(limit))
 
     def problems(self) -> list[LoadProblem]:
-        if self._memory is not None:
-            return self._memory.problems()
         return self._index.problems()
 
     def article(self, article_id: str) -> Article | None:
-        if self._memory is not None:
-            return self._memory.article(article_id)
         return self._index.article(article_id)
 
     def articles(self, ids: Sequence[str]) -> list[Article]:
-        if self._memory is not None:
-            return self._memory.articles(ids)
+        """Full articles for `ids`, in that order; unknown ids are left out."""
         return self._index.articles(ids)
 
     def initiatives(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
-        if self._memory is not None:
-            return self._memory.initiatives(ids)
+        """The initiatives of each of `ids`, by id, without reading whole articles."""
         return self._index.initiatives(ids)
 
     def warnings(self) -> list[tuple[str, tuple[str, ...]]]:
-        if self._memory is not None:
-            return self._memory.warnings()
+        """(id, warnings) of every article that loaded with warnings, by id."""
         return self._index.warnings()
 
-    def searcher(self) -> Searcher:
-        if self._memory is not None:
-            return self._memory.searcher()
+    def searcher(self) -> SearchEngine:
         return self._index.engine()
 
     def close(self) -> None:
-        if self._memory is not None:
-            self._memory.close()
-        self._index.close()
-
-
-# Rows handed to on_batch at a time while loading into memory.
-MEMORY_BATCH = 500
-
-
-class MemoryStore:
-    """Every article parsed and held in memory (`--no-cache`, or no usable cache)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.notices: list[str] = []
-        self._library = Library(root)
-        self._engine: SearchEngine | None = None
-
-    def refresh(
-        self, on_batch: RowBatch | None = None, changed_paths: Collection[str] | None = None
-    ) -> RefreshReport:
-        # Every file is read again: the changed paths would not spare that.
-        before = {article.id: (article.size, article.mtime_ns) for article in self._library}
-        pending: list[Article] = []
-
-        def on_progress(done: int, total: int, item: Article | LoadProblem) -> None:
-            if isinstance(item, Article):
-                pending.append(item)
-            if on_batch is not None and (len(pending) >= MEMORY_BATCH or done == total):
-                on_batch(list(pending), done, total)
-                pending.clear()
-
-        library = load_library(self.root, on_progress=on_progress)
-        after = {article.id: (article.size, article.mtime_ns) for article in library}
-        self._library = library
-        self._engine = None
-        return RefreshReport(
-            added=[key for key in after if key not in before],
-            changed=[key for key in after if key in before and before[key] != after[key]],
-            removed=[key for key in before if key not in after],
-        )
-
-    def rows(self) -> list[ListRow]:
-        return list(self._library.articles)
-
-    def first_rows(self, limit: int) -> list[ListRow]:
-        return list(self._library.articles[:limit])
-
-    def problems(self) -> list[LoadProblem]:
-        return list(self._library.problems)
-
-    def article(self, article_id: str) -> Article | None:
-        return self._library.get(article_id)
-
-    def articles(self, ids: Sequence[str]) -> list[Article]:
-        found = (self._library.get(article_id) for article_id in ids)
-        return [article for article in found if article is not None]
-
-    def initiatives(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
-        return {article.id: article.initiatives for article in self.articles(ids)}
-
-    def warnings(self) -> list[tuple[str, tuple[str, ...]]]:
-        warned = (article for article in self._library if article.warnings)
-        return sorted((article.id, article.warnings) for article in warned)
-
-    def searcher(self) -> Searcher:
-        if self._engine is None:
-            self._engine = SearchEngine(self._library.articles)
-        return self._engine
-
-    def close(self) -> None:
-        self._engine = None
+        for index in (*self._retired, self._index):
+            index.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,15 +154,4 @@ def duplicate_urls(rows: Sequence[RowT]) -> dict[str, list[RowT]]:
     return {url: group for url, group in by_url.items() if len(group) > 1}
 
 
-__all__ = [
-    "ArticleStore",
-    "Facets",
-    "IndexedStore",
-    "MemoryStore",
-    "RefreshReport",
-    "RowBatch",
-    "Searcher",
-    "duplicate_urls",
-    "facets",
-    "open_store",
-]
+__all__ = ["ArticleStore", "Facets", "duplicate_urls", "facets", "open_store"]

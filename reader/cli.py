@@ -466,7 +466,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             for snippet in snippets(article, query, limit=1):
                 print(f"    {snippet}")
             printed += 1
-        total = getattr(results, "total", len(results))
+        total = results.total
         what = f"{total:,} of {len(store.rows()):,} articles match"
         if printed < total:
             what += f"; showing {printed:,}"

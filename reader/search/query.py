@@ -21,7 +21,7 @@ import calendar
 import difflib
 import re
 import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -88,6 +88,14 @@ class Flag:
     """`is:NAME`: a per-article state (read, starred…) that the caller evaluates."""
 
     name: str
+
+
+# Answers `is:NAME` for one article by its id: flag_test(article_id, "starred") -> bool.
+FlagTest = Callable[[str, str], bool]
+
+
+class SearchStopped(Exception):
+    """A search given up because its `should_stop()` said so (a newer one replaced it)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -341,9 +341,20 @@ def metadata_keys(articles: Iterable[Article]) -> frozenset[str]:
     """
     keys: set[str] = set()
     for article in articles:
-        for key, _value in flatten(article.metadata):
-            path = fold_path(key)
-            while path and path not in keys:
-                keys.add(path)
-                path = path.rpartition(".")[0]
+        _add_keys(article.metadata, keys)
     return frozenset(keys)
+
+
+def keys_of(metadata: Mapping[str, Any]) -> frozenset[str]:
+    """metadata_keys of one article's metadata."""
+    keys: set[str] = set()
+    _add_keys(metadata, keys)
+    return frozenset(keys)
+
+
+def _add_keys(metadata: Mapping[str, Any], keys: set[str]) -> None:
+    for key, _value in flatten(metadata):
+        path = fold_path(key)
+        while path and path not in keys:
+            keys.add(path)
+            path = path.rpartition(".")[0]

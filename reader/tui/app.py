@@ -41,8 +41,9 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import get_current_worker
 
-from reader.articles import ArticleStore, RefreshReport, open_store
+from reader.articles import ArticleStore, open_store
 from reader.config import Config, config_path, load_config, save_theme
+from reader.index import SyncReport
 from reader.links import check_link, shown_url
 from reader.model import Article, ListRow, LoadProblem
 from reader.ordering import ORDER_CAPTIONS, RELEVANCE_CAPTION, SORT_ORDERS
@@ -51,7 +52,6 @@ from reader.search import (
     MATCH_ALL,
     Node,
     QueryError,
-    SearchEngine,
     SearchStopped,
     highlight_spans,
     is_ranked,
@@ -193,7 +193,7 @@ class FolderRefreshed(Message):
     def __init__(
         self,
         rows: list[ListRow],
-        report: RefreshReport,
+        report: SyncReport,
         problems: list[LoadProblem],
         warned: list[tuple[str, tuple[str, ...]]],
         keys: RowKeys,
@@ -617,9 +617,6 @@ class ReaderApp(App[int]):
             merger.remove(report.removed)
             problems = store.problems()
             warned = store.warnings()
-            searcher = store.searcher()
-            if isinstance(searcher, SearchEngine):
-                searcher.prepare()  # in memory: fold and tokenise now, not at the first key
         except _Cancelled:
             return
         except OSError as error:
@@ -1881,7 +1878,7 @@ def terminal_browser() -> webbrowser.BaseBrowser | None:
     return browser if in_terminal else None
 
 
-def changes_text(report: RefreshReport) -> str:
+def changes_text(report: SyncReport) -> str:
     """What a refresh found: "2 new, 1 changed, 1 removed"."""
     parts = [
         f"{len(ids):,} {what}"
