@@ -43,11 +43,19 @@ from reader.index.db import (
     is_locked,
     open_index,
     open_memory_index,
+    read_info,
     remove_index,
 )
 from reader.index.engine import SearchEngine, SearchResult, SearchResults
 from reader.index.rows import ARTICLE_SELECT, article_from_row, read_summary_rows
-from reader.index.sync import SummaryBatch, SyncReport, add_articles, read_problems, sync
+from reader.index.sync import (
+    Listed,
+    SummaryBatch,
+    SyncReport,
+    add_articles,
+    read_problems,
+    sync,
+)
 from reader.index.text_index import TextIndexBusy, TextIndexError
 from reader.model import Article, ArticleSummary, LoadProblem
 
@@ -96,6 +104,9 @@ class ArticleIndex:
         self._rows: list[tuple[int, ArticleSummary]] | None = None
         self._data_version = -1
         self._engine: SearchEngine | None = None
+        # The rows summaries() last gave, kept up to date by each sync, which reports
+        # what another reader of the folder wrote meanwhile.
+        self._listed: Listed | None = None
         self._temporary_dir = temporary_dir
         if temporary_dir is not None:
             # Removed at close, or at the latest when the program ends.
@@ -245,6 +256,7 @@ class ArticleIndex:
             workers=workers,
             changed_paths=changed_paths,
             report=report,
+            listed=self._listed,
         )
         if report.added or report.changed or report.removed:
             self._forget_cached_rows()
@@ -281,7 +293,15 @@ class ArticleIndex:
                 # The whole list takes a while (0.6 s at 100,000 articles): opening an
                 # article meanwhile need not wait.
                 with self._connection_apart() as connection:
-                    return read_summary_rows(connection), version[0]
+                    connection.execute("BEGIN")  # the rows and their generation together
+                    try:
+                        rows = read_summary_rows(connection)
+                        generation = read_info(connection, "generation")
+                    finally:
+                        connection.execute("COMMIT")
+                with self._lock:
+                    self._listed = Listed({rowid: row.id for rowid, row in rows}, generation)
+                return rows, version[0]
 
             none: tuple[list[tuple[int, ArticleSummary]], int] = ([], -1)
             rows, version = self._repairing(read, none)

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from reader.index import db
 from reader.index.db import (
-    BUSY_TIMEOUT_SECONDS,
     OpenedIndex,
     connect,
     in_chunks,
@@ -42,6 +42,7 @@ from reader.index.rows import (
     IndexTexts,
     article_rows,
     index_texts,
+    read_summary_rows,
     summarise,
     text_document,
 )
@@ -74,6 +75,16 @@ class SyncReport:
     @property
     def any(self) -> bool:
         return bool(self.added or self.changed or self.removed)
+
+
+@dataclass
+class Listed:
+    """The articles a caller was given (the rows of its list), by rowid, and the index's
+    generation then. Another reader of the folder may write to the index meanwhile (a
+    window of its own); a sync tells the caller what that changed, as its own changes."""
+
+    ids: dict[int, str]
+    generation: int
 
 
 # (path, size, mtime_ns) of a file found under the root.
@@ -144,20 +155,27 @@ def sync(
     workers: int | None = None,
     changed_paths: Collection[str] | None = None,
     report: SyncReport | None = None,
+    listed: Listed | None = None,
 ) -> SyncReport:
     """Make the index match the folder. `on_batch(summaries, done, total)` is called
     as each batch of new or changed articles is written. With `changed_paths` (from file
     events) only those are looked at, when that is enough to be sure (see scan_paths);
-    else every file is stat'ed. Raises TextIndexBusy (or sqlite3.Error, see
-    reader.index.db.is_locked) when another writer keeps the index past the busy
-    timeout; a `report` passed in then says what was done before (the files removed)."""
+    else every file is stat'ed. With `listed`, what other writers changed since is
+    reported too (and handed to `on_batch`), and `listed` kept up to date. Raises
+    TextIndexBusy (or sqlite3.Error, see reader.index.db.is_locked) when another writer
+    keeps the index past the busy timeout; a `report` passed in then says what was done
+    before (the files removed)."""
     report = SyncReport() if report is None else report
-    writer = TextWriter(index.text, BUSY_TIMEOUT_SECONDS)
+    writer = TextWriter(index.text, db.BUSY_TIMEOUT_SECONDS)
     connection = connect(index.database)
     try:
-        _sync(connection, writer, root, on_batch, workers, changed_paths, report)
+        if listed is not None:
+            _others_changes(connection, listed, report, on_batch)
+        _sync(connection, writer, root, on_batch, workers, changed_paths, report, listed)
         if writer.pending:
             _commit(connection, writer)
+        if listed is not None:
+            listed.generation = read_info(connection, "generation")
     except BaseException:
         # What was written to SQLite must be searchable: commit the full-text writer's
         # share of it too (if that fails, the marker left says to rebuild).
@@ -179,7 +197,7 @@ def add_articles(index: OpenedIndex, articles: Iterable[Article]) -> list[Articl
     loaded: list[_Loaded] = [
         (article.id, str(article.path), True, article, index_texts(article)) for article in articles
     ]
-    writer = TextWriter(index.text, BUSY_TIMEOUT_SECONDS)
+    writer = TextWriter(index.text, db.BUSY_TIMEOUT_SECONDS)
     connection = connect(index.database)
     try:
         summaries = _store(connection, writer, loaded)
@@ -198,6 +216,7 @@ def _sync(
     workers: int | None,
     changed_paths: Collection[str] | None,
     report: SyncReport,
+    listed: Listed | None,
 ) -> None:
     folder_problems: list[LoadProblem] | None = None
     targeted = None
@@ -231,18 +250,19 @@ def _sync(
         elif before != (size, mtime_ns):
             report.changed.append(file_id)
             to_read.append(file_id)
-    report.removed = removed
+    report.removed += removed
     if removed:
-        _store(connection, writer, [(file_id, "", True, None, None) for file_id in removed])
+        loaded: list[_Loaded] = [(file_id, "", True, None, None) for file_id in removed]
+        _store(connection, writer, loaded, listed)
 
     # Whether the index has each file already: a new one has nothing to remove first.
     paths = [(current[file_id][0], file_id, file_id in known) for file_id in to_read]
     total = len(paths)
     done = 0
-    listed = set(_known_files(connection, report.changed, tables=("articles",)))
+    were_articles = set(_known_files(connection, report.changed, tables=("articles",)))
     last_commit = time.monotonic()
     for loaded in _read_batches(paths, root, workers):
-        summaries = _store(connection, writer, loaded)
+        summaries = _store(connection, writer, loaded, listed)
         problems = [item for *_, item, _ in loaded if isinstance(item, LoadProblem)]
         report.problems.extend(problems)
         done += len(loaded)
@@ -253,13 +273,47 @@ def _sync(
             on_batch(summaries, done, total)
     # An article that changed into a problem (grown past the size limit, say) leaves the
     # list as a deleted one does: for the list it is removed, and it is now a problem.
-    unlisted = listed - set(_known_files(connection, listed, tables=("articles",)))
+    unlisted = were_articles - set(_known_files(connection, were_articles, tables=("articles",)))
     if unlisted:
         report.changed = [file_id for file_id in report.changed if file_id not in unlisted]
         report.removed += [file_id for file_id in to_read if file_id in unlisted]
     if folder_problems is not None:  # a whole scan: it knows which folders failed
         _write_folder_problems(connection, folder_problems)
         report.problems = folder_problems + report.problems
+
+
+def _others_changes(
+    connection: sqlite3.Connection,
+    listed: Listed,
+    report: SyncReport,
+    on_batch: SummaryBatch | None,
+) -> None:
+    """Report what other writers changed since `listed` was read, as added, changed and
+    removed articles (the rows through `on_batch`). Called with the writer's lock held:
+    no one writes meanwhile."""
+    if read_info(connection, "generation") == listed.generation:
+        return
+    now = dict(connection.execute("SELECT rowid, id FROM articles").fetchall())
+    before = listed.ids
+    new = [rowid for rowid in now if rowid not in before]
+    gone = {before[rowid] for rowid in before if rowid not in now}
+    summaries = [summary for _rowid, summary in _summaries_of(connection, new)]
+    for summary in summaries:
+        (report.changed if summary.id in gone else report.added).append(summary.id)
+    present = set(now.values())
+    report.removed.extend(sorted(file_id for file_id in gone if file_id not in present))
+    listed.ids = now
+    if summaries and on_batch is not None:
+        on_batch(summaries, 0, 0)
+
+
+def _summaries_of(
+    connection: sqlite3.Connection, rowids: Sequence[int]
+) -> list[tuple[int, ArticleSummary]]:
+    found: list[tuple[int, ArticleSummary]] = []
+    for chunk in in_chunks(rowids):
+        found.extend(read_summary_rows(connection, chunk))
+    return found
 
 
 def _commit(connection: sqlite3.Connection, writer: TextWriter) -> None:
@@ -333,10 +387,14 @@ _Loaded = tuple[str, str, bool, Article | LoadProblem | None, IndexTexts | None]
 
 
 def _store(
-    connection: sqlite3.Connection, writer: TextWriter, loaded: Sequence[_Loaded]
+    connection: sqlite3.Connection,
+    writer: TextWriter,
+    loaded: Sequence[_Loaded],
+    listed: Listed | None = None,
 ) -> list[ArticleSummary]:
     """Write a batch: SQLite in one transaction (removing what the index had of each
-    file first), then the full-text writer, uncommitted. The list rows of the articles."""
+    file first), then the full-text writer, uncommitted. The list rows of the articles;
+    `listed` gets them too, and loses the rows removed."""
     documents: list[tuple[int, Article, IndexTexts]] = []
     deleted: list[int] = []
     key_counts: Counter[str] = Counter()
@@ -370,6 +428,10 @@ def _store(
         connection.execute("UPDATE info SET value = value + 1 WHERE key = 'generation'")
         if deleted or documents:
             connection.execute("UPDATE info SET value = -1 WHERE key = 'text_commit'")
+    if listed is not None:
+        for rowid in deleted:
+            listed.ids.pop(rowid, None)
+        listed.ids.update((rowid, article.id) for rowid, article, _texts in documents)
     for rowid in deleted:
         writer.delete(rowid)
     for rowid, article, article_texts in documents:

@@ -17,7 +17,7 @@ from reader.model import Article, article_to_dict
 from reader.ordering import SEARCH_ORDERS, SORT_ORDERS, sort_articles
 from reader.search import And, Node, Not, Or, QueryError, SearchStopped, Term
 from reader.search import query as query_module
-from reader.text.tokens import index_text, metadata_keys, tokenize
+from reader.text.tokens import MAX_TOKEN_BYTES, index_text, metadata_keys, tokenize
 from tests.index.conftest import write
 from tests.index.reference import (
     ARTICLE_COUNT,
@@ -281,3 +281,24 @@ def test_a_query_the_full_text_index_cannot_parse_is_a_query_error(
         deep = And((Term("kent"), Or((Term("crime"), deep))))
     with pytest.raises(QueryError, match="too complex"):
         engine.search(deep)
+
+
+def test_a_word_longer_than_the_index_takes_is_cut_alike_in_the_index_and_queries(
+    root: Path,
+) -> None:
+    """tantivy refuses terms over 65,530 bytes (it drops them): an article whose only
+    word that was could not be found, even by its prefix. Such a token is cut to its
+    first MAX_TOKEN_BYTES in the index and in queries alike."""
+    word = "東京" * 15_000  # 90,000 bytes in UTF-8
+    write(root, "long.md", "Long", body=f"{word} end", tags=f"[{word}]")
+    write(root, "other.md", "Other", body="Nothing.")
+    index = ArticleIndex.open(root)
+    index.sync(workers=1)
+    engine = index.engine()
+    (token,) = tokenize(word)
+    assert MAX_TOKEN_BYTES - 4 < len(token.encode()) <= MAX_TOKEN_BYTES  # whole characters
+    assert engine.search(Term(token)).ids() == ["long.md"]
+    assert engine.search("東京東", prefix_last=True).ids() == ["long.md"]
+    assert engine.search("tags:東京東", prefix_last=True).ids() == ["long.md"]
+    assert engine.search("end").ids() == ["long.md"]
+    index.close()

@@ -364,3 +364,26 @@ def test_a_problem_whose_name_is_not_utf8_is_not_read_again_while_unchanged(root
     assert [problem.path.name for problem in index.problems()] == ["bad\\xe9.md"]
     report = index.sync(workers=1)
     assert (report.added, report.changed, report.removed) == ([], [], [])
+
+
+def test_a_sync_reports_what_another_reader_of_the_folder_wrote(root: Path) -> None:
+    """Two readers of one folder (two windows) both get each file event; the one to sync
+    second finds the change indexed by the first, and must still tell its list: the
+    files added, changed and removed, the rows with them."""
+    write(root, "a.md", "Kent drones")
+    write(root, "b.md", "Essex dogs")
+    mine = reopen(root)
+    assert [row.id for row in mine.summaries()] == ["a.md", "b.md"]
+    other = ArticleIndex.open(root)
+    write(root, "c.md", "Surrey cameras")
+    touch_later(write(root, "a.md", "Kent drones, again"))
+    (root / "b.md").unlink()
+    assert other.sync(workers=1).added == ["c.md"]
+    rows: list[str] = []
+    report = mine.sync(on_batch=lambda batch, _done, _total: rows.extend(r.title for r in batch))
+    assert (report.added, report.changed, report.removed) == (["c.md"], ["a.md"], ["b.md"])
+    assert sorted(rows) == ["Kent drones, again", "Surrey cameras"]
+    report = mine.sync(workers=1)
+    assert (report.added, report.changed, report.removed) == ([], [], [])
+    other.close()
+    mine.close()
