@@ -132,6 +132,11 @@ def index_path(root: Path) -> Path:
 BUSY_TIMEOUT_SECONDS = 10.0
 
 
+def text_writer(text: tantivy.Index) -> TextWriter:
+    """The full-text index's one writer, waited for as long as SQLite waits for a lock."""
+    return TextWriter(text, BUSY_TIMEOUT_SECONDS)
+
+
 class IndexLocked(sqlite3.OperationalError):
     """Another program held the index database locked for longer than the busy timeout."""
 

@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from reader.index import db
 from reader.index.db import (
     OpenedIndex,
     connect,
     in_chunks,
     read_info,
+    text_writer,
     write_transaction,
 )
 from reader.index.rows import (
@@ -166,7 +166,7 @@ def sync(
     keeps the index past the busy timeout; a `report` passed in then says what was done
     before (the files removed)."""
     report = SyncReport() if report is None else report
-    writer = TextWriter(index.text, db.BUSY_TIMEOUT_SECONDS)
+    writer = text_writer(index.text)
     connection = connect(index.database)
     try:
         if listed is not None:
@@ -197,7 +197,7 @@ def add_articles(index: OpenedIndex, articles: Iterable[Article]) -> list[Articl
     loaded: list[_Loaded] = [
         (article.id, str(article.path), True, article, index_texts(article)) for article in articles
     ]
-    writer = TextWriter(index.text, db.BUSY_TIMEOUT_SECONDS)
+    writer = text_writer(index.text)
     connection = connect(index.database)
     try:
         summaries = _store(connection, writer, loaded)
