@@ -87,7 +87,7 @@ def main() -> None:
     figures: dict[str, object] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"tantivy {_tantivy_version()}",
+        f"{_tantivy_version()}",
         "corpus": str(args.corpus),
     }
 

@@ -320,7 +320,7 @@ def print_report(report: dict[str, Any]) -> None:
     print(f"corpus {report['corpus']}: {report['files']:,} files")
     print(
         f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}, "
-        f"SQLite {m['sqlite']}, tantivy {m.get('tantivy', '-')}; "
+        f"SQLite {m['sqlite']}, {m.get('tantivy', 'no tantivy')}; "
         f"load {m.get('load', 0):.1f} -> {report.get('load_after', 0):.1f}"
     )
     if "cold" in report:

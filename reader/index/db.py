@@ -36,9 +36,9 @@ from reader.index.text_index import (
     TextWriter,
     open_text_index,
     path_of,
+    tokens_fingerprint,
 )
 from reader.loading.text import escape_name
-from reader.text.tokens import tokens_fingerprint
 
 # 5: the full text moved from FTS5 tables to tantivy.
 SCHEMA_VERSION = 5

@@ -24,12 +24,16 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import tantivy
+
+from reader.text.tokens import PROBE, index_text
+from reader.text.tokens import tokens_fingerprint as text_fingerprint
 
 TOKENIZER = "reader"
 RANKED_FIELDS = ("title", "body", "initiatives", "metadata")
@@ -69,6 +73,14 @@ def schema() -> tantivy.Schema:
 def _analyzer() -> tantivy.TextAnalyzer:
     # Runs of Unicode letters and digits; no lower-casing or folding (index_text did it).
     return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).build()
+
+
+def tokens_fingerprint() -> str:
+    """reader.text.tokens.tokens_fingerprint, and how tantivy's tokenizer splits the
+    probe: a tantivy whose Unicode tables differ (an upgrade) must rebuild the index too."""
+    tokens = "\n".join(_analyzer().analyze(index_text(PROBE)))
+    digest = hashlib.sha256(tokens.encode("utf-8")).hexdigest()[:16]
+    return f"{text_fingerprint()} split {digest}"
 
 
 def open_text_index(path: Path | None, *, create: bool) -> tantivy.Index:

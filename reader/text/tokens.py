@@ -13,7 +13,8 @@ The index stores text already folded (`index_text`), and its tokenizer only spli
 into runs of letters and digits, so the engine never folds anything itself and a word
 means the same in the index, in a query and in a highlight. This module is the one rule
 for what a token is: a change to it (CJK bigrams, say) is made here, in `tokenize` and
-`index_text`, which the tests hold to each other.
+`index_text`, which the tests hold to each other (index_text may send the texts a new
+rule concerns through `" ".join(tokenize(text))`: exact, if slower).
 
 A token longer than MAX_TOKEN_BYTES in UTF-8 (the index refuses longer terms) is cut to
 its first MAX_TOKEN_BYTES, in the index and in queries alike.
@@ -157,7 +158,7 @@ def _token_text_char(char: str) -> str:
     return folded
 
 
-_PROBE = (
+PROBE = (
     "Café CAFE\u0301 ﬁne Straße ΣΊΣΥΦΟΣ Ǆemal ｐｏｌｉｃｅ ½ 東京 co-op x_y don't "
     "\u2460 \U0001d400 \u0e01\u0e33 \u1e9e \u0130 \u13a0\uab70"
 )
@@ -167,9 +168,10 @@ def tokens_fingerprint() -> str:
     """Names how text becomes tokens here: the Unicode version and the tokens of a probe.
 
     An index made by a reader that tokenised differently (a newer Python's Unicode
-    tables, a changed tokenizer) finds different words: it must be rebuilt.
+    tables, a changed tokenizer) finds different words: it must be rebuilt. (The index
+    adds how its own tokenizer splits the probe: reader.index.text_index.)
     """
-    digest = hashlib.sha256(index_text(_PROBE).encode("utf-8")).hexdigest()[:16]
+    digest = hashlib.sha256(index_text(PROBE).encode("utf-8")).hexdigest()[:16]
     return f"unicode {unicodedata.unidata_version} tokens {digest}"
 
 
