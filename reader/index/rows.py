@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,7 @@ def index_texts(article: Article) -> IndexTexts:
     )
 
 
+@lru_cache(maxsize=4096)  # a folder's articles share their keys
 def key_prefix(key: str) -> str:
     """The prefix of every token of a value of metadata key `key` (folded, dotted) in
     the `fields` text: "k" and 8 base-36 digits of a hash, one length for every key, so
