@@ -1,16 +1,16 @@
 """The persistent index on an existing folder: build, open, search, fetch.
 
     python bench/index_search.py --corpus /tmp/c100k [--cache DIR] [--runs 5] [--json]
-        [--memory]
 
 Reports: cold build (empty cache to fully indexed, unless the cache already holds the
-folder), warm open to the list rows, warm sync (stat only), making the engine; then for
-20 fixed queries (words, phrases, fields, dates, negation, common words) the first run
-and the median of --runs runs of the full search, and the median for the first 100
-results with the count (what a list needs first), with p50/p95 over the queries; then
-fetching full articles and making snippets for a large result set, as `reader search
---json` must. With --memory the same queries also run on the in-memory engine, and the
-results are checked to be identical.
+folder) and the size of the index on disk, warm open to the list rows, warm sync (stat
+only), making the engine; then for 20 fixed queries (words, phrases, fields, dates,
+negation, common words) the first run and the median of --runs runs of the full search,
+and the median for the best 200 with the count (what the reader lists first), with
+p50/p95 over the queries; then fetching full articles and making snippets for a large
+result set, as `reader search --json` must. It uses only what every version of the index
+has had (ArticleIndex, engine().search), so the same script measures an older commit in
+the same run: `PYTHONPATH=OLD_CHECKOUT python bench/index_search.py ...`.
 """
 
 from __future__ import annotations
@@ -52,8 +52,16 @@ QUERIES = [
     'body:"scam calls" before:2015',
 ]
 PREFIX_QUERIES = {"polic"}
-# A first screen of results, with the total count (search(..., limit=PAGE)).
-PAGE = 100
+# The best results the reader lists first, with the total (reader.tui.results.FIRST_RESULTS).
+PAGE = 200
+
+
+def _tantivy_version() -> str:
+    try:
+        import tantivy
+    except ImportError:
+        return "-"
+    return str(getattr(tantivy, "__version__", "?"))
 
 
 def timed(action):  # type: ignore[no-untyped-def]
@@ -73,13 +81,13 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="index cache folder (default: a new one)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--memory", action="store_true", help="compare with the in-memory engine")
     args = parser.parse_args()
     cache = args.cache or Path(tempfile.mkdtemp(prefix="reader-bench-"))
     os.environ["READER_CACHE_DIR"] = str(cache)
     figures: dict[str, object] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}",
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"{_tantivy_version()}",
         "corpus": str(args.corpus),
     }
 
@@ -89,6 +97,9 @@ def main() -> None:
     figures["build_s"] = round(time.perf_counter() - start, 2)
     figures["built"] = len(report.added) + len(report.changed)
     index.close()
+    files = [path for path in cache.rglob("*") if path.is_file()]
+    figures["index_mb"] = round(sum(path.stat().st_size for path in files) / 1e6, 1)
+    figures["load"] = os.getloadavg()[0]
 
     start = time.perf_counter()
     index = ArticleIndex.open(args.corpus)
@@ -136,29 +147,8 @@ def main() -> None:
     _, made = timed(lambda: [snippets(article, node) for article in sample])
     figures["snippets_ms_per_article"] = round(made / len(sample) * 1000, 3)
 
-    if args.memory:
-        from reader.library import load_library
-        from reader.search import SearchEngine
-
-        library, figures["memory_load_s"] = timed(lambda: load_library(args.corpus))
-        memory = SearchEngine(library.articles)
-        _, figures["memory_prepare_s"] = timed(memory.prepare)
-        memory_medians = []
-        for query in QUERIES:
-            prefix = query in PREFIX_QUERIES
-            node = memory.parse(query, prefix_last=prefix)
-            expected = [(r.article.id, r.score) for r in memory.search(node)]
-            got = [
-                (s.id, score) for s, score in engine.search(engine.parse(query, prefix_last=prefix))
-            ]
-            assert got == expected, f"index and memory differ for {query!r}"
-            times = [timed(lambda node=node: memory.search(node))[1] for _ in range(args.runs)]
-            memory_medians.append(statistics.median(times) * 1000)
-        figures["memory_search_p50_ms"] = round(percentile(memory_medians, 0.5), 1)
-        figures["memory_search_p95_ms"] = round(percentile(memory_medians, 0.95), 1)
-        figures["memory_identical"] = True
-
     index.close()
+    figures["load_after"] = os.getloadavg()[0]
     if args.json:
         print(json.dumps(figures, indent=2))
         return

@@ -44,9 +44,8 @@ def replace_file(path: Path, text: str) -> None:
 
 
 def bench_marks(root: Path) -> None:
-    from reader.search import SearchEngine
+    from reader.articles import open_store
     from reader.state import ReadingState
-    from reader.store import open_store
     from reader.tui.marks import ReadingMarks
 
     store = open_store(root)
@@ -78,13 +77,11 @@ def bench_marks(root: Path) -> None:
     print(f"count again: {time.perf_counter() - started:.3f} s (after each save, in its worker)")
     print(f"  {marks.unread_count:,} unread, {marks.starred_count:,} starred")
     searcher = store.searcher()
-    if isinstance(searcher, SearchEngine):
-        searcher.prepare()
     for query in ("is:unread", "is:starred", "burglary is:unread"):
         node = searcher.parse(query)
         started = time.perf_counter()
         found = searcher.search(node, flag_test=marks.flag_test)
-        total = getattr(found, "total", len(found))
+        total = found.total
         took = time.perf_counter() - started
         print(f"search {query!r}: {took:.3f} s, {total:,} results (results worker)")
     store.close()

@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args()
 
-    from reader.store import open_store
+    from reader.articles import open_store
     from reader.watch import POLL_SECONDS, watch_folder
 
     with tempfile.TemporaryDirectory() as temp:

@@ -27,14 +27,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from metadata_strings import strings_in
 
 with atheris.instrument_imports():
+    from reader.index import ArticleIndex
     from reader.limits import MAX_METADATA_VALUES, MAX_SHOWN_LINES, MAX_TITLE_CHARS
     from reader.links import check_link
     from reader.loading import decode, parse_article
     from reader.loading.dates import parse_date
     from reader.loading.metadata import parse_block
     from reader.model import published_sort_key
-    from reader.search import QueryError, SearchEngine, highlight_spans
-    from reader.search.text import metadata_leaves
+    from reader.search import QueryError, highlight_spans
+    from reader.text.tokens import metadata_leaves
     from reader.tui.document import layout
     from reader.tui.markdown_render import render_markdown
 
@@ -85,15 +86,16 @@ def date(data: bytes) -> None:
         assert type(moment).fromisoformat(moment.isoformat()) == moment
 
 
-_ENGINE = SearchEngine(
-    [
-        parse_article(
-            "---\ntitle: Police [/] news\narea: Kent\ndate: 2019-09-27\n---\n* Burglary down\n",
-            path=Path("a.md"),
-            article_id="a.md",
-        )
-    ]
-)
+_ARTICLES = [
+    parse_article(
+        "---\ntitle: Police [/] news\narea: Kent\ndate: 2019-09-27\n---\n* Burglary down\n",
+        path=Path("a.md"),
+        article_id="a.md",
+    )
+]
+_INDEX = ArticleIndex.temporary(Path("."), in_memory=True)
+_INDEX.add(_ARTICLES)
+_ENGINE = _INDEX.engine()
 
 
 def query(data: bytes) -> None:
@@ -104,7 +106,7 @@ def query(data: bytes) -> None:
         assert 0 <= error.position <= len(text)
         return
     _ENGINE.search(node)
-    for shown in _ENGINE.articles:
+    for shown in _ARTICLES:
         spans = highlight_spans(shown.body, node, field="body")
         assert all(0 <= start < end <= len(shown.body) for start, end in spans)
 

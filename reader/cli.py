@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from reader import __version__
-from reader.library import duplicate_urls
+from reader.articles import ArticleStore, duplicate_urls, open_store
 from reader.loading.discover import no_articles_message
-from reader.model import Article, article_to_dict
+from reader.model import Article, ListRow, article_to_dict
+from reader.ordering import RELEVANCE, SEARCH_ORDERS
 from reader.resources import samples_dir
-from reader.search import RELEVANCE, SEARCH_ORDERS, QueryError, snippets
+from reader.search import QueryError, snippets
 from reader.search.query import flags_of
 from reader.state import ReadingState, flag_test
-from reader.store import ArticleStore, ListRow, open_store
 
 
 class CommandError(Exception):
@@ -470,7 +470,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             for snippet in snippets(article, query, limit=1):
                 print(f"    {snippet}")
             printed += 1
-        total = getattr(results, "total", len(results))
+        total = results.total
         what = f"{total:,} of {len(store.rows()):,} articles match"
         if printed < total:
             what += f"; showing {printed:,}"

@@ -18,7 +18,7 @@ from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import AoT, Comment, Table
 
 from reader.atomic import atomic_write
-from reader.library import SORT_ORDERS
+from reader.ordering import SORT_ORDERS
 from reader.paths import config_dir
 
 CONFIG_FILE = "config.toml"

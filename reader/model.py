@@ -3,15 +3,42 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 # Metadata after loading holds only JSON types: str keys; str, int, float, bool, None,
 # lists and mappings. Dates are kept as the text the file had (see loading.metadata).
 Metadata = Mapping[str, Any]
+
+_SEPARATOR = re.compile(r"[.:]")
+
+
+def fold_path(path: str) -> str:
+    """A dotted metadata path in the form `path_index` keys use: casefolded, `:` -> `.`."""
+    return _SEPARATOR.sub(".", path.casefold())
+
+
+def flatten(metadata: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(dotted key, value) for every leaf; `:` in keys becomes `.` (og:title -> og.title).
+
+    Lists of scalars are leaves; mappings inside lists are flattened under the list's key.
+    """
+    for key, value in metadata.items():
+        name = prefix + _SEPARATOR.sub(".", key)
+        if isinstance(value, Mapping):
+            yield from flatten(value, name + ".")
+        elif isinstance(value, list) and any(isinstance(item, Mapping) for item in value):
+            for item in value:
+                if isinstance(item, Mapping):
+                    yield from flatten(item, name + ".")
+                else:
+                    yield name, item
+        else:
+            yield name, value
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +115,26 @@ class ArticleSummary:
     @property
     def state_key(self) -> str:
         return state_key(self.id, self.url, self.body_hash)
+
+
+class ListRow(Protocol):
+    """What a list of articles shows, sorts and counts of each: an ArticleSummary (from
+    the index) or a full Article alike."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def area(self) -> str | None: ...
+    @property
+    def published(self) -> datetime | None: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def state_key(self) -> str: ...
+    @property
+    def initiative_count(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,14 +69,16 @@ CacheDiskFull = Callable[[int], None]
 def cache_disk_full(monkeypatch: pytest.MonkeyPatch) -> CacheDiskFull:
     """`full(pages)`: from then on no database file grows past `pages` pages (or the size
     it has, if bigger): SQLite answers SQLITE_FULL, "database or disk is full", and rolls
-    the transaction back itself, as it does when the disk is full."""
+    the transaction back itself, as it does when the disk is full. A database in memory
+    (an index that gave way to one) is on no disk: it is not limited."""
 
     def full(pages: int) -> None:
         connect = sqlite3.connect
 
-        def limited(*args: Any, **kwargs: Any) -> sqlite3.Connection:
-            connection = connect(*args, **kwargs)
-            connection.execute(f"PRAGMA max_page_count = {pages}")
+        def limited(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+            connection = connect(database, *args, **kwargs)
+            if "vfs=memdb" not in str(database):
+                connection.execute(f"PRAGMA max_page_count = {pages}")
             return connection
 
         monkeypatch.setattr(sqlite3, "connect", limited)

@@ -52,7 +52,15 @@ def test_harness_runs_at_1k(tmp_path: Path) -> None:
     assert queries["-police"]["matches"] == 0
     assert report["search"]["warm_p50_ms"] <= report["search"]["warm_p95_ms"]
     assert report["article_open"]["1mb"]["bytes"] > 1_000_000
-    assert set(report["cli_vs_grep"]) == {"burglary", "drones", "cafe", "742"}
+    assert report["search"]["best_p50_ms"] <= report["search"]["best_p95_ms"]
+    assert report["cold"]["index_mb"] > 0
+    assert set(report["cli_vs_grep"]) == {
+        "burglary",
+        "drones",
+        "cafe",
+        "742",
+        "burglary --limit 20",
+    }
 
 
 def test_reading_state_and_live_reload_bench_runs(tmp_path: Path) -> None:

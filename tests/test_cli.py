@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from reader import articles as store_module
 from reader import cli as cli_module
 from reader import load_library
-from reader import store as store_module
 from reader.cli import main
 from reader.resources import samples_dir
 
@@ -104,14 +104,14 @@ def test_big_outputs_are_written_a_batch_of_articles_at_a_time(
     status, whole, _ = run(capsys, *command, str(folder), "--json")
     assert status == 0 and len(json.loads(whole)) >= 2
     batches: list[int] = []
-    articles = store_module.IndexedStore.articles
+    articles = store_module.ArticleStore.articles
 
     def counted(self: Any, ids: Any) -> Any:
         batches.append(len(ids))
         return articles(self, ids)
 
     monkeypatch.setattr(cli_module, "PRINT_BATCH", 1)
-    monkeypatch.setattr(store_module.IndexedStore, "articles", counted)
+    monkeypatch.setattr(store_module.ArticleStore, "articles", counted)
     status, batched, _ = run(capsys, *command, str(folder), "--json")
     assert status == 0 and batched == whole
     assert batches and set(batches) == {1}
@@ -242,13 +242,13 @@ def test_check_reads_only_the_articles_it_reports(
     for number in range(20):
         write_file(f"clean/{number:02d}.md", f"---\ntitle: Clean {number}\n---\nFine.\n")
     read: list[str] = []
-    articles = store_module.IndexedStore.articles
+    articles = store_module.ArticleStore.articles
 
     def counted(self: Any, ids: Any) -> Any:
         read.extend(ids)
         return articles(self, ids)
 
-    monkeypatch.setattr(store_module.IndexedStore, "articles", counted)
+    monkeypatch.setattr(store_module.ArticleStore, "articles", counted)
     status, out, _ = run(capsys, "check", str(folder), "--json")
     assert status == 1 and json.loads(out)["articles"] == 23
     assert sorted(set(read)) == ["news/2019-road.md", "old.md", "undated.md"]

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 from reader import load_library
-from reader.library import SORT_ORDERS, Library, duplicate_urls, facets, sort_articles
+from reader.articles import duplicate_urls, facets
 from reader.loading import article as article_module
+from reader.loading.folder import Library
 from reader.model import Article, LoadProblem, published_sort_key
+from reader.ordering import SORT_ORDERS, sort_articles
 
 if TYPE_CHECKING:
     from tests.conftest import WriteFile

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from reader.limits import MAX_METADATA_VALUES
 from reader.loading import metadata, parse_article
-from reader.loading.metadata import flatten, lookup, parse_block, text_of
-from reader.search.text import metadata_leaves
+from reader.loading.metadata import lookup, parse_block, text_of
+from reader.model import flatten
+from reader.text.tokens import metadata_leaves
 
 
 def test_yaml_mapping_is_parsed() -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from reader.store import ArticleStore, open_store
+from reader.articles import ArticleStore, open_store
 
 if TYPE_CHECKING:
     from tests.conftest import CacheDiskFull, WriteFile

@@ -1,69 +1,80 @@
-"""The persistent full-text index: a SQLite FTS5 database per opened root.
+"""The persistent index of a folder: list rows and article texts in SQLite, the full text
+in tantivy (reader.index.text_index), per opened root.
 
     index = ArticleIndex.open(root)         # the cached list is readable at once
     rows = index.summaries()                # newest first, no bodies
     report = index.sync(on_batch=progress)  # stat the folder, re-read what changed
-    engine = index.engine()                 # queries, as reader.search.SearchEngine
+    engine = index.engine()                 # queries
     for summary, score in engine.search(engine.parse("burglary after:2019")):
         ...
     article = index.article(summary.id)     # the body comes from the index when opened
     index.close()
 
-Trouble with the cache is never fatal: a damaged, foreign or old-schema file is rebuilt,
-one locked by another program is replaced by a temporary index for this session, each
-with a line in `notices` for the user. Only when no database can be made anywhere does
-`open` raise IndexUnavailable, and when the cache cannot be written (its disk is full)
-`open` or `sync` raise IndexFull (the caller then loads the folder without a cache).
+Trouble with the cache is never fatal: a damaged, foreign, old-schema or half-written index
+is rebuilt, one locked by another program is replaced by a temporary index for this
+session, each with a line in `notices` for the user. Only when no index can be made
+anywhere does `open` raise IndexUnavailable, and when the cache cannot be written (its
+disk is full) `open` or `sync` raise IndexFull (the caller then makes a temporary index in
+memory: `ArticleIndex.temporary(root, in_memory=True)`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Collection, Iterator, Sequence
+import weakref
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from reader.index.db import (
     IndexLocked,
     OpenedIndex,
     connect,
     in_chunks,
+    is_damage,
     is_full,
     is_locked,
     open_index,
+    open_memory_index,
+    read_info,
     remove_index,
 )
-from reader.index.engine import IndexResult, IndexResults, IndexSearchEngine
-from reader.index.rows import ARTICLE_SELECT, article_from_row
+from reader.index.engine import SearchEngine, SearchResult, SearchResults
+from reader.index.rows import ARTICLE_SELECT, article_from_row, read_summary_rows
 from reader.index.sync import (
+    Listed,
     SummaryBatch,
     SyncReport,
+    add_articles,
     read_problems,
-    read_summary_rows,
     sync,
 )
+from reader.index.text_index import TextIndexBusy, TextIndexError
 from reader.model import Article, ArticleSummary, LoadProblem
 
 __all__ = [
     "ArticleIndex",
     "IndexFull",
-    "IndexResult",
-    "IndexResults",
-    "IndexSearchEngine",
     "IndexUnavailable",
+    "SearchEngine",
+    "SearchResult",
+    "SearchResults",
     "SyncReport",
 ]
 
 _TEXT_JOIN = "FROM articles a JOIN article_text t ON t.rowid = a.rowid"
+_T = TypeVar("_T")
 
 
 class IndexUnavailable(Exception):
-    """No index database could be made, not even a temporary one."""
+    """No index could be made, not even a temporary one."""
 
 
 class IndexFull(IndexUnavailable):
@@ -72,7 +83,7 @@ class IndexFull(IndexUnavailable):
     the index."""
 
     def __init__(self, error: BaseException, removed: Sequence[str] = ()) -> None:
-        if "I/O" in str(error):
+        if "I/O" in str(error) or (isinstance(error, OSError) and error.errno == errno.EIO):
             super().__init__(f"the index cache could not be written ({error})")
         else:
             super().__init__(f"the disk holding the index cache is full ({error})")
@@ -86,21 +97,30 @@ class ArticleIndex:
         self.root = root
         self._root_is_dir = root.is_dir()
         self._opened = opened
-        self._temporary_dir = temporary_dir
         self.notices: list[str] = list(opened.notices)
         self._lock = threading.RLock()
         # One reader of the whole list at a time (it holds no connection lock meanwhile).
         self._rows_lock = threading.Lock()
         self._rows: list[tuple[int, ArticleSummary]] | None = None
         self._data_version = -1
-        self._engine: IndexSearchEngine | None = None
+        self._engine: SearchEngine | None = None
+        # The rows summaries() last gave, kept up to date by each sync, which reports
+        # what another reader of the folder wrote meanwhile.
+        self._listed: Listed | None = None
+        self._temporary_dir = temporary_dir
+        if temporary_dir is not None:
+            # Removed at close, or at the latest when the program ends.
+            self._remove_folder = weakref.finalize(
+                self, shutil.rmtree, temporary_dir, ignore_errors=True
+            )
 
     @classmethod
     def open(cls, root: Path) -> ArticleIndex:
-        """The index for `root` (a folder or one file), made or repaired as needed.
+        """The index for `root` (a folder or one file) in the cache, made or repaired as
+        needed.
 
-        Raises FileNotFoundError when `root` does not exist, IndexUnavailable when no
-        database can be made for it.
+        Raises FileNotFoundError when `root` does not exist, IndexFull when the cache
+        cannot be written, IndexUnavailable when no index can be made for it.
         """
         root = Path(root)
         if not root.exists():
@@ -109,30 +129,78 @@ class ArticleIndex:
             return cls(root, open_index(root), None)
         except IndexLocked as error:
             notice = f"{error}; using a temporary index for this session"
-        except (OSError, sqlite3.Error) as error:
+        except (OSError, sqlite3.Error, TextIndexError) as error:
             if is_full(error):
                 raise IndexFull(error) from error
             notice = f"cannot use the index cache ({error}); using a temporary index"
-        return cls._temporary(root, notice)
+        return cls.temporary(root, notice)
 
     @classmethod
-    def _temporary(cls, root: Path, notice: str) -> ArticleIndex:
-        try:
-            folder = Path(tempfile.mkdtemp(prefix="reader-index-"))
-        except OSError as error:
-            raise IndexUnavailable(f"{notice}, but no temporary folder: {error}") from error
-        try:
-            opened = open_index(root, folder / "index.sqlite3")
-        except (OSError, sqlite3.Error) as error:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise IndexUnavailable(f"{notice}, but that failed too: {error}") from error
-        opened.notices.insert(0, notice)
+    def temporary(
+        cls, root: Path, notice: str | None = None, *, in_memory: bool = False
+    ) -> ArticleIndex:
+        """A new empty index of `root` for this session only: in a temporary folder
+        (removed at close), or in memory (nothing written to disk). `notice` says why."""
+        root = Path(root)
+        if not root.exists():
+            raise FileNotFoundError(f"no such file or folder: {root}")
+        what = notice or "a temporary index"
+        if in_memory:
+            try:
+                opened = open_memory_index(root)
+            except (OSError, sqlite3.Error, TextIndexError) as error:
+                raise IndexUnavailable(f"{what}, but not even in memory: {error}") from error
+            folder = None
+        else:
+            try:
+                folder = Path(tempfile.mkdtemp(prefix="reader-index-"))
+            except OSError as error:
+                raise IndexUnavailable(f"{what}, but no temporary folder: {error}") from error
+            try:
+                opened = open_index(root, folder / "index.sqlite3")
+            except (OSError, sqlite3.Error, TextIndexError) as error:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise IndexUnavailable(f"{what}, but that failed too: {error}") from error
+        if notice is not None:
+            opened.notices.insert(0, notice)
         return cls(root, opened, folder)
 
     @property
-    def path(self) -> Path:
-        """The database file."""
+    def path(self) -> Path | None:
+        """The database file (None for an index in memory)."""
         return self._opened.path
+
+    # -- trouble -----------------------------------------------------------------------------
+
+    def _repairing(self, action: Callable[[], _T], otherwise: _T) -> _T:
+        """`action()`; if it finds the index damaged, the index is rebuilt (empty: the
+        next sync fills it), with a notice, and `otherwise` returned. A lock, a full disk
+        or anything else is raised as it is."""
+        try:
+            return action()
+        except (sqlite3.DatabaseError, TextIndexError) as error:
+            if not is_damage(error):
+                raise
+            self._rebuild(
+                f"the index cache was damaged ({error}); rebuilt it, and the next sync "
+                "fills it again"
+            )
+            return otherwise
+
+    def _rebuild(self, notice: str) -> None:
+        with self._lock:
+            if self._engine is not None:
+                self._engine.close()
+                self._engine = None
+            self._opened.connection.close()
+            path = self._opened.path
+            if path is None:
+                self._opened = open_memory_index(self.root)
+            else:
+                remove_index(path)
+                self._opened = open_index(self.root, path)
+            self.notices.append(notice)
+            self._forget_cached_rows()
 
     # -- keeping it up to date ---------------------------------------------------------------
 
@@ -146,28 +214,31 @@ class ArticleIndex:
         `changed_paths` when file events named them; re-read new and changed ones, in
         worker processes when there are many; drop deleted ones).
 
-        `on_batch(summaries, done, total)` is called as each batch is written. A database
-        locked past the busy timeout stops the sync with a notice (`complete` is False);
-        one found damaged is rebuilt from the folder, with a notice. Raises IndexFull
-        when the cache cannot be written (what it held stays readable).
+        `on_batch(summaries, done, total)` is called as each batch is written. An index
+        another writer keeps past the busy timeout stops the sync with a notice
+        (`complete` is False); one found damaged is rebuilt from the folder, with a
+        notice. Raises IndexFull when the cache cannot be written (what it held stays
+        readable).
         """
         done = SyncReport()
         try:
-            return self._sync(on_batch, workers, changed_paths, done)
-        except (OSError, sqlite3.DatabaseError) as error:
+            report = self._repairing(
+                lambda: self._sync(on_batch, workers, changed_paths, done), None
+            )
+        except (OSError, sqlite3.Error, TextIndexBusy) as error:
             if is_full(error):
                 self._give_back_space()
                 raise IndexFull(error, done.removed) from error
-            if isinstance(error, OSError):
-                raise
             if is_locked(error):
                 self.notices.append(
                     "the index cache is busy (another program is writing to it); "
                     "some changes in the folder are not shown yet"
                 )
                 return SyncReport(complete=False)
-            self._rebuild(_damaged(error))
-            return self._sync(on_batch, workers, None, SyncReport())  # rebuilt: every file
+            raise
+        if report is None:  # it was damaged, and is rebuilt: every file again
+            report = self._sync(on_batch, workers, None, SyncReport())
+        return report
 
     def _sync(
         self,
@@ -177,38 +248,32 @@ class ArticleIndex:
         report: SyncReport,
     ) -> SyncReport:
         # A long sync in a worker thread never holds up summaries(), article() or a
-        # search on another thread.
-        with self._connection_apart() as connection:
-            opened = OpenedIndex(connection, self._opened.path)
-            report = sync(
-                opened,
-                self.root,
-                on_batch=on_batch,
-                workers=workers,
-                changed_paths=changed_paths,
-                report=report,
-            )
+        # search on another thread: it writes on a connection of its own.
+        report = sync(
+            self._opened,
+            self.root,
+            on_batch=on_batch,
+            workers=workers,
+            changed_paths=changed_paths,
+            report=report,
+            listed=self._listed,
+        )
         if report.added or report.changed or report.removed:
             self._forget_cached_rows()
         return report
+
+    def add(self, articles: Iterable[Article]) -> None:
+        """Index articles made in memory (by reader.loading.parse_article, say) as if
+        read from files of their ids: a search over any articles, files or not."""
+        with self._lock:
+            add_articles(self._opened, articles)
+            self._forget_cached_rows()
 
     def _give_back_space(self) -> None:
         """After a write that did not fit: empty the write-ahead log, whose pages the
         failed write may have grown (else the disk stays full for every later run)."""
         with self._lock, contextlib.suppress(sqlite3.Error):
             self._opened.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-    def _rebuild(self, notice: str) -> None:
-        with self._lock:
-            if self._engine is not None:
-                self._engine.close()
-                self._engine = None
-            self._opened.connection.close()
-            path = self._opened.path
-            remove_index(path)
-            self._opened = open_index(self.root, path)
-            self.notices.append(notice)
-            self._forget_cached_rows()
 
     def _forget_cached_rows(self) -> None:
         with self._lock:
@@ -219,20 +284,27 @@ class ArticleIndex:
     def _summary_rows(self) -> list[tuple[int, ArticleSummary]]:
         """(rowid, summary) newest first, read again only when the database changed."""
         with self._rows_lock:
-            try:
+
+            def read() -> tuple[list[tuple[int, ArticleSummary]], int]:
                 with self._lock:
-                    version = self._opened.connection.execute("PRAGMA data_version").fetchone()[0]
-                    if self._rows is not None and version == self._data_version:
-                        return self._rows
+                    version = self._opened.connection.execute("PRAGMA data_version").fetchone()
+                    if self._rows is not None and version[0] == self._data_version:
+                        return self._rows, version[0]
                 # The whole list takes a while (0.6 s at 100,000 articles): opening an
                 # article meanwhile need not wait.
                 with self._connection_apart() as connection:
-                    rows = read_summary_rows(connection)
-            except sqlite3.DatabaseError as error:
-                if is_locked(error):
-                    raise
-                self._rebuild(_damaged(error))
-                rows, version = [], -1
+                    connection.execute("BEGIN")  # the rows and their generation together
+                    try:
+                        rows = read_summary_rows(connection)
+                        generation = read_info(connection, "generation")
+                    finally:
+                        connection.execute("COMMIT")
+                with self._lock:
+                    self._listed = Listed({rowid: row.id for rowid, row in rows}, generation)
+                return rows, version[0]
+
+            none: tuple[list[tuple[int, ArticleSummary]], int] = ([], -1)
+            rows, version = self._repairing(read, none)
             with self._lock:
                 self._rows, self._data_version = rows, version
             return rows
@@ -256,14 +328,12 @@ class ArticleIndex:
 
     def problems(self) -> list[LoadProblem]:
         """Files that could not be read, as of the last sync."""
-        with self._lock:
-            try:
+
+        def read() -> list[LoadProblem]:
+            with self._lock:
                 return read_problems(self._opened.connection)
-            except sqlite3.DatabaseError as error:
-                if is_locked(error):
-                    raise
-                self._rebuild(_damaged(error))
-                return []
+
+        return self._repairing(read, [])
 
     def article(self, article_id: str) -> Article | None:
         """The full article (body, metadata) as indexed, or None if the index lacks it."""
@@ -273,10 +343,11 @@ class ArticleIndex:
     def articles(self, ids: Sequence[str]) -> list[Article]:
         """Full articles for `ids`, in that order, a few queries for any number; ids the
         index does not have are left out."""
-        by_id: dict[str, Article] = {}
-        with self._lock:
-            connection = self._opened.connection
-            try:
+
+        def read() -> dict[str, Article]:
+            by_id: dict[str, Article] = {}
+            with self._lock:
+                connection = self._opened.connection
                 for chunk in in_chunks(ids):
                     marks = ", ".join("?" * len(chunk))
                     for row in connection.execute(
@@ -284,11 +355,10 @@ class ArticleIndex:
                     ):
                         article = article_from_row(row, self.root, self._root_is_dir)
                         by_id[article.id] = article
-            except sqlite3.DatabaseError as error:
-                if is_locked(error):
-                    raise
-                self._rebuild(_damaged(error))
-                return []
+            return by_id
+
+        none: dict[str, Article] = {}
+        by_id = self._repairing(read, none)
         return [by_id[article_id] for article_id in ids if article_id in by_id]
 
     def initiatives(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -307,41 +377,38 @@ class ArticleIndex:
         Read on a connection of its own: the scan passes every article's text (0.7 s at
         100,000), and article() on another thread must not wait for it meanwhile."""
         sql = f"SELECT a.id, t.warnings {_TEXT_JOIN} WHERE t.warnings != '[]' ORDER BY a.id"
-        try:
+
+        def read() -> list[tuple[str, str]]:
             with self._connection_apart() as connection:
-                rows = connection.execute(sql).fetchall()
-        except sqlite3.DatabaseError as error:
-            if is_locked(error):
-                raise
-            return []  # damaged: the next read on the main connection rebuilds it
+                return connection.execute(sql).fetchall()
+
+        none: list[tuple[str, str]] = []
+        rows = self._repairing(read, none)
         return [(file_id, tuple(json.loads(items))) for file_id, items in rows]
 
     @contextmanager
     def _connection_apart(self) -> Iterator[sqlite3.Connection]:
         """A connection of its own, for long work that must not hold the index's lock
         (the one connection article() and the list share) while it runs."""
-        connection = connect(self._opened.path)
+        connection = connect(self._opened.database)
         try:
             yield connection
         finally:
             connection.close()
 
     def _read_text(self, sql: str, params: tuple[str, ...]) -> list[tuple[str, str]]:
-        with self._lock:
-            try:
+        def read() -> list[tuple[str, str]]:
+            with self._lock:
                 return self._opened.connection.execute(sql, params).fetchall()
-            except sqlite3.DatabaseError as error:
-                if is_locked(error):
-                    raise
-                self._rebuild(_damaged(error))
-                return []
 
-    def engine(self) -> IndexSearchEngine:
+        return self._repairing(read, [])
+
+    def engine(self) -> SearchEngine:
         """The search engine over this index (one per index; each search sees the index
         as it is then). Made after summaries(), it shares the list rows read for them."""
         with self._lock:
             if self._engine is None:
-                self._engine = IndexSearchEngine(self._opened.path, self._rows)
+                self._engine = SearchEngine(self._opened.database, self._opened.text, self._rows)
             return self._engine
 
     def close(self) -> None:
@@ -350,14 +417,10 @@ class ArticleIndex:
                 self._engine.close()
             self._opened.connection.close()
             if self._temporary_dir is not None:
-                shutil.rmtree(self._temporary_dir, ignore_errors=True)
+                self._remove_folder()
 
     def __enter__(self) -> ArticleIndex:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
-
-
-def _damaged(error: sqlite3.Error) -> str:
-    return f"the index cache was damaged ({error}); rebuilt it, and the next sync fills it again"

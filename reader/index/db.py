@@ -1,9 +1,15 @@
-"""The SQLite file behind the persistent index: where it lives, its schema, and recovery.
+"""The files behind the index: where they live, the SQLite schema, and opening both halves
+(checked, made, or rebuilt).
 
-One database per opened root, in the user cache dir. WAL mode lets a second reader on the
-same root read while the first writes; writes take the write lock for one batch at a time.
-A file that is corrupt, of another schema version, or not a database at all is moved
-aside and rebuilt, with a notice, never an error.
+One index per opened root, in the user cache dir: a SQLite database (list rows, article
+texts, problems, metadata keys, info) and beside it the full-text index
+(reader.index.text_index). WAL mode lets a second reader on the same root read while the
+first writes; writes take the write lock for one batch at a time. A file that is corrupt,
+of another schema version, or not a database at all is moved aside and rebuilt, with a
+notice, never an error; so is an index whose two halves do not match (see open_index).
+
+A temporary index (`--no-cache`, a cache that cannot be used) is the same two halves in a
+temporary folder, or in memory (SQLite's `memdb`, tantivy's RAM directory).
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import itertools
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -19,17 +27,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from reader.index.rows import tokens_fingerprint
+import tantivy
+
+from reader.index.text_index import (
+    TextIndexBusy,
+    TextIndexError,
+    TextWriter,
+    open_text_index,
+    path_of,
+    tokens_fingerprint,
+)
 from reader.paths import cache_dir
 from reader.text.sanitize import escape_name
 
 # 5: the loader reads HTML, template tags, callouts, MDX and dates in paths, and the body
-# is indexed as its text (reader.loading.body.body_text): older caches are rebuilt.
-SCHEMA_VERSION = 5
+# is indexed as its text (reader.loading.body.body_text). 6: the full text moved from FTS5
+# tables to tantivy. Older caches are rebuilt.
+SCHEMA_VERSION = 6
 
 _SCHEMA = f"""
--- root, created, tokens (see _check), and generation: a count of writes, by which a
--- search engine knows the index has changed since it was made.
+-- root, created, tokens (see _check). generation: a count of writes, by which a search
+-- engine knows the index has changed. last_rowid: rowids are never used twice, so a
+-- full-text document names one version of one article. text_commit: the full-text
+-- index's commit stamp that matches these rows, or -1 while rows are written that its
+-- next commit will match (see reader.index.sync). No semicolons in comments here.
 CREATE TABLE info(key TEXT PRIMARY KEY, value NOT NULL);
 CREATE TABLE articles(
     rowid INTEGER PRIMARY KEY,
@@ -72,17 +93,11 @@ CREATE TABLE problems(
     mtime_ns INTEGER NOT NULL
 );
 -- Every folded metadata path (and dotted prefix) in the folder, with how many articles
--- have it. `id` names it in field_fts.
+-- have it: the fields a query may name.
 CREATE TABLE field_keys(
     key TEXT PRIMARY KEY,
-    id INTEGER NOT NULL UNIQUE,
     articles INTEGER NOT NULL
 );
--- Contentless: the tokens are not stored twice (see reader.index.rows).
-CREATE VIRTUAL TABLE search_fts USING fts5(
-    title, body, initiatives, metadata, content='', tokenize='ascii'
-);
-CREATE VIRTUAL TABLE field_fts USING fts5(key, value, content='', tokenize='ascii');
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
@@ -110,21 +125,50 @@ def index_path(root: Path) -> Path:
 BUSY_TIMEOUT_SECONDS = 10.0
 
 
+def text_writer(text: tantivy.Index) -> TextWriter:
+    """The full-text index's one writer, waited for as long as SQLite waits for a lock."""
+    return TextWriter(text, BUSY_TIMEOUT_SECONDS)
+
+
 class IndexLocked(sqlite3.OperationalError):
     """Another program held the index database locked for longer than the busy timeout."""
 
 
+# What connect() opens: a database file, or the URI of a database in memory.
+Database = Path | str
+
+
 @dataclass
 class OpenedIndex:
+    # Kept open while the index is: a database in memory lives as long as a connection.
     connection: sqlite3.Connection
-    path: Path
+    database: Database
+    text: tantivy.Index
     notices: list[str] = field(default_factory=list)
 
+    @property
+    def path(self) -> Path | None:
+        """The database file; None in memory."""
+        return self.database if isinstance(self.database, Path) else None
 
-def connect(path: Path) -> sqlite3.Connection:
+
+_memory_names = itertools.count()
+
+
+def memory_database() -> str:
+    """A new database in memory that every connection of this process can open (SQLite's
+    `memdb`: unlike `:memory:`, shared, and locked as a file is)."""
+    return f"file:/reader-index-{os.getpid()}-{next(_memory_names)}?vfs=memdb"
+
+
+def connect(database: Database) -> sqlite3.Connection:
     timeout = BUSY_TIMEOUT_SECONDS
     connection = sqlite3.connect(
-        path, timeout=timeout, isolation_level=None, check_same_thread=False
+        database,
+        timeout=timeout,
+        isolation_level=None,
+        check_same_thread=False,
+        uri=isinstance(database, str),
     )
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -139,9 +183,10 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def _use_wal(connection: sqlite3.Connection, timeout: float) -> None:
-    """Put the database in WAL mode (once per file; it stays so). Switching needs a lock
-    that SQLite does not wait for, so a reader that opens the file while another is
-    creating it tries again for up to `timeout`."""
+    """Put the database in WAL mode (once per file; it stays so; a database in memory
+    keeps its own journal). Switching needs a lock that SQLite does not wait for, so a
+    reader that opens the file while another is creating it tries again for up to
+    `timeout`."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -153,8 +198,11 @@ def _use_wal(connection: sqlite3.Connection, timeout: float) -> None:
             time.sleep(0.05)
 
 
-def is_locked(error: sqlite3.Error) -> bool:
-    """Whether `error` is SQLite giving up on a lock another connection holds."""
+def is_locked(error: BaseException) -> bool:
+    """Whether `error` is SQLite giving up on a lock another connection holds, or
+    another writer keeping the full-text index."""
+    if isinstance(error, TextIndexBusy):
+        return True
     return isinstance(error, sqlite3.OperationalError) and (
         "locked" in str(error) or "busy" in str(error)
     )
@@ -167,8 +215,9 @@ _SQLITE_FULL = 13
 
 def is_full(error: BaseException) -> bool:
     """Whether `error` says the cache cannot be written: its disk is full (SQLITE_FULL,
-    ENOSPC, a quota or file size limit) or failed to write (SQLITE_IOERR). Rebuilding
-    the cache would not help then."""
+    ENOSPC, a quota or file size limit) or failed to write (SQLITE_IOERR, EIO: tantivy
+    keeps no more of why a write in one of its threads failed). Rebuilding the cache would
+    not help then."""
     if isinstance(error, sqlite3.Error):
         code = getattr(error, "sqlite_errorcode", None)
         if code is not None:
@@ -177,8 +226,15 @@ def is_full(error: BaseException) -> bool:
         text = str(error)
         return "database or disk is full" in text or "disk I/O error" in text
     if isinstance(error, OSError):
-        return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+        return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
     return False
+
+
+def is_damage(error: BaseException) -> bool:
+    """Whether `error` says the index is damaged (rebuild it), not locked or full."""
+    if isinstance(error, TextIndexError):
+        return True
+    return isinstance(error, sqlite3.DatabaseError) and not is_locked(error) and not is_full(error)
 
 
 @contextlib.contextmanager
@@ -197,13 +253,21 @@ def write_transaction(connection: sqlite3.Connection) -> Iterator[None]:
         raise
 
 
+def read_info(connection: sqlite3.Connection, key: str) -> int:
+    row = connection.execute("SELECT value FROM info WHERE key = ?", (key,)).fetchone()
+    return int(row[0]) if row is not None else 0
+
+
 def open_index(root: Path, path: Path | None = None) -> OpenedIndex:
-    """Open (creating or rebuilding as needed) the index database for `root`.
+    """Open (creating or rebuilding as needed) the index for `root` in the cache, or at
+    the database file `path`.
 
     A cache file that is not a database, is damaged, or has another schema version is
-    replaced by a new empty one, with a notice. Raises IndexLocked when another program
+    replaced by a new empty index, with a notice; so is one whose full-text half is
+    missing, damaged, or does not match the database (a reader stopped between writing
+    one and the other: see reader.index.sync). Raises IndexLocked when another program
     keeps the file locked past the busy timeout, and OSError or sqlite3.Error when even a
-    new database cannot be made (the cache folder is not writable, its disk is full).
+    new index cannot be made (the cache folder is not writable, its disk is full).
     """
     path = index_path(root) if path is None else path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -218,14 +282,22 @@ def open_index(root: Path, path: Path | None = None) -> OpenedIndex:
             problem = _check(connection, path)
         finally:
             connection.execute("COMMIT")
-        if problem is None:
-            return OpenedIndex(connection, path, notices)
         if problem == "":
-            _create(connection, root)
-            return OpenedIndex(connection, path, notices)
+            _create(connection, root, path_of(path))
+            problem = None
+        if problem is None:
+            text = open_text_index(path_of(path), create=False)
+            problem = _unmatched(connection, text, path)
+            if problem is None:
+                return OpenedIndex(connection, path, text, notices)
         notices.append(problem)
         connection.close()
-        _remove(path)
+        remove_index(path)
+    except TextIndexError as error:
+        assert connection is not None
+        connection.close()
+        notices.append(f"index cache {path.name} was damaged ({error}); rebuilt it")
+        remove_index(path)
     except sqlite3.DatabaseError as error:
         if connection is not None:
             connection.close()
@@ -236,12 +308,22 @@ def open_index(root: Path, path: Path | None = None) -> OpenedIndex:
         notices.append(f"index cache {path.name} was unreadable ({error}); rebuilt it")
         _move_aside(path)
     connection = connect(path)
-    _create(connection, root)
-    return OpenedIndex(connection, path, notices)
+    _create(connection, root, path_of(path))
+    return OpenedIndex(connection, path, open_text_index(path_of(path), create=False), notices)
+
+
+def open_memory_index(root: Path) -> OpenedIndex:
+    """A new empty index for `root` in memory: nothing of it is ever written to disk."""
+    database = memory_database()
+    connection = connect(database)
+    text = open_text_index(None, create=True)
+    with write_transaction(connection):
+        _create_tables(connection, root)
+    return OpenedIndex(connection, database, text)
 
 
 def _check(connection: sqlite3.Connection, path: Path) -> str | None:
-    """None for a usable index, "" for a new empty file, else what is wrong with it.
+    """None for a usable database, "" for a new empty file, else what is wrong with it.
 
     Cheap checks only (a full integrity check reads the whole file): the schema version,
     the size the header promises, and one read of each table's root. Damage deeper in
@@ -269,9 +351,29 @@ def _check(connection: sqlite3.Connection, path: Path) -> str | None:
         )
     for table in ("articles", "article_text", "problems", "field_keys"):
         connection.execute(f"SELECT max(rowid) FROM {table}").fetchone()
-    for table in ("search_fts", "field_fts"):
-        connection.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH 'x' LIMIT 1").fetchall()
     return None
+
+
+def _unmatched(connection: sqlite3.Connection, text: tantivy.Index, path: Path) -> str | None:
+    """What is wrong when the full-text index is not at the commit the database says
+    (a reader was stopped between writing one and the other), else None.
+
+    Asked only when no one writes: with the full-text writer's lock held, so a sync
+    running in another reader is never taken for one that stopped (its half-written
+    state is its own, and it finishes it)."""
+    try:
+        writer = TextWriter(text, timeout=0)
+    except TextIndexBusy:
+        return None
+    try:
+        if read_info(connection, "text_commit") == writer.committed:
+            return None
+    finally:
+        writer.close()
+    return (
+        f"index cache {path.name} was left half-written (a reader stopped while writing "
+        "it); rebuilt it"
+    )
 
 
 def _is_empty(connection: sqlite3.Connection) -> bool:
@@ -279,17 +381,26 @@ def _is_empty(connection: sqlite3.Connection) -> bool:
     return bool(row[0] == 0)
 
 
-def _create(connection: sqlite3.Connection, root: Path) -> None:
+def _create(connection: sqlite3.Connection, root: Path, text_path: Path) -> None:
+    """The schema in a new empty database, and a new full-text index beside it, both
+    under the database's write lock: a reader opening the file meanwhile waits, then
+    finds both."""
     with write_transaction(connection):
         if _is_empty(connection):
-            for statement in _statements(_SCHEMA):
-                connection.execute(statement)
-            connection.execute(
-                "INSERT INTO info(key, value) "
-                "VALUES ('root', ?), ('created', ?), ('tokens', ?), ('generation', 0)",
-                # Escaped: SQLite takes no lone surrogates (a root that is not UTF-8).
-                (escape_name(os.path.realpath(root)), str(time.time()), tokens_fingerprint()),
-            )
+            shutil.rmtree(text_path, ignore_errors=True)  # of an index that was removed
+            open_text_index(text_path, create=True)
+            _create_tables(connection, root)
+
+
+def _create_tables(connection: sqlite3.Connection, root: Path) -> None:
+    for statement in _statements(_SCHEMA):
+        connection.execute(statement)
+    connection.execute(
+        "INSERT INTO info(key, value) VALUES ('root', ?), ('created', ?), ('tokens', ?), "
+        "('generation', 0), ('last_rowid', 0), ('text_commit', 0)",
+        # Escaped: SQLite takes no lone surrogates (a root that is not UTF-8).
+        (escape_name(os.path.realpath(root)), str(time.time()), tokens_fingerprint()),
+    )
 
 
 def _statements(script: str) -> list[str]:
@@ -308,13 +419,11 @@ def _move_aside(path: Path) -> None:
                 os.replace(old, Path(f"{path}.broken{suffix}"))
             except OSError:
                 old.unlink(missing_ok=True)
-
-
-def _remove(path: Path) -> None:
-    for suffix in _SUFFIXES:
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(path_of(path), ignore_errors=True)
 
 
 def remove_index(path: Path) -> None:
-    """Delete an index database (a temporary one, when the reader is done with it)."""
-    _remove(path)
+    """Delete an index: the database file and the full-text index beside it."""
+    for suffix in _SUFFIXES:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(path_of(path), ignore_errors=True)

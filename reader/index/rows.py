@@ -1,13 +1,9 @@
-"""Articles to database rows and back, and the text the full-text tables hold.
+"""Articles to index rows and back: the SQLite rows of the list and of each article's
+text, and the full-text document (reader.index.text_index) of what is searched.
 
-The full-text tables hold text that SQLite's `ascii` tokenizer (runs of ASCII letters and
-digits, lower-cased, and of any non-ASCII characters) splits into exactly the tokens
-`reader.search.text.tokenize` gives: see `token_text`. FTS5's own Unicode folding differs
-from ours, so SQLite never folds anything here.
-
-SEPARATOR goes between two initiatives and between two metadata values: our tokenizer never
-gives it (it is not a letter or digit), so no query can match it, and a phrase can never
-run from one value into the next.
+The full-text texts are made here, in the sync's worker processes where there are some
+(folding is the costly part of indexing), as plain strings the parent turns into a
+tantivy document.
 """
 
 from __future__ import annotations
@@ -17,26 +13,21 @@ import json
 import os
 import re
 import sqlite3
-import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from reader.model import Article, published_sort_key
-from reader.search.text import fold_char, metadata_keys, search_text
-from reader.text.sanitize import escape_name
+import tantivy
 
-# A private-use character: one token to FTS5's `ascii` tokenizer, never one of ours.
-SEPARATOR = "\ue000"
-# Field rows of one article are numbered article_rowid << FIELD_SHIFT | slot, so an
-# article's rows are one rowid range and the article is the rowid shifted back. The
-# loader allows 50,000 metadata values in a file, well under 2**20.
-FIELD_SHIFT = 20
-AREA_KEY = "area"
-URL_KEY = "url"
-FIRST_METADATA_SLOT = 2
+from reader.loading.body import body_text
+from reader.markdown import is_mdx
+from reader.model import Article, ArticleSummary, published_sort_key
+from reader.ordering import NEWEST_SQL
+from reader.text.sanitize import escape_name
+from reader.text.tokens import SearchText, index_text, metadata_keys, metadata_leaves
 
 ARTICLE_COLUMNS = (
     "rowid", "id", "size", "mtime_ns", "title", "url", "area", "published", "published_key",
@@ -46,8 +37,19 @@ TEXT_COLUMNS = (
     "rowid", "body", "description", "image", "locale", "kind", "initiatives", "warnings",
     "metadata", "metadata_format", "published_raw",
 )  # fmt: skip
-# The searched texts, in the order of BM25's column weights (see reader.index.engine).
-SEARCH_COLUMNS = ("title", "body", "initiatives", "metadata")
+
+
+def search_text(article: Article) -> SearchText:
+    """What is searched of `article`. The body as the loader reads it: HTML and template
+    tags are not words."""
+    return SearchText(
+        title=article.title,
+        body=body_text(article.body, mdx=is_mdx(article.path)),
+        initiatives=article.initiatives,
+        metadata=tuple(metadata_leaves(article.metadata)),
+        area=article.area or "",
+        url=article.url or "",
+    )
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> str:
@@ -56,138 +58,86 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
 
 INSERT_ARTICLE = _insert("articles", ARTICLE_COLUMNS)
 INSERT_TEXT = _insert("article_text", TEXT_COLUMNS)
-INSERT_SEARCH = _insert("search_fts", ("rowid", *SEARCH_COLUMNS))
-INSERT_FIELD = _insert("field_fts", ("rowid", "key", "value"))
-# Contentless FTS5 tables forget a row only when given exactly the values it was added
-# with; `search_rows` recomputes them from the stored article.
-DELETE_SEARCH = (
-    f"INSERT INTO search_fts(search_fts, rowid, {', '.join(SEARCH_COLUMNS)}) "
-    f"VALUES ('delete', ?, {', '.join('?' * len(SEARCH_COLUMNS))})"
-)
-DELETE_FIELD = "INSERT INTO field_fts(field_fts, rowid, key, value) VALUES ('delete', ?, ?, ?)"
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-_TOKEN_CHAR = re.compile(r"[^\W_]")
-# What each non-ASCII character met so far becomes in token_text: its folded form, with
-# every character of that which is not a letter or digit made a space.
-_TOKEN_TEXT_CHARS: dict[str, str] = {}
-
-
-def token_text(text: str) -> str:
-    """`text` as the full-text tables store it: FTS5's `ascii` tokenizer reads exactly
-    `reader.search.text.tokenize(text)` from it (the tests check this against SQLite).
-
-    That tokenizer already splits ASCII text as we do (runs of ASCII letters and digits,
-    lower-cased); only non-ASCII characters need folding here, each on its own (folding
-    one character at a time gives the same tokens as folding the whole text). Far quicker
-    than tokenising in Python: most text is ASCII.
-    """
-    if text.isascii():
-        return text
-    if len(text) < _DENSE_TEXT or len(text.encode("utf-8", "surrogatepass")) < len(text) * 9 // 8:
-        return _NON_ASCII.sub(_fold_run, text)
-    # Long and dense with non-ASCII runs (CJK, combining accents): one translate, where
-    # sub would call _fold_run millions of times (16 MB of "Z\u0301": 2.3 s, now 0.6 s).
-    table = {ord(char): _token_text_char(char) for char in set(text) if not char.isascii()}
-    return text.translate(table)
-
-
-# From this length a text is checked for being dense with non-ASCII characters.
-_DENSE_TEXT = 1 << 16
-
-
-def _fold_run(run: re.Match[str]) -> str:
-    return "".join(map(_token_text_char, run.group()))
-
-
-def _token_text_char(char: str) -> str:
-    folded = _TOKEN_TEXT_CHARS.get(char)
-    if folded is None:
-        folded = _TOKEN_TEXT_CHARS[char] = "".join(
-            part if _TOKEN_CHAR.match(part) else " " for part in fold_char(char)
-        )
-    return folded
-
-
-def _separated(texts: Iterable[str]) -> str:
-    return f" {SEPARATOR} ".join(token_text(text) for text in texts)
 
 
 @dataclass(frozen=True, slots=True)
-class SearchRows:
-    """What one article adds to the full-text tables."""
+class IndexTexts:
+    """What one article adds to the full-text index, as index_text makes each text."""
 
-    # search_fts: title, body, initiatives and metadata values, as SEARCH_COLUMNS.
-    columns: tuple[str, str, str, str]
-    # field_fts, one row per filter-only value: (slot, key, token text). The key is
-    # AREA_KEY, URL_KEY or a folded dotted metadata path.
-    fields: tuple[tuple[int, str, str], ...]
+    title: str
+    body: str
+    # One per initiative, and one per metadata value: a phrase stays inside one.
+    initiatives: tuple[str, ...]
+    metadata: tuple[str, ...]
+    # Area, URL and metadata values with each token prefixed by its key (key_prefix).
+    fields: tuple[str, ...]
     # Folded metadata paths and their dotted prefixes: the field names this article adds.
     keys: frozenset[str]
 
 
-def search_rows(article: Article) -> SearchRows:
+def index_texts(article: Article) -> IndexTexts:
     texts = search_text(article)
-    fields: list[tuple[int, str, str]] = []
-    if texts.area:
-        fields.append((0, AREA_KEY, token_text(texts.area)))
-    if texts.url:
-        fields.append((1, URL_KEY, token_text(texts.url)))
-    for slot, (key, value) in enumerate(texts.metadata, start=FIRST_METADATA_SLOT):
-        fields.append((slot, key, token_text(value)))
-    return SearchRows(
-        columns=(
-            token_text(texts.title),
-            token_text(texts.body),
-            _separated(texts.initiatives),
-            _separated(value for _key, value in texts.metadata),
-        ),
-        fields=tuple(fields),
+    values = [(key, index_text(value)) for key, value in texts.metadata]
+    fields = [
+        keyed(AREA_PREFIX, index_text(texts.area)),
+        keyed(URL_PREFIX, index_text(texts.url)),
+        *(keyed(key_prefix(key), value) for key, value in values),
+    ]
+    return IndexTexts(
+        title=index_text(texts.title),
+        body=index_text(texts.body),
+        initiatives=tuple(index_text(text) for text in texts.initiatives),
+        metadata=tuple(value for _key, value in values),
+        fields=tuple(field for field in fields if field),
         keys=metadata_keys((article,)),
     )
 
 
-def key_prefixes(key: str) -> Iterator[str]:
-    """`key` and each dotted prefix of it: a field named by any of these covers `key`."""
-    for position, char in enumerate(key):
-        if char == "." and position > 0:
-            yield key[:position]
-    yield key
+@lru_cache(maxsize=4096)  # a folder's articles share their keys
+def key_prefix(key: str) -> str:
+    """The prefix of every token of a value of metadata key `key` (folded, dotted) in
+    the `fields` text: "k" and 8 base-36 digits of a hash, one length for every key, so
+    no key's prefix starts another's (a value's prefix search must not reach into
+    another key). A hash, not a number the writer hands out: worker processes make them."""
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=5).digest()
+    number = int.from_bytes(digest, "big")
+    digits = []
+    for _ in range(8):
+        number, digit = divmod(number, 36)
+        digits.append(_BASE36[digit])
+    return "k" + "".join(reversed(digits))
 
 
-def key_token(key_id: int) -> str:
-    """The token standing for metadata key number `key_id` in field_fts's key column."""
-    return f"k{key_id}"
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+# The built-in `area:` and `url:` fields, under names no metadata key has (loaded text
+# holds no NUL).
+AREA_PREFIX = key_prefix("\x00area")
+URL_PREFIX = key_prefix("\x00url")
+# What separates tokens in index_text's output: ASCII that is no letter or digit.
+_BETWEEN_TOKENS = re.compile(r"[^0-9a-z\x80-\U0010ffff]+")
 
 
-def field_key_text(slot: int, key: str, key_ids: dict[str, int]) -> str:
-    """The key column of a field row: AREA_KEY or URL_KEY for those built-in fields; for
-    a metadata value, the tokens of its key and of each prefix, so `og:` finds `og.locale`."""
-    if slot < FIRST_METADATA_SLOT:
-        return key
-    return " ".join(key_token(key_ids[prefix]) for prefix in key_prefixes(key))
+def keyed(prefix: str, stored: str) -> str:
+    """Text as index_text stores it with each token written as `prefix` + token."""
+    tokens = _BETWEEN_TOKENS.sub(" ", stored).split()
+    return prefix + f" {prefix}".join(tokens) if tokens else ""
 
 
-def field_rowid(article_rowid: int, slot: int) -> int:
-    return article_rowid << FIELD_SHIFT | slot
-
-
-_PROBE = (
-    "Café CAFE\u0301 ﬁne Straße ΣΊΣΥΦΟΣ Ǆemal ｐｏｌｉｃｅ ½ 東京 co-op x_y don't "
-    "\u2460 \U0001d400 \u0e01\u0e33 \u1e9e \u0130"
-)
-
-
-def tokens_fingerprint() -> str:
-    """Names how text becomes tokens here: the Unicode version and the tokens of a probe.
-
-    Rows leave a contentless FTS5 table only when given the exact tokens they went in
-    with, recomputed from the stored article; an index made by a reader that tokenised
-    differently (a newer Python's Unicode tables, a changed tokenizer) must be rebuilt.
-    """
-    digest = hashlib.sha256(token_text(_PROBE).encode("utf-8")).hexdigest()[:16]
-    return f"unicode {unicodedata.unidata_version} tokens {digest}"
+def text_document(rowid: int, article: Article, texts: IndexTexts) -> tantivy.Document:
+    """The full-text document of an article (see reader.index.text_index)."""
+    document = tantivy.Document(
+        title=texts.title,
+        body=texts.body,
+        initiatives=list(texts.initiatives),
+        metadata=list(texts.metadata),
+        fields=list(texts.fields),
+    )
+    document.add_unsigned("rowid", rowid)
+    published = article.published
+    document.add_float("published", published_sort_key(published))
+    if published is not None:
+        document.add_integer("day", published.date().toordinal())
+    return document
 
 
 def article_rows(article: Article, rowid: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -260,4 +210,51 @@ def article_from_row(row: sqlite3.Row | tuple[Any, ...], root: Path, root_is_dir
         published_raw=published_raw,
         size=size,
         mtime_ns=mtime_ns,
+    )
+
+
+_SUMMARY_COLUMNS = "rowid, id, title, area, published, url, word_count, initiative_count, body_hash"
+
+
+def read_summary_rows(
+    connection: sqlite3.Connection,
+    rowids: Sequence[int] | None = None,
+    *,
+    limit: int | None = None,
+) -> list[tuple[int, ArticleSummary]]:
+    """(rowid, list row) for every article in the index (or the newest `limit`), newest
+    first; or for the articles with these rowids (a few hundred at a time), unordered."""
+    if rowids is None and limit is not None:
+        rows = connection.execute(
+            f"SELECT {_SUMMARY_COLUMNS} FROM articles {NEWEST_SQL} LIMIT ?", (limit,)
+        )
+    elif rowids is None:
+        rows = connection.execute(f"SELECT {_SUMMARY_COLUMNS} FROM articles {NEWEST_SQL}")
+    else:
+        marks = ", ".join("?" * len(rowids))
+        rows = connection.execute(
+            f"SELECT {_SUMMARY_COLUMNS} FROM articles WHERE rowid IN ({marks})", tuple(rowids)
+        )
+    parse = datetime.fromisoformat
+    return [
+        (
+            rowid,
+            ArticleSummary(
+                file_id, title, area, parse(date) if date else None, url, words, n, body_hash
+            ),
+        )
+        for rowid, file_id, title, area, date, url, words, n, body_hash in rows
+    ]
+
+
+def summarise(article: Article) -> ArticleSummary:
+    return ArticleSummary(
+        id=article.id,
+        title=article.title,
+        area=article.area,
+        published=article.published,
+        url=article.url,
+        word_count=article.word_count,
+        initiative_count=len(article.initiatives),
+        body_hash=article.body_hash,
     )

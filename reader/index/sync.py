@@ -1,64 +1,90 @@
 """Bring the index up to date with the folder: stat every file, re-read only what changed.
 
-Cold loads parse in worker processes (both cores), and each worker writes its own batch
-to the database in one short transaction, so bodies never cross a pipe; the parent only
-gets the small summaries it needs for the list, as each batch lands.
+Reading and folding run in worker processes when there are many files (both cores); this
+process writes, a batch at a time: the batch's rows in one short SQLite transaction (the
+list shows them at once, and they can be opened), then its documents to the full-text
+writer, which commits about once a second and at the end (a tantivy commit costs some
+30 ms whatever it holds, so not one per batch). A search finds an article once the commit
+after its batch is made.
+
+The two halves agree at each commit: the info row `text_commit` holds the full-text
+commit stamp the rows match, and -1 while rows are written that the next commit will
+match. A reader killed in between leaves a mismatch that the next open rebuilds (see
+reader.index.db.open_index). One writer at a time: a sync holds the full-text writer's
+lock throughout, and compares the folder with the index under it.
 """
 
 from __future__ import annotations
 
-import contextlib
+import json
 import multiprocessing
 import os
 import sqlite3
+import time
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
 
-from reader.index.db import OpenedIndex, connect, in_chunks, write_transaction
-from reader.index.rows import (
-    ARTICLE_SELECT,
-    DELETE_FIELD,
-    DELETE_SEARCH,
-    FIRST_METADATA_SLOT,
-    INSERT_ARTICLE,
-    INSERT_FIELD,
-    INSERT_SEARCH,
-    INSERT_TEXT,
-    SearchRows,
-    article_from_row,
-    article_rows,
-    field_key_text,
-    field_rowid,
-    key_prefixes,
-    search_rows,
+from reader.index.db import (
+    OpenedIndex,
+    connect,
+    in_chunks,
+    read_info,
+    text_writer,
+    write_transaction,
 )
+from reader.index.rows import (
+    INSERT_ARTICLE,
+    INSERT_TEXT,
+    IndexTexts,
+    article_rows,
+    index_texts,
+    read_summary_rows,
+    summarise,
+    text_document,
+)
+from reader.index.text_index import TextWriter
 from reader.loading import file_at, find_files, is_article_name, load_article
 from reader.model import Article, ArticleSummary, LoadProblem
+from reader.text.tokens import keys_of
 
 # Below this many files to read, a process pool costs more than it saves.
 POOL_THRESHOLD = 400
 CHUNK_SIZE = 256
+# The full-text writer commits when this long has passed since its last commit.
+COMMIT_SECONDS = 1.0
 
 SummaryBatch = Callable[[list[ArticleSummary], int, int], None]
 
 
 @dataclass
 class SyncReport:
-    """What a sync did: counts for the notice the UI shows."""
+    """What a sync (or a refresh of the store) found changed in the folder."""
 
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
     total_files: int = 0
-    # False when the sync stopped early (the database was locked): what was written stays.
+    # False when the sync stopped early (the index was busy): what was written stays.
     complete: bool = True
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+@dataclass
+class Listed:
+    """The articles a caller was given (the rows of its list), by rowid, and the index's
+    generation then. Another reader of the folder may write to the index meanwhile (a
+    window of its own); a sync tells the caller what that changed, as its own changes."""
+
+    ids: dict[int, str]
+    generation: int
 
 
 # (path, size, mtime_ns) of a file found under the root.
@@ -129,15 +155,69 @@ def sync(
     workers: int | None = None,
     changed_paths: Collection[str] | None = None,
     report: SyncReport | None = None,
+    listed: Listed | None = None,
 ) -> SyncReport:
     """Make the index match the folder. `on_batch(summaries, done, total)` is called
     as each batch of new or changed articles is written. With `changed_paths` (from file
     events) only those are looked at, when that is enough to be sure (see scan_paths);
-    else every file is stat'ed. Raises sqlite3.Error (see reader.index.db.is_locked)
-    when the database stays locked past the busy timeout; a `report` passed in then
-    says what was done before (the files removed from the index)."""
-    connection = index.connection
+    else every file is stat'ed. With `listed`, what other writers changed since is
+    reported too (and handed to `on_batch`), and `listed` kept up to date. Raises
+    TextIndexBusy (or sqlite3.Error, see reader.index.db.is_locked) when another writer
+    keeps the index past the busy timeout; a `report` passed in then says what was done
+    before (the files removed)."""
     report = SyncReport() if report is None else report
+    writer = text_writer(index.text)
+    connection = connect(index.database)
+    try:
+        if listed is not None:
+            _others_changes(connection, listed, report, on_batch)
+        _sync(connection, writer, root, on_batch, workers, changed_paths, report, listed)
+        if writer.pending:
+            _commit(connection, writer)
+        if listed is not None:
+            listed.generation = read_info(connection, "generation")
+    except BaseException:
+        # What was written to SQLite must be searchable: commit the full-text writer's
+        # share of it too (if that fails, the marker left says to rebuild).
+        if writer.pending:
+            try:
+                _commit(connection, writer)
+            except Exception:
+                writer.rollback()
+        raise
+    finally:
+        writer.close()
+        connection.close()
+    return report
+
+
+def add_articles(index: OpenedIndex, articles: Iterable[Article]) -> list[ArticleSummary]:
+    """Index articles made in memory (reader.loading.parse_article, say), as a sync
+    would had it read them from files of those ids; their list rows."""
+    loaded: list[_Loaded] = [
+        (article.id, str(article.path), True, article, index_texts(article)) for article in articles
+    ]
+    writer = text_writer(index.text)
+    connection = connect(index.database)
+    try:
+        summaries = _store(connection, writer, loaded)
+        _commit(connection, writer)
+    finally:
+        writer.close()
+        connection.close()
+    return summaries
+
+
+def _sync(
+    connection: sqlite3.Connection,
+    writer: TextWriter,
+    root: Path,
+    on_batch: SummaryBatch | None,
+    workers: int | None,
+    changed_paths: Collection[str] | None,
+    report: SyncReport,
+    listed: Listed | None,
+) -> None:
     folder_problems: list[LoadProblem] | None = None
     targeted = None
     if changed_paths is not None and not _has_links(connection):
@@ -170,30 +250,78 @@ def sync(
         elif before != (size, mtime_ns):
             report.changed.append(file_id)
             to_read.append(file_id)
-    report.removed = removed
+    report.removed += removed
     if removed:
-        _write_removals(connection, root, removed)
+        loaded: list[_Loaded] = [(file_id, "", True, None, None) for file_id in removed]
+        _store(connection, writer, loaded, listed)
 
     # Whether the index has each file already: a new one has nothing to remove first.
     paths = [(current[file_id][0], file_id, file_id in known) for file_id in to_read]
     total = len(paths)
     done = 0
-    listed = set(_known_files(connection, report.changed, tables=("articles",)))
-    for summaries, problems in _read_batches(paths, root, index.path, workers):
+    were_articles = set(_known_files(connection, report.changed, tables=("articles",)))
+    last_commit = time.monotonic()
+    for loaded in _read_batches(paths, root, workers):
+        summaries = _store(connection, writer, loaded, listed)
+        problems = [item for *_, item, _ in loaded if isinstance(item, LoadProblem)]
         report.problems.extend(problems)
-        done += len(summaries) + len(problems)
+        done += len(loaded)
+        if time.monotonic() - last_commit >= COMMIT_SECONDS:
+            _commit(connection, writer)
+            last_commit = time.monotonic()
         if on_batch is not None:
             on_batch(summaries, done, total)
     # An article that changed into a problem (grown past the size limit, say) leaves the
     # list as a deleted one does: for the list it is removed, and it is now a problem.
-    unlisted = listed - set(_known_files(connection, listed, tables=("articles",)))
+    unlisted = were_articles - set(_known_files(connection, were_articles, tables=("articles",)))
     if unlisted:
         report.changed = [file_id for file_id in report.changed if file_id not in unlisted]
         report.removed += [file_id for file_id in to_read if file_id in unlisted]
     if folder_problems is not None:  # a whole scan: it knows which folders failed
         _write_folder_problems(connection, folder_problems)
         report.problems = folder_problems + report.problems
-    return report
+
+
+def _others_changes(
+    connection: sqlite3.Connection,
+    listed: Listed,
+    report: SyncReport,
+    on_batch: SummaryBatch | None,
+) -> None:
+    """Report what other writers changed since `listed` was read, as added, changed and
+    removed articles (the rows through `on_batch`). Called with the writer's lock held:
+    no one writes meanwhile."""
+    if read_info(connection, "generation") == listed.generation:
+        return
+    now = dict(connection.execute("SELECT rowid, id FROM articles").fetchall())
+    before = listed.ids
+    new = [rowid for rowid in now if rowid not in before]
+    gone = {before[rowid] for rowid in before if rowid not in now}
+    summaries = [summary for _rowid, summary in _summaries_of(connection, new)]
+    for summary in summaries:
+        (report.changed if summary.id in gone else report.added).append(summary.id)
+    present = set(now.values())
+    report.removed.extend(sorted(file_id for file_id in gone if file_id not in present))
+    listed.ids = now
+    if summaries and on_batch is not None:
+        on_batch(summaries, 0, 0)
+
+
+def _summaries_of(
+    connection: sqlite3.Connection, rowids: Sequence[int]
+) -> list[tuple[int, ArticleSummary]]:
+    found: list[tuple[int, ArticleSummary]] = []
+    for chunk in in_chunks(rowids):
+        found.extend(read_summary_rows(connection, chunk))
+    return found
+
+
+def _commit(connection: sqlite3.Connection, writer: TextWriter) -> None:
+    """Commit the full-text writer, then record in SQLite the commit the rows match."""
+    stamp = writer.commit()
+    with write_transaction(connection):
+        connection.execute("UPDATE info SET value = ? WHERE key = 'text_commit'", (stamp,))
+        connection.execute("UPDATE info SET value = value + 1 WHERE key = 'generation'")
 
 
 def _known_files(
@@ -253,148 +381,117 @@ def _write_folder_problems(connection: sqlite3.Connection, problems: Sequence[Lo
         )
 
 
-def _write_removals(connection: sqlite3.Connection, root: Path, ids: Sequence[str]) -> None:
+# (id, path, whether the index had it, the article or why not, its full-text texts);
+# the path empty and the item None for a file to remove.
+_Loaded = tuple[str, str, bool, Article | LoadProblem | None, IndexTexts | None]
+
+
+def _store(
+    connection: sqlite3.Connection,
+    writer: TextWriter,
+    loaded: Sequence[_Loaded],
+    listed: Listed | None = None,
+) -> list[ArticleSummary]:
+    """Write a batch: SQLite in one transaction (removing what the index had of each
+    file first), then the full-text writer, uncommitted. The list rows of the articles;
+    `listed` gets them too, and loses the rows removed."""
+    documents: list[tuple[int, Article, IndexTexts]] = []
+    deleted: list[int] = []
+    key_counts: Counter[str] = Counter()
     with write_transaction(connection):
-        writer = _Writer(connection, root)
-        for file_id in ids:
-            writer.forget(file_id)
-        writer.finish()
-
-
-class _Writer:
-    """Adds and removes articles inside one transaction the caller holds.
-
-    Keeps the full-text tables and the per-key article counts of `field_keys` in step
-    with the `articles` rows. Removals are written at once; additions are gathered and
-    written by `finish()` (one executemany per table is much quicker than a statement
-    per row), which also writes the key counts.
-    """
-
-    def __init__(self, connection: sqlite3.Connection, root: Path) -> None:
-        self.connection = connection
-        self.root = root
-        self.key_counts: Counter[str] = Counter()
-        self.key_ids: dict[str, int] = {}
-        self.key_texts: dict[tuple[int, str], str] = {}
-        row = connection.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()
-        self.last_rowid = int(row[0])
-        self.summaries: list[tuple[object, ...]] = []
-        self.texts: list[tuple[object, ...]] = []
-        self.searched: list[tuple[object, ...]] = []
-        self.fields: list[tuple[int, str, str]] = []
-
-    def _key_id(self, key: str) -> int:
-        """The id of a metadata key in field_keys, adding the key if it is new."""
-        key_id = self.key_ids.get(key)
-        if key_id is None:
-            connection = self.connection
-            row = connection.execute("SELECT id FROM field_keys WHERE key = ?", (key,)).fetchone()
-            if row is None:
-                row = connection.execute(
-                    "INSERT INTO field_keys(key, id, articles) "
-                    "VALUES (?, (SELECT coalesce(max(id), 0) + 1 FROM field_keys), 0) "
-                    "RETURNING id",
-                    (key,),
-                ).fetchone()
-            key_id = self.key_ids[key] = int(row[0])
-        return key_id
-
-    def _field_rows(self, rowid: int, rows: SearchRows) -> list[tuple[int, str, str]]:
-        texts = self.key_texts
-        found = []
-        for slot, key, text in rows.fields:
-            # Built-in fields (slots 0 and 1) are named by their key; metadata by ids.
-            kind = min(slot, FIRST_METADATA_SLOT)
-            key_text = texts.get((kind, key))
-            if key_text is None:
-                ids = {prefix: self._key_id(prefix) for prefix in key_prefixes(key)}
-                key_text = texts[kind, key] = field_key_text(slot, key, ids)
-            found.append((field_rowid(rowid, slot), key_text, text))
-        return found
-
-    def add(self, article: Article, rows: SearchRows) -> None:
-        self.last_rowid += 1
-        rowid = self.last_rowid
-        summary, text = article_rows(article, rowid)
-        self.summaries.append(summary)
-        self.texts.append(text)
-        self.searched.append((rowid, *rows.columns))
-        self.fields.extend(self._field_rows(rowid, rows))
-        self.key_counts.update(rows.keys)
-
-    def forget(self, file_id: str) -> None:
-        """Remove an article (or a recorded problem) by id, if the index has it."""
-        connection = self.connection
-        connection.execute("DELETE FROM problems WHERE id = ?", (file_id,))
-        row = connection.execute(
-            f"SELECT a.rowid, {ARTICLE_SELECT} WHERE a.id = ?", (file_id,)
-        ).fetchone()
-        if row is None:
-            return
-        rowid = row[0]
-        rows = search_rows(article_from_row(row[1:], self.root, root_is_dir=True))
-        connection.execute(DELETE_SEARCH, (rowid, *rows.columns))
-        connection.executemany(DELETE_FIELD, self._field_rows(rowid, rows))
-        connection.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
-        connection.execute("DELETE FROM article_text WHERE rowid = ?", (rowid,))
-        self.key_counts.subtract(rows.keys)
-
-    def add_problem(self, file_id: str, problem: LoadProblem, size: int, mtime_ns: int) -> None:
-        self.connection.execute(
-            "INSERT INTO problems(id, path, message, size, mtime_ns) VALUES (?, ?, ?, ?, ?)",
-            (file_id, str(problem.path), problem.message, size, mtime_ns),
-        )
-
-    def finish(self) -> None:
-        connection = self.connection
-        connection.executemany(INSERT_ARTICLE, self.summaries)
-        connection.executemany(INSERT_TEXT, self.texts)
-        connection.executemany(INSERT_SEARCH, self.searched)
-        connection.executemany(INSERT_FIELD, self.fields)
-        for pending in (self.summaries, self.texts, self.searched, self.fields):
-            pending.clear()
-        changes = [(count, key) for key, count in self.key_counts.items() if count]
-        if changes:
-            connection.executemany(
-                "UPDATE field_keys SET articles = articles + ? WHERE key = ?", changes
-            )
-        connection.execute("DELETE FROM field_keys WHERE articles <= 0")
-        self.key_counts.clear()
+        last_rowid = read_info(connection, "last_rowid")
+        articles, texts = [], []
+        for file_id, path_text, known, item, index_texts_ in loaded:
+            if known:
+                rowid = _forget(connection, file_id, key_counts)
+                if rowid is not None:
+                    deleted.append(rowid)
+            if isinstance(item, Article):
+                assert index_texts_ is not None
+                last_rowid += 1
+                summary, text = article_rows(item, last_rowid)
+                articles.append(summary)
+                texts.append(text)
+                key_counts.update(index_texts_.keys)
+                documents.append((last_rowid, item, index_texts_))
+            elif isinstance(item, LoadProblem):
+                # The path itself: a problem's is escaped for showing.
+                connection.execute(
+                    "INSERT INTO problems(id, path, message, size, mtime_ns) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (file_id, str(item.path), item.message, *_stat_or_missing(Path(path_text))),
+                )
+        connection.executemany(INSERT_ARTICLE, articles)
+        connection.executemany(INSERT_TEXT, texts)
+        _count_keys(connection, key_counts)
+        connection.execute("UPDATE info SET value = ? WHERE key = 'last_rowid'", (last_rowid,))
         connection.execute("UPDATE info SET value = value + 1 WHERE key = 'generation'")
+        if deleted or documents:
+            connection.execute("UPDATE info SET value = -1 WHERE key = 'text_commit'")
+    if listed is not None:
+        for rowid in deleted:
+            listed.ids.pop(rowid, None)
+        listed.ids.update((rowid, article.id) for rowid, article, _texts in documents)
+    for rowid in deleted:
+        writer.delete(rowid)
+    for rowid, article, article_texts in documents:
+        writer.add(text_document(rowid, article, article_texts))
+    return [summarise(article) for _rowid, article, _texts in documents]
 
 
-_Batch = tuple[list[ArticleSummary], list[LoadProblem]]
+def _forget(connection: sqlite3.Connection, file_id: str, key_counts: Counter[str]) -> int | None:
+    """Remove an article (or a recorded problem) by id, if the index has it; its rowid."""
+    connection.execute("DELETE FROM problems WHERE id = ?", (file_id,))
+    row = connection.execute(
+        "SELECT a.rowid, t.metadata FROM articles a JOIN article_text t ON t.rowid = a.rowid "
+        "WHERE a.id = ?",
+        (file_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    rowid, metadata = row
+    connection.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
+    connection.execute("DELETE FROM article_text WHERE rowid = ?", (rowid,))
+    # The field names it added (as IndexTexts.keys has them).
+    key_counts.subtract(keys_of(json.loads(metadata)))
+    return int(rowid)
+
+
+def _count_keys(connection: sqlite3.Connection, key_counts: Counter[str]) -> None:
+    """Keep field_keys's count of articles with each metadata key in step."""
+    changes = [(key, count) for key, count in key_counts.items() if count]
+    if changes:
+        connection.executemany(
+            "INSERT INTO field_keys(key, articles) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET articles = articles + excluded.articles",
+            changes,
+        )
+        connection.execute("DELETE FROM field_keys WHERE articles <= 0")
+
+
 # (path, id, whether the index has it already) of a file to read.
 _FileToRead = tuple[str, str, bool]
-# (id, path, whether the index had it, the article or why not, its search rows).
-_Loaded = tuple[str, str, bool, Article | LoadProblem, SearchRows | None]
 
 
 def _read_batches(
-    paths: list[_FileToRead], root: Path, database_path: Path, workers: int | None
-) -> Iterator[_Batch]:
+    paths: list[_FileToRead], root: Path, workers: int | None
+) -> Iterator[list[_Loaded]]:
     if not paths:
         return
-    database = str(database_path)
     chunks = [paths[start : start + CHUNK_SIZE] for start in range(0, len(paths), CHUNK_SIZE)]
     worker_count = workers if workers is not None else (os.cpu_count() or 1)
     if len(paths) < POOL_THRESHOLD or worker_count <= 1:
         for chunk in chunks:
-            yield load_and_store(chunk, str(root), database)
+            yield load_files(chunk, str(root))
         return
     # "spawn": the parent may be a threaded Textual app, where fork is unsafe.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=worker_count,
-        mp_context=context,
-        initializer=_share_write_lock,
-        initargs=(context.Lock(),),
-    ) as pool:
+    with ProcessPoolExecutor(max_workers=worker_count, mp_context=context) as pool:
         # Keep only a few chunks in flight so results stream back in order of submission.
-        pending: list[Future[_Batch]] = []
+        pending: list[Future[list[_Loaded]]] = []
         try:
             for chunk in chunks:
-                pending.append(pool.submit(load_and_store, chunk, str(root), database))
+                pending.append(pool.submit(load_files, chunk, str(root)))
                 if len(pending) >= worker_count * 2:
                     yield pending.pop(0).result()
             for future in pending:
@@ -404,57 +501,16 @@ def _read_batches(
                 future.cancel()
 
 
-# Workers take turns writing under this lock: a blocked worker wakes the moment the other
-# finishes, where SQLite's own busy handler would poll and sleep (up to 100 ms a time).
-_write_lock: Any = None
-
-
-def _share_write_lock(lock: Any) -> None:
-    global _write_lock
-    _write_lock = lock
-
-
-def load_and_store(files: list[_FileToRead], root_text: str, database: str) -> _Batch:
-    """Parse (path, id, known) files and write them to the index in one transaction.
-
-    Runs in worker processes; each worker holds the write lock only while writing.
-    """
+def load_files(files: list[_FileToRead], root_text: str) -> list[_Loaded]:
+    """Parse (path, id, known) files and make their full-text texts (the costly part of
+    indexing: in worker processes when there are many)."""
     root = Path(root_text)
     loaded: list[_Loaded] = []
     for path_text, file_id, known in files:
         item = load_article(Path(path_text), root, file_id)
-        # Tokenising is the costly part of indexing: done here, before taking the lock.
-        rows = search_rows(item) if isinstance(item, Article) else None
-        loaded.append((file_id, path_text, known, item, rows))
-
-    with _write_lock if _write_lock is not None else contextlib.nullcontext():
-        _store(loaded, root, database)
-    summaries = [summarise(item) for *_, item, _ in loaded if isinstance(item, Article)]
-    problems = [item for *_, item, _ in loaded if isinstance(item, LoadProblem)]
-    return summaries, problems
-
-
-def _store(loaded: list[_Loaded], root: Path, database: str) -> None:
-    connection = connect(Path(database))
-    try:
-        with write_transaction(connection):
-            writer = _Writer(connection, root)
-            # A file new when the folder was scanned may have been indexed since by
-            # another reader of the folder: one query for the batch, not two per file.
-            unknown = [file_id for file_id, _path, known, _item, _rows in loaded if not known]
-            added_since = set(_known_files(connection, unknown)) if unknown else set()
-            for file_id, path_text, known, item, rows in loaded:
-                if known or file_id in added_since:
-                    writer.forget(file_id)
-                if isinstance(item, Article):
-                    assert rows is not None
-                    writer.add(item, rows)
-                else:
-                    # The path itself: a problem's is escaped for showing.
-                    writer.add_problem(file_id, item, *_stat_or_missing(Path(path_text)))
-            writer.finish()
-    finally:
-        connection.close()
+        texts = index_texts(item) if isinstance(item, Article) else None
+        loaded.append((file_id, path_text, known, item, texts))
+    return loaded
 
 
 def _stat_or_missing(path: Path) -> tuple[int, int]:
@@ -463,60 +519,6 @@ def _stat_or_missing(path: Path) -> tuple[int, int]:
     except OSError:
         return -1, -1
     return info.st_size, info.st_mtime_ns
-
-
-def summarise(article: Article) -> ArticleSummary:
-    return ArticleSummary(
-        id=article.id,
-        title=article.title,
-        area=article.area,
-        published=article.published,
-        url=article.url,
-        word_count=article.word_count,
-        initiative_count=len(article.initiatives),
-        body_hash=article.body_hash,
-    )
-
-
-_SUMMARY_COLUMNS = "rowid, id, title, area, published, url, word_count, initiative_count, body_hash"
-# Newest first, then by id: the order of reader.library.sort_articles(..., "newest").
-_NEWEST = "ORDER BY published_key DESC, id"
-
-
-def read_summary_rows(
-    connection: sqlite3.Connection,
-    rowids: Sequence[int] | None = None,
-    *,
-    limit: int | None = None,
-) -> list[tuple[int, ArticleSummary]]:
-    """(rowid, list row) for every article in the index (or the newest `limit`), newest
-    first; or for the articles with these rowids (a few hundred at a time), unordered."""
-    if rowids is None and limit is not None:
-        rows = connection.execute(
-            f"SELECT {_SUMMARY_COLUMNS} FROM articles {_NEWEST} LIMIT ?", (limit,)
-        )
-    elif rowids is None:
-        rows = connection.execute(f"SELECT {_SUMMARY_COLUMNS} FROM articles {_NEWEST}")
-    else:
-        marks = ", ".join("?" * len(rowids))
-        rows = connection.execute(
-            f"SELECT {_SUMMARY_COLUMNS} FROM articles WHERE rowid IN ({marks})", tuple(rowids)
-        )
-    parse = datetime.fromisoformat
-    return [
-        (
-            rowid,
-            ArticleSummary(
-                file_id, title, area, parse(date) if date else None, url, words, n, body_hash
-            ),
-        )
-        for rowid, file_id, title, area, date, url, words, n, body_hash in rows
-    ]
-
-
-def read_summaries(connection: sqlite3.Connection) -> list[ArticleSummary]:
-    """Every article in the index, as list rows (no bodies), newest first."""
-    return [summary for _rowid, summary in read_summary_rows(connection)]
 
 
 def read_problems(connection: sqlite3.Connection) -> list[LoadProblem]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, NamedTuple
@@ -35,6 +35,7 @@ from reader.limits import (
     MAX_NUMBER_DIGITS,
 )
 from reader.loading.fastyaml import fast_yaml
+from reader.model import fold_path
 from reader.text.sanitize import clean_value, one_line
 
 # libyaml's C loader is ~15x faster than the pure-Python one (DESIGN.md). Both are "safe":
@@ -390,14 +391,6 @@ def _normalise_mapping(mapping: Mapping[Any, Any], walk: _Walk, depth: int) -> d
     return result
 
 
-_SEPARATOR = re.compile(r"[.:]")
-
-
-def fold_path(path: str) -> str:
-    """A dotted metadata path in the form `path_index` keys use: casefolded, `:` -> `.`."""
-    return _SEPARATOR.sub(".", path.casefold())
-
-
 def path_index(metadata: Mapping[str, Any]) -> dict[str, Any]:
     """Every value in `metadata` (leaves and groups) by its folded dotted path.
 
@@ -425,25 +418,6 @@ def lookup(metadata: Mapping[str, Any], path: str) -> Any:
     both a nested `og: {title: ...}` and a flat `og:title: ...` key.
     """
     return path_index(metadata).get(fold_path(path))
-
-
-def flatten(metadata: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """(dotted key, value) for every leaf; `:` in keys becomes `.` (og:title -> og.title).
-
-    Lists of scalars are leaves; mappings inside lists are flattened under the list's key.
-    """
-    for key, value in metadata.items():
-        name = prefix + _SEPARATOR.sub(".", key)
-        if isinstance(value, Mapping):
-            yield from flatten(value, name + ".")
-        elif isinstance(value, list) and any(isinstance(item, Mapping) for item in value):
-            for item in value:
-                if isinstance(item, Mapping):
-                    yield from flatten(item, name + ".")
-                else:
-                    yield name, item
-        else:
-            yield name, value
 
 
 def text_of(value: Any) -> str | None:

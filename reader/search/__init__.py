@@ -1,30 +1,24 @@
-"""Search: the query language, in-memory matching and ranking, snippets and highlights.
+"""Search: the query language (text in, a tree out), and where a query hits inside an
+article (highlights and snippets). The index runs queries: reader.index.SearchEngine.
 
-engine = SearchEngine(library.articles)
 node = engine.parse('burglary -"cold calling" after:2019', prefix_last=True)
-for article, score in engine.search(node):
-    print(article.title, score, snippets(article, node))
+for summary, score in engine.search(node):
+    print(summary.title, score, snippets(store.article(summary.id), node))
 """
 
-from reader.search.engine import (
-    RELEVANCE,
-    SEARCH_ORDERS,
-    FlagTest,
-    SearchEngine,
-    SearchResult,
-    SearchStopped,
-)
 from reader.search.query import (
     MATCH_ALL,
     And,
     DateFilter,
     Field,
     Flag,
+    FlagTest,
     Node,
     Not,
     Or,
     Phrase,
     QueryError,
+    SearchStopped,
     Term,
     field_term,
     format_query,
@@ -32,12 +26,9 @@ from reader.search.query import (
     parse_query,
 )
 from reader.search.snippets import highlight_spans, snippets
-from reader.search.text import fold, metadata_keys, token_spans, tokenize
 
 __all__ = [
     "MATCH_ALL",
-    "RELEVANCE",
-    "SEARCH_ORDERS",
     "And",
     "DateFilter",
     "Field",
@@ -48,18 +39,12 @@ __all__ = [
     "Or",
     "Phrase",
     "QueryError",
-    "SearchEngine",
-    "SearchResult",
     "SearchStopped",
     "Term",
     "field_term",
-    "fold",
     "format_query",
     "highlight_spans",
     "is_ranked",
-    "metadata_keys",
     "parse_query",
     "snippets",
-    "token_spans",
-    "tokenize",
 ]

@@ -10,7 +10,7 @@ Grammar (NOT binds tightest, then the implicit AND between neighbours, then OR):
     unary    := "-" unary | primary
     primary  := word | '"' phrase '"' | field ":" (word | '"' phrase '"') | "(" or_expr ")"
 
-Words and phrases are stored folded and split into tokens (see `reader.search.text`): a word
+Words and phrases are stored folded and split into tokens (see `reader.text.tokens`): a word
 with several tokens (`co-op`) is the phrase "co op"; a word or phrase with no letters or
 digits at all (`&`, `-`) is dropped, as if it were not there. The empty query is `MATCH_ALL`.
 """
@@ -21,12 +21,12 @@ import calendar
 import difflib
 import re
 import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from reader.search.text import tokenize
+from reader.text.tokens import tokenize
 
 TEXT_FIELDS = ("title", "body", "area", "url", "initiative")
 # Fields whose hits count towards relevance; the others only filter.
@@ -88,6 +88,14 @@ class Flag:
     """`is:NAME`: a per-article state (read, starred…) that the caller evaluates."""
 
     name: str
+
+
+# Answers `is:NAME` for one article by its id: flag_test(article_id, "starred") -> bool.
+FlagTest = Callable[[str, str], bool]
+
+
+class SearchStopped(Exception):
+    """A search given up because its `should_stop()` said so (a newer one replaced it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +174,7 @@ def parse_query(
     """Parse `text`; raises QueryError.
 
     `metadata_keys` are the folded dotted paths that may be used as fields (see
-    `reader.search.text.metadata_keys`); `flags` the names `is:` accepts. With
+    `reader.text.tokens.metadata_keys`); `flags` the names `is:` accepts. With
     `prefix_last` (live search while typing) the last word matches as a prefix, unless it is
     quoted, negated, or followed by whitespace.
     """

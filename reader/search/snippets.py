@@ -10,8 +10,8 @@ from reader.loading.body import body_text
 from reader.markdown import is_mdx
 from reader.model import Article
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
-from reader.search.text import FoldedText, metadata_leaves
 from reader.text.sanitize import one_line
+from reader.text.tokens import FoldedText, metadata_leaves
 
 SNIPPET_WIDTH = 160
 ELLIPSIS = "…"

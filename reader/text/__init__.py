@@ -1,1 +1,2 @@
-"""Text handling shared by the loader, the index and the interface."""
+"""Text as the reader handles it below every other layer: tokens for search
+(`reader.text.tokens`) and cleaning untrusted text (`reader.text.sanitize`)."""

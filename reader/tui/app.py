@@ -1,6 +1,6 @@
 """The reader's Textual app: layout, keys, loading, searching and opening articles.
 
-Data work lives below tui/ (reader.store, reader.search); this module wires it to widgets.
+Data work lives below tui/ (reader.articles, reader.search); this module wires it to widgets.
 Every slow step runs in a thread worker that posts a message back: opening the store and
 reading the folder (the cached list is shown at once, then new and changed files stream
 in), each search as the query is typed (the latest wins; typing never waits), counting
@@ -42,27 +42,27 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import get_current_worker
 
+from reader.articles import ArticleStore, open_store
 from reader.config import Config, config_path, load_config, save_theme
-from reader.library import SORT_ORDERS
+from reader.index import SyncReport
 from reader.links import check_link, shown_url
 from reader.loading.discover import no_articles_message
-from reader.model import Article, LoadProblem
+from reader.model import Article, ListRow, LoadProblem
+from reader.ordering import ORDER_CAPTIONS, RELEVANCE_CAPTION, SORT_ORDERS
 from reader.resources import styles_dir
 from reader.search import (
     MATCH_ALL,
     Node,
     QueryError,
-    SearchEngine,
     SearchStopped,
     highlight_spans,
     is_ranked,
 )
 from reader.search.query import flags_of
 from reader.state import FolderState, ReadingState
-from reader.store import ArticleStore, ListRow, RefreshReport, open_store
 from reader.tui.commands import GoToArticle
 from reader.tui.format import display_path, plural
-from reader.tui.listing import ORDER_CAPTIONS, RELEVANCE_CAPTION, Listing
+from reader.tui.listing import Listing
 from reader.tui.marks import ReadingMarks
 from reader.tui.results import (
     InitiativeRow,
@@ -195,7 +195,7 @@ class FolderRefreshed(Message):
     def __init__(
         self,
         rows: list[ListRow],
-        report: RefreshReport,
+        report: SyncReport,
         problems: list[LoadProblem],
         warned: list[tuple[str, tuple[str, ...]]],
         keys: RowKeys,
@@ -620,9 +620,6 @@ class ReaderApp(App[int]):
             merger.remove(report.removed)
             problems = store.problems()
             warned = store.warnings()
-            searcher = store.searcher()
-            if isinstance(searcher, SearchEngine):
-                searcher.prepare()  # in memory: fold and tokenise now, not at the first key
         except _Cancelled:
             return
         except OSError as error:
@@ -1884,7 +1881,7 @@ def terminal_browser() -> webbrowser.BaseBrowser | None:
     return browser if in_terminal else None
 
 
-def changes_text(report: RefreshReport) -> str:
+def changes_text(report: SyncReport) -> str:
     """What a refresh found: "2 new, 1 changed, 1 removed"."""
     parts = [
         f"{len(ids):,} {what}"

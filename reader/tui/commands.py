@@ -12,7 +12,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content, Span
 from textual.style import Style
 
-from reader.store import ListRow
+from reader.model import ListRow
 from reader.tui.format import list_date
 
 if TYPE_CHECKING:

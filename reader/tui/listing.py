@@ -13,18 +13,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from operator import itemgetter
 
-from reader.library import SORT_ORDERS, SortableT, sort_key
+from reader.ordering import SORT_ORDERS, RowT, sort_key
 from reader.search import MATCH_ALL, And, Node, Or, field_term, parse_query
 
 # Facet fields in the order the bar shows them.
 FACET_FIELDS = ("area", "date")
-ORDER_CAPTIONS = {
-    "newest": "newest first",
-    "oldest": "oldest first",
-    "title": "title A–Z",
-    "area": "by area",
-}
-RELEVANCE_CAPTION = "by relevance"
 # Rows sorted by one call of list.sort in sorted_rows: about 5 ms of holding the GIL.
 SORT_RUN = 4096
 
@@ -109,8 +102,8 @@ def facets_caption(terms: Sequence[str]) -> str:
     return " · ".join(" OR ".join(group) for _field, group in ordered)
 
 
-def sorted_rows(rows: Sequence[SortableT], order: str) -> list[SortableT]:
-    """`rows` in one of SORT_ORDERS, as reader.library.sort_articles orders them, sorted
+def sorted_rows(rows: Sequence[RowT], order: str) -> list[RowT]:
+    """`rows` in one of SORT_ORDERS, as reader.ordering.sort_articles orders them, sorted
     in runs then merged, for a worker thread: one list.sort of 100,000 titles holds the
     GIL for 200 ms, and the UI thread with it; this never holds it for more than a run."""
     key = sort_key(order)

@@ -12,9 +12,9 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 
+from reader.model import ListRow
 from reader.search import FlagTest
 from reader.state import ReadingState, flag_test
-from reader.store import ListRow
 
 
 class ReadingMarks:

@@ -16,9 +16,10 @@ from functools import partial
 from operator import itemgetter
 from typing import Any, overload
 
-from reader.library import facets, sort_key
-from reader.search import MATCH_ALL, RELEVANCE, FlagTest, Node, SearchEngine, is_ranked
-from reader.store import ArticleStore, ListRow
+from reader.articles import ArticleStore, facets
+from reader.model import ListRow
+from reader.ordering import RELEVANCE, sort_key
+from reader.search import MATCH_ALL, FlagTest, Node, is_ranked
 from reader.tui.format import plural
 from reader.tui.listing import (
     Listing,
@@ -192,12 +193,11 @@ def list_results(
             flag_test=flag_test,
             should_stop=should_stop,
         )
-        if request.initiatives or isinstance(searcher, SearchEngine):
-            # In memory a limit saves nothing: everything is ranked anyway.
+        if request.initiatives:
             results = search()
         else:
             first = search(limit=FIRST_RESULTS)
-            total = getattr(first, "total", len(first))
+            total = first.total
             if total <= len(first):
                 results = first
             else:

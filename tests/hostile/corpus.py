@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 import pytest
 
-import reader.library
+import reader.loading.folder
 from hostile.bombs import key_of_aliases
 from reader.limits import (
     MAX_FILE_BYTES,
@@ -697,5 +697,5 @@ def simulate_file_system_trouble(monkeypatch: pytest.MonkeyPatch, corpus: Hostil
     monkeypatch.setattr(os, "open", guarded_os_open)
     monkeypatch.setattr(os, "scandir", guarded_scandir)
     # reader.index re-exports a function named sync, hiding the module of that name.
-    for module in (reader.library, importlib.import_module("reader.index.sync")):
+    for module in (reader.loading.folder, importlib.import_module("reader.index.sync")):
         monkeypatch.setattr(module, "find_files", listing_then_vanishing)

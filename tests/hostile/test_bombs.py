@@ -27,7 +27,7 @@ import json, os, resource, sys, time
 from pathlib import Path
 from reader.loading import load_article
 from reader.model import Article
-from reader.search.text import metadata_leaves
+from reader.text.tokens import metadata_leaves
 
 folder, cpu_seconds, memory = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]) << 20
 page = os.sysconf("SC_PAGE_SIZE")

@@ -18,10 +18,10 @@ import pytest
 from metadata_strings import strings_in
 
 from hostile.corpus import KERNEL_FILES, Entry, HostileCorpus, simulate_file_system_trouble
+from reader.articles import open_store
 from reader.limits import MAX_MARKDOWN_LINES, MAX_TITLE_CHARS
 from reader.loading import load_article
 from reader.model import Article, LoadProblem
-from reader.store import open_store
 
 # Generous: the quick corpus loads in about a second.
 HANG_SECONDS = 120

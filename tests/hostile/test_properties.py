@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from metadata_strings import strings_in
 
 import reader.markdown
+from reader.index import ArticleIndex
 from reader.limits import MAX_METADATA_DEPTH, MAX_METADATA_VALUES
 from reader.loading import parse_article
 from reader.loading.body import scan_body
@@ -32,9 +33,9 @@ from reader.loading.dates import parse_date
 from reader.loading.metadata import parse_block
 from reader.loading.split import split_metadata
 from reader.model import Article, published_sort_key
-from reader.search import QueryError, SearchEngine, highlight_spans, parse_query
-from reader.search.text import metadata_leaves
+from reader.search import QueryError, highlight_spans, parse_query
 from reader.text.sanitize import strip_control
+from reader.text.tokens import metadata_leaves
 from reader.tui.document import layout
 from reader.tui.markdown_render import render_markdown
 
@@ -282,7 +283,9 @@ ARTICLES = [
         ]
     )
 ]
-ENGINE = SearchEngine(ARTICLES)
+INDEX = ArticleIndex.temporary(Path("."), in_memory=True)
+INDEX.add(ARTICLES)
+ENGINE = INDEX.engine()
 query_pieces = st.sampled_from(
     [
         '"', "(", ")", "-", ":", " ", "OR", " OR ", "title:", "body:", "area:", "after:",

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import errno
 import multiprocessing
+import os
+import shutil
+import signal
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
+import tantivy
 
 from reader.index import ArticleIndex, IndexFull, IndexUnavailable, db
 from reader.index.db import SCHEMA_VERSION, index_path
-from reader.library import load_library
-from reader.search import SearchEngine
+from reader.index.text_index import TextWriter, open_text_index, path_of
 from tests.conftest import CacheDiskFull
 from tests.index.conftest import write
 
@@ -32,12 +36,23 @@ def built(root: Path) -> Path:
     return path
 
 
-def searches_like_memory(index: ArticleIndex, root: Path) -> None:
-    memory = SearchEngine(load_library(root).articles)
+def searches_like_a_fresh_index(index: ArticleIndex, root: Path) -> None:
+    """`index` finds what a temporary index made now from the folder finds, in order."""
+    fresh = ArticleIndex.temporary(root)
+    fresh.sync(workers=1)
     for query in ["kent", "patrol", '"kent drones"', "-drones", "title:3"]:
-        expected = [(r.article.id, r.score) for r in memory.search(query)]
+        expected = [(row.id, score) for row, score in fresh.engine().search(query)]
         got = [(summary.id, score) for summary, score in index.engine().search(query)]
         assert got == expected, query
+    fresh.close()
+
+
+def text_rowids(path: Path) -> list[int]:
+    """The rowid of every document in the full-text index beside database `path`."""
+    text = open_text_index(path_of(path), create=False)
+    searcher = text.searcher()
+    hits = searcher.search(tantivy.Query.all_query(), max(searcher.num_docs, 1)).hits
+    return sorted(searcher.fast_field_values("rowid", [address for _score, address in hits]))
 
 
 def garbage(path: Path) -> None:
@@ -66,7 +81,7 @@ def test_a_damaged_cache_is_rebuilt_with_a_notice(root: Path, damage: object) ->
     report = index.sync(workers=1)
     assert any("rebuilt" in notice for notice in index.notices), index.notices
     assert len(report.added) == 60
-    searches_like_memory(index, root)
+    searches_like_a_fresh_index(index, root)
     index.close()
 
 
@@ -97,7 +112,7 @@ def test_a_cache_of_an_older_schema_is_rebuilt_with_a_notice(root: Path) -> None
     assert any("another version" in notice for notice in index.notices)
     assert index.summaries() == []
     assert len(index.sync(workers=1).added) == 5
-    searches_like_memory(index, root)
+    searches_like_a_fresh_index(index, root)
 
 
 def test_a_cache_tokenised_differently_is_rebuilt(root: Path) -> None:
@@ -120,7 +135,7 @@ def test_damage_found_while_syncing_rebuilds(root: Path) -> None:
     report = index.sync(workers=1)
     assert any("damaged" in notice for notice in index.notices), index.notices
     assert len(report.added) == 6
-    searches_like_memory(index, root)
+    searches_like_a_fresh_index(index, root)
 
 
 def test_damage_found_when_reading_an_article_rebuilds(root: Path) -> None:
@@ -150,7 +165,7 @@ def test_a_locked_cache_gives_a_temporary_index(
         assert index.path != path
         assert any("temporary index" in notice for notice in index.notices)
         assert len(index.sync(workers=1).added) == 5
-        searches_like_memory(index, root)
+        searches_like_a_fresh_index(index, root)
         temporary = index.path
         index.close()
         assert not temporary.exists()
@@ -298,10 +313,133 @@ def test_two_processes_syncing_one_folder_at_once_leave_it_whole(
     assert all(notices == [] for _added, notices in outcomes), outcomes
     with sqlite3.connect(index_path(root)) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        for table in ("search_fts", "field_fts"):
-            connection.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 0)")
         counts = connection.execute("SELECT count(*), count(DISTINCT id) FROM articles")
         assert counts.fetchone() == (300, 300)
+        listed = sorted(rowid for (rowid,) in connection.execute("SELECT rowid FROM articles"))
+    assert text_rowids(index_path(root)) == listed  # the full text of each, once
     index = ArticleIndex.open(root)
     assert index.sync(workers=1).added == []
-    searches_like_memory(index, root)
+    searches_like_a_fresh_index(index, root)
+
+
+# -- the two halves: the full-text index beside the database --------------------------
+
+
+def remove_text(path: Path) -> None:
+    shutil.rmtree(path_of(path))
+
+
+def scribble_text(path: Path) -> None:
+    for part in path_of(path).iterdir():
+        if part.is_file() and part.stat().st_size:
+            part.write_bytes(b"\0" * part.stat().st_size)
+
+
+def foreign_text(path: Path) -> None:
+    """Another program's tantivy index where the reader's should be."""
+    shutil.rmtree(path_of(path))
+    path_of(path).mkdir()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("title", stored=True)
+    tantivy.Index(builder.build(), str(path_of(path)))
+
+
+@pytest.mark.parametrize("damage", [remove_text, scribble_text, foreign_text])
+def test_a_missing_damaged_or_foreign_full_text_index_is_rebuilt_with_a_notice(
+    root: Path, damage: object
+) -> None:
+    make_folder(root, 20)
+    path = built(root)
+    damage(path)  # type: ignore[operator]
+    index = ArticleIndex.open(root)
+    assert any("rebuilt" in notice for notice in index.notices), index.notices
+    assert len(index.sync(workers=1).added) == 20
+    searches_like_a_fresh_index(index, root)
+    index.close()
+
+
+def test_halves_that_do_not_match_are_rebuilt_with_a_notice(root: Path) -> None:
+    """The database records the full-text commit its rows match (-1 while a sync writes
+    rows ahead of the next commit): anything else means a reader stopped in between."""
+    make_folder(root, 10)
+    path = built(root)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE info SET value = -1 WHERE key = 'text_commit'")
+    index = ArticleIndex.open(root)
+    assert any("half-written" in notice for notice in index.notices), index.notices
+    assert index.summaries() == []
+    assert len(index.sync(workers=1).added) == 10
+    searches_like_a_fresh_index(index, root)
+    assert text_rowids(path) == sorted(row[0] for row in rowids(path))
+    index.close()
+
+
+def rowids(path: Path) -> list[tuple[int]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT rowid FROM articles").fetchall()
+
+
+def _sync_until_killed(root: str, cache: str, ready: str) -> None:
+    """Sync, and stop dead after the first batch is written: as a kill -9 would."""
+    import os
+
+    import reader.index.sync as sync_module
+
+    os.environ["READER_CACHE_DIR"] = cache
+    sync_module.COMMIT_SECONDS = 3600.0  # rows written, the full text not yet committed
+
+    def first_batch(*_args: object) -> None:
+        Path(ready).touch()
+        time.sleep(3600)
+
+    ArticleIndex.open(Path(root)).sync(on_batch=first_batch, workers=1)
+
+
+def test_a_reader_killed_mid_sync_leaves_an_index_the_next_open_rebuilds(
+    root: Path, cache_dir: Path, tmp_path: Path
+) -> None:
+    make_folder(root, 600)  # batches of 256
+    ready = tmp_path / "first-batch-written"
+    context = multiprocessing.get_context("spawn")
+    process = context.Process(
+        target=_sync_until_killed, args=(str(root), str(cache_dir), str(ready))
+    )
+    process.start()
+    try:
+        deadline = time.monotonic() + 120
+        while not ready.exists():
+            assert time.monotonic() < deadline and process.is_alive()
+            time.sleep(0.05)
+        assert len(rowids(index_path(root))) == 256  # listed, not yet searchable
+    finally:
+        os.kill(process.pid, signal.SIGKILL)  # its writer's lock goes with it
+        process.join(timeout=60)
+    index = ArticleIndex.open(root)
+    assert any("half-written" in notice for notice in index.notices), index.notices
+    assert len(index.sync(workers=1).added) == 600
+    searches_like_a_fresh_index(index, root)
+    assert text_rowids(index.path) == sorted(row[0] for row in rowids(index_path(root)))
+    index.close()
+
+
+def test_a_sync_waits_for_another_writer_then_gives_up_with_a_notice(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One writer at a time: while another holds the full-text writer (another reader's
+    sync), a sync waits up to the busy timeout, then says so and leaves the index as it
+    was; the next one catches up."""
+    make_folder(root, 5)
+    path = built(root)
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_SECONDS", 0.3)
+    index = ArticleIndex.open(root)
+    (root / "000.md").unlink()
+    holder = TextWriter(open_text_index(path_of(path), create=False), timeout=0)
+    try:
+        report = index.sync(workers=1)
+    finally:
+        holder.close()
+    assert not report.complete
+    assert any("busy" in notice for notice in index.notices)
+    assert len(index.summaries()) == 5
+    assert index.sync(workers=1).removed == ["000.md"]
+    index.close()

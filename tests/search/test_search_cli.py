@@ -203,8 +203,8 @@ def test_installed_command(folder: Path) -> None:
 def test_is_flags_use_the_readers_saved_marks(
     capsys: pytest.CaptureFixture[str], folder: Path
 ) -> None:
+    from reader.articles import open_store
     from reader.state import ReadingState
-    from reader.store import open_store
 
     store = open_store(folder)
     store.refresh()

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from reader.loading import parse_article
 from reader.model import Article
-from reader.search import Node, Phrase, Term, highlight_spans, parse_query, snippets, token_spans
+from reader.search import Node, Phrase, Term, highlight_spans, parse_query, snippets
 from reader.search.snippets import _hit_pattern, _matches_at, plain_text
+from reader.text.tokens import token_spans
 
 KEYS = frozenset({"og", "og.type", "og.locale"})
 

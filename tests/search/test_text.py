@@ -10,14 +10,14 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from reader.index.rows import search_text
 from reader.loading import parse_article
-from reader.search.text import (
+from reader.text.tokens import (
     FoldedText,
     fold,
     fold_char,
     metadata_keys,
     metadata_leaves,
-    search_text,
     token_spans,
     tokenize,
 )

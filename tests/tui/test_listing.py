@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from textual.content import Content
 
-from reader.library import SORT_ORDERS, sort_articles
 from reader.model import ArticleSummary
+from reader.ordering import SORT_ORDERS, sort_articles
 from reader.search import MATCH_ALL, And, DateFilter, Field, Or, Phrase, Term, highlight_spans
 from reader.search import parse_query as parse
 from reader.tui.document import Block, Layout, layout

@@ -12,10 +12,9 @@ from rich.cells import cell_len
 from textual.content import Content
 from textual.style import Style
 
-from reader.library import load_library
 from reader.loading import parse_article
-from reader.loading.metadata import flatten
-from reader.model import Article
+from reader.loading.folder import load_library
+from reader.model import Article, flatten
 from reader.resources import samples_dir
 from reader.text.sanitize import one_line
 from reader.tui.app import ReaderApp

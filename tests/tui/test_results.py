@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.library import sort_articles
-from reader.model import ArticleSummary
-from reader.store import ListRow, open_store
+from reader.articles import open_store
+from reader.model import ArticleSummary, ListRow
+from reader.ordering import sort_articles
 from reader.tui.listing import Listing
 from reader.tui.results import FIRST_RESULTS, Results, ResultsRequest, RowMerger, list_results
 from tui.conftest import WriteArticles
@@ -104,19 +104,24 @@ def test_best_results_no_longer_wanted_stop_the_search(many: Path) -> None:
     store.close()
 
 
-def test_in_memory_every_result_comes_at_once(many: Path) -> None:
+def test_without_the_cache_the_best_come_first_too(many: Path) -> None:
+    """--no-cache searches a temporary index, the same engine: the best results first."""
     store = open_store(many, use_cache=False)
     store.refresh()
     rows = store.rows()
+    shown: list[Results] = []
     results = list_results(
         request("patrol"),
         store,
         rows,
         sorted_all=lambda order: sort_articles(rows, order),
         flag_test=lambda _id, _flag: False,
-        show_best=lambda best: pytest.fail("no partial results in memory"),
+        show_best=lambda best: shown.append(best) is None,
     )
     assert results is not None and len(results.rows) == results.total == FIRST_RESULTS + 60
+    (best,) = shown
+    assert [row.id for row in results.rows[:FIRST_RESULTS]] == [row.id for row in best.rows]
+    store.close()
 
 
 def test_without_a_query_every_row_in_the_sort(many: Path) -> None:

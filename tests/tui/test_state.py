@@ -18,8 +18,8 @@ from textual.pilot import Pilot
 
 from reader import cli
 from reader.config import config_path, load_config
+from reader.index import SyncReport
 from reader.state import FolderState, ReadingState
-from reader.store import RefreshReport
 from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
 from reader.tui.widgets.article_list import STAR_MARK, UNREAD_MARK
@@ -486,11 +486,11 @@ async def test_what_the_watcher_names_is_refreshed_else_every_file(
         asked: list[list[str] | None] = []
         refresh = store.refresh
 
-        def recording_refresh(on_batch: Any = None, changed_paths: Any = None) -> RefreshReport:
+        def recording_refresh(on_batch: Any = None, changed_paths: Any = None) -> SyncReport:
             asked.append(None if changed_paths is None else sorted(changed_paths))
             report = refresh(on_batch, changed_paths)
             busy = len(asked) == 3  # the third refresh finds the cache busy
-            return RefreshReport(report.added, report.changed, report.removed, not busy)
+            return SyncReport(report.added, report.changed, report.removed, complete=not busy)
 
         named = [{"b.md"}, set(), {"c.md"}, {"d.md"}]
 

@@ -1,6 +1,6 @@
 """The sidebar's article list: one two-line row per article (title; date and area).
 
-Rows are list rows (reader.store.ListRow): an index summary or an article in memory,
+Rows are list rows (reader.model.ListRow): an index summary or an article in memory,
 never a body. See widgets/row_list.py for how the rows are drawn.
 """
 
@@ -12,7 +12,7 @@ from typing import ClassVar
 from textual.binding import BindingType
 from textual.content import Content, Span
 
-from reader.store import ListRow
+from reader.model import ListRow
 from reader.tui.format import list_date
 from reader.tui.marks import ReadingMarks
 from reader.tui.widgets.row_list import ROW_HEIGHT, Highlighter, RowList, row_bindings

@@ -8,8 +8,7 @@ from typing import Any
 from textual.content import Content, Span
 
 from reader.links import check_link
-from reader.loading.metadata import flatten
-from reader.model import Article
+from reader.model import Article, flatten
 from reader.tui.document import Block, styled
 from reader.tui.format import (
     display_path,

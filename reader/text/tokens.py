@@ -1,4 +1,5 @@
-"""Words as search sees them: folding, tokens, and the texts of an article that are searched.
+"""Words as search sees them: folding, tokens, the text the index stores, and the texts of
+an article that are searched.
 
 A *token* is a maximal run of Unicode letters and digits (categories L* and N*) in the
 *folded* text; everything else (spaces, punctuation, `_`, `-`, `'`, symbols) separates
@@ -8,13 +9,20 @@ gives `fine`. Folding one character at a time gives the same tokens as folding t
 text (the tests check it), which is what lets `token_spans` map tokens back to the
 original characters for highlighting.
 
-The persistent index stores these tokens already folded, so SQLite never re-folds them
-(FTS5's own unicode61 folding differs from this for `ß`, ligatures, Greek accents and
-letters newer than Unicode 6.1; its `ascii` tokenizer over pre-folded tokens does not).
+The index stores text already folded (`index_text`), and its tokenizer only splits it
+into runs of letters and digits, so the engine never folds anything itself and a word
+means the same in the index, in a query and in a highlight. This module is the one rule
+for what a token is: a change to it (CJK bigrams, say) is made here, in `tokenize` and
+`index_text`, which the tests hold to each other (index_text may send the texts a new
+rule concerns through `" ".join(tokenize(text))`: exact, if slower).
+
+A token longer than MAX_TOKEN_BYTES in UTF-8 (the index refuses longer terms) is cut to
+its first MAX_TOKEN_BYTES, in the index and in queries alike.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from bisect import bisect_right
@@ -22,10 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reader.loading.body import body_text
-from reader.loading.metadata import flatten, fold_path
-from reader.markdown import is_mdx
-from reader.model import Article
+from reader.model import Article, flatten, fold_path
 
 # `\w` in Python's `re` is exactly L*, N* and `_` (a test checks every code point), so this
 # is "one or more letters or digits".
@@ -67,8 +72,107 @@ def fold(text: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """The folded tokens of `text`, in order."""
-    return _TOKEN.findall(fold(text))
+    """The folded tokens of `text`, in order (each cut to MAX_TOKEN_BYTES)."""
+    folded = fold(text)
+    tokens = _TOKEN.findall(folded)
+    if len(folded) > _LONGEST_UNCUT:
+        return [_cut(token) for token in tokens]
+    return tokens
+
+
+# Tantivy refuses terms over 65,530 bytes; a metadata value's tokens go in the index with
+# a short prefix naming their key (reader.index.rows), so stay well below.
+MAX_TOKEN_BYTES = 65_000
+# A run of at most this many characters fits in MAX_TOKEN_BYTES whatever they are.
+_LONGEST_UNCUT = MAX_TOKEN_BYTES // 4
+# A run of index_text's token characters (ASCII letters and digits; any non-ASCII one is a
+# letter or digit there) too long to be sure it fits.
+_LONG_RUN = re.compile(f"[0-9A-Za-z\x80-\U0010ffff]{{{_LONGEST_UNCUT + 1},}}")
+
+
+def _cut(token: str) -> str:
+    if len(token) <= _LONGEST_UNCUT:
+        return token
+    data = token.encode("utf-8")
+    if len(data) <= MAX_TOKEN_BYTES:
+        return token
+    return data[:MAX_TOKEN_BYTES].decode("utf-8", "ignore")  # whole characters only
+
+
+def _cut_run(run: re.Match[str]) -> str:
+    return _cut(run.group())
+
+
+def index_text(text: str) -> str:
+    """`text` as the index stores it: splitting it into runs of letters and digits (the
+    index's `simple` tokenizer: Rust's `char::is_alphanumeric`, which holds for every
+    character of Unicode categories L and N) gives exactly `tokenize(text)` (the tests
+    check this against tantivy itself).
+
+    ASCII needs only lower-casing; each non-ASCII character is folded on its own (folding
+    one character at a time gives the same tokens as folding the whole text), what is not
+    a letter or digit becoming a space. Far quicker than tokenising in Python: most text
+    is ASCII.
+    """
+    if text.isascii():
+        stored = text.lower()
+    else:
+        if (
+            len(text) < _DENSE_TEXT
+            or len(text.encode("utf-8", "surrogatepass")) < len(text) * 9 // 8
+        ):
+            folded = _NON_ASCII.sub(_fold_run, text)
+        else:
+            # Long and dense with non-ASCII runs (CJK, combining accents): one translate,
+            # where sub would call _fold_run millions of times (16 MB of "Z\u0301": 2.3 s,
+            # now 0.6 s).
+            table = {ord(char): _token_text_char(char) for char in set(text) if not char.isascii()}
+            folded = text.translate(table)
+        # Lower-case ASCII letters only: what folding made of the rest stays (str.lower
+        # would change a folded Cherokee letter back). No surrogate is left: it is no
+        # letter or digit, so folding made it a space.
+        stored = folded.encode("utf-8").lower().decode("utf-8")
+    if len(stored) > _LONGEST_UNCUT:
+        stored = _LONG_RUN.sub(_cut_run, stored)
+    return stored
+
+
+# From this length a text is checked for being dense with non-ASCII characters.
+_DENSE_TEXT = 1 << 16
+_TOKEN_CHAR = re.compile(r"[^\W_]")
+# What each non-ASCII character met so far becomes in index_text: its folded form, with
+# every character of that which is not a letter or digit made a space.
+_TOKEN_TEXT_CHARS: dict[str, str] = {}
+
+
+def _fold_run(run: re.Match[str]) -> str:
+    return "".join(map(_token_text_char, run.group()))
+
+
+def _token_text_char(char: str) -> str:
+    folded = _TOKEN_TEXT_CHARS.get(char)
+    if folded is None:
+        folded = _TOKEN_TEXT_CHARS[char] = "".join(
+            part if _TOKEN_CHAR.match(part) else " " for part in fold_char(char)
+        )
+    return folded
+
+
+PROBE = (
+    "Café CAFE\u0301 ﬁne Straße ΣΊΣΥΦΟΣ Ǆemal ｐｏｌｉｃｅ ½ 東京 co-op x_y don't "
+    "\u2460 \U0001d400 \u0e01\u0e33 \u1e9e \u0130 \u13a0\uab70"
+)
+
+
+def tokens_fingerprint() -> str:
+    """Names how text becomes tokens here: the Unicode version and the tokens of a probe.
+
+    An index made by a reader that tokenised differently (a newer Python's Unicode
+    tables, a changed tokenizer) finds different words: it must be rebuilt. (The index
+    adds how its own tokenizer splits the probe: reader.index.text_index.)
+    """
+    digest = hashlib.sha256(index_text(PROBE).encode("utf-8")).hexdigest()[:16]
+    return f"unicode {unicodedata.unidata_version} tokens {digest}"
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -199,18 +303,6 @@ class SearchText:
     url: str
 
 
-def search_text(article: Article) -> SearchText:
-    return SearchText(
-        title=article.title,
-        # The body's text as the loader reads it: HTML and template tags are not words.
-        body=body_text(article.body, mdx=is_mdx(article.path)),
-        initiatives=article.initiatives,
-        metadata=tuple(metadata_leaves(article.metadata)),
-        area=article.area or "",
-        url=article.url or "",
-    )
-
-
 def metadata_leaves(metadata: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """(folded dotted key, text) for every non-empty leaf value; lists give one per item."""
     for key, value in flatten(metadata):
@@ -240,9 +332,20 @@ def metadata_keys(articles: Iterable[Article]) -> frozenset[str]:
     """
     keys: set[str] = set()
     for article in articles:
-        for key, _value in flatten(article.metadata):
-            path = fold_path(key)
-            while path and path not in keys:
-                keys.add(path)
-                path = path.rpartition(".")[0]
+        _add_keys(article.metadata, keys)
     return frozenset(keys)
+
+
+def keys_of(metadata: Mapping[str, Any]) -> frozenset[str]:
+    """metadata_keys of one article's metadata."""
+    keys: set[str] = set()
+    _add_keys(metadata, keys)
+    return frozenset(keys)
+
+
+def _add_keys(metadata: Mapping[str, Any], keys: set[str]) -> None:
+    for key, _value in flatten(metadata):
+        path = fold_path(key)
+        while path and path not in keys:
+            keys.add(path)
+            path = path.rpartition(".")[0]

@@ -1,33 +1,23 @@
-"""The engine against a brute-force reference written straight from the README's rules.
+"""A brute-force reference for what a query matches, written straight from the README's
+rules, and a seeded generator of articles and queries to hold the engine to it (see
+test_reference.py and test_engine.py).
 
-A seeded generator writes ~200 articles in every metadata format (accents, case, ligatures,
-punctuation, bullets, links, dates in several shapes, undated ones) and ~400 queries as
-trees; each query tree is rendered to text for the engine, and evaluated directly by the
-reference below, which re-tokenises every text for every query with its own tokenizer
-(unicodedata categories, no regex) and shares no code with the engine beyond the loader.
-Matches must be the same set; scores and the order must be the same too.
+The reference re-tokenises every text for every query with its own tokenizer (unicodedata
+categories, no regex) and shares no code with the engine beyond the loader.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import random
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-import pytest
-
-from reader.index import ArticleIndex
-from reader.loading import parse_article
-from reader.loading.metadata import flatten
-from reader.model import Article
-from reader.search import SearchEngine
+from reader.model import Article, flatten
 
 SEED = 20240611
 ARTICLE_COUNT = 200
@@ -209,52 +199,12 @@ def ref_ranked_leaves(query: Q) -> Iterator[Q]:
             yield from ref_ranked_leaves(child)
 
 
-def ref_frequency(leaf: Q, article: Article) -> float:
-    wanted = ref_tokens(leaf.text)
-    weights = {"title": 4.0, "initiative": 2.0, "body": 1.0, "metadata": 0.5}
-    fields = [leaf.name.casefold()] if leaf.kind == "field" else list(weights)
-    total = 0.0
-    for field in fields:
-        texts = (
-            [text for _key, text in ref_metadata(article)]
-            if field == "metadata"
-            else ref_texts(article, field)
-        )
-        hits = sum(ref_hits(ref_tokens(text), wanted, leaf.prefix) for text in texts)
-        total += weights[field] * hits
-    return total
-
-
-@cache
-def ref_length(article: Article) -> int:
-    """README: tokens in all searched texts, plus one per break between two initiatives
-    and between two metadata values."""
-    tokens = sum(len(ref_tokens(text)) for text in ref_texts(article, None))
-    breaks = max(len(article.initiatives) - 1, 0) + max(len(ref_metadata(article)) - 1, 0)
-    return tokens + breaks
-
-
-def ref_search(query: Q, articles: list[Article]) -> list[tuple[str, float | None]]:
+def ref_matches(query: Q, articles: list[Article]) -> list[Article]:
+    """The articles `query` matches; newest first (undated last), then by id."""
     matched = [a for a in articles if ref_match(query, a) in (True, None)]
-    leaves = list(ref_ranked_leaves(query))
-    if not leaves:
-        newest = sorted(matched, key=lambda a: a.id)
-        newest.sort(key=lambda a: _timestamp(a), reverse=True)
-        return [(a.id, None) for a in newest]
-    count = len(articles)
-    average = sum(ref_length(a) for a in articles) / count
-    scores = dict.fromkeys((a.id for a in matched), 0.0)
-    for leaf in leaves:
-        containing = sum(1 for a in articles if ref_match(leaf, a))
-        idf = math.log((count - containing + 0.5) / (containing + 0.5))
-        if idf <= 0:
-            idf = 1e-6
-        for article in matched:
-            frequency = ref_frequency(leaf, article)
-            norm = 1.2 * (1 - 0.75 + 0.75 * ref_length(article) / average)
-            scores[article.id] += idf * ((frequency * 2.2) / (frequency + norm))
-    ranked = sorted(matched, key=lambda a: (-scores[a.id], -_timestamp(a), a.id))
-    return [(a.id, scores[a.id]) for a in ranked]
+    newest = sorted(matched, key=lambda a: a.id)
+    newest.sort(key=lambda a: _timestamp(a), reverse=True)
+    return newest
 
 
 def _timestamp(article: Article) -> float:
@@ -459,88 +409,3 @@ def make_prefix_query(rng: random.Random, articles: list[Article]) -> Q:
     if not ref_tokens(stem):
         last = Q("word", "pol", prefix=True)
     return Q("and", children=(base, last))
-
-
-@pytest.fixture(scope="module")
-def corpus_files() -> list[tuple[str, str]]:
-    rng = random.Random(SEED)
-    return [make_file(rng, number) for number in range(ARTICLE_COUNT)]
-
-
-@pytest.fixture(scope="module")
-def corpus(corpus_files: list[tuple[str, str]]) -> list[Article]:
-    return [parse_article(text, path=Path(name), article_id=name) for name, text in corpus_files]
-
-
-def test_corpus_is_varied(corpus: list[Article]) -> None:
-    """The generator gives what the comparison needs: guard against it silently narrowing."""
-    assert len({a.metadata_format for a in corpus}) == 4
-    assert sum(a.published is None for a in corpus) > 10
-    assert sum(bool(a.initiatives) for a in corpus) > 50
-    assert sum(a.published is not None and a.published.tzinfo is not None for a in corpus) > 10
-
-
-class HasId(Protocol):
-    @property
-    def id(self) -> str: ...
-
-
-class Searcher(Protocol):
-    def search(
-        self, query: str, *, prefix_last: bool = False
-    ) -> Sequence[tuple[HasId, float | None]]: ...
-
-
-def memory_engine(articles: list[Article], _folder: Path) -> Searcher:
-    return SearchEngine(articles)
-
-
-def index_engine(_articles: list[Article], folder: Path) -> Searcher:
-    """The persistent index of the same articles, written out as files and synced."""
-    index = ArticleIndex.open(folder)
-    index.sync(workers=1)
-    return index.engine()
-
-
-# Every engine that answers queries.
-ENGINES: dict[str, Callable[[list[Article], Path], Searcher]] = {
-    "memory": memory_engine,
-    "index": index_engine,
-}
-
-
-@pytest.mark.parametrize("make_engine", ENGINES.values(), ids=list(ENGINES))
-def test_engine_matches_reference(
-    corpus: list[Article],
-    corpus_files: list[tuple[str, str]],
-    make_engine: Callable[[list[Article], Path], Searcher],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "cache"))
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name, text in corpus_files:
-        (folder / name).write_text(text, encoding="utf-8")
-    rng = random.Random(SEED + 1)
-    engine = make_engine(corpus, folder)
-    compared = nonempty = 0
-    for number in range(QUERY_COUNT):
-        prefix_mode = number % 4 == 3
-        query = make_prefix_query(rng, corpus) if prefix_mode else make_query(rng, corpus)
-        text = query.render()
-        got = [
-            (article.id, score) for article, score in engine.search(text, prefix_last=prefix_mode)
-        ]
-        expected = ref_search(query, corpus)
-        assert [i for i, _ in got] == [i for i, _ in expected], text
-        for (_id, score), (_same, wanted) in zip(got, expected, strict=True):
-            if wanted is None:
-                assert score is None, text
-            else:
-                assert score == pytest.approx(wanted, rel=1e-12), text
-        compared += 1
-        nonempty += bool(expected) and len(expected) < len(corpus)
-    assert compared == QUERY_COUNT
-    # Most queries must select something but not everything, or the comparison proves little.
-    assert nonempty > QUERY_COUNT // 2
