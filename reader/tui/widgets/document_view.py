@@ -23,7 +23,6 @@ from textual.worker import get_current_worker
 
 from reader.links import check_link
 from reader.tui.document import Block, Layout, Line, iter_layout, layout
-from reader.tui.widgets.focus import KeysFollowFocus
 
 # Documents with more blocks, or more text, than this are laid out in a worker thread
 # (one 950 KB metadata value is a single block, but half a second to wrap).
@@ -46,7 +45,7 @@ Anchor = tuple[int, int, int]
 _CURRENT_ROLES = frozenset({"initiative-bar", "initiative-number"})
 
 
-class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings=False):
+class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
     """Shows blocks wrapped to the view's width; roles are styled by `doc--ROLE` rules."""
 
     BINDING_GROUP_TITLE = "Document"
