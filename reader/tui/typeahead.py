@@ -41,6 +41,8 @@ GIVE_UP_SECONDS = 3.0
 # A screen just opened focuses its input as it mounts: keys wait for that this many
 # refreshes at most.
 FOCUS_WAITS = 5
+# Keys typed before the app has a screen wait for it, looking again this often.
+STARTING_SECONDS = 0.05
 
 
 class KeyDone(Message):
@@ -87,7 +89,8 @@ class KeysInTurn(App[ReturnType]):
     async def _send_next(self) -> None:
         while self._key is None and self._typed:
             if not self.screen_stack:
-                return  # not started yet: the default screen sends them on mount
+                self.set_timer(STARTING_SECONDS, self._send_later)  # not started yet
+                return
             screen = self.screen
             waiting_for_focus = screen.focused is None and (
                 not screen.is_mounted or bool(screen.focus_chain)

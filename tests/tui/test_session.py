@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,30 +15,18 @@ from reader.store import RefreshReport
 from reader.tui.listing import Listing
 from reader.tui.results import InitiativeRows, Results, ResultsRequest, RowMerger
 from reader.tui.session import PaneChoice, Panes, ReaderSession, changes_text, width_class
+from tui.helpers import make_articles
 
 ROOT = Path("/news")
 
 
+ROWS = make_articles(6)
+
+
 def article(number: int, initiatives: int = 0) -> Article:
-    return Article(
-        id=f"{number}.md",
-        path=ROOT / f"{number}.md",
-        title=f"Article {number}",
-        url=f"https://x.org/{number}",
-        area="Kent",
-        published=datetime(2020, 1, 1, number % 24),
-        description=None,
-        image=None,
-        locale=None,
-        kind=None,
-        metadata={},
-        body="Body.",
-        initiatives=tuple(f"Initiative {n}" for n in range(initiatives)),
-        word_count=1,
-    )
-
-
-ROWS = [article(number) for number in range(6)]
+    """Article `number` (0 the newest) with this many initiatives."""
+    texts = tuple(f"Initiative {n}" for n in range(initiatives))
+    return replace(ROWS[number], initiatives=texts)
 
 
 @pytest.fixture
@@ -91,17 +79,17 @@ def test_a_compact_terminal_shows_one_pane_at_a_time() -> None:
 
 
 def test_resuming_takes_the_query_facets_and_sort(session: ReaderSession) -> None:
-    folder = FolderState("3.md", 12.0, "drone", ["area:kent"], "oldest")
+    folder = FolderState("000003.md", 12.0, "drone", ["area:kent"], "oldest")
     assert session.resume_folder(folder)
     assert session.listing == Listing("drone", ("area:kent",), "oldest")
     # The cursor goes to the resumed article as soon as it is listed...
-    assert session.keep_on("0.md") == "3.md"
+    assert session.keep_on("000000.md") == "000003.md"
     # ... scrolled where it was, once.
-    assert session.scroll_to_resume("3.md") == 12.0
-    assert session.scroll_to_resume("3.md") is None
+    assert session.scroll_to_resume("000003.md") == 12.0
+    assert session.scroll_to_resume("000003.md") is None
     # Once the user moves, the cursor stays where they are.
     session.moved()
-    assert session.keep_on("0.md") == "0.md"
+    assert session.keep_on("000000.md") == "000000.md"
 
 
 def test_resuming_undoes_nothing_the_user_did(session: ReaderSession) -> None:
@@ -123,8 +111,8 @@ def test_a_warm_open_lists_the_newest_rows_first_only_when_the_list_starts_with_
 ) -> None:
     first = ROWS[:2]
     assert session.starts_among(first, None)
-    assert session.starts_among(first, FolderState("1.md"))
-    assert not session.starts_among(first, FolderState("5.md"))  # past the first rows
+    assert session.starts_among(first, FolderState("000001.md"))
+    assert not session.starts_among(first, FolderState("000005.md"))  # past the first rows
     assert not session.starts_among(first, FolderState(None, 0.0, "drone"))
     assert not session.starts_among(first, FolderState(None, 0.0, "", [], "oldest"))
 
@@ -145,8 +133,8 @@ def test_rows_arriving_are_shown_as_they_are_or_worked_out_again(session: Reader
 
 def test_only_the_latest_request_is_shown(session: ReaderSession) -> None:
     session.take_rows(list(ROWS), final=True, now=0.0)
-    older = session.request(None, None, "0.md")
-    newer = session.request(None, None, "0.md")
+    older = session.request(None, None, "000000.md")
+    newer = session.request(None, None, "000000.md")
     assert session.results_pending(typing=False)
     assert session.take_results(results_for(older, ROWS[:2])) is None
     assert session.take_failure(older) is False
@@ -157,33 +145,35 @@ def test_only_the_latest_request_is_shown(session: ReaderSession) -> None:
 
 
 def test_a_move_made_while_results_were_worked_out_is_kept(session: ReaderSession) -> None:
-    request = session.request("0.md", None, "0.md")
+    request = session.request("000000.md", None, "000000.md")
     results = results_for(request, ROWS)
     first = session.take_results(results)
     assert first is True
-    assert session.cursor_for(results, first, "0.md", 0) == 0
+    assert session.cursor_for(results, first, "000000.md", 0) == 0
     # The user moved to 2.md meanwhile: the cursor stays there.
-    assert session.cursor_for(results, first, "2.md", 2) == 2
+    assert session.cursor_for(results, first, "000002.md", 2) == 2
     # Enter in the search bar goes to the first result whatever the cursor did.
-    jump = session.request(None, None, "0.md", jump=True)
+    jump = session.request(None, None, "000000.md", jump=True)
     results = results_for(jump, ROWS)
-    assert session.cursor_for(results, session.take_results(results) or False, "2.md", 2) is None
+    assert (
+        session.cursor_for(results, session.take_results(results) or False, "000002.md", 2) is None
+    )
     # The rest after the best results: the cursor stays at its row.
-    assert session.cursor_for(results, False, "4.md", 4) == 4
+    assert session.cursor_for(results, False, "000004.md", 4) == 4
 
 
 def test_an_article_leaving_the_list_after_a_mark_gives_its_place_to_the_next(
     session: ReaderSession,
 ) -> None:
-    request = session.request("3.md", None, "3.md")
+    request = session.request("000003.md", None, "000003.md")
     session.marks_rerun = (request.generation, 3)
-    rows = [row for row in ROWS if row.id != "3.md"]
+    rows = [row for row in ROWS if row.id != "000003.md"]
     results = results_for(request, rows)
-    assert session.cursor_for(results, session.take_results(results) or False, "3.md", 3) == 3
-    last = session.request("5.md", None, "5.md")
+    assert session.cursor_for(results, session.take_results(results) or False, "000003.md", 3) == 3
+    last = session.request("000005.md", None, "000005.md")
     session.marks_rerun = (last.generation, 5)
     results = results_for(last, ROWS[:5])
-    assert session.cursor_for(results, session.take_results(results) or False, "5.md", 5) == 4
+    assert session.cursor_for(results, session.take_results(results) or False, "000005.md", 5) == 4
 
 
 def test_the_count_line(session: ReaderSession) -> None:
@@ -260,18 +250,20 @@ def test_a_list_of_an_is_query_is_worked_out_again_after_a_mark(session: ReaderS
 
 def test_where_the_user_is(session: ReaderSession) -> None:
     session.set_text("drone")
-    state = session.folder_state("2.md", "2.md", 7.0)
-    assert state == FolderState("2.md", 7.0, "drone", [], "newest")
+    state = session.folder_state("000002.md", "000002.md", 7.0)
+    assert state == FolderState("000002.md", 7.0, "drone", [], "newest")
     # Not the article shown: no scroll.
-    assert session.folder_state("2.md", "1.md", 7.0).scroll == 0.0
+    assert session.folder_state("000002.md", "000001.md", 7.0).scroll == 0.0
 
 
 def test_the_article_to_resume_is_kept_until_the_user_moves(session: ReaderSession) -> None:
-    session.resume_folder(FolderState("5.md", 30.0))
+    session.resume_folder(FolderState("000005.md", 30.0))
     # Not loaded yet (the cursor is elsewhere): kept for next time, with its scroll.
-    assert session.folder_state("0.md", "0.md", 3.0) == FolderState("5.md", 30.0, sort="newest")
+    assert session.folder_state("000000.md", "000000.md", 3.0) == FolderState(
+        "000005.md", 30.0, sort="newest"
+    )
     session.moved()
-    assert session.folder_state("0.md", "0.md", 3.0).selected == "0.md"
+    assert session.folder_state("000000.md", "000000.md", 3.0).selected == "000000.md"
 
 
 # -- saving and refreshing, one at a time ----------------------------------------------------
