@@ -25,6 +25,7 @@ from typing import Any
 
 from textual import events
 from textual.app import App, ReturnType
+from textual.dom import NoScreen
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.timer import Timer
@@ -35,8 +36,8 @@ __all__ = ["KeyDone", "KeysInTurn"]
 TypedEvent = events.Key | events.Paste
 
 # A key whose marker has not come back in this long is given up on if the widget it
-# went to has left (a dialog closed under it), and after GIVE_UP_SECONDS in any case.
-CHECK_SECONDS = 0.5
+# went to has left (removed as the key was acted on), and after GIVE_UP_SECONDS in any case.
+CHECK_SECONDS = 0.1
 GIVE_UP_SECONDS = 3.0
 # A screen just opened focuses its input as it mounts: keys wait for that this many
 # refreshes at most.
@@ -66,6 +67,9 @@ class KeysInTurn(App[ReturnType]):
         self._key_sent = 0.0
         self._key_check: Timer | None = None
         self._focus_waits = 0
+        # Keys whose marker never came back (their widget left as they were acted on):
+        # the next key went after CHECK_SECONDS or GIVE_UP_SECONDS instead.
+        self.keys_given_up = 0
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste):
@@ -116,7 +120,11 @@ class KeysInTurn(App[ReturnType]):
         await self._send_next()
 
     def _follow(self, event: TypedEvent, target: MessagePump | None) -> None:
-        """Post the key's marker to `target`; the next key goes when it comes back."""
+        """Post the key's marker to `target`; the next key goes when it comes back. A
+        target whose screen the key closed cannot send it back: the marker goes to the
+        screen now shown, behind what closing posted to it (the dialog's result)."""
+        if target is not None and self._screen_gone(target):
+            target = self.screen
         done = KeyDone(event)
         self._key_done = done
         self._key_target = target
@@ -127,6 +135,17 @@ class KeysInTurn(App[ReturnType]):
             return
         if self._key_check is None:
             self._key_check = self.set_interval(CHECK_SECONDS, self._check_key)
+
+    def _screen_gone(self, target: MessagePump) -> bool:
+        """Whether `target` has left, or its screen is no longer open."""
+        if not target.is_attached:
+            return True
+        if isinstance(target, Widget):
+            try:
+                return target.screen not in self.screen_stack
+            except NoScreen:
+                return True
+        return False
 
     def _finish_key(self) -> None:
         self._key = None
@@ -141,9 +160,8 @@ class KeysInTurn(App[ReturnType]):
                 self._key_check = None
             return
         target = self._key_target
-        gone = target is None or not target.is_attached
-        if isinstance(target, Widget) and not gone:
-            gone = target.screen not in self.screen_stack
+        gone = target is None or self._screen_gone(target)
         if gone or time.monotonic() - self._key_sent > GIVE_UP_SECONDS:
+            self.keys_given_up += 1
             self._finish_key()
             await self._send_next()

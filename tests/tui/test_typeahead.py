@@ -119,3 +119,27 @@ async def test_a_key_whose_widget_leaves_does_not_hold_up_the_next() -> None:
         await pilot.pause(2.0)
         assert not app.screen.query(Picker)
         assert app.marked == 2
+
+
+class Closing(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="closing-input")
+
+
+async def test_a_key_that_closes_a_dialog_lets_the_next_go_at_once() -> None:
+    """The key's marker goes to the screen shown after it, not to the dialog's widget,
+    which the key removes (a marker lost with it held the next key up until the check
+    gave it up: `w ?` in the load problems dialog, on a busy machine)."""
+    app = InTurn()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        for _ in range(3):
+            app.push_screen(Closing())
+            await pilot.pause()
+            type_at_once(app, [("escape", "\x1b"), ("f5", None)])
+            await pilot.pause(0.3)
+        assert not isinstance(app.screen, Closing)
+        assert app.marked == 3
+        assert app.keys_given_up == 0
