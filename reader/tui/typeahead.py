@@ -55,7 +55,7 @@ class KeyDone(Message):
 
 
 class KeysInTurn(App[ReturnType]):
-    """Mixed into the app (before App): keys and pastes are acted on one at a time."""
+    """An app (the reader's derives from it) that acts on keys and pastes one at a time."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,7 +124,7 @@ class KeysInTurn(App[ReturnType]):
         target whose screen the key closed cannot send it back: the marker goes to the
         screen now shown, behind what closing posted to it (the dialog's result)."""
         if target is not None and self._screen_gone(target):
-            target = self.screen
+            target = self.screen if self.screen_stack else None
         done = KeyDone(event)
         self._key_done = done
         self._key_target = target
