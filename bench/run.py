@@ -107,14 +107,14 @@ def measure_warm_open(root: Path, started: float) -> dict[str, Any]:
     async def drive() -> dict[str, Any]:
         app = ReaderApp(root)
         async with app.run_test(size=(120, 40)) as pilot:
-            while not (app.article_list.rows and app.shown is not None):
+            while not (app.main.article_list.rows and app.main.shown is not None):
                 await asyncio.sleep(0.005)
             interactive = time.time() - started
             await pilot.press("j")  # the list answers keys
-            while app.loading is not None:
+            while app.session.loading is not None:
                 await asyncio.sleep(0.05)
             checked = time.time() - started
-            rows = len(app.article_list.rows)
+            rows = len(app.main.article_list.rows)
         return {"interactive_seconds": interactive, "checked_seconds": checked, "rows": rows}
 
     result = asyncio.run(drive())

@@ -23,6 +23,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from reader.tui.app import GC_THRESHOLDS, ReaderApp
+from reader.tui.screens.folder_events import WATCH_GROUP
 
 KEY_GAP = 1 / 12
 
@@ -80,7 +81,7 @@ async def timed(
     elapsed = time.perf_counter() - start
     await asyncio.sleep(0.05)
     longest = beat.stop()
-    sidebar = app.main.query_one("#sidebar").border_subtitle
+    sidebar = app.main.sidebar.border_subtitle
     print(f"{label}: {ms(elapsed)} (UI held up at most {ms(longest)})  [{sidebar}]")
 
 
@@ -88,41 +89,45 @@ async def measure(corpus: Path, query: str, use_cache: bool) -> None:
     app = ReaderApp(corpus, use_cache=use_cache)
     started = time.perf_counter()
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(lambda: bool(app.all_rows), timeout=600)
+        await until(lambda: bool(app.session.all_rows), timeout=600)
         print(f"open to first rows: {ms(time.perf_counter() - started)}")
-        await until(lambda: app.loading is None, timeout=600)
-        await app.workers.wait_for_complete()
-        print(f"open to loaded: {ms(time.perf_counter() - started)} ({len(app.all_rows):,} rows)")
+        await until(lambda: app.session.loading is None, timeout=600)
+        # Every worker but the watcher, which lasts as long as the reader.
+        await app.workers.wait_for_complete(
+            [worker for worker in app.workers if worker.group != WATCH_GROUP]
+        )
+        rows = len(app.session.all_rows)
+        print(f"open to loaded: {ms(time.perf_counter() - started)} ({rows:,} rows)")
         await typing(app, pilot, query)
-        await timed(app, "i (initiatives of the results)", app.action_initiatives)
-        await timed(app, "i (back to the articles)", app.action_initiatives)
-        await timed(app, "s (sort: relevance stays)", app.action_sort)
-        await timed(app, "f (facet counts)", app.action_facets, screen=True)
+        await timed(app, "i (initiatives of the results)", app.main.action_initiatives)
+        await timed(app, "i (back to the articles)", app.main.action_initiatives)
+        await timed(app, "s (sort: relevance stays)", app.main.action_sort)
+        await timed(app, "f (facet counts)", app.main.action_facets, screen=True)
         await pilot.press("enter")  # choose the biggest area
         await timed(app, "  chosen: results with the facet", lambda: None)
-        await timed(app, "Esc (every article)", app.action_clear_search)
+        await timed(app, "Esc (every article)", app.main.action_clear_search)
         for _ in range(3):
-            await timed(app, "s (sort every article)", app.action_sort)
-        await timed(app, "s (back to newest)", app.action_sort)
-        await timed(app, "i (initiatives of every article)", app.action_initiatives)
+            await timed(app, "s (sort every article)", app.main.action_sort)
+        await timed(app, "s (back to newest)", app.main.action_sort)
+        await timed(app, "i (initiatives of every article)", app.main.action_initiatives)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak:.0f} MB")
 
 
 def settled(app: ReaderApp) -> bool:
     """No search waiting for typing to pause, none running, all results in."""
-    return not app.results_pending
+    return not app.main.results_pending
 
 
 async def typing(app: ReaderApp, pilot: Pilot[int], query: str) -> None:
     searches: list[float] = []
-    search_now = app._search_now
+    search_now = app.main._search_now
 
     def search_started() -> None:
         searches.append(time.perf_counter())
         search_now()
 
-    app._search_now = search_started  # type: ignore[method-assign]
+    app.main._search_now = search_started  # type: ignore[method-assign]
     await pilot.press("slash")
     beat = Heartbeat()
     beat.start()
@@ -131,7 +136,11 @@ async def typing(app: ReaderApp, pilot: Pilot[int], query: str) -> None:
         await pilot.press("space" if char == " " else char)
         await asyncio.sleep(max(0.0, KEY_GAP - (time.perf_counter() - pressed)))
     typed_at = time.perf_counter()
-    await until(lambda: app._shown_generation == app._generation and not app._search_timer)
+    await until(
+        lambda: (
+            app.session.shown_generation == app.session.generation and not app.main._search_timer
+        )
+    )
     first = time.perf_counter() - typed_at
     await until(lambda: settled(app))
     after_last = time.perf_counter() - typed_at
@@ -150,7 +159,9 @@ async def typing(app: ReaderApp, pilot: Pilot[int], query: str) -> None:
     best, every = [], []
     for char in query:
         await pilot.press("space" if char == " " else char)
-        await until(lambda: bool(searches) and app._shown_generation == app._generation)
+        await until(
+            lambda: bool(searches) and app.session.shown_generation == app.session.generation
+        )
         best.append(time.perf_counter() - searches[-1])
         await until(lambda: settled(app))
         every.append(time.perf_counter() - searches[-1])

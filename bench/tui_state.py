@@ -88,23 +88,24 @@ def bench_marks(root: Path) -> None:
 
 
 async def bench_app(root: Path, runs: int) -> None:
-
     from tui.helpers import settle
 
-    from reader.tui import app as app_module
     from reader.tui.app import ReaderApp
+    from reader.tui.messages import FolderRefreshed
+    from reader.tui.screens import main as main_module
+    from reader.tui.screens.folder_events import FolderEvents
 
-    app_module.READ_DELAY = 3600.0  # nothing read behind the bench's back
+    main_module.READ_DELAY = 3600.0  # nothing read behind the bench's back
     app = ReaderApp(root)
     handled: list[float] = []
-    original = ReaderApp._on_folder_refreshed
+    original = FolderEvents._take_refresh
 
-    def timed(self: ReaderApp, message: app_module.FolderRefreshed) -> None:
+    def timed(self: FolderEvents, message: FolderRefreshed) -> None:
         started = time.perf_counter()
         original(self, message)
         handled.append(time.perf_counter() - started)
 
-    ReaderApp._on_folder_refreshed = timed  # type: ignore[method-assign]
+    FolderEvents._take_refresh = timed  # type: ignore[method-assign]
     started = time.perf_counter()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -119,7 +120,7 @@ async def bench_app(root: Path, runs: int) -> None:
             return time.perf_counter() - begin
 
         def listed(article_id: str) -> bool:
-            return any(row.id == article_id for row in app.article_list.rows[:50])
+            return any(row.id == article_id for row in app.main.article_list.rows[:50])
 
         created: list[float] = []
         edited: list[float] = []
@@ -134,7 +135,7 @@ async def bench_app(root: Path, runs: int) -> None:
                 await until(
                     lambda name=name: any(
                         row.id == name and row.title.endswith("edited")
-                        for row in app.article_list.rows[:50]
+                        for row in app.main.article_list.rows[:50]
                     )
                 )
             )
@@ -157,7 +158,7 @@ async def press_times(pilot: object, app: object) -> None:
     assert isinstance(app, ReaderApp)
     times: list[float] = []
     for _ in range(20):
-        for action in (app.action_toggle_read, app.action_toggle_star):
+        for action in (app.main.action_toggle_read, app.main.action_toggle_star):
             started = time.perf_counter()
             action()
             times.append(time.perf_counter() - started)

@@ -536,7 +536,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         print(path)
         return 0
     # The reader's own check of the theme and the keys: Textual knows what exists.
-    from reader.tui.settings import config_messages
+    from reader.tui.app import config_messages
 
     messages = config_messages(load_config(path), path)
     for message in messages:

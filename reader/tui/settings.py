@@ -1,5 +1,6 @@
 """What config.toml asks of the interface (a theme, key bindings), checked against what
-the interface has: the reader at start and `reader config --check` report the same."""
+the interface has: the reader at start and `reader config --check` report the same
+(reader.tui.app.config_messages)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,11 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
-from textual._keyboard_protocol import FUNCTIONAL_KEYS
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.keys import KEY_DISPLAY_ALIASES, Keys, _character_to_key, key_to_character
+from textual.keys import KEY_DISPLAY_ALIASES, Keys, key_to_character
 
-from reader.config import Config
+from reader.tui.textual_private import FUNCTIONAL_KEYS, character_key
 
 # The modifiers Textual puts in a key's name, in the order it writes them
 # (`ctrl+shift+up`, `alt+shift+a`: sorted).
@@ -32,9 +32,8 @@ def theme_message(theme: str | None, themes: Iterable[str], where: Path) -> str 
 
 
 def binding_ids() -> set[str]:
-    """Every binding id a keymap can name: the reader's and Textual's widgets'."""
-    import reader.tui.app  # noqa: F401  (defines every widget and screen with keys)
-
+    """Every binding id a keymap can name: those of the widgets and screens defined so
+    far, the reader's and Textual's (reader.tui.app defines all of the reader's)."""
     ids: set[str] = set()
     classes: list[type[DOMNode]] = [DOMNode]
     while classes:
@@ -74,18 +73,6 @@ def read_keymap(keys: Mapping[str, str], where: Path) -> tuple[dict[str, str], l
     return keymap, messages
 
 
-def config_messages(config: Config, where: Path) -> list[str]:
-    """What the reader would say about the config at start, without starting it."""
-    from textual.theme import BUILTIN_THEMES  # the reader registers no themes of its own
-
-    messages = list(config.messages)
-    theme = theme_message(config.theme, BUILTIN_THEMES, where)
-    if theme is not None:
-        messages.append(theme)
-    messages.extend(read_keymap(config.keys, where)[1])
-    return messages
-
-
 def canonical_key(key: str) -> str:
     """`key` as Textual names the key a terminal sends (`shift+ctrl+up` is
     `ctrl+shift+up`); ValueError saying why when no terminal can send it."""
@@ -110,7 +97,7 @@ def canonical_key(key: str) -> str:
         if base.isalpha():
             written = [*sorted({*modifiers, "shift"}), base.lower()]
         else:
-            written = [*sorted(modifiers), _character_to_key(base)]
+            written = [*sorted(modifiers), character_key(base)]
         raise ValueError(f"is never sent: write {'+'.join(written)!r}")
     if len(base) > 1 and base not in _key_names():
         raise ValueError(f"is not a key name{_did_you_mean(base)}")
@@ -123,7 +110,7 @@ def _key_names() -> frozenset[str]:
     names = {key.value.rpartition("+")[2] for key in Keys if not key.value.startswith("<")}
     names.update(FUNCTIONAL_KEYS.values())  # the kitty protocol's
     for code in range(0x21, 0x7F):  # punctuation, named: question_mark, full_stop...
-        names.add(_character_to_key(chr(code)))
+        names.add(character_key(chr(code)))
     return frozenset(name for name in names if len(name) > 1)
 
 
@@ -136,7 +123,7 @@ def _did_you_mean(name: str) -> str:
         return f": write 'ctrl+{name[1].lower()}'"
     character = key_to_character(name)
     if character is not None and len(character) == 1 and unicodedata.category(character)[0] != "C":
-        return f": write {_character_to_key(character)!r}"
+        return f": write {character_key(character)!r}"
     close = difflib.get_close_matches(name, sorted(_key_names()), n=1)
     if close:
         return f"; did you mean {close[0]!r}?"

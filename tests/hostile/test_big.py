@@ -60,12 +60,12 @@ async def test_the_reader_opens_the_big_corpus_and_its_biggest_articles(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         expected = big_corpus.expected(simulated=False)
-        assert len(app.all_rows) + len(app.problems) == len(expected)
+        assert len(app.session.all_rows) + len(app.session.problems) == len(expected)
         for name in ("big/body_15mb_line.md", "big/body_15mb_items.md", "big/body_15mb_lines.md"):
-            app.go_to_article(name)
+            app.main.go_to_article(name)
             await wait(pilot)
-            assert app.shown is not None and app.shown.id == name
-            view = app.article_view
+            assert app.main.shown is not None and app.main.shown.id == name
+            view = app.main.article_view
             assert_document_safe(view)
             text = " ".join(view.plain_text().split())
             assert "From here on the article is shown as plain text" in text

@@ -19,9 +19,11 @@ from rich.segment import Segment
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Static
-from tui.helpers import running, screen_text, settle, titles
+from tui.helpers import busy_workers, running, screen_text, settle, titles
 
-import reader.tui.app
+import reader.tui.screens.list_events
+import reader.tui.screens.main
+import reader.tui.workers
 from hostile.corpus import (
     ASKED_URLS,
     OPENED_URLS,
@@ -68,11 +70,12 @@ def assert_document_safe(view: DocumentView) -> None:
 async def wait(pilot: Pilot[int]) -> None:
     """Let workers (rendering, layout) finish and their results be applied (which may
     start more: a rendered article is then searched for hits)."""
-    workers = pilot.app.workers
     for _ in range(20):
-        await workers.wait_for_complete()
+        workers = busy_workers(pilot.app)
+        if workers:
+            await pilot.app.workers.wait_for_complete(workers)
         await pilot.pause()
-        if not any(worker.is_running for worker in workers):
+        if not any(worker.is_running for worker in busy_workers(pilot.app)):
             return
 
 
@@ -104,11 +107,11 @@ def record_notices(app: ReaderApp, monkeypatch: pytest.MonkeyPatch) -> list[str]
 async def open_next(pilot: Pilot[int], app: ReaderApp) -> None:
     """j, then wait until the article under the cursor is shown and rendered."""
     await pilot.press("j")
-    cursor = app.article_list.article
+    cursor = app.main.article_list.article
     assert cursor is not None
     for _ in range(1000):
-        shown = app.shown is not None and app.shown.id == cursor.id
-        if shown and not any(worker.is_running for worker in app.workers):
+        shown = app.main.shown is not None and app.main.shown.id == cursor.id
+        if shown and not any(worker.is_running for worker in busy_workers(app)):
             break
         await pilot.pause(0.01)
     await pilot.pause()  # what the workers posted is on screen
@@ -131,28 +134,28 @@ async def test_walk_every_article_of_the_hostile_corpus(
     """j through the list, checking every article drawn; each part of the list is a test
     of its own, so test workers share the walk."""
     simulate_file_system_trouble(monkeypatch, corpus)
-    monkeypatch.setattr(reader.tui.app, "watch_folder", not_watching)
+    monkeypatch.setattr(reader.tui.workers, "watch_folder", not_watching)
     # The panel follows the cursor after a pause; here the pause need not be felt.
-    monkeypatch.setattr(reader.tui.app, "OPEN_DELAY", 0.01)
+    monkeypatch.setattr(reader.tui.screens.main, "OPEN_DELAY", 0.01)
     app = ReaderApp(corpus.root)
     async with app.run_test(size=(100, 30)) as pilot:  # wide enough for all three panes
         await settle(pilot)
         expected = corpus.expected(simulated=True)
-        assert len(app.all_rows) + len(app.problems) == len(expected)
-        assert f"{len(app.problems)} problems" in screen_text(pilot).splitlines()[0]
-        ids = [row.id for row in app.all_rows]
+        assert len(app.session.all_rows) + len(app.session.problems) == len(expected)
+        assert f"{len(app.session.problems)} problems" in screen_text(pilot).splitlines()[0]
+        ids = [row.id for row in app.session.all_rows]
         start, stop = len(ids) * part // PARTS, len(ids) * (part + 1) // PARTS
-        app.go_to_article(ids[start])
+        app.main.go_to_article(ids[start])
         await pilot.press("h")
         await wait(pilot)
         seen = []
         for step in range(start, stop):
             if step > start:
                 await open_next(pilot, app)
-            assert app.shown is not None
-            seen.append(app.shown.id)
-            assert_document_safe(app.article_view)
-            assert_document_safe(app.metadata_pane)
+            assert app.main.shown is not None
+            seen.append(app.main.shown.id)
+            assert_document_safe(app.main.article_view)
+            assert_document_safe(app.main.metadata_pane)
             assert_screen_safe(pilot)
             if step % 20 == 0:
                 # Into the article, to its end, panes off and on again.
@@ -180,13 +183,13 @@ async def test_o_refuses_every_url_but_http_and_says_so(
         url_entries = [entry for entry in corpus.entries.values() if entry.url is not None]
         assert len(url_entries) == len(REFUSED_URLS) + len(OPENED_URLS) + len(ASKED_URLS)
         for entry in url_entries:
-            app.go_to_article(entry.id)
+            app.main.go_to_article(entry.id)
             await wait(pilot)
-            assert app.shown is not None and app.shown.id == entry.id
+            assert app.main.shown is not None and app.main.shown.id == entry.id
             notices.clear()
             await pilot.press("o")
             await wait(pilot)
-            url = app.shown.url
+            url = app.main.shown.url
             assert url is not None
             if entry.url in OPENED_URLS:
                 assert browser[-1] == url
@@ -231,18 +234,18 @@ async def test_the_search_bar_survives_any_input(corpus: HostileCorpus) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("slash")
-        bar = app.search_bar
+        bar = app.main.search_bar
         for number, query in enumerate(QUERIES):
             bar.set_text("")
             # Pasted, as a terminal delivers a bracketed paste, then a key typed.
             bar.input.post_message(events.Paste(query))
             await pilot.press("x")
-            await pilot.pause(reader.tui.app.SEARCH_DELAY + 0.05)  # the search runs
+            await pilot.pause(reader.tui.screens.list_events.SEARCH_DELAY + 0.05)  # the search runs
             await wait(pilot)
             assert app.is_running
             assert not UNSAFE.search(bar.text)
             assert_screen_safe(pilot)
-            assert_document_safe(app.article_view)
+            assert_document_safe(app.main.article_view)
             if number % 4 == 0:
                 await pilot.press("enter")  # to the first result, if any, and back
                 await wait(pilot)
@@ -251,7 +254,7 @@ async def test_the_search_bar_survives_any_input(corpus: HostileCorpus) -> None:
         await pilot.press("escape")
         await wait(pilot)
         assert app.is_running
-        assert len(app.results) == len(app.all_rows)
+        assert len(app.session.results) == len(app.session.all_rows)
 
 
 async def test_a_hostile_folder_name_is_shown_escaped(tmp_path: Path) -> None:
@@ -265,7 +268,7 @@ async def test_a_hostile_folder_name_is_shown_escaped(tmp_path: Path) -> None:
         await pilot.press("enter")
         await wait(pilot)
         assert_screen_safe(pilot)
-        assert_document_safe(app.metadata_pane)
+        assert_document_safe(app.main.metadata_pane)
 
 
 async def test_an_article_grown_past_the_size_limit_leaves_the_list_for_the_problems(
@@ -282,10 +285,10 @@ async def test_an_article_grown_past_the_size_limit_leaves_the_list_for_the_prob
         with (tmp_path / "a.md").open("ab") as grown:
             grown.write(b"x" * MAX_FILE_BYTES)
         for _ in range(400):  # live reload takes about half a second
-            if len(app.problems) == 1 and len(app.all_rows) == 1:
+            if len(app.session.problems) == 1 and len(app.session.all_rows) == 1:
                 break
             await pilot.pause(0.05)
         await settle(pilot)
         assert titles(app) == ["Beta"]
-        assert [problem.path.name for problem in app.problems] == ["a.md"]
+        assert [problem.path.name for problem in app.session.problems] == ["a.md"]
         assert "1 problem" in screen_text(pilot).splitlines()[0]

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from textual.app import App
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
+from textual.worker import Worker, WorkerCancelled
 
 from reader.model import Article
 from reader.tui.app import ReaderApp
+from reader.tui.screens.folder_events import WATCH_GROUP
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_ID = "000_98cd3e962c103980.txt"
@@ -43,7 +44,7 @@ async def settle(pilot: Pilot[int]) -> None:
     app = pilot.app
     await _workers_done(app)
     for _ in range(100):  # a loaded machine can take a while to handle the last message
-        if not isinstance(app, ReaderApp) or app.loading is None:
+        if not isinstance(app, ReaderApp) or app.session.loading is None:
             break
         await pilot.pause(0.05)
     await pilot.pause(0.2)
@@ -51,12 +52,20 @@ async def settle(pilot: Pilot[int]) -> None:
     await pilot.pause()
 
 
+def busy_workers(app: App[int]) -> list[Worker[object]]:
+    """The workers at work: all but the folder's watcher, which lasts as long as the
+    reader does."""
+    return [worker for worker in app.workers if worker.group != WATCH_GROUP]
+
+
 async def _workers_done(app: App[int]) -> None:
     """Wait for the workers; one cancelled meanwhile (a newer search, or list, took its
     place) is waited past, not an error."""
     for _ in range(100):
         try:
-            await app.workers.wait_for_complete()
+            workers = busy_workers(app)
+            if workers:
+                await app.workers.wait_for_complete(workers)
             return
         except WorkerCancelled:
             continue
@@ -70,14 +79,14 @@ def reader(pilot: Pilot[int]) -> ReaderApp:
 
 def titles(app: ReaderApp) -> list[str]:
     """The titles the article list shows, top to bottom."""
-    return [row.title for row in app.article_list.rows]
+    return [row.title for row in app.main.article_list.rows]
 
 
 async def search(pilot: Pilot[int], text: str) -> None:
     """Type `text` into the search bar (opening it with / if need be) and let the search
     finish."""
     app = reader(pilot)
-    if app.focused is not app.search_bar.input:
+    if app.focused is not app.main.search_bar.input:
         await pilot.press("slash")
     await pilot.press(*text)
     await settle(pilot)

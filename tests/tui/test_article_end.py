@@ -52,9 +52,9 @@ async def test_the_last_line_of_every_article_shape_can_be_read(
 ) -> None:
     async with running(shapes, size=size) as pilot:
         app = reader(pilot)
-        view = app.article_view
+        view = app.main.article_view
         for number, name in enumerate(SHAPES):
-            app.article_list.move_to(number)
+            app.main.article_list.move_to(number)
             await settle(pilot)
             await pilot.press("enter")
             assert view.article is not None and view.article.title == name
@@ -83,7 +83,7 @@ async def test_the_list_draws_the_rows_its_scroll_position_says(
     )
     async with running(folder, size=(100, 24)) as pilot:
         app = reader(pilot)
-        rows = app.article_list
+        rows = app.main.article_list
         # As a drag of the scrollbar does: a fractional position, then a whole one that
         # rounds the same (so no repaint in between).
         for position in (9.6, 10.0):

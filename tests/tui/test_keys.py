@@ -13,10 +13,12 @@ from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from reader.tui import app as app_module
+from reader.tui import commands as commands_module
 from reader.tui.app import ReaderApp
+from reader.tui.screens import main as main_module
 from reader.tui.screens.confirm_open import ConfirmOpen
 from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.main import MainScreen
 from reader.tui.screens.problems import ProblemsScreen
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
@@ -26,19 +28,23 @@ from tui.helpers import fenced, reader, running, settle
 
 
 def shown_title(app: ReaderApp) -> str | None:
-    return app.shown.title if app.shown else None
+    return app.main.shown.title if app.main.shown else None
 
 
 async def test_starts_on_the_newest_article_and_shows_it(three_articles: Path) -> None:
     async with running(three_articles, size=(200, 40)) as pilot:
         app = reader(pilot)
-        assert [article.title for article in app.article_list.rows] == ["Gamma", "Beta", "Alpha"]
-        assert app.article_list.cursor == 0
+        assert [article.title for article in app.main.article_list.rows] == [
+            "Gamma",
+            "Beta",
+            "Alpha",
+        ]
+        assert app.main.article_list.cursor == 0
         assert shown_title(app) == "Gamma"
-        text = app.article_view.plain_text()
+        text = app.main.article_view.plain_text()
         assert text.splitlines()[0].strip() == "Gamma"
         assert "Wednesday 1 January 2020, 09:00 · Surrey · 1 min read · 2 initiatives" in text
-        assert app.focused is app.article_list
+        assert app.focused is app.main.article_list
 
 
 @pytest.mark.parametrize(
@@ -65,12 +71,12 @@ async def test_list_keys_move_the_cursor_and_the_panel_follows(
         app = reader(pilot)
         await pilot.press(*keys)
         await settle(pilot)
-        assert app.article_list.article is not None
-        assert app.article_list.article.title == expected
+        assert app.main.article_list.article is not None
+        assert app.main.article_list.article.title == expected
         assert shown_title(app) == expected
-        assert app.article_view.plain_text().splitlines()[0].strip() == expected
-        assert app.metadata_pane.article is not None
-        assert app.metadata_pane.article.title == expected
+        assert app.main.article_view.plain_text().splitlines()[0].strip() == expected
+        assert app.main.metadata_pane.article is not None
+        assert app.main.metadata_pane.article.title == expected
 
 
 @pytest.fixture
@@ -87,7 +93,7 @@ def forty_articles(write_articles: WriteArticles) -> Path:
 async def test_ctrl_d_u_f_b_move_half_a_page_and_a_page_in_the_list(forty_articles: Path) -> None:
     async with running(forty_articles, size=(100, 30)) as pilot:
         app = reader(pilot)
-        articles = app.article_list
+        articles = app.main.article_list
         rows_shown = articles.scrollable_content_region.height // 2
         assert rows_shown >= 6
         half = rows_shown // 2
@@ -112,7 +118,7 @@ async def test_ctrl_d_u_f_b_scroll_the_article(forty_articles: Path) -> None:
     async with running(forty_articles, size=(100, 30)) as pilot:
         app = reader(pilot)
         await pilot.press("enter")
-        view = app.article_view
+        view = app.main.article_view
         height = view.scrollable_content_region.height
 
         async def top_after(*keys: str) -> int:
@@ -140,13 +146,13 @@ async def test_holding_j_opens_only_where_the_cursor_rests(write_articles: Write
     async with running(folder) as pilot:
         app = reader(pilot)
         opened: list[str] = []
-        original = app.article_view.show_article
+        original = app.main.article_view.show_article
 
         def spy(article: object, **options: object) -> None:
             opened.append(getattr(article, "title", ""))
             original(article, **options)  # type: ignore[arg-type]
 
-        app.article_view.show_article = spy  # type: ignore[method-assign]
+        app.main.article_view.show_article = spy  # type: ignore[method-assign]
         for _ in range(10):
             await pilot.press("j")  # faster than the open delay between presses
         await settle(pilot)
@@ -162,9 +168,9 @@ async def test_enter_and_l_focus_the_article_h_and_escape_return(three_articles:
         app = reader(pilot)
         for forward, back in (("enter", "h"), ("l", "escape")):
             await pilot.press(forward)
-            assert app.focused is app.article_view
+            assert app.focused is app.main.article_view
             await pilot.press(back)
-            assert app.focused is app.article_list
+            assert app.focused is app.main.article_list
 
 
 async def test_enter_opens_the_cursor_article_at_once(three_articles: Path) -> None:
@@ -173,13 +179,13 @@ async def test_enter_opens_the_cursor_article_at_once(three_articles: Path) -> N
         await pilot.press("j", "enter")
         # No wait for the open delay: Enter shows the article immediately.
         assert shown_title(app) == "Beta"
-        assert app.focused is app.article_view
+        assert app.focused is app.main.article_view
 
 
 async def test_tab_and_shift_tab_cycle_focus(three_articles: Path) -> None:
     async with running(three_articles) as pilot:
         app = reader(pilot)
-        order = [app.article_list, app.article_view, app.metadata_pane]
+        order = [app.main.article_list, app.main.article_view, app.main.metadata_pane]
         for expected in [*order[1:], order[0]]:
             await pilot.press("tab")
             assert app.focused is expected
@@ -193,7 +199,7 @@ async def test_article_scrolls_with_j_k_space_b(write_articles: WriteArticles) -
     folder = write_articles({"long.md": fenced("Long", body)})
     async with running(folder, size=(100, 30)) as pilot:
         app = reader(pilot)
-        view = app.article_view
+        view = app.main.article_view
         await pilot.press("enter")
         assert view.scroll_y == 0
         await pilot.press("j", "j")
@@ -215,27 +221,27 @@ async def test_m_toggles_metadata_and_b_toggles_the_sidebar(three_articles: Path
     async with running(three_articles) as pilot:
         app = reader(pilot)
         sidebar = app.main.query_one("#sidebar")
-        assert app.metadata_pane.display and sidebar.display
+        assert app.main.metadata_pane.display and sidebar.display
         await pilot.press("m")
-        assert not app.metadata_pane.display
+        assert not app.main.metadata_pane.display
         await pilot.press("m")
-        assert app.metadata_pane.display
+        assert app.main.metadata_pane.display
         await pilot.press("b")
         assert not sidebar.display
         # The list was focused; focus moves to a pane that can still be seen.
         await pilot.pause()
-        assert app.focused is app.article_view
+        assert app.focused is app.main.article_view
         await pilot.press("tab")  # b pages up in the article, so leave it first
-        assert app.focused is app.metadata_pane
+        assert app.focused is app.main.metadata_pane
         await pilot.press("b")
         assert sidebar.display
-        assert app.focused is app.article_list
+        assert app.focused is app.main.article_list
 
 
 async def test_right_and_left_bracket_step_through_initiatives(three_articles: Path) -> None:
     async with running(three_articles) as pilot:
         app = reader(pilot)
-        view = app.article_view
+        view = app.main.article_view
         assert view.current_initiative is None
         await pilot.press("right_square_bracket")
         assert view.current_initiative == 0
@@ -260,7 +266,7 @@ async def test_initiative_jump_scrolls_it_into_view(write_articles: WriteArticle
     folder = write_articles({"x.md": fenced("X", filler + "\n\n* Far initiative\n* Another")})
     async with running(folder, size=(100, 24)) as pilot:
         app = reader(pilot)
-        view = app.article_view
+        view = app.main.article_view
         await pilot.press("right_square_bracket")
         await pilot.pause()
         line = view.document_layout.initiative_lines[0]
@@ -272,7 +278,7 @@ async def test_o_opens_web_urls_in_the_browser(
     three_articles: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[str] = []
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
     async with running(three_articles) as pilot:
         await pilot.press("o")
         await settle(pilot)
@@ -299,8 +305,8 @@ async def test_o_hands_the_terminal_to_a_browser_that_runs_in_it(
 ) -> None:
     app = ReaderApp(three_articles)
     browser = TerminalBrowser(app)
-    monkeypatch.setattr(app_module.webbrowser, "get", lambda: browser)
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: pytest.fail("not this one"))
+    monkeypatch.setattr(webbrowser, "get", lambda: browser)
+    monkeypatch.setattr(webbrowser, "open", lambda url: pytest.fail("not this one"))
     app.suspended = False
 
     @contextmanager
@@ -331,7 +337,7 @@ async def test_o_refuses_urls_that_are_not_http(
     three_articles: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[str] = []
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
     async with running(three_articles) as pilot:
         app = reader(pilot)
         await pilot.press("j")  # Beta: url is file:///etc/passwd
@@ -402,8 +408,9 @@ async def test_every_action_is_in_the_palette_with_its_key(three_articles: Path)
         for title, key in PALETTE.items():
             assert commands[title].endswith(f"({key})"), (title, commands[title])
         # Every action of a key shown in the footer or the help is there.
-        actions = {binding.action for binding in ReaderApp.BINDINGS if isinstance(binding, Binding)}
-        listed = {action for _title, _help, action in app_module.PALETTE_COMMANDS}
+        bindings = [*ReaderApp.BINDINGS, *MainScreen.BINDINGS]
+        actions = {binding.action for binding in bindings if isinstance(binding, Binding)}
+        listed = {action for _title, _help, action in commands_module.PALETTE_COMMANDS}
         assert actions - listed <= {"quit", "command_palette"}
         # A remapped key shows as remapped.
         app.set_keymap({"app.toggle_star": "S"})
@@ -414,18 +421,18 @@ async def test_every_action_is_in_the_palette_with_its_key(three_articles: Path)
 @pytest.mark.parametrize(
     ("typed", "check"),
     [
-        ("star / unstar", lambda app: app.marks.is_starred(app.article_list.article)),
-        ("mark read", lambda app: app.marks.is_read(app.article_list.article)),
-        ("next initiative", lambda app: app.article_view.current_initiative == 0),
+        ("star / unstar", lambda app: app.session.marks.is_starred(app.main.article_list.article)),
+        ("mark read", lambda app: app.session.marks.is_read(app.main.article_list.article)),
+        ("next initiative", lambda app: app.main.article_view.current_initiative == 0),
         ("copy article url", lambda app: app.clipboard == "https://example.org/gamma"),
         ("help", lambda app: isinstance(app.screen, HelpScreen)),
-        ("sort", lambda app: app.listing.sort == "oldest"),
+        ("sort", lambda app: app.session.listing.sort == "oldest"),
     ],
 )
 async def test_palette_commands_act(
     three_articles: Path, monkeypatch: pytest.MonkeyPatch, typed: str, check: Any
 ) -> None:
-    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    monkeypatch.setattr(main_module, "READ_DELAY", 3600.0)
     async with running(three_articles) as pilot:
         app = reader(pilot)
         await pilot.press("ctrl+p")
@@ -456,9 +463,9 @@ async def test_palette_goes_to_an_article_by_fuzzy_title(three_articles: Path) -
         await pilot.press("enter")
         await settle(pilot)
         assert shown_title(app) == "Alpha"
-        assert app.article_list.article is not None
-        assert app.article_list.article.title == "Alpha"
-        assert app.focused is app.article_view
+        assert app.main.article_list.article is not None
+        assert app.main.article_list.article.title == "Alpha"
+        assert app.focused is app.main.article_view
 
 
 async def test_palette_lists_themes(three_articles: Path) -> None:
@@ -485,7 +492,7 @@ async def test_load_problems_are_counted_and_listed(write_articles: WriteArticle
     )
     async with running(folder) as pilot:
         app = reader(pilot)
-        assert len(app.problems) == 1
+        assert len(app.session.problems) == 1
         header = app.main.query_one("#header").render()
         assert "1 problem" in str(header)
         await pilot.press("e")
@@ -509,31 +516,31 @@ async def test_panes_fit_the_terminal_width(
 ) -> None:
     async with running(three_articles, size=size) as pilot:
         app = reader(pilot)
-        assert app.metadata_pane.display is metadata
+        assert app.main.metadata_pane.display is metadata
         assert app.main.query_one("#sidebar").display is sidebar
-        assert app.article_view.display is article
+        assert app.main.article_view.display is article
 
 
 async def test_narrow_terminal_shows_one_pane_at_a_time(three_articles: Path) -> None:
     async with running(three_articles, size=(50, 20)) as pilot:
         app = reader(pilot)
         sidebar = app.main.query_one("#sidebar")
-        assert app.focused is app.article_view
+        assert app.focused is app.main.article_view
         await pilot.press("h")  # back to the list: it replaces the article
-        assert sidebar.display and not app.article_view.display
-        assert app.focused is app.article_list
+        assert sidebar.display and not app.main.article_view.display
+        assert app.focused is app.main.article_list
         await pilot.press("j", "enter")
-        assert app.article_view.display and not sidebar.display
+        assert app.main.article_view.display and not sidebar.display
         assert shown_title(app) == "Beta"
         await pilot.press("m")
-        assert app.metadata_pane.display and not app.article_view.display
+        assert app.main.metadata_pane.display and not app.main.article_view.display
 
 
 async def test_m_shows_metadata_on_a_medium_terminal(three_articles: Path) -> None:
     async with running(three_articles, size=(90, 30)) as pilot:
         app = reader(pilot)
         await pilot.press("m")
-        assert app.metadata_pane.display
+        assert app.main.metadata_pane.display
 
 
 @pytest.mark.parametrize(
@@ -566,18 +573,18 @@ async def test_list_fills_while_loading_and_the_cursor_stays_on_its_article(
     app = ReaderApp(three_articles)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        rows = list(app.article_list.rows)
+        rows = list(app.main.article_list.rows)
         gamma, beta, alpha = rows
         # Batches as the loader posts them: the newest so far first.
-        app._set_all_rows([alpha])
-        assert app.article_list.article is alpha
+        app.main.set_all_rows([alpha])
+        assert app.main.article_list.article is alpha
         # Rows arriving above it do not move the cursor off its article (nor does the
         # user's moving, below, change that).
-        app._set_all_rows([beta, alpha])
-        assert app.article_list.article is alpha
+        app.main.set_all_rows([beta, alpha])
+        assert app.main.article_list.article is alpha
         await pilot.press("k")  # the user picks Beta
-        app._set_all_rows([gamma, beta, alpha])
-        assert app.article_list.article is beta  # the same article, though it moved down
+        app.main.set_all_rows([gamma, beta, alpha])
+        assert app.main.article_list.article is beta  # the same article, though it moved down
 
 
 async def test_clicking_a_row_selects_it(three_articles: Path) -> None:
@@ -618,7 +625,7 @@ async def test_keys_act_on_the_cursor_article_before_the_open_delay(three_articl
         assert app.clipboard == "file:///etc/passwd"  # Beta's, not Gamma's
         await pilot.press("k", "right_square_bracket")
         assert shown_title(app) == "Gamma"
-        assert app.article_view.current_initiative == 0
+        assert app.main.article_view.current_initiative == 0
 
 
 async def test_ctrl_g_searches_article_titles_only(three_articles: Path) -> None:
@@ -639,8 +646,8 @@ async def test_ctrl_g_searches_article_titles_only(three_articles: Path) -> None
 async def test_an_empty_folder_says_so(tmp_path: Path) -> None:
     async with running(tmp_path) as pilot:
         app = reader(pilot)
-        assert app.articles == []
-        assert "No articles in" in app.article_view.plain_text()
+        assert app.main.articles == []
+        assert "No articles in" in app.main.article_view.plain_text()
         await pilot.press("j", "enter", "right_square_bracket", "o", "y", "m", "question_mark")
         assert app.is_running
 
@@ -650,7 +657,7 @@ async def test_resizing_keeps_the_reading_position(write_articles: WriteArticles
     folder = write_articles({"long.md": fenced("Long", body)})
     async with running(folder, size=(120, 30)) as pilot:
         app = reader(pilot)
-        view = app.article_view
+        view = app.main.article_view
         await pilot.press("enter", *["j"] * 40)
         top = view.lines[int(view.scroll_y)]
         width, line_count = view.document_layout.width, len(view.lines)
@@ -667,7 +674,7 @@ async def test_resizing_keeps_the_reading_position(write_articles: WriteArticles
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """What the web browser was asked to open."""
     urls: list[str] = []
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: urls.append(url) or True)
+    monkeypatch.setattr(webbrowser, "open", lambda url: urls.append(url) or True)
     return urls
 
 
@@ -687,12 +694,12 @@ async def test_clicking_a_link_opens_it(write_articles: WriteArticles, opened: l
     )
     async with running(folder) as pilot:
         app = reader(pilot)
-        await click_on(pilot, app.article_view, "the report")
+        await click_on(pilot, app.main.article_view, "the report")
         assert opened == ["https://example.org/r"]
         # A double click opens it once: its second click may be one that began on a row
         # of the list (on a narrow terminal the article takes the list's place).
         opened.clear()
-        await click_on(pilot, app.article_view, "the report", times=2)
+        await click_on(pilot, app.main.article_view, "the report", times=2)
         assert opened == ["https://example.org/r"]
 
 
@@ -727,7 +734,7 @@ async def test_only_links_that_hide_nothing_are_drawn_as_hyperlinks(
 ) -> None:
     folder = write_articles({"l.md": fenced("Links", LOOK_ALIKES)})
     async with running(folder) as pilot:
-        assert link_targets(reader(pilot).article_view) == {
+        assert link_targets(reader(pilot).main.article_view) == {
             "plain": "https://example.org/ok",
             "cyrillic": "https://www.xn--pypal-4ve.com/x",  # to the host in ASCII
             "zero width": None,
@@ -763,7 +770,7 @@ async def test_clicking_a_link_to_an_internationalised_host_asks_first(
     folder = write_articles({"l.md": fenced("Links", LOOK_ALIKES)})
     async with running(folder) as pilot:
         app = reader(pilot)
-        await click_on(pilot, app.article_view, "cyrillic")
+        await click_on(pilot, app.main.article_view, "cyrillic")
         assert isinstance(app.screen, ConfirmOpen) and opened == []
         await pilot.press("enter")
         await settle(pilot)
@@ -798,11 +805,11 @@ async def test_y_copies_only_what_o_would_open(
 async def test_a_200_kb_url_is_one_short_line_in_a_notice(
     write_articles: WriteArticles, monkeypatch: pytest.MonkeyPatch, url: str
 ) -> None:
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url: True)
+    monkeypatch.setattr(webbrowser, "open", lambda url: True)
     folder = write_articles({"u.md": fenced("Long", "Body.", url=url)})
     async with running(folder) as pilot:
         app = reader(pilot)
-        assert app.shown is not None and app.shown.url == url.strip()
+        assert app.main.shown is not None and app.main.shown.url == url.strip()
         await pilot.press("o", "y")
         await settle(pilot)
         messages = [str(notification.message) for notification in app._notifications]
@@ -813,20 +820,22 @@ async def test_a_200_kb_url_is_one_short_line_in_a_notice(
 async def test_a_theme_change_repaints_the_panes(three_articles: Path) -> None:
     async with running(three_articles) as pilot:
         app = reader(pilot)
-        before = app.article_view.render_line(0)
-        list_before = app.article_list.render_line(2)
+        before = app.main.article_view.render_line(0)
+        list_before = app.main.article_list.render_line(2)
         app.theme = "textual-light"
         await pilot.pause()
-        after = app.article_view.render_line(0)
+        after = app.main.article_view.render_line(0)
         assert after.text == before.text
         assert [s.style for s in after] != [s.style for s in before]
-        assert [s.style for s in app.article_list.render_line(2)] != [s.style for s in list_before]
+        assert [s.style for s in app.main.article_list.render_line(2)] != [
+            s.style for s in list_before
+        ]
 
 
 async def test_body_highlights_mark_spans_of_lines(three_articles: Path) -> None:
     """The hook search uses to mark hits in the article body."""
     async with running(three_articles) as pilot:
-        view = reader(pilot).article_view
+        view = reader(pilot).main.article_view
         number = next(n for n, line in enumerate(view.lines) if line.content.plain == "Outro.")
         y = number - int(view.scroll_y)
         before = view.render_line(y)

@@ -17,8 +17,10 @@ from typing import Any
 import pytest
 
 from reader.model import Article
-from reader.tui import app as app_module
+from reader.tui import workers as workers_module
 from reader.tui.app import ReaderApp
+from reader.tui.screens import main as main_module
+from reader.tui.screens.main import MainScreen
 from reader.tui.widgets.article_list import ROW_HEIGHT
 from reader.tui.widgets.header import ReaderHeader
 from tui.conftest import WriteArticles
@@ -33,7 +35,7 @@ READ_WAIT = READ_DELAY + 0.5
 
 @pytest.fixture(autouse=True)
 def short_read_delay(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app_module, "READ_DELAY", READ_DELAY)
+    monkeypatch.setattr(main_module, "READ_DELAY", READ_DELAY)
 
 
 def article_text(number: int, body: str = "Body.") -> str:
@@ -49,12 +51,12 @@ def five(write_articles: WriteArticles) -> Path:
 
 
 def read_titles(app: ReaderApp) -> list[str]:
-    return [row.title for row in app.all_rows if app.marks.is_read(row)]
+    return [row.title for row in app.session.all_rows if app.session.marks.is_read(row)]
 
 
 def cursor_on_screen(app: ReaderApp) -> int:
     """The screen line of the list where the cursor row starts."""
-    rows = app.article_list
+    rows = app.main.article_list
     return rows.cursor * ROW_HEIGHT - rows.scroll_offset.y
 
 
@@ -101,18 +103,18 @@ async def test_a_first_load_streaming_in_moves_no_cursor_and_reads_nothing(
     # with every batch.
     count = 1200
     folder = write_articles({f"{n:05d}.md": article_text(n) for n in range(count)})
-    monkeypatch.setattr(app_module, "BATCH_SECONDS", 0.0)  # every batch reaches the list
+    monkeypatch.setattr(workers_module, "BATCH_SECONDS", 0.0)  # every batch reaches the list
     shown: list[str] = []
-    show = ReaderApp.show_article
+    show = MainScreen.show_article
 
-    def spy(app: ReaderApp, article: Article, *args: Any, **kwargs: Any) -> None:
+    def spy(app: MainScreen, article: Article, *args: Any, **kwargs: Any) -> None:
         shown.append(article.title)
         show(app, article, *args, **kwargs)
 
-    monkeypatch.setattr(ReaderApp, "show_article", spy)
+    monkeypatch.setattr(MainScreen, "show_article", spy)
     async with running(folder) as pilot:
         app = reader(pilot)
-        assert len(app.all_rows) == count
+        assert len(app.session.all_rows) == count
         # The first article listed stayed under the cursor (and in the panel) while
         # newer ones arrived above it.
         assert len(set(shown)) == 1, shown
@@ -147,7 +149,7 @@ async def test_typing_a_query_with_is_unread_reads_nothing(five: Path) -> None:
     async with running(five) as pilot:
         app = reader(pilot)
         await search(pilot, "is:unread")
-        assert app.focused is app.search_bar.input
+        assert app.focused is app.main.search_bar.input
         assert shown_title(app) == "Title 4"
         await pilot.pause(READ_WAIT)
         await settle(pilot)
@@ -159,13 +161,13 @@ async def test_u_in_an_is_unread_list_does_not_read_the_next_article(
     five: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # However long the start takes, nothing is read before u (whatever the rule).
-    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    monkeypatch.setattr(main_module, "READ_DELAY", 3600.0)
     async with running(five) as pilot:
         app = reader(pilot)
         await search(pilot, "is:unread")
         await pilot.press("down")  # to the list, on Title 4
         await settle(pilot)
-        monkeypatch.setattr(app_module, "READ_DELAY", READ_DELAY)
+        monkeypatch.setattr(main_module, "READ_DELAY", READ_DELAY)
         await pilot.press("u")  # Title 4 read: it leaves the list
         await settle(pilot)
         assert titles(app) == [f"Title {n}" for n in (3, 2, 1, 0)]
@@ -211,7 +213,7 @@ async def test_the_header_counts_what_the_list_holds_at_every_moment(
 ) -> None:
     count = 1200
     folder = write_articles({f"{n:05d}.md": article_text(n) for n in range(count)})
-    monkeypatch.setattr(app_module, "BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(workers_module, "BATCH_SECONDS", 0.0)
     seen: list[tuple[int | None, int | None, int]] = []
     show_status = ReaderHeader.show_status
 
@@ -220,7 +222,7 @@ async def test_the_header_counts_what_the_list_holds_at_every_moment(
         app = header.app
         assert isinstance(app, ReaderApp)
         status = header.status
-        listed_unread = sum(not app.marks.is_read(row) for row in app.all_rows)
+        listed_unread = sum(not app.session.marks.is_read(row) for row in app.session.all_rows)
         seen.append((status.articles, status.unread, listed_unread))
         # A slow screen: the loader gets ahead of what the list shows meanwhile.
         time.sleep(0.02)
@@ -228,7 +230,7 @@ async def test_the_header_counts_what_the_list_holds_at_every_moment(
     monkeypatch.setattr(ReaderHeader, "show_status", spy)
     async with running(folder) as pilot:
         app = reader(pilot)
-        assert len(app.all_rows) == count
+        assert len(app.session.all_rows) == count
     loading = [entry for entry in seen if entry[1] is not None and entry[0]]
     assert len(loading) > 3
     for articles, unread, listed_unread in loading:
@@ -260,7 +262,7 @@ async def test_a_re_layout_keeps_the_initiative_in_view(write_articles: WriteArt
     folder = write_articles({"a.md": article_text(1, body)})
     async with running(folder, size=(120, 30)) as pilot:
         app = reader(pilot)
-        view = app.article_view
+        view = app.main.article_view
         await pilot.press("enter", *["right_square_bracket"] * 6)
         await settle(pilot)
         first_line = view.document_layout.initiative_lines[5]
@@ -297,7 +299,7 @@ async def test_escape_after_enter_on_a_result_keeps_the_cursor_on_the_article_sh
         await settle(pilot)
         assert len(titles(app)) == 60
         assert cursor_title(app) == shown_title(app) == chosen
-        rows = app.article_list
+        rows = app.main.article_list
         assert 0 <= cursor_on_screen(app) < rows.scrollable_content_region.height
         following = titles(app)[rows.cursor + 1]
         await pilot.press("j")

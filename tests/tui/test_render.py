@@ -303,10 +303,10 @@ async def test_a_body_of_many_short_lines_is_rendered_in_a_worker(tmp_path: Path
     (tmp_path / "many.md").write_text(fenced("Many", bullets), "utf-8")
     async with running(tmp_path) as pilot:
         app = pilot.app
-        assert isinstance(app, ReaderApp) and app.shown is not None
-        view = app.article_view
+        assert isinstance(app, ReaderApp) and app.main.shown is not None
+        view = app.main.article_view
         assert "item 4999" in view.plain_text()  # rendered in the end
         view.show_article(None)
-        view.show_article(app.shown)
+        view.show_article(app.main.shown)
         # Straight after asking, the UI thread shows a notice and has not parsed the body.
         assert "Rendering" in view.plain_text() and "item 4999" not in view.plain_text()

@@ -18,9 +18,13 @@ from textual.widgets import Input
 
 from reader.model import ListRow
 from reader.tui import app as app_module
+from reader.tui import messages as messages_module
+from reader.tui import workers as workers_module
 from reader.tui.app import ReaderApp
 from reader.tui.results import InitiativeRow
+from reader.tui.screens import main as main_module
 from reader.tui.screens.facets import FacetPrompt, FacetScreen
+from reader.tui.widgets import header as header_module
 from tests.conftest import CacheDiskFull
 from tui.conftest import WriteArticles
 from tui.helpers import fenced, reader, running, screen_text, search, settle, titles
@@ -72,7 +76,7 @@ NEWEST_FIRST = [
 
 def screen_line(app: ReaderApp, y: int) -> str:
     """Line `y` of the article list as drawn."""
-    return "".join(segment.text for segment in app.article_list.render_line(y))
+    return "".join(segment.text for segment in app.main.article_list.render_line(y))
 
 
 def counts_line(app: ReaderApp) -> str:
@@ -90,7 +94,7 @@ async def test_the_list_filters_as_you_type_with_a_count(news: Path) -> None:
         assert titles(app) == NEWEST_FIRST
         assert counts_line(app) == "6 · newest first"
         await search(pilot, "burglary")
-        assert app.search_bar.display
+        assert app.main.search_bar.display
         assert set(titles(app)) == {"Burglary figures fall", "Cyber advice"}
         assert counts_line(app) == "2 of 6 · by relevance"
         # One more word narrows it: both words must match.
@@ -123,16 +127,16 @@ async def test_typing_is_not_held_up_by_searches(news: Path) -> None:
     async with running(news) as pilot:
         app = reader(pilot)
         started: list[str] = []
-        compute = app._compute_results
+        compute = app.main._compute_results
 
         def spy(request: object, all_rows: object) -> object:
             started.append(request.listing.text)  # type: ignore[attr-defined]
             return compute(request, all_rows)  # type: ignore[arg-type]
 
-        app._compute_results = spy  # type: ignore[assignment]
+        app.main._compute_results = spy  # type: ignore[assignment]
         await pilot.press("slash", *"burglary")
         # Every key is in the bar at once; the search waits for typing to pause.
-        assert app.search_bar.text == "burglary"
+        assert app.main.search_bar.text == "burglary"
         assert started == []
         await settle(pilot)
         assert started == ["burglary"]
@@ -162,7 +166,7 @@ async def test_a_bad_query_keeps_the_results_and_says_what_is_wrong(news: Path) 
         await search(pilot, "burglary")
         before = titles(app)
         await search(pilot, " titel:x")
-        error = app.search_bar.query_one("#search-error")
+        error = app.main.search_bar.query_one("#search-error")
         assert error.display
         text = str(error.render())
         assert "unknown field 'titel:' at column 10" in text
@@ -170,16 +174,16 @@ async def test_a_bad_query_keeps_the_results_and_says_what_is_wrong(news: Path) 
         assert titles(app) == before
         assert counts_line(app) == "2 of 6 · by relevance"
         # The column the error points at is marked in the query itself.
-        assert app.search_bar.input.error_position == 9
+        assert app.main.search_bar.input.error_position == 9
         # Enter does not leave the bar while the query cannot be read.
         await pilot.press("enter")
-        assert app.focused is app.search_bar.input
+        assert app.focused is app.main.search_bar.input
         # Fixing it clears the message.
         await pilot.press(*["backspace"] * len(" titel:x"))
         await settle(pilot)
         await settle(pilot)
         assert not error.display
-        assert app.search_bar.input.error_position is None
+        assert app.main.search_bar.input.error_position is None
 
 
 @pytest.mark.parametrize(
@@ -194,7 +198,7 @@ async def test_each_kind_of_mistake_is_shown(news: Path, query: str, what: str) 
     async with running(news) as pilot:
         app = reader(pilot)
         await search(pilot, query)
-        error = app.search_bar.query_one("#search-error")
+        error = app.main.search_bar.query_one("#search-error")
         assert error.display
         assert what in str(error.render())
         assert titles(app) == NEWEST_FIRST  # the whole list stays
@@ -207,14 +211,14 @@ async def test_escape_clears_the_query_and_keeps_the_article(news: Path) -> None
         assert titles(app) == ["Speed checks"]
         await pilot.press("escape")
         await settle(pilot)
-        assert not app.search_bar.display
-        assert app.search_bar.text == ""
+        assert not app.main.search_bar.display
+        assert app.main.search_bar.text == ""
         assert titles(app) == NEWEST_FIRST
         assert counts_line(app) == "6 · newest first"
         # The cursor stays on the article found.
-        assert app.article_list.article is not None
-        assert app.article_list.article.title == "Speed checks"
-        assert app.focused is app.article_list
+        assert app.main.article_list.article is not None
+        assert app.main.article_list.article.title == "Speed checks"
+        assert app.focused is app.main.article_list
 
 
 async def test_enter_goes_to_the_first_result(news: Path) -> None:
@@ -224,12 +228,12 @@ async def test_enter_goes_to_the_first_result(news: Path) -> None:
         await pilot.press("slash", *"cyber", "enter")
         await settle(pilot)
         await settle(pilot)
-        assert app.focused is app.article_list
-        assert app.article_list.cursor == 0
-        assert app.shown is not None and app.shown.title == "Cyber advice"
+        assert app.focused is app.main.article_list
+        assert app.main.article_list.cursor == 0
+        assert app.main.shown is not None and app.main.shown.title == "Cyber advice"
         # The query stays visible while browsing.
-        assert app.search_bar.display
-        assert app.search_bar.text == "cyber"
+        assert app.main.search_bar.display
+        assert app.main.search_bar.text == "cyber"
 
 
 async def test_hits_are_highlighted_in_list_titles(news: Path) -> None:
@@ -239,7 +243,7 @@ async def test_hits_are_highlighted_in_list_titles(news: Path) -> None:
         await pilot.press("escape")  # the whole list, the query's highlights gone
         await settle(pilot)
         row = NEWEST_FIRST.index("Summer patrols")
-        plain = app.article_list.render_line(row * 2)
+        plain = app.main.article_list.render_line(row * 2)
         await search(pilot, "patrols")
         assert titles(app)[0] == "Summer patrols"
         await pilot.press("enter")  # focus leaves the bar; the first row is under the cursor
@@ -247,7 +251,7 @@ async def test_hits_are_highlighted_in_list_titles(news: Path) -> None:
         await settle(pilot)
         await pilot.press("up")
         await settle(pilot)
-        line = app.article_list.render_line(0)
+        line = app.main.article_list.render_line(0)
         hit = next(segment for segment in line if segment.text == "patrols")
         assert hit.style is not None
         assert "patrols" in plain.text
@@ -261,7 +265,7 @@ async def test_hits_stand_out_by_more_than_colour_on_every_row(
 ) -> None:
     """Hits are bold and underlined (which 256 colours and NO_COLOR keep) in the theme's
     accent: on the cursor's row, unread, too (its colours give way to the cursor's)."""
-    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)  # every row stays unread
+    monkeypatch.setattr(main_module, "READ_DELAY", 3600.0)  # every row stays unread
     async with running(news) as pilot:
         app = reader(pilot)
         app.theme = theme
@@ -270,7 +274,7 @@ async def test_hits_stand_out_by_more_than_colour_on_every_row(
         await settle(pilot)
         assert titles(app)[:2] == ["Summer patrols", "Drone unit takes off"]
         for row, word in ((0, "patrols"), (1, "Drone")):
-            line = list(app.article_list.render_line(row * 2))
+            line = list(app.main.article_list.render_line(row * 2))
             assert "•" in "".join(segment.text for segment in line)  # unread
             hit = next(segment.style for segment in line if segment.text == word)
             rest = [segment.style for segment in line if segment.text.strip(" •") not in ("", word)]
@@ -278,7 +282,7 @@ async def test_hits_stand_out_by_more_than_colour_on_every_row(
             assert rest and not any(style is not None and style.underline for style in rest)
         # Off the cursor, the hit's colour is the accent's, apart from the title's even in
         # 256 colours.
-        line = list(app.article_list.render_line(2))
+        line = list(app.main.article_list.render_line(2))
         hit = next(segment.style for segment in line if segment.text == "Drone")
         title = next(segment.style for segment in line if segment.text == " unit takes off")
         assert hit is not None and title is not None and hit.color and title.color
@@ -287,7 +291,7 @@ async def test_hits_stand_out_by_more_than_colour_on_every_row(
         )
         # In the article: every hit bold and underlined, the current one reversed too.
         await pilot.press("n")
-        view = app.article_view
+        view = app.main.article_view
         styles = []
         for line_number, start, end in view.hits:
             strip = view.render_line(line_number - int(view.scroll_y))
@@ -305,7 +309,7 @@ async def test_hits_in_the_body_and_n_N_move_between_them(write_articles: WriteA
     folder = write_articles({"s.md": fenced("Scooters seized", body)})
     async with running(folder, size=(100, 24)) as pilot:
         app = reader(pilot)
-        view = app.article_view
+        view = app.main.article_view
         await search(pilot, "scooters")
         # The title, the first paragraph, the initiative and the last paragraph.
         hit_texts = [view.lines[line].content.plain[start:end] for line, start, end in view.hits]
@@ -350,11 +354,11 @@ async def test_hits_in_the_body_and_n_N_move_between_them(write_articles: WriteA
 async def test_n_is_shown_only_while_the_query_has_words(news: Path) -> None:
     async with running(news) as pilot:
         app = reader(pilot)
-        assert app.check_action("next_hit", ()) is False
+        assert app.main.check_action("next_hit", ()) is False
         await search(pilot, "area:kent")
-        assert app.check_action("next_hit", ()) is False
+        assert app.main.check_action("next_hit", ()) is False
         await search(pilot, " drone")
-        assert app.check_action("next_hit", ()) is True
+        assert app.main.check_action("next_hit", ()) is True
 
 
 async def open_facets(pilot: Pilot[int]) -> FacetScreen:
@@ -398,10 +402,10 @@ async def test_facets_count_areas_and_years_of_the_results(news: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is app.main
-        assert app.listing.facets == ("area:kent",)
+        assert app.session.listing.facets == ("area:kent",)
         assert titles(app) == ["Knife arch", "Summer patrols", "Drone unit takes off"]
         assert counts_line(app) == "3 of 6 · newest first"
-        facets_line = app.search_bar.query_one("#search-facets")
+        facets_line = app.main.search_bar.query_one("#search-facets")
         assert facets_line.display and "area:kent" in str(facets_line.render())
 
 
@@ -420,7 +424,7 @@ async def test_j_k_h_l_move_in_the_facet_picker(news: Path) -> None:
         await pilot.press("h", "k", "enter")
         await settle(pilot)
         assert app.screen is app.main
-        assert app.listing.facets == ("date:2019",)
+        assert app.session.listing.facets == ("date:2019",)
         assert titles(app) == ["Burglary figures fall"]
 
 
@@ -444,7 +448,7 @@ async def test_facet_counts_follow_the_ticks(news: Path) -> None:
         assert screen._lists()[1].highlighted == 1  # still on 2020
         await pilot.press("escape")
         await settle(pilot)
-        assert set(app.listing.facets) == {"area:kent", "date:2020"}
+        assert set(app.session.listing.facets) == {"area:kent", "date:2020"}
         assert titles(app) == ["Summer patrols"]
 
 
@@ -457,7 +461,7 @@ async def test_ticked_facets_the_results_lack_show_by_name_and_c_clears_them(
         await settle(pilot)
         await pilot.press("space", "l", "G", "space", "escape")  # Kent, 2018
         await settle(pilot)
-        assert set(app.listing.facets) == {"area:kent", "date:2018"}
+        assert set(app.session.listing.facets) == {"area:kent", "date:2018"}
         await search(pilot, "speed")  # a Surrey article of 2021: neither facet has it
         assert titles(app) == []
         await pilot.press("down")  # to the (empty) list
@@ -472,7 +476,7 @@ async def test_ticked_facets_the_results_lack_show_by_name_and_c_clears_them(
         assert screen.selected() == ()
         await pilot.press("escape")
         await settle(pilot)
-        assert app.listing.facets == ()
+        assert app.session.listing.facets == ()
         assert titles(app) == ["Speed checks"]
 
 
@@ -543,9 +547,9 @@ async def test_facets_combine_with_the_query_and_each_other(news: Path) -> None:
         ]
         await pilot.press("tab", "enter")  # the years list: 2022
         await settle(pilot)
-        assert app.listing.facets == ("date:2022",)
+        assert app.session.listing.facets == ("date:2022",)
         assert titles(app) == ["Cyber advice"]
-        assert app.search_bar.text == "burglary"  # the typed query is untouched
+        assert app.main.search_bar.text == "burglary"  # the typed query is untouched
 
 
 async def test_a_chosen_area_still_shows_the_others_counts(news: Path) -> None:
@@ -569,15 +573,17 @@ async def test_a_chosen_area_still_shows_the_others_counts(news: Path) -> None:
         assert [label for _t, label, _c in screen.counts.years] == ["2023", "2020", "2018"]
         await pilot.press("down", "space", "escape")  # add Essex: either area
         await settle(pilot)
-        assert app.listing.facets == ("area:kent", "area:essex")
+        assert app.session.listing.facets == ("area:kent", "area:essex")
         assert len(titles(app)) == 5
-        assert "area:kent OR area:essex" in str(app.search_bar.query_one("#search-facets").render())
+        assert "area:kent OR area:essex" in str(
+            app.main.search_bar.query_one("#search-facets").render()
+        )
         # Unchoosing both shows everything again.
         await pilot.press("f")
         await settle(pilot)
         await pilot.press("c", "escape")
         await settle(pilot)
-        assert app.listing.facets == ()
+        assert app.session.listing.facets == ()
         assert titles(app) == NEWEST_FIRST
 
 
@@ -603,7 +609,7 @@ async def test_an_area_with_quotes_and_brackets_is_a_safe_facet(
         await pilot.press(*["down"] * index, "enter")
         await settle(pilot)
         assert titles(app) == ["Odd area"]
-        assert not app.search_bar.query_one("#search-error").display
+        assert not app.main.search_bar.query_one("#search-error").display
 
 
 async def test_s_cycles_the_sort_and_says_which(news: Path) -> None:
@@ -653,8 +659,8 @@ async def test_initiatives_view_lists_every_initiative_of_the_results(news: Path
         app = reader(pilot)
         await pilot.press("i")
         await settle(pilot)
-        initiatives = app.initiative_list
-        assert initiatives.display and not app.article_list.display
+        initiatives = app.main.initiative_list
+        assert initiatives.display and not app.main.article_list.display
         rows: list[InitiativeRow] = list(initiatives.rows)
         listed = [(row.article.title, initiatives.text_of(row)) for row in rows]
         # Newest article first, each article's initiatives in order.
@@ -681,8 +687,8 @@ async def test_enter_on_an_initiative_opens_its_article_there(news: Path) -> Non
         await settle(pilot)
         await pilot.press("j", "enter")  # Summer patrols, its second initiative
         await settle(pilot)
-        assert app.shown is not None and app.shown.title == "Summer patrols"
-        view = app.article_view
+        assert app.main.shown is not None and app.main.shown.title == "Summer patrols"
+        view = app.main.article_view
         assert view.current_initiative == 1
         assert view.initiative_text(1).endswith("Lifeguard links")
         assert app.focused is view
@@ -690,9 +696,9 @@ async def test_enter_on_an_initiative_opens_its_article_there(news: Path) -> Non
         # i again: the articles, on that article.
         await pilot.press("i")
         await settle(pilot)
-        assert app.article_list.display and not app.initiative_list.display
-        assert app.article_list.article is not None
-        assert app.article_list.article.title == "Summer patrols"
+        assert app.main.article_list.display and not app.main.initiative_list.display
+        assert app.main.article_list.article is not None
+        assert app.main.article_list.article.title == "Summer patrols"
 
 
 async def test_initiatives_view_follows_the_query(news: Path) -> None:
@@ -700,11 +706,11 @@ async def test_initiatives_view_follows_the_query(news: Path) -> None:
         app = reader(pilot)
         await pilot.press("i")
         await search(pilot, "burglary")
-        rows = list(app.initiative_list.rows)
+        rows = list(app.main.initiative_list.rows)
         assert {row.article.title for row in rows} == {"Burglary figures fall"}
         assert counts_line(app) == "2 in 1 article · by relevance"
         # The query's words are marked in the initiative texts.
-        line = app.initiative_list.render_line(0)
+        line = app.main.initiative_list.render_line(0)
         assert any(segment.text == "burglary" for segment in line)
 
 
@@ -718,7 +724,7 @@ async def test_searching_for_reading_state(write_articles: WriteArticles) -> Non
         # The newest article, opened, was shown long enough to be read; the rest were not
         # shown, or not chosen.
         await pilot.press("enter")
-        await pilot.pause(app_module.READ_DELAY + 0.3)
+        await pilot.pause(main_module.READ_DELAY + 0.3)
         await search(pilot, "is:read")
         assert titles(app) == ["Knife arch"]
         await pilot.press("ctrl+u")
@@ -730,13 +736,13 @@ async def test_go_to_an_article_hidden_by_the_search_clears_it(news: Path) -> No
     async with running(news) as pilot:
         app = reader(pilot)
         await search(pilot, "burglary")
-        app.go_to_article("f.md")
+        app.main.go_to_article("f.md")
         await settle(pilot)
-        assert app.search_bar.text == ""
+        assert app.main.search_bar.text == ""
         assert titles(app) == NEWEST_FIRST
-        assert app.article_list.article is not None
-        assert app.article_list.article.title == "Knife arch"
-        assert app.shown is not None and app.shown.title == "Knife arch"
+        assert app.main.article_list.article is not None
+        assert app.main.article_list.article.title == "Knife arch"
+        assert app.main.shown is not None and app.main.shown.title == "Knife arch"
 
 
 async def test_help_lists_the_search_keys(news: Path) -> None:
@@ -758,23 +764,23 @@ async def test_both_stores_list_search_and_open(news: Path, use_cache: bool) -> 
         await settle(pilot)
         assert titles(app) == NEWEST_FIRST
         # An index either way (--no-cache: a temporary one): the list holds summaries.
-        row_types = {type(row).__name__ for row in app.all_rows}
+        row_types = {type(row).__name__ for row in app.session.all_rows}
         assert row_types == {"ArticleSummary"}
         await search(pilot, "drone")
         assert titles(app) == ["Drone unit takes off", "Summer patrols"]
         await pilot.press("enter")
         await settle(pilot)
-        assert app.shown is not None
-        assert "40 drone missions" in app.article_view.plain_text()
+        assert app.main.shown is not None
+        assert "40 drone missions" in app.main.article_view.plain_text()
 
 
 def spy_on_store_opened(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], bool]]:
     """The titles of the rows each StoreOpened carries, and whether they are all."""
     opened: list[tuple[list[str], bool]] = []
-    store_opened = app_module.StoreOpened.__init__
+    store_opened = messages_module.StoreOpened.__init__
 
     def spy(
-        message: app_module.StoreOpened,
+        message: messages_module.StoreOpened,
         store: object,
         rows: list[ListRow],
         resume: object,
@@ -783,7 +789,7 @@ def spy_on_store_opened(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str]
         store_opened(message, store, rows, resume, **kwargs)  # type: ignore[arg-type]
         opened.append(([row.title for row in rows], message.complete))
 
-    monkeypatch.setattr(app_module.StoreOpened, "__init__", spy)
+    monkeypatch.setattr(messages_module.StoreOpened, "__init__", spy)
     return opened
 
 
@@ -793,35 +799,37 @@ async def test_a_warm_open_lists_the_newest_rows_first(
     folder = write_articles(NEWS)
     async with running(folder):
         pass
-    monkeypatch.setattr(app_module, "FIRST_ROWS", 2)
+    monkeypatch.setattr(workers_module, "FIRST_ROWS", 2)
     opened = spy_on_store_opened(monkeypatch)
     app = ReaderApp(folder)
     partial_header: list[str] = []
-    show_status = app_module.ReaderHeader.show_status
+    show_status = header_module.ReaderHeader.show_status
 
-    def header_spy(header: app_module.ReaderHeader, *args: Any, **kwargs: Any) -> None:
+    def header_spy(header: header_module.ReaderHeader, *args: Any, **kwargs: Any) -> None:
         show_status(header, *args, **kwargs)
         partial_header.append(header.render().plain)
 
-    monkeypatch.setattr(app_module.ReaderHeader, "show_status", header_spy)
+    monkeypatch.setattr(header_module.ReaderHeader, "show_status", header_spy)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert opened == [(NEWEST_FIRST[:2], False), (NEWEST_FIRST, True)]
-        assert titles(app) == NEWEST_FIRST and app.shown is not None
-        assert app.shown.title == NEWEST_FIRST[0]
+        assert titles(app) == NEWEST_FIRST and app.main.shown is not None
+        assert app.main.shown.title == NEWEST_FIRST[0]
         # Until all rows are read the header does not count the two as the folder's.
         assert any("… articles" in text for text in partial_header)
         assert "6 articles" in partial_header[-1]
         assert counts_line(app) == "6 · newest first"
         # Resumed on an article past the first rows, or on a query: all rows at once.
-        app.go_to_article(next(row.id for row in app.all_rows if row.title == NEWEST_FIRST[3]))
+        app.main.go_to_article(
+            next(row.id for row in app.session.all_rows if row.title == NEWEST_FIRST[3])
+        )
         await settle(pilot)
         await pilot.press("q")
     app.close_store()
     opened.clear()
     async with running(folder) as pilot:
         assert opened == [(NEWEST_FIRST, True)]
-        assert reader(pilot).shown.title == NEWEST_FIRST[3]  # type: ignore[union-attr]
+        assert reader(pilot).main.shown.title == NEWEST_FIRST[3]  # type: ignore[union-attr]
         await search(pilot, "burglary")
         await pilot.press("enter", "q")
     opened.clear()
@@ -834,7 +842,7 @@ async def test_a_second_open_lists_the_cached_rows_then_the_changes(
 ) -> None:
     folder = write_articles(NEWS)
     async with running(folder) as pilot:
-        assert len(reader(pilot).all_rows) == 6
+        assert len(reader(pilot).session.all_rows) == 6
     (folder / "d.md").unlink()
     (folder / "a.md").write_text(fenced("Drone unit lands", "Body.", date="09:00 01/03/2018"))
     (folder / "g.md").write_text(fenced("New article", "Body.", date="09:00 01/01/2025"))
@@ -892,7 +900,7 @@ async def test_a_cache_on_a_full_disk_gives_one_notice_and_reads_into_memory(
         # "Drone unit takes off" ranks first, by each field's BM25.)
         await search(pilot, '"drone patrols"')
         assert titles(app)[0] == "Drone patrols"
-        assert app.shown is not None and app.shown.title == "Drone patrols"
+        assert app.main.shown is not None and app.main.shown.title == "Drone patrols"
 
 
 async def test_a_cache_disk_that_fills_while_the_reader_runs_gives_way_to_memory(
@@ -930,8 +938,8 @@ async def test_a_big_first_load_reads_in_worker_processes(write_articles: WriteA
     async with running(folder) as pilot:
         app = reader(pilot)
         assert app.is_running
-        assert len(app.all_rows) == count
-        assert app.loading is None
+        assert len(app.session.all_rows) == count
+        assert app.session.loading is None
 
 
 @pytest.mark.parametrize(("flag", "use_cache"), [((), True), (("--no-cache",), False)])
@@ -955,7 +963,7 @@ def test_reader_path_opens_the_reader_with_or_without_the_index(
 async def test_the_article_panel_counts_follow_the_article_shown(news: Path) -> None:
     async with running(news) as pilot:
         app = reader(pilot)
-        view = app.article_view
+        view = app.main.article_view
         await search(pilot, "drone")
         await pilot.press("enter")  # Drone unit takes off: title, body and an initiative
         await settle(pilot)
@@ -963,7 +971,7 @@ async def test_the_article_panel_counts_follow_the_article_shown(news: Path) -> 
         assert view.border_subtitle == f"{first[0]} hits · n next · 2 initiatives · ] next"
         await pilot.press("j")  # Summer patrols: fewer hits, three initiatives
         await settle(pilot)
-        assert app.shown is not None and app.shown.title == "Summer patrols"
+        assert app.main.shown is not None and app.main.shown.title == "Summer patrols"
         assert (len(view.hits), view.initiative_count) != first
         assert view.border_subtitle == (f"{len(view.hits)} hits · n next · 3 initiatives · ] next")
         await pilot.press("right_square_bracket", "n")
@@ -975,30 +983,30 @@ async def test_slash_on_a_narrow_terminal_shows_the_list_and_types_into_the_bar(
 ) -> None:
     async with running(news, size=(50, 20)) as pilot:
         app = reader(pilot)
-        assert app.focused is app.article_view  # one pane: the article
+        assert app.focused is app.main.article_view  # one pane: the article
         await search(pilot, "kent")
         # The keys went to the bar (e would have opened the load problems).
         assert app.screen is app.main
-        assert app.search_bar.text == "kent"
+        assert app.main.search_bar.text == "kent"
         assert app.main.query_one("#sidebar").display
-        assert not app.article_view.display
+        assert not app.main.article_view.display
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("enter")
-        assert app.article_view.display and app.focused is app.article_view
+        assert app.main.article_view.display and app.focused is app.main.article_view
 
 
 async def test_i_on_a_narrow_terminal_shows_the_initiatives_list(news: Path) -> None:
     async with running(news, size=(50, 20)) as pilot:
         app = reader(pilot)
-        assert app.focused is app.article_view  # one pane: the article
+        assert app.focused is app.main.article_view  # one pane: the article
         await pilot.press("i")
         await settle(pilot)
-        assert app.main.query_one("#sidebar").display and not app.article_view.display
-        assert app.initiative_list.display and app.focused is app.initiative_list
+        assert app.main.query_one("#sidebar").display and not app.main.article_view.display
+        assert app.main.initiative_list.display and app.focused is app.main.initiative_list
         assert "Beach patrols" in screen_text(pilot)  # the newest initiative
         await pilot.press("enter")  # the article at the initiative, in its place
-        assert app.article_view.display and not app.main.query_one("#sidebar").display
+        assert app.main.article_view.display and not app.main.query_one("#sidebar").display
 
 
 def type_at_once(app: ReaderApp, *typed: str | tuple[str, str | None]) -> None:
@@ -1011,13 +1019,13 @@ def type_at_once(app: ReaderApp, *typed: str | tuple[str, str | None]) -> None:
 
 def slow_results(monkeypatch: pytest.MonkeyPatch) -> None:
     """Lists take 0.3 s to work out, as every article of a big folder does."""
-    list_results = app_module.list_results
+    list_results = workers_module.list_results
 
     def slow_list_results(*args: Any, **kwargs: Any) -> Any:
         time.sleep(0.3)
         return list_results(*args, **kwargs)
 
-    monkeypatch.setattr(app_module, "list_results", slow_list_results)
+    monkeypatch.setattr(workers_module, "list_results", slow_list_results)
 
 
 async def test_keys_typed_faster_than_the_screen_updates_go_into_the_bar(news: Path) -> None:
@@ -1028,10 +1036,10 @@ async def test_keys_typed_faster_than_the_screen_updates_go_into_the_bar(news: P
         type_at_once(app, ("slash", "/"), *"kent")
         await settle(pilot)
         assert app.screen is app.main
-        assert app.search_bar.text == "kent"
-        assert app.focused is app.search_bar.input
-        assert app.article_list.article is not None
-        assert app.article_list.article.title == NEWEST_FIRST[0]
+        assert app.main.search_bar.text == "kent"
+        assert app.focused is app.main.search_bar.input
+        assert app.main.article_list.article is not None
+        assert app.main.article_list.article.title == NEWEST_FIRST[0]
 
 
 async def test_keys_typed_right_behind_enter_in_the_bar_are_commands(news: Path) -> None:
@@ -1040,8 +1048,8 @@ async def test_keys_typed_right_behind_enter_in_the_bar_are_commands(news: Path)
         type_at_once(app, ("slash", "/"), *"drone", ("enter", "\r"), "i")
         await settle(pilot)
         await settle(pilot)
-        assert app.search_bar.text == "drone"  # not "dronei"
-        assert app.initiatives_mode and app.focused is app.initiative_list
+        assert app.main.search_bar.text == "drone"  # not "dronei"
+        assert app.session.initiatives and app.focused is app.main.initiative_list
 
 
 @pytest.mark.parametrize(
@@ -1066,9 +1074,9 @@ async def test_keys_typed_right_behind_a_key_that_leaves_the_bar_are_commands(
         type_at_once(app, *keys)
         await settle(pilot)
         await settle(pilot)
-        assert app.search_bar.text == query
-        assert app.focused is app.article_list
-        assert app.article_list.cursor == row
+        assert app.main.search_bar.text == query
+        assert app.focused is app.main.article_list
+        assert app.main.article_list.cursor == row
 
 
 @pytest.mark.parametrize(
@@ -1084,7 +1092,7 @@ async def test_enter_typed_right_behind_the_query_acts_on_the_whole_query(
 ) -> None:
     async with running(news) as pilot:
         app = reader(pilot)
-        before = app.shown
+        before = app.main.shown
         await pilot.press("slash")
         rung: list[int] = []
         app.bell = lambda: rung.append(1)  # type: ignore[method-assign]
@@ -1092,13 +1100,13 @@ async def test_enter_typed_right_behind_the_query_acts_on_the_whole_query(
         type_at_once(app, *((names.get(c, c), c) for c in query), ("enter", "\r"))
         await settle(pilot)
         await settle(pilot)
-        assert app.search_bar.text == query and len(rung) == bells
+        assert app.main.search_bar.text == query and len(rung) == bells
         told = [str(notification.message) for notification in app._notifications]
         assert ("Nothing matches." in told) is (query == "zebra")
         if shown is None:
-            assert app.shown is before
+            assert app.main.shown is before
         else:
-            assert app.shown is not None and app.shown.title == shown
+            assert app.main.shown is not None and app.main.shown.title == shown
 
 
 @pytest.mark.parametrize(
@@ -1119,13 +1127,13 @@ async def test_a_pasted_query_too_big_to_type_says_where_and_keeps_the_results(
         app = reader(pilot)
         await search(pilot, "drone")
         before = titles(app)
-        app.search_bar.input.post_message(events.Paste(" " + pasted))
+        app.main.search_bar.input.post_message(events.Paste(" " + pasted))
         await settle(pilot)
         await settle(pilot)
-        error = app.search_bar.query_one("#search-error")
+        error = app.main.search_bar.query_one("#search-error")
         assert error.display
         assert f"{message} at column {column}" in str(error.render())
-        assert app.search_bar.input.error_position == column - 1  # marked in the query
+        assert app.main.search_bar.input.error_position == column - 1  # marked in the query
         assert titles(app) == before
 
 
@@ -1137,7 +1145,7 @@ async def test_a_paste_right_behind_escape_is_not_a_query(news: Path) -> None:
         app.post_message(events.Paste("drone"))
         await settle(pilot)
         await settle(pilot)
-        assert app.search_bar.text == "" and titles(app) == NEWEST_FIRST
+        assert app.main.search_bar.text == "" and titles(app) == NEWEST_FIRST
 
 
 async def test_keys_typed_right_behind_a_key_that_opens_a_dialog_reach_it(news: Path) -> None:
@@ -1154,7 +1162,7 @@ async def test_keys_typed_right_behind_a_key_that_opens_a_dialog_reach_it(news: 
         palette = app.screen
         assert isinstance(palette, CommandPalette)
         assert palette.query_one(Input).value == "sort"
-        assert app.search_bar.text == ""
+        assert app.main.search_bar.text == ""
 
 
 async def test_keys_typed_right_behind_enter_on_the_list_reach_the_article(news: Path) -> None:
@@ -1163,9 +1171,9 @@ async def test_keys_typed_right_behind_enter_on_the_list_reach_the_article(news:
         type_at_once(app, ("enter", "\r"), "j", "j")
         await settle(pilot)
         # The js scrolled the article Enter opened; they did not move the list.
-        assert app.focused is app.article_view
-        assert app.article_list.cursor == 0
-        assert app.shown is not None and app.shown.title == NEWEST_FIRST[0]
+        assert app.focused is app.main.article_view
+        assert app.main.article_list.cursor == 0
+        assert app.main.shown is not None and app.main.shown.title == NEWEST_FIRST[0]
 
 
 async def test_moves_made_while_results_are_worked_out_are_kept(
@@ -1175,7 +1183,7 @@ async def test_moves_made_while_results_are_worked_out_are_kept(
         app = reader(pilot)
         await search(pilot, "kent")
         kent = titles(app)
-        assert len(kent) >= 3 and app.article_list.cursor == 0
+        assert len(kent) >= 3 and app.main.article_list.cursor == 0
         slow_results(monkeypatch)
         # Esc brings every article back (slowly); j j before they are in: on the third
         # Kent article, where the user went, not back on the first.
@@ -1183,9 +1191,9 @@ async def test_moves_made_while_results_are_worked_out_are_kept(
         await settle(pilot)
         await settle(pilot)
         assert titles(app) == NEWEST_FIRST
-        assert app.article_list.article is not None
-        assert app.article_list.article.title == kent[2]
-        assert app.shown is not None and app.shown.title == kent[2]
+        assert app.main.article_list.article is not None
+        assert app.main.article_list.article.title == kent[2]
+        assert app.main.shown is not None and app.main.shown.title == kent[2]
 
 
 async def test_keys_after_enter_are_commands_even_before_the_results(
@@ -1198,6 +1206,6 @@ async def test_keys_after_enter_are_commands_even_before_the_results(
         await pilot.press("slash", *"drone", "enter", "i")
         await settle(pilot)
         await settle(pilot)
-        assert app.search_bar.text == "drone"
-        assert app.initiatives_mode
+        assert app.main.search_bar.text == "drone"
+        assert app.session.initiatives
         assert counts_line(app) == "5 in 2 articles · by relevance"

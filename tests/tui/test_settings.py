@@ -12,9 +12,9 @@ from textual.dom import DOMNode
 from textual.keys import _normalize_key_list
 
 from reader.config import Config, config_path
-from reader.tui.app import ReaderApp
+from reader.tui.app import ReaderApp, config_messages
 from reader.tui.screens.help import HelpScreen
-from reader.tui.settings import binding_ids, canonical_key, config_messages, read_keymap
+from reader.tui.settings import binding_ids, canonical_key, read_keymap
 from reader.tui.widgets.document_view import DocumentView
 from reader.tui.widgets.header import ReaderHeader
 from tui.conftest import WriteArticles
@@ -189,10 +189,10 @@ async def test_hints_follow_remapped_keys(write_articles: WriteArticles) -> None
         await pilot.press("z")
         await pilot.press("enter")
         await settle(pilot)
-        assert str(app.article_view.border_subtitle) == "2 initiatives · x next"
+        assert str(app.main.article_view.border_subtitle) == "2 initiatives · x next"
         await pilot.press("x")
-        assert str(app.article_view.border_subtitle) == "initiative 1 of 2"
+        assert str(app.main.article_view.border_subtitle) == "initiative 1 of 2"
         await search(pilot, "drone")
         await pilot.press("enter")
         await settle(pilot)
-        assert "4 hits · ^n next" in str(app.article_view.border_subtitle)
+        assert "4 hits · ^n next" in str(app.main.article_view.border_subtitle)

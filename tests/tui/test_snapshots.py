@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from reader.tui import app as app_module
 from reader.tui.app import ReaderApp
+from reader.tui.screens import main as main_module
 from tui.helpers import REPO, SEED_ID, settle
 
 SnapCompare = Callable[..., bool]
@@ -24,7 +24,7 @@ SnapCompare = Callable[..., bool]
 def samples_app(monkeypatch: pytest.MonkeyPatch) -> ReaderApp:
     monkeypatch.chdir(REPO)
     # However long a busy machine takes, no article shown turns read before the picture.
-    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    monkeypatch.setattr(main_module, "READ_DELAY", 3600.0)
     return ReaderApp(Path("sample_articles"))
 
 
@@ -37,7 +37,7 @@ def prepare(
         app.theme = theme
         await settle(pilot)
         if article is not None:
-            app.go_to_article(article)
+            app.main.go_to_article(article)
             await settle(pilot)
         await pilot.press(*keys)
         await settle(pilot)

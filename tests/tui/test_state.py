@@ -21,7 +21,10 @@ from reader.config import config_path, load_config
 from reader.index import SyncReport
 from reader.state import FolderState, ReadingState
 from reader.tui import app as app_module
+from reader.tui import workers as workers_module
 from reader.tui.app import ReaderApp
+from reader.tui.screens import list_events as list_events_module
+from reader.tui.screens import main as main_module
 from reader.tui.widgets.article_list import STAR_MARK, UNREAD_MARK
 from reader.tui.widgets.header import ReaderHeader
 from tui.conftest import WriteArticles
@@ -45,20 +48,20 @@ FOLDER = {
 
 
 def cursor_title(app: ReaderApp) -> str | None:
-    row = app.article_list.article
+    row = app.main.article_list.article
     return row.title if row is not None else None
 
 
 def row_by_title(app: ReaderApp, title: str) -> object:
-    return next(row for row in app.all_rows if row.title == title)
+    return next(row for row in app.session.all_rows if row.title == title)
 
 
 def is_read(app: ReaderApp, title: str) -> bool:
-    return app.marks.is_read(row_by_title(app, title))  # type: ignore[arg-type]
+    return app.session.marks.is_read(row_by_title(app, title))  # type: ignore[arg-type]
 
 
 def is_starred(app: ReaderApp, title: str) -> bool:
-    return app.marks.is_starred(row_by_title(app, title))  # type: ignore[arg-type]
+    return app.session.marks.is_starred(row_by_title(app, title))  # type: ignore[arg-type]
 
 
 def header_text(app: ReaderApp) -> str:
@@ -93,15 +96,15 @@ def saved_state() -> ReadingState:
 async def test_an_article_shown_for_a_while_is_read_one_passed_is_not(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)  # however long the start takes
+    monkeypatch.setattr(main_module, "READ_DELAY", 3600.0)  # however long the start takes
     async with running(folder) as pilot:
         app = reader(pilot)
-        assert app.shown is not None and app.shown.title == "Delta drone"
+        assert app.main.shown is not None and app.main.shown.title == "Delta drone"
         # Long enough for the keys below on a busy machine (1 s was not, now and then).
-        monkeypatch.setattr(app_module, "READ_DELAY", 3.0)
+        monkeypatch.setattr(main_module, "READ_DELAY", 3.0)
         # Gamma shown, then Beta straight after: Gamma for much less than the delay.
         await pilot.press("j", "enter", "h", "j", "enter")
-        assert app.shown.title == "Beta"
+        assert app.main.shown.title == "Beta"
         await until(pilot, lambda: is_read(app, "Beta"))
         assert not is_read(app, "Gamma") and not is_read(app, "Delta drone")
         assert not is_read(app, "Alpha")
@@ -110,10 +113,10 @@ async def test_an_article_shown_for_a_while_is_read_one_passed_is_not(
 async def test_holding_j_past_articles_reads_none_of_them(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    monkeypatch.setattr(main_module, "READ_DELAY", 3600.0)
     async with running(folder) as pilot:
         app = reader(pilot)
-        monkeypatch.setattr(app_module, "READ_DELAY", 0.5)
+        monkeypatch.setattr(main_module, "READ_DELAY", 0.5)
         await pilot.press("j", "j", "j")  # faster than the open delay: only Alpha opens
         await until(pilot, lambda: is_read(app, "Alpha"))
         assert [is_read(app, title) for title in ("Delta drone", "Gamma", "Beta")] == [
@@ -126,11 +129,11 @@ async def test_holding_j_past_articles_reads_none_of_them(
 async def test_u_toggles_read_and_star_toggles_starred_with_header_counts(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    monkeypatch.setattr(main_module, "READ_DELAY", 3600.0)
     async with running(folder, size=(140, 40)) as pilot:
         app = reader(pilot)
         assert "4 unread" in header_text(app) and "★" not in header_text(app)
-        monkeypatch.setattr(app_module, "READ_DELAY", 2.0)
+        monkeypatch.setattr(main_module, "READ_DELAY", 2.0)
         await pilot.press("j", "enter")  # Gamma shown: read in 2 s unless u says otherwise
         await pilot.press("u")
         assert is_read(app, "Gamma")
@@ -144,7 +147,7 @@ async def test_u_toggles_read_and_star_toggles_starred_with_header_counts(
         assert is_starred(app, "Gamma") and not is_starred(app, "Delta drone")
         assert "★ 1" in header_text(app)
         # The row shows the star, drawn from the marks.
-        line = "".join(segment.text for segment in app.article_list.render_line(2))
+        line = "".join(segment.text for segment in app.main.article_list.render_line(2))
         assert STAR_MARK in line and "Gamma" in line
         await pilot.press("asterisk")
         assert not is_starred(app, "Gamma") and "★" not in header_text(app)
@@ -153,12 +156,12 @@ async def test_u_toggles_read_and_star_toggles_starred_with_header_counts(
 async def test_an_unread_starred_row_shows_both_marks(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    monkeypatch.setattr(main_module, "READ_DELAY", 3600.0)
     async with running(folder) as pilot:
         app = reader(pilot)
 
         def title_line() -> str:  # the cursor's row: Delta drone, first
-            return "".join(segment.text for segment in app.article_list.render_line(0))
+            return "".join(segment.text for segment in app.main.article_list.render_line(0))
 
         assert title_line().startswith(f" {UNREAD_MARK} Delta drone")
         await pilot.press("asterisk")
@@ -184,7 +187,7 @@ async def test_u_and_star_act_on_the_initiatives_article(write_articles: WriteAr
 async def test_is_read_and_is_starred_in_the_search_bar_follow_the_marks(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    monkeypatch.setattr(main_module, "READ_DELAY", 3600.0)
     async with running(folder) as pilot:
         app = reader(pilot)
         await pilot.press("j", "asterisk", "j", "u")  # Gamma starred, Beta read
@@ -208,7 +211,7 @@ async def test_is_read_and_is_starred_in_the_search_bar_follow_the_marks(
 async def test_an_article_read_by_being_shown_stays_listed_until_the_user_moves_on(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "READ_DELAY", 0.3)
+    monkeypatch.setattr(main_module, "READ_DELAY", 0.3)
     async with running(folder) as pilot:
         app = reader(pilot)
         await search(pilot, "is:unread")
@@ -218,7 +221,7 @@ async def test_an_article_read_by_being_shown_stays_listed_until_the_user_moves_
         assert first is not None
         await until(pilot, lambda: is_read(app, first))
         await settle(pilot)
-        assert first in titles(app) and app.shown is not None and app.shown.title == first
+        assert first in titles(app) and app.main.shown is not None and app.main.shown.title == first
         await pilot.press("j")
         await settle(pilot)
         assert first not in titles(app)
@@ -232,7 +235,7 @@ async def test_marks_are_saved_while_running_and_seen_by_the_next_run(folder: Pa
     async with running(folder) as pilot:
         app = reader(pilot)
         await pilot.press("j", "asterisk", "j", "u")  # Gamma starred, Beta read
-        gamma = app.marks.key_of(row_by_title(app, "Gamma"))  # type: ignore[arg-type]
+        gamma = app.session.marks.key_of(row_by_title(app, "Gamma"))  # type: ignore[arg-type]
         # Saved a moment later, without quitting (a kill now would lose nothing).
         await until(pilot, lambda: saved_state().is_read("url:https://x.org/b"))
         assert saved_state().is_starred(gamma)
@@ -249,7 +252,7 @@ async def test_saves_run_one_at_a_time_while_keys_come_and_coalesce(
     """A slow save (a big state, a busy disk) while the user marks without pause: saves
     still happen while the keys come, one at a time, each taking every change made
     while the one before ran, instead of one per key queueing up behind each other."""
-    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    monkeypatch.setattr(main_module, "READ_DELAY", 3600.0)
     save = ReadingState.save
     started: list[float] = []
     running_at_once = [0, 0]  # now, most
@@ -282,14 +285,14 @@ async def test_saves_run_one_at_a_time_while_keys_come_and_coalesce(
         assert len(during) < presses / 2  # coalesced, not one save per key
         read = bool(presses % 2)
         await until(pilot, lambda: saved_state().is_read("url:https://x.org/d") == read)
-        assert app.marks.is_read(app.article_list.rows[0]) == read
+        assert app.session.marks.is_read(app.main.article_list.rows[0]) == read
     assert running_at_once[1] == 1, "two saves ran at once"
 
 
 async def test_marks_made_in_the_reader_are_what_reader_search_finds(
     folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    monkeypatch.setattr(main_module, "READ_DELAY", 3600.0)
     async with running(folder) as pilot:
         await pilot.press("j", "j", "u", "asterisk")  # Beta
         await pilot.press("q")
@@ -307,7 +310,7 @@ async def test_marks_made_in_the_reader_are_what_reader_search_finds(
 async def test_a_damaged_state_file_is_set_aside_with_a_notice(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "READ_DELAY", 3600.0)
+    monkeypatch.setattr(main_module, "READ_DELAY", 3600.0)
     path = ReadingState().path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("{not json", "utf-8")
@@ -330,27 +333,27 @@ async def test_the_next_visit_resumes_selection_scroll_query_facets_and_sort(
         app = reader(pilot)
         await search(pilot, "date:2018 OR date:2020 OR date:2021")
         await pilot.press("enter")  # out of the bar, to the results
-        app._after_facets(("area:kent",))  # what Enter in the facet picker does
+        app.main._after_facets(("area:kent",))  # what Enter in the facet picker does
         await settle(pilot)
         await pilot.press("s")  # oldest first
         await settle(pilot)
         assert titles(app) == ["Alpha", "Gamma"]
-        app.go_to_article("c.md")
+        app.main.go_to_article("c.md")
         await settle(pilot)
         await pilot.press("pagedown", "pagedown", "j")
         await settle(pilot)
-        scroll = app.article_view.scroll_y
+        scroll = app.main.article_view.scroll_y
         assert scroll > 10
-        listing = app.listing
+        listing = app.session.listing
         await pilot.press("q")
     async with running(folder) as pilot:
         app = reader(pilot)
-        assert app.listing == listing
-        assert app.search_bar.text == "date:2018 OR date:2020 OR date:2021"
-        assert app.shown_listing.facets == ("area:kent",)
+        assert app.session.listing == listing
+        assert app.main.search_bar.text == "date:2018 OR date:2020 OR date:2021"
+        assert app.session.shown_listing.facets == ("area:kent",)
         assert cursor_title(app) == "Gamma"
-        assert app.shown is not None and app.shown.title == "Gamma"
-        await until(pilot, lambda: app.article_view.scroll_y == scroll)
+        assert app.main.shown is not None and app.main.shown.title == "Gamma"
+        await until(pilot, lambda: app.main.article_view.scroll_y == scroll)
         assert titles(app) == ["Alpha", "Gamma"]
 
 
@@ -361,13 +364,13 @@ async def test_what_the_user_typed_before_the_folder_opened_is_not_undone(
         app = reader(pilot)
         # Typed while a big folder was still opening (the search waits for typing to
         # pause), then the last visit's place arrives: it must not undo the user's query.
-        monkeypatch.setattr(app_module, "SEARCH_DELAY", 3600.0)
+        monkeypatch.setattr(list_events_module, "SEARCH_DELAY", 3600.0)
         await pilot.press("slash", *"gamm")
-        app._resume_folder(FolderState("a.md", 0.0, "drone", ["area:kent"], "oldest"))
+        app.main.resume(FolderState("a.md", 0.0, "drone", ["area:kent"], "oldest"))
         await pilot.press("enter")
         await settle(pilot)
-        assert app.search_bar.text == "gamm" and titles(app) == ["Gamma"]
-        assert app.shown_listing.facets == () and app.listing.sort == "newest"
+        assert app.main.search_bar.text == "gamm" and titles(app) == ["Gamma"]
+        assert app.session.shown_listing.facets == () and app.session.listing.sort == "newest"
 
 
 async def test_fresh_starts_clean_keeps_marks_and_overwrites_the_last_visit(
@@ -381,7 +384,7 @@ async def test_fresh_starts_clean_keeps_marks_and_overwrites_the_last_visit(
     app = ReaderApp(folder, fresh=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.search_bar.text == "" and titles(app) == [
+        assert app.main.search_bar.text == "" and titles(app) == [
             "Delta drone",
             "Gamma",
             "Beta",
@@ -393,7 +396,7 @@ async def test_fresh_starts_clean_keeps_marks_and_overwrites_the_last_visit(
     app.close_store()
     async with running(folder) as pilot:  # the fresh visit is now the last one
         app = reader(pilot)
-        assert app.search_bar.text == "" and cursor_title(app) == "Delta drone"
+        assert app.main.search_bar.text == "" and cursor_title(app) == "Delta drone"
 
 
 async def test_reader_fresh_reaches_the_app(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -440,19 +443,21 @@ async def test_files_created_changed_and_deleted_while_running_reach_the_list(
         assert sorted(titles(app)) == ["Alpha", "Beta", "Delta drone"]
         await pilot.press("enter")
         await settle(pilot)
-        app.article_list.select_id("b.md")
+        app.main.article_list.select_id("b.md")
         await settle(pilot)
         assert cursor_title(app) == "Beta"
 
         replace_file(folder / "e.md", fenced("Epsilon drone", "New.", date="09:00 01/01/2024"))
         replace_file(folder / "a.md", fenced("Alpha again", "Changed.", date="09:00 01/01/2018"))
         (folder / "d.md").unlink()
-        await until(pilot, lambda: "Epsilon drone" in titles(app) and len(app.all_rows) == 4)
+        await until(
+            pilot, lambda: "Epsilon drone" in titles(app) and len(app.session.all_rows) == 4
+        )
         await settle(pilot)
         # The query still applies, to the new files too; the cursor stayed on Beta.
         assert sorted(titles(app)) == ["Alpha again", "Beta", "Epsilon drone"]
         assert cursor_title(app) == "Beta"
-        assert app.shown is not None and app.shown.title == "Beta"
+        assert app.main.shown is not None and app.main.shown.title == "Beta"
         # Told what changed (in one notice, or more if the changes came apart).
         await until(pilot, lambda: changes_told(app) == {"new": 1, "changed": 1, "removed": 1})
 
@@ -460,17 +465,17 @@ async def test_files_created_changed_and_deleted_while_running_reach_the_list(
 async def test_the_open_article_changing_is_shown_again_where_it_was(folder: Path) -> None:
     async with running(folder) as pilot:
         app = reader(pilot)
-        app.go_to_article("c.md")
+        app.main.go_to_article("c.md")
         await settle(pilot)
         await pilot.press("pagedown", "pagedown")
         await settle(pilot)
-        scroll = app.article_view.scroll_y
+        scroll = app.main.article_view.scroll_y
         assert scroll > 0
         body = LONG_BODY.replace("Paragraph 0 of", "Paragraph zero (edited) of")
         replace_file(folder / "c.md", fenced("Gamma", body, date="09:00 01/01/2020", url=None))
-        await until(pilot, lambda: "edited" in app.article_view.plain_text())
+        await until(pilot, lambda: "edited" in app.main.article_view.plain_text())
         await settle(pilot)
-        assert app.article_view.scroll_y == scroll
+        assert app.main.article_view.scroll_y == scroll
         assert cursor_title(app) == "Gamma"
 
 
@@ -481,7 +486,7 @@ async def test_what_the_watcher_names_is_refreshed_else_every_file(
     refresh the busy cache left incomplete loses what it was given: then every file."""
     async with running(folder) as pilot:
         app = reader(pilot)
-        store = app.store
+        store = app.session.store
         assert store is not None
         asked: list[list[str] | None] = []
         refresh = store.refresh
@@ -502,13 +507,10 @@ async def test_what_the_watcher_names_is_refreshed_else_every_file(
             stop.wait()
 
         # The real watcher goes; this one tells of the changes above, one at a time.
-        app._watch_stop.set()
-        assert app._watch_thread is not None
-        app._watch_thread.join(PATIENCE)
-        app._watch_stop.clear()
+        app.main.stop_watching()
         monkeypatch.setattr(store, "refresh", recording_refresh)
-        monkeypatch.setattr(app_module, "watch_folder", watcher)
-        app._start_watching()
+        monkeypatch.setattr(workers_module, "watch_folder", watcher)
+        app.main.start_watching()
         await until(pilot, lambda: len(asked) == 4)
         b, c = str(folder / "b.md"), str(folder / "c.md")
         assert asked == [[b], None, [c], None]
@@ -533,9 +535,9 @@ async def test_the_folder_deleted_and_back_is_listed_again(
     """The reader stayed at 0 articles for good once its folder was deleted and made again."""
     async with running(folder) as pilot:
         app = reader(pilot)
-        assert len(app.all_rows) == 4
+        assert len(app.session.all_rows) == 4
         shutil.rmtree(folder)
-        await until(pilot, lambda: len(app.all_rows) == 0)
+        await until(pilot, lambda: len(app.session.all_rows) == 0)
         other = tmp_path / "other"
         other.mkdir()
         (other / "e.md").write_text(fenced("Epsilon", "Back.", date="09:00 01/01/2024"), "utf-8")
@@ -548,14 +550,22 @@ async def test_the_folder_deleted_and_back_is_listed_again(
         await until(pilot, lambda: titles(app) == ["Epsilon", "Alpha"])
 
 
-async def test_quitting_stops_the_watcher(folder: Path) -> None:
+async def test_quitting_stops_the_watcher(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started, ended = threading.Event(), threading.Event()
+    watch_folder = workers_module.watch_folder
+
+    def watching(root: Path, stop: threading.Event, **kwargs: Any) -> Iterator[frozenset[str]]:
+        started.set()
+        try:
+            yield from watch_folder(root, stop, **kwargs)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(workers_module, "watch_folder", watching)
     async with running(folder) as pilot:
-        app = reader(pilot)
-        thread = app._watch_thread
-        assert thread is not None and thread.is_alive()
+        assert started.wait(PATIENCE) and not ended.is_set()  # watching
         await pilot.press("q")
-    thread.join(PATIENCE)
-    assert not thread.is_alive()
+    assert ended.wait(PATIENCE)
 
 
 # -- configuration ---------------------------------------------------------------------------
@@ -576,7 +586,7 @@ async def test_configured_theme_sort_dates_and_panes_apply(folder: Path) -> None
         app = reader(pilot)
         assert app.theme == "textual-light"
         assert titles(app) == ["Alpha", "Beta", "Delta drone", "Gamma"]
-        date_line = "".join(segment.text for segment in app.article_list.render_line(1))
+        date_line = "".join(segment.text for segment in app.main.article_list.render_line(1))
         assert "2018-01-01 · Kent" in date_line
         assert app.main.has_class("-no-metadata")
         await pilot.press("m")  # still there for the asking

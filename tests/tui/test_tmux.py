@@ -25,11 +25,20 @@ from tui.helpers import fenced
 
 TMUX = shutil.which("tmux")
 READER = Path(sys.executable).with_name("reader")
-# COLUMNS / LINES (pytest-xdist workers have them) would override the pane's real size.
-TERMINAL_ENV = {
-    **{key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")},
-    "TERM": "xterm-256color",
-}
+# The folders every test gets of its own (tests/conftest.py), which the reader in the
+# terminal must use too: never the real user's cache, state or configuration.
+PRIVATE_DIRS = ("READER_CACHE_DIR", "READER_STATE_DIR", "READER_CONFIG_DIR")
+
+
+def terminal_env() -> dict[str, str]:
+    """The environment of a terminal made now: the test's private folders included (the
+    environment is read when the test runs, not when this module is imported)."""
+    missing = [name for name in PRIVATE_DIRS if not os.environ.get(name)]
+    assert not missing, f"no private folder for {missing}: the reader would use the real ones"
+    # COLUMNS / LINES (pytest-xdist workers have them) would override the pane's real size.
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    return {**env, "TERM": "xterm-256color"}
+
 
 if TMUX is None and not os.environ.get("READER_REQUIRE_TMUX"):
     pytest.skip(
@@ -43,6 +52,7 @@ class Terminal:
     def __init__(self, command: str) -> None:
         assert TMUX is not None, "tmux is required (READER_REQUIRE_TMUX is set)"
         self.name = f"reader-test-{uuid.uuid4().hex[:8]}"
+        self.env = terminal_env()
         # Keep the pane after the command exits, to read its exit status.
         shell = f"{command}; echo EXIT=$?; sleep 30"
         self.tmux("new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", shell)
@@ -57,7 +67,7 @@ class Terminal:
             capture_output=True,
             text=True,
             check=True,
-            env=TERMINAL_ENV,
+            env=self.env,
         )
         return result.stdout
 
@@ -117,6 +127,22 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         yield term
     finally:
         term.close()
+
+
+def test_a_terminal_runs_with_the_tests_private_folders(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The reader in a terminal used the real user's cache, state and configuration: the
+    environment was read when this module was imported, before each test had its own."""
+    script = "; ".join(f'echo "{name}=${name}"' for name in PRIVATE_DIRS)
+    term = Terminal(f"sh -c {shlex.quote(script)}")
+    try:
+        screen = term.wait_for("EXIT=")
+    finally:
+        term.close()
+    for name in PRIVATE_DIRS:
+        assert f"{name}={os.environ[name]}" in screen
+        assert os.environ[name].startswith(str(tmp_path_factory.getbasetemp()))
 
 
 def row_of(screen: str, text: str) -> str:

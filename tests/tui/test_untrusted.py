@@ -86,11 +86,11 @@ async def test_hostile_text_renders_literally(write_articles: WriteArticles, hos
         app = pilot.app
         assert isinstance(app, ReaderApp)
         assert app.is_running
-        (article,) = app.articles
+        (article,) = app.main.articles
         # Long titles are cut (with an ellipsis) by the loader; the rest is as written.
         title = article.title.removesuffix("…")
         assert title == without_controls(hostile)[: len(title)]
-        view = app.article_view
+        view = app.main.article_view
         assert f"Body:{expected}" in squeeze(view.plain_text())
         # Initiative lines start with the bar and number; the text follows them.
         prefix = len("▌  1  ")
@@ -98,7 +98,7 @@ async def test_hostile_text_renders_literally(write_articles: WriteArticles, hos
             line.content.plain[prefix:] for line in view.lines if line.initiative == 0
         )
         assert squeeze(initiative) == f"Initiative{expected}"
-        metadata = squeeze(app.metadata_pane.plain_text())
+        metadata = squeeze(app.main.metadata_pane.plain_text())
         assert expected[:200] in metadata
         assert_no_escape(pilot)
         # The literal text reaches the screen (the list truncates titles, so look for

@@ -2,22 +2,22 @@
 
 Space toggles a facet and stays, Enter toggles the one under the cursor and closes, Esc
 closes; the choices then become `area:` / `date:` terms of the query. Counts arrive from
-a worker after the screen opens (counting 100,000 results takes a moment), and again
+the screen's worker after it opens (counting 100,000 results takes a moment), and again
 after every tick: each list counts what the other's ticks leave (see count_facets).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.styles import RulesMap
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.style import Style
@@ -25,6 +25,9 @@ from textual.visual import RenderOptions, Visual, VisualType
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from reader.model import ListRow
+from reader.tui.listing import Listing
+from reader.tui.messages import FacetsCounted
 from reader.tui.results import FacetCounts
 from reader.tui.screens.list_keys import ListKeys
 
@@ -82,6 +85,11 @@ class FacetList(SelectionList[str]):
         return self.option_count > 0
 
 
+# Counts the areas and years of the list a listing gives (`shown`: its rows, or None to
+# search for them); None when there is nothing to count yet (ReaderSession.facet_counts).
+CountFacets = Callable[[Listing, Sequence[ListRow] | None], FacetCounts | None]
+
+
 class FacetScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
     """Returns the facet terms chosen when closed (None if closed before counts came)."""
 
@@ -93,17 +101,16 @@ class FacetScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
         *ListKeys.LIST_BINDINGS,
     ]
 
-    class Ticked(Message):
-        """The ticked terms changed: the counts are wanted for them."""
-
-        def __init__(self, screen: FacetScreen, terms: tuple[str, ...]) -> None:
-            super().__init__()
-            self.screen = screen
-            self.terms = terms
-
-    def __init__(self, chosen: Sequence[str]) -> None:
+    def __init__(
+        self, listing: Listing, shown: Sequence[ListRow] | None, count: CountFacets
+    ) -> None:
+        """`listing`: what the list shows (its facets are the ones ticked at first);
+        `shown`: its rows, or None when only the best of them are in yet."""
         super().__init__()
-        self.chosen = tuple(chosen)
+        self.listing = listing
+        self.shown = shown
+        self._count = count
+        self.chosen = listing.facets
         self.counts: FacetCounts | None = None
         # The terms ticked now, whose counts are shown or on their way.
         self.terms = self.chosen
@@ -120,6 +127,19 @@ class FacetScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
                 years = FacetList(id="facet-years")
                 years.border_title = "Years"
                 yield years
+
+    def on_mount(self) -> None:
+        self._count_for(self.listing, self.shown)
+
+    @work(thread=True, exclusive=True, group="facets", description="count facets")
+    def _count_for(self, listing: Listing, shown: Sequence[ListRow] | None) -> None:
+        counts = self._count(listing, shown)
+        if counts is not None:
+            self.post_message(FacetsCounted(counts, listing.facets))
+
+    @on(FacetsCounted)
+    def _on_counted(self, message: FacetsCounted) -> None:
+        self.show_counts(message.counts, message.terms)
 
     def _lists(self) -> list[FacetList]:
         return [
@@ -177,7 +197,9 @@ class FacetScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
         terms = self.selected()
         if set(terms) != set(self.terms):
             self.terms = terms
-            self.post_message(self.Ticked(self, terms))
+            listing = self.listing.with_facets(terms)
+            same = listing.facets == self.listing.facets
+            self._count_for(listing, self.shown if same else None)
 
     def action_choose(self) -> None:
         focused = self.focused

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingsMap, BindingType
+from textual.binding import Binding, BindingsMap, BindingType, Keymap
 from textual.containers import Vertical
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from reader.tui.document import Block, styled
@@ -20,43 +20,60 @@ KEY_COLUMN = 16
 DESCRIPTION_COLUMN = 22
 # (section title, [(keys, description, binding id), ...])
 KeySections = list[tuple[str, list[tuple[str, str, str]]]]
+# Whose keys a section lists: a node, a class of nodes (a dialog not open now), or bindings.
+KeySource = DOMNode | type[DOMNode] | Sequence[BindingType]
 
 
-def live_bindings(node: DOMNode) -> BindingsMap:
-    """The node's bindings as they work now. Textual applies the app's keymap (set_keymap)
-    to a copy of each node's bindings when it looks a key up; do the same, so remapped
-    keys show as they work."""
-    bindings = node._bindings.copy()
-    bindings.apply_keymap(node.app._keymap)
+def declared_bindings(cls: type[DOMNode]) -> BindingsMap:
+    """The bindings a node of class `cls` has: the BINDINGS of the reader's classes it
+    derives from, and of Textual's App and Screen (the keys that work everywhere, and
+    those that move the focus), with the app's keymap not yet applied. The reader's
+    widgets built on Textual's (ScrollView, Input) take none of those classes' keys."""
+    bindings: list[BindingType] = []
+    for klass in reversed(cls.__mro__):
+        if klass.__module__.startswith("reader.") or klass in (App, Screen):
+            bindings.extend(klass.__dict__.get("BINDINGS", ()))
+    return BindingsMap(bindings)
+
+
+def keymap_of(app: App[Any]) -> Keymap:
+    """The keymap the reader's app applies (ReaderApp.keymap); none for another app."""
+    keymap = getattr(app, "keymap", None)
+    return keymap if isinstance(keymap, Mapping) else {}
+
+
+def live_bindings(source: KeySource, app: App[Any]) -> BindingsMap:
+    """The bindings of a node (of a node of a class; or these bindings) as they work
+    now, remapped keys included."""
+    if isinstance(source, type):
+        bindings = declared_bindings(source)
+    elif isinstance(source, DOMNode):
+        bindings = declared_bindings(type(source))
+    else:
+        bindings = BindingsMap(source)
+    bindings.apply_keymap(keymap_of(app))
     return bindings
 
 
 def action_keys(node: DOMNode, action: str) -> list[str]:
     """The keys bound to `action` on `node` now, as shown: ["]"], ["u"]."""
     keys: list[str] = []
-    for _key, binding in live_bindings(node):
+    for _key, binding in live_bindings(node, node.app):
         display = node.app.get_key_display(binding)
         if binding.action == action and display not in keys:
             keys.append(display)
     return keys
 
 
-def binding_sections(
-    app: App[Any], nodes: Iterable[tuple[str, DOMNode | type[DOMNode]]]
-) -> KeySections:
-    """The bindings of each node (of its class, for a dialog not open now), one row per
-    binding id with its keys joined: ("j ↓", "Next article", "list.next"). A row an
-    earlier section showed (the same binding, keys and words) is not repeated."""
+def binding_sections(app: App[Any], sources: Iterable[tuple[str, KeySource]]) -> KeySections:
+    """The bindings of each source, one row per binding id with its keys joined:
+    ("j ↓", "Next article", "list.next"). A row an earlier section showed (the same
+    binding, keys and words) is not repeated."""
     sections: KeySections = []
     seen: set[tuple[str, str, str]] = set()
-    for title, node in nodes:
-        if isinstance(node, type):
-            bindings = node._merge_bindings()
-            bindings.apply_keymap(app._keymap)
-        else:
-            bindings = live_bindings(node)
+    for title, source in sources:
         by_binding: dict[str, tuple[list[str], str, str]] = {}
-        for _key, binding in bindings:
+        for _key, binding in live_bindings(source, app):
             if binding.system or not binding.description:
                 continue
             keys, _, _ = by_binding.setdefault(

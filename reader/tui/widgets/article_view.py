@@ -59,7 +59,7 @@ class ArticleView(DocumentView):
 
     BINDING_GROUP_TITLE = "Article"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("h,escape", "app.focus_list", "Back to list", id="article.back"),
+        Binding("h,escape", "screen.focus_list", "Back to list", id="article.back"),
         # As in `less`; elsewhere b toggles the sidebar.
         Binding("b", "page_up", "Page up", show=False, id="article.page_up"),
     ]

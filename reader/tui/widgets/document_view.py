@@ -25,7 +25,6 @@ from reader.links import check_link
 from reader.markup.callouts import KINDS
 from reader.markup.code import CODE_KINDS
 from reader.tui.document import Block, Layout, Line, iter_layout, layout
-from reader.tui.widgets.focus import KeysFollowFocus
 
 # Documents with more blocks, or more text, than this are laid out in a worker thread
 # (one 950 KB metadata value is a single block, but half a second to wrap).
@@ -48,7 +47,7 @@ Anchor = tuple[int, int, int]
 _CURRENT_ROLES = frozenset({"initiative-bar", "initiative-number"})
 
 
-class DocumentView(KeysFollowFocus, ScrollView, can_focus=True, inherit_bindings=False):
+class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
     """Shows blocks wrapped to the view's width; roles are styled by `doc--ROLE` rules."""
 
     BINDING_GROUP_TITLE = "Document"

@@ -59,7 +59,7 @@ class ReaderHeader(Widget):
         if status.starred:
             tail.append(Content.styled(f"★ {status.starred:,}", ".reader-header--starred"))
         if status.problems:
-            keys = action_keys(self.app, "problems")  # as the config may have remapped it
+            keys = action_keys(self.screen, "problems")  # as the config may have remapped it
             problems = f"⚠ {plural(status.problems, 'problem')}" + (f" ({keys[0]})" if keys else "")
             tail.append(Content.styled(problems, ".reader-header--problems"))
         if status.loading is not None:

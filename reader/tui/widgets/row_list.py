@@ -24,8 +24,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
 
-from reader.tui.widgets.focus import KeysFollowFocus
-
 ROW_HEIGHT = 2
 # Where a query matches in a text: (start, end) offsets.
 Highlighter = Callable[[str], Sequence[tuple[int, int]]]
@@ -51,7 +49,7 @@ def row_bindings(noun: str, read: str) -> list[BindingType]:
     ]
 
 
-class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False):
+class RowList(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False):
     """Rows in a given order; the cursor row is the one the panel shows."""
 
     BINDINGS: ClassVar[list[BindingType]] = []
@@ -100,10 +98,6 @@ class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inheri
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._rows: Sequence[RowT] = ()
-        # What Enter (or a second click) on a row does, called at once (the app sets it):
-        # a Selected message would be handled after the keys typed behind Enter, which
-        # would move this list instead of reaching the article it opens.
-        self.on_select: Callable[[RowT], None] | None = None
         self._index_by_key: dict[Hashable, int] | None = None
         self._cursor = 0
         self._strips: LRUCache[tuple[Hashable, ...], Strip] = LRUCache(512)
@@ -295,10 +289,7 @@ class RowList(KeysFollowFocus, ScrollView, Generic[RowT], can_focus=True, inheri
 
     def action_select(self) -> None:
         if (row := self.current) is not None:
-            if self.on_select is not None:
-                self.on_select(row)
-            else:
-                self.post_message(self.Selected(self, row))
+            self.post_message(self.Selected(self, row))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

@@ -3,12 +3,11 @@ wrong with the query when it cannot be read (the column marked in the query itse
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.highlighter import Highlighter
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -18,7 +17,6 @@ from textual.widgets import Input, Static
 from reader.search import QueryError
 from reader.text.sanitize import strip_control
 from reader.tui.listing import facets_caption
-from reader.tui.widgets.focus import KeysFollowFocus
 
 PLACEHOLDER = 'Search: words "phrases" -not area: after:2019'
 
@@ -36,35 +34,13 @@ class _ErrorMark(Highlighter):
             text.stylize(style, position, position + 1)
 
 
-class QueryInput(KeysFollowFocus, Input):
+class QueryInput(Input):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"query-input--error"}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder=PLACEHOLDER, id=id, compact=True, select_on_focus=False)
         self.error_position: int | None = None
         self.highlighter = _ErrorMark(self)
-        # What Enter does, called as the key arrives (the app sets it): Input.Submitted
-        # would come after the keys typed behind Enter, and those would join the query.
-        self.on_enter: Callable[[], None] | None = None
-
-    async def _on_key(self, event: events.Key) -> None:
-        """Keys that leave the bar act as they arrive, not once they have bubbled up to
-        the app's bindings: the keys typed behind them must find the focus moved
-        (KeysFollowFocus), not be typed into the query."""
-        if self.app.focused is not self or event.is_printable:
-            return  # KeysFollowFocus passes it on; Input types it
-        if event.key == "enter" and self.on_enter is not None:
-            event.stop()
-            event.prevent_default()
-            self.on_enter()
-            return
-        # The bar's Escape and Down, Tab, the input's own editing keys: the bindings run
-        # now, as the app would run them once the key had bubbled up to it (Textual's
-        # own binding lookup, private but what the bubbling key would meet anyway).
-        if await self.app._check_bindings(event.key):
-            event.stop()
-            event.prevent_default()
-        # Otherwise KeysFollowFocus._on_key, then Input's, are called next.
 
     def replace(self, text: str, start: int, end: int) -> None:
         # Every edit comes here, pastes too, and a paste can hold anything: control
@@ -82,8 +58,8 @@ class SearchBar(Vertical):
 
     BINDING_GROUP_TITLE = "Search bar"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.clear_search", "Clear search", id="search.clear"),
-        Binding("down", "app.focus_list", "To the results", show=False, id="search.results"),
+        Binding("escape", "screen.clear_search", "Clear search", id="search.clear"),
+        Binding("down", "screen.focus_list", "To the results", show=False, id="search.results"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -109,6 +85,11 @@ class SearchBar(Vertical):
         """Replace the query shown (posts Input.Changed like typing does)."""
         self.input.value = text
         self.input.cursor_position = len(text)
+
+    @property
+    def has_error(self) -> bool:
+        """Whether the bar says the query cannot be read."""
+        return bool(self.query_one("#search-error", Static).display)
 
     def show_facets(self, terms: Sequence[str]) -> None:
         facets = self.query_one("#search-facets", Static)
