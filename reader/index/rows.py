@@ -27,7 +27,7 @@ from reader.markdown import is_mdx
 from reader.model import Article, ArticleSummary, published_sort_key
 from reader.ordering import NEWEST_SQL
 from reader.text.sanitize import escape_name
-from reader.text.tokens import SearchText, index_text, metadata_keys, metadata_leaves
+from reader.text.tokens import SearchText, index_text, leaves_and_keys
 
 ARTICLE_COLUMNS = (
     "rowid", "id", "size", "mtime_ns", "title", "url", "area", "published", "published_key",
@@ -42,14 +42,21 @@ TEXT_COLUMNS = (
 def search_text(article: Article) -> SearchText:
     """What is searched of `article`. The body as the loader reads it: HTML and template
     tags are not words."""
-    return SearchText(
+    return _search_text_and_keys(article)[0]
+
+
+def _search_text_and_keys(article: Article) -> tuple[SearchText, frozenset[str]]:
+    """search_text, and the article's metadata keys (see IndexTexts.keys)."""
+    leaves, keys = leaves_and_keys(article.metadata)
+    text = SearchText(
         title=article.title,
         body=body_text(article.body, mdx=is_mdx(article.path)),
         initiatives=article.initiatives,
-        metadata=tuple(metadata_leaves(article.metadata)),
+        metadata=tuple(leaves),
         area=article.area or "",
         url=article.url or "",
     )
+    return text, keys
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> str:
@@ -76,21 +83,39 @@ class IndexTexts:
 
 
 def index_texts(article: Article) -> IndexTexts:
-    texts = search_text(article)
-    values = [(key, index_text(value)) for key, value in texts.metadata]
+    texts, keys = _search_text_and_keys(article)
+    leaves = texts.metadata
+    title, body, area, url, *rest = index_each(
+        [texts.title, texts.body, texts.area, texts.url, *texts.initiatives]
+        + [value for _key, value in leaves]
+    )
+    initiatives, values = rest[: len(texts.initiatives)], rest[len(texts.initiatives) :]
     fields = [
-        keyed(AREA_PREFIX, index_text(texts.area)),
-        keyed(URL_PREFIX, index_text(texts.url)),
-        *(keyed(key_prefix(key), value) for key, value in values),
+        keyed(AREA_PREFIX, area),
+        keyed(URL_PREFIX, url),
+        *(
+            keyed(key_prefix(key), value)
+            for (key, _text), value in zip(leaves, values, strict=True)
+        ),
     ]
     return IndexTexts(
-        title=index_text(texts.title),
-        body=index_text(texts.body),
-        initiatives=tuple(index_text(text) for text in texts.initiatives),
-        metadata=tuple(value for _key, value in values),
+        title=title,
+        body=body,
+        initiatives=tuple(initiatives),
+        metadata=tuple(values),
         fields=tuple(field for field in fields if field),
-        keys=metadata_keys((article,)),
+        keys=keys,
     )
+
+
+def index_each(texts: list[str]) -> list[str]:
+    """[index_text(text) for text in texts], in one call: joined by NUL, which index_text
+    keeps (it is no letter or digit, and a token never runs across it), and loaded text
+    never holds (a test holds index_text to this)."""
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:  # an article made in memory may hold NUL
+        return [index_text(text) for text in texts]
+    return index_text(joined).split("\x00")
 
 
 @lru_cache(maxsize=4096)  # a folder's articles share their keys
