@@ -14,11 +14,10 @@ import os
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import tantivy
 
@@ -67,9 +66,9 @@ INSERT_ARTICLE = _insert("articles", ARTICLE_COLUMNS)
 INSERT_TEXT = _insert("article_text", TEXT_COLUMNS)
 
 
-@dataclass(frozen=True, slots=True)
-class IndexTexts:
-    """What one article adds to the full-text index, as index_text makes each text."""
+class IndexTexts(NamedTuple):
+    """What one article adds to the full-text index, as index_text makes each text (a
+    tuple: sent back from worker processes, it pickles at C speed)."""
 
     title: str
     body: str
@@ -80,6 +79,40 @@ class IndexTexts:
     fields: tuple[str, ...]
     # Folded metadata paths and their dotted prefixes: the field names this article adds.
     keys: frozenset[str]
+
+
+class PreparedArticle(NamedTuple):
+    """An article as the index writes it, made where it was loaded (a sync's worker
+    process): its rows without their rowid, its full-text texts, and what its list row
+    and full-text document need besides. Plain values only: sending a whole Article back
+    (its Path, its metadata, a dataclass) cost the writing process more than writing it."""
+
+    id: str
+    summary_row: tuple[Any, ...]  # the `articles` row after its rowid
+    text_row: tuple[Any, ...]  # the `article_text` row after its rowid
+    texts: IndexTexts
+    published: datetime | None
+
+    def summary(self) -> ArticleSummary:
+        """The article's list row ."""
+        row = self.summary_row
+        return ArticleSummary(
+            id=self.id,
+            title=row[3],
+            area=row[5],
+            published=self.published,
+            url=row[4],
+            word_count=row[9],
+            initiative_count=row[10],
+            body_hash=row[11],
+        )
+
+
+def prepare(article: Article) -> PreparedArticle:
+    summary_row, text_row = article_rows(article, 0)
+    return PreparedArticle(
+        article.id, summary_row[1:], text_row[1:], index_texts(article), article.published
+    )
 
 
 def index_texts(article: Article) -> IndexTexts:
@@ -148,8 +181,9 @@ def keyed(prefix: str, stored: str) -> str:
     return prefix + f" {prefix}".join(tokens) if tokens else ""
 
 
-def text_document(rowid: int, article: Article, texts: IndexTexts) -> tantivy.Document:
+def text_document(rowid: int, prepared: PreparedArticle) -> tantivy.Document:
     """The full-text document of an article (see reader.index.text_index)."""
+    texts = prepared.texts
     document = tantivy.Document(
         title=texts.title,
         body=texts.body,
@@ -158,7 +192,7 @@ def text_document(rowid: int, article: Article, texts: IndexTexts) -> tantivy.Do
         fields=list(texts.fields),
     )
     document.add_unsigned("rowid", rowid)
-    published = article.published
+    published = prepared.published
     document.add_float("published", published_sort_key(published))
     if published is not None:
         document.add_integer("day", published.date().toordinal())
@@ -270,16 +304,3 @@ def read_summary_rows(
         )
         for rowid, file_id, title, area, date, url, words, n, body_hash in rows
     ]
-
-
-def summarise(article: Article) -> ArticleSummary:
-    return ArticleSummary(
-        id=article.id,
-        title=article.title,
-        area=article.area,
-        published=article.published,
-        url=article.url,
-        word_count=article.word_count,
-        initiative_count=len(article.initiatives),
-        body_hash=article.body_hash,
-    )
