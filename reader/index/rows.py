@@ -171,13 +171,14 @@ _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 # holds no NUL).
 AREA_PREFIX = key_prefix("\x00area")
 URL_PREFIX = key_prefix("\x00url")
-# What separates tokens in index_text's output: ASCII that is no letter or digit.
-_BETWEEN_TOKENS = re.compile(r"[^0-9a-z\x80-\U0010ffff]+")
+# A token in index_text's output: what separates tokens there is ASCII that is no
+# letter or digit.
+_STORED_TOKEN = re.compile(r"[0-9a-z\x80-\U0010ffff]+")
 
 
 def keyed(prefix: str, stored: str) -> str:
     """Text as index_text stores it with each token written as `prefix` + token."""
-    tokens = _BETWEEN_TOKENS.sub(" ", stored).split()
+    tokens = _STORED_TOKEN.findall(stored)
     return prefix + f" {prefix}".join(tokens) if tokens else ""
 
 

@@ -52,7 +52,9 @@ from reader.text.tokens import keys_of
 
 # Below this many files to read, a process pool costs more than it saves.
 POOL_THRESHOLD = 400
-CHUNK_SIZE = 256
+# Articles read per task in a worker and written per transaction (each costs a round of
+# pickling and a commit).
+CHUNK_SIZE = 512
 # The full-text writer commits when this long has passed since its last commit.
 COMMIT_SECONDS = 1.0
 
