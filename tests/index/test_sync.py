@@ -14,6 +14,7 @@ import pytest
 
 import reader.index as index_module
 from reader.index import ArticleIndex
+from reader.index.sync import CHUNK_SIZE, POOL_THRESHOLD
 from reader.limits import MAX_FILE_BYTES
 from tests.index.conftest import write
 
@@ -193,16 +194,17 @@ def test_a_single_file_root(root: Path) -> None:
 
 
 def test_a_large_sync_uses_worker_processes_and_streams_batches(root: Path) -> None:
-    for number in range(450):  # over the pool threshold
+    count = max(POOL_THRESHOLD, CHUNK_SIZE) + 100  # a pool, and more than one batch
+    for number in range(count):
         write(root, f"{number:03d}.md", f"Article {number}", body=f"Word{number % 7} text.")
     batches: list[tuple[int, int, int]] = []
     index = ArticleIndex.open(root)
     report = index.sync(on_batch=lambda rows, done, total: batches.append((len(rows), done, total)))
-    assert len(report.added) == 450
+    assert len(report.added) == count
     assert len(batches) > 1
-    assert batches[-1][1:] == (450, 450)
-    assert sum(count for count, _done, _total in batches) == 450
-    assert len(ids(index, "word3")) == len([n for n in range(450) if n % 7 == 3])
+    assert batches[-1][1:] == (count, count)
+    assert sum(rows for rows, _done, _total in batches) == count
+    assert len(ids(index, "word3")) == len([n for n in range(count) if n % 7 == 3])
 
 
 def test_changed_paths_are_all_a_sync_looks_at(root: Path) -> None:
