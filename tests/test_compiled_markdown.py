@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import reader.loading.body as body_module
+import reader.markdown as markdown_module
 from reader.index.rows import prepare
 from reader.loading import load_article
 from reader.loading.body import scan_body
@@ -30,7 +30,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 def markdown_it_py_only() -> Iterator[None]:
     """The reference: every paragraph parsed by markdown-it-py."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(body_module, "compiled_inline_texts", lambda texts: [None] * len(texts))
+        patch.setattr(markdown_module, "compiled_inline_texts", lambda texts: [None] * len(texts))
         yield
 
 

@@ -21,8 +21,6 @@ from typing import Any, NamedTuple
 
 import tantivy
 
-from reader.loading.body import body_text
-from reader.markdown import is_mdx
 from reader.model import Article, ArticleSummary, published_sort_key
 from reader.ordering import NEWEST_SQL
 from reader.text.sanitize import escape_name
@@ -46,6 +44,9 @@ def search_text(article: Article) -> SearchText:
 
 def _search_text_and_keys(article: Article) -> tuple[SearchText, frozenset[str]]:
     """search_text, and the article's metadata keys (see IndexTexts.keys)."""
+    from reader.loading.body import body_text  # imported when first needed (markdown-it)
+    from reader.markdown import is_mdx
+
     leaves, keys = leaves_and_keys(article.metadata)
     text = SearchText(
         title=article.title,

@@ -46,7 +46,7 @@ from reader.index.rows import (
     text_document,
 )
 from reader.index.text_index import TextWriter
-from reader.loading import file_at, find_files, is_article_name, load_article
+from reader.loading.discover import file_at, find_files, is_article_name
 from reader.model import Article, ArticleSummary, LoadProblem
 from reader.text.tokens import keys_of
 
@@ -516,6 +516,8 @@ _GC_THRESHOLDS = (50_000, 20, 20)
 def load_files(files: list[_FileToRead], root_text: str) -> list[_Loaded]:
     """Parse (path, id, known) files and make their rows and full-text texts (the costly
     part of indexing: in worker processes when there are many)."""
+    from reader.loading.article import load_article  # not imported by a check alone
+
     root = Path(root_text)
     loaded: list[_Loaded] = []
     for path_text, file_id, known in files:

@@ -13,24 +13,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_LINES, MAX_MARKDOWN_NESTING
 from reader.loading.fastbody import fast_initiatives
-from reader.markdown import (
-    LimitedParse,
-    compiled_inline_texts,
-    inline_text,
-    limits,
-    markdown_parser,
-    parse_inline,
-    parse_limited,
-    split_markdown,
-)
-from reader.markup.callouts import TITLE_TYPES, callout_of
-from reader.markup.html import html_text
 from reader.text.sanitize import one_line, strip_control
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+    from reader.markdown import LimitedParse
+
+# reader.markdown (markdown-it and its plugins) is imported where a body needs parsing:
+# a body without markup is its own text, and `reader search` from the shell shows
+# snippets of such bodies without it.
 
 # Characters that can start inline markup (emphasis, code, links, entities, escapes,
 # autolinks, strikethrough, HTML, template tags); text without any of them is plain.
@@ -58,6 +54,8 @@ def scan_body(body: str, *, need_heading: bool = True, mdx: bool = False) -> Bod
     """
     # The line scanner declines nested blocks, so it only needs the length cut: it reads
     # the markdown part of a long body as markdown-it would (10,000 bullets: 0.24 s less).
+    from reader.markdown import LimitedParse, split_markdown
+
     if not need_heading:
         markdown, plain = split_markdown(body)
         items = fast_initiatives(markdown)
@@ -149,12 +147,17 @@ def _may_hold_markup(text: str) -> bool:
 
 
 def _body_text(body: str, mdx: bool) -> str:
+    from reader.markdown import limits
+
     return _cached_body_text(body, mdx, limits())
 
 
 @lru_cache(maxsize=4)
 def _cached_body_text(body: str, mdx: bool, _limits: tuple[int, int, int]) -> str:
     # Cached: the loader counts the words, then search indexes them, in the same process.
+    from reader.markup.callouts import TITLE_TYPES, callout_of
+    from reader.markup.html import html_text
+
     parsed = _block_parse(body, mdx)
     parts: list[str] = []
     tokens = parsed.tokens
@@ -182,11 +185,14 @@ _CALLOUT_LABELLED = frozenset({"callout_open", "container_callout_open"})
 def _block_parse(body: str, mdx: bool) -> LimitedParse:
     """Block tokens of the markdown part of `body` (cached: the initiatives and the text
     are read from the same parse)."""
+    from reader.markdown import limits
+
     return _cached_block_parse(body, mdx, limits())
 
 
 @lru_cache(maxsize=2)
 def _cached_block_parse(body: str, mdx: bool, _limits: tuple[int, int, int]) -> LimitedParse:
+    from reader.markdown import markdown_parser, parse_limited
 
     def parse(text: str) -> list[Token]:
         parser = markdown_parser(mdx)
@@ -242,6 +248,8 @@ def _plain_each(texts: list[str], mdx: bool) -> list[str]:
     marked = [index for index, text in enumerate(texts) if _INLINE_MARKUP.search(text)]
     if mdx or len(marked) < _FEW_FOR_COMPILED:
         return [_plain(text, mdx) for text in texts]
+    from reader.markdown import compiled_inline_texts
+
     plain = list(texts)
     compiled = compiled_inline_texts([texts[index] for index in marked])
     for index, text in zip(marked, compiled, strict=True):
@@ -256,6 +264,8 @@ _FEW_FOR_COMPILED = 4
 def _plain(markdown_inline: str, mdx: bool = False) -> str:
     if _INLINE_MARKUP.search(markdown_inline) is None:
         return markdown_inline  # nothing to strip: skip the inline parser
+    from reader.markdown import inline_text, parse_inline
+
     children = parse_inline(markdown_inline, mdx)
     # Entities decode here (`&#8238;` is a bidi override), after the file's text was cleaned.
     return strip_control(inline_text(children))
