@@ -164,7 +164,12 @@ def _window(text: str, start: int, end: int, width: int, floor: int) -> tuple[in
 _IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\[\]\n]*\)")
 _LINE_MARKER = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|\d{1,9}[.)][ \t]+)", re.M)
 _BULLET = re.compile(r"^[ \t]*[*+-][ \t]+", re.M)
-_INLINE_MARKUP = re.compile(r"\*\*|__|~~|`|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
+# Emphasis and code marks: `**`, `__`, `~~`, a backtick, and a `*` that opens (after no
+# letter or digit, before a non-space) or closes (after a non-space, before no letter or
+# digit). Each alternative starts with its mark, the looks back come after it, so the
+# regex engine skips to the next mark at memory speed (with the looks back first it tried
+# every alternative at every character: 24 times slower on a 5 KB body).
+_INLINE_MARKUP = re.compile(r"\*\*|__|~~|`|\*(?<!\w\*)(?=\S)|\*(?<=\S\*)(?!\w)")
 _INLINE_MARKERS = ("*", "__", "~~", "`")
 
 

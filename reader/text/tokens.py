@@ -178,7 +178,7 @@ def _fold_one_for_one(text: str) -> str | None:
         # folding makes every sigma σ.
         lowered = lowered.replace("ς", "σ")
     replacements: dict[str, str] = {}
-    for char in set("".join(set(_NON_ASCII.findall(text)))):
+    for char in non_ascii(text):
         folded = fold_char(char)
         low = char.lower()
         if len(folded) != 1 or replacements.setdefault(low, folded) != folded:
