@@ -389,3 +389,42 @@ def test_a_sync_reports_what_another_reader_of_the_folder_wrote(root: Path) -> N
     assert (report.added, report.changed, report.removed) == ([], [], [])
     other.close()
     mine.close()
+
+
+def test_the_bulk_path_and_opening_an_article_agree_on_every_sample(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Workers send back each article as it is written (rows and texts, not the Article):
+    every sample article comes back from the index as loading its file gives it, and its
+    list row says what the article does."""
+    import importlib
+
+    from reader.loading import find_files, load_article
+    from reader.model import Article, ArticleSummary
+    from reader.resources import samples_dir
+
+    sync_module = importlib.import_module("reader.index.sync")  # (reader.index.sync: a function)
+    monkeypatch.setattr(sync_module, "POOL_THRESHOLD", 1)  # the worker processes, always
+    root = samples_dir()
+    index = ArticleIndex.open(root)
+    report = index.sync(workers=2)
+    listed = {summary.id: summary for summary in index.summaries()}
+    articles = 0
+    for found in find_files(root):
+        loaded = load_article(Path(found.path), root, found.id)
+        if not isinstance(loaded, Article):
+            continue
+        articles += 1
+        assert index.article(found.id) == loaded
+        assert listed[found.id] == ArticleSummary(
+            id=loaded.id,
+            title=loaded.title,
+            area=loaded.area,
+            published=loaded.published,
+            url=loaded.url,
+            word_count=loaded.word_count,
+            initiative_count=len(loaded.initiatives),
+            body_hash=loaded.body_hash,
+        )
+    assert articles == len(listed) == len(report.added) - len(report.problems) > 30
+    index.close()
