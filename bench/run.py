@@ -1,12 +1,15 @@
 """The benchmark harness: the figures README's Performance section reports.
 
-    python bench/run.py --corpus DIR [--runs 3] [--json] [--skip-cold]
+    python bench/run.py --corpus DIR [--runs 3] [--json] [--skip-cold | --cold-only]
 
 On an existing folder (make one with bench/generate.py), each figure the median of --runs
 runs, every measurement in a fresh process:
 
 - cold load: empty index cache to fully indexed (`open_store(root).refresh()`), with the
-  time until the first batch of the list is available, and peak RSS;
+  time until the first batch of the list is available, peak RSS, the CPU time of the
+  process and its workers (steadier than the elapsed time on a busy machine) and MB/s of
+  the folder's files indexed (`--cold-only` on a folder of real markdown, say one from
+  bench/generate_markdown.py, measures only that);
 - warm open: process start to an interactive list in the reader (the Textual app run
   headless at 120x40, until the list has rows and the first article is shown), and
   peak RSS once the folder is checked;
@@ -91,8 +94,12 @@ def measure_cold(root: Path) -> dict[str, Any]:
     elapsed = time.perf_counter() - start
     rows = len(store.rows())
     store.close()
+    own, workers = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
     return {
         "seconds": elapsed,
+        "cpu_seconds": own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime,
         "first_batch_seconds": first[0] if first else elapsed,
         "articles": rows,
         "files_read": len(report.added) + len(report.changed),
@@ -268,7 +275,7 @@ def machine() -> dict[str, Any]:
     }
 
 
-def run_all(root: Path, runs: int, skip_cold: bool) -> dict[str, Any]:
+def run_all(root: Path, runs: int, skip_cold: bool, cold_only: bool = False) -> dict[str, Any]:
     cache = Path(tempfile.mkdtemp(prefix="reader-bench-cache-"))
     env = {**os.environ, "READER_CACHE_DIR": str(cache), "READER_STATE_DIR": str(cache / "s")}
     files = sum(1 for _ in root.rglob("*") if _.is_file())
@@ -280,15 +287,23 @@ def run_all(root: Path, runs: int, skip_cold: bool) -> dict[str, Any]:
                 shutil.rmtree(cache / "index", ignore_errors=True)
                 shutil.rmtree(cache, ignore_errors=True)
                 colds.append(child("cold", root, env))
+            source_mb = folder_mb(root)
+            seconds = median_of(colds, "seconds")
             report["cold"] = {
                 "index_mb": folder_mb(cache),
-                "seconds": median_of(colds, "seconds"),
+                "source_mb": source_mb,
+                "mb_per_second": source_mb / seconds,
+                "seconds": seconds,
+                "cpu_seconds": median_of(colds, "cpu_seconds"),
                 "first_batch_seconds": median_of(colds, "first_batch_seconds"),
                 "peak_rss_mb": max(result["peak_rss_mb"] for result in colds),
                 "runs": colds,
             }
         else:
             child("cold", root, env)  # the warm figures need a built index
+        if cold_only:
+            report["load_after"] = os.getloadavg()[0]
+            return report
         warms = [child("warm", root, env) for _ in range(runs)]
         report["warm_open"] = {
             "interactive_seconds": median_of(warms, "interactive_seconds"),
@@ -330,6 +345,12 @@ def print_report(report: dict[str, Any]) -> None:
             f"(list usable after {cold['first_batch_seconds']:.2f} s; peak RSS "
             f"{cold['peak_rss_mb']:.0f} MB; index {cold['index_mb']:.0f} MB)"
         )
+        print(
+            f"    {cold['source_mb']:.1f} MB of files at {cold['mb_per_second']:.1f} MB/s; "
+            f"CPU {cold['cpu_seconds']:.1f} s (this process and its workers)"
+        )
+    if "warm_open" not in report:
+        return
     warm = report["warm_open"]
     print(
         f"warm open to interactive    {warm['interactive_seconds']:.2f} s  "
@@ -372,6 +393,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--skip-cold", action="store_true", help="build the index once, untimed")
+    parser.add_argument("--cold-only", action="store_true", help="only the cold load figures")
     parser.add_argument("--measure", choices=["cold", "warm", "search", "open"])
     parser.add_argument("--started", type=float, default=0.0)
     args = parser.parse_args()
@@ -384,7 +406,7 @@ def main() -> None:
         }
         print(json.dumps(measures[args.measure]()))
         return
-    report = run_all(args.corpus, args.runs, args.skip_cold)
+    report = run_all(args.corpus, args.runs, args.skip_cold, args.cold_only)
     if args.json:
         print(json.dumps(report, indent=2))
     else:

@@ -6,10 +6,34 @@ The package below `reader.tui` is a plain library:
     >>> library = load_library("sample_articles")
 """
 
-from reader.loading import load_article
-from reader.loading.folder import Library, load_library
-from reader.model import Article, LoadProblem
-from reader.ordering import sort_articles
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reader.loading import load_article
+    from reader.loading.folder import Library, load_library
+    from reader.model import Article, LoadProblem
+    from reader.ordering import sort_articles
 
 __all__ = ["Article", "Library", "LoadProblem", "load_article", "load_library", "sort_articles"]
 __version__ = "0.1.0"
+
+# Imported when first used: `reader search` from the shell must not pay for the loader
+# (markdown-it, YAML) unless a file changed.
+_HOMES = {
+    "Article": "reader.model",
+    "LoadProblem": "reader.model",
+    "Library": "reader.loading.folder",
+    "load_library": "reader.loading.folder",
+    "load_article": "reader.loading",
+    "sort_articles": "reader.ordering",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'reader' has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)

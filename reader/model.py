@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -17,9 +18,15 @@ Metadata = Mapping[str, Any]
 _SEPARATOR = re.compile(r"[.:]")
 
 
+@lru_cache(maxsize=4096)  # a folder's articles share their keys
 def fold_path(path: str) -> str:
     """A dotted metadata path in the form `path_index` keys use: casefolded, `:` -> `.`."""
     return _SEPARATOR.sub(".", path.casefold())
+
+
+@lru_cache(maxsize=4096)
+def _dotted(key: str) -> str:
+    return _SEPARATOR.sub(".", key)
 
 
 def flatten(metadata: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -28,7 +35,7 @@ def flatten(metadata: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str
     Lists of scalars are leaves; mappings inside lists are flattened under the list's key.
     """
     for key, value in metadata.items():
-        name = prefix + _SEPARATOR.sub(".", key)
+        name = prefix + _dotted(key)
         if isinstance(value, Mapping):
             yield from flatten(value, name + ".")
         elif isinstance(value, list) and any(isinstance(item, Mapping) for item in value):

@@ -505,3 +505,17 @@ def test_a_full_cache_disk_reads_the_folder_into_memory_run_after_run(tmp_path: 
             assert "reading the folder into memory instead" in notices[0]
             data = json.loads(result.stdout)
             assert (data["articles"] if command[0] == "check" else len(data)) == 120
+
+
+def test_the_command_imports_neither_the_loader_nor_textual_until_needed() -> None:
+    """`reader search` from the shell starts without markdown-it, YAML or Textual: a
+    search of an unchanged folder needs none of them."""
+    code = (
+        "import sys, reader.cli; "
+        "print(sorted(m for m in ('markdown_it', 'yaml', 'textual', 'markdown_it_pyrs') "
+        "if m in sys.modules))"
+    )
+    imported = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert imported == "[]"

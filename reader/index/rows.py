@@ -14,20 +14,17 @@ import os
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import tantivy
 
-from reader.loading.body import body_text
-from reader.markdown import is_mdx
 from reader.model import Article, ArticleSummary, published_sort_key
 from reader.ordering import NEWEST_SQL
 from reader.text.sanitize import escape_name
-from reader.text.tokens import SearchText, index_text, metadata_keys, metadata_leaves
+from reader.text.tokens import SearchText, index_text, leaves_and_keys
 
 ARTICLE_COLUMNS = (
     "rowid", "id", "size", "mtime_ns", "title", "url", "area", "published", "published_key",
@@ -42,14 +39,24 @@ TEXT_COLUMNS = (
 def search_text(article: Article) -> SearchText:
     """What is searched of `article`. The body as the loader reads it: HTML and template
     tags are not words."""
-    return SearchText(
+    return _search_text_and_keys(article)[0]
+
+
+def _search_text_and_keys(article: Article) -> tuple[SearchText, frozenset[str]]:
+    """search_text, and the article's metadata keys (see IndexTexts.keys)."""
+    from reader.loading.body import body_text  # imported when first needed (markdown-it)
+    from reader.markdown import is_mdx
+
+    leaves, keys = leaves_and_keys(article.metadata)
+    text = SearchText(
         title=article.title,
         body=body_text(article.body, mdx=is_mdx(article.path)),
         initiatives=article.initiatives,
-        metadata=tuple(metadata_leaves(article.metadata)),
+        metadata=tuple(leaves),
         area=article.area or "",
         url=article.url or "",
     )
+    return text, keys
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> str:
@@ -60,9 +67,9 @@ INSERT_ARTICLE = _insert("articles", ARTICLE_COLUMNS)
 INSERT_TEXT = _insert("article_text", TEXT_COLUMNS)
 
 
-@dataclass(frozen=True, slots=True)
-class IndexTexts:
-    """What one article adds to the full-text index, as index_text makes each text."""
+class IndexTexts(NamedTuple):
+    """What one article adds to the full-text index, as index_text makes each text (a
+    tuple: sent back from worker processes, it pickles at C speed)."""
 
     title: str
     body: str
@@ -75,22 +82,74 @@ class IndexTexts:
     keys: frozenset[str]
 
 
+class PreparedArticle(NamedTuple):
+    """An article as the index writes it, made where it was loaded (a sync's worker
+    process): its rows without their rowid, its full-text texts, and what its list row
+    and full-text document need besides. Plain values only: sending a whole Article back
+    (its Path, its metadata, a dataclass) cost the writing process more than writing it."""
+
+    id: str
+    summary_row: tuple[Any, ...]  # the `articles` row after its rowid
+    text_row: tuple[Any, ...]  # the `article_text` row after its rowid
+    texts: IndexTexts
+    published: datetime | None
+
+    def summary(self) -> ArticleSummary:
+        """The article's list row ."""
+        row = self.summary_row
+        return ArticleSummary(
+            id=self.id,
+            title=row[3],
+            area=row[5],
+            published=self.published,
+            url=row[4],
+            word_count=row[9],
+            initiative_count=row[10],
+            body_hash=row[11],
+        )
+
+
+def prepare(article: Article) -> PreparedArticle:
+    summary_row, text_row = article_rows(article, 0)
+    return PreparedArticle(
+        article.id, summary_row[1:], text_row[1:], index_texts(article), article.published
+    )
+
+
 def index_texts(article: Article) -> IndexTexts:
-    texts = search_text(article)
-    values = [(key, index_text(value)) for key, value in texts.metadata]
+    texts, keys = _search_text_and_keys(article)
+    leaves = texts.metadata
+    title, body, area, url, *rest = index_each(
+        [texts.title, texts.body, texts.area, texts.url, *texts.initiatives]
+        + [value for _key, value in leaves]
+    )
+    initiatives, values = rest[: len(texts.initiatives)], rest[len(texts.initiatives) :]
     fields = [
-        keyed(AREA_PREFIX, index_text(texts.area)),
-        keyed(URL_PREFIX, index_text(texts.url)),
-        *(keyed(key_prefix(key), value) for key, value in values),
+        keyed(AREA_PREFIX, area),
+        keyed(URL_PREFIX, url),
+        *(
+            keyed(key_prefix(key), value)
+            for (key, _text), value in zip(leaves, values, strict=True)
+        ),
     ]
     return IndexTexts(
-        title=index_text(texts.title),
-        body=index_text(texts.body),
-        initiatives=tuple(index_text(text) for text in texts.initiatives),
-        metadata=tuple(value for _key, value in values),
+        title=title,
+        body=body,
+        initiatives=tuple(initiatives),
+        metadata=tuple(values),
         fields=tuple(field for field in fields if field),
-        keys=metadata_keys((article,)),
+        keys=keys,
     )
+
+
+def index_each(texts: list[str]) -> list[str]:
+    """[index_text(text) for text in texts], in one call: joined by NUL, which index_text
+    keeps (it is no letter or digit, and a token never runs across it), and loaded text
+    never holds (a test holds index_text to this)."""
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:  # an article made in memory may hold NUL
+        return [index_text(text) for text in texts]
+    return index_text(joined).split("\x00")
 
 
 @lru_cache(maxsize=4096)  # a folder's articles share their keys
@@ -113,18 +172,20 @@ _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 # holds no NUL).
 AREA_PREFIX = key_prefix("\x00area")
 URL_PREFIX = key_prefix("\x00url")
-# What separates tokens in index_text's output: ASCII that is no letter or digit.
-_BETWEEN_TOKENS = re.compile(r"[^0-9a-z\x80-\U0010ffff]+")
+# A token in index_text's output: what separates tokens there is ASCII that is no
+# letter or digit.
+_STORED_TOKEN = re.compile(r"[0-9a-z\x80-\U0010ffff]+")
 
 
 def keyed(prefix: str, stored: str) -> str:
     """Text as index_text stores it with each token written as `prefix` + token."""
-    tokens = _BETWEEN_TOKENS.sub(" ", stored).split()
+    tokens = _STORED_TOKEN.findall(stored)
     return prefix + f" {prefix}".join(tokens) if tokens else ""
 
 
-def text_document(rowid: int, article: Article, texts: IndexTexts) -> tantivy.Document:
+def text_document(rowid: int, prepared: PreparedArticle) -> tantivy.Document:
     """The full-text document of an article (see reader.index.text_index)."""
+    texts = prepared.texts
     document = tantivy.Document(
         title=texts.title,
         body=texts.body,
@@ -133,7 +194,7 @@ def text_document(rowid: int, article: Article, texts: IndexTexts) -> tantivy.Do
         fields=list(texts.fields),
     )
     document.add_unsigned("rowid", rowid)
-    published = article.published
+    published = prepared.published
     document.add_float("published", published_sort_key(published))
     if published is not None:
         document.add_integer("day", published.date().toordinal())
@@ -245,16 +306,3 @@ def read_summary_rows(
         )
         for rowid, file_id, title, area, date, url, words, n, body_hash in rows
     ]
-
-
-def summarise(article: Article) -> ArticleSummary:
-    return ArticleSummary(
-        id=article.id,
-        title=article.title,
-        area=article.area,
-        published=article.published,
-        url=article.url,
-        word_count=article.word_count,
-        initiative_count=len(article.initiatives),
-        body_hash=article.body_hash,
-    )

@@ -16,6 +16,7 @@ lock throughout, and compares the folder with the index under it.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -39,21 +40,21 @@ from reader.index.db import (
 from reader.index.rows import (
     INSERT_ARTICLE,
     INSERT_TEXT,
-    IndexTexts,
-    article_rows,
-    index_texts,
+    PreparedArticle,
+    prepare,
     read_summary_rows,
-    summarise,
     text_document,
 )
 from reader.index.text_index import TextWriter
-from reader.loading import file_at, find_files, is_article_name, load_article
+from reader.loading.discover import file_at, find_files, is_article_name
 from reader.model import Article, ArticleSummary, LoadProblem
 from reader.text.tokens import keys_of
 
 # Below this many files to read, a process pool costs more than it saves.
 POOL_THRESHOLD = 400
-CHUNK_SIZE = 256
+# Articles read per task in a worker and written per transaction (each costs a round of
+# pickling and a commit).
+CHUNK_SIZE = 512
 # The full-text writer commits when this long has passed since its last commit.
 COMMIT_SECONDS = 1.0
 
@@ -195,7 +196,7 @@ def add_articles(index: OpenedIndex, articles: Iterable[Article]) -> list[Articl
     """Index articles made in memory (reader.loading.parse_article, say), as a sync
     would had it read them from files of those ids; their list rows."""
     loaded: list[_Loaded] = [
-        (article.id, str(article.path), True, article, index_texts(article)) for article in articles
+        (article.id, str(article.path), True, prepare(article)) for article in articles
     ]
     writer = text_writer(index.text)
     connection = connect(index.database)
@@ -252,7 +253,7 @@ def _sync(
             to_read.append(file_id)
     report.removed += removed
     if removed:
-        loaded: list[_Loaded] = [(file_id, "", True, None, None) for file_id in removed]
+        loaded: list[_Loaded] = [(file_id, "", True, None) for file_id in removed]
         _store(connection, writer, loaded, listed)
 
     # Whether the index has each file already: a new one has nothing to remove first.
@@ -263,7 +264,7 @@ def _sync(
     last_commit = time.monotonic()
     for loaded in _read_batches(paths, root, workers):
         summaries = _store(connection, writer, loaded, listed)
-        problems = [item for *_, item, _ in loaded if isinstance(item, LoadProblem)]
+        problems = [item for *_, item in loaded if isinstance(item, LoadProblem)]
         report.problems.extend(problems)
         done += len(loaded)
         if time.monotonic() - last_commit >= COMMIT_SECONDS:
@@ -381,9 +382,9 @@ def _write_folder_problems(connection: sqlite3.Connection, problems: Sequence[Lo
         )
 
 
-# (id, path, whether the index had it, the article or why not, its full-text texts);
-# the path empty and the item None for a file to remove.
-_Loaded = tuple[str, str, bool, Article | LoadProblem | None, IndexTexts | None]
+# (id, path, whether the index had it, the article as written or why not); the path
+# empty and the item None for a file to remove.
+_Loaded = tuple[str, str, bool, PreparedArticle | LoadProblem | None]
 
 
 def _store(
@@ -395,25 +396,23 @@ def _store(
     """Write a batch: SQLite in one transaction (removing what the index had of each
     file first), then the full-text writer, uncommitted. The list rows of the articles;
     `listed` gets them too, and loses the rows removed."""
-    documents: list[tuple[int, Article, IndexTexts]] = []
+    documents: list[tuple[int, PreparedArticle]] = []
     deleted: list[int] = []
     key_counts: Counter[str] = Counter()
     with write_transaction(connection):
         last_rowid = read_info(connection, "last_rowid")
         articles, texts = [], []
-        for file_id, path_text, known, item, index_texts_ in loaded:
+        for file_id, path_text, known, item in loaded:
             if known:
                 rowid = _forget(connection, file_id, key_counts)
                 if rowid is not None:
                     deleted.append(rowid)
-            if isinstance(item, Article):
-                assert index_texts_ is not None
+            if isinstance(item, PreparedArticle):
                 last_rowid += 1
-                summary, text = article_rows(item, last_rowid)
-                articles.append(summary)
-                texts.append(text)
-                key_counts.update(index_texts_.keys)
-                documents.append((last_rowid, item, index_texts_))
+                articles.append((last_rowid, *item.summary_row))
+                texts.append((last_rowid, *item.text_row))
+                key_counts.update(item.texts.keys)
+                documents.append((last_rowid, item))
             elif isinstance(item, LoadProblem):
                 # The path itself: a problem's is escaped for showing.
                 connection.execute(
@@ -431,12 +430,12 @@ def _store(
     if listed is not None:
         for rowid in deleted:
             listed.ids.pop(rowid, None)
-        listed.ids.update((rowid, article.id) for rowid, article, _texts in documents)
+        listed.ids.update((rowid, prepared.id) for rowid, prepared in documents)
     for rowid in deleted:
         writer.delete(rowid)
-    for rowid, article, article_texts in documents:
-        writer.add(text_document(rowid, article, article_texts))
-    return [summarise(article) for _rowid, article, _texts in documents]
+    for rowid, prepared in documents:
+        writer.add(text_document(rowid, prepared))
+    return [prepared.summary() for _rowid, prepared in documents]
 
 
 def _forget(connection: sqlite3.Connection, file_id: str, key_counts: Counter[str]) -> int | None:
@@ -486,7 +485,9 @@ def _read_batches(
         return
     # "spawn": the parent may be a threaded Textual app, where fork is unsafe.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=worker_count, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=worker_count, mp_context=context, initializer=_start_worker
+    ) as pool:
         # Keep only a few chunks in flight so results stream back in order of submission.
         pending: list[Future[list[_Loaded]]] = []
         try:
@@ -501,15 +502,28 @@ def _read_batches(
                 future.cancel()
 
 
+def _start_worker() -> None:
+    """A worker's objects so far (its imports) are never garbage: the collector need not
+    look at them again on every pass of a batch. What a batch makes is mostly acyclic, and
+    collected less often."""
+    gc.freeze()
+    gc.set_threshold(*_GC_THRESHOLDS)
+
+
+_GC_THRESHOLDS = (50_000, 20, 20)
+
+
 def load_files(files: list[_FileToRead], root_text: str) -> list[_Loaded]:
-    """Parse (path, id, known) files and make their full-text texts (the costly part of
-    indexing: in worker processes when there are many)."""
+    """Parse (path, id, known) files and make their rows and full-text texts (the costly
+    part of indexing: in worker processes when there are many)."""
+    from reader.loading.article import load_article  # not imported by a check alone
+
     root = Path(root_text)
     loaded: list[_Loaded] = []
     for path_text, file_id, known in files:
         item = load_article(Path(path_text), root, file_id)
-        texts = index_texts(item) if isinstance(item, Article) else None
-        loaded.append((file_id, path_text, known, item, texts))
+        prepared = prepare(item) if isinstance(item, Article) else item
+        loaded.append((file_id, path_text, known, prepared))
     return loaded
 
 

@@ -1,6 +1,9 @@
 """From files on disk to Article records: discovery, metadata, dates, initiatives."""
 
-from reader.loading.article import article_id, decode, load_article, parse_article
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from reader.loading.discover import (
     ARTICLE_SUFFIXES,
     FoundFile,
@@ -9,6 +12,9 @@ from reader.loading.discover import (
     find_files,
     is_article_name,
 )
+
+if TYPE_CHECKING:
+    from reader.loading.article import article_id, decode, load_article, parse_article
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -22,3 +28,13 @@ __all__ = [
     "load_article",
     "parse_article",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The loader itself (markdown-it, YAML) is imported when first used: finding files
+    and checking them against the index needs none of it."""
+    if name in ("article_id", "decode", "load_article", "parse_article"):
+        from reader.loading import article
+
+        return getattr(article, name)
+    raise AttributeError(f"module 'reader.loading' has no attribute {name!r}")

@@ -10,10 +10,8 @@ import io
 import os
 import re
 import stat
-from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
-from itertools import filterfalse
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ from reader.loading.metadata import path_index, read_block, text_of
 from reader.loading.split import split_metadata
 from reader.markdown import inline_text, is_mdx, parse_inline
 from reader.model import Article, LoadProblem
+from reader.text.chars import non_ascii, replace_each
 from reader.text.sanitize import escape_name, normalise_newlines, one_line, strip_control
 
 # Where each field is looked for, first match wins. Paths are dotted and match nested
@@ -312,12 +311,23 @@ def count_words(text: str) -> int:
 
 
 def _count_words(text: str) -> int:
-    words = text.split()
-    # Most words are letters and digits only (isalnum is the same test as the regex's,
-    # and cheap), and the rest repeat (`*`, `-`, `(a)`): the regex looks at each of those
-    # once. Filtered and counted in C, not in a Python loop over every word.
-    others = Counter(filterfalse(str.isalnum, words))
-    return len(words) - sum(n for word, n in others.items() if not _LETTER_OR_DIGIT.search(word))
+    # Each character as the count sees it: a letter or digit becomes "a", whitespace (what
+    # str.split() splits at) " ", anything else nothing. A word with a letter or digit in
+    # it is then a run of "a"s, and one without is gone: counted in C, in a few passes.
+    if not text.isascii():
+        text = replace_each(text, {char: _word_class(char) for char in non_ascii(text)})
+    classes = text.encode("ascii").translate(_ASCII_WORD_CLASSES, _ASCII_NOT_IN_WORDS)
+    return classes.count(b" a") + classes.startswith(b"a")
+
+
+def _word_class(char: str) -> str:
+    if _LETTER_OR_DIGIT.match(char):
+        return "a"
+    return " " if char.isspace() else ""
+
+
+_ASCII_WORD_CLASSES = bytes(ord(_word_class(chr(code)) or "x") for code in range(256))
+_ASCII_NOT_IN_WORDS = bytes(code for code in range(128) if not _word_class(chr(code)))
 
 
 def _first(paths: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:

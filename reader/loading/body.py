@@ -3,8 +3,8 @@ body's text (what is indexed and counted as words).
 
 The initiative rule lives here, once: `is_initiative_list` and `initiative_items` are what
 the loader and the renderer (reader/tui/markdown_render.py) both use, and the line
-scanner (fastbody.py) gives the same answer for the simple bodies it reads (its items go
-through `item_text`, as markdown-it's do).
+scanner (fastbody.py) gives the same answer for the simple bodies it reads (its items'
+text is made as markdown-it's are, `_plain_each`).
 """
 
 from __future__ import annotations
@@ -13,23 +13,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_LINES, MAX_MARKDOWN_NESTING
 from reader.loading.fastbody import fast_initiatives
-from reader.markdown import (
-    LimitedParse,
-    inline_text,
-    limits,
-    markdown_parser,
-    parse_inline,
-    parse_limited,
-    split_markdown,
-)
-from reader.markup.callouts import TITLE_TYPES, callout_of
-from reader.markup.html import html_text
 from reader.text.sanitize import one_line, strip_control
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+    from reader.markdown import LimitedParse
+
+# reader.markdown (markdown-it and its plugins) is imported where a body needs parsing:
+# a body without markup is its own text, and `reader search` from the shell shows
+# snippets of such bodies without it.
 
 # Characters that can start inline markup (emphasis, code, links, entities, escapes,
 # autolinks, strikethrough, HTML, template tags); text without any of them is plain.
@@ -57,11 +54,13 @@ def scan_body(body: str, *, need_heading: bool = True, mdx: bool = False) -> Bod
     """
     # The line scanner declines nested blocks, so it only needs the length cut: it reads
     # the markdown part of a long body as markdown-it would (10,000 bullets: 0.24 s less).
+    from reader.markdown import LimitedParse, split_markdown
+
     if not need_heading:
         markdown, plain = split_markdown(body)
         items = fast_initiatives(markdown)
         if items is not None:
-            texts = (item_text(item, mdx) for item in items)
+            texts = map(one_line, _plain_each(items, mdx))
             rest = LimitedParse([], plain, "long", markdown.count("\n") + 1) if plain else None
             warning = _plain_text_warning(rest) if rest is not None else None
             return BodyFacts(tuple(text for text in texts if text), None, warning)
@@ -86,7 +85,7 @@ def initiative_items(tokens: Sequence[Token], mdx: bool = False) -> list[tuple[i
     An item of an initiative list is an initiative when its own paragraphs have text; the
     text is those paragraphs as plain text on one line (sub-lists are not part of it).
     """
-    items: list[tuple[int, str]] = []
+    items: list[tuple[int, list[str]]] = []  # each item's paragraphs, as markdown
     in_list = False
     opened: int | None = None
     parts: list[str] = []
@@ -99,9 +98,7 @@ def initiative_items(tokens: Sequence[Token], mdx: bool = False) -> list[tuple[i
         elif kind == "list_item_open" and in_list and token.level == 1:
             opened, parts = index, []
         elif kind == "list_item_close" and opened is not None and token.level == 1:
-            text = one_line(" ".join(parts))
-            if text:
-                items.append((opened, text))
+            items.append((opened, parts))
             opened = None
         elif (
             kind == "inline"
@@ -111,13 +108,14 @@ def initiative_items(tokens: Sequence[Token], mdx: bool = False) -> list[tuple[i
         ):
             # From the markdown, not from a full parse's children: the loader (block
             # tokens only) and the renderer then read the very same text.
-            parts.append(_plain(token.content, mdx))
-    return items
-
-
-def item_text(markdown_inline: str, mdx: bool = False) -> str:
-    """An item paragraph's markdown as an initiative's text (empty: not an initiative)."""
-    return one_line(_plain(markdown_inline, mdx))
+            parts.append(token.content)
+    plain = iter(_plain_each([part for _opened, parts in items for part in parts], mdx))
+    found = []
+    for opened, parts in items:
+        text = one_line(" ".join(next(plain) for _part in parts))
+        if text:
+            found.append((opened, text))
+    return found
 
 
 def body_text(body: str, *, mdx: bool = False) -> str:
@@ -149,12 +147,17 @@ def _may_hold_markup(text: str) -> bool:
 
 
 def _body_text(body: str, mdx: bool) -> str:
+    from reader.markdown import limits
+
     return _cached_body_text(body, mdx, limits())
 
 
 @lru_cache(maxsize=4)
 def _cached_body_text(body: str, mdx: bool, _limits: tuple[int, int, int]) -> str:
     # Cached: the loader counts the words, then search indexes them, in the same process.
+    from reader.markup.callouts import TITLE_TYPES, callout_of
+    from reader.markup.html import html_text
+
     parsed = _block_parse(body, mdx)
     parts: list[str] = []
     tokens = parsed.tokens
@@ -182,11 +185,14 @@ _CALLOUT_LABELLED = frozenset({"callout_open", "container_callout_open"})
 def _block_parse(body: str, mdx: bool) -> LimitedParse:
     """Block tokens of the markdown part of `body` (cached: the initiatives and the text
     are read from the same parse)."""
+    from reader.markdown import limits
+
     return _cached_block_parse(body, mdx, limits())
 
 
 @lru_cache(maxsize=2)
 def _cached_block_parse(body: str, mdx: bool, _limits: tuple[int, int, int]) -> LimitedParse:
+    from reader.markdown import markdown_parser, parse_limited
 
     def parse(text: str) -> list[Token]:
         parser = markdown_parser(mdx)
@@ -236,9 +242,30 @@ def _inline_words(markdown_inline: str, mdx: bool) -> str:
     return _plain(markdown_inline, mdx)
 
 
+def _plain_each(texts: list[str], mdx: bool) -> list[str]:
+    """[_plain(text, mdx) for text in texts]: those with inline markup that the compiled
+    parser reads as markdown-it-py does are parsed by it, all in one call."""
+    marked = [index for index, text in enumerate(texts) if _INLINE_MARKUP.search(text)]
+    if mdx or len(marked) < _FEW_FOR_COMPILED:
+        return [_plain(text, mdx) for text in texts]
+    from reader.markdown import compiled_inline_texts
+
+    plain = list(texts)
+    compiled = compiled_inline_texts([texts[index] for index in marked])
+    for index, text in zip(marked, compiled, strict=True):
+        plain[index] = _plain(texts[index], mdx) if text is None else strip_control(text)
+    return plain
+
+
+# With fewer paragraphs of inline markup than this, markdown-it-py is as quick.
+_FEW_FOR_COMPILED = 4
+
+
 def _plain(markdown_inline: str, mdx: bool = False) -> str:
     if _INLINE_MARKUP.search(markdown_inline) is None:
         return markdown_inline  # nothing to strip: skip the inline parser
+    from reader.markdown import inline_text, parse_inline
+
     children = parse_inline(markdown_inline, mdx)
     # Entities decode here (`&#8238;` is a bidi override), after the file's text was cleaned.
     return strip_control(inline_text(children))

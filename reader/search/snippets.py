@@ -7,7 +7,6 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from reader.loading.body import body_text
-from reader.markdown import is_mdx
 from reader.model import Article
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
 from reader.text.sanitize import one_line
@@ -109,6 +108,8 @@ def snippets(
     a cut end. When the body has no hits, windows come from metadata values, as
     "key: …". No hits anywhere (or hits only in the title, which is shown anyway): [].
     """
+    from reader.markdown import is_mdx  # markdown-it: imported once a body is read
+
     body = plain_text(body_text(article.body, mdx=is_mdx(article.path)))
     found = _windows(body, _hits(body, query, "body"), limit, width)
     if found:
@@ -163,7 +164,12 @@ def _window(text: str, start: int, end: int, width: int, floor: int) -> tuple[in
 _IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\[\]\n]*\)")
 _LINE_MARKER = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|\d{1,9}[.)][ \t]+)", re.M)
 _BULLET = re.compile(r"^[ \t]*[*+-][ \t]+", re.M)
-_INLINE_MARKUP = re.compile(r"\*\*|__|~~|`|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
+# Emphasis and code marks: `**`, `__`, `~~`, a backtick, and a `*` that opens (after no
+# letter or digit, before a non-space) or closes (after a non-space, before no letter or
+# digit). Each alternative starts with its mark, the looks back come after it, so the
+# regex engine skips to the next mark at memory speed (with the looks back first it tried
+# every alternative at every character: 24 times slower on a 5 KB body).
+_INLINE_MARKUP = re.compile(r"\*\*|__|~~|`|\*(?<!\w\*)(?=\S)|\*(?<=\S\*)(?!\w)")
 _INLINE_MARKERS = ("*", "__", "~~", "`")
 
 

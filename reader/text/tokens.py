@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reader.model import Article, flatten, fold_path
+from reader.text.chars import non_ascii, replace_each
 
 # `\w` in Python's `re` is exactly L*, N* and `_` (a test checks every code point), so this
 # is "one or more letters or digits".
@@ -117,17 +118,9 @@ def index_text(text: str) -> str:
     if text.isascii():
         stored = text.lower()
     else:
-        if (
-            len(text) < _DENSE_TEXT
-            or len(text.encode("utf-8", "surrogatepass")) < len(text) * 9 // 8
-        ):
-            folded = _NON_ASCII.sub(_fold_run, text)
-        else:
-            # Long and dense with non-ASCII runs (CJK, combining accents): one translate,
-            # where sub would call _fold_run millions of times (16 MB of "Z\u0301": 2.3 s,
-            # now 0.6 s).
-            table = {ord(char): _token_text_char(char) for char in set(text) if not char.isascii()}
-            folded = text.translate(table)
+        # Each distinct non-ASCII character replaced by its folded form at memory speed
+        # (reader.text.chars): one for one, as folding each on its own is.
+        folded = replace_each(text, {char: _token_text_char(char) for char in non_ascii(text)})
         # Lower-case ASCII letters only: what folding made of the rest stays (str.lower
         # would change a folded Cherokee letter back). No surrogate is left: it is no
         # letter or digit, so folding made it a space.
@@ -137,16 +130,10 @@ def index_text(text: str) -> str:
     return stored
 
 
-# From this length a text is checked for being dense with non-ASCII characters.
-_DENSE_TEXT = 1 << 16
 _TOKEN_CHAR = re.compile(r"[^\W_]")
 # What each non-ASCII character met so far becomes in index_text: its folded form, with
 # every character of that which is not a letter or digit made a space.
 _TOKEN_TEXT_CHARS: dict[str, str] = {}
-
-
-def _fold_run(run: re.Match[str]) -> str:
-    return "".join(map(_token_text_char, run.group()))
 
 
 def _token_text_char(char: str) -> str:
@@ -191,7 +178,7 @@ def _fold_one_for_one(text: str) -> str | None:
         # folding makes every sigma σ.
         lowered = lowered.replace("ς", "σ")
     replacements: dict[str, str] = {}
-    for char in set("".join(set(_NON_ASCII.findall(text)))):
+    for char in non_ascii(text):
         folded = fold_char(char)
         low = char.lower()
         if len(folded) != 1 or replacements.setdefault(low, folded) != folded:
@@ -343,9 +330,25 @@ def keys_of(metadata: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(keys)
 
 
+def leaves_and_keys(metadata: Mapping[str, Any]) -> tuple[list[tuple[str, str]], frozenset[str]]:
+    """metadata_leaves and keys_of of one article's metadata, in one walk (indexing an
+    article wants both)."""
+    leaves: list[tuple[str, str]] = []
+    keys: set[str] = set()
+    for key, value in flatten(metadata):
+        folded_key = fold_path(key)
+        leaves.extend((folded_key, text) for text in _value_texts(value))
+        _add_path(folded_key, keys)
+    return leaves, frozenset(keys)
+
+
 def _add_keys(metadata: Mapping[str, Any], keys: set[str]) -> None:
     for key, _value in flatten(metadata):
-        path = fold_path(key)
-        while path and path not in keys:
-            keys.add(path)
-            path = path.rpartition(".")[0]
+        _add_path(fold_path(key), keys)
+
+
+def _add_path(path: str, keys: set[str]) -> None:
+    """A folded dotted path and each of its dotted prefixes."""
+    while path and path not in keys:
+        keys.add(path)
+        path = path.rpartition(".")[0]

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.index import ArticleIndex, SearchEngine, text_index
+from reader.index.rows import index_each
 from reader.loading import load_article
 from reader.loading.folder import load_library
 from reader.model import Article, article_to_dict
@@ -195,10 +196,20 @@ def test_the_index_reads_exactly_our_tokens_from_the_stored_text(text: str) -> N
 @settings(max_examples=60, deadline=None)
 @given(texts)
 def test_a_long_text_dense_with_accents_or_cjk_is_stored_as_a_short_one(text: str) -> None:
-    """Long texts dense with non-ASCII characters take another path (one translate)."""
+    """Long texts dense with non-ASCII characters (many distinct ones: one translate)."""
     repeats = 70_000 // (len(text) + 1) + 1
     long = (text + " ") * repeats
     assert index_text(long) == (index_text(text) + " ") * repeats
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(texts, st.text(alphabet="ab\x00 é", max_size=8)), max_size=6))
+def test_many_texts_stored_in_one_call_are_each_stored_as_on_their_own(
+    many: list[str],
+) -> None:
+    """index_each joins texts by NUL: index_text must keep NUL as it is (it does not fold
+    ASCII) and no token may run across it; a text holding NUL itself takes the slow way."""
+    assert index_each(many) == [index_text(text) for text in many]
 
 
 def test_a_search_told_to_stop_stops_and_the_engine_goes_on(

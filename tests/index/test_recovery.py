@@ -18,6 +18,7 @@ import tantivy
 
 from reader.index import ArticleIndex, IndexFull, IndexUnavailable, db
 from reader.index.db import SCHEMA_VERSION, index_path
+from reader.index.sync import CHUNK_SIZE
 from reader.index.text_index import TextWriter, open_text_index, path_of
 from tests.conftest import CacheDiskFull
 from tests.index.conftest import write
@@ -398,7 +399,7 @@ def _sync_until_killed(root: str, cache: str, ready: str) -> None:
 def test_a_reader_killed_mid_sync_leaves_an_index_the_next_open_rebuilds(
     root: Path, cache_dir: Path, tmp_path: Path
 ) -> None:
-    make_folder(root, 600)  # batches of 256
+    make_folder(root, CHUNK_SIZE + 88)  # two batches
     ready = tmp_path / "first-batch-written"
     context = multiprocessing.get_context("spawn")
     process = context.Process(
@@ -410,13 +411,13 @@ def test_a_reader_killed_mid_sync_leaves_an_index_the_next_open_rebuilds(
         while not ready.exists():
             assert time.monotonic() < deadline and process.is_alive()
             time.sleep(0.05)
-        assert len(rowids(index_path(root))) == 256  # listed, not yet searchable
+        assert len(rowids(index_path(root))) == CHUNK_SIZE  # listed, not yet searchable
     finally:
         os.kill(process.pid, signal.SIGKILL)  # its writer's lock goes with it
         process.join(timeout=60)
     index = ArticleIndex.open(root)
     assert any("half-written" in notice for notice in index.notices), index.notices
-    assert len(index.sync(workers=1).added) == 600
+    assert len(index.sync(workers=1).added) == CHUNK_SIZE + 88
     searches_like_a_fresh_index(index, root)
     assert text_rowids(index.path) == sorted(row[0] for row in rowids(index_path(root)))
     index.close()

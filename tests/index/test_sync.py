@@ -14,6 +14,7 @@ import pytest
 
 import reader.index as index_module
 from reader.index import ArticleIndex
+from reader.index.sync import CHUNK_SIZE, POOL_THRESHOLD
 from reader.limits import MAX_FILE_BYTES
 from tests.index.conftest import write
 
@@ -193,16 +194,17 @@ def test_a_single_file_root(root: Path) -> None:
 
 
 def test_a_large_sync_uses_worker_processes_and_streams_batches(root: Path) -> None:
-    for number in range(450):  # over the pool threshold
+    count = max(POOL_THRESHOLD, CHUNK_SIZE) + 100  # a pool, and more than one batch
+    for number in range(count):
         write(root, f"{number:03d}.md", f"Article {number}", body=f"Word{number % 7} text.")
     batches: list[tuple[int, int, int]] = []
     index = ArticleIndex.open(root)
     report = index.sync(on_batch=lambda rows, done, total: batches.append((len(rows), done, total)))
-    assert len(report.added) == 450
+    assert len(report.added) == count
     assert len(batches) > 1
-    assert batches[-1][1:] == (450, 450)
-    assert sum(count for count, _done, _total in batches) == 450
-    assert len(ids(index, "word3")) == len([n for n in range(450) if n % 7 == 3])
+    assert batches[-1][1:] == (count, count)
+    assert sum(rows for rows, _done, _total in batches) == count
+    assert len(ids(index, "word3")) == len([n for n in range(count) if n % 7 == 3])
 
 
 def test_changed_paths_are_all_a_sync_looks_at(root: Path) -> None:
@@ -387,3 +389,42 @@ def test_a_sync_reports_what_another_reader_of_the_folder_wrote(root: Path) -> N
     assert (report.added, report.changed, report.removed) == ([], [], [])
     other.close()
     mine.close()
+
+
+def test_the_bulk_path_and_opening_an_article_agree_on_every_sample(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Workers send back each article as it is written (rows and texts, not the Article):
+    every sample article comes back from the index as loading its file gives it, and its
+    list row says what the article does."""
+    import importlib
+
+    from reader.loading import find_files, load_article
+    from reader.model import Article, ArticleSummary
+    from reader.resources import samples_dir
+
+    sync_module = importlib.import_module("reader.index.sync")  # (reader.index.sync: a function)
+    monkeypatch.setattr(sync_module, "POOL_THRESHOLD", 1)  # the worker processes, always
+    root = samples_dir()
+    index = ArticleIndex.open(root)
+    report = index.sync(workers=2)
+    listed = {summary.id: summary for summary in index.summaries()}
+    articles = 0
+    for found in find_files(root):
+        loaded = load_article(Path(found.path), root, found.id)
+        if not isinstance(loaded, Article):
+            continue
+        articles += 1
+        assert index.article(found.id) == loaded
+        assert listed[found.id] == ArticleSummary(
+            id=loaded.id,
+            title=loaded.title,
+            area=loaded.area,
+            published=loaded.published,
+            url=loaded.url,
+            word_count=loaded.word_count,
+            initiative_count=len(loaded.initiatives),
+            body_hash=loaded.body_hash,
+        )
+    assert articles == len(listed) == len(report.added) - len(report.problems) > 30
+    index.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from reader.loading import parse_article
 from reader.model import Article
 from reader.search import Node, Phrase, Term, highlight_spans, parse_query, snippets
-from reader.search.snippets import _hit_pattern, _matches_at, plain_text
+from reader.search.snippets import _INLINE_MARKUP, _hit_pattern, _matches_at, plain_text
 from reader.text.tokens import token_spans
 
 KEYS = frozenset({"og", "og.type", "og.locale"})
@@ -171,3 +172,13 @@ def test_snippets_take_linear_time_on_lines_of_links(line: str) -> None:
 def test_links_inside_labels_and_addresses_with_brackets_stay_readable() -> None:
     # Approximate, as snippets are: such links stay as written, the plain ones do not.
     assert plain_text("[a [b] c](u) and [x](y(1)) [ok](u)") == "[a [b] c](u) and [x](y(1)) ok"
+
+
+# The emphasis rule as first written (every alternative tried at every character).
+_INLINE_MARKUP_AS_WRITTEN = re.compile(r"\*\*|__|~~|`|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("**__~~`a1é東 \n\t-_*")), max_size=30))
+def test_emphasis_marks_are_the_ones_the_rule_names(text: str) -> None:
+    assert _INLINE_MARKUP.sub("", text) == _INLINE_MARKUP_AS_WRITTEN.sub("", text)

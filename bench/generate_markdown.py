@@ -1,0 +1,188 @@
+"""Write a folder of real-shaped markdown, deterministically: release notes and docs pages.
+
+    python bench/generate_markdown.py --out /tmp/realmd [--files 1100] [--seed 1]
+
+Shaped after a Node-style blog of release notes (1,107 files, 19 MB, 68k list items
+whose inline text is parsed one by one): `---` YAML front matter, headings, long bullet
+lists whose items carry links, inline code, bold, commit hashes and nested items, `<br>`
+lines and fenced checksums; a third of the files are docs pages with tables, fenced code,
+autolinks, GitHub alerts, ordered lists, Hugo shortcodes and Liquid tags. About 16 KB a
+file; 1,100 files make 17.8 MB. The corpus of bench/run.py's MB/s figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+
+AREAS = (
+    "assert", "buffer", "build", "child_process", "crypto", "deps", "doc", "esm", "fs",
+    "http", "http2", "lib", "module", "net", "os", "path", "process", "readline", "repl",
+    "src", "stream", "test", "tls", "tools", "url", "util", "v8", "vm", "worker", "zlib",
+)  # fmt: skip
+WORDS = (
+    "add", "support", "for", "the", "new", "option", "when", "calling", "update", "fix",
+    "memory", "leak", "in", "handle", "remove", "deprecated", "api", "improve",
+    "performance", "of", "parser", "refactor", "internal", "state", "avoid", "crash", "on",
+    "invalid", "input", "use", "primordials", "validate", "arguments", "expose", "flag",
+    "document", "behaviour", "upgrade", "dependency", "to", "latest", "version", "clarify",
+    "error", "message",
+)  # fmt: skip
+PEOPLE = (
+    "addaleax", "targos", "jasnell", "richardlau", "aduh95", "joyeecheung", "ronag",
+    "mcollina", "BridgeAR", "Trott", "legendecas", "RafaelGSS", "anonrig", "cjihrig",
+)  # fmt: skip
+GITHUB = "https://github.com/nodejs/node"
+
+
+def phrase(rng: random.Random, lo: int, hi: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(lo, hi)))
+
+
+def commit_item(rng: random.Random) -> str:
+    sha = f"{rng.getrandbits(40):010x}"
+    pr = rng.randint(10000, 50000)
+    area = rng.choice(AREAS)
+    extra = rng.random()
+    text = phrase(rng, 4, 12)
+    if extra < 0.3:
+        text += f" in `{rng.choice(AREAS)}.{rng.choice(WORDS)}()`"
+    elif extra < 0.4:
+        text = f"**(SEMVER-MAJOR)** {text}"
+    return (
+        f"* \\[[`{sha}`]({GITHUB}/commit/{sha})] - **{area}**: {text} "
+        f"(@{rng.choice(PEOPLE)}) [#{pr}]({GITHUB}/pull/{pr})"
+    )
+
+
+def release_notes(rng: random.Random) -> str:
+    major, minor, patch = rng.randint(4, 22), rng.randint(0, 20), rng.randint(0, 9)
+    version = f"{major}.{minor}.{patch}"
+    year = rng.randint(2015, 2025)
+    month, day, hour = rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23)
+    parts = [
+        "---",
+        f"date: {year}-{month:02d}-{day:02d}T{hour:02d}:00:00.000Z",
+        f"version: {version}",
+        "category: release",
+        f"title: Node v{version} (Current)",
+        f"slug: node-v{major}-{minor}-{patch}",
+        f"layout: blog-post.hbs\nauthor: {rng.choice(PEOPLE)}",
+        "---",
+        "",
+        "### Notable Changes",
+        "",
+    ]
+    for _ in range(rng.randint(2, 6)):
+        parts.append(f"#### {phrase(rng, 2, 5).capitalize()}")
+        parts.append("")
+        text = phrase(rng, 20, 60).capitalize()
+        parts.append(f"{text}. See [the docs](https://nodejs.org/api/{rng.choice(AREAS)}.html).")
+        parts.append("")
+        name, area, call = rng.choice(WORDS), rng.choice(AREAS), rng.choice(WORDS)
+        parts.append(f"```js\nconst {{ {name} }} = require('node:{area}');\n{call}();\n```")
+        parts.append("")
+        person, pr = rng.choice(PEOPLE), rng.randint(10000, 50000)
+        parts.append(f"Contributed by {person} in [#{pr}]({GITHUB}/pull/1).")
+        parts.append("")
+    parts += ["### Commits", ""]
+    for _ in range(rng.randint(20, 140)):
+        parts.append(commit_item(rng))
+        if rng.random() < 0.05:
+            parts.append("  * " + phrase(rng, 3, 8))
+    dist = f"https://nodejs.org/dist/v{version}"
+    parts += ["", f"Windows 32-bit Installer: {dist}/node-x86.msi<br>"]
+    for platform in ("macOS 64-bit", "Linux 64-bit", "SmartOS", "ARMv7", "Source Code"):
+        parts.append(f"{platform}: {dist}/node.tar.gz<br>")
+    parts += ["", "Other release files: https://nodejs.org/dist/<br>", "", "### SHASUMS", ""]
+    parts.append("```")
+    for _ in range(rng.randint(10, 30)):
+        parts.append(f"{rng.getrandbits(256):064x}  node-v{version}.tar.gz")
+    parts.append("```")
+    return "\n".join(parts) + "\n"
+
+
+def docs_page(rng: random.Random) -> str:
+    title = phrase(rng, 2, 5).capitalize()
+    year, month, day = rng.randint(15, 25), rng.randint(1, 9), rng.randint(0, 9)
+    parts = [
+        "---",
+        f'title: "{title}"',
+        f"date: 20{year}-0{month}-1{day}",
+        f"tags: [docs, {rng.choice(AREAS)}]",
+        f"weight: {rng.randint(1, 100)}",
+        "---",
+        "",
+    ]
+    for _ in range(rng.randint(3, 9)):
+        parts += [f"## {phrase(rng, 2, 4).capitalize()}", ""]
+        text = phrase(rng, 30, 90).capitalize()
+        link, path = rng.choice(AREAS), rng.choice(AREAS)
+        autolink, flag = rng.choice(AREAS), rng.choice(WORDS)
+        parts.append(
+            f"{text}, see [{link}](../{path}/) and "
+            f"<https://example.org/{autolink}>. Use `--{flag}` with _care_."
+        )
+        parts.append("")
+        kind = rng.random()
+        if kind < 0.35:
+            columns = rng.randint(3, 5)
+            parts.append("| " + " | ".join(rng.choice(WORDS).capitalize() for _ in range(columns)))
+            parts[-1] += " |"
+            parts.append("|" + "---|" * columns)
+            for _ in range(rng.randint(4, 20)):
+                cells = (
+                    f"`{rng.choice(WORDS)}`" if rng.random() < 0.3 else phrase(rng, 1, 4)
+                    for _ in range(columns)
+                )
+                parts.append("| " + " | ".join(cells) + " |")
+            parts.append("")
+        elif kind < 0.55:
+            for number in range(rng.randint(3, 10)):
+                text = phrase(rng, 5, 15)
+                parts.append(f"{number + 1}. {text} [link](https://example.org/{number})")
+            parts.append("")
+        elif kind < 0.7:
+            parts += ["> [!NOTE]", "> " + phrase(rng, 10, 25), ""]
+        elif kind < 0.8:
+            parts += ["{{< note >}}", phrase(rng, 10, 30), "{{< /note >}}", ""]
+            parts += ["{% highlight js %}", "let x = 1;", "{% endhighlight %}", ""]
+        else:
+            for _ in range(rng.randint(3, 12)):
+                word, text, anchor = rng.choice(WORDS), phrase(rng, 4, 14), rng.choice(WORDS)
+                parts.append(f"- **{word}**: {text} ([details](#{anchor}))")
+                if rng.random() < 0.2:
+                    parts.append(f"  - {phrase(rng, 3, 8)}")
+            parts.append("")
+    return "\n".join(parts) + "\n"
+
+
+def generate(out: Path, files: int, seed: int = 1) -> int:
+    """Write the files; their total size in bytes."""
+    rng = random.Random(seed)
+    total = 0
+    for number in range(files):
+        if number % 3 == 2:
+            folder, text = out / "docs" / rng.choice(AREAS), docs_page(rng)
+        else:
+            folder, text = out / "blog" / "release", release_notes(rng)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{number:05d}-{rng.getrandbits(32):08x}.md"
+        path.write_text(text, "utf-8")
+        total += len(text.encode())
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--files", type=int, default=1100)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    total = generate(args.out, args.files, args.seed)
+    print(f"wrote {args.files:,} files, {total / 1e6:.1f} MB, to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Rewriting text a character at a time (reader.text.chars) gives what str.translate and
+the per-character rules give, and the word count's fast path counts what it says."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.loading.article import count_words
+from reader.text.chars import non_ascii, replace_each
+
+CHARS = st.one_of(
+    st.characters(),
+    st.sampled_from(list("aZ09_ -*#\n\t\x0b\x0c\x1c\x1f\x85\xa0é東—\u2003\u2028\u200bΣσ")),
+)
+texts = st.text(alphabet=CHARS, max_size=60)
+# Replacements of any length, holding characters that are keys too (which replacing in
+# turn must not replace again).
+replacements = st.dictionaries(CHARS, st.text(alphabet=CHARS, max_size=3), max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_non_ascii_finds_exactly_the_characters_that_are_not_ascii(text: str) -> None:
+    assert non_ascii(text) == {char for char in text if not char.isascii()}
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts, replacements)
+def test_replacing_each_character_is_what_translate_does(text: str, table: dict[str, str]) -> None:
+    expected = text.translate({ord(char): new for char, new in table.items()})
+    assert replace_each(text, table) == expected
+
+
+def test_a_replacement_holding_a_character_replaced_later_is_not_replaced_again() -> None:
+    assert replace_each("ab", {"a": "b", "b": "c"}) == "bc"
+
+
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def words_with_a_letter_or_digit(text: str) -> int:
+    """What the word count counts, word by word."""
+    return sum(1 for word in text.split() if _LETTER_OR_DIGIT.search(word))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(texts)
+def test_the_word_count_counts_the_words_holding_a_letter_or_digit(text: str) -> None:
+    assert count_words(text) == words_with_a_letter_or_digit(text)
+
+
+def test_the_word_count_of_a_long_text_with_many_kinds_of_characters() -> None:
+    text = "".join(chr(code) for code in range(0x20, 0x3000)) * 3 + " * -- naïve café 東京"
+    assert count_words(text) == words_with_a_letter_or_digit(text)
