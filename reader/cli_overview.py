@@ -24,7 +24,15 @@ from reader.cli import (
     read_query,
     resolve_root,
 )
-from reader.export import FORMAT_NAMES, FORMATS, ExportHeading, Written, format_for, write_export
+from reader.export import (
+    FORMAT_NAMES,
+    FORMATS,
+    ExportHeading,
+    Written,
+    format_for,
+    write_export,
+    written_text,
+)
 from reader.export import write_file as write_export_file
 from reader.model import ListRow
 from reader.ordering import ORDER_CAPTIONS, RELEVANCE, RELEVANCE_CAPTION, SEARCH_ORDERS
@@ -237,7 +245,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             except OSError as error:
                 reason = error.strerror or str(error)
                 raise CommandError(f"cannot write {output}: {reason}", status=1) from None
-        what = _written_text(written, args.initiatives)
+        what = written_text(written, args.initiatives)
         if output is not None and args.json:
             _print_json(
                 {
@@ -254,14 +262,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return 0
-
-
-def _written_text(written: Written, initiatives: bool) -> str:
-    if initiatives:
-        noun = "initiative" if written.rows == 1 else "initiatives"
-        article = "article" if written.articles == 1 else "articles"
-        return f"{written.rows:,} {noun} of {written.articles:,} {article}"
-    return f"{written.rows:,} {'article' if written.rows == 1 else 'articles'}"
 
 
 def _described_query(text: str) -> str:

@@ -196,6 +196,15 @@ class Written:
     articles: int = 0
 
 
+def written_text(written: Written, initiatives: bool) -> str:
+    """What an export wrote, in words: "1,234 articles", "12 initiatives of 3 articles"."""
+    articles = f"{written.articles:,} {'article' if written.articles == 1 else 'articles'}"
+    if initiatives:
+        noun = "initiative" if written.rows == 1 else "initiatives"
+        return f"{written.rows:,} {noun} of {articles}"
+    return f"{written.rows:,} {'article' if written.rows == 1 else 'articles'}"
+
+
 def write_export(
     out: TextIO,
     rows: Iterable[ListRow],
@@ -346,4 +355,5 @@ __all__ = [
     "spreadsheet_cell",
     "write_export",
     "write_file",
+    "written_text",
 ]
