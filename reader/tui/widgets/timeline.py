@@ -18,7 +18,7 @@ from reader.tui.format import plural
 # Rows of bars; each row is drawn in eighths of a cell.
 BAR_ROWS = 5
 # The widest a bar is drawn (with one column between bars) when there is room.
-MOST_CELLS = 4
+MOST_CELLS = 6
 _EIGHTHS = " ▁▂▃▄▅▆▇"
 _FULL = "█"
 
@@ -112,7 +112,8 @@ class TimelineView(Widget, can_focus=True):
             self.border_title = "Timeline"
             self.border_subtitle = "counting…"
             return
-        self.border_title = f"Timeline · by {line.by}"
+        tallest = f" · tallest {line.highest:,}" if line.bars else ""
+        self.border_title = f"Timeline · by {line.by}{tallest}"
         parts = []
         if line.bars:
             bar = line.bars[self.cursor]
@@ -158,16 +159,20 @@ class TimelineView(Widget, can_focus=True):
         return Content("\n").join(rows)
 
     def _axis(self, bars: Sequence[Bar], cells: int, width: int) -> str:
-        """Year labels under the bars where a year starts (and under the first bar),
-        each where there is room for it."""
+        """Labels under the bars, each where there is room: the year where one starts
+        (and under the first bar); with room, each month's number between."""
         axis = [" "] * width
         free = 0
         for offset, bar in enumerate(bars):
             key = bar.key
-            starts = offset == 0 or key.endswith("-01") or len(key) == 4
+            if offset == 0 or bar.by == "year" or key.endswith("-01"):
+                label = key[:4]
+            elif cells >= 3:
+                label = key[5:]
+            else:
+                continue
             column = offset * cells
-            label = key[:4]
-            if starts and column >= free and column + len(label) <= width:
+            if column >= free and column + len(label) <= width:
                 axis[column : column + len(label)] = label
                 free = column + len(label) + 1
         return "".join(axis).rstrip()
