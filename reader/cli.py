@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader import __version__
 from reader.articles import ArticleStore, duplicate_urls, open_store
@@ -26,6 +26,9 @@ from reader.saved_searches import SIGIL, UnknownSearch, find_saved, listing_of, 
 from reader.search import Node, QueryError, snippets
 from reader.search.query import FlagTest, flags_of
 from reader.state import ReadingState, flag_test
+
+if TYPE_CHECKING:
+    from reader.cli_overview import CommandTools
 
 
 class CommandError(Exception):
@@ -512,22 +515,32 @@ def marks_test(store: ArticleStore, query: Node) -> FlagTest | None:
     return flag_test(state, {row.id: row.state_key for row in store.rows()})
 
 
+def _overview_tools() -> CommandTools:
+    """What reader.cli_overview's commands use of this module."""
+    from reader.cli_overview import CommandTools
+
+    return CommandTools(
+        open_folder, read_query, marks_test, _print_json, _report_problem_count, resolve_root,
+        CommandError,
+    )  # fmt: skip
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from reader.cli_overview import cmd_stats as run
 
-    return run(args)
+    return run(args, _overview_tools())
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from reader.cli_overview import cmd_export as run
 
-    return run(args)
+    return run(args, _overview_tools())
 
 
 def cmd_searches(args: argparse.Namespace) -> int:
     from reader.cli_overview import cmd_searches as run
 
-    return run(args)
+    return run(args, _overview_tools())
 
 
 def cmd_check(args: argparse.Namespace) -> int:
