@@ -30,7 +30,7 @@ from reader.export import write_file as write_export_file
 from reader.model import ListRow
 from reader.ordering import ORDER_CAPTIONS, RELEVANCE, RELEVANCE_CAPTION, SEARCH_ORDERS
 from reader.saved_searches import SIGIL, describe, listing_of, search_node
-from reader.search import FlagTest, Node, QueryError, is_ranked
+from reader.search import MATCH_ALL, FlagTest, Node, QueryError, is_ranked
 from reader.state import ReadingState, flag_test
 from reader.stats import (
     GROUPINGS,
@@ -170,7 +170,7 @@ def cmd_stats(args: argparse.Namespace, tools: CommandTools) -> int:
             for item in counts:
                 print(f"{item.key if item.key is not None else NO_KEY[args.by]}\t{item.count}")
         if not args.json:
-            total = len(store.rows())
+            total = store.searcher().search(MATCH_ALL, limit=0).total
             print(f"{len(rows):,} of {total:,} articles match; by {args.by}", file=sys.stderr)
         tools.report_problems(store)
     finally:
