@@ -53,7 +53,7 @@ class OverviewEvents(ListEvents):
     """The timeline, the saved searches and the export, on the main screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "toggle_timeline", "Timeline", id="app.timeline"),
+        Binding("t", "toggle_timeline", "Timeline", show=False, id="app.timeline"),
         Binding("x", "export", "Export", show=False, id="app.export"),
         Binding("at", "focus_searches", "Saved searches", show=False, id="app.searches"),
     ]
