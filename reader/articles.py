@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from reader.index import ArticleIndex, IndexFull, IndexUnavailable, SearchEngine, SyncReport
 from reader.index.sync import SummaryBatch
@@ -107,6 +107,10 @@ class ArticleStore:
     def initiatives(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """The initiatives of each of `ids`, by id, without reading whole articles."""
         return self._index.initiatives(ids)
+
+    def metadata(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The metadata block of each of `ids`, by id, without reading whole articles."""
+        return self._index.metadata(ids)
 
     def warnings(self) -> list[tuple[str, tuple[str, ...]]]:
         """(id, warnings) of every article that loaded with warnings, by id."""

@@ -1,4 +1,5 @@
-"""The `reader` command: opens the TUI, or runs list / show / search / check for scripts.
+"""The `reader` command: opens the TUI, or runs list / show / search / check / stats /
+export / searches for scripts.
 
 Subcommands never import Textual, so scripted use starts fast.
 """
@@ -13,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader import __version__
 from reader.articles import ArticleStore, duplicate_urls, open_store
@@ -21,9 +22,13 @@ from reader.loading.discover import no_articles_message
 from reader.model import Article, ListRow, article_to_dict
 from reader.ordering import RELEVANCE, SEARCH_ORDERS
 from reader.resources import samples_dir
-from reader.search import QueryError, snippets
-from reader.search.query import flags_of
+from reader.saved_searches import SIGIL, UnknownSearch, find_saved, listing_of, search_node
+from reader.search import Node, QueryError, snippets
+from reader.search.query import FlagTest, flags_of
 from reader.state import ReadingState, flag_test
+
+if TYPE_CHECKING:
+    from reader.cli_overview import CommandTools
 
 
 class CommandError(Exception):
@@ -99,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
         description='Search with the reader\'s query language (README "Search"): words, '
         '"phrases", -exclusions, OR, (groups), field:value, after:/before:/date:.',
     )
-    search_cmd.add_argument("query", help="the query; quote it for the shell")
+    search_cmd.add_argument(
+        "query", help="the query (quote it for the shell), or @NAME for a saved search"
+    )
     _add_path(search_cmd)
     search_cmd.add_argument("--json", action="store_true", help="print a JSON array")
     search_cmd.add_argument("--limit", type=_count, metavar="N", help="print at most N results")
@@ -116,6 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="match the last word as a prefix (polic finds police), as the reader does "
         "while you type",
     )
+
+    from reader.cli_overview import add_commands  # it builds on this module
+
+    add_commands(commands, _add_path)
 
     check_cmd = commands.add_parser(
         "check", help="report files that cannot load, warnings and metadata lint"
@@ -135,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = ("open", "list", "show", "search", "check", "config")
+COMMANDS = ("open", "list", "show", "search", "stats", "export", "searches", "check", "config")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -442,15 +453,11 @@ def find_article(article_id: str, root: Path | None) -> Article:
 def cmd_search(args: argparse.Namespace) -> int:
     store = open_folder(args)
     searcher = store.searcher()
-    try:
-        query = searcher.parse(args.query, prefix_last=args.prefix)
-    except QueryError as error:
-        raise CommandError(error.render(args.query)) from None
-    test = None
-    if flags_of(query):  # is:read / is:unread / is:starred: the reader's saved marks
-        state = ReadingState().load()
-        test = flag_test(state, {row.id: row.state_key for row in store.rows()})
-    results = searcher.search(query, order=args.sort, limit=args.limit, flag_test=test)
+    query, fallback = read_query(store, args.query, prefix_last=args.prefix)
+    test = marks_test(store, query)
+    results = searcher.search(
+        query, order=args.sort, fallback_order=fallback, limit=args.limit, flag_test=test
+    )
     scores = {row.id: score for row, score in results}
     # Bodies are read only for the results printed, a batch at a time.
     shown = _articles(store, _ids([row for row, _ in results]))
@@ -477,6 +484,63 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(what, file=sys.stderr)
     _report_problem_count(store)
     return 0
+
+
+def read_query(store: ArticleStore, text: str, *, prefix_last: bool = False) -> tuple[Node, str]:
+    """The query `text` (or the saved search `@NAME` names: its query and facets) and the
+    order to list it in when it has no words to rank by."""
+    searcher = store.searcher()
+    if text.startswith(SIGIL):
+        try:
+            saved = find_saved(ReadingState().load(), text)
+        except UnknownSearch as error:
+            raise CommandError(str(error)) from None
+        try:
+            return search_node(saved, searcher.parse), listing_of(saved).sort
+        except QueryError as error:
+            where = error.render(saved.query)
+            raise CommandError(f"saved search {SIGIL}{saved.name}: {where}") from None
+    try:
+        return searcher.parse(text, prefix_last=prefix_last), "newest"
+    except QueryError as error:
+        raise CommandError(error.render(text)) from None
+
+
+def marks_test(store: ArticleStore, query: Node) -> FlagTest | None:
+    """The `is:read / is:unread / is:starred` test of the reader's saved marks, when the
+    query uses one."""
+    if not flags_of(query):
+        return None
+    state = ReadingState().load()
+    return flag_test(state, {row.id: row.state_key for row in store.rows()})
+
+
+def _overview_tools() -> CommandTools:
+    """What reader.cli_overview's commands use of this module."""
+    from reader.cli_overview import CommandTools
+
+    return CommandTools(
+        open_folder, read_query, marks_test, _print_json, _report_problem_count, resolve_root,
+        CommandError,
+    )  # fmt: skip
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from reader.cli_overview import cmd_stats as run
+
+    return run(args, _overview_tools())
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from reader.cli_overview import cmd_export as run
+
+    return run(args, _overview_tools())
+
+
+def cmd_searches(args: argparse.Namespace) -> int:
+    from reader.cli_overview import cmd_searches as run
+
+    return run(args, _overview_tools())
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -552,6 +616,9 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": cmd_list,
     "show": cmd_show,
     "search": cmd_search,
+    "stats": cmd_stats,
+    "export": cmd_export,
+    "searches": cmd_searches,
     "check": cmd_check,
     "config": cmd_config,
 }

@@ -78,8 +78,24 @@ class FolderState:
     updated: float = 0.0
 
 
+@dataclass
+class SavedSearch:
+    """A query kept under a name (`reader search @name`, the reader's Searches), with its
+    facets and sort. Deleting keeps a `deleted` record, so the deletion wins over an
+    older copy another reader still has."""
+
+    name: str
+    query: str = ""
+    facets: list[str] = field(default_factory=list)
+    sort: str | None = None
+    updated: float = 0.0
+    deleted: bool = False
+
+
 Marks = dict[str, Mark]
 Folders = dict[str, FolderState]
+# Saved searches by their name case-folded (names differing only in case are one).
+Searches = dict[str, SavedSearch]
 # What identifies one version of state.json: a compaction elsewhere replaces it.
 FileIdentity = tuple[int, int, int]
 
@@ -93,9 +109,11 @@ class ReadingState:
         self.journal_path = self.path.with_name(self.path.name + JOURNAL_SUFFIX)
         self.marks: Marks = {}
         self.folders: Folders = {}
+        self.searches: Searches = {}
         self.warnings: list[str] = []
         self._dirty_marks: set[str] = set()
         self._dirty_folders: set[str] = set()
+        self._dirty_searches: set[str] = set()
         # Guards the dicts and dirty sets; never held over file I/O.
         self._lock = threading.Lock()
         # What of the files this state holds (read under the file lock only): the
@@ -116,7 +134,7 @@ class ReadingState:
     @property
     def unsaved(self) -> bool:
         """Changes not yet handed to save."""
-        return bool(self._dirty_marks or self._dirty_folders)
+        return bool(self._dirty_marks or self._dirty_folders or self._dirty_searches)
 
     def save(self) -> bool:
         """Write this session's changes (appended to the journal) and bring in what other
@@ -164,10 +182,10 @@ class ReadingState:
                     return  # nothing to fold: the next save writes state.json whole
                 # What is folded is exactly what the files hold: the changes not yet
                 # saved are appended first, so state.json never knows more than they do.
-                marks, folders = self._append_changes(copy=True)
+                marks, folders, searches = self._append_changes(copy=True)
                 folded = (self._snapshot, self._journal_id)
                 folded_to = self._journal_end
-            temp = prepare_write(self.path, _serialise(marks, folders))
+            temp = prepare_write(self.path, _serialise(marks, folders, searches))
             try:
                 with locked(self.path):
                     self._catch_up()
@@ -188,17 +206,19 @@ class ReadingState:
 
     def _reload(self) -> None:
         """Read state.json and the whole journal; changes not yet saved stay on top."""
-        marks, folders, self._snapshot = self._read_file()
+        marks, folders, searches, self._snapshot = self._read_file()
         self._snapshot_bytes = _size(self.path) if self._snapshot is not None else 0
         self._journal_id, self._journal_end, records = self._read_journal()
-        _merge(marks, folders, records)
+        _merge(marks, folders, records, searches)
         with self._lock:
             for key in self._dirty_marks:
                 ours = self.marks.get(key, Mark())
                 marks[key] = ours.merged(marks[key]) if key in marks else ours
             for key in self._dirty_folders:
                 _merge_folder(folders, key, self.folders[key])
-            self.marks, self.folders = marks, folders
+            for key in self._dirty_searches:
+                _merge_search(searches, key, self.searches[key])
+            self.marks, self.folders, self.searches = marks, folders, searches
 
     def _catch_up(self) -> bool:
         """Bring in what other readers wrote since this one last looked: the journal's new
@@ -217,21 +237,26 @@ class ReadingState:
         self._journal_end += len(whole)
         records = self._parse_lines(whole)
         with self._lock:
-            _merge(self.marks, self.folders, records)
+            _merge(self.marks, self.folders, records, self.searches)
         return True
 
     def _current(self, journal: str | None) -> bool:
         """Whether state.json and the journal (of this id) are the ones this state read."""
         return journal == self._journal_id and _identity(self.path) == self._snapshot
 
-    def _append_changes(self, *, copy: bool = False) -> tuple[Marks, Folders]:
-        """Append the changes not yet saved; with `copy`, returns every mark and folder
-        as they were then (else nothing)."""
+    def _append_changes(self, *, copy: bool = False) -> tuple[Marks, Folders, Searches]:
+        """Append the changes not yet saved; with `copy`, returns every mark, folder and
+        saved search as they were then (else nothing)."""
         with self._lock:
-            marks, folders = self._take_changes()
-            everything = (dict(self.marks), dict(self.folders)) if copy else ({}, {})
+            marks, folders, searches = self._take_changes()
+            everything = (
+                (dict(self.marks), dict(self.folders), dict(self.searches))
+                if copy
+                else ({}, {}, {})
+            )
         lines = [_mark_line(key, mark) for key, mark in marks.items()]
         lines += [_folder_line(key, folder) for key, folder in folders.items()]
+        lines += [_search_line(key, search) for key, search in searches.items()]
         if not lines:
             return everything
         try:
@@ -239,20 +264,20 @@ class ReadingState:
                 self.journal_path, "".join(lines).encode("ascii"), self._journal_end
             )
         except BaseException:
-            self._keep_changes(marks, folders)
+            self._keep_changes(marks, folders, searches)
             raise
         return everything
 
     def _write_whole(self) -> None:
         with self._lock:
-            marks, folders = self._take_changes()
-            everything = (dict(self.marks), dict(self.folders))
+            marks, folders, searches = self._take_changes()
+            everything = (dict(self.marks), dict(self.folders), dict(self.searches))
         try:
             atomic_write(self.path, _serialise(*everything))
             self._snapshot, self._snapshot_bytes = _identity(self.path), _size(self.path)
             self._new_journal(b"")
         except BaseException:
-            self._keep_changes(marks, folders)
+            self._keep_changes(marks, folders, searches)
             raise
 
     def _new_journal(self, lines: bytes) -> None:
@@ -262,30 +287,33 @@ class ReadingState:
         atomic_write(self.journal_path, data)
         self._journal_id, self._journal_end = journal, len(data)
 
-    def _take_changes(self) -> tuple[Marks, Folders]:
+    def _take_changes(self) -> tuple[Marks, Folders, Searches]:
         """The changes to save, no longer dirty (call with self._lock held)."""
         marks = {key: self.marks.get(key, Mark()) for key in self._dirty_marks}
         folders = {key: self.folders[key] for key in self._dirty_folders}
+        searches = {key: self.searches[key] for key in self._dirty_searches}
         self._dirty_marks.clear()
         self._dirty_folders.clear()
-        return marks, folders
+        self._dirty_searches.clear()
+        return marks, folders, searches
 
-    def _keep_changes(self, marks: Marks, folders: Folders) -> None:
+    def _keep_changes(self, marks: Marks, folders: Folders, searches: Searches) -> None:
         """Not saved: still to save."""
         with self._lock:
             self._dirty_marks.update(marks)
             self._dirty_folders.update(folders)
+            self._dirty_searches.update(searches)
 
-    def _read_file(self) -> tuple[Marks, Folders, FileIdentity | None]:
+    def _read_file(self) -> tuple[Marks, Folders, Searches, FileIdentity | None]:
         try:
             with open(self.path, "rb") as handle:
                 identity = _identity_of(os.fstat(handle.fileno()))
                 data = handle.read()
         except FileNotFoundError:
-            return {}, {}, None
+            return {}, {}, {}, None
         except OSError as error:
             self.warnings.append(f"cannot read {self.path}: {error.strerror}; starting afresh")
-            return {}, {}, None
+            return {}, {}, {}, None
         try:
             return (*_deserialise(json.loads(data.decode("utf-8"))), identity)
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
@@ -294,7 +322,7 @@ class ReadingState:
                 f"reading state {self.path} was damaged ({error}); kept as {kept.name}, "
                 "starting afresh"
             )
-            return {}, {}, None
+            return {}, {}, {}, None
 
     def _journal_header(self) -> str | None:
         """The journal's id (None when there is none, or it is damaged)."""
@@ -379,6 +407,40 @@ class ReadingState:
             self.folders[key] = folder
             self._dirty_folders.add(key)
 
+    # Saved searches ----------------------------------------------------------------
+
+    def saved_searches(self) -> list[SavedSearch]:
+        """Every saved search, by name."""
+        found = [search for search in self.searches.values() if not search.deleted]
+        return sorted(found, key=lambda search: (search.name.casefold(), search.name))
+
+    def saved_search(self, name: str) -> SavedSearch | None:
+        """The saved search of this name (in any case), if there is one."""
+        search = self.searches.get(name.casefold())
+        return search if search is not None and not search.deleted else None
+
+    def save_search(
+        self, name: str, query: str, facets: list[str], sort: str | None
+    ) -> SavedSearch:
+        """Keep a query under `name`, replacing any of the same name (in any case)."""
+        search = SavedSearch(name, query, list(facets), sort, time.time())
+        key = name.casefold()
+        with self._lock:
+            self.searches[key] = search
+            self._dirty_searches.add(key)
+        return search
+
+    def delete_search(self, name: str) -> bool:
+        """Forget the saved search of this name; False when there is none."""
+        key = name.casefold()
+        with self._lock:
+            search = self.searches.get(key)
+            if search is None or search.deleted:
+                return False
+            self.searches[key] = SavedSearch(search.name, updated=time.time(), deleted=True)
+            self._dirty_searches.add(key)
+        return True
+
 
 def flag_test(state: ReadingState, keys: Mapping[str, str]) -> Callable[[str, str], bool]:
     """The `is:read / is:unread / is:starred` test a search engine calls, given the state
@@ -403,15 +465,17 @@ def _folder_key(root: Path) -> str:
     return os.path.realpath(root)
 
 
-Record = tuple[str, Mark] | tuple[str, FolderState]
+Record = tuple[str, Mark] | tuple[str, FolderState] | tuple[str, SavedSearch]
 
 
-def _merge(marks: Marks, folders: Folders, records: list[Record]) -> None:
+def _merge(marks: Marks, folders: Folders, records: list[Record], searches: Searches) -> None:
     """Apply journal records (in any order, any number of times: the later change wins)."""
     for key, value in records:
         if isinstance(value, Mark):
             known = marks.get(key)
             marks[key] = value if known is None else known.merged(value)
+        elif isinstance(value, SavedSearch):
+            _merge_search(searches, key, value)
         else:
             _merge_folder(folders, key, value)
 
@@ -420,6 +484,34 @@ def _merge_folder(folders: Folders, key: str, folder: FolderState) -> None:
     known = folders.get(key)
     if known is None or folder.updated >= known.updated:
         folders[key] = folder
+
+
+def _merge_search(searches: Searches, key: str, search: SavedSearch) -> None:
+    known = searches.get(key)
+    if known is None or search.updated >= known.updated:
+        searches[key] = search
+
+
+def _search_fields(search: SavedSearch) -> dict[str, Any]:
+    return {
+        "name": search.name,
+        "query": search.query,
+        "facets": list(search.facets),
+        "sort": search.sort,
+        "updated": search.updated,
+        "deleted": search.deleted,
+    }
+
+
+def _search_of(value: Mapping[str, Any]) -> SavedSearch:
+    return SavedSearch(
+        name=str(value["name"]),
+        query=str(value.get("query", "")),
+        facets=[str(term) for term in value.get("facets", [])],
+        sort=value.get("sort"),
+        updated=float(value.get("updated", 0.0)),
+        deleted=bool(value.get("deleted", False)),
+    )
 
 
 def _mark_fields(mark: Mark) -> dict[str, Any]:
@@ -490,9 +582,15 @@ def _folder_line(key: str, folder: FolderState) -> str:
     return json.dumps({"folder": key, **_folder_fields(folder)}) + "\n"
 
 
+def _search_line(key: str, search: SavedSearch) -> str:
+    return json.dumps({"search": key, **_search_fields(search)}) + "\n"
+
+
 def _record(data: Any) -> Record:
     if "mark" in data:
         return str(data["mark"]), _mark_of(data)
+    if "search" in data:
+        return str(data["search"]), _search_of(data)
     return str(data["folder"]), _folder_of(data)
 
 
@@ -543,20 +641,20 @@ def _remove_stale_temps(path: Path) -> None:
                 temp.unlink()
 
 
-def _serialise(marks: Marks, folders: Folders) -> str:
+def _serialise(marks: Marks, folders: Folders, searches: Searches) -> str:
     """state.json: one mark per line, readable (json's indent would take 1.2 s for
     100,000 marks; this, 0.4 s)."""
     ascii_only = False
     while True:
         try:
-            return _serialise_as(marks, folders, ascii_only)
+            return _serialise_as(marks, folders, searches, ascii_only)
         except UnicodeEncodeError:
             # A folder named in bytes that are not UTF-8 holds lone surrogates, which
             # UTF-8 cannot encode but JSON escapes (and reads back): all ASCII then.
             ascii_only = True
 
 
-def _serialise_as(marks: Marks, folders: Folders, ascii_only: bool) -> str:
+def _serialise_as(marks: Marks, folders: Folders, searches: Searches, ascii_only: bool) -> str:
     def entries(items: Iterator[tuple[str, dict[str, Any]]]) -> str:
         lines = [
             f"  {json.dumps(key, ensure_ascii=ascii_only)}: "
@@ -567,17 +665,20 @@ def _serialise_as(marks: Marks, folders: Folders, ascii_only: bool) -> str:
 
     mark_items = ((key, _mark_fields(mark)) for key, mark in sorted(marks.items()))
     folder_items = ((key, _folder_fields(folder)) for key, folder in sorted(folders.items()))
+    search_items = ((key, _search_fields(search)) for key, search in sorted(searches.items()))
     text = (
         f'{{\n "version": {STATE_VERSION},\n "marks": {entries(mark_items)},\n'
-        f' "folders": {entries(folder_items)}\n}}\n'
+        f' "folders": {entries(folder_items)},\n "searches": {entries(search_items)}\n}}\n'
     )
     text.encode("utf-8")  # raises on lone surrogates: then ASCII
     return text
 
 
-def _deserialise(data: Any) -> tuple[Marks, Folders]:
+def _deserialise(data: Any) -> tuple[Marks, Folders, Searches]:
     if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
         raise ValueError(f"not a version {STATE_VERSION} state file")
     marks = {str(key): _mark_of(value) for key, value in data["marks"].items()}
     folders = {str(key): _folder_of(value) for key, value in data["folders"].items()}
-    return marks, folders
+    # A state file of a reader before saved searches has none.
+    searches = {str(key): _search_of(value) for key, value in data.get("searches", {}).items()}
+    return marks, folders, searches

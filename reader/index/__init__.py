@@ -31,7 +31,7 @@ import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from reader.index.db import (
     IndexLocked,
@@ -369,6 +369,16 @@ class ArticleIndex:
             sql = f"SELECT a.id, t.initiatives {_TEXT_JOIN} WHERE a.id IN ({marks})"
             rows = self._read_text(sql, tuple(chunk))
             found.update((file_id, tuple(json.loads(items))) for file_id, items in rows)
+        return found
+
+    def metadata(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The metadata block of each of `ids` the index has, by id (no Article is made)."""
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in in_chunks(ids):
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT a.id, t.metadata {_TEXT_JOIN} WHERE a.id IN ({marks})"
+            rows = self._read_text(sql, tuple(chunk))
+            found.update((file_id, json.loads(data)) for file_id, data in rows)
         return found
 
     def warnings(self) -> list[tuple[str, tuple[str, ...]]]:

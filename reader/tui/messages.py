@@ -17,6 +17,8 @@ from reader.index import SyncReport
 from reader.model import ListRow, LoadProblem
 from reader.search import QueryError
 from reader.state import FolderState
+from reader.stats import Timeline
+from reader.tui.overview import SavedCount
 from reader.tui.results import FacetCounts, Results, ResultsRequest, RowMerger
 
 # (article id, state key) of rows new or changed since the last message: the reading
@@ -157,3 +159,29 @@ class FacetsCounted(Message):
         super().__init__()
         self.counts = counts
         self.terms = terms
+
+
+class TimelineCounted(Message):
+    """The timeline of the list shown for results request `generation`."""
+
+    def __init__(self, timeline: Timeline, generation: int) -> None:
+        super().__init__()
+        self.timeline = timeline
+        self.generation = generation
+
+
+class SavedSearchesCounted(Message):
+    """Every saved search with its counts now, by name."""
+
+    def __init__(self, counts: list[SavedCount]) -> None:
+        super().__init__()
+        self.counts = counts
+
+
+class ExportWritten(Message):
+    """`x` wrote its file (`notice` says what and where), or could not (`error`)."""
+
+    def __init__(self, notice: str | None, error: str | None = None) -> None:
+        super().__init__()
+        self.notice = notice
+        self.error = error

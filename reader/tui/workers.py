@@ -20,8 +20,10 @@ from textual.worker import Worker
 from reader.articles import ArticleStore, open_store
 from reader.model import ListRow
 from reader.search import QueryError, SearchStopped
+from reader.stats import timeline
 from reader.tui.listing import Listing
 from reader.tui.messages import (
+    ExportWritten,
     FacetsCounted,
     FolderChanged,
     FolderRefreshed,
@@ -31,10 +33,13 @@ from reader.tui.messages import (
     ResultsFailed,
     ResultsReady,
     RowKeys,
+    SavedSearchesCounted,
     StateSaved,
     StoreOpened,
+    TimelineCounted,
     WatchStopped,
 )
+from reader.tui.overview import ExportRequest, count_saved_searches, export_list, export_notice
 from reader.tui.results import ResultsRequest, RowMerger, count_facets, list_results
 from reader.tui.session import ReaderSession
 from reader.watch import watch_folder
@@ -196,3 +201,38 @@ def facet_counts(
     """Count the areas and years of the list `listing` gives, for the facet picker."""
     counts = count_facets(store, listing, shown, all_rows, session.marks.has_flag)
     post(FacetsCounted(counts, listing.facets))
+
+
+def count_timeline(rows: Sequence[ListRow], generation: int, post: Post) -> None:
+    """The timeline of the list shown (by month, or by year over a long span)."""
+    post(TimelineCounted(timeline(rows), generation))
+
+
+def count_saved(
+    session: ReaderSession, store: ArticleStore, post: Post, worker: Worker[None]
+) -> None:
+    """Every saved search's total and unread counts; a newer count stops this one."""
+    searches = session.state.saved_searches()
+    try:
+        counts = count_saved_searches(
+            store, searches, session.marks.has_flag, should_stop=lambda: worker.is_cancelled
+        )
+    except SearchStopped:
+        return
+    post(SavedSearchesCounted(counts))
+
+
+def write_list(
+    session: ReaderSession, store: ArticleStore, request: ExportRequest, post: Post
+) -> None:
+    """Write the list (or its initiatives) to the file `x` was given."""
+    try:
+        written = export_list(store, request, session.marks.has_flag)
+    except OSError as error:
+        post(ExportWritten(None, f"Could not write {request.path}: {error.strerror or error}"))
+        return
+    except QueryError as error:
+        post(ExportWritten(None, f"Could not export: {error.message}"))
+        return
+    notice = export_notice(written, request.initiatives, request.path, request.format_name)
+    post(ExportWritten(notice))

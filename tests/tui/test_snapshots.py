@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from reader.state import ReadingState
 from reader.tui.app import ReaderApp
 from reader.tui.screens import main as main_module
 from tui.helpers import REPO, SEED_ID, settle
@@ -111,4 +112,40 @@ def test_real_site_sample(snap_compare: SnapCompare, samples_app: ReaderApp, sam
     """Each sample shaped like a real site's file (issue 13), rendered: code blocks
     highlighted, callouts labelled, HTML as text, no template tag or raw HTML shown."""
     run_before = prepare(article=REAL_SITE_SAMPLES[sample])
+    assert snap_compare(samples_app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_timeline(snap_compare: SnapCompare, samples_app: ReaderApp) -> None:
+    """`t` then `←`: the samples by year (they span more than eight), the year under the
+    cursor in the accent, its count in the pane's subtitle, the axis labelled."""
+    keys = ("t", "left")
+    assert snap_compare(samples_app, terminal_size=(120, 40), run_before=prepare(keys=keys))
+
+
+def test_timeline_by_month(snap_compare: SnapCompare, samples_app: ReaderApp) -> None:
+    """`t`, `←`, Enter: the list narrowed to 2023 (`+ date:2023` under the bar), its
+    timeline by month, months numbered on the axis, the empty months drawn empty."""
+    keys = ("t", "left", "enter")
+    assert snap_compare(samples_app, terminal_size=(120, 40), run_before=prepare(keys=keys))
+
+
+def test_saved_searches(snap_compare: SnapCompare, samples_app: ReaderApp) -> None:
+    """Two saved searches above the list, each with its total and unread counts; `@`
+    focuses them."""
+    state = ReadingState().load()
+    state.save_search("volunteers", "volunteer", [], "newest")
+    state.save_search("Thames 2023", "", ["area:thames-valley", "date:2023"], "newest")
+    state.save()
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await prepare()(pilot)
+        app = pilot.app
+        assert isinstance(app, ReaderApp)
+        for _ in range(200):
+            if len(app.main.saved_list.counts) == 2:
+                break
+            await pilot.pause(0.05)
+        await pilot.press("at")
+        await settle(pilot)
+
     assert snap_compare(samples_app, terminal_size=(120, 40), run_before=run_before)

@@ -36,7 +36,8 @@ from reader.tui.browser import copy_link, open_in_browser
 from reader.tui.format import plural
 from reader.tui.results import InitiativeRow
 from reader.tui.screens.help import action_keys
-from reader.tui.screens.list_events import ListEvents, article_of
+from reader.tui.screens.list_events import article_of
+from reader.tui.screens.overview_events import OverviewEvents
 from reader.tui.screens.problems import ProblemsScreen
 from reader.tui.session import PaneChoice, Panes, ReaderSession, width_class
 from reader.tui.widgets.article_list import ArticleList
@@ -64,11 +65,13 @@ _LIST_ACTIONS = frozenset(
         "previous_hit",
         "toggle_read",
         "toggle_star",
+        "toggle_timeline",
+        "export",
     }
 )
 
 
-class MainScreen(ListEvents):
+class MainScreen(OverviewEvents):
     """Browse, search and read the session's folder."""
 
     # Keys typed while the reader starts go to the list (the search bar is hidden).
@@ -153,6 +156,7 @@ class MainScreen(ListEvents):
         with Horizontal(id="panes"):
             with self.sidebar:
                 self.sidebar.border_title = "Articles"
+                yield self.saved_list
                 yield self.search_bar
                 yield self.progress
                 yield self.article_list
@@ -161,6 +165,7 @@ class MainScreen(ListEvents):
             yield self.article_view
             self.metadata_pane.border_title = "Metadata"
             yield self.metadata_pane
+        yield self.timeline
         yield Footer()
 
     def on_mount(self) -> None:
@@ -191,6 +196,8 @@ class MainScreen(ListEvents):
             ("Article list", self.article_list),
             ("Initiatives view", self.initiative_list),
             ("Search bar", self.search_bar),
+            ("Searches", self.saved_list),
+            ("Timeline", self.timeline),
             ("Article", self.article_view),
             ("Article and metadata panes", self.metadata_pane),
         ]
@@ -407,6 +414,7 @@ class MainScreen(ListEvents):
         self.state_changed()
         if self.session.marks_changed(rerun_now=rerun_now):
             self._rerun_for_marks()
+        self.count_saved_soon()
 
     def _rerun_for_marks(self) -> None:
         self._request_keeping_cursor()

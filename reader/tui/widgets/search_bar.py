@@ -60,6 +60,7 @@ class SearchBar(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "screen.clear_search", "Clear search", id="search.clear"),
         Binding("down", "screen.focus_list", "To the results", show=False, id="search.results"),
+        Binding("ctrl+s", "screen.save_search", "Save search", id="search.save"),
     ]
 
     def compose(self) -> ComposeResult:
