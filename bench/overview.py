@@ -29,11 +29,11 @@ from pathlib import Path
 
 from reader.articles import open_store
 from reader.export import write_export, write_file
+from reader.listing import Listing, listing_node
 from reader.model import ListRow
 from reader.search import Node
 from reader.state import SavedSearch
 from reader.stats import timeline
-from reader.tui.listing import Listing, listing_node
 from reader.tui.overview import SavedCount, count_saved_searches
 
 

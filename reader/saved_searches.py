@@ -12,13 +12,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Sequence
 
+from reader.listing import Listing, facets_caption, listing_node
 from reader.ordering import SORT_ORDERS
 from reader.search import Node
 from reader.state import ReadingState, SavedSearch
 from reader.text.sanitize import one_line, strip_control
-
-# Plain Python (no Textual): the one rule for what a query with facets lists.
-from reader.tui.listing import Listing, facets_caption, listing_node
 
 MAX_NAME = 60
 # What starts a saved search's name where a query is expected (`reader search @kent`).

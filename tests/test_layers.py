@@ -18,7 +18,8 @@ LAYERS = (
     ("reader.search",),
     ("reader.index",),
     ("reader.articles", "reader.state", "reader.config", "reader.watch"),
-    ("reader.cli", "reader.tui"),
+    ("reader.listing", "reader.stats", "reader.export", "reader.saved_searches"),
+    ("reader.cli", "reader.cli_overview", "reader.tui"),
     ("reader", "reader.__main__"),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

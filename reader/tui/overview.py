@@ -20,12 +20,12 @@ from reader.export import (
     write_file,
     written_text,
 )
+from reader.listing import Listing, facet_field, listing_node
 from reader.model import ListRow
 from reader.ordering import RELEVANCE
 from reader.saved_searches import search_node
 from reader.search import FlagTest, QueryError
 from reader.state import SavedSearch
-from reader.tui.listing import Listing, facet_field, listing_node
 
 # -- the timeline ---------------------------------------------------------------------
 

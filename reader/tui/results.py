@@ -17,11 +17,7 @@ from operator import itemgetter
 from typing import Any, overload
 
 from reader.articles import ArticleStore, facets
-from reader.model import ListRow
-from reader.ordering import RELEVANCE, sort_key
-from reader.search import MATCH_ALL, FlagTest, Node, is_ranked
-from reader.tui.format import plural
-from reader.tui.listing import (
+from reader.listing import (
     Listing,
     area_facet,
     combine,
@@ -31,6 +27,10 @@ from reader.tui.listing import (
     sorted_rows,
     year_facet,
 )
+from reader.model import ListRow
+from reader.ordering import RELEVANCE, sort_key
+from reader.search import MATCH_ALL, FlagTest, Node, is_ranked
+from reader.tui.format import plural
 
 # Results shown first while the index ranks all of a big result set.
 FIRST_RESULTS = 200

@@ -19,13 +19,13 @@ from pathlib import Path
 from reader.articles import ArticleStore
 from reader.config import Config
 from reader.index import SyncReport
+from reader.listing import Listing
 from reader.model import Article, ListRow, LoadProblem
 from reader.ordering import ORDER_CAPTIONS, RELEVANCE_CAPTION, SORT_ORDERS
 from reader.search import Node, is_ranked
 from reader.search.query import flags_of
 from reader.state import FolderState, ReadingState
 from reader.tui.format import plural
-from reader.tui.listing import Listing
 from reader.tui.marks import ReadingMarks
 from reader.tui.results import (
     FacetCounts,

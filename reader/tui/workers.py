@@ -18,10 +18,10 @@ from textual.message import Message
 from textual.worker import Worker
 
 from reader.articles import ArticleStore, open_store
+from reader.listing import Listing
 from reader.model import ListRow
 from reader.search import QueryError, SearchStopped
 from reader.stats import timeline
-from reader.tui.listing import Listing
 from reader.tui.messages import (
     ExportWritten,
     FacetsCounted,

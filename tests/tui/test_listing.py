@@ -8,13 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from textual.content import Content
 
-from reader.model import ArticleSummary
-from reader.ordering import SORT_ORDERS, sort_articles
-from reader.search import MATCH_ALL, And, DateFilter, Field, Or, Phrase, Term, highlight_spans
-from reader.search import parse_query as parse
-from reader.tui.document import Block, Layout, layout
-from reader.tui.hits import document_hits, hits_by_line
-from reader.tui.listing import (
+from reader.listing import (
     Listing,
     area_facet,
     facet_node,
@@ -23,6 +17,12 @@ from reader.tui.listing import (
     sorted_rows,
     year_facet,
 )
+from reader.model import ArticleSummary
+from reader.ordering import SORT_ORDERS, sort_articles
+from reader.search import MATCH_ALL, And, DateFilter, Field, Or, Phrase, Term, highlight_spans
+from reader.search import parse_query as parse
+from reader.tui.document import Block, Layout, layout
+from reader.tui.hits import document_hits, hits_by_line
 
 
 def test_facets_of_one_field_widen_and_of_two_fields_narrow() -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from reader.articles import open_store
+from reader.listing import Listing
 from reader.model import ArticleSummary, ListRow
 from reader.ordering import sort_articles
-from reader.tui.listing import Listing
 from reader.tui.results import FIRST_RESULTS, Results, ResultsRequest, RowMerger, list_results
 from tui.conftest import WriteArticles
 from tui.helpers import fenced

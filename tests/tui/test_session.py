@@ -9,10 +9,10 @@ import pytest
 
 from reader.config import Config
 from reader.index import SyncReport
+from reader.listing import Listing
 from reader.model import Article
 from reader.search import MATCH_ALL, parse_query
 from reader.state import FolderState, ReadingState
-from reader.tui.listing import Listing
 from reader.tui.results import InitiativeRows, Results, ResultsRequest, RowMerger
 from reader.tui.session import PaneChoice, Panes, ReaderSession, changes_text, width_class
 from tui.helpers import make_articles

@@ -25,8 +25,8 @@ from textual.visual import RenderOptions, Visual, VisualType
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from reader.listing import Listing
 from reader.model import ListRow
-from reader.tui.listing import Listing
 from reader.tui.messages import FacetsCounted
 from reader.tui.results import FacetCounts
 from reader.tui.screens.list_keys import ListKeys

@@ -14,9 +14,9 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
+from reader.listing import facets_caption
 from reader.search import QueryError
 from reader.text.sanitize import strip_control
-from reader.tui.listing import facets_caption
 
 PLACEHOLDER = 'Search: words "phrases" -not area: after:2019'
 
