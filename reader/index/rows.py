@@ -22,6 +22,7 @@ from typing import Any
 
 import tantivy
 
+from reader.index import duplicates
 from reader.loading.body import body_text
 from reader.markdown import is_mdx
 from reader.model import Article, ArticleSummary, published_sort_key
@@ -73,6 +74,8 @@ class IndexTexts:
     fields: tuple[str, ...]
     # Folded metadata paths and their dotted prefixes: the field names this article adds.
     keys: frozenset[str]
+    # The body's MinHash signature (reader.index.duplicates), None for a short body.
+    signature: bytes | None = None
 
 
 def index_texts(article: Article) -> IndexTexts:
@@ -83,13 +86,15 @@ def index_texts(article: Article) -> IndexTexts:
         keyed(URL_PREFIX, index_text(texts.url)),
         *(keyed(key_prefix(key), value) for key, value in values),
     ]
+    body = index_text(texts.body)
     return IndexTexts(
         title=index_text(texts.title),
-        body=index_text(texts.body),
+        body=body,
         initiatives=tuple(index_text(text) for text in texts.initiatives),
         metadata=tuple(value for _key, value in values),
         fields=tuple(field for field in fields if field),
         keys=metadata_keys((article,)),
+        signature=duplicates.signature(body),
     )
 
 

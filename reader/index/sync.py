@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from reader.index import duplicates
 from reader.index.db import (
     OpenedIndex,
     connect,
@@ -423,6 +424,7 @@ def _store(
                 )
         connection.executemany(INSERT_ARTICLE, articles)
         connection.executemany(INSERT_TEXT, texts)
+        duplicates.store(connection, [(rowid, made.signature) for rowid, _a, made in documents])
         _count_keys(connection, key_counts)
         connection.execute("UPDATE info SET value = ? WHERE key = 'last_rowid'", (last_rowid,))
         connection.execute("UPDATE info SET value = value + 1 WHERE key = 'generation'")
@@ -452,6 +454,7 @@ def _forget(connection: sqlite3.Connection, file_id: str, key_counts: Counter[st
     rowid, metadata = row
     connection.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
     connection.execute("DELETE FROM article_text WHERE rowid = ?", (rowid,))
+    duplicates.forget(connection, rowid)
     # The field names it added (as IndexTexts.keys has them).
     key_counts.subtract(keys_of(json.loads(metadata)))
     return int(rowid)
