@@ -23,6 +23,7 @@ import tantivy
 
 from reader.index.db import Database, connect, in_chunks, read_info
 from reader.index.duplicates import DuplicateGroups, find_groups
+from reader.index.related import RelatedArticle, distinctive_terms, related_hits
 from reader.index.rows import read_summary_rows
 from reader.index.text_index import text_errors
 from reader.index.translate import Translator
@@ -351,6 +352,31 @@ class SearchEngine:
         for name in flags:
             flagged[name] = [rowid for rowid, article_id in ids if flag_test(article_id, name)]
         return flagged
+
+    # -- articles like one ------------------------------------------------------------------
+
+    def related(self, article: Article, limit: int = 10) -> list[RelatedArticle]:
+        """The `limit` articles most like `article`, best first, itself left out
+        (reader.index.related), each with the distinctive terms it shares."""
+        with self._lock, self._reading() as connection:
+            self._refresh(connection)
+            row = connection.execute("SELECT rowid FROM articles WHERE id = ?", (article.id,))
+            found = row.fetchone()
+            searcher = self._searcher
+            assert searcher is not None
+            terms = distinctive_terms(searcher, article)
+            # A few more than asked: a match a sync removed from SQLite is left out.
+            hits = related_hits(
+                searcher, self._text.schema, terms, found[0] if found else 0, limit + 4
+            )
+            listed = set(self._listed([hit.rowid for hit in hits]))
+            hits = [hit for hit in hits if hit.rowid in listed][:limit]
+            self._load_summaries(connection, [hit.rowid for hit in hits])
+            return [
+                RelatedArticle(self._summaries[hit.rowid], hit.score, hit.shared)
+                for hit in hits
+                if hit.rowid in self._summaries
+            ]
 
     # -- near-duplicates ---------------------------------------------------------------------
 
