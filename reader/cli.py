@@ -132,10 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
     config_action.add_argument(
         "--check", action="store_true", help="report problems in the config file (exit 1 if any)"
     )
+    from reader.cli_related import add_related_parser
+
+    add_related_parser(commands)
     return parser
 
 
-COMMANDS = ("open", "list", "show", "search", "check", "config")
+COMMANDS = ("open", "list", "show", "search", "check", "config", "related")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -547,6 +550,12 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_related(args: argparse.Namespace) -> int:
+    from reader.cli_related import cmd_related
+
+    return cmd_related(args)
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "open": cmd_open,
     "list": cmd_list,
@@ -554,4 +563,5 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "search": cmd_search,
     "check": cmd_check,
     "config": cmd_config,
+    "related": _cmd_related,
 }
