@@ -112,3 +112,9 @@ def test_real_site_sample(snap_compare: SnapCompare, samples_app: ReaderApp, sam
     highlighted, callouts labelled, HTML as text, no template tag or raw HTML shown."""
     run_before = prepare(article=REAL_SITE_SAMPLES[sample])
     assert snap_compare(samples_app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_related_articles(snap_compare: SnapCompare, samples_app: ReaderApp) -> None:
+    """`r` on the seed: the ten samples most like it, each with the words it shares."""
+    run_before = prepare(article=SEED_ID, keys=("r",))
+    assert snap_compare(samples_app, terminal_size=(120, 40), run_before=run_before)
