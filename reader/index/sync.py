@@ -29,6 +29,7 @@ from functools import partial
 from pathlib import Path
 
 from reader.index import duplicates
+from reader.index.archives import archive_batches, scan_archive
 from reader.index.db import (
     OpenedIndex,
     connect,
@@ -49,6 +50,7 @@ from reader.index.rows import (
 )
 from reader.index.text_index import TextWriter
 from reader.loading import file_at, find_files, is_article_name, load_article
+from reader.loading.archive import is_archive
 from reader.model import Article, ArticleSummary, LoadProblem
 from reader.text.tokens import keys_of
 
@@ -101,6 +103,8 @@ def scan_folder(
     the loader reports what is wrong with it, and it counts as changed again only when
     it can be stat'ed (a refresh must not announce the same broken link every time).
     """
+    if is_archive(root):
+        return scan_archive(root, problems)
     states: dict[str, _FileState] = {}
     for found in find_files(root, problems, links):
         try:
@@ -480,6 +484,9 @@ def _read_batches(
     paths: list[_FileToRead], root: Path, workers: int | None
 ) -> Iterator[list[_Loaded]]:
     if not paths:
+        return
+    if is_archive(root):
+        yield from archive_batches(paths, root, CHUNK_SIZE)
         return
     chunks = [paths[start : start + CHUNK_SIZE] for start in range(0, len(paths), CHUNK_SIZE)]
     worker_count = workers if workers is not None else (os.cpu_count() or 1)

@@ -1,0 +1,81 @@
+"""An archive as the sync sees a folder (reader.loading.archive): its article members
+listed with their sizes and times, then read, in the archive's order, a batch at a time.
+
+Called from reader.index.sync when the root is an archive; the index and its cache are
+the same as a folder's. A member's state is its declared size and time, so a changed
+archive re-reads only the members that changed in it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from reader.index.rows import IndexTexts, index_texts
+from reader.loading.archive import ArchiveError, Member, list_members, read_members
+from reader.model import Article, LoadProblem
+
+# The listing of the archive last scanned, by (path, size, mtime): reading follows a scan.
+_listed: dict[tuple[str, int, int], list[Member]] = {}
+
+# As reader.index.sync has them: (path, size, mtime_ns) of a file found; (path, id,
+# known) of one to read; (id, path, known, article or problem, texts) of one read.
+FileState = tuple[str, int, int]
+ToRead = tuple[str, str, bool]
+Loaded = tuple[str, str, bool, Article | LoadProblem | None, IndexTexts | None]
+
+
+def _key(archive: Path) -> tuple[str, int, int]:
+    info = os.stat(archive)
+    return (os.fspath(archive), info.st_size, info.st_mtime_ns)
+
+
+def _members(archive: Path) -> list[Member]:
+    key = _key(archive)
+    members = _listed.get(key)
+    if members is None:
+        members = list_members(archive)
+        _listed.clear()
+        _listed[key] = members
+    return members
+
+
+def scan_archive(archive: Path, problems: list[LoadProblem]) -> dict[str, FileState]:
+    """Every article member by id, with its (shown) path, size and time; an archive
+    that cannot be read is one of `problems`, with no members."""
+    try:
+        members = _members(archive)
+    except (ArchiveError, OSError) as error:
+        problems.append(LoadProblem(archive, str(error)))
+        return {}
+    return {
+        member.id: (os.path.join(archive, member.id), member.size, member.mtime_ns)
+        for member in members
+    }
+
+
+def archive_batches(
+    files: Sequence[ToRead], archive: Path, batch_size: int
+) -> Iterator[list[Loaded]]:
+    """The members `files` names, loaded with their full-text texts, in batches."""
+    known = {file_id: (path, had) for path, file_id, had in files}
+    try:
+        members = [member for member in _members(archive) if member.id in known]
+    except (ArchiveError, OSError) as error:
+        problem = str(error)
+        members = []
+        yield [
+            (file_id, path, had, LoadProblem(Path(path), problem), None)
+            for file_id, (path, had) in known.items()
+        ]
+    batch: list[Loaded] = []
+    for member, item in read_members(archive, members):
+        path, had = known[member.id]
+        texts = index_texts(item) if isinstance(item, Article) else None
+        batch.append((member.id, path, had, item, texts))
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
