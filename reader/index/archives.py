@@ -9,11 +9,18 @@ archive re-reads only the members that changed in it.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from reader.index.rows import IndexTexts, index_texts
-from reader.loading.archive import ArchiveError, Member, list_members, read_members
+from reader.loading.archive import (
+    ArchiveError,
+    Member,
+    is_archive,
+    list_members,
+    read_members,
+)
 from reader.model import Article, LoadProblem
 
 # The listing of the archive last scanned, by (path, size, mtime): reading follows a scan.
@@ -79,3 +86,41 @@ def archive_batches(
             batch = []
     if batch:
         yield batch
+
+
+# -- the cache, keyed by the archive's size and time ------------------------------------
+
+
+def archive_key(root: Path) -> str | None:
+    """The archive's size and time as the index records them; None for a folder."""
+    if not is_archive(root):
+        return None
+    info = os.stat(root)
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def unchanged_states(
+    connection: sqlite3.Connection, key: str | None
+) -> dict[str, FileState] | None:
+    """When the archive is as the last whole sync left it (`key` as recorded then), the
+    states the index has of its members, as a scan would find them: nothing is listed
+    or read again. Else None."""
+    if key is None:
+        return None
+    row = connection.execute("SELECT value FROM info WHERE key = 'archive'").fetchone()
+    if row is None or row[0] != key:
+        return None
+    states: dict[str, FileState] = {}
+    for table in ("articles", "problems"):
+        for file_id, size, mtime_ns in connection.execute(
+            f"SELECT id, size, mtime_ns FROM {table}"
+        ):
+            if not file_id.endswith("/"):  # the archive's own problem: it had none
+                states[file_id] = ("", size, mtime_ns)
+    return states
+
+
+def remember(connection: sqlite3.Connection, key: str | None) -> None:
+    """Record that every member of the archive of `key` is in the index."""
+    if key is not None:
+        connection.execute("INSERT OR REPLACE INTO info(key, value) VALUES ('archive', ?)", (key,))

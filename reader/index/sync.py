@@ -29,7 +29,13 @@ from functools import partial
 from pathlib import Path
 
 from reader.index import duplicates
-from reader.index.archives import archive_batches, scan_archive
+from reader.index.archives import (
+    archive_batches,
+    archive_key,
+    scan_archive,
+    unchanged_states,
+)
+from reader.index.archives import remember as remember_archive
 from reader.index.db import (
     OpenedIndex,
     connect,
@@ -238,7 +244,9 @@ def _sync(
     else:
         folder_problems = []
         links: list[str] = []
-        current = scan_folder(root, folder_problems, links)
+        # An archive the index has whole, unchanged since: nothing to list or read.
+        archive = archive_key(root)
+        current = unchanged_states(connection, archive) or scan_folder(root, folder_problems, links)
         connection.execute(
             "INSERT OR REPLACE INTO info(key, value) VALUES ('links', ?)", (len(links),)
         )
@@ -285,6 +293,8 @@ def _sync(
     if folder_problems is not None:  # a whole scan: it knows which folders failed
         _write_folder_problems(connection, folder_problems)
         report.problems = folder_problems + report.problems
+        if not folder_problems:
+            remember_archive(connection, archive)
 
 
 def _others_changes(
