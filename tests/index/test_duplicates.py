@@ -96,8 +96,8 @@ def test_same_date_or_none_the_first_path_is_the_original() -> None:
 
 def test_a_copy_of_a_copy_is_in_the_same_group() -> None:
     first = story(5, words=600)
-    second = edited(first, 7, seed=1)
-    third = edited(second, 7, seed=2)
+    second = edited(first, 14, seed=1)
+    third = edited(second, 14, seed=2)
     signatures = [dup.signature(body) or b"" for body in (first, second, third)]
     # One and three are too far apart to be copies of each other; two joins them.
     assert dup.similarity(signatures[0], signatures[2]) < dup.SIMILARITY
@@ -162,3 +162,27 @@ def test_a_band_shared_by_thousands_is_not_quadratic() -> None:
     index = index_of(*(front(f"{n:04}.md", body, "2020-01-01") for n in range(1500)))
     copies = index.engine().search("is:duplicate", limit=5)
     assert copies.total == 1499
+
+
+def test_a_signature_is_the_same_in_every_process() -> None:
+    # Worker processes make them (each with its own string hash seed): they must agree.
+    import subprocess
+    import sys
+
+    body = story(40)
+    script = (
+        "import sys; from reader.index.duplicates import signature; "
+        "sys.stdout.write(signature(sys.stdin.read()).hex())"
+    )
+    made = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            input=body,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**__import__("os").environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "random")
+    }
+    assert made == {(dup.signature(body) or b"").hex()}
