@@ -16,7 +16,7 @@ from pathlib import Path
 from reader.index.rows import IndexTexts, index_texts
 from reader.loading.archive import (
     ArchiveError,
-    Member,
+    Listing,
     is_archive,
     list_members,
     read_members,
@@ -24,7 +24,7 @@ from reader.loading.archive import (
 from reader.model import Article, LoadProblem
 
 # The listing of the archive last scanned, by (path, size, mtime): reading follows a scan.
-_listed: dict[tuple[str, int, int], list[Member]] = {}
+_listed: dict[tuple[str, int, int], Listing] = {}
 
 # As reader.index.sync has them: (path, size, mtime_ns) of a file found; (path, id,
 # known) of one to read; (id, path, known, article or problem, texts) of one read.
@@ -38,27 +38,29 @@ def _key(archive: Path) -> tuple[str, int, int]:
     return (os.fspath(archive), info.st_size, info.st_mtime_ns)
 
 
-def _members(archive: Path) -> list[Member]:
+def _listing(archive: Path) -> Listing:
     key = _key(archive)
-    members = _listed.get(key)
-    if members is None:
-        members = list_members(archive)
+    listing = _listed.get(key)
+    if listing is None:
+        listing = list_members(archive)
         _listed.clear()
-        _listed[key] = members
-    return members
+        _listed[key] = listing
+    return listing
 
 
 def scan_archive(archive: Path, problems: list[LoadProblem]) -> dict[str, FileState]:
     """Every article member by id, with its (shown) path, size and time; an archive
     that cannot be read is one of `problems`, with no members."""
     try:
-        members = _members(archive)
+        listing = _listing(archive)
     except (ArchiveError, OSError) as error:
         problems.append(LoadProblem(archive, str(error)))
         return {}
+    if listing.damage is not None:
+        problems.append(LoadProblem(archive, listing.damage))
     return {
         member.id: (os.path.join(archive, member.id), member.size, member.mtime_ns)
-        for member in members
+        for member in listing.members
     }
 
 
@@ -68,7 +70,7 @@ def archive_batches(
     """The members `files` names, loaded with their full-text texts, in batches."""
     known = {file_id: (path, had) for path, file_id, had in files}
     try:
-        members = [member for member in _members(archive) if member.id in known]
+        members = [member for member in _listing(archive).members if member.id in known]
     except (ArchiveError, OSError) as error:
         problem = str(error)
         members = []

@@ -78,13 +78,29 @@ def member_path(archive: Path, member_id: str) -> Path:
     return Path(escape_name(os.fspath(archive))) / member_id
 
 
-def list_members(archive: Path) -> list[Member]:
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """An archive's article members, and what cut its listing short (a tar damaged or
+    truncated after some members: those before it are read), else None."""
+
+    members: list[Member]
+    damage: str | None = None
+
+
+def list_members(archive: Path) -> Listing:
     """The article members of `archive`, in its order (hidden and non-article names
     left out). Raises ArchiveError when it cannot be read at all."""
     try:
         if _is_zip(archive):
-            return _zip_members(archive)
-        return _tar_members(archive)
+            return Listing(_zip_members(archive))
+        members: list[Member] = []
+        try:
+            _tar_members(archive, members)
+        except (OSError, EOFError, tarfile.TarError, zlib.error) as error:
+            if not members:
+                raise
+            return Listing(members, _reason(archive, error) + f" (after {len(members):,} members)")
+        return Listing(members)
     except ArchiveError:
         raise
     except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib.error) as error:
@@ -234,8 +250,8 @@ def _read_zip(
 # -- tar ---------------------------------------------------------------------------------
 
 
-def _tar_members(archive: Path) -> list[Member]:
-    members: list[Member] = []
+def _tar_members(archive: Path, members: list[Member]) -> None:
+    """Add the article members of a tar to `members` (kept when reading fails later)."""
     seen: set[str] = set()
     with tarfile.open(archive, "r:*") as opened:
         for count, info in enumerate(opened, start=1):
@@ -257,7 +273,6 @@ def _tar_members(archive: Path) -> list[Member]:
             members.append(
                 Member(member_id, info.name, info.size, int(info.mtime) * 1_000_000_000, refused)
             )
-    return members
 
 
 def _read_tar(
