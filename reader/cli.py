@@ -22,7 +22,7 @@ from reader.model import Article, ListRow, article_to_dict
 from reader.ordering import RELEVANCE, SEARCH_ORDERS
 from reader.resources import samples_dir
 from reader.search import QueryError, snippets
-from reader.search.query import flags_of
+from reader.search.query import INDEX_FLAGS, flags_of
 from reader.state import ReadingState, flag_test
 
 
@@ -450,7 +450,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     except QueryError as error:
         raise CommandError(error.render(args.query)) from None
     test = None
-    if flags_of(query):  # is:read / is:unread / is:starred: the reader's saved marks
+    if flags_of(query) - set(INDEX_FLAGS):  # is:read / is:unread / is:starred: saved marks
         state = ReadingState().load()
         test = flag_test(state, {row.id: row.state_key for row in store.rows()})
     results = searcher.search(query, order=args.sort, limit=args.limit, flag_test=test)
