@@ -49,9 +49,9 @@ _PACK = struct.Struct(f"<{SIGNATURE_SIZE}I")
 
 TABLES = """
 CREATE TABLE minhash(rowid INTEGER PRIMARY KEY, signature BLOB NOT NULL);
-CREATE TABLE minhash_bands(band INTEGER NOT NULL, rowid INTEGER NOT NULL);
-CREATE INDEX minhash_bands_band ON minhash_bands(band, rowid);
-CREATE INDEX minhash_bands_rowid ON minhash_bands(rowid)
+CREATE TABLE minhash_bands(
+    band INTEGER NOT NULL, rowid INTEGER NOT NULL, PRIMARY KEY(band, rowid)
+) WITHOUT ROWID
 """
 
 
@@ -117,12 +117,10 @@ def _agree(first: Sequence[int], second: Sequence[int]) -> float:
 def bands(packed: bytes) -> list[int]:
     """The band hashes of a signature (signed 64-bit, as SQLite keeps integers)."""
     values = unpack(packed)
-    found = []
-    for band in range(BANDS):
-        part = values[band * BAND_ROWS : (band + 1) * BAND_ROWS]
-        digest = zlib.crc32(struct.pack(f"<B{BAND_ROWS}I", band, *part))
-        found.append((band << 32) | digest)
-    return found
+    # A tuple of ints hashes the same in every process (see signature).
+    return [
+        hash((band, *values[band * BAND_ROWS : (band + 1) * BAND_ROWS])) for band in range(BANDS)
+    ]
 
 
 # -- the index's side: called by reader.index.sync as it writes and removes rows ---------
@@ -141,8 +139,16 @@ def store(connection: sqlite3.Connection, signatures: Iterable[tuple[int, bytes 
 
 
 def forget(connection: sqlite3.Connection, rowid: int) -> None:
+    """Drop an article's signature and bands (found by its bands: one index less to keep
+    up as articles are written)."""
+    row = connection.execute("SELECT signature FROM minhash WHERE rowid = ?", (rowid,)).fetchone()
+    if row is None:
+        return
+    connection.executemany(
+        "DELETE FROM minhash_bands WHERE band = ? AND rowid = ?",
+        [(band, rowid) for band in bands(row[0])],
+    )
     connection.execute("DELETE FROM minhash WHERE rowid = ?", (rowid,))
-    connection.execute("DELETE FROM minhash_bands WHERE rowid = ?", (rowid,))
 
 
 # -- reading: the groups ------------------------------------------------------------------

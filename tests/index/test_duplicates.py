@@ -151,6 +151,11 @@ def test_groups_follow_the_folder_as_files_change(root: Path) -> None:
         index.sync(workers=1)
         assert index.engine().search("is:duplicate").ids() == ["c.md"]
         assert group_ids(index, "c.md") == ["b.md", "c.md"]
+        # What a removed or changed article had is gone: a signature and its bands each.
+        connection = index._opened.connection
+        assert connection.execute("SELECT count(*) FROM minhash").fetchone()[0] == 2
+        bands = connection.execute("SELECT count(*) FROM minhash_bands").fetchone()[0]
+        assert bands == 2 * dup.BANDS
     # Kept in the cache: a new session finds the same without reading a file.
     with ArticleIndex.open(root) as index:
         assert index.engine().search("is:duplicate").ids() == ["c.md"]
