@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reader.index.related import RelatedArticle
+from reader.model import Article
 from reader.tui.screens.related import RelatedScreen
 from tests.index.test_duplicates import edited, story
 from tui.conftest import WriteArticles
@@ -94,3 +96,35 @@ async def test_minus_is_duplicate_hides_the_copies(write_articles: WriteArticles
         await search(pilot, "-is:duplicate")
         assert "Copy" not in titles(app) and "Release" in titles(app)
         assert len(titles(app)) == 4
+
+
+async def test_closing_the_dialog_before_the_answer_comes_is_no_error(
+    write_articles: WriteArticles,
+) -> None:
+    import threading
+
+    release = threading.Event()
+    found = threading.Event()
+
+    def slow_find(article: Article) -> list[RelatedArticle]:
+        release.wait(10)
+        try:  # a real answer, shown (or not) after the dialog closed
+            return list(app.session.store.searcher().related(article))  # type: ignore[union-attr]
+        finally:
+            found.set()
+
+    async with running(folder(write_articles)) as pilot:
+        app = reader(pilot)
+        app.main.go_to_article("drones.md")
+        await settle(pilot)
+        assert app.main.shown is not None
+        dialog = RelatedScreen(app.main.shown, slow_find)
+        await app.push_screen(dialog)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main
+        release.set()
+        found.wait(10)
+        await settle(pilot)
+        assert app.is_running and app.screen is app.main
