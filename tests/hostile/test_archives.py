@@ -226,3 +226,17 @@ def test_members_are_problems_not_errors_when_reading_fails(tmp_path: Path) -> N
     loaded = list(read_members(archive, members))
     assert [member.id for member, _item in loaded] == ["a.md", "b.md"]
     assert all(isinstance(item, LoadProblem) for _member, item in loaded)
+
+
+async def test_the_reader_opens_a_hostile_archive(tmp_path: Path) -> None:
+    from tui.helpers import reader, running, titles
+
+    archive = hostile_zip(tmp_path / "news.zip")
+    before = files_under(tmp_path)
+    async with running(archive) as pilot:
+        app = reader(pilot)
+        assert sorted(titles(app)) == ["Good", "Other"]
+        assert len(app.session.problems) == 8
+        shown = app.main.shown
+        assert shown is not None and str(shown.path) == str(archive / shown.id)
+    assert files_under(tmp_path) == before
