@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reader.index.related import RelatedArticle
 from reader.model import Article
 from reader.tui.screens.related import RelatedScreen
@@ -128,3 +130,22 @@ async def test_closing_the_dialog_before_the_answer_comes_is_no_error(
         found.wait(10)
         await settle(pilot)
         assert app.is_running and app.screen is app.main
+
+
+async def test_an_index_in_trouble_leaves_the_pane_without_copies_not_the_reader(
+    write_articles: WriteArticles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from reader.index import SearchEngine
+
+    def broken(self: SearchEngine, article_id: str) -> list[object]:
+        raise sqlite3.OperationalError("database is locked")
+
+    async with running(folder(write_articles)) as pilot:
+        app = reader(pilot)
+        monkeypatch.setattr(SearchEngine, "duplicate_group", broken)
+        app.main.go_to_article("release.md")  # in a group, and not shown yet
+        await settle(pilot)
+        assert app.is_running and app.main.shown is not None
+        assert "Also published as" not in app.main.metadata_pane.plain_text()

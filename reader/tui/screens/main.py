@@ -569,7 +569,10 @@ class MainScreen(ListEvents):
             return
 
         def find() -> None:
-            group = store.searcher().duplicate_group(article.id)
+            try:
+                group = store.searcher().duplicate_group(article.id)
+            except Exception:  # an index in trouble: the pane goes without, the reader on
+                return
             self.app.call_from_thread(self._show_duplicates, article.id, group)
 
         self.run_worker(find, thread=True, exclusive=True, group="duplicates")
