@@ -38,6 +38,9 @@ BANDS = SIGNATURE_SIZE // BAND_ROWS
 # The share of signature slots two articles must agree in to be copies of each other.
 SIMILARITY = 0.7
 MIN_WORDS = 20
+# Only the start of a body is signed: copies share their start, and a 16 MB body of
+# millions of words would cost seconds and hundreds of MB for nothing more.
+SIGNED_CHARS = 100_000
 
 # Python's hash of a tuple is a signed 64-bit number: SIGNATURE_SIZE equal ranges of it
 # are the slots; a value is the top 31 bits of the hash's offset in its range.
@@ -64,7 +67,7 @@ def signature(folded_body: str) -> bytes | None:
     hash of the tuple of its words' hashes (Python hashes a tuple of ints the same in
     every process, unlike text), sorted; a slot is a range of the 64-bit hashes, found by
     bisection, and its value the smallest hash in it."""
-    words = folded_body.encode("utf-8", "surrogatepass").split()
+    words = folded_body[:SIGNED_CHARS].encode("utf-8", "surrogatepass").split()
     if len(words) < MIN_WORDS:
         return None
     hashed = list(map(zlib.crc32, words))

@@ -191,3 +191,11 @@ def test_a_signature_is_the_same_in_every_process() -> None:
         for seed in ("1", "2", "random")
     }
     assert made == {(dup.signature(body) or b"").hex()}
+
+
+def test_only_the_start_of_a_long_body_is_signed() -> None:
+    # A 16 MB body would otherwise cost seconds and hundreds of MB (millions of shingles).
+    body = story(50, words=40_000)
+    assert len(body) > dup.SIGNED_CHARS
+    assert dup.signature(body) == dup.signature(body[: dup.SIGNED_CHARS])
+    assert dup.signature(body) != dup.signature(story(50, words=40_000)[: dup.SIGNED_CHARS // 2])
