@@ -24,7 +24,7 @@ from reader.ordering import RELEVANCE, SEARCH_ORDERS
 from reader.resources import samples_dir
 from reader.saved_searches import SIGIL, UnknownSearch, find_saved, listing_of, search_node
 from reader.search import Node, QueryError, snippets
-from reader.search.query import FlagTest, flags_of
+from reader.search.query import INDEX_FLAGS, FlagTest, flags_of
 from reader.state import ReadingState, flag_test
 
 if TYPE_CHECKING:
@@ -143,10 +143,15 @@ def build_parser() -> argparse.ArgumentParser:
     config_action.add_argument(
         "--check", action="store_true", help="report problems in the config file (exit 1 if any)"
     )
+    from reader.cli_related import add_related_parser
+
+    add_related_parser(commands)
     return parser
 
 
-COMMANDS = ("open", "list", "show", "search", "stats", "export", "searches", "check", "config")
+COMMANDS = (
+    "open", "list", "show", "search", "stats", "export", "searches", "related", "check", "config",
+)  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -509,7 +514,7 @@ def read_query(store: ArticleStore, text: str, *, prefix_last: bool = False) -> 
 def marks_test(store: ArticleStore, query: Node) -> FlagTest | None:
     """The `is:read / is:unread / is:starred` test of the reader's saved marks, when the
     query uses one."""
-    if not flags_of(query):
+    if not flags_of(query) - set(INDEX_FLAGS):  # is:duplicate is the index's own
         return None
     state = ReadingState().load()
     return flag_test(state, {row.id: row.state_key for row in store.rows()})
@@ -611,6 +616,12 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_related(args: argparse.Namespace) -> int:
+    from reader.cli_related import cmd_related
+
+    return cmd_related(args)
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "open": cmd_open,
     "list": cmd_list,
@@ -621,4 +632,5 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "searches": cmd_searches,
     "check": cmd_check,
     "config": cmd_config,
+    "related": _cmd_related,
 }

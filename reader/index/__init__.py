@@ -57,6 +57,7 @@ from reader.index.sync import (
     sync,
 )
 from reader.index.text_index import TextIndexBusy, TextIndexError
+from reader.loading.archive import is_archive
 from reader.model import Article, ArticleSummary, LoadProblem
 
 __all__ = [
@@ -95,7 +96,8 @@ class ArticleIndex:
 
     def __init__(self, root: Path, opened: OpenedIndex, temporary_dir: Path | None) -> None:
         self.root = root
-        self._root_is_dir = root.is_dir()
+        # An archive's members are shown as files in it (reader.loading.archive).
+        self._root_is_dir = root.is_dir() or is_archive(root)
         self._opened = opened
         self.notices: list[str] = list(opened.notices)
         self._lock = threading.RLock()

@@ -29,6 +29,7 @@ from typing import TypeVar
 
 import tantivy
 
+from reader.index import duplicates
 from reader.index.text_index import (
     TextIndexBusy,
     TextIndexError,
@@ -42,8 +43,9 @@ from reader.text.sanitize import escape_name
 
 # 5: the loader reads HTML, template tags, callouts, MDX and dates in paths, and the body
 # is indexed as its text (reader.loading.body.body_text). 6: the full text moved from FTS5
-# tables to tantivy. Older caches are rebuilt.
-SCHEMA_VERSION = 6
+# tables to tantivy. 7: MinHash signatures of bodies (reader.index.duplicates). Older
+# caches are rebuilt.
+SCHEMA_VERSION = 7
 
 _SCHEMA = f"""
 -- root, created, tokens (see _check). generation: a count of writes, by which a search
@@ -98,6 +100,7 @@ CREATE TABLE field_keys(
     key TEXT PRIMARY KEY,
     articles INTEGER NOT NULL
 );
+{duplicates.TABLES};
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
@@ -349,7 +352,7 @@ def _check(connection: sqlite3.Connection, path: Path) -> str | None:
             f"index cache {path.name} was made by a reader that splits text into words "
             "differently; rebuilt it"
         )
-    for table in ("articles", "article_text", "problems", "field_keys"):
+    for table in ("articles", "article_text", "problems", "field_keys", "minhash"):
         connection.execute(f"SELECT max(rowid) FROM {table}").fetchone()
     return None
 

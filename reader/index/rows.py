@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 import tantivy
 
+from reader.index import duplicates
 from reader.model import Article, ArticleSummary, published_sort_key
 from reader.ordering import NEWEST_SQL
 from reader.text.sanitize import escape_name
@@ -80,6 +81,8 @@ class IndexTexts(NamedTuple):
     fields: tuple[str, ...]
     # Folded metadata paths and their dotted prefixes: the field names this article adds.
     keys: frozenset[str]
+    # The body's MinHash signature (reader.index.duplicates), None for a short body.
+    signature: bytes | None = None
 
 
 class PreparedArticle(NamedTuple):
@@ -139,6 +142,7 @@ def index_texts(article: Article) -> IndexTexts:
         metadata=tuple(values),
         fields=tuple(field for field in fields if field),
         keys=keys,
+        signature=duplicates.signature(body),
     )
 
 

@@ -29,6 +29,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from reader.index import duplicates
+from reader.index.archives import (
+    archive_batches,
+    archive_key,
+    scan_archive,
+    unchanged_states,
+)
+from reader.index.archives import remember as remember_archive
 from reader.index.db import (
     OpenedIndex,
     connect,
@@ -46,6 +54,7 @@ from reader.index.rows import (
     text_document,
 )
 from reader.index.text_index import TextWriter
+from reader.loading.archive import is_archive
 from reader.loading.discover import file_at, find_files, is_article_name
 from reader.model import Article, ArticleSummary, LoadProblem
 from reader.text.tokens import keys_of
@@ -101,6 +110,8 @@ def scan_folder(
     the loader reports what is wrong with it, and it counts as changed again only when
     it can be stat'ed (a refresh must not announce the same broken link every time).
     """
+    if is_archive(root):
+        return scan_archive(root, problems)
     states: dict[str, _FileState] = {}
     for found in find_files(root, problems, links):
         try:
@@ -234,7 +245,9 @@ def _sync(
     else:
         folder_problems = []
         links: list[str] = []
-        current = scan_folder(root, folder_problems, links)
+        # An archive the index has whole, unchanged since: nothing to list or read.
+        archive = archive_key(root)
+        current = unchanged_states(connection, archive) or scan_folder(root, folder_problems, links)
         connection.execute(
             "INSERT OR REPLACE INTO info(key, value) VALUES ('links', ?)", (len(links),)
         )
@@ -281,6 +294,8 @@ def _sync(
     if folder_problems is not None:  # a whole scan: it knows which folders failed
         _write_folder_problems(connection, folder_problems)
         report.problems = folder_problems + report.problems
+        if not folder_problems:
+            remember_archive(connection, archive)
 
 
 def _others_changes(
@@ -422,6 +437,9 @@ def _store(
                 )
         connection.executemany(INSERT_ARTICLE, articles)
         connection.executemany(INSERT_TEXT, texts)
+        duplicates.store(
+            connection, [(rowid, prepared.texts.signature) for rowid, prepared in documents]
+        )
         _count_keys(connection, key_counts)
         connection.execute("UPDATE info SET value = ? WHERE key = 'last_rowid'", (last_rowid,))
         connection.execute("UPDATE info SET value = value + 1 WHERE key = 'generation'")
@@ -451,6 +469,7 @@ def _forget(connection: sqlite3.Connection, file_id: str, key_counts: Counter[st
     rowid, metadata = row
     connection.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
     connection.execute("DELETE FROM article_text WHERE rowid = ?", (rowid,))
+    duplicates.forget(connection, rowid)
     # The field names it added (as IndexTexts.keys has them).
     key_counts.subtract(keys_of(json.loads(metadata)))
     return int(rowid)
@@ -476,6 +495,9 @@ def _read_batches(
     paths: list[_FileToRead], root: Path, workers: int | None
 ) -> Iterator[list[_Loaded]]:
     if not paths:
+        return
+    if is_archive(root):
+        yield from archive_batches(paths, root, CHUNK_SIZE)
         return
     chunks = [paths[start : start + CHUNK_SIZE] for start in range(0, len(paths), CHUNK_SIZE)]
     worker_count = workers if workers is not None else (os.cpu_count() or 1)

@@ -75,6 +75,11 @@ def _analyzer() -> tantivy.TextAnalyzer:
     return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).build()
 
 
+def index_tokens(text: str) -> list[str]:
+    """The terms tantivy indexes for `text` as index_text made it."""
+    return list(_analyzer().analyze(text))
+
+
 def tokens_fingerprint() -> str:
     """reader.text.tokens.tokens_fingerprint, and how tantivy's tokenizer splits the
     probe: a tantivy whose Unicode tables differ (an upgrade) must rebuild the index too."""

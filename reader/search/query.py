@@ -33,7 +33,10 @@ TEXT_FIELDS = ("title", "body", "area", "url", "initiative")
 RANKED_FIELDS = ("title", "body", "initiative")
 DATE_FIELDS = ("after", "before", "date")
 FLAG_FIELD = "is"
-DEFAULT_FLAGS = ("read", "unread", "starred")
+# `is:duplicate` (a near-duplicate copy, reader.index.duplicates) is the index's to answer;
+# the others the caller's (reading state).
+INDEX_FLAGS = ("duplicate",)
+DEFAULT_FLAGS = ("read", "unread", "starred", *INDEX_FLAGS)
 # Queries are input too (a paste can hold anything), and each of these is far beyond what
 # anyone types: longer than MAX_CHARACTERS, or with more than MAX_TERMS words (each word
 # of a phrase counts, and each field, date and is:), or nested deeper than MAX_DEPTH

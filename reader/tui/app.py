@@ -32,6 +32,7 @@ from reader.tui.screens.facets import FacetScreen
 from reader.tui.screens.help import HelpScreen, KeySource, action_keys, binding_sections
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.problems import ProblemsScreen
+from reader.tui.screens.related import RelatedScreen
 from reader.tui.session import ReaderSession
 from reader.tui.settings import read_keymap, theme_message
 from reader.tui.textual_private import character_key
@@ -160,6 +161,7 @@ class ReaderApp(KeysInTurn[int]):
             ("Focus", Screen.BINDINGS),
             ("Facets dialog", FacetScreen),
             ("Load problems dialog", ProblemsScreen),
+            ("Related articles dialog", RelatedScreen),
             ("This help", HelpScreen),
         ]
         self.push_screen(HelpScreen(binding_sections(self, sources), HELP_INTRO))

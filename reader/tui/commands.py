@@ -42,6 +42,7 @@ PALETTE_COMMANDS = (
     ("Toggle metadata pane", "Show or hide the metadata", "toggle_metadata"),
     ("Toggle sidebar", "Show or hide the article list", "toggle_sidebar"),
     ("Load problems", "Files that could not be loaded, articles with warnings", "problems"),
+    ("Related articles", "The articles most like this one, and the words they share", "related"),
     ("Help", "Every key, as currently bound", "help"),
 )
 

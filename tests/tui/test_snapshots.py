@@ -148,4 +148,8 @@ def test_saved_searches(snap_compare: SnapCompare, samples_app: ReaderApp) -> No
         await pilot.press("at")
         await settle(pilot)
 
+
+def test_related_articles(snap_compare: SnapCompare, samples_app: ReaderApp) -> None:
+    """`r` on the seed: the ten samples most like it, each with the words it shares."""
+    run_before = prepare(article=SEED_ID, keys=("r",))
     assert snap_compare(samples_app, terminal_size=(120, 40), run_before=run_before)

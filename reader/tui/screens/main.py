@@ -39,6 +39,7 @@ from reader.tui.screens.help import action_keys
 from reader.tui.screens.list_events import article_of
 from reader.tui.screens.overview_events import OverviewEvents
 from reader.tui.screens.problems import ProblemsScreen
+from reader.tui.screens.related import RelatedScreen
 from reader.tui.session import PaneChoice, Panes, ReaderSession, width_class
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
@@ -122,6 +123,7 @@ class MainScreen(OverviewEvents):
         Binding("b", "toggle_sidebar", "Sidebar", show=False, id="app.toggle_sidebar"),
         # The header shows "⚠ N problems (e)" when there are any.
         Binding("e", "problems", "Load problems", show=False, id="app.problems"),
+        Binding("r", "related", "Related articles", show=False, id="app.related"),
     ]
 
     # The terminal's width class ("compact", "medium", "wide"); the panes shown.
@@ -369,6 +371,7 @@ class MainScreen(OverviewEvents):
         self.shown = article
         self.article_view.show_article(article, initiative=initiative, scroll=scroll)
         self.metadata_pane.show_article(article)
+        self._find_duplicates(article)
         self._stop_read_timer()
         if self.session.shown(article):
             self._start_read_timer(article)
@@ -547,3 +550,42 @@ class MainScreen(OverviewEvents):
     def _after_problems(self, article_id: str | None) -> None:
         if article_id is not None:
             self.go_to_article(article_id)
+
+    # -- related articles and near-duplicates -----------------------------------------
+
+    def action_related(self) -> None:
+        """The articles most like the one shown (`r`), in a dialog; Enter reads one."""
+        self._open_now()
+        article, store = self.shown, self.session.store
+        if article is None or store is None:
+            self.notify("No article is open.", severity="warning")
+            return
+        self.app.push_screen(
+            RelatedScreen(article, lambda article: store.searcher().related(article)),
+            self._after_related,
+        )
+
+    def _after_related(self, article_id: str | None) -> None:
+        if article_id is not None:
+            self.go_to_article(article_id)
+
+    def _find_duplicates(self, article: Article) -> None:
+        """Fill the metadata pane's *also published as* for `article`, in a worker (the
+        index's groups are worked out again after each write: a while at 100k)."""
+        store = self.session.store
+        if store is None:
+            return
+
+        def find() -> None:
+            try:
+                group = store.searcher().duplicate_group(article.id)
+            except Exception:  # an index in trouble: the pane goes without, the reader on
+                return
+            self.app.call_from_thread(self._show_duplicates, article.id, group)
+
+        self.run_worker(find, thread=True, exclusive=True, group="duplicates")
+
+    def _show_duplicates(self, article_id: str, group: list[ListRow]) -> None:
+        shown = self.shown
+        if shown is not None and shown.id == article_id and self.is_attached:
+            self.metadata_pane.show_duplicates(group)

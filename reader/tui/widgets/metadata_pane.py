@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from textual.content import Content, Span
 
 from reader.links import check_link
-from reader.model import Article, flatten
+from reader.model import Article, ListRow, flatten
 from reader.tui.document import Block, styled
 from reader.tui.format import (
     display_path,
@@ -100,7 +100,33 @@ def metadata_tree_blocks(mapping: Mapping[str, Any], depth: int) -> Iterable[Blo
                     yield from _row("Value", value_content(item), depth + 1)
 
 
-def metadata_blocks(article: Article) -> list[Block]:
+def duplicate_blocks(article: Article, group: Sequence[ListRow]) -> list[Block]:
+    """*Also published as*: the other articles of `article`'s group of near-duplicates
+    (reader.index.duplicates), original first."""
+    others = [row for row in group if row.id != article.id]
+    if not others:
+        return []
+    blocks = [_group(f"Also published as: {plural(len(others), 'article')}", 0)]
+    original = group[0].id
+    for row in others:
+        details = [short_date(row.published)] if row.published else []
+        if row.area:
+            details.append(row.area)
+        details.append(row.id)
+        text = Content(row.title) + styled("  " + " · ".join(details), "muted")
+        if row.id == original:
+            text += styled("  (original)", "key")
+        blocks.append(Block(text, prefix=Content("  • "), indent=Content("    ")))
+    note = (
+        "This is the original (the earliest dated); -is:duplicate lists only originals."
+        if original == article.id
+        else "This is a copy: is:duplicate lists copies, -is:duplicate hides them."
+    )
+    blocks.append(Block(styled(note, "muted"), prefix=Content("  "), indent=Content("  ")))
+    return blocks
+
+
+def metadata_blocks(article: Article, duplicates: Sequence[ListRow] = ()) -> list[Block]:
     blocks = [_group("Article", 0, first=True)]
     if article.published is not None:
         blocks += _row("Published", Content(short_date(article.published)), 1)
@@ -113,6 +139,7 @@ def metadata_blocks(article: Article) -> list[Block]:
     blocks += _row("Words", Content(f"{article.word_count:,}"), 1)
     blocks += _row("Reading", Content(f"{reading_minutes(article.word_count)} min"), 1)
     blocks += _row("Initiatives", Content(f"{len(article.initiatives)}"), 1)
+    blocks += duplicate_blocks(article, duplicates)
 
     blocks.append(_group("File", 0))
     blocks += _row("Path", Content(display_path(article.path)), 1)
@@ -145,14 +172,25 @@ class MetadataPane(DocumentView):
     BINDING_GROUP_TITLE = "Metadata"
 
     article: Article | None = None
+    # The article's group of near-duplicates, original first (filled in by a worker).
+    duplicates: Sequence[ListRow] = ()
 
     def show_article(self, article: Article | None) -> None:
         self.article = article
+        self.duplicates = ()
         if article is None:
             self.set_blocks([Block(styled("No article selected", "muted"))])
         else:
             self.set_blocks(metadata_blocks(article))
         self.border_subtitle = plural(_count_fields(article), "field") if article else ""
+
+    def show_duplicates(self, group: Sequence[ListRow]) -> None:
+        """Add *also published as* for the article shown (`group`: its near-duplicates,
+        itself included, original first), keeping the place scrolled to."""
+        if self.article is None or list(group) == list(self.duplicates):
+            return
+        self.duplicates = group
+        self.set_blocks(metadata_blocks(self.article, group), keep_scroll=True)
 
 
 def _count_fields(article: Article) -> int:

@@ -1,0 +1,85 @@
+"""`reader related ID`: the articles most like one (reader.index.related), for scripts.
+
+Kept apart from reader.cli, which parses and dispatches; this module imports no Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from pathlib import Path
+
+from reader.cli import (
+    CommandError,
+    _articles,
+    _print_json_array,
+    format_row,
+    open_folder,
+)
+from reader.model import article_to_dict
+
+RELATED_LIMIT = 10
+
+
+def add_related_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    related = commands.add_parser(
+        "related",
+        help="the articles most like one, with the distinctive words they share",
+        description="The articles most like ID, best first: ranked by the article's most "
+        'distinctive words (README "Related articles"), the article itself left out.',
+    )
+    related.add_argument("id", help="article id (path relative to the root)")
+    related.add_argument(
+        "path", nargs="?", type=Path, help="folder the id is relative to (default: the samples)"
+    )
+    related.add_argument("--root", type=Path, help="the same as PATH")
+    related.add_argument(
+        "--no-cache",
+        dest="use_cache",
+        action="store_false",
+        help="read every file now instead of using (and updating) the index cache",
+    )
+    related.add_argument(
+        "--limit",
+        type=int,
+        default=RELATED_LIMIT,
+        metavar="N",
+        help=f"list at most N articles (default {RELATED_LIMIT})",
+    )
+    related.add_argument("--json", action="store_true", help="print a JSON array")
+
+
+def cmd_related(args: argparse.Namespace) -> int:
+    if args.path is not None and args.root is not None and args.path != args.root:
+        raise CommandError(f"two folders given, {args.path} and --root {args.root}: give one")
+    if args.limit < 1:
+        raise CommandError(f"--limit {args.limit}: give a number of articles, 1 or more")
+    args.path = args.path if args.path is not None else args.root
+    store = open_folder(args)
+    try:
+        article = store.article(args.id)
+        if article is None:
+            close = difflib.get_close_matches(args.id, [row.id for row in store.rows()], n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise CommandError(f"no article with id {args.id!r} in {store.root}{hint}", status=1)
+        found = store.searcher().related(article, args.limit)
+        if args.json:
+            by_id = {item.summary.id: item for item in found}
+            _print_json_array(
+                {
+                    **article_to_dict(related),
+                    "score": by_id[related.id].score,
+                    "shared": list(by_id[related.id].shared),
+                }
+                for related in _articles(store, list(by_id))
+            )
+            return 0
+        if not found:
+            print(f"reader: no article shares a distinctive word with {args.id}", file=sys.stderr)
+        for item in found:
+            print(format_row(item.summary))
+            print(f"    shared: {', '.join(item.shared)}")
+        return 0
+    finally:
+        store.close()

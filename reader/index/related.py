@@ -1,0 +1,134 @@
+"""Articles like a given one: the engine's ranking (BM25) over the article's most
+distinctive terms, the article itself left out, with the terms each result shares.
+
+The distinctive terms are the article's words weighed as a search engine weighs them: how
+often it uses each (a title word counts as TITLE_WEIGHT uses) times how rare the word is in
+the index (BM25's idf); words no other article has, or half the articles or more have,
+or fewer than MIN_LETTERS long, or made of digits only, are left out. The TERMS best make
+a query of alternatives over title and body (a title word counting FIELD_WEIGHTS more),
+each boosted by its weight, and tantivy ranks the articles by it as it ranks a search:
+the more distinctive terms an article shares, the higher.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import cast
+
+import tantivy
+
+from reader.index.rows import index_texts
+from reader.index.text_index import index_tokens, text_errors
+from reader.model import Article, ArticleSummary
+
+TERMS = 25
+TITLE_WEIGHT = 3
+MIN_LETTERS = 3
+# A search weighs a title hit 4 times a body hit; here a short title holding one of the
+# terms would then outrank a body sharing most of them.
+FIELD_WEIGHTS = {"title": 1.5, "body": 1.0}
+# Shared terms kept per result (the heaviest).
+SHARED_SHOWN = 6
+
+Occur = tantivy.Occur
+Query = tantivy.Query
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedHit:
+    """One related article, by rowid: its score and the distinctive terms it shares,
+    heaviest first."""
+
+    rowid: int
+    score: float
+    shared: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedArticle:
+    """An article like another: its list row, score and the distinctive terms shared."""
+
+    summary: ArticleSummary
+    score: float
+    shared: tuple[str, ...]
+
+
+def distinctive_terms(searcher: tantivy.Searcher, article: Article) -> list[tuple[str, float]]:
+    """The article's TERMS most distinctive terms with their weights, heaviest first
+    (equal weights: alphabetical)."""
+    texts = index_texts(article)
+    uses: Counter[str] = Counter(index_tokens(texts.body))
+    for term in index_tokens(texts.title):
+        uses[term] += TITLE_WEIGHT
+    documents = max(searcher.num_docs, 1)
+    weighed: list[tuple[str, float]] = []
+    with text_errors():
+        for term, count in uses.items():
+            if len(term) < MIN_LETTERS or term.isdigit():
+                continue
+            having = max(searcher.doc_freq("body", term), searcher.doc_freq("title", term))
+            if having <= 1 or having * 2 > documents:
+                # This article's alone (or none's: the index is behind), or so common
+                # that it says nothing of likeness.
+                continue
+            idf = math.log(1 + (documents - having + 0.5) / (having + 0.5))
+            weighed.append((term, (1 + math.log(count)) * idf))
+    weighed.sort(key=lambda item: (-item[1], item[0]))
+    return weighed[:TERMS]
+
+
+def related_hits(
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    terms: Sequence[tuple[str, float]],
+    exclude: int,
+    limit: int,
+) -> list[RelatedHit]:
+    """The best `limit` articles for the weighed `terms` (rowid `exclude` left out)."""
+    if not terms or limit <= 0:
+        return []
+    alternatives = [
+        (Occur.Should, Query.boost_query(_in_title_or_body(schema, term), weight))
+        for term, weight in terms
+    ]
+    query = Query.boolean_query(
+        [
+            (Occur.Must, Query.boolean_query(alternatives)),
+            (Occur.MustNot, Query.term_query(schema, "rowid", exclude)),
+        ]
+    )
+    with text_errors():
+        found = searcher.search(query, limit).hits
+        rowids = [
+            cast(int, rowid)
+            for rowid in searcher.fast_field_values("rowid", [address for _s, address in found])
+        ]
+        shared: dict[int, list[str]] = {rowid: [] for rowid in rowids}
+        among = Query.term_set_query(schema, "rowid", rowids) if rowids else None
+        for term, _weight in terms:
+            if among is None or all(len(have) >= SHARED_SHOWN for have in shared.values()):
+                break
+            having = Query.boolean_query(
+                [(Occur.Must, _in_title_or_body(schema, term)), (Occur.Must, among)]
+            )
+            hits = searcher.search(having, len(rowids)).hits
+            for rowid in searcher.fast_field_values("rowid", [address for _s, address in hits]):
+                have = shared[cast(int, rowid)]
+                if len(have) < SHARED_SHOWN:
+                    have.append(term)
+    return [
+        RelatedHit(rowid, score, tuple(shared[rowid]))
+        for rowid, (score, _address) in zip(rowids, found, strict=True)
+    ]
+
+
+def _in_title_or_body(schema: tantivy.Schema, term: str) -> tantivy.Query:
+    return Query.boolean_query(
+        [
+            (Occur.Should, Query.boost_query(Query.term_query(schema, field, term), weight))
+            for field, weight in FIELD_WEIGHTS.items()
+        ]
+    )

@@ -1,0 +1,201 @@
+"""Near-duplicates found at index time: which articles are copies of which, the
+original of a group, `is:duplicate`, and keeping up as files change."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from reader.index import ArticleIndex
+from reader.index import duplicates as dup
+from reader.loading import parse_article
+from reader.model import Article
+from tests.index.conftest import write
+
+_WORDS = [f"{stem}{n}" for stem in ("fox", "kent", "road", "theft", "plan") for n in range(400)]
+
+
+def story(seed: int, words: int = 200) -> str:
+    """A body of `words` random words: two seeds share next to no shingles."""
+    pick = random.Random(seed)
+    return " ".join(pick.choice(_WORDS) for _ in range(words))
+
+
+def edited(body: str, changes: int, seed: int = 0) -> str:
+    """`body` with `changes` words replaced here and there (a republished release)."""
+    words = body.split()
+    pick = random.Random(seed)
+    for place in pick.sample(range(len(words)), changes):
+        words[place] = "changed"
+    return " ".join(words)
+
+
+def front(name: str, body: str, date: str | None = None) -> Article:
+    header = f"title: {name}\n" + (f"date: {date}\n" if date else "")
+    return parse_article(f"---\n{header}---\n{body}\n", path=Path(name), article_id=name)
+
+
+def index_of(*articles: Article) -> ArticleIndex:
+    index = ArticleIndex.temporary(Path("."), in_memory=True)
+    index.add(articles)
+    return index
+
+
+def group_ids(index: ArticleIndex, article_id: str) -> list[str]:
+    return [row.id for row in index.engine().duplicate_group(article_id)]
+
+
+def test_similarity_estimates_the_share_of_shingles_in_common() -> None:
+    body = story(1)
+    same = dup.signature(body)
+    assert same is not None
+    assert dup.similarity(same, same) == 1.0
+    near = dup.signature(edited(body, 2))
+    other = dup.signature(story(2))
+    assert near is not None and other is not None
+    assert dup.similarity(same, near) >= 0.8
+    assert dup.similarity(same, other) < 0.1
+
+
+def test_a_short_body_has_no_signature() -> None:
+    assert dup.signature("a few words only") is None
+    assert dup.signature(story(1, words=dup.MIN_WORDS - 1)) is None
+    assert dup.signature(story(1, words=dup.MIN_WORDS)) is not None
+
+
+def test_copies_are_grouped_with_the_earliest_dated_first() -> None:
+    release = story(7)
+    index = index_of(
+        front("kent/release.md", release, "2020-03-02"),
+        front("essex/release.md", edited(release, 2, seed=1), "2020-03-01"),
+        front("surrey/release.md", edited(release, 3, seed=2)),  # undated: last
+        front("other.md", story(8), "2019-01-01"),
+    )
+    expected = ["essex/release.md", "kent/release.md", "surrey/release.md"]
+    assert group_ids(index, "kent/release.md") == expected
+    assert group_ids(index, "surrey/release.md") == expected
+    assert group_ids(index, "other.md") == []
+    engine = index.engine()
+    copies = ["kent/release.md", "surrey/release.md"]
+    assert sorted(engine.search("is:duplicate").ids()) == copies
+    assert sorted(engine.search("-is:duplicate").ids()) == ["essex/release.md", "other.md"]
+
+
+def test_same_date_or_none_the_first_path_is_the_original() -> None:
+    release = story(3)
+    index = index_of(
+        front("b/post.md", release, "2021-05-05"),
+        front("a/post.md", release, "2021-05-05"),
+        front("d/post.md", story(4)),
+        front("c/post.md", story(4)),
+    )
+    engine = index.engine()
+    assert sorted(engine.search("is:duplicate").ids()) == ["b/post.md", "d/post.md"]
+    assert group_ids(index, "d/post.md") == ["c/post.md", "d/post.md"]
+
+
+def test_a_copy_of_a_copy_is_in_the_same_group() -> None:
+    first = story(5, words=600)
+    second = edited(first, 14, seed=1)
+    third = edited(second, 14, seed=2)
+    signatures = [dup.signature(body) or b"" for body in (first, second, third)]
+    # One and three are too far apart to be copies of each other; two joins them.
+    assert dup.similarity(signatures[0], signatures[2]) < dup.SIMILARITY
+    assert dup.similarity(signatures[0], signatures[1]) >= dup.SIMILARITY
+    assert dup.similarity(signatures[1], signatures[2]) >= dup.SIMILARITY
+    index = index_of(
+        front("one.md", first, "2020-01-01"),
+        front("two.md", second, "2020-01-02"),
+        front("three.md", third, "2020-01-03"),
+    )
+    assert group_ids(index, "three.md") == ["one.md", "two.md", "three.md"]
+
+
+def test_a_different_story_on_the_same_topic_is_no_copy() -> None:
+    # Half the text in common (a shared boilerplate paragraph) is not a copy.
+    shared = story(9, words=100)
+    index = index_of(
+        front("one.md", shared + " " + story(10, words=100)),
+        front("two.md", shared + " " + story(11, words=100)),
+    )
+    assert group_ids(index, "one.md") == []
+    assert index.engine().search("is:duplicate").ids() == []
+
+
+def test_is_duplicate_combines_with_words() -> None:
+    release = story(12) + " burglary"
+    index = index_of(
+        front("a.md", release, "2020-01-01"),
+        front("b.md", release, "2020-01-02"),
+        front("c.md", story(13) + " burglary"),
+    )
+    engine = index.engine()
+    assert sorted(engine.search("burglary -is:duplicate").ids()) == ["a.md", "c.md"]
+    assert engine.search("burglary is:duplicate").ids() == ["b.md"]
+
+
+def test_groups_follow_the_folder_as_files_change(root: Path) -> None:
+    release = story(20)
+    write(root, "a.md", "A", release, date="2020-01-01")
+    write(root, "b.md", "B", release, date="2020-01-02")
+    write(root, "c.md", "C", story(21), date="2020-01-03")
+    with ArticleIndex.open(root) as index:
+        index.sync(workers=1)
+        assert index.engine().search("is:duplicate").ids() == ["b.md"]
+        # The original goes: its copy is no copy of anything now.
+        (root / "a.md").unlink()
+        index.sync(workers=1)
+        assert index.engine().search("is:duplicate").ids() == []
+        # Another file becomes a copy of b.
+        write(root, "c.md", "C", release, date="2020-01-03")
+        index.sync(workers=1)
+        assert index.engine().search("is:duplicate").ids() == ["c.md"]
+        assert group_ids(index, "c.md") == ["b.md", "c.md"]
+        # What a removed or changed article had is gone: a signature and its bands each.
+        connection = index._opened.connection
+        assert connection.execute("SELECT count(*) FROM minhash").fetchone()[0] == 2
+        bands = connection.execute("SELECT count(*) FROM minhash_bands").fetchone()[0]
+        assert bands == 2 * dup.BANDS
+    # Kept in the cache: a new session finds the same without reading a file.
+    with ArticleIndex.open(root) as index:
+        assert index.engine().search("is:duplicate").ids() == ["c.md"]
+
+
+def test_a_band_shared_by_thousands_is_not_quadratic() -> None:
+    # Every body the same: one group, found in one pass over the members.
+    body = story(30)
+    index = index_of(*(front(f"{n:04}.md", body, "2020-01-01") for n in range(1500)))
+    copies = index.engine().search("is:duplicate", limit=5)
+    assert copies.total == 1499
+
+
+def test_a_signature_is_the_same_in_every_process() -> None:
+    # Worker processes make them (each with its own string hash seed): they must agree.
+    import subprocess
+    import sys
+
+    body = story(40)
+    script = (
+        "import sys; from reader.index.duplicates import signature; "
+        "sys.stdout.write(signature(sys.stdin.read()).hex())"
+    )
+    made = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            input=body,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**__import__("os").environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "random")
+    }
+    assert made == {(dup.signature(body) or b"").hex()}
+
+
+def test_only_the_start_of_a_long_body_is_signed() -> None:
+    # A 16 MB body would otherwise cost seconds and hundreds of MB (millions of shingles).
+    body = story(50, words=40_000)
+    assert len(body) > dup.SIGNED_CHARS
+    assert dup.signature(body) == dup.signature(body[: dup.SIGNED_CHARS])
+    assert dup.signature(body) != dup.signature(story(50, words=40_000)[: dup.SIGNED_CHARS // 2])

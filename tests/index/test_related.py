@@ -1,0 +1,81 @@
+"""Related articles: ranked by the article's distinctive terms, itself left out, with
+the terms each one shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.index import ArticleIndex
+from reader.index.related import MIN_LETTERS
+from reader.loading import parse_article
+from reader.model import Article
+
+FILLER = "the police said that officers were called to the area on the day " * 3
+
+
+def front(name: str, title: str, body: str) -> Article:
+    return parse_article(f"---\ntitle: {title}\n---\n{body}\n", path=Path(name), article_id=name)
+
+
+def corpus() -> list[Article]:
+    return [
+        front(
+            "drones.md",
+            "Drone patrols",
+            f"Drone patrols over the moorland. {FILLER}"
+            "Thermal cameras on each drone found sheep rustlers on the moorland.",
+        ),
+        front(
+            "drones2.md",
+            "More drones",
+            f"{FILLER} A thermal drone team flew over moorland farms hunting rustlers.",
+        ),
+        front("drones3.md", "A drone", f"{FILLER} One drone was bought."),
+        front("cakes.md", "Bake sale", f"{FILLER} Officers sold cakes for charity."),
+        front("cakes2.md", "Bake off", f"{FILLER} Cakes and scones for charity."),
+        front("boats.md", "Boat patrol", f"{FILLER} A boat patrol on the river."),
+    ]
+
+
+def related_ids(index: ArticleIndex, article_id: str, limit: int = 10) -> list[str]:
+    article = index.article(article_id)
+    assert article is not None
+    return [item.summary.id for item in index.engine().related(article, limit)]
+
+
+def test_the_most_alike_come_first_and_the_article_itself_never() -> None:
+    index = ArticleIndex.temporary(Path("."), in_memory=True)
+    index.add(corpus())
+    found = related_ids(index, "drones.md")
+    assert "drones.md" not in found
+    assert found[:2] == ["drones2.md", "drones3.md"]
+    assert related_ids(index, "cakes.md")[0] == "cakes2.md"
+    assert len(related_ids(index, "drones.md", limit=2)) == 2
+
+
+def test_each_result_says_which_distinctive_terms_it_shares() -> None:
+    index = ArticleIndex.temporary(Path("."), in_memory=True)
+    index.add(corpus())
+    article = index.article("drones.md")
+    assert article is not None
+    by_id = {item.summary.id: item for item in index.engine().related(article)}
+    shared = by_id["drones2.md"].shared
+    assert {"drone", "moorland", "thermal", "rustlers"} <= set(shared)
+    # Words in every article say nothing of likeness; short words are left out.
+    assert "police" not in shared and "the" not in shared
+    assert all(len(term) >= MIN_LETTERS for item in by_id.values() for term in item.shared)
+    # Every shared term is in the result's text.
+    for item in by_id.values():
+        related = index.article(item.summary.id)
+        assert related is not None
+        text = (related.title + " " + related.body).lower()
+        assert all(term in text for term in item.shared)
+    assert by_id["drones2.md"].score > by_id["drones3.md"].score
+    # Only articles that share a distinctive term are listed.
+    assert set(by_id) == {"drones2.md", "drones3.md"}
+
+
+def test_an_article_with_nothing_in_common_has_no_related() -> None:
+    index = ArticleIndex.temporary(Path("."), in_memory=True)
+    index.add([front("a.md", "Alpha", "zebra quagga okapi"), front("b.md", "Beta", "lorem ipsum")])
+    assert related_ids(index, "a.md") == []
