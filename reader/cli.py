@@ -9,34 +9,31 @@ from __future__ import annotations
 import argparse
 import difflib
 import io
-import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from reader import __version__
-from reader.articles import ArticleStore, duplicate_urls, open_store
+from reader.articles import duplicate_urls, open_store
+from reader.cli_common import (
+    CommandError,
+    format_row,
+    ids_of,
+    is_unicode,
+    marks_test,
+    open_folder,
+    print_json,
+    print_json_array,
+    read_articles,
+    read_query,
+    report_problem_count,
+    resolve_root,
+)
 from reader.loading.discover import no_articles_message
-from reader.model import Article, ListRow, article_to_dict
+from reader.model import Article, article_to_dict
 from reader.ordering import RELEVANCE, SEARCH_ORDERS
-from reader.resources import samples_dir
-from reader.saved_searches import SIGIL, UnknownSearch, find_saved, listing_of, search_node
-from reader.search import Node, QueryError, snippets
-from reader.search.query import INDEX_FLAGS, FlagTest, flags_of
-from reader.state import ReadingState, flag_test
-
-if TYPE_CHECKING:
-    from reader.cli_overview import CommandTools
-
-
-class CommandError(Exception):
-    """A user-facing error: printed as one line on stderr, exit status `status`."""
-
-    def __init__(self, message: str, status: int = 2) -> None:
-        super().__init__(message)
-        self.status = status
+from reader.search import snippets
 
 
 def _count(text: str) -> int:
@@ -277,68 +274,6 @@ def _replace_what_output_cannot_encode() -> None:
             stream.reconfigure(errors="replace")
 
 
-def _is_unicode(stream: Any) -> bool:
-    """Whether the stream's encoding can write every character."""
-    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-    return encoding.startswith(("utf", "gb18030"))
-
-
-def resolve_root(path: Path | None) -> Path:
-    """PATH as given; else the configured default folder; else the bundled samples."""
-    if path is None:
-        from reader.config import load_config
-
-        path = load_config().default_folder
-    root = samples_dir() if path is None else path
-    if not root.exists():
-        raise CommandError(f"no such file or folder: {root}")
-    return root
-
-
-def open_folder(args: argparse.Namespace) -> ArticleStore:
-    """The store for the command's PATH, brought up to date with the folder."""
-    try:
-        store = open_store(resolve_root(args.path), use_cache=args.use_cache)
-    except FileNotFoundError as error:
-        raise CommandError(str(error)) from None
-    store.refresh()
-    for notice in store.notices:
-        print(f"reader: {notice}", file=sys.stderr)
-    return store
-
-
-def _print_json(data: Any) -> None:
-    """An object on stdout as indented JSON."""
-    json.dump(data, sys.stdout, ensure_ascii=not _is_unicode(sys.stdout), indent=2)
-    sys.stdout.write("\n")
-
-
-def _print_json_array(items: Iterable[Any]) -> None:
-    """A JSON array on stdout, written as its items come: one compact item per line, which
-    keeps big result lists on the C encoder (indenting makes json 5x slower), and the
-    first results reach `| head` or `| jq` before the last are made."""
-    write = sys.stdout.write
-    ensure_ascii = not _is_unicode(sys.stdout)
-    write("[")
-    separator = "\n"
-    for item in items:
-        write(separator)
-        write(json.dumps(item, ensure_ascii=ensure_ascii))
-        separator = ",\n"
-    write("\n]\n" if separator != "\n" else "]\n")
-
-
-# Articles read from the store (bodies and all) at a time while printing.
-PRINT_BATCH = 500
-
-
-def _articles(store: ArticleStore, ids: Sequence[str]) -> Iterator[Article]:
-    """The articles with these ids, in order, read a batch at a time: 100,000 bodies
-    are never in memory at once."""
-    for start in range(0, len(ids), PRINT_BATCH):
-        yield from store.articles(ids[start : start + PRINT_BATCH])
-
-
 def cmd_open(args: argparse.Namespace) -> int:
     root = resolve_root(args.path)
     if not _on_a_terminal():
@@ -351,7 +286,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
     # Textual draws on stderr: a character its encoding lacks is drawn as `?`, one cell,
     # not as a `\u2500` escape that breaks the layout.
-    if isinstance(sys.__stderr__, io.TextIOWrapper) and not _is_unicode(sys.__stderr__):
+    if isinstance(sys.__stderr__, io.TextIOWrapper) and not is_unicode(sys.__stderr__):
         sys.__stderr__.reconfigure(errors="replace")
     return run(root, use_cache=args.use_cache, fresh=args.fresh)
 
@@ -360,42 +295,19 @@ def _on_a_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def format_row(article: ListRow, area_width: int = 18) -> str:
-    """One line of `reader list`: date, area, title, id."""
-    date = article.published.strftime("%Y-%m-%d") if article.published else "—" * 10
-    area = article.area or ""
-    if len(area) > area_width:
-        area = area[: area_width - 1] + "…"
-    return f"{date}  {area:<{area_width}}  {article.title}  [{article.id}]"
-
-
 def cmd_list(args: argparse.Namespace) -> int:
     store = open_folder(args)
     rows = store.rows()
     if args.json:
-        _print_json_array(article_to_dict(article) for article in _articles(store, _ids(rows)))
+        print_json_array(article_to_dict(article) for article in read_articles(store, ids_of(rows)))
     else:
         for row in rows:
             print(format_row(row))
     if not rows:
         root = resolve_root(args.path)
         print(f"reader: {no_articles_message(root, str(root))}", file=sys.stderr)
-    _report_problem_count(store)
+    report_problem_count(store)
     return 0
-
-
-def _ids(rows: Sequence[ListRow]) -> list[str]:
-    return [row.id for row in rows]
-
-
-def _report_problem_count(store: ArticleStore) -> None:
-    count = len(store.problems())
-    if count:
-        noun = "file" if count == 1 else "files"
-        print(
-            f"reader: {count} {noun} could not be loaded; `reader check` lists them",
-            file=sys.stderr,
-        )
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -403,7 +315,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         raise CommandError(f"two folders given, {args.path} and --root {args.root}: give one")
     article = find_article(args.id, args.path if args.path is not None else args.root)
     if args.json:
-        _print_json(article_to_dict(article, body=True))
+        print_json(article_to_dict(article, body=True))
         return 0
     print(article.title)
     byline = [article.published.strftime("%a %d %b %Y, %H:%M") if article.published else None]
@@ -444,7 +356,7 @@ def find_article(article_id: str, root: Path | None) -> Article:
                 known = store.article(article_id)
                 if known is not None:
                     return known
-                close = difflib.get_close_matches(article_id, _ids(store.rows()), n=1)
+                close = difflib.get_close_matches(article_id, ids_of(store.rows()), n=1)
             finally:
                 store.close()
             hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -465,9 +377,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     )
     scores = {row.id: score for row, score in results}
     # Bodies are read only for the results printed, a batch at a time.
-    shown = _articles(store, _ids([row for row, _ in results]))
+    shown = read_articles(store, ids_of([row for row, _ in results]))
     if args.json:
-        _print_json_array(
+        print_json_array(
             {
                 **article_to_dict(article),
                 "score": scores[article.id],
@@ -487,65 +399,26 @@ def cmd_search(args: argparse.Namespace) -> int:
         if printed < total:
             what += f"; showing {printed:,}"
         print(what, file=sys.stderr)
-    _report_problem_count(store)
+    report_problem_count(store)
     return 0
-
-
-def read_query(store: ArticleStore, text: str, *, prefix_last: bool = False) -> tuple[Node, str]:
-    """The query `text` (or the saved search `@NAME` names: its query and facets) and the
-    order to list it in when it has no words to rank by."""
-    searcher = store.searcher()
-    if text.startswith(SIGIL):
-        try:
-            saved = find_saved(ReadingState().load(), text)
-        except UnknownSearch as error:
-            raise CommandError(str(error)) from None
-        try:
-            return search_node(saved, searcher.parse), listing_of(saved).sort
-        except QueryError as error:
-            where = error.render(saved.query)
-            raise CommandError(f"saved search {SIGIL}{saved.name}: {where}") from None
-    try:
-        return searcher.parse(text, prefix_last=prefix_last), "newest"
-    except QueryError as error:
-        raise CommandError(error.render(text)) from None
-
-
-def marks_test(store: ArticleStore, query: Node) -> FlagTest | None:
-    """The `is:read / is:unread / is:starred` test of the reader's saved marks, when the
-    query uses one."""
-    if not flags_of(query) - set(INDEX_FLAGS):  # is:duplicate is the index's own
-        return None
-    state = ReadingState().load()
-    return flag_test(state, {row.id: row.state_key for row in store.rows()})
-
-
-def _overview_tools() -> CommandTools:
-    """What reader.cli_overview's commands use of this module."""
-    from reader.cli_overview import CommandTools
-
-    return CommandTools(
-        open_folder, read_query, marks_test, _print_json, _report_problem_count, resolve_root,
-        CommandError,
-    )  # fmt: skip
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from reader.cli_overview import cmd_stats as run
 
-    return run(args, _overview_tools())
+    return run(args)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from reader.cli_overview import cmd_export as run
 
-    return run(args, _overview_tools())
+    return run(args)
 
 
 def cmd_searches(args: argparse.Namespace) -> int:
     from reader.cli_overview import cmd_searches as run
 
-    return run(args, _overview_tools())
+    return run(args)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -557,7 +430,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     # bodies are never loaded to find a few warnings.
     named = [row.id for row in rows if row.id in warned]
     named += [row.id for group in duplicates.values() for row in group]
-    paths = {article.id: str(article.path) for article in _articles(store, named)}
+    paths = {article.id: str(article.path) for article in read_articles(store, named)}
     warnings = [
         {"path": paths[row.id], "message": message}
         for row in rows
@@ -574,7 +447,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             )
     problems = [{"path": str(p.path), "message": p.message} for p in store.problems()]
     if args.json:
-        _print_json({"articles": len(rows), "problems": problems, "warnings": warnings})
+        print_json({"articles": len(rows), "problems": problems, "warnings": warnings})
     else:
         for entry in problems:
             print(f"{entry['path']}: error: {entry['message']}")

@@ -1,8 +1,7 @@
 """The commands that look over many articles at once: `reader stats` (how many match, by
 month, year, area or tag), `reader export` (the matches to CSV, JSON Lines or Markdown)
-and `reader searches` (the saved searches, with their counts). They build on reader.cli
-(its folder, query and output helpers, handed in as CommandTools: reader.cli imports this
-module, so this one cannot import it).
+and `reader searches` (the saved searches, with their counts). They build on
+reader.cli_common (the folder, the query, output), as reader.cli does.
 """
 
 from __future__ import annotations
@@ -11,12 +10,20 @@ import argparse
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from reader.articles import ArticleStore
+from reader.cli_common import (
+    CommandError,
+    marks_test,
+    open_folder,
+    print_json,
+    read_query,
+    report_problem_count,
+    resolve_root,
+)
 from reader.export import (
     FORMAT_NAMES,
     FORMATS,
@@ -30,7 +37,7 @@ from reader.export import write_file as write_export_file
 from reader.model import ListRow
 from reader.ordering import ORDER_CAPTIONS, RELEVANCE, RELEVANCE_CAPTION, SEARCH_ORDERS
 from reader.saved_searches import SIGIL, describe, listing_of, search_node
-from reader.search import MATCH_ALL, FlagTest, Node, QueryError, is_ranked
+from reader.search import MATCH_ALL, QueryError, is_ranked
 from reader.state import ReadingState, flag_test
 from reader.stats import (
     GROUPINGS,
@@ -51,21 +58,6 @@ LABEL_CELLS = 28
 BAR_CELLS = 50
 # Articles whose metadata is read at a time when counting tags.
 TAG_BATCH = 500
-
-
-@dataclass(frozen=True)
-class CommandTools:
-    """What these commands use of reader.cli: opening PATH, reading a query (or @NAME),
-    the reading marks' test, JSON output, the problems line, PATH's folder, and the
-    error printed as one line (`error(message, status=2)`)."""
-
-    open_folder: Callable[[argparse.Namespace], ArticleStore]
-    read_query: Callable[[ArticleStore, str], tuple[Node, str]]
-    marks_test: Callable[[ArticleStore, Node], FlagTest | None]
-    print_json: Callable[[Any], None]
-    report_problems: Callable[[ArticleStore], None]
-    resolve_root: Callable[[Path | None], Path]
-    error: Callable[..., Exception]
 
 
 def add_commands(
@@ -132,13 +124,13 @@ def add_commands(
 
 
 def matching_rows(
-    tools: CommandTools, store: ArticleStore, text: str, order: str = RELEVANCE
+    store: ArticleStore, text: str, order: str = RELEVANCE
 ) -> tuple[list[ListRow], str]:
     """The rows matching the query `text` (or saved search) in `order`, and that order
     as the list would caption it."""
-    query, fallback = tools.read_query(store, text)
+    query, fallback = read_query(store, text)
     results = store.searcher().search(
-        query, order=order, fallback_order=fallback, flag_test=tools.marks_test(store, query)
+        query, order=order, fallback_order=fallback, flag_test=marks_test(store, query)
     )
     if order == RELEVANCE:
         caption = RELEVANCE_CAPTION if is_ranked(query) else ORDER_CAPTIONS[fallback]
@@ -150,13 +142,13 @@ def matching_rows(
 # -- stats ------------------------------------------------------------------------------
 
 
-def cmd_stats(args: argparse.Namespace, tools: CommandTools) -> int:
-    store = tools.open_folder(args)
+def cmd_stats(args: argparse.Namespace) -> int:
+    store = open_folder(args)
     try:
-        rows, _caption = matching_rows(tools, store, args.query)
+        rows, _caption = matching_rows(store, args.query)
         counts = _counts(store, rows, args.by)
         if args.json:
-            tools.print_json(
+            print_json(
                 {
                     "query": args.query,
                     "by": args.by,
@@ -172,7 +164,7 @@ def cmd_stats(args: argparse.Namespace, tools: CommandTools) -> int:
         if not args.json:
             total = store.searcher().search(MATCH_ALL, limit=0).total
             print(f"{len(rows):,} of {total:,} articles match; by {args.by}", file=sys.stderr)
-        tools.report_problems(store)
+        report_problem_count(store)
     finally:
         store.close()
     return 0
@@ -215,22 +207,22 @@ def _print_chart(counts: Sequence[Count], no_key: str) -> None:
 # -- export -----------------------------------------------------------------------------
 
 
-def cmd_export(args: argparse.Namespace, tools: CommandTools) -> int:
+def cmd_export(args: argparse.Namespace) -> int:
     output: Path | None = args.output
     format_name = args.format or (format_for(output.name) if output is not None else None)
     format_name = format_name or "csv"
     if args.json and output is None:
-        raise tools.error(
+        raise CommandError(
             "--json says what was written to a file: give -o FILE "
             "(or --format jsonl for JSON Lines on stdout)"
         )
     if output is not None and output.is_dir():
-        raise tools.error(f"cannot write {output}: it is a folder")
-    store = tools.open_folder(args)
+        raise CommandError(f"cannot write {output}: it is a folder")
+    store = open_folder(args)
     try:
-        rows, caption = matching_rows(tools, store, args.query, args.sort)
+        rows, caption = matching_rows(store, args.query, args.sort)
         heading = ExportHeading(
-            _described_query(args.query), escape_name(str(tools.resolve_root(args.path))), caption,
+            _described_query(args.query), escape_name(str(resolve_root(args.path))), caption,
             datetime.now(),
         )  # fmt: skip
 
@@ -252,10 +244,10 @@ def cmd_export(args: argparse.Namespace, tools: CommandTools) -> int:
                 written = write_export_file(output, write)
             except OSError as error:
                 reason = error.strerror or str(error)
-                raise tools.error(f"cannot write {output}: {reason}", status=1) from None
+                raise CommandError(f"cannot write {output}: {reason}", status=1) from None
         what = written_text(written, args.initiatives)
         if output is not None and args.json:
-            tools.print_json(
+            print_json(
                 {
                     "path": str(output),
                     "format": format_name,
@@ -266,7 +258,7 @@ def cmd_export(args: argparse.Namespace, tools: CommandTools) -> int:
             )
         where = f" to {escape_name(str(output))}" if output is not None else ""
         print(f"reader: wrote {what}{where} ({FORMAT_NAMES[format_name]})", file=sys.stderr)
-        tools.report_problems(store)
+        report_problem_count(store)
     finally:
         store.close()
     return 0
@@ -285,10 +277,10 @@ def _described_query(text: str) -> str:
 # -- saved searches -----------------------------------------------------------------------
 
 
-def cmd_searches(args: argparse.Namespace, tools: CommandTools) -> int:
+def cmd_searches(args: argparse.Namespace) -> int:
     state = ReadingState().load()
     saved = state.saved_searches()
-    store = tools.open_folder(args)
+    store = open_folder(args)
     try:
         searcher = store.searcher()
         rows = store.rows()
@@ -315,7 +307,7 @@ def cmd_searches(args: argparse.Namespace, tools: CommandTools) -> int:
                 entry["unread"] = sum(1 for article_id in ids if test(article_id, "unread"))
             found.append(entry)
         if args.json:
-            tools.print_json(found)
+            print_json(found)
         else:
             for search, entry in zip(saved, found, strict=True):
                 if entry["error"] is not None:

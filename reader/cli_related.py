@@ -10,12 +10,12 @@ import difflib
 import sys
 from pathlib import Path
 
-from reader.cli import (
+from reader.cli_common import (
     CommandError,
-    _articles,
-    _print_json_array,
     format_row,
     open_folder,
+    print_json_array,
+    read_articles,
 )
 from reader.model import article_to_dict
 
@@ -66,13 +66,13 @@ def cmd_related(args: argparse.Namespace) -> int:
         found = store.searcher().related(article, args.limit)
         if args.json:
             by_id = {item.summary.id: item for item in found}
-            _print_json_array(
+            print_json_array(
                 {
                     **article_to_dict(related),
                     "score": by_id[related.id].score,
                     "shared": list(by_id[related.id].shared),
                 }
-                for related in _articles(store, list(by_id))
+                for related in read_articles(store, list(by_id))
             )
             return 0
         if not found:

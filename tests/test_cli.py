@@ -16,7 +16,7 @@ import pytest
 
 from reader import articles as store_module
 from reader import cli as cli_module
-from reader import load_library
+from reader import cli_common, load_library
 from reader.cli import main
 from reader.resources import samples_dir
 
@@ -110,7 +110,7 @@ def test_big_outputs_are_written_a_batch_of_articles_at_a_time(
         batches.append(len(ids))
         return articles(self, ids)
 
-    monkeypatch.setattr(cli_module, "PRINT_BATCH", 1)
+    monkeypatch.setattr(cli_common, "PRINT_BATCH", 1)
     monkeypatch.setattr(store_module.ArticleStore, "articles", counted)
     status, batched, _ = run(capsys, *command, str(folder), "--json")
     assert status == 0 and batched == whole

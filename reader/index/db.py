@@ -29,7 +29,7 @@ from typing import TypeVar
 
 import tantivy
 
-from reader.index import duplicates
+from reader.index.duplicates import TABLES as DUPLICATE_TABLES
 from reader.index.text_index import (
     TextIndexBusy,
     TextIndexError,
@@ -100,7 +100,7 @@ CREATE TABLE field_keys(
     key TEXT PRIMARY KEY,
     articles INTEGER NOT NULL
 );
-{duplicates.TABLES};
+{DUPLICATE_TABLES};
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 

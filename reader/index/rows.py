@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import tantivy
 
-from reader.index import duplicates
+from reader.index.duplicates import signature as minhash_signature
 from reader.model import Article, ArticleSummary, published_sort_key
 from reader.ordering import NEWEST_SQL
 from reader.text.sanitize import escape_name
@@ -142,7 +142,7 @@ def index_texts(article: Article) -> IndexTexts:
         metadata=tuple(values),
         fields=tuple(field for field in fields if field),
         keys=keys,
-        signature=duplicates.signature(body),
+        signature=minhash_signature(body),
     )
 
 

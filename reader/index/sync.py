@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from reader.index import duplicates
 from reader.index.archives import (
     archive_batches,
     archive_key,
@@ -45,6 +44,8 @@ from reader.index.db import (
     text_writer,
     write_transaction,
 )
+from reader.index.duplicates import forget as forget_signature
+from reader.index.duplicates import store as store_signatures
 from reader.index.rows import (
     INSERT_ARTICLE,
     INSERT_TEXT,
@@ -437,7 +438,7 @@ def _store(
                 )
         connection.executemany(INSERT_ARTICLE, articles)
         connection.executemany(INSERT_TEXT, texts)
-        duplicates.store(
+        store_signatures(
             connection, [(rowid, prepared.texts.signature) for rowid, prepared in documents]
         )
         _count_keys(connection, key_counts)
@@ -469,7 +470,7 @@ def _forget(connection: sqlite3.Connection, file_id: str, key_counts: Counter[st
     rowid, metadata = row
     connection.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
     connection.execute("DELETE FROM article_text WHERE rowid = ?", (rowid,))
-    duplicates.forget(connection, rowid)
+    forget_signature(connection, rowid)
     # The field names it added (as IndexTexts.keys has them).
     key_counts.subtract(keys_of(json.loads(metadata)))
     return int(rowid)
