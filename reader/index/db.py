@@ -43,7 +43,7 @@ from reader.text.sanitize import escape_name
 # 5: the loader reads HTML, template tags, callouts, MDX and dates in paths, and the body
 # is indexed as its text (reader.loading.body.body_text). 6: the full text moved from FTS5
 # tables to tantivy. Older caches are rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _SCHEMA = f"""
 -- root, created, tokens (see _check). generation: a count of writes, by which a search

@@ -42,6 +42,7 @@ from reader.search.query import (
     QueryError,
     Term,
 )
+from reader.text.tokens import CJK_LETTERS, CJK_RUN, cjk_bigrams
 
 # Each ranked field's weight in a word's score; `title:` `body:` `initiative:` name one.
 WEIGHTS = {"title": 4.0, "body": 1.0, "initiatives": 2.0, "metadata": 0.5}
@@ -147,9 +148,7 @@ class Translator:
         match = node.match
         words = (match.word,) if isinstance(match, Term) else match.words
         parts = [
-            self._words(
-                "fields", tuple(prefix + word for word in words), match.prefix, ranked=False
-            )
+            self._words("fields", words, match.prefix, ranked=False, lead=prefix)
             for prefix in sorted(prefixes)
         ]
         if not parts:
@@ -159,10 +158,22 @@ class Translator:
         return Query.boolean_query([(Occur.Should, part) for part in parts])
 
     def _words(
-        self, field: str, words: Sequence[str], prefix: bool, *, ranked: bool
+        self, field: str, words: Sequence[str], prefix: bool, *, ranked: bool, lead: str = ""
     ) -> tantivy.Query:
-        """The words (one, or a phrase) in `field`, the last one a prefix if so."""
+        """The words (one, or a phrase) in `field`, the last one a prefix if so; `lead`
+        goes before each (a key's prefix)."""
         schema = self._schema
+        if not prefix and len(words) == 1 and _is_cjk_character(words[0]):
+            # A CJK character alone is a token only where its run is one character long;
+            # elsewhere it is in the bigrams before and after it.
+            char = words[0]
+            return Query.boolean_query(
+                [
+                    (Occur.Should, Query.term_query(schema, field, lead + char)),
+                    (Occur.Should, Query.regex_query(schema, field, _beside(lead, char))),
+                ]
+            )
+        words = [lead + word for word in words]
         if not prefix:
             if len(words) == 1:
                 return Query.term_query(schema, field, words[0])
@@ -181,6 +192,18 @@ class Translator:
         if not parts:
             return Query.empty_query()
         return parts[0][1] if len(parts) == 1 else Query.boolean_query(parts)
+
+
+_CJK_UNIT = f"[{CJK_LETTERS}]{{1,3}}"  # a Hangul syllable is up to 3 jamo
+
+
+def _is_cjk_character(word: str) -> bool:
+    return CJK_RUN.fullmatch(word) is not None and cjk_bigrams(word) == [(0, len(word))]
+
+
+def _beside(lead: str, char: str) -> str:
+    """A regular expression for the bigrams with `char` first or last."""
+    return f"{lead}({char}{_CJK_UNIT}|{_CJK_UNIT}{char})"
 
 
 def _filter(query: tantivy.Query) -> tantivy.Query:
