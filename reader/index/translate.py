@@ -6,6 +6,12 @@ each kind of node is searched in the full-text index (reader.index.text_index).
   times the field's weight (title 4, initiatives 2, body 1, metadata 0.5), added up;
   `title:`, `body:` and `initiative:` look in that field alone. An initiative is part of
   the body too, so a word in one counts in both.
+- Closeness: when the query's plain words (its words and phrases, in order, at its top
+  level or in its top-level AND) are two or more, an article also scores for holding
+  them all as one phrase in its title (that phrase's BM25 times CLOSENESS["title"]) and
+  all within NEAR_SLOP positions of each other, in order, in its body (times
+  CLOSENESS["body"]). These only add to the score: what matches is unchanged. A last
+  word typed as a prefix counts as typed there.
 - The last word while typing is a prefix: the completions the index holds are listed
   from its term dictionary; the PREFIX_RANKED commonest are ranked as words, and any
   other completion still matches (a regular expression over the dictionary, score 0). A
@@ -47,6 +53,11 @@ from reader.text.tokens import CJK_LETTERS, CJK_RUN, cjk_bigrams
 # Each ranked field's weight in a word's score; `title:` `body:` `initiative:` name one.
 WEIGHTS = {"title": 4.0, "body": 1.0, "initiatives": 2.0, "metadata": 0.5}
 RANKED_FIELD_OF = {"title": "title", "body": "body", "initiative": "initiatives"}
+# The weights of the query's words as one phrase in the title, and close together in the
+# body (within NEAR_SLOP positions): an exact title and words side by side rank above
+# scattered hits in short articles.
+CLOSENESS = {"title": 4.0, "body": 2.0}
+NEAR_SLOP = {"title": 0, "body": 4}
 # Completions of a prefix ranked as words (the commonest); the rest match with score 0.
 PREFIX_RANKED = 64
 # Completions listed to find the commonest: a one-letter prefix in a folder of codes
@@ -77,6 +88,24 @@ class Translator:
         self._schema = schema
         self._keys = keys
         self._flagged = flagged
+
+    def ranked_query(self, node: Node) -> tantivy.Query:
+        """`query(node)`, scoring more where the query's plain words stand together."""
+        query = self.query(node)
+        words = _plain_words(node)
+        if len(words) < 2:
+            return query
+        schema = self._schema
+        closeness = [
+            (
+                Occur.Should,
+                Query.boost_query(
+                    Query.phrase_query(schema, field, words, slop=NEAR_SLOP[field]), weight
+                ),
+            )
+            for field, weight in CLOSENESS.items()
+        ]
+        return Query.boolean_query([(Occur.Must, query), *closeness])
 
     def query(self, node: Node, depth: int = 0) -> tantivy.Query:
         if depth > MAX_NESTING:
@@ -192,6 +221,19 @@ class Translator:
         if not parts:
             return Query.empty_query()
         return parts[0][1] if len(parts) == 1 else Query.boolean_query(parts)
+
+
+def _plain_words(node: Node) -> list[str]:
+    """The words of the query's plain words and phrases, in order: the query itself or
+    the children of its top-level AND (fields, groups and negations left out)."""
+    children = node.nodes if isinstance(node, And) else (node,)
+    words: list[str] = []
+    for child in children:
+        if isinstance(child, Term):
+            words.append(child.word)
+        elif isinstance(child, Phrase):
+            words.extend(child.words)
+    return words
 
 
 _CJK_UNIT = f"[{CJK_LETTERS}]{{1,3}}"  # a Hangul syllable is up to 3 jamo
