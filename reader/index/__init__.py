@@ -57,10 +57,12 @@ from reader.index.sync import (
     sync,
 )
 from reader.index.text_index import TextIndexBusy, TextIndexError
-from reader.model import Article, ArticleSummary, LoadProblem
+from reader.model import Article, ArticleSummary, LoadProblem, fold_path
+from reader.text.tokens import metadata_leaves
 
 __all__ = [
     "ArticleIndex",
+    "FacetValues",
     "IndexFull",
     "IndexUnavailable",
     "SearchEngine",
@@ -69,6 +71,8 @@ __all__ = [
     "SyncReport",
 ]
 
+# Metadata values by article id, then by folded key.
+FacetValues = dict[str, dict[str, tuple[str, ...]]]
 _TEXT_JOIN = "FROM articles a JOIN article_text t ON t.rowid = a.rowid"
 _T = TypeVar("_T")
 
@@ -103,6 +107,8 @@ class ArticleIndex:
         self._rows_lock = threading.Lock()
         self._rows: list[tuple[int, ArticleSummary]] | None = None
         self._data_version = -1
+        # facet_values' answer, its keys and the data_version it was read at.
+        self._facet_values: tuple[tuple[str, ...], int, FacetValues] | None = None
         self._engine: SearchEngine | None = None
         # The rows summaries() last gave, kept up to date by each sync, which reports
         # what another reader of the folder wrote meanwhile.
@@ -278,6 +284,7 @@ class ArticleIndex:
     def _forget_cached_rows(self) -> None:
         with self._lock:
             self._rows = None
+            self._facet_values = None
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -370,6 +377,42 @@ class ArticleIndex:
             rows = self._read_text(sql, tuple(chunk))
             found.update((file_id, tuple(json.loads(items))) for file_id, items in rows)
         return found
+
+    def facet_values(self, keys: tuple[str, ...]) -> FacetValues:
+        """For each article with any, the values of the top-level metadata keys `keys`
+        (folded), by id then key: a list's items one by one, as written. Read again only
+        when the database changed (2 s at 100,000 articles; on a connection of its own)."""
+        with self._lock:
+            version = self._opened.connection.execute("PRAGMA data_version").fetchone()[0]
+            cached = self._facet_values
+            if cached is not None and cached[:2] == (keys, version):
+                return cached[2]
+        wanted = set(keys)
+        sql = f"SELECT a.id, t.metadata {_TEXT_JOIN} WHERE t.metadata != '{{}}'"
+
+        def read() -> FacetValues:
+            found: FacetValues = {}
+            with self._connection_apart() as connection:
+                for file_id, text in connection.execute(sql):
+                    metadata = json.loads(text)
+                    chosen = {
+                        key: value for key, value in metadata.items() if fold_path(key) in wanted
+                    }
+                    if not chosen:
+                        continue
+                    values: dict[str, list[str]] = {}
+                    for key, value in metadata_leaves(chosen):
+                        if key in wanted and value.strip():
+                            values.setdefault(key, []).append(value.strip())
+                    if values:
+                        found[file_id] = {key: tuple(items) for key, items in values.items()}
+            return found
+
+        none: FacetValues = {}
+        values = self._repairing(read, none)
+        with self._lock:
+            self._facet_values = (keys, version, values)
+        return values
 
     def warnings(self) -> list[tuple[str, tuple[str, ...]]]:
         """(id, warnings) of every article that loaded with warnings, by id.

@@ -24,7 +24,7 @@ import tantivy
 
 from reader.loading.body import body_text
 from reader.markdown import is_mdx
-from reader.model import Article, ArticleSummary, published_sort_key
+from reader.model import Article, ArticleSummary, folder_of, published_sort_key
 from reader.ordering import NEWEST_SQL
 from reader.text.sanitize import escape_name
 from reader.text.tokens import SearchText, index_text, metadata_keys, metadata_leaves
@@ -81,6 +81,7 @@ def index_texts(article: Article) -> IndexTexts:
     fields = [
         keyed(AREA_PREFIX, index_text(texts.area)),
         keyed(URL_PREFIX, index_text(texts.url)),
+        keyed(FOLDER_PREFIX, index_text(folder_of(article.id))),
         *(keyed(key_prefix(key), value) for key, value in values),
     ]
     return IndexTexts(
@@ -113,6 +114,7 @@ _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 # holds no NUL).
 AREA_PREFIX = key_prefix("\x00area")
 URL_PREFIX = key_prefix("\x00url")
+FOLDER_PREFIX = key_prefix("\x00folder")
 # What separates tokens in index_text's output: ASCII that is no letter or digit.
 _BETWEEN_TOKENS = re.compile(r"[^0-9a-z\x80-\U0010ffff]+")
 

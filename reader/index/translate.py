@@ -17,7 +17,7 @@ each kind of node is searched in the full-text index (reader.index.text_index).
   other completion still matches (a regular expression over the dictionary, score 0). A
   phrase whose last word is a prefix (`co-o`) is a tantivy regex phrase, ranked as a
   phrase.
-- `area:`, `url:` and metadata fields look in `fields`, where each value's tokens carry
+- `area:`, `url:`, `folder:` and metadata fields look in `fields`, where each value's tokens carry
   their key's prefix (reader.index.rows.key_prefix); a field named by a dotted prefix
   (`og`) looks under every key it starts. They only filter: score 0.
 - Dates are a range of the `day` field, `is:` states a set of rowids the caller picked;
@@ -35,7 +35,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 import tantivy
 
-from reader.index.rows import AREA_PREFIX, URL_PREFIX, key_prefix
+from reader.index.rows import AREA_PREFIX, FOLDER_PREFIX, URL_PREFIX, key_prefix
 from reader.search.query import (
     And,
     DateFilter,
@@ -96,11 +96,12 @@ class Translator:
         if len(words) < 2:
             return query
         schema = self._schema
+        phrase: list[str | tuple[int, str]] = [*words]
         closeness = [
             (
                 Occur.Should,
                 Query.boost_query(
-                    Query.phrase_query(schema, field, words, slop=NEAR_SLOP[field]), weight
+                    Query.phrase_query(schema, field, phrase, slop=NEAR_SLOP[field]), weight
                 ),
             )
             for field, weight in CLOSENESS.items()
@@ -169,6 +170,8 @@ class Translator:
             prefixes = [AREA_PREFIX]
         elif node.name == "url":
             prefixes = [URL_PREFIX]
+        elif node.name == "folder":
+            prefixes = [FOLDER_PREFIX]
         else:
             dotted = node.name + "."
             prefixes = [

@@ -17,7 +17,7 @@ from reader.ordering import SORT_ORDERS, RowT, sort_key
 from reader.search import MATCH_ALL, And, Node, Or, field_term, parse_query
 
 # Facet fields in the order the bar shows them.
-FACET_FIELDS = ("area", "date")
+FACET_FIELDS = ("area", "date", "tags", "categories", "lang", "language", "folder")
 # Rows sorted by one call of list.sort in sorted_rows: about 5 ms of holding the GIL.
 SORT_RUN = 4096
 
@@ -78,8 +78,8 @@ def facet_node(terms: Sequence[str], *, leave_out: str | None = None) -> Node:
     for term in terms:
         field = facet_field(term)
         if field != leave_out:
-            # area: and date: are built-in fields: no metadata keys needed to read them.
-            groups.setdefault(field, []).append(parse_query(term))
+            # area:, date: and folder: are built in; any other is the metadata key named.
+            groups.setdefault(field, []).append(parse_query(term, metadata_keys=(field,)))
     return combine(group[0] if len(group) == 1 else Or(tuple(group)) for group in groups.values())
 
 
