@@ -33,7 +33,7 @@ import hashlib
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,7 +140,7 @@ def index_text(text: str) -> str:
         # Lower-case ASCII letters only: what folding made of the rest stays (str.lower
         # would change a folded Cherokee letter back). No surrogate is left: it is no
         # letter or digit, so folding made it a space.
-        stored = split_cjk(folded.encode("utf-8").lower().decode("utf-8"))
+        stored = split_cjk(folded.encode("utf-8").lower().decode("utf-8"), _STORED_CJK_RUN)
     if len(stored) > _LONGEST_UNCUT:
         stored = _LONG_RUN.sub(_cut_run, stored)
     return stored
@@ -179,14 +179,21 @@ CJK_LETTERS = (
 )
 # A run of those that are letters or digits (the ranges hold a few marks and symbols).
 CJK_RUN = re.compile(f"(?:(?![\\W_])[{CJK_LETTERS}])+")
+# A run in index_text's output, where every non-ASCII character is a letter or digit.
+_STORED_CJK_RUN = re.compile(f"[{CJK_LETTERS}]+")
 # One character of a run: a Hangul vowel or final jamo belongs to the jamo before it.
-_CJK_UNIT = re.compile("[^\u1160-\u11ff\ud7b0-\ud7ff]?[\u1160-\u11ff\ud7b0-\ud7ff]*")
+_JAMO_TAIL = re.compile("[\u1160-\u11ff\ud7b0-\ud7ff]")
+_CJK_UNIT = re.compile(
+    "[^\u1160-\u11ff\ud7b0-\ud7ff][\u1160-\u11ff\ud7b0-\ud7ff]*|[\u1160-\u11ff\ud7b0-\ud7ff]+"
+)
 
 
 def cjk_bigrams(run: str) -> list[tuple[int, int]]:
     """(start, end) in `run` (a CJK_RUN match) of each of its tokens: overlapping pairs
     of characters, or the run itself when it is one character."""
-    starts = [unit.start() for unit in _CJK_UNIT.finditer(run) if unit.end() > unit.start()]
+    if _JAMO_TAIL.search(run) is None:  # no Hangul: a character is one code point
+        return [(0, len(run))] if len(run) < 2 else [(at, at + 2) for at in range(len(run) - 1)]
+    starts = [unit.start() for unit in _CJK_UNIT.finditer(run)]
     if len(starts) < 2:
         return [(0, len(run))]
     starts.append(len(run))
@@ -195,15 +202,19 @@ def cjk_bigrams(run: str) -> list[tuple[int, int]]:
 
 def _bigram_run(run: re.Match[str]) -> str:
     text = run.group()
-    return " " + " ".join(text[start:end] for start, end in cjk_bigrams(text)) + " "
+    # What cjk_bigrams says, made at C speed: characters (or Hangul syllables) in pairs.
+    units: Sequence[str] = text if _JAMO_TAIL.search(text) is None else _CJK_UNIT.findall(text)
+    if len(units) < 2:
+        return f" {text} "
+    return " " + " ".join(map(str.__add__, units[:-1], units[1:])) + " "
 
 
-def split_cjk(folded: str) -> str:
+def split_cjk(folded: str, run: re.Pattern[str] = CJK_RUN) -> str:
     """Folded text with each CJK run written as its bigrams, spaces between and around
     them: splitting the result into runs of letters and digits gives the tokens."""
-    if CJK_RUN.search(folded) is None:
+    if run.search(folded) is None:
         return folded
-    return CJK_RUN.sub(_bigram_run, folded)
+    return run.sub(_bigram_run, folded)
 
 
 def cjk_pieces(token: str) -> list[tuple[int, int]]:

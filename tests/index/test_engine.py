@@ -180,7 +180,12 @@ _ANALYZER = text_index._analyzer()
 texts = st.text(
     alphabet=st.one_of(
         st.characters(exclude_categories=["Cs"]),
-        st.sampled_from(list("aAzZ09éÉe\u0301ßﬁΣσς½_-' .İı東京\u00a0\u2019…ⅫＡ\u13a0\uab70")),
+        st.sampled_from(
+            list(
+                "aAzZ09éÉe\u0301ßﬁΣσς½_-' .İı東京脆弱性한국어ガｶﾞ\u1100\u1161\u11a8・"
+                "\u00a0\u2019…ⅫＡ\u13a0\uab70"
+            )
+        ),
     ),
     max_size=40,
 )
