@@ -199,9 +199,10 @@ class Translator:
         """The words (one, or a phrase) in `field`, the last one a prefix if so; `lead`
         goes before each (a key's prefix)."""
         schema = self._schema
-        if not prefix and len(words) == 1 and _is_cjk_character(words[0]):
+        if len(words) == 1 and _is_cjk_character(words[0]):
             # A CJK character alone is a token only where its run is one character long;
-            # elsewhere it is in the bigrams before and after it.
+            # elsewhere it is in the bigrams before and after it (typed as a prefix too:
+            # every bigram starting with it is among these).
             char = words[0]
             return Query.boolean_query(
                 [

@@ -81,6 +81,10 @@ def test_a_single_cjk_character_is_found_within_runs() -> None:
     )
     assert sorted(ids(engine, "性")) == ["alone.md", "first.md", "last.md", "middle.md"]
     assert sorted(ids(engine, "x 性")) == ["alone.md", "first.md", "last.md", "middle.md"]
+    # Typed (a prefix), as on Enter.
+    assert sorted(ids(engine, "性", prefix_last=True)) == [
+        "alone.md", "first.md", "last.md", "middle.md",
+    ]  # fmt: skip
 
 
 def test_typing_a_cjk_word_finds_it_as_it_grows() -> None:
