@@ -123,7 +123,7 @@ class ArticleStore:
         return self._index.engine()
 
     def facet_values(self, keys: tuple[str, ...]) -> FacetValues:
-        """The values of the top-level metadata keys `keys` (folded) of each article that
+        """The values of the metadata keys `keys` (folded, dotted) of each article that
         has any, by id then key (reader.index.ArticleIndex.facet_values)."""
         return self._index.facet_values(keys)
 

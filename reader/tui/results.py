@@ -27,7 +27,7 @@ from reader.tui.format import plural
 from reader.tui.listing import (
     Listing,
     combine,
-    facet_field,
+    facet_list,
     facet_node,
     listing_node,
     sorted_rows,
@@ -261,11 +261,17 @@ class FacetCounts:
         return self.items("date")
 
 
-# The facet fields besides area and date, in the picker's order, with their headings:
-# metadata keys real sites use, and the first folder of each article's path.
-METADATA_FACETS = {"tags": "Tags", "categories": "Categories", "lang": "Language"}
-METADATA_FACETS_ALSO = {"language": "Language"}
+# The facet lists besides areas and years, in the picker's order, with their headings
+# and the metadata keys each shows (reader.tui.listing.FACET_LIST_OF), then the first
+# folder of each article's path.
+METADATA_FACETS = {
+    "tags": ("Tags", ("tags", "taxonomies.tags")),
+    "categories": ("Categories", ("categories", "taxonomies.categories")),
+    "lang": ("Language", ("lang", "language")),
+}
 FOLDER_FACET = "folder"
+# What a list offers of one row: (field, value) pairs.
+ValuesOf = Callable[[ListRow], Iterable[tuple[str, str]]]
 
 
 def count_facets(
@@ -291,65 +297,75 @@ def count_facets(
     typed = parse(listing.text) if listing.text.strip() else MATCH_ALL
     results = shown if shown is not None else matching(listing_node(listing, parse))
 
-    def rows_without(field: str) -> Sequence[ListRow]:
-        """The results as they would be without the facets of `field`."""
-        if not any(facet_field(term) == field for term in listing.facets):
+    def rows_without(name: str) -> Sequence[ListRow]:
+        """The results as they would be without the facets of list `name`."""
+        if not any(facet_list(term) == name for term in listing.facets):
             return results
-        return matching(combine((typed, facet_node(listing.facets, leave_out=field))))
+        return matching(combine((typed, facet_node(listing.facets, leave_out=name))))
 
-    metadata_keys = (*METADATA_FACETS, *METADATA_FACETS_ALSO)
-    values = store.facet_values(metadata_keys)
-    headings = {**METADATA_FACETS, **METADATA_FACETS_ALSO}
+    keys = tuple(key for _heading, list_keys in METADATA_FACETS.values() for key in list_keys)
+    values = store.facet_values(keys)
 
-    def values_of(field: str) -> Callable[[ListRow], Iterable[str]]:
-        if field == "area":
-            return lambda row: (row.area,) if row.area else ()
-        if field == FOLDER_FACET:
-            return lambda row: (top_folder(row.id),) if "/" in row.id else ()
-        return lambda row: values.get(row.id, {}).get(field, ())
+    def values_of(name: str) -> ValuesOf:
+        if name == "area":
+            return lambda row: (("area", row.area),) if row.area else ()
+        if name == FOLDER_FACET:
+            return lambda row: ((FOLDER_FACET, top_folder(row.id)),) if "/" in row.id else ()
+        list_keys = METADATA_FACETS[name][1]
+
+        def of_row(row: ListRow) -> Iterator[tuple[str, str]]:
+            found = values.get(row.id)
+            if found:
+                for key in list_keys:
+                    for value in found.get(key, ()):
+                        yield key, value
+
+        return of_row
 
     groups: list[FacetGroup] = []
-    fields: list[tuple[str, str]] = [("area", "Areas"), ("date", "Years")]
-    fields += [(key, headings[key]) for key in metadata_keys]
-    fields.append((FOLDER_FACET, "Folders"))
-    chosen_fields = {facet_field(term) for term in listing.facets}
-    for field, heading in fields:
-        if field == "date":
+    lists: list[tuple[str, str]] = [("area", "Areas"), ("date", "Years")]
+    lists += [(name, heading) for name, (heading, _keys) in METADATA_FACETS.items()]
+    lists.append((FOLDER_FACET, "Folders"))
+    chosen_lists = {facet_list(term) for term in listing.facets}
+    for name, heading in lists:
+        if name == "date":
             items = {
                 year_facet(year): (year_facet(year), str(year), count)
                 for year, count in facets(rows_without("date")).years
             }
             present = bool(items) or any(row.published for row in all_rows)
         else:
-            items = _value_items(field, rows_without(field), values_of(field))
-            present = bool(items) or _has_values(field, all_rows, values_of(field))
-        if not present and field not in chosen_fields:
+            items = _value_items(rows_without(name), values_of(name))
+            present = bool(items) or _has_values(name, all_rows, values_of(name))
+        if not present and name not in chosen_lists:
             continue  # no article of the folder has a value for it
-        unlisted = [term for term in listing.facets if facet_field(term) == field]
+        unlisted = [term for term in listing.facets if facet_list(term) == name]
         unlisted = [term for term in unlisted if term not in items]
         if unlisted:
-            labels = facet_labels(field, set(unlisted), all_rows, values_of(field))
+            labels = (
+                {term: term.partition(":")[2] for term in unlisted}
+                if name == "date"
+                else facet_labels(set(unlisted), all_rows, values_of(name))
+            )
             for term in unlisted:
                 # Still listed, to be unchosen: as its name, not as the query term.
                 items[term] = (term, labels.get(term, term), 0)
-        if field == "date":
+        if name == "date":
             ordered = sorted(items.values(), key=lambda item: item[1], reverse=True)
         else:
             ordered = sorted(items.values(), key=lambda item: (-item[2], item[1].casefold()))
-        groups.append(FacetGroup(field, heading, ordered))
+        groups.append(FacetGroup(name, heading, ordered))
     return FacetCounts(groups, summary=f"In the {plural(len(results), 'article')} listed:")
 
 
-def _value_items(
-    field: str, rows: Iterable[ListRow], values_of: Callable[[ListRow], Iterable[str]]
-) -> dict[str, FacetItem]:
+def _value_items(rows: Iterable[ListRow], values_of: ValuesOf) -> dict[str, FacetItem]:
     """Each value's term, label and count of rows: values that differ only in case or
     punctuation are one term, under the name first met; a row counts once a term."""
     counts: Counter[str] = Counter()
     labels: dict[str, str] = {}
     for row in rows:
         terms = set()
-        for value in values_of(row):
+        for field, value in values_of(row):
             term = field_term(field, value)
             if term is not None:
                 terms.add(term)
@@ -358,14 +374,12 @@ def _value_items(
     return {term: (term, labels[term], count) for term, count in counts.items()}
 
 
-def _has_values(
-    field: str, rows: Iterable[ListRow], values_of: Callable[[ListRow], Iterable[str]]
-) -> bool:
-    """Whether the folder has a value to offer for `field` (a folder facet needs two
+def _has_values(name: str, rows: Iterable[ListRow], values_of: ValuesOf) -> bool:
+    """Whether the folder has a value to offer in list `name` (the folder list needs two
     top folders: one alone narrows nothing)."""
-    if field != FOLDER_FACET:
-        return any(field_term(field, value) for row in rows for value in values_of(row))
-    seen: set[str] = set()
+    if name != FOLDER_FACET:
+        return any(field_term(*pair) for row in rows for pair in values_of(row))
+    seen: set[tuple[str, str]] = set()
     for row in rows:
         seen.update(values_of(row))
         if len(seen) > 1:
@@ -374,18 +388,13 @@ def _has_values(
 
 
 def facet_labels(
-    field: str,
-    terms: Collection[str],
-    all_rows: Iterable[ListRow],
-    values_of: Callable[[ListRow], Iterable[str]],
+    terms: Collection[str], all_rows: Iterable[ListRow], values_of: ValuesOf
 ) -> dict[str, str]:
-    """The names facet terms of `field` stand for: `area:kent` is Kent, `date:2019` is
-    2019 (a value no article has any more keeps its term)."""
-    if field == "date":
-        return {term: term.partition(":")[2] for term in terms}
+    """The names facet terms stand for: `area:kent` is Kent (a value no article has any
+    more keeps its term)."""
     labels: dict[str, str] = {}
     for row in all_rows:
-        for value in values_of(row):
+        for field, value in values_of(row):
             term = field_term(field, value)
             if term is not None and term in terms:
                 labels.setdefault(term, value)

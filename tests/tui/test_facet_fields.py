@@ -45,8 +45,10 @@ async def test_real_sites_offer_tags_categories_language_and_folders(tmp_path: P
             "docs": 1, "html": 1, "hugo": 1, "ja": 1, "jekyll": 1, "zola": 1,
         }  # fmt: skip
         assert listed(screen, "tags")["防犯"] == 1
+        # Zola's [taxonomies] tags and categories are in the same lists.
+        assert listed(screen, "tags")["offline"] == 1
         assert listed(screen, "categories") == {
-            "地域安全": 1, "engineering": 1, "Volunteering": 1,
+            "地域安全": 1, "engineering": 1, "Volunteering": 1, "Field tech": 1,
         }  # fmt: skip
         # Language ja: the Japanese article only; the bar shows the term.
         languages = focus_list(screen, "lang")
@@ -56,6 +58,35 @@ async def test_real_sites_offer_tags_categories_language_and_folders(tmp_path: P
         assert titles(app) == ["地域の防犯パトロール、参加者が三年で二倍に"]
         assert app.main.session.listing.facets == ("lang:ja",)
         del languages
+
+
+async def test_keys_of_one_idea_are_one_list_and_widen_each_other(
+    write_articles: WriteArticles,
+) -> None:
+    folder = write_articles(
+        {
+            "a.md": "---\ntitle: A\nlang: en\n---\n\nx\n",
+            "b.md": "---\ntitle: B\nlanguage: fr\n---\n\nx\n",
+            "c.md": '+++\ntitle = "C"\n[taxonomies]\ntags = ["maps"]\n+++\n\nx\n',
+            "d.md": "---\ntitle: D\ntags: [roads]\nlang: de\n---\n\nx\n",
+        }
+    )
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        screen = await open_facets(pilot)
+        assert [each.field for each in screen._lists()] == ["tags", "lang"]
+        assert listed(screen, "lang") == {"de": 1, "en": 1, "fr": 1}
+        assert listed(screen, "tags") == {"maps": 1, "roads": 1}
+        focus_list(screen, "lang")
+        await pilot.press("j", "space")  # en
+        await settle(pilot)
+        await pilot.press("j", "space")  # and fr: two keys, one list
+        await settle(pilot)
+        assert listed(screen, "tags") == {}  # neither has tags
+        await pilot.press("escape")
+        await settle(pilot)
+        assert sorted(titles(app)) == ["A", "B"]
+        assert app.main.session.listing.facets == ("lang:en", "language:fr")
 
 
 async def test_a_tag_and_a_folder_facet_narrow_the_list_together(
