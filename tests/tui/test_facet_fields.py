@@ -97,7 +97,7 @@ async def test_a_tag_and_a_folder_facet_narrow_the_list_together(
             "news/a.md": "---\ntitle: A\ntags: [Road safety, kent]\n---\n\nx\n",
             "news/b.md": "---\ntitle: B\ntags: [road-safety]\n---\n\nx\n",
             "blog/c.md": "---\ntitle: C\ntags: [Road safety]\n---\n\nx\n",
-            "blog/d.md": "---\ntitle: D\ntags: [drones]\n---\n\nx\n",
+            "blog/d.md": "---\ntitle: D\nTags: [drones]\n---\n\nx\n",  # any case
         }
     )
     async with running(folder) as pilot:
