@@ -43,7 +43,8 @@ def _hits(text: str, query: Node, field: str | None) -> Iterator[tuple[int, int]
     # them all, which a substring test shows far quicker than the regex.
     if not any(words[0] in folded.folded for words, _prefix in wanted):
         return
-    pattern = _hit_pattern(frozenset(wanted))
+    # Text with CJK letters needs their token boundaries (and a slower pattern to build).
+    pattern = _hit_pattern(frozenset(wanted), _CJK.search(folded.folded) is not None)
     text = folded.folded
     firsts = {words[0] for words, _prefix in wanted}
     if len(firsts) > 1:
@@ -73,11 +74,13 @@ def _words(match: Term | Phrase) -> tuple[tuple[str, ...], bool]:
 
 
 @lru_cache(maxsize=64)
-def _hit_pattern(wanted: frozenset[tuple[tuple[str, ...], bool]]) -> re.Pattern[str]:
+def _hit_pattern(
+    wanted: frozenset[tuple[tuple[str, ...], bool]], cjk: bool = False
+) -> re.Pattern[str]:
     """A regex over folded text that finds, at each token start, the longest wanted run of
     tokens there (inside a lookahead, so overlapping hits are all found)."""
     alternatives = [
-        _run_pattern(words, prefix)
+        _run_pattern(words, prefix, cjk)
         for words, prefix in sorted(wanted, key=lambda item: (-len(item[0]), item))
     ]
     return re.compile(r"(?=(" + "|".join(alternatives) + "))")
@@ -87,14 +90,16 @@ _CJK = re.compile(f"[{CJK_LETTERS}]")
 _CJK_CLASS = f"[{CJK_LETTERS}]"
 
 
-def _run_pattern(words: tuple[str, ...], prefix: bool) -> str:
+def _run_pattern(words: tuple[str, ...], prefix: bool, cjk: bool) -> str:
     """The words as consecutive tokens of folded text. A token is a run of [^\\W_], except
     that CJK text is tokens of two characters, overlapping (reader.text.tokens): a CJK
     word starts and ends anywhere, and the next bigram of the same run (`脆弱` `弱性`)
-    shares a character with it (or follows it apart, as the index cannot tell)."""
+    shares a character with it (or follows it apart, as the index cannot tell). With
+    `cjk` false, the text holds no CJK letter: a token is a run of [^\\W_]."""
     first = words[0]
     # A word starts where a token does: after no letter or digit, or after CJK text.
-    pattern = "" if _CJK.match(first) else rf"(?:(?<![^\W_])|(?<={_CJK_CLASS}))"
+    after_cjk = rf"|(?<={_CJK_CLASS})" if cjk else ""
+    pattern = "" if _CJK.match(first) else rf"(?:(?<![^\W_]){after_cjk})"
     pattern += re.escape(first)
     for before, word in pairwise(words):
         joined = _CJK.match(word) is not None and _CJK.match(before[-1]) is not None
@@ -107,7 +112,8 @@ def _run_pattern(words: tuple[str, ...], prefix: bool) -> str:
     if _CJK.match(words[-1][-1]):
         return pattern
     # The last word either ends there (or CJK text follows), or (a prefix) runs on.
-    return pattern + (r"[^\W_]*" if prefix else rf"(?:(?![^\W_])|(?={_CJK_CLASS}))")
+    before_cjk = rf"|(?={_CJK_CLASS})" if cjk else ""
+    return pattern + (r"[^\W_]*" if prefix else rf"(?:(?![^\W_]){before_cjk})")
 
 
 def _shown_in(leaf: Term | Phrase | Field, field: str | None) -> bool:
