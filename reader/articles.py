@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from reader.index import ArticleIndex, IndexFull, IndexUnavailable, SearchEngine, SyncReport
+from reader.index import (
+    ArticleIndex,
+    FacetValues,
+    IndexFull,
+    IndexUnavailable,
+    SearchEngine,
+    SyncReport,
+)
 from reader.index.sync import SummaryBatch
 from reader.model import Article, ListRow, LoadProblem
 
@@ -118,6 +125,11 @@ class ArticleStore:
 
     def searcher(self) -> SearchEngine:
         return self._index.engine()
+
+    def facet_values(self, keys: tuple[str, ...]) -> FacetValues:
+        """The values of the metadata keys `keys` (folded, dotted) of each article that
+        has any, by id then key (reader.index.ArticleIndex.facet_values)."""
+        return self._index.facet_values(keys)
 
     def close(self) -> None:
         for index in (*self._retired, self._index):

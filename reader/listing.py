@@ -17,7 +17,7 @@ from reader.ordering import SORT_ORDERS, RowT, sort_key
 from reader.search import MATCH_ALL, And, Node, Or, field_term, parse_query
 
 # Facet fields in the order the bar shows them.
-FACET_FIELDS = ("area", "date")
+FACET_FIELDS = ("area", "date", "tags", "categories", "lang", "folder")
 # Rows sorted by one call of list.sort in sorted_rows: about 5 ms of holding the GIL.
 SORT_RUN = 4096
 
@@ -63,6 +63,21 @@ def facet_field(term: str) -> str:
     return term.split(":", 1)[0]
 
 
+# Metadata keys whose values one facet list shows together, under the list's name: one
+# idea named differently by different site generators (Zola's `[taxonomies]`).
+FACET_LIST_OF = {
+    "taxonomies.tags": "tags",
+    "taxonomies.categories": "categories",
+    "language": "lang",
+}
+
+
+def facet_list(term: str) -> str:
+    """The facet list a term is ticked in: its field, or the list gathering that key."""
+    field = facet_field(term)
+    return FACET_LIST_OF.get(field, field)
+
+
 def combine(nodes: Iterable[Node]) -> Node:
     """Every node must match (MATCH_ALL parts drop out)."""
     parts = tuple(node for node in nodes if node != MATCH_ALL)
@@ -72,14 +87,15 @@ def combine(nodes: Iterable[Node]) -> Node:
 
 
 def facet_node(terms: Sequence[str], *, leave_out: str | None = None) -> Node:
-    """The facets as one node: terms of one field OR'd, fields AND'ed. `leave_out` drops
-    one field's terms (the picker counts each field without its own choices)."""
+    """The facets as one node: terms of one list OR'd, lists AND'ed. `leave_out` drops
+    one list's terms (the picker counts each list without its own choices)."""
     groups: dict[str, list[Node]] = {}
     for term in terms:
         field = facet_field(term)
-        if field != leave_out:
-            # area: and date: are built-in fields: no metadata keys needed to read them.
-            groups.setdefault(field, []).append(parse_query(term))
+        if facet_list(term) != leave_out:
+            # area:, date: and folder: are built in; any other is the metadata key named.
+            node = parse_query(term, metadata_keys=(field,))
+            groups.setdefault(facet_list(term), []).append(node)
     return combine(group[0] if len(group) == 1 else Or(tuple(group)) for group in groups.values())
 
 
@@ -94,7 +110,7 @@ def facets_caption(terms: Sequence[str]) -> str:
     """The facets as the bar shows them: `area:kent OR area:essex · date:2019`."""
     groups: dict[str, list[str]] = {}
     for term in terms:
-        groups.setdefault(facet_field(term), []).append(term)
+        groups.setdefault(facet_list(term), []).append(term)
     ordered = sorted(
         groups.items(),
         key=lambda item: FACET_FIELDS.index(item[0]) if item[0] in FACET_FIELDS else 99,

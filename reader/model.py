@@ -185,3 +185,13 @@ def article_to_dict(article: Article, *, body: bool = False) -> dict[str, Any]:
         data["metadata"] = article.metadata
         data["body"] = article.body
     return data
+
+
+def folder_of(article_id: str) -> str:
+    """The folder path of an article (its id up to the file name; "" at the top)."""
+    return article_id.rpartition("/")[0]
+
+
+def top_folder(article_id: str) -> str:
+    """The first folder of an article's path ("" for a file at the top of the folder)."""
+    return folder_of(article_id).partition("/")[0]

@@ -58,10 +58,12 @@ from reader.index.sync import (
 )
 from reader.index.text_index import TextIndexBusy, TextIndexError
 from reader.loading.archive import is_archive
-from reader.model import Article, ArticleSummary, LoadProblem
+from reader.model import Article, ArticleSummary, LoadProblem, fold_path
+from reader.text.tokens import metadata_leaves
 
 __all__ = [
     "ArticleIndex",
+    "FacetValues",
     "IndexFull",
     "IndexUnavailable",
     "SearchEngine",
@@ -70,6 +72,13 @@ __all__ = [
     "SyncReport",
 ]
 
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# Metadata values by article id, then by folded key.
+FacetValues = dict[str, dict[str, tuple[str, ...]]]
 _TEXT_JOIN = "FROM articles a JOIN article_text t ON t.rowid = a.rowid"
 _T = TypeVar("_T")
 
@@ -105,6 +114,8 @@ class ArticleIndex:
         self._rows_lock = threading.Lock()
         self._rows: list[tuple[int, ArticleSummary]] | None = None
         self._data_version = -1
+        # facet_values' answer, its keys and the data_version it was read at.
+        self._facet_values: tuple[tuple[str, ...], int, FacetValues] | None = None
         self._engine: SearchEngine | None = None
         # The rows summaries() last gave, kept up to date by each sync, which reports
         # what another reader of the folder wrote meanwhile.
@@ -280,6 +291,7 @@ class ArticleIndex:
     def _forget_cached_rows(self) -> None:
         with self._lock:
             self._rows = None
+            self._facet_values = None
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -382,6 +394,47 @@ class ArticleIndex:
             rows = self._read_text(sql, tuple(chunk))
             found.update((file_id, json.loads(data)) for file_id, data in rows)
         return found
+
+    def facet_values(self, keys: tuple[str, ...]) -> FacetValues:
+        """For each article with any, the values of the metadata keys `keys` (folded,
+        dotted), by id then key: a list's items one by one, as written. Read again only
+        when the database changed (1 s at 100,000 articles; on a connection of its own)."""
+        with self._lock:
+            version = self._opened.connection.execute("PRAGMA data_version").fetchone()[0]
+            cached = self._facet_values
+            if cached is not None and cached[:2] == (keys, version):
+                return cached[2]
+        wanted = set(keys)
+        tops = {key.partition(".")[0] for key in keys}
+        # Only rows whose JSON holds one of the top keys (LIKE ignores ASCII case, as
+        # folding does): most rows have none. 100,000 without any: 1.7 s parsing each, 1.1.
+        holds = " OR ".join("t.metadata LIKE ? ESCAPE '\\'" for _top in sorted(tops))
+        patterns = tuple(f'%"{_like_escaped(top)}":%' for top in sorted(tops))
+        sql = f"SELECT a.id, t.metadata {_TEXT_JOIN} WHERE {holds or 'FALSE'}"
+
+        def read() -> FacetValues:
+            found: FacetValues = {}
+            with self._connection_apart() as connection:
+                for file_id, text in connection.execute(sql, patterns):
+                    metadata = json.loads(text)
+                    chosen = {
+                        key: value for key, value in metadata.items() if fold_path(key) in tops
+                    }
+                    if not chosen:
+                        continue
+                    values: dict[str, list[str]] = {}
+                    for key, value in metadata_leaves(chosen):
+                        if key in wanted and value.strip():
+                            values.setdefault(key, []).append(value.strip())
+                    if values:
+                        found[file_id] = {key: tuple(items) for key, items in values.items()}
+            return found
+
+        none: FacetValues = {}
+        values = self._repairing(read, none)
+        with self._lock:
+            self._facet_values = (keys, version, values)
+        return values
 
     def warnings(self) -> list[tuple[str, tuple[str, ...]]]:
         """(id, warnings) of every article that loaded with warnings, by id.

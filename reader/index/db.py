@@ -43,9 +43,9 @@ from reader.text.sanitize import escape_name
 
 # 5: the loader reads HTML, template tags, callouts, MDX and dates in paths, and the body
 # is indexed as its text (reader.loading.body.body_text). 6: the full text moved from FTS5
-# tables to tantivy. 7: MinHash signatures of bodies (reader.index.duplicates). Older
-# caches are rebuilt.
-SCHEMA_VERSION = 7
+# tables to tantivy. 7: MinHash signatures of bodies (reader.index.duplicates). 8: CJK
+# runs indexed as bigrams (reader.text.tokens). Older caches are rebuilt.
+SCHEMA_VERSION = 8
 
 _SCHEMA = f"""
 -- root, created, tokens (see _check). generation: a count of writes, by which a search

@@ -224,7 +224,7 @@ class SearchEngine:
                     flagged = self._flagged(connection, flags, flag_test)
                 assert self._searcher is not None
                 translated = Translator(self._searcher, self._text.schema, self._keys, flagged)
-                text_query = translated.query(node)
+                text_query = translated.ranked_query(node)
                 step()
                 with text_errors():
                     rows, total = self._rows(connection, text_query, ranked, order, limit, step)

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 import tantivy
 
 from reader.index.duplicates import signature as minhash_signature
-from reader.model import Article, ArticleSummary, published_sort_key
+from reader.model import Article, ArticleSummary, folder_of, published_sort_key
 from reader.ordering import NEWEST_SQL
 from reader.text.sanitize import escape_name
 from reader.text.tokens import SearchText, index_text, leaves_and_keys
@@ -130,6 +130,7 @@ def index_texts(article: Article) -> IndexTexts:
     fields = [
         keyed(AREA_PREFIX, area),
         keyed(URL_PREFIX, url),
+        keyed(FOLDER_PREFIX, index_text(folder_of(article.id))),
         *(
             keyed(key_prefix(key), value)
             for (key, _text), value in zip(leaves, values, strict=True)
@@ -176,6 +177,7 @@ _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 # holds no NUL).
 AREA_PREFIX = key_prefix("\x00area")
 URL_PREFIX = key_prefix("\x00url")
+FOLDER_PREFIX = key_prefix("\x00folder")
 # A token in index_text's output: what separates tokens there is ASCII that is no
 # letter or digit.
 _STORED_TOKEN = re.compile(r"[0-9a-z\x80-\U0010ffff]+")

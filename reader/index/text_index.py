@@ -8,7 +8,7 @@ named by its SQLite rowid; list rows, bodies and metadata are read from SQLite. 
 - `title`, `body`, `initiatives`, `metadata`: the ranked texts (reader.index.translate
   weighs them); `initiatives` has one value per initiative and `metadata` one per
   metadata value, so a phrase never runs from one into the next.
-- `fields`: one value per area, URL and metadata value, each token prefixed by its key
+- `fields`: one value per area, URL, folder path and metadata value, each token prefixed by its key
   (reader.index.rows.key_prefix), for `area:`, `url:` and metadata fields.
 - `day` (i64, indexed, fast): the calendar day published, for date filters.
 - `published` (f64, fast): reader.model.published_sort_key, for the newest first.

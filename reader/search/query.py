@@ -28,7 +28,7 @@ from typing import Literal
 
 from reader.text.tokens import tokenize
 
-TEXT_FIELDS = ("title", "body", "area", "url", "initiative")
+TEXT_FIELDS = ("title", "body", "area", "url", "initiative", "folder")
 # Fields whose hits count towards relevance; the others only filter.
 RANKED_FIELDS = ("title", "body", "initiative")
 DATE_FIELDS = ("after", "before", "date")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import pairwise
 
 from reader.loading.body import body_text
 from reader.model import Article
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
 from reader.text.sanitize import one_line
-from reader.text.tokens import FoldedText, metadata_leaves
+from reader.text.tokens import CJK_LETTERS, FoldedText, metadata_leaves
 
 SNIPPET_WIDTH = 160
 ELLIPSIS = "…"
@@ -41,7 +42,8 @@ def _hits(text: str, query: Node, field: str | None) -> Iterator[tuple[int, int]
     # them all, which a substring test shows far quicker than the regex.
     if not any(words[0] in folded.folded for words, _prefix in wanted):
         return
-    pattern = _hit_pattern(frozenset(wanted))
+    # Text with CJK letters needs their token boundaries (and a slower pattern to build).
+    pattern = _hit_pattern(frozenset(wanted), _CJK.search(folded.folded) is not None)
     text = folded.folded
     firsts = {words[0] for words, _prefix in wanted}
     if len(firsts) > 1:
@@ -71,15 +73,46 @@ def _words(match: Term | Phrase) -> tuple[tuple[str, ...], bool]:
 
 
 @lru_cache(maxsize=64)
-def _hit_pattern(wanted: frozenset[tuple[tuple[str, ...], bool]]) -> re.Pattern[str]:
+def _hit_pattern(
+    wanted: frozenset[tuple[tuple[str, ...], bool]], cjk: bool = False
+) -> re.Pattern[str]:
     """A regex over folded text that finds, at each token start, the longest wanted run of
     tokens there (inside a lookahead, so overlapping hits are all found)."""
-    alternatives = []
-    for words, prefix in sorted(wanted, key=lambda item: (-len(item[0]), item)):
-        run = r"[\W_]+".join(re.escape(word) for word in words)
-        # A token is a run of [^\W_]: the last word either ends there, or (a prefix) runs on.
-        alternatives.append(run + (r"[^\W_]*" if prefix else r"(?![^\W_])"))
-    return re.compile(r"(?<![^\W_])(?=(" + "|".join(alternatives) + "))")
+    alternatives = [
+        _run_pattern(words, prefix, cjk)
+        for words, prefix in sorted(wanted, key=lambda item: (-len(item[0]), item))
+    ]
+    return re.compile(r"(?=(" + "|".join(alternatives) + "))")
+
+
+_CJK = re.compile(f"[{CJK_LETTERS}]")
+_CJK_CLASS = f"[{CJK_LETTERS}]"
+
+
+def _run_pattern(words: tuple[str, ...], prefix: bool, cjk: bool) -> str:
+    """The words as consecutive tokens of folded text. A token is a run of [^\\W_], except
+    that CJK text is tokens of two characters, overlapping (reader.text.tokens): a CJK
+    word starts and ends anywhere, and the next bigram of the same run (`脆弱` `弱性`)
+    shares a character with it (or follows it apart, as the index cannot tell). With
+    `cjk` false, the text holds no CJK letter: a token is a run of [^\\W_]."""
+    first = words[0]
+    # A word starts where a token does: after no letter or digit, or after CJK text.
+    after_cjk = rf"|(?<={_CJK_CLASS})" if cjk else ""
+    pattern = "" if _CJK.match(first) else rf"(?:(?<![^\W_]){after_cjk})"
+    pattern += re.escape(first)
+    for before, word in pairwise(words):
+        joined = _CJK.match(word) is not None and _CJK.match(before[-1]) is not None
+        if joined and len(word) > 1 and before.endswith(word[0]):
+            pattern += rf"(?:[\W_]+{re.escape(word[0])})?{re.escape(word[1:])}"
+        elif joined or _CJK.match(word) or _CJK.match(before[-1]):
+            pattern += r"[\W_]*" + re.escape(word)
+        else:
+            pattern += r"[\W_]+" + re.escape(word)
+    if _CJK.match(words[-1][-1]):
+        return pattern
+    # The last word either ends there (or CJK text follows), or (a prefix) runs on.
+    before_cjk = rf"|(?={_CJK_CLASS})" if cjk else ""
+    return pattern + (r"[^\W_]*" if prefix else rf"(?:(?![^\W_]){before_cjk})")
 
 
 def _shown_in(leaf: Term | Phrase | Field, field: str | None) -> bool:

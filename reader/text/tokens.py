@@ -12,9 +12,16 @@ original characters for highlighting.
 The index stores text already folded (`index_text`), and its tokenizer only splits it
 into runs of letters and digits, so the engine never folds anything itself and a word
 means the same in the index, in a query and in a highlight. This module is the one rule
-for what a token is: a change to it (CJK bigrams, say) is made here, in `tokenize` and
-`index_text`, which the tests hold to each other (index_text may send the texts a new
-rule concerns through `" ".join(tokenize(text))`: exact, if slower).
+for what a token is: a change to it is made here, in `tokenize` and `index_text`, which
+the tests hold to each other.
+
+Chinese, Japanese and Korean are written without spaces between words, so a run of
+letters in those scripts (Han, Hiragana, Katakana, Hangul: `CJK_RUN`) is split into
+overlapping two-character tokens (bigrams): `脆弱性` is `脆弱 弱性`; a run of one
+character stays one token. Letters of other scripts next to a run (`abc東京`) are tokens
+of their own. A word of such text in a query is then the phrase of its bigrams, which
+matches wherever the word occurs (`split_cjk`, `cjk_pieces`). A Hangul syllable folds to
+2-3 jamo: the bigrams are of syllables (a leading jamo and the vowel and final jamo after it).
 
 A token longer than MAX_TOKEN_BYTES in UTF-8 (the index refuses longer terms) is cut to
 its first MAX_TOKEN_BYTES, in the index and in queries alike.
@@ -26,7 +33,7 @@ import hashlib
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +82,8 @@ def fold(text: str) -> str:
 def tokenize(text: str) -> list[str]:
     """The folded tokens of `text`, in order (each cut to MAX_TOKEN_BYTES)."""
     folded = fold(text)
+    if not folded.isascii():
+        folded = split_cjk(folded)
     tokens = _TOKEN.findall(folded)
     if len(folded) > _LONGEST_UNCUT:
         return [_cut(token) for token in tokens]
@@ -124,7 +133,7 @@ def index_text(text: str) -> str:
         # Lower-case ASCII letters only: what folding made of the rest stays (str.lower
         # would change a folded Cherokee letter back). No surrogate is left: it is no
         # letter or digit, so folding made it a space.
-        stored = folded.encode("utf-8").lower().decode("utf-8")
+        stored = split_cjk(folded.encode("utf-8").lower().decode("utf-8"), _STORED_CJK_RUN)
     if len(stored) > _LONGEST_UNCUT:
         stored = _LONG_RUN.sub(_cut_run, stored)
     return stored
@@ -145,9 +154,79 @@ def _token_text_char(char: str) -> str:
     return folded
 
 
+# -- the CJK step: Han, Hiragana, Katakana and Hangul runs as bigrams -----------------------
+
+# Folded letters of those scripts: Hangul jamo (syllables fold to them), iteration and
+# ideographic number marks (々 〆 〇), Hiragana, Katakana, CJK ideographs and their
+# extensions and compatibility forms.
+CJK_LETTERS = (
+    "\u1100-\u11ff\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303c\u3041-\u30ff"
+    "\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff"
+    "\uf900-\ufaff\U00020000-\U0003ffff"
+)
+# A run of those that are letters or digits (the ranges hold a few marks and symbols).
+CJK_RUN = re.compile(f"(?:(?![\\W_])[{CJK_LETTERS}])+")
+# A run in index_text's output, where every non-ASCII character is a letter or digit.
+_STORED_CJK_RUN = re.compile(f"[{CJK_LETTERS}]+")
+# One character of a run: a Hangul vowel or final jamo belongs to the jamo before it.
+_JAMO_TAIL = re.compile("[\u1160-\u11ff\ud7b0-\ud7ff]")
+_CJK_UNIT = re.compile(
+    "[^\u1160-\u11ff\ud7b0-\ud7ff][\u1160-\u11ff\ud7b0-\ud7ff]*|[\u1160-\u11ff\ud7b0-\ud7ff]+"
+)
+
+
+def cjk_bigrams(run: str) -> list[tuple[int, int]]:
+    """(start, end) in `run` (a CJK_RUN match) of each of its tokens: overlapping pairs
+    of characters, or the run itself when it is one character."""
+    if _JAMO_TAIL.search(run) is None:  # no Hangul: a character is one code point
+        return [(0, len(run))] if len(run) < 2 else [(at, at + 2) for at in range(len(run) - 1)]
+    starts = [unit.start() for unit in _CJK_UNIT.finditer(run)]
+    if len(starts) < 2:
+        return [(0, len(run))]
+    starts.append(len(run))
+    return [(starts[at], starts[at + 2]) for at in range(len(starts) - 2)]
+
+
+def _bigram_run(run: re.Match[str]) -> str:
+    text = run.group()
+    # What cjk_bigrams says, made at C speed: characters (or Hangul syllables) in pairs.
+    units: Sequence[str] = text if _JAMO_TAIL.search(text) is None else _CJK_UNIT.findall(text)
+    if len(units) < 2:
+        return f" {text} "
+    return " " + " ".join(map(str.__add__, units[:-1], units[1:])) + " "
+
+
+def split_cjk(folded: str, run: re.Pattern[str] = CJK_RUN) -> str:
+    """Folded text with each CJK run written as its bigrams, spaces between and around
+    them: splitting the result into runs of letters and digits gives the tokens."""
+    if run.search(folded) is None:
+        return folded
+    return run.sub(_bigram_run, folded)
+
+
+def cjk_pieces(token: str) -> list[tuple[int, int]]:
+    """(start, end) in `token` (a run of folded letters and digits) of the tokens that
+    split_cjk makes of it, in order: itself when it holds no CJK letter."""
+    if token.isascii():
+        return [(0, len(token))]
+    pieces: list[tuple[int, int]] = []
+    done = 0
+    for run in CJK_RUN.finditer(token):
+        if run.start() > done:
+            pieces.append((done, run.start()))
+        pieces.extend(
+            (run.start() + start, run.start() + end) for start, end in cjk_bigrams(run.group())
+        )
+        done = run.end()
+    if done < len(token):
+        pieces.append((done, len(token)))
+    return pieces
+
+
 PROBE = (
     "Café CAFE\u0301 ﬁne Straße ΣΊΣΥΦΟΣ Ǆemal ｐｏｌｉｃｅ ½ 東京 co-op x_y don't "
-    "\u2460 \U0001d400 \u0e01\u0e33 \u1e9e \u0130 \u13a0\uab70"
+    "\u2460 \U0001d400 \u0e01\u0e33 \u1e9e \u0130 \u13a0\uab70 "
+    "東京都 脆弱性x 한국어 カタカナ"
 )
 
 
@@ -268,8 +347,12 @@ def token_spans(text: str) -> list[tuple[str, int, int]]:
     """(folded token, start, end) for each token, with offsets into the original `text`."""
     folded = FoldedText(text)
     return [
-        (match.group(), *folded.original_span(match.start(), match.end()))
+        (
+            match.group()[start:end],
+            *folded.original_span(match.start() + start, match.start() + end),
+        )
         for match in _TOKEN.finditer(folded.folded)
+        for start, end in cjk_pieces(match.group())
     ]
 
 

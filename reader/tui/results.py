@@ -3,14 +3,16 @@
 - RowMerger: every article, newest first, as the store streams in new and changed rows.
 - list_results: the rows for a query, its facets and the sort (and the initiatives view's
   rows), with where the cursor's article landed; the index's best results first.
-- count_facets: the areas and years of the results, with counts, for the facet picker.
+- count_facets: the areas, years, tags, languages and folders of the results, with
+  counts, for the facet picker.
 - InitiativeRows: one row per initiative of some articles, held in two arrays.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from operator import itemgetter
@@ -19,17 +21,17 @@ from typing import Any, overload
 from reader.articles import ArticleStore, facets
 from reader.listing import (
     Listing,
-    area_facet,
     combine,
-    facet_field,
+    facet_list,
     facet_node,
     listing_node,
     sorted_rows,
     year_facet,
 )
-from reader.model import ListRow
+from reader.model import ListRow, top_folder
 from reader.ordering import RELEVANCE, sort_key
 from reader.search import MATCH_ALL, FlagTest, Node, is_ranked
+from reader.search.query import field_term
 from reader.tui.format import plural
 
 # Results shown first while the index ranks all of a big result set.
@@ -229,13 +231,47 @@ FacetItem = tuple[str, str, int]
 
 
 @dataclass(frozen=True)
-class FacetCounts:
-    """Each area's and year's count; a field's counts leave that field's own choices out,
-    so choosing Kent still shows what Essex would add."""
+class FacetGroup:
+    """One list of the facet picker: a field's values with their counts."""
 
-    areas: list[FacetItem]
-    years: list[FacetItem]
+    field: str  # the query field its terms use: area, date, folder, tags, lang…
+    heading: str
+    items: list[FacetItem]
+
+
+@dataclass(frozen=True)
+class FacetCounts:
+    """The count of each value of each facet field the folder has values for; a field's
+    counts leave that field's own choices out, so choosing Kent still shows what Essex
+    would add."""
+
+    groups: list[FacetGroup]
     summary: str
+
+    def items(self, field: str) -> list[FacetItem]:
+        """The values of one field ([] when the folder has none)."""
+        return next((group.items for group in self.groups if group.field == field), [])
+
+    @property
+    def areas(self) -> list[FacetItem]:
+        return self.items("area")
+
+    @property
+    def years(self) -> list[FacetItem]:
+        return self.items("date")
+
+
+# The facet lists besides areas and years, in the picker's order, with their headings
+# and the metadata keys each shows (reader.listing.FACET_LIST_OF), then the first
+# folder of each article's path.
+METADATA_FACETS = {
+    "tags": ("Tags", ("tags", "taxonomies.tags")),
+    "categories": ("Categories", ("categories", "taxonomies.categories")),
+    "lang": ("Language", ("lang", "language")),
+}
+FOLDER_FACET = "folder"
+# What a list offers of one row: (field, value) pairs.
+ValuesOf = Callable[[ListRow], Iterable[tuple[str, str]]]
 
 
 def count_facets(
@@ -245,8 +281,9 @@ def count_facets(
     all_rows: Sequence[ListRow],
     flag_test: FlagTest,
 ) -> FacetCounts:
-    """The facet picker's areas and years for the list `listing` gives (`shown`: its
-    rows, or None when only the best of them are in yet)."""
+    """The facet picker's lists for the list `listing` gives (`shown`: its rows, or None
+    when only the best of them are in yet): areas, years, tags, categories, language and
+    top folder, each only when some article of the folder has a value for it."""
     searcher = store.searcher()
 
     def parse(text: str) -> Node:
@@ -260,46 +297,107 @@ def count_facets(
     typed = parse(listing.text) if listing.text.strip() else MATCH_ALL
     results = shown if shown is not None else matching(listing_node(listing, parse))
 
-    def rows_without(field: str) -> Sequence[ListRow]:
-        """The results as they would be without the facets of `field`."""
-        if not any(facet_field(term) == field for term in listing.facets):
+    def rows_without(name: str) -> Sequence[ListRow]:
+        """The results as they would be without the facets of list `name`."""
+        if not any(facet_list(term) == name for term in listing.facets):
             return results
-        return matching(combine((typed, facet_node(listing.facets, leave_out=field))))
+        return matching(combine((typed, facet_node(listing.facets, leave_out=name))))
 
-    areas: dict[str, FacetItem] = {}
-    for name, count in facets(rows_without("area")).areas:
-        term = area_facet(name)
-        if term is not None:
-            # Areas that differ only in case or punctuation are one term: add them up.
-            _term, label, before = areas.get(term, (term, name, 0))
-            areas[term] = (term, label, before + count)
-    years: dict[str, FacetItem] = {
-        year_facet(year): (year_facet(year), str(year), count)
-        for year, count in facets(rows_without("date")).years
-    }
-    unlisted = [term for term in listing.facets if term not in areas and term not in years]
-    labels = facet_labels(unlisted, all_rows) if unlisted else {}
-    for term in unlisted:
-        # Still listed, to be unchosen: as its name, not as the query term.
-        chosen = areas if facet_field(term) == "area" else years
-        chosen[term] = (term, labels.get(term, term), 0)
-    return FacetCounts(
-        areas=sorted(areas.values(), key=lambda item: (-item[2], item[1].casefold())),
-        years=sorted(years.values(), key=lambda item: item[1], reverse=True),
-        summary=f"In the {plural(len(results), 'article')} listed:",
-    )
+    keys = tuple(key for _heading, list_keys in METADATA_FACETS.values() for key in list_keys)
+    values = store.facet_values(keys)
+
+    def values_of(name: str) -> ValuesOf:
+        if name == "area":
+            return lambda row: (("area", row.area),) if row.area else ()
+        if name == FOLDER_FACET:
+            return lambda row: ((FOLDER_FACET, top_folder(row.id)),) if "/" in row.id else ()
+        list_keys = METADATA_FACETS[name][1]
+
+        def of_row(row: ListRow) -> Iterator[tuple[str, str]]:
+            found = values.get(row.id)
+            if found:
+                for key in list_keys:
+                    for value in found.get(key, ()):
+                        yield key, value
+
+        return of_row
+
+    groups: list[FacetGroup] = []
+    lists: list[tuple[str, str]] = [("area", "Areas"), ("date", "Years")]
+    lists += [(name, heading) for name, (heading, _keys) in METADATA_FACETS.items()]
+    lists.append((FOLDER_FACET, "Folders"))
+    chosen_lists = {facet_list(term) for term in listing.facets}
+    for name, heading in lists:
+        if name == "date":
+            items = {
+                year_facet(year): (year_facet(year), str(year), count)
+                for year, count in facets(rows_without("date")).years
+            }
+            present = bool(items) or any(row.published for row in all_rows)
+        else:
+            items = _value_items(rows_without(name), values_of(name))
+            present = bool(items) or _has_values(name, all_rows, values_of(name))
+        if not present and name not in chosen_lists:
+            continue  # no article of the folder has a value for it
+        unlisted = [term for term in listing.facets if facet_list(term) == name]
+        unlisted = [term for term in unlisted if term not in items]
+        if unlisted:
+            labels = (
+                {term: term.partition(":")[2] for term in unlisted}
+                if name == "date"
+                else facet_labels(set(unlisted), all_rows, values_of(name))
+            )
+            for term in unlisted:
+                # Still listed, to be unchosen: as its name, not as the query term.
+                items[term] = (term, labels.get(term, term), 0)
+        if name == "date":
+            ordered = sorted(items.values(), key=lambda item: item[1], reverse=True)
+        else:
+            ordered = sorted(items.values(), key=lambda item: (-item[2], item[1].casefold()))
+        groups.append(FacetGroup(name, heading, ordered))
+    return FacetCounts(groups, summary=f"In the {plural(len(results), 'article')} listed:")
 
 
-def facet_labels(terms: Sequence[str], all_rows: Iterable[ListRow]) -> dict[str, str]:
-    """The names facet terms stand for: `area:kent` is Kent, `date:2019` is 2019 (an
-    area no article has any more keeps its term)."""
-    labels = {term: term.partition(":")[2] for term in terms if facet_field(term) == "date"}
-    wanted = {term for term in terms if facet_field(term) == "area"}
-    if wanted:
-        for name in {row.area for row in all_rows if row.area}:
-            term = area_facet(name)
-            if term in wanted:
-                labels[term] = name
+def _value_items(rows: Iterable[ListRow], values_of: ValuesOf) -> dict[str, FacetItem]:
+    """Each value's term, label and count of rows: values that differ only in case or
+    punctuation are one term, under the name first met; a row counts once a term."""
+    counts: Counter[str] = Counter()
+    labels: dict[str, str] = {}
+    for row in rows:
+        terms = set()
+        for field, value in values_of(row):
+            term = field_term(field, value)
+            if term is not None:
+                terms.add(term)
+                labels.setdefault(term, value)
+        counts.update(terms)
+    return {term: (term, labels[term], count) for term, count in counts.items()}
+
+
+def _has_values(name: str, rows: Iterable[ListRow], values_of: ValuesOf) -> bool:
+    """Whether the folder has a value to offer in list `name` (the folder list needs two
+    top folders: one alone narrows nothing)."""
+    if name != FOLDER_FACET:
+        return any(field_term(*pair) for row in rows for pair in values_of(row))
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        seen.update(values_of(row))
+        if len(seen) > 1:
+            return True
+    return False
+
+
+def facet_labels(
+    terms: Collection[str], all_rows: Iterable[ListRow], values_of: ValuesOf
+) -> dict[str, str]:
+    """The names facet terms stand for: `area:kent` is Kent (a value no article has any
+    more keeps its term)."""
+    labels: dict[str, str] = {}
+    for row in all_rows:
+        for field, value in values_of(row):
+            term = field_term(field, value)
+            if term is not None and term in terms:
+                labels.setdefault(term, value)
     return labels
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from reader.model import Article, flatten
@@ -28,8 +29,8 @@ WORDS = [
     "cafe\u0301", "naïve", "naive", "Zürich", "zurich", "straße", "STRASSE", "ﬁne", "fine",
     "co-op", "coop", "don't", "x_y", "e-mail", "burglary", "burglaries", "drone", "drones",
     "kent", "Kent", "essex", "gang", "Glasgow", "crime", "community", "speed", "2019", "42",
-    "½", "Ελλάδα", "ελλαδα", "ΣΊΣΥΦΟΣ", "σίσυφος", "東京", "ｐｏｌｉｃｅ", "Ǆemal", "patrol",
-    "patrols", "night", "safety", "road", "watch",
+    "½", "Ελλάδα", "ελλαδα", "ΣΊΣΥΦΟΣ", "σίσυφος", "東京", "脆弱性", "情報の脆弱性",
+    "한국어", "ｐｏｌｉｃｅ", "Ǆemal", "patrol", "patrols", "night", "safety", "road", "watch",
 ]  # fmt: skip
 AREAS = ["Kent", "Essex", "Thames Valley", "Greater Manchester", "Zürich", "Île-de-France"]
 RANKED = ("title", "body", "initiative")
@@ -56,7 +57,43 @@ def ref_tokens(text: str) -> list[str]:
             current = ""
     if current:
         tokens.append(current)
-    return tokens
+    return [piece for token in tokens for piece in ref_cjk_split(token)]
+
+
+def ref_is_cjk(char: str) -> bool:
+    return unicodedata.name(char, "").startswith(("CJK UNIFIED", "HIRAGANA", "KATAKANA", "HANGUL"))
+
+
+def ref_cjk_split(token: str) -> list[str]:
+    """README: a run of Han, Kana or Hangul is its overlapping pairs of characters (a
+    Hangul syllable's jamo count as one character), or itself when one character long."""
+    pieces: list[str] = []
+    units: list[str] = []  # the CJK run being read, a character (or syllable) each
+
+    def end_run() -> None:
+        if len(units) == 1:
+            pieces.append(units[0])
+        pieces.extend(first + second for first, second in pairwise(units))
+        units.clear()
+
+    other = ""
+    for char in token:
+        if ref_is_cjk(char):
+            if other:
+                pieces.append(other)
+                other = ""
+            name = unicodedata.name(char)
+            if units and name.startswith(("HANGUL JUNGSEONG", "HANGUL JONGSEONG")):
+                units[-1] += char
+            else:
+                units.append(char)
+        else:
+            end_run()
+            other += char
+    end_run()
+    if other:
+        pieces.append(other)
+    return pieces
 
 
 def ref_leaf_values(value: Any) -> Iterator[str]:

@@ -302,3 +302,22 @@ def test_repeated_searches_agree() -> None:
     )
     first = list(engine.search('kent drones -"kent drones drones"'))
     assert list(engine.search('kent drones -"kent drones drones"')) == first
+
+
+def test_folder_looks_in_the_folders_of_the_articles_path() -> None:
+    engine = engine_of(
+        [
+            article("news/2019/a.md", "# A\n\nx\n"),
+            article("news/b.md", "# B\n\nx\n"),
+            article("blog/news-digest/c.md", "# C\n\nx\n"),
+            article("d.md", "# D news\n\nx\n"),
+        ]
+    )
+    assert sorted(ids(engine, "folder:news")) == [
+        "blog/news-digest/c.md",
+        "news/2019/a.md",
+        "news/b.md",
+    ]
+    assert ids(engine, "folder:2019") == ["news/2019/a.md"]
+    assert ids(engine, 'folder:"news digest"') == ["blog/news-digest/c.md"]
+    assert sorted(ids(engine, "news -folder:news")) == ["d.md"]

@@ -514,21 +514,39 @@ async def test_facet_counts_show_when_names_are_cut(write_articles: WriteArticle
 async def test_with_no_areas_the_years_take_the_focus(write_articles: WriteArticles) -> None:
     folder = write_articles(
         {
+            "a.md": "---\ntitle: One\ndate: 2019-01-02\narea: Kent\n---\n\nAlpha.\n",
+            "b.md": "---\ntitle: Two\ndate: 2020-01-02\n---\n\nBeta.\n",
+            "c.md": "---\ntitle: Three\ndate: 2021-01-02\n---\n\nBeta.\n",
+        }
+    )
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        await search(pilot, "beta")
+        await pilot.press("enter")
+        screen = await open_facets(pilot)
+        areas, years = screen._lists()  # the folder has areas; these results none
+        assert areas.option_count == 0
+        assert screen.focused is years
+        await pilot.press("h", "tab")  # neither puts the focus in the empty box
+        assert screen.focused is years
+        await pilot.press("enter")  # 2021, the first year
+        await settle(pilot)
+        assert titles(app) == ["Three"]
+
+
+async def test_a_field_no_article_of_the_folder_has_is_not_offered(
+    write_articles: WriteArticles,
+) -> None:
+    folder = write_articles(
+        {
             "a.md": "---\ntitle: One\ndate: 2019-01-02\n---\n\nBody.\n",
             "b.md": "---\ntitle: Two\ndate: 2020-01-02\n---\n\nBody.\n",
         }
     )
     async with running(folder) as pilot:
-        app = reader(pilot)
         screen = await open_facets(pilot)
-        areas, years = screen._lists()
-        assert areas.option_count == 0
-        assert screen.focused is years
-        await pilot.press("h", "tab")  # neither puts the focus in the empty box
-        assert screen.focused is years
-        await pilot.press("enter")  # 2020, the first year
-        await settle(pilot)
-        assert titles(app) == ["Two"]
+        assert [selection_list.field for selection_list in screen._lists()] == ["date"]
+        assert screen.focused is screen._lists()[0]
 
 
 async def test_facets_combine_with_the_query_and_each_other(news: Path) -> None:

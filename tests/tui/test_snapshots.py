@@ -153,3 +153,12 @@ def test_related_articles(snap_compare: SnapCompare, samples_app: ReaderApp) -> 
     """`r` on the seed: the ten samples most like it, each with the words it shares."""
     run_before = prepare(article=SEED_ID, keys=("r",))
     assert snap_compare(samples_app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_facets_of_real_sites(snap_compare: SnapCompare, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The facet picker over the real-site samples: areas, years, tags, categories,
+    language and top folders, three lists a row."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(main_module, "READ_DELAY", 3600.0)
+    app = ReaderApp(Path("sample_articles/sites"))
+    assert snap_compare(app, terminal_size=(120, 40), run_before=prepare(keys=("f",)))

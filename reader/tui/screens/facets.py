@@ -1,9 +1,11 @@
-"""The facet picker: areas and years of the current results with their counts.
+"""The facet picker: areas, years, tags, categories, languages and top folders of the
+current results with their counts, one list each (only those the folder has values for).
 
 Space toggles a facet and stays, Enter toggles the one under the cursor and closes, Esc
-closes; the choices then become `area:` / `date:` terms of the query. Counts arrive from
-the screen's worker after it opens (counting 100,000 results takes a moment), and again
-after every tick: each list counts what the other's ticks leave (see count_facets).
+closes; the choices then become `area:` / `date:` / `tags:` … terms of the query. Counts
+arrive from the screen's worker after it opens (counting 100,000 results takes a moment),
+and the lists with them; counts come again after every tick: each list counts what the
+others' ticks leave (see count_facets).
 """
 
 from __future__ import annotations
@@ -73,9 +75,15 @@ class FacetChoice(Selection[str]):
 
 
 class FacetList(SelectionList[str]):
-    """Space ticks the row the cursor is on when Space is pressed (SelectionList ticks
-    the row it is on when a message gets round to it: after `j Space j j` typed at
-    once, the last). Empty, it does not take the focus."""
+    """One field's values (`field`: area, date, tags…). Space ticks the row the cursor
+    is on when Space is pressed (SelectionList ticks the row it is on when a message
+    gets round to it: after `j Space j j` typed at once, the last). Empty, it does not
+    take the focus."""
+
+    def __init__(self, field: str, heading: str, choices: Sequence[FacetChoice]) -> None:
+        super().__init__(*choices, id=LIST_IDS.get(field, f"facet-{field}"))
+        self.field = field
+        self.border_title = heading
 
     def action_select(self) -> None:
         if self.highlighted is not None:
@@ -84,6 +92,9 @@ class FacetList(SelectionList[str]):
     def allow_focus(self) -> bool:
         return self.option_count > 0
 
+
+# The ids of the lists of the built-in fields; the others are facet-FIELD.
+LIST_IDS = {"area": "facet-areas", "date": "facet-years"}
 
 # Counts the areas and years of the list a listing gives (`shown`: its rows, or None to
 # search for them); None when there is nothing to count yet (ReaderSession.facet_counts).
@@ -97,7 +108,7 @@ class FacetScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
         Binding("enter", "choose", "Choose and close", priority=True, id="facets.choose"),
         Binding("escape,f,q", "done", "Done", id="facets.done"),
         Binding("c", "clear", "Clear all", id="facets.clear"),
-        Binding("h,l", "other_list", "Areas / years", show=False, id="facets.other"),
+        Binding("h,l", "other_list", "Next list", show=False, id="facets.other"),
         *ListKeys.LIST_BINDINGS,
     ]
 
@@ -120,13 +131,7 @@ class FacetScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
             dialog.border_title = "Facets"
             dialog.border_subtitle = "Space toggles · Enter chooses · c clears · Esc done"
             yield Static(Content("Counting…"), id="facets-summary")
-            with Horizontal(id="facets-lists"):
-                areas = FacetList(id="facet-areas")
-                areas.border_title = "Areas"
-                yield areas
-                years = FacetList(id="facet-years")
-                years.border_title = "Years"
-                yield years
+            yield Horizontal(id="facets-lists")  # the lists come with the first counts
 
     def on_mount(self) -> None:
         self._count_for(self.listing, self.shown)
@@ -142,22 +147,39 @@ class FacetScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
         self.show_counts(message.counts, message.terms)
 
     def _lists(self) -> list[FacetList]:
-        return [
-            self.query_one("#facet-areas", FacetList),
-            self.query_one("#facet-years", FacetList),
-        ]
+        return list(self.query(FacetList))
 
     def show_counts(self, counts: FacetCounts, terms: Sequence[str] | None = None) -> None:
         """Show the counts for the ticked `terms` (those the screen opened with if None);
-        counts for terms no longer ticked are dropped: newer ones are coming."""
+        counts for terms no longer ticked are dropped: newer ones are coming. The first
+        counts make the lists: one per field the folder has values for."""
         if terms is not None and set(terms) != set(self.terms):
             return
         first = self.counts is None
         self.counts = counts
         self.query_one("#facets-summary", Static).update(Content(counts.summary))
         ticked = set(self.terms)
+        if first:
+            lists = [
+                FacetList(
+                    group.field,
+                    group.heading,
+                    [FacetChoice(term, label, n, term in ticked) for term, label, n in group.items],
+                )
+                for group in counts.groups
+            ]
+            container = self.query_one("#facets-lists", Horizontal)
+            container.set_class(len(lists) > 2, "-many")
+            container.mount_all(lists)
+            self.call_after_refresh(self._first_focus)
+            return
         focused = self.focused
-        for selection_list, items in zip(self._lists(), (counts.areas, counts.years), strict=True):
+        by_field = {selection_list.field: selection_list for selection_list in self._lists()}
+        for group in counts.groups:
+            selection_list = by_field.get(group.field)
+            if selection_list is None:
+                continue  # the lists are those of the first counts
+            items = group.items
             highlighted = selection_list.highlighted
             at = None
             if highlighted is not None and highlighted < selection_list.option_count:
@@ -176,8 +198,14 @@ class FacetScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
                 if highlighted is not None and at not in terms_listed:
                     index = min(highlighted, len(items) - 1)  # its row went: stay near
                 selection_list.highlighted = index
-        if first or focused is None or not focused.focusable:
+        if focused is None or not focused.focusable:
             self._focus_a_list()
+
+    def _first_focus(self) -> None:
+        for selection_list in self._lists():
+            if selection_list.option_count:
+                selection_list.highlighted = 0
+        self._focus_a_list()
 
     def _focus_a_list(self) -> None:
         """The first list with something in it takes the focus."""
@@ -211,10 +239,14 @@ class FacetScreen(ListKeys, ModalScreen[tuple[str, ...] | None]):
         self.dismiss(self.selected() if self.counts is not None else None)
 
     def action_other_list(self) -> None:
-        areas, years = self._lists()
-        other = areas if self.focused is years else years
-        if other.focusable:
-            other.focus()
+        """The next list with something in it (after the last, the first)."""
+        lists = self._lists()
+        at = lists.index(self.focused) if self.focused in lists else -1
+        for step in range(1, len(lists)):
+            other = lists[(at + step) % len(lists)]
+            if other.focusable:
+                other.focus()
+                return
 
     def action_clear(self) -> None:
         for selection_list in self._lists():
