@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
@@ -482,8 +483,10 @@ def test_a_full_cache_disk_reads_the_folder_into_memory_run_after_run(tmp_path: 
     folder = tmp_path / "news"
     folder.mkdir()
     for number in range(120):
+        # Digests: text that does not compress, so the index outgrows the limit.
+        codes = " ".join(hashlib.sha256(f"{number} {n}".encode()).hexdigest() for n in range(30))
         (folder / f"{number:03d}.md").write_text(
-            f"```yaml\ntitle: Item {number}\n```\n\n{'Kent police patrols. ' * 100}\n"
+            f"```yaml\ntitle: Item {number}\n```\n\n{'Kent police patrols. ' * 100}{codes}\n"
         )
     environment = {**os.environ, "READER_CACHE_DIR": str(tmp_path / "cache")}
     commands = (["check", str(folder), "--json"], ["search", "kent", str(folder), "--json"])

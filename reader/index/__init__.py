@@ -47,7 +47,12 @@ from reader.index.db import (
     remove_index,
 )
 from reader.index.engine import SearchEngine, SearchResult, SearchResults
-from reader.index.rows import ARTICLE_SELECT, article_from_row, read_summary_rows
+from reader.index.rows import (
+    ARTICLE_SELECT,
+    article_from_row,
+    read_summary_rows,
+    unpack_content,
+)
 from reader.index.sync import (
     Listed,
     SummaryBatch,
@@ -366,9 +371,12 @@ class ArticleIndex:
         found: dict[str, tuple[str, ...]] = {}
         for chunk in in_chunks(ids):
             marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT a.id, t.initiatives {_TEXT_JOIN} WHERE a.id IN ({marks})"
+            sql = f"SELECT a.id, t.content {_TEXT_JOIN} WHERE a.id IN ({marks})"
             rows = self._read_text(sql, tuple(chunk))
-            found.update((file_id, tuple(json.loads(items))) for file_id, items in rows)
+            found.update(
+                (file_id, tuple(json.loads(unpack_content(content)[2])))
+                for file_id, content in rows
+            )
         return found
 
     def warnings(self) -> list[tuple[str, tuple[str, ...]]]:
@@ -396,8 +404,8 @@ class ArticleIndex:
         finally:
             connection.close()
 
-    def _read_text(self, sql: str, params: tuple[str, ...]) -> list[tuple[str, str]]:
-        def read() -> list[tuple[str, str]]:
+    def _read_text(self, sql: str, params: tuple[str, ...]) -> list[tuple[str, bytes]]:
+        def read() -> list[tuple[str, bytes]]:
             with self._lock:
                 return self._opened.connection.execute(sql, params).fetchall()
 

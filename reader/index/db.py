@@ -42,8 +42,9 @@ from reader.text.sanitize import escape_name
 
 # 5: the loader reads HTML, template tags, callouts, MDX and dates in paths, and the body
 # is indexed as its text (reader.loading.body.body_text). 6: the full text moved from FTS5
-# tables to tantivy. Older caches are rebuilt.
-SCHEMA_VERSION = 6
+# tables to tantivy. 7: body, metadata and initiatives in one compressed `content` value
+# (reader.index.rows.pack_content). Older caches are rebuilt.
+SCHEMA_VERSION = 7
 
 _SCHEMA = f"""
 -- root, created, tokens (see _check). generation: a count of writes, by which a search
@@ -72,16 +73,15 @@ CREATE INDEX articles_day ON articles(day);
 -- holds `day` too, so a date filter over it needs no lookup in the table.
 CREATE INDEX articles_newest ON articles(published_key DESC, id, day);
 -- Kept apart from `articles` so that reading the list never pages through bodies.
+-- content: body, metadata and initiatives, compressed (reader.index.rows.pack_content).
 CREATE TABLE article_text(
     rowid INTEGER PRIMARY KEY,
-    body TEXT NOT NULL,
+    content BLOB NOT NULL,
     description TEXT,
     image TEXT,
     locale TEXT,
     kind TEXT,
-    initiatives TEXT NOT NULL,
     warnings TEXT NOT NULL,
-    metadata TEXT NOT NULL,
     metadata_format TEXT NOT NULL,
     published_raw TEXT
 );

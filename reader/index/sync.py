@@ -44,6 +44,7 @@ from reader.index.rows import (
     prepare,
     read_summary_rows,
     text_document,
+    unpack_content,
 )
 from reader.index.text_index import TextWriter
 from reader.loading.discover import file_at, find_files, is_article_name
@@ -442,13 +443,14 @@ def _forget(connection: sqlite3.Connection, file_id: str, key_counts: Counter[st
     """Remove an article (or a recorded problem) by id, if the index has it; its rowid."""
     connection.execute("DELETE FROM problems WHERE id = ?", (file_id,))
     row = connection.execute(
-        "SELECT a.rowid, t.metadata FROM articles a JOIN article_text t ON t.rowid = a.rowid "
+        "SELECT a.rowid, t.content FROM articles a JOIN article_text t ON t.rowid = a.rowid "
         "WHERE a.id = ?",
         (file_id,),
     ).fetchone()
     if row is None:
         return None
-    rowid, metadata = row
+    rowid, content = row
+    _body, metadata, _initiatives = unpack_content(content)
     connection.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
     connection.execute("DELETE FROM article_text WHERE rowid = ?", (rowid,))
     # The field names it added (as IndexTexts.keys has them).
