@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from reader.index import ArticleIndex, IndexFull, IndexUnavailable, SearchEngine, SyncReport
+from reader.index import (
+    ArticleIndex,
+    ArticleSource,
+    IndexFull,
+    IndexUnavailable,
+    SearchEngine,
+    SyncReport,
+)
 from reader.index.sync import SummaryBatch
 from reader.model import Article, ListRow, LoadProblem
 
@@ -103,6 +110,11 @@ class ArticleStore:
     def articles(self, ids: Sequence[str]) -> list[Article]:
         """Full articles for `ids`, in that order; unknown ids are left out."""
         return self._index.articles(ids)
+
+    def source(self) -> ArticleSource | None:
+        """Where a worker process reads the articles; None when only this process can
+        (an index in memory)."""
+        return self._index.source()
 
     def initiatives(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """The initiatives of each of `ids`, by id, without reading whole articles."""

@@ -17,12 +17,13 @@ from typing import Any
 
 from reader import __version__
 from reader.articles import ArticleStore, duplicate_urls, open_store
+from reader.index import ArticleSource
 from reader.loading.discover import no_articles_message
 from reader.model import Article, ListRow, article_to_dict
 from reader.ordering import RELEVANCE, SEARCH_ORDERS
 from reader.resources import samples_dir
 from reader.search import QueryError, snippets
-from reader.search.query import flags_of
+from reader.search.query import Node, flags_of
 from reader.state import ReadingState, flag_test
 
 
@@ -301,13 +302,21 @@ def _print_json_array(items: Iterable[Any]) -> None:
     """A JSON array on stdout, written as its items come: one compact item per line, which
     keeps big result lists on the C encoder (indenting makes json 5x slower), and the
     first results reach `| head` or `| jq` before the last are made."""
-    write = sys.stdout.write
     ensure_ascii = not _is_unicode(sys.stdout)
+    _write_json_lines(json.dumps(item, ensure_ascii=ensure_ascii) for item in items)
+
+
+def _write_json_lines(blocks: Iterable[str]) -> None:
+    """_print_json_array's output from its items already encoded: each block one item,
+    or several joined by ",\\n"."""
+    write = sys.stdout.write
     write("[")
     separator = "\n"
-    for item in items:
+    for block in blocks:
+        if not block:
+            continue
         write(separator)
-        write(json.dumps(item, ensure_ascii=ensure_ascii))
+        write(block)
         separator = ",\n"
     write("\n]\n" if separator != "\n" else "]\n")
 
@@ -452,18 +461,14 @@ def cmd_search(args: argparse.Namespace) -> int:
         test = flag_test(state, {row.id: row.state_key for row in store.rows()})
     results = searcher.search(query, order=args.sort, limit=args.limit, flag_test=test)
     scores = {row.id: score for row, score in results}
-    # Bodies are read only for the results printed, a batch at a time.
-    shown = _articles(store, _ids([row for row, _ in results]))
+    ids = _ids([row for row, _ in results])
     if args.json:
-        _print_json_array(
-            {
-                **article_to_dict(article),
-                "score": scores[article.id],
-                "snippets": snippets(article, query),
-            }
-            for article in shown
+        _write_json_lines(
+            _search_json(store, ids, scores, query, ensure_ascii=not _is_unicode(sys.stdout))
         )
     else:
+        # Bodies are read only for the results printed, a batch at a time.
+        shown = _articles(store, ids)
         printed = 0
         for article in shown:
             print(format_row(article))
@@ -477,6 +482,82 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(what, file=sys.stderr)
     _report_problem_count(store)
     return 0
+
+
+# From this many results on, `search --json` reads the articles and makes their snippets
+# in worker processes (both cores): starting them costs about 0.3 s, more than they
+# save on 7,000 results on a busy machine.
+PARALLEL_RESULTS = 10_000
+
+
+def _search_json(
+    store: ArticleStore,
+    ids: Sequence[str],
+    scores: dict[str, float | None],
+    query: Node,
+    *,
+    ensure_ascii: bool,
+) -> Iterator[str]:
+    """The JSON of each result in order, several joined by ",\\n" to a block: a batch
+    at a time, in worker processes when there are many results and they can read the
+    index (it is not in memory)."""
+    batches = [ids[start : start + PRINT_BATCH] for start in range(0, len(ids), PRINT_BATCH)]
+    source = store.source()
+    worker_count = os.cpu_count() or 1
+    if source is None or len(ids) < PARALLEL_RESULTS or worker_count <= 1:
+        for batch in batches:
+            yield _results_json(store.articles(batch), scores, query, ensure_ascii)
+        return
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    # "spawn", as the index's sync does: no state of this process is copied.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=worker_count, mp_context=context) as pool:
+        # A few batches in flight: the output streams in order, and a slow reader of it
+        # (`| less`) does not make every result wait in memory.
+        pending: list[Future[str]] = []
+        try:
+            for batch in batches:
+                wanted = {file_id: scores[file_id] for file_id in batch}
+                pending.append(
+                    pool.submit(_source_json, source, batch, wanted, query, ensure_ascii)
+                )
+                if len(pending) >= worker_count * 2:
+                    yield pending.pop(0).result()
+            for future in pending:
+                yield future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _source_json(
+    source: ArticleSource,
+    ids: Sequence[str],
+    scores: dict[str, float | None],
+    query: Node,
+    ensure_ascii: bool,
+) -> str:
+    """_results_json of `ids`, read from `source` (in a worker process)."""
+    return _results_json(source.articles(ids), scores, query, ensure_ascii)
+
+
+def _results_json(
+    articles: Iterable[Article], scores: dict[str, float | None], query: Node, ensure_ascii: bool
+) -> str:
+    """One search result per article as `search --json` prints it, joined by ",\\n"."""
+    return ",\n".join(
+        json.dumps(
+            {
+                **article_to_dict(article),
+                "score": scores[article.id],
+                "snippets": snippets(article, query),
+            },
+            ensure_ascii=ensure_ascii,
+        )
+        for article in articles
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -118,6 +118,44 @@ def test_big_outputs_are_written_a_batch_of_articles_at_a_time(
     assert batches and set(batches) == {1}
 
 
+def test_many_search_results_are_made_in_worker_processes_in_order(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From PARALLEL_RESULTS results on, `search --json` reads articles and makes their
+    snippets in worker processes, a batch each: the output is the same, in order (hits
+    in the body, only in metadata, accented, a phrase)."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for number in range(30):
+        body = f"Patrols in Kent café {number}.\n\n* Road safety week {number}\n"
+        if number % 3 == 0:
+            body = f"Nothing here {number}.\n"
+        (folder / f"{number:02d}.md").write_text(
+            f"---\ntitle: Item {number}\narea: Kent\nnote: road safety kent\n---\n{body}",
+            encoding="utf-8",
+        )
+    from concurrent.futures import ProcessPoolExecutor
+
+    submitted: list[int] = []  # the ids of each batch handed to a worker
+    submit = ProcessPoolExecutor.submit
+
+    def counted(self: Any, function: Any, *args: Any, **kwargs: Any) -> Any:
+        submitted.append(len(args[1]))
+        return submit(self, function, *args, **kwargs)
+
+    for query in ["kent", "cafe", '"road safety"']:
+        status, serial, _ = run(capsys, "search", query, str(folder), "--json")
+        assert status == 0 and len(json.loads(serial)) >= 20
+        submitted.clear()
+        with monkeypatch.context() as patch:
+            patch.setattr(cli_module, "PARALLEL_RESULTS", 1)
+            patch.setattr(cli_module, "PRINT_BATCH", 7)
+            patch.setattr(ProcessPoolExecutor, "submit", counted)
+            status, parallel, _ = run(capsys, "search", query, str(folder), "--json")
+        assert status == 0 and parallel == serial, query
+        assert len(submitted) > 2 and set(submitted[:-1]) == {7}
+
+
 def test_list_defaults_to_the_bundled_samples(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "list", "--json")
     assert status == 0

@@ -30,6 +30,7 @@ import threading
 import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -93,6 +94,42 @@ class IndexFull(IndexUnavailable):
         else:
             super().__init__(f"the disk holding the index cache is full ({error})")
         self.removed = list(removed)
+
+
+def read_articles(
+    connection: sqlite3.Connection, ids: Sequence[str], root: Path, root_is_dir: bool
+) -> dict[str, Article]:
+    """The full articles of those of `ids` the index has, by id, a few queries for any
+    number."""
+    by_id: dict[str, Article] = {}
+    for chunk in in_chunks(ids):
+        marks = ", ".join("?" * len(chunk))
+        for row in connection.execute(
+            f"SELECT {ARTICLE_SELECT} WHERE a.id IN ({marks})", tuple(chunk)
+        ):
+            article = article_from_row(row, root, root_is_dir)
+            by_id[article.id] = article
+    return by_id
+
+
+@dataclass(frozen=True)
+class ArticleSource:
+    """An index's articles as another process reads them (a worker printing search
+    results): plain values, so it pickles."""
+
+    database: str
+    root: str
+    root_is_dir: bool
+
+    def articles(self, ids: Sequence[str]) -> list[Article]:
+        """Full articles for `ids`, in that order; ids the index does not have are left
+        out."""
+        connection = connect(Path(self.database))
+        try:
+            by_id = read_articles(connection, ids, Path(self.root), self.root_is_dir)
+        finally:
+            connection.close()
+        return [by_id[article_id] for article_id in ids if article_id in by_id]
 
 
 class ArticleIndex:
@@ -350,21 +387,20 @@ class ArticleIndex:
         index does not have are left out."""
 
         def read() -> dict[str, Article]:
-            by_id: dict[str, Article] = {}
             with self._lock:
-                connection = self._opened.connection
-                for chunk in in_chunks(ids):
-                    marks = ", ".join("?" * len(chunk))
-                    for row in connection.execute(
-                        f"SELECT {ARTICLE_SELECT} WHERE a.id IN ({marks})", tuple(chunk)
-                    ):
-                        article = article_from_row(row, self.root, self._root_is_dir)
-                        by_id[article.id] = article
-            return by_id
+                return read_articles(self._opened.connection, ids, self.root, self._root_is_dir)
 
         none: dict[str, Article] = {}
         by_id = self._repairing(read, none)
         return [by_id[article_id] for article_id in ids if article_id in by_id]
+
+    def source(self) -> ArticleSource | None:
+        """Where another process reads this index's articles; None for an index in
+        memory, which only this process can read."""
+        path = self._opened.path
+        if path is None:
+            return None
+        return ArticleSource(str(path), str(self.root), self._root_is_dir)
 
     def initiatives(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """The initiatives of each of `ids` the index has, by id (no Article is made)."""
