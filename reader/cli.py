@@ -502,11 +502,15 @@ def _search_json(
     at a time, in worker processes when there are many results and they can read the
     index (it is not in memory)."""
     batches = [ids[start : start + PRINT_BATCH] for start in range(0, len(ids), PRINT_BATCH)]
+
+    def here(batch: Sequence[str]) -> str:
+        return _results_json(store.articles(batch), scores, query, ensure_ascii)
+
     source = store.source()
     worker_count = os.cpu_count() or 1
     if source is None or len(ids) < PARALLEL_RESULTS or worker_count <= 1:
         for batch in batches:
-            yield _results_json(store.articles(batch), scores, query, ensure_ascii)
+            yield here(batch)
         return
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -516,19 +520,27 @@ def _search_json(
     with ProcessPoolExecutor(max_workers=worker_count, mp_context=context) as pool:
         # A few batches in flight: the output streams in order, and a slow reader of it
         # (`| less`) does not make every result wait in memory.
-        pending: list[Future[str]] = []
+        pending: list[tuple[Sequence[str], Future[str]]] = []
+
+        def result(batch: Sequence[str], future: Future[str]) -> str:
+            try:
+                return future.result()
+            except Exception:
+                # A worker that could not read the index (damaged, locked, gone) or
+                # died: this process reads the batch, repairing the index as it does.
+                return here(batch)
+
         try:
             for batch in batches:
                 wanted = {file_id: scores[file_id] for file_id in batch}
-                pending.append(
-                    pool.submit(_source_json, source, batch, wanted, query, ensure_ascii)
-                )
+                future = pool.submit(_source_json, source, batch, wanted, query, ensure_ascii)
+                pending.append((batch, future))
                 if len(pending) >= worker_count * 2:
-                    yield pending.pop(0).result()
-            for future in pending:
-                yield future.result()
+                    yield result(*pending.pop(0))
+            for batch, future in pending:
+                yield result(batch, future)
         finally:
-            for future in pending:
+            for _batch, future in pending:
                 future.cancel()
 
 

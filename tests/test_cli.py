@@ -156,6 +156,28 @@ def test_many_search_results_are_made_in_worker_processes_in_order(
         assert len(submitted) > 2 and set(submitted[:-1]) == {7}
 
 
+def test_search_results_whose_workers_cannot_read_the_index_are_made_here(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that fails (here: its index file is not there) never ends the command:
+    its batch is read by the command itself, and the output is whole and in order."""
+    from reader.index import ArticleSource
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for number in range(12):
+        (folder / f"{number:02d}.md").write_text(f"# Kent {number}\n\nKent patrols.\n")
+    status, serial, _ = run(capsys, "search", "kent", str(folder), "--json")
+    assert status == 0 and len(json.loads(serial)) == 12
+    missing = ArticleSource(str(tmp_path / "gone" / "index.sqlite3"), str(folder), True)
+    monkeypatch.setattr(cli_module, "PARALLEL_RESULTS", 1)
+    monkeypatch.setattr(cli_module, "PRINT_BATCH", 5)
+    monkeypatch.setattr(store_module.ArticleStore, "source", lambda _self: missing)
+    status, parallel, err = run(capsys, "search", "kent", str(folder), "--json")
+    assert (status, parallel) == (0, serial)
+    assert "Traceback" not in err
+
+
 def test_list_defaults_to_the_bundled_samples(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "list", "--json")
     assert status == 0
