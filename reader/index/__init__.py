@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from reader.index.db import (
+    BUSY_TIMEOUT_SECONDS,
     IndexLocked,
     OpenedIndex,
     connect,
@@ -124,7 +125,9 @@ class ArticleSource:
     def articles(self, ids: Sequence[str]) -> list[Article]:
         """Full articles for `ids`, in that order; ids the index does not have are left
         out."""
-        connection = connect(Path(self.database))
+        # Read-only: a file removed meanwhile is an error, not a new empty index.
+        uri = f"{Path(self.database).as_uri()}?mode=ro"
+        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
         try:
             by_id = read_articles(connection, ids, Path(self.root), self.root_is_dir)
         finally:
