@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from reader.index import (
     ArticleIndex,
+    ArticleSource,
     FacetValues,
     IndexFull,
     IndexUnavailable,
@@ -110,6 +111,11 @@ class ArticleStore:
     def articles(self, ids: Sequence[str]) -> list[Article]:
         """Full articles for `ids`, in that order; unknown ids are left out."""
         return self._index.articles(ids)
+
+    def source(self) -> ArticleSource | None:
+        """Where a worker process reads the articles; None when only this process can
+        (an index in memory)."""
+        return self._index.source()
 
     def initiatives(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """The initiatives of each of `ids`, by id, without reading whole articles."""

@@ -29,7 +29,9 @@ from reader.cli_common import (
     read_query,
     report_problem_count,
     resolve_root,
+    write_json_lines,
 )
+from reader.cli_search import search_json
 from reader.loading.discover import no_articles_message
 from reader.model import Article, article_to_dict
 from reader.ordering import RELEVANCE, SEARCH_ORDERS
@@ -376,18 +378,14 @@ def cmd_search(args: argparse.Namespace) -> int:
         query, order=args.sort, fallback_order=fallback, limit=args.limit, flag_test=test
     )
     scores = {row.id: score for row, score in results}
-    # Bodies are read only for the results printed, a batch at a time.
-    shown = read_articles(store, ids_of([row for row, _ in results]))
+    ids = ids_of([row for row, _ in results])
     if args.json:
-        print_json_array(
-            {
-                **article_to_dict(article),
-                "score": scores[article.id],
-                "snippets": snippets(article, query),
-            }
-            for article in shown
+        write_json_lines(
+            search_json(store, ids, scores, query, ensure_ascii=not is_unicode(sys.stdout))
         )
     else:
+        # Bodies are read only for the results printed, a batch at a time.
+        shown = read_articles(store, ids)
         printed = 0
         for article in shown:
             print(format_row(article))

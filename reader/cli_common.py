@@ -71,13 +71,21 @@ def print_json_array(items: Iterable[Any]) -> None:
     """A JSON array on stdout, written as its items come: one compact item per line, which
     keeps big result lists on the C encoder (indenting makes json 5x slower), and the
     first results reach `| head` or `| jq` before the last are made."""
-    write = sys.stdout.write
     ensure_ascii = not is_unicode(sys.stdout)
+    write_json_lines(json.dumps(item, ensure_ascii=ensure_ascii) for item in items)
+
+
+def write_json_lines(blocks: Iterable[str]) -> None:
+    """print_json_array's output from its items already encoded: each block one item,
+    or several joined by ",\\n"."""
+    write = sys.stdout.write
     write("[")
     separator = "\n"
-    for item in items:
+    for block in blocks:
+        if not block:
+            continue
         write(separator)
-        write(json.dumps(item, ensure_ascii=ensure_ascii))
+        write(block)
         separator = ",\n"
     write("\n]\n" if separator != "\n" else "]\n")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
@@ -16,7 +17,7 @@ import pytest
 
 from reader import articles as store_module
 from reader import cli as cli_module
-from reader import cli_common, load_library
+from reader import cli_common, cli_search, load_library
 from reader.cli import main
 from reader.resources import samples_dir
 
@@ -110,11 +111,72 @@ def test_big_outputs_are_written_a_batch_of_articles_at_a_time(
         batches.append(len(ids))
         return articles(self, ids)
 
-    monkeypatch.setattr(cli_common, "PRINT_BATCH", 1)
+    monkeypatch.setattr(cli_common, "PRINT_BATCH", 1)  # list
+    monkeypatch.setattr(cli_search, "PRINT_BATCH", 1)  # search --json
     monkeypatch.setattr(store_module.ArticleStore, "articles", counted)
     status, batched, _ = run(capsys, *command, str(folder), "--json")
     assert status == 0 and batched == whole
     assert batches and set(batches) == {1}
+
+
+def test_many_search_results_are_made_in_worker_processes_in_order(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From PARALLEL_RESULTS results on, `search --json` reads articles and makes their
+    snippets in worker processes, a batch each: the output is the same, in order (hits
+    in the body, only in metadata, accented, a phrase)."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for number in range(30):
+        body = f"Patrols in Kent café {number}.\n\n* Road safety week {number}\n"
+        if number % 3 == 0:
+            body = f"Nothing here {number}.\n"
+        (folder / f"{number:02d}.md").write_text(
+            f"---\ntitle: Item {number}\narea: Kent\nnote: road safety kent\n---\n{body}",
+            encoding="utf-8",
+        )
+    from concurrent.futures import ProcessPoolExecutor
+
+    submitted: list[int] = []  # the ids of each batch handed to a worker
+    submit = ProcessPoolExecutor.submit
+
+    def counted(self: Any, function: Any, *args: Any, **kwargs: Any) -> Any:
+        submitted.append(len(args[1]))
+        return submit(self, function, *args, **kwargs)
+
+    for query in ["kent", "cafe", '"road safety"']:
+        status, serial, _ = run(capsys, "search", query, str(folder), "--json")
+        assert status == 0 and len(json.loads(serial)) >= 20
+        submitted.clear()
+        with monkeypatch.context() as patch:
+            patch.setattr(cli_search, "PARALLEL_RESULTS", 1)
+            patch.setattr(cli_search, "PRINT_BATCH", 7)
+            patch.setattr(ProcessPoolExecutor, "submit", counted)
+            status, parallel, _ = run(capsys, "search", query, str(folder), "--json")
+        assert status == 0 and parallel == serial, query
+        assert len(submitted) > 2 and set(submitted[:-1]) == {7}
+
+
+def test_search_results_whose_workers_cannot_read_the_index_are_made_here(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that fails (here: its index file is not there) never ends the command:
+    its batch is read by the command itself, and the output is whole and in order."""
+    from reader.index import ArticleSource
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for number in range(12):
+        (folder / f"{number:02d}.md").write_text(f"# Kent {number}\n\nKent patrols.\n")
+    status, serial, _ = run(capsys, "search", "kent", str(folder), "--json")
+    assert status == 0 and len(json.loads(serial)) == 12
+    missing = ArticleSource(str(tmp_path / "gone" / "index.sqlite3"), str(folder), True)
+    monkeypatch.setattr(cli_search, "PARALLEL_RESULTS", 1)
+    monkeypatch.setattr(cli_search, "PRINT_BATCH", 5)
+    monkeypatch.setattr(store_module.ArticleStore, "source", lambda _self: missing)
+    status, parallel, err = run(capsys, "search", "kent", str(folder), "--json")
+    assert (status, parallel) == (0, serial)
+    assert "Traceback" not in err
 
 
 def test_list_defaults_to_the_bundled_samples(capsys: pytest.CaptureFixture[str]) -> None:
@@ -482,8 +544,10 @@ def test_a_full_cache_disk_reads_the_folder_into_memory_run_after_run(tmp_path: 
     folder = tmp_path / "news"
     folder.mkdir()
     for number in range(120):
+        # Digests: text that does not compress, so the index outgrows the limit.
+        codes = " ".join(hashlib.sha256(f"{number} {n}".encode()).hexdigest() for n in range(30))
         (folder / f"{number:03d}.md").write_text(
-            f"```yaml\ntitle: Item {number}\n```\n\n{'Kent police patrols. ' * 100}\n"
+            f"```yaml\ntitle: Item {number}\n```\n\n{'Kent police patrols. ' * 100}{codes}\n"
         )
     environment = {**os.environ, "READER_CACHE_DIR": str(tmp_path / "cache")}
     commands = (["check", str(folder), "--json"], ["search", "kent", str(folder), "--json"])

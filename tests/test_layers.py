@@ -20,7 +20,7 @@ LAYERS = (
     ("reader.articles", "reader.state", "reader.config", "reader.watch"),
     ("reader.listing", "reader.stats", "reader.export", "reader.saved_searches"),
     ("reader.cli_common",),
-    ("reader.cli", "reader.cli_overview", "reader.cli_related", "reader.tui"),
+    ("reader.cli", "reader.cli_overview", "reader.cli_related", "reader.cli_search", "reader.tui"),
     ("reader", "reader.__main__"),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

@@ -30,10 +30,12 @@ import threading
 import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from reader.index.db import (
+    BUSY_TIMEOUT_SECONDS,
     IndexLocked,
     OpenedIndex,
     connect,
@@ -47,7 +49,12 @@ from reader.index.db import (
     remove_index,
 )
 from reader.index.engine import SearchEngine, SearchResult, SearchResults
-from reader.index.rows import ARTICLE_SELECT, article_from_row, read_summary_rows
+from reader.index.rows import (
+    ARTICLE_SELECT,
+    article_from_row,
+    read_summary_rows,
+    unpack_content,
+)
 from reader.index.sync import (
     Listed,
     SummaryBatch,
@@ -98,6 +105,44 @@ class IndexFull(IndexUnavailable):
         else:
             super().__init__(f"the disk holding the index cache is full ({error})")
         self.removed = list(removed)
+
+
+def read_articles(
+    connection: sqlite3.Connection, ids: Sequence[str], root: Path, root_is_dir: bool
+) -> dict[str, Article]:
+    """The full articles of those of `ids` the index has, by id, a few queries for any
+    number."""
+    by_id: dict[str, Article] = {}
+    for chunk in in_chunks(ids):
+        marks = ", ".join("?" * len(chunk))
+        for row in connection.execute(
+            f"SELECT {ARTICLE_SELECT} WHERE a.id IN ({marks})", tuple(chunk)
+        ):
+            article = article_from_row(row, root, root_is_dir)
+            by_id[article.id] = article
+    return by_id
+
+
+@dataclass(frozen=True)
+class ArticleSource:
+    """An index's articles as another process reads them (a worker printing search
+    results): plain values, so it pickles."""
+
+    database: str
+    root: str
+    root_is_dir: bool
+
+    def articles(self, ids: Sequence[str]) -> list[Article]:
+        """Full articles for `ids`, in that order; ids the index does not have are left
+        out."""
+        # Read-only: a file removed meanwhile is an error, not a new empty index.
+        uri = f"{Path(self.database).as_uri()}?mode=ro"
+        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        try:
+            by_id = read_articles(connection, ids, Path(self.root), self.root_is_dir)
+        finally:
+            connection.close()
+        return [by_id[article_id] for article_id in ids if article_id in by_id]
 
 
 class ArticleIndex:
@@ -359,30 +404,32 @@ class ArticleIndex:
         index does not have are left out."""
 
         def read() -> dict[str, Article]:
-            by_id: dict[str, Article] = {}
             with self._lock:
-                connection = self._opened.connection
-                for chunk in in_chunks(ids):
-                    marks = ", ".join("?" * len(chunk))
-                    for row in connection.execute(
-                        f"SELECT {ARTICLE_SELECT} WHERE a.id IN ({marks})", tuple(chunk)
-                    ):
-                        article = article_from_row(row, self.root, self._root_is_dir)
-                        by_id[article.id] = article
-            return by_id
+                return read_articles(self._opened.connection, ids, self.root, self._root_is_dir)
 
         none: dict[str, Article] = {}
         by_id = self._repairing(read, none)
         return [by_id[article_id] for article_id in ids if article_id in by_id]
+
+    def source(self) -> ArticleSource | None:
+        """Where another process reads this index's articles; None for an index in
+        memory, which only this process can read."""
+        path = self._opened.path
+        if path is None:
+            return None
+        return ArticleSource(str(path), str(self.root), self._root_is_dir)
 
     def initiatives(self, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """The initiatives of each of `ids` the index has, by id (no Article is made)."""
         found: dict[str, tuple[str, ...]] = {}
         for chunk in in_chunks(ids):
             marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT a.id, t.initiatives {_TEXT_JOIN} WHERE a.id IN ({marks})"
+            sql = f"SELECT a.id, t.content {_TEXT_JOIN} WHERE a.id IN ({marks})"
             rows = self._read_text(sql, tuple(chunk))
-            found.update((file_id, tuple(json.loads(items))) for file_id, items in rows)
+            found.update(
+                (file_id, tuple(json.loads(unpack_content(content)[1])))
+                for file_id, content in rows
+            )
         return found
 
     def metadata(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -461,8 +508,8 @@ class ArticleIndex:
         finally:
             connection.close()
 
-    def _read_text(self, sql: str, params: tuple[str, ...]) -> list[tuple[str, str]]:
-        def read() -> list[tuple[str, str]]:
+    def _read_text(self, sql: str, params: tuple[str, ...]) -> list[tuple[str, bytes]]:
+        def read() -> list[tuple[str, bytes]]:
             with self._lock:
                 return self._opened.connection.execute(sql, params).fetchall()
 

@@ -44,8 +44,9 @@ from reader.text.sanitize import escape_name
 # 5: the loader reads HTML, template tags, callouts, MDX and dates in paths, and the body
 # is indexed as its text (reader.loading.body.body_text). 6: the full text moved from FTS5
 # tables to tantivy. 7: MinHash signatures of bodies (reader.index.duplicates). 8: CJK
-# runs indexed as bigrams (reader.text.tokens). Older caches are rebuilt.
-SCHEMA_VERSION = 8
+# runs indexed as bigrams (reader.text.tokens). 9: body and initiatives in one
+# compressed `content` value (reader.index.rows.pack_content). Older caches are rebuilt.
+SCHEMA_VERSION = 9
 
 _SCHEMA = f"""
 -- root, created, tokens (see _check). generation: a count of writes, by which a search
@@ -74,16 +75,16 @@ CREATE INDEX articles_day ON articles(day);
 -- holds `day` too, so a date filter over it needs no lookup in the table.
 CREATE INDEX articles_newest ON articles(published_key DESC, id, day);
 -- Kept apart from `articles` so that reading the list never pages through bodies.
+-- content: body and initiatives, compressed (reader.index.rows.pack_content). metadata: JSON.
 CREATE TABLE article_text(
     rowid INTEGER PRIMARY KEY,
-    body TEXT NOT NULL,
+    content BLOB NOT NULL,
+    metadata TEXT NOT NULL,
     description TEXT,
     image TEXT,
     locale TEXT,
     kind TEXT,
-    initiatives TEXT NOT NULL,
     warnings TEXT NOT NULL,
-    metadata TEXT NOT NULL,
     metadata_format TEXT NOT NULL,
     published_raw TEXT
 );

@@ -195,8 +195,17 @@ def _window(text: str, start: int, end: int, width: int, floor: int) -> tuple[in
 # stops at the next `[`, and the text is read in linear time. (`[^)\n]*` ran on to the end
 # of the line from every `[`: 120 s for a line of `[a](b ` 170,000 times.)
 _IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\[\]\n]*\)")
-_LINE_MARKER = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|\d{1,9}[.)][ \t]+)", re.M)
-_BULLET = re.compile(r"^[ \t]*[*+-][ \t]+", re.M)
+# A line's bullet (group 1: shown as •), or its heading, quote or number mark (dropped).
+# Matched from the newline before it (the text gets one in front), not with `^` in
+# multiline mode: the regex engine leaps to each newline rather than trying `^` at every
+# character (one pass 2-3 times quicker than the two it replaces).
+_LINE_MARK = re.compile(r"\n[ \t]*(?:([*+-])[ \t]+|#{1,6}[ \t]+|>[ \t]?|\d{1,9}[.)][ \t]+)")
+
+
+def _line_mark(mark: re.Match[str]) -> str:
+    return "\n• " if mark.group(1) else "\n"
+
+
 # Emphasis and code marks: `**`, `__`, `~~`, a backtick, and a `*` that opens (after no
 # letter or digit, before a non-space) or closes (after a non-space, before no letter or
 # digit). Each alternative starts with its mark, the looks back come after it, so the
@@ -211,8 +220,8 @@ def plain_text(markdown: str) -> str:
     bullets shown as •. Cheap and approximate; the article view renders properly."""
     # The `in` tests skip patterns that cannot match: most of the cost for long bodies.
     text = _IMAGE_OR_LINK.sub(r"\1", markdown) if "](" in markdown else markdown
-    text = _BULLET.sub("• ", text)
-    text = _LINE_MARKER.sub("", text)
+    # The newline in front is whitespace, which one_line drops.
+    text = _LINE_MARK.sub(_line_mark, "\n" + text)
     if any(marker in text for marker in _INLINE_MARKERS):
         text = _INLINE_MARKUP.sub("", text)
     return one_line(text)

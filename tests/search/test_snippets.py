@@ -182,3 +182,21 @@ _INLINE_MARKUP_AS_WRITTEN = re.compile(r"\*\*|__|~~|`|(?<!\w)\*(?=\S)|(?<=\S)\*(
 @given(st.text(alphabet=st.sampled_from(list("**__~~`a1é東 \n\t-_*")), max_size=30))
 def test_emphasis_marks_are_the_ones_the_rule_names(text: str) -> None:
     assert _INLINE_MARKUP.sub("", text) == _INLINE_MARKUP_AS_WRITTEN.sub("", text)
+
+
+# The line rules as first written: bullets, then headings, quotes and numbers, each a
+# regex with `^` in multiline mode.
+_BULLET_AS_WRITTEN = re.compile(r"^[ \t]*[*+-][ \t]+", re.M)
+_LINE_MARKER_AS_WRITTEN = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|\d{1,9}[.)][ \t]+)", re.M)
+
+
+def _plain_text_as_written(markdown: str) -> str:
+    text = _BULLET_AS_WRITTEN.sub("• ", markdown)
+    text = _LINE_MARKER_AS_WRITTEN.sub("", text)
+    return " ".join(_INLINE_MARKUP_AS_WRITTEN.sub("", text).split())
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("*+-#>1.) \t\n\r\x0bab•")), max_size=40))
+def test_line_marks_are_the_ones_the_rules_name(text: str) -> None:
+    assert plain_text(text) == _plain_text_as_written(text)

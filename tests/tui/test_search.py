@@ -4,6 +4,7 @@ and against what the files hold."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
 from pathlib import Path
@@ -896,8 +897,11 @@ def notices_of(app: ReaderApp) -> list[str]:
     return [str(notification.message) for notification in app._notifications]
 
 
-# Too long for the free space in the cache's pages: writing it needs new ones.
-LONG = "Patrols on foot and by drone. " * 2000
+# Too long for the free space in the cache's pages: writing it needs new ones, also
+# compressed (the digests do not compress).
+LONG = "Patrols on foot and by drone. " * 100 + " ".join(
+    hashlib.sha256(str(number).encode()).hexdigest() for number in range(1000)
+)
 
 
 async def test_a_cache_on_a_full_disk_gives_one_notice_and_reads_into_memory(

@@ -1,0 +1,41 @@
+"""An article's body and initiatives are kept compressed in the index, and come
+back exactly as they went in."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from reader.index import ArticleIndex
+from reader.index.rows import pack_content, unpack_content
+from tests.index.conftest import write
+
+# Any text: digits, spaces and newlines first (the lengths' line), lone surrogates (a
+# name or value that was not UTF-8), NUL.
+texts = st.text(st.characters(codec=None, categories=None))
+
+
+@given(texts, texts)
+@example("12\n\udcff body\x00", "[]")
+def test_content_comes_back_as_it_was_packed(body: str, initiatives: str) -> None:
+    assert unpack_content(pack_content(body, initiatives)) == (body, initiatives)
+
+
+def test_the_index_keeps_a_body_in_fewer_bytes_than_its_text(root: Path) -> None:
+    paragraph = "Officers patrolled the Kent coast with drones after a burglary. "
+    body = "\n\n".join(f"{paragraph * 6} Report {number}." for number in range(400))
+    write(root, "long.md", "Long", body=body, area="Kent")
+    index = ArticleIndex.open(root)
+    index.sync(workers=1)
+    assert index.path is not None
+    with sqlite3.connect(index.path) as connection:
+        (stored,) = connection.execute("SELECT sum(length(content)) FROM article_text").fetchone()
+    assert stored * 5 < len(body.encode())
+    article = index.article("long.md")
+    assert article is not None
+    assert article.body.strip() == body.strip()
+    assert article.metadata["area"] == "Kent"
+    index.close()
