@@ -1075,21 +1075,22 @@ async def test_keys_typed_right_behind_enter_in_the_bar_are_commands(news: Path)
 
 
 @pytest.mark.parametrize(
-    ("keys", "query", "row"),
+    ("keys", "query", "rows"),
     [
-        # Down to the results, then j: the query stays "dro" (the j moved the list the
-        # results then replaced: they start at the best one).
+        # Down to the results, then j: the query stays "dro", and j moved the list: the
+        # results' second row, or, when the results came after it, the list j moved was
+        # replaced by them, starting at the best one (which of the two is timing).
         (
             [("slash", "/"), ("d", "d"), ("r", "r"), ("o", "o"), ("down", None), ("j", "j")],
             "dro",
-            0,
+            {0, 1},
         ),
         # Escape clears and leaves the bar; the js move down the whole list.
-        ([("slash", "/"), ("k", "k"), ("escape", "\x1b"), ("j", "j"), ("j", "j")], "", 2),
+        ([("slash", "/"), ("k", "k"), ("escape", "\x1b"), ("j", "j"), ("j", "j")], "", {2}),
     ],
 )
 async def test_keys_typed_right_behind_a_key_that_leaves_the_bar_are_commands(
-    news: Path, keys: list[tuple[str, str | None]], query: str, row: int
+    news: Path, keys: list[tuple[str, str | None]], query: str, rows: set[int]
 ) -> None:
     async with running(news) as pilot:
         app = reader(pilot)
@@ -1098,7 +1099,7 @@ async def test_keys_typed_right_behind_a_key_that_leaves_the_bar_are_commands(
         await settle(pilot)
         assert app.main.search_bar.text == query
         assert app.focused is app.main.article_list
-        assert app.main.article_list.cursor == row
+        assert app.main.article_list.cursor in rows
 
 
 @pytest.mark.parametrize(
