@@ -220,8 +220,10 @@ def _takes_value(parser: argparse.ArgumentParser, option: str) -> bool:
 
 def _is_option(arg: str) -> bool:
     """As argparse has it: `-x`, `--name`; not `-`, nor a dash with a space after it (a
-    query: `-area:essex kent`)."""
-    return arg.startswith("-") and arg != "-" and " " not in arg
+    query: `-area:essex kent`), nor one dash before a field (`-is:duplicate`: no option
+    has a colon)."""
+    single_dash_field = not arg.startswith("--") and ":" in arg
+    return arg.startswith("-") and arg != "-" and " " not in arg and not single_dash_field
 
 
 def _find_command(

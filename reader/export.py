@@ -23,6 +23,7 @@ import json
 import os
 import re
 import secrets
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -84,7 +85,8 @@ def spreadsheet_cell(text: str) -> str:
 
 # Characters escaped wherever they are in Markdown: emphasis, code, links and images,
 # HTML and autolinks, entities, tables, strikethrough, and the escape itself.
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
+# `#` anywhere: a run of it ending a heading line would close the heading and vanish.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>&|~#])")
 # At the start of a line: headings, quotes, list bullets and numbers, rules.
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
 
@@ -326,15 +328,28 @@ def write_file(path: Path, write: Callable[[TextIO], Written]) -> Written:
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(f"{path} is a folder")
-    # Made as any new file is (the umask applies), beside the file it becomes.
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        existing = os.stat(path)  # through a link: the file it names
+    except FileNotFoundError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        # A pipe, a terminal, /dev/null, /dev/stdout: written into, never replaced.
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            return write(out)
+    # A link keeps pointing where it did: the file it names gets the export.
+    target = Path(os.path.realpath(path))
+    # Made as any new file is (the umask applies), beside the file it becomes; a file
+    # replaced keeps its permissions (a private one stays private).
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
     try:
+        if existing is not None:
+            os.chmod(temp, stat.S_IMODE(existing.st_mode))
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             written = write(out)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temp, path)
+        os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)

@@ -8,9 +8,12 @@ import csv
 import io
 import json
 import os
+import stat
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 from markdown_it import MarkdownIt
@@ -252,3 +255,38 @@ def test_a_file_is_written_whole_with_the_usual_permissions(tmp_path: Path) -> N
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
     with pytest.raises(IsADirectoryError):
         write_file(tmp_path, lambda out: Written())
+
+
+def _one_row(out: TextIO) -> Written:
+    return write_export(out, [summary(1, "One")], initiatives_of, format_name="csv")
+
+
+def test_a_link_is_followed_and_a_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "private.csv"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o600)
+    link = tmp_path / "link.csv"
+    link.symlink_to(target.name)
+    write_file(link, _one_row)
+    assert link.is_symlink() and link.resolve() == target
+    assert target.read_bytes().startswith(b"id,title,")
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert sorted(os.listdir(tmp_path)) == ["link.csv", "private.csv"]
+
+
+def test_a_pipe_is_written_into_not_replaced(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reading = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reading.start()
+    write_file(pipe, _one_row)
+    reading.join(10)
+    assert received and received[0].startswith(b"id,title,")
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+
+
+def test_a_title_ending_in_hashes_keeps_them_in_the_report() -> None:
+    for title in ("Tag ##", "Vote for option #", "# Heading"):
+        rendered = MarkdownIt().render(f"## {markdown_text(title)}")
+        assert f"<h2>{title}</h2>" in rendered, (title, rendered)

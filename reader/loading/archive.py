@@ -37,7 +37,7 @@ from typing import IO
 from reader.limits import MAX_FILE_BYTES
 from reader.loading.discover import is_article_name
 from reader.model import Article, LoadProblem
-from reader.text.sanitize import escape_name
+from reader.text.sanitize import escape_name, one_line
 
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
 # Bytes read from one archive's members in all (what a folder of 100,000 articles
@@ -162,7 +162,8 @@ def _is_zip(archive: Path) -> bool:
 def _reason(archive: Path, error: BaseException) -> str:
     kind = "zip" if _is_zip(archive) else "tar"
     detail = getattr(error, "strerror", None) or str(error) or type(error).__name__
-    return f"cannot read the {kind} archive: {detail}"
+    # One line, as every problem is (tarfile lists each method it tried on a line).
+    return f"cannot read the {kind} archive: {one_line(detail)}"
 
 
 def _member_id(name: str) -> tuple[str | None, str | None]:
@@ -217,7 +218,10 @@ def _zip_members(archive: Path) -> list[Member]:
         ):
             ratio = info.file_size // max(info.compress_size, 1)
             refused = f"member inflates {ratio:,} times its stored size (a zip bomb?)"
-        members.append(Member(member_id, info.filename, info.file_size, _zip_time(info), refused))
+        # The CRC-32 in the time's nanoseconds (zip times count in 2 s steps): an edit
+        # that keeps a member's size and time (`zip -X`, fixed build times) is seen.
+        stamp = _zip_time(info) + info.CRC % 1_000_000_000
+        members.append(Member(member_id, info.filename, info.file_size, stamp, refused))
     return members
 
 
@@ -232,11 +236,13 @@ def _zip_time(info: zipfile.ZipInfo) -> int:
 def _read_zip(
     archive: Path, wanted: dict[str, Member], budget: list[int]
 ) -> Iterator[tuple[Member, bytes | str]]:
+    read: set[str] = set()
     with zipfile.ZipFile(archive) as opened:
         for info in opened.infolist():
             member = wanted.get(info.filename)
-            if member is None or info.is_dir():
-                continue
+            if member is None or info.is_dir() or info.filename in read:
+                continue  # a name twice: the first is the member, as listed
+            read.add(info.filename)
             if member.refused is not None:
                 yield member, member.refused
                 continue
@@ -253,7 +259,13 @@ def _read_zip(
 
 
 def _tar_members(archive: Path, members: list[Member]) -> None:
-    """Add the article members of a tar to `members` (kept when reading fails later)."""
+    """Add the article members of a tar to `members` (kept when reading fails later).
+
+    A tar keeps no checksum of a member's data: the archive's own size and time go into
+    each member's nanoseconds (tar times count in seconds), so when the archive changes
+    every member is read again, and an edit that keeps a member's size and time is seen."""
+    info_of_archive = os.stat(archive)
+    archive_stamp = hash((info_of_archive.st_size, info_of_archive.st_mtime_ns)) % 1_000_000_000
     seen: set[str] = set()
     with tarfile.open(archive, "r:*") as opened:
         for count, info in enumerate(opened, start=1):
@@ -273,7 +285,13 @@ def _tar_members(archive: Path, members: list[Member]) -> None:
             if refused is None and info.size > MAX_FILE_BYTES:
                 refused = _too_big(info.size)
             members.append(
-                Member(member_id, info.name, info.size, int(info.mtime) * 1_000_000_000, refused)
+                Member(
+                    member_id,
+                    info.name,
+                    info.size,
+                    int(info.mtime) * 1_000_000_000 + archive_stamp,
+                    refused,
+                )
             )
 
 
@@ -281,11 +299,13 @@ def _read_tar(
     archive: Path, wanted: dict[str, Member], budget: list[int]
 ) -> Iterator[tuple[Member, bytes | str]]:
     # In the archive's order: a compressed tar is read once, front to back.
+    read: set[str] = set()
     with tarfile.open(archive, "r:*") as opened:
         for info in opened:
             member = wanted.get(info.name)
-            if member is None or info.isdir():
-                continue
+            if member is None or info.isdir() or info.name in read:
+                continue  # a name twice: the first is the member, as listed
+            read.add(info.name)
             if member.refused is not None:
                 yield member, member.refused
                 continue

@@ -240,3 +240,49 @@ async def test_the_reader_opens_a_hostile_archive(tmp_path: Path) -> None:
         shown = app.main.shown
         assert shown is not None and str(shown.path) == str(archive / shown.id)
     assert files_under(tmp_path) == before
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar"])
+def test_a_name_twice_is_one_member_and_no_problem(tmp_path: Path, kind: str) -> None:
+    archive = tmp_path / f"dup.{kind}"
+    first, second = good("First"), good("Second, a longer title", 2)
+    if kind == "zip":
+        with zipfile.ZipFile(archive, "w") as opened, pytest.warns(UserWarning):
+            opened.writestr("news/a.md", first)
+            opened.writestr("news/a.md", second)
+    else:
+        with tarfile.open(archive, "w") as opened:
+            add_tar(opened, "news/a.md", first)
+            add_tar(opened, "news/a.md", second)
+    titles, problems = load(archive)
+    assert titles == {"news/a.md": "First"}
+    assert problems == {}
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar"])
+def test_an_edit_keeping_a_members_size_and_time_is_read(tmp_path: Path, kind: str) -> None:
+    """Fixed member times (`zip -X`, reproducible builds): the edit is still seen."""
+    archive = tmp_path / f"news.{kind}"
+
+    def write(word: str) -> None:
+        data = good(word)
+        if kind == "zip":
+            with zipfile.ZipFile(archive, "w") as opened:
+                opened.writestr(zipfile.ZipInfo("a.md", (2020, 1, 1, 0, 0, 0)), data)
+        else:
+            with tarfile.open(archive, "w") as opened:
+                add_tar(opened, "a.md", data, mtime=1_577_836_800)
+
+    write("Alpha")
+    assert load(archive)[0] == {"a.md": "Alpha"}
+    write("Gamma")  # the same length, the same member time
+    os.utime(archive, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+    assert load(archive)[0] == {"a.md": "Gamma"}
+
+
+def test_an_unreadable_archive_is_named_on_one_line(tmp_path: Path) -> None:
+    archive = tmp_path / "news.tar.gz"
+    archive.write_bytes(b"this is no gzip stream" * 20)
+    _titles, problems = load(archive)
+    [(_path, message)] = problems.items()
+    assert "\n" not in message and "cannot read the tar archive" in message
