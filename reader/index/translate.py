@@ -244,7 +244,11 @@ def _plain_words(node: Node) -> list[str]:
     return words
 
 
-_CJK_UNIT = f"[{CJK_LETTERS}]{{1,3}}"  # a Hangul syllable is up to 3 jamo
+# One character of a run (tantivy's regex syntax: `--` is a class difference): a Hangul
+# syllable is folded to a leading jamo and up to 2 more (a vowel, a final), so 가 (ㄱ ㅏ)
+# must not take 각's final ㄱ for the start of the next syllable.
+_JAMO_TAIL = "\u1160-\u11ff\ud7b0-\ud7ff"
+_CJK_UNIT = f"[{CJK_LETTERS}--{_JAMO_TAIL}][{_JAMO_TAIL}]{{0,2}}"
 
 
 def _is_cjk_character(word: str) -> bool:

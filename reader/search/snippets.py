@@ -11,7 +11,7 @@ from reader.loading.body import body_text
 from reader.model import Article
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
 from reader.text.sanitize import one_line
-from reader.text.tokens import CJK_LETTERS, FoldedText, metadata_leaves
+from reader.text.tokens import CJK_LETTERS, CJK_UNIT, FoldedText, metadata_leaves
 
 SNIPPET_WIDTH = 160
 ELLIPSIS = "…"
@@ -102,8 +102,11 @@ def _run_pattern(words: tuple[str, ...], prefix: bool, cjk: bool) -> str:
     pattern += re.escape(first)
     for before, word in pairwise(words):
         joined = _CJK.match(word) is not None and _CJK.match(before[-1]) is not None
-        if joined and len(word) > 1 and before.endswith(word[0]):
-            pattern += rf"(?:[\W_]+{re.escape(word[0])})?{re.escape(word[1:])}"
+        # The character the two bigrams share: one code point, or a Hangul syllable's jamo.
+        unit = CJK_UNIT.match(word)
+        shared = unit.group() if joined and unit else ""
+        if shared and len(word) > len(shared) and before.endswith(shared):
+            pattern += rf"(?:[\W_]+{re.escape(shared)})?{re.escape(word[len(shared) :])}"
         elif joined or _CJK.match(word) or _CJK.match(before[-1]):
             pattern += r"[\W_]*" + re.escape(word)
         else:

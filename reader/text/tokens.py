@@ -170,7 +170,7 @@ CJK_RUN = re.compile(f"(?:(?![\\W_])[{CJK_LETTERS}])+")
 _STORED_CJK_RUN = re.compile(f"[{CJK_LETTERS}]+")
 # One character of a run: a Hangul vowel or final jamo belongs to the jamo before it.
 _JAMO_TAIL = re.compile("[\u1160-\u11ff\ud7b0-\ud7ff]")
-_CJK_UNIT = re.compile(
+CJK_UNIT = re.compile(
     "[^\u1160-\u11ff\ud7b0-\ud7ff][\u1160-\u11ff\ud7b0-\ud7ff]*|[\u1160-\u11ff\ud7b0-\ud7ff]+"
 )
 
@@ -180,7 +180,7 @@ def cjk_bigrams(run: str) -> list[tuple[int, int]]:
     of characters, or the run itself when it is one character."""
     if _JAMO_TAIL.search(run) is None:  # no Hangul: a character is one code point
         return [(0, len(run))] if len(run) < 2 else [(at, at + 2) for at in range(len(run) - 1)]
-    starts = [unit.start() for unit in _CJK_UNIT.finditer(run)]
+    starts = [unit.start() for unit in CJK_UNIT.finditer(run)]
     if len(starts) < 2:
         return [(0, len(run))]
     starts.append(len(run))
@@ -190,7 +190,7 @@ def cjk_bigrams(run: str) -> list[tuple[int, int]]:
 def _bigram_run(run: re.Match[str]) -> str:
     text = run.group()
     # What cjk_bigrams says, made at C speed: characters (or Hangul syllables) in pairs.
-    units: Sequence[str] = text if _JAMO_TAIL.search(text) is None else _CJK_UNIT.findall(text)
+    units: Sequence[str] = text if _JAMO_TAIL.search(text) is None else CJK_UNIT.findall(text)
     if len(units) < 2:
         return f" {text} "
     return " " + " ".join(map(str.__add__, units[:-1], units[1:])) + " "

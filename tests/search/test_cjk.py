@@ -87,6 +87,29 @@ def test_a_single_cjk_character_is_found_within_runs() -> None:
     ]  # fmt: skip
 
 
+def test_a_lone_hangul_syllable_is_not_found_inside_a_longer_one() -> None:
+    """가 folds to two jamo (ㄱ ㅏ), 각 to three (ㄱ ㅏ ㄱ): 각하 does not hold 가."""
+    engine = engine_of(
+        [
+            front("a.md", title="x", body="각하 말씀"),
+            front("b.md", title="x", body="가나 다라"),
+            front("c.md", title="x", body="있습니다"),
+        ]
+    )
+    assert ids(engine, "가") == ["b.md"]
+    assert ids(engine, "각") == ["a.md"]
+    assert sorted(ids(engine, "다")) == ["b.md", "c.md"]
+
+
+def test_hangul_words_of_three_syllables_or_more_are_highlighted() -> None:
+    text = "오늘은 한국어 수업이 있습니다"
+    assert highlight_spans(text, parse_query("한국어")) == [(4, 7)]
+    assert highlight_spans("안녕하세요", parse_query("안녕하세요")) == [(0, 5)]
+    article = front("a.md", title="x", body=text)
+    (window,) = snippets(article, parse_query("한국어"))
+    assert "한국어" in window
+
+
 def test_typing_a_cjk_word_finds_it_as_it_grows() -> None:
     engine = engine_of([front("a.md", title="x", body="情報の脆弱性について")])
     for typed in ("脆", "脆弱", "脆弱性"):
