@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reader.loading.body import _markdown_scan, markdown_initiatives, scan_body
@@ -82,6 +82,8 @@ LINES = st.one_of(
 
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(LINES, max_size=14))
+@example(["- -"])  # a bare marker after the item's: an empty nested list, no text
+@example(["* +", "- *"])
 def test_fast_scanner_agrees_with_markdown_it(lines: list[str]) -> None:
     body = "\n".join(lines)
     fast = fast_initiatives(body)

@@ -32,7 +32,7 @@ _UNSUPPORTED_LINE = re.compile(
 )
 # Item content that would open a block inside the item (a nested list, heading, ...).
 _UNSUPPORTED_CONTENT = re.compile(
-    r"[*+-]\s|\d{1,9}[.)](?:\s|$)|#{1,6}(?:\s|$)|[`~>|<{]|\[[^\]]*\]:|\[[ xX]\](?:\s|$)"
+    r"[*+-](?:\s|$)|\d{1,9}[.)](?:\s|$)|#{1,6}(?:\s|$)|[`~>|<{]|\[[^\]]*\]:|\[[ xX]\](?:\s|$)"
     r"|([-*_])(?:[ \t]*\1){2,}[ \t]*$"  # a thematic break (`* ---`)
     r"|:{3}|!{3}|\?{3}|[:~](?:\s|$)"  # a callout or a definition
 )
