@@ -18,7 +18,10 @@ from reader import __version__
 from reader.articles import duplicate_urls, open_store
 from reader.cli_common import (
     CommandError,
+    add_id_folder,
+    add_path,
     format_row,
+    id_folder,
     ids_of,
     is_unicode,
     marks_test,
@@ -49,21 +52,6 @@ def _count(text: str) -> int:
     return value
 
 
-def _add_path(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path",
-        nargs="?",
-        type=Path,
-        help="folder of articles or a single file (default: the bundled samples)",
-    )
-    parser.add_argument(
-        "--no-cache",
-        dest="use_cache",
-        action="store_false",
-        help="read every file now instead of using (and updating) the index cache",
-    )
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reader",
@@ -74,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     open_cmd = commands.add_parser("open", help="open the reader (the default command)")
-    _add_path(open_cmd)
+    add_path(open_cmd)
     open_cmd.add_argument(
         "--fresh",
         action="store_true",
@@ -83,18 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     list_cmd = commands.add_parser("list", help="one line per article, newest first")
-    _add_path(list_cmd)
+    add_path(list_cmd)
     list_cmd.add_argument("--json", action="store_true", help="print a JSON array")
 
     show_cmd = commands.add_parser("show", help="one article with its body")
-    show_cmd.add_argument("id", help="article id (path relative to the root) or a file path")
-    show_cmd.add_argument(
-        "path",
-        nargs="?",
-        type=Path,
-        help="folder the id is relative to (default: the bundled samples)",
-    )
-    show_cmd.add_argument("--root", type=Path, help="the same as PATH")
+    add_id_folder(show_cmd, "article id (path relative to the root) or a file path")
     show_cmd.add_argument("--json", action="store_true", help="print a JSON object")
 
     search_cmd = commands.add_parser(
@@ -106,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     search_cmd.add_argument(
         "query", help="the query (quote it for the shell), or @NAME for a saved search"
     )
-    _add_path(search_cmd)
+    add_path(search_cmd)
     search_cmd.add_argument("--json", action="store_true", help="print a JSON array")
     search_cmd.add_argument("--limit", type=_count, metavar="N", help="print at most N results")
     search_cmd.add_argument(
@@ -123,14 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
         "while you type",
     )
 
-    from reader.cli_overview import add_commands  # it builds on this module
+    from reader.cli_overview import add_commands
 
-    add_commands(commands, _add_path)
+    add_commands(commands)
 
     check_cmd = commands.add_parser(
         "check", help="report files that cannot load, warnings and metadata lint"
     )
-    _add_path(check_cmd)
+    add_path(check_cmd)
     check_cmd.add_argument("--json", action="store_true", help="print a JSON object")
 
     config_cmd = commands.add_parser("config", help="where the configuration file is")
@@ -315,9 +296,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    if args.path is not None and args.root is not None and args.path != args.root:
-        raise CommandError(f"two folders given, {args.path} and --root {args.root}: give one")
-    article = find_article(args.id, args.path if args.path is not None else args.root)
+    article = find_article(args.id, id_folder(args))
     if args.json:
         print_json(article_to_dict(article, body=True))
         return 0

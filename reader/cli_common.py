@@ -37,6 +37,48 @@ def is_unicode(stream: Any) -> bool:
     return encoding.startswith(("utf", "gb18030"))
 
 
+def add_no_cache(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-cache",
+        dest="use_cache",
+        action="store_false",
+        help="read every file now instead of using (and updating) the index cache",
+    )
+
+
+def add_path(parser: argparse.ArgumentParser) -> None:
+    """PATH (a folder or a file) and --no-cache, as most commands take them."""
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="folder of articles or a single file (default: the bundled samples)",
+    )
+    add_no_cache(parser)
+
+
+def add_id_folder(
+    parser: argparse.ArgumentParser, id_help: str = "article id (path relative to the root)"
+) -> None:
+    """ID, then the folder it is relative to, as PATH or --root (see id_folder)."""
+    parser.add_argument("id", help=id_help)
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="folder the id is relative to (default: the bundled samples)",
+    )
+    parser.add_argument("--root", type=Path, help="the same as PATH")
+
+
+def id_folder(args: argparse.Namespace) -> Path | None:
+    """The folder of add_id_folder's ID: PATH or --root (both given must agree)."""
+    if args.path is not None and args.root is not None and args.path != args.root:
+        raise CommandError(f"two folders given, {args.path} and --root {args.root}: give one")
+    folder: Path | None = args.path if args.path is not None else args.root
+    return folder
+
+
 def resolve_root(path: Path | None) -> Path:
     """PATH as given; else the configured default folder; else the bundled samples."""
     if path is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from reader.articles import ArticleStore
 from reader.cli_common import (
     CommandError,
+    add_path,
     marks_test,
     open_folder,
     print_json,
@@ -62,9 +63,8 @@ TAG_BATCH = 500
 
 def add_commands(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    add_path: Callable[[argparse.ArgumentParser], None],
 ) -> None:
-    """The parsers of stats, export and searches (`add_path` adds PATH and --no-cache)."""
+    """The parsers of stats, export and searches."""
     stats_cmd = commands.add_parser(
         "stats",
         help="how many articles match a query, by month, year, area or tag",

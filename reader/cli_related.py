@@ -8,11 +8,13 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
-from pathlib import Path
 
 from reader.cli_common import (
     CommandError,
+    add_id_folder,
+    add_no_cache,
     format_row,
+    id_folder,
     open_folder,
     print_json_array,
     read_articles,
@@ -29,17 +31,8 @@ def add_related_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
         description="The articles most like ID, best first: ranked by the article's most "
         'distinctive words (README "Related articles"), the article itself left out.',
     )
-    related.add_argument("id", help="article id (path relative to the root)")
-    related.add_argument(
-        "path", nargs="?", type=Path, help="folder the id is relative to (default: the samples)"
-    )
-    related.add_argument("--root", type=Path, help="the same as PATH")
-    related.add_argument(
-        "--no-cache",
-        dest="use_cache",
-        action="store_false",
-        help="read every file now instead of using (and updating) the index cache",
-    )
+    add_id_folder(related)
+    add_no_cache(related)
     related.add_argument(
         "--limit",
         type=int,
@@ -51,11 +44,9 @@ def add_related_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def cmd_related(args: argparse.Namespace) -> int:
-    if args.path is not None and args.root is not None and args.path != args.root:
-        raise CommandError(f"two folders given, {args.path} and --root {args.root}: give one")
+    args.path = id_folder(args)
     if args.limit < 1:
         raise CommandError(f"--limit {args.limit}: give a number of articles, 1 or more")
-    args.path = args.path if args.path is not None else args.root
     store = open_folder(args)
     try:
         article = store.article(args.id)
