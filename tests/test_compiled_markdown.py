@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import reader.markdown as markdown_module
@@ -71,6 +71,8 @@ inline_texts = st.lists(st.sampled_from(INLINE_PIECES), max_size=24).map("".join
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(inline_texts, min_size=1, max_size=6))
+@example(["**~~~~*~~"])  # strikethrough runs beside emphasis: paired differently (CI)
+@example(["![*_**](http://x.example/a_b)"])  # unpaired emphasis in an image's alt text
 def test_generated_paragraphs_read_as_markdown_it_py_reads_them(lines: list[str]) -> None:
     same_text_as_markdown_it_py(paragraphs("\n\n".join(lines)))
 
