@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+import reader.index.related as related_module
 from reader.index import ArticleIndex
 from reader.index.related import MIN_LETTERS
 from reader.loading import parse_article
@@ -79,3 +82,23 @@ def test_an_article_with_nothing_in_common_has_no_related() -> None:
     index = ArticleIndex.temporary(Path("."), in_memory=True)
     index.add([front("a.md", "Alpha", "zebra quagga okapi"), front("b.md", "Beta", "lorem ipsum")])
     assert related_ids(index, "a.md") == []
+
+
+def test_a_long_article_is_weighed_by_its_opening(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its words past WEIGHED_CHARS (cut at a space, no word halved) are not looked up."""
+    opening = f"Drone patrols over the moorland. {FILLER}"
+    monkeypatch.setattr(related_module, "WEIGHED_CHARS", len(opening) + 4)
+    long_one = front("long.md", "Patrols", opening + "Thermal cameras found sheep rustlers.")
+    others = [
+        front("moor.md", "Moor", f"{FILLER} Drones on the moorland."),
+        front("thermal.md", "Heat", f"{FILLER} Thermal cameras found the rustlers."),
+        front("boats.md", "Boat patrol", f"{FILLER} A boat patrol on the river."),
+    ]
+    index = ArticleIndex.temporary(Path("."), in_memory=True)
+    index.add([long_one, *others])
+    article = index.article("long.md")
+    assert article is not None
+    by_id = {item.summary.id: item for item in index.engine().related(article)}
+    assert set(by_id) == {"moor.md"}  # "thermal", "rustlers" lie past the opening
+    assert "moorland" in by_id["moor.md"].shared
+    assert not {"the", "ther"} & set(by_id["moor.md"].shared)  # "Thermal" not cut to "Ther"
