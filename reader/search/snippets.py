@@ -11,7 +11,7 @@ from reader.loading.body import body_text
 from reader.model import Article
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
 from reader.text.sanitize import one_line
-from reader.text.tokens import CJK_LETTERS, CJK_UNIT, FoldedText, metadata_leaves
+from reader.text.tokens import CJK_LETTERS, CJK_UNIT, RUN_BREAK, FoldedText, metadata_leaves
 
 SNIPPET_WIDTH = 160
 ELLIPSIS = "…"
@@ -92,21 +92,27 @@ _CJK_CLASS = f"[{CJK_LETTERS}]"
 def _run_pattern(words: tuple[str, ...], prefix: bool, cjk: bool) -> str:
     """The words as consecutive tokens of folded text. A token is a run of [^\\W_], except
     that CJK text is tokens of two characters, overlapping (reader.text.tokens): a CJK
-    word starts and ends anywhere, and the next bigram of the same run (`脆弱` `弱性`)
-    shares a character with it (or follows it apart, as the index cannot tell). With
-    `cjk` false, the text holds no CJK letter: a token is a run of [^\\W_]."""
+    word starts and ends anywhere, the next bigram of the same run (`脆弱` `弱性`)
+    shares a character with it, and RUN_BREAK is what separates two runs. With `cjk`
+    false, the text holds no CJK letter: a token is a run of [^\\W_]."""
     first = words[0]
     # A word starts where a token does: after no letter or digit, or after CJK text.
     after_cjk = rf"|(?<={_CJK_CLASS})" if cjk else ""
     pattern = "" if _CJK.match(first) else rf"(?:(?<![^\W_]){after_cjk})"
     pattern += re.escape(first)
     for before, word in pairwise(words):
+        if word == RUN_BREAK:
+            pattern += r"[\W_]+"
+            continue
+        if before == RUN_BREAK:
+            pattern += re.escape(word)
+            continue
         joined = _CJK.match(word) is not None and _CJK.match(before[-1]) is not None
         # The character the two bigrams share: one code point, or a Hangul syllable's jamo.
         unit = CJK_UNIT.match(word)
         shared = unit.group() if joined and unit else ""
         if shared and len(word) > len(shared) and before.endswith(shared):
-            pattern += rf"(?:[\W_]+{re.escape(shared)})?{re.escape(word[len(shared) :])}"
+            pattern += re.escape(word[len(shared) :])
         elif joined or _CJK.match(word) or _CJK.match(before[-1]):
             pattern += r"[\W_]*" + re.escape(word)
         else:

@@ -57,7 +57,16 @@ def ref_tokens(text: str) -> list[str]:
             current = ""
     if current:
         tokens.append(current)
-    return [piece for token in tokens for piece in ref_cjk_split(token)]
+    pieces: list[str] = []
+    for index, token in enumerate(tokens):
+        # README: two CJK runs with only punctuation, spaces or lines between are apart.
+        if index and ref_is_cjk(tokens[index - 1][-1]) and ref_is_cjk(token[0]):
+            pieces.append(RUN_BREAK)
+        pieces.extend(ref_cjk_split(token))
+    return pieces
+
+
+RUN_BREAK = "|"  # no token is punctuation
 
 
 def ref_is_cjk(char: str) -> bool:
