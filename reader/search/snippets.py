@@ -119,9 +119,12 @@ def _run_pattern(words: tuple[str, ...], prefix: bool, cjk: bool) -> str:
             pattern += r"[\W_]+" + re.escape(word)
     if _CJK.match(words[-1][-1]):
         return pattern
-    # The last word either ends there (or CJK text follows), or (a prefix) runs on.
+    # The last word either ends there (or CJK text follows), or (a prefix) runs on, up to
+    # CJK text (a token of its own).
+    if prefix:
+        return pattern + (rf"(?:(?!{_CJK_CLASS})[^\W_])*" if cjk else r"[^\W_]*")
     before_cjk = rf"|(?={_CJK_CLASS})" if cjk else ""
-    return pattern + (r"[^\W_]*" if prefix else rf"(?:(?![^\W_]){before_cjk})")
+    return pattern + rf"(?:(?![^\W_]){before_cjk})"
 
 
 def _shown_in(leaf: Term | Phrase | Field, field: str | None) -> bool:

@@ -134,6 +134,9 @@ def test_highlights_and_snippets_mark_the_cjk_word() -> None:
     assert highlight_spans(text, parse_query("性")) == [(5, 6)]
     assert highlight_spans("abc東京def", parse_query("東京")) == [(3, 5)]
     assert highlight_spans("abc東京def", parse_query("def")) == [(5, 8)]
+    # A word typed (a prefix) runs on to the end of its token, not into the CJK text after.
+    assert highlight_spans("abc東京def", parse_query("ab", prefix_last=True)) == [(0, 3)]
+    assert highlight_spans("専用iPhoneで", parse_query("用iphone", prefix_last=True)) == [(1, 8)]
     # 東京 京都 are two runs: not the word 東京都, the phrase "東京 京都".
     assert highlight_spans(text, parse_query("東京都")) == []
     assert highlight_spans(text, parse_query('"東京 京都"')) == [(11, 16)]
