@@ -167,6 +167,8 @@ CJK_LETTERS = (
     "\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff"
     "\uf900-\ufaff\U00020000-\U0003ffff"
 )
+# One character in those ranges (a letter or digit where it is in a token).
+CJK_LETTER = re.compile(f"[{CJK_LETTERS}]")
 # A run of those that are letters or digits (the ranges hold a few marks and symbols).
 CJK_RUN = re.compile(f"(?:(?![\\W_])[{CJK_LETTERS}])+")
 # A run in index_text's output, where every non-ASCII character is a letter or digit.
@@ -380,8 +382,8 @@ def token_spans(text: str) -> list[tuple[str, int, int]]:
         token = match.group()
         if (
             previous is not None
-            and _CJK_LETTER.match(previous.group()[-1])
-            and _CJK_LETTER.match(token)
+            and CJK_LETTER.match(previous.group()[-1])
+            and CJK_LETTER.match(token)
             and "\x00" not in folded.folded[previous.end() : match.start()]
         ):
             # RUN_BREAK: its span is what separates the two runs.
@@ -394,9 +396,6 @@ def token_spans(text: str) -> list[tuple[str, int, int]]:
     return spans
 
 
-_CJK_LETTER = re.compile(f"[{CJK_LETTERS}]")
-
-
 def words_text(words: Sequence[str]) -> str:
     """Text that `tokenize` splits into `words` (tokens as it makes them): the pairs of a
     CJK run written as the run (`脆弱 弱性` as `脆弱性`), RUN_BREAK as a space, other
@@ -406,7 +405,7 @@ def words_text(words: Sequence[str]) -> str:
     for word in words:
         if word == RUN_BREAK:
             text += " "
-        elif previous != RUN_BREAK and _CJK_LETTER.match(previous[-1]) and _CJK_LETTER.match(word):
+        elif previous != RUN_BREAK and CJK_LETTER.match(previous[-1]) and CJK_LETTER.match(word):
             unit = CJK_UNIT.match(word)
             shared = unit.group() if unit else ""
             if shared and len(word) > len(shared) and previous.endswith(shared):
