@@ -192,8 +192,8 @@ def cjk_bigrams(run: str) -> list[tuple[int, int]]:
     return [(starts[at], starts[at + 2]) for at in range(len(starts) - 2)]
 
 
-def _bigram_run(run: re.Match[str]) -> str:
-    text = run.group()
+def _bigrams(text: str) -> str:
+    """A run (CJK_RUN) as its tokens, spaces between and around them."""
     # What cjk_bigrams says, made at C speed: characters (or Hangul syllables) in pairs.
     units: Sequence[str] = text if _JAMO_TAIL.search(text) is None else CJK_UNIT.findall(text)
     if len(units) < 2:
@@ -204,34 +204,34 @@ def _bigram_run(run: re.Match[str]) -> str:
 # Between two CJK runs with no token between them: a letter that no folded text holds (it
 # folds to `x`), so no word of a text or a query is ever this token.
 RUN_BREAK = "\uff58"
-# What keeps two runs apart without RUN_BREAK: a token between them, or the NUL that
-# reader.index.rows puts between two texts indexed in one call.
-_TOKEN_OR_NUL = re.compile(r"[^\W_]|\x00")
+
+
+def _after_gap(run: re.Pattern[str]) -> re.Pattern[str]:
+    """A run, with what separates it from the run before when that is no token (group
+    1): no letter or digit, and no NUL (reader.index.rows puts one between two texts
+    indexed in one call, which must stay apart)."""
+    gap = f"(?<=[{CJK_LETTERS}])(?<![\\W_])((?:[^\\w\\x00]|_)+)"
+    return re.compile(f"(?:{gap})?(?:{run.pattern})")
+
+
+_RUN_AFTER_GAP = {run: _after_gap(run) for run in (CJK_RUN, _STORED_CJK_RUN)}
+
+
+def _split_run(match: re.Match[str]) -> str:
+    gap = match.group(1)
+    if gap is None:
+        return _bigrams(match.group())
+    return f"{gap} {RUN_BREAK}{_bigrams(match.group()[len(gap) :])}"
 
 
 def split_cjk(folded: str, run: re.Pattern[str] = CJK_RUN) -> str:
-    """Folded text with each CJK run written as its bigrams, spaces between and around
-    them, and RUN_BREAK between two runs that no other token separates: splitting the
-    result into runs of letters and digits gives the tokens."""
+    """Folded text with each CJK run (`run`: CJK_RUN or _STORED_CJK_RUN) written as its
+    bigrams, spaces between and around them, and RUN_BREAK between two runs that no other
+    token separates: splitting the result into runs of letters and digits gives the
+    tokens."""
     if run.search(folded) is None:
         return folded
-    parts: list[str] = []
-    done = -1  # where the last run ended (none yet)
-    for match in run.finditer(folded):
-        start = match.start()
-        if done < 0:
-            parts.append(folded[:start])
-        else:
-            parts.append(folded[done:start])
-            if _TOKEN_OR_NUL.search(folded, done, start) is None:
-                parts.append(_BREAK_TEXT)
-        parts.append(_bigram_run(match))
-        done = match.end()
-    parts.append(folded[done:])
-    return "".join(parts)
-
-
-_BREAK_TEXT = f" {RUN_BREAK} "
+    return _RUN_AFTER_GAP[run].sub(_split_run, folded)
 
 
 def cjk_pieces(token: str) -> list[tuple[int, int]]:
