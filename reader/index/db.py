@@ -45,8 +45,9 @@ from reader.text.sanitize import escape_name
 # is indexed as its text (reader.loading.body.body_text). 6: the full text moved from FTS5
 # tables to tantivy. 7: MinHash signatures of bodies (reader.index.duplicates). 8: CJK
 # runs indexed as bigrams (reader.text.tokens). 9: body and initiatives in one
-# compressed `content` value (reader.index.rows.pack_content). Older caches are rebuilt.
-SCHEMA_VERSION = 9
+# compressed `content` value (reader.index.rows.pack_content). 10: a break token between
+# CJK runs (reader.text.tokens.RUN_BREAK). Older caches are rebuilt.
+SCHEMA_VERSION = 10
 
 _SCHEMA = f"""
 -- root, created, tokens (see _check). generation: a count of writes, by which a search

@@ -210,6 +210,21 @@ class Translator:
                     (Occur.Should, Query.regex_query(schema, field, _beside(lead, char))),
                 ]
             )
+        if len(words) > 1 and any(map(_is_cjk_character, words)):
+            # A CJK character alone in a phrase is a run of its own in the query, beside
+            # other letters or digits (`3月`) or a break between runs: in a text the run may
+            # go on beyond it on the side with nothing beside it (`3月に`).
+            end = len(words) - 1
+            patterns = [
+                _lone(lead, word, first=at > 0, last=at < end)
+                if _is_cjk_character(word)
+                else lead + word
+                for at, word in enumerate(words)
+            ]
+            if prefix:
+                patterns[-1] += ".*"
+            phrase: list[str | tuple[int, str]] = [*patterns]
+            return Query.regex_phrase_query(schema, field, phrase)
         words = [lead + word for word in words]
         if not prefix:
             if len(words) == 1:
@@ -258,6 +273,16 @@ def _is_cjk_character(word: str) -> bool:
 def _beside(lead: str, char: str) -> str:
     """A regular expression for the bigrams with `char` first or last."""
     return f"{lead}({char}{_CJK_UNIT}|{_CJK_UNIT}{char})"
+
+
+def _lone(lead: str, char: str, *, first: bool, last: bool) -> str:
+    """A regular expression for the token of a text's run holding `char`, a run of its
+    own in a query's phrase: as its run's first character and/or its last."""
+    if first and last:
+        return lead + char
+    if first:
+        return f"{lead}{char}({_CJK_UNIT})?"
+    return f"{lead}({_CJK_UNIT})?{char}"
 
 
 def _filter(query: tantivy.Query) -> tantivy.Query:

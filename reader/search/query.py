@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from reader.text.tokens import tokenize
+from reader.text.tokens import tokenize, words_text
 
 TEXT_FIELDS = ("title", "body", "area", "url", "initiative", "folder")
 # Fields whose hits count towards relevance; the others only filter.
@@ -501,7 +501,7 @@ def format_query(node: Node) -> str:
     if isinstance(node, Term):
         return node.word
     if isinstance(node, Phrase):
-        return '"' + " ".join(node.words) + '"'
+        return '"' + words_text(node.words) + '"'
     if isinstance(node, Field):
         return f"{node.name}:{format_query(node.match)}"
     if isinstance(node, DateFilter):

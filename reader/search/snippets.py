@@ -11,7 +11,14 @@ from reader.loading.body import body_text
 from reader.model import Article
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
 from reader.text.sanitize import one_line
-from reader.text.tokens import CJK_LETTERS, CJK_UNIT, FoldedText, metadata_leaves
+from reader.text.tokens import (
+    CJK_LETTER,
+    CJK_LETTERS,
+    CJK_UNIT,
+    RUN_BREAK,
+    FoldedText,
+    metadata_leaves,
+)
 
 SNIPPET_WIDTH = 160
 ELLIPSIS = "…"
@@ -43,7 +50,7 @@ def _hits(text: str, query: Node, field: str | None) -> Iterator[tuple[int, int]
     if not any(words[0] in folded.folded for words, _prefix in wanted):
         return
     # Text with CJK letters needs their token boundaries (and a slower pattern to build).
-    pattern = _hit_pattern(frozenset(wanted), _CJK.search(folded.folded) is not None)
+    pattern = _hit_pattern(frozenset(wanted), CJK_LETTER.search(folded.folded) is not None)
     text = folded.folded
     firsts = {words[0] for words, _prefix in wanted}
     if len(firsts) > 1:
@@ -85,37 +92,45 @@ def _hit_pattern(
     return re.compile(r"(?=(" + "|".join(alternatives) + "))")
 
 
-_CJK = re.compile(f"[{CJK_LETTERS}]")
 _CJK_CLASS = f"[{CJK_LETTERS}]"
 
 
 def _run_pattern(words: tuple[str, ...], prefix: bool, cjk: bool) -> str:
     """The words as consecutive tokens of folded text. A token is a run of [^\\W_], except
     that CJK text is tokens of two characters, overlapping (reader.text.tokens): a CJK
-    word starts and ends anywhere, and the next bigram of the same run (`脆弱` `弱性`)
-    shares a character with it (or follows it apart, as the index cannot tell). With
-    `cjk` false, the text holds no CJK letter: a token is a run of [^\\W_]."""
+    word starts and ends anywhere, the next bigram of the same run (`脆弱` `弱性`)
+    shares a character with it, and RUN_BREAK is what separates two runs. With `cjk`
+    false, the text holds no CJK letter: a token is a run of [^\\W_]."""
     first = words[0]
     # A word starts where a token does: after no letter or digit, or after CJK text.
     after_cjk = rf"|(?<={_CJK_CLASS})" if cjk else ""
-    pattern = "" if _CJK.match(first) else rf"(?:(?<![^\W_]){after_cjk})"
+    pattern = "" if CJK_LETTER.match(first) else rf"(?:(?<![^\W_]){after_cjk})"
     pattern += re.escape(first)
     for before, word in pairwise(words):
-        joined = _CJK.match(word) is not None and _CJK.match(before[-1]) is not None
+        if word == RUN_BREAK:
+            pattern += r"[\W_]+"
+            continue
+        if before == RUN_BREAK:
+            pattern += re.escape(word)
+            continue
+        joined = CJK_LETTER.match(word) is not None and CJK_LETTER.match(before[-1]) is not None
         # The character the two bigrams share: one code point, or a Hangul syllable's jamo.
         unit = CJK_UNIT.match(word)
         shared = unit.group() if joined and unit else ""
         if shared and len(word) > len(shared) and before.endswith(shared):
-            pattern += rf"(?:[\W_]+{re.escape(shared)})?{re.escape(word[len(shared) :])}"
-        elif joined or _CJK.match(word) or _CJK.match(before[-1]):
+            pattern += re.escape(word[len(shared) :])
+        elif joined or CJK_LETTER.match(word) or CJK_LETTER.match(before[-1]):
             pattern += r"[\W_]*" + re.escape(word)
         else:
             pattern += r"[\W_]+" + re.escape(word)
-    if _CJK.match(words[-1][-1]):
+    if CJK_LETTER.match(words[-1][-1]):
         return pattern
-    # The last word either ends there (or CJK text follows), or (a prefix) runs on.
+    # The last word either ends there (or CJK text follows), or (a prefix) runs on, up to
+    # CJK text (a token of its own).
+    if prefix:
+        return pattern + (rf"(?:(?!{_CJK_CLASS})[^\W_])*" if cjk else r"[^\W_]*")
     before_cjk = rf"|(?={_CJK_CLASS})" if cjk else ""
-    return pattern + (r"[^\W_]*" if prefix else rf"(?:(?![^\W_]){before_cjk})")
+    return pattern + rf"(?:(?![^\W_]){before_cjk})"
 
 
 def _shown_in(leaf: Term | Phrase | Field, field: str | None) -> bool:

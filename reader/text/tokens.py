@@ -20,7 +20,10 @@ letters in those scripts (Han, Hiragana, Katakana, Hangul: `CJK_RUN`) is split i
 overlapping two-character tokens (bigrams): `脆弱性` is `脆弱 弱性`; a run of one
 character stays one token. Letters of other scripts next to a run (`abc東京`) are tokens
 of their own. A word of such text in a query is then the phrase of its bigrams, which
-matches wherever the word occurs (`split_cjk`, `cjk_pieces`). A Hangul syllable folds to
+matches wherever the word occurs (`split_cjk`, `cjk_pieces`). Two runs that only
+punctuation, spaces or a line break separate (`東京・京都`) have the token RUN_BREAK
+between them, so the last pair of one and the first of the next are not side by side:
+the phrase `東京 京都` (the word `東京都`) does not match there. A Hangul syllable folds to
 2-3 jamo: the bigrams are of syllables (a leading jamo and the vowel and final jamo after it).
 
 A token longer than MAX_TOKEN_BYTES in UTF-8 (the index refuses longer terms) is cut to
@@ -164,6 +167,8 @@ CJK_LETTERS = (
     "\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff"
     "\uf900-\ufaff\U00020000-\U0003ffff"
 )
+# One character in those ranges (a letter or digit where it is in a token).
+CJK_LETTER = re.compile(f"[{CJK_LETTERS}]")
 # A run of those that are letters or digits (the ranges hold a few marks and symbols).
 CJK_RUN = re.compile(f"(?:(?![\\W_])[{CJK_LETTERS}])+")
 # A run in index_text's output, where every non-ASCII character is a letter or digit.
@@ -187,8 +192,8 @@ def cjk_bigrams(run: str) -> list[tuple[int, int]]:
     return [(starts[at], starts[at + 2]) for at in range(len(starts) - 2)]
 
 
-def _bigram_run(run: re.Match[str]) -> str:
-    text = run.group()
+def _bigrams(text: str) -> str:
+    """A run (CJK_RUN) as its tokens, spaces between and around them."""
     # What cjk_bigrams says, made at C speed: characters (or Hangul syllables) in pairs.
     units: Sequence[str] = text if _JAMO_TAIL.search(text) is None else CJK_UNIT.findall(text)
     if len(units) < 2:
@@ -196,12 +201,37 @@ def _bigram_run(run: re.Match[str]) -> str:
     return " " + " ".join(map(str.__add__, units[:-1], units[1:])) + " "
 
 
+# Between two CJK runs with no token between them: a letter that no folded text holds (it
+# folds to `x`), so no word of a text or a query is ever this token.
+RUN_BREAK = "\uff58"
+
+
+def _after_gap(run: re.Pattern[str]) -> re.Pattern[str]:
+    """A run, with what separates it from the run before when that is no token (group
+    1): no letter or digit, and no NUL (reader.index.rows puts one between two texts
+    indexed in one call, which must stay apart)."""
+    gap = f"(?<=[{CJK_LETTERS}])(?<![\\W_])((?:[^\\w\\x00]|_)+)"
+    return re.compile(f"(?:{gap})?(?:{run.pattern})")
+
+
+_RUN_AFTER_GAP = {run: _after_gap(run) for run in (CJK_RUN, _STORED_CJK_RUN)}
+
+
+def _split_run(match: re.Match[str]) -> str:
+    gap = match.group(1)
+    if gap is None:
+        return _bigrams(match.group())
+    return f"{gap} {RUN_BREAK}{_bigrams(match.group()[len(gap) :])}"
+
+
 def split_cjk(folded: str, run: re.Pattern[str] = CJK_RUN) -> str:
-    """Folded text with each CJK run written as its bigrams, spaces between and around
-    them: splitting the result into runs of letters and digits gives the tokens."""
+    """Folded text with each CJK run (`run`: CJK_RUN or _STORED_CJK_RUN) written as its
+    bigrams, spaces between and around them, and RUN_BREAK between two runs that no other
+    token separates: splitting the result into runs of letters and digits gives the
+    tokens."""
     if run.search(folded) is None:
         return folded
-    return run.sub(_bigram_run, folded)
+    return _RUN_AFTER_GAP[run].sub(_split_run, folded)
 
 
 def cjk_pieces(token: str) -> list[tuple[int, int]]:
@@ -226,7 +256,7 @@ def cjk_pieces(token: str) -> list[tuple[int, int]]:
 PROBE = (
     "Café CAFE\u0301 ﬁne Straße ΣΊΣΥΦΟΣ Ǆemal ｐｏｌｉｃｅ ½ 東京 co-op x_y don't "
     "\u2460 \U0001d400 \u0e01\u0e33 \u1e9e \u0130 \u13a0\uab70 "
-    "東京都 脆弱性x 한국어 カタカナ"
+    "東京都 脆弱性x 한국어 カタカナ 東京・京都 3月に"
 )
 
 
@@ -346,14 +376,46 @@ class FoldedText:
 def token_spans(text: str) -> list[tuple[str, int, int]]:
     """(folded token, start, end) for each token, with offsets into the original `text`."""
     folded = FoldedText(text)
-    return [
-        (
-            match.group()[start:end],
-            *folded.original_span(match.start() + start, match.start() + end),
+    spans: list[tuple[str, int, int]] = []
+    previous: re.Match[str] | None = None
+    for match in _TOKEN.finditer(folded.folded):
+        token = match.group()
+        if (
+            previous is not None
+            and CJK_LETTER.match(previous.group()[-1])
+            and CJK_LETTER.match(token)
+            and "\x00" not in folded.folded[previous.end() : match.start()]
+        ):
+            # RUN_BREAK: its span is what separates the two runs.
+            spans.append((RUN_BREAK, *folded.original_span(previous.end(), match.start())))
+        spans.extend(
+            (token[start:end], *folded.original_span(match.start() + start, match.start() + end))
+            for start, end in cjk_pieces(token)
         )
-        for match in _TOKEN.finditer(folded.folded)
-        for start, end in cjk_pieces(match.group())
-    ]
+        previous = match
+    return spans
+
+
+def words_text(words: Sequence[str]) -> str:
+    """Text that `tokenize` splits into `words` (tokens as it makes them): the pairs of a
+    CJK run written as the run (`脆弱 弱性` as `脆弱性`), RUN_BREAK as a space, other
+    tokens apart."""
+    text = ""
+    previous = RUN_BREAK
+    for word in words:
+        if word == RUN_BREAK:
+            text += " "
+        elif previous != RUN_BREAK and CJK_LETTER.match(previous[-1]) and CJK_LETTER.match(word):
+            unit = CJK_UNIT.match(word)
+            shared = unit.group() if unit else ""
+            if shared and len(word) > len(shared) and previous.endswith(shared):
+                text += word[len(shared) :]  # the next pair of the same run
+            else:
+                text += "\x00" + word  # two runs that only a NUL keeps apart
+        else:
+            text += word if not text or text.endswith(" ") else " " + word
+        previous = word
+    return text
 
 
 @dataclass(frozen=True, slots=True)

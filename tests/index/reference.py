@@ -31,6 +31,7 @@ WORDS = [
     "kent", "Kent", "essex", "gang", "Glasgow", "crime", "community", "speed", "2019", "42",
     "½", "Ελλάδα", "ελλαδα", "ΣΊΣΥΦΟΣ", "σίσυφος", "東京", "脆弱性", "情報の脆弱性",
     "한국어", "ｐｏｌｉｃｅ", "Ǆemal", "patrol", "patrols", "night", "safety", "road", "watch",
+    "東京都", "京都", "3月", "3月に", "月", "iPhone用の", "한국", "국어",
 ]  # fmt: skip
 AREAS = ["Kent", "Essex", "Thames Valley", "Greater Manchester", "Zürich", "Île-de-France"]
 RANKED = ("title", "body", "initiative")
@@ -57,7 +58,16 @@ def ref_tokens(text: str) -> list[str]:
             current = ""
     if current:
         tokens.append(current)
-    return [piece for token in tokens for piece in ref_cjk_split(token)]
+    pieces: list[str] = []
+    for index, token in enumerate(tokens):
+        # README: two CJK runs with only punctuation, spaces or lines between are apart.
+        if index and ref_is_cjk(tokens[index - 1][-1]) and ref_is_cjk(token[0]):
+            pieces.append(RUN_BREAK)
+        pieces.extend(ref_cjk_split(token))
+    return pieces
+
+
+RUN_BREAK = "|"  # no token is punctuation
 
 
 def ref_is_cjk(char: str) -> bool:
@@ -143,16 +153,47 @@ def ref_texts(article: Article, field: str | None) -> list[str]:
 
 def ref_hits(tokens: list[str], wanted: list[str], prefix: bool) -> int:
     """Positions where `wanted` starts in `tokens` (overlaps count)."""
-    *head, last = wanted
     size = len(wanted)
     count = 0
     for start in range(len(tokens) - size + 1):
-        final = tokens[start + size - 1]
-        if (final == last or (prefix and final.startswith(last))) and tokens[
-            start : start + size - 1
-        ] == head:
+        if all(
+            ref_token_matches(tokens[start + at], word, at, size, prefix and at == size - 1)
+            for at, word in enumerate(wanted)
+        ):
             count += 1
     return count
+
+
+def ref_token_matches(token: str, word: str, at: int, size: int, prefix: bool) -> bool:
+    """README: a CJK character that is a run of its own in the query is found as a token
+    of its own, or as the first (something before it in the phrase) or last (something
+    after it) character of a run; alone, anywhere in a run."""
+    if token == word or (prefix and token.startswith(word)):
+        return True
+    if len(ref_units(word)) != 1 or not ref_is_cjk(word[0]):
+        return False
+    units = ref_units(token)
+    if not units or not ref_is_cjk(token[0]) or len(units) != 2:
+        return False
+    if size == 1:
+        return word in units
+    if at == 0:
+        return units[1] == word
+    if at == size - 1:
+        return units[0] == word
+    return False
+
+
+def ref_units(token: str) -> list[str]:
+    """A token's characters, a Hangul syllable's jamo as one."""
+    units: list[str] = []
+    for char in token:
+        name = unicodedata.name(char, "")
+        if units and name.startswith(("HANGUL JUNGSEONG", "HANGUL JONGSEONG")):
+            units[-1] += char
+        else:
+            units.append(char)
+    return units
 
 
 @dataclass

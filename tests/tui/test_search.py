@@ -1254,3 +1254,27 @@ async def test_keys_after_enter_are_commands_even_before_the_results(
         assert app.main.search_bar.text == "drone"
         assert app.session.initiatives
         assert counts_line(app) == "5 in 2 articles · by relevance"
+
+
+@pytest.mark.parametrize(
+    ("query", "hits"),
+    [
+        # A lone character beside digits or Latin letters: the first or last of a run.
+        ("3月 参加", ["3月", "3月", "参加"]),
+        ("用iPhone", ["用iPhone"]),
+        ("東京都", ["東京都"]),  # not 東京・京都: two runs
+        ('"東京 京都"', ["東京・京都"]),
+    ],
+)
+async def test_cjk_hits_in_the_article_are_what_grep_would_find(
+    write_articles: WriteArticles, query: str, hits: list[str]
+) -> None:
+    body = "今年は3月に始まった。\n\n東京・京都と東京都を回る。専用iPhoneで。\n\n* 3月から参加する"
+    folder = write_articles({"ja.md": fenced("旅の記録", body)})
+    async with running(folder) as pilot:
+        app = reader(pilot)
+        view = app.main.article_view
+        await search(pilot, query)
+        assert titles(app) == ["旅の記録"]
+        found = [view.lines[line].content.plain[start:end] for line, start, end in view.hits]
+        assert found == hits
