@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from reader.loading import article as article_module
+from reader.loading import body as body_module
 from reader.loading import load_article, parse_article
 from reader.model import Article, LoadProblem
 
@@ -697,3 +698,21 @@ def test_a_colon_subtitle_is_not_a_site_suffix() -> None:
     text = '---\ntitle: "Budget: what changes"\nog:\n  title: Budget\n---\nBody.\n'
     article = parse_article(text, path=Path("b.md"), article_id="b.md")
     assert article.title == "Budget: what changes"
+
+
+@pytest.mark.parametrize("title", ["title: Budget\n", ""])
+def test_inline_markup_past_the_budget_is_kept_as_written(
+    title: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """markdown-it-py reads a body's inline markup up to MAX_INLINE_MARKS marks (for
+    its initiatives, and again for its words); a text past it is kept as written."""
+    monkeypatch.setattr(body_module, "MAX_INLINE_MARKS", 10)
+    heading = "" if title else "# Budget\n\n"
+    text = f"---\n{title}---\n{heading}* <i>a</i> *first*\n* <i>b</i> *second*\n"
+    article = parse_article(text, path=Path("budget.md"), article_id="budget.md")
+    assert article.title == "Budget"
+    # <i>, </i> and the two stars: 6 marks each; the second is past the 10.
+    assert article.initiatives == ("a first", "<i>b</i> *second*")
+    monkeypatch.setattr(body_module, "MAX_INLINE_MARKS", 12)
+    article = parse_article(text + "\n", path=Path("budget.md"), article_id="budget.md")
+    assert article.initiatives == ("a first", "b second")

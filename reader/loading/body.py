@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_LINES, MAX_MARKDOWN_NESTING
+from reader.limits import (
+    MAX_INLINE_MARKS,
+    MAX_MARKDOWN_CHARS,
+    MAX_MARKDOWN_LINES,
+    MAX_MARKDOWN_NESTING,
+)
 from reader.loading.fastbody import fast_initiatives
 from reader.text.sanitize import one_line, strip_control
 
@@ -31,9 +36,26 @@ if TYPE_CHECKING:
 # Characters that can start inline markup (emphasis, code, links, entities, escapes,
 # autolinks, strikethrough, HTML, template tags); text without any of them is plain.
 _INLINE_MARKUP = re.compile(r"[*_`\[\]!<>&\\~{]")
+_INLINE_MARKS = "*_`[]!<>&\\~{"
 # What only a full read finds in a body's text: HTML, template tags, kramdown lines,
 # callouts, footnotes, MDX. A body without any is its own text.
 _NOT_TEXT = re.compile(r"<[A-Za-z/!?]|\{[{%:/]|^[ \t]*(?::::|!!!|\?\?\?)|\[[!^]", re.MULTILINE)
+
+
+@dataclass(slots=True)
+class MarkupBudget:
+    """How many more marks of inline markup markdown-it-py may read for one body (of
+    MAX_INLINE_MARKS)."""
+
+    left: int = field(default_factory=lambda: MAX_INLINE_MARKS)
+
+    def allows(self, text: str) -> bool:
+        """Whether `text` may be parsed; if so, its marks are taken from what is left."""
+        marks = sum(map(text.count, _INLINE_MARKS))
+        if marks > self.left:
+            return False
+        self.left -= marks
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,15 +78,16 @@ def scan_body(body: str, *, need_heading: bool = True, mdx: bool = False) -> Bod
     # the markdown part of a long body as markdown-it would (10,000 bullets: 0.24 s less).
     from reader.markdown import LimitedParse, split_markdown
 
+    budget = MarkupBudget()
     if not need_heading:
         markdown, plain = split_markdown(body)
         items = fast_initiatives(markdown)
         if items is not None:
-            texts = map(one_line, _plain_each(items, mdx))
+            texts = map(one_line, _plain_each(items, mdx, budget))
             rest = LimitedParse([], plain, "long", markdown.count("\n") + 1) if plain else None
             warning = _plain_text_warning(rest) if rest is not None else None
             return BodyFacts(tuple(text for text in texts if text), None, warning)
-    return _markdown_scan(body, mdx)
+    return _markdown_scan(body, mdx, budget)
 
 
 def markdown_initiatives(body: str, mdx: bool = False) -> tuple[str, ...]:
@@ -78,9 +101,11 @@ def is_initiative_list(token: Token) -> bool:
     return token.type == "bullet_list_open" and token.level == 0
 
 
-def initiative_items(tokens: Sequence[Token], mdx: bool = False) -> list[tuple[int, str]]:
+def initiative_items(
+    tokens: Sequence[Token], mdx: bool = False, budget: MarkupBudget | None = None
+) -> list[tuple[int, str]]:
     """Each initiative in `tokens` (a full or a block-only parse): the index of its
-    `list_item_open` token and its text.
+    `list_item_open` token and its text (its markup read within `budget`, if given).
 
     An item of an initiative list is an initiative when its own paragraphs have text; the
     text is those paragraphs as plain text on one line (sub-lists are not part of it).
@@ -109,7 +134,7 @@ def initiative_items(tokens: Sequence[Token], mdx: bool = False) -> list[tuple[i
             # From the markdown, not from a full parse's children: the loader (block
             # tokens only) and the renderer then read the very same text.
             parts.append(token.content)
-    plain = iter(_plain_each([part for _opened, parts in items for part in parts], mdx))
+    plain = iter(_plain_each([part for _opened, parts in items for part in parts], mdx, budget))
     found = []
     for opened, parts in items:
         text = one_line(" ".join(next(plain) for _part in parts))
@@ -161,13 +186,14 @@ def _cached_body_text(body: str, mdx: bool, _limits: tuple[int, int, int]) -> st
     parsed = _block_parse(body, mdx)
     parts: list[str] = []
     tokens = parsed.tokens
+    budget = MarkupBudget()
     for index, token in enumerate(tokens):
         kind = token.type
         if kind == "inline":
             opener = tokens[index - 1] if index else None
             if opener is not None and opener.type in TITLE_TYPES:
                 continue  # a callout's label: the renderer's, not the file's words
-            parts.append(_inline_words(token.content, mdx))
+            parts.append(_inline_words(token.content, mdx, budget))
         elif kind in ("fence", "code_block"):
             parts.append(token.content)
         elif kind == "html_block":
@@ -219,41 +245,43 @@ def _plain_text_warning(parsed: LimitedParse) -> str | None:
     return None
 
 
-def _markdown_scan(body: str, mdx: bool = False) -> BodyFacts:
+def _markdown_scan(body: str, mdx: bool = False, budget: MarkupBudget | None = None) -> BodyFacts:
     """Only block structure is parsed for the whole body; inline markup is parsed just for
     the few paragraphs kept, which is about twice as fast as a full parse."""
+    if budget is None:
+        budget = MarkupBudget()
     parsed = _block_parse(body, mdx)
     tokens = parsed.tokens
-    initiatives = tuple(text for _index, text in initiative_items(tokens, mdx))
+    initiatives = tuple(text for _index, text in initiative_items(tokens, mdx, budget))
     first_heading: str | None = None
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h1":
-            first_heading = one_line(_plain(tokens[index + 1].content, mdx)) or None
+            first_heading = one_line(_plain(tokens[index + 1].content, mdx, budget)) or None
             if first_heading is not None:
                 break
     return BodyFacts(initiatives, first_heading, _plain_text_warning(parsed))
 
 
-def _inline_words(markdown_inline: str, mdx: bool) -> str:
+def _inline_words(markdown_inline: str, mdx: bool, budget: MarkupBudget) -> str:
     """A paragraph's words: its markdown as it is (markdown's marks are not words), or,
     with HTML or template tags in it, its plain text."""
     if not (_may_hold_markup(markdown_inline) and _NOT_TEXT.search(markdown_inline)):
         return markdown_inline
-    return _plain(markdown_inline, mdx)
+    return _plain(markdown_inline, mdx, budget)
 
 
-def _plain_each(texts: list[str], mdx: bool) -> list[str]:
-    """[_plain(text, mdx) for text in texts]: those with inline markup that the compiled
-    parser reads as markdown-it-py does are parsed by it, all in one call."""
+def _plain_each(texts: list[str], mdx: bool, budget: MarkupBudget | None = None) -> list[str]:
+    """[_plain(text, mdx, budget) for text in texts]: those with inline markup that the
+    compiled parser reads as markdown-it-py does are parsed by it, all in one call."""
     marked = [index for index, text in enumerate(texts) if _INLINE_MARKUP.search(text)]
     if mdx or len(marked) < _FEW_FOR_COMPILED:
-        return [_plain(text, mdx) for text in texts]
+        return [_plain(text, mdx, budget) for text in texts]
     from reader.markdown import compiled_inline_texts
 
     plain = list(texts)
     compiled = compiled_inline_texts([texts[index] for index in marked])
     for index, text in zip(marked, compiled, strict=True):
-        plain[index] = _plain(texts[index], mdx) if text is None else strip_control(text)
+        plain[index] = _plain(texts[index], mdx, budget) if text is None else strip_control(text)
     return plain
 
 
@@ -261,9 +289,30 @@ def _plain_each(texts: list[str], mdx: bool) -> list[str]:
 _FEW_FOR_COMPILED = 4
 
 
-def _plain(markdown_inline: str, mdx: bool = False) -> str:
+def _plain(markdown_inline: str, mdx: bool = False, budget: MarkupBudget | None = None) -> str:
+    """The plain text of inline markdown; kept as written (less control characters) when
+    the budget has not the marks it holds left."""
     if _INLINE_MARKUP.search(markdown_inline) is None:
         return markdown_inline  # nothing to strip: skip the inline parser
+    if budget is not None and not budget.allows(markdown_inline):
+        return strip_control(markdown_inline)
+    if len(markdown_inline) > _LONG_INLINE:
+        from reader.markdown import limits
+
+        return _cached_plain(markdown_inline, mdx, limits())
+    return _parsed_plain(markdown_inline, mdx)
+
+
+# A text this long is parsed once for a body's initiatives and its words both.
+_LONG_INLINE = 4096
+
+
+@lru_cache(maxsize=32)
+def _cached_plain(markdown_inline: str, mdx: bool, _limits: tuple[int, int, int]) -> str:
+    return _parsed_plain(markdown_inline, mdx)
+
+
+def _parsed_plain(markdown_inline: str, mdx: bool) -> str:
     from reader.markdown import inline_text, parse_inline
 
     children = parse_inline(markdown_inline, mdx)

@@ -138,6 +138,16 @@ BOMBS: dict[str, Callable[[], str]] = {
     "body_combining_accents": lambda: body(fill("Z\u0301", BODY * 2 // 3)),
     "body_one_line": lambda: body(fill("x", BODY)),
     "body_emphasis_item": lambda: body("* " + fill("*a_", 150_000)),
+    # Inline markup markdown-it-py reads (HTML keeps the compiled parser out), for the
+    # initiatives and again for the words: items, paragraphs, a title's heading.
+    "body_emphasis_html_items": lambda: body(
+        "".join(f"* <b>{n}</b>{'*a_' * 1600}\n" for n in range(40))
+    ),
+    "body_emphasis_html_paragraphs": lambda: body(
+        "".join(f"<i>{n}</i>{'_b*' * 1600}\n\n" for n in range(40))
+    ),
+    "body_emphasis_html_item": lambda: body("* <b>x</b>" + fill("*a_", 190_000)),
+    "body_emphasis_html_heading": lambda: "# <b>x</b>" + fill("*a_", 190_000) + "\n",
     "big_block_and_body": lambda: (
         yaml("x: [" + fill("1, ", BLOCK - 10) + "1]") + fill("* item text\n", BODY - BLOCK)
     ),
