@@ -135,9 +135,12 @@ def store(connection: sqlite3.Connection, signatures: Iterable[tuple[int, bytes 
     if not rows:
         return
     connection.executemany("INSERT INTO minhash(rowid, signature) VALUES (?, ?)", rows)
+    # In the table's order: band hashes are random, and inserted as they come each would
+    # land on a page of its own (at 100,000 articles 1.6 million rows took 23 s, most of
+    # it writing pages; sorted, a batch's rows go in page by page: 4 s).
     connection.executemany(
         "INSERT INTO minhash_bands(band, rowid) VALUES (?, ?)",
-        [(band, rowid) for rowid, packed in rows for band in bands(packed)],
+        sorted((band, rowid) for rowid, packed in rows for band in bands(packed)),
     )
 
 
