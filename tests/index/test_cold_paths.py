@@ -6,6 +6,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from reader.loading import fastyaml
 from reader.text import tokens
 from reader.text.chars import non_ascii, replace_each
 from reader.text.tokens import index_text
@@ -40,3 +41,24 @@ _MIXED = "aZ09 .-\x00éÉe\u0301ßﬁΣ½İ東京脆弱性한국어ガｶﾞ\u11
 @example("ｶﾞ")  # half-width Kana: folds to a CJK letter and a mark dropped
 def test_index_text_splits_cjk_runs_exactly_as_over_the_whole_text(text: str) -> None:
     assert index_text(text) == plain_index_text(text)
+
+
+# Plain scalars YAML reads as other things than text, and texts that are near them.
+_SCALARS = st.one_of(
+    st.sampled_from(
+        ["1", "1.5", "0x1F", "1e3", ".inf", "~", "null", "yes", "No", "2024-01-02", "en_GB"]
+    ),
+    st.text(alphabet="0123456789.-+:eExXtTyYnN_ ", max_size=12),
+    st.text(max_size=8),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SCALARS, st.integers(min_value=0, max_value=120))
+def test_a_remembered_answer_of_the_yaml_reader_is_the_answer(text: str, padding: int) -> None:
+    """fastyaml keeps what it found of short keys and values: asked twice, short or long,
+    it answers as the plain check does."""
+    for scalar in (text, text + "0" * padding):
+        expected = fastyaml._resolves_implicitly(scalar)
+        assert fastyaml._implicit(scalar) == expected
+        assert fastyaml._implicit(scalar) == expected
