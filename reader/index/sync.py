@@ -528,7 +528,10 @@ def _read_batches(
 def _start_worker() -> None:
     """A worker's objects so far (its imports) are never garbage: the collector need not
     look at them again on every pass of a batch. What a batch makes is mostly acyclic, and
-    collected less often."""
+    collected less often. markdown-it's debug logging, which no one reads here, is off."""
+    from reader.markdown import silence_block_rule_logging
+
+    silence_block_rule_logging()
     gc.freeze()
     gc.set_threshold(*_GC_THRESHOLDS)
 

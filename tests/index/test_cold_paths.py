@@ -3,10 +3,14 @@ step is held here to the code it stands in for."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reader.loading import fastyaml
+from reader.resources import samples_dir
 from reader.text import tokens
 from reader.text.chars import non_ascii, replace_each
 from reader.text.tokens import index_text
@@ -62,3 +66,40 @@ def test_a_remembered_answer_of_the_yaml_reader_is_the_answer(text: str, padding
         expected = fastyaml._resolves_implicitly(scalar)
         assert fastyaml._implicit(scalar) == expected
         assert fastyaml._implicit(scalar) == expected
+
+
+_SILENCED = """
+import logging, sys
+from reader.markdown import markdown_parser, silence_block_rule_logging
+
+records = []
+handler = logging.Handler(logging.DEBUG)
+handler.emit = records.append
+logging.getLogger("markdown_it").addHandler(handler)
+logging.getLogger("markdown_it").setLevel(logging.DEBUG)
+body = sys.stdin.read()
+before = [token.as_dict() for token in markdown_parser().parse(body)]
+logged = len(records)
+silence_block_rule_logging()
+after = [token.as_dict() for token in markdown_parser().parse(body)]
+print(logged > 0, len(records) == logged, before == after)
+"""
+
+
+def test_a_worker_without_markdown_it_debug_logging_parses_the_same() -> None:
+    """A sync's workers turn markdown-it's debug logging off (its block rules log every
+    line they try): the parse is the same, and nothing more is logged."""
+    body = "\n\n".join(
+        path.read_text(encoding="utf-8")
+        for path in sorted(samples_dir().rglob("*"))
+        if path.suffix in (".md", ".txt")
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _SILENCED],
+        input=body,
+        capture_output=True,
+        text=True,
+        check=True,
+        encoding="utf-8",
+    )
+    assert done.stdout.split() == ["True", "True", "True"]
