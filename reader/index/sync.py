@@ -44,6 +44,7 @@ from reader.index.db import (
     text_writer,
     write_transaction,
 )
+from reader.index.duplicates import PendingBands, bands_missing, write_missing, write_pending
 from reader.index.duplicates import forget as forget_signature
 from reader.index.duplicates import store as store_signatures
 from reader.index.rows import (
@@ -276,8 +277,12 @@ def _sync(
     done = 0
     were_articles = set(_known_files(connection, report.changed, tables=("articles",)))
     last_commit = time.monotonic()
+    bands = PendingBands()
+    if bands_missing(connection):  # a sync stopped before it wrote them
+        with write_transaction(connection):
+            write_missing(connection)
     for loaded in _read_batches(paths, root, workers):
-        summaries = _store(connection, writer, loaded, listed)
+        summaries = _store(connection, writer, loaded, listed, bands)
         problems = [item for *_, item in loaded if isinstance(item, LoadProblem)]
         report.problems.extend(problems)
         done += len(loaded)
@@ -286,6 +291,9 @@ def _sync(
             last_commit = time.monotonic()
         if on_batch is not None:
             on_batch(summaries, done, total)
+    if bands.rows:
+        with write_transaction(connection):
+            write_pending(connection, bands)
     # An article that changed into a problem (grown past the size limit, say) leaves the
     # list as a deleted one does: for the list it is removed, and it is now a problem.
     unlisted = were_articles - set(_known_files(connection, were_articles, tables=("articles",)))
@@ -408,10 +416,12 @@ def _store(
     writer: TextWriter,
     loaded: Sequence[_Loaded],
     listed: Listed | None = None,
+    bands: PendingBands | None = None,
 ) -> list[ArticleSummary]:
     """Write a batch: SQLite in one transaction (removing what the index had of each
     file first), then the full-text writer, uncommitted. The list rows of the articles;
-    `listed` gets them too, and loses the rows removed."""
+    `listed` gets them too, and loses the rows removed. Near-duplicate bands go to
+    `bands`, when given, to be written later (see PendingBands)."""
     documents: list[tuple[int, PreparedArticle]] = []
     deleted: list[int] = []
     key_counts: Counter[str] = Counter()
@@ -439,7 +449,9 @@ def _store(
         connection.executemany(INSERT_ARTICLE, articles)
         connection.executemany(INSERT_TEXT, texts)
         store_signatures(
-            connection, [(rowid, prepared.texts.signature) for rowid, prepared in documents]
+            connection,
+            [(rowid, prepared.texts.signature) for rowid, prepared in documents],
+            bands,
         )
         _count_keys(connection, key_counts)
         connection.execute("UPDATE info SET value = ? WHERE key = 'last_rowid'", (last_rowid,))
