@@ -16,6 +16,7 @@ lock throughout, and compares the folder with the index under it.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import multiprocessing
@@ -298,16 +299,17 @@ def _sync(
     if bands_missing(connection):  # a sync stopped before it wrote them
         with write_transaction(connection):
             write_missing(connection)
-    for loaded in _read_batches(paths, root, workers):
-        summaries = _store(connection, writer, loaded, listed, bands)
-        problems = [item for *_, item in loaded if isinstance(item, LoadProblem)]
-        report.problems.extend(problems)
-        done += len(loaded)
-        if time.monotonic() - last_commit >= COMMIT_SECONDS:
-            _commit(connection, writer)
-            last_commit = time.monotonic()
-        if on_batch is not None:
-            on_batch(summaries, done, total)
+    with _fewer_collections(total >= POOL_THRESHOLD):
+        for loaded in _read_batches(paths, root, workers):
+            summaries = _store(connection, writer, loaded, listed, bands)
+            problems = [item for *_, item in loaded if isinstance(item, LoadProblem)]
+            report.problems.extend(problems)
+            done += len(loaded)
+            if time.monotonic() - last_commit >= COMMIT_SECONDS:
+                _commit(connection, writer)
+                last_commit = time.monotonic()
+            if on_batch is not None:
+                on_batch(summaries, done, total)
     if bands.rows:
         with write_transaction(connection):
             write_pending(connection, bands)
@@ -322,6 +324,24 @@ def _sync(
         report.problems = folder_problems + report.problems
         if not folder_problems:
             remember_archive(connection, archive)
+
+
+@contextlib.contextmanager
+def _fewer_collections(many: bool) -> Iterator[None]:
+    """With `many` files to read, the garbage collector runs less often meanwhile (as in
+    the workers): each batch brings thousands of new objects, mostly acyclic, and a
+    collection every 700 of them cost a fifth of this process's CPU in a cold load of
+    10,000 articles (0.6 s; 0.17 s so). The thresholds are the process's: put back
+    after."""
+    if not many:
+        yield
+        return
+    before = gc.get_threshold()
+    gc.set_threshold(*_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _others_changes(

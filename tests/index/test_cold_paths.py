@@ -3,17 +3,23 @@ step is held here to the code it stands in for."""
 
 from __future__ import annotations
 
+import gc
+import importlib
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from reader.index import ArticleIndex
 from reader.loading import fastyaml
 from reader.resources import samples_dir
 from reader.text import tokens
 from reader.text.chars import non_ascii, replace_each
 from reader.text.tokens import index_text
+from tests.index.conftest import write
 
 
 def plain_index_text(text: str) -> str:
@@ -103,3 +109,37 @@ def test_a_worker_without_markdown_it_debug_logging_parses_the_same() -> None:
         encoding="utf-8",
     )
     assert done.stdout.split() == ["True", "True", "True"]
+
+
+def test_a_sync_of_many_files_collects_garbage_less_often_and_puts_it_back(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The collector's thresholds are the whole process's (the reader's UI's too): a
+    sync reading many files raises them while it reads, and puts them back after, also
+    when it fails; a sync of a few files leaves them alone."""
+    sync_module = importlib.import_module("reader.index.sync")  # (a function of that name)
+    for number in range(3):
+        write(root, f"{number}.md", f"Article {number}")
+    before = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+
+    def on_batch(*_args: object) -> None:
+        seen.append(gc.get_threshold())
+
+    with ArticleIndex.open(root) as index:
+        index.sync(workers=1, on_batch=on_batch)  # 3 files: a few
+        monkeypatch.setattr(sync_module, "POOL_THRESHOLD", 2)  # 3 files: many
+        write(root, "3.md", "Article 3")
+        write(root, "4.md", "Article 4")
+        index.sync(workers=1, on_batch=on_batch)
+        assert seen == [before, sync_module._GC_THRESHOLDS]
+        assert gc.get_threshold() == before
+
+        def failing(*_args: object) -> None:
+            raise RuntimeError("stop")
+
+        write(root, "5.md", "Article 5")
+        write(root, "6.md", "Article 6")
+        with pytest.raises(RuntimeError):
+            index.sync(workers=1, on_batch=failing)
+        assert gc.get_threshold() == before
