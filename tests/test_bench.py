@@ -83,3 +83,21 @@ def test_reading_state_and_live_reload_bench_runs(tmp_path: Path) -> None:
     for change in ("created", "edited", "deleted"):
         assert any(line.startswith(f"file {change} -> in the list: median") for line in lines)
     assert any(line.startswith("u / * on the UI thread") for line in lines)
+
+
+def test_writing_side_bench_runs(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    subprocess.run(
+        [sys.executable, str(BENCH / "generate.py"), "--count", "300", "--out", str(corpus)],
+        check=True,
+        capture_output=True,
+    )
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "index_writes.py"), "--corpus", str(corpus),
+         "--articles", "1500"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert result.stdout.startswith("1,500 articles written in ")  # 5 batches of the 300

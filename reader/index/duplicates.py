@@ -11,11 +11,12 @@ about as much as reading the body once more.
 
 The index keeps the signature (table `minhash`) and its BANDS bands of BAND_ROWS numbers
 each as hashes (table `minhash_bands`): two articles whose signatures agree in any band are
-candidates, kept when at least SIMILARITY of their signatures agree. Duplicates are the
-groups of articles joined by such pairs (a copy of a copy counts). In each group the
-*original* is the earliest dated article, then (same date, or none dated) the first by id
-(its path); the others are its *copies*: what `is:duplicate` matches. Undated articles
-come after dated ones.
+candidates, kept when at least SIMILARITY of their signatures agree (a sync writes bands a
+few thousand articles at a time: PendingBands). Duplicates are the groups of articles
+joined by such pairs (a copy of a copy counts). In each group the *original* is the
+earliest dated article, then (same date, or none dated) the first by id (its path); the
+others are its *copies*: what `is:duplicate` matches. Undated articles come after dated
+ones.
 
 Bodies shorter than MIN_WORDS words have no signature: two short notices saying "no
 update today" are not copies of one story.
@@ -129,16 +130,91 @@ def bands(packed: bytes) -> list[int]:
 # -- the index's side: called by reader.index.sync as it writes and removes rows ---------
 
 
-def store(connection: sqlite3.Connection, signatures: Iterable[tuple[int, bytes | None]]) -> None:
-    """Keep the signatures (and bands) of newly written articles, by rowid."""
+def store(
+    connection: sqlite3.Connection,
+    signatures: Iterable[tuple[int, bytes | None]],
+    pending: PendingBands | None = None,
+) -> None:
+    """Keep the signatures (and bands) of newly written articles, by rowid. With
+    `pending`, the bands are kept there until write_pending (see PendingBands)."""
     rows = [(rowid, packed) for rowid, packed in signatures if packed is not None]
     if not rows:
         return
     connection.executemany("INSERT INTO minhash(rowid, signature) VALUES (?, ?)", rows)
+    band_rows = [(band, rowid) for rowid, packed in rows for band in bands(packed)]
+    if pending is None:
+        _insert_bands(connection, band_rows)
+        return
+    if not pending.rows:
+        # What a sync stopped before writing them (killed) can find again: every
+        # signature from here on (rowids only grow) has its bands pending.
+        connection.execute(
+            "INSERT OR REPLACE INTO info(key, value) VALUES (?, ?)",
+            (_PENDING_FROM, min(rowid for rowid, _packed in rows)),
+        )
+    pending.rows.extend(band_rows)
+    if len(pending.rows) >= PENDING_BANDS:
+        write_pending(connection, pending)
+
+
+def _insert_bands(connection: sqlite3.Connection, band_rows: list[tuple[int, int]]) -> None:
+    # In the table's order: band hashes are random, and inserted as they come each would
+    # land on a page of its own (at 100,000 articles 1.6 million rows took 23 s, most of
+    # it writing pages; sorted, a batch's rows go in page by page: 4 s).
     connection.executemany(
-        "INSERT INTO minhash_bands(band, rowid) VALUES (?, ?)",
-        [(band, rowid) for rowid, packed in rows for band in bands(packed)],
+        "INSERT OR IGNORE INTO minhash_bands(band, rowid) VALUES (?, ?)", sorted(band_rows)
     )
+
+
+class PendingBands:
+    """Bands of articles a sync has written, not yet in the index: every write of bands
+    touches pages all over the table (its order is the bands' random hashes), so a
+    sync writes them PENDING_BANDS at a time, in one of its transactions (writing
+    100,000 articles: 15 s of CPU a batch at a time, 3 s so). A copy among the articles read
+    last is found once their bands are written: every 4,096 articles and at the end of
+    the sync. A sync that stops before (killed) leaves a mark in `info` by which the
+    next one writes them (write_missing)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, int]] = []
+
+
+# Band rows (16 an article) kept pending at most: 4,096 articles, about 8 MB.
+PENDING_BANDS = 4096 * BANDS
+# The info key holding the first rowid whose bands are pending, while some are.
+_PENDING_FROM = "bands_pending_from"
+
+
+def write_pending(connection: sqlite3.Connection, pending: PendingBands) -> None:
+    """Write the pending bands (in a write transaction)."""
+    _insert_bands(connection, pending.rows)
+    pending.rows.clear()
+    connection.execute("DELETE FROM info WHERE key = ?", (_PENDING_FROM,))
+
+
+def bands_missing(connection: sqlite3.Connection) -> bool:
+    """Whether a sync stopped (killed) before it wrote the bands it kept pending."""
+    return _pending_from(connection) is not None
+
+
+def _pending_from(connection: sqlite3.Connection) -> int | None:
+    row = connection.execute("SELECT value FROM info WHERE key = ?", (_PENDING_FROM,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def write_missing(connection: sqlite3.Connection) -> None:
+    """Write the bands a sync left pending when it stopped (killed), from the
+    signatures kept (in a write transaction)."""
+    start = _pending_from(connection)
+    if start is None:
+        return
+    signatures = connection.execute(
+        "SELECT rowid, signature FROM minhash WHERE rowid >= ?", (start,)
+    )
+    _insert_bands(
+        connection, [(band, rowid) for rowid, packed in signatures for band in bands(packed)]
+    )
+    connection.execute("DELETE FROM info WHERE key = ?", (_PENDING_FROM,))
 
 
 def forget(connection: sqlite3.Connection, rowid: int) -> None:

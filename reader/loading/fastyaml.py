@@ -13,6 +13,7 @@ tests/test_fastyaml.py checks the two agree.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -89,12 +90,26 @@ def _indent_of(lines: list[str], index: int) -> int | None:
 
 def _implicit(text: str) -> bool:
     """Whether YAML would resolve this plain text to a non-string (number, date, ...)."""
+    # Keys and many short values (`en_GB`, `website`, an area) recur from one article to
+    # the next: their answers are kept (a long value is not, nor worth keeping).
+    if len(text) <= _REMEMBERED_CHARS:
+        return _remembered_implicit(text)
+    return _resolves_implicitly(text)
+
+
+_REMEMBERED_CHARS = 100
+
+
+def _resolves_implicitly(text: str) -> bool:
     if not text:
         return True
     for _tag, pattern in _IMPLICIT.get(text[0], ()):
         if pattern.match(text):
             return True
     return any(pattern.match(text) for _tag, pattern in _IMPLICIT.get(None, ()))
+
+
+_remembered_implicit = lru_cache(maxsize=4096)(_resolves_implicitly)
 
 
 def _scalar(text: str) -> str:

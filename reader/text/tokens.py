@@ -132,11 +132,16 @@ def index_text(text: str) -> str:
     else:
         # Each distinct non-ASCII character replaced by its folded form at memory speed
         # (reader.text.chars): one for one, as folding each on its own is.
-        folded = replace_each(text, {char: _token_text_char(char) for char in non_ascii(text)})
+        replacements = {char: _token_text_char(char) for char in non_ascii(text)}
+        folded = replace_each(text, replacements)
         # Lower-case ASCII letters only: what folding made of the rest stays (str.lower
         # would change a folded Cherokee letter back). No surrogate is left: it is no
         # letter or digit, so folding made it a space.
-        stored = split_cjk(folded.encode("utf-8").lower().decode("utf-8"), _STORED_CJK_RUN)
+        stored = folded.encode("utf-8").lower().decode("utf-8")
+        # Every non-ASCII character of `stored` is in a replacement: look for CJK runs in
+        # those few characters, not in the whole text (most text with an `é` has none).
+        if _STORED_CJK_RUN.search("".join(replacements.values())) is not None:
+            stored = split_cjk(stored, _STORED_CJK_RUN)
     if len(stored) > _LONGEST_UNCUT:
         stored = _LONG_RUN.sub(_cut_run, stored)
     return stored

@@ -3,14 +3,19 @@ original of a group, `is:duplicate`, and keeping up as files change."""
 
 from __future__ import annotations
 
+import importlib
 import random
 from pathlib import Path
+
+import pytest
 
 from reader.index import ArticleIndex
 from reader.index import duplicates as dup
 from reader.loading import parse_article
 from reader.model import Article
 from tests.index.conftest import write
+
+sync_module = importlib.import_module("reader.index.sync")  # (reader.index.sync: a function)
 
 _WORDS = [f"{stem}{n}" for stem in ("fox", "kent", "road", "theft", "plan") for n in range(400)]
 
@@ -199,3 +204,63 @@ def test_only_the_start_of_a_long_body_is_signed() -> None:
     assert len(body) > dup.SIGNED_CHARS
     assert dup.signature(body) == dup.signature(body[: dup.SIGNED_CHARS])
     assert dup.signature(body) != dup.signature(story(50, words=40_000)[: dup.SIGNED_CHARS // 2])
+
+
+def _copies_folder(root: Path) -> list[str]:
+    """Nine files, three stories each written three times (some edited), read two at a
+    time by the sync; the copies, as `is:duplicate` lists them."""
+    for story_seed in range(3):
+        release = story(60 + story_seed)
+        for copy in range(3):
+            body = edited(release, copy, seed=copy) if copy else release
+            write(
+                root,
+                f"s{story_seed}c{copy}.md",
+                f"S{story_seed}",
+                body,
+                date=f"2020-01-0{copy + 1}",
+            )
+    return sorted(f"s{story_seed}c{copy}.md" for story_seed in range(3) for copy in (1, 2))
+
+
+def _band_rows(index: ArticleIndex) -> int:
+    return int(index._opened.connection.execute("SELECT count(*) FROM minhash_bands").fetchone()[0])
+
+
+def test_bands_kept_pending_for_a_while_find_the_same_copies(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync writes bands a few thousand articles at a time: here every three articles,
+    read two at a time, so some wait over a batch and the last wait for the end."""
+    copies = _copies_folder(root)
+    monkeypatch.setattr(sync_module, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(dup, "PENDING_BANDS", 3 * dup.BANDS)
+    with ArticleIndex.open(root) as index:
+        index.sync(workers=1)
+        assert sorted(index.engine().search("is:duplicate").ids()) == copies
+        assert _band_rows(index) == 9 * dup.BANDS
+        assert not dup.bands_missing(index._opened.connection)
+
+
+def test_bands_a_stopped_sync_kept_pending_are_written_by_the_next(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync stopped (killed) before it wrote the bands it kept: the next one writes
+    them from the signatures kept, and finds every copy."""
+    copies = _copies_folder(root)
+    monkeypatch.setattr(sync_module, "CHUNK_SIZE", 2)
+
+    def stopped(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as stop:
+        stop.setattr(sync_module, "write_pending", stopped)
+        with ArticleIndex.open(root) as index, pytest.raises(KeyboardInterrupt):
+            index.sync(workers=1)
+    with ArticleIndex.open(root) as index:
+        assert dup.bands_missing(index._opened.connection)
+        assert _band_rows(index) == 0
+        index.sync(workers=1)  # nothing changed in the folder: only the bands are written
+        assert sorted(index.engine().search("is:duplicate").ids()) == copies
+        assert _band_rows(index) == 9 * dup.BANDS
+        assert not dup.bands_missing(index._opened.connection)

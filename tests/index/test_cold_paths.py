@@ -1,0 +1,145 @@
+"""The shortcuts of a cold index (issue 14) give what the plain way gives: each quicker
+step is held here to the code it stands in for."""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from reader.index import ArticleIndex
+from reader.loading import fastyaml
+from reader.resources import samples_dir
+from reader.text import tokens
+from reader.text.chars import non_ascii, replace_each
+from reader.text.tokens import index_text
+from tests.index.conftest import write
+
+
+def plain_index_text(text: str) -> str:
+    """index_text as it was before it looked for CJK runs only among the characters it
+    replaced: the CJK step over the whole text, every time."""
+    if text.isascii():
+        stored = text.lower()
+    else:
+        replacements = {char: tokens._token_text_char(char) for char in non_ascii(text)}
+        folded = replace_each(text, replacements)
+        stored = tokens.split_cjk(
+            folded.encode("utf-8").lower().decode("utf-8"), tokens._STORED_CJK_RUN
+        )
+    if len(stored) > tokens._LONGEST_UNCUT:
+        stored = tokens._LONG_RUN.sub(tokens._cut_run, stored)
+    return stored
+
+
+# Accents with and without CJK runs beside them (Han, Kana, Hangul syllables and jamo,
+# half-width Kana whose voicing mark folds away, the compatibility ideographs).
+_MIXED = "aZ09 .-\x00éÉe\u0301ßﬁΣ½İ東京脆弱性한국어ガｶﾞ\u1100\u1161\u11a8・々\uf900\u3042"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from(_MIXED), st.characters()), max_size=60))
+@example("Café naïve")  # accents only: no CJK step at all
+@example("naïve 東京都")  # an accent, then a run to split
+@example("Ａ한")  # a full-width letter folds to ASCII; the syllable to jamo
+@example("ｶﾞ")  # half-width Kana: folds to a CJK letter and a mark dropped
+def test_index_text_splits_cjk_runs_exactly_as_over_the_whole_text(text: str) -> None:
+    assert index_text(text) == plain_index_text(text)
+
+
+# Plain scalars YAML reads as other things than text, and texts that are near them.
+_SCALARS = st.one_of(
+    st.sampled_from(
+        ["1", "1.5", "0x1F", "1e3", ".inf", "~", "null", "yes", "No", "2024-01-02", "en_GB"]
+    ),
+    st.text(alphabet="0123456789.-+:eExXtTyYnN_ ", max_size=12),
+    st.text(max_size=8),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SCALARS, st.integers(min_value=0, max_value=120))
+def test_a_remembered_answer_of_the_yaml_reader_is_the_answer(text: str, padding: int) -> None:
+    """fastyaml keeps what it found of short keys and values: asked twice, short or long,
+    it answers as the plain check does."""
+    for scalar in (text, text + "0" * padding):
+        expected = fastyaml._resolves_implicitly(scalar)
+        assert fastyaml._implicit(scalar) == expected
+        assert fastyaml._implicit(scalar) == expected
+
+
+_SILENCED = """
+import logging, sys
+from reader.markdown import markdown_parser, silence_block_rule_logging
+
+records = []
+handler = logging.Handler(logging.DEBUG)
+handler.emit = records.append
+logging.getLogger("markdown_it").addHandler(handler)
+logging.getLogger("markdown_it").setLevel(logging.DEBUG)
+body = sys.stdin.read()
+before = [token.as_dict() for token in markdown_parser().parse(body)]
+logged = len(records)
+silence_block_rule_logging()
+after = [token.as_dict() for token in markdown_parser().parse(body)]
+print(logged > 0, len(records) == logged, before == after)
+"""
+
+
+def test_a_worker_without_markdown_it_debug_logging_parses_the_same() -> None:
+    """A sync's workers turn markdown-it's debug logging off (its block rules log every
+    line they try): the parse is the same, and nothing more is logged."""
+    body = "\n\n".join(
+        path.read_text(encoding="utf-8")
+        for path in sorted(samples_dir().rglob("*"))
+        if path.suffix in (".md", ".txt")
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _SILENCED],
+        input=body,
+        capture_output=True,
+        text=True,
+        check=True,
+        encoding="utf-8",
+    )
+    assert done.stdout.split() == ["True", "True", "True"]
+
+
+def test_a_sync_of_many_files_collects_garbage_less_often_and_puts_it_back(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The collector's thresholds are the whole process's (the reader's UI's too): a
+    sync reading many files raises them while it reads, and puts them back after, also
+    when it fails; a sync of a few files leaves them alone."""
+    sync_module = importlib.import_module("reader.index.sync")  # (a function of that name)
+    for number in range(3):
+        write(root, f"{number}.md", f"Article {number}")
+    before = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+
+    def on_batch(*_args: object) -> None:
+        seen.append(gc.get_threshold())
+
+    with ArticleIndex.open(root) as index:
+        index.sync(workers=1, on_batch=on_batch)  # 3 files: a few
+        monkeypatch.setattr(sync_module, "POOL_THRESHOLD", 2)  # 3 files: many
+        write(root, "3.md", "Article 3")
+        write(root, "4.md", "Article 4")
+        index.sync(workers=1, on_batch=on_batch)
+        assert seen == [before, sync_module._GC_THRESHOLDS]
+        assert gc.get_threshold() == before
+
+        def failing(*_args: object) -> None:
+            raise RuntimeError("stop")
+
+        write(root, "5.md", "Article 5")
+        write(root, "6.md", "Article 6")
+        with pytest.raises(RuntimeError):
+            index.sync(workers=1, on_batch=failing)
+        assert gc.get_threshold() == before
