@@ -6,15 +6,73 @@ Kept apart from reader.cli, which parses and dispatches; this module imports no 
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 
 from reader.articles import ArticleStore
-from reader.cli_common import PRINT_BATCH
-from reader.index import ArticleSource
+from reader.cli_common import (
+    PRINT_BATCH,
+    marks_test,
+    open_folder_as_indexed,
+    read_query,
+    refresh_folder,
+)
+from reader.index import ArticleSource, SearchEngine, SearchResults
+from reader.loading.folder_scan import PendingScan
 from reader.model import Article, article_to_dict
 from reader.search import Node, snippets
+
+# From this many articles in the index on, `reader search` walks the folder in a helper
+# process while it searches the index as it is: below, starting the helper (some 40 ms
+# on a quiet machine) costs more than the walk it spares.
+SCAN_APART_ARTICLES = 5_000
+
+Searched = tuple[SearchEngine, Node, SearchResults]
+
+
+def search_fresh(args: argparse.Namespace) -> tuple[ArticleStore, Node, SearchResults]:
+    """`reader search`'s query answered on the folder as it is now: its store (brought up
+    to date), the query, and the results.
+
+    A big folder is walked in a helper process (reader.loading.folder_scan) while this
+    one searches the index as it was; the search is made again only when the walk found
+    a change, or the index was written meanwhile (by another reader of the folder), so
+    the answer is the one a search after the walk gives."""
+    store = open_folder_as_indexed(args)
+    scan = None
+    # (Not an archive: its members are listed from the index while it is unchanged.)
+    big = store.root.is_dir() and store.article_count() >= SCAN_APART_ARTICLES
+    if store.source() is not None and big:
+        scan = PendingScan(store.root)
+    try:
+        early = None
+        if scan is not None:
+            # Any trouble (a bad query, a damaged index) is met again, and reported, by
+            # the search after the refresh.
+            with contextlib.suppress(Exception):
+                early = _search(store, args)
+        refresh_folder(store, scan)
+    finally:
+        if scan is not None:
+            scan.close()
+    if early is None or early[0] is not store.searcher() or not early[0].is_current():
+        early = _search(store, args)
+    _searcher, query, results = early
+    return store, query, results
+
+
+def _search(store: ArticleStore, args: argparse.Namespace) -> Searched:
+    searcher = store.searcher()
+    query, fallback = read_query(store, args.query, prefix_last=args.prefix)
+    test = marks_test(store, query)
+    results = searcher.search(
+        query, order=args.sort, fallback_order=fallback, limit=args.limit, flag_test=test
+    )
+    return searcher, query, results
+
 
 # From this many results on, `search --json` reads the articles and makes their snippets
 # in worker processes (both cores): starting them costs about 0.3 s, more than they

@@ -17,7 +17,6 @@ from __future__ import annotations
 import builtins
 import codecs
 import contextlib
-import importlib
 import json
 import os
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from typing import Any, Literal
 import pytest
 
 import reader.loading.folder
+import reader.loading.folder_scan
 from hostile.bombs import key_of_aliases
 from reader.limits import (
     MAX_FILE_BYTES,
@@ -696,6 +696,5 @@ def simulate_file_system_trouble(monkeypatch: pytest.MonkeyPatch, corpus: Hostil
     monkeypatch.setattr(builtins, "open", guarded_open)
     monkeypatch.setattr(os, "open", guarded_os_open)
     monkeypatch.setattr(os, "scandir", guarded_scandir)
-    # reader.index re-exports a function named sync, hiding the module of that name.
-    for module in (reader.loading.folder, importlib.import_module("reader.index.sync")):
+    for module in (reader.loading.folder, reader.loading.folder_scan):
         monkeypatch.setattr(module, "find_files", listing_then_vanishing)
