@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,6 +22,7 @@ from reader.cli_common import (
     refresh_folder,
 )
 from reader.index import ArticleSource, SearchEngine, SearchResults
+from reader.index.sync import start_worker
 from reader.loading.folder_scan import PendingScan
 from reader.model import Article, article_to_dict
 from reader.search import Node, snippets
@@ -92,13 +94,31 @@ def search_json(
     at a time, in worker processes when there are many results and they can read the
     index (it is not in memory)."""
     batches = [ids[start : start + PRINT_BATCH] for start in range(0, len(ids), PRINT_BATCH)]
+    # What a batch makes is acyclic, freed as it is printed: the collector's passes over
+    # the results and the rest of this process (a quarter of the time) are not needed.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield from _batches_json(store, batches, scores, query, ensure_ascii)
+    finally:
+        if collecting:
+            gc.enable()
 
+
+def _batches_json(
+    store: ArticleStore,
+    batches: list[Sequence[str]],
+    scores: dict[str, float | None],
+    query: Node,
+    ensure_ascii: bool,
+) -> Iterator[str]:
     def here(batch: Sequence[str]) -> str:
         return _results_json(store.articles(batch), scores, query, ensure_ascii)
 
     source = store.source()
     worker_count = os.cpu_count() or 1
-    if source is None or len(ids) < PARALLEL_RESULTS or worker_count <= 1:
+    ids_count = sum(map(len, batches))
+    if source is None or ids_count < PARALLEL_RESULTS or worker_count <= 1:
         for batch in batches:
             yield here(batch)
         return
@@ -107,7 +127,9 @@ def search_json(
 
     # "spawn", as the index's sync does: no state of this process is copied.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=worker_count, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=worker_count, mp_context=context, initializer=start_worker
+    ) as pool:
         # A few batches in flight: the output streams in order, and a slow reader of it
         # (`| less`) does not make every result wait in memory.
         pending: list[tuple[Sequence[str], Future[str]]] = []

@@ -236,3 +236,12 @@ def test_a_bad_query_is_reported_as_before(
     searched.clear()
     assert run(capsys, "search", "kent AND (", str(root)) == expected
     assert len(searched) == 2  # the first failed quietly; the second told why
+
+
+def test_one_file_is_walked_as_itself(tmp_path: Path) -> None:
+    root = odd_folder(tmp_path / "news")
+    info = (root / "z.md").stat()
+    assert scan(root / "z.md").states == {
+        "z.md": (str(root / "z.md"), info.st_size, info.st_mtime_ns)
+    }
+    assert scan(root / "dangling.md").states == {"dangling.md": (str(root / "dangling.md"), -1, -1)}

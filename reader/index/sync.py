@@ -508,7 +508,7 @@ def _read_batches(
     # "spawn": the parent may be a threaded Textual app, where fork is unsafe.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=worker_count, mp_context=context, initializer=_start_worker
+        max_workers=worker_count, mp_context=context, initializer=start_worker
     ) as pool:
         # Keep only a few chunks in flight so results stream back in order of submission.
         pending: list[Future[list[_Loaded]]] = []
@@ -524,7 +524,7 @@ def _read_batches(
                 future.cancel()
 
 
-def _start_worker() -> None:
+def start_worker() -> None:
     """A worker's objects so far (its imports) are never garbage: the collector need not
     look at them again on every pass of a batch. What a batch makes is mostly acyclic, and
     collected less often."""

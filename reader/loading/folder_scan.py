@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from reader.loading.discover import find_files
+from reader.loading.discover import find_files, folder_listings
 from reader.model import LoadProblem
 
 if TYPE_CHECKING:
@@ -41,12 +41,21 @@ def stat_files(
     it can be stat'ed (a refresh must not announce the same broken link every time).
     """
     states: dict[str, FileState] = {}
-    for found in find_files(root, problems, links):
-        try:
-            info = found.entry.stat() if found.entry is not None else os.stat(found.path)
-            states[found.id] = (found.path, info.st_size, info.st_mtime_ns)
-        except OSError:
-            states[found.id] = (found.path, -1, -1)
+    if not root.is_dir():
+        for found in find_files(root):  # the one file, under its id
+            try:
+                info = os.stat(found.path)
+                states[found.id] = (found.path, info.st_size, info.st_mtime_ns)
+            except OSError:
+                states[found.id] = (found.path, -1, -1)
+        return states
+    for listing in folder_listings(root, problems, links):
+        for entry, file_id in listing:
+            try:
+                info = entry.stat()
+                states[file_id] = (entry.path, info.st_size, info.st_mtime_ns)
+            except OSError:
+                states[file_id] = (entry.path, -1, -1)
     return states
 
 
