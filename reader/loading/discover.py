@@ -26,6 +26,11 @@ _SUFFIX_TUPLE = tuple(ARTICLE_SUFFIXES)
 _name = attrgetter("name")
 
 
+def is_mdx(path: str | os.PathLike[str]) -> bool:
+    """Whether a file is MDX (markdown with imports and JSX components), read as such."""
+    return os.fspath(path).lower().endswith(".mdx")
+
+
 def is_article_name(name: str) -> bool:
     # endswith on a tuple: this runs once per file on every open, so it is kept cheap.
     return not name.startswith(".") and name.lower().endswith(_SUFFIX_TUPLE)
