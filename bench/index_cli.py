@@ -6,11 +6,12 @@
 For each word, --runs rounds, each running one after the other: `grep -rli WORD PATH`,
 then `python -m reader search WORD PATH --json` (with `--limit N` if given), then the same
 command from OLD_CHECKOUT (PYTHONPATH=OLD_CHECKOUT: another commit's reader, measured in
-the same minutes). Prints the median wall time of each, reader's ratio to grep, the
-bytes each printed, and the machine's load average (`os.getloadavg`, 1 minute) before
-and after: other work on the machine slows every column. The cache must already hold the
-folder (a first `reader search` builds it) for the warm figures; the Python bytecode is
-written first, as an installed package has it.
+the same minutes). Prints the median wall time of each, reader's ratio to grep, the median
+CPU time (user and system, of the process and the helpers it waited for: steadier than
+the wall time on a busy machine), the bytes each printed, and the machine's load average
+(`os.getloadavg`, 1 minute) before and after: other work on the machine slows every
+column. The cache must already hold the folder (a first `reader search` builds it) for
+the warm figures; the Python bytecode is written first, as an installed package has it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -27,10 +29,17 @@ from pathlib import Path
 import reader
 
 
-def wall(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+def cpu_of_children() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def wall(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall time, CPU time (the process and the helpers it waited for), bytes printed."""
+    cpu = cpu_of_children()
     start = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, check=True)
-    return time.perf_counter() - start, len(done.stdout)
+    return time.perf_counter() - start, cpu_of_children() - cpu, len(done.stdout)
 
 
 def main() -> None:
@@ -56,20 +65,29 @@ def main() -> None:
     for word in args.words:
         load_before = os.getloadavg()[0]
         times: dict[str, list[float]] = {"grep": [], **{name: [] for name in checkouts}}
+        cpus: dict[str, list[float]] = {name: [] for name in times}
         sizes: dict[str, int] = {}
         for _round in range(args.runs):
-            taken, sizes["grep"] = wall(["grep", "-rli", word, str(args.corpus)], env)
+            grep_command = ["grep", "-rli", word, str(args.corpus)]
+            taken, cpu, sizes["grep"] = wall(grep_command, env)
             times["grep"].append(taken)
+            cpus["grep"].append(cpu)
             for name, checkout in checkouts.items():
                 run_env = {**env, "PYTHONPATH": str(checkout)}
-                taken, sizes[name] = wall([*command, word, str(args.corpus), *options], run_env)
+                search = [*command, word, str(args.corpus), *options]
+                taken, cpu, sizes[name] = wall(search, run_env)
                 times[name].append(taken)
+                cpus[name].append(cpu)
         grep = statistics.median(times["grep"])
-        shown = [f"grep -rli {grep:.2f} s ({sizes['grep']:,} bytes)"]
+        shown = [
+            f"grep -rli {grep:.2f} s, CPU {statistics.median(cpus['grep']):.2f} s "
+            f"({sizes['grep']:,} bytes)"
+        ]
         for name in checkouts:
             median = statistics.median(times[name])
             shown.append(
-                f"reader {name} {median:.2f} s, {median / grep:.2f}x ({sizes[name]:,} bytes)"
+                f"reader {name} {median:.2f} s, {median / grep:.2f}x, CPU "
+                f"{statistics.median(cpus[name]):.2f} s ({sizes[name]:,} bytes)"
             )
         limit = "" if args.limit is None else f" --limit {args.limit}"
         print(
