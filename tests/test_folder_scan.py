@@ -40,15 +40,30 @@ def odd_folder(root: Path) -> Path:
     return root
 
 
-def test_the_helper_finds_what_a_walk_here_finds(tmp_path: Path) -> None:
+@pytest.mark.parametrize("helpers", [1, 2, 3, 5])
+def test_the_helpers_find_what_a_walk_here_finds(tmp_path: Path, helpers: int) -> None:
+    """One helper, or several each walking a part of the folder: the same files, ids,
+    order, links and folders entered."""
     root = odd_folder(tmp_path / "news")
+    for name in ("c", "d", "e"):
+        (root / name / "deeper").mkdir(parents=True)
+        (root / name / f"{name}.md").write_text(f"# {name}\n\nKent.\n")
+        (root / name / "deeper" / "x.md").write_text("# X\n\nKent.\n")
     here = scan(root)
     assert "a/tab\\x09name.md" in here.states and here.states["dangling.md"][1:] == (-1, -1)
     assert here.links and not any("secret" in file_id for file_id in here.states)
-    with PendingScan(root) as pending:
+    with PendingScan(root, helpers) as pending:
         apart = pending.result()
     assert apart == here
     assert list(apart.states) == list(here.states)  # the same order too
+    # A link into another part's folder: one walk enters that folder once (under the
+    # link's name, the first met), two would enter it twice: no walk from the helpers.
+    (root / "a" / "to-e").symlink_to(root / "e" / "deeper")
+    here = scan(root)
+    assert "a/to-e/x.md" in here.states and "e/deeper/x.md" not in here.states
+    with PendingScan(root, helpers) as pending:
+        apart = pending.result()
+    assert apart == (here if helpers == 1 else None)
     # As the sync's own scan has it.
     problems: list[Any] = []
     links: list[str] = []
@@ -245,3 +260,40 @@ def test_one_file_is_walked_as_itself(tmp_path: Path) -> None:
         "z.md": (str(root / "z.md"), info.st_size, info.st_mtime_ns)
     }
     assert scan(root / "dangling.md").states == {"dangling.md": (str(root / "dangling.md"), -1, -1)}
+
+
+def test_search_where_the_helpers_cannot_share_the_walk(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link into another helper's part: the command walks the folder itself, and
+    prints what it printed before."""
+    root = odd_folder(tmp_path / "news")
+    for name in ("c", "d"):
+        (root / name).mkdir()
+        (root / name / f"{name}.md").write_text(f"# {name}\n\nKent.\n")
+    (root / "a" / "to-d").symlink_to(root / "d")
+    with monkeypatch.context() as before:
+        before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
+        expected = run(capsys, "search", "kent", str(root), "--json")
+    assert "a/to-d/d.md" in expected[1] and '"d/d.md"' not in expected[1]
+    monkeypatch.setattr(cli_search, "SCAN_APART_ARTICLES", 1)
+    walks: list[FolderScan | None] = []
+    result = PendingScan.result
+
+    def kept(self: PendingScan) -> FolderScan | None:
+        walks.append(result(self))
+        return walks[-1]
+
+    monkeypatch.setattr(PendingScan, "result", kept)
+    start = PendingScan.__init__
+
+    def two_helpers(self: PendingScan, root: Path, helpers: int | None = None) -> None:
+        start(self, root, 2)
+
+    monkeypatch.setattr(PendingScan, "__init__", two_helpers)
+    (root / "c" / "c.md").write_text("# c\n\nKent, changed.\n")
+    expected_now = run(capsys, "search", "kent", str(root), "--json")
+    assert walks == [None] and "Kent, changed." in expected_now[1]
+    with monkeypatch.context() as before:
+        before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
+        assert run(capsys, "search", "kent", str(root), "--json") == expected_now

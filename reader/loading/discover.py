@@ -70,25 +70,42 @@ ListedFile = tuple[os.DirEntry[str], str]
 
 
 def folder_listings(
-    root: Path, problems: list[LoadProblem] | None = None, links: list[str] | None = None
+    root: Path,
+    problems: list[LoadProblem] | None = None,
+    links: list[str] | None = None,
+    *,
+    part: tuple[int, int] = (0, 1),
+    entered: list[tuple[int, int]] | None = None,
 ) -> Iterator[list[ListedFile]]:
     """find_files of the folder `root`, a folder at a time: the article files of each,
-    in the same order (a walk that stats 100,000 files makes no FoundFile for each)."""
+    in the same order (a walk that stats 100,000 files makes no FoundFile for each).
+
+    `part` (k, n) walks the k-th of n parts: the root's subfolders are shared out in n
+    runs, in order, and the first part has the root's own files, links and trouble too;
+    the n parts one after the other are the whole walk, as long as no folder is entered
+    by two of them (through a link: `entered` gets the (device, inode) of each folder
+    entered, to check)."""
+    number, parts = part
     seen: set[tuple[int, int]] = set()
     stack = [(str(root), "")]
+    at_root = True
     while stack:
         folder, prefix = stack.pop()
+        # The root's files, links and trouble are the first part's.
+        mine = number == 0 or not at_root
         try:
             info = os.stat(folder)
             identity = (info.st_dev, info.st_ino)
             if identity in seen:
                 continue
             seen.add(identity)
+            if entered is not None and mine:  # (every part enters the root)
+                entered.append(identity)
             with os.scandir(folder) as scan:
                 entries = sorted(scan, key=_name)
         except OSError as error:
             # Unreadable, gone since it was listed, or deeper than the system's path limit.
-            if problems is not None:
+            if problems is not None and mine:
                 reason = error.strerror or type(error).__name__
                 shown = Path(escape_name(folder))
                 problems.append(LoadProblem(shown, f"cannot list folder: {reason}"))
@@ -102,7 +119,7 @@ def folder_listings(
         for entry, name, id_name in zip(entries, names, escaped, strict=True):
             if name.startswith("."):
                 continue
-            if links is not None and entry.is_symlink():
+            if links is not None and mine and entry.is_symlink():
                 links.append(entry.path)
             try:
                 is_dir = entry.is_dir()
@@ -113,6 +130,12 @@ def folder_listings(
                 subfolders.append((entry.path, f"{prefix}{id_name}/"))
             elif is_article_name(name):
                 files.append((entry, prefix + id_name))
+        if at_root and parts > 1:
+            at_root = False
+            count = len(subfolders)
+            subfolders = subfolders[count * number // parts : count * (number + 1) // parts]
+            if not mine:
+                files = []
         yield files
         stack.extend(reversed(subfolders))
 

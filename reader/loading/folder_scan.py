@@ -31,10 +31,16 @@ FileState = tuple[str, int, int]
 
 
 def stat_files(
-    root: Path, problems: list[LoadProblem], links: list[str] | None = None
+    root: Path,
+    problems: list[LoadProblem],
+    links: list[str] | None = None,
+    *,
+    part: tuple[int, int] = (0, 1),
+    entered: list[tuple[int, int]] | None = None,
 ) -> dict[str, FileState]:
     """Every article file under the folder (or file) `root` by id, with its size and
-    mtime (stat only, no reads).
+    mtime (stat only, no reads); of a folder, only the `part` of it folder_listings
+    walks.
 
     A file that cannot be stat'ed (a dangling link, a link loop) gets size -1: read once,
     the loader reports what is wrong with it, and it counts as changed again only when
@@ -49,7 +55,7 @@ def stat_files(
             except OSError:
                 states[found.id] = (found.path, -1, -1)
         return states
-    for listing in folder_listings(root, problems, links):
+    for listing in folder_listings(root, problems, links, part=part, entered=entered):
         for entry, file_id in listing:
             try:
                 info = entry.stat()
@@ -61,27 +67,45 @@ def stat_files(
 
 @dataclass
 class FolderScan:
-    """What stat_files found: the files, the folders it could not list, the links met."""
+    """What stat_files found: the files, the folders it could not list, the links met,
+    and the (device, inode) of each folder it entered."""
 
     states: dict[str, FileState]
     problems: list[LoadProblem] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    entered: list[tuple[int, int]] = field(default_factory=list)
 
 
-def scan(root: Path) -> FolderScan:
-    """stat_files of `root`, with its problems and links."""
+def scan(root: Path, part: tuple[int, int] = (0, 1)) -> FolderScan:
+    """stat_files of `root` (or of a part of it), with its problems and links."""
     found = FolderScan({})
-    found.states = stat_files(root, found.problems, found.links)
+    found.states = stat_files(root, found.problems, found.links, part=part, entered=found.entered)
     return found
 
 
-class PendingScan:
-    """`scan(root)` of a folder, running in a helper process from the moment this is
-    made."""
+def joined(parts: list[FolderScan]) -> FolderScan | None:
+    """The walk of the whole folder from the walks of its parts, in order; None when a
+    folder was entered by two of them (through a link), where one walk enters it once."""
+    whole = FolderScan({})
+    for found in parts:
+        whole.states.update(found.states)
+        whole.problems += found.problems
+        whole.links += found.links
+        whole.entered += found.entered
+    if len(set(whole.entered)) < len(whole.entered):
+        return None
+    return whole
 
-    def __init__(self, root: Path) -> None:
+
+class PendingScan:
+    """`scan(root)` of a folder, running in helper processes from the moment this is
+    made: one per core, each walking a part of the folder (the root's subfolders shared
+    out in runs)."""
+
+    def __init__(self, root: Path, helpers: int | None = None) -> None:
         import subprocess
 
+        count = max(1, helpers if helpers is not None else (os.cpu_count() or 1))
         self._result: FolderScan | None = None
         self._done = False
         # The folder this package is in comes first on the helper's path: it runs this
@@ -89,31 +113,42 @@ class PendingScan:
         package_parent = str(Path(__file__).resolve().parent.parent.parent)
         code = f"import sys; sys.path.insert(0, {package_parent!r}); from {__name__} import main"
         code += "; main()"
-        self._process: subprocess.Popen[bytes] | None
+        self._processes: list[subprocess.Popen[bytes]] = []
         try:
-            self._process = subprocess.Popen(
-                [sys.executable, "-S", "-c", code, os.fsdecode(root)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
+            for number in range(count):
+                self._processes.append(
+                    subprocess.Popen(
+                        [
+                            sys.executable,
+                            "-S",
+                            "-c",
+                            code,
+                            os.fsdecode(root),
+                            str(number),
+                            str(count),
+                        ],
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL,
+                    )
+                )
         except (OSError, ValueError):
-            self._process = None
+            self.close()
 
     def result(self) -> FolderScan | None:
-        """The helper's walk, waited for; None if it failed (walk the folder instead)."""
+        """The helpers' walk, waited for; None if any failed (walk the folder instead)."""
         if self._done:
             return self._result
         self._done = True
-        process = self._process
-        if process is None:
-            return None
-        stdout: IO[bytes] | None = process.stdout
+        parts: list[FolderScan] = []
         try:
-            data = stdout.read() if stdout is not None else b""
-            status = process.wait()
-            if status == 0 and data:
-                self._result = _decoded(data)
+            for process in self._processes:
+                stdout: IO[bytes] | None = process.stdout
+                data = stdout.read() if stdout is not None else b""
+                if process.wait() != 0 or not data:
+                    return None
+                parts.append(_decoded(data))
+            self._result = joined(parts) if parts else None
         except (OSError, ValueError, EOFError, TypeError):
             self._result = None
         finally:
@@ -121,17 +156,15 @@ class PendingScan:
         return self._result
 
     def close(self) -> None:
-        """Stop the helper if it is still running (its walk is not wanted)."""
+        """Stop the helpers still running (their walk is not wanted)."""
         self._done = True
-        process = self._process
-        if process is None:
-            return
-        self._process = None
-        if process.poll() is None:
-            process.kill()
-        if process.stdout is not None:
-            process.stdout.close()
-        process.wait()
+        processes, self._processes = self._processes, []
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+            if process.stdout is not None:
+                process.stdout.close()
+            process.wait()
 
     def __enter__(self) -> PendingScan:
         return self
@@ -143,25 +176,26 @@ class PendingScan:
 def _encoded(found: FolderScan) -> bytes:
     problems = [(str(problem.path), problem.message) for problem in found.problems]
     encoding = sys.getfilesystemencoding()
-    return marshal.dumps((encoding, found.states, problems, found.links))
+    return marshal.dumps((encoding, found.states, problems, found.links, found.entered))
 
 
 def _decoded(data: bytes) -> FolderScan:
-    encoding, states, problems, links = marshal.loads(data)
+    encoding, states, problems, links, entered = marshal.loads(data)
     # Names decoded otherwise would be other ids: every file would look new.
     if encoding != sys.getfilesystemencoding() or not isinstance(states, dict):
         raise TypeError("not a folder scan of this process's names")
-    return FolderScan(
-        states, [LoadProblem(Path(path), message) for path, message in problems], list(links)
-    )
+    problems = [LoadProblem(Path(path), message) for path, message in problems]
+    return FolderScan(states, problems, list(links), [tuple(folder) for folder in entered])
 
 
 def main() -> None:
-    """The helper: walk the folder named by the first argument, write it to stdout."""
+    """A helper: walk the part (its number, of how many: the second and third arguments)
+    of the folder named by the first, and write it to stdout."""
     # A short life making 100,000 tuples that all live to the end: nothing to collect.
     gc.disable()
     root = Path(sys.argv[1])
     if not root.is_dir():  # a file, an archive: not this walk's to list
         sys.exit(1)
-    sys.stdout.buffer.write(_encoded(scan(root)))
+    part = (int(sys.argv[2]), int(sys.argv[3]))
+    sys.stdout.buffer.write(_encoded(scan(root, part)))
     sys.stdout.buffer.flush()
