@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -144,8 +145,10 @@ def indexed(root: Path) -> Path:
 @pytest.fixture
 def searched(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """`reader search` walks every indexed folder in a helper (none is too small for
-    it) and never walks here; the list counts the searches each command makes."""
+    it, and the machine as if idle) and never walks here; the list counts the searches
+    each command makes."""
     monkeypatch.setattr(cli_search, "SCAN_APART_ARTICLES", 1)
+    monkeypatch.setattr(cli_search, "cores_free", lambda: True)
 
     def no_walk_here(*_args: Any) -> Any:
         raise AssertionError("walked in this process, not in the helper")
@@ -277,6 +280,7 @@ def test_search_where_the_helpers_cannot_share_the_walk(
         expected = run(capsys, "search", "kent", str(root), "--json")
     assert "a/to-d/d.md" in expected[1] and '"d/d.md"' not in expected[1]
     monkeypatch.setattr(cli_search, "SCAN_APART_ARTICLES", 1)
+    monkeypatch.setattr(cli_search, "cores_free", lambda: True)
     walks: list[FolderScan | None] = []
     result = PendingScan.result
 
@@ -297,3 +301,22 @@ def test_search_where_the_helpers_cannot_share_the_walk(
     with monkeypatch.context() as before:
         before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
         assert run(capsys, "search", "kent", str(root), "--json") == expected_now
+
+
+def test_a_busy_machine_walks_here(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no core to spare, helpers would only slow the command: it walks the folder
+    itself (and still sees a change made a moment before)."""
+    root = indexed(odd_folder(tmp_path / "news"))
+    monkeypatch.setattr(cli_search, "SCAN_APART_ARTICLES", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    started: list[Path] = []
+    monkeypatch.setattr(PendingScan, "__init__", lambda self, root: started.append(root))
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.5, 1.0, 1.0))
+    changed_folder(root)
+    status, out, _ = run(capsys, "search", "kent", str(root), "--json")
+    assert status == 0 and started == []
+    assert "a/b/new.md" in [item["id"] for item in json.loads(out)]
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.9, 1.0, 1.0))
+    assert cli_search.cores_free()
