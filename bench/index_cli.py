@@ -1,79 +1,101 @@
-"""`reader search WORD PATH --json` on the index, as a whole process, beside grep.
+"""`reader search WORD PATH --json` as a whole process, beside `grep -rli WORD PATH`.
 
-    python bench/index_cli.py --corpus /tmp/c100k [--cache DIR] [--runs 3] WORD [WORD...]
+    python bench/index_cli.py --corpus /tmp/c100k [--cache DIR] [--runs 5] [--limit 20]
+        [--before OLD_CHECKOUT] WORD [WORD...]
 
-For each word: the wall time of a fresh Python process that opens the index, syncs it
-(stat only, when warm), searches, reads the full articles of every result in bulk, makes
-their snippets and prints the JSON array `reader search --json` prints; and the wall time
-of `grep -rli WORD PATH`. Medians of --runs runs. The cache must already hold the folder
-(run bench/index_search.py first) for the warm figure.
-
-`python bench/index_cli.py --search ROOT WORD` is the process being timed.
+For each word, --runs rounds, each running one after the other: `grep -rli WORD PATH`,
+then `python -m reader search WORD PATH --json` (with `--limit N` if given), then the same
+command from OLD_CHECKOUT (PYTHONPATH=OLD_CHECKOUT: another commit's reader, measured in
+the same minutes). Prints the median wall time of each, reader's ratio to grep, the median
+CPU time (user and system, of the process and the helpers it waited for: steadier than
+the wall time on a busy machine), the bytes each printed, and the machine's load average
+(`os.getloadavg`, 1 minute) before and after: other work on the machine slows every
+column. The cache must already hold the folder (a first `reader search` builds it) for
+the warm figures; the Python bytecode is written first, as an installed package has it.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import compileall
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-
-def search(root: Path, word: str) -> None:
-    """What `reader search WORD ROOT --json` does on the index."""
-    from reader.index import ArticleIndex
-    from reader.model import article_to_dict
-    from reader.search import snippets
-
-    index = ArticleIndex.open(root)
-    index.sync()
-    engine = index.engine()
-    node = engine.parse(word, flags=())
-    results = engine.search(node)
-    articles = index.articles(results.ids())
-    output = [
-        {**article_to_dict(article), "score": score, "snippets": snippets(article, node)}
-        for article, (_summary, score) in zip(articles, results, strict=True)
-    ]
-    json.dump(output, sys.stdout, ensure_ascii=False)
-    index.close()
+import reader
 
 
-def wall(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+def cpu_of_children() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def wall(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall time, CPU time (the process and the helpers it waited for), bytes printed."""
+    cpu = cpu_of_children()
     start = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, check=False)
-    return time.perf_counter() - start, len(done.stdout)
+    done = subprocess.run(command, env=env, capture_output=True, check=True)
+    return time.perf_counter() - start, cpu_of_children() - cpu, len(done.stdout)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path)
+    parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--cache", type=Path)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--search", type=Path, metavar="ROOT", help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--before", type=Path, metavar="OLD_CHECKOUT")
     parser.add_argument("words", nargs="+")
     args = parser.parse_args()
-    if args.search is not None:
-        search(args.search, args.words[0])
-        return
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if args.cache is not None:
         env["READER_CACHE_DIR"] = str(args.cache)
+    checkouts = {"now": Path(reader.__file__).resolve().parent.parent}
+    if args.before is not None:
+        checkouts["before"] = args.before.resolve()
+    for checkout in checkouts.values():
+        compileall.compile_dir(checkout / "reader", quiet=1)
+    command = [sys.executable, "-m", "reader", "search"]
+    options = ["--json"] + ([] if args.limit is None else ["--limit", str(args.limit)])
     for word in args.words:
-        ours = [
-            wall([sys.executable, __file__, "--search", str(args.corpus), word], env)
-            for _ in range(args.runs)
+        load_before = os.getloadavg()[0]
+        times: dict[str, list[float]] = {"grep": [], **{name: [] for name in checkouts}}
+        cpus: dict[str, list[float]] = {name: [] for name in times}
+        sizes: dict[str, int] = {}
+        for _round in range(args.runs):
+            grep_command = ["grep", "-rli", word, str(args.corpus)]
+            taken, cpu, sizes["grep"] = wall(grep_command, env)
+            times["grep"].append(taken)
+            cpus["grep"].append(cpu)
+            for name, checkout in checkouts.items():
+                run_env = {**env, "PYTHONPATH": str(checkout)}
+                search = [*command, word, str(args.corpus), *options]
+                taken, cpu, sizes[name] = wall(search, run_env)
+                times[name].append(taken)
+                cpus[name].append(cpu)
+        grep = statistics.median(times["grep"])
+        shown = [
+            f"grep -rli {grep:.2f} s, CPU {statistics.median(cpus['grep']):.2f} s "
+            f"({sizes['grep']:,} bytes)"
         ]
-        grep = [wall(["grep", "-rli", word, str(args.corpus)], env) for _ in range(args.runs)]
+        for name in checkouts:
+            median = statistics.median(times[name])
+            shown.append(
+                f"reader {name} {median:.2f} s, {median / grep:.2f}x, CPU "
+                f"{statistics.median(cpus[name]):.2f} s ({sizes[name]:,} bytes)"
+            )
+        limit = "" if args.limit is None else f" --limit {args.limit}"
         print(
-            f"{word}: reader search --json {statistics.median(t for t, _ in ours):.2f} s "
-            f"({ours[0][1]:,} bytes), grep -rli {statistics.median(t for t, _ in grep):.2f} s "
-            f"({grep[0][1]:,} bytes)"
+            f"{word}{limit}, medians of {args.runs}, load {load_before:.1f}-"
+            f"{os.getloadavg()[0]:.1f}: " + "; ".join(shown)
         )
+        for name, taken_all in times.items():
+            print(f"    {name}: " + " ".join(f"{taken:.2f}" for taken in taken_all))
 
 
 if __name__ == "__main__":

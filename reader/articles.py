@@ -28,6 +28,7 @@ from reader.index import (
     SyncReport,
 )
 from reader.index.sync import SummaryBatch
+from reader.loading.folder_scan import PendingScan
 from reader.model import Article, ListRow, LoadProblem
 
 # What the notice of a fallback to memory ends with.
@@ -63,13 +64,17 @@ class ArticleStore:
         return self._index.notices
 
     def refresh(
-        self, on_batch: SummaryBatch | None = None, changed_paths: Collection[str] | None = None
+        self,
+        on_batch: SummaryBatch | None = None,
+        changed_paths: Collection[str] | None = None,
+        scan: PendingScan | None = None,
     ) -> SyncReport:
         """Bring the store up to date with the folder; `changed_paths`, when file events
-        named what changed, may spare it looking at every file. `on_batch(rows, done,
+        named what changed, may spare it looking at every file, and `scan` (a walk of
+        the folder begun in a helper process) walking it here. `on_batch(rows, done,
         total)` gets the new and changed rows as they are written."""
         try:
-            return self._index.sync(on_batch=on_batch, changed_paths=changed_paths)
+            return self._index.sync(on_batch=on_batch, changed_paths=changed_paths, scan=scan)
         except IndexFull as error:
             return self._into_memory(error, on_batch)
 
@@ -97,6 +102,10 @@ class ArticleStore:
     def rows(self) -> list[ListRow]:
         """Every article as a list row, newest first (then by id)."""
         return list(self._index.summaries())
+
+    def article_count(self) -> int:
+        """How many articles the store has (as of its last refresh)."""
+        return self._index.article_count()
 
     def first_rows(self, limit: int) -> list[ListRow]:
         """The first `limit` of `rows()`, read quicker than all of them."""

@@ -24,17 +24,15 @@ from reader.cli_common import (
     id_folder,
     ids_of,
     is_unicode,
-    marks_test,
     open_folder,
     print_json,
     print_json_array,
     read_articles,
-    read_query,
     report_problem_count,
     resolve_root,
     write_json_lines,
 )
-from reader.cli_search import search_json
+from reader.cli_search import search_fresh, search_json
 from reader.loading.discover import no_articles_message
 from reader.model import Article, article_to_dict
 from reader.ordering import RELEVANCE, SEARCH_ORDERS
@@ -351,13 +349,7 @@ def find_article(article_id: str, root: Path | None) -> Article:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    store = open_folder(args)
-    searcher = store.searcher()
-    query, fallback = read_query(store, args.query, prefix_last=args.prefix)
-    test = marks_test(store, query)
-    results = searcher.search(
-        query, order=args.sort, fallback_order=fallback, limit=args.limit, flag_test=test
-    )
+    store, query, results = search_fresh(args)
     scores = {row.id: score for row, score in results}
     ids = ids_of([row for row, _ in results])
     if args.json:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.articles import ArticleStore, open_store
+from reader.loading.folder_scan import PendingScan
 from reader.model import Article, ListRow
 from reader.resources import samples_dir
 from reader.saved_searches import SIGIL, UnknownSearch, find_saved, listing_of, search_node
@@ -93,14 +94,25 @@ def resolve_root(path: Path | None) -> Path:
 
 def open_folder(args: argparse.Namespace) -> ArticleStore:
     """The store for the command's PATH, brought up to date with the folder."""
+    store = open_folder_as_indexed(args)
+    refresh_folder(store)
+    return store
+
+
+def open_folder_as_indexed(args: argparse.Namespace) -> ArticleStore:
+    """The store for the command's PATH as its index has it (refresh_folder next)."""
     try:
-        store = open_store(resolve_root(args.path), use_cache=args.use_cache)
+        return open_store(resolve_root(args.path), use_cache=args.use_cache)
     except FileNotFoundError as error:
         raise CommandError(str(error)) from None
-    store.refresh()
+
+
+def refresh_folder(store: ArticleStore, scan: PendingScan | None = None) -> None:
+    """Bring the store up to date with the folder (with `scan`'s walk, if it has one),
+    and tell the user its notices."""
+    store.refresh(scan=scan)
     for notice in store.notices:
         print(f"reader: {notice}", file=sys.stderr)
-    return store
 
 
 def print_json(data: Any) -> None:

@@ -4,7 +4,6 @@ extraction and the article renderer must agree on where a list starts and ends."
 from __future__ import annotations
 
 import logging
-import os
 import re
 import sys
 from collections.abc import Callable
@@ -20,6 +19,9 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_LINES, MAX_MARKDOWN_NESTING
+
+# Where it lives now (snippets need it without markdown-it); kept importable from here.
+from reader.loading.discover import is_mdx as is_mdx
 from reader.markup.callouts import OPEN_TYPES as CALLOUT_OPEN_TYPES
 from reader.markup.html import inline_html_text
 from reader.markup.templates import template_links, template_plugin
@@ -41,11 +43,6 @@ class _AsWritten(MarkdownIt):
 
     def normalizeLinkText(self, link: str) -> str:
         return link
-
-
-def is_mdx(path: str | os.PathLike[str]) -> bool:
-    """Whether a file is MDX (markdown with imports and JSX components), read as such."""
-    return os.fspath(path).lower().endswith(".mdx")
 
 
 @cache

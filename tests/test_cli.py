@@ -583,3 +583,30 @@ def test_the_command_imports_neither_the_loader_nor_textual_until_needed() -> No
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert imported == "[]"
+
+
+def test_search_with_snippets_of_an_indexed_folder_imports_no_markdown_it(
+    tmp_path: Path,
+) -> None:
+    """Snippets of bodies that hold no HTML, template tags or callouts (most articles)
+    come from their own text: printing them needs no markdown parser, so a search of an
+    unchanged folder of them never loads one."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for number in range(3):
+        (folder / f"{number}.md").write_text(
+            f"---\ntitle: Item {number}\n---\n# Police\n\nThe **police** patrol [here](http://e).\n"
+            f"\n* Road {number}\n* _Kent_ road safety\n"
+        )
+    search = ["search", "police OR road", str(folder), "--json"]
+    subprocess.run([sys.executable, "-m", "reader", *search], capture_output=True, check=True)
+    code = (
+        "import sys, io, contextlib\nfrom reader.cli import main\n"
+        f"with contextlib.redirect_stdout(io.StringIO()) as out:\n    main({search!r})\n"
+        "print(out.getvalue().count('The police patrol here'), "
+        "sorted(m for m in ('markdown_it', 'yaml', 'textual') if m in sys.modules))"
+    )
+    printed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split(maxsplit=1)
+    assert printed == ["3", "[]\n"]

@@ -65,6 +65,7 @@ from reader.index.sync import (
 )
 from reader.index.text_index import TextIndexBusy, TextIndexError
 from reader.loading.archive import is_archive
+from reader.loading.folder_scan import PendingScan
 from reader.model import Article, ArticleSummary, LoadProblem, fold_path
 from reader.text.tokens import metadata_leaves
 
@@ -267,10 +268,12 @@ class ArticleIndex:
         on_batch: SummaryBatch | None = None,
         workers: int | None = None,
         changed_paths: Collection[str] | None = None,
+        scan: PendingScan | None = None,
     ) -> SyncReport:
         """Bring the index up to date with the folder (stat every file, or only
         `changed_paths` when file events named them; re-read new and changed ones, in
-        worker processes when there are many; drop deleted ones).
+        worker processes when there are many; drop deleted ones). `scan`: the stat of
+        every file, begun in a helper process (reader.loading.folder_scan).
 
         `on_batch(summaries, done, total)` is called as each batch is written. An index
         another writer keeps past the busy timeout stops the sync with a notice
@@ -281,7 +284,7 @@ class ArticleIndex:
         done = SyncReport()
         try:
             report = self._repairing(
-                lambda: self._sync(on_batch, workers, changed_paths, done), None
+                lambda: self._sync(on_batch, workers, changed_paths, done, scan), None
             )
         except (OSError, sqlite3.Error, TextIndexBusy) as error:
             if is_full(error):
@@ -295,7 +298,7 @@ class ArticleIndex:
                 return SyncReport(complete=False)
             raise
         if report is None:  # it was damaged, and is rebuilt: every file again
-            report = self._sync(on_batch, workers, None, SyncReport())
+            report = self._sync(on_batch, workers, None, SyncReport(), scan)
         return report
 
     def _sync(
@@ -304,6 +307,7 @@ class ArticleIndex:
         workers: int | None,
         changed_paths: Collection[str] | None,
         report: SyncReport,
+        scan: PendingScan | None = None,
     ) -> SyncReport:
         # A long sync in a worker thread never holds up summaries(), article() or a
         # search on another thread: it writes on a connection of its own.
@@ -315,6 +319,7 @@ class ArticleIndex:
             changed_paths=changed_paths,
             report=report,
             listed=self._listed,
+            scan=scan,
         )
         if report.added or report.changed or report.removed:
             self._forget_cached_rows()
@@ -377,6 +382,16 @@ class ArticleIndex:
         with self._lock:
             rows = self._opened.connection.execute("SELECT id, size, mtime_ns FROM articles")
             return {file_id: (size, mtime_ns) for file_id, size, mtime_ns in rows}
+
+    def article_count(self) -> int:
+        """How many articles the index has."""
+
+        def read() -> int:
+            with self._lock:
+                row = self._opened.connection.execute("SELECT count(*) FROM articles").fetchone()
+                return int(row[0])
+
+        return self._repairing(read, 0)
 
     def newest(self, limit: int) -> list[ArticleSummary]:
         """The first `limit` rows of `summaries()`, read on their own: a screenful to show

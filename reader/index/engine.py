@@ -133,6 +133,12 @@ class SearchEngine:
         with self._lock:
             self._connection.close()
 
+    def is_current(self) -> bool:
+        """Whether the index is as the last search saw it: nothing written since (a sync
+        that found nothing changed writes nothing)."""
+        with self._lock, self._reading() as connection:
+            return read_info(connection, "generation") == self._generation
+
     # -- the state of the index --------------------------------------------------------------
 
     def _refresh(

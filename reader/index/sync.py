@@ -59,7 +59,8 @@ from reader.index.rows import (
 )
 from reader.index.text_index import TextWriter
 from reader.loading.archive import is_archive
-from reader.loading.discover import file_at, find_files, is_article_name
+from reader.loading.discover import file_at, is_article_name
+from reader.loading.folder_scan import FileState, PendingScan, stat_files
 from reader.model import Article, ArticleSummary, LoadProblem
 from reader.text.tokens import keys_of
 
@@ -101,40 +102,25 @@ class Listed:
     generation: int
 
 
-# (path, size, mtime_ns) of a file found under the root.
-_FileState = tuple[str, int, int]
-
-
 def scan_folder(
     root: Path, problems: list[LoadProblem], links: list[str] | None = None
-) -> dict[str, _FileState]:
-    """Every article file under root by id, with size and mtime (stat only, no reads).
-
-    A file that cannot be stat'ed (a dangling link, a link loop) gets size -1: read once,
-    the loader reports what is wrong with it, and it counts as changed again only when
-    it can be stat'ed (a refresh must not announce the same broken link every time).
-    """
+) -> dict[str, FileState]:
+    """Every article file under root by id, with size and mtime (stat only, no reads):
+    see stat_files; an archive's members as scan_archive lists them."""
     if is_archive(root):
         return scan_archive(root, problems)
-    states: dict[str, _FileState] = {}
-    for found in find_files(root, problems, links):
-        try:
-            info = found.entry.stat() if found.entry is not None else os.stat(found.path)
-            states[found.id] = (found.path, info.st_size, info.st_mtime_ns)
-        except OSError:
-            states[found.id] = (found.path, -1, -1)
-    return states
+    return stat_files(root, problems, links)
 
 
 def scan_paths(
     root: Path, paths: Collection[str], has_files_under: Callable[[str], bool]
-) -> dict[str, _FileState | None] | None:
+) -> dict[str, FileState | None] | None:
     """The article files at `paths` (what file events reported) by id, with size and
     mtime, None for those no longer there; other files named are no articles and left
     out. None when a path may hide more (a folder created, or gone with articles the
     index has under `has_files_under(prefix)`) or is not where a scan would find it (see
     file_at): then only a whole scan will do."""
-    states: dict[str, _FileState | None] = {}
+    states: dict[str, FileState | None] = {}
     for path in paths:
         found = file_at(root, path)
         if found is None or "\ufffd" in path:  # or a name the events could not spell
@@ -172,12 +158,15 @@ def sync(
     changed_paths: Collection[str] | None = None,
     report: SyncReport | None = None,
     listed: Listed | None = None,
+    scan: PendingScan | None = None,
 ) -> SyncReport:
     """Make the index match the folder. `on_batch(summaries, done, total)` is called
     as each batch of new or changed articles is written. With `changed_paths` (from file
     events) only those are looked at, when that is enough to be sure (see scan_paths);
     else every file is stat'ed. With `listed`, what other writers changed since is
-    reported too (and handed to `on_batch`), and `listed` kept up to date. Raises
+    reported too (and handed to `on_batch`), and `listed` kept up to date. `scan`, a
+    walk of the folder started earlier (and after the last change to be seen), stands
+    in for the whole scan when it succeeded. Raises
     TextIndexBusy (or sqlite3.Error, see reader.index.db.is_locked) when another writer
     keeps the index past the busy timeout; a `report` passed in then says what was done
     before (the files removed)."""
@@ -187,7 +176,7 @@ def sync(
     try:
         if listed is not None:
             _others_changes(connection, listed, report, on_batch)
-        _sync(connection, writer, root, on_batch, workers, changed_paths, report, listed)
+        _sync(connection, writer, root, on_batch, workers, changed_paths, report, listed, scan)
         if writer.pending:
             _commit(connection, writer)
         if listed is not None:
@@ -249,6 +238,7 @@ def _sync(
     changed_paths: Collection[str] | None,
     report: SyncReport,
     listed: Listed | None,
+    scan: PendingScan | None = None,
 ) -> None:
     folder_problems: list[LoadProblem] | None = None
     targeted = None
@@ -265,14 +255,23 @@ def _sync(
     else:
         folder_problems = []
         links: list[str] = []
+        # Read first: a walk running in a helper process (`scan`) goes on meanwhile.
+        known = _known_files(connection)
         # An archive the index has whole, unchanged since: nothing to list or read.
         archive = archive_key(root)
-        current = unchanged_states(connection, archive) or scan_folder(root, folder_problems, links)
+        walked = None if scan is None else scan.result()
+        if walked is not None:
+            current = walked.states
+            folder_problems += walked.problems
+            links += walked.links
+        else:
+            current = unchanged_states(connection, archive) or scan_folder(
+                root, folder_problems, links
+            )
         connection.execute(
             "INSERT OR REPLACE INTO info(key, value) VALUES ('links', ?)", (len(links),)
         )
         report.total_files = len(current)
-        known = _known_files(connection)
         removed = [file_id for file_id in known if file_id not in current]
 
     to_read: list[str] = []
@@ -558,7 +557,7 @@ def _read_batches(
     # "spawn": the parent may be a threaded Textual app, where fork is unsafe.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=worker_count, mp_context=context, initializer=_start_worker
+        max_workers=worker_count, mp_context=context, initializer=start_worker
     ) as pool:
         # Keep only a few chunks in flight so results stream back in order of submission.
         pending: list[Future[list[_Loaded]]] = []
@@ -574,7 +573,7 @@ def _read_batches(
                 future.cancel()
 
 
-def _start_worker() -> None:
+def start_worker() -> None:
     """A worker's objects so far (its imports) are never garbage: the collector need not
     look at them again on every pass of a batch. What a batch makes is mostly acyclic, and
     collected less often. markdown-it's debug logging, which no one reads here, is off."""

@@ -8,6 +8,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from reader.loading.body import body_text
+from reader.loading.discover import is_mdx
 from reader.model import Article
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
 from reader.text.sanitize import one_line
@@ -159,8 +160,6 @@ def snippets(
     a cut end. When the body has no hits, windows come from metadata values, as
     "key: …". No hits anywhere (or hits only in the title, which is shown anyway): [].
     """
-    from reader.markdown import is_mdx  # markdown-it: imported once a body is read
-
     body = plain_text(body_text(article.body, mdx=is_mdx(article.path)))
     found = _windows(body, _hits(body, query, "body"), limit, width)
     if found:

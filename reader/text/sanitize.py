@@ -70,6 +70,11 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def unsafe_name(name: str) -> bool:
+    """Whether escape_name changes `name`."""
+    return _UNSAFE_NAME.search(name) is not None
+
+
 def escape_name(name: str) -> str:
     """A file name or path as text that is safe to show, store and print: bytes that are
     not UTF-8 written as `\\xff`, control and bidi characters as `\\x1b` or `\\u202e`."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 import builtins
 import codecs
 import contextlib
-import importlib
 import json
 import os
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from typing import Any, Literal
 import pytest
 
 import reader.loading.folder
+import reader.loading.folder_scan
 from hostile.bombs import key_of_aliases
 from reader.limits import (
     MAX_FILE_BYTES,
@@ -36,6 +36,7 @@ from reader.limits import (
     MAX_METADATA_VALUES,
 )
 from reader.loading import FoundFile, find_files
+from reader.loading.discover import folder_listings
 
 Outcome = Literal["article", "problem"]
 
@@ -693,9 +694,15 @@ def simulate_file_system_trouble(monkeypatch: pytest.MonkeyPatch, corpus: Hostil
             path.unlink(missing_ok=True)
         yield from found
 
+    def listings_then_vanishing(root: Path, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        found = list(folder_listings(root, *args, **kwargs))
+        for path in corpus.vanishing:
+            path.unlink(missing_ok=True)
+        yield from found
+
     monkeypatch.setattr(builtins, "open", guarded_open)
     monkeypatch.setattr(os, "open", guarded_os_open)
     monkeypatch.setattr(os, "scandir", guarded_scandir)
-    # reader.index re-exports a function named sync, hiding the module of that name.
-    for module in (reader.loading.folder, importlib.import_module("reader.index.sync")):
+    for module in (reader.loading.folder, reader.loading.folder_scan):
         monkeypatch.setattr(module, "find_files", listing_then_vanishing)
+    monkeypatch.setattr(reader.loading.folder_scan, "folder_listings", listings_then_vanishing)

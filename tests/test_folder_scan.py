@@ -1,0 +1,322 @@
+"""The walk of a folder in a helper process (reader.loading.folder_scan) finds what the
+walk in this process finds, and `reader search` that overlaps it with a search of the
+index as it was answers as if it had walked first: a file changed a moment before the
+command, or an index written meanwhile by another reader of the folder, is seen."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reader import cli_search
+from reader.articles import open_store
+from reader.cli import main
+from reader.index import ArticleIndex
+from reader.loading.folder_scan import FolderScan, PendingScan, _decoded, _encoded, scan
+from reader.model import LoadProblem
+
+sync_module = importlib.import_module("reader.index.sync")
+scan_folder = sync_module.scan_folder
+
+
+def odd_folder(root: Path) -> Path:
+    """Nested folders, hidden files and folders, names that are escaped in ids, a link
+    to a file, a dangling link and a file that is no article."""
+    (root / "a" / "b").mkdir(parents=True)
+    (root / ".hidden").mkdir()
+    (root / "z.md").write_text("# Z\n\nKent.\n")
+    (root / "a" / "one.md").write_text("# One\n\nKent patrols.\n")
+    (root / "a" / "b" / "two.txt").write_text("Two\n\nKent roads.\n")
+    (root / "a" / "tab\tname.md").write_text("# Tab\n\nKent.\n")
+    (root / "a" / ".secret.md").write_text("# Secret\n")
+    (root / ".hidden" / "three.md").write_text("# Three\n")
+    (root / "notes.rst").write_text("Not an article\n")
+    (root / "link.md").symlink_to(root / "z.md")
+    (root / "dangling.md").symlink_to(root / "nowhere.md")
+    return root
+
+
+@pytest.mark.parametrize("helpers", [1, 2, 3, 5])
+def test_the_helpers_find_what_a_walk_here_finds(tmp_path: Path, helpers: int) -> None:
+    """One helper, or several each walking a part of the folder: the same files, ids,
+    order, links and folders entered."""
+    root = odd_folder(tmp_path / "news")
+    for name in ("c", "d", "e"):
+        (root / name / "deeper").mkdir(parents=True)
+        (root / name / f"{name}.md").write_text(f"# {name}\n\nKent.\n")
+        (root / name / "deeper" / "x.md").write_text("# X\n\nKent.\n")
+    here = scan(root)
+    assert "a/tab\\x09name.md" in here.states and here.states["dangling.md"][1:] == (-1, -1)
+    assert here.links and not any("secret" in file_id for file_id in here.states)
+    with PendingScan(root, helpers) as pending:
+        apart = pending.result()
+    assert apart == here
+    assert list(apart.states) == list(here.states)  # the same order too
+    # A link into another part's folder: one walk enters that folder once (under the
+    # link's name, the first met), two would enter it twice: no walk from the helpers.
+    (root / "a" / "to-e").symlink_to(root / "e" / "deeper")
+    here = scan(root)
+    assert "a/to-e/x.md" in here.states and "e/deeper/x.md" not in here.states
+    with PendingScan(root, helpers) as pending:
+        apart = pending.result()
+    assert apart == (here if helpers == 1 else None)
+    # As the sync's own scan has it.
+    problems: list[Any] = []
+    links: list[str] = []
+    assert sync_module.scan_folder(root, problems, links) == here.states
+    assert (problems, links) == (here.problems, here.links)
+
+
+def test_folders_it_cannot_list_come_back_as_problems() -> None:
+    """(Root, as the tests may run, lists any folder: the problems' way back is tested
+    on its own.)"""
+    problems = [LoadProblem(Path("/x/locked\\x1b"), "cannot list folder: Permission denied")]
+    walk = FolderScan({"a.md": ("/x/a.md", 3, 4), "b\\xff.md": ("/x/b\udcff.md", -1, -1)})
+    walk.problems, walk.links = problems, ["/x/link.md"]
+    assert _decoded(_encoded(walk)) == walk
+
+
+def test_a_helper_that_fails_or_is_not_waited_for_gives_no_walk(tmp_path: Path) -> None:
+    root = odd_folder(tmp_path / "news")
+    # A file is not a folder for it to walk.
+    with PendingScan(root / "z.md") as pending:
+        assert pending.result() is None
+    # Gone before it started.
+    with PendingScan(tmp_path / "gone") as pending:
+        assert pending.result() is None
+    # Stopped before its walk was wanted: no waiting, no walk.
+    pending = PendingScan(root)
+    pending.close()
+    assert pending.result() is None
+
+
+def changed_folder(root: Path) -> None:
+    """Changes of every kind since the index was made."""
+    (root / "a" / "one.md").write_text("# One\n\nKent patrols, again and longer.\n")
+    (root / "z.md").unlink()
+    (root / "a" / "b" / "new.md").write_text("# New\n\nKent news.\n")
+
+
+def test_a_sync_with_the_helper_s_walk_is_a_sync_with_its_own(tmp_path: Path) -> None:
+    root = odd_folder(tmp_path / "news")
+    reports = []
+    for use_helper in (False, True):
+        with ArticleIndex.temporary(root) as index:
+            index.sync()
+            changed_folder(root)
+            walk = PendingScan(root) if use_helper else None
+            assert walk is None or walk.result() is not None  # kept for the sync
+            report = index.sync(scan=walk)
+            reports.append((report, [row.id for row in index.summaries()]))
+        odd_folder_reset(root)
+    assert reports[0] == reports[1]
+    report, _ids = reports[1]
+    assert report.changed == ["a/one.md"] and report.added == ["a/b/new.md"]
+    assert "z.md" in report.removed
+
+
+def odd_folder_reset(root: Path) -> None:
+    (root / "z.md").write_text("# Z\n\nKent.\n")
+    (root / "a" / "b" / "new.md").unlink()
+    (root / "a" / "one.md").write_text("# One\n\nKent patrols.\n")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def indexed(root: Path) -> Path:
+    """The folder, indexed (by a walk here)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sync_module, "scan_folder", scan_folder)
+        store = open_store(root)
+        store.refresh()
+        store.close()
+    return root
+
+
+@pytest.fixture
+def searched(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """`reader search` walks every indexed folder in a helper (none is too small for
+    it, and the machine as if idle) and never walks here; the list counts the searches
+    each command makes."""
+    monkeypatch.setattr(cli_search, "SCAN_APART_ARTICLES", 1)
+    monkeypatch.setattr(cli_search, "cores_free", lambda: True)
+
+    def no_walk_here(*_args: Any) -> Any:
+        raise AssertionError("walked in this process, not in the helper")
+
+    monkeypatch.setattr(sync_module, "scan_folder", no_walk_here)
+    searches: list[int] = []
+    search = cli_search._search
+
+    def counted(*args: Any) -> Any:
+        searches.append(1)
+        return search(*args)
+
+    monkeypatch.setattr(cli_search, "_search", counted)
+    return searches
+
+
+QUERIES = [
+    ["kent"],
+    ["kent", "--json"],
+    ["kent", "--json", "--limit", "2"],
+    ["patrols OR roads", "--json", "--sort", "oldest"],
+    ["nothing-matches", "--json"],
+]
+
+
+def test_search_with_the_walk_apart_prints_what_it_printed(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    searched: list[int],
+) -> None:
+    root = odd_folder(tmp_path / "news")
+    for query in QUERIES:
+        with monkeypatch.context() as before:
+            before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
+            before.setattr(sync_module, "scan_folder", scan_folder)
+            expected = run(capsys, "search", *query, str(root))
+        searched.clear()
+        assert run(capsys, "search", *query, str(root)) == expected, query
+        assert searched == [1], "searched again, though nothing changed"
+
+
+def test_search_sees_a_file_changed_a_moment_before(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, searched: list[int]
+) -> None:
+    root = indexed(odd_folder(tmp_path / "news"))
+    status, out, _ = run(capsys, "search", "kent", str(root), "--json")
+    assert status == 0 and "z.md" in {item["id"] for item in json.loads(out)}
+    changed_folder(root)
+    (root / "a" / "b" / "two.txt").write_text("Two\n\nNo longer about that county.\n")
+    searched.clear()
+    status, out, _ = run(capsys, "search", "kent", str(root), "--json")
+    assert status == 0 and len(searched) == 2  # the first answer was stale
+    ids = [item["id"] for item in json.loads(out)]
+    assert "a/b/new.md" in ids and "z.md" not in ids and "a/b/two.txt" not in ids
+    one = next(item for item in json.loads(out) if item["id"] == "a/one.md")
+    assert one["snippets"] == ["One Kent patrols, again and longer."]
+    status, out, _ = run(capsys, "search", "longer", str(root), "--json")
+    assert {item["id"] for item in json.loads(out)} == {"a/one.md", "a/b/two.txt"}
+
+
+def test_search_sees_what_another_reader_indexed_meanwhile(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    searched: list[int],
+) -> None:
+    """The folder changed before the command; another reader of it indexed the change
+    after this command's first search and before its refresh, which then finds nothing
+    to do: the index is not as the first search saw it, so it searches again."""
+    root = indexed(odd_folder(tmp_path / "news"))
+    assert run(capsys, "search", "kent", str(root))[0] == 0
+    (root / "a" / "b" / "new.md").write_text("# New\n\nKent news.\n")
+    refresh = cli_search.refresh_folder
+
+    def another_reader_first(store: Any, walk: PendingScan | None) -> None:
+        with monkeypatch.context() as other:
+            other.setattr(sync_module, "scan_folder", scan_folder)
+            another = open_store(root)
+            assert another.refresh().added == ["a/b/new.md"]
+            another.close()
+        refresh(store, walk)
+
+    monkeypatch.setattr(cli_search, "refresh_folder", another_reader_first)
+    searched.clear()
+    status, out, _ = run(capsys, "search", "kent", str(root), "--json")
+    assert status == 0 and len(searched) == 2
+    assert "a/b/new.md" in [item["id"] for item in json.loads(out)]
+
+
+def test_a_bad_query_is_reported_as_before(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    searched: list[int],
+) -> None:
+    root = indexed(odd_folder(tmp_path / "news"))
+    with monkeypatch.context() as before:
+        before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
+        before.setattr(sync_module, "scan_folder", scan_folder)
+        expected = run(capsys, "search", "kent AND (", str(root))
+    assert expected[0] != 0 and expected[2].startswith("reader: unclosed")
+    searched.clear()
+    assert run(capsys, "search", "kent AND (", str(root)) == expected
+    assert len(searched) == 2  # the first failed quietly; the second told why
+
+
+def test_one_file_is_walked_as_itself(tmp_path: Path) -> None:
+    root = odd_folder(tmp_path / "news")
+    info = (root / "z.md").stat()
+    assert scan(root / "z.md").states == {
+        "z.md": (str(root / "z.md"), info.st_size, info.st_mtime_ns)
+    }
+    assert scan(root / "dangling.md").states == {"dangling.md": (str(root / "dangling.md"), -1, -1)}
+
+
+def test_search_where_the_helpers_cannot_share_the_walk(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link into another helper's part: the command walks the folder itself, and
+    prints what it printed before."""
+    root = odd_folder(tmp_path / "news")
+    for name in ("c", "d"):
+        (root / name).mkdir()
+        (root / name / f"{name}.md").write_text(f"# {name}\n\nKent.\n")
+    (root / "a" / "to-d").symlink_to(root / "d")
+    with monkeypatch.context() as before:
+        before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
+        expected = run(capsys, "search", "kent", str(root), "--json")
+    assert "a/to-d/d.md" in expected[1] and '"d/d.md"' not in expected[1]
+    monkeypatch.setattr(cli_search, "SCAN_APART_ARTICLES", 1)
+    monkeypatch.setattr(cli_search, "cores_free", lambda: True)
+    walks: list[FolderScan | None] = []
+    result = PendingScan.result
+
+    def kept(self: PendingScan) -> FolderScan | None:
+        walks.append(result(self))
+        return walks[-1]
+
+    monkeypatch.setattr(PendingScan, "result", kept)
+    start = PendingScan.__init__
+
+    def two_helpers(self: PendingScan, root: Path, helpers: int | None = None) -> None:
+        start(self, root, 2)
+
+    monkeypatch.setattr(PendingScan, "__init__", two_helpers)
+    (root / "c" / "c.md").write_text("# c\n\nKent, changed.\n")
+    expected_now = run(capsys, "search", "kent", str(root), "--json")
+    assert walks == [None] and "Kent, changed." in expected_now[1]
+    with monkeypatch.context() as before:
+        before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
+        assert run(capsys, "search", "kent", str(root), "--json") == expected_now
+
+
+def test_a_busy_machine_walks_here(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no core to spare, helpers would only slow the command: it walks the folder
+    itself (and still sees a change made a moment before)."""
+    root = indexed(odd_folder(tmp_path / "news"))
+    monkeypatch.setattr(cli_search, "SCAN_APART_ARTICLES", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    started: list[Path] = []
+    monkeypatch.setattr(PendingScan, "__init__", lambda self, root: started.append(root))
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.5, 1.0, 1.0))
+    changed_folder(root)
+    status, out, _ = run(capsys, "search", "kent", str(root), "--json")
+    assert status == 0 and started == []
+    assert "a/b/new.md" in [item["id"] for item in json.loads(out)]
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.9, 1.0, 1.0))
+    assert cli_search.cores_free()
