@@ -103,6 +103,10 @@ class ArticleStore:
         """Every article as a list row, newest first (then by id)."""
         return list(self._index.summaries())
 
+    def index_generation(self) -> int:
+        """The index's generation (it goes up with every write of its rows)."""
+        return self._index.generation()
+
     def article_count(self) -> int:
         """How many articles the store has (as of its last refresh)."""
         return self._index.article_count()

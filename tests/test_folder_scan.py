@@ -217,12 +217,19 @@ def test_search_sees_what_another_reader_indexed_meanwhile(
     searched: list[int],
 ) -> None:
     """The folder changed before the command; another reader of it indexed the change
-    after this command's first search and before its refresh, which then finds nothing
-    to do: the index is not as the first search saw it, so it searches again."""
+    after this command's first search and before its refresh: the index is not as the
+    first search saw it, so it searches again; and not as it was when the walk began,
+    so the walk (which may be older than what was indexed) is not used: the folder is
+    walked here."""
     root = indexed(odd_folder(tmp_path / "news"))
     assert run(capsys, "search", "kent", str(root))[0] == 0
     (root / "a" / "b" / "new.md").write_text("# New\n\nKent news.\n")
     refresh = cli_search.refresh_folder
+    walked_here: list[int] = []
+
+    def walk_here(*args: Any) -> Any:
+        walked_here.append(1)
+        return scan_folder(*args)
 
     def another_reader_first(store: Any, walk: PendingScan | None) -> None:
         with monkeypatch.context() as other:
@@ -230,13 +237,54 @@ def test_search_sees_what_another_reader_indexed_meanwhile(
             another = open_store(root)
             assert another.refresh().added == ["a/b/new.md"]
             another.close()
+        monkeypatch.setattr(sync_module, "scan_folder", walk_here)
         refresh(store, walk)
 
     monkeypatch.setattr(cli_search, "refresh_folder", another_reader_first)
     searched.clear()
     status, out, _ = run(capsys, "search", "kent", str(root), "--json")
-    assert status == 0 and len(searched) == 2
+    assert status == 0 and len(searched) == 2 and walked_here == [1]
     assert "a/b/new.md" in [item["id"] for item in json.loads(out)]
+
+
+@pytest.mark.parametrize("change", ["added", "removed"])
+def test_a_walk_older_than_the_index_undoes_nothing(tmp_path: Path, change: str) -> None:
+    """Another reader (the reader's live reload) indexed a change after the walk began:
+    a sync given that walk neither drops the new file nor brings back the gone one."""
+    root = odd_folder(tmp_path / "news")
+    live = open_store(root)
+    live.refresh()
+    command = open_store(root)
+    walk = PendingScan(root, index_generation=command.index_generation())
+    assert walk.result() is not None  # the folder as it was
+    if change == "added":
+        (root / "new.md").write_text("# New\n\nKent news.\n")
+        assert live.refresh(changed_paths=["new.md"]).added == ["new.md"]
+    else:
+        (root / "a" / "one.md").unlink()
+        assert live.refresh(changed_paths=["a/one.md"]).removed == ["a/one.md"]
+    report = command.refresh(scan=walk)
+    assert not report.removed and not report.added and not report.problems
+    ids = {row.id for row in command.rows()}
+    assert ("new.md" in ids) if change == "added" else ("a/one.md" not in ids)
+    live.close()
+    command.close()
+
+
+def test_the_helpers_run_no_code_from_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module of the standard library's name in the folder `reader search` runs in is
+    not what the helper imports (python -I)."""
+    root = odd_folder(tmp_path / "news")
+    here = tmp_path / "here"
+    here.mkdir()
+    marker = tmp_path / "ran"
+    (here / "dataclasses.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    monkeypatch.chdir(here)
+    with PendingScan(root, 1) as pending:
+        assert pending.result() is not None
+    assert not marker.exists()
 
 
 def test_a_bad_query_is_reported_as_before(
@@ -291,8 +339,8 @@ def test_search_where_the_helpers_cannot_share_the_walk(
     monkeypatch.setattr(PendingScan, "result", kept)
     start = PendingScan.__init__
 
-    def two_helpers(self: PendingScan, root: Path, helpers: int | None = None) -> None:
-        start(self, root, 2)
+    def two_helpers(self: PendingScan, root: Path, helpers: int | None = None, **kw: Any) -> None:
+        start(self, root, 2, **kw)
 
     monkeypatch.setattr(PendingScan, "__init__", two_helpers)
     (root / "c" / "c.md").write_text("# c\n\nKent, changed.\n")

@@ -383,6 +383,15 @@ class ArticleIndex:
             rows = self._opened.connection.execute("SELECT id, size, mtime_ns FROM articles")
             return {file_id: (size, mtime_ns) for file_id, size, mtime_ns in rows}
 
+    def generation(self) -> int:
+        """The index's generation: it goes up with every write of its rows."""
+
+        def read() -> int:
+            with self._lock:
+                return read_info(self._opened.connection, "generation")
+
+        return self._repairing(read, -1)
+
     def article_count(self) -> int:
         """How many articles the index has."""
 

@@ -258,6 +258,12 @@ def write_transaction(connection: sqlite3.Connection) -> Iterator[None]:
         raise
 
 
+def next_generation(connection: sqlite3.Connection) -> None:
+    """Say that the index's rows changed (in the write transaction that changed them):
+    engines and walks made at an older generation know they are behind."""
+    connection.execute("UPDATE info SET value = value + 1 WHERE key = 'generation'")
+
+
 def read_info(connection: sqlite3.Connection, key: str) -> int:
     row = connection.execute("SELECT value FROM info WHERE key = ?", (key,)).fetchone()
     return int(row[0]) if row is not None else 0

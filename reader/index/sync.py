@@ -42,6 +42,7 @@ from reader.index.db import (
     OpenedIndex,
     connect,
     in_chunks,
+    next_generation,
     read_info,
     text_writer,
     write_transaction,
@@ -260,6 +261,12 @@ def _sync(
         # An archive the index has whole, unchanged since: nothing to list or read.
         archive = archive_key(root)
         walked = None if scan is None else scan.result()
+        behind = scan is not None and scan.index_generation not in (
+            None,
+            read_info(connection, "generation"),
+        )
+        if behind:
+            walked = None  # the index was written since the walk began: it may be older
         if walked is not None:
             current = walked.states
             folder_problems += walked.problems
@@ -298,6 +305,7 @@ def _sync(
     if bands_missing(connection):  # a sync stopped before it wrote them
         with write_transaction(connection):
             write_missing(connection)
+            next_generation(connection)  # copies found change: engines' groups are old
     with _fewer_collections(total >= POOL_THRESHOLD):
         for loaded in _read_batches(paths, root, workers):
             summaries = _store(connection, writer, loaded, listed, bands)
@@ -312,6 +320,7 @@ def _sync(
     if bands.rows:
         with write_transaction(connection):
             write_pending(connection, bands)
+            next_generation(connection)
     # An article that changed into a problem (grown past the size limit, say) leaves the
     # list as a deleted one does: for the list it is removed, and it is now a problem.
     unlisted = were_articles - set(_known_files(connection, were_articles, tables=("articles",)))
@@ -382,7 +391,7 @@ def _commit(connection: sqlite3.Connection, writer: TextWriter) -> None:
     stamp = writer.commit()
     with write_transaction(connection):
         connection.execute("UPDATE info SET value = ? WHERE key = 'text_commit'", (stamp,))
-        connection.execute("UPDATE info SET value = value + 1 WHERE key = 'generation'")
+        next_generation(connection)
 
 
 def _known_files(
@@ -491,7 +500,7 @@ def _store(
         )
         _count_keys(connection, key_counts)
         connection.execute("UPDATE info SET value = ? WHERE key = 'last_rowid'", (last_rowid,))
-        connection.execute("UPDATE info SET value = value + 1 WHERE key = 'generation'")
+        next_generation(connection)
         if deleted or documents:
             connection.execute("UPDATE info SET value = -1 WHERE key = 'text_commit'")
     if listed is not None:

@@ -102,14 +102,21 @@ class PendingScan:
     made: one per core, each walking a part of the folder (the root's subfolders shared
     out in runs)."""
 
-    def __init__(self, root: Path, helpers: int | None = None) -> None:
+    def __init__(
+        self, root: Path, helpers: int | None = None, *, index_generation: int | None = None
+    ) -> None:
         import subprocess
+
+        # The index's generation when the walk began: a sync takes the walk only while
+        # the index is still there (another reader may index a change the walk missed).
+        self.index_generation = index_generation
 
         count = max(1, helpers if helpers is not None else (os.cpu_count() or 1))
         self._result: FolderScan | None = None
         self._done = False
         # The folder this package is in comes first on the helper's path: it runs this
-        # very code, without site-packages (-S: quicker to start).
+        # very code, without site-packages (-S: quicker to start), isolated (-I: the
+        # working folder, where a `dataclasses.py` may lie, is not on its path).
         package_parent = str(Path(__file__).resolve().parent.parent.parent)
         code = f"import sys; sys.path.insert(0, {package_parent!r}); from {__name__} import main"
         code += "; main()"
@@ -120,6 +127,7 @@ class PendingScan:
                     subprocess.Popen(
                         [
                             sys.executable,
+                            "-I",
                             "-S",
                             "-c",
                             code,

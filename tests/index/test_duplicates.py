@@ -235,8 +235,18 @@ def test_bands_kept_pending_for_a_while_find_the_same_copies(
     copies = _copies_folder(root)
     monkeypatch.setattr(sync_module, "CHUNK_SIZE", 2)
     monkeypatch.setattr(dup, "PENDING_BANDS", 3 * dup.BANDS)
+    monkeypatch.setattr(sync_module, "COMMIT_SECONDS", 0)
     with ArticleIndex.open(root) as index:
-        index.sync(workers=1)
+        during: list[list[str]] = []
+        # The reader searches as rows come in; its engine, made then, is told when the
+        # last bands are written (after the last rows).
+        index.sync(
+            workers=1,
+            on_batch=lambda _rows, _done, _total: during.append(
+                index.engine().search("is:duplicate").ids()
+            ),
+        )
+        assert during[-1] != copies
         assert sorted(index.engine().search("is:duplicate").ids()) == copies
         assert _band_rows(index) == 9 * dup.BANDS
         assert not dup.bands_missing(index._opened.connection)
@@ -260,7 +270,11 @@ def test_bands_a_stopped_sync_kept_pending_are_written_by_the_next(
     with ArticleIndex.open(root) as index:
         assert dup.bands_missing(index._opened.connection)
         assert _band_rows(index) == 0
+        engine = index.engine()
+        assert engine.search("is:duplicate").ids() == []  # the bands are missing
         index.sync(workers=1)  # nothing changed in the folder: only the bands are written
+        # An engine made before knows its copies are out of date.
+        assert sorted(engine.search("is:duplicate").ids()) == copies
         assert sorted(index.engine().search("is:duplicate").ids()) == copies
         assert _band_rows(index) == 9 * dup.BANDS
         assert not dup.bands_missing(index._opened.connection)
