@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from reader.loading.article import count_words
 from reader.text.chars import non_ascii, replace_each
+from reader.text.tokens import HAN_AND_KANA_LETTERS
 
 CHARS = st.one_of(
     st.characters(),
@@ -41,9 +42,18 @@ def test_a_replacement_holding_a_character_replaced_later_is_not_replaced_again(
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
+_HAN_OR_KANA_LETTER = re.compile(f"((?![\\W_])[{HAN_AND_KANA_LETTERS}])")
+
+
 def words_with_a_letter_or_digit(text: str) -> int:
-    """What the word count counts, word by word."""
-    return sum(1 for word in text.split() if _LETTER_OR_DIGIT.search(word))
+    """What the word count counts, word by word: within a word, each Han or Kana letter
+    is a word of its own, and so is each piece between them with a letter or digit."""
+    return sum(
+        1
+        for word in text.split()
+        for piece in _HAN_OR_KANA_LETTER.split(word)
+        if _LETTER_OR_DIGIT.search(piece)
+    )
 
 
 @settings(max_examples=1000, deadline=None)

@@ -94,6 +94,25 @@ def test_word_count_counts_words_not_markdown_markers(write_file: WriteFile) -> 
     assert article.word_count == 9
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("東京都に行く", 6),  # Japanese: each Han or Kana character a word
+        ("防犯パトロール。", 7),
+        ("北京的天气很好", 7),  # Chinese
+        ("iPhone用の", 3),  # Latin beside them is a word of its own
+        ("東京・京都", 4),
+        ("한국어 문장 입니다", 3),  # Korean spaces its words: counted as Latin is
+        ("Café au lait", 3),
+    ],
+)
+def test_chinese_and_japanese_count_a_word_a_character(
+    write_file: WriteFile, text: str, words: int
+) -> None:
+    article = load(write_file("cjk.md", f"---\ntitle: T\n---\n{text}\n"))
+    assert article.word_count == words
+
+
 # --- Metadata formats and what surrounds them -----------------------------------------
 
 FORMATS = {

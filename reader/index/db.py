@@ -46,8 +46,9 @@ from reader.text.sanitize import escape_name
 # tables to tantivy. 7: MinHash signatures of bodies (reader.index.duplicates). 8: CJK
 # runs indexed as bigrams (reader.text.tokens). 9: body and initiatives in one
 # compressed `content` value (reader.index.rows.pack_content). 10: a break token between
-# CJK runs (reader.text.tokens.RUN_BREAK). Older caches are rebuilt.
-SCHEMA_VERSION = 10
+# CJK runs (reader.text.tokens.RUN_BREAK). 11: a Han or Kana character counts as a word
+# (word_count). Older caches are rebuilt.
+SCHEMA_VERSION = 11
 
 _SCHEMA = f"""
 -- root, created, tokens (see _check). generation: a count of writes, by which a search

@@ -24,6 +24,7 @@ from reader.markdown import inline_text, is_mdx, parse_inline
 from reader.model import Article, LoadProblem
 from reader.text.chars import non_ascii, replace_each
 from reader.text.sanitize import escape_name, normalise_newlines, one_line, strip_control
+from reader.text.tokens import HAN_AND_KANA_LETTERS
 
 # Where each field is looked for, first match wins. Paths are dotted and match nested
 # (`og: {title: }`) and flat (`og:title:`) keys alike, case-insensitively.
@@ -322,8 +323,13 @@ def _count_words(text: str) -> int:
 
 def _word_class(char: str) -> str:
     if _LETTER_OR_DIGIT.match(char):
-        return "a"
+        # Chinese and Japanese put no space between words: each Han or Kana character
+        # counts as a word, as word processors count them (Korean spaces its words).
+        return " a " if _HAN_OR_KANA.match(char) else "a"
     return " " if char.isspace() else ""
+
+
+_HAN_OR_KANA = re.compile(f"[{HAN_AND_KANA_LETTERS}]")
 
 
 _ASCII_WORD_CLASSES = bytes(ord(_word_class(chr(code)) or "x") for code in range(256))

@@ -167,11 +167,12 @@ def _token_text_char(char: str) -> str:
 # Folded letters of those scripts: Hangul jamo (syllables fold to them), iteration and
 # ideographic number marks (々 〆 〇), Hiragana, Katakana, CJK ideographs and their
 # extensions and compatibility forms.
-CJK_LETTERS = (
-    "\u1100-\u11ff\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303c\u3041-\u30ff"
-    "\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff"
-    "\uf900-\ufaff\U00020000-\U0003ffff"
+HAN_AND_KANA_LETTERS = (
+    "\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303c\u3041-\u30ff\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 )
+HANGUL_LETTERS = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff"
+CJK_LETTERS = HANGUL_LETTERS + HAN_AND_KANA_LETTERS
 # One character in those ranges (a letter or digit where it is in a token).
 CJK_LETTER = re.compile(f"[{CJK_LETTERS}]")
 # A run of those that are letters or digits (the ranges hold a few marks and symbols).
