@@ -22,7 +22,7 @@ from reader.cli_common import (
     refresh_folder,
 )
 from reader.index import ArticleSource, SearchEngine, SearchResults
-from reader.index.sync import start_worker
+from reader.index.sync import in_order, worker_pool
 from reader.loading.folder_scan import PendingScan
 from reader.model import Article, article_to_dict
 from reader.search import Node, snippets
@@ -135,38 +135,20 @@ def _batches_json(
         for batch in batches:
             yield here(batch)
         return
-    import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
-
-    # "spawn", as the index's sync does: no state of this process is copied.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=worker_count, mp_context=context, initializer=start_worker
-    ) as pool:
-        # A few batches in flight: the output streams in order, and a slow reader of it
-        # (`| less`) does not make every result wait in memory.
-        pending: list[tuple[Sequence[str], Future[str]]] = []
-
-        def result(batch: Sequence[str], future: Future[str]) -> str:
+    # The output streams in order, and a slow reader of it (`| less`) does not make
+    # every result wait in memory.
+    calls = (
+        (source, batch, {file_id: scores[file_id] for file_id in batch}, query, ensure_ascii)
+        for batch in batches
+    )
+    with worker_pool(worker_count) as pool:
+        for (_source, batch, *_rest), future in in_order(pool, worker_count, _source_json, calls):
             try:
-                return future.result()
+                yield future.result()
             except Exception:
                 # A worker that could not read the index (damaged, locked, gone) or
                 # died: this process reads the batch, repairing the index as it does.
-                return here(batch)
-
-        try:
-            for batch in batches:
-                wanted = {file_id: scores[file_id] for file_id in batch}
-                future = pool.submit(_source_json, source, batch, wanted, query, ensure_ascii)
-                pending.append((batch, future))
-                if len(pending) >= worker_count * 2:
-                    yield result(*pending.pop(0))
-            for batch, future in pending:
-                yield result(batch, future)
-        finally:
-            for _batch, future in pending:
-                future.cancel()
+                yield here(batch)
 
 
 def _source_json(

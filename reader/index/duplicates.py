@@ -141,7 +141,7 @@ def store(
     if not rows:
         return
     connection.executemany("INSERT INTO minhash(rowid, signature) VALUES (?, ?)", rows)
-    band_rows = [(band, rowid) for rowid, packed in rows for band in bands(packed)]
+    band_rows = _band_rows(rows)
     if pending is None:
         _insert_bands(connection, band_rows)
         return
@@ -155,6 +155,11 @@ def store(
     pending.rows.extend(band_rows)
     if len(pending.rows) >= PENDING_BANDS:
         write_pending(connection, pending)
+
+
+def _band_rows(signatures: Iterable[tuple[int, bytes]]) -> list[tuple[int, int]]:
+    """(band, rowid) rows, as minhash_bands holds them, of (rowid, signature) pairs."""
+    return [(band, rowid) for rowid, packed in signatures for band in bands(packed)]
 
 
 def _insert_bands(connection: sqlite3.Connection, band_rows: list[tuple[int, int]]) -> None:
@@ -211,9 +216,7 @@ def write_missing(connection: sqlite3.Connection) -> None:
     signatures = connection.execute(
         "SELECT rowid, signature FROM minhash WHERE rowid >= ?", (start,)
     )
-    _insert_bands(
-        connection, [(band, rowid) for rowid, packed in signatures for band in bands(packed)]
-    )
+    _insert_bands(connection, _band_rows(signatures))
     connection.execute("DELETE FROM info WHERE key = ?", (_PENDING_FROM,))
 
 
@@ -225,7 +228,7 @@ def forget(connection: sqlite3.Connection, rowid: int) -> None:
         return
     connection.executemany(
         "DELETE FROM minhash_bands WHERE band = ? AND rowid = ?",
-        [(band, rowid) for band in bands(row[0])],
+        _band_rows([(rowid, row[0])]),
     )
     connection.execute("DELETE FROM minhash WHERE rowid = ?", (rowid,))
 

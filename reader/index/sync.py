@@ -29,6 +29,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 from reader.index.archives import (
     archive_batches,
@@ -563,23 +564,47 @@ def _read_batches(
         for chunk in chunks:
             yield load_files(chunk, str(root))
         return
-    # "spawn": the parent may be a threaded Textual app, where fork is unsafe.
+    with worker_pool(worker_count) as pool:
+        calls = ((chunk, str(root)) for chunk in chunks)
+        for _call, future in in_order(pool, worker_count, load_files, calls):
+            yield future.result()
+
+
+@contextlib.contextmanager
+def worker_pool(count: int) -> Iterator[ProcessPoolExecutor]:
+    """`count` worker processes, each begun by start_worker; "spawn": the parent may be
+    a threaded Textual app, where fork is unsafe, and no state of it is copied."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=worker_count, mp_context=context, initializer=start_worker
+        max_workers=count, mp_context=context, initializer=start_worker
     ) as pool:
-        # Keep only a few chunks in flight so results stream back in order of submission.
-        pending: list[Future[list[_Loaded]]] = []
-        try:
-            for chunk in chunks:
-                pending.append(pool.submit(load_files, chunk, str(root)))
-                if len(pending) >= worker_count * 2:
-                    yield pending.pop(0).result()
-            for future in pending:
-                yield future.result()
-        finally:
-            for future in pending:
-                future.cancel()
+        yield pool
+
+
+def in_order(
+    pool: ProcessPoolExecutor,
+    workers: int,
+    function: Callable[..., _Result],
+    calls: Iterable[tuple[Any, ...]],
+) -> Iterator[tuple[tuple[Any, ...], Future[_Result]]]:
+    """Each of `calls` (the arguments of one call of `function`) and its future, in the
+    order given, with only a few in flight (two a worker): results stream back in order,
+    and a slow consumer does not make them all wait in memory. Those not given back
+    when this stops are cancelled."""
+    pending: list[tuple[tuple[Any, ...], Future[_Result]]] = []
+    try:
+        for call in calls:
+            pending.append((call, pool.submit(function, *call)))
+            if len(pending) >= workers * 2:
+                yield pending.pop(0)
+        while pending:
+            yield pending.pop(0)
+    finally:
+        for _call, future in pending:
+            future.cancel()
+
+
+_Result = TypeVar("_Result")
 
 
 def start_worker() -> None:
