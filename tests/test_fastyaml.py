@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.loading.fastyaml import fast_yaml
+from reader.loading.fastyaml import _LEFT_TO_PYYAML, fast_yaml
 from reader.loading.metadata import YamlLoader
 from reader.loading.split import split_metadata
 
@@ -151,3 +151,13 @@ def test_every_sample_header_takes_the_fast_path_and_agrees() -> None:
         assert fast == _pyyaml(split.block)
         checked += 1
     assert checked >= 25
+
+
+def test_the_characters_left_to_pyyaml_are_every_one_it_refuses_and_the_other_breaks() -> None:
+    # One class of what may stay, for speed: exactly PyYAML's non-printable characters,
+    # the line breaks other than \n, tabs and CRs, over every code point.
+    refused = yaml.reader.Reader.NON_PRINTABLE
+    for code in range(0x110000):
+        char = chr(code)
+        expected = refused.match(char) is not None or char in "\t\r\x85\u2028\u2029"
+        assert (_LEFT_TO_PYYAML.match(char) is not None) == expected, hex(code)

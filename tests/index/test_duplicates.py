@@ -206,6 +206,50 @@ def test_only_the_start_of_a_long_body_is_signed() -> None:
     assert dup.signature(body) != dup.signature(story(50, words=40_000)[: dup.SIGNED_CHARS // 2])
 
 
+def _signature_by_definition(folded_body: str) -> bytes | None:
+    """The signature as the module describes it, one shingle at a time: each slot's
+    value the smallest offset in its range of the shingles' hashes, an empty slot
+    borrowing from the next that is not, going round."""
+    import struct
+    import zlib
+
+    words = folded_body[: dup.SIGNED_CHARS].encode("utf-8", "surrogatepass").split()
+    if len(words) < dup.MIN_WORDS:
+        return None
+    hashed = [zlib.crc32(word) for word in words]
+    width = 2**64 // dup.SIGNATURE_SIZE
+    empty = 0xFFFFFFFF
+    slots = [empty] * dup.SIGNATURE_SIZE
+    for start in range(len(hashed) - dup.SHINGLE_WORDS + 1):
+        offset = hash(tuple(hashed[start : start + dup.SHINGLE_WORDS])) + 2**63
+        slot, value = divmod(offset, width)
+        slots[slot] = min(slots[slot], value >> ((width.bit_length() - 1) - 31))
+    if any(value != empty for value in slots):
+        # In order, each from the slots as filled so far (the last may borrow from the
+        # first, filled from another).
+        for slot in range(dup.SIGNATURE_SIZE):
+            step = 0
+            while slots[(slot + step) % dup.SIGNATURE_SIZE] == empty:
+                step += 1
+            if step:
+                borrowed = slots[(slot + step) % dup.SIGNATURE_SIZE]
+                slots[slot] = 0x80000000 | ((borrowed + step * 0x9E3779B1) & 0x7FFFFFFE)
+    return struct.pack(f"<{dup.SIGNATURE_SIZE}I", *slots)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_signature_is_what_its_definition_says(seed: int) -> None:
+    # Bodies of every length from none to a few thousand words, from small vocabularies
+    # (many slots empty, repeated shingles) to large ones, some over SIGNED_CHARS.
+    pick = random.Random(seed)
+    vocabulary = _WORDS[: pick.choice((1, 2, 5, 50, 2000))]
+    for words in (0, dup.MIN_WORDS - 1, dup.MIN_WORDS, 21, 24, 30, 64, 200, pick.randrange(3000)):
+        body = " ".join(pick.choice(vocabulary) for _ in range(words))
+        assert dup.signature(body) == _signature_by_definition(body), (seed, words)
+    long_body = story(seed, words=pick.randrange(10_000, 20_000))
+    assert dup.signature(long_body) == _signature_by_definition(long_body)
+
+
 def _copies_folder(root: Path) -> list[str]:
     """Nine files, three stories each written three times (some edited), read two at a
     time by the sync; the copies, as `is:duplicate` lists them."""
