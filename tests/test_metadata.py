@@ -482,3 +482,72 @@ def test_a_big_yaml_block_within_the_limits_is_read() -> None:
     parsed, warnings = parse_block(block, "yaml", 2)
     assert warnings == []
     assert len(parsed) == 5_001
+
+
+# -- the walk of what fast_yaml reads: a shortcut held to the general one -----------------
+
+_PLAIN_VALUES = st.one_of(
+    st.sampled_from(["West Mercia", "en_GB", "a &amp; b", "x &#27;[2J", "x\u202ey", "café"]),
+    st.text(alphabet="ab &;#x2\u202e\u200fé", min_size=1, max_size=12).map(lambda t: f"'{t}'"),
+    st.sampled_from(['"a\\x1bb"', '"a\\rb"', '"a\\tb"', '"a\\u202eb"', '"caf\\u00e9"', '"&lt;"']),
+)
+
+
+@st.composite
+def _plain_blocks(draw: st.DrawFn, indent: int = 0, depth: int = 0) -> str:
+    lines: list[str] = []
+    for number in range(draw(st.integers(1, 4))):
+        key = draw(st.sampled_from(["title", "og:title", "a.b", "url", "k-1", "Area"]))
+        key = f"{key}{number}"
+        if depth < 3 and draw(st.booleans()):
+            lines.append(f"{' ' * indent}{key}:")
+            lines.append(draw(_plain_blocks(indent + 2, depth + 1)))
+        else:
+            lines.append(f"{' ' * indent}{key}: {draw(_PLAIN_VALUES)}")
+    return "\n".join(lines)
+
+
+def _by_the_general_walk(block: str) -> tuple[dict[str, Any], list[str]]:
+    """read_block's answer were fast_yaml's mapping walked as PyYAML's is."""
+    from reader.loading.fastyaml import fast_yaml
+
+    raw = fast_yaml(block)
+    assert raw is not None, block
+    expected, warnings = read_block_of(raw)
+    return expected, warnings
+
+
+def read_block_of(raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    walk = metadata._Walk()
+    try:
+        return metadata._normalise_mapping(raw, walk, 0), []
+    except metadata._TooLarge:
+        return {}, ["too large"]
+
+
+@given(_plain_blocks())
+def test_what_fast_yaml_reads_is_made_plain_as_the_general_walk_makes_it(block: str) -> None:
+    parsed = metadata.read_block(block, "yaml", 2)
+    assert (parsed.metadata, parsed.warnings) == _by_the_general_walk(block)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        # Deeper than the walk reads: refused by both.
+        "".join(f"{' ' * level}k{level}:\n" for level in range(60)) + " " * 60 + "v: x",
+        "".join(f"{' ' * level}k{level}:\n" for level in range(51)) + " " * 51 + "v: x",
+        "".join(f"{' ' * level}k{level}:\n" for level in range(50)) + " " * 50 + "v: x",
+        # More values than the walk takes, and exactly as many.
+        "\n".join(f"k{n}: v" for n in range(MAX_METADATA_VALUES + 1)),
+        "\n".join(f"k{n}: v" for n in range(MAX_METADATA_VALUES)),
+        "g:\n" + "\n".join(f"  k{n}: v" for n in range(MAX_METADATA_VALUES - 1)),
+        "g:\n" + "\n".join(f"  k{n}: v" for n in range(MAX_METADATA_VALUES)),
+    ],
+    ids=["60 deep", "51 deep", "50 deep", "values+1", "values", "grouped", "grouped+1"],
+)
+def test_the_walk_of_what_fast_yaml_reads_has_the_general_limits(block: str) -> None:
+    parsed = metadata.read_block(block, "yaml", 2)
+    expected, warnings = _by_the_general_walk(block)
+    assert parsed.metadata == expected
+    assert bool(parsed.warnings) == bool(warnings)

@@ -47,6 +47,11 @@ def strip_control(text: str) -> str:
     )
 
 
+def holds_control(text: str) -> bool:
+    """Whether strip_control would remove anything from `text`."""
+    return _UNSAFE.search(text) is not None
+
+
 def normalise_newlines(text: str) -> str:
     """CRLF and lone CR become LF."""
     if "\r" not in text:
