@@ -31,6 +31,8 @@ import zlib
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
 
 SHINGLE_WORDS = 5
 SIGNATURE_SIZE = 64
@@ -121,10 +123,10 @@ def _agree(first: Sequence[int], second: Sequence[int]) -> float:
 def bands(packed: bytes) -> list[int]:
     """The band hashes of a signature (signed 64-bit, as SQLite keeps integers)."""
     values = unpack(packed)
-    # A tuple of ints hashes the same in every process (see signature).
-    return [
-        hash((band, *values[band * BAND_ROWS : (band + 1) * BAND_ROWS])) for band in range(BANDS)
-    ]
+    # A tuple of ints hashes the same in every process (see signature): each band's is
+    # (band, its BAND_ROWS values), made and hashed in C.
+    rows = [values[row::BAND_ROWS] for row in range(BAND_ROWS)]
+    return list(map(hash, zip(range(BANDS), *rows, strict=True)))
 
 
 # -- the index's side: called by reader.index.sync as it writes and removes rows ---------
@@ -159,15 +161,20 @@ def store(
 
 def _band_rows(signatures: Iterable[tuple[int, bytes]]) -> list[tuple[int, int]]:
     """(band, rowid) rows, as minhash_bands holds them, of (rowid, signature) pairs."""
-    return [(band, rowid) for rowid, packed in signatures for band in bands(packed)]
+    rows: list[tuple[int, int]] = []
+    for rowid, packed in signatures:
+        rows.extend(zip(bands(packed), repeat(rowid)))
+    return rows
 
 
 def _insert_bands(connection: sqlite3.Connection, band_rows: list[tuple[int, int]]) -> None:
     # In the table's order: band hashes are random, and inserted as they come each would
     # land on a page of its own (at 100,000 articles 1.6 million rows took 23 s, most of
-    # it writing pages; sorted, a batch's rows go in page by page: 4 s).
+    # it writing pages; sorted, a batch's rows go in page by page: 4 s). Sorted by band
+    # alone: a third of the time of comparing tuples, and the same rows go in.
     connection.executemany(
-        "INSERT OR IGNORE INTO minhash_bands(band, rowid) VALUES (?, ?)", sorted(band_rows)
+        "INSERT OR IGNORE INTO minhash_bands(band, rowid) VALUES (?, ?)",
+        sorted(band_rows, key=itemgetter(0)),
     )
 
 

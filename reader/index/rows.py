@@ -201,11 +201,17 @@ def text_document(rowid: int, prepared: PreparedArticle) -> tantivy.Document:
         fields=list(texts.fields),
     )
     document.add_unsigned("rowid", rowid)
-    published = prepared.published
-    document.add_float("published", published_sort_key(published))
-    if published is not None:
-        document.add_integer("day", published.date().toordinal())
+    # As the list row has them (made where the article was read).
+    summary = prepared.summary_row
+    document.add_float("published", summary[_PUBLISHED_KEY])
+    if summary[_DAY] is not None:
+        document.add_integer("day", summary[_DAY])
     return document
+
+
+# Where the `articles` columns published_key and day are in PreparedArticle.summary_row.
+_PUBLISHED_KEY = ARTICLE_COLUMNS.index("published_key") - 1
+_DAY = ARTICLE_COLUMNS.index("day") - 1
 
 
 def article_rows(article: Article, rowid: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:

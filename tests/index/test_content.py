@@ -6,11 +6,14 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from reader.index import ArticleIndex
-from reader.index.rows import pack_content, unpack_content
+from reader.index.rows import pack_content, prepare, text_document, unpack_content
+from reader.loading import parse_article
+from reader.model import published_sort_key
 from tests.index.conftest import write
 
 # Any text: digits, spaces and newlines first (the lengths' line), lone surrogates (a
@@ -39,3 +42,16 @@ def test_the_index_keeps_a_body_in_fewer_bytes_than_its_text(root: Path) -> None
     assert article.body.strip() == body.strip()
     assert article.metadata["area"] == "Kent"
     index.close()
+
+
+@pytest.mark.parametrize(
+    "date", [None, "2020-03-04", "2020-03-04T23:30:00+05:00", "2020-03-04T23:30:00-05:00"]
+)
+def test_the_full_text_document_has_the_article_s_date(date: str | None) -> None:
+    header = "title: T\n" + (f"date: {date}\n" if date else "")
+    article = parse_article(f"---\n{header}---\nBody.\n", path=Path("a.md"), article_id="a.md")
+    fields = text_document(3, prepare(article)).to_dict()
+    assert fields["rowid"] == [3]
+    assert fields["published"] == [published_sort_key(article.published)]
+    published = article.published
+    assert fields.get("day") == (None if published is None else [published.date().toordinal()])

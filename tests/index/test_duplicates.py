@@ -322,3 +322,16 @@ def test_bands_a_stopped_sync_kept_pending_are_written_by_the_next(
         assert sorted(index.engine().search("is:duplicate").ids()) == copies
         assert _band_rows(index) == 9 * dup.BANDS
         assert not dup.bands_missing(index._opened.connection)
+
+
+def test_band_hashes_are_the_hashes_of_each_band_and_its_values() -> None:
+    # (The index keeps them: made another way, they must stay the same numbers.)
+    pick = random.Random(7)
+    for _ in range(200):
+        packed = pick.randbytes(4 * dup.SIGNATURE_SIZE)
+        values = dup.unpack(packed)
+        expected = [
+            hash((band, *values[band * dup.BAND_ROWS : (band + 1) * dup.BAND_ROWS]))
+            for band in range(dup.BANDS)
+        ]
+        assert dup.bands(packed) == expected
