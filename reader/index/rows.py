@@ -240,7 +240,7 @@ def article_rows(article: Article, rowid: int) -> tuple[tuple[Any, ...], tuple[A
         article.image,
         article.locale,
         article.kind,
-        _to_json(article.warnings),
+        _to_json(article.warnings) if article.warnings else "[]",
         article.metadata_format,
         article.published_raw,
     )

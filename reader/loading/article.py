@@ -89,7 +89,9 @@ def load_article(path: Path, root: Path, file_id: str | None = None) -> Article 
     The Article's (or LoadProblem's) path is for showing: a name with bytes that are not
     UTF-8 or with control characters has them escaped there, and a warning says so.
     """
-    shown = Path(escape_name(os.fspath(path)))
+    written = os.fspath(path)
+    escaped = escape_name(written)
+    shown = path if escaped == written else Path(escaped)  # (a Path less an article)
     try:
         return _load(path, shown, root, file_id)
     except Exception as error:  # a file must never stop the others loading

@@ -107,10 +107,20 @@ _REMEMBERED_CHARS = 100
 def _resolves_implicitly(text: str) -> bool:
     if not text:
         return True
-    for _tag, pattern in _IMPLICIT.get(text[0], ()):
+    for pattern in _PATTERNS_BY_FIRST.get(text[0], _PATTERNS_FOR_ANY):
         if pattern.match(text):
             return True
-    return any(pattern.match(text) for _tag, pattern in _IMPLICIT.get(None, ()))
+    return False
+
+
+# _IMPLICIT's patterns for text starting with each character, with those for any
+# (PyYAML keys them by None; it has none): one lookup and no generator a value.
+_PATTERNS_FOR_ANY = tuple(pattern for _tag, pattern in _IMPLICIT.get(None, ()))
+_PATTERNS_BY_FIRST = {
+    first: tuple(pattern for _tag, pattern in patterns) + _PATTERNS_FOR_ANY
+    for first, patterns in _IMPLICIT.items()
+    if first is not None
+}
 
 
 _remembered_implicit = lru_cache(maxsize=4096)(_resolves_implicitly)
