@@ -49,7 +49,11 @@ SCHEMA_FIELDS = {
 # Memory for a writer's indexing threads before it writes a segment (tantivy needs at
 # least 15 MB a thread). The reader's whole budget at 100,000 articles is 400 MB.
 WRITER_HEAP_BYTES = 64_000_000
-WRITER_THREADS = 2
+# One indexing thread: a sync's workers keep both cores busy, and each thread writes a
+# segment of its own at every commit (about once a second), which tantivy then merges.
+# Writing 30,000 articles (bench/index_writes.py, 3 runs each, same minutes): tantivy's
+# threads took 2.4-3.3 s of CPU with one, 3.3-3.5 s with two, in no more time.
+WRITER_THREADS = 1
 
 
 class TextIndexError(Exception):
