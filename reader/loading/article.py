@@ -318,7 +318,7 @@ def _count_words(text: str) -> int:
     # str.split() splits at) " ", anything else nothing. A word with a letter or digit in
     # it is then a run of "a"s, and one without is gone: counted in C, in a few passes.
     if not text.isascii():
-        text = replace_each(text, {char: _word_class(char) for char in non_ascii(text)})
+        text = replace_each(text, {char: _word_class_of(char) for char in non_ascii(text)})
     classes = text.encode("ascii").translate(_ASCII_WORD_CLASSES, _ASCII_NOT_IN_WORDS)
     return classes.count(b" a") + classes.startswith(b"a")
 
@@ -332,6 +332,9 @@ def _word_class(char: str) -> str:
 
 
 _HAN_OR_KANA = re.compile(f"[{HAN_AND_KANA_LETTERS}]")
+# _word_class of each non-ASCII character met so far (an article has a few, a folder few
+# more).
+_word_class_of = functools.lru_cache(maxsize=65536)(_word_class)
 
 
 _ASCII_WORD_CLASSES = bytes(ord(_word_class(chr(code)) or "x") for code in range(256))

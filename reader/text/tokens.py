@@ -488,7 +488,10 @@ def leaves_and_keys(metadata: Mapping[str, Any]) -> tuple[list[tuple[str, str]],
     keys: set[str] = set()
     for key, value in flatten(metadata):
         folded_key = fold_path(key)
-        leaves.extend((folded_key, text) for text in _value_texts(value))
+        if type(value) is str:  # most values: their one text is themselves
+            leaves.append((folded_key, value))
+        else:
+            leaves.extend((folded_key, text) for text in _value_texts(value))
         _add_path(folded_key, keys)
     return leaves, frozenset(keys)
 

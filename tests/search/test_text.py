@@ -6,6 +6,7 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,8 @@ from reader.text.tokens import (
     FoldedText,
     fold,
     fold_char,
+    keys_of,
+    leaves_and_keys,
     metadata_keys,
     metadata_leaves,
     token_spans,
@@ -168,3 +171,21 @@ def test_search_text_keeps_each_text_apart() -> None:
     assert text.area == "Kent"
     assert text.url == "https://x.example/a"
     assert ("area", "Kent") in text.metadata
+
+
+_METADATA_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(["a", "B", "og:t", "c.d"]), inner, max_size=3),
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.sampled_from(["title", "Og:Title", "tags", "x.y"]), _METADATA_VALUES))
+def test_leaves_and_keys_are_metadata_leaves_and_keys_of(metadata: dict[str, Any]) -> None:
+    # One walk for both (indexing an article wants both), with a shortcut for text.
+    leaves, keys = leaves_and_keys(metadata)
+    assert leaves == list(metadata_leaves(metadata))
+    assert keys == keys_of(metadata)
