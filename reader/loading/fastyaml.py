@@ -44,7 +44,11 @@ def fast_yaml(block: str) -> dict[str, Any] | None:
     """The mapping PyYAML's safe loader would build, or None when not sure."""
     if _LEFT_TO_PYYAML.search(block):
         return None
-    lines = [line for line in block.split("\n") if line.strip() and not _is_comment(line)]
+    lines = block.split("\n")
+    if "#" in block:
+        lines = [line for line in lines if line.strip() and not _is_comment(line)]
+    else:  # (most blocks: no line of them can be a comment)
+        lines = [line for line in lines if line.strip()]
     if not lines:
         return None
     try:
@@ -65,15 +69,14 @@ def _mapping(lines: list[str], start: int, indent: int) -> tuple[dict[str, Any],
         match = _LINE.fullmatch(lines[index])
         if match is None:
             raise _Unsupported
-        line_indent = len(match.group(1))
+        spaces, key, value = match.groups()
+        line_indent = len(spaces)
         if line_indent < indent:
             break
         if line_indent > indent:
             raise _Unsupported  # a continuation line, or uneven indentation
-        key = match.group(2)
         if key.endswith(":") or _implicit(key):
             raise _Unsupported
-        value = match.group(3)
         index += 1
         if value is None or not value.strip():
             child_indent = _indent_of(lines, index)
