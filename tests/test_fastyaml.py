@@ -161,3 +161,14 @@ def test_the_characters_left_to_pyyaml_are_every_one_it_refuses_and_the_other_br
         char = chr(code)
         expected = refused.match(char) is not None or char in "\t\r\x85\u2028\u2029"
         assert (_LEFT_TO_PYYAML.match(char) is not None) == expected, hex(code)
+
+
+@given(st.text(alphabet="aAfFnNoOtTyYwW019.+-~<=_: eEx", max_size=12))
+def test_plain_text_is_implicit_as_pyyaml_s_resolver_says(text: str) -> None:
+    from reader.loading.fastyaml import _implicit
+
+    resolver = yaml.resolver.Resolver()
+    assert _implicit(text) == (resolver.resolve(yaml.ScalarNode, text, (True, False)) != _STR)
+
+
+_STR = "tag:yaml.org,2002:str"

@@ -97,6 +97,8 @@ def _indent_of(lines: list[str], index: int) -> int | None:
 
 def _implicit(text: str) -> bool:
     """Whether YAML would resolve this plain text to a non-string (number, date, ...)."""
+    if text and text[0] not in _PATTERNS_BY_FIRST and not _PATTERNS_FOR_ANY:
+        return False  # no pattern for text starting so (most titles, URLs): none to try
     # Keys and many short values (`en_GB`, `website`, an area) recur from one article to
     # the next: their answers are kept (a long value is not, nor worth keeping).
     if len(text) <= _REMEMBERED_CHARS:
