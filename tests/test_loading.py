@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.loading import article as article_module
 from reader.loading import body as body_module
 from reader.loading import load_article, parse_article
 from reader.model import Article, LoadProblem
+from reader.text.sanitize import normalise_newlines, strip_control
 
 if TYPE_CHECKING:
     from tests.conftest import WriteFile
@@ -735,3 +738,35 @@ def test_inline_markup_past_the_budget_is_kept_as_written(
     monkeypatch.setattr(body_module, "MAX_INLINE_MARKS", 12)
     article = parse_article(text + "\n", path=Path("budget.md"), article_id="budget.md")
     assert article.initiatives == ("a first", "b second")
+
+
+def test_utf8_that_may_hold_a_control_character_is_every_utf8_that_does() -> None:
+    # decode skips strip_control for UTF-8 with none of the bytes that start one.
+    from reader.text.sanitize import utf8_may_hold_control
+
+    for code in range(0x110000):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # no UTF-8 (undecodable bytes are read as U+FFFD)
+        if strip_control(char) != char:
+            assert utf8_may_hold_control(char.encode("utf-8")), hex(code)
+    assert not utf8_may_hold_control("Naïve café — plain\ttext\n".encode().replace(b"\xe2", b""))
+
+
+_DECODED = st.text(
+    st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from("\x1b\x07\r\x85\x9b\u061c\u200e\u202e\u2066\ufeff\u2014é\ufffd"),
+    ),
+    max_size=40,
+)
+
+
+@given(_DECODED, st.binary(max_size=6), st.booleans())
+def test_decoded_utf8_is_stripped_of_controls(text: str, junk: bytes, bom: bool) -> None:
+    data = (codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8") + junk
+    decoded = article_module.decode(data)
+    if isinstance(decoded, str):
+        return  # NUL: no article
+    body = data[len(codecs.BOM_UTF8) :] if bom else data
+    assert decoded[0] == strip_control(normalise_newlines(body.decode("utf-8", errors="replace")))
