@@ -38,31 +38,47 @@ def highlight_spans(text: str, query: Node, *, field: str | None = None) -> list
 
 def _hits(text: str, query: Node, field: str | None) -> Iterator[tuple[int, int]]:
     """The spans of `highlight_spans`, in order of their start, found lazily."""
-    wanted = {
-        _words(leaf.match if isinstance(leaf, Field) else leaf)
-        for leaf in positive_leaves(query)
-        if _shown_in(leaf, field)
-    }
-    if not wanted:
+    plan = _hit_plan(query, field)
+    if plan is None:
         return
+    wanted, firsts = plan
     folded = FoldedText(text)
+    text = folded.folded
     # Every hit starts with its first word: most texts (metadata values above all) lack
     # them all, which a substring test shows far quicker than the regex.
-    if not any(words[0] in folded.folded for words, _prefix in wanted):
+    if not any(first in text for first in firsts):
         return
-    # Text with CJK letters needs their token boundaries (and a slower pattern to build).
-    pattern = _hit_pattern(frozenset(wanted), CJK_LETTER.search(folded.folded) is not None)
-    text = folded.folded
-    firsts = {words[0] for words, _prefix in wanted}
+    # Text with CJK letters needs their token boundaries (and a slower pattern to build);
+    # folded ASCII text (most accented Latin text folds to it) has none.
+    cjk = not text.isascii() and CJK_LETTER.search(text) is not None
+    pattern = _hit_pattern(wanted, cjk)
     if len(firsts) > 1:
         hits: Iterator[re.Match[str]] = pattern.finditer(text)
     else:
         # One first word: str.find leaps to each place it occurs, where finditer would try
         # the pattern (it starts with a lookbehind, so re has no literal to leap to) at
         # every character of a long body.
-        hits = _matches_at(pattern, text, firsts.pop())
+        hits = _matches_at(pattern, text, firsts[0])
     for hit in hits:
         yield folded.original_span(hit.start(1), hit.end(1))
+
+
+# What _hits looks for: the (words, prefix) runs wanted and their distinct first words.
+_HitPlan = tuple[frozenset[tuple[tuple[str, ...], bool]], tuple[str, ...]]
+
+
+@lru_cache(maxsize=256)
+def _hit_plan(query: Node, field: str | None) -> _HitPlan | None:
+    """What _hits looks for of `query` in `field`, worked out once per query and field
+    (`search --json` makes snippets for 100,000 results of one query); None: nothing."""
+    wanted = frozenset(
+        _words(leaf.match if isinstance(leaf, Field) else leaf)
+        for leaf in positive_leaves(query)
+        if _shown_in(leaf, field)
+    )
+    if not wanted:
+        return None
+    return wanted, tuple(dict.fromkeys(words[0] for words, _prefix in sorted(wanted)))
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, first: str) -> Iterator[re.Match[str]]:
