@@ -232,7 +232,7 @@ def test_json_results_are_written_as_json_dumps_writes_them(
     from reader.search import parse_query
 
     (tmp_path / "a.md").write_text(
-        "---\ntitle: Café “burglary”\nog:\n  type: délit\n---\nUn burglary à Paris \\ \"x\"\n",
+        '---\ntitle: Café “burglary”\nog:\n  type: délit\n---\nUn burglary à Paris \\ "x"\n',
         encoding="utf-8",
     )
     (tmp_path / "b.md").write_text("# Burglary\n\nNothing\ttabbed 東京.\n", encoding="utf-8")
