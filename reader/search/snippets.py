@@ -182,7 +182,14 @@ def snippets(
     found = _windows(body, _hits(body, query, "body"), limit, width)
     if found:
         return found
-    for key, value in metadata_leaves(article.metadata):
+    leaves = list(metadata_leaves(article.metadata))
+    # Where no value holds a first word of the query (folded, as _hits looks), none has
+    # a hit: one look at them all, not one a value (an article of 20 values: 200 us).
+    plan = _hit_plan(query, None)
+    values = FoldedText(" ".join(value for _key, value in leaves)).folded
+    if plan is None or not any(first in values for first in plan[1]):
+        return found
+    for key, value in leaves:
         if len(found) >= limit:
             break
         text = one_line(value)
