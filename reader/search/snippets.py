@@ -185,9 +185,12 @@ def snippets(
     leaves = list(metadata_leaves(article.metadata))
     # Where no value holds a first word of the query (folded, as _hits looks), none has
     # a hit: one look at them all, not one a value (an article of 20 values: 200 us).
+    # The title is left out, as below (it holds the hits of most such articles).
+    title = article.title if one_line(article.title) == article.title else None
+    values = " ".join(value for _key, value in leaves if value != title)
     plan = _hit_plan(query, None)
-    values = FoldedText(" ".join(value for _key, value in leaves)).folded
-    if plan is None or not any(first in values for first in plan[1]):
+    folded = FoldedText(values).folded
+    if plan is None or not any(first in folded for first in plan[1]):
         return found
     for key, value in leaves:
         if len(found) >= limit:
