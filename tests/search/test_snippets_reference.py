@@ -115,7 +115,7 @@ def test_sample_snippets_are_the_reference_ones(prefix_last: bool) -> None:
         words.update(sample.title.split()[:4])
         words.update(sample.body.split()[:200:7])
     checked = 0
-    for text in sorted(words)[:300]:
+    for text in sorted(words)[:50]:
         for query_text in (text, f'"{text} the"', f"title:{text}", f"{text} police"):
             query = query_of(query_text, prefix_last)
             if query is None:
@@ -126,4 +126,4 @@ def test_sample_snippets_are_the_reference_ones(prefix_last: bool) -> None:
                     query_text,
                 )
                 checked += 1
-    assert checked > 10_000
+    assert checked > 2_000
