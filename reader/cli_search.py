@@ -166,14 +166,18 @@ def _results_json(
     articles: Iterable[Article], scores: dict[str, float | None], query: Node, ensure_ascii: bool
 ) -> str:
     """One search result per article as `search --json` prints it, joined by ",\\n"."""
+    encode = _ENCODERS[ensure_ascii]
     return ",\n".join(
-        json.dumps(
+        encode(
             {
                 **article_to_dict(article),
                 "score": scores[article.id],
                 "snippets": snippets(article, query),
-            },
-            ensure_ascii=ensure_ascii,
+            }
         )
         for article in articles
     )
+
+
+# json.dumps's encoders, made once: json.dumps given an option makes one each call.
+_ENCODERS = {flag: json.JSONEncoder(ensure_ascii=flag).encode for flag in (False, True)}

@@ -11,6 +11,7 @@ from reader.loading.body import body_text
 from reader.loading.discover import is_mdx
 from reader.model import Article
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
+from reader.text.chars import non_ascii
 from reader.text.sanitize import one_line
 from reader.text.tokens import (
     CJK_LETTER,
@@ -38,31 +39,48 @@ def highlight_spans(text: str, query: Node, *, field: str | None = None) -> list
 
 def _hits(text: str, query: Node, field: str | None) -> Iterator[tuple[int, int]]:
     """The spans of `highlight_spans`, in order of their start, found lazily."""
-    wanted = {
-        _words(leaf.match if isinstance(leaf, Field) else leaf)
-        for leaf in positive_leaves(query)
-        if _shown_in(leaf, field)
-    }
-    if not wanted:
+    plan = _hit_plan(query, field)
+    if plan is None:
         return
+    wanted, firsts = plan
     folded = FoldedText(text)
+    text = folded.folded
     # Every hit starts with its first word: most texts (metadata values above all) lack
     # them all, which a substring test shows far quicker than the regex.
-    if not any(words[0] in folded.folded for words, _prefix in wanted):
+    if not any(first in text for first in firsts):
         return
     # Text with CJK letters needs their token boundaries (and a slower pattern to build).
-    pattern = _hit_pattern(frozenset(wanted), CJK_LETTER.search(folded.folded) is not None)
-    text = folded.folded
-    firsts = {words[0] for words, _prefix in wanted}
+    # They are looked for among the text's few distinct other than ASCII characters (a
+    # bullet, accents that did not fold away): the regex over a whole body cost 13 us.
+    cjk = not text.isascii() and CJK_LETTER.search("".join(non_ascii(text))) is not None
+    pattern = _hit_pattern(wanted, cjk)
     if len(firsts) > 1:
         hits: Iterator[re.Match[str]] = pattern.finditer(text)
     else:
         # One first word: str.find leaps to each place it occurs, where finditer would try
         # the pattern (it starts with a lookbehind, so re has no literal to leap to) at
         # every character of a long body.
-        hits = _matches_at(pattern, text, firsts.pop())
+        hits = _matches_at(pattern, text, firsts[0])
     for hit in hits:
         yield folded.original_span(hit.start(1), hit.end(1))
+
+
+# What _hits looks for: the (words, prefix) runs wanted and their distinct first words.
+_HitPlan = tuple[frozenset[tuple[tuple[str, ...], bool]], tuple[str, ...]]
+
+
+@lru_cache(maxsize=256)
+def _hit_plan(query: Node, field: str | None) -> _HitPlan | None:
+    """What _hits looks for of `query` in `field`, worked out once per query and field
+    (`search --json` makes snippets for 100,000 results of one query); None: nothing."""
+    wanted = frozenset(
+        _words(leaf.match if isinstance(leaf, Field) else leaf)
+        for leaf in positive_leaves(query)
+        if _shown_in(leaf, field)
+    )
+    if not wanted:
+        return None
+    return wanted, tuple(dict.fromkeys(words[0] for words, _prefix in sorted(wanted)))
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, first: str) -> Iterator[re.Match[str]]:
@@ -164,7 +182,17 @@ def snippets(
     found = _windows(body, _hits(body, query, "body"), limit, width)
     if found:
         return found
-    for key, value in metadata_leaves(article.metadata):
+    leaves = list(metadata_leaves(article.metadata))
+    # Where no value holds a first word of the query (folded, as _hits looks), none has
+    # a hit: one look at them all, not one a value (an article of 20 values: 200 us).
+    # The title is left out, as below (it holds the hits of most such articles).
+    title = article.title if one_line(article.title) == article.title else None
+    values = " ".join(value for _key, value in leaves if value != title)
+    plan = _hit_plan(query, None)
+    folded = FoldedText(values).folded
+    if plan is None or not any(first in folded for first in plan[1]):
+        return found
+    for key, value in leaves:
         if len(found) >= limit:
             break
         text = one_line(value)
@@ -229,7 +257,17 @@ def _line_mark(mark: re.Match[str]) -> str:
 # regex engine skips to the next mark at memory speed (with the looks back first it tried
 # every alternative at every character: 24 times slower on a 5 KB body).
 _INLINE_MARKUP = re.compile(r"\*\*|__|~~|`|\*(?<!\w\*)(?=\S)|\*(?<=\S\*)(?!\w)")
-_INLINE_MARKERS = ("*", "__", "~~", "`")
+
+
+def _may_hold_inline_markup(text: str) -> bool:
+    """Whether `text` holds `*`, a backtick, `__` or `~~`. (Looking for one character
+    is quicker than for two: `__` and `~~` are looked for only where `_`, `~` are.)"""
+    return (
+        "*" in text
+        or "`" in text
+        or ("_" in text and "__" in text)
+        or ("~" in text and "~~" in text)
+    )
 
 
 def plain_text(markdown: str) -> str:
@@ -239,6 +277,6 @@ def plain_text(markdown: str) -> str:
     text = _IMAGE_OR_LINK.sub(r"\1", markdown) if "](" in markdown else markdown
     # The newline in front is whitespace, which one_line drops.
     text = _LINE_MARK.sub(_line_mark, "\n" + text)
-    if any(marker in text for marker in _INLINE_MARKERS):
+    if _may_hold_inline_markup(text):
         text = _INLINE_MARKUP.sub("", text)
     return one_line(text)

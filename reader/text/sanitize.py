@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+from reader.text.chars import non_ascii
+
 # C0 controls except tab and newline, DEL, C1 controls; plus the bidi marks (arabic
 # letter, left-to-right and right-to-left), embedding, override and isolate controls
 # (they reorder what the terminal shows: "Trojan Source") and stray BOMs. Stripped from
@@ -84,10 +86,30 @@ def clean_value(text: str) -> str:
     return strip_control(text)
 
 
+# What str.split() splits at (the characters `\s` matches, str.isspace), but the space
+# and the newline: a test checks every code point.
+OTHER_SPACES = (
+    "\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_ASCII_SPACES = tuple(space for space in OTHER_SPACES if space.isascii())
+_OTHER_SPACES = frozenset(space for space in OTHER_SPACES if not space.isascii())
+
+
 def one_line(text: str) -> str:
     """Collapse runs of whitespace (newlines included) to single spaces."""
-    # str.split() splits at exactly the characters `\s` matches, several times faster.
-    return " ".join(text.split())
+    # Most text's only whitespace is spaces and newlines: then a few passes of
+    # str.replace at memory speed do it, where str.split() makes a string of each word
+    # (a 2.5 KB article body: 12 us, not 20).
+    line = text.replace("\n", " ")
+    if not line.isascii() and not _OTHER_SPACES.isdisjoint(non_ascii(line)):
+        return " ".join(text.split())
+    for space in _ASCII_SPACES:
+        if space in line:
+            return " ".join(text.split())
+    while "  " in line:
+        line = line.replace("  ", " ")
+    return line.strip(" ")
 
 
 def unsafe_name(name: str) -> bool:

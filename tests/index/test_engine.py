@@ -4,6 +4,7 @@ results, full articles, the stored text's tokens, stopping, and bounded queries.
 from __future__ import annotations
 
 import random
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,67 @@ def test_limits_totals_and_orders_agree_with_the_whole_search(
             limited = engine.search(query, limit=limit, **options)  # type: ignore[arg-type]
             assert pairs(limited) == expected[:limit], (query, order, limit)
             assert limited.total == len(expected), (query, order, limit)
+
+
+def test_an_engine_without_the_list_rows_finds_what_one_with_them_finds(
+    generated: tuple[Path, list[Article]], engines: tuple[SearchEngine, list[Article]]
+) -> None:
+    """`reader search` makes its engine without the list rows: a search for the best few
+    reads the order of its own matches only, and the results (ties newest first), totals
+    and every order are the same."""
+    shared, articles = engines
+    own = ArticleIndex.open(generated[0])
+    try:
+        engine = own.engine()
+        assert engine._newest is None  # (read only when a search wants it)
+        rng = random.Random(SEED + 3)
+        for number in range(60):
+            prefix = number % 3 == 2
+            query = (make_prefix_query if prefix else make_query)(rng, articles).render()
+            order = SEARCH_ORDERS[number % len(SEARCH_ORDERS)]
+            options = {"order": order, "prefix_last": prefix}
+            for limit in (1, 7, 50, None):
+                expected = shared.search(query, limit=limit, **options)  # type: ignore[arg-type]
+                found = engine.search(query, limit=limit, **options)  # type: ignore[arg-type]
+                assert pairs(found) == pairs(expected), (query, order, limit)
+                assert found.total == expected.total
+    finally:
+        own.close()
+
+
+def test_equal_scores_among_the_best_few_come_newest_first(root: Path) -> None:
+    """Read in name order (a.md first), listed newest first (e.md): the engine without
+    the list rows orders ties by the whole order too."""
+    for number, name in enumerate(("a.md", "b.md", "c.md", "d.md", "e.md")):
+        write(root, name, "Kent", date=f"2020-01-0{number + 1}")
+    index = ArticleIndex.open(root)
+    try:
+        index.sync(workers=1)
+        engine = index.engine()
+        assert engine.search("kent", limit=2).ids() == ["e.md", "d.md"]
+        assert engine.search("kent").ids() == ["e.md", "d.md", "c.md", "b.md", "a.md"]
+    finally:
+        index.close()
+
+
+def test_a_match_sqlite_no_longer_has_is_left_out_of_the_best_few(root: Path) -> None:
+    """(Deleted by a sync, in the full-text index until its next commit.)"""
+    for name in ("a.md", "b.md", "c.md"):
+        write(root, name, f"Kent {name}")
+    index = ArticleIndex.open(root)
+    index.sync(workers=1)
+    path = index.path
+    assert path is not None
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute("DELETE FROM articles WHERE id = 'b.md'")
+    connection.close()
+    engine = index.engine()
+    for limit in (1, 2, 5, None):
+        results = engine.search("kent", limit=limit)
+        assert "b.md" not in results.ids() and results.total == 2
+        assert len(results) == min(limit or 2, 2)
+    index.close()
 
 
 def test_is_states_come_from_the_callers_test_by_article_id(root: Path) -> None:

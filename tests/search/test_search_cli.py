@@ -219,3 +219,32 @@ def test_is_flags_use_the_readers_saved_marks(
     assert [a["id"] for a in search_json(capsys, "is:starred", str(folder))] == ["body.md"]
     unread = {a["id"] for a in search_json(capsys, "is:unread", str(folder))}
     assert unread == set(rows) - {"body.md"}
+
+
+@pytest.mark.parametrize("ensure_ascii", [False, True])
+def test_json_results_are_written_as_json_dumps_writes_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, ensure_ascii: bool
+) -> None:
+    """Each result on its line as json.dumps makes it (key order, separators, escapes:
+    `\\u00e9` only where the output cannot take every character)."""
+    from reader import cli_search
+    from reader.articles import open_store
+    from reader.search import parse_query
+
+    (tmp_path / "a.md").write_text(
+        '---\ntitle: Café “burglary”\nog:\n  type: délit\n---\nUn burglary à Paris \\ "x"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "b.md").write_text("# Burglary\n\nNothing\ttabbed 東京.\n", encoding="utf-8")
+    store = open_store(tmp_path, use_cache=False)
+    try:
+        store.refresh()
+        ids = [row.id for row in store.rows()]
+        scores = {ids[0]: 1.5, ids[1]: None}
+        query = parse_query("burglary")
+        made = "".join(cli_search.search_json(store, ids, scores, query, ensure_ascii=ensure_ascii))
+        items = json.loads(f"[{made}]")
+        assert [item["id"] for item in items] == ids and items[0]["snippets"]
+        assert made == ",\n".join(json.dumps(item, ensure_ascii=ensure_ascii) for item in items)
+    finally:
+        store.close()

@@ -1,0 +1,129 @@
+"""Today's highlights and snippets against the reference (tests/search/reference_snippets:
+the code before its speed-ups), result for result: generated texts and queries (CJK,
+accents, Unicode spaces, markdown marks, phrases, prefixes, fields) and the samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.loading import parse_article
+from reader.model import Article
+from reader.resources import samples_dir
+from reader.search import Node, QueryError, highlight_spans, parse_query, snippets
+from reader.search.snippets import plain_text
+from tests.search import reference_snippets as reference
+
+KEYS = frozenset({"og", "og.type", "og.locale", "tags"})
+
+WORDS = [
+    "burglary", "Burglary", "BURGLARY", "burglaries", "burg", "police", "Police", "café",
+    "cafe\u0301", "CAFÉ", "naïve", "Straße", "strasse", "ﬁne", "co-op", "x_y", "İstanbul",
+    "ΣΊΣΥΦΟΣ", "東京都", "東京", "脆弱性", "한국어", "カタカナ", "3月に", "½", "ｐｏｌｉｃｅ",
+]  # fmt: skip
+MARKS = [
+    " ", " ", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u3000", "\u2028", "\x1c", "**", "__",
+    "~~", "`", "*", "_", "- ", "* ", "# ", "> ", "1. ", "[", "](http://x.example/a)", "!", ", ",
+    ". ", "・", "<b>", "{{ x }}",
+]  # fmt: skip
+QUERY_WORDS = [
+    "burglary", "burg", "police", "cafe", "café", "naive", "strasse", "fine", "co-op", "東京",
+    "京都", "脆弱", "한국", "x", "istanbul", "σισυφοσ", "police burglary", "burglary OR cafe",
+]  # fmt: skip
+
+texts = st.lists(st.sampled_from(WORDS + MARKS), max_size=60).map("".join)
+
+
+def article(body: str, metadata: dict[str, str], path: str = "a.md") -> Article:
+    lines = "".join(f"{key}: {value!r}\n" for key, value in {"title": "T", **metadata}.items())
+    return parse_article(f"---\n{lines}---\n{body}\n", path=Path(path), article_id=path)
+
+
+def query_of(text: str, prefix_last: bool) -> Node | None:
+    try:
+        return parse_query(text, metadata_keys=KEYS, prefix_last=prefix_last)
+    except QueryError:
+        return None
+
+
+@st.composite
+def queries(draw: st.DrawFn) -> Node:
+    words = draw(st.lists(st.sampled_from(QUERY_WORDS), min_size=1, max_size=3))
+    shaped = []
+    for word in words:
+        shape = draw(st.sampled_from(["word", "phrase", "field", "not", "body"]))
+        if shape == "phrase":
+            shaped.append(f'"{word} {draw(st.sampled_from(QUERY_WORDS))}"')
+        elif shape == "field":
+            shaped.append(f"{draw(st.sampled_from(['og.type', 'tags', 'title']))}:{word}")
+        elif shape == "not":
+            shaped.append(f"-{word}")
+        elif shape == "body":
+            shaped.append(f"body:{word}")
+        else:
+            shaped.append(word)
+    node = query_of(" ".join(shaped), draw(st.booleans()))
+    return node if node is not None else parse_query("burglary")
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts, texts, texts, texts, queries(), st.integers(1, 4), st.sampled_from([20, 60, 160]))
+def test_snippets_are_the_reference_ones(
+    body: str, title: str, kind: str, tags: str, query: Node, limit: int, width: int
+) -> None:
+    """(The title is a metadata value too, left out of the snippets; a tag may be the
+    title again.)"""
+    title = title.strip() or "T"
+    made = article(body, {"title": title, "og.type": kind, "tags": tags or title})
+    assert snippets(made, query, limit=limit, width=width) == reference.snippets(
+        made, query, limit=limit, width=width
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, queries(), st.sampled_from([None, "title", "body", "og.type", "initiative"]))
+def test_highlights_are_the_reference_ones(text: str, query: Node, field: str | None) -> None:
+    assert highlight_spans(text, query, field=field) == reference.highlight_spans(
+        text, query, field=field
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_plain_text_is_the_reference_one(text: str) -> None:
+    assert plain_text(text) == reference.plain_text(text)
+
+
+def sample_articles() -> list[Article]:
+    found = []
+    for path in sorted(samples_dir().rglob("*")):
+        if path.suffix in {".md", ".txt", ".mdx", ".markdown"} and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found.append(parse_article(text, path=path, article_id=path.name))
+    return found
+
+
+@pytest.mark.parametrize("prefix_last", [False, True])
+def test_sample_snippets_are_the_reference_ones(prefix_last: bool) -> None:
+    samples = sample_articles()
+    assert len(samples) > 30
+    words: set[str] = set()
+    for sample in samples:
+        words.update(sample.title.split()[:4])
+        words.update(sample.body.split()[:200:7])
+    checked = 0
+    for text in sorted(words)[:50]:
+        for query_text in (text, f'"{text} the"', f"title:{text}", f"{text} police"):
+            query = query_of(query_text, prefix_last)
+            if query is None:
+                continue
+            for sample in samples:
+                assert snippets(sample, query) == reference.snippets(sample, query), (
+                    sample.id,
+                    query_text,
+                )
+                checked += 1
+    assert checked > 2_000
