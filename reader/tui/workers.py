@@ -84,7 +84,7 @@ def load_folder(session: ReaderSession, post: Post, worker: Worker[None]) -> Non
     last_post = time.monotonic()
     keys: RowKeys = []  # of the rows merged since the last message
 
-    def on_batch(batch: Sequence[ListRow], done: int, total: int) -> None:
+    def on_batch(batch: Sequence[ListRow], done: int, total: int | None) -> None:
         nonlocal last_post, keys
         if worker.is_cancelled:
             raise _Cancelled
@@ -129,7 +129,7 @@ def refresh_folder(
     assert merger is not None
     keys: RowKeys = []
 
-    def on_batch(batch: Sequence[ListRow], _done: int, _total: int) -> None:
+    def on_batch(batch: Sequence[ListRow], _done: int, _total: int | None) -> None:
         merger.add(batch)
         keys.extend(session.marks.keys_of(batch))
 
