@@ -23,7 +23,7 @@ import multiprocessing
 import os
 import sqlite3
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -313,6 +313,9 @@ def _sync(
             if on_batch is not None:
                 # The total of files to read is known once the walk is over.
                 on_batch(summaries, done, walk.to_read if walk.finished else None)
+            # The first rows shown, the rest of the walk (0.13 s for 100,000 new files)
+            # is made at once, while the workers read: the progress has its total.
+            walk.finish()
             if time.monotonic() - last_commit >= COMMIT_SECONDS:
                 _commit(connection, writer)
                 last_commit = time.monotonic()
@@ -383,30 +386,46 @@ class _Walk:
         known: dict[str, tuple[int, int]],
         report: SyncReport,
     ) -> None:
-        self._listings = listings
+        self._listings = iter(listings)
         self._known = known
         self._report = report
+        self._found_to_read: deque[_FileToRead] = deque()
         self.found: set[str] = set()
         self.to_read = 0  # so far
         self.finished = False
 
     def __iter__(self) -> Iterator[_FileToRead]:
+        waiting = self._found_to_read
+        while waiting or self._step():
+            if waiting:
+                yield waiting.popleft()
+
+    def finish(self) -> None:
+        """Walk the rest of the folder now (its files are read as before)."""
+        while self._step():
+            pass
+
+    def _step(self) -> bool:
+        """Take in the next folder's files; False once the walk is over."""
+        listing = next(self._listings, None)
+        if listing is None:
+            self.finished = True
+            return False
         found, known, report = self.found, self._known, self._report
-        for listing in self._listings:
-            for file_id, path, state in listing:
-                if file_id in found:
-                    continue  # two names spelt alike once escaped (see escape_name)
-                found.add(file_id)
-                before = known.get(file_id)
-                if before is None:
-                    report.added.append(file_id)
-                elif before != state:
-                    report.changed.append(file_id)
-                else:
-                    continue
-                self.to_read += 1
-                yield path, file_id, before is not None
-        self.finished = True
+        for file_id, path, state in listing:
+            if file_id in found:
+                continue  # two names spelt alike once escaped (see escape_name)
+            found.add(file_id)
+            before = known.get(file_id)
+            if before is None:
+                report.added.append(file_id)
+            elif before != state:
+                report.changed.append(file_id)
+            else:
+                continue
+            self.to_read += 1
+            self._found_to_read.append((path, file_id, before is not None))
+        return True
 
 
 def _remove_files(
@@ -670,16 +689,12 @@ def _read_batches(
 
 def _chunks(items: Iterable[_Item], first_size: int) -> Iterator[list[_Item]]:
     """`items` in lists of `first_size`, then twice as many each time up to CHUNK_SIZE
-    (the last one shorter), taken as they come, one list ahead: when the last is given,
-    `items` is over (the walk's total is known)."""
+    (the last one shorter), taken as they come."""
     iterator = iter(items)
     size = first_size
-    chunk = list(islice(iterator, size))
-    while chunk:
-        size = min(size * 2, max(first_size, CHUNK_SIZE))
-        following = list(islice(iterator, size))
+    while chunk := list(islice(iterator, size)):
         yield chunk
-        chunk = following
+        size = min(size * 2, max(first_size, CHUNK_SIZE))
 
 
 _Item = TypeVar("_Item")

@@ -123,13 +123,9 @@ def test_the_rows_come_in_the_walks_order_and_the_total_once_it_is_known(
     dones = [done for _rows, done, _total in batches]
     assert dones == sorted(dones) and dones[-1] == 60
     totals = [total for _rows, _done, total in batches]
-    # The first batches come while the folder is still being walked: no total yet; then
-    # the total, and the last batch has it.
-    assert totals[0] is None
-    assert totals[-1] == 60
-    known = totals.index(60)
-    assert all(total is None for total in totals[:known])
-    assert all(total == 60 for total in totals[known:])
+    # The first batch comes while the folder is still being walked: no total yet; the
+    # rest of the walk is made then, and every later batch has the total.
+    assert totals == [None] + [60] * (len(totals) - 1)
     index.close()
 
 
