@@ -58,3 +58,29 @@ async def test_the_header_says_the_folder_is_still_being_walked_then_the_total(
     first_counted = seen.index(counted[0])
     assert all(entry not in walking for entry in seen[first_counted:])
     assert counted[-1][0] == (count, count)
+
+
+async def test_a_first_load_lists_its_first_rows_at_once(
+    write_articles: WriteArticles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list is handed batches a quarter of a second apart; but an empty list gets
+    the first rows as soon as they are read, however soon that is."""
+    count = 40
+    folder = write_articles(
+        {f"{n:03d}.md": fenced(f"Title {n}", f"Body {n}.") for n in range(count)}
+    )
+    monkeypatch.setattr(sync_module, "POOL_THRESHOLD", 8)
+    monkeypatch.setattr(sync_module, "FIRST_CHUNK_SIZE", 4)
+    monkeypatch.setattr(sync_module, "CHUNK_SIZE", 8)
+    monkeypatch.setattr(workers_module, "BATCH_SECONDS", 3600.0)
+    posted: list[tuple[int, int | None]] = []
+    progress = workers_module.LoadProgress
+
+    def spy(done: int, total: int | None, *args: Any) -> Any:
+        posted.append((done, total))
+        return progress(done, total, *args)
+
+    monkeypatch.setattr(workers_module, "LoadProgress", spy)
+    async with running(folder) as pilot:
+        assert len(reader(pilot).session.all_rows) == count
+    assert posted == [(4, None), (count, count)]
