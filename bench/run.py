@@ -85,7 +85,7 @@ def measure_cold(root: Path) -> dict[str, Any]:
     start = time.perf_counter()
     first: list[float] = []
 
-    def on_batch(rows: Any, done: int, total: int) -> None:
+    def on_batch(rows: Any, done: int, total: int | None) -> None:
         if not first:
             first.append(time.perf_counter() - start)
 

@@ -22,6 +22,7 @@ from reader.model import LoadProblem
 
 sync_module = importlib.import_module("reader.index.sync")
 scan_folder = sync_module.scan_folder
+walk_folder = sync_module.walk_folder
 
 
 def odd_folder(root: Path) -> Path:
@@ -135,7 +136,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def indexed(root: Path) -> Path:
     """The folder, indexed (by a walk here)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sync_module, "scan_folder", scan_folder)
+        patch.setattr(sync_module, "walk_folder", walk_folder)
         store = open_store(root)
         store.refresh()
         store.close()
@@ -153,7 +154,7 @@ def searched(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     def no_walk_here(*_args: Any) -> Any:
         raise AssertionError("walked in this process, not in the helper")
 
-    monkeypatch.setattr(sync_module, "scan_folder", no_walk_here)
+    monkeypatch.setattr(sync_module, "walk_folder", no_walk_here)
     searches: list[int] = []
     search = cli_search._search
 
@@ -184,7 +185,7 @@ def test_search_with_the_walk_apart_prints_what_it_printed(
     for query in QUERIES:
         with monkeypatch.context() as before:
             before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
-            before.setattr(sync_module, "scan_folder", scan_folder)
+            before.setattr(sync_module, "walk_folder", walk_folder)
             expected = run(capsys, "search", *query, str(root))
         searched.clear()
         assert run(capsys, "search", *query, str(root)) == expected, query
@@ -229,15 +230,15 @@ def test_search_sees_what_another_reader_indexed_meanwhile(
 
     def walk_here(*args: Any) -> Any:
         walked_here.append(1)
-        return scan_folder(*args)
+        return walk_folder(*args)
 
     def another_reader_first(store: Any, walk: PendingScan | None) -> None:
         with monkeypatch.context() as other:
-            other.setattr(sync_module, "scan_folder", scan_folder)
+            other.setattr(sync_module, "walk_folder", walk_folder)
             another = open_store(root)
             assert another.refresh().added == ["a/b/new.md"]
             another.close()
-        monkeypatch.setattr(sync_module, "scan_folder", walk_here)
+        monkeypatch.setattr(sync_module, "walk_folder", walk_here)
         refresh(store, walk)
 
     monkeypatch.setattr(cli_search, "refresh_folder", another_reader_first)
@@ -296,7 +297,7 @@ def test_a_bad_query_is_reported_as_before(
     root = indexed(odd_folder(tmp_path / "news"))
     with monkeypatch.context() as before:
         before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
-        before.setattr(sync_module, "scan_folder", scan_folder)
+        before.setattr(sync_module, "walk_folder", walk_folder)
         expected = run(capsys, "search", "kent AND (", str(root))
     assert expected[0] != 0 and expected[2].startswith("reader: unclosed")
     searched.clear()

@@ -270,16 +270,17 @@ class ArticleIndex:
         changed_paths: Collection[str] | None = None,
         scan: PendingScan | None = None,
     ) -> SyncReport:
-        """Bring the index up to date with the folder (stat every file, or only
-        `changed_paths` when file events named them; re-read new and changed ones, in
-        worker processes when there are many; drop deleted ones). `scan`: the stat of
+        """Bring the index up to date with the folder (walk it, stat'ing every file the
+        index has, or look only at `changed_paths` when file events named them; re-read
+        new and changed ones, in worker processes when there are many, while the walk
+        goes on; drop deleted ones). `scan`: the stat of
         every file, begun in a helper process (reader.loading.folder_scan).
 
-        `on_batch(summaries, done, total)` is called as each batch is written. An index
-        another writer keeps past the busy timeout stops the sync with a notice
-        (`complete` is False); one found damaged is rebuilt from the folder, with a
-        notice. Raises IndexFull when the cache cannot be written (what it held stays
-        readable).
+        `on_batch(summaries, done, total)` is called as each batch is written (`total`
+        None while the folder is still being walked). An index another writer keeps
+        past the busy timeout stops the sync with a notice (`complete` is False); one
+        found damaged is rebuilt from the folder, with a notice. Raises IndexFull when
+        the cache cannot be written (what it held stays readable).
         """
         done = SyncReport()
         try:

@@ -23,11 +23,12 @@ import multiprocessing
 import os
 import sqlite3
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,7 +62,7 @@ from reader.index.rows import (
 )
 from reader.index.text_index import TextWriter
 from reader.loading.archive import is_archive
-from reader.loading.discover import file_at, is_article_name
+from reader.loading.discover import file_at, folder_listings, is_article_name
 from reader.loading.folder_scan import FileState, PendingScan, stat_files
 from reader.model import Article, ArticleSummary, LoadProblem
 from reader.text.tokens import keys_of
@@ -71,10 +72,14 @@ POOL_THRESHOLD = 400
 # Articles read per task in a worker and written per transaction (each costs a round of
 # pickling and a commit).
 CHUNK_SIZE = 512
+# The first tasks of a big read are smaller, doubling up to CHUNK_SIZE: the first rows
+# reach the list after 64 articles are read, not 512 (0.05 s, not 0.4 s, on a busy core).
+FIRST_CHUNK_SIZE = 64
 # The full-text writer commits when this long has passed since its last commit.
 COMMIT_SECONDS = 1.0
 
-SummaryBatch = Callable[[list[ArticleSummary], int, int], None]
+# (rows written, files read so far, files to read: None while the walk is finding them)
+SummaryBatch = Callable[[list[ArticleSummary], int, int | None], None]
 
 
 @dataclass
@@ -163,10 +168,12 @@ def sync(
     scan: PendingScan | None = None,
 ) -> SyncReport:
     """Make the index match the folder. `on_batch(summaries, done, total)` is called
-    as each batch of new or changed articles is written. With `changed_paths` (from file
+    as each batch of new or changed articles is written (`total` None while the folder
+    is still being walked: reading begins meanwhile). With `changed_paths` (from file
     events) only those are looked at, when that is enough to be sure (see scan_paths);
-    else every file is stat'ed. With `listed`, what other writers changed since is
-    reported too (and handed to `on_batch`), and `listed` kept up to date. `scan`, a
+    else the whole folder is walked, and every file the index has stat'ed. With
+    `listed`, what other writers changed since is reported too (and handed to
+    `on_batch`), and `listed` kept up to date. `scan`, a
     walk of the folder started earlier (and after the last change to be seen), stands
     in for the whole scan when it succeeded. Raises
     TextIndexBusy (or sqlite3.Error, see reader.index.db.is_locked) when another writer
@@ -249,16 +256,21 @@ def _sync(
         # events name, or stand for another file: only a whole scan is sure.)
         targeted = scan_paths(root, changed_paths, partial(_has_files_under, connection))
     if targeted is not None:
-        known = _known_files(connection, targeted)
+        known_articles = _known_files(connection, targeted, tables=("articles",))
+        known = known_articles | _known_files(connection, targeted, tables=("problems",))
         current = {file_id: state for file_id, state in targeted.items() if state is not None}
         # A file created and deleted between two looks was never known: nothing to drop.
         gone = (file_id for file_id, state in targeted.items() if state is None)
-        removed = [file_id for file_id in gone if file_id in known]
+        _remove_files(
+            connection, writer, [file_id for file_id in gone if file_id in known], report, listed
+        )
+        walk = _Walk([_listed(current)], known, report)
     else:
         folder_problems = []
         links: list[str] = []
         # Read first: a walk running in a helper process (`scan`) goes on meanwhile.
-        known = _known_files(connection)
+        known_articles = _known_files(connection, tables=("articles",))
+        known = known_articles | _known_files(connection, tables=("problems",))
         # An archive the index has whole, unchanged since: nothing to list or read.
         archive = archive_key(root)
         walked = None if scan is None else scan.result()
@@ -269,70 +281,164 @@ def _sync(
         if behind:
             walked = None  # the index was written since the walk began: it may be older
         if walked is not None:
-            current = walked.states
             folder_problems += walked.problems
             links += walked.links
+            listings: Iterable[list[_Found]] = [_listed(walked.states)]
+        elif whole := unchanged_states(connection, archive):
+            listings = [_listed(whole)]
+        elif not root.is_dir():  # a file, an archive
+            listings = [_listed(scan_folder(root, folder_problems, links))]
         else:
-            current = unchanged_states(connection, archive) or scan_folder(
-                root, folder_problems, links
-            )
-        connection.execute(
-            "INSERT OR REPLACE INTO info(key, value) VALUES ('links', ?)", (len(links),)
-        )
-        report.total_files = len(current)
-        removed = [file_id for file_id in known if file_id not in current]
+            # Walked as it is read: the first folders' files are read meanwhile.
+            listings = walk_folder(root, known, folder_problems, links)
+        walk = _Walk(listings, known, report)
 
-    to_read: list[str] = []
-    for file_id, (_path, size, mtime_ns) in current.items():
-        before = known.get(file_id)
-        if before is None:
-            report.added.append(file_id)
-            to_read.append(file_id)
-        elif before != (size, mtime_ns):
-            report.changed.append(file_id)
-            to_read.append(file_id)
-    report.removed += removed
-    if removed:
-        loaded: list[_Loaded] = [(file_id, "", True, None) for file_id in removed]
-        _store(connection, writer, loaded, listed)
-
-    # Whether the index has each file already: a new one has nothing to remove first.
-    paths = [(current[file_id][0], file_id, file_id in known) for file_id in to_read]
-    total = len(paths)
     done = 0
-    were_articles = set(_known_files(connection, report.changed, tables=("articles",)))
     last_commit = time.monotonic()
     bands = PendingBands()
     if bands_missing(connection):  # a sync stopped before it wrote them
         with write_transaction(connection):
             write_missing(connection)
             next_generation(connection)  # copies found change: engines' groups are old
-    with _fewer_collections(total >= POOL_THRESHOLD):
-        for loaded in _read_batches(paths, root, workers):
+    files = iter(walk)
+    # Enough to read for a pool? The walk goes on only that far before reading begins.
+    first = list(islice(files, POOL_THRESHOLD))
+    many = len(first) >= POOL_THRESHOLD
+    with _fewer_collections(many):
+        for loaded in _read_batches(chain(first, files), root, workers, many):
             summaries = _store(connection, writer, loaded, listed, bands)
             problems = [item for *_, item in loaded if isinstance(item, LoadProblem)]
             report.problems.extend(problems)
             done += len(loaded)
+            if on_batch is not None:
+                # The total of files to read is known once the walk is over.
+                on_batch(summaries, done, walk.to_read if walk.finished else None)
+            # The first rows shown, the rest of the walk (0.13 s for 100,000 new files)
+            # is made at once, while the workers read: the progress has its total.
+            walk.finish()
             if time.monotonic() - last_commit >= COMMIT_SECONDS:
                 _commit(connection, writer)
                 last_commit = time.monotonic()
-            if on_batch is not None:
-                on_batch(summaries, done, total)
+    if folder_problems is not None:
+        connection.execute(
+            "INSERT OR REPLACE INTO info(key, value) VALUES ('links', ?)", (len(links),)
+        )
+        # Gone from the folder: what the whole walk did not find.
+        report.total_files = len(walk.found)
+        unseen = [file_id for file_id in known if file_id not in walk.found]
+        _remove_files(connection, writer, unseen, report, listed)
     if bands.rows:
         with write_transaction(connection):
             write_pending(connection, bands)
             next_generation(connection)
     # An article that changed into a problem (grown past the size limit, say) leaves the
     # list as a deleted one does: for the list it is removed, and it is now a problem.
+    were_articles = {file_id for file_id in report.changed if file_id in known_articles}
     unlisted = were_articles - set(_known_files(connection, were_articles, tables=("articles",)))
     if unlisted:
+        report.removed += [file_id for file_id in report.changed if file_id in unlisted]
         report.changed = [file_id for file_id in report.changed if file_id not in unlisted]
-        report.removed += [file_id for file_id in to_read if file_id in unlisted]
     if folder_problems is not None:  # a whole scan: it knows which folders failed
         _write_folder_problems(connection, folder_problems)
         report.problems = folder_problems + report.problems
         if not folder_problems:
             remember_archive(connection, archive)
+
+
+# A file the walk found: its id, its path, and its (size, mtime_ns), or None when not
+# looked at (the index does not have it: it is read whatever they are).
+_Found = tuple[str, str, tuple[int, int] | None]
+
+
+def _listed(states: dict[str, FileState]) -> list[_Found]:
+    """A walk made whole beforehand (scan_folder's), as walk_folder finds files."""
+    return [(file_id, path, (size, mtime_ns)) for file_id, (path, size, mtime_ns) in states.items()]
+
+
+def walk_folder(
+    root: Path, known: Collection[str], problems: list[LoadProblem], links: list[str]
+) -> Iterator[list[_Found]]:
+    """scan_folder of the folder `root`, a folder at a time, stat'ing only the files the
+    index has (`known`): a new one is read anyway, and its reader stats it. A cold load
+    stats nothing here (100,000 files listed in 0.13 s; 0.66 s with a stat each)."""
+    for listing in folder_listings(root, problems, links):
+        found: list[_Found] = []
+        for entry, file_id in listing:
+            state = None
+            if file_id in known:
+                try:
+                    info = entry.stat()
+                    state = (info.st_size, info.st_mtime_ns)
+                except OSError:  # a dangling link, a link loop: as stat_files has it
+                    state = (-1, -1)
+            found.append((file_id, entry.path, state))
+        yield found
+
+
+class _Walk:
+    """The files to read (new, or changed since the index saw them) as the walk finds
+    them, in its order, each once: reading begins while the walk goes on. Adds them to
+    the report's `added` and `changed` as it goes."""
+
+    def __init__(
+        self,
+        listings: Iterable[list[_Found]],
+        known: dict[str, tuple[int, int]],
+        report: SyncReport,
+    ) -> None:
+        self._listings = iter(listings)
+        self._known = known
+        self._report = report
+        self._found_to_read: deque[_FileToRead] = deque()
+        self.found: set[str] = set()
+        self.to_read = 0  # so far
+        self.finished = False
+
+    def __iter__(self) -> Iterator[_FileToRead]:
+        waiting = self._found_to_read
+        while waiting or self._step():
+            if waiting:
+                yield waiting.popleft()
+
+    def finish(self) -> None:
+        """Walk the rest of the folder now (its files are read as before)."""
+        while self._step():
+            pass
+
+    def _step(self) -> bool:
+        """Take in the next folder's files; False once the walk is over."""
+        listing = next(self._listings, None)
+        if listing is None:
+            self.finished = True
+            return False
+        found, known, report = self.found, self._known, self._report
+        for file_id, path, state in listing:
+            if file_id in found:
+                continue  # two names spelt alike once escaped (see escape_name)
+            found.add(file_id)
+            before = known.get(file_id)
+            if before is None:
+                report.added.append(file_id)
+            elif before != state:
+                report.changed.append(file_id)
+            else:
+                continue
+            self.to_read += 1
+            self._found_to_read.append((path, file_id, before is not None))
+        return True
+
+
+def _remove_files(
+    connection: sqlite3.Connection,
+    writer: TextWriter,
+    removed: list[str],
+    report: SyncReport,
+    listed: Listed | None,
+) -> None:
+    """Remove from the index the files gone from the folder."""
+    report.removed += removed
+    if removed:
+        _store(connection, writer, [(file_id, "", True, None) for file_id in removed], listed)
 
 
 @contextlib.contextmanager
@@ -551,23 +657,47 @@ _FileToRead = tuple[str, str, bool]
 
 
 def _read_batches(
-    paths: list[_FileToRead], root: Path, workers: int | None
+    paths: Iterable[_FileToRead], root: Path, workers: int | None, many: bool
 ) -> Iterator[list[_Loaded]]:
-    if not paths:
-        return
+    """The files of `paths` read, a batch at a time, in order; by a pool of worker
+    processes when there are `many`. `paths` is taken as it comes (from the walk), a
+    few batches ahead of the reading."""
     if is_archive(root):
-        yield from archive_batches(paths, root, CHUNK_SIZE)
+        files = list(paths)
+        if files:
+            yield from archive_batches(files, root, CHUNK_SIZE)
         return
-    chunks = [paths[start : start + CHUNK_SIZE] for start in range(0, len(paths), CHUNK_SIZE)]
+    chunks = _chunks(paths, FIRST_CHUNK_SIZE if many else CHUNK_SIZE)
     worker_count = workers if workers is not None else (os.cpu_count() or 1)
-    if len(paths) < POOL_THRESHOLD or worker_count <= 1:
+    if not many or worker_count <= 1:
         for chunk in chunks:
             yield load_files(chunk, str(root))
         return
     with worker_pool(worker_count) as pool:
+        here = next(chunks, [])
         calls = ((chunk, str(root)) for chunk in chunks)
-        for _call, future in in_order(pool, worker_count, load_files, calls):
+        futures = (future for _call, future in in_order(pool, worker_count, load_files, calls))
+        # The workers take a while to start (0.25 s; 0.5 s on a busy machine): the first
+        # chunk is read here meanwhile, once the next are handed to them.
+        following = next(futures, None)
+        yield load_files(here, str(root))
+        if following is not None:
+            yield following.result()
+        for future in futures:
             yield future.result()
+
+
+def _chunks(items: Iterable[_Item], first_size: int) -> Iterator[list[_Item]]:
+    """`items` in lists of `first_size`, then twice as many each time up to CHUNK_SIZE
+    (the last one shorter), taken as they come."""
+    iterator = iter(items)
+    size = first_size
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+        size = min(size * 2, max(first_size, CHUNK_SIZE))
+
+
+_Item = TypeVar("_Item")
 
 
 @contextlib.contextmanager

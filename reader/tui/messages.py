@@ -49,9 +49,10 @@ class StoreOpened(Message):
 
 
 class LoadProgress(Message):
-    """Some new or changed files were read: every row so far, newest first."""
+    """Some new or changed files were read: every row so far, newest first; `done` of
+    `total` files to read, `total` None while the folder is still being walked."""
 
-    def __init__(self, done: int, total: int, rows: list[ListRow], keys: RowKeys) -> None:
+    def __init__(self, done: int, total: int | None, rows: list[ListRow], keys: RowKeys) -> None:
         super().__init__()
         self.done = done
         self.total = total

@@ -136,8 +136,9 @@ class ReaderSession:
         self.all_rows: list[ListRow] = []
         self.problems: list[LoadProblem] = []
         self.warned: list[tuple[str, tuple[str, ...]]] = []
-        # (done, total) while the folder is read; None once read (or failed).
-        self.loading: tuple[int, int] | None = (0, 0)
+        # (done, total) while the folder is read (total None while it is still being
+        # walked); None once read (or failed).
+        self.loading: tuple[int, int | None] | None = (0, 0)
         # Only the newest rows of a warm open are listed yet.
         self.rows_partial = False
 

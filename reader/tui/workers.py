@@ -83,18 +83,21 @@ def load_folder(session: ReaderSession, post: Post, worker: Worker[None]) -> Non
     merger = RowMerger(rows)
     last_post = time.monotonic()
     keys: RowKeys = []  # of the rows merged since the last message
+    # An empty list (a first load) is handed its first rows at once: they make it usable.
+    listed_any = bool(rows)
 
-    def on_batch(batch: Sequence[ListRow], done: int, total: int) -> None:
-        nonlocal last_post, keys
+    def on_batch(batch: Sequence[ListRow], done: int, total: int | None) -> None:
+        nonlocal last_post, keys, listed_any
         if worker.is_cancelled:
             raise _Cancelled
         merger.add(batch)
         keys += marks.keys_of(batch)
         now = time.monotonic()
-        if now - last_post >= BATCH_SECONDS or done == total:
+        if now - last_post >= BATCH_SECONDS or done == total or not listed_any:
             post(LoadProgress(done, total, merger.rows(), keys))
             keys = []
             last_post = now
+            listed_any = listed_any or bool(batch)
 
     try:
         report = store.refresh(on_batch)
@@ -129,7 +132,7 @@ def refresh_folder(
     assert merger is not None
     keys: RowKeys = []
 
-    def on_batch(batch: Sequence[ListRow], _done: int, _total: int) -> None:
+    def on_batch(batch: Sequence[ListRow], _done: int, _total: int | None) -> None:
         merger.add(batch)
         keys.extend(session.marks.keys_of(batch))
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import builtins
 import codecs
 import contextlib
+import importlib
 import json
 import os
 from collections.abc import Iterator
@@ -705,4 +706,6 @@ def simulate_file_system_trouble(monkeypatch: pytest.MonkeyPatch, corpus: Hostil
     monkeypatch.setattr(os, "scandir", guarded_scandir)
     for module in (reader.loading.folder, reader.loading.folder_scan):
         monkeypatch.setattr(module, "find_files", listing_then_vanishing)
-    monkeypatch.setattr(reader.loading.folder_scan, "folder_listings", listings_then_vanishing)
+    # (`reader.index.sync` the package's attribute is its sync function.)
+    for module in (reader.loading.folder_scan, importlib.import_module("reader.index.sync")):
+        monkeypatch.setattr(module, "folder_listings", listings_then_vanishing)

@@ -18,7 +18,7 @@ import tantivy
 
 from reader.index import ArticleIndex, IndexFull, IndexUnavailable, db
 from reader.index.db import SCHEMA_VERSION, index_path
-from reader.index.sync import CHUNK_SIZE
+from reader.index.sync import CHUNK_SIZE, FIRST_CHUNK_SIZE
 from reader.index.text_index import TextWriter, open_text_index, path_of
 from tests.conftest import CacheDiskFull
 from tests.index.conftest import write
@@ -399,7 +399,7 @@ def _sync_until_killed(root: str, cache: str, ready: str) -> None:
 def test_a_reader_killed_mid_sync_leaves_an_index_the_next_open_rebuilds(
     root: Path, cache_dir: Path, tmp_path: Path
 ) -> None:
-    make_folder(root, CHUNK_SIZE + 88)  # two batches
+    make_folder(root, CHUNK_SIZE + 88)  # several batches
     ready = tmp_path / "first-batch-written"
     context = multiprocessing.get_context("spawn")
     process = context.Process(
@@ -411,7 +411,8 @@ def test_a_reader_killed_mid_sync_leaves_an_index_the_next_open_rebuilds(
         while not ready.exists():
             assert time.monotonic() < deadline and process.is_alive()
             time.sleep(0.05)
-        assert len(rowids(index_path(root))) == CHUNK_SIZE  # listed, not yet searchable
+        # The first batch: listed, not searchable yet.
+        assert len(rowids(index_path(root))) == FIRST_CHUNK_SIZE
     finally:
         os.kill(process.pid, signal.SIGKILL)  # its writer's lock goes with it
         process.join(timeout=60)

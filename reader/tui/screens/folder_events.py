@@ -178,7 +178,7 @@ class FolderEvents(Screen[None]):
             display_path(session.root),
             None if session.rows_partial else len(session.all_rows),
             len(session.problems),
-            loading=loading if loading and loading[1] else None,
+            loading=loading if loading and loading[1] != 0 else None,
             unread=session.marks.unread_count if session.store is not None else None,
             starred=session.marks.starred_count,
         )

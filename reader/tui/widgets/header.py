@@ -19,7 +19,8 @@ class Status:
     folder: str = ""
     articles: int | None = 0  # None: the list is still being read
     problems: int = 0
-    loading: tuple[int, int] | None = None
+    # Files read, of how many (None: the folder is still being walked).
+    loading: tuple[int, int | None] | None = None
     # None until the reading state is loaded.
     unread: int | None = None
     starred: int = 0
@@ -44,7 +45,7 @@ class ReaderHeader(Widget):
         folder: str,
         articles: int | None,
         problems: int,
-        loading: tuple[int, int] | None = None,
+        loading: tuple[int, int | None] | None = None,
         unread: int | None = None,
         starred: int = 0,
     ) -> None:
@@ -64,7 +65,10 @@ class ReaderHeader(Widget):
             tail.append(Content.styled(problems, ".reader-header--problems"))
         if status.loading is not None:
             done, total = status.loading
-            loading = f"loading {done:,}/{total:,}"
+            if total is None:
+                loading = f"loading {done:,} read, folder still being walked"
+            else:
+                loading = f"loading {done:,}/{total:,}"
             tail.append(Content.styled(loading, ".reader-header--loading"))
         separator = Content(" · ")
         name = Content.styled("reader", ".reader-header--name")

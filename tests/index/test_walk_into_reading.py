@@ -1,0 +1,256 @@
+"""A whole sync walks the folder as it reads it (reader.index.sync.walk_folder): the
+first folders' files are read while the walk goes on. The index it makes must be the one
+a walk made first gives (rows, texts, problems, in the same order), whether read here or
+by worker processes; files added or deleted during the walk are found or forgotten; and
+the progress says the total only once the walk knows it."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import random
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reader.index import ArticleIndex
+from reader.loading.discover import find_files
+from reader.loading.folder_scan import scan
+from tests.index.conftest import write
+
+sync_module = importlib.import_module("reader.index.sync")
+
+
+def small_batches(monkeypatch: pytest.MonkeyPatch, pool_from: int = 8) -> None:
+    """A pool from `pool_from` files to read, and tasks of 4, 8, then 8 files: the walk
+    of a few dozen files runs into the reading as 100,000 would."""
+    monkeypatch.setattr(sync_module, "POOL_THRESHOLD", pool_from)
+    monkeypatch.setattr(sync_module, "FIRST_CHUNK_SIZE", 4)
+    monkeypatch.setattr(sync_module, "CHUNK_SIZE", 8)
+
+
+def generated_folder(root: Path, seed: int) -> Path:
+    """Nested folders of articles, with a problem (a NUL byte), hidden files and
+    folders, names escaped in ids, a link to a file, a link to a folder, a dangling
+    link, a link loop and files that are no articles."""
+    rng = random.Random(seed)
+    words = ["kent", "drones", "night", "patrols", "essex", "burglary", "café", "dogs"]
+    folders = ["", "a", "a/b", "a/b/c", "m", "z", "z/deep/er"]
+    for number in range(rng.randrange(30, 45)):
+        folder = rng.choice(folders)
+        name = f"{folder}/{number:02d}.md".lstrip("/")
+        body = " ".join(rng.choice(words) for _ in range(rng.randrange(3, 40)))
+        write(root, name, f"Title {number}", body=body, area=rng.choice(["Kent", "Essex"]))
+    (root / "a" / "bad.md").write_bytes(b"text\x00with a NUL")
+    (root / "z" / "tab\tname.txt").write_text("Tabbed\n\nKent roads.\n")
+    (root / "m" / os.fsdecode(b"odd\xff.md")).write_bytes(b"# Odd\n\nName.\n")
+    (root / ".hidden").mkdir()
+    (root / ".hidden" / "secret.md").write_text("# Secret\n")
+    (root / "a" / ".draft.md").write_text("# Draft\n")
+    (root / "notes.rst").write_text("Not an article\n")
+    (root / "link.md").symlink_to(root / "a" / "b" / sorted(os.listdir(root / "a" / "b"))[0])
+    (root / "dangling.md").symlink_to(root / "nowhere.md")
+    (root / "loop.md").symlink_to(root / "loop.md")
+    (root / "linked").symlink_to(root / "m")
+    return root
+
+
+def dump(index: ArticleIndex) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the index's tables, rowids included."""
+    assert index.path is not None
+    with sqlite3.connect(index.path) as connection:
+        return {
+            table: connection.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
+            for table in ("articles", "article_text", "problems", "field_keys", "minhash")
+        }
+
+
+class WalkedFirst:
+    """A walk of the whole folder made before the sync (as a PendingScan's): the sync
+    reads only once it has every file."""
+
+    index_generation = None
+
+    def __init__(self, root: Path) -> None:
+        self._walk = scan(root)
+
+    def result(self) -> Any:
+        return self._walk
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_cold_load_read_as_walked_gives_the_index_a_walk_first_gives(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, workers: int
+) -> None:
+    generated_folder(root, seed)
+    small_batches(monkeypatch)
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "walked-first"))
+    first = ArticleIndex.open(root)
+    expected = first.sync(workers=workers, scan=WalkedFirst(root))  # type: ignore[arg-type]
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "as-walked"))
+    index = ArticleIndex.open(root)
+    report = index.sync(workers=workers)
+    assert dump(index) == dump(first)
+    assert report.added == expected.added == [found.id for found in find_files(root)]
+    assert report.problems == expected.problems and report.problems
+    assert report.total_files == expected.total_files == len(expected.added)
+    assert "dangling.md" in {problem.path.name for problem in report.problems}
+    first.close()
+    index.close()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_rows_come_in_the_walks_order_and_the_total_once_it_is_known(
+    root: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    for number in range(60):
+        write(root, f"{number % 6}/{number:02d}.md", f"Title {number}")
+    small_batches(monkeypatch)
+    batches: list[tuple[list[str], int, int | None]] = []
+    index = ArticleIndex.open(root)
+    report = index.sync(
+        workers=workers,
+        on_batch=lambda rows, done, total: batches.append(([r.id for r in rows], done, total)),
+    )
+    walked = [found.id for found in find_files(root)]
+    assert report.added == walked
+    assert [file_id for rows, _done, _total in batches for file_id in rows] == walked
+    assert [len(rows) for rows, _done, _total in batches][:3] == [4, 8, 8]
+    dones = [done for _rows, done, _total in batches]
+    assert dones == sorted(dones) and dones[-1] == 60
+    totals = [total for _rows, _done, total in batches]
+    # The first batch comes while the folder is still being walked: no total yet; the
+    # rest of the walk is made then, and every later batch has the total.
+    assert totals == [None] + [60] * (len(totals) - 1)
+    index.close()
+
+
+def test_the_first_files_are_read_before_the_walk_is_over(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folders = 40
+    for number in range(folders * 5):
+        write(root, f"{number % folders:02d}/{number:03d}.md", f"Title {number}")
+    small_batches(monkeypatch)
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def counted(path: Any) -> Any:
+        if os.fspath(path).startswith(str(root)):
+            listed.append(os.fspath(path))
+        return scandir(path)
+
+    listed_at_first_batch: list[int] = []
+
+    def on_batch(*_args: Any) -> None:
+        if not listed_at_first_batch:
+            listed_at_first_batch.append(len(listed))
+
+    monkeypatch.setattr(os, "scandir", counted)
+    index = ArticleIndex.open(root)
+    index.sync(workers=2, on_batch=on_batch)
+    assert len(listed) == folders + 1  # each folder once
+    assert listed_at_first_batch[0] < len(listed) // 2
+    index.close()
+
+
+def walk_changing(monkeypatch: pytest.MonkeyPatch, root: Path, before: str, change: Any) -> None:
+    """`change()` runs when the walk is about to list the folder `before`."""
+    scandir = os.scandir
+
+    def listing(path: Any) -> Iterator[os.DirEntry[str]]:
+        if os.fspath(path) == str(root / before):
+            change()
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", listing)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_files_added_and_deleted_during_the_walk(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """A file added to or deleted from a folder not walked yet is found or not; one
+    deleted after it was listed is a problem until the next sync forgets it; every file
+    is there once, and the next sync leaves the index a fresh one would make."""
+    for number in range(40):
+        write(root, f"a/{number:02d}.md", f"Title {number}", body="Kent drones.")
+    write(root, "z/gone.md", "Gone", body="Kent drones.")
+    write(root, "z/stays.md", "Stays", body="Kent drones.")
+    small_batches(monkeypatch)
+
+    def change() -> None:
+        (root / "z" / "gone.md").unlink()
+        write(root, "z/new.md", "New", body="Kent drones.")
+        (root / "a" / "39.md").unlink()  # listed already, read later
+
+    with monkeypatch.context() as during:
+        walk_changing(during, root, "z", change)
+        index = ArticleIndex.open(root)
+        report = index.sync(workers=workers)
+    assert "z/new.md" in report.added and "z/gone.md" not in report.added
+    assert report.added.count("a/00.md") == 1 and len(set(report.added)) == len(report.added)
+    assert [problem.path.name for problem in report.problems] == ["39.md"]
+    ids = [row.id for row in index.summaries()]
+    assert (
+        sorted(ids)
+        == sorted(set(ids))
+        == sorted([f"a/{number:02d}.md" for number in range(39)] + ["z/new.md", "z/stays.md"])
+    )
+    report = index.sync(workers=workers)
+    assert report.removed == ["a/39.md"] and not report.problems
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "fresh"))
+    fresh = ArticleIndex.open(root)
+    fresh.sync(workers=1)
+    assert dump(index)["articles"] == dump(fresh)["articles"]
+    assert dump(index)["problems"] == dump(fresh)["problems"] == []
+    index.close()
+    fresh.close()
+
+
+def test_a_warm_sync_reads_only_what_changed_and_forgets_what_went(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The honest freshness check: a file the index has is compared by size and mtime
+    (a changed one is read again), however the walk runs into the reading."""
+    for number in range(30):
+        write(root, f"{number % 3}/{number:02d}.md", f"Title {number}")
+    small_batches(monkeypatch, pool_from=4)
+    index = ArticleIndex.open(root)
+    index.sync(workers=2)
+    changed = write(root, "1/10.md", "Changed title", body="Longer now, and so changed.")
+    info = changed.stat()
+    os.utime(changed, ns=(info.st_atime_ns, info.st_mtime_ns + 2_000_000_000))
+    (root / "2" / "02.md").unlink()
+    for number in range(30, 40):
+        write(root, f"2/{number:02d}.md", f"Title {number}")
+    batches: list[int | None] = []
+    report = index.sync(workers=2, on_batch=lambda _rows, _done, total: batches.append(total))
+    assert report.changed == ["1/10.md"]
+    assert report.added == [f"2/{number}.md" for number in range(30, 40)]
+    assert report.removed == ["2/02.md"]
+    assert report.total_files == 39
+    assert batches[-1] == 11
+    assert index.article("1/10.md").title == "Changed title"  # type: ignore[union-attr]
+    index.close()
+
+
+def test_a_small_folder_is_read_without_a_pool(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for number in range(10):
+        write(root, f"{number % 2}/{number}.md", f"Title {number}")
+
+    def no_pool(*_args: Any) -> Any:
+        raise AssertionError("a pool for a small folder")
+
+    monkeypatch.setattr(sync_module, "worker_pool", no_pool)
+    batches: list[tuple[int, int | None]] = []
+    index = ArticleIndex.open(root)
+    report = index.sync(
+        workers=2, on_batch=lambda _rows, done, total: batches.append((done, total))
+    )
+    assert len(report.added) == 10 and batches == [(10, 10)]
+    index.close()
