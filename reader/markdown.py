@@ -6,12 +6,14 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Generic, Protocol, TypeVar
 
 import markdown_it_pyrs
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import MD_TRIM_CHARS
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.container import container_plugin
@@ -237,11 +239,31 @@ def limits() -> tuple[int, int, int]:
     return MAX_MARKDOWN_LINES, MAX_MARKDOWN_CHARS, MAX_MARKDOWN_NESTING
 
 
+class BlockToken(Protocol):
+    """What the loader reads of a block token: markdown-it-py's Token, or a CompiledToken."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def tag(self) -> str: ...
+    @property
+    def nesting(self) -> int: ...
+    @property
+    def level(self) -> int: ...
+    @property
+    def content(self) -> str: ...
+    @property
+    def map(self) -> list[int] | None: ...
+
+
+TokenT = TypeVar("TokenT", bound=BlockToken)
+
+
 @dataclass(frozen=True, slots=True)
-class LimitedParse:
+class LimitedParse(Generic[TokenT]):
     """Tokens for the part of a body read as markdown, and the plain text after it."""
 
-    tokens: list[Token]
+    tokens: list[TokenT]
     # The rest of the body, shown as plain text ("" when the whole body is markdown).
     plain: str
     # Why there is plain text: "long" (over MAX_MARKDOWN_LINES / _CHARS) or "deep" (a
@@ -251,7 +273,7 @@ class LimitedParse:
     plain_line: int = 0
 
 
-def parse_limited(body: str, parse: Callable[[str], list[Token]]) -> LimitedParse:
+def parse_limited(body: str, parse: Callable[[str], list[TokenT]]) -> LimitedParse[TokenT]:
     """Parse the markdown part of `body` with `parse` (a full or a block-only parse).
 
     markdown-it stops at MAX_MARKDOWN_NESTING levels and then drops the rest of the
@@ -269,7 +291,7 @@ def parse_limited(body: str, parse: Callable[[str], list[Token]]) -> LimitedPars
     return LimitedParse(tokens, plain, reason, plain_line)
 
 
-def _first_too_deep(tokens: list[Token]) -> int | None:
+def _first_too_deep(tokens: Sequence[BlockToken]) -> int | None:
     """The line where the first quote or list item too deep to parse starts."""
     for token in tokens:
         if (
@@ -287,3 +309,180 @@ def _line_offset(text: str, line: int) -> int:
     for _ in range(line):
         offset = text.index("\n", offset) + 1
     return offset
+
+
+# What opens a block only markdown_parser reads (`:::` containers, `!!!` and `???`
+# admonitions, GitHub alerts, footnotes, template tags and kramdown lines, task list
+# items), and what its block parse reads unnormalised (NUL, CR): a body holding any is
+# left to markdown-it-py.
+_PLUGIN_BLOCK_MARKS = (
+    ":::", "!!!", "???", "[!", "[^", "{{", "{%", "{:", "[ ]", "[x]", "[X]", "\0", "\r",
+)  # fmt: skip
+# Lines the two parsers read apart, in a quote or a list item too: a definition list's
+# `: ` or `~ ` line (markdown_parser's plugin), and an empty list item, which may end a
+# quote's lazy paragraph line for markdown-it-py (`> a` then `-`), not markdown-it-pyrs.
+_DIFFERING_LINE = re.compile(
+    r"^[ \t>]*(?:[:~](?:[ \t]|$)|(?:[-*+]|\d{1,9}[.)])[ \t]*$)"
+    # A quote's line, then one not of the quote: maybe a lazy line of its paragraph, whose
+    # leading spaces markdown-it-py keeps and markdown-it-pyrs drops.
+    r"|^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>.*\n[ \t]*[^ \t\n>]",
+    re.MULTILINE,
+)
+# HTML blocks that run to their closing tag over blank lines (`<pre>`, `<script>`, `<style>`,
+# `<textarea>`, comments, `<?`, `<!`): ended by their list item's end, markdown-it-py's
+# keeps the blank lines before it, markdown-it-pyrs's not.
+_UNTIL_CLOSED_HTML = re.compile(r"<(?:pre|script|style|textarea|!|\?)", re.IGNORECASE)
+# Spaces past ASCII (no-break, ideographic, ...): markdown-it-pyrs takes some for the
+# spaces of markdown's syntax (`[a]: /u\xa0` is a link definition for it), markdown-it-py
+# none, though it trims them off a paragraph (MD_TRIM_CHARS).
+_UNICODE_SPACE = re.compile("[" + "".join(char for char in MD_TRIM_CHARS if ord(char) > 127) + "]")
+# Rust node name: markdown-it-py token type and tag, for containers.
+_COMPILED_CONTAINERS = {
+    "blockquote": ("blockquote", "blockquote"),
+    "bullet_list": ("bullet_list", "ul"),
+    "ordered_list": ("ordered_list", "ol"),
+    "list_item": ("list_item", "li"),
+    "table": ("table", "table"),
+    "thead": ("thead", "thead"),
+    "tbody": ("tbody", "tbody"),
+    "trow": ("tr", "tr"),
+}
+
+
+@cache
+def _compiled_block_parser() -> markdown_it_pyrs.MarkdownIt:
+    """markdown-it-pyrs with the block rules markdown_parser shares with it and no inline
+    rules: each paragraph, heading and table cell holds one text node, its markdown as
+    markdown-it-py's block parse gives it (an `inline` token's content)."""
+    parser = markdown_it_pyrs.MarkdownIt("zero")
+    parser.enable_many(["blockquote", "code", "fence", "heading", "hr", "lheading", "list"])
+    return parser.enable_many(["paragraph", "reference", "html_block", "table"])
+
+
+class CompiledToken:
+    """A block token made from markdown-it-pyrs's tree: what the loader reads of one (a
+    markdown-it-py Token costs 5 times as much to make, a tenth of reading a body)."""
+
+    __slots__ = ("content", "level", "nesting", "tag", "type")
+    map: list[int] | None = None
+
+    def __init__(self, kind: str, tag: str, nesting: int, level: int, content: str = "") -> None:
+        self.type = kind
+        self.tag = tag
+        self.nesting = nesting
+        self.level = level
+        self.content = content
+
+
+def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
+    """markdown_parser()'s block tokens for `markdown` (not MDX), made by markdown-it-pyrs
+    (5 times as fast), for markdown both parsers read alike; None for the rest, which
+    markdown-it-py reads: what only markdown_parser's plugins read, what the two read
+    apart (each kind pinned by tests/test_compiled_markdown.py), and blocks nested near
+    MAX_MARKDOWN_NESTING, where markdown-it-py stops.
+
+    The tokens carry what the loader reads (BlockToken): type, tag, level, nesting and
+    content, code and HTML blocks' too; no source map. tests/test_compiled_markdown.py
+    checks them against markdown-it-py's on every sample, on generated bodies and on the
+    real-shaped bench corpus."""
+    if any(mark in markdown for mark in _PLUGIN_BLOCK_MARKS):
+        return None
+    if _DIFFERING_LINE.search(markdown) is not None:
+        return None
+    if "<" in markdown and _UNTIL_CLOSED_HTML.search(markdown) is not None:
+        return None
+    if not markdown.isascii() and _UNICODE_SPACE.search(markdown) is not None:
+        return None
+    return _compiled_tokens(markdown)
+
+
+def _compiled_tokens(markdown: str) -> list[CompiledToken] | None:
+    """The tokens of markdown-it-pyrs's tree for `markdown`, whatever it holds; None if the
+    tree nests too deep, is not shaped as foreseen, or the parser panics."""
+    try:
+        tree = _compiled_block_parser().tree(markdown)
+    except BaseException as error:  # a panic in the Rust parser: markdown-it-py reads it
+        if type(error).__name__ != "PanicException":
+            raise
+        return None
+    tokens: list[CompiledToken] = []
+    try:
+        if not _append_block_tokens(tree, 0, tokens):
+            return None
+    except _Unforeseen:
+        return None
+    if not markdown.endswith("\n") and _ends_in_raw_block(tokens):
+        # markdown-it-pyrs ends the text with a newline first: a code or HTML block that
+        # ends the text without one holds it, markdown-it-py's not.
+        return None
+    return tokens
+
+
+def _ends_in_raw_block(tokens: list[CompiledToken]) -> bool:
+    last = next((token for token in reversed(tokens) if token.nesting >= 0), None)
+    return last is not None and last.type in ("fence", "code_block", "html_block")
+
+
+def _append_block_tokens(
+    node: markdown_it_pyrs.Node, level: int, tokens: list[CompiledToken], cell: str = "td"
+) -> bool:
+    """Append the block tokens of `node`'s children, at `level`; False where they nest
+    near MAX_MARKDOWN_NESTING or hold a node markdown-it-py has no token for. `cell`:
+    the tag of a table cell here (`th` in a table's head)."""
+    if level > MAX_MARKDOWN_NESTING - 3:
+        return False
+    for child in node.children:
+        name = child.name
+        container = _COMPILED_CONTAINERS.get(name)
+        if container is not None:
+            kind, tag = container
+            tokens.append(CompiledToken(kind + "_open", tag, 1, level))
+            inner = "th" if name == "thead" else cell
+            if not _append_block_tokens(child, level + 1, tokens, inner):
+                return False
+            tokens.append(CompiledToken(kind + "_close", tag, -1, level))
+        elif name == "text":  # a tight list item's paragraph (no node of its own)
+            _append_leaf(
+                tokens, "paragraph", "p", level, child.meta["content"].strip(MD_TRIM_CHARS)
+            )
+        elif name == "paragraph":
+            _append_leaf(tokens, "paragraph", "p", level, _text_of(child))
+        elif name in ("heading", "lheading"):
+            _append_leaf(tokens, "heading", f"h{child.meta['level']}", level, _text_of(child))
+        elif name == "tcell":
+            _append_leaf(tokens, cell, cell, level, _text_of(child))
+        elif name in _COMPILED_LEAVES:
+            kind, tag = _COMPILED_LEAVES[name]
+            content = child.meta.get("content", "") if kind != "hr" else ""
+            tokens.append(CompiledToken(kind, tag, 0, level, content))
+        elif name != "definition":  # a link reference definition makes no token
+            return False
+    return True
+
+
+_COMPILED_LEAVES = {
+    "fence": ("fence", "code"),
+    "code_block": ("code_block", "code"),
+    "html_block": ("html_block", ""),
+    "hr": ("hr", "hr"),
+}
+
+
+def _append_leaf(
+    tokens: list[CompiledToken], kind: str, tag: str, level: int, content: str
+) -> None:
+    tokens.append(CompiledToken(kind + "_open", tag, 1, level))
+    tokens.append(CompiledToken("inline", "", 0, level + 1, content))
+    tokens.append(CompiledToken(kind + "_close", tag, -1, level))
+
+
+def _text_of(node: markdown_it_pyrs.Node) -> str:
+    """The markdown of a paragraph, heading or cell: its one text node's ("" if none)."""
+    children = node.children
+    if len(children) > 1:  # not seen: without inline rules the text is one node
+        raise _Unforeseen
+    return children[0].meta["content"].strip(MD_TRIM_CHARS) if children else ""
+
+
+class _Unforeseen(Exception):
+    """A compiled tree not shaped as foreseen: markdown-it-py reads the body."""
