@@ -3,6 +3,7 @@ extraction and the article renderer must agree on where a list starts and ends."
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import sys
@@ -128,11 +129,14 @@ def inline_text(children: list[Token] | None) -> str:
 # tags and kramdown attributes, footnote references and inline footnotes. Strikethrough
 # too: the two parsers pair `~~` runs beside emphasis each in their own way (`**~~~~*~~`),
 # and few paragraphs hold one. Likewise emphasis runs left unpaired in an image's alt text
-# (`![*_**](u)`): a paragraph with an image and `*` or `_` is left to markdown-it-py.
+# (`![*_**](u)`), and its entities and escapes, which the compiled parser's HTML leaves
+# out of the alt text (`![&amp;](u)`): a paragraph with an image and any of those is
+# left to markdown-it-py.
 _PLUGIN_INLINE = re.compile(r"[<{]|\[\^|\^\[|~~")
 # Paragraph text with more openers than this may nest past maxNesting, where the two
 # parsers each stop in their own way: left to markdown-it-py.
 _MOST_OPENERS = MAX_MARKDOWN_NESTING
+_IMAGE_MARKS = frozenset("*_&\\")
 
 
 @cache
@@ -154,28 +158,41 @@ def compiled_inline_texts(texts: list[str]) -> list[str | None]:
         if text.strip()
         and "\n\n" not in text
         and _PLUGIN_INLINE.search(text) is None
-        and ("![" not in text or ("*" not in text and "_" not in text))
+        and ("![" not in text or _IMAGE_MARKS.isdisjoint(text))
         and text.count("[") + text.count("*") + text.count("_") <= _MOST_OPENERS
         and ("`" not in text or "[" not in text or _code_spans_close(text))
     ]
     if not chosen:
         return found
     try:
-        tree = _compiled_inline_parser().tree("\n\n".join(texts[index] for index in chosen))
+        rendered = _compiled_inline_parser().render("\n\n".join(texts[index] for index in chosen))
     except BaseException as error:
         # A panic in the Rust parser on text we did not foresee (see _code_spans_close):
         # markdown-it-py reads it instead.
         if type(error).__name__ != "PanicException":
             raise
         return found
-    paragraphs = tree.children
-    if len(paragraphs) != len(chosen):  # a text that is not one paragraph: none of them
+    paragraphs = rendered.split("</p>\n")
+    if len(paragraphs) != len(chosen) + 1:  # a text that is not one paragraph: none of them
         return found
-    for index, paragraph in zip(chosen, paragraphs, strict=True):
-        parts: list[str] = []
-        _compiled_text(paragraph, parts)
-        found[index] = "".join(parts)
+    for index, paragraph in zip(chosen, paragraphs, strict=False):
+        found[index] = _rendered_text(paragraph.removeprefix("<p>"))
     return found
+
+
+# The compiled parser's HTML, read back as inline_text reads tokens (its HTML is read
+# faster than its tree is made, and the text in it is escaped: every `<` opens a tag it
+# wrote): an image is its alt text, other tags nothing, a line break a space.
+_RENDERED_IMAGE = re.compile(r'<img src="[^"]*" alt="([^"]*)"[^>]*>')
+_RENDERED_TAG = re.compile(r"<[^>]*>")
+
+
+def _rendered_text(rendered: str) -> str:
+    if "<img" in rendered:
+        rendered = _RENDERED_IMAGE.sub(r"\1", rendered)
+    if "<" in rendered:
+        rendered = _RENDERED_TAG.sub("", rendered)
+    return html.unescape(rendered.replace("\n", " "))
 
 
 _BACKTICKS = re.compile(r"`+")
@@ -195,19 +212,6 @@ def _code_spans_close(text: str) -> bool:
             return False
         del runs[: runs.index(opener) + 1]
     return True
-
-
-def _compiled_text(node: markdown_it_pyrs.Node, parts: list[str]) -> None:
-    """inline_text of a compiled parse: text, entities, escapes and code kept, breaks as
-    spaces, markup dropped, an image its alt text."""
-    for child in node.children:
-        name = child.name
-        if name in ("text", "text_special"):
-            parts.append(child.meta["content"])
-        elif name in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        else:
-            _compiled_text(child, parts)
 
 
 def split_markdown(body: str) -> tuple[str, str]:

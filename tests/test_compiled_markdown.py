@@ -102,6 +102,8 @@ inline_texts = st.lists(st.sampled_from(INLINE_PIECES), max_size=24).map("".join
 @given(st.lists(inline_texts, min_size=1, max_size=6))
 @example(["**~~~~*~~"])  # strikethrough runs beside emphasis: paired differently (CI)
 @example(["![*_**](http://x.example/a_b)"])  # unpaired emphasis in an image's alt text
+@example(['![&amp;](u "t")'])  # an entity in alt text: left out of the compiled HTML
+@example(["![a\\*b](u)"])  # an escape in alt text
 def test_generated_paragraphs_read_as_markdown_it_py_reads_them(lines: list[str]) -> None:
     same_text_as_markdown_it_py(paragraphs("\n\n".join(lines)))
 
