@@ -316,26 +316,37 @@ def _line_offset(text: str, line: int) -> int:
 
 
 # What opens a block only markdown_parser reads (`:::` containers, `!!!` and `???`
-# admonitions, GitHub alerts, footnotes, template tags and kramdown lines, task list
-# items), and what its block parse reads unnormalised (NUL, CR): a body holding any is
-# left to markdown-it-py.
+# admonitions, GitHub alerts, footnotes, template tags and kramdown lines), and what its
+# block parse reads unnormalised (NUL, CR), by a character each holds: a body holding
+# any is left to markdown-it-py. (A character is found at memory speed; a longer string
+# is looked for only when its first character is there.)
 _PLUGIN_BLOCK_MARKS = (
-    ":::", "!!!", "???", "[!", "[^", "{{", "{%", "{:", "[ ]", "[x]", "[X]", "\0", "\r",
+    (":", (":::",)), ("!", ("!!!",)), ("?", ("???",)), ("[", ("[!", "[^")),
+    ("{", ("{{", "{%", "{:")), ("\0", ("\0",)), ("\r", ("\r",)),
 )  # fmt: skip
-# Lines the two parsers read apart, in a quote or a list item too: a definition list's
-# `: ` or `~ ` line (markdown_parser's plugin), and an empty list item, which may end a
-# quote's lazy paragraph line for markdown-it-py (`> a` then `-`), not markdown-it-pyrs.
+# Task list items: markdown-it-py takes off their box.
+_TASK_MARKS = ("[ ]", "[x]", "[X]")
+# Lines the two parsers read apart, in a quote or a list item too (looked for after a
+# newline: a regex starting with one skips to the next at memory speed): a definition
+# list's `: ` or `~ ` line (markdown_parser's plugin); an empty list item, which may end
+# a quote's lazy paragraph line for markdown-it-py (`> a` then `-`), not
+# markdown-it-pyrs; a quote's line then one not of the quote, maybe a lazy line of its
+# paragraph, whose leading spaces markdown-it-py keeps and markdown-it-pyrs drops; a
+# quote's line with a tab before its text, which the two expand apart (`> > \t code`).
 _DIFFERING_LINE = re.compile(
-    r"^[ \t>]*(?:[:~](?:[ \t]|$)|(?:[-*+]|\d{1,9}[.)])[ \t]*$)"
-    # A quote's line, then one not of the quote: maybe a lazy line of its paragraph, whose
-    # leading spaces markdown-it-py keeps and markdown-it-pyrs drops.
-    r"|^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>.*\n[ \t]*[^ \t\n>]",
+    r"\n(?:[ \t>]*(?:[:~](?:[ \t]|$)|(?:[-*+]|\d{1,9}[.)])[ \t]*$)"
+    r"|[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>.*\n[ \t]*[^ \t\n>]"
+    r"|(?=[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>)[- \t>*+\d.)]*\t)",
     re.MULTILINE,
 )
 # HTML blocks that run to their closing tag over blank lines (`<pre>`, `<script>`, `<style>`,
 # `<textarea>`, comments, `<?`, `<!`): ended by their list item's end, markdown-it-py's
 # keeps the blank lines before it, markdown-it-pyrs's not.
 _UNTIL_CLOSED_HTML = re.compile(r"<(?:pre|script|style|textarea|!|\?)", re.IGNORECASE)
+# A line with a `|`, then a delimiter row of one column (`a|` over `---`): a table's head
+# to markdown-it-py, a setext heading to markdown-it-pyrs. (From the line's last `|`:
+# linear time.)
+_ONE_COLUMN_TABLE = re.compile(r"\|[^|\n]*\n[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|?[ \t]*$", re.MULTILINE)
 # Spaces past ASCII (no-break, ideographic, ...): markdown-it-pyrs takes some for the
 # spaces of markdown's syntax (`[a]: /u\xa0` is a link definition for it), markdown-it-py
 # none, though it trims them off a paragraph (MD_TRIM_CHARS).
@@ -389,15 +400,32 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
     content, code and HTML blocks' too; no source map. tests/test_compiled_markdown.py
     checks them against markdown-it-py's on every sample, on generated bodies and on the
     real-shaped bench corpus."""
-    if any(mark in markdown for mark in _PLUGIN_BLOCK_MARKS):
+    if any(
+        char in markdown and any(mark in markdown for mark in marks)
+        for char, marks in _PLUGIN_BLOCK_MARKS
+    ):
         return None
-    if _DIFFERING_LINE.search(markdown) is not None:
+    if "[" in markdown and any(mark in markdown for mark in _TASK_MARKS):
+        return None
+    if _DIFFERING_LINE.search("\n" + markdown) is not None:
         return None
     if "<" in markdown and _UNTIL_CLOSED_HTML.search(markdown) is not None:
+        return None
+    if "|" in markdown and (
+        _ONE_COLUMN_TABLE.search(markdown) is not None
+        or ("\t" in markdown and _tab_beside_pipe(markdown))
+    ):
         return None
     if not markdown.isascii() and _UNICODE_SPACE.search(markdown) is not None:
         return None
     return _compiled_tokens(markdown)
+
+
+def _tab_beside_pipe(markdown: str) -> bool:
+    """Whether a line holds a tab and a `|`: the two parsers read a table's lines with
+    tabs apart (`-\t|---|` is a list item to markdown-it-py, a delimiter row to
+    markdown-it-pyrs)."""
+    return any("\t" in line and "|" in line for line in markdown.split("\n"))
 
 
 def _compiled_tokens(markdown: str) -> list[CompiledToken] | None:
@@ -431,14 +459,18 @@ def _append_block_tokens(
     node: markdown_it_pyrs.Node, level: int, tokens: list[CompiledToken], cell: str = "td"
 ) -> bool:
     """Append the block tokens of `node`'s children, at `level`; False where they nest
-    near MAX_MARKDOWN_NESTING or hold a node markdown-it-py has no token for. `cell`:
-    the tag of a table cell here (`th` in a table's head)."""
+    near MAX_MARKDOWN_NESTING, hold a node markdown-it-py has no token for, or a table
+    the two read apart. `cell`: the tag of a table cell here (`th` in a table's head)."""
     if level > MAX_MARKDOWN_NESTING - 3:
         return False
     for child in node.children:
         name = child.name
         container = _COMPILED_CONTAINERS.get(name)
         if container is not None:
+            if name == "table" and len(child.meta["alignments"]) < 2:
+                # One column: markdown-it-pyrs takes `a` over `|---|` for a table's head,
+                # markdown-it-py wants a `|` in it (and reads a paragraph).
+                return False
             kind, tag = container
             tokens.append(CompiledToken(kind + "_open", tag, 1, level))
             inner = "th" if name == "thead" else cell
