@@ -10,9 +10,11 @@ text is made as markdown-it's are, `_plain_each`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import TYPE_CHECKING, cast
 
 from reader.limits import (
@@ -187,15 +189,16 @@ def _cached_body_text(body: str, mdx: bool, _limits: tuple[int, int, int]) -> st
 
     parsed = _block_parse(body, mdx)
     parts: list[str] = []
+    paragraphs: list[int] = []  # where each paragraph's (heading's, cell's) markdown is in parts
     tokens = parsed.tokens
-    budget = MarkupBudget()
     for index, token in enumerate(tokens):
         kind = token.type
         if kind == "inline":
             opener = tokens[index - 1] if index else None
             if opener is not None and opener.type in TITLE_TYPES:
                 continue  # a callout's label: the renderer's, not the file's words
-            parts.append(_inline_words(token.content, mdx, budget))
+            paragraphs.append(len(parts))
+            parts.append(token.content)
         elif kind in ("fence", "code_block"):
             parts.append(token.content)
         elif kind == "html_block":
@@ -205,6 +208,12 @@ def _cached_body_text(body: str, mdx: bool, _limits: tuple[int, int, int]) -> st
             kind in _CALLOUT_LABELLED and callout_of(cast("Token", token))
         ):
             continue  # neither a tag's words nor a callout's kind are the article's
+    # A paragraph's words are its markdown as it is (markdown's marks are not words), or,
+    # with HTML or template tags in it, its plain text.
+    budget = MarkupBudget()
+    for marked in _holding_markup([parts[position] for position in paragraphs]):
+        position = paragraphs[marked]
+        parts[position] = _plain(parts[position], mdx, budget)
     if parsed.plain:
         parts.append(parsed.plain)
     return "\n".join(part for part in parts if part)
@@ -273,12 +282,25 @@ def _markdown_scan(body: str, mdx: bool = False, budget: MarkupBudget | None = N
     return BodyFacts(initiatives, first_heading, _plain_text_warning(parsed))
 
 
-def _inline_words(markdown_inline: str, mdx: bool, budget: MarkupBudget) -> str:
-    """A paragraph's words: its markdown as it is (markdown's marks are not words), or,
-    with HTML or template tags in it, its plain text."""
-    if not (_may_hold_markup(markdown_inline) and _NOT_TEXT.search(markdown_inline)):
-        return markdown_inline
-    return _plain(markdown_inline, mdx, budget)
+def _holding_markup(texts: list[str]) -> list[int]:
+    """The indices, in order, of `texts` holding what _NOT_TEXT finds: looked for in them
+    all at once, a mark at a time (a page of release notes has thousands of table cells
+    and items, and `<br>` in two paragraphs)."""
+    joined = "\n".join(texts)  # (no mark _NOT_TEXT finds runs over a line's end)
+    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+    found: set[int] = set()
+    for mark in _NOT_TEXT_MARKS:
+        position = joined.find(mark)
+        while position >= 0:
+            index = bisect_right(starts, position) - 1
+            if _NOT_TEXT.search(texts[index]):
+                found.add(index)
+            position = joined.find(mark, starts[index + 1])
+    return sorted(found)
+
+
+# What every construct _NOT_TEXT finds holds.
+_NOT_TEXT_MARKS = ("<", "{", "[!", "[^", ":::", "!!!", "???")
 
 
 def _plain_each(texts: list[str], mdx: bool, budget: MarkupBudget | None = None) -> list[str]:
