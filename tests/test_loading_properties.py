@@ -115,3 +115,11 @@ def test_the_paragraphs_holding_html_or_tags_are_found_at_once(texts: list[str])
 
     expected = [index for index, text in enumerate(texts) if _NOT_TEXT.search(text)]
     assert _holding_markup(texts) == expected
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(_MARKUP_PIECES, max_size=30).map("".join))
+def test_html_or_tags_are_found_by_a_search_of_the_lines_with_a_mark(text: str) -> None:
+    from reader.loading.body import _NOT_TEXT, _holds_not_text
+
+    assert _holds_not_text(text) == (_NOT_TEXT.search(text) is not None)
