@@ -345,6 +345,11 @@ _DIFFERING_LINE = re.compile(
     r"|(?=[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>)[- \t>*+\d.)]*\t)",
     re.MULTILINE,
 )
+# A line opening more containers than this (each `>`, list marker or indent is a character
+# or more): markdown-it-pyrs builds, and drops, its tree recursively, and 50,000 levels
+# overflowed the stack (the process died; 10,000 did not). markdown-it-py stops at
+# MAX_MARKDOWN_NESTING.
+_DEEP_LINE = re.compile(r"\n[ \t>*+\-.)0-9]{1000}")
 # HTML blocks that run to their closing tag over blank lines (`<pre>`, `<script>`, `<style>`,
 # `<textarea>`, comments, `<?`, `<!`): ended by their list item's end, markdown-it-py's
 # keeps the blank lines before it, markdown-it-pyrs's not.
@@ -413,7 +418,8 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
         return None
     if "[" in markdown and any(mark in markdown for mark in _TASK_MARKS):
         return None
-    if _DIFFERING_LINE.search("\n" + markdown) is not None:
+    lines = "\n" + markdown
+    if _DIFFERING_LINE.search(lines) is not None or _DEEP_LINE.search(lines) is not None:
         return None
     if "<" in markdown and _UNTIL_CLOSED_HTML.search(markdown) is not None:
         return None

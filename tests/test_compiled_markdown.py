@@ -6,6 +6,7 @@ the real-shaped bench corpus. What it does not take, and why, is pinned here too
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -323,3 +324,22 @@ def test_a_panic_in_the_compiled_block_parser_leaves_the_body_to_markdown_it_py(
     assert compiled_block_tokens(body) is None
     clear_parse_caches()
     assert scan_body(body).initiatives == ("one", "two")
+
+
+@pytest.mark.parametrize("opener", ["- ", "> ", "1. "])
+def test_a_body_nested_thousands_deep_never_reaches_the_compiled_parser(opener: str) -> None:
+    """markdown-it-pyrs builds and drops its tree recursively: 50,000 levels overflowed the
+    stack and the process died. Run in a process of its own, so that it cannot take the
+    tests with it."""
+    code = (
+        "from reader.loading.body import scan_body\n"
+        "from reader.markdown import compiled_block_tokens\n"
+        f"body = {opener!r} * 50_000 + 'x\\n'\n"
+        "assert compiled_block_tokens(body) is None\n"
+        "print(scan_body(body).warning)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "nest more than" in result.stdout
