@@ -358,6 +358,12 @@ _UNTIL_CLOSED_HTML = re.compile(r"<(?:pre|script|style|textarea|!|\?)", re.IGNOR
 # to markdown-it-py, a setext heading to markdown-it-pyrs. (From the line's last `|`:
 # linear time.)
 _ONE_COLUMN_TABLE = re.compile(r"\|[^|\n]*\n[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|?[ \t]*$", re.MULTILINE)
+# A line of text (not a list item's), then an ordered list item not numbered 1: it ends a
+# table for markdown-it-py, it is the table's next row for markdown-it-pyrs (and a
+# paragraph's next line for both).
+_ORDERED_AFTER_TEXT = re.compile(
+    r"\n[ \t>]*(?![-*+][ \t]|\d{1,9}[.)])[^ \t\n>][^\n]*\n[ \t>]*(?!0*1[.)])\d{1,9}[.)]"
+)
 # Spaces past ASCII (no-break, ideographic, ...): markdown-it-pyrs takes some for the
 # spaces of markdown's syntax (`[a]: /u\xa0` is a link definition for it), markdown-it-py
 # none, though it trims them off a paragraph (MD_TRIM_CHARS).
@@ -426,6 +432,7 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
         return None
     if "|" in markdown and (
         _ONE_COLUMN_TABLE.search(markdown) is not None
+        or _ORDERED_AFTER_TEXT.search("\n" + markdown) is not None
         or ("\t" in markdown and _tab_beside_pipe(markdown))
     ):
         return None

@@ -275,6 +275,7 @@ READ_APART = {
     "one-column table, `a|` over `---`": "a|\n---\n",
     "table head without a `|`": "word\n|---|\n",
     "tab in a table's line": "- | a |\n-\t|---|\n",
+    "ordered item not numbered 1 after a table's row": "| a | b |\n|---|---|\n| c |\n10. x\n",
     "HTML block ending a text without a newline": "a\n\n<div>",
     "code block ending a text without a newline": "    code",
     "`:::` container": ":::note\nx\n:::\n",
