@@ -261,6 +261,39 @@ def test_generated_bodies_are_read_into_markdown_it_pys_blocks(body: str) -> Non
     same_loader_facts_as_markdown_it_py(body)
 
 
+# Whole blocks, as real pages write them, nested in a quote or a list item or not.
+BLOCKS = [
+    "- a\n- b", "* a\n\n* b", "1. one\n2. two", "3) x", "- a\n  - b\n    - c", "- a\n\n  para\n",
+    "```\ncode\n```", "~~~py\nx\n~~~", "```\nunclosed", "    indented", "> q\n> q2", "> - a\n> - b",
+    "# H", "## H ##", "H\n===", "H\n---", "***", "<div>\nx\n</div>", "<div>\n\nx", "<b>x</b> y",
+    "<custom-tag>\nx", "[r]: /u 'title'", "[r]:\n/u", "[x][r]", "| a | b |\n|---|---|\n| c | d |",
+    "a | b\n--|--\nc | d", "text  \nhard", "text\\\nhard", "&amp; &copy; &#35;", "**b** _i_ `c`",
+    "1. a\n   ```\n   x\n   ```", "- a\n  > q", "- ```\n  x\n  ```", "10. ten\n11. eleven", "-\ta",
+    "  - two", "   # three", "\\# not", "#5 bolt", "- [link](u)\n  continuation", "<p>para</p>",
+]  # fmt: skip
+BLOCK_STARTS = ["", "", "", "  ", "   ", "    ", "- ", "> ", "1. "]
+
+
+def nested(start: str, block: str) -> str:
+    return "\n".join(start + line if line else line for line in block.split("\n"))
+
+
+structured_bodies = st.lists(
+    st.builds(nested, st.sampled_from(BLOCK_STARTS), st.sampled_from(BLOCKS)).flatmap(
+        lambda block: st.sampled_from([block + "\n", block + "\n\n"])
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(structured_bodies)
+@example("| a | b |\n|---|---|\n| c | d |\n10. ten\n11. eleven\n")
+def test_generated_pages_are_read_into_markdown_it_pys_blocks(body: str) -> None:
+    same_blocks_as_markdown_it_py(body)
+    same_loader_facts_as_markdown_it_py(body)
+
+
 # Each kind of markdown the two parsers read apart, or only markdown_parser's plugins read:
 # the compiled parser's own tokens differ from markdown-it-py's, and compiled_block_tokens
 # leaves the body to markdown-it-py.
