@@ -338,10 +338,13 @@ _TASK_MARKS = ("[ ]", "[x]", "[X]")
 # a quote's lazy paragraph line for markdown-it-py (`> a` then `-`), not
 # markdown-it-pyrs; a quote's line then one not of the quote, maybe a lazy line of its
 # paragraph, whose leading spaces markdown-it-py keeps and markdown-it-pyrs drops; a
-# quote's line with a tab before its text, which the two expand apart (`> > \t code`).
+# quote's line with a tab before its text, which the two expand apart (`> > \t code`); a
+# quote in a quote, whose lazy lines may start with the outer one's `>` (`> > a` then
+# `>     b`).
 _DIFFERING_LINE = re.compile(
     r"\n(?:[ \t>]*(?:[:~](?:[ \t]|$)|(?:[-*+]|\d{1,9}[.)])[ \t]*$)"
     r"|[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>.*\n[ \t]*[^ \t\n>]"
+    r"|[- \t*+.)0-9]*>[- \t*+.)0-9]*>"
     r"|(?=[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>)[- \t>*+\d.)]*\t)",
     re.MULTILINE,
 )

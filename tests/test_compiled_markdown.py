@@ -301,6 +301,7 @@ READ_APART = {
     "task list item (markdown-it-py takes off its box)": "- [ ] task\n",
     "empty item ending a quote's lazy line": "> a\n-\n",
     "quote's lazy line with leading spaces": "> word\n word\n",
+    "quote in a quote, a lazy line of the inner": "> > q\n>     indented\n",
     "<pre> block ended by its list item": "- <pre>\n\nx\n",
     "comment block ended by its list item": "- <!-- a\n\nx\n",
     "no-break space in a link definition": "[ref]: /url \xa0\n",
