@@ -367,10 +367,13 @@ _ONE_COLUMN_TABLE = re.compile(r"\|[^|\n]*\n[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|?[ \t]
 _ORDERED_AFTER_TEXT = re.compile(
     r"\n[ \t>]*(?![-*+][ \t]|\d{1,9}[.)])[^ \t\n>][^\n]*\n[ \t>]*(?!0*1[.)])\d{1,9}[.)]"
 )
-# Spaces past ASCII (no-break, ideographic, ...): markdown-it-pyrs takes some for the
-# spaces of markdown's syntax (`[a]: /u\xa0` is a link definition for it), markdown-it-py
-# none, though it trims them off a paragraph (MD_TRIM_CHARS).
-_UNICODE_SPACE = re.compile("[" + "".join(char for char in MD_TRIM_CHARS if ord(char) > 127) + "]")
+# Spaces but space, tab and line ends: the two parsers take different ones for the spaces
+# of markdown's syntax (`[a]: /u\xa0` is a link definition to markdown-it-pyrs; `<br>`
+# then `\x1c` an HTML block to markdown-it-py, whose regexes' `\s` takes it), and trim
+# different ones off a paragraph. Those in ASCII are looked for one by one (at memory
+# speed), the others only in text past ASCII.
+_ASCII_ODD_SPACES = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+_UNICODE_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 # Rust node name: markdown-it-py token type and tag, for containers.
 _COMPILED_CONTAINERS = {
     "blockquote": ("blockquote", "blockquote"),
@@ -439,6 +442,8 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
         or ("\t" in markdown and _tab_beside_pipe(markdown))
     ):
         return None
+    if any(space in markdown for space in _ASCII_ODD_SPACES):
+        return None
     if not markdown.isascii() and _UNICODE_SPACE.search(markdown) is not None:
         return None
     return _compiled_tokens(markdown)
@@ -500,7 +505,8 @@ def _append_block_tokens(
             if not _append_block_tokens(child, level + 1, tokens, inner):
                 return False
             tokens.append(CompiledToken(kind + "_close", tag, -1, level))
-        elif name == "text":  # a tight list item's paragraph (no node of its own)
+        elif name == "text":  # a tight list item's paragraph (no node of its own), trimmed
+            # as markdown-it-py trims a paragraph (MD_TRIM_CHARS; see _text_of)
             _append_leaf(
                 tokens, "paragraph", "p", level, child.meta["content"].strip(MD_TRIM_CHARS)
             )

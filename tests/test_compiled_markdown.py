@@ -305,6 +305,7 @@ READ_APART = {
     "<pre> block ended by its list item": "- <pre>\n\nx\n",
     "comment block ended by its list item": "- <!-- a\n\nx\n",
     "no-break space in a link definition": "[ref]: /url \xa0\n",
+    "a control character Python's regexes take for a space": "<br> \x1c\n",
     "tab in a quote's indentation": "> > \t word\n",
     "one-column table, `a|` over `---`": "a|\n---\n",
     "table head without a `|`": "word\n|---|\n",
