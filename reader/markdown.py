@@ -3,15 +3,18 @@ extraction and the article renderer must agree on where a list starts and ends."
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Generic, Protocol, TypeVar
 
 import markdown_it_pyrs
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import MD_TRIM_CHARS
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.container import container_plugin
@@ -126,11 +129,14 @@ def inline_text(children: list[Token] | None) -> str:
 # tags and kramdown attributes, footnote references and inline footnotes. Strikethrough
 # too: the two parsers pair `~~` runs beside emphasis each in their own way (`**~~~~*~~`),
 # and few paragraphs hold one. Likewise emphasis runs left unpaired in an image's alt text
-# (`![*_**](u)`): a paragraph with an image and `*` or `_` is left to markdown-it-py.
-_PLUGIN_INLINE = re.compile(r"[<{]|\[\^|\^\[|~~")
+# (`![*_**](u)`), and its entities and escapes, which the compiled parser's HTML leaves
+# out of the alt text (`![&amp;](u)`): a paragraph with an image and any of those is
+# left to markdown-it-py.
+_PLUGIN_INLINE = ("<", "{", "[^", "^[", "~~")
 # Paragraph text with more openers than this may nest past maxNesting, where the two
 # parsers each stop in their own way: left to markdown-it-py.
 _MOST_OPENERS = MAX_MARKDOWN_NESTING
+_IMAGE_MARKS = frozenset("*_&\\")
 
 
 @cache
@@ -146,34 +152,51 @@ def compiled_inline_texts(texts: list[str]) -> list[str | None]:
     for all of them; None for the others. An item list of release notes holds thousands
     of links and code spans: markdown-it-py parsed them at 1 MB/s."""
     found: list[str | None] = [None] * len(texts)
+    # What no text holds is not looked for in each (a list of release notes: 80 items).
+    whole = "\0".join(texts)
+    blank, image = "\n\n" in whole, "![" in whole
+    plugin = any(mark in whole for mark in _PLUGIN_INLINE)
     chosen = [
         index
         for index, text in enumerate(texts)
         if text.strip()
-        and "\n\n" not in text
-        and _PLUGIN_INLINE.search(text) is None
-        and ("![" not in text or ("*" not in text and "_" not in text))
+        and not (blank and "\n\n" in text)
+        and not (plugin and any(mark in text for mark in _PLUGIN_INLINE))
+        and not (image and "![" in text and not _IMAGE_MARKS.isdisjoint(text))
         and text.count("[") + text.count("*") + text.count("_") <= _MOST_OPENERS
         and ("`" not in text or "[" not in text or _code_spans_close(text))
     ]
     if not chosen:
         return found
     try:
-        tree = _compiled_inline_parser().tree("\n\n".join(texts[index] for index in chosen))
+        rendered = _compiled_inline_parser().render("\n\n".join(texts[index] for index in chosen))
     except BaseException as error:
         # A panic in the Rust parser on text we did not foresee (see _code_spans_close):
         # markdown-it-py reads it instead.
         if type(error).__name__ != "PanicException":
             raise
         return found
-    paragraphs = tree.children
-    if len(paragraphs) != len(chosen):  # a text that is not one paragraph: none of them
+    paragraphs = rendered.split("</p>\n")
+    if len(paragraphs) != len(chosen) + 1:  # a text that is not one paragraph: none of them
         return found
-    for index, paragraph in zip(chosen, paragraphs, strict=True):
-        parts: list[str] = []
-        _compiled_text(paragraph, parts)
-        found[index] = "".join(parts)
+    for index, paragraph in zip(chosen, paragraphs, strict=False):
+        found[index] = _rendered_text(paragraph.removeprefix("<p>"))
     return found
+
+
+# The compiled parser's HTML, read back as inline_text reads tokens (its HTML is read
+# faster than its tree is made, and the text in it is escaped: every `<` opens a tag it
+# wrote): an image is its alt text, other tags nothing, a line break a space.
+_RENDERED_IMAGE = re.compile(r'<img src="[^"]*" alt="([^"]*)"[^>]*>')
+_RENDERED_TAG = re.compile(r"<[^>]*>")
+
+
+def _rendered_text(rendered: str) -> str:
+    if "<img" in rendered:
+        rendered = _RENDERED_IMAGE.sub(r"\1", rendered)
+    if "<" in rendered:
+        rendered = _RENDERED_TAG.sub("", rendered)
+    return html.unescape(rendered.replace("\n", " "))
 
 
 _BACKTICKS = re.compile(r"`+")
@@ -186,6 +209,8 @@ def _code_spans_close(text: str) -> bool:
     backtick (which opens nothing) beside them."""
     if "\\`" in text:
         return False
+    if "``" not in text:  # every run one backtick: each closes the one before
+        return text.count("`") % 2 == 0
     runs = [len(run) for run in _BACKTICKS.findall(text)]
     while runs:
         opener = runs.pop(0)
@@ -193,19 +218,6 @@ def _code_spans_close(text: str) -> bool:
             return False
         del runs[: runs.index(opener) + 1]
     return True
-
-
-def _compiled_text(node: markdown_it_pyrs.Node, parts: list[str]) -> None:
-    """inline_text of a compiled parse: text, entities, escapes and code kept, breaks as
-    spaces, markup dropped, an image its alt text."""
-    for child in node.children:
-        name = child.name
-        if name in ("text", "text_special"):
-            parts.append(child.meta["content"])
-        elif name in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        else:
-            _compiled_text(child, parts)
 
 
 def split_markdown(body: str) -> tuple[str, str]:
@@ -237,11 +249,31 @@ def limits() -> tuple[int, int, int]:
     return MAX_MARKDOWN_LINES, MAX_MARKDOWN_CHARS, MAX_MARKDOWN_NESTING
 
 
+class BlockToken(Protocol):
+    """What the loader reads of a block token: markdown-it-py's Token, or a CompiledToken."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def tag(self) -> str: ...
+    @property
+    def nesting(self) -> int: ...
+    @property
+    def level(self) -> int: ...
+    @property
+    def content(self) -> str: ...
+    @property
+    def map(self) -> list[int] | None: ...
+
+
+TokenT = TypeVar("TokenT", bound=BlockToken)
+
+
 @dataclass(frozen=True, slots=True)
-class LimitedParse:
+class LimitedParse(Generic[TokenT]):
     """Tokens for the part of a body read as markdown, and the plain text after it."""
 
-    tokens: list[Token]
+    tokens: list[TokenT]
     # The rest of the body, shown as plain text ("" when the whole body is markdown).
     plain: str
     # Why there is plain text: "long" (over MAX_MARKDOWN_LINES / _CHARS) or "deep" (a
@@ -251,7 +283,7 @@ class LimitedParse:
     plain_line: int = 0
 
 
-def parse_limited(body: str, parse: Callable[[str], list[Token]]) -> LimitedParse:
+def parse_limited(body: str, parse: Callable[[str], list[TokenT]]) -> LimitedParse[TokenT]:
     """Parse the markdown part of `body` with `parse` (a full or a block-only parse).
 
     markdown-it stops at MAX_MARKDOWN_NESTING levels and then drops the rest of the
@@ -269,7 +301,7 @@ def parse_limited(body: str, parse: Callable[[str], list[Token]]) -> LimitedPars
     return LimitedParse(tokens, plain, reason, plain_line)
 
 
-def _first_too_deep(tokens: list[Token]) -> int | None:
+def _first_too_deep(tokens: Sequence[BlockToken]) -> int | None:
     """The line where the first quote or list item too deep to parse starts."""
     for token in tokens:
         if (
@@ -287,3 +319,235 @@ def _line_offset(text: str, line: int) -> int:
     for _ in range(line):
         offset = text.index("\n", offset) + 1
     return offset
+
+
+# What opens a block only markdown_parser reads (`:::` containers, `!!!` and `???`
+# admonitions, GitHub alerts, footnotes, template tags and kramdown lines), and what its
+# block parse reads unnormalised (NUL, CR), by a character each holds: a body holding
+# any is left to markdown-it-py. (A character is found at memory speed; a longer string
+# is looked for only when its first character is there.)
+_PLUGIN_BLOCK_MARKS = (
+    (":", (":::",)), ("!", ("!!!",)), ("?", ("???",)), ("[", ("[!", "[^")),
+    ("{", ("{{", "{%", "{:")), ("\0", ("\0",)), ("\r", ("\r",)),
+)  # fmt: skip
+# Task list items: markdown-it-py takes off their box.
+_TASK_MARKS = ("[ ]", "[x]", "[X]")
+# Lines the two parsers read apart, in a quote or a list item too (looked for after a
+# newline: a regex starting with one skips to the next at memory speed): a definition
+# list's `: ` or `~ ` line (markdown_parser's plugin); an empty list item, which may end
+# a quote's lazy paragraph line for markdown-it-py (`> a` then `-`), not
+# markdown-it-pyrs; a quote's line then one not of the quote, maybe a lazy line of its
+# paragraph, whose leading spaces markdown-it-py keeps and markdown-it-pyrs drops; a
+# quote's line with a tab before its text, which the two expand apart (`> > \t code`); a
+# quote in a quote, whose lazy lines may start with the outer one's `>` (`> > a` then
+# `>     b`).
+_DIFFERING_LINE = re.compile(
+    r"\n(?:[ \t>]*(?:[:~](?:[ \t]|$)|(?:[-*+]|\d{1,9}[.)])[ \t]*$)"
+    r"|[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>.*\n[ \t]*[^ \t\n>]"
+    r"|[- \t*+.)0-9]*>[- \t*+.)0-9]*>"
+    r"|(?=[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>)[- \t>*+\d.)]*\t)",
+    re.MULTILINE,
+)
+# A line opening more containers than this (each `>`, list marker or indent is a character
+# or more): markdown-it-pyrs builds, and drops, its tree recursively, and 50,000 levels
+# overflowed the stack (the process died; 10,000 did not). markdown-it-py stops at
+# MAX_MARKDOWN_NESTING.
+_DEEP_LINE = re.compile(r"\n[ \t>*+\-.)0-9]{1000}")
+# HTML blocks that run to their closing tag over blank lines (`<pre>`, `<script>`, `<style>`,
+# `<textarea>`, comments, `<?`, `<!`): ended by their list item's end, markdown-it-py's
+# keeps the blank lines before it, markdown-it-pyrs's not.
+_UNTIL_CLOSED_HTML = re.compile(r"<(?:pre|script|style|textarea|!|\?)", re.IGNORECASE)
+# A line with a `|`, then a delimiter row of one column (`a|` over `---`): a table's head
+# to markdown-it-py, a setext heading to markdown-it-pyrs. (From the line's last `|`:
+# linear time.)
+_ONE_COLUMN_TABLE = re.compile(r"\|[^|\n]*\n[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|?[ \t]*$", re.MULTILINE)
+# A line of text (not a list item's), then an ordered list item not numbered 1: it ends a
+# table for markdown-it-py, it is the table's next row for markdown-it-pyrs (and a
+# paragraph's next line for both).
+_ORDERED_AFTER_TEXT = re.compile(
+    r"\n[ \t>]*(?![-*+][ \t]|\d{1,9}[.)])[^ \t\n>][^\n]*\n[ \t>]*(?!0*1[.)])\d{1,9}[.)]"
+)
+# Spaces but space, tab and line ends: the two parsers take different ones for the spaces
+# of markdown's syntax (`[a]: /u\xa0` is a link definition to markdown-it-pyrs; `<br>`
+# then `\x1c` an HTML block to markdown-it-py, whose regexes' `\s` takes it), and trim
+# different ones off a paragraph. Those in ASCII are looked for one by one (at memory
+# speed), the others only in text past ASCII.
+_ASCII_ODD_SPACES = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+_UNICODE_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+# Rust node name: markdown-it-py token type and tag, for containers.
+_COMPILED_CONTAINERS = {
+    "blockquote": ("blockquote", "blockquote"),
+    "bullet_list": ("bullet_list", "ul"),
+    "ordered_list": ("ordered_list", "ol"),
+    "list_item": ("list_item", "li"),
+    "table": ("table", "table"),
+    "thead": ("thead", "thead"),
+    "tbody": ("tbody", "tbody"),
+    "trow": ("tr", "tr"),
+}
+
+
+@cache
+def _compiled_block_parser() -> markdown_it_pyrs.MarkdownIt:
+    """markdown-it-pyrs with the block rules markdown_parser shares with it and no inline
+    rules: each paragraph, heading and table cell holds one text node, its markdown as
+    markdown-it-py's block parse gives it (an `inline` token's content)."""
+    parser = markdown_it_pyrs.MarkdownIt("zero")
+    parser.enable_many(["blockquote", "code", "fence", "heading", "hr", "lheading", "list"])
+    return parser.enable_many(["paragraph", "reference", "html_block", "table"])
+
+
+class CompiledToken:
+    """A block token made from markdown-it-pyrs's tree: what the loader reads of one (a
+    markdown-it-py Token costs 5 times as much to make, a tenth of reading a body)."""
+
+    __slots__ = ("content", "level", "nesting", "tag", "type")
+    map: list[int] | None = None
+
+    def __init__(self, kind: str, tag: str, nesting: int, level: int, content: str = "") -> None:
+        self.type = kind
+        self.tag = tag
+        self.nesting = nesting
+        self.level = level
+        self.content = content
+
+
+def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
+    """markdown_parser()'s block tokens for `markdown` (not MDX), made by markdown-it-pyrs
+    (in 2.5 times less CPU, its tree and the walk of it included), for markdown both
+    parsers read alike; None for the rest, which markdown-it-py reads: what only
+    markdown_parser's plugins read, what the two read apart (each kind pinned by
+    tests/test_compiled_markdown.py), and blocks nested near MAX_MARKDOWN_NESTING, where
+    markdown-it-py stops.
+
+    The tokens carry what the loader reads (BlockToken): type, tag, level, nesting and
+    content, code and HTML blocks' too; no source map. tests/test_compiled_markdown.py
+    checks them against markdown-it-py's on every sample, on generated bodies and on the
+    real-shaped bench corpus."""
+    if any(
+        char in markdown and any(mark in markdown for mark in marks)
+        for char, marks in _PLUGIN_BLOCK_MARKS
+    ):
+        return None
+    if "[" in markdown and any(mark in markdown for mark in _TASK_MARKS):
+        return None
+    lines = "\n" + markdown
+    if _DIFFERING_LINE.search(lines) is not None or _DEEP_LINE.search(lines) is not None:
+        return None
+    if "<" in markdown and _UNTIL_CLOSED_HTML.search(markdown) is not None:
+        return None
+    if "|" in markdown and (
+        _ONE_COLUMN_TABLE.search(markdown) is not None
+        or _ORDERED_AFTER_TEXT.search("\n" + markdown) is not None
+        or ("\t" in markdown and _tab_beside_pipe(markdown))
+    ):
+        return None
+    if any(space in markdown for space in _ASCII_ODD_SPACES):
+        return None
+    if not markdown.isascii() and _UNICODE_SPACE.search(markdown) is not None:
+        return None
+    return _compiled_tokens(markdown)
+
+
+def _tab_beside_pipe(markdown: str) -> bool:
+    """Whether a line holds a tab and a `|`: the two parsers read a table's lines with
+    tabs apart (`-\t|---|` is a list item to markdown-it-py, a delimiter row to
+    markdown-it-pyrs)."""
+    return any("\t" in line and "|" in line for line in markdown.split("\n"))
+
+
+def _compiled_tokens(markdown: str) -> list[CompiledToken] | None:
+    """The tokens of markdown-it-pyrs's tree for `markdown`, whatever it holds; None if the
+    tree nests too deep, is not shaped as foreseen, or the parser panics."""
+    try:
+        tree = _compiled_block_parser().tree(markdown)
+    except BaseException as error:  # a panic in the Rust parser: markdown-it-py reads it
+        if type(error).__name__ != "PanicException":
+            raise
+        return None
+    tokens: list[CompiledToken] = []
+    try:
+        if not _append_block_tokens(tree, 0, tokens):
+            return None
+    except _Unforeseen:
+        return None
+    if not markdown.endswith("\n") and _ends_in_raw_block(tokens):
+        # markdown-it-pyrs ends the text with a newline first: a code or HTML block that
+        # ends the text without one holds it, markdown-it-py's not.
+        return None
+    return tokens
+
+
+def _ends_in_raw_block(tokens: list[CompiledToken]) -> bool:
+    last = next((token for token in reversed(tokens) if token.nesting >= 0), None)
+    return last is not None and last.type in ("fence", "code_block", "html_block")
+
+
+def _append_block_tokens(
+    node: markdown_it_pyrs.Node, level: int, tokens: list[CompiledToken], cell: str = "td"
+) -> bool:
+    """Append the block tokens of `node`'s children, at `level`; False where they nest
+    near MAX_MARKDOWN_NESTING, hold a node markdown-it-py has no token for, or a table
+    the two read apart. `cell`: the tag of a table cell here (`th` in a table's head)."""
+    if level > MAX_MARKDOWN_NESTING - 3:
+        return False
+    for child in node.children:
+        name = child.name
+        container = _COMPILED_CONTAINERS.get(name)
+        if container is not None:
+            if name == "table" and len(child.meta["alignments"]) < 2:
+                # One column: markdown-it-pyrs takes `a` over `|---|` for a table's head,
+                # markdown-it-py wants a `|` in it (and reads a paragraph).
+                return False
+            kind, tag = container
+            tokens.append(CompiledToken(kind + "_open", tag, 1, level))
+            inner = "th" if name == "thead" else cell
+            if not _append_block_tokens(child, level + 1, tokens, inner):
+                return False
+            tokens.append(CompiledToken(kind + "_close", tag, -1, level))
+        elif name == "text":  # a tight list item's paragraph (no node of its own), trimmed
+            # as markdown-it-py trims a paragraph (MD_TRIM_CHARS; see _text_of)
+            _append_leaf(
+                tokens, "paragraph", "p", level, child.meta["content"].strip(MD_TRIM_CHARS)
+            )
+        elif name == "paragraph":
+            _append_leaf(tokens, "paragraph", "p", level, _text_of(child))
+        elif name in ("heading", "lheading"):
+            _append_leaf(tokens, "heading", f"h{child.meta['level']}", level, _text_of(child))
+        elif name == "tcell":
+            _append_leaf(tokens, cell, cell, level, _text_of(child))
+        elif name in _COMPILED_LEAVES:
+            kind, tag = _COMPILED_LEAVES[name]
+            content = child.meta.get("content", "") if kind != "hr" else ""
+            tokens.append(CompiledToken(kind, tag, 0, level, content))
+        elif name != "definition":  # a link reference definition makes no token
+            return False
+    return True
+
+
+_COMPILED_LEAVES = {
+    "fence": ("fence", "code"),
+    "code_block": ("code_block", "code"),
+    "html_block": ("html_block", ""),
+    "hr": ("hr", "hr"),
+}
+
+
+def _append_leaf(
+    tokens: list[CompiledToken], kind: str, tag: str, level: int, content: str
+) -> None:
+    tokens.append(CompiledToken(kind + "_open", tag, 1, level))
+    tokens.append(CompiledToken("inline", "", 0, level + 1, content))
+    tokens.append(CompiledToken(kind + "_close", tag, -1, level))
+
+
+def _text_of(node: markdown_it_pyrs.Node) -> str:
+    """The markdown of a paragraph, heading or cell: its one text node's ("" if none)."""
+    children = node.children
+    if len(children) > 1:  # not seen: without inline rules the text is one node
+        raise _Unforeseen
+    return children[0].meta["content"].strip(MD_TRIM_CHARS) if children else ""
+
+
+class _Unforeseen(Exception):
+    """A compiled tree not shaped as foreseen: markdown-it-py reads the body."""

@@ -98,3 +98,28 @@ def test_text_after_a_bom_loads_like_text_without_one(article_path: Path, text: 
             with_bom.metadata,
         )
         assert plain.initiatives == with_bom.initiatives
+
+
+_MARKUP_PIECES = st.sampled_from(
+    ["a", " ", "\n", "<", "<b>", "</i>", "<!--", "<?", "<1", "{", "{{", "{%", "{:", "{/",
+     "[", "[!", "[^", "!", "!!!", "???", ":::", "  :::", "\t!!!", ":", "?", "^"]
+)  # fmt: skip
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(st.lists(_MARKUP_PIECES, max_size=8).map("".join), max_size=8))
+def test_the_paragraphs_holding_html_or_tags_are_found_at_once(texts: list[str]) -> None:
+    """body_text looks for HTML and template tags in all of a body's paragraphs in one
+    search a mark; it finds the paragraphs a search of each finds."""
+    from reader.loading.body import _NOT_TEXT, _holding_markup
+
+    expected = [index for index, text in enumerate(texts) if _NOT_TEXT.search(text)]
+    assert _holding_markup(texts) == expected
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(_MARKUP_PIECES, max_size=30).map("".join))
+def test_html_or_tags_are_found_by_a_search_of_the_lines_with_a_mark(text: str) -> None:
+    from reader.loading.body import _NOT_TEXT, _holds_not_text
+
+    assert _holds_not_text(text) == (_NOT_TEXT.search(text) is not None)

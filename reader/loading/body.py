@@ -10,10 +10,12 @@ text is made as markdown-it's are, `_plain_each`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from itertools import accumulate
+from typing import TYPE_CHECKING, cast
 
 from reader.limits import (
     MAX_INLINE_MARKS,
@@ -27,7 +29,7 @@ from reader.text.sanitize import one_line, strip_control
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-    from reader.markdown import LimitedParse
+    from reader.markdown import BlockToken, LimitedParse
 
 # reader.markdown (markdown-it and its plugins) is imported where a body needs parsing:
 # a body without markup is its own text, and `reader search` from the shell shows
@@ -84,7 +86,9 @@ def scan_body(body: str, *, need_heading: bool = True, mdx: bool = False) -> Bod
         items = fast_initiatives(markdown)
         if items is not None:
             texts = map(one_line, _plain_each(items, mdx, budget))
-            rest = LimitedParse([], plain, "long", markdown.count("\n") + 1) if plain else None
+            rest: LimitedParse[BlockToken] | None = (
+                LimitedParse([], plain, "long", markdown.count("\n") + 1) if plain else None
+            )
             warning = _plain_text_warning(rest) if rest is not None else None
             return BodyFacts(tuple(text for text in texts if text), None, warning)
     return _markdown_scan(body, mdx, budget)
@@ -95,14 +99,14 @@ def markdown_initiatives(body: str, mdx: bool = False) -> tuple[str, ...]:
     return _markdown_scan(body, mdx).initiatives
 
 
-def is_initiative_list(token: Token) -> bool:
+def is_initiative_list(token: BlockToken) -> bool:
     """The lists whose items are initiatives: bullet lists at the top level (not ordered,
     not inside a quote, a callout, a list or a footnote)."""
     return token.type == "bullet_list_open" and token.level == 0
 
 
 def initiative_items(
-    tokens: Sequence[Token], mdx: bool = False, budget: MarkupBudget | None = None
+    tokens: Sequence[BlockToken], mdx: bool = False, budget: MarkupBudget | None = None
 ) -> list[tuple[int, str]]:
     """Each initiative in `tokens` (a full or a block-only parse): the index of its
     `list_item_open` token and its text (its markup read within `budget`, if given).
@@ -151,7 +155,7 @@ def body_text(body: str, *, mdx: bool = False) -> str:
     HTML as its text, template tags, kramdown lines, imports and comments left out,
     code blocks kept, each block on its own line.
     """
-    if not mdx and not (_may_hold_markup(body) and _NOT_TEXT.search(body)):
+    if not mdx and not (_may_hold_markup(body) and _holds_not_text(body)):
         return body
     return _body_text(body, mdx)
 
@@ -185,21 +189,31 @@ def _cached_body_text(body: str, mdx: bool, _limits: tuple[int, int, int]) -> st
 
     parsed = _block_parse(body, mdx)
     parts: list[str] = []
+    paragraphs: list[int] = []  # where each paragraph's (heading's, cell's) markdown is in parts
     tokens = parsed.tokens
-    budget = MarkupBudget()
     for index, token in enumerate(tokens):
         kind = token.type
         if kind == "inline":
             opener = tokens[index - 1] if index else None
             if opener is not None and opener.type in TITLE_TYPES:
                 continue  # a callout's label: the renderer's, not the file's words
-            parts.append(_inline_words(token.content, mdx, budget))
+            paragraphs.append(len(parts))
+            parts.append(token.content)
         elif kind in ("fence", "code_block"):
             parts.append(token.content)
         elif kind == "html_block":
             parts.append(html_text(token.content))
-        elif kind == "template" or (kind in _CALLOUT_LABELLED and callout_of(token)):
+        elif kind == "template" or (
+            # Callouts are markdown-it-py's plugins' tokens (compiled_block_tokens has none).
+            kind in _CALLOUT_LABELLED and callout_of(cast("Token", token))
+        ):
             continue  # neither a tag's words nor a callout's kind are the article's
+    # A paragraph's words are its markdown as it is (markdown's marks are not words), or,
+    # with HTML or template tags in it, its plain text.
+    budget = MarkupBudget()
+    for marked in _holding_markup([parts[position] for position in paragraphs]):
+        position = paragraphs[marked]
+        parts[position] = _plain(parts[position], mdx, budget)
     if parsed.plain:
         parts.append(parsed.plain)
     return "\n".join(part for part in parts if part)
@@ -208,7 +222,7 @@ def _cached_body_text(body: str, mdx: bool, _limits: tuple[int, int, int]) -> st
 _CALLOUT_LABELLED = frozenset({"callout_open", "container_callout_open"})
 
 
-def _block_parse(body: str, mdx: bool) -> LimitedParse:
+def _block_parse(body: str, mdx: bool) -> LimitedParse[BlockToken]:
     """Block tokens of the markdown part of `body` (cached: the initiatives and the text
     are read from the same parse)."""
     from reader.markdown import limits
@@ -217,19 +231,25 @@ def _block_parse(body: str, mdx: bool) -> LimitedParse:
 
 
 @lru_cache(maxsize=2)
-def _cached_block_parse(body: str, mdx: bool, _limits: tuple[int, int, int]) -> LimitedParse:
-    from reader.markdown import markdown_parser, parse_limited
+def _cached_block_parse(
+    body: str, mdx: bool, _limits: tuple[int, int, int]
+) -> LimitedParse[BlockToken]:
+    from reader.markdown import compiled_block_tokens, markdown_parser, parse_limited
 
-    def parse(text: str) -> list[Token]:
+    def parse(text: str) -> list[BlockToken]:
+        # markdown-it-pyrs where it reads the text as markdown-it-py does: less CPU.
+        compiled = None if mdx else compiled_block_tokens(text)
+        if compiled is not None:
+            return list(compiled)
         parser = markdown_parser(mdx)
         tokens: list[Token] = []
         parser.block.parse(text, parser, {}, tokens)
-        return tokens
+        return list(tokens)
 
     return parse_limited(body, parse)
 
 
-def _plain_text_warning(parsed: LimitedParse) -> str | None:
+def _plain_text_warning(parsed: LimitedParse[BlockToken]) -> str | None:
     if parsed.reason == "long":
         return (
             f"the body is longer than the reader formats ({MAX_MARKDOWN_LINES:,} lines or "
@@ -262,12 +282,41 @@ def _markdown_scan(body: str, mdx: bool = False, budget: MarkupBudget | None = N
     return BodyFacts(initiatives, first_heading, _plain_text_warning(parsed))
 
 
-def _inline_words(markdown_inline: str, mdx: bool, budget: MarkupBudget) -> str:
-    """A paragraph's words: its markdown as it is (markdown's marks are not words), or,
-    with HTML or template tags in it, its plain text."""
-    if not (_may_hold_markup(markdown_inline) and _NOT_TEXT.search(markdown_inline)):
-        return markdown_inline
-    return _plain(markdown_inline, mdx, budget)
+def _holding_markup(texts: list[str]) -> list[int]:
+    """The indices, in order, of `texts` holding what _NOT_TEXT finds: looked for in them
+    all at once, a mark at a time (a page of release notes has thousands of table cells
+    and items, and `<br>` in two paragraphs)."""
+    joined = "\n".join(texts)  # (no mark _NOT_TEXT finds runs over a line's end)
+    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+    found: set[int] = set()
+    for mark in _NOT_TEXT_MARKS:
+        position = joined.find(mark)
+        while position >= 0:
+            index = bisect_right(starts, position) - 1
+            if _NOT_TEXT.search(texts[index]):
+                found.add(index)
+            position = joined.find(mark, starts[index + 1])
+    return sorted(found)
+
+
+def _holds_not_text(text: str) -> bool:
+    """_NOT_TEXT.search(text), by a search of the lines holding a mark only (no construct
+    it finds runs over a line's end): the regex over a whole page of release notes, for
+    the `<br>` at its end, took longer than the rest of reading it but its parse."""
+    for mark in _NOT_TEXT_MARKS:
+        position = text.find(mark)
+        while position >= 0:
+            start = text.rfind("\n", 0, position) + 1
+            end = text.find("\n", position)
+            end = len(text) if end < 0 else end
+            if _NOT_TEXT.search(text, start, end):
+                return True
+            position = text.find(mark, end)
+    return False
+
+
+# What every construct _NOT_TEXT finds holds.
+_NOT_TEXT_MARKS = ("<", "{", "[!", "[^", ":::", "!!!", "???")
 
 
 def _plain_each(texts: list[str], mdx: bool, budget: MarkupBudget | None = None) -> list[str]:
