@@ -75,6 +75,10 @@ CHUNK_SIZE = 512
 # The first tasks of a big read are smaller, doubling up to CHUNK_SIZE: the first rows
 # reach the list after 64 articles are read, not 512 (0.05 s, not 0.4 s, on a busy core).
 FIRST_CHUNK_SIZE = 64
+# The last tasks are smaller too, each about a share of what is left, down to this: a
+# worker handed the last 512 of 1,100 long pages read alone for a second while the other
+# had nothing left to do.
+LAST_CHUNK_SIZE = 16
 # The full-text writer commits when this long has passed since its last commit.
 COMMIT_SECONDS = 1.0
 
@@ -305,7 +309,8 @@ def _sync(
     first = list(islice(files, POOL_THRESHOLD))
     many = len(first) >= POOL_THRESHOLD
     with _fewer_collections(many):
-        for loaded in _read_batches(chain(first, files), root, workers, many):
+        found = lambda: walk.to_read  # noqa: E731 - the walk goes on as its files are read
+        for loaded in _read_batches(chain(first, files), root, workers, many, found):
             summaries = _store(connection, writer, loaded, listed, bands)
             problems = [item for *_, item in loaded if isinstance(item, LoadProblem)]
             report.problems.extend(problems)
@@ -657,22 +662,26 @@ _FileToRead = tuple[str, str, bool]
 
 
 def _read_batches(
-    paths: Iterable[_FileToRead], root: Path, workers: int | None, many: bool
+    paths: Iterable[_FileToRead],
+    root: Path,
+    workers: int | None,
+    many: bool,
+    found: Callable[[], int] | None = None,
 ) -> Iterator[list[_Loaded]]:
     """The files of `paths` read, a batch at a time, in order; by a pool of worker
     processes when there are `many`. `paths` is taken as it comes (from the walk), a
-    few batches ahead of the reading."""
+    few batches ahead of the reading; `found` is how many it has found so far."""
     if is_archive(root):
         files = list(paths)
         if files:
             yield from archive_batches(files, root, CHUNK_SIZE)
         return
-    chunks = _chunks(paths, FIRST_CHUNK_SIZE if many else CHUNK_SIZE)
     worker_count = workers if workers is not None else (os.cpu_count() or 1)
     if not many or worker_count <= 1:
-        for chunk in chunks:
+        for chunk in _chunks(paths, FIRST_CHUNK_SIZE if many else CHUNK_SIZE):
             yield load_files(chunk, str(root))
         return
+    chunks = _chunks(paths, FIRST_CHUNK_SIZE, found, worker_count)
     with worker_pool(worker_count) as pool:
         here = next(chunks, [])
         calls = ((chunk, str(root)) for chunk in chunks)
@@ -687,14 +696,27 @@ def _read_batches(
             yield future.result()
 
 
-def _chunks(items: Iterable[_Item], first_size: int) -> Iterator[list[_Item]]:
-    """`items` in lists of `first_size`, then twice as many each time up to CHUNK_SIZE
-    (the last one shorter), taken as they come."""
+def _chunks(
+    items: Iterable[_Item],
+    first_size: int,
+    found: Callable[[], int] | None = None,
+    workers: int = 1,
+) -> Iterator[list[_Item]]:
+    """`items` in lists of `first_size`, then twice as many each time up to CHUNK_SIZE,
+    taken as they come. With `found` (how many items there are so far), a list is also
+    at most a `workers`' share of those found and not yet taken (at least
+    LAST_CHUNK_SIZE): the workers finish together rather than one reading a whole last
+    list alone."""
     iterator = iter(items)
     size = first_size
+    taken = 0
     while chunk := list(islice(iterator, size)):
         yield chunk
+        taken += len(chunk)
         size = min(size * 2, max(first_size, CHUNK_SIZE))
+        if found is not None:
+            share = -(-(found() - taken) // workers)
+            size = min(size, max(share, LAST_CHUNK_SIZE))
 
 
 _Item = TypeVar("_Item")

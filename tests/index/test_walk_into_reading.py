@@ -129,6 +129,27 @@ def test_the_rows_come_in_the_walks_order_and_the_total_once_it_is_known(
     index.close()
 
 
+def test_the_last_tasks_are_a_share_of_what_is_left(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers end together: no task after the first is more than half of the files
+    left to read (a worker given the last 512 of 1,100 read alone for a second)."""
+    for number in range(60):
+        write(root, f"{number % 6}/{number:02d}.md", f"Title {number}")
+    small_batches(monkeypatch)
+    monkeypatch.setattr(sync_module, "LAST_CHUNK_SIZE", 2)
+    sizes: list[int] = []
+    index = ArticleIndex.open(root)
+    index.sync(workers=2, on_batch=lambda rows, _done, _total: sizes.append(len(rows)))
+    assert sum(sizes) == 60
+    done = sizes[0]
+    for size in sizes[1:]:
+        assert size <= max(-(-(60 - done) // 2), 2), sizes
+        done += size
+    assert max(sizes[-2:]) <= 2
+    index.close()
+
+
 def test_the_first_files_are_read_before_the_walk_is_over(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
