@@ -121,6 +121,37 @@ def test_a_sync_with_the_helper_s_walk_is_a_sync_with_its_own(tmp_path: Path) ->
     assert "z.md" in report.removed
 
 
+@pytest.mark.parametrize("helpers", [1, 2])
+def test_names_spelt_alike_once_escaped_are_one_file_in_every_walk(
+    tmp_path: Path, helpers: int
+) -> None:
+    """`a<ESC>.md` and a literal `a\x1b.md` have one id: every walk keeps the first found
+    (a sync with its own walk, one with the helpers' walk); a walk that kept the other
+    made each `reader search` find the file changed and read it again."""
+    root = tmp_path / "news"
+    for folder in (root, root / "b"):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "a\x1b.md").write_text("# Real escape\n\nShorter.\n")
+        (folder / "a\\x1b.md").write_text("# Literal backslash\n\nA longer body here.\n")
+    # Folders too, which the helpers may walk in different parts.
+    for name, title in (("c\x1b", "Real escape"), ("c\\x1b", "Literal backslash")):
+        (root / name).mkdir()
+        (root / name / "n.md").write_text(f"# {title}\n\nBody of {len(name)}.\n")
+    with ArticleIndex.temporary(root) as index:
+        first = index.sync(workers=1)
+        assert sorted(first.added) == ["a\\x1b.md", "b/a\\x1b.md", "c\\x1b/n.md"]
+        assert [row.title for row in index.summaries()] == ["Real escape"] * 3
+        with PendingScan(root, helpers) as walk:
+            again = index.sync(workers=1, scan=walk)
+        assert again.changed == again.added == again.removed == []
+        assert [row.title for row in index.summaries()] == ["Real escape"] * 3
+    assert [path for path, *_ in scan(root).states.values()] == [
+        str(root / "a\x1b.md"),
+        str(root / "b" / "a\x1b.md"),
+        str(root / "c\x1b" / "n.md"),
+    ]
+
+
 def odd_folder_reset(root: Path) -> None:
     (root / "z.md").write_text("# Z\n\nKent.\n")
     (root / "a" / "b" / "new.md").unlink()

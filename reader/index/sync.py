@@ -24,7 +24,7 @@ import os
 import sqlite3
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -182,7 +182,8 @@ def sync(
     in for the whole scan when it succeeded. Raises
     TextIndexBusy (or sqlite3.Error, see reader.index.db.is_locked) when another writer
     keeps the index past the busy timeout; a `report` passed in then says what was done
-    before (the files removed)."""
+    before (the batches written). A whole walk removes the files gone from the folder
+    once every file it found is read: a sync stopped before leaves them to the next."""
     report = SyncReport() if report is None else report
     writer = text_writer(index.text)
     connection = writing_connection(index.database)
@@ -685,15 +686,18 @@ def _read_batches(
     with worker_pool(worker_count) as pool:
         here = next(chunks, [])
         calls = ((chunk, str(root)) for chunk in chunks)
-        futures = (future for _call, future in in_order(pool, worker_count, load_files, calls))
-        # The workers take a while to start (0.25 s; 0.5 s on a busy machine): the first
-        # chunk is read here meanwhile, once the next are handed to them.
-        following = next(futures, None)
-        yield load_files(here, str(root))
-        if following is not None:
-            yield following.result()
-        for future in futures:
-            yield future.result()
+        ordered = in_order(pool, worker_count, load_files, calls)
+        try:
+            # The workers take a while to start (0.25 s; 0.5 s on a busy machine): the
+            # first chunk is read here meanwhile, once the next are handed to them.
+            following = next(ordered, None)
+            yield load_files(here, str(root))
+            if following is not None:
+                yield following[1].result()
+            for _call, future in ordered:
+                yield future.result()
+        finally:
+            ordered.close()  # a read stopped early: the tasks waiting are cancelled first
 
 
 def _chunks(
@@ -738,7 +742,7 @@ def in_order(
     workers: int,
     function: Callable[..., _Result],
     calls: Iterable[tuple[Any, ...]],
-) -> Iterator[tuple[tuple[Any, ...], Future[_Result]]]:
+) -> Generator[tuple[tuple[Any, ...], Future[_Result]], None, None]:
     """Each of `calls` (the arguments of one call of `function`) and its future, in the
     order given, with only a few in flight (two a worker): results stream back in order,
     and a slow consumer does not make them all wait in memory. Those not given back

@@ -57,6 +57,8 @@ def stat_files(
         return states
     for listing in folder_listings(root, problems, links, part=part, entered=entered):
         for entry, file_id in listing:
+            if file_id in states:
+                continue  # two names spelt alike once escaped: the first, as a sync has it
             try:
                 info = entry.stat()
                 states[file_id] = (entry.path, info.st_size, info.st_mtime_ns)
@@ -88,7 +90,8 @@ def joined(parts: list[FolderScan]) -> FolderScan | None:
     folder was entered by two of them (through a link), where one walk enters it once."""
     whole = FolderScan({})
     for found in parts:
-        whole.states.update(found.states)
+        for file_id, state in found.states.items():
+            whole.states.setdefault(file_id, state)  # the first found, as stat_files keeps
         whole.problems += found.problems
         whole.links += found.links
         whole.entered += found.entered

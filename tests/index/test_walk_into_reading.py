@@ -6,6 +6,7 @@ the progress says the total only once the walk knows it."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import random
@@ -148,6 +149,46 @@ def test_the_last_tasks_are_a_share_of_what_is_left(
         done += size
     assert max(sizes[-2:]) <= 2
     index.close()
+
+
+def test_a_read_stopped_early_cancels_its_waiting_tasks_before_the_pool_ends(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync stopped after its first batch (cancelled, the index busy or full) does not
+    wait, as the pool shuts down, for tasks no one will take."""
+    paths = []
+    for number in range(200):
+        paths.append(
+            (str(write(root, f"{number:03d}.md", f"Title {number}")), f"{number:03d}.md", False)
+        )
+    small_batches(monkeypatch)
+    futures: list[Any] = []
+    at_shutdown: list[list[bool]] = []
+    pool_of = sync_module.worker_pool
+
+    @contextlib.contextmanager
+    def watched_pool(count: int) -> Iterator[Any]:
+        with pool_of(count) as pool:
+            submit = pool.submit
+
+            def submitted(*args: Any) -> Any:
+                futures.append(submit(*args))
+                return futures[-1]
+
+            monkeypatch.setattr(pool, "submit", submitted)
+            try:
+                yield pool
+            finally:
+                at_shutdown.append(
+                    [future.cancelled() or future.running() or future.done() for future in futures]
+                )
+
+    monkeypatch.setattr(sync_module, "worker_pool", watched_pool)
+    batches = sync_module._read_batches(iter(paths), root, 2, True)
+    assert len(next(batches)) == 4
+    batches.close()
+    assert len(futures) == 4 and at_shutdown == [[True] * 4]
+    assert any(future.cancelled() for future in futures)
 
 
 def test_the_first_files_are_read_before_the_walk_is_over(
