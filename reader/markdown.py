@@ -7,6 +7,7 @@ import html
 import logging
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -136,6 +137,22 @@ _PLUGIN_INLINE = ("<", "{", "[^", "^[", "~~")
 # Paragraph text with more openers than this may nest past maxNesting, where the two
 # parsers each stop in their own way: left to markdown-it-py.
 _MOST_OPENERS = MAX_MARKDOWN_NESTING
+# Past ASCII, the two parsers tell emphasis apart by different characters beside its `*`
+# or `_`: line separators are spaces to markdown-it-pyrs, not to markdown-it-py
+# (`**\u2028**\\**`), and symbols (`€`, emoji, U+FFFD) punctuation to markdown-it-py only
+# (`a**€**b`). A text holding a line separator, or a symbol beside a `*` or `_`, is left
+# to markdown-it-py.
+_LINE_SEPARATORS = ("\u2028", "\u2029")
+_PAST_ASCII_BESIDE_EMPHASIS = re.compile(r"(?<=[*_])[^\x00-\x7f]|[^\x00-\x7f](?=[*_])")
+
+
+def _emphasis_read_apart(text: str) -> bool:
+    return any(separator in text for separator in _LINE_SEPARATORS) or any(
+        unicodedata.category(char.group())[0] == "S"
+        for char in _PAST_ASCII_BESIDE_EMPHASIS.finditer(text)
+    )
+
+
 _IMAGE_MARKS = frozenset("*_&\\")
 
 
@@ -155,12 +172,14 @@ def compiled_inline_texts(texts: list[str]) -> list[str | None]:
     # What no text holds is not looked for in each (a list of release notes: 80 items).
     whole = "\0".join(texts)
     blank, image = "\n\n" in whole, "![" in whole
+    wide = not whole.isascii()
     plugin = any(mark in whole for mark in _PLUGIN_INLINE)
     chosen = [
         index
         for index, text in enumerate(texts)
         if text.strip()
         and not (blank and "\n\n" in text)
+        and not (wide and not text.isascii() and _emphasis_read_apart(text))
         and not (plugin and any(mark in text for mark in _PLUGIN_INLINE))
         and not (image and "![" in text and not _IMAGE_MARKS.isdisjoint(text))
         and text.count("[") + text.count("*") + text.count("_") <= _MOST_OPENERS
@@ -367,6 +386,17 @@ _ONE_COLUMN_TABLE = re.compile(r"\|[^|\n]*\n[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|?[ \t]
 _ORDERED_AFTER_TEXT = re.compile(
     r"\n[ \t>]*(?![-*+][ \t]|\d{1,9}[.)])[^ \t\n>][^\n]*\n[ \t>]*(?!0*1[.)])\d{1,9}[.)]"
 )
+# A delimiter row's like (only `|`, `-`, `:`, spaces and tabs, in a quote or not):
+# markdown-it-pyrs reads the line before it as a table's head where markdown-it-py reads
+# it as a paragraph's line (a list item's own line `- a | b`, a lazy line, a `[r]:` line's
+# next). Taken only under a line at the top level that starts a block (see
+# _table_head_apart). (The possessive `>` run and the lookahead keep it linear.)
+_DELIMITER_ROW = re.compile(r"^[ \t>]*+(?=[|: \t]*-)[-|: \t]+$", re.MULTILINE)
+_NOT_TOP_LEVEL = re.compile(r"[ \t>]|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|\[.*\]:")
+# A line ending in a backslash, in a body with a link definition: a definition whose
+# address or title ends in one is one to markdown-it-pyrs, not to markdown-it-py
+# (`- [docs]: C:\\Users\\` then `- item`).
+_BACKSLASH_LINE_END = re.compile(r"\\[ \t]*$", re.MULTILINE)
 # Spaces but space, tab and line ends: the two parsers take different ones for the spaces
 # of markdown's syntax (`[a]: /u\xa0` is a link definition to markdown-it-pyrs; `<br>`
 # then `\x1c` an HTML block to markdown-it-py, whose regexes' `\s` takes it), and trim
@@ -440,7 +470,10 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
         _ONE_COLUMN_TABLE.search(markdown) is not None
         or _ORDERED_AFTER_TEXT.search("\n" + markdown) is not None
         or ("\t" in markdown and _tab_beside_pipe(markdown))
+        or ("-" in markdown and _table_head_apart(markdown))
     ):
+        return None
+    if "]:" in markdown and "\\" in markdown and _BACKSLASH_LINE_END.search(markdown) is not None:
         return None
     if any(space in markdown for space in _ASCII_ODD_SPACES):
         return None
@@ -454,6 +487,27 @@ def _tab_beside_pipe(markdown: str) -> bool:
     tabs apart (`-\t|---|` is a list item to markdown-it-py, a delimiter row to
     markdown-it-pyrs)."""
     return any("\t" in line and "|" in line for line in markdown.split("\n"))
+
+
+def _table_head_apart(markdown: str) -> bool:
+    """Whether a delimiter row's like, it or the line before it holding a `|`, follows a
+    line markdown-it-pyrs may read as a table's head apart from markdown-it-py: any but a
+    line at the top level (not indented, not a list item's, a quote's or a definition's)
+    after a blank line or at the text's start."""
+    for row in _DELIMITER_ROW.finditer(markdown):
+        if row.start() == 0:
+            continue
+        head_start = markdown.rfind("\n", 0, row.start() - 1) + 1
+        head = markdown[head_start : row.start() - 1]
+        if not head.strip() or ("|" not in head and "|" not in row.group()):
+            continue
+        if _NOT_TOP_LEVEL.match(head) is not None:
+            return True
+        if head_start > 0:
+            before = markdown[markdown.rfind("\n", 0, head_start - 1) + 1 : head_start - 1]
+            if before.strip():
+                return True
+    return False
 
 
 def _compiled_tokens(markdown: str) -> list[CompiledToken] | None:

@@ -95,6 +95,7 @@ INLINE_PIECES = [
     "word", "Café", " ", "  ", "\n", "*", "**", "_", "__", "`", "``", "[", "]", "(", ")",
     "![", "](http://x.example/a_b)", '](u "t")', "&amp;", "&#8238;", "&nbsp;", "&bogus;",
     "\\", "\\*", "~~", "~", "#", "1.", "-", ">", ":", "|", "\t", "\x0b", "é", "東",
+    "\u2028", "\u2029", "€", "\ufffd", "🚀",
 ]  # fmt: skip
 inline_texts = st.lists(st.sampled_from(INLINE_PIECES), max_size=24).map("".join)
 
@@ -105,6 +106,9 @@ inline_texts = st.lists(st.sampled_from(INLINE_PIECES), max_size=24).map("".join
 @example(["![*_**](http://x.example/a_b)"])  # unpaired emphasis in an image's alt text
 @example(['![&amp;](u "t")'])  # an entity in alt text: left out of the compiled HTML
 @example(["![a\\*b](u)"])  # an escape in alt text
+@example(["**\u2028**\\**"])  # a line separator beside emphasis: paired differently
+@example(["a**€**b"])  # a symbol beside emphasis: punctuation to markdown-it-py only
+@example(["!`**\ufffd*"])
 def test_generated_paragraphs_read_as_markdown_it_py_reads_them(lines: list[str]) -> None:
     same_text_as_markdown_it_py(paragraphs("\n\n".join(lines)))
 
@@ -242,6 +246,7 @@ LINE_PIECES = [
     "| a | b |", "|---|---|", "| x |", "|:-|-:|", "a | b", "[ref]: /url", "[ref]", "  ",
     "\xa0", "\u3000", "\x0b", "\x0c", "\x1c", "#", "é", "東", ":", "~", "x\\", "\t",
     "1", ")", "*", "_", "[", "]", "(", ">", "{{< note >}}", "[!NOTE]", "[^1]:", ":::",
+    "-|-", "--|--", "[r]:", "C:\\dir\\",
 ]  # fmt: skip
 body_lines = st.tuples(
     st.sampled_from(LINE_STARTS),
@@ -270,6 +275,7 @@ BLOCKS = [
     "a | b\n--|--\nc | d", "text  \nhard", "text\\\nhard", "&amp; &copy; &#35;", "**b** _i_ `c`",
     "1. a\n   ```\n   x\n   ```", "- a\n  > q", "- ```\n  x\n  ```", "10. ten\n11. eleven", "-\ta",
     "  - two", "   # three", "\\# not", "#5 bolt", "- [link](u)\n  continuation", "<p>para</p>",
+    "- one\n- two | three\n-|-", "x\n[r]:\n-|", "1. |\nt\n    -|", "- [r]: C:\\dir\\\n- item",
 ]  # fmt: skip
 BLOCK_STARTS = ["", "", "", "  ", "   ", "    ", "- ", "> ", "1. "]
 
@@ -289,6 +295,10 @@ structured_bodies = st.lists(
 @settings(max_examples=400, deadline=None)
 @given(structured_bodies)
 @example("| a | b |\n|---|---|\n| c | d |\n10. ten\n11. eleven\n")
+@example("# T\n\n- one\n- two | three\n-|-\n")  # a list item's line over a delimiter row
+@example("x\n[r]:\n-|\n")  # a definition's label line over one
+@example("1. |\nt\n    -|\n")  # an item's line, a lazy line, an indented one
+@example("- [r]: C:\\dir\\\n- item\n")  # a definition's address ending in a backslash
 def test_generated_pages_are_read_into_markdown_it_pys_blocks(body: str) -> None:
     same_blocks_as_markdown_it_py(body)
     same_loader_facts_as_markdown_it_py(body)
@@ -311,6 +321,13 @@ READ_APART = {
     "table head without a `|`": "word\n|---|\n",
     "tab in a table's line": "- | a |\n-\t|---|\n",
     "ordered item not numbered 1 after a table's row": "| a | b |\n|---|---|\n| c |\n10. x\n",
+    "list item's line with a `|` over a delimiter row": "# T\n\n- one\n- two | three\n-|-\n",
+    "a table's head as a list's second item": "- Plans\n- Cost | Owner\n--|--\n",
+    "definition's label line over a delimiter row": "x\n[r]:\n-|",
+    "item's line, lazy line, indented delimiter row": "1. |\nt\n    -|",
+    "quote's definition line over a delimiter row": "> a | b\n> |||\n> [r]: /u\n> |:--|\n",
+    "definition's address ending in a backslash": "- [docs]: C:\\Users\\me\\\n- real item\n",
+    "definition's address on its own line, ending in a backslash": "- [a]:\n  foo\\\n- b\n",
     "HTML block ending a text without a newline": "a\n\n<div>",
     "code block ending a text without a newline": "    code",
     "`:::` container": ":::note\nx\n:::\n",
