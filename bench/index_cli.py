@@ -34,11 +34,13 @@ def cpu_of_children() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def wall(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+def wall(
+    command: list[str], env: dict[str, str], cwd: Path | None = None
+) -> tuple[float, float, int]:
     """Wall time, CPU time (the process and the helpers it waited for), bytes printed."""
     cpu = cpu_of_children()
     start = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, check=True)
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=True)
     return time.perf_counter() - start, cpu_of_children() - cpu, len(done.stdout)
 
 
@@ -51,10 +53,11 @@ def main() -> None:
     parser.add_argument("--before", type=Path, metavar="OLD_CHECKOUT")
     parser.add_argument("words", nargs="+")
     args = parser.parse_args()
+    args.corpus = args.corpus.resolve()  # the commands run in each checkout
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     if args.cache is not None:
-        env["READER_CACHE_DIR"] = str(args.cache)
+        env["READER_CACHE_DIR"] = str(args.cache.resolve())
     checkouts = {"now": Path(reader.__file__).resolve().parent.parent}
     if args.before is not None:
         checkouts["before"] = args.before.resolve()
@@ -75,7 +78,9 @@ def main() -> None:
             for name, checkout in checkouts.items():
                 run_env = {**env, "PYTHONPATH": str(checkout)}
                 search = [*command, word, str(args.corpus), *options]
-                taken, cpu, sizes[name] = wall(search, run_env)
+                # In the checkout: `python -m` puts the working folder first on the
+                # path, before PYTHONPATH (from elsewhere, it ran that folder's reader).
+                taken, cpu, sizes[name] = wall(search, run_env, cwd=checkout)
                 times[name].append(taken)
                 cpus[name].append(cpu)
         grep = statistics.median(times["grep"])
