@@ -310,7 +310,8 @@ def _sync(
     first = list(islice(files, POOL_THRESHOLD))
     many = len(first) >= POOL_THRESHOLD
     with _fewer_collections(many):
-        found = lambda: walk.to_read  # noqa: E731 - the walk goes on as its files are read
+        # How many files the walk has found so far: the reading sizes its last tasks by it.
+        found = walk.found_to_read
         for loaded in _read_batches(chain(first, files), root, workers, many, found):
             summaries = _store(connection, writer, loaded, listed, bands)
             problems = [item for *_, item in loaded if isinstance(item, LoadProblem)]
@@ -405,6 +406,9 @@ class _Walk:
         while waiting or self._step():
             if waiting:
                 yield waiting.popleft()
+
+    def found_to_read(self) -> int:
+        return self.to_read
 
     def finish(self) -> None:
         """Walk the rest of the folder now (its files are read as before)."""
