@@ -63,7 +63,13 @@ from reader.index.rows import (
 from reader.index.text_index import TextWriter
 from reader.loading.archive import is_archive
 from reader.loading.discover import file_at, folder_listings, is_article_name
-from reader.loading.folder_scan import FileState, PendingScan, stat_files
+from reader.loading.folder_scan import (
+    FileState,
+    PendingScan,
+    entry_state,
+    path_state,
+    stat_files,
+)
 from reader.model import Article, ArticleSummary, LoadProblem
 from reader.text.tokens import keys_of
 
@@ -151,12 +157,7 @@ def scan_paths(
         if not exists:
             states[found.id] = None
             continue
-        try:
-            info = os.stat(path)
-        except OSError:  # a dangling link, a link loop: as scan_folder has it
-            states[found.id] = (path, -1, -1)
-            continue
-        states[found.id] = (path, info.st_size, info.st_mtime_ns)
+        states[found.id] = (path, *path_state(path))
     return states
 
 
@@ -371,13 +372,7 @@ def walk_folder(
     for listing in folder_listings(root, problems, links):
         found: list[_Found] = []
         for entry, file_id in listing:
-            state = None
-            if file_id in known:
-                try:
-                    info = entry.stat()
-                    state = (info.st_size, info.st_mtime_ns)
-                except OSError:  # a dangling link, a link loop: as stat_files has it
-                    state = (-1, -1)
+            state = entry_state(entry) if file_id in known else None
             found.append((file_id, entry.path, state))
         yield found
 
@@ -606,7 +601,7 @@ def _store(
                 connection.execute(
                     "INSERT INTO problems(id, path, message, size, mtime_ns) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    (file_id, str(item.path), item.message, *_stat_or_missing(Path(path_text))),
+                    (file_id, str(item.path), item.message, *path_state(path_text)),
                 )
         connection.executemany(INSERT_ARTICLE, articles)
         connection.executemany(INSERT_TEXT, texts)
@@ -793,14 +788,6 @@ def load_files(files: list[_FileToRead], root_text: str) -> list[_Loaded]:
         prepared = prepare(item) if isinstance(item, Article) else item
         loaded.append((file_id, path_text, known, prepared))
     return loaded
-
-
-def _stat_or_missing(path: Path) -> tuple[int, int]:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return -1, -1
-    return info.st_size, info.st_mtime_ns
 
 
 def read_problems(connection: sqlite3.Connection) -> list[LoadProblem]:

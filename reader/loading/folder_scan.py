@@ -39,32 +39,41 @@ def stat_files(
     entered: list[tuple[int, int]] | None = None,
 ) -> dict[str, FileState]:
     """Every article file under the folder (or file) `root` by id, with its size and
-    mtime (stat only, no reads); of a folder, only the `part` of it folder_listings
-    walks.
-
-    A file that cannot be stat'ed (a dangling link, a link loop) gets size -1: read once,
-    the loader reports what is wrong with it, and it counts as changed again only when
-    it can be stat'ed (a refresh must not announce the same broken link every time).
-    """
+    mtime (stat only, no reads; see entry_state); of a folder, only the `part` of it
+    folder_listings walks."""
     states: dict[str, FileState] = {}
     if not root.is_dir():
         for found in find_files(root):  # the one file, under its id
-            try:
-                info = os.stat(found.path)
-                states[found.id] = (found.path, info.st_size, info.st_mtime_ns)
-            except OSError:
-                states[found.id] = (found.path, -1, -1)
+            states[found.id] = (found.path, *path_state(found.path))
         return states
     for listing in folder_listings(root, problems, links, part=part, entered=entered):
         for entry, file_id in listing:
             if file_id in states:
                 continue  # two names spelt alike once escaped: the first, as a sync has it
-            try:
-                info = entry.stat()
-                states[file_id] = (entry.path, info.st_size, info.st_mtime_ns)
-            except OSError:
-                states[file_id] = (entry.path, -1, -1)
+            size, mtime_ns = entry_state(entry)
+            states[file_id] = (entry.path, size, mtime_ns)
     return states
+
+
+def entry_state(entry: os.DirEntry[str]) -> tuple[int, int]:
+    """A listed file's size and mtime (its entry's stat, cached). A file that cannot be
+    stat'ed (a dangling link, a link loop) gets (-1, -1): read once, the loader reports
+    what is wrong with it, and it counts as changed again only when it can be stat'ed (a
+    refresh must not announce the same broken link every time)."""
+    try:
+        info = entry.stat()
+    except OSError:
+        return -1, -1
+    return info.st_size, info.st_mtime_ns
+
+
+def path_state(path: str | os.PathLike[str]) -> tuple[int, int]:
+    """entry_state of the file at `path`."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return -1, -1
+    return info.st_size, info.st_mtime_ns
 
 
 @dataclass
