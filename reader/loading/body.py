@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 
 # Characters that can start inline markup (emphasis, code, links, entities, escapes,
 # autolinks, strikethrough, HTML, template tags); text without any of them is plain.
-_INLINE_MARKUP = re.compile(r"[*_`\[\]!<>&\\~{]")
 _INLINE_MARKS = "*_`[]!<>&\\~{"
+_INLINE_MARKUP = re.compile(f"[{re.escape(_INLINE_MARKS)}]")
 # What only a full read finds in a body's text: HTML, template tags, kramdown lines,
 # callouts, footnotes, MDX. A body without any is its own text.
 _NOT_TEXT = re.compile(r"<[A-Za-z/!?]|\{[{%:/]|^[ \t]*(?::::|!!!|\?\?\?)|\[[!^]", re.MULTILINE)
