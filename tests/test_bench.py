@@ -10,14 +10,20 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
+def generated(out: Path, count: int, *options: str) -> Path:
+    """A corpus of `count` articles written by bench/generate.py into `out`."""
+    subprocess.run(
+        [sys.executable, str(BENCH / "generate.py"), "--count", str(count), "--out", str(out),
+         *options],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return out
+
+
 def test_generator_is_deterministic(tmp_path: Path) -> None:
     for name in ("a", "b"):
-        subprocess.run(
-            [sys.executable, str(BENCH / "generate.py"), "--count", "30", "--out",
-             str(tmp_path / name)],
-            check=True,
-            capture_output=True,
-        )  # fmt: skip
+        generated(tmp_path / name, 30)
     first = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.txt"))
     second = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.txt"))
     assert first == second and len(first) == 30
@@ -26,13 +32,7 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_harness_runs_at_1k(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    subprocess.run(
-        [sys.executable, str(BENCH / "generate.py"), "--count", "1000", "--out", str(corpus),
-         "--huge"],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
+    corpus = generated(tmp_path / "corpus", 1000, "--huge")
     result = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--corpus", str(corpus), "--runs", "1", "--json"],
         check=True,
@@ -64,12 +64,7 @@ def test_harness_runs_at_1k(tmp_path: Path) -> None:
 
 
 def test_reading_state_and_live_reload_bench_runs(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    subprocess.run(
-        [sys.executable, str(BENCH / "generate.py"), "--count", "200", "--out", str(corpus)],
-        check=True,
-        capture_output=True,
-    )
+    corpus = generated(tmp_path / "corpus", 200)
     result = subprocess.run(
         [sys.executable, str(BENCH / "tui_state.py"), "--corpus", str(corpus), "--runs", "1"],
         check=True,
@@ -86,12 +81,7 @@ def test_reading_state_and_live_reload_bench_runs(tmp_path: Path) -> None:
 
 
 def test_writing_side_bench_runs(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    subprocess.run(
-        [sys.executable, str(BENCH / "generate.py"), "--count", "300", "--out", str(corpus)],
-        check=True,
-        capture_output=True,
-    )
+    corpus = generated(tmp_path / "corpus", 300)
     result = subprocess.run(
         [sys.executable, str(BENCH / "index_writes.py"), "--corpus", str(corpus),
          "--articles", "1500"],

@@ -3,7 +3,6 @@ so for a while only the files read so far are known, then the total."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import pytest
@@ -11,10 +10,9 @@ import pytest
 from reader.tui import workers as workers_module
 from reader.tui.app import ReaderApp
 from reader.tui.widgets.header import ReaderHeader
+from tests.index.test_walk_into_reading import small_batches
 from tui.conftest import WriteArticles
 from tui.helpers import fenced, reader, running
-
-sync_module = importlib.import_module("reader.index.sync")
 
 
 async def test_the_header_says_the_folder_is_still_being_walked_then_the_total(
@@ -26,9 +24,7 @@ async def test_the_header_says_the_folder_is_still_being_walked_then_the_total(
     )
     # Small batches and a pool from 8 files: the walk of 120 files runs into the
     # reading as 100,000 would; every batch is posted.
-    monkeypatch.setattr(sync_module, "POOL_THRESHOLD", 8)
-    monkeypatch.setattr(sync_module, "FIRST_CHUNK_SIZE", 4)
-    monkeypatch.setattr(sync_module, "CHUNK_SIZE", 8)
+    small_batches(monkeypatch)
     monkeypatch.setattr(workers_module, "BATCH_SECONDS", 0.0)
     seen: list[tuple[tuple[int, int | None] | None, str, float | None]] = []
     show_status = ReaderHeader.show_status
@@ -69,9 +65,7 @@ async def test_a_first_load_lists_its_first_rows_at_once(
     folder = write_articles(
         {f"{n:03d}.md": fenced(f"Title {n}", f"Body {n}.") for n in range(count)}
     )
-    monkeypatch.setattr(sync_module, "POOL_THRESHOLD", 8)
-    monkeypatch.setattr(sync_module, "FIRST_CHUNK_SIZE", 4)
-    monkeypatch.setattr(sync_module, "CHUNK_SIZE", 8)
+    small_batches(monkeypatch)
     monkeypatch.setattr(workers_module, "BATCH_SECONDS", 3600.0)
     posted: list[tuple[int, int | None]] = []
     progress = workers_module.LoadProgress
