@@ -23,9 +23,6 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_LINES, MAX_MARKDOWN_NESTING
-
-# Where it lives now (snippets need it without markdown-it); kept importable from here.
-from reader.loading.discover import is_mdx as is_mdx
 from reader.markup.callouts import OPEN_TYPES as CALLOUT_OPEN_TYPES
 from reader.markup.html import inline_html_text
 from reader.markup.templates import template_links, template_plugin

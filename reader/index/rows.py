@@ -47,7 +47,7 @@ def search_text(article: Article) -> SearchText:
 def _search_text_and_keys(article: Article) -> tuple[SearchText, frozenset[str]]:
     """search_text, and the article's metadata keys (see IndexTexts.keys)."""
     from reader.loading.body import body_text  # imported when first needed (markdown-it)
-    from reader.markdown import is_mdx
+    from reader.loading.discover import is_mdx
 
     leaves, keys = leaves_and_keys(article.metadata)
     text = SearchText(

@@ -18,9 +18,10 @@ from typing import Any
 from reader.limits import MAX_FILE_BYTES, MAX_TITLE_CHARS
 from reader.loading.body import body_text, scan_body
 from reader.loading.dates import date_from_filename, date_from_path, parse_date
+from reader.loading.discover import is_mdx
 from reader.loading.metadata import path_index, read_block, text_of
 from reader.loading.split import split_metadata
-from reader.markdown import inline_text, is_mdx, parse_inline
+from reader.markdown import inline_text, parse_inline
 from reader.model import Article, LoadProblem
 from reader.text.chars import non_ascii, replace_each
 from reader.text.sanitize import (

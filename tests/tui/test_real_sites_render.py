@@ -8,7 +8,7 @@ from textual.style import Style
 
 from reader.loading import load_article
 from reader.loading.body import scan_body
-from reader.markdown import is_mdx
+from reader.loading.discover import is_mdx
 from reader.model import Article
 from reader.resources import samples_dir
 from reader.tui.document import Block, layout

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.scrollbar import ScrollMessage
 
-from reader.markdown import is_mdx
+from reader.loading.discover import is_mdx
 from reader.model import Article
 from reader.search import Node, highlight_spans, is_ranked
 from reader.tui.document import Block, Layout, styled
