@@ -350,9 +350,9 @@ def find_article(article_id: str, root: Path | None) -> Article:
 
 def cmd_search(args: argparse.Namespace) -> int:
     store, query, results = search_fresh(args)
-    scores = {row.id: score for row, score in results}
-    ids = ids_of([row for row, _ in results])
+    ids = results.ids
     if args.json:
+        scores = dict(zip(ids, results.scores, strict=True))
         write_json_lines(
             search_json(store, ids, scores, query, ensure_ascii=not is_unicode(sys.stdout))
         )

@@ -21,7 +21,7 @@ from reader.cli_common import (
     read_query,
     refresh_folder,
 )
-from reader.index import ArticleSource, SearchEngine, SearchResults
+from reader.index import ArticleSource, FoundIds, SearchEngine
 from reader.index.sync import in_order, worker_pool
 from reader.loading.folder_scan import PendingScan
 from reader.model import Article, article_to_dict
@@ -32,12 +32,12 @@ from reader.search import Node, snippets
 # of CPU each) costs more than the walk they spare.
 SCAN_APART_ARTICLES = 5_000
 
-Searched = tuple[SearchEngine, Node, SearchResults]
+Searched = tuple[SearchEngine, Node, FoundIds]
 
 
-def search_fresh(args: argparse.Namespace) -> tuple[ArticleStore, Node, SearchResults]:
+def search_fresh(args: argparse.Namespace) -> tuple[ArticleStore, Node, FoundIds]:
     """`reader search`'s query answered on the folder as it is now: its store (brought up
-    to date), the query, and the results.
+    to date), the query, and the results (ids and scores).
 
     A big folder is walked in helper processes (reader.loading.folder_scan) while this
     one searches the index as it was; the search is made again only when the walk found
@@ -83,7 +83,7 @@ def _search(store: ArticleStore, args: argparse.Namespace) -> Searched:
     searcher = store.searcher()
     query, fallback = read_query(store, args.query, prefix_last=args.prefix)
     test = marks_test(store, query)
-    results = searcher.search(
+    results = searcher.search_ids(
         query, order=args.sort, fallback_order=fallback, limit=args.limit, flag_test=test
     )
     return searcher, query, results

@@ -48,7 +48,7 @@ from reader.index.db import (
     read_info,
     remove_index,
 )
-from reader.index.engine import SearchEngine, SearchResult, SearchResults
+from reader.index.engine import FoundIds, SearchEngine, SearchResult, SearchResults
 from reader.index.rows import (
     ARTICLE_SELECT,
     article_from_row,
@@ -72,6 +72,7 @@ from reader.text.tokens import metadata_leaves
 __all__ = [
     "ArticleIndex",
     "FacetValues",
+    "FoundIds",
     "IndexFull",
     "IndexUnavailable",
     "SearchEngine",
