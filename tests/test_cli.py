@@ -101,19 +101,29 @@ def test_big_outputs_are_written_a_batch_of_articles_at_a_time(
     command: list[str],
 ) -> None:
     """Bodies are read (and objects written) a batch at a time, so 100,000 results are
-    never all in memory and the first reach `| head` at once; the output is the same."""
+    never all in memory and the first reach `| head` at once; the output is the same.
+    (`search --json` reads the values it prints, ArticleSource.printed; `list`, whole
+    articles.)"""
+    from reader.index import ArticleSource
+
     status, whole, _ = run(capsys, *command, str(folder), "--json")
     assert status == 0 and len(json.loads(whole)) >= 2
     batches: list[int] = []
     articles = store_module.ArticleStore.articles
+    printed = ArticleSource.printed
 
     def counted(self: Any, ids: Any) -> Any:
         batches.append(len(ids))
         return articles(self, ids)
 
+    def counted_printed(self: Any, ids: Any) -> Any:
+        batches.append(len(ids))
+        return printed(self, ids)
+
     monkeypatch.setattr(cli_common, "PRINT_BATCH", 1)  # list
     monkeypatch.setattr(cli_search, "PRINT_BATCH", 1)  # search --json
     monkeypatch.setattr(store_module.ArticleStore, "articles", counted)
+    monkeypatch.setattr(ArticleSource, "printed", counted_printed)
     status, batched, _ = run(capsys, *command, str(folder), "--json")
     assert status == 0 and batched == whole
     assert batches and set(batches) == {1}

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import pairwise
 
 from reader.loading.body import body_text
 from reader.loading.discover import is_mdx
-from reader.model import Article
+from reader.model import Article, Metadata
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
 from reader.text.chars import non_ascii
 from reader.text.sanitize import one_line
@@ -178,16 +178,39 @@ def snippets(
     a cut end. When the body has no hits, windows come from metadata values, as
     "key: …". No hits anywhere (or hits only in the title, which is shown anyway): [].
     """
-    body = plain_text(body_text(article.body, mdx=is_mdx(article.path)))
-    found = _windows(body, _hits(body, query, "body"), limit, width)
+    return text_snippets(
+        article.body,
+        query,
+        mdx=is_mdx(article.path),
+        title=article.title,
+        metadata=lambda: article.metadata,
+        limit=limit,
+        width=width,
+    )
+
+
+def text_snippets(
+    body: str,
+    query: Node,
+    *,
+    mdx: bool,
+    title: str,
+    metadata: Callable[[], Metadata],
+    limit: int = 3,
+    width: int = SNIPPET_WIDTH,
+) -> list[str]:
+    """snippets() of an article given as its parts: its body, whether it is MDX, its
+    title, and its metadata (`metadata()` is called only when the body has no hit)."""
+    plain = plain_text(body_text(body, mdx=mdx))
+    found = _windows(plain, _hits(plain, query, "body"), limit, width)
     if found:
         return found
-    leaves = list(metadata_leaves(article.metadata))
+    leaves = list(metadata_leaves(metadata()))
     # Where no value holds a first word of the query (folded, as _hits looks), none has
     # a hit: one look at them all, not one a value (an article of 20 values: 200 us).
     # The title is left out, as below (it holds the hits of most such articles).
-    title = article.title if one_line(article.title) == article.title else None
-    values = " ".join(value for _key, value in leaves if value != title)
+    one_line_title = title if one_line(title) == title else None
+    values = " ".join(value for _key, value in leaves if value != one_line_title)
     plan = _hit_plan(query, None)
     folded = FoldedText(values).folded
     if plan is None or not any(first in folded for first in plan[1]):
@@ -196,7 +219,7 @@ def snippets(
         if len(found) >= limit:
             break
         text = one_line(value)
-        if text == article.title:
+        if text == title:
             continue
         windows = _windows(text, _hits(text, query, key), 1, width)
         found.extend(f"{key}: {window}" for window in windows)
