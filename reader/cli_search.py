@@ -11,7 +11,8 @@ import contextlib
 import gc
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
 from reader.articles import ArticleStore
@@ -38,15 +39,20 @@ SCAN_APART_ARTICLES = 5_000
 Searched = tuple[SearchEngine, Node, FoundIds]
 
 
-def search_fresh(args: argparse.Namespace) -> tuple[ArticleStore, Node, FoundIds]:
+def search_fresh(
+    args: argparse.Namespace, *, opened: Callable[[ArticleStore], object] | None = None
+) -> tuple[ArticleStore, Node, FoundIds]:
     """`reader search`'s query answered on the folder as it is now: its store (brought up
-    to date), the query, and the results (ids and scores).
+    to date), the query, and the results (ids and scores). `opened(store)` is called
+    once the store is open, before the rest.
 
     A big folder is walked in helper processes (reader.loading.folder_scan) while this
     one searches the index as it was; the search is made again only when the walk found
     a change, or the index was written meanwhile (by another reader of the folder), so
     the answer is the one a search after the walk gives."""
     store = open_folder_as_indexed(args)
+    if opened is not None:
+        opened(store)
     scan = None
     # (Not an archive: its members are listed from the index while it is unchanged.)
     big = store.root.is_dir() and store.article_count() >= SCAN_APART_ARTICLES
@@ -98,6 +104,47 @@ def _search(store: ArticleStore, args: argparse.Namespace) -> Searched:
 PARALLEL_RESULTS = 10_000
 
 
+class JsonWorkers:
+    """The worker processes of `search --json` (reader.index.sync.worker_pool), started
+    when first wanted, or as soon as the folder is open when its results may be many
+    (start_for): their start (0.3 s, most of it importing reader) then overlaps bringing
+    the folder up to date and searching it. Closed at the end of the command."""
+
+    def __init__(self) -> None:
+        self.count = os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+        self._stack = contextlib.ExitStack()
+
+    def start_for(self, store: ArticleStore, limit: int | None) -> None:
+        """Start the workers now if `store` has PARALLEL_RESULTS articles or more, a
+        worker can read its index, and the command may print as many (`limit`)."""
+        many = limit is None or limit >= PARALLEL_RESULTS
+        readable = self.count > 1 and store.source() is not None
+        if many and readable and store.article_count() >= PARALLEL_RESULTS:
+            self.pool()
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = self._stack.enter_context(worker_pool(self.count))
+            # A task each makes each process start (and import this module) now.
+            for _worker in range(self.count):
+                self._pool.submit(_started)
+        return self._pool
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def __enter__(self) -> JsonWorkers:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _started() -> None:
+    """A worker's first task: nothing, but that it has started."""
+
+
 def search_json(
     store: ArticleStore,
     ids: Sequence[str],
@@ -105,17 +152,21 @@ def search_json(
     query: Node,
     *,
     ensure_ascii: bool,
+    workers: JsonWorkers | None = None,
 ) -> Iterator[str]:
     """The JSON of each result in order, several joined by ",\\n" to a block: a batch
-    at a time, in worker processes when there are many results and they can read the
-    index (it is not in memory)."""
+    at a time, in worker processes (`workers`, else some started here) when there are
+    many results and they can read the index (it is not in memory)."""
     batches = [ids[start : start + PRINT_BATCH] for start in range(0, len(ids), PRINT_BATCH)]
     # What a batch makes is acyclic, freed as it is printed: the collector's passes over
     # the results and the rest of this process (23% of the time) are not needed.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        yield from _batches_json(store, batches, scores, query, ensure_ascii)
+        with contextlib.ExitStack() as stack:
+            if workers is None:
+                workers = stack.enter_context(JsonWorkers())
+            yield from _batches_json(store, batches, scores, query, ensure_ascii, workers)
     finally:
         if collecting:
             gc.enable()
@@ -127,6 +178,7 @@ def _batches_json(
     scores: dict[str, float | None],
     query: Node,
     ensure_ascii: bool,
+    workers: JsonWorkers,
 ) -> Iterator[str]:
     def here(batch: Sequence[str]) -> str:
         return _results_json(store.articles(batch), scores, query, ensure_ascii)
@@ -136,9 +188,8 @@ def _batches_json(
         for batch in batches:
             yield here(batch)
         return
-    worker_count = os.cpu_count() or 1
     ids_count = sum(map(len, batches))
-    if ids_count < PARALLEL_RESULTS or worker_count <= 1:
+    if ids_count < PARALLEL_RESULTS or workers.count <= 1:
         for batch in batches:
             try:
                 yield _source_json(source, batch, scores, query, ensure_ascii)
@@ -151,14 +202,14 @@ def _batches_json(
         (source, batch, {file_id: scores[file_id] for file_id in batch}, query, ensure_ascii)
         for batch in batches
     )
-    with worker_pool(worker_count) as pool:
-        for (_source, batch, *_rest), future in in_order(pool, worker_count, _source_json, calls):
-            try:
-                yield future.result()
-            except Exception:
-                # A worker that could not read the index (damaged, locked, gone) or
-                # died: this process reads the batch, repairing the index as it does.
-                yield here(batch)
+    pool = workers.pool()
+    for (_source, batch, *_rest), future in in_order(pool, workers.count, _source_json, calls):
+        try:
+            yield future.result()
+        except Exception:
+            # A worker that could not read the index (damaged, locked, gone) or died:
+            # this process reads the batch, repairing the index as it does.
+            yield here(batch)
 
 
 def _source_json(

@@ -134,7 +134,8 @@ def test_many_search_results_are_made_in_worker_processes_in_order(
 ) -> None:
     """From PARALLEL_RESULTS results on, `search --json` reads articles and makes their
     snippets in worker processes, a batch each: the output is the same, in order (hits
-    in the body, only in metadata, accented, a phrase)."""
+    in the body, only in metadata, accented, a phrase). In a folder of PARALLEL_RESULTS
+    articles or more, the workers start before the search."""
     folder = tmp_path / "news"
     folder.mkdir()
     for number in range(30):
@@ -148,23 +149,36 @@ def test_many_search_results_are_made_in_worker_processes_in_order(
     from concurrent.futures import ProcessPoolExecutor
 
     submitted: list[int] = []  # the ids of each batch handed to a worker
+    events: list[str] = []
     submit = ProcessPoolExecutor.submit
+    search = cli_search._search
 
     def counted(self: Any, function: Any, *args: Any, **kwargs: Any) -> Any:
-        submitted.append(len(args[1]))
+        if function is cli_search._source_json:
+            submitted.append(len(args[1]))
+        else:
+            events.append("worker started")
         return submit(self, function, *args, **kwargs)
+
+    def searched(*args: Any) -> Any:
+        events.append("searched")
+        return search(*args)
 
     for query in ["kent", "cafe", '"road safety"']:
         status, serial, _ = run(capsys, "search", query, str(folder), "--json")
         assert status == 0 and len(json.loads(serial)) >= 20
         submitted.clear()
+        events.clear()
         with monkeypatch.context() as patch:
             patch.setattr(cli_search, "PARALLEL_RESULTS", 1)
             patch.setattr(cli_search, "PRINT_BATCH", 7)
             patch.setattr(ProcessPoolExecutor, "submit", counted)
+            patch.setattr(cli_search, "_search", searched)
             status, parallel, _ = run(capsys, "search", query, str(folder), "--json")
         assert status == 0 and parallel == serial, query
         assert len(submitted) > 2 and set(submitted[:-1]) == {7}
+        # The workers were started as soon as the folder was open, before the search.
+        assert events[: events.index("searched")].count("worker started") == os.cpu_count()
 
 
 def test_search_results_whose_workers_cannot_read_the_index_are_made_here(
