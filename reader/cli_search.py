@@ -220,9 +220,8 @@ def _source_json(
     ensure_ascii: bool,
 ) -> str:
     """_results_json of the articles `ids`, read from `source` (in a worker process, or
-    in this one):
-    made from the columns printed (reader.index.rows.PrintedArticle), where reading
-    whole Articles cost a third more."""
+    in this one), made from the columns printed (reader.index.rows.PrintedArticle):
+    reading whole Articles cost a third more."""
     encode = _ENCODERS[ensure_ascii]
     blocks = []
     for printed in source.printed(ids):

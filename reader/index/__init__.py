@@ -139,31 +139,19 @@ class ArticleSource:
     root: str
     root_is_dir: bool
 
-    def articles(self, ids: Sequence[str]) -> list[Article]:
-        """Full articles for `ids`, in that order; ids the index does not have are left
-        out."""
-        with self._connection() as connection:
-            by_id = read_articles(connection, ids, Path(self.root), self.root_is_dir)
-        return [by_id[article_id] for article_id in ids if article_id in by_id]
-
     def printed(self, ids: Sequence[str]) -> list[PrintedArticle]:
         """What `search --json` prints of each of `ids` (reader.index.rows.PrintedArticle),
         in that order; ids the index does not have are left out."""
         paths = ArticlePaths(Path(self.root), self.root_is_dir)
-        with self._connection() as connection:
-            rows = _rows_of(connection, PRINTED_SELECT, ids)
-            by_id = {row[0]: printed_from_row(row, paths) for row in rows}
-        return [by_id[article_id] for article_id in ids if article_id in by_id]
-
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
         # Read-only: a file removed meanwhile is an error, not a new empty index.
         uri = f"{Path(self.database).as_uri()}?mode=ro"
         connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
         try:
-            yield connection
+            rows = _rows_of(connection, PRINTED_SELECT, ids)
+            by_id = {row[0]: printed_from_row(row, paths) for row in rows}
         finally:
             connection.close()
+        return [by_id[article_id] for article_id in ids if article_id in by_id]
 
 
 class ArticleIndex:
