@@ -117,10 +117,12 @@ class JsonWorkers:
 
     def start_for(self, store: ArticleStore, limit: int | None) -> None:
         """Start the workers now if `store` has PARALLEL_RESULTS articles or more, a
-        worker can read its index, and the command may print as many (`limit`)."""
+        worker can read its index, the command may print as many (`limit`), and the
+        machine has a core free: with none, their start overlaps nothing, and is
+        wasted where the results turn out few."""
         many = limit is None or limit >= PARALLEL_RESULTS
         readable = self.count > 1 and store.source() is not None
-        if many and readable and store.article_count() >= PARALLEL_RESULTS:
+        if many and readable and store.article_count() >= PARALLEL_RESULTS and cores_free():
             self.pool()
 
     def pool(self) -> ProcessPoolExecutor:

@@ -135,7 +135,7 @@ def test_many_search_results_are_made_in_worker_processes_in_order(
     """From PARALLEL_RESULTS results on, `search --json` reads articles and makes their
     snippets in worker processes, a batch each: the output is the same, in order (hits
     in the body, only in metadata, accented, a phrase). In a folder of PARALLEL_RESULTS
-    articles or more, the workers start before the search."""
+    articles or more, with a core free, the workers start before the search."""
     folder = tmp_path / "news"
     folder.mkdir()
     for number in range(30):
@@ -174,6 +174,7 @@ def test_many_search_results_are_made_in_worker_processes_in_order(
             patch.setattr(cli_search, "PRINT_BATCH", 7)
             patch.setattr(ProcessPoolExecutor, "submit", counted)
             patch.setattr(cli_search, "_search", searched)
+            patch.setattr(cli_search, "cores_free", lambda: True)
             status, parallel, _ = run(capsys, "search", query, str(folder), "--json")
         assert status == 0 and parallel == serial, query
         assert len(submitted) > 2 and set(submitted[:-1]) == {7}
