@@ -12,6 +12,7 @@ import io
 import os
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from reader import __version__
@@ -32,7 +33,7 @@ from reader.cli_common import (
     resolve_root,
     write_json_lines,
 )
-from reader.cli_search import search_fresh, search_json
+from reader.cli_search import JsonWorkers, search_fresh, search_json
 from reader.loading.discover import no_articles_message
 from reader.model import Article, article_to_dict
 from reader.ordering import RELEVANCE, SEARCH_ORDERS
@@ -349,27 +350,33 @@ def find_article(article_id: str, root: Path | None) -> Article:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    store, query, results = search_fresh(args)
-    scores = {row.id: score for row, score in results}
-    ids = ids_of([row for row, _ in results])
     if args.json:
-        write_json_lines(
-            search_json(store, ids, scores, query, ensure_ascii=not is_unicode(sys.stdout))
-        )
-    else:
-        # Bodies are read only for the results printed, a batch at a time.
-        shown = read_articles(store, ids)
-        printed = 0
-        for article in shown:
-            print(format_row(article))
-            for snippet in snippets(article, query, limit=1):
-                print(f"    {snippet}")
-            printed += 1
-        total = results.total
-        what = f"{total:,} of {len(store.rows()):,} articles match"
-        if printed < total:
-            what += f"; showing {printed:,}"
-        print(what, file=sys.stderr)
+        with JsonWorkers() as workers:
+            opened = partial(workers.start_for, limit=args.limit)
+            store, query, results = search_fresh(args, opened=opened)
+            ids = results.ids
+            scores = dict(zip(ids, results.scores, strict=True))
+            ensure_ascii = not is_unicode(sys.stdout)
+            write_json_lines(
+                search_json(store, ids, scores, query, ensure_ascii=ensure_ascii, workers=workers)
+            )
+        report_problem_count(store)
+        return 0
+    store, query, results = search_fresh(args)
+    ids = results.ids
+    # Bodies are read only for the results printed, a batch at a time.
+    shown = read_articles(store, ids)
+    printed = 0
+    for article in shown:
+        print(format_row(article))
+        for snippet in snippets(article, query, limit=1):
+            print(f"    {snippet}")
+        printed += 1
+    total = results.total
+    what = f"{total:,} of {len(store.rows()):,} articles match"
+    if printed < total:
+        what += f"; showing {printed:,}"
+    print(what, file=sys.stderr)
     report_problem_count(store)
     return 0
 

@@ -302,7 +302,7 @@ def cmd_searches(args: argparse.Namespace) -> int:
             except QueryError as error:
                 entry["error"] = f"{error.message} at column {error.column}"
             else:
-                ids = searcher.search(node, order="newest", flag_test=test).ids()
+                ids = searcher.search_ids(node, order="newest", flag_test=test).ids
                 entry["total"] = len(ids)
                 entry["unread"] = sum(1 for article_id in ids if test(article_id, "unread"))
             found.append(entry)

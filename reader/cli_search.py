@@ -11,7 +11,9 @@ import contextlib
 import gc
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 
 from reader.articles import ArticleStore
 from reader.cli_common import (
@@ -21,29 +23,36 @@ from reader.cli_common import (
     read_query,
     refresh_folder,
 )
-from reader.index import ArticleSource, SearchEngine, SearchResults
+from reader.index import ArticleSource, FoundIds, SearchEngine
 from reader.index.sync import in_order, worker_pool
+from reader.loading.discover import is_mdx
 from reader.loading.folder_scan import PendingScan
 from reader.model import Article, article_to_dict
 from reader.search import Node, snippets
+from reader.search.snippets import text_snippets
 
 # From this many articles in the index on, `reader search` walks the folder in helper
 # processes while it searches the index as it is: below, starting them (some 70 ms, 40 ms
 # of CPU each) costs more than the walk they spare.
 SCAN_APART_ARTICLES = 5_000
 
-Searched = tuple[SearchEngine, Node, SearchResults]
+Searched = tuple[SearchEngine, Node, FoundIds]
 
 
-def search_fresh(args: argparse.Namespace) -> tuple[ArticleStore, Node, SearchResults]:
+def search_fresh(
+    args: argparse.Namespace, *, opened: Callable[[ArticleStore], object] | None = None
+) -> tuple[ArticleStore, Node, FoundIds]:
     """`reader search`'s query answered on the folder as it is now: its store (brought up
-    to date), the query, and the results.
+    to date), the query, and the results (ids and scores). `opened(store)` is called
+    once the store is open, before the rest.
 
     A big folder is walked in helper processes (reader.loading.folder_scan) while this
     one searches the index as it was; the search is made again only when the walk found
     a change, or the index was written meanwhile (by another reader of the folder), so
     the answer is the one a search after the walk gives."""
     store = open_folder_as_indexed(args)
+    if opened is not None:
+        opened(store)
     scan = None
     # (Not an archive: its members are listed from the index while it is unchanged.)
     big = store.root.is_dir() and store.article_count() >= SCAN_APART_ARTICLES
@@ -83,7 +92,7 @@ def _search(store: ArticleStore, args: argparse.Namespace) -> Searched:
     searcher = store.searcher()
     query, fallback = read_query(store, args.query, prefix_last=args.prefix)
     test = marks_test(store, query)
-    results = searcher.search(
+    results = searcher.search_ids(
         query, order=args.sort, fallback_order=fallback, limit=args.limit, flag_test=test
     )
     return searcher, query, results
@@ -95,6 +104,49 @@ def _search(store: ArticleStore, args: argparse.Namespace) -> Searched:
 PARALLEL_RESULTS = 10_000
 
 
+class JsonWorkers:
+    """The worker processes of `search --json` (reader.index.sync.worker_pool), started
+    when first wanted, or as soon as the folder is open when its results may be many
+    (start_for): their start (0.3 s, most of it importing reader) then overlaps bringing
+    the folder up to date and searching it. Closed at the end of the command."""
+
+    def __init__(self) -> None:
+        self.count = os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+        self._stack = contextlib.ExitStack()
+
+    def start_for(self, store: ArticleStore, limit: int | None) -> None:
+        """Start the workers now if `store` has PARALLEL_RESULTS articles or more, a
+        worker can read its index, the command may print as many (`limit`), and the
+        machine has a core free: with none, their start overlaps nothing, and is
+        wasted where the results turn out few."""
+        many = limit is None or limit >= PARALLEL_RESULTS
+        readable = self.count > 1 and store.source() is not None
+        if many and readable and store.article_count() >= PARALLEL_RESULTS and cores_free():
+            self.pool()
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = self._stack.enter_context(worker_pool(self.count))
+            # A task each makes each process start (and import this module) now.
+            for _worker in range(self.count):
+                self._pool.submit(_started)
+        return self._pool
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def __enter__(self) -> JsonWorkers:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _started() -> None:
+    """A worker's first task: nothing, but that it has started."""
+
+
 def search_json(
     store: ArticleStore,
     ids: Sequence[str],
@@ -102,17 +154,21 @@ def search_json(
     query: Node,
     *,
     ensure_ascii: bool,
+    workers: JsonWorkers | None = None,
 ) -> Iterator[str]:
     """The JSON of each result in order, several joined by ",\\n" to a block: a batch
-    at a time, in worker processes when there are many results and they can read the
-    index (it is not in memory)."""
+    at a time, in worker processes (`workers`, else some started here) when there are
+    many results and they can read the index (it is not in memory)."""
     batches = [ids[start : start + PRINT_BATCH] for start in range(0, len(ids), PRINT_BATCH)]
     # What a batch makes is acyclic, freed as it is printed: the collector's passes over
     # the results and the rest of this process (23% of the time) are not needed.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        yield from _batches_json(store, batches, scores, query, ensure_ascii)
+        with contextlib.ExitStack() as stack:
+            if workers is None:
+                workers = stack.enter_context(JsonWorkers())
+            yield from _batches_json(store, batches, scores, query, ensure_ascii, workers)
     finally:
         if collecting:
             gc.enable()
@@ -124,16 +180,23 @@ def _batches_json(
     scores: dict[str, float | None],
     query: Node,
     ensure_ascii: bool,
+    workers: JsonWorkers,
 ) -> Iterator[str]:
     def here(batch: Sequence[str]) -> str:
         return _results_json(store.articles(batch), scores, query, ensure_ascii)
 
     source = store.source()
-    worker_count = os.cpu_count() or 1
-    ids_count = sum(map(len, batches))
-    if source is None or ids_count < PARALLEL_RESULTS or worker_count <= 1:
+    if source is None:  # an index in memory: only this process reads it
         for batch in batches:
             yield here(batch)
+        return
+    ids_count = sum(map(len, batches))
+    if ids_count < PARALLEL_RESULTS or workers.count <= 1:
+        for batch in batches:
+            try:
+                yield _source_json(source, batch, scores, query, ensure_ascii)
+            except Exception:
+                yield here(batch)  # as a worker's trouble is met, below
         return
     # The output streams in order, and a slow reader of it (`| less`) does not make
     # every result wait in memory.
@@ -141,14 +204,14 @@ def _batches_json(
         (source, batch, {file_id: scores[file_id] for file_id in batch}, query, ensure_ascii)
         for batch in batches
     )
-    with worker_pool(worker_count) as pool:
-        for (_source, batch, *_rest), future in in_order(pool, worker_count, _source_json, calls):
-            try:
-                yield future.result()
-            except Exception:
-                # A worker that could not read the index (damaged, locked, gone) or
-                # died: this process reads the batch, repairing the index as it does.
-                yield here(batch)
+    pool = workers.pool()
+    for (_source, batch, *_rest), future in in_order(pool, workers.count, _source_json, calls):
+        try:
+            yield future.result()
+        except Exception:
+            # A worker that could not read the index (damaged, locked, gone) or died:
+            # this process reads the batch, repairing the index as it does.
+            yield here(batch)
 
 
 def _source_json(
@@ -158,8 +221,24 @@ def _source_json(
     query: Node,
     ensure_ascii: bool,
 ) -> str:
-    """_results_json of `ids`, read from `source` (in a worker process)."""
-    return _results_json(source.articles(ids), scores, query, ensure_ascii)
+    """_results_json of the articles `ids`, read from `source` (in a worker process, or
+    in this one), made from the columns printed (reader.index.rows.PrintedArticle):
+    reading whole Articles cost a third more."""
+    encode = _ENCODERS[ensure_ascii]
+    blocks = []
+    for printed in source.printed(ids):
+        article = printed.json
+        data = article._asdict()
+        data["score"] = scores[article.id]
+        data["snippets"] = text_snippets(
+            printed.body,
+            query,
+            mdx=is_mdx(article.path),
+            title=article.title,
+            metadata=partial(json.loads, printed.metadata),
+        )
+        blocks.append(encode(data))
+    return ",\n".join(blocks)
 
 
 def _results_json(
@@ -167,16 +246,13 @@ def _results_json(
 ) -> str:
     """One search result per article as `search --json` prints it, joined by ",\\n"."""
     encode = _ENCODERS[ensure_ascii]
-    return ",\n".join(
-        encode(
-            {
-                **article_to_dict(article),
-                "score": scores[article.id],
-                "snippets": snippets(article, query),
-            }
-        )
-        for article in articles
-    )
+    blocks = []
+    for article in articles:
+        data = article_to_dict(article)
+        data["score"] = scores[article.id]
+        data["snippets"] = snippets(article, query)
+        blocks.append(encode(data))
+    return ",\n".join(blocks)
 
 
 # json.dumps's encoders, made once: json.dumps given an option makes one each call.

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 # Metadata after loading holds only JSON types: str keys; str, int, float, bool, None,
 # lists and mappings. Dates are kept as the text the file had (see loading.metadata).
@@ -164,23 +164,43 @@ def published_sort_key(published: datetime | None) -> float:
     return published.timestamp()
 
 
+class ArticleJson(NamedTuple):
+    """An article as `reader list/show/search --json` print it, its fields in the order
+    of the keys (`_asdict()` is the JSON object): made from an Article by article_to_dict,
+    or straight from the index's columns (reader.index.rows.printed_from_row)."""
+
+    id: str
+    path: str
+    title: str
+    url: str | None
+    area: str | None
+    published: str | None  # ISO 8601
+    description: str | None
+    image: str | None
+    locale: str | None
+    kind: str | None
+    initiatives: list[str]
+    word_count: int
+    warnings: list[str]
+
+
 def article_to_dict(article: Article, *, body: bool = False) -> dict[str, Any]:
     """The JSON shape of an article used by `reader list/show/search --json`."""
-    data: dict[str, Any] = {
-        "id": article.id,
-        "path": str(article.path),
-        "title": article.title,
-        "url": article.url,
-        "area": article.area,
-        "published": article.published.isoformat() if article.published else None,
-        "description": article.description,
-        "image": article.image,
-        "locale": article.locale,
-        "kind": article.kind,
-        "initiatives": list(article.initiatives),
-        "word_count": article.word_count,
-        "warnings": list(article.warnings),
-    }
+    data: dict[str, Any] = ArticleJson(
+        article.id,
+        str(article.path),
+        article.title,
+        article.url,
+        article.area,
+        article.published.isoformat() if article.published else None,
+        article.description,
+        article.image,
+        article.locale,
+        article.kind,
+        list(article.initiatives),
+        article.word_count,
+        list(article.warnings),
+    )._asdict()
     if body:
         data["metadata"] = article.metadata
         data["body"] = article.body

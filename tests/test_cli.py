@@ -101,19 +101,29 @@ def test_big_outputs_are_written_a_batch_of_articles_at_a_time(
     command: list[str],
 ) -> None:
     """Bodies are read (and objects written) a batch at a time, so 100,000 results are
-    never all in memory and the first reach `| head` at once; the output is the same."""
+    never all in memory and the first reach `| head` at once; the output is the same.
+    (`search --json` reads the values it prints, ArticleSource.printed; `list`, whole
+    articles.)"""
+    from reader.index import ArticleSource
+
     status, whole, _ = run(capsys, *command, str(folder), "--json")
     assert status == 0 and len(json.loads(whole)) >= 2
     batches: list[int] = []
     articles = store_module.ArticleStore.articles
+    printed = ArticleSource.printed
 
     def counted(self: Any, ids: Any) -> Any:
         batches.append(len(ids))
         return articles(self, ids)
 
+    def counted_printed(self: Any, ids: Any) -> Any:
+        batches.append(len(ids))
+        return printed(self, ids)
+
     monkeypatch.setattr(cli_common, "PRINT_BATCH", 1)  # list
     monkeypatch.setattr(cli_search, "PRINT_BATCH", 1)  # search --json
     monkeypatch.setattr(store_module.ArticleStore, "articles", counted)
+    monkeypatch.setattr(ArticleSource, "printed", counted_printed)
     status, batched, _ = run(capsys, *command, str(folder), "--json")
     assert status == 0 and batched == whole
     assert batches and set(batches) == {1}
@@ -124,7 +134,8 @@ def test_many_search_results_are_made_in_worker_processes_in_order(
 ) -> None:
     """From PARALLEL_RESULTS results on, `search --json` reads articles and makes their
     snippets in worker processes, a batch each: the output is the same, in order (hits
-    in the body, only in metadata, accented, a phrase)."""
+    in the body, only in metadata, accented, a phrase). In a folder of PARALLEL_RESULTS
+    articles or more, with a core free, the workers start before the search."""
     folder = tmp_path / "news"
     folder.mkdir()
     for number in range(30):
@@ -138,23 +149,37 @@ def test_many_search_results_are_made_in_worker_processes_in_order(
     from concurrent.futures import ProcessPoolExecutor
 
     submitted: list[int] = []  # the ids of each batch handed to a worker
+    events: list[str] = []
     submit = ProcessPoolExecutor.submit
+    search = cli_search._search
 
     def counted(self: Any, function: Any, *args: Any, **kwargs: Any) -> Any:
-        submitted.append(len(args[1]))
+        if function is cli_search._source_json:
+            submitted.append(len(args[1]))
+        else:
+            events.append("worker started")
         return submit(self, function, *args, **kwargs)
+
+    def searched(*args: Any) -> Any:
+        events.append("searched")
+        return search(*args)
 
     for query in ["kent", "cafe", '"road safety"']:
         status, serial, _ = run(capsys, "search", query, str(folder), "--json")
         assert status == 0 and len(json.loads(serial)) >= 20
         submitted.clear()
+        events.clear()
         with monkeypatch.context() as patch:
             patch.setattr(cli_search, "PARALLEL_RESULTS", 1)
             patch.setattr(cli_search, "PRINT_BATCH", 7)
             patch.setattr(ProcessPoolExecutor, "submit", counted)
+            patch.setattr(cli_search, "_search", searched)
+            patch.setattr(cli_search, "cores_free", lambda: True)
             status, parallel, _ = run(capsys, "search", query, str(folder), "--json")
         assert status == 0 and parallel == serial, query
         assert len(submitted) > 2 and set(submitted[:-1]) == {7}
+        # The workers were started as soon as the folder was open, before the search.
+        assert events[: events.index("searched")].count("worker started") == os.cpu_count()
 
 
 def test_search_results_whose_workers_cannot_read_the_index_are_made_here(

@@ -48,10 +48,14 @@ from reader.index.db import (
     read_info,
     remove_index,
 )
-from reader.index.engine import SearchEngine, SearchResult, SearchResults
+from reader.index.engine import FoundIds, SearchEngine, SearchResult, SearchResults
 from reader.index.rows import (
     ARTICLE_SELECT,
+    PRINTED_SELECT,
+    ArticlePaths,
+    PrintedArticle,
     article_from_row,
+    printed_from_row,
     read_summary_rows,
     unpack_content,
 )
@@ -72,6 +76,7 @@ from reader.text.tokens import metadata_leaves
 __all__ = [
     "ArticleIndex",
     "FacetValues",
+    "FoundIds",
     "IndexFull",
     "IndexUnavailable",
     "SearchEngine",
@@ -113,15 +118,16 @@ def read_articles(
 ) -> dict[str, Article]:
     """The full articles of those of `ids` the index has, by id, a few queries for any
     number."""
-    by_id: dict[str, Article] = {}
+    rows = _rows_of(connection, ARTICLE_SELECT, ids)
+    return {row[0]: article_from_row(row, root, root_is_dir) for row in rows}
+
+
+def _rows_of(connection: sqlite3.Connection, select: str, ids: Sequence[str]) -> Iterator[Any]:
+    """The rows of `SELECT {select}` (whose first column is a.id) of those of `ids` the
+    index has, a statement for each few hundred."""
     for chunk in in_chunks(ids):
         marks = ", ".join("?" * len(chunk))
-        for row in connection.execute(
-            f"SELECT {ARTICLE_SELECT} WHERE a.id IN ({marks})", tuple(chunk)
-        ):
-            article = article_from_row(row, root, root_is_dir)
-            by_id[article.id] = article
-    return by_id
+        yield from connection.execute(f"SELECT {select} WHERE a.id IN ({marks})", tuple(chunk))
 
 
 @dataclass(frozen=True)
@@ -133,14 +139,16 @@ class ArticleSource:
     root: str
     root_is_dir: bool
 
-    def articles(self, ids: Sequence[str]) -> list[Article]:
-        """Full articles for `ids`, in that order; ids the index does not have are left
-        out."""
+    def printed(self, ids: Sequence[str]) -> list[PrintedArticle]:
+        """What `search --json` prints of each of `ids` (reader.index.rows.PrintedArticle),
+        in that order; ids the index does not have are left out."""
+        paths = ArticlePaths(Path(self.root), self.root_is_dir)
         # Read-only: a file removed meanwhile is an error, not a new empty index.
         uri = f"{Path(self.database).as_uri()}?mode=ro"
         connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
         try:
-            by_id = read_articles(connection, ids, Path(self.root), self.root_is_dir)
+            rows = _rows_of(connection, PRINTED_SELECT, ids)
+            by_id = {row[0]: printed_from_row(row, paths) for row in rows}
         finally:
             connection.close()
         return [by_id[article_id] for article_id in ids if article_id in by_id]

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import tantivy
 
 from reader.index.duplicates import signature as minhash_signature
-from reader.model import Article, ArticleSummary, folder_of, published_sort_key
+from reader.model import Article, ArticleJson, ArticleSummary, folder_of, published_sort_key
 from reader.ordering import NEWEST_SQL
 from reader.text.sanitize import escape_name
 from reader.text.tokens import SearchText, index_text, leaves_and_keys
@@ -294,8 +294,7 @@ def article_from_row(row: sqlite3.Row | tuple[Any, ...], root: Path, root_is_dir
     body, initiatives = unpack_content(content)
     return Article(
         id=file_id,
-        # As the loader shows it: a root that is not UTF-8 is escaped (ids are already).
-        path=Path(escape_name(os.fspath(root / file_id if root_is_dir else root))),
+        path=article_path(root, root_is_dir, file_id),
         title=title,
         url=url,
         area=area,
@@ -314,6 +313,71 @@ def article_from_row(row: sqlite3.Row | tuple[Any, ...], root: Path, root_is_dir
         size=size,
         mtime_ns=mtime_ns,
     )
+
+
+def article_path(root: Path, root_is_dir: bool, file_id: str) -> Path:
+    """The path of the article `file_id` of `root`, as the loader gives it."""
+    # As the loader shows it: a root that is not UTF-8 is escaped (ids are already).
+    return Path(escape_name(os.fspath(root / file_id if root_is_dir else root)))
+
+
+class ArticlePaths:
+    """The text of the path article_from_row gives each article, for many: each
+    folder's path is made once and the file's name added to it (a Path an article, and
+    its text, cost 5 us)."""
+
+    def __init__(self, root: Path, root_is_dir: bool) -> None:
+        self._root = root
+        self._root_is_dir = root_is_dir
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, file_id: str) -> str:
+        folder, _slash, name = file_id.rpartition("/")
+        # Path drops an empty or "." name; elsewhere (Windows) it writes "\\".
+        if not self._root_is_dir or name in ("", ".") or os.sep != "/":
+            return str(article_path(self._root, self._root_is_dir, file_id))
+        prefix = self._folders.get(folder)
+        if prefix is None:
+            prefix = str(article_path(self._root, True, folder))
+            # (Path(".") / name is `name`.)
+            prefix = "" if prefix == "." else prefix if prefix.endswith("/") else prefix + "/"
+            self._folders[folder] = prefix
+        return prefix + escape_name(name)
+
+
+# Columns and tables for printed_from_row: "SELECT {PRINTED_SELECT} WHERE ...".
+PRINTED_SELECT = (
+    "a.id, a.title, a.url, a.area, a.published, a.word_count, t.content, t.metadata, "
+    "t.description, t.image, t.locale, t.kind, t.warnings "
+    "FROM articles a JOIN article_text t ON t.rowid = a.rowid"
+)
+
+
+class PrintedArticle(NamedTuple):
+    """An article as `reader search --json` prints it, and what its snippets are made
+    of, read from its row without making an Article (its Path, its date, its metadata
+    parsed: a third of reading one)."""
+
+    json: ArticleJson
+    body: str
+    metadata: str  # the metadata's JSON: only a result with no hit in its body needs it
+
+
+def printed_from_row(row: tuple[Any, ...], paths: ArticlePaths) -> PrintedArticle:
+    """A PrintedArticle from the columns of PRINTED_SELECT: the values article_to_dict
+    gives the Article article_from_row makes of the same row."""
+    (
+        file_id, title, url, area, published, word_count, content, metadata, description,
+        image, locale, kind, warnings,
+    ) = row  # fmt: skip
+    body, initiatives = unpack_content(content)
+    # The date as an Article's gives it (the round trip costs less than a microsecond).
+    iso = datetime.fromisoformat(published).isoformat() if published else None
+    listing = ArticleJson(
+        file_id, paths(file_id), title, url, area, iso, description, image, locale, kind,
+        json.loads(initiatives), word_count, json.loads(warnings),
+    )  # fmt: skip
+    return PrintedArticle(listing, body, metadata)
 
 
 _SUMMARY_COLUMNS = "rowid, id, title, area, published, url, word_count, initiative_count, body_hash"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache, partial
 from itertools import pairwise
 
 from reader.loading.body import body_text
 from reader.loading.discover import is_mdx
-from reader.model import Article
+from reader.model import Article, Metadata
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
 from reader.text.chars import non_ascii
 from reader.text.sanitize import one_line
@@ -178,29 +179,81 @@ def snippets(
     a cut end. When the body has no hits, windows come from metadata values, as
     "key: …". No hits anywhere (or hits only in the title, which is shown anyway): [].
     """
-    body = plain_text(body_text(article.body, mdx=is_mdx(article.path)))
-    found = _windows(body, _hits(body, query, "body"), limit, width)
+    return text_snippets(
+        article.body,
+        query,
+        mdx=is_mdx(article.path),
+        title=article.title,
+        metadata=lambda: article.metadata,
+        limit=limit,
+        width=width,
+    )
+
+
+def text_snippets(
+    body: str,
+    query: Node,
+    *,
+    mdx: bool,
+    title: str,
+    metadata: Callable[[], Metadata],
+    limit: int = 3,
+    width: int = SNIPPET_WIDTH,
+) -> list[str]:
+    """snippets() of an article given as its parts: its body, whether it is MDX, its
+    title, and its metadata (`metadata()` is called only when the body has no hit)."""
+    text = body_text(body, mdx=mdx)
+    if _BULLET_STAND_IN in text:
+        plain = plain_text(text)
+        found = _windows(plain, _hits(plain, query, "body"), limit, width)
+    else:
+        plain = plain_text(text, bullet=_BULLET_STAND_IN)
+        found = _windows(plain, _hits(plain, query, "body"), limit, width)
+        found = [window.replace(_BULLET_STAND_IN, BULLET) for window in found]
     if found:
         return found
-    leaves = list(metadata_leaves(article.metadata))
-    # Where no value holds a first word of the query (folded, as _hits looks), none has
-    # a hit: one look at them all, not one a value (an article of 20 values: 200 us).
-    # The title is left out, as below (it holds the hits of most such articles).
-    title = article.title if one_line(article.title) == article.title else None
-    values = " ".join(value for _key, value in leaves if value != title)
     plan = _hit_plan(query, None)
-    folded = FoldedText(values).folded
-    if plan is None or not any(first in folded for first in plan[1]):
+    if plan is None:
         return found
-    for key, value in leaves:
+    # Values that are the title are left out (it is shown anyway, and holds the hits of
+    # most such articles).
+    one_line_title = title if one_line(title) == title else None
+    leaves = [leaf for leaf in metadata_leaves(metadata()) if leaf[1] != one_line_title]
+    # Only a value that holds a first word of the query (folded, as _hits looks) can
+    # have a hit: one look at them all finds those, where looking at each cost 3 us a
+    # value (20 in an article of the bench corpus).
+    holding = _holding([value for _key, value in leaves], plan[1])
+    for index, (key, value) in enumerate(leaves):
         if len(found) >= limit:
             break
+        if index not in holding:
+            continue
         text = one_line(value)
-        if text == article.title:
+        if text == title:
             continue
         windows = _windows(text, _hits(text, query, key), 1, width)
         found.extend(f"{key}: {window}" for window in windows)
     return found
+
+
+def _holding(values: list[str], firsts: tuple[str, ...]) -> set[int]:
+    """The places in `values` of those whose folded text holds one of `firsts`, found in
+    all of them folded at once."""
+    starts = []
+    at = 0
+    for value in values:
+        starts.append(at)
+        at += len(value) + 1
+    folded = FoldedText(" ".join(values))
+    text = folded.folded
+    holding: set[int] = set()
+    for first in firsts:
+        at = text.find(first)
+        while at >= 0:
+            start, _end = folded.original_span(at, at + len(first))
+            holding.add(bisect_right(starts, start) - 1)
+            at = text.find(first, at + 1)
+    return holding
 
 
 def _windows(text: str, spans: Iterable[tuple[int, int]], limit: int, width: int) -> list[str]:
@@ -247,8 +300,16 @@ _IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\[\]\n]*\)")
 _LINE_MARK = re.compile(r"\n[ \t]*(?:([*+-])[ \t]+|#{1,6}[ \t]+|>[ \t]?|\d{1,9}[.)][ \t]+)")
 
 
-def _line_mark(mark: re.Match[str]) -> str:
-    return "\n• " if mark.group(1) else "\n"
+BULLET = "•"
+# Where the body lacks it, the bullet is this while the hits are found, then put back: a
+# character that is no letter, digit or space and folds to itself, as the bullet, but
+# ASCII, so the text of most bodies stays one byte a character (the bullet made it two:
+# folding and finding its hits cost 5 us more).
+_BULLET_STAND_IN = "\x07"
+
+
+def _line_mark(mark: re.Match[str], bullet: str = BULLET) -> str:
+    return f"\n{bullet} " if mark.group(1) else "\n"
 
 
 # Emphasis and code marks: `**`, `__`, `~~`, a backtick, and a `*` that opens (after no
@@ -270,13 +331,15 @@ def _may_hold_inline_markup(text: str) -> bool:
     )
 
 
-def plain_text(markdown: str) -> str:
+def plain_text(markdown: str, *, bullet: str = BULLET) -> str:
     """Markdown as one line of plain text for snippets: links and emphasis removed,
-    bullets shown as •. Cheap and approximate; the article view renders properly."""
+    bullets shown as • (or `bullet`). Cheap and approximate; the article view renders
+    properly."""
     # The `in` tests skip patterns that cannot match: most of the cost for long bodies.
     text = _IMAGE_OR_LINK.sub(r"\1", markdown) if "](" in markdown else markdown
     # The newline in front is whitespace, which one_line drops.
-    text = _LINE_MARK.sub(_line_mark, "\n" + text)
+    marks = _line_mark if bullet == BULLET else partial(_line_mark, bullet=bullet)
+    text = _LINE_MARK.sub(marks, "\n" + text)
     if _may_hold_inline_markup(text):
         text = _INLINE_MARKUP.sub("", text)
     return one_line(text)

@@ -321,3 +321,39 @@ def test_folder_looks_in_the_folders_of_the_articles_path() -> None:
     assert ids(engine, "folder:2019") == ["news/2019/a.md"]
     assert ids(engine, 'folder:"news digest"') == ["blog/news-digest/c.md"]
     assert sorted(ids(engine, "news -folder:news")) == ["d.md"]
+
+
+@pytest.mark.parametrize("rows_read_first", [False, True])
+def test_search_ids_finds_what_search_finds_without_the_list_rows(rows_read_first: bool) -> None:
+    # 700 articles: a search for most of them takes every id at once, one for a few reads
+    # theirs alone; an engine made after the list rows were read takes them from those.
+    index = ArticleIndex.temporary(Path("."), in_memory=True)
+    index.add(
+        front(
+            f"{number:03}.md",
+            title=f"Report {number}" + (" burglary" if number % 3 else ""),
+            body="Drones. " * (1 + number % 5) + ("Kent." if number % 50 == 0 else ""),
+            date=f"2020-01-{1 + number % 28:02}",
+        )
+        for number in range(700)
+    )
+    if rows_read_first:
+        index.summaries()
+    engine = index.engine()
+    for query, options in [
+        ("burglary", {}),
+        ("drones", {}),
+        ("kent", {}),
+        ("burglary", {"limit": 7}),
+        ("drones", {"order": "title", "limit": 600}),
+        ("", {}),
+        ("after:2020-01-20", {"order": "newest"}),
+        ("nothing", {}),
+    ]:
+        results = engine.search(query, **options)  # type: ignore[arg-type]
+        found = engine.search_ids(query, **options)  # type: ignore[arg-type]
+        assert found.ids == results.ids(), (query, options)
+        assert found.scores == [score for _row, score in results], (query, options)
+        assert found.total == results.total, (query, options)
+    assert len(engine.search_ids("drones").ids) == 700
+    assert engine.search_ids("burglary", limit=7).total == 466

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from pathlib import Path
@@ -123,6 +124,13 @@ def test_snippets_are_plain_text() -> None:
     body = "Intro.\n\n * A **burglary** [unit](https://x.example/burglary) helps\n"
     (snippet,) = snippets(article(body), q("burglary"))
     assert snippet == "Intro. • A burglary unit helps"
+
+
+def test_a_body_holding_the_bullets_stand_in_keeps_it() -> None:
+    """Bullets stand in as \\x07 while the hits are found (reader.search.snippets), but
+    not in a body that holds one (loaded text never does: a body made in memory)."""
+    item = dataclasses.replace(article("x"), body="Bell \x07 rang.\n\n * A burglary\n")
+    assert snippets(item, q("burglary")) == ["Bell \x07 rang. • A burglary"]
 
 
 def test_snippets_are_in_order_apart_and_limited() -> None:

@@ -83,6 +83,26 @@ def test_snippets_are_the_reference_ones(
     )
 
 
+@settings(max_examples=400, deadline=None)
+@given(texts, st.lists(texts, min_size=1, max_size=8), queries(), st.integers(1, 4))
+def test_snippets_from_many_metadata_values_are_the_reference_ones(
+    title: str, values: list[str], query: Node, limit: int
+) -> None:
+    """A body without hits: the snippets come from the metadata values that hold them,
+    among several (a value folding to more or fewer characters before the one with a
+    hit, a value that is the title)."""
+    title = title.strip() or "T"
+    metadata: dict[str, object] = {
+        "title": title,
+        "og.type": values[0],
+        "tags": [*values[1:-1], title],
+        "og.locale": values[-1],
+    }
+    lines = "".join(f"{key}: {value!r}\n" for key, value in metadata.items())
+    made = parse_article(f"---\n{lines}---\nNothing.\n", path=Path("a.md"), article_id="a.md")
+    assert snippets(made, query, limit=limit) == reference.snippets(made, query, limit=limit)
+
+
 @settings(max_examples=300, deadline=None)
 @given(texts, queries(), st.sampled_from([None, "title", "body", "og.type", "initiative"]))
 def test_highlights_are_the_reference_ones(text: str, query: Node, field: str | None) -> None:

@@ -1,0 +1,135 @@
+"""`reader search --json` reads each result's printed values straight from its index row
+(reader.index.rows.PrintedArticle, cli_search._source_json); what it prints must be, byte
+for byte, what whole Articles give (article_to_dict, snippets: cli_search._results_json),
+on real-shaped samples, a generated corpus, the hostile corpus and a folder of odd cases."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hostile.corpus import build_corpus, restore_modes
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reader import cli_search
+from reader.articles import ArticleStore, open_store
+from reader.index.rows import ArticlePaths, article_path
+from reader.resources import samples_dir
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+QUERIES = [
+    ("police", False),
+    ("burglary", False),
+    ("crime", False),
+    ("the", False),
+    ("kent", False),
+    ("café", False),
+    ('"county lines"', False),
+    ("polic", True),
+    ("website", False),  # in metadata values (og.type) rather than bodies
+    ("area:kent", False),  # no words: no scores
+    ("initiative:patrols", False),
+    ("東京", False),
+    ("body", False),
+    ("x", False),
+]
+
+
+def odd_cases(root: Path) -> Path:
+    """Articles whose paths, dates, metadata and bodies take the less common turns."""
+    files = {
+        "top.md": "---\ntitle: Kent police\ndate: 2020-05-01T10:00:00+02:00\n---\nPolice.\n",
+        "a/b/c/deep.md": "---\ntitle: Deep\ntags: [kent, police]\n---\nNothing here.\n",
+        "mdx/page.mdx": "import X from 'x'\n\n# Police\n\n<X>kent</X> police report\n",
+        "names/con\x1btrol.md": "# Control name\n\npolice in the name folder\n",
+        "names/spaced  name .md": "# Spaced\n\nThe police said.\n",
+        "cjk/東京.md": "---\ntitle: 東京の警察\n---\n東京で police が。\n",
+        "meta/only.md": (
+            "---\ntitle: Title police\nog:\n  type: website\n  title: Kent police story\n"
+            "description: County lines police\n---\nNo words of the query.\n"
+        ),
+        "undated.md": "# Café Kent\n\n * Burglary patrols\n * Crime week\n\nThe café.\n",
+        "markup.md": "# T\n\n**Police** [kent](https://k.example) `crime` <b>x</b> {{< y >}}\n",
+    }
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (root / "names").joinpath(b"bad\xff.md".decode("utf-8", "surrogateescape")).write_bytes(
+        b"# Bad name\n\npolice kent\n"
+    )
+    return root
+
+
+def generated(root: Path) -> Path:
+    subprocess.run(
+        [sys.executable, str(BENCH / "generate.py"), "--count", "300", "--out", str(root)],
+        check=True,
+        capture_output=True,
+    )
+    return root
+
+
+@pytest.fixture(params=["samples", "generated", "hostile", "odd"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ArticleStore]:
+    kind = request.param
+    if kind == "samples":
+        root = samples_dir()
+    elif kind == "generated":
+        root = generated(tmp_path / "generated")
+    elif kind == "hostile":
+        root = build_corpus(tmp_path / "hostile").root
+    else:
+        root = odd_cases(tmp_path / "odd")
+    opened = open_store(root)
+    try:
+        opened.refresh()
+        assert opened.source() is not None  # an index on disk, which a worker reads
+        yield opened
+    finally:
+        opened.close()
+        if kind == "hostile":
+            restore_modes(root)
+
+
+def test_json_from_index_columns_is_byte_identical_to_whole_articles(
+    store: ArticleStore,
+) -> None:
+    source = store.source()
+    assert source is not None
+    searcher = store.searcher()
+    compared = 0
+    for text, prefix in QUERIES:
+        query = searcher.parse(text, prefix_last=prefix)
+        found = searcher.search_ids(query)
+        scores = dict(zip(found.ids, found.scores, strict=True))
+        for ensure_ascii in (False, True):
+            general = cli_search._results_json(
+                store.articles(found.ids), scores, query, ensure_ascii
+            )
+            columns = cli_search._source_json(source, found.ids, scores, query, ensure_ascii)
+            assert columns == general, (text, ensure_ascii)
+        compared += len(found.ids)
+    assert compared >= 10  # the queries find something in every corpus
+
+
+segments = st.sampled_from(["a", "", ".", "..", "b c", "\x1b", "é", "\udcff", "x.md", "\u202e"])
+
+
+@given(
+    root=st.sampled_from(["/", "/tmp/r", "/tmp/r/", "relative", ".", "/tmp/\x1bodd\udcfe"]),
+    parts=st.lists(segments, min_size=1, max_size=4),
+    root_is_dir=st.booleans(),
+)
+def testarticle_paths_are_the_paths_of_articles_made_whole(
+    root: str, parts: list[str], root_is_dir: bool
+) -> None:
+    file_id = "/".join(parts)
+    paths = ArticlePaths(Path(root), root_is_dir)
+    for _twice in range(2):  # the second time from the folder's path kept
+        assert paths(file_id) == str(article_path(Path(root), root_is_dir, file_id))
