@@ -47,8 +47,10 @@ def search_fresh(args: argparse.Namespace) -> tuple[ArticleStore, Node, SearchRe
     scan = None
     # (Not an archive: its members are listed from the index while it is unchanged.)
     big = store.root.is_dir() and store.article_count() >= SCAN_APART_ARTICLES
-    if store.source() is not None and big and cores_free():
-        scan = PendingScan(store.root, index_generation=store.index_generation())
+    source = store.source()
+    if source is not None and big and cores_free():
+        generation = store.index_generation()
+        scan = PendingScan(store.root, index_generation=generation, database=source.database)
     try:
         early = None
         if scan is not None:

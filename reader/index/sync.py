@@ -67,6 +67,8 @@ from reader.loading.folder_scan import (
     FileState,
     PendingScan,
     entry_state,
+    index_version,
+    known_states,
     path_state,
     stat_files,
 )
@@ -257,6 +259,8 @@ def _sync(
 ) -> None:
     folder_problems: list[LoadProblem] | None = None
     targeted = None
+    # The files gone and the count found, when the helpers' walk says them.
+    gone_found: tuple[list[str], int] | None = None
     if changed_paths is not None and not _has_links(connection):
         # (With links in the folder a file may be listed under another path than the
         # events name, or stand for another file: only a whole scan is sure.)
@@ -274,9 +278,10 @@ def _sync(
     else:
         folder_problems = []
         links: list[str] = []
-        # Read first: a walk running in a helper process (`scan`) goes on meanwhile.
-        known_articles = _known_files(connection, tables=("articles",))
-        known = known_articles | _known_files(connection, tables=("problems",))
+        if scan is None or scan.database is None:
+            # Read first: a walk running in a helper process (`scan`) goes on meanwhile.
+            known_articles = _known_files(connection, tables=("articles",))
+            known = known_articles | _known_files(connection, tables=("problems",))
         # An archive the index has whole, unchanged since: nothing to list or read.
         archive = archive_key(root)
         walked = None if scan is None else scan.result()
@@ -284,8 +289,19 @@ def _sync(
             None,
             read_info(connection, "generation"),
         )
+        if walked is not None and walked.compared_with not in (None, index_version(connection)):
+            behind = True  # (the helpers compared the walk with an older index)
         if behind:
             walked = None  # the index was written since the walk began: it may be older
+        if walked is not None and walked.compared_with is not None:
+            # The helpers compared the folder with the index as it is: what changed came
+            # back, and the files gone; nothing to compare here.
+            known = walked.known
+            known_articles = _known_files(connection, known, tables=("articles",))
+            gone_found = walked.gone, walked.found
+        elif scan is not None and scan.database is not None:
+            known_articles = _known_files(connection, tables=("articles",))
+            known = known_articles | _known_files(connection, tables=("problems",))
         if walked is not None:
             folder_problems += walked.problems
             links += walked.links
@@ -332,8 +348,11 @@ def _sync(
             "INSERT OR REPLACE INTO info(key, value) VALUES ('links', ?)", (len(links),)
         )
         # Gone from the folder: what the whole walk did not find.
-        report.total_files = len(walk.found)
-        unseen = [file_id for file_id in known if file_id not in walk.found]
+        if gone_found is None:
+            report.total_files = len(walk.found)
+            unseen = [file_id for file_id in known if file_id not in walk.found]
+        else:
+            unseen, report.total_files = gone_found
         _remove_files(connection, writer, unseen, report, listed)
     if bands.rows:
         with write_transaction(connection):
@@ -514,20 +533,12 @@ def _known_files(
     """(size, mtime_ns) of every file the index has, as an article or a problem (or
     only in `tables`); or of those of `ids` it has."""
     if ids is None:
-        queries: list[tuple[str, list[str]]] = [("", [])]
-    else:
-        queries = [
-            (f" WHERE id IN ({','.join('?' * len(chunk))})", list(chunk))
-            for chunk in in_chunks(list(ids))
-        ]
-    known: dict[str, tuple[int, int]] = {}
-    for table in tables:
-        for where, parameters in queries:
-            select = f"SELECT id, size, mtime_ns FROM {table}{where}"
-            for file_id, size, mtime_ns in connection.execute(select, parameters):
-                if not file_id.endswith("/"):  # a folder's problem (_write_folder_problems)
-                    known[file_id] = (size, mtime_ns)
-    return known
+        return known_states(connection, tables=tables)
+    wheres = [
+        (f" WHERE id IN ({','.join('?' * len(chunk))})", list(chunk))
+        for chunk in in_chunks(list(ids))
+    ]
+    return known_states(connection, wheres, tables)
 
 
 def _has_links(connection: sqlite3.Connection) -> bool:
