@@ -23,14 +23,13 @@ from reader.cli_common import (
 )
 from reader.index import ArticleSource, SearchEngine, SearchResults
 from reader.index.sync import in_order, worker_pool
-from reader.loading.folder_scan import PendingScan
+from reader.loading.folder_scan import (
+    SCAN_APART_ARTICLES,
+    PendingScan,
+    started_walk,
+)
 from reader.model import Article, article_to_dict
 from reader.search import Node, snippets
-
-# From this many articles in the index on, `reader search` walks the folder in helper
-# processes while it searches the index as it is: below, starting them (some 70 ms, 40 ms
-# of CPU each) costs more than the walk they spare.
-SCAN_APART_ARTICLES = 5_000
 
 Searched = tuple[SearchEngine, Node, SearchResults]
 
@@ -44,11 +43,12 @@ def search_fresh(args: argparse.Namespace) -> tuple[ArticleStore, Node, SearchRe
     a change, or the index was written meanwhile (by another reader of the folder), so
     the answer is the one a search after the walk gives."""
     store = open_folder_as_indexed(args)
-    scan = None
+    source = store.source()
+    # Begun before this command's imports (reader.launch), if it is this folder's.
+    scan = started_walk(None if source is None else source.database)
     # (Not an archive: its members are listed from the index while it is unchanged.)
     big = store.root.is_dir() and store.article_count() >= SCAN_APART_ARTICLES
-    source = store.source()
-    if source is not None and big and cores_free():
+    if scan is None and source is not None and big:
         generation = store.index_generation()
         scan = PendingScan(store.root, index_generation=generation, database=source.database)
     try:
@@ -66,19 +66,6 @@ def search_fresh(args: argparse.Namespace) -> tuple[ArticleStore, Node, SearchRe
         early = _search(store, args)
     _searcher, query, results = early
     return store, query, results
-
-
-def cores_free() -> bool:
-    """Whether the machine has a core to spare (its load average over the last minute is
-    at most its cores less one). The helpers and the overlap cost CPU (starting them,
-    sending the walk back: 20% more than walking here) and gain only on a free core: at
-    a load of 3.5 on 2 cores they were 10-20% slower than the walk in this process."""
-    cores = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # not told (Windows): as if free
-        return cores > 1
-    return load + 1 <= cores
 
 
 def _search(store: ArticleStore, args: argparse.Namespace) -> Searched:

@@ -65,7 +65,9 @@ from reader.loading.archive import is_archive
 from reader.loading.discover import file_at, folder_listings, is_article_name
 from reader.loading.folder_scan import (
     FileState,
+    FolderScan,
     PendingScan,
+    digest_rows,
     entry_state,
     index_version,
     known_states,
@@ -261,6 +263,7 @@ def _sync(
     targeted = None
     # The files gone and the count found, when the helpers' walk says them.
     gone_found: tuple[list[str], int] | None = None
+    compared: FolderScan | None = None  # the helpers' walk, compared with the index
     if changed_paths is not None and not _has_links(connection):
         # (With links in the folder a file may be listed under another path than the
         # events name, or stand for another file: only a whole scan is sure.)
@@ -299,6 +302,7 @@ def _sync(
             known = walked.known
             known_articles = _known_files(connection, known, tables=("articles",))
             gone_found = walked.gone, walked.found
+            compared = walked
         elif scan is not None and scan.database is not None:
             known_articles = _known_files(connection, tables=("articles",))
             known = known_articles | _known_files(connection, tables=("problems",))
@@ -353,6 +357,15 @@ def _sync(
             unseen = [file_id for file_id in known if file_id not in walk.found]
         else:
             unseen, report.total_files = gone_found
+        if compared is not None and not (walk.to_read or unseen):
+            version = compared.compared_with
+            if version is not None and version[1] == read_info(connection, "generation"):
+                # The index matches the folder as the helpers found it: remembered, the
+                # next walk that finds the same needs no comparing.
+                rows = digest_rows(compared)
+                connection.executemany(
+                    "INSERT OR REPLACE INTO info(key, value) VALUES (?, ?)", rows
+                )
         _remove_files(connection, writer, unseen, report, listed)
     if bands.rows:
         with write_transaction(connection):
