@@ -24,9 +24,9 @@ from reader.cli_common import (
 from reader.index import ArticleSource, SearchEngine, SearchResults
 from reader.index.sync import in_order, worker_pool
 from reader.loading.folder_scan import (
-    SCAN_APART_ARTICLES,
     PendingScan,
     started_walk,
+    walk_apart,
 )
 from reader.model import Article, article_to_dict
 from reader.search import Node, snippets
@@ -47,8 +47,8 @@ def search_fresh(args: argparse.Namespace) -> tuple[ArticleStore, Node, SearchRe
     # Begun before this command's imports (reader.launch), if it is this folder's.
     scan = started_walk(None if source is None else source.database)
     # (Not an archive: its members are listed from the index while it is unchanged.)
-    big = store.root.is_dir() and store.article_count() >= SCAN_APART_ARTICLES
-    if scan is None and source is not None and big:
+    apart = store.root.is_dir() and walk_apart(store.article_count())
+    if scan is None and source is not None and apart:
         generation = store.index_generation()
         scan = PendingScan(store.root, index_generation=generation, database=source.database)
     try:

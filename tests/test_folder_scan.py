@@ -185,7 +185,7 @@ def no_walk_here(*_args: Any) -> Any:
 def searched(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """`reader search` walks every indexed folder in a helper (none is too small for
     it) and never walks here; the list counts the searches each command makes."""
-    monkeypatch.setattr(cli_search, "SCAN_APART_ARTICLES", 1)
+    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 1)
     monkeypatch.setattr(sync_module, "walk_folder", no_walk_here)
     searches: list[int] = []
     search = cli_search._search
@@ -216,7 +216,7 @@ def test_search_with_the_walk_apart_prints_what_it_printed(
     root = odd_folder(tmp_path / "news")
     for query in QUERIES:
         with monkeypatch.context() as before:
-            before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
+            before.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
             before.setattr(sync_module, "walk_folder", walk_folder)
             expected = run(capsys, "search", *query, str(root))
         searched.clear()
@@ -328,7 +328,7 @@ def test_a_bad_query_is_reported_as_before(
 ) -> None:
     root = indexed(odd_folder(tmp_path / "news"))
     with monkeypatch.context() as before:
-        before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
+        before.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
         before.setattr(sync_module, "walk_folder", walk_folder)
         expected = run(capsys, "search", "kent AND (", str(root))
     assert expected[0] != 0 and expected[2].startswith("reader: unclosed")
@@ -357,10 +357,10 @@ def test_search_where_the_helpers_cannot_share_the_walk(
         (root / name / f"{name}.md").write_text(f"# {name}\n\nKent.\n")
     (root / "a" / "to-d").symlink_to(root / "d")
     with monkeypatch.context() as before:
-        before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
+        before.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
         expected = run(capsys, "search", "kent", str(root), "--json")
     assert "a/to-d/d.md" in expected[1] and '"d/d.md"' not in expected[1]
-    monkeypatch.setattr(cli_search, "SCAN_APART_ARTICLES", 1)
+    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 1)
     walks: list[FolderScan | None] = []
     result = PendingScan.result
 
@@ -379,22 +379,29 @@ def test_search_where_the_helpers_cannot_share_the_walk(
     expected_now = run(capsys, "search", "kent", str(root), "--json")
     assert walks == [None] and "Kent, changed." in expected_now[1]
     with monkeypatch.context() as before:
-        before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
+        before.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
         assert run(capsys, "search", "kent", str(root), "--json") == expected_now
 
 
-def test_a_busy_machine_walks_in_the_helpers_too(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("busy_from", [3, 100])
+def test_a_busy_machine_walks_a_big_folder_in_the_helpers_still(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    busy_from: int,
 ) -> None:
     """The helpers compare the walk with the index themselves, so the command does
-    nothing a file: they are started at any load (they were quicker than the walk here
-    at a load of 4.5 on 2 cores), and the answer still sees a change made a moment
-    before."""
-    root = indexed(odd_folder(tmp_path / "news"))
-    monkeypatch.setattr(cli_search, "SCAN_APART_ARTICLES", 1)
+    nothing a file: a folder of SCAN_APART_BUSY_ARTICLES or more is walked in them at
+    any load (quicker than the walk here at a load of 4.5 on 2 cores, 100,000 files); a
+    smaller one, with no core free, here. Either way the answer sees a change made a
+    moment before."""
+    root = indexed(odd_folder(tmp_path / "news"))  # 6 articles
+    monkeypatch.setattr(folder_scan, "SCAN_APART_ARTICLES", 1)
+    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", busy_from)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(os, "getloadavg", lambda: (4.5, 4.0, 3.0))
-    monkeypatch.setattr(sync_module, "walk_folder", no_walk_here)
+    if busy_from < 6:
+        monkeypatch.setattr(sync_module, "walk_folder", no_walk_here)
     started: list[int | None] = []
     start = PendingScan.__init__
 
@@ -405,8 +412,10 @@ def test_a_busy_machine_walks_in_the_helpers_too(
     monkeypatch.setattr(PendingScan, "__init__", counted)
     changed_folder(root)
     status, out, _ = run(capsys, "search", "kent", str(root), "--json")
-    assert status == 0 and started == [None]
+    assert status == 0 and started == ([None] if busy_from < 6 else [])
     assert "a/b/new.md" in [item["id"] for item in json.loads(out)]
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.9, 1.0, 1.0))
+    assert folder_scan.cores_free()
 
 
 def test_the_command_begins_the_walk_before_the_rest_of_the_reader(
@@ -430,8 +439,7 @@ def test_the_command_begins_the_walk_before_the_rest_of_the_reader(
 
     changed_folder(root)
     with monkeypatch.context() as patch:
-        patch.setattr(folder_scan, "SCAN_APART_ARTICLES", 1)
-        patch.setattr(cli_search, "SCAN_APART_ARTICLES", 1)
+        patch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 1)
         patch.setattr(sync_module, "walk_folder", no_walk_here)
         patch.setattr(PendingScan, "__init__", counted)
         patch.setattr(cli_search, "open_folder_as_indexed", opened)
@@ -451,7 +459,7 @@ def test_a_walk_begun_for_another_folder_is_stopped(
     commands, small folders, or a command line naming two folders."""
     root = indexed(odd_folder(tmp_path / "news"))
     other = indexed(odd_folder(tmp_path / "other"))
-    monkeypatch.setattr(folder_scan, "SCAN_APART_ARTICLES", 1)
+    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 1)
     database = str(index_path(root))
     with folder_scan.early_walk(["search", "kent", str(root), "--limit", "2"]):
         assert folder_scan.started_walk(str(index_path(other))) is None
@@ -467,6 +475,6 @@ def test_a_walk_begun_for_another_folder_is_stopped(
     ):
         with folder_scan.early_walk(argv):
             assert folder_scan.started_walk(database) is None, argv
-    monkeypatch.setattr(folder_scan, "SCAN_APART_ARTICLES", 10**9)
+    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
     with folder_scan.early_walk(["search", "kent", str(root)]):
         assert folder_scan.started_walk(database) is None
