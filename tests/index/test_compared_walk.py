@@ -270,3 +270,24 @@ def test_the_digest_of_an_unchanged_walk_spares_the_comparison_and_no_more(
     assert report.changed == ["a/1.md"]
     assert [row.title for row in index.summaries() if row.id == "a/1.md"] == ["Title 1"]
     index.close()
+
+
+def test_a_sync_that_finds_nothing_changed_writes_nothing(root: Path) -> None:
+    """Nothing changed: no commit (each costs a checkpoint when the index closes, 20-30
+    ms of a `reader search`), neither walking here nor in the helpers, once the links'
+    count and the digests are as they were."""
+    folder(root)
+    index = ArticleIndex.open(root)
+    index.sync(workers=1)
+    index.sync(workers=1, scan=helpers_walk(index, 2))  # remembers the digests
+    assert index.path is not None
+    watcher = sqlite3.connect(index.path)
+    before = watcher.execute("PRAGMA data_version").fetchone()
+    assert not index.sync(workers=1).any
+    assert not index.sync(workers=1, scan=helpers_walk(index, 2)).any
+    assert watcher.execute("PRAGMA data_version").fetchone() == before
+    touched(root / "a" / "1.md")
+    assert index.sync(workers=1, scan=helpers_walk(index, 2)).changed == ["a/1.md"]
+    assert watcher.execute("PRAGMA data_version").fetchone() != before
+    watcher.close()
+    index.close()
