@@ -291,3 +291,26 @@ def test_a_sync_that_finds_nothing_changed_writes_nothing(root: Path) -> None:
     assert watcher.execute("PRAGMA data_version").fetchone() != before
     watcher.close()
     index.close()
+
+
+@pytest.mark.parametrize("helpers", [2, 3])
+def test_a_folder_with_no_subfolders_is_the_first_part_s(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helpers: int
+) -> None:
+    """Files at the root only: the other parts walk nothing and answer for no id; a
+    file changed, added or deleted is seen as a sync walking here sees it."""
+    for number in range(6):
+        write(root, f"{number}.md", f"Title {number}")
+    here, apart = two_indexes(root, tmp_path, monkeypatch)
+    write(root, "1.md", "Changed", body="Longer now.")
+    write(root, "9.md", "New")
+    (root / "4.md").unlink()
+    expected = here.sync(workers=1)
+    with monkeypatch.context() as patch:
+        patch.setattr(sync_module, "walk_folder", no_walk_here)
+        report = apart.sync(workers=1, scan=helpers_walk(apart, helpers))
+    assert summary(report) == summary(expected)
+    assert (report.changed, report.added, report.removed) == (["1.md"], ["9.md"], ["4.md"])
+    assert rows(apart) == rows(here)
+    here.close()
+    apart.close()
