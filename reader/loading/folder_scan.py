@@ -387,9 +387,9 @@ class PendingScan:
 # of CPU each) costs more than the walk they spare.
 SCAN_APART_ARTICLES = 5_000
 # From this many on, whatever the machine's load: the helpers compare the walk with the
-# index themselves, so this process does nothing a file. At a load of 4.5 on 2 cores,
-# 100,000 files: 1.02 s against 1.12 s walked here (medians of 8); 10,000 at 3.5: 0.67
-# s against 0.45 s.
+# index themselves, so this process does nothing a file. At a load of 4.3-5 on 2 cores
+# (medians of 7-8, in the helpers against walked here): 100,000 files 1.02 s against
+# 1.12 s, 50,000 0.99 s against 0.93 s (about even), 10,000 0.46 s against 0.39 s.
 SCAN_APART_BUSY_ARTICLES = 50_000
 
 
