@@ -2,6 +2,6 @@
 
 import sys
 
-from reader.cli import main
+from reader.launch import main
 
 sys.exit(main())

@@ -26,15 +26,10 @@ from reader.cli_common import (
 from reader.index import ArticleSource, FoundIds, SearchEngine
 from reader.index.sync import in_order, worker_pool
 from reader.loading.discover import is_mdx
-from reader.loading.folder_scan import PendingScan
+from reader.loading.folder_scan import PendingScan, cores_free, started_walk, walk_apart
 from reader.model import Article, article_to_dict
 from reader.search import Node, snippets
 from reader.search.snippets import text_snippets
-
-# From this many articles in the index on, `reader search` walks the folder in helper
-# processes while it searches the index as it is: below, starting them (some 70 ms, 40 ms
-# of CPU each) costs more than the walk they spare.
-SCAN_APART_ARTICLES = 5_000
 
 Searched = tuple[SearchEngine, Node, FoundIds]
 
@@ -53,11 +48,14 @@ def search_fresh(
     store = open_folder_as_indexed(args)
     if opened is not None:
         opened(store)
-    scan = None
+    source = store.source()
+    # Begun before this command's imports (reader.launch), if it is this folder's.
+    scan = started_walk(None if source is None else source.database)
     # (Not an archive: its members are listed from the index while it is unchanged.)
-    big = store.root.is_dir() and store.article_count() >= SCAN_APART_ARTICLES
-    if store.source() is not None and big and cores_free():
-        scan = PendingScan(store.root, index_generation=store.index_generation())
+    apart = store.root.is_dir() and walk_apart(store.article_count())
+    if scan is None and source is not None and apart:
+        generation = store.index_generation()
+        scan = PendingScan(store.root, index_generation=generation, database=source.database)
     try:
         early = None
         if scan is not None:
@@ -73,19 +71,6 @@ def search_fresh(
         early = _search(store, args)
     _searcher, query, results = early
     return store, query, results
-
-
-def cores_free() -> bool:
-    """Whether the machine has a core to spare (its load average over the last minute is
-    at most its cores less one). The helpers and the overlap cost CPU (starting them,
-    sending the walk back: 20% more than walking here) and gain only on a free core: at
-    a load of 3.5 on 2 cores they were 10-20% slower than the walk in this process."""
-    cores = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # not told (Windows): as if free
-        return cores > 1
-    return load + 1 <= cores
 
 
 def _search(store: ArticleStore, args: argparse.Namespace) -> Searched:

@@ -6,6 +6,7 @@ variable names another; nothing here creates a folder.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -32,3 +33,11 @@ def cache_dir() -> Path:
     if override:
         return Path(override)
     return Path(platformdirs.user_cache_dir(APP_NAME)) / "index"
+
+
+def index_path(root: Path) -> Path:
+    """The index's database file for a root, in cache_dir: named by a hash of its real
+    path."""
+    real = os.path.realpath(root)
+    digest = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+    return cache_dir() / f"{digest}.sqlite3"

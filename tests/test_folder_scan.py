@@ -8,17 +8,20 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from reader import cli_search
+from reader import cli_search, launch
 from reader.articles import open_store
 from reader.cli import main
 from reader.index import ArticleIndex
+from reader.loading import folder_scan
 from reader.loading.folder_scan import FolderScan, PendingScan, _decoded, _encoded, scan
 from reader.model import LoadProblem
+from reader.paths import index_path
 
 sync_module = importlib.import_module("reader.index.sync")
 scan_folder = sync_module.scan_folder
@@ -174,17 +177,15 @@ def indexed(root: Path) -> Path:
     return root
 
 
+def no_walk_here(*_args: Any) -> Any:
+    raise AssertionError("walked in this process, not in the helper")
+
+
 @pytest.fixture
 def searched(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """`reader search` walks every indexed folder in a helper (none is too small for
-    it, and the machine as if idle) and never walks here; the list counts the searches
-    each command makes."""
-    monkeypatch.setattr(cli_search, "SCAN_APART_ARTICLES", 1)
-    monkeypatch.setattr(cli_search, "cores_free", lambda: True)
-
-    def no_walk_here(*_args: Any) -> Any:
-        raise AssertionError("walked in this process, not in the helper")
-
+    it) and never walks here; the list counts the searches each command makes."""
+    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 1)
     monkeypatch.setattr(sync_module, "walk_folder", no_walk_here)
     searches: list[int] = []
     search = cli_search._search
@@ -215,7 +216,7 @@ def test_search_with_the_walk_apart_prints_what_it_printed(
     root = odd_folder(tmp_path / "news")
     for query in QUERIES:
         with monkeypatch.context() as before:
-            before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
+            before.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
             before.setattr(sync_module, "walk_folder", walk_folder)
             expected = run(capsys, "search", *query, str(root))
         searched.clear()
@@ -327,7 +328,7 @@ def test_a_bad_query_is_reported_as_before(
 ) -> None:
     root = indexed(odd_folder(tmp_path / "news"))
     with monkeypatch.context() as before:
-        before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
+        before.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
         before.setattr(sync_module, "walk_folder", walk_folder)
         expected = run(capsys, "search", "kent AND (", str(root))
     assert expected[0] != 0 and expected[2].startswith("reader: unclosed")
@@ -356,11 +357,10 @@ def test_search_where_the_helpers_cannot_share_the_walk(
         (root / name / f"{name}.md").write_text(f"# {name}\n\nKent.\n")
     (root / "a" / "to-d").symlink_to(root / "d")
     with monkeypatch.context() as before:
-        before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
+        before.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
         expected = run(capsys, "search", "kent", str(root), "--json")
     assert "a/to-d/d.md" in expected[1] and '"d/d.md"' not in expected[1]
-    monkeypatch.setattr(cli_search, "SCAN_APART_ARTICLES", 1)
-    monkeypatch.setattr(cli_search, "cores_free", lambda: True)
+    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 1)
     walks: list[FolderScan | None] = []
     result = PendingScan.result
 
@@ -379,24 +379,102 @@ def test_search_where_the_helpers_cannot_share_the_walk(
     expected_now = run(capsys, "search", "kent", str(root), "--json")
     assert walks == [None] and "Kent, changed." in expected_now[1]
     with monkeypatch.context() as before:
-        before.setattr(cli_search, "SCAN_APART_ARTICLES", 10**9)
+        before.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
         assert run(capsys, "search", "kent", str(root), "--json") == expected_now
 
 
-def test_a_busy_machine_walks_here(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("busy_from", [3, 100])
+def test_a_busy_machine_walks_a_big_folder_in_the_helpers_still(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    busy_from: int,
 ) -> None:
-    """With no core to spare, helpers would only slow the command: it walks the folder
-    itself (and still sees a change made a moment before)."""
-    root = indexed(odd_folder(tmp_path / "news"))
-    monkeypatch.setattr(cli_search, "SCAN_APART_ARTICLES", 1)
+    """The helpers compare the walk with the index themselves, so the command does
+    nothing a file: a folder of SCAN_APART_BUSY_ARTICLES or more is walked in them at
+    any load (quicker than the walk here at a load of 4.5 on 2 cores, 100,000 files); a
+    smaller one, with no core free, here. Either way the answer sees a change made a
+    moment before."""
+    root = indexed(odd_folder(tmp_path / "news"))  # 6 articles
+    monkeypatch.setattr(folder_scan, "SCAN_APART_ARTICLES", 1)
+    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", busy_from)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    started: list[Path] = []
-    monkeypatch.setattr(PendingScan, "__init__", lambda self, root: started.append(root))
-    monkeypatch.setattr(os, "getloadavg", lambda: (1.5, 1.0, 1.0))
+    monkeypatch.setattr(os, "getloadavg", lambda: (4.5, 4.0, 3.0))
+    if busy_from < 6:
+        monkeypatch.setattr(sync_module, "walk_folder", no_walk_here)
+    started: list[int | None] = []
+    start = PendingScan.__init__
+
+    def counted(self: PendingScan, root: Path, helpers: int | None = None, **kw: Any) -> None:
+        started.append(helpers)
+        start(self, root, helpers, **kw)
+
+    monkeypatch.setattr(PendingScan, "__init__", counted)
     changed_folder(root)
     status, out, _ = run(capsys, "search", "kent", str(root), "--json")
-    assert status == 0 and started == []
+    assert status == 0 and started == ([None] if busy_from < 6 else [])
     assert "a/b/new.md" in [item["id"] for item in json.loads(out)]
     monkeypatch.setattr(os, "getloadavg", lambda: (0.9, 1.0, 1.0))
-    assert cli_search.cores_free()
+    assert folder_scan.cores_free()
+
+
+def test_the_command_begins_the_walk_before_the_rest_of_the_reader(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`reader search WORD FOLDER` (reader.launch) starts the helpers for a big indexed
+    folder before it imports the rest of the reader: the search takes that walk (starts
+    no other, walks nothing here) and answers as a search that walked first."""
+    root = indexed(odd_folder(tmp_path / "news"))
+    events: list[str] = []
+    start = PendingScan.__init__
+    open_folder = cli_search.open_folder_as_indexed
+
+    def counted(self: PendingScan, root: Path, helpers: int | None = None, **kw: Any) -> None:
+        events.append(f"walk {kw.get('database')}")
+        start(self, root, helpers, **kw)
+
+    def opened(args: Any) -> Any:
+        events.append("open")
+        return open_folder(args)
+
+    changed_folder(root)
+    with monkeypatch.context() as patch:
+        patch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 1)
+        patch.setattr(sync_module, "walk_folder", no_walk_here)
+        patch.setattr(PendingScan, "__init__", counted)
+        patch.setattr(cli_search, "open_folder_as_indexed", opened)
+        patch.setattr(sys, "argv", ["reader", "search", "kent", str(root), "--json"])
+        assert launch.main() == 0
+        out = capsys.readouterr().out
+    assert events == [f"walk {index_path(root)}", "open"]  # begun before the store opens
+    assert "a/b/new.md" in [item["id"] for item in json.loads(out)]
+    assert run(capsys, "search", "kent", str(root), "--json")[:2] == (0, out)
+
+
+def test_a_walk_begun_for_another_folder_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk is begun on a guess from the command line: given to the search only if
+    it is of the folder (the index) the search opened; else stopped. No guess for other
+    commands, small folders, or a command line naming two folders."""
+    root = indexed(odd_folder(tmp_path / "news"))
+    other = indexed(odd_folder(tmp_path / "other"))
+    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 1)
+    database = str(index_path(root))
+    with folder_scan.early_walk(["search", "kent", str(root), "--limit", "2"]):
+        assert folder_scan.started_walk(str(index_path(other))) is None
+        assert folder_scan.started_walk(database) is None  # (stopped, not kept)
+    with folder_scan.early_walk(["search", "kent", str(root)]):
+        walk = folder_scan.started_walk(database)
+        assert walk is not None and walk.result() is not None
+    for argv in (
+        ["list", str(root)],
+        ["search", str(other), str(root)],
+        ["--no-cache", "search", "kent", str(root)],
+        ["search", "kent", str(tmp_path / "not indexed")],
+    ):
+        with folder_scan.early_walk(argv):
+            assert folder_scan.started_walk(database) is None, argv
+    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
+    with folder_scan.early_walk(["search", "kent", str(root)]):
+        assert folder_scan.started_walk(database) is None

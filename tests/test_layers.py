@@ -21,7 +21,7 @@ LAYERS = (
     ("reader.listing", "reader.stats", "reader.export", "reader.saved_searches"),
     ("reader.cli_common",),
     ("reader.cli", "reader.cli_overview", "reader.cli_related", "reader.cli_search", "reader.tui"),
-    ("reader", "reader.__main__"),
+    ("reader", "reader.__main__", "reader.launch"),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

@@ -59,7 +59,7 @@ def test_wheel_is_article_reader_with_the_package_version_and_licence(wheel: Pat
     assert licence.startswith("MIT License")
     assert licence == (REPO / "LICENSE").read_text()
     entry_points = archive.read(f"{dist_info}/entry_points.txt").decode()
-    assert "reader = reader.cli:main" in entry_points  # the command is still `reader`
+    assert "reader = reader.launch:main" in entry_points  # the command is still `reader`
 
 
 def test_installed_wheel_finds_its_bundled_data(wheel: Path, tmp_path: Path) -> None:

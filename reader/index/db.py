@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import itertools
 import os
 import shutil
@@ -38,7 +37,7 @@ from reader.index.text_index import (
     path_of,
     tokens_fingerprint,
 )
-from reader.paths import cache_dir
+from reader.paths import index_path
 from reader.text.sanitize import escape_name
 
 # 5: the loader reads HTML, template tags, callouts, MDX and dates in paths, and the body
@@ -118,13 +117,6 @@ def in_chunks(items: Sequence[_Item]) -> Iterator[Sequence[_Item]]:
     """`items` a statement's worth of parameters at a time."""
     for start in range(0, len(items), IDS_PER_STATEMENT):
         yield items[start : start + IDS_PER_STATEMENT]
-
-
-def index_path(root: Path) -> Path:
-    """The database file for a root: named by a hash of its real path."""
-    real = os.path.realpath(root)
-    digest = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:20]
-    return cache_dir() / f"{digest}.sqlite3"
 
 
 # How long to wait for another connection's write to finish before giving up.

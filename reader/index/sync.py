@@ -65,8 +65,12 @@ from reader.loading.archive import is_archive
 from reader.loading.discover import file_at, folder_listings, is_article_name
 from reader.loading.folder_scan import (
     FileState,
+    FolderScan,
     PendingScan,
+    digest_rows,
     entry_state,
+    index_version,
+    known_states,
     path_state,
     stat_files,
 )
@@ -257,6 +261,9 @@ def _sync(
 ) -> None:
     folder_problems: list[LoadProblem] | None = None
     targeted = None
+    # The files gone and the count found, when the helpers' walk says them.
+    gone_found: tuple[list[str], int] | None = None
+    compared: FolderScan | None = None  # the helpers' walk, compared with the index
     if changed_paths is not None and not _has_links(connection):
         # (With links in the folder a file may be listed under another path than the
         # events name, or stand for another file: only a whole scan is sure.)
@@ -274,9 +281,10 @@ def _sync(
     else:
         folder_problems = []
         links: list[str] = []
-        # Read first: a walk running in a helper process (`scan`) goes on meanwhile.
-        known_articles = _known_files(connection, tables=("articles",))
-        known = known_articles | _known_files(connection, tables=("problems",))
+        if scan is None or scan.database is None:
+            # Read first: a walk running in a helper process (`scan`) goes on meanwhile.
+            known_articles = _known_files(connection, tables=("articles",))
+            known = known_articles | _known_files(connection, tables=("problems",))
         # An archive the index has whole, unchanged since: nothing to list or read.
         archive = archive_key(root)
         walked = None if scan is None else scan.result()
@@ -284,8 +292,20 @@ def _sync(
             None,
             read_info(connection, "generation"),
         )
+        if walked is not None and walked.compared_with not in (None, index_version(connection)):
+            behind = True  # (the helpers compared the walk with an older index)
         if behind:
             walked = None  # the index was written since the walk began: it may be older
+        if walked is not None and walked.compared_with is not None:
+            # The helpers compared the folder with the index as it is: what changed came
+            # back, and the files gone; nothing to compare here.
+            known = walked.known
+            known_articles = _known_files(connection, known, tables=("articles",))
+            gone_found = walked.gone, walked.found
+            compared = walked
+        elif scan is not None and scan.database is not None:
+            known_articles = _known_files(connection, tables=("articles",))
+            known = known_articles | _known_files(connection, tables=("problems",))
         if walked is not None:
             folder_problems += walked.problems
             links += walked.links
@@ -328,12 +348,20 @@ def _sync(
                 _commit(connection, writer)
                 last_commit = time.monotonic()
     if folder_problems is not None:
-        connection.execute(
-            "INSERT OR REPLACE INTO info(key, value) VALUES ('links', ?)", (len(links),)
-        )
+        info_rows: list[tuple[str, object]] = [("links", len(links))]
         # Gone from the folder: what the whole walk did not find.
-        report.total_files = len(walk.found)
-        unseen = [file_id for file_id in known if file_id not in walk.found]
+        if gone_found is None:
+            report.total_files = len(walk.found)
+            unseen = [file_id for file_id in known if file_id not in walk.found]
+        else:
+            unseen, report.total_files = gone_found
+        if compared is not None and not (walk.to_read or unseen):
+            version = compared.compared_with
+            if version is not None and version[1] == read_info(connection, "generation"):
+                # The index matches the folder as the helpers found it: remembered, the
+                # next walk that finds the same needs no comparing.
+                info_rows += digest_rows(compared)
+        _set_info(connection, info_rows)
         _remove_files(connection, writer, unseen, report, listed)
     if bands.rows:
         with write_transaction(connection):
@@ -514,20 +542,24 @@ def _known_files(
     """(size, mtime_ns) of every file the index has, as an article or a problem (or
     only in `tables`); or of those of `ids` it has."""
     if ids is None:
-        queries: list[tuple[str, list[str]]] = [("", [])]
-    else:
-        queries = [
-            (f" WHERE id IN ({','.join('?' * len(chunk))})", list(chunk))
-            for chunk in in_chunks(list(ids))
-        ]
-    known: dict[str, tuple[int, int]] = {}
-    for table in tables:
-        for where, parameters in queries:
-            select = f"SELECT id, size, mtime_ns FROM {table}{where}"
-            for file_id, size, mtime_ns in connection.execute(select, parameters):
-                if not file_id.endswith("/"):  # a folder's problem (_write_folder_problems)
-                    known[file_id] = (size, mtime_ns)
-    return known
+        return known_states(connection, tables=tables)
+    wheres = [
+        (f" WHERE id IN ({','.join('?' * len(chunk))})", list(chunk))
+        for chunk in in_chunks(list(ids))
+    ]
+    return known_states(connection, wheres, tables)
+
+
+def _set_info(connection: sqlite3.Connection, rows: Sequence[tuple[str, object]]) -> None:
+    """Write the info rows whose values changed, if any: a write, even of the same values,
+    costs a commit and a checkpoint when the index closes (20-30 ms)."""
+    keys = [key for key, _value in rows]
+    marks = ",".join("?" * len(keys))
+    now = dict(connection.execute(f"SELECT key, value FROM info WHERE key IN ({marks})", keys))
+    changed = [(key, value) for key, value in rows if key not in now or now[key] != value]
+    if changed:
+        with write_transaction(connection):
+            connection.executemany("INSERT OR REPLACE INTO info(key, value) VALUES (?, ?)", changed)
 
 
 def _has_links(connection: sqlite3.Connection) -> bool:

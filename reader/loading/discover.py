@@ -76,6 +76,7 @@ def folder_listings(
     *,
     part: tuple[int, int] = (0, 1),
     entered: list[tuple[int, int]] | None = None,
+    shares: list[list[str]] | None = None,
 ) -> Iterator[list[ListedFile]]:
     """find_files of the folder `root`, a folder at a time: the article files of each,
     in the same order (a walk that stats 100,000 files makes no FoundFile for each).
@@ -84,7 +85,8 @@ def folder_listings(
     runs, in order, and the first part has the root's own files, links and trouble too;
     the n parts one after the other are the whole walk, as long as no folder is entered
     by two of them (through a link: `entered` gets the (device, inode) of each folder
-    entered, to check)."""
+    entered, to check). `shares` gets the n runs, each as its folders' id prefixes
+    (`name/`), once the root is listed."""
     number, parts = part
     seen: set[tuple[int, int]] = set()
     stack = [(str(root), "")]
@@ -130,10 +132,13 @@ def folder_listings(
                 subfolders.append((entry.path, f"{prefix}{id_name}/"))
             elif is_article_name(name):
                 files.append((entry, prefix + id_name))
-        if at_root and parts > 1:
+        if at_root:
             at_root = False
             count = len(subfolders)
-            subfolders = subfolders[count * number // parts : count * (number + 1) // parts]
+            runs = [subfolders[count * k // parts : count * (k + 1) // parts] for k in range(parts)]
+            if shares is not None:
+                shares[:] = [[prefix for _path, prefix in run] for run in runs]
+            subfolders = runs[number]
             if not mine:
                 files = []
         yield files

@@ -74,6 +74,7 @@ class WalkedFirst:
     reads only once it has every file."""
 
     index_generation = None
+    database = None  # compared with no index: the sync compares it
 
     def __init__(self, root: Path) -> None:
         self._walk = scan(root)
