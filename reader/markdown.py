@@ -195,14 +195,11 @@ def compiled_inline_texts(texts: list[str]) -> list[str | None]:
     if rendered.count("</p>\n") != len(chosen):  # a text that is not one paragraph: none
         return found
     # Read back all at once, the paragraphs apart by NULs (the compiled parser writes none:
-    # it reads a NUL as U+FFFD); where one does not start with <p>, one at a time.
+    # it reads a NUL as U+FFFD). Not one <p> each (not seen): markdown-it-py reads them.
     inner = rendered.removeprefix("<p>").removesuffix("</p>\n").replace("</p>\n<p>", "\0")
     texts_read = _rendered_text(inner).split("\0")
     if len(texts_read) != len(chosen):
-        texts_read = [
-            _rendered_text(paragraph.removeprefix("<p>"))
-            for paragraph in rendered.split("</p>\n")[:-1]
-        ]
+        return found
     for index, text in zip(chosen, texts_read, strict=True):
         found[index] = text
     return found
