@@ -153,13 +153,11 @@ def _runs_short(stored: str) -> bool:
     length: a longer run holds a whole block. (The regex over a page of release notes, a
     joined 20 KB of an article's texts, cost 0.3 ms; a few searches for a space cost
     nothing.) False when not sure."""
+    block = _LONGEST_UNCUT // 2
     return all(
-        stored.find(" ", start, start + _SPACED_BLOCK) >= 0
-        for start in range(0, len(stored) - _SPACED_BLOCK + 1, _SPACED_BLOCK)
+        stored.find(" ", start, start + block) >= 0
+        for start in range(0, len(stored) - block + 1, block)
     )
-
-
-_SPACED_BLOCK = _LONGEST_UNCUT // 2
 
 
 _TOKEN_CHAR = re.compile(r"[^\W_]")
