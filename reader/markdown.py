@@ -192,11 +192,16 @@ def compiled_inline_texts(texts: list[str]) -> list[str | None]:
         if type(error).__name__ != "PanicException":
             raise
         return found
-    paragraphs = rendered.split("</p>\n")
-    if len(paragraphs) != len(chosen) + 1:  # a text that is not one paragraph: none of them
+    if rendered.count("</p>\n") != len(chosen):  # a text that is not one paragraph: none
         return found
-    for index, paragraph in zip(chosen, paragraphs, strict=False):
-        found[index] = _rendered_text(paragraph.removeprefix("<p>"))
+    # Read back all at once, the paragraphs apart by NULs (the compiled parser writes none:
+    # it reads a NUL as U+FFFD). Not one <p> each (not seen): markdown-it-py reads them.
+    inner = rendered.removeprefix("<p>").removesuffix("</p>\n").replace("</p>\n<p>", "\0")
+    texts_read = _rendered_text(inner).split("\0")
+    if len(texts_read) != len(chosen):
+        return found
+    for index, text in zip(chosen, texts_read, strict=True):
+        found[index] = text
     return found
 
 
@@ -341,13 +346,16 @@ def _line_offset(text: str, line: int) -> int:
 # admonitions, GitHub alerts, footnotes, template tags and kramdown lines), and what its
 # block parse reads unnormalised (NUL, CR), by a character each holds: a body holding
 # any is left to markdown-it-py. (A character is found at memory speed; a longer string
-# is looked for only when its first character is there.)
+# is looked for only when its first character is there; those starting with `[` or `{`,
+# common in real text, by one regex each, which finds its first character as fast and
+# costs one search, not one for each string.)
 _PLUGIN_BLOCK_MARKS = (
-    (":", (":::",)), ("!", ("!!!",)), ("?", ("???",)), ("[", ("[!", "[^")),
-    ("{", ("{{", "{%", "{:")), ("\0", ("\0",)), ("\r", ("\r",)),
+    (":", (":::",)), ("!", ("!!!",)), ("?", ("???",)), ("\0", ("\0",)), ("\r", ("\r",)),
 )  # fmt: skip
-# Task list items: markdown-it-py takes off their box.
-_TASK_MARKS = ("[ ]", "[x]", "[X]")
+# `[!` and `[^`, and task list items' boxes (markdown-it-py takes them off): `[ ]`, `[x]`.
+_BRACKET_MARKS = re.compile(r"\[(?:[!^]|[ xX]\])")
+# `{{`, `{%` and `{:`.
+_BRACE_MARKS = re.compile(r"\{[{%:]")
 # Lines the two parsers read apart, in a quote or a list item too (looked for after a
 # newline: a regex starting with one skips to the next at memory speed): a definition
 # list's `: ` or `~ ` line (markdown_parser's plugin); an empty list item, which may end
@@ -456,7 +464,9 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
         for char, marks in _PLUGIN_BLOCK_MARKS
     ):
         return None
-    if "[" in markdown and any(mark in markdown for mark in _TASK_MARKS):
+    if "[" in markdown and _BRACKET_MARKS.search(markdown) is not None:
+        return None
+    if "{" in markdown and _BRACE_MARKS.search(markdown) is not None:
         return None
     lines = "\n" + markdown
     if _DIFFERING_LINE.search(lines) is not None or _DEEP_LINE.search(lines) is not None:
@@ -542,37 +552,45 @@ def _append_block_tokens(
     the two read apart. `cell`: the tag of a table cell here (`th` in a table's head)."""
     if level > MAX_MARKDOWN_NESTING - 3:
         return False
+    append = tokens.append
     for child in node.children:
         name = child.name
-        container = _COMPILED_CONTAINERS.get(name)
-        if container is not None:
+        if name == "text":  # a tight list item's paragraph (no node of its own), trimmed
+            # as markdown-it-py trims a paragraph (MD_TRIM_CHARS; see _text_of)
+            opened, closed = _shared_tokens("paragraph", level)
+            content = child.meta["content"].strip(MD_TRIM_CHARS)
+        elif name == "paragraph" or name == "tcell":
+            opened, closed = _shared_tokens(name if name == "paragraph" else cell, level)
+            content = _text_of(child)
+        elif name == "heading" or name == "lheading":
+            opened, closed = _shared_tokens(f"h{child.meta['level']}", level)
+            content = _text_of(child)
+        elif name in _COMPILED_CONTAINERS:
             if name == "table" and len(child.meta["alignments"]) < 2:
                 # One column: markdown-it-pyrs takes `a` over `|---|` for a table's head,
                 # markdown-it-py wants a `|` in it (and reads a paragraph).
                 return False
-            kind, tag = container
-            tokens.append(CompiledToken(kind + "_open", tag, 1, level))
+            opened, closed = _shared_tokens(name, level)
+            append(opened)
             inner = "th" if name == "thead" else cell
             if not _append_block_tokens(child, level + 1, tokens, inner):
                 return False
-            tokens.append(CompiledToken(kind + "_close", tag, -1, level))
-        elif name == "text":  # a tight list item's paragraph (no node of its own), trimmed
-            # as markdown-it-py trims a paragraph (MD_TRIM_CHARS; see _text_of)
-            _append_leaf(
-                tokens, "paragraph", "p", level, child.meta["content"].strip(MD_TRIM_CHARS)
-            )
-        elif name == "paragraph":
-            _append_leaf(tokens, "paragraph", "p", level, _text_of(child))
-        elif name in ("heading", "lheading"):
-            _append_leaf(tokens, "heading", f"h{child.meta['level']}", level, _text_of(child))
-        elif name == "tcell":
-            _append_leaf(tokens, cell, cell, level, _text_of(child))
+            append(closed)
+            continue
         elif name in _COMPILED_LEAVES:
             kind, tag = _COMPILED_LEAVES[name]
             content = child.meta.get("content", "") if kind != "hr" else ""
-            tokens.append(CompiledToken(kind, tag, 0, level, content))
-        elif name != "definition":  # a link reference definition makes no token
+            append(CompiledToken(kind, tag, 0, level, content))
+            continue
+        elif name == "definition":  # a link reference definition makes no token
+            continue
+        else:
             return False
+        # A paragraph, heading or cell: its opening and closing tokens (the same objects
+        # for every body: only the inline token between them is its own) and its text.
+        append(opened)
+        append(CompiledToken("inline", "", 0, level + 1, content))
+        append(closed)
     return True
 
 
@@ -582,14 +600,31 @@ _COMPILED_LEAVES = {
     "html_block": ("html_block", ""),
     "hr": ("hr", "hr"),
 }
+# Rust node name, or a paragraph's, heading's or cell's tag: markdown-it-py token type
+# (less _open and _close) and tag, for the tokens that open and close a block.
+_OPENED_BLOCKS = {
+    **_COMPILED_CONTAINERS,
+    "paragraph": ("paragraph", "p"),
+    "th": ("th", "th"),
+    "td": ("td", "td"),
+    **{f"h{rank}": ("heading", f"h{rank}") for rank in range(1, 7)},
+}
+_SHARED: dict[tuple[str, int], tuple[CompiledToken, CompiledToken]] = {}
 
 
-def _append_leaf(
-    tokens: list[CompiledToken], kind: str, tag: str, level: int, content: str
-) -> None:
-    tokens.append(CompiledToken(kind + "_open", tag, 1, level))
-    tokens.append(CompiledToken("inline", "", 0, level + 1, content))
-    tokens.append(CompiledToken(kind + "_close", tag, -1, level))
+def _shared_tokens(name: str, level: int) -> tuple[CompiledToken, CompiledToken]:
+    """The opening and closing tokens of a block (an _OPENED_BLOCKS name) at `level`,
+    made once: the loader only reads tokens, and making three for every paragraph of a
+    page of release notes was a tenth of reading it."""
+    shared = _SHARED.get((name, level))
+    if shared is None:
+        kind, tag = _OPENED_BLOCKS[name]
+        shared = (
+            CompiledToken(kind + "_open", tag, 1, level),
+            CompiledToken(kind + "_close", tag, -1, level),
+        )
+        _SHARED[name, level] = shared
+    return shared
 
 
 def _text_of(node: markdown_it_pyrs.Node) -> str:

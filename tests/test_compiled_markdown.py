@@ -167,6 +167,19 @@ def test_text_the_compiled_parser_panics_on_is_left_to_markdown_it_py() -> None:
     assert compiled[4] == "fine text a"
 
 
+def test_controls_an_entity_decodes_to_are_stripped_from_compiled_items() -> None:
+    """The compiled items' texts are searched for controls all at once: an item whose
+    entity decodes to one (a form feed, a bidi override) loses it, as with markdown-it-py,
+    and the others are kept as they are."""
+    items = ["a *b* &#12;c", "d `e` f", "g &#8238;h [i](u)", "**j** k"]
+    body = "".join(f"- {item}\n" for item in items)
+    for need_heading in (False, True):
+        compiled = scan_body(body, need_heading=need_heading)
+        with markdown_it_py_only():
+            assert compiled == scan_body(body, need_heading=need_heading)
+        assert compiled.initiatives == ("a b c", "d e f", "g h i", "j k")
+
+
 # The block parse: compiled_block_tokens.
 
 
@@ -309,6 +322,8 @@ def test_generated_pages_are_read_into_markdown_it_pys_blocks(body: str) -> None
 # leaves the body to markdown-it-py.
 READ_APART = {
     "task list item (markdown-it-py takes off its box)": "- [ ] task\n",
+    "task list item, done": "- [x] task\n",
+    "task list item, done, in capitals": "- [X] task\n",
     "empty item ending a quote's lazy line": "> a\n-\n",
     "quote's lazy line with leading spaces": "> word\n word\n",
     "quote in a quote, a lazy line of the inner": "> > q\n>     indented\n",

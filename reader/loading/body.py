@@ -24,7 +24,7 @@ from reader.limits import (
     MAX_MARKDOWN_NESTING,
 )
 from reader.loading.fastbody import fast_initiatives
-from reader.text.sanitize import one_line, strip_control
+from reader.text.sanitize import one_line, strip_control, utf8_may_hold_control
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -329,8 +329,13 @@ def _plain_each(texts: list[str], mdx: bool, budget: MarkupBudget | None = None)
 
     plain = list(texts)
     compiled = compiled_inline_texts([texts[index] for index in marked])
+    # Controls (an entity may decode to one) looked for in all the texts at once, by
+    # their UTF-8 bytes (at memory speed, where a search of each text tests every one
+    # of its characters).
+    joined = "".join(text for text in compiled if text is not None)
+    clean = strip_control if utf8_may_hold_control(joined.encode("utf-8", "surrogatepass")) else str
     for index, text in zip(marked, compiled, strict=True):
-        plain[index] = _plain(texts[index], mdx, budget) if text is None else strip_control(text)
+        plain[index] = _plain(texts[index], mdx, budget) if text is None else clean(text)
     return plain
 
 

@@ -53,6 +53,39 @@ def test_index_text_splits_cjk_runs_exactly_as_over_the_whole_text(text: str) ->
     assert index_text(text) == plain_index_text(text)
 
 
+# Letters of 4 bytes in UTF-8 (Gothic), which folding keeps: a run of a little more than
+# tokens._LONGEST_UNCUT of them is over MAX_TOKEN_BYTES, and is cut.
+_WIDE_LETTER = "\U00010330"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=3 * tokens._LONGEST_UNCUT),
+    st.integers(min_value=tokens._LONGEST_UNCUT - 2, max_value=tokens._LONGEST_UNCUT + 40),
+    st.sampled_from([_WIDE_LETTER, "a", "é"]),
+)
+@example(tokens._LONGEST_UNCUT // 2 + 1, tokens._LONGEST_UNCUT + 1, _WIDE_LETTER)
+@example(0, 3 * tokens._LONGEST_UNCUT, "a")
+def test_long_texts_are_cut_only_where_the_regex_would_cut(
+    words_before: int, run: int, letter: str
+) -> None:
+    """index_text skips the search for runs too long to keep when each block of half
+    that length holds a space: what it stores is what the search and cut would store,
+    wherever a long run falls against those blocks."""
+    text = "w " * (words_before // 2) + letter * run + " tail" * 2000
+    stored = index_text(text)
+    assert stored == tokens._LONG_RUN.sub(tokens._cut_run, index_text_uncut(text))
+    if len(letter.encode()) * run > tokens.MAX_TOKEN_BYTES:
+        assert len(max(stored.split(), key=len).encode()) <= tokens.MAX_TOKEN_BYTES
+
+
+def index_text_uncut(text: str) -> str:
+    """index_text with no run cut."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tokens, "_LONGEST_UNCUT", len(text) * 4)
+        return index_text(text)
+
+
 # Plain scalars YAML reads as other things than text, and texts that are near them.
 _SCALARS = st.one_of(
     st.sampled_from(
