@@ -478,3 +478,22 @@ def test_a_walk_begun_for_another_folder_is_stopped(
     monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
     with folder_scan.early_walk(["search", "kent", str(root)]):
         assert folder_scan.started_walk(database) is None
+
+
+def test_trouble_guessing_the_early_walk_is_left_to_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The early walk is a head start: a cache folder that cannot be looked in (or any
+    other trouble making the guess) gives no walk, never an error before the command
+    has parsed its arguments."""
+    import reader.paths
+
+    root = indexed(odd_folder(tmp_path / "news"))
+    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 1)
+
+    def unreadable_cache(_root: Path) -> Path:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "cache"))
+
+    monkeypatch.setattr(reader.paths, "index_path", unreadable_cache)
+    with folder_scan.early_walk(["search", "kent", str(root)]):
+        assert folder_scan.started_walk(str(tmp_path / "any.sqlite3")) is None

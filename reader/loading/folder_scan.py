@@ -449,6 +449,16 @@ def started_walk(database: str | None) -> PendingScan | None:
 
 
 def _start_early(argv: Sequence[str]) -> PendingScan | None:
+    """The walk early_walk begins, or None. A guess, and only a head start: any trouble
+    making it (a cache folder that cannot be looked in, say) is left to the command,
+    which meets it again and says what it is."""
+    try:
+        return _guessed_walk(argv)
+    except Exception:
+        return None
+
+
+def _guessed_walk(argv: Sequence[str]) -> PendingScan | None:
     # (Not at the top: the helpers import this module without site-packages.)
     from reader.paths import index_path
 
@@ -461,12 +471,9 @@ def _start_early(argv: Sequence[str]) -> PendingScan | None:
     database = index_path(root)
     if not database.is_file():
         return None
-    try:
-        with _reading(str(database)) as connection:
-            generation = index_version(connection)[1]
-            count = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
-    except Exception:  # no index that can be read: the command will say why
-        return None
+    with _reading(str(database)) as connection:
+        generation = index_version(connection)[1]
+        count = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
     if not walk_apart(count):
         return None
     return PendingScan(root, index_generation=generation, database=str(database))
