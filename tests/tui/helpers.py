@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -50,6 +50,23 @@ async def settle(pilot: Pilot[int]) -> None:
     await pilot.pause(0.2)
     await _workers_done(app)
     await pilot.pause()
+
+
+# How long a Pilot test lets the reader run for something to happen, at most: a loaded
+# machine (the suite on both cores) can take seconds for what takes milliseconds alone.
+PATIENCE = 20.0
+
+
+async def until(
+    pilot: Pilot[int], condition: Callable[[], bool], seen: Callable[[], object] = lambda: ""
+) -> None:
+    """Let the app run until `condition` holds, failing (with `seen()`, what there was
+    instead) if it never does."""
+    for _ in range(int(PATIENCE / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    assert condition(), f"the reader never got there {seen()}"
 
 
 def busy_workers(app: App[int]) -> list[Worker[object]]:

@@ -8,7 +8,6 @@ import io
 import json
 import os
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,9 +17,7 @@ from reader.state import ReadingState
 from reader.tui.screens import main as main_module
 from reader.tui.screens.prompt import PromptScreen
 from tui.conftest import WriteArticles
-from tui.helpers import fenced, reader, running, search, settle, titles
-
-PATIENCE = 20.0
+from tui.helpers import fenced, reader, running, search, settle, titles, until
 
 # (file, title, day/month/year, area, body): months with known counts.
 ARTICLES = [
@@ -57,12 +54,9 @@ def months(titles_shown: list[str]) -> Counter[str]:
     return found
 
 
-async def until(pilot: Pilot[int], condition: Callable[[], bool]) -> None:
-    for _ in range(int(PATIENCE / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition(), f"the reader never got there: {shown_counts(pilot)}"
+async def counts_shown(pilot: Pilot[int], counts: dict[str, tuple[int, int]]) -> None:
+    """Let the reader run until the Searches section shows `counts`."""
+    await until(pilot, lambda: shown_counts(pilot) == counts, lambda: shown_counts(pilot))
 
 
 def replace_file(path: Path, text: str) -> None:
@@ -149,7 +143,7 @@ async def test_a_saved_search_keeps_its_counts_through_marks_and_files(folder: P
         saved = ReadingState().load().saved_search("burgs")  # on disk, as the shell sees it
         assert saved is not None and saved.query == "burglary" and saved.name == "Burgs"
         assert app.main.saved_list.display
-        await until(pilot, lambda: shown_counts(pilot) == {"burgs": (4, 4)})
+        await counts_shown(pilot, {"burgs": (4, 4)})
 
         # A mark: one fewer unread.
         await pilot.press("escape")
@@ -157,12 +151,12 @@ async def test_a_saved_search_keeps_its_counts_through_marks_and_files(folder: P
         await pilot.press("g", "u")
         assert app.main.article_list.article is not None
         assert app.main.article_list.article.id == "e.md"
-        await until(pilot, lambda: shown_counts(pilot) == {"burgs": (4, 3)})
+        await counts_shown(pilot, {"burgs": (4, 3)})
         # A new file that matches, one that now matches and one that no longer does.
         replace_file(folder / "f.md", article("f.md", "New burglary", "Burglary.", "01/02/2020"))
         replace_file(folder / "c.md", article("c.md", "Essex drones", "Burglary.", "05/11/2019"))
         replace_file(folder / "a.md", article("a.md", "Kent patrols", "Patrols.", "03/09/2019"))
-        await until(pilot, lambda: shown_counts(pilot) == {"burgs": (5, 4)})
+        await counts_shown(pilot, {"burgs": (5, 4)})
         # Enter on it in the Searches section lists what it finds.
         await pilot.press("escape")
         await settle(pilot)

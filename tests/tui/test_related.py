@@ -11,7 +11,7 @@ from reader.model import Article
 from reader.tui.screens.related import RelatedScreen
 from tests.index.test_duplicates import edited, story
 from tui.conftest import WriteArticles
-from tui.helpers import fenced, reader, running, search, settle, titles
+from tui.helpers import fenced, reader, running, search, settle, titles, until
 
 FILLER = "Officers were called to the area on the day and said that. " * 2
 
@@ -77,14 +77,19 @@ async def test_the_metadata_pane_says_where_else_it_was_published(
 ) -> None:
     async with running(folder(write_articles)) as pilot:
         app = reader(pilot)
+        pane = app.main.metadata_pane
+        # (The copies are looked up in a worker begun once the article is shown, which
+        # a loaded machine may begin after settle has seen no worker left.)
         app.main.go_to_article("copy.md")
         await settle(pilot)
-        text = app.main.metadata_pane.plain_text()
+        await until(pilot, lambda: "Also published as" in pane.plain_text(), pane.plain_text)
+        text = pane.plain_text()
         assert "Also published as: 1 article" in text
         assert "release.md" in text and "(original)" in text and "This is a copy" in text
         app.main.go_to_article("release.md")
         await settle(pilot)
-        text = app.main.metadata_pane.plain_text()
+        await until(pilot, lambda: "This is the original" in pane.plain_text(), pane.plain_text)
+        text = pane.plain_text()
         assert "Also published as: 1 article" in text and "copy.md" in text
         assert "This is the original" in text
         app.main.go_to_article("cakes.md")

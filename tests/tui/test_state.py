@@ -8,13 +8,12 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.app import App
-from textual.pilot import Pilot
 
 from reader import cli
 from reader.config import config_path, load_config
@@ -28,10 +27,9 @@ from reader.tui.screens import main as main_module
 from reader.tui.widgets.article_list import STAR_MARK, UNREAD_MARK
 from reader.tui.widgets.header import ReaderHeader
 from tui.conftest import WriteArticles
-from tui.helpers import fenced, reader, running, search, settle, titles
+from tui.helpers import PATIENCE, fenced, reader, running, search, settle, titles, until
 
 # A guard against hanging, not a speed test: conditions are polled this long at most.
-PATIENCE = 20.0
 
 LONG_BODY = "\n\n".join(f"Paragraph {n} of the long article, about patrols." for n in range(120))
 
@@ -70,15 +68,6 @@ def header_text(app: ReaderApp) -> str:
 
 def notices(app: ReaderApp) -> list[str]:
     return [str(notification.message) for notification in app._notifications]
-
-
-async def until(pilot: Pilot[int], condition: Callable[[], bool]) -> None:
-    """Let the app run until `condition` holds (failing if it never does)."""
-    for _ in range(int(PATIENCE / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition(), "the reader never got there"
 
 
 @pytest.fixture
