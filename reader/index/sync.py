@@ -269,8 +269,7 @@ def _sync(
         # events name, or stand for another file: only a whole scan is sure.)
         targeted = scan_paths(root, changed_paths, partial(_has_files_under, connection))
     if targeted is not None:
-        known_articles = _known_files(connection, targeted, tables=("articles",))
-        known = known_articles | _known_files(connection, targeted, tables=("problems",))
+        known_articles, known = _known_articles_and_all(connection, targeted)
         current = {file_id: state for file_id, state in targeted.items() if state is not None}
         # A file created and deleted between two looks was never known: nothing to drop.
         gone = (file_id for file_id, state in targeted.items() if state is None)
@@ -281,10 +280,10 @@ def _sync(
     else:
         folder_problems = []
         links: list[str] = []
-        if scan is None or scan.database is None:
+        helpers_compare = scan is not None and scan.database is not None
+        if not helpers_compare:
             # Read first: a walk running in a helper process (`scan`) goes on meanwhile.
-            known_articles = _known_files(connection, tables=("articles",))
-            known = known_articles | _known_files(connection, tables=("problems",))
+            known_articles, known = _known_articles_and_all(connection)
         # An archive the index has whole, unchanged since: nothing to list or read.
         archive = archive_key(root)
         walked = None if scan is None else scan.result()
@@ -303,9 +302,8 @@ def _sync(
             known_articles = _known_files(connection, known, tables=("articles",))
             gone_found = walked.gone, walked.found
             compared = walked
-        elif scan is not None and scan.database is not None:
-            known_articles = _known_files(connection, tables=("articles",))
-            known = known_articles | _known_files(connection, tables=("problems",))
+        elif helpers_compare:  # but their walk is not taken: compared here
+            known_articles, known = _known_articles_and_all(connection)
         if walked is not None:
             folder_problems += walked.problems
             links += walked.links
@@ -548,6 +546,15 @@ def _known_files(
         for chunk in in_chunks(list(ids))
     ]
     return known_states(connection, wheres, tables)
+
+
+def _known_articles_and_all(
+    connection: sqlite3.Connection, ids: Collection[str] | None = None
+) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
+    """_known_files of the articles, and of the articles and problems (a problem's when
+    a file is both), of every file the index has or of those of `ids`."""
+    known_articles = _known_files(connection, ids, tables=("articles",))
+    return known_articles, known_articles | _known_files(connection, ids, tables=("problems",))
 
 
 def _set_info(connection: sqlite3.Connection, rows: Sequence[tuple[str, object]]) -> None:
