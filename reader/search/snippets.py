@@ -203,13 +203,11 @@ def text_snippets(
     """snippets() of an article given as its parts: its body, whether it is MDX, its
     title, and its metadata (`metadata()` is called only when the body has no hit)."""
     text = body_text(body, mdx=mdx)
-    if _BULLET_STAND_IN in text:
-        plain = plain_text(text)
-        found = _windows(plain, _hits(plain, query, "body"), limit, width)
-    else:
-        plain = plain_text(text, bullet=_BULLET_STAND_IN)
-        found = _windows(plain, _hits(plain, query, "body"), limit, width)
-        found = [window.replace(_BULLET_STAND_IN, BULLET) for window in found]
+    bullet = BULLET if _BULLET_STAND_IN in text else _BULLET_STAND_IN
+    plain = plain_text(text, bullet=bullet)
+    found = _windows(plain, _hits(plain, query, "body"), limit, width)
+    if bullet != BULLET:
+        found = [window.replace(bullet, BULLET) for window in found]
     if found:
         return found
     plan = _hit_plan(query, None)
