@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
+from typing import Any
 
 from reader.articles import ArticleStore
 from reader.cli_common import (
@@ -209,33 +210,42 @@ def _source_json(
     """_results_json of the articles `ids`, read from `source` (in a worker process, or
     in this one), made from the columns printed (reader.index.rows.PrintedArticle):
     reading whole Articles cost a third more."""
-    encode = _ENCODERS[ensure_ascii]
-    blocks = []
-    for printed in source.printed(ids):
-        article = printed.json
-        data = article._asdict()
-        data["score"] = scores[article.id]
-        data["snippets"] = text_snippets(
-            printed.body,
-            query,
-            mdx=is_mdx(article.path),
-            title=article.title,
-            metadata=partial(json.loads, printed.metadata),
+    results = (
+        (
+            printed.json._asdict(),
+            text_snippets(
+                printed.body,
+                query,
+                mdx=is_mdx(printed.json.path),
+                title=printed.json.title,
+                metadata=partial(json.loads, printed.metadata),
+            ),
         )
-        blocks.append(encode(data))
-    return ",\n".join(blocks)
+        for printed in source.printed(ids)
+    )
+    return _joined_json(results, scores, ensure_ascii)
 
 
 def _results_json(
     articles: Iterable[Article], scores: dict[str, float | None], query: Node, ensure_ascii: bool
 ) -> str:
     """One search result per article as `search --json` prints it, joined by ",\\n"."""
+    results = ((article_to_dict(article), snippets(article, query)) for article in articles)
+    return _joined_json(results, scores, ensure_ascii)
+
+
+def _joined_json(
+    results: Iterable[tuple[dict[str, Any], list[str]]],
+    scores: dict[str, float | None],
+    ensure_ascii: bool,
+) -> str:
+    """Each result (an article's JSON object and its snippets) with its score, as JSON,
+    joined by ",\\n"."""
     encode = _ENCODERS[ensure_ascii]
     blocks = []
-    for article in articles:
-        data = article_to_dict(article)
-        data["score"] = scores[article.id]
-        data["snippets"] = snippets(article, query)
+    for data, found in results:
+        data["score"] = scores[data["id"]]
+        data["snippets"] = found
         blocks.append(encode(data))
     return ",\n".join(blocks)
 
