@@ -9,9 +9,13 @@ The package below `reader.tui` is a plain library:
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+# (Not typing's: `reader` starts the walk helpers of `reader search` before importing
+# typing, reader.launch; mypy reads this name as typing's.)
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from reader.loading import load_article
     from reader.loading.folder import Library, load_library
     from reader.model import Article, LoadProblem

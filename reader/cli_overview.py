@@ -50,7 +50,7 @@ from reader.stats import (
     tags_of,
     timeline,
 )
-from reader.text.sanitize import escape_name
+from reader.text.names import escape_name
 
 # What a group without a key stands for, by what is counted.
 NO_KEY = {"month": "(undated)", "year": "(undated)", "area": "(no area)", "tag": "(no tag)"}

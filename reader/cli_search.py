@@ -27,7 +27,8 @@ from reader.cli_common import (
 from reader.index import ArticleSource, FoundIds, SearchEngine
 from reader.index.sync import in_order, worker_pool
 from reader.loading.discover import is_mdx
-from reader.loading.folder_scan import PendingScan, cores_free, started_walk, walk_apart
+from reader.loading.folder_scan import PendingScan, started_walk
+from reader.loading.walk import cores_free, walk_apart
 from reader.model import Article, article_to_dict
 from reader.search import Node, snippets
 from reader.search.snippets import text_snippets
@@ -42,7 +43,7 @@ def search_fresh(
     to date), the query, and the results (ids and scores). `opened(store)` is called
     once the store is open, before the rest.
 
-    A big folder is walked in helper processes (reader.loading.folder_scan) while this
+    A big folder is walked in helper processes (reader.loading.walk) while this
     one searches the index as it was; the search is made again only when the walk found
     a change, or the index was written meanwhile (by another reader of the folder), so
     the answer is the one a search after the walk gives."""
@@ -51,7 +52,7 @@ def search_fresh(
         opened(store)
     source = store.source()
     # Begun before this command's imports (reader.launch), if it is this folder's.
-    scan = started_walk(None if source is None else source.database)
+    scan = started_walk(store.root, None if source is None else source.database)
     # (Not an archive: its members are listed from the index while it is unchanged.)
     apart = store.root.is_dir() and walk_apart(store.article_count())
     if scan is None and source is not None and apart:

@@ -1,16 +1,19 @@
 """The `reader` command: reader.cli's main, with the walk `reader search` makes of a big
 indexed folder begun first, in helper processes, while the rest of the reader is imported
-(reader.loading.folder_scan.early_walk)."""
+(reader.loading.walk.start_early_walk: this module and that one import next to nothing)."""
 
 from __future__ import annotations
 
 import sys
 
-from reader.loading.folder_scan import early_walk
+from reader.loading.walk import start_early_walk, stop_early_walk
 
 
 def main() -> int:
-    with early_walk(sys.argv[1:]):
+    start_early_walk(sys.argv[1:])
+    try:
         from reader.cli import main as run
 
         return run()
+    finally:
+        stop_early_walk()

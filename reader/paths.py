@@ -35,7 +35,7 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME)) / "index"
 
 
-def index_path(root: Path) -> Path:
+def index_path(root: str | os.PathLike[str]) -> Path:
     """The index's database file for a root, in cache_dir: named by a hash of its real
     path."""
     real = os.path.realpath(root)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from reader.loading import discover, file_at, find_files
+from reader.loading.discover import discover, file_at, find_files
 from reader.model import LoadProblem
 
 

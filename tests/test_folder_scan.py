@@ -5,10 +5,13 @@ command, or an index written meanwhile by another reader of the folder, is seen.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
+import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +21,24 @@ from reader import cli_search, launch
 from reader.articles import open_store
 from reader.cli import main
 from reader.index import ArticleIndex
-from reader.loading import folder_scan
+from reader.loading import folder_scan, walk
 from reader.loading.folder_scan import FolderScan, PendingScan, _decoded, _encoded, scan
 from reader.model import LoadProblem
 from reader.paths import index_path
 
 sync_module = importlib.import_module("reader.index.sync")
+
+
+@contextlib.contextmanager
+def early_walk(argv: list[str]) -> Iterator[None]:
+    """The walk reader.launch begins for the command line `argv`, stopped at the end."""
+    walk.start_early_walk(argv)
+    try:
+        yield
+    finally:
+        walk.stop_early_walk()
+
+
 scan_folder = sync_module.scan_folder
 walk_folder = sync_module.walk_folder
 
@@ -185,7 +200,7 @@ def no_walk_here(*_args: Any) -> Any:
 def searched(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """`reader search` walks every indexed folder in a helper (none is too small for
     it) and never walks here; the list counts the searches each command makes."""
-    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 1)
+    monkeypatch.setattr(walk, "SCAN_APART_BUSY_ARTICLES", 1)
     monkeypatch.setattr(sync_module, "walk_folder", no_walk_here)
     searches: list[int] = []
     search = cli_search._search
@@ -216,7 +231,7 @@ def test_search_with_the_walk_apart_prints_what_it_printed(
     root = odd_folder(tmp_path / "news")
     for query in QUERIES:
         with monkeypatch.context() as before:
-            before.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
+            before.setattr(walk, "SCAN_APART_BUSY_ARTICLES", 10**9)
             before.setattr(sync_module, "walk_folder", walk_folder)
             expected = run(capsys, "search", *query, str(root))
         searched.clear()
@@ -328,7 +343,7 @@ def test_a_bad_query_is_reported_as_before(
 ) -> None:
     root = indexed(odd_folder(tmp_path / "news"))
     with monkeypatch.context() as before:
-        before.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
+        before.setattr(walk, "SCAN_APART_BUSY_ARTICLES", 10**9)
         before.setattr(sync_module, "walk_folder", walk_folder)
         expected = run(capsys, "search", "kent AND (", str(root))
     assert expected[0] != 0 and expected[2].startswith("reader: unclosed")
@@ -357,10 +372,10 @@ def test_search_where_the_helpers_cannot_share_the_walk(
         (root / name / f"{name}.md").write_text(f"# {name}\n\nKent.\n")
     (root / "a" / "to-d").symlink_to(root / "d")
     with monkeypatch.context() as before:
-        before.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
+        before.setattr(walk, "SCAN_APART_BUSY_ARTICLES", 10**9)
         expected = run(capsys, "search", "kent", str(root), "--json")
     assert "a/to-d/d.md" in expected[1] and '"d/d.md"' not in expected[1]
-    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 1)
+    monkeypatch.setattr(walk, "SCAN_APART_BUSY_ARTICLES", 1)
     walks: list[FolderScan | None] = []
     result = PendingScan.result
 
@@ -379,7 +394,7 @@ def test_search_where_the_helpers_cannot_share_the_walk(
     expected_now = run(capsys, "search", "kent", str(root), "--json")
     assert walks == [None] and "Kent, changed." in expected_now[1]
     with monkeypatch.context() as before:
-        before.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
+        before.setattr(walk, "SCAN_APART_BUSY_ARTICLES", 10**9)
         assert run(capsys, "search", "kent", str(root), "--json") == expected_now
 
 
@@ -396,8 +411,8 @@ def test_a_busy_machine_walks_a_big_folder_in_the_helpers_still(
     smaller one, with no core free, here. Either way the answer sees a change made a
     moment before."""
     root = indexed(odd_folder(tmp_path / "news"))  # 6 articles
-    monkeypatch.setattr(folder_scan, "SCAN_APART_ARTICLES", 1)
-    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", busy_from)
+    monkeypatch.setattr(walk, "SCAN_APART_ARTICLES", 1)
+    monkeypatch.setattr(walk, "SCAN_APART_BUSY_ARTICLES", busy_from)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(os, "getloadavg", lambda: (4.5, 4.0, 3.0))
     if busy_from < 6:
@@ -415,7 +430,7 @@ def test_a_busy_machine_walks_a_big_folder_in_the_helpers_still(
     assert status == 0 and started == ([None] if busy_from < 6 else [])
     assert "a/b/new.md" in [item["id"] for item in json.loads(out)]
     monkeypatch.setattr(os, "getloadavg", lambda: (0.9, 1.0, 1.0))
-    assert folder_scan.cores_free()
+    assert walk.cores_free()
 
 
 def test_the_command_begins_the_walk_before_the_rest_of_the_reader(
@@ -426,12 +441,12 @@ def test_the_command_begins_the_walk_before_the_rest_of_the_reader(
     no other, walks nothing here) and answers as a search that walked first."""
     root = indexed(odd_folder(tmp_path / "news"))
     events: list[str] = []
-    start = PendingScan.__init__
+    start = walk.Helpers.__init__
     open_folder = cli_search.open_folder_as_indexed
 
-    def counted(self: PendingScan, root: Path, helpers: int | None = None, **kw: Any) -> None:
+    def counted(self: walk.Helpers, root: Path, *args: Any, **kw: Any) -> None:
         events.append(f"walk {kw.get('database')}")
-        start(self, root, helpers, **kw)
+        start(self, root, *args, **kw)
 
     def opened(args: Any) -> Any:
         events.append("open")
@@ -439,9 +454,9 @@ def test_the_command_begins_the_walk_before_the_rest_of_the_reader(
 
     changed_folder(root)
     with monkeypatch.context() as patch:
-        patch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 1)
+        patch.setattr(walk, "SCAN_APART_BUSY_ARTICLES", 1)
         patch.setattr(sync_module, "walk_folder", no_walk_here)
-        patch.setattr(PendingScan, "__init__", counted)
+        patch.setattr(walk.Helpers, "__init__", counted)
         patch.setattr(cli_search, "open_folder_as_indexed", opened)
         patch.setattr(sys, "argv", ["reader", "search", "kent", str(root), "--json"])
         assert launch.main() == 0
@@ -459,25 +474,25 @@ def test_a_walk_begun_for_another_folder_is_stopped(
     commands, small folders, or a command line naming two folders."""
     root = indexed(odd_folder(tmp_path / "news"))
     other = indexed(odd_folder(tmp_path / "other"))
-    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 1)
+    monkeypatch.setattr(walk, "SCAN_APART_BUSY_ARTICLES", 1)
     database = str(index_path(root))
-    with folder_scan.early_walk(["search", "kent", str(root), "--limit", "2"]):
-        assert folder_scan.started_walk(str(index_path(other))) is None
-        assert folder_scan.started_walk(database) is None  # (stopped, not kept)
-    with folder_scan.early_walk(["search", "kent", str(root)]):
-        walk = folder_scan.started_walk(database)
-        assert walk is not None and walk.result() is not None
+    with early_walk(["search", "kent", str(root), "--limit", "2"]):
+        assert folder_scan.started_walk(root, str(index_path(other))) is None
+        assert folder_scan.started_walk(root, database) is None  # (stopped, not kept)
+    with early_walk(["search", "kent", str(root)]):
+        taken = folder_scan.started_walk(root, database)
+        assert taken is not None and taken.result() is not None
     for argv in (
         ["list", str(root)],
         ["search", str(other), str(root)],
         ["--no-cache", "search", "kent", str(root)],
         ["search", "kent", str(tmp_path / "not indexed")],
     ):
-        with folder_scan.early_walk(argv):
-            assert folder_scan.started_walk(database) is None, argv
-    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 10**9)
-    with folder_scan.early_walk(["search", "kent", str(root)]):
-        assert folder_scan.started_walk(database) is None
+        with early_walk(argv):
+            assert folder_scan.started_walk(root, database) is None, argv
+    monkeypatch.setattr(walk, "SCAN_APART_BUSY_ARTICLES", 10**9)
+    with early_walk(["search", "kent", str(root)]):
+        assert folder_scan.started_walk(root, database) is None
 
 
 def test_trouble_guessing_the_early_walk_is_left_to_the_command(
@@ -489,11 +504,34 @@ def test_trouble_guessing_the_early_walk_is_left_to_the_command(
     import reader.paths
 
     root = indexed(odd_folder(tmp_path / "news"))
-    monkeypatch.setattr(folder_scan, "SCAN_APART_BUSY_ARTICLES", 1)
+    monkeypatch.setattr(walk, "SCAN_APART_BUSY_ARTICLES", 1)
 
     def unreadable_cache(_root: Path) -> Path:
         raise PermissionError(13, "Permission denied", str(tmp_path / "cache"))
 
     monkeypatch.setattr(reader.paths, "index_path", unreadable_cache)
-    with folder_scan.early_walk(["search", "kent", str(root)]):
-        assert folder_scan.started_walk(str(tmp_path / "any.sqlite3")) is None
+    with early_walk(["search", "kent", str(root)]):
+        assert folder_scan.started_walk(root, str(tmp_path / "any.sqlite3")) is None
+
+
+@pytest.mark.parametrize(
+    "name", ["plain", "a space", "what?", "hash#tag", "per%41cent", "odd\udcff"]
+)
+def test_the_walk_reads_an_index_at_any_path_and_only_reads(tmp_path: Path, name: str) -> None:
+    """reader.loading.walk.reading opens the index by a URI written by hand (pathlib's
+    costs the helpers two imports): the same URI as pathlib's, for a path with the
+    characters a URI gives meaning to, or a byte that is not UTF-8, and read-only."""
+    database = tmp_path / name / "index.sqlite3"
+    database.parent.mkdir()
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute("CREATE TABLE info(key, value)")
+        connection.execute("INSERT INTO info VALUES ('generation', 7)")
+        connection.commit()
+    assert walk.read_only_uri(str(database)) == f"{database.as_uri()}?mode=ro"
+    connection = walk.reading(str(database))
+    try:
+        assert walk.index_version(connection) == ("", 7)
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            connection.execute("INSERT INTO info VALUES ('x', 1)")
+    finally:
+        connection.close()

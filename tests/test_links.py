@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from reader.links import check_link, shown_url
-from reader.text.sanitize import escape_name, strip_control
+from reader.text.names import escape_name
+from reader.text.sanitize import strip_control
 
 OPENS = [
     "https://example.org/news/item",

@@ -70,6 +70,7 @@ from reader.index.sync import (
 from reader.index.text_index import TextIndexBusy, TextIndexError
 from reader.loading.archive import is_archive
 from reader.loading.folder_scan import PendingScan
+from reader.loading.walk import read_only_uri
 from reader.model import Article, ArticleSummary, LoadProblem, fold_path
 from reader.text.tokens import metadata_leaves
 
@@ -144,7 +145,7 @@ class ArticleSource:
         in that order; ids the index does not have are left out."""
         paths = ArticlePaths(Path(self.root), self.root_is_dir)
         # Read-only: a file removed meanwhile is an error, not a new empty index.
-        uri = f"{Path(self.database).as_uri()}?mode=ro"
+        uri = read_only_uri(self.database)
         connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
         try:
             rows = _rows_of(connection, PRINTED_SELECT, ids)

@@ -38,7 +38,7 @@ from reader.index.text_index import (
     tokens_fingerprint,
 )
 from reader.paths import index_path
-from reader.text.sanitize import escape_name
+from reader.text.names import escape_name
 
 # 5: the loader reads HTML, template tags, callouts, MDX and dates in paths, and the body
 # is indexed as its text (reader.loading.body.body_text). 6: the full text moved from FTS5

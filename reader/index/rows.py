@@ -25,7 +25,7 @@ import tantivy
 from reader.index.duplicates import signature as minhash_signature
 from reader.model import Article, ArticleJson, ArticleSummary, folder_of, published_sort_key
 from reader.ordering import NEWEST_SQL
-from reader.text.sanitize import escape_name
+from reader.text.names import escape_name
 from reader.text.tokens import SearchText, index_text, leaves_and_keys
 
 ARTICLE_COLUMNS = (

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import importlib
 
-from reader.loading.discover import (
-    ARTICLE_SUFFIXES,
-    FoundFile,
-    discover,
-    file_at,
-    find_files,
-    is_article_name,
-)
-
+# Nothing imported here: the walk helpers (reader.loading.walk) import this package, and
+# each name below is imported when first used (the loader itself, markdown-it and YAML,
+# is needed only to read a file). (Not `discover`, which names its module here once
+# imported: reader.loading.discover.discover.)
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from reader.loading.article import article_id, decode, load_article, parse_article
+    from reader.loading.discover import FoundFile, file_at, find_files
+    from reader.loading.walk import ARTICLE_SUFFIXES, is_article_name
 
 __all__ = [
     "ARTICLE_SUFFIXES",
     "FoundFile",
     "article_id",
     "decode",
-    "discover",
     "file_at",
     "find_files",
     "is_article_name",
@@ -29,12 +28,21 @@ __all__ = [
     "parse_article",
 ]
 
+_HOMES = {
+    "ARTICLE_SUFFIXES": "reader.loading.walk",
+    "is_article_name": "reader.loading.walk",
+    "FoundFile": "reader.loading.discover",
+    "file_at": "reader.loading.discover",
+    "find_files": "reader.loading.discover",
+    "article_id": "reader.loading.article",
+    "decode": "reader.loading.article",
+    "load_article": "reader.loading.article",
+    "parse_article": "reader.loading.article",
+}
+
 
 def __getattr__(name: str) -> Any:
-    """The loader itself (markdown-it, YAML) is imported when first used: finding files
-    and checking them against the index needs none of it."""
-    if name in ("article_id", "decode", "load_article", "parse_article"):
-        from reader.loading import article
-
-        return getattr(article, name)
-    raise AttributeError(f"module 'reader.loading' has no attribute {name!r}")
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'reader.loading' has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)

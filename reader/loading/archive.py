@@ -35,9 +35,10 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from reader.limits import MAX_FILE_BYTES
-from reader.loading.discover import is_article_name
+from reader.loading.walk import is_article_name
 from reader.model import Article, LoadProblem
-from reader.text.sanitize import escape_name, one_line
+from reader.text.names import escape_name
+from reader.text.sanitize import one_line
 
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
 # Bytes read from one archive's members in all (what a folder of 100,000 articles

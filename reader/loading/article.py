@@ -24,8 +24,8 @@ from reader.loading.split import split_metadata
 from reader.markdown import inline_text, parse_inline
 from reader.model import Article, LoadProblem
 from reader.text.chars import non_ascii, replace_each
+from reader.text.names import escape_name
 from reader.text.sanitize import (
-    escape_name,
     normalise_newlines,
     one_line,
     strip_control,

@@ -16,14 +16,6 @@ _UNSAFE = re.compile(
 )
 
 
-# A file name may hold any character but `/` and NUL, and bytes that are not UTF-8 arrive
-# as lone surrogates (Python's surrogateescape). Names are escaped rather than stripped,
-# so two files never end up with the same name.
-_UNSAFE_NAME = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
-)
-
-
 # Longer text is cleaned a slice at a time: re.sub holds every piece between two matches
 # until it joins them (a 16 MB file of escape sequences is 4 million pieces, 300 MB).
 _CLEAN_SLICE = 1 << 20
@@ -114,23 +106,3 @@ def one_line(text: str) -> str:
     while "  " in line:
         line = line.replace("  ", " ")
     return line.strip(" ")
-
-
-def unsafe_name(name: str) -> bool:
-    """Whether escape_name changes `name`."""
-    return _UNSAFE_NAME.search(name) is not None
-
-
-def escape_name(name: str) -> str:
-    """A file name or path as text that is safe to show, store and print: bytes that are
-    not UTF-8 written as `\\xff`, control and bidi characters as `\\x1b` or `\\u202e`."""
-    if _UNSAFE_NAME.search(name) is None:
-        return name
-    return _UNSAFE_NAME.sub(_escape_char, name)
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as surrogateescape keeps it
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"

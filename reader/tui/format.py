@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from reader.text.sanitize import escape_name
+from reader.text.names import escape_name
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (

@@ -17,7 +17,6 @@ from __future__ import annotations
 import builtins
 import codecs
 import contextlib
-import importlib
 import json
 import os
 from collections.abc import Iterator
@@ -27,8 +26,9 @@ from typing import Any, Literal
 
 import pytest
 
+import reader.loading.discover
 import reader.loading.folder
-import reader.loading.folder_scan
+import reader.loading.walk
 from hostile.bombs import key_of_aliases
 from reader.limits import (
     MAX_FILE_BYTES,
@@ -37,7 +37,7 @@ from reader.limits import (
     MAX_METADATA_VALUES,
 )
 from reader.loading import FoundFile, find_files
-from reader.loading.discover import folder_listings
+from reader.loading.walk import folder_listings
 
 Outcome = Literal["article", "problem"]
 
@@ -704,8 +704,6 @@ def simulate_file_system_trouble(monkeypatch: pytest.MonkeyPatch, corpus: Hostil
     monkeypatch.setattr(builtins, "open", guarded_open)
     monkeypatch.setattr(os, "open", guarded_os_open)
     monkeypatch.setattr(os, "scandir", guarded_scandir)
-    for module in (reader.loading.folder, reader.loading.folder_scan):
-        monkeypatch.setattr(module, "find_files", listing_then_vanishing)
-    # (`reader.index.sync` the package's attribute is its sync function.)
-    for module in (reader.loading.folder_scan, importlib.import_module("reader.index.sync")):
+    monkeypatch.setattr(reader.loading.folder, "find_files", listing_then_vanishing)
+    for module in (reader.loading.walk, reader.loading.discover):
         monkeypatch.setattr(module, "folder_listings", listings_then_vanishing)

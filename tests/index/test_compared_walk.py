@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from reader.index import ArticleIndex
-from reader.loading import folder_scan
-from reader.loading.folder_scan import PendingScan, id_ranges, scan
+from reader.loading import walk
+from reader.loading.folder_scan import PendingScan, scan
+from reader.loading.walk import id_ranges
 from tests.index.conftest import write
 
 sync_module = importlib.import_module("reader.index.sync")
@@ -233,13 +234,13 @@ def test_the_digest_of_an_unchanged_walk_spares_the_comparison_and_no_more(
     report, walked = compared()  # compares, finds nothing: remembers the digests
     assert not report.any and walked is not None and len(walked.digests) == 2
     read_index: list[int] = []
-    known_states = folder_scan.known_states
+    known_states = walk.known_states
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         read_index.append(1)
         return known_states(*args, **kwargs)
 
-    monkeypatch.setattr(folder_scan, "known_states", counted)
+    monkeypatch.setattr(walk, "known_states", counted)
     for number in (0, 1):
         walked = scan(root, (number, 2), database)
         assert not walked.states and not walked.gone

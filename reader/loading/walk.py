@@ -1,0 +1,532 @@
+"""The stat walk that tells which files of a folder changed since the index last saw them
+(reader.index.sync compares it with the index), and the same walk run in helper
+processes, so that a command does its other work meanwhile on the other core: `reader
+search` queries the index as it is while the folder is walked, and queries again only
+when the walk found a change (the answer is as fresh as if it had walked first).
+
+A helper imports this module and the file-name escaping, nothing else of the reader and
+little of the standard library (no dataclasses, typing or pathlib: with them a helper
+began walking 45 ms after it was spawned, now 20 ms; at 100,000 files a helper's whole
+life is 0.3 s), and sends back the walk as one marshal value. `reader` (reader.launch)
+spawns the helpers of `reader search` from here before it imports the rest of itself.
+reader.loading.folder_scan hands the walks to the rest of the reader as FolderScans.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+from operator import attrgetter
+
+from reader.text.names import escape_name, unsafe_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+    import subprocess
+    from collections.abc import Iterator, Sequence
+
+ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".txt"})
+_SUFFIX_TUPLE = tuple(ARTICLE_SUFFIXES)
+_name = attrgetter("name")
+
+
+def is_article_name(name: str) -> bool:
+    # endswith on a tuple: this runs once per file on every open, so it is kept cheap.
+    return not name.startswith(".") and name.lower().endswith(_SUFFIX_TUPLE)
+
+
+# An article file's directory entry (its stat() is cached) and id.
+ListedFile = tuple[os.DirEntry[str], str]
+# A folder a walk could not list: its path (escaped: escape_name) and what was wrong.
+FolderTrouble = tuple[str, str]
+# (path, size, mtime_ns) of a file found under the root.
+FileState = tuple[str, int, int]
+# Which index a walk was compared with, and when: its info rows `created` and
+# `generation` (any write of its rows moves the second; a rebuilt index has another first).
+IndexVersion = tuple[str, int]
+
+
+def folder_listings(
+    root: str | os.PathLike[str],
+    problems: list[FolderTrouble] | None = None,
+    links: list[str] | None = None,
+    *,
+    part: tuple[int, int] = (0, 1),
+    entered: list[tuple[int, int]] | None = None,
+    shares: list[list[str]] | None = None,
+) -> Iterator[list[ListedFile]]:
+    """The article files under the folder `root`, a folder at a time, in a stable order
+    (reader.loading.discover.find_files has them one at a time): a walk that stats
+    100,000 files makes no FoundFile for each.
+
+    Recursive, sorted by name at each level (files before subfolders); hidden files and
+    folders are skipped; symlinks are followed but each real folder is entered once, so
+    a link loop ends. A folder that cannot be listed is added to `problems`; the path of
+    every symlink met (to a file or a folder) to `links`.
+
+    `part` (k, n) walks the k-th of n parts: the root's subfolders are shared out in n
+    runs, in order, and the first part has the root's own files, links and trouble too;
+    the n parts one after the other are the whole walk, as long as no folder is entered
+    by two of them (through a link: `entered` gets the (device, inode) of each folder
+    entered, to check). `shares` gets the n runs, each as its folders' id prefixes
+    (`name/`), once the root is listed."""
+    number, parts = part
+    seen: set[tuple[int, int]] = set()
+    stack = [(os.fspath(root), "")]
+    at_root = True
+    while stack:
+        folder, prefix = stack.pop()
+        # The root's files, links and trouble are the first part's.
+        mine = number == 0 or not at_root
+        try:
+            info = os.stat(folder)
+            identity = (info.st_dev, info.st_ino)
+            if identity in seen:
+                continue
+            seen.add(identity)
+            if entered is not None and mine:  # (every part enters the root)
+                entered.append(identity)
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=_name)
+        except OSError as error:
+            # Unreadable, gone since it was listed, or deeper than the system's path limit.
+            if problems is not None and mine:
+                reason = error.strerror or type(error).__name__
+                problems.append((escape_name(folder), f"cannot list folder: {reason}"))
+            continue
+        subfolders: list[tuple[str, str]] = []
+        files: list[ListedFile] = []
+        names = [entry.name for entry in entries]
+        # One look at all the names: escape_name of each (100,000 calls) only when some
+        # name needs it.
+        escaped = map(escape_name, names) if unsafe_name("/".join(names)) else names
+        for entry, name, id_name in zip(entries, names, escaped, strict=True):
+            if name.startswith("."):
+                continue
+            if links is not None and mine and entry.is_symlink():
+                links.append(entry.path)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                # A link loop, say: an article-named one is listed so loading reports it.
+                is_dir = False
+            if is_dir:
+                subfolders.append((entry.path, f"{prefix}{id_name}/"))
+            elif is_article_name(name):
+                files.append((entry, prefix + id_name))
+        if at_root:
+            at_root = False
+            count = len(subfolders)
+            runs = [subfolders[count * k // parts : count * (k + 1) // parts] for k in range(parts)]
+            if shares is not None:
+                shares[:] = [[prefix for _path, prefix in run] for run in runs]
+            subfolders = runs[number]
+            if not mine:
+                files = []
+        yield files
+        stack.extend(reversed(subfolders))
+
+
+def stat_files(
+    root: str | os.PathLike[str],
+    problems: list[FolderTrouble],
+    links: list[str] | None = None,
+    *,
+    part: tuple[int, int] = (0, 1),
+    entered: list[tuple[int, int]] | None = None,
+    shares: list[list[str]] | None = None,
+) -> dict[str, FileState]:
+    """Every article file under the folder (or file) `root` by id, with its size and
+    mtime (stat only, no reads; see entry_state); of a folder, only the `part` of it
+    folder_listings walks."""
+    states: dict[str, FileState] = {}
+    if not os.path.isdir(root):  # the one file, under its id (as article_id has it)
+        path = os.fspath(root)
+        states[escape_name(os.path.basename(os.path.normpath(path)))] = (path, *path_state(path))
+        return states
+    listings = folder_listings(root, problems, links, part=part, entered=entered, shares=shares)
+    for listing in listings:
+        for entry, file_id in listing:
+            if file_id in states:
+                continue  # two names spelt alike once escaped: the first, as a sync has it
+            size, mtime_ns = entry_state(entry)
+            states[file_id] = (entry.path, size, mtime_ns)
+    return states
+
+
+def entry_state(entry: os.DirEntry[str]) -> tuple[int, int]:
+    """A listed file's size and mtime (its entry's stat, cached). A file that cannot be
+    stat'ed (a dangling link, a link loop) gets (-1, -1): read once, the loader reports
+    what is wrong with it, and it counts as changed again only when it can be stat'ed (a
+    refresh must not announce the same broken link every time)."""
+    try:
+        info = entry.stat()
+    except OSError:
+        return -1, -1
+    return info.st_size, info.st_mtime_ns
+
+
+def path_state(path: str | os.PathLike[str]) -> tuple[int, int]:
+    """entry_state of the file at `path`."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return -1, -1
+    return info.st_size, info.st_mtime_ns
+
+
+def walk(
+    root: str | os.PathLike[str], part: tuple[int, int] = (0, 1), database: str | None = None
+) -> dict[str, object]:
+    """stat_files of `root` (or of a part of it), with its problems and links; compared
+    with the index in the SQLite file `database` when given: the fields of a FolderScan
+    (see reader.loading.folder_scan) by name, as plain values, those left out empty."""
+    problems: list[FolderTrouble] = []
+    links: list[str] = []
+    entered: list[tuple[int, int]] = []
+    shares: list[list[str]] = []
+    fields: dict[str, object] = {
+        "problems": problems,
+        "links": links,
+        "entered": entered,
+        "shares": shares,
+    }
+    if database is None:
+        every = stat_files(root, problems, links, part=part, entered=entered)
+        return {**fields, "states": every, "found": len(every)}
+    next(folder_listings(root, part=part, shares=shares), None)  # the root only
+    # The index as it was before the walk began, held (one read transaction) until it
+    # is compared: a file the index got meanwhile (from another reader) is not taken
+    # for gone, and the sync takes the walk only if the index is still so.
+    connection = reading(database)
+    try:
+        version = index_version(connection)
+        last_digest = _last_digest(connection, part, version)
+        walked_shares: list[list[str]] = []
+        walked = stat_files(root, problems, links, part=part, entered=entered, shares=walked_shares)
+        if walked_shares != shares:
+            raise ValueError("the folder's subfolders changed during the walk")
+        digest = _digest(walked, shares)
+        fields.update(found=len(walked), compared_with=version, digests=[digest])
+        if digest == last_digest:
+            # The same files, sizes and times as when the index last matched them all,
+            # and the index not written since: nothing to compare.
+            return {**fields, "states": {}}
+        ranges = id_ranges(shares, part[0])
+        known = known_states(connection, [_in_range(low, high) for low, high in ranges])
+    finally:
+        connection.close()
+    states: dict[str, FileState] = {}
+    known_before: dict[str, tuple[int, int]] = {}
+    for file_id, state in walked.items():
+        before = known.pop(file_id, None)
+        if before is None:
+            states[file_id] = state
+        elif before != state[1:]:
+            states[file_id] = state
+            known_before[file_id] = before
+    return {**fields, "states": states, "known": known_before, "gone": list(known)}
+
+
+def _digest(states: dict[str, FileState], shares: list[list[str]]) -> str:
+    """A digest of a part's walk: every file's id, path, size and mtime, in order, and
+    how the root's subfolders were shared out (marshal's version 2 writes a value the
+    same way every time)."""
+    from _blake2 import blake2b  # hashlib's, without hashlib's OpenSSL (3 ms to import)
+
+    return blake2b(marshal.dumps((shares, states), 2), digest_size=20).hexdigest()
+
+
+def digest_key(part: tuple[int, int]) -> str:
+    """The index's info row that remembers the digest of the walk of `part`."""
+    return f"walk_digest {part[0]}/{part[1]}"
+
+
+def _last_digest(
+    connection: sqlite3.Connection, part: tuple[int, int], version: IndexVersion
+) -> str | None:
+    """The digest remembered for `part` (reader.loading.folder_scan.digest_rows), if of
+    the index at `version`."""
+    row = connection.execute("SELECT value FROM info WHERE key = ?", (digest_key(part),))
+    value = row.fetchone()
+    generation, _, digest = str(value[0] if value else "").partition(" ")
+    return digest if generation == str(version[1]) else None
+
+
+def id_ranges(shares: list[list[str]], number: int) -> list[tuple[str, str | None]]:
+    """The ids (from, up to; None: no end) part `number` of a walk answers for, as
+    folder_listings shared the root's subfolders out (`shares`): every id under its
+    subfolders, and for the first part every id under no other part's too (the root's
+    files, folders no longer there). Each id is one part's. Raises ValueError when two
+    parts have folders of one id (names spelt alike once escaped)."""
+    owners: dict[str, int] = {}
+    for owner, run in enumerate(shares):
+        for prefix in run:
+            if owners.setdefault(prefix, owner) != owner:
+                raise ValueError(f"two parts have the folder {prefix!r}")
+
+    def under(prefix: str) -> tuple[str, str]:
+        return prefix, prefix[:-1] + chr(ord("/") + 1)  # the ids that begin `prefix`
+
+    if number > 0:
+        return sorted(under(prefix) for prefix, owner in owners.items() if owner == number)
+    ranges: list[tuple[str, str | None]] = []
+    low = ""
+    for start, end in sorted(under(prefix) for prefix, owner in owners.items() if owner):
+        if start > low:
+            ranges.append((low, start))
+        low = end
+    ranges.append((low, None))
+    return ranges
+
+
+def known_states(
+    connection: sqlite3.Connection,
+    wheres: Sequence[tuple[str, Sequence[str]]] = (("", ()),),
+    tables: Sequence[str] = ("articles", "problems"),
+) -> dict[str, tuple[int, int]]:
+    """(size, mtime_ns) of every file the index has, as an article or a problem (a
+    problem's when both; or only in `tables`), of the ids each of `wheres` (a WHERE
+    clause on `id` and its parameters, or "" for all) selects."""
+    known: dict[str, tuple[int, int]] = {}
+    for table in tables:
+        for where, parameters in wheres:
+            select = f"SELECT id, size, mtime_ns FROM {table}{where}"
+            for file_id, size, mtime_ns in connection.execute(select, parameters):
+                if not file_id.endswith("/"):  # a folder's problem, not a file
+                    known[file_id] = (size, mtime_ns)
+    return known
+
+
+def _in_range(low: str, high: str | None) -> tuple[str, Sequence[str]]:
+    """known_states' WHERE clause for the ids from `low` up to `high` (None: no end)."""
+    if high is not None:
+        return " WHERE id >= ? AND id < ?", (low, high)
+    return (" WHERE id >= ?", (low,)) if low else ("", ())
+
+
+def index_version(connection: sqlite3.Connection) -> IndexVersion:
+    """The index's IndexVersion now."""
+    rows = dict(connection.execute("SELECT key, value FROM info WHERE key IN (?, ?)", _VERSION))
+    return str(rows.get("created", "")), int(rows.get("generation", 0))
+
+
+_VERSION = ("created", "generation")
+
+
+def reading(database: str) -> sqlite3.Connection:
+    """A read-only connection to the index in `database`, in one read transaction (one
+    snapshot of it) from its first read until it is closed."""
+    import sqlite3
+
+    connection = sqlite3.connect(
+        read_only_uri(database), uri=True, timeout=10, isolation_level=None
+    )
+    try:
+        connection.execute("BEGIN")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def read_only_uri(database: str | os.PathLike[str]) -> str:
+    """The SQLite URI that opens the file `database` read-only: its absolute path with
+    every byte but letters, digits and `/-._~` written as `%XX` (as pathlib's as_uri, which
+    costs an import of pathlib and urllib)."""
+    if os.name != "posix":
+        from pathlib import Path
+
+        return f"{Path(database).absolute().as_uri()}?mode=ro"
+    path = os.fsencode(os.path.abspath(database))
+    quoted = "".join(chr(byte) if byte in _URI_PLAIN else f"%{byte:02X}" for byte in path)
+    return f"file://{quoted}?mode=ro"
+
+
+_URI_PLAIN = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/-._~")
+
+
+class Helpers:
+    """walk() of the parts of a folder, running in helper processes from the moment this
+    is made: one per core, each walking a part of the folder (the root's subfolders
+    shared out in runs), compared with the index in the SQLite file `database` if given."""
+
+    def __init__(
+        self, root: str | os.PathLike[str], count: int | None = None, database: str | None = None
+    ) -> None:
+        import subprocess
+
+        self.database = database
+        count = max(1, count if count is not None else (os.cpu_count() or 1))
+        # The folder this package is in comes first on the helper's path: it runs this
+        # very code, without site-packages (-S: quicker to start), isolated (-I: the
+        # working folder, where a `marshal.py` may lie, is not on its path).
+        package_parent = os.path.dirname(
+            os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        )
+        code = f"import sys; sys.path.insert(0, {package_parent!r}); from {__name__} import main"
+        code += "; main()"
+        self._processes: list[subprocess.Popen[bytes]] = []
+        try:
+            for number in range(count):
+                self._processes.append(
+                    subprocess.Popen(
+                        [
+                            sys.executable,
+                            "-I",
+                            "-S",
+                            "-c",
+                            code,
+                            os.fsdecode(root),
+                            str(number),
+                            str(count),
+                            *([] if database is None else [database]),
+                        ],
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL,
+                    )
+                )
+        except (OSError, ValueError):
+            self.close()
+
+    def outputs(self) -> list[bytes] | None:
+        """What each helper sent, in order, once all have ended; None if any failed (or
+        none could start). The helpers are closed after."""
+        outputs: list[bytes] = []
+        try:
+            for process in self._processes:
+                data = process.stdout.read() if process.stdout is not None else b""
+                if process.wait() != 0 or not data:
+                    return None
+                outputs.append(data)
+        except OSError:
+            return None
+        finally:
+            self.close()
+        return outputs or None
+
+    def close(self) -> None:
+        """Stop the helpers still running (their walk is not wanted)."""
+        processes, self._processes = self._processes, []
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+            if process.stdout is not None:
+                process.stdout.close()
+            process.wait()
+
+
+# From this many articles in the index on, `reader search` walks the folder in helper
+# processes while it searches the index as it is: below, starting them (some 70 ms, 40 ms
+# of CPU each) costs more than the walk they spare.
+SCAN_APART_ARTICLES = 5_000
+# From this many on, whatever the machine's load: the helpers compare the walk with the
+# index themselves, so this process does nothing a file. At a load of 4.3-5 on 2 cores
+# (medians of 7-8, in the helpers against walked here): 100,000 files 1.02 s against
+# 1.12 s, 50,000 0.99 s against 0.93 s (about even), 10,000 0.46 s against 0.39 s.
+SCAN_APART_BUSY_ARTICLES = 50_000
+
+
+def walk_apart(articles: int) -> bool:
+    """Whether `reader search` of a folder whose index has `articles` walks it in the
+    helpers."""
+    if articles >= SCAN_APART_BUSY_ARTICLES:
+        return True
+    return articles >= SCAN_APART_ARTICLES and cores_free()
+
+
+def cores_free() -> bool:
+    """Whether the machine has a core to spare (its load average over the last minute is
+    at most its cores less one). The helpers cost CPU (starting them) and gain on a
+    smaller folder only with a free core."""
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not told (Windows): as if free
+        return cores > 1
+    return load + 1 <= cores
+
+
+# The walk start_early_walk began, and the index's generation when it began.
+_early: tuple[Helpers, int] | None = None
+
+
+def start_early_walk(argv: Sequence[str]) -> None:
+    """Begin the walk `reader search` (its command line `argv`) would make of a big
+    indexed folder, before the rest of the reader is imported (0.12 s): taken by
+    take_early_walk, stopped by stop_early_walk if not.
+
+    A guess from the command line, made without its parser: the one argument naming a
+    folder, that folder's index in the cache. A wrong guess costs only the walk. Any
+    trouble making it (a cache folder that cannot be looked in, say) gives no walk and is
+    left to the command, which meets it again and says what it is."""
+    global _early
+    stop_early_walk()
+    try:
+        _early = _guessed_walk(argv)
+    except Exception:
+        _early = None
+
+
+def take_early_walk(database: str | None) -> tuple[Helpers, int] | None:
+    """The walk start_early_walk began and the index generation it began at, if of the
+    folder whose index is in `database` (the caller closes it); any other is stopped."""
+    global _early
+    early, _early = _early, None
+    if early is None:
+        return None
+    if database is not None and early[0].database == database:  # (by root's real path)
+        return early
+    early[0].close()
+    return None
+
+
+def stop_early_walk() -> None:
+    """Stop the walk start_early_walk began, if not taken."""
+    take_early_walk(None)
+
+
+def _guessed_walk(argv: Sequence[str]) -> tuple[Helpers, int] | None:
+    # (Not at the top: the helpers need none of it.)
+    from reader.paths import index_path
+
+    if not argv or argv[0] != "search" or "--no-cache" in argv:
+        return None
+    folders = [arg for arg in argv[1:] if not arg.startswith("-") and os.path.isdir(arg)]
+    if len(folders) != 1:
+        return None
+    database = str(index_path(folders[0]))
+    if not os.path.isfile(database):
+        return None
+    connection = reading(database)
+    try:
+        generation = index_version(connection)[1]
+        count = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
+    finally:
+        connection.close()
+    if not walk_apart(count):
+        return None
+    return Helpers(folders[0], database=database), generation
+
+
+def main() -> None:
+    """A helper: walk the part (its number, of how many: the second and third arguments)
+    of the folder named by the first, compared with the index in the SQLite file named
+    by the fourth if any, and write it to stdout as marshal data (with the file-system
+    encoding its names were decoded with)."""
+    import gc
+
+    # A short life making 100,000 tuples that all live to the end: nothing to collect.
+    gc.disable()
+    root = sys.argv[1]
+    if not os.path.isdir(root):  # a file, an archive: not this walk's to list
+        sys.exit(1)
+    part = (int(sys.argv[2]), int(sys.argv[3]))
+    database = sys.argv[4] if len(sys.argv) > 4 else None
+    fields = walk(root, part, database)
+    fields["encoding"] = sys.getfilesystemencoding()
+    sys.stdout.buffer.write(marshal.dumps(fields))
+    sys.stdout.buffer.flush()
