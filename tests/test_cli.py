@@ -611,10 +611,11 @@ def test_the_command_imports_neither_the_loader_nor_textual_until_needed() -> No
 
 
 def test_a_search_of_an_indexed_folder_leaves_out_what_it_does_not_use(tmp_path: Path) -> None:
-    """`reader search --json` of an unchanged folder takes no lock, starts no worker and
-    gives no hint: it imports neither filelock, multiprocessing, concurrent.futures, uuid
-    nor difflib (25 ms of CPU in all), and an English query of English text compiles
-    none of the CJK patterns but the one the index's tokenizer check needs."""
+    """`reader search --json` of an unchanged folder takes no lock, starts no worker,
+    gives no hint, reads no archive and finds no related articles: it imports none of
+    filelock, multiprocessing, concurrent.futures, uuid, difflib, tarfile, zipfile and
+    reader.index.related (30 ms of CPU in all), and an English query of English text
+    compiles none of the CJK patterns but the one the index's tokenizer check needs."""
     folder = tmp_path / "news"
     folder.mkdir()
     for number in range(3):
@@ -623,7 +624,10 @@ def test_a_search_of_an_indexed_folder_leaves_out_what_it_does_not_use(tmp_path:
         )
     search = ["search", "police", str(folder), "--json", "--limit", "20"]
     subprocess.run([sys.executable, "-m", "reader", *search], capture_output=True, check=True)
-    unused = ("filelock", "multiprocessing", "concurrent.futures", "uuid", "difflib")
+    unused = (
+        *("filelock", "multiprocessing", "concurrent.futures", "uuid", "difflib"),
+        *("tarfile", "zipfile", "reader.index.related"),
+    )
     code = (
         "import sys, io, contextlib\nfrom reader.cli import main\n"
         "from reader.text import tokens\n"
