@@ -7,7 +7,6 @@ Subcommands never import Textual, so scripted use starts fast.
 from __future__ import annotations
 
 import argparse
-import difflib
 import io
 import os
 import sys
@@ -338,7 +337,9 @@ def find_article(article_id: str, root: Path | None) -> Article:
                 known = store.article(article_id)
                 if known is not None:
                     return known
-                close = difflib.get_close_matches(article_id, ids_of(store.rows()), n=1)
+                from difflib import get_close_matches  # for a hint only: not at start
+
+                close = get_close_matches(article_id, ids_of(store.rows()), n=1)
             finally:
                 store.close()
             hint = f"; did you mean {close[0]!r}?" if close else ""

@@ -6,7 +6,6 @@ Kept apart from reader.cli, which parses and dispatches; this module imports no 
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 
 from reader.cli_common import (
@@ -51,7 +50,9 @@ def cmd_related(args: argparse.Namespace) -> int:
     try:
         article = store.article(args.id)
         if article is None:
-            close = difflib.get_close_matches(args.id, [row.id for row in store.rows()], n=1)
+            from difflib import get_close_matches  # for a hint only: not at start
+
+            close = get_close_matches(args.id, [row.id for row in store.rows()], n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise CommandError(f"no article with id {args.id!r} in {store.root}{hint}", status=1)
         found = store.searcher().related(article, args.limit)

@@ -12,9 +12,8 @@ import gc
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.articles import ArticleStore
 from reader.cli_common import (
@@ -32,6 +31,9 @@ from reader.loading.walk import cores_free, walk_apart
 from reader.model import Article, article_to_dict
 from reader.search import Node, snippets
 from reader.search.snippets import text_snippets
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 Searched = tuple[SearchEngine, Node, FoundIds]
 

@@ -9,7 +9,6 @@ differing only in case are one name.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Sequence
 
 from reader.listing import Listing, facets_caption, listing_node
@@ -68,7 +67,9 @@ def unknown_message(name: str, names: Sequence[str]) -> str:
             f"no saved search named {name!r}: none are saved yet "
             "(Ctrl+S in the reader's search bar saves one)"
         )
-    close = difflib.get_close_matches(name.casefold(), [n.casefold() for n in names], n=1)
+    from difflib import get_close_matches  # for a hint only: not at start
+
+    close = get_close_matches(name.casefold(), [n.casefold() for n in names], n=1)
     if close:
         match = next(n for n in names if n.casefold() == close[0])
         return f"no saved search named {name!r}; did you mean {SIGIL}{match}?"

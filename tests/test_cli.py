@@ -610,6 +610,38 @@ def test_the_command_imports_neither_the_loader_nor_textual_until_needed() -> No
     assert imported == "[]"
 
 
+def test_a_search_of_an_indexed_folder_leaves_out_what_it_does_not_use(tmp_path: Path) -> None:
+    """`reader search --json` of an unchanged folder takes no lock, starts no worker,
+    gives no hint, reads no archive and finds no related articles: it imports none of
+    filelock, multiprocessing, concurrent.futures, uuid, difflib, tarfile, zipfile and
+    reader.index.related (30 ms of CPU in all), and an English query of English text
+    compiles none of the CJK patterns but the one the index's tokenizer check needs."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for number in range(3):
+        (folder / f"{number}.md").write_text(
+            f"---\ntitle: Item {number}\n---\nThe police patrol road {number}.\n"
+        )
+    search = ["search", "police", str(folder), "--json", "--limit", "20"]
+    subprocess.run([sys.executable, "-m", "reader", *search], capture_output=True, check=True)
+    unused = (
+        *("filelock", "multiprocessing", "concurrent.futures", "uuid", "difflib"),
+        *("tarfile", "zipfile", "reader.index.related"),
+    )
+    code = (
+        "import sys, io, contextlib\nfrom reader.cli import main\n"
+        "from reader.text import tokens\n"
+        f"with contextlib.redirect_stdout(io.StringIO()) as out:\n    main({search!r})\n"
+        "print(out.getvalue().count('The police patrol'), "
+        f"[m for m in {unused!r} if m in sys.modules], "
+        "tokens.cjk_letter.cache_info().currsize, tokens.cjk_run.cache_info().currsize)"
+    )
+    printed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert printed == ["3", "[]", "0", "0"]
+
+
 def test_search_with_snippets_of_an_indexed_folder_imports_no_markdown_it(
     tmp_path: Path,
 ) -> None:

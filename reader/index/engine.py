@@ -18,13 +18,12 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import cast, overload
+from typing import TYPE_CHECKING, cast, overload
 
 import tantivy
 
 from reader.index.db import IDS_PER_STATEMENT, Database, connect, in_chunks, read_info
 from reader.index.duplicates import DuplicateGroups, find_groups
-from reader.index.related import RelatedArticle, distinctive_terms, related_hits
 from reader.index.rows import read_summary_rows
 from reader.index.text_index import text_errors
 from reader.index.translate import Translator
@@ -41,6 +40,9 @@ from reader.search.query import (
     parse_query,
     ranked_leaves,
 )
+
+if TYPE_CHECKING:
+    from reader.index.related import RelatedArticle
 
 SearchResult = tuple[ArticleSummary, float | None]
 # A result: (rowid,) when the query has no words to rank by, else (rowid, score).
@@ -455,6 +457,10 @@ class SearchEngine:
     def related(self, article: Article, limit: int = 10) -> list[RelatedArticle]:
         """The `limit` articles most like `article`, best first, itself left out
         (reader.index.related), each with the distinctive terms it shares."""
+        # Imported here: 2 ms of CPU that a command finding no related articles (a
+        # search from the shell) need not spend.
+        from reader.index.related import RelatedArticle, distinctive_terms, related_hits
+
         with self._lock, self._reading() as connection:
             self._refresh(connection)
             row = connection.execute("SELECT rowid FROM articles WHERE id = ?", (article.id,))

@@ -19,18 +19,16 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-import multiprocessing
 import os
 import sqlite3
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reader.index.archives import (
     archive_batches,
@@ -76,6 +74,9 @@ from reader.loading.walk import (
 )
 from reader.model import Article, ArticleSummary, LoadProblem
 from reader.text.tokens import keys_of
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # Below this many files to read, a process pool costs more than it saves.
 POOL_THRESHOLD = 400
@@ -771,6 +772,11 @@ _Item = TypeVar("_Item")
 def worker_pool(count: int) -> Iterator[ProcessPoolExecutor]:
     """`count` worker processes, each begun by start_worker; "spawn": the parent may be
     a threaded Textual app, where fork is unsafe, and no state of it is copied."""
+    # Imported here: with logging, 12 ms of CPU a command that starts no workers (a
+    # search of an index that is up to date) need not spend.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=count, mp_context=context, initializer=start_worker

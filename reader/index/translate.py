@@ -48,7 +48,7 @@ from reader.search.query import (
     QueryError,
     Term,
 )
-from reader.text.tokens import CJK_LETTERS, CJK_RUN, cjk_bigrams
+from reader.text.tokens import CJK_LETTERS, cjk_bigrams, cjk_run
 
 # Each ranked field's weight in a word's score; `title:` `body:` `initiative:` name one.
 WEIGHTS = {"title": 4.0, "body": 1.0, "initiatives": 2.0, "metadata": 0.5}
@@ -267,7 +267,10 @@ _CJK_UNIT = f"[{CJK_LETTERS}--{_JAMO_TAIL}][{_JAMO_TAIL}]{{0,2}}"
 
 
 def _is_cjk_character(word: str) -> bool:
-    return CJK_RUN.fullmatch(word) is not None and cjk_bigrams(word) == [(0, len(word))]
+    # An ASCII word never is: known without compiling cjk_run.
+    if word.isascii() or cjk_run().fullmatch(word) is None:
+        return False
+    return cjk_bigrams(word) == [(0, len(word))]
 
 
 def _beside(lead: str, char: str) -> str:

@@ -18,7 +18,6 @@ digits at all (`&`, `-`) is dropped, as if it were not there. The empty query is
 from __future__ import annotations
 
 import calendar
-import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterator
@@ -433,13 +432,17 @@ class _Parser:
         choices = ", ".join(f"is:{name}" for name in self.flags)
         if not flag:
             raise QueryError("is: needs a state", position, f"write one of {choices}")
-        close = difflib.get_close_matches(flag, self.flags, n=1)
+        from difflib import get_close_matches  # for a hint only: not at start
+
+        close = get_close_matches(flag, self.flags, n=1)
         hint = f"did you mean is:{close[0]}?" if close else f"write one of {choices}"
         raise QueryError(f"unknown state 'is:{value}'", position, hint)
 
     def _field_hint(self, name: str) -> str:
         built_in = (*TEXT_FIELDS, *DATE_FIELDS, FLAG_FIELD)
-        close = difflib.get_close_matches(name, [*built_in, *sorted(self.metadata_keys)], n=1)
+        from difflib import get_close_matches  # for a hint only: not at start
+
+        close = get_close_matches(name, [*built_in, *sorted(self.metadata_keys)], n=1)
         if close:
             return f"did you mean {close[0]}:?"
         fields = ", ".join(f"{field}:" for field in built_in)

@@ -15,11 +15,12 @@ from reader.search.query import Field, Node, Phrase, Term, positive_leaves
 from reader.text.chars import non_ascii
 from reader.text.sanitize import one_line
 from reader.text.tokens import (
-    CJK_LETTER,
     CJK_LETTERS,
     CJK_UNIT,
     RUN_BREAK,
     FoldedText,
+    begins_cjk,
+    cjk_letter,
     metadata_leaves,
 )
 
@@ -53,7 +54,7 @@ def _hits(text: str, query: Node, field: str | None) -> Iterator[tuple[int, int]
     # Text with CJK letters needs their token boundaries (and a slower pattern to build).
     # They are looked for among the text's few distinct other than ASCII characters (a
     # bullet, accents that did not fold away): the regex over a whole body cost 13 us.
-    cjk = not text.isascii() and CJK_LETTER.search("".join(non_ascii(text))) is not None
+    cjk = not text.isascii() and cjk_letter().search("".join(non_ascii(text))) is not None
     pattern = _hit_pattern(wanted, cjk)
     if len(firsts) > 1:
         hits: Iterator[re.Match[str]] = pattern.finditer(text)
@@ -124,7 +125,7 @@ def _run_pattern(words: tuple[str, ...], prefix: bool, cjk: bool) -> str:
     first = words[0]
     # A word starts where a token does: after no letter or digit, or after CJK text.
     after_cjk = rf"|(?<={_CJK_CLASS})" if cjk else ""
-    pattern = "" if CJK_LETTER.match(first) else rf"(?:(?<![^\W_]){after_cjk})"
+    pattern = "" if begins_cjk(first) else rf"(?:(?<![^\W_]){after_cjk})"
     pattern += re.escape(first)
     for before, word in pairwise(words):
         if word == RUN_BREAK:
@@ -133,17 +134,17 @@ def _run_pattern(words: tuple[str, ...], prefix: bool, cjk: bool) -> str:
         if before == RUN_BREAK:
             pattern += re.escape(word)
             continue
-        joined = CJK_LETTER.match(word) is not None and CJK_LETTER.match(before[-1]) is not None
+        joined = begins_cjk(word) and begins_cjk(before[-1])
         # The character the two bigrams share: one code point, or a Hangul syllable's jamo.
         unit = CJK_UNIT.match(word)
         shared = unit.group() if joined and unit else ""
         if shared and len(word) > len(shared) and before.endswith(shared):
             pattern += re.escape(word[len(shared) :])
-        elif joined or CJK_LETTER.match(word) or CJK_LETTER.match(before[-1]):
+        elif joined or begins_cjk(word) or begins_cjk(before[-1]):
             pattern += r"[\W_]*" + re.escape(word)
         else:
             pattern += r"[\W_]+" + re.escape(word)
-    if CJK_LETTER.match(words[-1][-1]):
+    if begins_cjk(words[-1][-1]):
         return pattern
     # The last word either ends there (or CJK text follows), or (a prefix) runs on, up to
     # CJK text (a token of its own).

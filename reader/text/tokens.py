@@ -16,7 +16,7 @@ for what a token is: a change to it is made here, in `tokenize` and `index_text`
 the tests hold to each other.
 
 Chinese, Japanese and Korean are written without spaces between words, so a run of
-letters in those scripts (Han, Hiragana, Katakana, Hangul: `CJK_RUN`) is split into
+letters in those scripts (Han, Hiragana, Katakana, Hangul: `cjk_run`) is split into
 overlapping two-character tokens (bigrams): `脆弱性` is `脆弱 弱性`; a run of one
 character stays one token. Letters of other scripts next to a run (`abc東京`) are tokens
 of their own. A word of such text in a query is then the phrase of its bigrams, which
@@ -38,6 +38,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from reader.model import Article, flatten, fold_path
@@ -99,8 +100,10 @@ MAX_TOKEN_BYTES = 65_000
 # A run of at most this many characters fits in MAX_TOKEN_BYTES whatever they are.
 _LONGEST_UNCUT = MAX_TOKEN_BYTES // 4
 # A run of index_text's token characters (ASCII letters and digits; any non-ASCII one is a
-# letter or digit there) too long to be sure it fits.
-_LONG_RUN = re.compile(f"[0-9A-Za-z\x80-\U0010ffff]{{{_LONGEST_UNCUT + 1},}}")
+# letter or digit there) too long to be sure it fits. The class is written as what it is
+# not (ASCII other than letters and digits): [0-9A-Za-z\x80-\U0010ffff] is the same set,
+# but re takes 2.5 ms to compile a range of 65,000 characters, this 0.1 ms.
+_LONG_RUN = re.compile(rf"[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]{{{_LONGEST_UNCUT + 1},}}")
 
 
 def _cut(token: str) -> str:
@@ -140,8 +143,8 @@ def index_text(text: str) -> str:
         stored = folded.encode("utf-8").lower().decode("utf-8")
         # Every non-ASCII character of `stored` is in a replacement: look for CJK runs in
         # those few characters, not in the whole text (most text with an `é` has none).
-        if _STORED_CJK_RUN.search("".join(replacements.values())) is not None:
-            stored = split_cjk(stored, _STORED_CJK_RUN)
+        if _stored_cjk_run().search("".join(replacements.values())) is not None:
+            stored = split_cjk(stored, _stored_cjk_run())
     if len(stored) > _LONGEST_UNCUT and not _runs_short(stored):
         stored = _LONG_RUN.sub(_cut_run, stored)
     return stored
@@ -186,12 +189,35 @@ HAN_AND_KANA_LETTERS = (
 )
 HANGUL_LETTERS = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff"
 CJK_LETTERS = HANGUL_LETTERS + HAN_AND_KANA_LETTERS
-# One character in those ranges (a letter or digit where it is in a token).
-CJK_LETTER = re.compile(f"[{CJK_LETTERS}]")
-# A run of those that are letters or digits (the ranges hold a few marks and symbols).
-CJK_RUN = re.compile(f"(?:(?![\\W_])[{CJK_LETTERS}])+")
-# A run in index_text's output, where every non-ASCII character is a letter or digit.
-_STORED_CJK_RUN = re.compile(f"[{CJK_LETTERS}]+")
+# The patterns of those letters are compiled when first wanted: re takes 1.5-2.5 ms for
+# each class of their 40,000 characters, which a command that meets no such text (a
+# search for an English word) need not spend.
+
+
+@cache
+def cjk_letter() -> re.Pattern[str]:
+    """One character in those ranges (a letter or digit where it is in a token)."""
+    return re.compile(f"[{CJK_LETTERS}]")
+
+
+def begins_cjk(text: str) -> bool:
+    """Whether `text` begins with a character in those ranges (cjk_letter): never ASCII,
+    known without compiling the pattern."""
+    return not text[:1].isascii() and cjk_letter().match(text) is not None
+
+
+@cache
+def cjk_run() -> re.Pattern[str]:
+    """A run of those that are letters or digits (the ranges hold a few marks and symbols)."""
+    return re.compile(f"(?:(?![\\W_])[{CJK_LETTERS}])+")
+
+
+@cache
+def _stored_cjk_run() -> re.Pattern[str]:
+    """A run in index_text's output, where every non-ASCII character is a letter or digit."""
+    return re.compile(f"[{CJK_LETTERS}]+")
+
+
 # One character of a run: a Hangul vowel or final jamo belongs to the jamo before it.
 _JAMO_TAIL = re.compile("[\u1160-\u11ff\ud7b0-\ud7ff]")
 CJK_UNIT = re.compile(
@@ -200,7 +226,7 @@ CJK_UNIT = re.compile(
 
 
 def cjk_bigrams(run: str) -> list[tuple[int, int]]:
-    """(start, end) in `run` (a CJK_RUN match) of each of its tokens: overlapping pairs
+    """(start, end) in `run` (a cjk_run match) of each of its tokens: overlapping pairs
     of characters, or the run itself when it is one character."""
     if _JAMO_TAIL.search(run) is None:  # no Hangul: a character is one code point
         return [(0, len(run))] if len(run) < 2 else [(at, at + 2) for at in range(len(run) - 1)]
@@ -212,7 +238,7 @@ def cjk_bigrams(run: str) -> list[tuple[int, int]]:
 
 
 def _bigrams(text: str) -> str:
-    """A run (CJK_RUN) as its tokens, spaces between and around them."""
+    """A run (cjk_run) as its tokens, spaces between and around them."""
     # What cjk_bigrams says, made at C speed: characters (or Hangul syllables) in pairs.
     units: Sequence[str] = text if _JAMO_TAIL.search(text) is None else CJK_UNIT.findall(text)
     if len(units) < 2:
@@ -225,32 +251,36 @@ def _bigrams(text: str) -> str:
 RUN_BREAK = "\uff58"
 
 
-def _after_gap(run: re.Pattern[str]) -> re.Pattern[str]:
-    """A run, with what separates it from the run before when that is no token (group
-    1): no letter or digit, and no NUL (reader.index.rows puts one between two texts
-    indexed in one call, which must stay apart)."""
-    gap = f"(?<=[{CJK_LETTERS}])(?<![\\W_])((?:[^\\w\\x00]|_)+)"
-    return re.compile(f"(?:{gap})?(?:{run.pattern})")
+# What separates two runs when it is no token: no letter or digit, and no NUL
+# (reader.index.rows puts one between two texts indexed in one call, which must stay apart).
+_GAP = re.compile(r"(?:[^\w\x00]|_)+")
 
 
-_RUN_AFTER_GAP = {run: _after_gap(run) for run in (CJK_RUN, _STORED_CJK_RUN)}
-
-
-def _split_run(match: re.Match[str]) -> str:
-    gap = match.group(1)
-    if gap is None:
-        return _bigrams(match.group())
-    return f"{gap} {RUN_BREAK}{_bigrams(match.group()[len(gap) :])}"
-
-
-def split_cjk(folded: str, run: re.Pattern[str] = CJK_RUN) -> str:
-    """Folded text with each CJK run (`run`: CJK_RUN or _STORED_CJK_RUN) written as its
-    bigrams, spaces between and around them, and RUN_BREAK between two runs that no other
-    token separates: splitting the result into runs of letters and digits gives the
-    tokens."""
-    if run.search(folded) is None:
+def split_cjk(folded: str, run: re.Pattern[str] | None = None) -> str:
+    """Folded text with each CJK run (`run`: cjk_run, the default, or _stored_cjk_run)
+    written as its bigrams, spaces between and around them, and RUN_BREAK between two
+    runs that no other token separates: splitting the result into runs of letters and
+    digits gives the tokens."""
+    runs = (cjk_run() if run is None else run).finditer(folded)
+    pieces: list[str] = []
+    done = 0  # the end of the run before (0: none yet)
+    for found in runs:
+        start = found.start()
+        if done:
+            gap = folded[done:start]
+            pieces.append(gap)
+            # Runs are whole, so something lies between two; the run before ends in a
+            # letter or digit (not so only for _stored_cjk_run over other text).
+            if _GAP.fullmatch(gap) is not None and _TOKEN_CHAR.match(folded, done - 1):
+                pieces.append(f" {RUN_BREAK}")
+        else:
+            pieces.append(folded[:start])
+        pieces.append(_bigrams(found.group()))
+        done = found.end()
+    if not pieces:
         return folded
-    return _RUN_AFTER_GAP[run].sub(_split_run, folded)
+    pieces.append(folded[done:])
+    return "".join(pieces)
 
 
 def cjk_pieces(token: str) -> list[tuple[int, int]]:
@@ -260,7 +290,7 @@ def cjk_pieces(token: str) -> list[tuple[int, int]]:
         return [(0, len(token))]
     pieces: list[tuple[int, int]] = []
     done = 0
-    for run in CJK_RUN.finditer(token):
+    for run in cjk_run().finditer(token):
         if run.start() > done:
             pieces.append((done, run.start()))
         pieces.extend(
@@ -401,8 +431,8 @@ def token_spans(text: str) -> list[tuple[str, int, int]]:
         token = match.group()
         if (
             previous is not None
-            and CJK_LETTER.match(previous.group()[-1])
-            and CJK_LETTER.match(token)
+            and begins_cjk(previous.group()[-1])
+            and begins_cjk(token)
             and "\x00" not in folded.folded[previous.end() : match.start()]
         ):
             # RUN_BREAK: its span is what separates the two runs.
@@ -424,7 +454,7 @@ def words_text(words: Sequence[str]) -> str:
     for word in words:
         if word == RUN_BREAK:
             text += " "
-        elif previous != RUN_BREAK and CJK_LETTER.match(previous[-1]) and CJK_LETTER.match(word):
+        elif previous != RUN_BREAK and begins_cjk(previous[-1]) and begins_cjk(word):
             unit = CJK_UNIT.match(word)
             shared = unit.group() if unit else ""
             if shared and len(word) > len(shared) and previous.endswith(shared):

@@ -14,13 +14,15 @@ from reader.loading.discover import is_mdx
 from reader.model import Article
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
 from reader.text.tokens import (
-    CJK_LETTER,
     CJK_LETTERS,
     CJK_UNIT,
     RUN_BREAK,
     FoldedText,
+    cjk_letter,
     metadata_leaves,
 )
+
+CJK_LETTER = cjk_letter()
 
 SNIPPET_WIDTH = 160
 

@@ -16,7 +16,14 @@ from reader.index import ArticleIndex, SearchEngine
 from reader.resources import samples_dir
 from reader.search.query import Phrase, Term, format_query, parse_query
 from reader.search.snippets import highlight_spans, snippets
-from reader.text.tokens import CJK_RUN, RUN_BREAK, index_text, token_spans, tokenize, words_text
+from reader.text.tokens import (
+    RUN_BREAK,
+    cjk_run,
+    index_text,
+    token_spans,
+    tokenize,
+    words_text,
+)
 from tests.search.test_engine import engine_of, front, ids
 
 
@@ -206,7 +213,7 @@ def test_runs_that_meet_across_punctuation_or_a_line_are_found_as_grep_finds_the
     meetings = [
         (found.group(1), found.group(2), found.group(3))
         for found in re.finditer(r"(?=([^\W\d_]{2})([\W_]+)([^\W\d_]{2}))", body)
-        if CJK_RUN.fullmatch(found.group(1)) and CJK_RUN.fullmatch(found.group(3))
+        if cjk_run().fullmatch(found.group(1)) and cjk_run().fullmatch(found.group(3))
     ]
     assert len(meetings) > 15
     assert {"、", "。\n", "\n", "\n\n"} <= {between for _first, between, _second in meetings}
