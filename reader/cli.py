@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader import __version__
 from reader.articles import duplicate_urls, open_store
@@ -37,6 +38,11 @@ from reader.loading.discover import no_articles_message
 from reader.model import Article, article_to_dict
 from reader.ordering import RELEVANCE, SEARCH_ORDERS
 from reader.search import snippets
+
+if TYPE_CHECKING:
+    from reader.articles import ArticleStore
+    from reader.index import FoundIds
+    from reader.search import Node
 
 
 def _count(text: str) -> int:
@@ -280,17 +286,22 @@ def _on_a_terminal() -> bool:
 
 def cmd_list(args: argparse.Namespace) -> int:
     store = open_folder(args)
-    rows = store.rows()
-    if args.json:
-        print_json_array(article_to_dict(article) for article in read_articles(store, ids_of(rows)))
-    else:
-        for row in rows:
-            print(format_row(row))
-    if not rows:
-        root = resolve_root(args.path)
-        print(f"reader: {no_articles_message(root, str(root))}", file=sys.stderr)
-    report_problem_count(store)
-    return 0
+    try:
+        rows = store.rows()
+        if args.json:
+            print_json_array(
+                article_to_dict(article) for article in read_articles(store, ids_of(rows))
+            )
+        else:
+            for row in rows:
+                print(format_row(row))
+        if not rows:
+            root = resolve_root(args.path)
+            print(f"reader: {no_articles_message(root, str(root))}", file=sys.stderr)
+        report_problem_count(store)
+        return 0
+    finally:
+        store.close()
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -355,15 +366,28 @@ def cmd_search(args: argparse.Namespace) -> int:
         with JsonWorkers() as workers:
             opened = partial(workers.start_for, limit=args.limit)
             store, query, results = search_fresh(args, opened=opened)
-            ids = results.ids
-            scores = dict(zip(ids, results.scores, strict=True))
-            ensure_ascii = not is_unicode(sys.stdout)
-            write_json_lines(
-                search_json(store, ids, scores, query, ensure_ascii=ensure_ascii, workers=workers)
-            )
-        report_problem_count(store)
+            try:
+                ids = results.ids
+                scores = dict(zip(ids, results.scores, strict=True))
+                ensure_ascii = not is_unicode(sys.stdout)
+                write_json_lines(
+                    search_json(
+                        store, ids, scores, query, ensure_ascii=ensure_ascii, workers=workers
+                    )
+                )
+                report_problem_count(store)
+            finally:
+                store.close()
         return 0
     store, query, results = search_fresh(args)
+    try:
+        return _print_results(store, query, results)
+    finally:
+        store.close()
+
+
+def _print_results(store: ArticleStore, query: Node, results: FoundIds) -> int:
+    """`reader search`'s lines: each result with a snippet, then how many matched."""
     ids = results.ids
     # Bodies are read only for the results printed, a batch at a time.
     shown = read_articles(store, ids)
@@ -402,42 +426,45 @@ def cmd_searches(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     store = open_folder(args)
-    rows = store.rows()
-    warned = dict(store.warnings())
-    duplicates = duplicate_urls(rows)
-    # Only the articles with something to say are read (for their paths): 100,000
-    # bodies are never loaded to find a few warnings.
-    named = [row.id for row in rows if row.id in warned]
-    named += [row.id for group in duplicates.values() for row in group]
-    paths = {article.id: str(article.path) for article in read_articles(store, named)}
-    warnings = [
-        {"path": paths[row.id], "message": message}
-        for row in rows
-        if row.id in warned and row.id in paths
-        for message in warned[row.id]
-    ]
-    for url, group in duplicates.items():
-        for row in group:
-            if row.id not in paths:
-                continue  # gone since the list was read
-            others = ", ".join(other.id for other in group if other is not row)
-            warnings.append(
-                {"path": paths[row.id], "message": f"duplicate URL {url} (also in {others})"}
+    try:
+        rows = store.rows()
+        warned = dict(store.warnings())
+        duplicates = duplicate_urls(rows)
+        # Only the articles with something to say are read (for their paths): 100,000
+        # bodies are never loaded to find a few warnings.
+        named = [row.id for row in rows if row.id in warned]
+        named += [row.id for group in duplicates.values() for row in group]
+        paths = {article.id: str(article.path) for article in read_articles(store, named)}
+        warnings = [
+            {"path": paths[row.id], "message": message}
+            for row in rows
+            if row.id in warned and row.id in paths
+            for message in warned[row.id]
+        ]
+        for url, group in duplicates.items():
+            for row in group:
+                if row.id not in paths:
+                    continue  # gone since the list was read
+                others = ", ".join(other.id for other in group if other is not row)
+                warnings.append(
+                    {"path": paths[row.id], "message": f"duplicate URL {url} (also in {others})"}
+                )
+        problems = [{"path": str(p.path), "message": p.message} for p in store.problems()]
+        if args.json:
+            print_json({"articles": len(rows), "problems": problems, "warnings": warnings})
+        else:
+            for entry in problems:
+                print(f"{entry['path']}: error: {entry['message']}")
+            for entry in warnings:
+                print(f"{entry['path']}: warning: {entry['message']}")
+            print(
+                f"{len(rows):,} articles, {len(problems):,} files not loaded, "
+                f"{len(warnings):,} warnings",
+                file=sys.stderr,
             )
-    problems = [{"path": str(p.path), "message": p.message} for p in store.problems()]
-    if args.json:
-        print_json({"articles": len(rows), "problems": problems, "warnings": warnings})
-    else:
-        for entry in problems:
-            print(f"{entry['path']}: error: {entry['message']}")
-        for entry in warnings:
-            print(f"{entry['path']}: warning: {entry['message']}")
-        print(
-            f"{len(rows):,} articles, {len(problems):,} files not loaded, "
-            f"{len(warnings):,} warnings",
-            file=sys.stderr,
-        )
-    return 1 if problems else 0
+        return 1 if problems else 0
+    finally:
+        store.close()
 
 
 def cmd_config(args: argparse.Namespace) -> int:

@@ -54,7 +54,7 @@ def search_fresh(
         opened(store)
     source = store.source()
     # Begun before this command's imports (reader.launch), if it is this folder's.
-    scan = started_walk(store.root, None if source is None else source.database)
+    scan = started_walk(None if source is None else source.database)
     # (Not an archive: its members are listed from the index while it is unchanged.)
     apart = store.root.is_dir() and walk_apart(store.article_count())
     if scan is None and source is not None and apart:

@@ -12,7 +12,8 @@ from reader.loading.walk import start_early_walk, stop_early_walk
 
 def main() -> int:
     # The reader's modules live as long as the command: collecting while importing them
-    # frees nothing (37 passes, 5-7 ms of CPU), and once frozen no later pass looks at them.
+    # frees next to nothing (37 passes, 5-7 ms of CPU, for some 460 objects, kept now),
+    # and once frozen no later pass looks at them.
     gc.disable()
     start_early_walk(sys.argv[1:])
     try:

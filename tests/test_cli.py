@@ -610,6 +610,29 @@ def test_the_command_imports_neither_the_loader_nor_textual_until_needed() -> No
     assert imported == "[]"
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["list"], ["list", "--json"], ["check"], ["search", "police"], ["search", "police", "--json"]],
+)
+def test_a_command_closes_the_index_it_wrote(tmp_path: Path, command: list[str]) -> None:
+    """The command closes the index itself (its write-ahead log checkpointed and gone), as
+    a process that ends leaves no work to Python's last collection (reader.launch)."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for number in range(3):
+        (folder / f"{number}.md").write_text(f"# Item {number}\n\nThe police patrol.\n")
+    cache = tmp_path / "cache"
+    env = {**os.environ, "READER_CACHE_DIR": str(cache)}
+    reader = [sys.executable, "-m", "reader", command[0], *command[1:2], str(folder), *command[2:]]
+    for _run in range(2):  # written from nothing, then a file changed
+        done = subprocess.run(reader, capture_output=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert sorted(path.name for path in cache.iterdir() if path.is_file()) == [
+            path.name for path in cache.glob("*.sqlite3")
+        ]
+        (folder / "0.md").write_text("# Item 0\n\nThe police patrol again.\n")
+
+
 def test_a_search_of_an_indexed_folder_leaves_out_what_it_does_not_use(tmp_path: Path) -> None:
     """`reader search --json` of an unchanged folder takes no lock, starts no worker,
     gives no hint, reads no archive and finds no related articles: it imports none of

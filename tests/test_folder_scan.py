@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import marshal
 import os
 import sqlite3
 import sys
@@ -22,7 +23,7 @@ from reader.articles import open_store
 from reader.cli import main
 from reader.index import ArticleIndex
 from reader.loading import folder_scan, walk
-from reader.loading.folder_scan import FolderScan, PendingScan, _decoded, _encoded, scan
+from reader.loading.folder_scan import FolderScan, PendingScan, _decoded, scan
 from reader.model import LoadProblem
 from reader.paths import index_path
 
@@ -94,10 +95,20 @@ def test_the_helpers_find_what_a_walk_here_finds(tmp_path: Path, helpers: int) -
 def test_folders_it_cannot_list_come_back_as_problems() -> None:
     """(Root, as the tests may run, lists any folder: the problems' way back is tested
     on its own.)"""
-    problems = [LoadProblem(Path("/x/locked\\x1b"), "cannot list folder: Permission denied")]
-    walk = FolderScan({"a.md": ("/x/a.md", 3, 4), "b\\xff.md": ("/x/b\udcff.md", -1, -1)})
-    walk.problems, walk.links = problems, ["/x/link.md"]
-    assert _decoded(_encoded(walk)) == walk
+    states = {"a.md": ("/x/a.md", 3, 4), "b\\xff.md": ("/x/b\udcff.md", -1, -1)}
+    locked = ("/x/locked\\x1b", "cannot list folder: Permission denied")
+    fields = {"states": states, "problems": [locked], "links": ["/x/link.md"], "found": 2}
+    assert _decoded(walk.encoded(fields)) == FolderScan(
+        states, [LoadProblem(Path(locked[0]), locked[1])], ["/x/link.md"], found=2
+    )
+    # Anything else is no walk (the caller walks the folder itself).
+    encoding = sys.getfilesystemencoding()
+    for other in (
+        {**fields, "encoding": "latin-1" if encoding != "latin-1" else "utf-8"},
+        {**fields, "states": list(states), "encoding": encoding},
+    ):
+        with pytest.raises(TypeError):
+            _decoded(marshal.dumps(other))
 
 
 def test_a_helper_that_fails_or_is_not_waited_for_gives_no_walk(tmp_path: Path) -> None:
@@ -477,10 +488,10 @@ def test_a_walk_begun_for_another_folder_is_stopped(
     monkeypatch.setattr(walk, "SCAN_APART_BUSY_ARTICLES", 1)
     database = str(index_path(root))
     with early_walk(["search", "kent", str(root), "--limit", "2"]):
-        assert folder_scan.started_walk(root, str(index_path(other))) is None
-        assert folder_scan.started_walk(root, database) is None  # (stopped, not kept)
+        assert folder_scan.started_walk(str(index_path(other))) is None
+        assert folder_scan.started_walk(database) is None  # (stopped, not kept)
     with early_walk(["search", "kent", str(root)]):
-        taken = folder_scan.started_walk(root, database)
+        taken = folder_scan.started_walk(database)
         assert taken is not None and taken.result() is not None
     for argv in (
         ["list", str(root)],
@@ -489,10 +500,10 @@ def test_a_walk_begun_for_another_folder_is_stopped(
         ["search", "kent", str(tmp_path / "not indexed")],
     ):
         with early_walk(argv):
-            assert folder_scan.started_walk(root, database) is None, argv
+            assert folder_scan.started_walk(database) is None, argv
     monkeypatch.setattr(walk, "SCAN_APART_BUSY_ARTICLES", 10**9)
     with early_walk(["search", "kent", str(root)]):
-        assert folder_scan.started_walk(root, database) is None
+        assert folder_scan.started_walk(database) is None
 
 
 def test_trouble_guessing_the_early_walk_is_left_to_the_command(
@@ -511,7 +522,7 @@ def test_trouble_guessing_the_early_walk_is_left_to_the_command(
 
     monkeypatch.setattr(reader.paths, "index_path", unreadable_cache)
     with early_walk(["search", "kent", str(root)]):
-        assert folder_scan.started_walk(root, str(tmp_path / "any.sqlite3")) is None
+        assert folder_scan.started_walk(str(tmp_path / "any.sqlite3")) is None
 
 
 @pytest.mark.parametrize(
@@ -528,6 +539,12 @@ def test_the_walk_reads_an_index_at_any_path_and_only_reads(tmp_path: Path, name
         connection.execute("INSERT INTO info VALUES ('generation', 7)")
         connection.commit()
     assert walk.read_only_uri(str(database)) == f"{database.as_uri()}?mode=ro"
+    # `..` after a link is the link's parent's, as the writer opens it: not cut as text.
+    (tmp_path / name / "deeper").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / name / "deeper")
+    through_link = f"{tmp_path}/link/../index.sqlite3"
+    with contextlib.closing(walk.reading(through_link)) as connection:
+        assert walk.index_version(connection) == ("", 7)
     connection = walk.reading(str(database))
     try:
         assert walk.index_version(connection) == ("", 7)

@@ -283,7 +283,7 @@ class ArticleIndex:
         index has, or look only at `changed_paths` when file events named them; re-read
         new and changed ones, in worker processes when there are many, while the walk
         goes on; drop deleted ones). `scan`: the stat of
-        every file, begun in a helper process (reader.loading.folder_scan).
+        every file, begun in helper processes (reader.loading.walk.Helpers).
 
         `on_batch(summaries, done, total)` is called as each batch is written (`total`
         None while the folder is still being walked). An index another writer keeps

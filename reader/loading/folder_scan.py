@@ -113,15 +113,23 @@ class PendingScan:
         *,
         index_generation: int | None = None,
         database: str | None = None,
-        running: Helpers | None = None,
     ) -> None:
+        self._take(Helpers(root, helpers, database), index_generation, database)
+
+    @classmethod
+    def of(cls, running: Helpers, index_generation: int | None) -> PendingScan:
+        """The PendingScan of helpers already running (begun by start_early_walk)."""
+        scan = cls.__new__(cls)
+        scan._take(running, index_generation, running.database)
+        return scan
+
+    def _take(self, helpers: Helpers, index_generation: int | None, database: str | None) -> None:
         # The index's generation when the walk began: a sync takes the walk only while
         # the index is still there (another reader may index a change the walk missed).
         self.index_generation = index_generation
         # The index's SQLite file: each helper compares its part with it (see walk).
         self.database = database
-        # (`running`: helpers begun before, by start_early_walk.)
-        self._helpers = running if running is not None else Helpers(root, helpers, database)
+        self._helpers = helpers
         self._result: FolderScan | None = None
         self._done = False
 
@@ -149,27 +157,19 @@ class PendingScan:
         self.close()
 
 
-def started_walk(root: Path, database: str | None) -> PendingScan | None:
+def started_walk(database: str | None) -> PendingScan | None:
     """The walk reader.launch began (start_early_walk), if of the folder whose index is in
     `database` (the caller closes it); any other is stopped."""
     early = take_early_walk(database)
-    if early is None:
-        return None
-    helpers, generation = early
-    return PendingScan(root, index_generation=generation, database=database, running=helpers)
-
-
-def _encoded(found: FolderScan) -> bytes:
-    """A FolderScan as a helper sends it (the tests' way to make one)."""
-    fields = {name: getattr(found, name) for name in found.__dataclass_fields__}
-    fields["problems"] = [(str(problem.path), problem.message) for problem in found.problems]
-    fields["encoding"] = sys.getfilesystemencoding()
-    return marshal.dumps(fields)
+    return None if early is None else PendingScan.of(*early)
 
 
 def _decoded(data: bytes) -> FolderScan:
+    """A helper's walk (reader.loading.walk.encoded) as a FolderScan."""
     fields = marshal.loads(data)
     # Names decoded otherwise would be other ids: every file would look new.
     if not isinstance(fields, dict) or fields.pop("encoding", None) != sys.getfilesystemencoding():
         raise TypeError("not a folder scan of this process's names")
+    if not isinstance(fields.get("states"), dict):
+        raise TypeError("not a folder scan")
     return _scan_of(fields)

@@ -338,17 +338,24 @@ def reading(database: str) -> sqlite3.Connection:
 def read_only_uri(database: str | os.PathLike[str]) -> str:
     """The SQLite URI that opens the file `database` read-only: its absolute path with
     every byte but letters, digits and `/-._~` written as `%XX` (as pathlib's as_uri, which
-    costs an import of pathlib and urllib)."""
+    costs an import of pathlib and urllib). Not normalised: `..` after a link is the
+    link's parent's, as for the writer that opens the same path."""
     if os.name != "posix":
         from pathlib import Path
 
         return f"{Path(database).absolute().as_uri()}?mode=ro"
-    path = os.fsencode(os.path.abspath(database))
+    path = os.fsencode(os.path.join(os.getcwd(), database))  # (joined: unless absolute)
     quoted = "".join(chr(byte) if byte in _URI_PLAIN else f"%{byte:02X}" for byte in path)
     return f"file://{quoted}?mode=ro"
 
 
 _URI_PLAIN = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/-._~")
+
+
+def encoded(fields: dict[str, object]) -> bytes:
+    """walk()'s fields as a helper sends them: marshal data, with the file-system encoding
+    its names were decoded with (reader.loading.folder_scan decodes them)."""
+    return marshal.dumps({**fields, "encoding": sys.getfilesystemencoding()})
 
 
 class Helpers:
@@ -493,7 +500,9 @@ def stop_early_walk() -> None:
 
 
 def _guessed_walk(argv: Sequence[str]) -> tuple[Helpers, int] | None:
-    # (Not at the top: the helpers need none of it.)
+    # (Not at the top: the helpers need none of it. pathlib is imported by reader.paths.)
+    from pathlib import Path
+
     from reader.paths import index_path
 
     if not argv or argv[0] != "search" or "--no-cache" in argv:
@@ -512,14 +521,15 @@ def _guessed_walk(argv: Sequence[str]) -> tuple[Helpers, int] | None:
         connection.close()
     if not walk_apart(count):
         return None
-    return Helpers(folders[0], database=database), generation
+    # The folder as the command names it (a Path, tidied), so that its walk is the same
+    # as one the command begins, and so is its digest.
+    return Helpers(Path(folders[0]), database=database), generation
 
 
 def main() -> None:
     """A helper: walk the part (its number, of how many: the second and third arguments)
     of the folder named by the first, compared with the index in the SQLite file named
-    by the fourth if any, and write it to stdout as marshal data (with the file-system
-    encoding its names were decoded with)."""
+    by the fourth if any, and write it to stdout (encoded)."""
     import gc
 
     # A short life making 100,000 tuples that all live to the end: nothing to collect.
@@ -529,9 +539,7 @@ def main() -> None:
         sys.exit(1)
     part = (int(sys.argv[2]), int(sys.argv[3]))
     database = sys.argv[4] if len(sys.argv) > 4 else None
-    fields = walk(root, part, database)
-    fields["encoding"] = sys.getfilesystemencoding()
-    sys.stdout.buffer.write(marshal.dumps(fields))
+    sys.stdout.buffer.write(encoded(walk(root, part, database)))
     sys.stdout.buffer.flush()
     # Nor at the end: Python's last collection would look at them all (5 ms).
     gc.freeze()

@@ -14,16 +14,17 @@ if TYPE_CHECKING:
 _UNSAFE_NAME_CHARS = (
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
 )
-_unsafe_name_pattern: re.Pattern[str] | None = None
+_compiled: re.Pattern[str] | None = None
 
 
-def _unsafe_name() -> re.Pattern[str]:
-    global _unsafe_name_pattern
-    if _unsafe_name_pattern is None:
+def _pattern() -> re.Pattern[str]:
+    """_UNSAFE_NAME_CHARS compiled, once it is first wanted."""
+    global _compiled
+    if _compiled is None:
         import re
 
-        _unsafe_name_pattern = re.compile(_UNSAFE_NAME_CHARS)
-    return _unsafe_name_pattern
+        _compiled = re.compile(_UNSAFE_NAME_CHARS)
+    return _compiled
 
 
 def unsafe_name(name: str) -> bool:
@@ -31,7 +32,7 @@ def unsafe_name(name: str) -> bool:
     # Every character escape_name escapes (controls, the bidi and other format
     # characters, lone surrogates) is one str.isprintable() refuses: a name it passes
     # needs no closer look, and no regex (a walk asks this of every folder's names).
-    return not name.isprintable() and _unsafe_name().search(name) is not None
+    return not name.isprintable() and _pattern().search(name) is not None
 
 
 def escape_name(name: str) -> str:
@@ -39,7 +40,7 @@ def escape_name(name: str) -> str:
     not UTF-8 written as `\\xff`, control and bidi characters as `\\x1b` or `\\u202e`."""
     if not unsafe_name(name):
         return name
-    return _unsafe_name().sub(_escape_char, name)
+    return _pattern().sub(_escape_char, name)
 
 
 def _escape_char(match: re.Match[str]) -> str:
