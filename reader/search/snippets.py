@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache, partial
 from itertools import pairwise
+from typing import AnyStr
 
 from reader.loading.body import body_text
 from reader.loading.discover import is_mdx
@@ -20,6 +22,7 @@ from reader.text.tokens import (
     CJK_UNIT,
     RUN_BREAK,
     FoldedText,
+    fold_char,
     metadata_leaves,
 )
 
@@ -204,8 +207,7 @@ def text_snippets(
     title, and its metadata (`metadata()` is called only when the body has no hit)."""
     text = body_text(body, mdx=mdx)
     bullet = BULLET if _BULLET_STAND_IN in text else _BULLET_STAND_IN
-    plain = plain_text(text, bullet=bullet)
-    found = _windows(plain, _hits(plain, query, "body"), limit, width)
+    found = _body_windows(text, query, bullet, limit, width)
     if bullet != BULLET:
         found = [window.replace(bullet, BULLET) for window in found]
     if found:
@@ -254,9 +256,181 @@ def _holding(values: list[str], firsts: tuple[str, ...]) -> set[int]:
     return holding
 
 
+# Bodies longer than this have their windows made round the lines that may hold hits
+# (_block_windows); shorter ones are read whole, which is as quick for them (a seed-format
+# article of 2.7 KB has 1-2 hits in paragraphs of 150-300 characters: the lines round
+# them are two thirds of it, in four calls rather than one).
+LONG_BODY = 8192
+
+
+def _body_windows(text: str, query: Node, bullet: str, limit: int, width: int) -> list[str]:
+    """_windows(plain, _hits(plain, query, "body"), limit, width) for plain =
+    plain_text(text, bullet=bullet)."""
+    plan = _hit_plan(query, "body")
+    if plan is None:
+        return []  # no hits in the body, whatever it says
+    if len(text) > LONG_BODY:
+        windows = block_windows(text, query, bullet, limit, width)
+        if windows is not None:
+            return windows
+    plain = plain_text(text, bullet=bullet)
+    return _windows(plain, _hits(plain, query, "body"), limit, width)
+
+
+def block_windows(text: str, query: Node, bullet: str, limit: int, width: int) -> list[str] | None:
+    """_body_windows made from the plain text of the lines round those that may hold a
+    hit only, in order, until `limit` windows are made; None where that falls short.
+
+    plain_text is line by line (no link, mark or emphasis runs over a newline, and one_line
+    splits at every whitespace), so the plain text of some lines is that of the whole from
+    a space to a space. A hit starts with a first word of the query, which a line's plain
+    text holds only where its folded text does, or where it holds a mark whose removal
+    joins letters (_candidate_lines). Each run of such lines (near ones together), with
+    some lines before and after, makes a block; its windows are the whole's when it has
+    more than `width` characters before the first such line (or starts the body: then
+    every window's start, and whether it is cut, are the same), and, unless it ends the
+    body, its last window ends before it does (the same end, and `…`), and after those
+    lines its folded text holds as many runs of letters and digits, each followed by a
+    character, as the query's longest phrase has words: no hit there, nor the try of one,
+    looks further (a pattern reads at most that many runs and one character).
+    """
+    plan = _hit_plan(query, "body")
+    if plan is None:
+        return []
+    wanted, firsts = plan
+    words = max(len(run) for run, _prefix in wanted)
+    lines = text.split("\n")
+    candidates = _candidate_lines(text, firsts)
+    context = 2 * width  # characters of markdown before and after a block's such lines
+    windows: list[str] = []
+    done = 0  # the lines before this one are in a block, or hold no hit
+    candidate = next(candidates, None)
+    while candidate is not None and len(windows) < limit:
+        held_from = start = candidate
+        chars = 0
+        while start > done and chars <= context:
+            start -= 1
+            chars += len(lines[start]) + 1
+        end = candidate + 1
+        candidate = next(candidates, None)
+        while candidate is not None:  # the next such line, if near, is in the block too
+            gap, chars = end, 0
+            while gap < candidate and chars <= 2 * context:
+                chars += len(lines[gap]) + 1
+                gap += 1
+            if gap < candidate:
+                break
+            end = candidate + 1
+            candidate = next(candidates, None)
+        after, chars = end, 0
+        while after < len(lines) and chars <= context:
+            chars += len(lines[after]) + 1
+            after += 1
+        before = plain_text("\n".join(lines[start:held_from]), bullet=bullet)
+        if start > 0 and len(before) <= width:
+            return None
+        held = _joined(before, plain_text("\n".join(lines[held_from:end]), bullet=bullet))
+        block = _joined(held, plain_text("\n".join(lines[end:after]), bullet=bullet))
+        hits = _hits(block, query, "body")
+        found, shown_to = _windows_to(block, hits, limit - len(windows), width)
+        if after < len(lines) and (
+            (found and shown_to >= len(block)) or not _runs_follow(block, len(held), words)
+        ):
+            return None
+        windows.extend(found)
+        done = after
+    return windows
+
+
+def _candidate_lines(text: str, firsts: tuple[str, ...]) -> Iterator[int]:
+    """In order, once each, the lines of `text` (places in text.split("\\n")) whose plain
+    text may hold one of `firsts` (folded): those whose folded text holds one, and those
+    holding a mark plain_text removes between two letters (`**`, `__`, `~~`, a backtick,
+    or a link's `[`; a lone `*` is removed only beside no letter or digit)."""
+    found = [_lines_at(text, "\n", _JOINING_MARKS)]
+    found.append(_lines_at(*_folded_lines(text, firsts)))
+    previous = -1
+    for line in heapq.merge(*found):
+        if line != previous:
+            yield line
+            previous = line
+
+
+_JOINING_MARKS = ("**", "__", "~~", "`", "[")
+
+
+def _folded_lines(
+    text: str, firsts: tuple[str, ...]
+) -> tuple[str, str, tuple[str, ...]] | tuple[bytes, bytes, tuple[bytes, ...]]:
+    """`text` folded enough to find `firsts` in, its newline, and `firsts` as it holds
+    them. Where no character other than ASCII folds to nothing or to one of the firsts'
+    characters, every place a first is in the folded text is one in the text's UTF-8
+    with ASCII letters in lower case (made at memory speed); else FoldedText's."""
+    if text.isascii():
+        return text.lower(), "\n", firsts
+    wanted = set("".join(firsts))
+    for char in non_ascii(text):
+        folded = fold_char(char)
+        if not folded or not wanted.isdisjoint(folded):
+            return FoldedText(text).folded, "\n", firsts
+    data = text.encode("utf-8", "surrogatepass").lower()
+    return data, b"\n", tuple(first.encode("utf-8", "surrogatepass") for first in firsts)
+
+
+def _lines_at(text: AnyStr, newline: AnyStr, needles: Iterable[AnyStr]) -> Iterator[int]:
+    """The lines (counted by `newline`) of `text` holding one of `needles`, in order."""
+    places = heapq.merge(*(_places(text, needle) for needle in needles))
+    line = 0
+    counted = 0  # `line` newlines are in text[:counted]
+    for place in places:
+        if place < counted:
+            continue  # (in a line given already)
+        line += text.count(newline, counted, place)
+        yield line
+        next_line = text.find(newline, place)
+        if next_line < 0:
+            return
+        counted = next_line + 1
+        line += 1
+
+
+def _places(text: AnyStr, needle: AnyStr) -> Iterator[int]:
+    at = text.find(needle)
+    while at >= 0:
+        yield at
+        at = text.find(needle, at + 1)
+
+
+def _joined(plain: str, more: str) -> str:
+    """The plain text of two runs of lines, one after the other."""
+    return f"{plain} {more}" if plain and more else plain or more
+
+
+def _runs_follow(text: str, start: int, count: int) -> bool:
+    """Whether from `start`, folded `text` holds `count` runs of letters and digits, each
+    followed by a character. (Its first characters are looked at first: enough, mostly.)"""
+    runs = _runs_pattern(count)
+    return any(
+        runs.match(FoldedText(part).folded) is not None
+        for part in (text[start : start + 64 * count], text[start:])
+    )
+
+
+@lru_cache(maxsize=8)
+def _runs_pattern(count: int) -> re.Pattern[str]:
+    return re.compile(rf"(?:[\W_]*[^\W_]+[\W_]){{{count}}}")
+
+
 def _windows(text: str, spans: Iterable[tuple[int, int]], limit: int, width: int) -> list[str]:
     """Windows around the first `limit` spans; spans are taken lazily, so once enough
     windows are made the rest of the text is not searched."""
+    return _windows_to(text, spans, limit, width)[0]
+
+
+def _windows_to(
+    text: str, spans: Iterable[tuple[int, int]], limit: int, width: int
+) -> tuple[list[str], int]:
+    """_windows, and where in `text` the last window ends (0: none)."""
     windows: list[str] = []
     shown_to = 0
     for start, end in spans:
@@ -269,7 +443,7 @@ def _windows(text: str, spans: Iterable[tuple[int, int]], limit: int, width: int
         cut_end = ELLIPSIS if last < len(text) else ""
         windows.append(cut_start + text[first:last].strip() + cut_end)
         shown_to = last
-    return windows
+    return windows, shown_to
 
 
 def _window(text: str, start: int, end: int, width: int, floor: int) -> tuple[int, int]:

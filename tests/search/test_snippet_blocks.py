@@ -1,0 +1,121 @@
+"""A long body's windows made from the lines round its hits only (snippets.block_windows)
+are the ones made from its whole plain text: on generated markdown built to stress where
+a block starts and ends (hits at line ends, phrases over a line's end, long lines, lines
+of marks only, links and emphasis that join letters, bullets, CJK, blank lines, runs of
+spaces, Unicode spaces, `\\r`), and against the reference for whole articles."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from reader.search import Node, parse_query, snippets
+from reader.search.snippets import (
+    _BULLET_STAND_IN,
+    BULLET,
+    _hits,
+    _windows,
+    block_windows,
+    plain_text,
+)
+from tests.search import reference_snippets as reference
+from tests.search.test_snippets_reference import article
+
+# (reader.search's `snippets` is the function of that name.)
+snippets_module = importlib.import_module("reader.search.snippets")
+
+QUERIES = [
+    "burglary", "burg", "police", "cafe", "naive", "fine", "東京", "京都", "x",
+    '"police burglary"', '"burglary police cafe"', "police OR cafe", "burglary -cafe",
+    '"x x"', "body:police",
+]  # fmt: skip
+WORDS = [
+    "burglary", "Burglary", "BURGLARIES", "burg", "police", "Police", "café", "cafe\u0301",
+    "naïve", "ﬁne", "東京都", "京都", "x", "xx", "a", "the", "co-op", "x_y", "½",
+]  # fmt: skip
+# What joins letters when plain_text drops it, and what does not.
+INLINE = ["**", "__", "~~", "`", "*", "_", "[", "](http://x.example/a b)", "![", "]", "(", ")"]
+SPACES = [" ", " ", " ", "    ", "\t", "\u00a0", "\u3000", "\u2028", "\r", "\x1c"]
+LINE_STARTS = ["", "", "", "- ", "* ", "  + ", "# ", "### ", "> ", ">", "1. ", "12) ", "    "]
+PUNCTUATION = [".", ",", "—", "・", "•", "\x07", "!", "?", "-"]
+
+line_texts = st.lists(
+    st.one_of(
+        st.sampled_from(WORDS),
+        st.sampled_from(SPACES),
+        st.sampled_from(INLINE),
+        st.sampled_from(PUNCTUATION),
+    ),
+    max_size=30,
+).map("".join)
+lines = st.builds(str.__add__, st.sampled_from(LINE_STARTS), line_texts)
+# Lines of filler (no hit, no mark) stand between lines that may hold hits, so that bodies
+# fall into several blocks; a long one is a block's context on its own.
+fillers = st.integers(0, 40).map(lambda count: "lorem ipsum " * count)
+bodies = st.lists(st.one_of(lines, fillers, st.just("")), max_size=40).map("\n".join)
+
+
+def whole_windows(text: str, query: Node, bullet: str, limit: int, width: int) -> list[str]:
+    plain = plain_text(text, bullet=bullet)
+    return _windows(plain, _hits(plain, query, "body"), limit, width)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    bodies,
+    st.sampled_from(QUERIES),
+    st.booleans(),
+    st.sampled_from([BULLET, _BULLET_STAND_IN]),
+    st.integers(1, 3),
+    st.integers(4, 40),
+)
+def test_block_windows_are_the_whole_bodys(
+    body: str, query_text: str, prefix_last: bool, bullet: str, limit: int, width: int
+) -> None:
+    query = parse_query(query_text, prefix_last=prefix_last)
+    made = block_windows(body, query, bullet, limit, width)
+    event("read round the hits" if made is not None else "read whole")
+    if made is not None:
+        assert made == whole_windows(body, query, bullet, limit, width)
+
+
+def test_block_windows_read_round_the_hits_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long body with hits in two places: only the lines round them are made plain."""
+    filler = "\n".join(f"Line {number} of the report, on nothing much." for number in range(400))
+    body = f"{filler}\nA **burg**lary at the [police](http://x.example) station.\n{filler}\n"
+    body += f"Another burglary.\n{filler}"
+    read: list[int] = []
+
+    def counted(markdown: str, *, bullet: str = BULLET) -> str:
+        read.append(len(markdown))
+        return plain_text(markdown, bullet=bullet)
+
+    monkeypatch.setattr(snippets_module, "plain_text", counted)
+    query = parse_query("burglary")
+    made = block_windows(body, query, BULLET, 3, 60)
+    assert made is not None
+    assert made == whole_windows(body, query, BULLET, 3, 60)
+    assert len(made) == 2 and made[0].startswith("…") and "burglary at the police" in made[0]
+    assert sum(read) < len(body) / 20
+
+
+long_bodies = st.lists(st.one_of(lines, fillers, st.just("")), min_size=1, max_size=60).map(
+    "\n".join
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(long_bodies, st.sampled_from(QUERIES), st.integers(1, 3), st.sampled_from([20, 60, 160]))
+def test_long_body_snippets_are_the_reference_ones(
+    body: str, query_text: str, limit: int, width: int
+) -> None:
+    """Every body taken as long (LONG_BODY 0), whole articles against the reference."""
+    query = parse_query(query_text)
+    made = article(body, {"title": "T"})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(snippets_module, "LONG_BODY", 0)
+        found = snippets(made, query, limit=limit, width=width)
+    assert found == reference.snippets(made, query, limit=limit, width=width)
