@@ -263,6 +263,11 @@ def _holding(values: list[str], firsts: tuple[str, ...]) -> set[int]:
 LONG_BODY = 8192
 
 
+# Markdown read before and after a block's lines that may hold hits, in widths: enough
+# for the windows of most blocks (or the whole body is read).
+CONTEXT = 2
+
+
 def _body_windows(text: str, query: Node, bullet: str, limit: int, width: int) -> list[str]:
     """_windows(plain, _hits(plain, query, "body"), limit, width) for plain =
     plain_text(text, bullet=bullet)."""
@@ -301,7 +306,7 @@ def block_windows(text: str, query: Node, bullet: str, limit: int, width: int) -
     words = max(len(run) for run, _prefix in wanted)
     lines = text.split("\n")
     candidates = _candidate_lines(text, firsts)
-    context = 2 * width  # characters of markdown before and after a block's such lines
+    context = CONTEXT * width  # characters of markdown round a block's such lines
     windows: list[str] = []
     done = 0  # the lines before this one are in a block, or hold no hit
     candidate = next(candidates, None)

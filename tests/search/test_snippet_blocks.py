@@ -35,6 +35,7 @@ QUERIES = [
 WORDS = [
     "burglary", "Burglary", "BURGLARIES", "burg", "police", "Police", "café", "cafe\u0301",
     "naïve", "ﬁne", "東京都", "京都", "x", "xx", "a", "the", "co-op", "x_y", "½",
+    "bur", "glary", "po", "lice", "caf", "東", "京",
 ]  # fmt: skip
 # What joins letters when plain_text drops it, and what does not.
 INLINE = ["**", "__", "~~", "`", "*", "_", "[", "](http://x.example/a b)", "![", "]", "(", ")"]
@@ -54,7 +55,13 @@ line_texts = st.lists(
 lines = st.builds(str.__add__, st.sampled_from(LINE_STARTS), line_texts)
 # Lines of filler (no hit, no mark) stand between lines that may hold hits, so that bodies
 # fall into several blocks; a long one is a block's context on its own.
-fillers = st.integers(0, 40).map(lambda count: "lorem ipsum " * count)
+# Some are long in markdown but short or empty in plain text (spaces, marks, a link with
+# no label), so a block's context falls short of its windows and hits.
+fillers = st.builds(
+    str.__mul__,
+    st.sampled_from(["lorem ipsum ", " ", "**", "- ", "[](http://x.example/a)", "a "]),
+    st.integers(0, 60),
+)
 bodies = st.lists(st.one_of(lines, fillers, st.just("")), max_size=40).map("\n".join)
 
 
@@ -63,7 +70,7 @@ def whole_windows(text: str, query: Node, bullet: str, limit: int, width: int) -
     return _windows(plain, _hits(plain, query, "body"), limit, width)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=3000, deadline=None)
 @given(
     bodies,
     st.sampled_from(QUERIES),
@@ -71,12 +78,23 @@ def whole_windows(text: str, query: Node, bullet: str, limit: int, width: int) -
     st.sampled_from([BULLET, _BULLET_STAND_IN]),
     st.integers(1, 3),
     st.integers(4, 40),
+    st.sampled_from([0, 1, 2]),
 )
 def test_block_windows_are_the_whole_bodys(
-    body: str, query_text: str, prefix_last: bool, bullet: str, limit: int, width: int
+    body: str,
+    query_text: str,
+    prefix_last: bool,
+    bullet: str,
+    limit: int,
+    width: int,
+    context: int,
 ) -> None:
+    """(With the blocks' context from none to the reader's, so that their ends often
+    fall just before or after what a window or a hit needs.)"""
     query = parse_query(query_text, prefix_last=prefix_last)
-    made = block_windows(body, query, bullet, limit, width)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(snippets_module, "CONTEXT", context)
+        made = block_windows(body, query, bullet, limit, width)
     event("read round the hits" if made is not None else "read whole")
     if made is not None:
         assert made == whole_windows(body, query, bullet, limit, width)
