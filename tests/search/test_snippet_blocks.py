@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 
 import pytest
-from hypothesis import event, given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from reader.search import Node, parse_query, snippets
@@ -52,15 +52,32 @@ line_texts = st.lists(
     ),
     max_size=12,
 ).map("".join)
-lines = st.builds(str.__add__, st.sampled_from(LINE_STARTS), line_texts)
+# The query's words, whole or joined by what plain_text drops (and by what it keeps).
+HITS = [
+    "burglary", "police", "Police", "café", "東京", "bur**glary", "bur__glary", "bur~~glary",
+    "bur`glary", "[bur](http://x.example/a)glary", "bur[glary](http://x.example/a)",
+    "![po](x)lice", "**burglary**", "`police`", "*burglary*", "bur*glary", "bur_glary",
+    "bur[gl]ary", "東`京", "café",
+]  # fmt: skip
+hit_texts = st.lists(
+    st.one_of(st.sampled_from(HITS), st.sampled_from(SPACES), st.sampled_from(PUNCTUATION)),
+    min_size=1,
+    max_size=5,
+).map("".join)
+lines = st.builds(
+    str.__add__, st.sampled_from(LINE_STARTS), st.one_of(line_texts, hit_texts, hit_texts)
+)
 # Lines of filler (no hit, no mark that joins letters) stand between the lines that may
 # hold hits, so that bodies fall into several blocks. Some are long in markdown but short
 # or empty in plain text (spaces, marks, a link with no label), so a block's context
 # falls short of its windows and hits.
+# (A filler of a query's later words: a phrase may run on into it.)
 fillers = st.builds(
     str.__mul__,
-    st.sampled_from(["lorem ipsum ", "lorem", " ", "*", "- ", "[](http://x.example/a)", "a "]),
-    st.integers(0, 30),
+    st.sampled_from(
+        ["lorem ipsum ", "lorem", " ", "*", "- ", "[](http://x.example/a)", "a ", "burglary "]
+    ),
+    st.one_of(st.integers(0, 3), st.integers(0, 30)),
 )
 
 
@@ -87,6 +104,19 @@ def whole_windows(text: str, query: Node, bullet: str, limit: int, width: int) -
     st.integers(4, 40),
     st.sampled_from([0, 1, 2]),
 )
+# A phrase runs on past the block, over a line empty in plain text.
+@example("lorem ipsum lorem ipsum lorem\npolice\n \nburglary\nx", '"police burglary"', False,
+         BULLET, 1, 20, 0)  # fmt: skip
+# The last block ends the body, and its window reaches back before the block.
+@example("lorem ipsum lorem ipsum lorem\nlorem ipsum\nburglary", "burglary", False, BULLET,
+         1, 20, 0)  # fmt: skip
+# A window runs on past the block.
+@example("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nburglary\nbb cc\ndd ee ff", "burglary", False,
+         BULLET, 1, 20, 0)  # fmt: skip
+# Letters joined by a dropped mark, or a link's label and the text after it.
+@example("lorem ipsum\nbur**glary\nlorem", "burglary", False, BULLET, 1, 20, 0)
+@example("lorem ipsum\n[bur](http://x.example/a)glary\nlorem", "burglary", False, BULLET, 1,
+         20, 0)  # fmt: skip
 def test_block_windows_are_the_whole_bodys(
     body: str,
     query_text: str,
@@ -128,7 +158,9 @@ def test_block_windows_read_round_the_hits_only(monkeypatch: pytest.MonkeyPatch)
 
 
 @settings(max_examples=500, deadline=None)
-@given(bodies(min_size=1), st.sampled_from(QUERIES), st.integers(1, 3), st.sampled_from([20, 60, 160]))
+@given(
+    bodies(min_size=1), st.sampled_from(QUERIES), st.integers(1, 3), st.sampled_from([20, 60, 160])
+)
 def test_long_body_snippets_are_the_reference_ones(
     body: str, query_text: str, limit: int, width: int
 ) -> None:
