@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import string
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache, partial
@@ -350,18 +351,42 @@ def block_windows(text: str, query: Node, bullet: str, limit: int, width: int) -
 def _candidate_lines(text: str, firsts: tuple[str, ...]) -> Iterator[int]:
     """In order, once each, the lines of `text` (places in text.split("\\n")) whose plain
     text may hold one of `firsts` (folded): those whose folded text holds one, and those
-    holding a mark plain_text removes between two letters (`**`, `__`, `~~`, a backtick,
-    or a link's `[`; a lone `*` is removed only beside no letter or digit)."""
-    found = [_lines_at(text, "\n", _JOINING_MARKS)]
-    found.append(_lines_at(*_folded_lines(text, firsts)))
+    where plain_text may join two characters by dropping what is between them."""
+    found = heapq.merge(_joining_lines(text), _lines_at(*_folded_lines(text, firsts)))
     previous = -1
-    for line in heapq.merge(*found):
+    for line in found:
         if line != previous:
             yield line
             previous = line
 
 
-_JOINING_MARKS = ("**", "__", "~~", "`", "[")
+# What plain_text drops between two characters of a line (so a word may be two pieces in
+# the markdown): emphasis and code marks, a link's or image's brackets, its address.
+# Followed by a character that may fold to a letter or digit (ASCII ones, or any other).
+_JOINING = re.compile(r"(?:[*_~`!\[\]]|\]\([^()\[\]\n]*\))+(?=[0-9A-Za-z\x80-\U0010ffff])")
+_ASCII_LETTERS_AND_DIGITS = frozenset(string.ascii_letters + string.digits)
+
+
+def _joining_lines(text: str) -> Iterator[int]:
+    """The lines of `text`, in order, where _JOINING follows a character that may fold to
+    a letter or digit. (Searched again from each place after one that follows none: a
+    join may start inside what _JOINING found there.)"""
+    line = 0
+    counted = 0  # `line` newlines are in text[:counted]
+    at = 0
+    while (join := _JOINING.search(text, at)) is not None:
+        at = join.start()
+        before = text[at - 1] if at else " "
+        if before.isascii() and before not in _ASCII_LETTERS_AND_DIGITS:
+            at += 1
+            continue
+        line += text.count("\n", counted, at)
+        yield line
+        next_line = text.find("\n", at)
+        if next_line < 0:
+            return
+        at = counted = next_line + 1
+        line += 1
 
 
 def _folded_lines(

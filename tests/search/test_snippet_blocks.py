@@ -117,6 +117,7 @@ def whole_windows(text: str, query: Node, bullet: str, limit: int, width: int) -
 @example("lorem ipsum\nbur**glary\nlorem", "burglary", False, BULLET, 1, 20, 0)
 @example("lorem ipsum\n[bur](http://x.example/a)glary\nlorem", "burglary", False, BULLET, 1,
          20, 0)  # fmt: skip
+@example("lorem ipsum\n(](bur**glary)x\nlorem", "burglary", False, BULLET, 1, 20, 0)
 def test_block_windows_are_the_whole_bodys(
     body: str,
     query_text: str,
