@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import heapq
 import re
-import string
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache, partial
 from itertools import pairwise
-from typing import AnyStr
 
 from reader.loading.body import body_text
 from reader.loading.discover import is_mdx
@@ -23,7 +20,6 @@ from reader.text.tokens import (
     CJK_UNIT,
     RUN_BREAK,
     FoldedText,
-    fold_char,
     metadata_leaves,
 )
 
@@ -257,178 +253,55 @@ def _holding(values: list[str], firsts: tuple[str, ...]) -> set[int]:
     return holding
 
 
-# Bodies longer than this have their windows made round the lines that may hold hits
-# (_block_windows); shorter ones are read whole, which is as quick for them (a seed-format
-# article of 2.7 KB has 1-2 hits in paragraphs of 150-300 characters: the lines round
-# them are two thirds of it, in four calls rather than one).
+# Bodies longer than this have their windows made from their first lines where those
+# decide them (prefix_windows); shorter ones are read whole at once.
 LONG_BODY = 8192
-
-
-# Markdown read before and after a block's lines that may hold hits, in widths: enough
-# for the windows of most blocks (or the whole body is read).
-CONTEXT = 2
+# The first lines read of a long body: about this many characters, then four times as
+# many more at each try.
+FIRST_LINES = 2048
 
 
 def _body_windows(text: str, query: Node, bullet: str, limit: int, width: int) -> list[str]:
     """_windows(plain, _hits(plain, query, "body"), limit, width) for plain =
     plain_text(text, bullet=bullet)."""
-    plan = _hit_plan(query, "body")
-    if plan is None:
+    if _hit_plan(query, "body") is None:
         return []  # no hits in the body, whatever it says
     if len(text) > LONG_BODY:
-        windows = block_windows(text, query, bullet, limit, width)
-        if windows is not None:
-            return windows
+        return prefix_windows(text, query, bullet, limit, width)
     plain = plain_text(text, bullet=bullet)
     return _windows(plain, _hits(plain, query, "body"), limit, width)
 
 
-def block_windows(text: str, query: Node, bullet: str, limit: int, width: int) -> list[str] | None:
-    """_body_windows made from the plain text of the lines round those that may hold a
-    hit only, in order, until `limit` windows are made; None where that falls short.
+def prefix_windows(text: str, query: Node, bullet: str, limit: int, width: int) -> list[str]:
+    """_body_windows made from as few of the body's first lines as decide them: the whole
+    body's plain text and hits cost as much as the rest of a result, and a word in most
+    of a long body's lines has its windows in the first.
 
     plain_text is line by line (no link, mark or emphasis runs over a newline, and one_line
-    splits at every whitespace), so the plain text of some lines is that of the whole from
-    a space to a space. A hit starts with a first word of the query, which a line's plain
-    text holds only where its folded text does, or where it holds a mark whose removal
-    joins letters (_candidate_lines). Each run of such lines (near ones together), with
-    some lines before and after, makes a block; its windows are the whole's when it has
-    more than `width` characters before the first such line (or starts the body: then
-    every window's start, and whether it is cut, are the same), and, unless it ends the
-    body, its last window ends before it does (the same end, and `…`), and after those
-    lines its folded text holds as many runs of letters and digits, each followed by a
-    character, as the query's longest phrase has words: no hit there, nor the try of one,
-    looks further (a pattern reads at most that many runs and one character).
+    splits at every whitespace), so the plain text of the first lines is that of the whole
+    up to a space, and the rest's is made on its own. Windows made on the first lines'
+    are the whole's when there are `limit` of them, the last ends before the text does
+    (the same end, and `…`), and after that end the folded text holds as many runs of
+    letters and digits, each followed by a character, as the query's longest phrase has
+    words: no hit up to there, nor the try of one, looks further (a pattern reads at most
+    that many runs and one character).
     """
     plan = _hit_plan(query, "body")
     if plan is None:
         return []
-    wanted, firsts = plan
-    words = max(len(run) for run, _prefix in wanted)
-    lines = text.split("\n")
-    candidates = _candidate_lines(text, firsts)
-    context = CONTEXT * width  # characters of markdown round a block's such lines
-    windows: list[str] = []
-    done = 0  # the lines before this one are in a block, or hold no hit
-    candidate = next(candidates, None)
-    while candidate is not None and len(windows) < limit:
-        held_from = start = candidate
-        chars = 0
-        while start > done and chars <= context:
-            start -= 1
-            chars += len(lines[start]) + 1
-        end = candidate + 1
-        candidate = next(candidates, None)
-        while candidate is not None:  # the next such line, if near, is in the block too
-            gap, chars = end, 0
-            while gap < candidate and chars <= 2 * context:
-                chars += len(lines[gap]) + 1
-                gap += 1
-            if gap < candidate:
-                break
-            end = candidate + 1
-            candidate = next(candidates, None)
-        after, chars = end, 0
-        while after < len(lines) and chars <= context:
-            chars += len(lines[after]) + 1
-            after += 1
-        before = plain_text("\n".join(lines[start:held_from]), bullet=bullet)
-        if start > 0 and len(before) <= width:
-            return None
-        held = _joined(before, plain_text("\n".join(lines[held_from:end]), bullet=bullet))
-        block = _joined(held, plain_text("\n".join(lines[end:after]), bullet=bullet))
-        hits = _hits(block, query, "body")
-        found, shown_to = _windows_to(block, hits, limit - len(windows), width)
-        if after < len(lines) and (
-            (found and shown_to >= len(block)) or not _runs_follow(block, len(held), words)
-        ):
-            return None
-        windows.extend(found)
-        done = after
-    return windows
-
-
-def _candidate_lines(text: str, firsts: tuple[str, ...]) -> Iterator[int]:
-    """In order, once each, the lines of `text` (places in text.split("\\n")) whose plain
-    text may hold one of `firsts` (folded): those whose folded text holds one, and those
-    where plain_text may join two characters by dropping what is between them."""
-    found = heapq.merge(_joining_lines(text), _lines_at(*_folded_lines(text, firsts)))
-    previous = -1
-    for line in found:
-        if line != previous:
-            yield line
-            previous = line
-
-
-# What plain_text drops between two characters of a line (so a word may be two pieces in
-# the markdown): emphasis and code marks, a link's or image's brackets, its address.
-# Followed by a character that may fold to a letter or digit (ASCII ones, or any other).
-_JOINING = re.compile(r"(?:[*_~`!\[\]]|\]\([^()\[\]\n]*\))+(?=[0-9A-Za-z\x80-\U0010ffff])")
-_ASCII_LETTERS_AND_DIGITS = frozenset(string.ascii_letters + string.digits)
-
-
-def _joining_lines(text: str) -> Iterator[int]:
-    """The lines of `text`, in order, where _JOINING follows a character that may fold to
-    a letter or digit. (Searched again from each place after one that follows none: a
-    join may start inside what _JOINING found there.)"""
-    line = 0
-    counted = 0  # `line` newlines are in text[:counted]
-    at = 0
-    while (join := _JOINING.search(text, at)) is not None:
-        at = join.start()
-        before = text[at - 1] if at else " "
-        if before.isascii() and before not in _ASCII_LETTERS_AND_DIGITS:
-            at += 1
-            continue
-        line += text.count("\n", counted, at)
-        yield line
-        next_line = text.find("\n", at)
-        if next_line < 0:
-            return
-        at = counted = next_line + 1
-        line += 1
-
-
-def _folded_lines(
-    text: str, firsts: tuple[str, ...]
-) -> tuple[str, str, tuple[str, ...]] | tuple[bytes, bytes, tuple[bytes, ...]]:
-    """`text` folded enough to find `firsts` in, its newline, and `firsts` as it holds
-    them. Where no character other than ASCII folds to nothing or to one of the firsts'
-    characters, every place a first is in the folded text is one in the text's UTF-8
-    with ASCII letters in lower case (made at memory speed); else FoldedText's."""
-    if text.isascii():
-        return text.lower(), "\n", firsts
-    wanted = set("".join(firsts))
-    for char in non_ascii(text):
-        folded = fold_char(char)
-        if not folded or not wanted.isdisjoint(folded):
-            return FoldedText(text).folded, "\n", firsts
-    data = text.encode("utf-8", "surrogatepass").lower()
-    return data, b"\n", tuple(first.encode("utf-8", "surrogatepass") for first in firsts)
-
-
-def _lines_at(text: AnyStr, newline: AnyStr, needles: Iterable[AnyStr]) -> Iterator[int]:
-    """The lines (counted by `newline`) of `text` holding one of `needles`, in order."""
-    places = heapq.merge(*(_places(text, needle) for needle in needles))
-    line = 0
-    counted = 0  # `line` newlines are in text[:counted]
-    for place in places:
-        if place < counted:
-            continue  # (in a line given already)
-        line += text.count(newline, counted, place)
-        yield line
-        next_line = text.find(newline, place)
-        if next_line < 0:
-            return
-        counted = next_line + 1
-        line += 1
-
-
-def _places(text: AnyStr, needle: AnyStr) -> Iterator[int]:
-    at = text.find(needle)
-    while at >= 0:
-        yield at
-        at = text.find(needle, at + 1)
+    words = max(len(run) for run, _prefix in plan[0])
+    plain = ""
+    done = 0  # text[:done] is in `plain`, and text[done - 1] is a newline
+    lines = FIRST_LINES
+    while (cut := text.find("\n", done + lines)) >= 0:
+        plain = _joined(plain, plain_text(text[done:cut], bullet=bullet))
+        done = cut + 1
+        windows, shown_to = _windows_to(plain, _hits(plain, query, "body"), limit, width)
+        if len(windows) >= limit and shown_to < len(plain) and _runs_follow(plain, shown_to, words):
+            return windows
+        lines *= 4
+    plain = _joined(plain, plain_text(text[done:], bullet=bullet))
+    return _windows(plain, _hits(plain, query, "body"), limit, width)
 
 
 def _joined(plain: str, more: str) -> str:

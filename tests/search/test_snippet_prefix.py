@@ -1,15 +1,15 @@
-"""A long body's windows made from the lines round its hits only (snippets.block_windows)
-are the ones made from its whole plain text: on generated markdown built to stress where
-a block starts and ends (hits at line ends, phrases over a line's end, long lines, lines
-of marks only, links and emphasis that join letters, bullets, CJK, blank lines, runs of
-spaces, Unicode spaces, `\\r`), and against the reference for whole articles."""
+"""A long body's windows made from its first lines (snippets.prefix_windows) are the
+ones made from its whole plain text: on generated markdown built to stress where the first
+lines end (hits at line ends, phrases over a line's end, long lines, lines of marks only,
+links and emphasis that join letters, bullets, CJK, blank lines, runs of spaces, Unicode
+spaces, `\r`), and against the reference for whole articles."""
 
 from __future__ import annotations
 
 import importlib
 
 import pytest
-from hypothesis import event, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reader.search import Node, parse_query, snippets
@@ -18,8 +18,8 @@ from reader.search.snippets import (
     BULLET,
     _hits,
     _windows,
-    block_windows,
     plain_text,
+    prefix_windows,
 )
 from tests.search import reference_snippets as reference
 from tests.search.test_snippets_reference import article
@@ -68,9 +68,8 @@ lines = st.builds(
     str.__add__, st.sampled_from(LINE_STARTS), st.one_of(line_texts, hit_texts, hit_texts)
 )
 # Lines of filler (no hit, no mark that joins letters) stand between the lines that may
-# hold hits, so that bodies fall into several blocks. Some are long in markdown but short
-# or empty in plain text (spaces, marks, a link with no label), so a block's context
-# falls short of its windows and hits.
+# hold hits. Some are long in markdown but short or empty in plain text (spaces, marks, a
+# link with no label), so the first lines' plain text falls short of a window or a hit.
 # (A filler of a query's later words: a phrase may run on into it.)
 fillers = st.builds(
     str.__mul__,
@@ -102,47 +101,43 @@ def whole_windows(text: str, query: Node, bullet: str, limit: int, width: int) -
     st.sampled_from([BULLET, _BULLET_STAND_IN]),
     st.integers(1, 3),
     st.integers(4, 40),
-    st.sampled_from([0, 1, 2]),
+    st.sampled_from([0, 1, 16, 64]),
 )
-# A phrase runs on past the block, over a line empty in plain text.
+# A phrase runs on past the first lines, over a line empty in plain text.
 @example("lorem ipsum lorem ipsum lorem\npolice\n \nburglary\nx", '"police burglary"', False,
          BULLET, 1, 20, 0)  # fmt: skip
-# The last block ends the body, and its window reaches back before the block.
-@example("lorem ipsum lorem ipsum lorem\nlorem ipsum\nburglary", "burglary", False, BULLET,
-         1, 20, 0)  # fmt: skip
-# A window runs on past the block.
+# A window runs on past the first lines.
 @example("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nburglary\nbb cc\ndd ee ff", "burglary", False,
          BULLET, 1, 20, 0)  # fmt: skip
+# The first lines hold a hit of a shorter alternative than the whole's.
+@example("police\nburglary", '"police burglary" OR police', False, BULLET, 1, 4, 0)
 # Letters joined by a dropped mark, or a link's label and the text after it.
 @example("lorem ipsum\nbur**glary\nlorem", "burglary", False, BULLET, 1, 20, 0)
 @example("lorem ipsum\n[bur](http://x.example/a)glary\nlorem", "burglary", False, BULLET, 1,
          20, 0)  # fmt: skip
-@example("lorem ipsum\n(](bur**glary)x\nlorem", "burglary", False, BULLET, 1, 20, 0)
-def test_block_windows_are_the_whole_bodys(
+def test_prefix_windows_are_the_whole_bodys(
     body: str,
     query_text: str,
     prefix_last: bool,
     bullet: str,
     limit: int,
     width: int,
-    context: int,
+    first_lines: int,
 ) -> None:
-    """(With the blocks' context from none to the reader's, so that their ends often
-    fall just before or after what a window or a hit needs.)"""
+    """(With the first lines read from one on, so that where they end often falls just
+    before or after what a window or a hit needs.)"""
     query = parse_query(query_text, prefix_last=prefix_last)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(snippets_module, "CONTEXT", context)
-        made = block_windows(body, query, bullet, limit, width)
-    event("read round the hits" if made is not None else "read whole")
-    if made is not None:
-        assert made == whole_windows(body, query, bullet, limit, width)
+        patch.setattr(snippets_module, "FIRST_LINES", first_lines)
+        made = prefix_windows(body, query, bullet, limit, width)
+    assert made == whole_windows(body, query, bullet, limit, width)
 
 
-def test_block_windows_read_round_the_hits_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A long body with hits in two places: only the lines round them are made plain."""
+def test_prefix_windows_read_the_first_lines_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long body with hits in its first lines: only those are made plain."""
     filler = "\n".join(f"Line {number} of the report, on nothing much." for number in range(400))
-    body = f"{filler}\nA **burg**lary at the [police](http://x.example) station.\n{filler}\n"
-    body += f"Another burglary.\n{filler}"
+    hit = "A **burg**lary at the [police](http://x.example) station.\nNothing more.\n"
+    body = hit * 3 + filler
     read: list[int] = []
 
     def counted(markdown: str, *, bullet: str = BULLET) -> str:
@@ -151,11 +146,10 @@ def test_block_windows_read_round_the_hits_only(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(snippets_module, "plain_text", counted)
     query = parse_query("burglary")
-    made = block_windows(body, query, BULLET, 3, 60)
-    assert made is not None
-    assert made == whole_windows(body, query, BULLET, 3, 60)
-    assert len(made) == 2 and made[0].startswith("…") and "burglary at the police" in made[0]
-    assert sum(read) < len(body) / 20
+    made = prefix_windows(body, query, BULLET, 2, 60)
+    assert made == whole_windows(body, query, BULLET, 2, 60)
+    assert len(made) == 2 and made[0].startswith("A burglary at the police")
+    assert sum(read) < len(body) / 4
 
 
 @settings(max_examples=500, deadline=None)
