@@ -29,7 +29,8 @@ snippets_module = importlib.import_module("reader.search.snippets")
 
 QUERIES = [
     "burglary", "burg", "police", "cafe", "naive", "fine", "東京", "京都", "x",
-    '"police burglary"', '"burglary police cafe"', "police OR cafe", "burglary -cafe",
+    '"police burglary"', '"burglary police cafe"', "police OR cafe",
+    '"police burglary" OR police', "burglary -cafe",
     '"x x"', "body:police",
 ]  # fmt: skip
 WORDS = [
@@ -109,8 +110,10 @@ def whole_windows(text: str, query: Node, bullet: str, limit: int, width: int) -
 # A window runs on past the first lines.
 @example("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nburglary\nbb cc\ndd ee ff", "burglary", False,
          BULLET, 1, 20, 0)  # fmt: skip
-# The first lines hold a hit of a shorter alternative than the whole's.
+# The first lines hold a hit of a shorter alternative than the whole's, and what follows
+# it there is no word.
 @example("police\nburglary", '"police burglary" OR police', False, BULLET, 1, 4, 0)
+@example("police —\nburglary\nx", '"police burglary" OR police', False, BULLET, 1, 4, 0)
 # Letters joined by a dropped mark, or a link's label and the text after it.
 @example("lorem ipsum\nbur**glary\nlorem", "burglary", False, BULLET, 1, 20, 0)
 @example("lorem ipsum\n[bur](http://x.example/a)glary\nlorem", "burglary", False, BULLET, 1,
