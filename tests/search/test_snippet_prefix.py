@@ -169,3 +169,20 @@ def test_long_body_snippets_are_the_reference_ones(
         patch.setattr(snippets_module, "LONG_BODY", 0)
         found = snippets(made, query, limit=limit, width=width)
     assert found == reference.snippets(made, query, limit=limit, width=width)
+
+
+@pytest.mark.parametrize("query_text", ["title:burglary", "og.type:burglary", "tags:police"])
+def test_a_query_without_body_words_reads_no_body(
+    monkeypatch: pytest.MonkeyPatch, query_text: str
+) -> None:
+    """Only metadata can have its hits: the body is not made plain (`search --json
+    area:derbyshire` did it for every result)."""
+    made = article("A burglary, reported to the police.\n" * 400, {"og.type": "burglary"})
+    query = parse_query(query_text, metadata_keys=frozenset({"og.type", "tags"}))
+    expected = reference.snippets(made, query)
+
+    def refused(markdown: str, *, bullet: str = BULLET) -> str:
+        raise AssertionError("the body was made plain")
+
+    monkeypatch.setattr(snippets_module, "plain_text", refused)
+    assert snippets(made, query) == expected
