@@ -205,8 +205,7 @@ def text_snippets(
     title, and its metadata (`metadata()` is called only when the body has no hit)."""
     text = body_text(body, mdx=mdx)
     bullet = BULLET if _BULLET_STAND_IN in text else _BULLET_STAND_IN
-    plain = plain_text(text, bullet=bullet)
-    found = _windows(plain, _hits(plain, query, "body"), limit, width)
+    found = _body_windows(text, query, bullet, limit, width)
     if bullet != BULLET:
         found = [window.replace(bullet, BULLET) for window in found]
     if found:
@@ -255,9 +254,87 @@ def _holding(values: list[str], firsts: tuple[str, ...]) -> set[int]:
     return holding
 
 
+# Bodies longer than this have their windows made from their first lines where those
+# decide them (prefix_windows); shorter ones are read whole at once.
+LONG_BODY = 8192
+# The first lines read of a long body: about this many characters, then four times as
+# many more at each try.
+FIRST_LINES = 2048
+
+
+def _body_windows(text: str, query: Node, bullet: str, limit: int, width: int) -> list[str]:
+    """_windows(plain, _hits(plain, query, "body"), limit, width) for plain =
+    plain_text(text, bullet=bullet)."""
+    if _hit_plan(query, "body") is None:
+        return []  # no hits in the body, whatever it says
+    if len(text) > LONG_BODY:
+        return prefix_windows(text, query, bullet, limit, width)
+    plain = plain_text(text, bullet=bullet)
+    return _windows(plain, _hits(plain, query, "body"), limit, width)
+
+
+def prefix_windows(text: str, query: Node, bullet: str, limit: int, width: int) -> list[str]:
+    """_body_windows made from as few of the body's first lines as decide them: the whole
+    body's plain text and hits cost as much as the rest of a result, and a word in most
+    of a long body's lines has its windows in the first.
+
+    plain_text is line by line (no link, mark or emphasis runs over a newline, and one_line
+    splits at every whitespace), so the plain text of the first lines is that of the whole
+    up to a space, and the rest's is made on its own. Windows made on the first lines'
+    are the whole's when there are `limit` of them, the last ends before the text does
+    (the same end, and `…`), and after that end the folded text holds as many runs of
+    letters and digits, each followed by a character, as the query's longest phrase has
+    words: no hit up to there, nor the try of one, looks further (a pattern reads at most
+    that many runs and one character).
+    """
+    plan = _hit_plan(query, "body")
+    if plan is None:
+        return []
+    words = max(len(run) for run, _prefix in plan[0])
+    plain = ""
+    done = 0  # text[:done] is in `plain`, and text[done - 1] is a newline
+    lines = FIRST_LINES
+    while (cut := text.find("\n", done + lines)) >= 0:
+        plain = _joined(plain, plain_text(text[done:cut], bullet=bullet))
+        done = cut + 1
+        windows, shown_to = _windows_to(plain, _hits(plain, query, "body"), limit, width)
+        if len(windows) >= limit and shown_to < len(plain) and _runs_follow(plain, shown_to, words):
+            return windows
+        lines *= 4
+    plain = _joined(plain, plain_text(text[done:], bullet=bullet))
+    return _windows(plain, _hits(plain, query, "body"), limit, width)
+
+
+def _joined(plain: str, more: str) -> str:
+    """The plain text of two runs of lines, one after the other."""
+    return f"{plain} {more}" if plain and more else plain or more
+
+
+def _runs_follow(text: str, start: int, count: int) -> bool:
+    """Whether from `start`, folded `text` holds `count` runs of letters and digits, each
+    followed by a character. (Its first characters are looked at first: enough, mostly.)"""
+    runs = _runs_pattern(count)
+    return any(
+        runs.match(FoldedText(part).folded) is not None
+        for part in (text[start : start + 64 * count], text[start:])
+    )
+
+
+@lru_cache(maxsize=8)
+def _runs_pattern(count: int) -> re.Pattern[str]:
+    return re.compile(rf"(?:[\W_]*[^\W_]+[\W_]){{{count}}}")
+
+
 def _windows(text: str, spans: Iterable[tuple[int, int]], limit: int, width: int) -> list[str]:
     """Windows around the first `limit` spans; spans are taken lazily, so once enough
     windows are made the rest of the text is not searched."""
+    return _windows_to(text, spans, limit, width)[0]
+
+
+def _windows_to(
+    text: str, spans: Iterable[tuple[int, int]], limit: int, width: int
+) -> tuple[list[str], int]:
+    """_windows, and where in `text` the last window ends (0: none)."""
     windows: list[str] = []
     shown_to = 0
     for start, end in spans:
@@ -270,7 +347,7 @@ def _windows(text: str, spans: Iterable[tuple[int, int]], limit: int, width: int
         cut_end = ELLIPSIS if last < len(text) else ""
         windows.append(cut_start + text[first:last].strip() + cut_end)
         shown_to = last
-    return windows
+    return windows, shown_to
 
 
 def _window(text: str, start: int, end: int, width: int, floor: int) -> tuple[int, int]:
