@@ -8,14 +8,12 @@ The package below `reader.tui` is a plain library:
 
 from __future__ import annotations
 
-import importlib
+from reader.lazy import lazy_names
 
 # (Not typing's: `reader` starts the walk helpers of `reader search` before importing
 # typing, reader.launch; mypy reads this name as typing's.)
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from reader.loading import load_article
     from reader.loading.folder import Library, load_library
     from reader.model import Article, LoadProblem
@@ -35,9 +33,4 @@ _HOMES = {
     "sort_articles": "reader.ordering",
 }
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'reader' has no attribute {name!r}")
-    return getattr(importlib.import_module(home), name)
+__getattr__ = lazy_names(__name__, _HOMES)

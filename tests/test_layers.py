@@ -12,7 +12,7 @@ PACKAGE = Path(reader.__file__).parent
 
 # Lowest first; a module may import its own layer and those before it.
 LAYERS = (
-    ("reader.model", "reader.limits", "reader.paths", "reader.resources"),
+    ("reader.model", "reader.limits", "reader.paths", "reader.resources", "reader.lazy"),
     ("reader.text", "reader.atomic", "reader.links"),
     ("reader.loading", "reader.markdown", "reader.markup", "reader.ordering"),
     ("reader.search",),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+from reader.lazy import lazy_names
 
 # Nothing imported here: the walk helpers (reader.loading.walk) import this package, and
 # each name below is imported when first used (the loader itself, markdown-it and YAML,
@@ -10,8 +10,6 @@ import importlib
 # imported: reader.loading.discover.discover.)
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from reader.loading.article import article_id, decode, load_article, parse_article
     from reader.loading.discover import FoundFile, file_at, find_files
     from reader.loading.walk import ARTICLE_SUFFIXES, is_article_name
@@ -40,9 +38,4 @@ _HOMES = {
     "parse_article": "reader.loading.article",
 }
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'reader.loading' has no attribute {name!r}")
-    return getattr(importlib.import_module(home), name)
+__getattr__ = lazy_names(__name__, _HOMES)
