@@ -97,6 +97,26 @@ async def test_the_metadata_pane_says_where_else_it_was_published(
         assert "Also published as" not in app.main.metadata_pane.plain_text()
 
 
+async def test_a_copy_written_while_the_original_is_open_shows_in_its_pane(
+    write_articles: WriteArticles,
+) -> None:
+    """The pane's *also published as* follows the folder: a copy of the article open,
+    written while it is open (the article's own file unchanged), shows there once read."""
+    root = folder(write_articles)
+    copy = (root / "copy.md").read_text()
+    (root / "copy.md").unlink()
+    async with running(root) as pilot:
+        app = reader(pilot)
+        pane = app.main.metadata_pane
+        app.main.go_to_article("release.md")
+        await settle(pilot)
+        assert "Also published as" not in pane.plain_text()
+        (root / "copy.md").write_text(copy)
+        await until(pilot, lambda: "Copy" in titles(app), lambda: titles(app))
+        await until(pilot, lambda: "Also published as" in pane.plain_text(), pane.plain_text)
+        assert "copy.md" in pane.plain_text() and "This is the original" in pane.plain_text()
+
+
 async def test_minus_is_duplicate_hides_the_copies(write_articles: WriteArticles) -> None:
     async with running(folder(write_articles)) as pilot:
         app = reader(pilot)

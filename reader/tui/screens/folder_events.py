@@ -82,6 +82,9 @@ class FolderEvents(Screen[None]):
     def _selected_article(self) -> ListRow | None:
         raise NotImplementedError
 
+    def _find_duplicates(self, article: Article) -> None:
+        raise NotImplementedError
+
     # -- loading --------------------------------------------------------------------------
 
     def start_loading(self) -> None:
@@ -130,6 +133,9 @@ class FolderEvents(Screen[None]):
         session.merger = message.merger
         self._take_folder(message.rows, message.problems, message.warned)
         self._show_notices()
+        if self.shown is not None:
+            # Opened while the folder loaded, its copies were looked for in a part of it.
+            self._find_duplicates(self.shown)
         if session.problems:
             keys = action_keys(self, "problems")  # as the config may have remapped it
             self.notify(
@@ -263,6 +269,10 @@ class FolderEvents(Screen[None]):
             article = store.article(shown.id)
             if article is not None:
                 self.show_article(article, scroll=self.article_view.scroll_y)
+                return
+        if shown is not None and report.any:
+            # Another file that changed may be a copy of it, or no longer one.
+            self._find_duplicates(shown)
 
     # -- the reading state ----------------------------------------------------------------
 
