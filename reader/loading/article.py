@@ -21,6 +21,7 @@ from reader.loading.dates import date_from_filename, date_from_path, parse_date
 from reader.loading.discover import is_mdx
 from reader.loading.metadata import path_index, read_block, text_of
 from reader.loading.split import split_metadata
+from reader.loading.walk import file_root_id
 from reader.markdown import inline_text, parse_inline
 from reader.model import Article, LoadProblem
 from reader.text.chars import non_ascii, replace_each
@@ -86,7 +87,7 @@ def article_id(path: Path, root: Path) -> str:
     and control characters in names escaped, as find_files gives it)."""
     if root.is_dir():
         return escape_name(Path(os.path.relpath(path, root)).as_posix())
-    return escape_name(path.name)
+    return file_root_id(path)
 
 
 def load_article(path: Path, root: Path, file_id: str | None = None) -> Article | LoadProblem:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.loading.walk import FolderTrouble, ListedFile, folder_listings
+from reader.loading.walk import FolderTrouble, ListedFile, file_root_id, folder_listings
 from reader.model import LoadProblem
 from reader.text.names import escape_name
 
@@ -44,7 +44,7 @@ def find_files(
     see folder_listings. A folder that cannot be listed is added to `problems`; the path
     of every symlink met (to a file or a folder) to `links`."""
     if not root.is_dir():
-        yield FoundFile(str(root), escape_name(root.name), None)  # as article_id has it
+        yield FoundFile(str(root), file_root_id(root), None)
         return
     for listing in folder_listings_with_problems(root, problems, links):
         for entry, file_id in listing:

@@ -142,9 +142,9 @@ def stat_files(
     mtime (stat only, no reads; see entry_state); of a folder, only the `part` of it
     folder_listings walks."""
     states: dict[str, FileState] = {}
-    if not os.path.isdir(root):  # the one file, under its id (as article_id has it)
+    if not os.path.isdir(root):  # the one file, under its id
         path = os.fspath(root)
-        states[escape_name(os.path.basename(os.path.normpath(path)))] = (path, *path_state(path))
+        states[file_root_id(path)] = (path, *path_state(path))
         return states
     listings = folder_listings(root, problems, links, part=part, entered=entered, shares=shares)
     for listing in listings:
@@ -154,6 +154,11 @@ def stat_files(
             size, mtime_ns = entry_state(entry)
             states[file_id] = (entry.path, size, mtime_ns)
     return states
+
+
+def file_root_id(root: str | os.PathLike[str]) -> str:
+    """The id of the one article of a root that is a file: its name, escaped."""
+    return escape_name(os.path.basename(os.path.normpath(root)))
 
 
 def entry_state(entry: os.DirEntry[str]) -> tuple[int, int]:
