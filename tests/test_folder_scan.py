@@ -517,10 +517,10 @@ def test_trouble_guessing_the_early_walk_is_left_to_the_command(
     root = indexed(odd_folder(tmp_path / "news"))
     monkeypatch.setattr(walk, "SCAN_APART_BUSY_ARTICLES", 1)
 
-    def unreadable_cache(_root: Path) -> Path:
+    def unreadable_cache(_root: str) -> str:
         raise PermissionError(13, "Permission denied", str(tmp_path / "cache"))
 
-    monkeypatch.setattr(reader.paths, "index_path", unreadable_cache)
+    monkeypatch.setattr(reader.paths, "guessed_index_path", unreadable_cache)
     with early_walk(["search", "kent", str(root)]):
         assert folder_scan.started_walk(str(tmp_path / "any.sqlite3")) is None
 
