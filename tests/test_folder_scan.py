@@ -13,6 +13,8 @@ import os
 import sqlite3
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -98,14 +100,17 @@ def test_folders_it_cannot_list_come_back_as_problems() -> None:
     states = {"a.md": ("/x/a.md", 3, 4), "b\\xff.md": ("/x/b\udcff.md", -1, -1)}
     locked = ("/x/locked\\x1b", "cannot list folder: Permission denied")
     fields = {"states": states, "problems": [locked], "links": ["/x/link.md"], "found": 2}
-    assert _decoded(walk.encoded(fields)) == FolderScan(
-        states, [LoadProblem(Path(locked[0]), locked[1])], ["/x/link.md"], found=2
-    )
+    assert _decoded(walk.encoded([(3, fields)])) == [
+        (3, FolderScan(states, [LoadProblem(Path(locked[0]), locked[1])], ["/x/link.md"], found=2))
+    ]
     # Anything else is no walk (the caller walks the folder itself).
     encoding = sys.getfilesystemencoding()
     for other in (
-        {**fields, "encoding": "latin-1" if encoding != "latin-1" else "utf-8"},
-        {**fields, "states": list(states), "encoding": encoding},
+        {"walks": [(0, fields)], "encoding": "latin-1" if encoding != "latin-1" else "utf-8"},
+        {"walks": [(0, {**fields, "states": list(states)})], "encoding": encoding},
+        {"walks": [("0", fields)], "encoding": encoding},
+        {"walks": (0, fields), "encoding": encoding},
+        {**fields, "encoding": encoding},  # (one walk, as a helper sent it before)
     ):
         with pytest.raises(TypeError):
             _decoded(marshal.dumps(other))
@@ -552,3 +557,67 @@ def test_the_walk_reads_an_index_at_any_path_and_only_reads(tmp_path: Path, name
             connection.execute("INSERT INTO info VALUES ('x', 1)")
     finally:
         connection.close()
+
+
+def deep_folder(root: Path) -> Path:
+    """odd_folder with more subfolders to share out, some deeper."""
+    odd_folder(root)
+    for name in ("c", "d", "e", "f", "g"):
+        (root / name / "deeper").mkdir(parents=True)
+        (root / name / f"{name}.md").write_text(f"# {name}\n\nKent.\n")
+        (root / name / "deeper" / "x.md").write_text("# X\n\nKent.\n")
+    return root
+
+
+@pytest.mark.parametrize("parts", [1, 3, 16])
+def test_the_parts_walked_in_any_order_by_any_walkers_are_the_walk(
+    tmp_path: Path, parts: int
+) -> None:
+    """walk_parts lists the root once for all the parts it takes (from a queue, one at a
+    time): the parts two walkers took, in whatever order, joined by number, are the
+    walk of the whole folder, compared or not."""
+    root = deep_folder(tmp_path / "news")
+    store = open_store(root)
+    store.refresh()
+    database = str(index_path(root))
+    store.close()
+    touched = root / "c" / "c.md"
+    touched.write_text("# c\n\nKent, again.\n")
+    for compared_with in (None, database):
+        here = scan(root, database=compared_with)
+        queue, tokens = os.pipe()
+        os.write(tokens, bytes(reversed(range(parts))))  # last part first
+        os.close(tokens)
+        first = walk.walk_parts(root, parts, islice(walk.taken_parts(queue), 2), compared_with)
+        second = walk.walk_parts(root, parts, walk.taken_parts(queue), compared_with)
+        os.close(queue)
+        walks = sorted(first + second, key=lambda numbered: numbered[0])
+        assert [number for number, _fields in walks] == list(range(parts))
+        whole = folder_scan.joined([folder_scan._scan_of(fields) for _number, fields in walks])
+        assert whole is not None and list(whole.states) == list(here.states)
+        assert replace(whole, digests=[]) == replace(here, digests=[])  # (one a part)
+        if compared_with is not None:
+            assert list(whole.states) == ["c/c.md"] and whole.found == here.found == 16
+            assert len(whole.digests) == parts
+
+
+def test_the_command_walks_the_parts_the_helpers_have_not_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once it wants the walk, this process takes parts from the helpers' queue too (it
+    is free: they are still starting), and the walk is the same."""
+    root = deep_folder(tmp_path / "news")
+    here = scan(root)
+    walked_here: list[int] = []
+    walk_parts = walk.walk_parts
+
+    def counted(root: Path, parts: int, numbers: Any, database: str | None) -> Any:
+        walks = walk_parts(root, parts, numbers, database)
+        walked_here.extend(number for number, _fields in walks)
+        return walks
+
+    monkeypatch.setattr(walk, "walk_parts", counted)
+    with PendingScan(root, 1, parts=8) as pending:
+        apart = pending.result()
+    assert apart == here and apart is not None and list(apart.states) == list(here.states)
+    assert walked_here and len(walked_here) <= 8  # the helper took the others

@@ -6,9 +6,11 @@ LoadProblems. Any trouble with the helpers (they cannot start, die, send nothing
 
 from __future__ import annotations
 
+import gc
 import marshal
 import sys
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from reader.loading.discover import listing_problems
@@ -104,7 +106,8 @@ def joined(parts: list[FolderScan]) -> FolderScan | None:
 
 class PendingScan:
     """`scan(root)` of a folder, running in helper processes from the moment this is
-    made (reader.loading.walk.Helpers): one per core, each walking a part of the folder."""
+    made (reader.loading.walk.Helpers): one per core, each taking parts of the folder to
+    walk, and this process too once it wants the result."""
 
     def __init__(
         self,
@@ -113,8 +116,9 @@ class PendingScan:
         *,
         index_generation: int | None = None,
         database: str | None = None,
+        parts: int | None = None,
     ) -> None:
-        self._take(Helpers(root, helpers, database), index_generation, database)
+        self._take(Helpers(root, helpers, database, parts), index_generation, database)
 
     @classmethod
     def of(cls, running: Helpers, index_generation: int | None) -> PendingScan:
@@ -134,15 +138,32 @@ class PendingScan:
         self._done = False
 
     def result(self) -> FolderScan | None:
-        """The helpers' walk, waited for; None if any failed (walk the folder instead)."""
+        """The helpers' walk, waited for, with the parts they have not taken yet walked
+        here meanwhile; None if any failed (walk the folder instead)."""
         if self._done:
             return self._result
         self._done = True
-        outputs = self._helpers.outputs()
+        helpers = self._helpers
+        # What a walk makes lives until the walk is joined: nothing to collect.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            self._result = joined([_decoded(data) for data in outputs]) if outputs else None
-        except (ValueError, EOFError, TypeError, KeyError):
-            self._result = None
+            walks = [(number, _scan_of(fields)) for number, fields in helpers.walk_here()]
+            outputs = helpers.outputs()
+            if outputs is None:
+                return None
+            for data in outputs:
+                walks += _decoded(data)
+        except Exception:  # (the index unreadable here, say, or a helper's odd output)
+            return None
+        finally:
+            helpers.close()
+            if collecting:
+                gc.enable()
+        walks.sort(key=itemgetter(0))
+        if [number for number, _walk in walks] != list(range(helpers.parts)):
+            return None  # (a part walked twice or never: no helper would send that)
+        self._result = joined([found for _number, found in walks])
         return self._result
 
     def close(self) -> None:
@@ -164,12 +185,19 @@ def started_walk(database: str | None) -> PendingScan | None:
     return None if early is None else PendingScan.of(*early)
 
 
-def _decoded(data: bytes) -> FolderScan:
-    """A helper's walk (reader.loading.walk.encoded) as a FolderScan."""
-    fields = marshal.loads(data)
+def _decoded(data: bytes) -> list[tuple[int, FolderScan]]:
+    """A helper's walks (reader.loading.walk.encoded) as FolderScans, with their parts'
+    numbers."""
+    sent = marshal.loads(data)
     # Names decoded otherwise would be other ids: every file would look new.
-    if not isinstance(fields, dict) or fields.pop("encoding", None) != sys.getfilesystemencoding():
+    if not isinstance(sent, dict) or sent.get("encoding") != sys.getfilesystemencoding():
         raise TypeError("not a folder scan of this process's names")
-    if not isinstance(fields.get("states"), dict):
+    walks = sent.get("walks")
+    if not isinstance(walks, list):
         raise TypeError("not a folder scan")
-    return _scan_of(fields)
+    scans: list[tuple[int, FolderScan]] = []
+    for number, fields in walks:
+        if not isinstance(number, int) or not isinstance(fields.get("states"), dict):
+            raise TypeError("not a folder scan")
+        scans.append((number, _scan_of(fields)))
+    return scans

@@ -91,10 +91,14 @@ def two_indexes(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     return indexes
 
 
-def helpers_walk(index: ArticleIndex, helpers: int) -> PendingScan:
+def helpers_walk(index: ArticleIndex, helpers: int, parts: int | None = None) -> PendingScan:
     assert index.path is not None
     return PendingScan(
-        index.root, helpers, index_generation=index.generation(), database=str(index.path)
+        index.root,
+        helpers,
+        index_generation=index.generation(),
+        database=str(index.path),
+        parts=parts,
     )
 
 
@@ -228,7 +232,7 @@ def test_the_digest_of_an_unchanged_walk_spares_the_comparison_and_no_more(
     database = str(index.path)
 
     def compared() -> Any:
-        walk = helpers_walk(index, 2)
+        walk = helpers_walk(index, 2, parts=2)
         return index.sync(workers=1, scan=walk), walk.result()
 
     report, walked = compared()  # compares, finds nothing: remembers the digests
