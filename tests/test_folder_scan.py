@@ -621,3 +621,16 @@ def test_the_command_walks_the_parts_the_helpers_have_not_taken(
         apart = pending.result()
     assert apart == here and apart is not None and list(apart.states) == list(here.states)
     assert walked_here and len(walked_here) <= 8  # the helper took the others
+
+
+def test_no_queue_for_the_parts_is_no_walk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Out of file descriptors for the queue: no helpers and no walk (the caller walks
+    the folder itself), not an error."""
+    root = odd_folder(tmp_path / "news")
+
+    def no_pipe() -> tuple[int, int]:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(os, "pipe", no_pipe)
+    with PendingScan(root, 2) as pending:
+        assert pending.result() is None

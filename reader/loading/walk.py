@@ -451,15 +451,15 @@ class Helpers:
         code = f"import sys; sys.path.insert(0, {package_parent!r}); from {__name__} import main"
         code += "; main()"
         self._processes: list[subprocess.Popen[bytes]] = []
-        # The queue: a part's number a byte; read to its end once every part is taken
-        # (its writing end is closed).
-        self._queue: int | None
-        self._queue, tokens = os.pipe()
+        self._queue: int | None = None
         try:
-            os.write(tokens, bytes(range(self.parts)))
-        finally:
-            os.close(tokens)
-        try:
+            # The queue: a part's number a byte; read to its end once every part is
+            # taken (its writing end is closed).
+            self._queue, tokens = os.pipe()
+            try:
+                os.write(tokens, bytes(range(self.parts)))
+            finally:
+                os.close(tokens)
             for _number in range(count):
                 self._processes.append(
                     subprocess.Popen(
