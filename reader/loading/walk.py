@@ -17,7 +17,7 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from reader.text.names import escape_name, unsafe_name
 
@@ -282,15 +282,24 @@ def walk(
 
 
 def _digest(states: dict[str, FileState], shares: list[list[str]]) -> str:
-    """A digest of a part's walk: every file's id, path, size and mtime, in order, and
-    how the root's subfolders were shared out (marshal's version 2 writes a value the
-    same way every time)."""
+    """A digest of a part's walk: every file's id, size and mtime, in order, and how the
+    root's subfolders were shared out, as marshal's version 2 writes them (the same way
+    every time). Not the paths: a file's path is its folder's and its name, which its id
+    and the root tell, and a comparison with the index looks at ids, sizes and times only.
+    The ids one string (no id holds a NUL: escape_name), the sizes and times two lists of
+    ints: 11 ms for 50,000 files, against 21 ms for the files' FileStates."""
     try:
         from _blake2 import blake2b  # hashlib's, without its OpenSSL (3 ms to import)
     except ImportError:  # (a Python without it)
         from hashlib import blake2b
 
-    return blake2b(marshal.dumps((shares, states), 2), digest_size=20).hexdigest()
+    values = states.values()
+    walked = ("\0".join(states), [*map(_size, values)], [*map(_mtime, values)])
+    return blake2b(marshal.dumps((shares, *walked), 2), digest_size=20).hexdigest()
+
+
+_size = itemgetter(1)
+_mtime = itemgetter(2)
 
 
 def digest_key(part: tuple[int, int]) -> str:
