@@ -109,7 +109,8 @@ def test_files_stat_ed_by_name_in_their_folder_are_as_their_entries_stat_them(
     """stat_files stats each file by its name in its folder (os.stat's dir_fd): the same
     sizes and times as by its path, (-1, -1) for a dangling link and a link loop, the
     link's target's for a link, the first of two names spelt alike; and the same again
-    where the folder cannot be opened (each entry's own stat then)."""
+    where the folder cannot be opened, or a system has no dir_fd (each entry's own stat
+    then)."""
     root = odd_folder(tmp_path / "news")
     (root / "loop.md").symlink_to(root / "loop.md")
     (root / "a" / "a\\x1b.md").write_text("# Literal\n\nLonger than the other.\n")
@@ -141,6 +142,8 @@ def test_files_stat_ed_by_name_in_their_folder_are_as_their_entries_stat_them(
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", refused)
+    assert list(walk.stat_files(root, []).items()) == list(expected.items())
+    monkeypatch.setattr(walk, "_STAT_IN_FOLDER", False)  # as on Windows: no dir_fd
     assert list(walk.stat_files(root, []).items()) == list(expected.items())
 
 
