@@ -229,11 +229,15 @@ def path_state(path: str | os.PathLike[str]) -> tuple[int, int]:
 
 
 def walk(
-    root: str | os.PathLike[str], part: tuple[int, int] = (0, 1), database: str | None = None
+    root: str | os.PathLike[str],
+    part: tuple[int, int] = (0, 1),
+    database: str | None = None,
+    kept: list[object] | None = None,
 ) -> dict[str, object]:
     """stat_files of `root` (or of a part of it), with its problems and links; compared
     with the index in the SQLite file `database` when given: the fields of a FolderScan
-    (see reader.loading.folder_scan) by name, as plain values, those left out empty."""
+    (see reader.loading.folder_scan) by name, as plain values, those left out empty.
+    `kept` gets the files walked, compared (a helper keeps them to its end, see main)."""
     problems: list[FolderTrouble] = []
     links: list[str] = []
     entered: list[tuple[int, int]] = []
@@ -257,6 +261,8 @@ def walk(
         last_digest = _last_digest(connection, part, version)
         walked_shares: list[list[str]] = []
         walked = stat_files(root, problems, links, part=part, entered=entered, shares=walked_shares)
+        if kept is not None:
+            kept.append(walked)
         if walked_shares != shares:
             raise ValueError("the folder's subfolders changed during the walk")
         digest = _digest(walked, shares)
@@ -600,7 +606,10 @@ def main() -> None:
         sys.exit(1)
     part = (int(sys.argv[2]), int(sys.argv[3]))
     database = sys.argv[4] if len(sys.argv) > 4 else None
-    sys.stdout.buffer.write(encoded(walk(root, part, database)))
+    kept: list[object] = []
+    fields = walk(root, part, database, kept)
+    sys.stdout.buffer.write(encoded(fields))
     sys.stdout.buffer.flush()
-    # Nor at the end: Python's last collection would look at them all (5 ms).
-    gc.freeze()
+    # Nor at the end: ended here, without the interpreter's own end, which would look
+    # at every object (5 ms) and free them one by one (9 ms for 50,000 files walked).
+    os._exit(0)
