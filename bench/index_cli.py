@@ -1,12 +1,14 @@
 """`reader search WORD PATH --json` as a whole process, beside `grep -rli WORD PATH`.
 
     python bench/index_cli.py --corpus /tmp/c100k [--cache DIR] [--runs 5] [--limit 20]
-        [--before OLD_CHECKOUT] WORD [WORD...]
+        [--before OLD_CHECKOUT [--before-cache OLD_DIR]] WORD [WORD...]
 
 For each word, --runs rounds, each running one after the other: `grep -rli WORD PATH`,
 then `python -m reader search WORD PATH --json` (with `--limit N` if given), then the same
 command from OLD_CHECKOUT (PYTHONPATH=OLD_CHECKOUT: another commit's reader, measured in
-the same minutes). Prints the median wall time of each, reader's ratio to grep, the median
+the same minutes; with the cache OLD_DIR if given: where the two remember their walks'
+digests differently, each would find the other's in a shared index and compare every file
+with it). Prints the median wall time of each, reader's ratio to grep, the median
 CPU time (user and system, of the process and the helpers it waited for: steadier than
 the wall time on a busy machine), the bytes each printed, and the machine's load average
 (`os.getloadavg`, 1 minute) before and after: other work on the machine slows every
@@ -51,6 +53,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--limit", type=int)
     parser.add_argument("--before", type=Path, metavar="OLD_CHECKOUT")
+    parser.add_argument("--before-cache", type=Path, metavar="OLD_DIR")
     parser.add_argument("words", nargs="+")
     args = parser.parse_args()
     args.corpus = args.corpus.resolve()  # the commands run in each checkout
@@ -77,6 +80,8 @@ def main() -> None:
             cpus["grep"].append(cpu)
             for name, checkout in checkouts.items():
                 run_env = {**env, "PYTHONPATH": str(checkout)}
+                if name == "before" and args.before_cache is not None:
+                    run_env["READER_CACHE_DIR"] = str(args.before_cache.resolve())
                 search = [*command, word, str(args.corpus), *options]
                 # In the checkout: `python -m` puts the working folder first on the
                 # path, before PYTHONPATH (from elsewhere, it ran that folder's reader).

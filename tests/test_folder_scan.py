@@ -10,6 +10,7 @@ import importlib
 import json
 import marshal
 import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -92,6 +93,89 @@ def test_the_helpers_find_what_a_walk_here_finds(tmp_path: Path, helpers: int) -
     links: list[str] = []
     assert sync_module.scan_folder(root, problems, links) == here.states
     assert (problems, links) == (here.problems, here.links)
+
+
+def entry_stats(root: Path, part: tuple[int, int] = (0, 1)) -> dict[str, Any]:
+    """stat_files as each file's directory entry stats it (its whole path), the first
+    of two ids spelt alike kept."""
+    states: dict[str, Any] = {}
+    for listing in walk.folder_listings(root, part=part):
+        for entry, file_id in listing:
+            states.setdefault(file_id, (entry.path, *walk.entry_state(entry)))
+    return states
+
+
+def test_files_stat_ed_by_name_in_their_folder_are_as_their_entries_stat_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stat_files stats each file by its name in its folder (os.stat's dir_fd): the same
+    sizes and times as by its path, (-1, -1) for a dangling link and a link loop, the
+    link's target's for a link, the first of two names spelt alike; and the same again
+    where the folder cannot be opened, or a system has no dir_fd (each entry's own stat
+    then)."""
+    root = odd_folder(tmp_path / "news")
+    (root / "loop.md").symlink_to(root / "loop.md")
+    (root / "a" / "a\\x1b.md").write_text("# Literal\n\nLonger than the other.\n")
+    (root / "a" / "a\x1b.md").write_text("# Escape\n")
+    (root / "a" / "linked").symlink_to(root / "a" / "b")
+    expected = entry_stats(root)
+    assert expected["dangling.md"][1:] == expected["loop.md"][1:] == (-1, -1)
+    assert expected["link.md"][1:] == expected["z.md"][1:] != (-1, -1)
+    assert expected["a/a\\x1b.md"][0] == str(root / "a" / "a\x1b.md")
+    for part in ((0, 1), (0, 2), (1, 2)):
+        stated = walk.stat_files(root, [], part=part)
+        assert list(stated.items()) == list(entry_stats(root, part).items())
+    opened: list[str] = []
+    open_folder = walk._open_folder
+
+    def counted(folder: str) -> Any:
+        opened.append(folder)
+        return open_folder(folder)
+
+    monkeypatch.setattr(walk, "_open_folder", counted)
+    assert list(walk.stat_files(root, []).items()) == list(expected.items())
+    # Every folder with files opened once (a/linked is a/b, entered once).
+    assert sorted(opened) == sorted(map(str, (root, root / "a", root / "a" / "b")))
+    real_open = os.open
+
+    def refused(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(path) == str(root / "a"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refused)
+    assert list(walk.stat_files(root, []).items()) == list(expected.items())
+    monkeypatch.setattr(walk, "_STAT_IN_FOLDER", False)  # as on Windows: no dir_fd
+    assert list(walk.stat_files(root, []).items()) == list(expected.items())
+
+
+def test_a_folder_gone_during_the_walk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A subfolder listed in its parent and gone before it is listed itself is a
+    problem; files listed and gone before they are stat'ed (their folder with them, or
+    not) are (-1, -1), as a file that cannot be stat'ed is."""
+    root = odd_folder(tmp_path / "news")
+    for name in ("c", "d"):
+        (root / name).mkdir()
+        (root / name / f"{name}.md").write_text("# C\n")
+    listed_folders = walk.listed_folders
+
+    def then_gone(*args: Any) -> Iterator[Any]:
+        for folder, listing in listed_folders(*args):
+            if folder == str(root):
+                shutil.rmtree(root / "a")  # listed at the root: gone before it is
+            elif folder == str(root / "c"):
+                shutil.rmtree(folder)  # listed: gone before its files are stat'ed
+            elif folder == str(root / "d"):
+                (root / "d" / "d.md").unlink()
+            yield folder, listing
+
+    monkeypatch.setattr(walk, "listed_folders", then_gone)
+    problems: list[Any] = []
+    states = walk.stat_files(root, problems)
+    assert problems == [(str(root / "a"), "cannot list folder: No such file or directory")]
+    assert states["c/c.md"] == (str(root / "c" / "c.md"), -1, -1)
+    assert states["d/d.md"] == (str(root / "d" / "d.md"), -1, -1)
+    assert states["z.md"][1:] != (-1, -1) and not any(key.startswith("a/") for key in states)
 
 
 def test_folders_it_cannot_list_come_back_as_problems() -> None:

@@ -37,7 +37,7 @@ from reader.limits import (
     MAX_METADATA_VALUES,
 )
 from reader.loading import FoundFile, find_files
-from reader.loading.walk import folder_listings
+from reader.loading.walk import listed_folders
 
 Outcome = Literal["article", "problem"]
 
@@ -696,7 +696,7 @@ def simulate_file_system_trouble(monkeypatch: pytest.MonkeyPatch, corpus: Hostil
         yield from found
 
     def listings_then_vanishing(root: Path, *args: Any, **kwargs: Any) -> Iterator[Any]:
-        found = list(folder_listings(root, *args, **kwargs))
+        found = list(listed_folders(root, *args, **kwargs))
         for path in corpus.vanishing:
             path.unlink(missing_ok=True)
         yield from found
@@ -705,5 +705,5 @@ def simulate_file_system_trouble(monkeypatch: pytest.MonkeyPatch, corpus: Hostil
     monkeypatch.setattr(os, "open", guarded_os_open)
     monkeypatch.setattr(os, "scandir", guarded_scandir)
     monkeypatch.setattr(reader.loading.folder, "find_files", listing_then_vanishing)
-    for module in (reader.loading.walk, reader.loading.discover):
-        monkeypatch.setattr(module, "folder_listings", listings_then_vanishing)
+    # (The one walk folder_listings and stat_files make.)
+    monkeypatch.setattr(reader.loading.walk, "listed_folders", listings_then_vanishing)

@@ -12,6 +12,8 @@ import os
 import random
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -275,6 +277,48 @@ def test_the_digest_of_an_unchanged_walk_spares_the_comparison_and_no_more(
     assert report.changed == ["a/1.md"]
     assert [row.title for row in index.summaries() if row.id == "a/1.md"] == ["Title 1"]
     index.close()
+
+
+def test_the_digest_changes_with_any_file_s_id_size_or_time_and_the_share_out() -> None:
+    """A part's digest is of every file's id, size and mtime, in order, and of how the
+    root's subfolders were shared out: any one changed, and it is another; the same
+    in every process (no randomised str hash)."""
+    states = {
+        "a/1.md": ("/r/a/1.md", 10, 1_700_000_000_000_000_000),
+        "a/2.md": ("/r/a/2.md", -1, -1),
+        "b/\\x1b.md": ("/r/b/\x1b.md", 3, 4),
+    }
+    shares = [["a/"], ["b/"]]
+    digest = walk._digest(states, shares)
+    assert walk._digest(dict(states), [list(run) for run in shares]) == digest
+
+    def replaced(file_id: str, new_id: str | None = None, **change: int) -> dict[str, Any]:
+        path, size, mtime_ns = states[file_id]
+        state = (path, change.get("size", size), change.get("mtime_ns", mtime_ns))
+        return {(new_id or key if key == file_id else key): (state if key == file_id else value)
+                for key, value in states.items()}  # fmt: skip
+
+    others = [
+        replaced("a/1.md", size=11),
+        replaced("a/1.md", mtime_ns=1_700_000_000_000_000_001),
+        replaced("a/2.md", size=0, mtime_ns=-1),
+        replaced("a/2.md", "a/3.md"),
+        replaced("b/\\x1b.md", "b/\\x1c.md"),
+        {key: states[key] for key in reversed(states)},  # another order
+        {key: states[key] for key in list(states)[:2]},  # a file fewer
+        {**states, "c.md": ("/r/c.md", 0, 0)},  # a file more
+    ]
+    digests = [walk._digest(other, shares) for other in others]
+    digests += [walk._digest(states, other) for other in ([["a/", "b/"], []], [[], ["a/", "b/"]])]
+    assert digest not in digests and len(set(digests)) == len(digests)
+    code = (
+        "import sys; from reader.loading import walk; "
+        f"sys.stdout.write(walk._digest({states!r}, {shares!r}))"
+    )
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        assert done.stdout == digest, done.stderr
 
 
 def test_a_sync_that_finds_nothing_changed_writes_nothing(root: Path) -> None:

@@ -155,9 +155,10 @@ def private_uses(path: Path, textual_names: set[str]) -> Iterator[str]:
         elif isinstance(node, ast.Attribute) and private(node.attr):
             owner = node.value
             on_self = isinstance(owner, ast.Name) and owner.id in ("self", "cls")
+            of_os = isinstance(owner, ast.Name) and owner.id == "os"  # os._exit: not Textual's
             if isinstance(node.ctx, ast.Store) and not on_self:
                 yield f"{where}:{node.lineno}: .{node.attr} = (on another object)"
-            elif node.attr in textual_names and node.attr not in ours:
+            elif node.attr in textual_names and node.attr not in ours and not of_os:
                 yield f"{where}:{node.lineno}: .{node.attr}"
         elif (
             isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
