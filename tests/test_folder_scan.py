@@ -718,3 +718,29 @@ def test_no_queue_for_the_parts_is_no_walk(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(os, "pipe", no_pipe)
     with PendingScan(root, 2) as pending:
         assert pending.result() is None
+
+
+def test_a_root_s_entries_are_sorted_out_once_for_the_parts_walked_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A root of many files and few folders: each part walked in a process goes through
+    the root's entries again only if it must (16 parts of a flat folder of 50,000 files
+    would go through them 16 times)."""
+    root = deep_folder(tmp_path / "news")
+    for number in range(30):
+        (root / f"flat-{number}.md").write_text("# Flat\n\nKent.\n")
+    sorted_out: list[str] = []
+    real = walk._sorted_out
+
+    def counted(entries: Any, prefix: str, links: Any) -> Any:
+        sorted_out.append(prefix)
+        return real(entries, prefix, links)
+
+    monkeypatch.setattr(walk, "_sorted_out", counted)
+    walks = walk.walk_parts(root, 16, range(16))
+    assert sorted_out.count("") == 1  # the root, once
+    whole = folder_scan.joined([folder_scan._scan_of(fields) for _number, fields in walks])
+    monkeypatch.setattr(walk, "_sorted_out", real)
+    here = scan(root)
+    assert whole is not None and list(whole.states) == list(here.states)
+    assert (whole.links, whole.problems) == (here.links, here.problems)

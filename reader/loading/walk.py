@@ -84,11 +84,11 @@ def listed_folders(
     part: tuple[int, int] = (0, 1),
     entered: list[tuple[int, int]] | None = None,
     shares: list[list[str]] | None = None,
-    root_entries: list[os.DirEntry[str]] | None = None,
+    root_listing: RootListing | None = None,
 ) -> Iterator[tuple[str, list[ListedFile]]]:
     """folder_listings, each listing with the path of its folder (the one walk both
-    folder_listings and stat_files make). `root_entries`: the root's entries
-    (sorted_entries), if listed already."""
+    folder_listings and stat_files make). `root_listing`: the root's listing kept for
+    the walks of other parts of it (see walk_parts), or to be kept there."""
     number, parts = part
     seen: set[tuple[int, int]] = set()
     stack = [(os.fspath(root), "")]
@@ -105,38 +105,25 @@ def listed_folders(
             seen.add(identity)
             if entered is not None and mine:  # (every part enters the root)
                 entered.append(identity)
-            if at_root and root_entries is not None:
-                entries = root_entries
-            else:
-                entries = sorted_entries(folder)
+            listed = root_listing if at_root and root_listing is not None else None
+            entries = sorted_entries(folder) if not listed else []
         except OSError as error:
             # Unreadable, gone since it was listed, or deeper than the system's path limit.
             if problems is not None and mine:
                 reason = error.strerror or type(error).__name__
                 problems.append((escape_name(folder), f"cannot list folder: {reason}"))
             continue
-        subfolders: list[tuple[str, str]] = []
-        files: list[ListedFile] = []
-        names = [entry.name for entry in entries]
-        # One look at all the names: escape_name of each (100,000 calls) only when some
-        # name needs it.
-        escaped = map(escape_name, names) if unsafe_name("/".join(names)) else names
-        met_links = links if mine else None
-        # (This runs once per file of every walk: no call that can be spared.)
-        for entry, name, id_name in zip(entries, names, escaped, strict=True):
-            if name[0] == ".":  # hidden (a listed name is never empty)
-                continue
-            if met_links is not None and entry.is_symlink():
-                met_links.append(entry.path)
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                # A link loop, say: an article-named one is listed so loading reports it.
-                is_dir = False
-            if is_dir:
-                subfolders.append((entry.path, f"{prefix}{id_name}/"))
-            elif name.lower().endswith(_SUFFIX_TUPLE):  # is_article_name, inline
-                files.append((entry, prefix + id_name))
+        if listed is None:
+            subfolders, files = _sorted_out(entries, prefix, links if mine else None)
+        else:
+            # The root's entries are sorted out once for every part walked here: a root
+            # of 50,000 files would otherwise be gone through again for each part.
+            if not listed:
+                root_links: list[str] = []
+                listed.append((*_sorted_out(entries, prefix, root_links), root_links))
+            subfolders, files, root_links = listed[0]
+            if links is not None and mine:
+                links.extend(root_links)
         if at_root:
             at_root = False
             count = len(subfolders)
@@ -148,6 +135,40 @@ def listed_folders(
                 files = []
         yield folder, files
         stack.extend(reversed(subfolders))
+
+
+def _sorted_out(
+    entries: list[os.DirEntry[str]], prefix: str, links: list[str] | None
+) -> tuple[list[tuple[str, str]], list[ListedFile]]:
+    """A folder's entries (sorted), its ids beginning `prefix`: its subfolders (each path
+    and id prefix) and its article files; the path of each symlink met added to `links`."""
+    subfolders: list[tuple[str, str]] = []
+    files: list[ListedFile] = []
+    names = [entry.name for entry in entries]
+    # One look at all the names: escape_name of each (100,000 calls) only when some name
+    # needs it.
+    escaped = map(escape_name, names) if unsafe_name("/".join(names)) else names
+    # (This runs once per file of every walk: no call that can be spared.)
+    for entry, name, id_name in zip(entries, names, escaped, strict=True):
+        if name[0] == ".":  # hidden (a listed name is never empty)
+            continue
+        if links is not None and entry.is_symlink():
+            links.append(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            # A link loop, say: an article-named one is listed so loading reports it.
+            is_dir = False
+        if is_dir:
+            subfolders.append((entry.path, f"{prefix}{id_name}/"))
+        elif name.lower().endswith(_SUFFIX_TUPLE):  # is_article_name, inline
+            files.append((entry, prefix + id_name))
+    return subfolders, files
+
+
+# The root's listing sorted out (its subfolders, files and links met), kept by walk_parts
+# for the other parts it walks: empty until the first part's walk puts it in.
+RootListing = list[tuple[list[tuple[str, str]], list[ListedFile], list[str]]]
 
 
 def sorted_entries(folder: str | os.PathLike[str]) -> list[os.DirEntry[str]]:
@@ -164,7 +185,7 @@ def stat_files(
     part: tuple[int, int] = (0, 1),
     entered: list[tuple[int, int]] | None = None,
     shares: list[list[str]] | None = None,
-    root_entries: list[os.DirEntry[str]] | None = None,
+    root_listing: RootListing | None = None,
 ) -> dict[str, FileState]:
     """Every article file under the folder (or file) `root` by id, with its size and
     mtime (stat only, no reads; see entry_state); of a folder, only the `part` of it
@@ -176,7 +197,7 @@ def stat_files(
         return states
     stat = os.stat
     for folder, listing in listed_folders(
-        root, problems, links, part, entered, shares, root_entries
+        root, problems, links, part, entered, shares, root_listing
     ):
         # Each file stat'ed by its name in its folder (opened once): the system looks
         # up one name, not the whole path (50,000 files: 190 against 212 ms of CPU).
@@ -275,16 +296,10 @@ def walk_parts(
     try:
         version = None if connection is None else index_version(connection)
         walks: list[tuple[int, dict[str, object]]] = []
-        root_entries: list[os.DirEntry[str]] | None = None
+        # (Listed when the first part is walked: a helper may find every part taken.)
+        root_listing: RootListing = []
         for number in numbers:
-            if not walks and os.path.isdir(root):
-                # (Once a part is wanted: a helper may find every part taken. A root
-                # that cannot be listed is left to each part's walk to report.)
-                try:
-                    root_entries = sorted_entries(root)
-                except OSError:
-                    root_entries = None
-            walked = _walk_part(root, (number, parts), root_entries, connection, version, kept)
+            walked = _walk_part(root, (number, parts), root_listing, connection, version, kept)
             walks.append((number, walked))
     finally:
         if connection is not None:
@@ -295,7 +310,7 @@ def walk_parts(
 def _walk_part(
     root: str | os.PathLike[str],
     part: tuple[int, int],
-    root_entries: list[os.DirEntry[str]] | None,
+    root_listing: RootListing,
     connection: sqlite3.Connection | None,
     version: IndexVersion | None,
     kept: list[object] | None = None,
@@ -313,7 +328,7 @@ def _walk_part(
         "shares": shares,
     }
     walked = stat_files(
-        root, problems, links, part=part, entered=entered, shares=shares, root_entries=root_entries
+        root, problems, links, part=part, entered=entered, shares=shares, root_listing=root_listing
     )
     if connection is None or version is None:
         return {**fields, "states": walked, "found": len(walked)}
