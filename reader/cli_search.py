@@ -46,21 +46,23 @@ def search_fresh(
     once the store is open, before the rest.
 
     A big folder is walked in helper processes (reader.loading.walk) while this
-    one searches the index as it was; the search is made again only when the walk found
-    a change, or the index was written meanwhile (by another reader of the folder), so
-    the answer is the one a search after the walk gives."""
+    one searches the index as it was, then walks the parts they have not taken yet; the
+    search is made again only when the walk found a change, or the index was written
+    meanwhile (by another reader of the folder), so the answer is the one a search after
+    the walk gives."""
     store = open_folder_as_indexed(args)
     if opened is not None:
         opened(store)
     source = store.source()
-    # Begun before this command's imports (reader.launch), if it is this folder's.
-    scan = started_walk(None if source is None else source.database)
-    # (Not an archive: its members are listed from the index while it is unchanged.)
-    apart = store.root.is_dir() and walk_apart(store.article_count())
-    if scan is None and source is not None and apart:
-        generation = store.index_generation()
-        scan = PendingScan(store.root, index_generation=generation, database=source.database)
+    scan: PendingScan | None = None
     try:
+        # Begun before this command's imports (reader.launch), if it is this folder's.
+        scan = started_walk(None if source is None else source.database)
+        # (Not an archive: its members are listed from the index while it is unchanged.)
+        apart = store.root.is_dir() and walk_apart(store.article_count())
+        if scan is None and source is not None and apart:
+            generation = store.index_generation()
+            scan = PendingScan(store.root, index_generation=generation, database=source.database)
         early = None
         if scan is not None:
             # Any trouble (a bad query, a damaged index) is met again, and reported, by

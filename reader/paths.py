@@ -89,12 +89,16 @@ def guessed_index_path(root: str) -> str:
 
 def _linux_cache_dir() -> str | None:
     """platformdirs' user cache folder for the reader's index on Linux: $XDG_CACHE_HOME if
-    an absolute path, else ~/.cache."""
+    an absolute path, else ~/.cache; None where a $HOME that is not an absolute path
+    makes platformdirs look the home folder up (and expanduser not)."""
     if not sys.platform.startswith("linux"):
         return None
     xdg = os.environ.get("XDG_CACHE_HOME", "")
-    base = xdg if os.path.isabs(xdg) else os.path.expanduser("~/.cache")
-    return os.path.join(base, APP_NAME, "index")
+    if os.path.isabs(xdg):
+        return os.path.join(xdg, APP_NAME, "index")
+    if not os.path.isabs(os.environ.get("HOME", "/")):
+        return None
+    return os.path.join(os.path.expanduser("~/.cache"), APP_NAME, "index")
 
 
 def path_text(path: str) -> str:

@@ -12,7 +12,9 @@ import marshal
 import os
 import shutil
 import sqlite3
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import islice
@@ -21,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from reader import cli as cli_module
 from reader import cli_search, launch
 from reader.articles import open_store
 from reader.cli import main
@@ -66,8 +69,8 @@ def odd_folder(root: Path) -> Path:
 
 @pytest.mark.parametrize("helpers", [1, 2, 3, 5])
 def test_the_helpers_find_what_a_walk_here_finds(tmp_path: Path, helpers: int) -> None:
-    """One helper, or several each walking a part of the folder: the same files, ids,
-    order, links and folders entered."""
+    """One helper, or several taking parts of the folder (and this process the parts
+    they have not taken): the same files, ids, order, links and folders entered."""
     root = odd_folder(tmp_path / "news")
     for name in ("c", "d", "e"):
         (root / name / "deeper").mkdir(parents=True)
@@ -293,13 +296,14 @@ def indexed(root: Path) -> Path:
 
 
 def no_walk_here(*_args: Any) -> Any:
-    raise AssertionError("walked in this process, not in the helper")
+    raise AssertionError("the folder walked here again, the helpers' walk not taken")
 
 
 @pytest.fixture
 def searched(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """`reader search` walks every indexed folder in a helper (none is too small for
-    it) and never walks here; the list counts the searches each command makes."""
+    """`reader search` walks every indexed folder with the helpers (none is too small
+    for them) and never walks it again here; the list counts the searches each command
+    makes."""
     monkeypatch.setattr(walk, "SCAN_APART_BUSY_ARTICLES", 1)
     monkeypatch.setattr(sync_module, "walk_folder", no_walk_here)
     searches: list[int] = []
@@ -538,7 +542,8 @@ def test_the_command_begins_the_walk_before_the_rest_of_the_reader(
 ) -> None:
     """`reader search WORD FOLDER` (reader.launch) starts the helpers for a big indexed
     folder before it imports the rest of the reader: the search takes that walk (starts
-    no other, walks nothing here) and answers as a search that walked first."""
+    no other, walks the folder no other way) and answers as a search that walked
+    first."""
     root = indexed(odd_folder(tmp_path / "news"))
     events: list[str] = []
     start = walk.Helpers.__init__
@@ -685,26 +690,173 @@ def test_the_parts_walked_in_any_order_by_any_walkers_are_the_walk(
             assert len(whole.digests) == parts
 
 
+@pytest.mark.parametrize("first", ["the command", "the helper"])
 def test_the_command_walks_the_parts_the_helpers_have_not_taken(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: str
 ) -> None:
-    """Once it wants the walk, this process takes parts from the helpers' queue too (it
-    is free: they are still starting), and the walk is the same."""
+    """Once it wants the walk, this process takes parts from the helpers' queue too: each
+    part is walked once, by whoever took it, and the walk is the same. Made sure of both
+    ways: the helper held back until the command has taken every part, or the command
+    asking once the helper has taken them all (and ended)."""
     root = deep_folder(tmp_path / "news")
     here = scan(root)
     walked_here: list[int] = []
-    walk_parts = walk.walk_parts
+    sent: list[int] = []
+    walk_here, decoded = walk.Helpers.walk_here, folder_scan._decoded
+    go = tmp_path / "go"
+    if first == "the command":
+        held = tmp_path / "held-python"
+        held.write_text(f'#!/bin/sh\nwhile [ ! -e "{go}" ]; do sleep 0.01; done\n')
+        held.write_text(held.read_text() + f'exec "{sys.executable}" "$@"\n')
+        held.chmod(0o755)
+        monkeypatch.setattr(sys, "executable", str(held))
 
-    def counted(root: Path, parts: int, numbers: Any, database: str | None) -> Any:
-        walks = walk_parts(root, parts, numbers, database)
+    def walked(self: walk.Helpers) -> Any:
+        walks = walk_here(self)
         walked_here.extend(number for number, _fields in walks)
+        go.touch()
         return walks
 
-    monkeypatch.setattr(walk, "walk_parts", counted)
+    def received(data: bytes) -> Any:
+        scans = decoded(data)
+        sent.extend(number for number, _scan in scans)
+        return scans
+
+    monkeypatch.setattr(walk.Helpers, "walk_here", walked)
+    monkeypatch.setattr(folder_scan, "_decoded", received)
     with PendingScan(root, 1, parts=8) as pending:
+        if first == "the helper":
+            (helper,) = pending._helpers._processes
+            deadline = time.monotonic() + 60
+            while helper.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
         apart = pending.result()
     assert apart == here and apart is not None and list(apart.states) == list(here.states)
-    assert walked_here and len(walked_here) <= 8  # the helper took the others
+    assert sorted(walked_here + sent) == list(range(8))
+    assert (walked_here if first == "the command" else sent) == list(range(8))
+
+
+def test_the_parts_are_taken_one_at_a_time(tmp_path: Path) -> None:
+    """A walker takes the next part only once it has walked the one before: the first
+    helper to start takes one part, not every part."""
+    root = deep_folder(tmp_path / "news")
+    walked: list[int] = []
+    listed = walk.listed_folders
+
+    def taken() -> Iterator[int]:
+        for number in range(4):
+            assert walked == list(range(number)), "a part taken before the last was walked"
+            yield number
+
+    def listing(*args: Any) -> Any:
+        yield from listed(*args)
+        walked.append(args[3][0])  # (the part, once its walk is over)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(walk, "listed_folders", listing)
+        walks = walk.walk_parts(root, 4, taken())
+    assert [number for number, _fields in walks] == walked == [0, 1, 2, 3]
+
+
+def six_folders(root: Path) -> Path:
+    for name in "abcdef":
+        (root / name).mkdir(parents=True)
+        (root / name / f"{name}.md").write_text(f"# {name}\n\nKent.\n")
+    return root
+
+
+def test_parts_of_walkers_that_listed_the_root_differently_are_no_walk(tmp_path: Path) -> None:
+    """A folder deleted between one walker's listing of the root and another's: they
+    cut the root differently, and a folder (b) falls between their parts, so a change to
+    it made before the command ran would be neither walked nor gone. No walk, then
+    (the command walks the folder itself). (From the review of the queue.)"""
+    root = indexed(six_folders(tmp_path / "news"))
+    database = str(index_path(root))
+    changed = root / "b" / "b.md"
+    changed.write_text("# b\n\nKent, changed before the command ran.\n")
+    os.utime(changed, ns=(0, 10**18))
+    # A helper lists a-f and takes parts 1 and 2 of 3: c d, e f.
+    first = walk.walk_parts(root, 3, [1, 2], database)
+    shutil.rmtree(root / "d")
+    # The command lists a b c e f and takes part 0: a.
+    second = walk.walk_parts(root, 3, [0], database)
+    walks = sorted(first + second, key=lambda numbered: numbered[0])
+    assert folder_scan.joined([folder_scan._scan_of(fields) for _number, fields in walks]) is None
+
+
+def test_a_folder_another_reader_indexed_just_before_the_snapshot_is_not_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """walk_parts lists the root after it takes its snapshot of the index: a folder
+    another reader made and indexed just before is listed, and its files are not taken
+    for gone. (From the review of the queue.)"""
+    root = indexed(six_folders(tmp_path / "news"))
+    database = str(index_path(root))
+    reading = walk.reading
+
+    def another_reader_first(path: str) -> Any:
+        (root / "aa").mkdir()
+        (root / "aa" / "late.md").write_text("# Late\n\nKent.\n")
+        indexed(root)
+        return reading(path)
+
+    monkeypatch.setattr(walk, "reading", another_reader_first)
+    walks = walk.walk_parts(root, 2, [0, 1], database)
+    whole = folder_scan.joined([folder_scan._scan_of(fields) for _number, fields in walks])
+    assert whole is not None and "aa/late.md" not in whole.gone and not whole.states
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="lists a process's files")
+def test_the_walk_leaves_no_file_open_and_no_helper_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Taken, stopped, or interrupted while the helpers start: the queue and the helpers'
+    pipes are closed, and every helper has ended."""
+    root = deep_folder(tmp_path / "news")
+    before = set(os.listdir("/proc/self/fd"))
+    with PendingScan(root, 2) as pending:
+        assert pending.result() is not None
+    with PendingScan(root, 2):
+        pass
+    started: list[subprocess.Popen[bytes]] = []
+    popen = subprocess.Popen
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        if started:
+            raise KeyboardInterrupt
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        walk.Helpers(root, 2)
+    assert started and started[0].returncode is not None
+    assert set(os.listdir("/proc/self/fd")) - before == set()
+
+
+def test_trouble_after_the_early_walk_is_taken_stops_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`reader search` took the walk reader.launch began, then met trouble before its
+    search: the helpers are stopped, not left running."""
+    root = indexed(odd_folder(tmp_path / "news"))
+    monkeypatch.setattr(walk, "SCAN_APART_BUSY_ARTICLES", 1)
+    taken: list[walk.Helpers] = []
+    take = walk.take_early_walk
+
+    def took(database: str | None) -> Any:
+        early = take(database)
+        taken.extend([] if early is None else [early[0]])
+        return early
+
+    def trouble(_articles: int) -> bool:
+        raise RuntimeError("trouble")
+
+    monkeypatch.setattr(folder_scan, "take_early_walk", took)
+    monkeypatch.setattr(cli_search, "walk_apart", trouble)
+    with early_walk(["search", "kent", str(root)]), pytest.raises(RuntimeError):
+        cli_search.search_fresh(cli_module.build_parser().parse_args(["search", "kent", str(root)]))
+    assert taken and not taken[0]._processes and taken[0]._queue is None
 
 
 def test_no_queue_for_the_parts_is_no_walk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -37,21 +37,25 @@ def test_the_guess_is_the_index_path_for_a_named_cache_folder(
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG cache folder")
 @pytest.mark.parametrize("xdg", [None, "", "relative", "{tmp}/xdg", "{tmp}/xdg/"])
-@pytest.mark.parametrize("home", ["{tmp}/home", "{tmp}/home/"])
+@pytest.mark.parametrize("home", ["{tmp}/home", "{tmp}/home/", "relative", "", None])
 def test_the_guess_is_platformdirs_cache_folder_on_linux(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xdg: str | None, home: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xdg: str | None, home: str | None
 ) -> None:
     """Unnamed, the cache folder is platformdirs': $XDG_CACHE_HOME when absolute, else
-    ~/.cache; the guess finds the same without importing it."""
+    ~/.cache (the user's home folder looked up where $HOME is not an absolute path); the
+    guess is the same."""
     monkeypatch.delenv("READER_CACHE_DIR")
-    monkeypatch.setenv("HOME", home.format(tmp=tmp_path))
-    if xdg is None:
-        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    else:
-        monkeypatch.setenv("XDG_CACHE_HOME", xdg.format(tmp=tmp_path))
+    for name, value in (("HOME", home), ("XDG_CACHE_HOME", xdg)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value.format(tmp=tmp_path))
     guess = paths.guessed_index_path(str(tmp_path))
     assert guess == str(paths.index_path(tmp_path))
-    assert guess.startswith(str(tmp_path / ("xdg" if xdg and xdg != "relative" else "home")))
+    if xdg and xdg != "relative":
+        assert guess.startswith(str(tmp_path / "xdg"))
+    elif home and home != "relative":
+        assert guess.startswith(str(tmp_path / "home"))
 
 
 def test_the_index_is_named_by_the_real_path_of_its_folder(tmp_path: Path) -> None:

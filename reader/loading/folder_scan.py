@@ -131,7 +131,8 @@ class PendingScan:
         # The index's generation when the walk began: a sync takes the walk only while
         # the index is still there (another reader may index a change the walk missed).
         self.index_generation = index_generation
-        # The index's SQLite file: each helper compares its part with it (see walk).
+        # The index's SQLite file: each process compares the parts it takes with it (see
+        # walk.walk_parts).
         self.database = database
         self._helpers = helpers
         self._result: FolderScan | None = None

@@ -1,14 +1,15 @@
 """The stat walk that tells which files of a folder changed since the index last saw them
 (reader.index.sync compares it with the index), and the same walk run in helper
 processes, so that a command does its other work meanwhile on the other core: `reader
-search` queries the index as it is while the folder is walked, and queries again only
-when the walk found a change (the answer is as fresh as if it had walked first).
+search` queries the index as it is while the folder is walked, then walks the parts of it
+no helper has taken yet, and queries again only when the walk found a change (the answer
+is as fresh as if it had walked first).
 
 A helper imports this module and the file-name escaping, nothing else of the reader and
 little of the standard library (no dataclasses, typing or pathlib: with them a helper
-began walking 44 ms after it was spawned, now 16 ms; at 100,000 files a helper's whole
-life is 0.23 s of CPU, half of it its 50,000 stat calls, each by the file's name in its
-folder), and sends back the walk as one marshal value. `reader` (reader.launch)
+began walking 44 ms after it was spawned, now 16 ms; at 100,000 files a helper walking
+half of them spent 0.23 s of CPU, half of it its stat calls, each by the file's name in
+its folder), and sends back its walks as one marshal value. `reader` (reader.launch)
 spawns the helpers of `reader search` from here before it imports the rest of itself.
 reader.loading.folder_scan hands the walks to the rest of the reader as FolderScans.
 """
@@ -558,8 +559,11 @@ class Helpers:
                         stderr=subprocess.DEVNULL,
                     )
                 )
-        except (OSError, ValueError):
+        except (OSError, ValueError):  # (no helper, or fewer: the walk is made here)
             self.close()
+        except BaseException:  # (interrupted: none is left running)
+            self.close()
+            raise
 
     def walk_here(self) -> list[tuple[int, dict[str, object]]]:
         """walk_parts() of the parts no helper has taken yet, walked here, one at a time
@@ -611,9 +615,10 @@ def taken_parts(queue: int) -> Iterator[int]:
 # of CPU each) costs more than the walk they spare.
 SCAN_APART_ARTICLES = 5_000
 # From this many on, whatever the machine's load: the helpers compare the walk with the
-# index themselves, so this process does nothing a file. At a load of 4.3-5 on 2 cores
-# (medians of 7-8, in the helpers against walked here): 100,000 files 1.02 s against
-# 1.12 s, 50,000 0.99 s against 0.93 s (about even), 10,000 0.46 s against 0.39 s.
+# index themselves, and this process only its own share of the parts. Measured when each
+# of two helpers walked a fixed half, at a load of 4.3-5 on 2 cores (medians of 7-8, in
+# the helpers against walked here): 100,000 files 1.02 s against 1.12 s, 50,000 0.99 s
+# against 0.93 s (about even), 10,000 0.46 s against 0.39 s.
 SCAN_APART_BUSY_ARTICLES = 50_000
 
 
@@ -698,7 +703,7 @@ def _guessed_walk(argv: Sequence[str]) -> tuple[Helpers, int] | None:
     if not walk_apart(count):
         return None
     # The folder as the command names it (a Path, tidied), so that its walk is the same
-    # as one the command begins, and so is its digest.
+    # as one the command begins (its files' paths).
     return Helpers(path_text(folders[0]), database=database), generation
 
 

@@ -105,7 +105,7 @@ def helpers_walk(index: ArticleIndex, helpers: int, parts: int | None = None) ->
 
 
 def no_walk_here(*_args: Any) -> Any:
-    raise AssertionError("walked in this process, not in the helpers")
+    raise AssertionError("the folder walked here again, the helpers' walk not taken")
 
 
 @pytest.mark.parametrize("helpers", [1, 2, 3])
