@@ -102,7 +102,7 @@ def entry_stats(root: Path, part: tuple[int, int] = (0, 1)) -> dict[str, Any]:
     """stat_files as each file's directory entry stats it (its whole path), the first
     of two ids spelt alike kept."""
     states: dict[str, Any] = {}
-    for listing in walk.folder_listings(root, part=part):
+    for _folder, listing in walk.listed_folders(root, part=part):
         for entry, file_id in listing:
             states.setdefault(file_id, (entry.path, *walk.entry_state(entry)))
     return states

@@ -41,8 +41,8 @@ def find_files(
     root: Path, problems: list[LoadProblem] | None = None, links: list[str] | None = None
 ) -> Iterator[FoundFile]:
     """Article files under `root` (or `root` itself when it is a file), in a stable order:
-    see folder_listings. A folder that cannot be listed is added to `problems`; the path
-    of every symlink met (to a file or a folder) to `links`."""
+    see reader.loading.walk.listed_folders. A folder that cannot be listed is added to
+    `problems`; the path of every symlink met (to a file or a folder) to `links`."""
     if not root.is_dir():
         yield FoundFile(str(root), file_root_id(root), None)
         return

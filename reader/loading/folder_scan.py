@@ -48,7 +48,7 @@ class FolderScan:
     found: int = 0  # files found
     compared_with: IndexVersion | None = None
     digests: list[str] = field(default_factory=list)  # of each part's walk, compared
-    # The root's subfolders as the parts shared them out (folder_listings' `shares`).
+    # The root's subfolders as the parts shared them out (listed_folders' `shares`).
     shares: list[list[str]] = field(default_factory=list, compare=False)
 
 
@@ -118,22 +118,22 @@ class PendingScan:
         database: str | None = None,
         parts: int | None = None,
     ) -> None:
-        self._take(Helpers(root, helpers, database, parts), index_generation, database)
+        self._take(Helpers(root, helpers, database, parts), index_generation)
 
     @classmethod
     def of(cls, running: Helpers, index_generation: int | None) -> PendingScan:
         """The PendingScan of helpers already running (begun by start_early_walk)."""
         scan = cls.__new__(cls)
-        scan._take(running, index_generation, running.database)
+        scan._take(running, index_generation)
         return scan
 
-    def _take(self, helpers: Helpers, index_generation: int | None, database: str | None) -> None:
+    def _take(self, helpers: Helpers, index_generation: int | None) -> None:
         # The index's generation when the walk began: a sync takes the walk only while
         # the index is still there (another reader may index a change the walk missed).
         self.index_generation = index_generation
         # The index's SQLite file: each process compares the parts it takes with it (see
         # walk.walk_parts).
-        self.database = database
+        self.database = helpers.database
         self._helpers = helpers
         self._result: FolderScan | None = None
         self._done = False

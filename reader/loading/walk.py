@@ -54,27 +54,11 @@ def folder_listings(
     root: str | os.PathLike[str],
     problems: list[FolderTrouble] | None = None,
     links: list[str] | None = None,
-    *,
-    part: tuple[int, int] = (0, 1),
-    entered: list[tuple[int, int]] | None = None,
-    shares: list[list[str]] | None = None,
 ) -> Iterator[list[ListedFile]]:
     """The article files under the folder `root`, a folder at a time, in a stable order
     (reader.loading.discover.find_files has them one at a time): a walk that stats
-    100,000 files makes no FoundFile for each.
-
-    Recursive, sorted by name at each level (files before subfolders); hidden files and
-    folders are skipped; symlinks are followed but each real folder is entered once, so
-    a link loop ends. A folder that cannot be listed is added to `problems`; the path of
-    every symlink met (to a file or a folder) to `links`.
-
-    `part` (k, n) walks the k-th of n parts: the root's subfolders are shared out in n
-    runs, in order, and the first part has the root's own files, links and trouble too;
-    the n parts one after the other are the whole walk, as long as no folder is entered
-    by two of them (through a link: `entered` gets the (device, inode) of each folder
-    entered, to check). `shares` gets the n runs, each as its folders' id prefixes
-    (`name/`), once the root is listed."""
-    for _folder, files in listed_folders(root, problems, links, part, entered, shares):
+    100,000 files makes no FoundFile for each. See listed_folders."""
+    for _folder, files in listed_folders(root, problems, links):
         yield files
 
 
@@ -87,9 +71,21 @@ def listed_folders(
     shares: list[list[str]] | None = None,
     root_listing: RootListing | None = None,
 ) -> Iterator[tuple[str, list[ListedFile]]]:
-    """folder_listings, each listing with the path of its folder (the one walk both
-    folder_listings and stat_files make). `root_listing`: the root's listing kept for
-    the walks of other parts of it (see walk_parts), or to be kept there."""
+    """The article files under the folder `root`, a folder at a time, each listing with
+    the path of its folder: the one walk folder_listings and stat_files make.
+
+    Recursive, sorted by name at each level (files before subfolders); hidden files and
+    folders are skipped; symlinks are followed but each real folder is entered once, so
+    a link loop ends. A folder that cannot be listed is added to `problems`; the path of
+    every symlink met (to a file or a folder) to `links`.
+
+    `part` (k, n) walks the k-th of n parts: the root's subfolders are shared out in n
+    runs, in order, and the first part has the root's own files, links and trouble too;
+    the n parts one after the other are the whole walk, as long as no folder is entered
+    by two of them (through a link: `entered` gets the (device, inode) of each folder
+    entered, to check). `shares` gets the n runs, each as its folders' id prefixes
+    (`name/`), once the root is listed. `root_listing`: the root's listing kept for the
+    walks of other parts of it (see walk_parts), or to be kept there."""
     number, parts = part
     seen: set[tuple[int, int]] = set()
     stack = [(os.fspath(root), "")]
@@ -190,7 +186,7 @@ def stat_files(
 ) -> dict[str, FileState]:
     """Every article file under the folder (or file) `root` by id, with its size and
     mtime (stat only, no reads; see entry_state); of a folder, only the `part` of it
-    folder_listings walks."""
+    listed_folders walks."""
     states: dict[str, FileState] = {}
     if not os.path.isdir(root):  # the one file, under its id
         path = os.fspath(root)
@@ -265,17 +261,13 @@ def path_state(path: str | os.PathLike[str]) -> tuple[int, int]:
 
 
 def walk(
-    root: str | os.PathLike[str],
-    part: tuple[int, int] = (0, 1),
-    database: str | None = None,
-    kept: list[object] | None = None,
+    root: str | os.PathLike[str], part: tuple[int, int] = (0, 1), database: str | None = None
 ) -> dict[str, object]:
     """stat_files of `root` (or of a part of it), with its problems and links; compared
     with the index in the SQLite file `database` when given: the fields of a FolderScan
-    (see reader.loading.folder_scan) by name, as plain values, those left out empty.
-    `kept` gets the files walked, compared (a helper keeps them to its end, see main)."""
+    (see reader.loading.folder_scan) by name, as plain values, those left out empty."""
     number, parts = part
-    return walk_parts(root, parts, [number], database, kept)[0][1]
+    return walk_parts(root, parts, [number], database)[0][1]
 
 
 def walk_parts(
@@ -288,7 +280,8 @@ def walk_parts(
     """walk() of each part of `root` (cut in `parts`) that `numbers` names, as it names
     them (taken one at a time from the queue the helpers share, say), with its number:
     the root is listed once for them all, and they are compared with one snapshot of
-    the index."""
+    the index. `kept` gets the files walked of each part compared (a helper keeps them
+    to its end, see main)."""
     # The index as it was before the walk began, held (one read transaction) until every
     # part is compared: the root is listed after, so a folder the index got meanwhile
     # (from another reader) is listed too and its files are not taken for gone; and the
@@ -394,7 +387,7 @@ def _last_digest(
 
 def id_ranges(shares: list[list[str]], number: int) -> list[tuple[str, str | None]]:
     """The ids (from, up to; None: no end) part `number` of a walk answers for, as
-    folder_listings shared the root's subfolders out (`shares`): every id under its
+    listed_folders shared the root's subfolders out (`shares`): every id under its
     subfolders, and for the first part every id under no other part's too (the root's
     files, folders no longer there). Each id is one part's. Raises ValueError when two
     parts have folders of one id (names spelt alike once escaped)."""
