@@ -26,14 +26,15 @@ from reader.cli_common import (
     ids_of,
     is_unicode,
     open_folder,
+    open_folder_as_indexed,
     print_json,
-    print_json_array,
     read_articles,
+    refresh_folder,
     report_problem_count,
     resolve_root,
     write_json_lines,
 )
-from reader.cli_search import JsonWorkers, search_fresh, search_json
+from reader.cli_search import JsonWorkers, list_json, search_fresh, search_json
 from reader.loading.discover import no_articles_message
 from reader.model import Article, article_to_dict
 from reader.ordering import RELEVANCE, SEARCH_ORDERS
@@ -285,23 +286,33 @@ def _on_a_terminal() -> bool:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    store = open_folder(args)
-    try:
-        rows = store.rows()
-        if args.json:
-            print_json_array(
-                article_to_dict(article) for article in read_articles(store, ids_of(rows))
-            )
-        else:
-            for row in rows:
-                print(format_row(row))
-        if not rows:
-            root = resolve_root(args.path)
-            print(f"reader: {no_articles_message(root, str(root))}", file=sys.stderr)
-        report_problem_count(store)
-        return 0
-    finally:
-        store.close()
+    with JsonWorkers() as workers:
+        store = open_folder_as_indexed(args)
+        try:
+            if args.json:
+                # Started now where the list will be long: they start while the folder
+                # is brought up to date.
+                workers.start_for(store, limit=None)
+            refresh_folder(store)
+            return _print_list(store, args, workers)
+        finally:
+            store.close()
+
+
+def _print_list(store: ArticleStore, args: argparse.Namespace, workers: JsonWorkers) -> int:
+    """`reader list`'s lines, or its JSON (made as `search --json` makes its results)."""
+    rows = store.rows()
+    if args.json:
+        ensure_ascii = not is_unicode(sys.stdout)
+        write_json_lines(list_json(store, ids_of(rows), ensure_ascii=ensure_ascii, workers=workers))
+    else:
+        for row in rows:
+            print(format_row(row))
+    if not rows:
+        root = resolve_root(args.path)
+        print(f"reader: {no_articles_message(root, str(root))}", file=sys.stderr)
+    report_problem_count(store)
+    return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:

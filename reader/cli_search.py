@@ -1,5 +1,6 @@
 """`reader search --json`'s output: each result's JSON with its snippets, a batch at a
-time, made in worker processes (both cores) when there are many results.
+time, made in worker processes (both cores) when there are many results; and
+`reader list --json`'s, each article's JSON, made the same way.
 
 Kept apart from reader.cli, which parses and dispatches; this module imports no Textual.
 """
@@ -150,6 +151,33 @@ def search_json(
     """The JSON of each result in order, several joined by ",\\n" to a block: a batch
     at a time, in worker processes (`workers`, else some started here) when there are
     many results and they can read the index (it is not in memory)."""
+    return _articles_json(store, ids, (scores, query), ensure_ascii, workers)
+
+
+def list_json(
+    store: ArticleStore,
+    ids: Sequence[str],
+    *,
+    ensure_ascii: bool,
+    workers: JsonWorkers | None = None,
+) -> Iterator[str]:
+    """search_json for `reader list --json`: each article's JSON, with no score or
+    snippets (article_to_dict's), made the same way."""
+    return _articles_json(store, ids, None, ensure_ascii, workers)
+
+
+# What a search adds to each article's JSON: the results' scores, and the query their
+# snippets are made for. None: a list, which adds nothing.
+Found = tuple[dict[str, float | None], Node] | None
+
+
+def _articles_json(
+    store: ArticleStore,
+    ids: Sequence[str],
+    found: Found,
+    ensure_ascii: bool,
+    workers: JsonWorkers | None,
+) -> Iterator[str]:
     batches = [ids[start : start + PRINT_BATCH] for start in range(0, len(ids), PRINT_BATCH)]
     # What a batch makes is acyclic, freed as it is printed: the collector's passes over
     # the results and the rest of this process (23% of the time) are not needed.
@@ -159,7 +187,7 @@ def search_json(
         with contextlib.ExitStack() as stack:
             if workers is None:
                 workers = stack.enter_context(JsonWorkers())
-            yield from _batches_json(store, batches, scores, query, ensure_ascii, workers)
+            yield from _batches_json(store, batches, found, ensure_ascii, workers)
     finally:
         if collecting:
             gc.enable()
@@ -168,13 +196,12 @@ def search_json(
 def _batches_json(
     store: ArticleStore,
     batches: list[Sequence[str]],
-    scores: dict[str, float | None],
-    query: Node,
+    found: Found,
     ensure_ascii: bool,
     workers: JsonWorkers,
 ) -> Iterator[str]:
     def here(batch: Sequence[str]) -> str:
-        return _results_json(store.articles(batch), scores, query, ensure_ascii)
+        return _results_json(store.articles(batch), found, ensure_ascii)
 
     source = store.source()
     if source is None:  # an index in memory: only this process reads it
@@ -185,16 +212,13 @@ def _batches_json(
     if ids_count < PARALLEL_RESULTS or workers.count <= 1:
         for batch in batches:
             try:
-                yield _source_json(source, batch, scores, query, ensure_ascii)
+                yield _source_json(source, batch, found, ensure_ascii)
             except Exception:
                 yield here(batch)  # as a worker's trouble is met, below
         return
     # The output streams in order, and a slow reader of it (`| less`) does not make
     # every result wait in memory.
-    calls = (
-        (source, batch, {file_id: scores[file_id] for file_id in batch}, query, ensure_ascii)
-        for batch in batches
-    )
+    calls = ((source, batch, _batch_found(found, batch), ensure_ascii) for batch in batches)
     pool = workers.pool()
     for (_source, batch, *_rest), future in in_order(pool, workers.count, _source_json, calls):
         try:
@@ -205,48 +229,64 @@ def _batches_json(
             yield here(batch)
 
 
+def _batch_found(found: Found, batch: Sequence[str]) -> Found:
+    """What a worker is sent of `found` for one batch: only its results' scores."""
+    if found is None:
+        return None
+    scores, query = found
+    return {file_id: scores[file_id] for file_id in batch}, query
+
+
 def _source_json(
-    source: ArticleSource,
-    ids: Sequence[str],
-    scores: dict[str, float | None],
-    query: Node,
-    ensure_ascii: bool,
+    source: ArticleSource, ids: Sequence[str], found: Found, ensure_ascii: bool
 ) -> str:
     """_results_json of the articles `ids`, read from `source` (in a worker process, or
     in this one), made from the columns printed (reader.index.rows.PrintedArticle):
     reading whole Articles cost a third more."""
+    printed = source.printed(ids)
+    if found is None:
+        return _joined_json(
+            ((article.json._asdict(), []) for article in printed), None, ensure_ascii
+        )
+    query = found[1]
     results = (
         (
-            printed.json._asdict(),
+            article.json._asdict(),
             text_snippets(
-                printed.body,
+                article.body,
                 query,
-                mdx=is_mdx(printed.json.path),
-                title=printed.json.title,
-                metadata=partial(json.loads, printed.metadata),
+                mdx=is_mdx(article.json.path),
+                title=article.json.title,
+                metadata=partial(json.loads, article.metadata),
             ),
         )
-        for printed in source.printed(ids)
+        for article in printed
     )
-    return _joined_json(results, scores, ensure_ascii)
+    return _joined_json(results, found[0], ensure_ascii)
 
 
-def _results_json(
-    articles: Iterable[Article], scores: dict[str, float | None], query: Node, ensure_ascii: bool
-) -> str:
-    """One search result per article as `search --json` prints it, joined by ",\\n"."""
+def _results_json(articles: Iterable[Article], found: Found, ensure_ascii: bool) -> str:
+    """One search result (or, with no `found`, list item) per article as `search --json`
+    (`list --json`) prints it, joined by ",\\n"."""
+    if found is None:
+        return _joined_json(
+            ((article_to_dict(article), []) for article in articles), None, ensure_ascii
+        )
+    scores, query = found
     results = ((article_to_dict(article), snippets(article, query)) for article in articles)
     return _joined_json(results, scores, ensure_ascii)
 
 
 def _joined_json(
     results: Iterable[tuple[dict[str, Any], list[str]]],
-    scores: dict[str, float | None],
+    scores: dict[str, float | None] | None,
     ensure_ascii: bool,
 ) -> str:
     """Each result (an article's JSON object and its snippets) with its score, as JSON,
-    joined by ",\\n"."""
+    joined by ",\\n"; with no `scores`, each article's JSON object alone."""
     encode = _ENCODERS[ensure_ascii]
+    if scores is None:
+        return ",\n".join([encode(data) for data, _snippets in results])
     blocks = []
     for data, found in results:
         data["score"] = scores[data["id"]]

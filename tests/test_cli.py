@@ -102,8 +102,8 @@ def test_big_outputs_are_written_a_batch_of_articles_at_a_time(
 ) -> None:
     """Bodies are read (and objects written) a batch at a time, so 100,000 results are
     never all in memory and the first reach `| head` at once; the output is the same.
-    (`search --json` reads the values it prints, ArticleSource.printed; `list`, whole
-    articles.)"""
+    (Both read the values they print, ArticleSource.printed, where the index is on
+    disk.)"""
     from reader.index import ArticleSource
 
     status, whole, _ = run(capsys, *command, str(folder), "--json")
@@ -180,6 +180,51 @@ def test_many_search_results_are_made_in_worker_processes_in_order(
         assert len(submitted) > 2 and set(submitted[:-1]) == {7}
         # The workers were started as soon as the folder was open, before the search.
         assert events[: events.index("searched")].count("worker started") == os.cpu_count()
+
+
+def test_long_lists_are_made_in_worker_processes_in_order(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`list --json` of PARALLEL_RESULTS articles or more is made as `search --json`'s
+    results are: a batch each in worker processes, started (with a core free) before the
+    folder is brought up to date; the output is the same, in order, as made here."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for number in range(30):
+        (folder / f"{number:02d}.md").write_text(
+            f"---\ntitle: Item {number}\ndate: 2020-01-{number % 28 + 1:02d}\n---\n"
+            f"Patrols {number}.\n\n* Road safety week {number}\n",
+            encoding="utf-8",
+        )
+    from concurrent.futures import ProcessPoolExecutor
+
+    status, serial, _ = run(capsys, "list", str(folder), "--json")
+    assert status == 0 and len(json.loads(serial)) == 30
+    submitted: list[int] = []  # the ids of each batch handed to a worker
+    events: list[str] = []
+    submit = ProcessPoolExecutor.submit
+    refresh = cli_common.refresh_folder
+
+    def counted(self: Any, function: Any, *args: Any, **kwargs: Any) -> Any:
+        if function is cli_search._source_json:
+            submitted.append(len(args[1]))
+        else:
+            events.append("worker started")
+        return submit(self, function, *args, **kwargs)
+
+    def refreshed(*args: Any) -> Any:
+        events.append("refreshed")
+        return refresh(*args)
+
+    monkeypatch.setattr(cli_search, "PARALLEL_RESULTS", 1)
+    monkeypatch.setattr(cli_search, "PRINT_BATCH", 7)
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", counted)
+    monkeypatch.setattr(cli_search, "cores_free", lambda: True)
+    monkeypatch.setattr(cli_module, "refresh_folder", refreshed)
+    status, parallel, _ = run(capsys, "list", str(folder), "--json")
+    assert status == 0 and parallel == serial
+    assert submitted == [7, 7, 7, 7, 2]
+    assert events[: events.index("refreshed")].count("worker started") == os.cpu_count()
 
 
 def test_search_results_whose_workers_cannot_read_the_index_are_made_here(

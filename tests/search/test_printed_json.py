@@ -5,6 +5,7 @@ on real-shaped samples, a generated corpus, the hostile corpus and a folder of o
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -110,12 +111,28 @@ def test_json_from_index_columns_is_byte_identical_to_whole_articles(
         scores = dict(zip(found.ids, found.scores, strict=True))
         for ensure_ascii in (False, True):
             general = cli_search._results_json(
-                store.articles(found.ids), scores, query, ensure_ascii
+                store.articles(found.ids), (scores, query), ensure_ascii
             )
-            columns = cli_search._source_json(source, found.ids, scores, query, ensure_ascii)
+            columns = cli_search._source_json(source, found.ids, (scores, query), ensure_ascii)
             assert columns == general, (text, ensure_ascii)
         compared += len(found.ids)
     assert compared >= 10  # the queries find something in every corpus
+
+
+def test_list_json_from_index_columns_is_byte_identical_to_whole_articles(
+    store: ArticleStore,
+) -> None:
+    """`reader list --json` prints the same columns, with no score or snippets."""
+    source = store.source()
+    assert source is not None
+    ids = [row.id for row in store.rows()]
+    assert len(ids) >= 5
+    for ensure_ascii in (False, True):
+        general = cli_search._results_json(store.articles(ids), None, ensure_ascii)
+        columns = cli_search._source_json(source, ids, None, ensure_ascii)
+        assert columns == general, ensure_ascii
+        first = json.loads(f"[{columns}]")[0]
+        assert "score" not in first and "snippets" not in first
 
 
 segments = st.sampled_from(["a", "", ".", "..", "b c", "\x1b", "é", "\udcff", "x.md", "\u202e"])
