@@ -65,6 +65,7 @@ from reader.loading.folder_scan import FolderScan, PendingScan, digest_rows
 from reader.loading.walk import (
     FileState,
     FolderTrouble,
+    cores_free,
     entry_state,
     index_version,
     is_article_name,
@@ -92,6 +93,15 @@ FIRST_CHUNK_SIZE = 64
 LAST_CHUNK_SIZE = 16
 # The full-text writer commits when this long has passed since its last commit.
 COMMIT_SECONDS = 1.0
+# What this process reads is written (and listed) at least this often: 64 release notes
+# took 0.6 s to read on a busy core, and 366 docs pages, read at once, 3 s.
+HERE_BATCH_SECONDS = 0.2
+# Fewer files than POOL_THRESHOLD are read by a pool all the same, with a core free, once
+# those left would take this long here (docs pages: 5-8 ms each): a pool's start costs
+# 0.3-0.5 s of CPU. The time
+# a file takes is known once this many are read after the first batch.
+POOL_AFTER_SECONDS = 1.0
+POOL_TIMED_FILES = 8
 
 # (rows written, files read so far, files to read: None while the walk is finding them)
 SummaryBatch = Callable[[list[ArticleSummary], int, int | None], None]
@@ -712,28 +722,64 @@ def _read_batches(
     found: Callable[[], int] | None = None,
 ) -> Iterator[list[_Loaded]]:
     """The files of `paths` read, a batch at a time, in order; by a pool of worker
-    processes when there are `many`. `paths` is taken as it comes (from the walk), a
-    few batches ahead of the reading; `found` is how many it has found so far."""
+    processes when there are `many`, or when those left to read here would take longer
+    than POOL_AFTER_SECONDS. `paths` is taken as it comes (from the walk), a few batches
+    ahead of the reading; `found` is how many it has found so far."""
+    root_text = str(root)
     if is_archive(root):
         files = list(paths)
         if files:
             yield from archive_batches(files, root, CHUNK_SIZE)
         return
     worker_count = workers if workers is not None else (os.cpu_count() or 1)
-    if not many or worker_count <= 1:
+    if worker_count <= 1:
         for chunk in _chunks(paths, FIRST_CHUNK_SIZE if many else CHUNK_SIZE):
-            yield load_files(chunk, str(root))
+            yield from _load_files_here(chunk, root_text)
         return
+    if not many:
+        # Few files (the walk is over): read here, unless they turn out slow to read.
+        files = list(paths)
+        done = 0
+        # When the first batch was read and written, and its size: its time is not
+        # counted (its first file's holds the imports reading needs, 0.25 s).
+        first: tuple[float, int] | None = None
+        for batch in _load_files_here(files, root_text):
+            yield batch
+            done += len(batch)
+            if first is None:
+                first = time.monotonic(), done
+                continue
+            timed, left = done - first[1], len(files) - done
+            if timed < POOL_TIMED_FILES or left <= FIRST_CHUNK_SIZE:
+                continue
+            slow = (time.monotonic() - first[0]) / timed * left > POOL_AFTER_SECONDS
+            # (With no core free, the pool's start would only add to the work.)
+            if slow and cores_free():
+                rest = files[done:]
+                yield from _pooled_batches(rest, root_text, worker_count, partial(len, rest))
+                return
+        return
+    yield from _pooled_batches(paths, root_text, worker_count, found)
+
+
+def _pooled_batches(
+    paths: Iterable[_FileToRead],
+    root_text: str,
+    worker_count: int,
+    found: Callable[[], int] | None,
+) -> Iterator[list[_Loaded]]:
+    """_read_batches' batches read by a pool of `worker_count` processes (the first here,
+    while they start)."""
     chunks = _chunks(paths, FIRST_CHUNK_SIZE, found, worker_count)
     with worker_pool(worker_count) as pool:
         here = next(chunks, [])
-        calls = ((chunk, str(root)) for chunk in chunks)
+        calls = ((chunk, root_text) for chunk in chunks)
         ordered = in_order(pool, worker_count, load_files, calls)
         try:
             # The workers take a while to start (0.25 s; 0.5 s on a busy machine): the
             # first chunk is read here meanwhile, once the next are handed to them.
             following = next(ordered, None)
-            yield load_files(here, str(root))
+            yield from _load_files_here(here, root_text)
             if following is not None:
                 yield following[1].result()
             for _call, future in ordered:
@@ -827,15 +873,32 @@ _GC_THRESHOLDS = (50_000, 20, 20)
 def load_files(files: list[_FileToRead], root_text: str) -> list[_Loaded]:
     """Parse (path, id, known) files and make their rows and full-text texts (the costly
     part of indexing: in worker processes when there are many)."""
+    return list(_loaded_files(files, root_text))
+
+
+def _loaded_files(files: Iterable[_FileToRead], root_text: str) -> Iterator[_Loaded]:
     from reader.loading.article import load_article  # not imported by a check alone
 
     root = Path(root_text)
-    loaded: list[_Loaded] = []
     for path_text, file_id, known in files:
         item = load_article(Path(path_text), root, file_id)
         prepared = prepare(item) if isinstance(item, Article) else item
-        loaded.append((file_id, path_text, known, prepared))
-    return loaded
+        yield file_id, path_text, known, prepared
+
+
+def _load_files_here(files: list[_FileToRead], root_text: str) -> Iterator[list[_Loaded]]:
+    """load_files(files) in this process, as batches of what HERE_BATCH_SECONDS reads:
+    the list has its first rows soon however slow each file is to read."""
+    batch: list[_Loaded] = []
+    deadline = time.monotonic() + HERE_BATCH_SECONDS
+    for loaded in _loaded_files(files, root_text):
+        batch.append(loaded)
+        if time.monotonic() >= deadline:
+            yield batch
+            batch = []
+            deadline = time.monotonic() + HERE_BATCH_SECONDS
+    if batch:
+        yield batch
 
 
 def read_problems(connection: sqlite3.Connection) -> list[LoadProblem]:

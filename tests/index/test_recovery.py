@@ -411,8 +411,9 @@ def test_a_reader_killed_mid_sync_leaves_an_index_the_next_open_rebuilds(
         while not ready.exists():
             assert time.monotonic() < deadline and process.is_alive()
             time.sleep(0.05)
-        # The first batch: listed, not searchable yet.
-        assert len(rowids(index_path(root))) == FIRST_CHUNK_SIZE
+        # The first batch (what is read in HERE_BATCH_SECONDS, at most the first
+        # task's): listed, not searchable yet.
+        assert 0 < len(rowids(index_path(root))) <= FIRST_CHUNK_SIZE
     finally:
         os.kill(process.pid, signal.SIGKILL)  # its writer's lock goes with it
         process.join(timeout=60)

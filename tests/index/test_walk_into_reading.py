@@ -11,6 +11,7 @@ import importlib
 import os
 import random
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,10 +28,12 @@ sync_module = importlib.import_module("reader.index.sync")
 
 def small_batches(monkeypatch: pytest.MonkeyPatch, pool_from: int = 8) -> None:
     """A pool from `pool_from` files to read, and tasks of 4, 8, then 8 files: the walk
-    of a few dozen files runs into the reading as 100,000 would."""
+    of a few dozen files runs into the reading as 100,000 would. (What is read here is
+    not cut by time: the batches are the tasks.)"""
     monkeypatch.setattr(sync_module, "POOL_THRESHOLD", pool_from)
     monkeypatch.setattr(sync_module, "FIRST_CHUNK_SIZE", 4)
     monkeypatch.setattr(sync_module, "CHUNK_SIZE", 8)
+    monkeypatch.setattr(sync_module, "HERE_BATCH_SECONDS", 60.0)
 
 
 def generated_folder(root: Path, seed: int) -> Path:
@@ -316,4 +319,113 @@ def test_a_small_folder_is_read_without_a_pool(root: Path, monkeypatch: pytest.M
         workers=2, on_batch=lambda _rows, done, total: batches.append((done, total))
     )
     assert len(report.added) == 10 and batches == [(10, 10)]
+    index.close()
+
+
+def _counted_pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The worker counts of each pool the sync starts from now on."""
+    started: list[int] = []
+    pool_of = sync_module.worker_pool
+
+    @contextlib.contextmanager
+    def counted(count: int) -> Iterator[Any]:
+        started.append(count)
+        with pool_of(count) as pool:
+            yield pool
+
+    monkeypatch.setattr(sync_module, "worker_pool", counted)
+    return started
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_what_is_read_here_is_listed_as_time_goes_by(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """Files read in this process are written (and listed) every HERE_BATCH_SECONDS, not
+    once a task's worth is read: 366 docs pages took 3 s to show a row. The index is the
+    one a single batch makes."""
+    generated_folder(root, 4)
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "one-batch"))
+    whole = ArticleIndex.open(root)
+    sizes: list[int] = []
+    whole.sync(workers=workers, on_batch=lambda rows, _done, _total: sizes.append(len(rows)))
+    assert len(sizes) == 1  # a few dozen quick files: one batch
+    monkeypatch.setattr(sync_module, "HERE_BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(sync_module, "POOL_AFTER_SECONDS", 1e9)
+    started = _counted_pools(monkeypatch)
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "timed"))
+    index = ArticleIndex.open(root)
+    sizes.clear()
+    report = index.sync(workers=workers, on_batch=lambda rows, _done, _t: sizes.append(len(rows)))
+    # A batch a file (a problem's lists no row).
+    assert set(sizes) == {0, 1} and len(sizes) == len(report.added)
+    assert started == []
+    assert dump(index) == dump(whole)
+    whole.close()
+    index.close()
+
+
+def test_few_files_slow_to_read_are_read_by_a_pool(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fewer files than POOL_THRESHOLD are read by worker processes once those left
+    would take more than POOL_AFTER_SECONDS here (here: at once), if a core is free; the
+    index is the same as read here alone, and the rows come in the walk's order."""
+    generated_folder(root, 5)
+    monkeypatch.setattr(sync_module, "FIRST_CHUNK_SIZE", 4)
+    monkeypatch.setattr(sync_module, "HERE_BATCH_SECONDS", 0.0)
+    started = _counted_pools(monkeypatch)
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "here"))
+    monkeypatch.setattr(sync_module, "cores_free", lambda: True)
+    monkeypatch.setattr(sync_module, "POOL_AFTER_SECONDS", 1e9)
+    here = ArticleIndex.open(root)
+    here.sync(workers=2)
+    assert started == []
+    monkeypatch.setattr(sync_module, "POOL_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(sync_module, "cores_free", lambda: False)  # a busy machine
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "busy"))
+    busy = ArticleIndex.open(root)
+    busy.sync(workers=2)
+    assert started == []
+    assert dump(busy) == dump(here)
+    busy.close()
+    monkeypatch.setattr(sync_module, "cores_free", lambda: True)
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "pooled"))
+    index = ArticleIndex.open(root)
+    listed: list[str] = []
+    report = index.sync(workers=2, on_batch=lambda rows, _d, _t: listed.extend(r.id for r in rows))
+    assert started == [2]
+    assert report.added == [found.id for found in find_files(root)]
+    assert dump(index) == dump(here)
+    assert index.path is not None
+    with sqlite3.connect(index.path) as connection:
+        written = [row[0] for row in connection.execute("SELECT id FROM articles ORDER BY rowid")]
+    assert listed == written  # every article, in the walk's order
+    here.close()
+    index.close()
+
+
+def test_few_quick_files_after_a_slow_first_one_are_read_here(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first batch's time is not counted (its first file's holds the imports that
+    reading needs): quick files after it are not worth a pool's start."""
+    generated_folder(root, 6)
+    monkeypatch.setattr(sync_module, "FIRST_CHUNK_SIZE", 4)
+    monkeypatch.setattr(sync_module, "HERE_BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(sync_module, "cores_free", lambda: True)
+    started = _counted_pools(monkeypatch)
+    prepare = sync_module.prepare
+    calls: list[str] = []
+
+    def slow_first(article: Any) -> Any:
+        if not calls:
+            time.sleep(0.5)  # as the imports of a process's first read
+        calls.append(article.id)
+        return prepare(article)
+
+    monkeypatch.setattr(sync_module, "prepare", slow_first)
+    index = ArticleIndex.open(root)
+    report = index.sync(workers=2)
+    assert started == [] and len(calls) == len(report.added) - len(report.problems)
     index.close()
