@@ -34,11 +34,10 @@ from reader.cli_common import (
     resolve_root,
     write_json_lines,
 )
-from reader.cli_search import JsonWorkers, list_json, search_fresh, search_json
+from reader.cli_search import JsonWorkers, list_json, search_fresh, search_json, search_lines
 from reader.loading.discover import no_articles_message
 from reader.model import Article, article_to_dict
 from reader.ordering import RELEVANCE, SEARCH_ORDERS
-from reader.search import snippets
 
 if TYPE_CHECKING:
     from reader.articles import ArticleStore
@@ -373,41 +372,35 @@ def find_article(article_id: str, root: Path | None) -> Article:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    if args.json:
-        with JsonWorkers() as workers:
-            opened = partial(workers.start_for, limit=args.limit)
-            store, query, results = search_fresh(args, opened=opened)
-            try:
-                ids = results.ids
-                scores = dict(zip(ids, results.scores, strict=True))
-                ensure_ascii = not is_unicode(sys.stdout)
-                write_json_lines(
-                    search_json(
-                        store, ids, scores, query, ensure_ascii=ensure_ascii, workers=workers
-                    )
-                )
-                report_problem_count(store)
-            finally:
-                store.close()
-        return 0
-    store, query, results = search_fresh(args)
-    try:
-        return _print_results(store, query, results)
-    finally:
-        store.close()
+    with JsonWorkers() as workers:
+        # Started as soon as the folder is open where the results may be many.
+        opened = partial(workers.start_for, limit=args.limit)
+        store, query, results = search_fresh(args, opened=opened)
+        try:
+            if not args.json:
+                return _print_results(store, query, results, workers)
+            ids = results.ids
+            scores = dict(zip(ids, results.scores, strict=True))
+            ensure_ascii = not is_unicode(sys.stdout)
+            write_json_lines(
+                search_json(store, ids, scores, query, ensure_ascii=ensure_ascii, workers=workers)
+            )
+            report_problem_count(store)
+            return 0
+        finally:
+            store.close()
 
 
-def _print_results(store: ArticleStore, query: Node, results: FoundIds) -> int:
+def _print_results(
+    store: ArticleStore, query: Node, results: FoundIds, workers: JsonWorkers
+) -> int:
     """`reader search`'s lines: each result with a snippet, then how many matched."""
-    ids = results.ids
-    # Bodies are read only for the results printed, a batch at a time.
-    shown = read_articles(store, ids)
+    # Bodies are read only for the results printed, a batch at a time (by worker
+    # processes when there are many, as for --json).
     printed = 0
-    for article in shown:
-        print(format_row(article))
-        for snippet in snippets(article, query, limit=1):
-            print(f"    {snippet}")
-        printed += 1
+    for lines, count in search_lines(store, results.ids, query, workers):
+        sys.stdout.write(lines)
+        printed += count
     total = results.total
     what = f"{total:,} of {len(store.rows()):,} articles match"
     if printed < total:

@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.articles import ArticleStore, open_store
 from reader.loading.folder_scan import PendingScan
@@ -22,6 +22,9 @@ from reader.saved_searches import SIGIL, UnknownSearch, find_saved, listing_of, 
 from reader.search import Node, QueryError
 from reader.search.query import INDEX_FLAGS, FlagTest, flags_of
 from reader.state import ReadingState, flag_test
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 class CommandError(Exception):
@@ -157,11 +160,18 @@ def read_articles(store: ArticleStore, ids: Sequence[str]) -> Iterator[Article]:
 
 def format_row(article: ListRow, area_width: int = 18) -> str:
     """One line of `reader list`: date, area, title, id."""
-    date = article.published.strftime("%Y-%m-%d") if article.published else "—" * 10
-    area = article.area or ""
+    return format_line(article.published, article.area, article.title, article.id, area_width)
+
+
+def format_line(
+    published: datetime | None, area: str | None, title: str, article_id: str, area_width: int = 18
+) -> str:
+    """format_row of an article given as its parts."""
+    date = published.strftime("%Y-%m-%d") if published else "—" * 10
+    area = area or ""
     if len(area) > area_width:
         area = area[: area_width - 1] + "…"
-    return f"{date}  {area:<{area_width}}  {article.title}  [{article.id}]"
+    return f"{date}  {area:<{area_width}}  {title}  [{article_id}]"
 
 
 def ids_of(rows: Sequence[ListRow]) -> list[str]:

@@ -12,13 +12,17 @@ import contextlib
 import gc
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from reader.articles import ArticleStore
 from reader.cli_common import (
     PRINT_BATCH,
+    format_line,
+    format_row,
     marks_test,
     open_folder_as_indexed,
     read_query,
@@ -35,6 +39,8 @@ from reader.search.snippets import text_snippets
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+    from reader.index.rows import PrintedArticle
 
 Searched = tuple[SearchEngine, Node, FoundIds]
 
@@ -151,7 +157,8 @@ def search_json(
     """The JSON of each result in order, several joined by ",\\n" to a block: a batch
     at a time, in worker processes (`workers`, else some started here) when there are
     many results and they can read the index (it is not in memory)."""
-    return _articles_json(store, ids, (scores, query), ensure_ascii, workers)
+    made = _made(store, ids, _SearchJson(ensure_ascii, scores, query), workers)
+    return (block for block, _count in made)
 
 
 def list_json(
@@ -163,21 +170,128 @@ def list_json(
 ) -> Iterator[str]:
     """search_json for `reader list --json`: each article's JSON, with no score or
     snippets (article_to_dict's), made the same way."""
-    return _articles_json(store, ids, None, ensure_ascii, workers)
+    return (block for block, _count in _made(store, ids, _ListJson(ensure_ascii), workers))
 
 
-# What a search adds to each article's JSON: the results' scores, and the query their
-# snippets are made for. None: a list, which adds nothing.
-Found = tuple[dict[str, float | None], Node] | None
+def search_lines(
+    store: ArticleStore, ids: Sequence[str], query: Node, workers: JsonWorkers | None = None
+) -> Iterator[tuple[str, int]]:
+    """`reader search`'s lines for the results `ids`, in order: each result's list line
+    (reader.cli_common.format_row) and its first snippet, indented; made as
+    search_json's, a block of lines and the count of results in it at a time."""
+    return _made(store, ids, _SearchLines(query), workers)
 
 
-def _articles_json(
-    store: ArticleStore,
-    ids: Sequence[str],
-    found: Found,
-    ensure_ascii: bool,
-    workers: JsonWorkers | None,
-) -> Iterator[str]:
+class _Output:
+    """What a batch of results is printed as, made from the index's printed columns (in
+    a worker process, or here) or from whole Articles (an index in memory, or a batch a
+    worker could not make): the same text either way, and the count of results in it."""
+
+    def for_batch(self, _ids: Sequence[str]) -> _Output:
+        """What a worker making the batch `_ids` is sent of this."""
+        return self
+
+    def from_printed(self, printed: list[PrintedArticle]) -> str:
+        raise NotImplementedError
+
+    def from_articles(self, articles: list[Article]) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class _ListJson(_Output):
+    """`list --json`: each article's JSON object, joined by ",\\n"."""
+
+    ensure_ascii: bool
+
+    def from_printed(self, printed: list[PrintedArticle]) -> str:
+        return _joined_json([(article.json._asdict(), []) for article in printed], None, self)
+
+    def from_articles(self, articles: list[Article]) -> str:
+        return _joined_json([(article_to_dict(article), []) for article in articles], None, self)
+
+
+@dataclass(frozen=True)
+class _SearchJson(_Output):
+    """`search --json`: each result's JSON object with its score and snippets."""
+
+    ensure_ascii: bool
+    scores: dict[str, float | None]
+    query: Node
+
+    def for_batch(self, ids: Sequence[str]) -> _Output:
+        # Only the batch's scores: the rest would be pickled with every batch.
+        scores = {file_id: self.scores[file_id] for file_id in ids}
+        return _SearchJson(self.ensure_ascii, scores, self.query)
+
+    def from_printed(self, printed: list[PrintedArticle]) -> str:
+        return _joined_json(
+            [
+                (article.json._asdict(), _printed_snippets(article, self.query))
+                for article in printed
+            ],
+            self.scores,
+            self,
+        )
+
+    def from_articles(self, articles: list[Article]) -> str:
+        return _joined_json(
+            [(article_to_dict(article), snippets(article, self.query)) for article in articles],
+            self.scores,
+            self,
+        )
+
+
+@dataclass(frozen=True)
+class _SearchLines(_Output):
+    """`search`'s lines: each result's list line, then its first snippet (if any)."""
+
+    query: Node
+
+    def from_printed(self, printed: list[PrintedArticle]) -> str:
+        return "".join(
+            _result_lines(
+                format_line(
+                    datetime.fromisoformat(article.json.published)
+                    if article.json.published
+                    else None,
+                    article.json.area,
+                    article.json.title,
+                    article.json.id,
+                ),
+                _printed_snippets(article, self.query, limit=1),
+            )
+            for article in printed
+        )
+
+    def from_articles(self, articles: list[Article]) -> str:
+        return "".join(
+            _result_lines(format_row(article), snippets(article, self.query, limit=1))
+            for article in articles
+        )
+
+
+def _result_lines(row: str, found: list[str]) -> str:
+    return row + "\n" + "".join(f"    {snippet}\n" for snippet in found)
+
+
+def _printed_snippets(article: PrintedArticle, query: Node, limit: int = 3) -> list[str]:
+    """snippets() of the article `article` is read from."""
+    return text_snippets(
+        article.body,
+        query,
+        mdx=is_mdx(article.json.path),
+        title=article.json.title,
+        metadata=partial(json.loads, article.metadata),
+        limit=limit,
+    )
+
+
+def _made(
+    store: ArticleStore, ids: Sequence[str], output: _Output, workers: JsonWorkers | None
+) -> Iterator[tuple[str, int]]:
+    """`output`'s text of the results `ids`, in order, a batch at a time: (the text, how
+    many results it holds)."""
     batches = [ids[start : start + PRINT_BATCH] for start in range(0, len(ids), PRINT_BATCH)]
     # What a batch makes is acyclic, freed as it is printed: the collector's passes over
     # the results and the rest of this process (23% of the time) are not needed.
@@ -187,21 +301,18 @@ def _articles_json(
         with contextlib.ExitStack() as stack:
             if workers is None:
                 workers = stack.enter_context(JsonWorkers())
-            yield from _batches_json(store, batches, found, ensure_ascii, workers)
+            yield from _batches_made(store, batches, output, workers)
     finally:
         if collecting:
             gc.enable()
 
 
-def _batches_json(
-    store: ArticleStore,
-    batches: list[Sequence[str]],
-    found: Found,
-    ensure_ascii: bool,
-    workers: JsonWorkers,
-) -> Iterator[str]:
-    def here(batch: Sequence[str]) -> str:
-        return _results_json(store.articles(batch), found, ensure_ascii)
+def _batches_made(
+    store: ArticleStore, batches: list[Sequence[str]], output: _Output, workers: JsonWorkers
+) -> Iterator[tuple[str, int]]:
+    def here(batch: Sequence[str]) -> tuple[str, int]:
+        articles = store.articles(batch)
+        return output.from_articles(articles), len(articles)
 
     source = store.source()
     if source is None:  # an index in memory: only this process reads it
@@ -212,15 +323,15 @@ def _batches_json(
     if ids_count < PARALLEL_RESULTS or workers.count <= 1:
         for batch in batches:
             try:
-                yield _source_json(source, batch, found, ensure_ascii)
+                yield _source_made(source, batch, output)
             except Exception:
                 yield here(batch)  # as a worker's trouble is met, below
         return
     # The output streams in order, and a slow reader of it (`| less`) does not make
     # every result wait in memory.
-    calls = ((source, batch, _batch_found(found, batch), ensure_ascii) for batch in batches)
+    calls = ((source, batch, output.for_batch(batch)) for batch in batches)
     pool = workers.pool()
-    for (_source, batch, *_rest), future in in_order(pool, workers.count, _source_json, calls):
+    for (_source, batch, _output), future in in_order(pool, workers.count, _source_made, calls):
         try:
             yield future.result()
         except Exception:
@@ -229,62 +340,22 @@ def _batches_json(
             yield here(batch)
 
 
-def _batch_found(found: Found, batch: Sequence[str]) -> Found:
-    """What a worker is sent of `found` for one batch: only its results' scores."""
-    if found is None:
-        return None
-    scores, query = found
-    return {file_id: scores[file_id] for file_id in batch}, query
-
-
-def _source_json(
-    source: ArticleSource, ids: Sequence[str], found: Found, ensure_ascii: bool
-) -> str:
-    """_results_json of the articles `ids`, read from `source` (in a worker process, or
-    in this one), made from the columns printed (reader.index.rows.PrintedArticle):
-    reading whole Articles cost a third more."""
+def _source_made(source: ArticleSource, ids: Sequence[str], output: _Output) -> tuple[str, int]:
+    """`output`'s text of the articles `ids`, read from `source` (in a worker process,
+    or in this one), made from the columns printed (reader.index.rows.PrintedArticle):
+    reading whole Articles cost a third more; and how many there are."""
     printed = source.printed(ids)
-    if found is None:
-        return _joined_json(
-            ((article.json._asdict(), []) for article in printed), None, ensure_ascii
-        )
-    query = found[1]
-    results = (
-        (
-            article.json._asdict(),
-            text_snippets(
-                article.body,
-                query,
-                mdx=is_mdx(article.json.path),
-                title=article.json.title,
-                metadata=partial(json.loads, article.metadata),
-            ),
-        )
-        for article in printed
-    )
-    return _joined_json(results, found[0], ensure_ascii)
-
-
-def _results_json(articles: Iterable[Article], found: Found, ensure_ascii: bool) -> str:
-    """One search result (or, with no `found`, list item) per article as `search --json`
-    (`list --json`) prints it, joined by ",\\n"."""
-    if found is None:
-        return _joined_json(
-            ((article_to_dict(article), []) for article in articles), None, ensure_ascii
-        )
-    scores, query = found
-    results = ((article_to_dict(article), snippets(article, query)) for article in articles)
-    return _joined_json(results, scores, ensure_ascii)
+    return output.from_printed(printed), len(printed)
 
 
 def _joined_json(
-    results: Iterable[tuple[dict[str, Any], list[str]]],
+    results: list[tuple[dict[str, Any], list[str]]],
     scores: dict[str, float | None] | None,
-    ensure_ascii: bool,
+    output: _ListJson | _SearchJson,
 ) -> str:
     """Each result (an article's JSON object and its snippets) with its score, as JSON,
     joined by ",\\n"; with no `scores`, each article's JSON object alone."""
-    encode = _ENCODERS[ensure_ascii]
+    encode = _ENCODERS[output.ensure_ascii]
     if scores is None:
         return ",\n".join([encode(data) for data, _snippets in results])
     blocks = []

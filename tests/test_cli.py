@@ -154,7 +154,7 @@ def test_many_search_results_are_made_in_worker_processes_in_order(
     search = cli_search._search
 
     def counted(self: Any, function: Any, *args: Any, **kwargs: Any) -> Any:
-        if function is cli_search._source_json:
+        if function is cli_search._source_made:
             submitted.append(len(args[1]))
         else:
             events.append("worker started")
@@ -182,6 +182,47 @@ def test_many_search_results_are_made_in_worker_processes_in_order(
         assert events[: events.index("searched")].count("worker started") == os.cpu_count()
 
 
+def test_many_search_lines_are_made_in_worker_processes_in_order(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`reader search`'s lines (each result's row and first snippet) are made as
+    --json's results are, in worker processes from PARALLEL_RESULTS on: the same lines,
+    in order, and the same count of results shown."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for number in range(30):
+        body = f"Patrols in Kent café {number}.\n\n* Road safety week {number}\n"
+        if number % 3 == 0:
+            body = f"Nothing here {number}.\n"
+        (folder / f"{number:02d}.md").write_text(
+            f"---\ntitle: Item {number}\narea: Kent\ndate: 2021-03-{number % 28 + 1:02d}\n"
+            f"note: road safety kent\n---\n{body}",
+            encoding="utf-8",
+        )
+    from concurrent.futures import ProcessPoolExecutor
+
+    submitted: list[int] = []
+    submit = ProcessPoolExecutor.submit
+
+    def counted(self: Any, function: Any, *args: Any, **kwargs: Any) -> Any:
+        if function is cli_search._source_made:
+            submitted.append(len(args[1]))
+        return submit(self, function, *args, **kwargs)
+
+    for argv in (["kent"], ["cafe"], ['"road safety"', "--limit", "12"]):
+        status, serial, serial_err = run(capsys, "search", *argv[:1], str(folder), *argv[1:])
+        assert status == 0 and serial.count("\n    ") >= 10
+        submitted.clear()
+        with monkeypatch.context() as patch:
+            patch.setattr(cli_search, "PARALLEL_RESULTS", 1)
+            patch.setattr(cli_search, "PRINT_BATCH", 7)
+            patch.setattr(ProcessPoolExecutor, "submit", counted)
+            status, parallel, err = run(capsys, "search", *argv[:1], str(folder), *argv[1:])
+        assert (status, parallel, err) == (0, serial, serial_err), argv
+        assert len(submitted) >= 2 and set(submitted[:-1]) == {7}
+    assert "showing 12" in err
+
+
 def test_long_lists_are_made_in_worker_processes_in_order(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -206,7 +247,7 @@ def test_long_lists_are_made_in_worker_processes_in_order(
     refresh = cli_common.refresh_folder
 
     def counted(self: Any, function: Any, *args: Any, **kwargs: Any) -> Any:
-        if function is cli_search._source_json:
+        if function is cli_search._source_made:
             submitted.append(len(args[1]))
         else:
             events.append("worker started")

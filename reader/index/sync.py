@@ -739,6 +739,8 @@ def _read_batches(
     if not many:
         # Few files (the walk is over): read here, unless they turn out slow to read.
         files = list(paths)
+        if not files:
+            return  # nothing changed: the reading's imports are not needed
         done = 0
         # When the first batch was read and written, and its size: its time is not
         # counted (its first file's holds the imports reading needs, 0.25 s).

@@ -1,7 +1,8 @@
-"""`reader search --json` reads each result's printed values straight from its index row
-(reader.index.rows.PrintedArticle, cli_search._source_json); what it prints must be, byte
-for byte, what whole Articles give (article_to_dict, snippets: cli_search._results_json),
-on real-shaped samples, a generated corpus, the hostile corpus and a folder of odd cases."""
+"""`reader search` (its lines and --json) and `reader list --json` read each result's
+printed values straight from its index row (reader.index.rows.PrintedArticle,
+cli_search._source_made); what they print must be, byte for byte, what whole Articles give
+(format_row, article_to_dict, snippets: each output's from_articles), on real-shaped
+samples, a generated corpus, the hostile corpus and a folder of odd cases."""
 
 from __future__ import annotations
 
@@ -109,12 +110,12 @@ def test_json_from_index_columns_is_byte_identical_to_whole_articles(
         query = searcher.parse(text, prefix_last=prefix)
         found = searcher.search_ids(query)
         scores = dict(zip(found.ids, found.scores, strict=True))
-        for ensure_ascii in (False, True):
-            general = cli_search._results_json(
-                store.articles(found.ids), (scores, query), ensure_ascii
-            )
-            columns = cli_search._source_json(source, found.ids, (scores, query), ensure_ascii)
-            assert columns == general, (text, ensure_ascii)
+        outputs = [cli_search._SearchJson(flag, scores, query) for flag in (False, True)]
+        for output in [*outputs, cli_search._SearchLines(query)]:
+            general = output.from_articles(store.articles(found.ids))
+            columns, count = cli_search._source_made(source, found.ids, output)
+            assert columns == general, (text, output)
+            assert count == len(found.ids)
         compared += len(found.ids)
     assert compared >= 10  # the queries find something in every corpus
 
@@ -128,8 +129,9 @@ def test_list_json_from_index_columns_is_byte_identical_to_whole_articles(
     ids = [row.id for row in store.rows()]
     assert len(ids) >= 5
     for ensure_ascii in (False, True):
-        general = cli_search._results_json(store.articles(ids), None, ensure_ascii)
-        columns = cli_search._source_json(source, ids, None, ensure_ascii)
+        output = cli_search._ListJson(ensure_ascii)
+        general = output.from_articles(store.articles(ids))
+        columns, _count = cli_search._source_made(source, ids, output)
         assert columns == general, ensure_ascii
         first = json.loads(f"[{columns}]")[0]
         assert "score" not in first and "snippets" not in first
