@@ -357,8 +357,10 @@ def test_what_is_read_here_is_listed_as_time_goes_by(
     index = ArticleIndex.open(root)
     sizes.clear()
     report = index.sync(workers=workers, on_batch=lambda rows, _done, _t: sizes.append(len(rows)))
-    # A batch a file (a problem's lists no row).
-    assert set(sizes) == {0, 1} and len(sizes) == len(report.added)
+    # A batch a file (a problem's lists no row), but for the first two: the first
+    # file's time (a process's first holds the imports of reading) is not counted.
+    assert sizes[0] <= 2 and set(sizes[1:]) == {0, 1}
+    assert len(sizes) == len(report.added) - 1
     assert started == []
     assert dump(index) == dump(whole)
     whole.close()

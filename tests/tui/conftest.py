@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,17 @@ import pytest
 from tui.helpers import fenced
 
 WriteArticles = Callable[[dict[str, str | bytes]], Path]
+
+
+@pytest.fixture(autouse=True)
+def one_batch_for_a_few_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of a few dozen quick files is read in one batch, as it is whenever
+    they take less than HERE_BATCH_SECONDS to read: these tests press keys in the
+    list a loaded folder gives, and a machine busy with the suite on both cores may
+    otherwise list the first file alone first (the cursor then stays on it; see
+    tests/index/test_walk_into_reading.py for the batches)."""
+    sync = importlib.import_module("reader.index.sync")
+    monkeypatch.setattr(sync, "HERE_BATCH_SECONDS", 60.0)
 
 
 @pytest.fixture
