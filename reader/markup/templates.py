@@ -156,7 +156,7 @@ def _unquoted(value: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _line_tags(text: str) -> tuple[Tag, ...] | None:
+def line_tags(text: str) -> tuple[Tag, ...] | None:
     """The tags `text` consists of (spaces between them allowed), or None if it holds
     anything else. (Cached: looking for a closing tag reads the lines after an opener.)"""
     tags: list[Tag] = []
@@ -195,13 +195,13 @@ def _template_block(state: StateBlock, start_line: int, end_line: int, silent: b
         return False
     # A tag may run over several lines (`{{< figure` … `>}}`).
     last = start_line
-    tags = _line_tags(text)
+    tags = line_tags(text)
     while tags is None and last + 1 < end_line and last - start_line < _TAG_LINES:
         if state.isEmpty(last + 1):
             break
         last += 1
         text += "\n" + _line(state, last)
-        tags = _line_tags(text)
+        tags = line_tags(text)
     if tags is None:
         return False
     if silent:
@@ -296,7 +296,7 @@ def closing_line(
         text = line_text(line)
         if not text.startswith(_OPENERS):
             continue
-        tags = _line_tags(text)
+        tags = line_tags(text)
         if not tags or len(tags) != 1 or tags[0].syntax != syntax:
             continue
         tag = tags[0]
