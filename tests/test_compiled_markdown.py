@@ -480,6 +480,28 @@ def test_alerts_and_template_tags_are_read_by_the_compiled_parser(markdown: str)
     same_loader_facts_as_markdown_it_py(markdown)
 
 
+# Docs pages as Hugo, Jekyll and GitHub write them: alerts and tags among the blocks
+# around them, a blank line between or not.
+DOCS_BLOCKS = [
+    *STOOD_IN.values(), *NOT_STOOD_IN.values(), "para *x*\n", "- a\n- b\n", "1. a\n",
+    "```js\nlet x;\n```\n", "| a | b |\n|---|---|\n| c | d |\n", "> quote\n", "# H\n",
+    "    code\n", "<div>\n", "---\n", "[r]: /u\n", "{{< note >}}\n", "{{< /note >}}\n",
+    "{% endhighlight %}\n", "> [!NOTE]\n", "- {{< x >}}\n", "text {{ x }}\n",
+]  # fmt: skip
+docs_pages = st.lists(
+    st.tuples(st.sampled_from(DOCS_BLOCKS), st.sampled_from(["", "\n"])).map("".join),
+    min_size=1,
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(docs_pages)
+def test_generated_docs_pages_are_read_into_markdown_it_pys_blocks(body: str) -> None:
+    same_blocks_as_markdown_it_py(body)
+    same_loader_facts_as_markdown_it_py(body)
+
+
 def test_a_body_holding_the_stand_in_is_left_to_markdown_it_py() -> None:
     body = "{{< x >}}\n###### " + markdown_module._STAND_IN + "\n"
     assert compiled_block_tokens(body) is None
