@@ -503,7 +503,8 @@ def test_generated_docs_pages_are_read_into_markdown_it_pys_blocks(body: str) ->
 
 
 def test_a_body_holding_the_stand_in_is_left_to_markdown_it_py() -> None:
-    body = "{{< x >}}\n###### " + markdown_module._STAND_IN + "\n"
+    """Else its heading could take the place of a stand-in read into a code block."""
+    body = "```\n{{< x >}}\n```\n\n###### " + markdown_module._STAND_IN + "\n"
     assert compiled_block_tokens(body) is None
     same_loader_facts_as_markdown_it_py(body)
 
@@ -514,6 +515,9 @@ def test_callouts_nested_near_the_limit_are_left_to_markdown_it_py() -> None:
     assert compiled_block_tokens(body) is None
     same_loader_facts_as_markdown_it_py(body)
     shallow = "{{< note >}}\n" * 3 + "- x\n" + "{{< /note >}}\n" * 3
+    # Read a level a call: thousands deep would overflow the stack.
+    deep = "{{< note >}}\n" * 5000 + "x\n" + "{{< /note >}}\n" * 5000
+    assert compiled_block_tokens(deep) is None
     assert same_blocks_as_markdown_it_py(shallow)
 
 
