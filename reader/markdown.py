@@ -625,55 +625,69 @@ def _stood_in_tokens(
     make in their place (an alert's quote becomes the alert, a callout's blocks go one
     level deeper); None if a stand-in is not a heading where its line put it (in a code
     or HTML block, a paragraph, a table), which markdown-it-py then reads."""
+    # The stand-ins' headings' text (a body holds no other: see _with_stand_ins).
+    places = [index for index, token in enumerate(tokens) if token.content == _STAND_IN]
+    if len(places) != len(stand_ins):
+        return None
     found: list[CompiledToken] = []
-    waiting = iter(stand_ins)
     depth = 0  # callouts open
     alerts: list[int] = []  # the levels of the quotes read as alerts, innermost last
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        kind = token.type
+    start = 0
+    for place, stand_in in zip(places, stand_ins, strict=True):
+        heading = tokens[place - 1]
+        if heading.type != "heading_open" or heading.tag != "h6":
+            return None
+        if not _put_deeper(tokens[start : place - 1], depth, alerts, found):
+            return None
+        start = place + 2
+        level = heading.level + depth
+        if stand_in.kind == "alert":
+            quote = found[-1] if found else None
+            if quote is None or quote.type != "blockquote_open":
+                return None
+            found[-1] = CompiledCallout("alert_open", level - 1, stand_in.meta)
+            found.append(CompiledToken("alert_title_open", "p", 1, level))
+            found.append(CompiledToken("inline", "", 0, level + 1, stand_in.text))
+            found.append(CompiledToken("alert_title_close", "p", -1, level))
+            alerts.append(level - 1)
+        elif heading.level != 0:  # a tag's line is a top-level block
+            return None
+        elif stand_in.kind == "fence":
+            found.append(CompiledToken("fence", "code", 0, level, stand_in.text))
+        elif stand_in.kind == "template":
+            found.append(CompiledToken("template", "", 0, level, stand_in.text))
+        elif stand_in.kind == "callout_open":
+            found.append(CompiledCallout("callout_open", level, stand_in.meta))
+            depth += 1
+        elif stand_in.kind == "callout_close":
+            depth -= 1
+            found.append(CompiledToken("callout_close", "div", -1, level - 1))
+    if not _put_deeper(tokens[start:], depth, alerts, found) or depth or alerts:
+        return None
+    return found
+
+
+def _put_deeper(
+    tokens: list[CompiledToken], depth: int, alerts: list[int], found: list[CompiledToken]
+) -> bool:
+    """Append `tokens` to `found`, `depth` levels deeper (inside callouts), a quote's
+    close an alert's where `alerts` says (taking it off); False where that nests near
+    MAX_MARKDOWN_NESTING."""
+    if not depth and not alerts:
+        found.extend(tokens)
+        return True
+    for token in tokens:
         level = token.level + depth
-        if kind == "heading_open" and token.tag == "h6" and tokens[index + 1].content == _STAND_IN:
-            stand_in = next(waiting, None)
-            if stand_in is None:
-                return None
-            if stand_in.kind == "alert":
-                quote = found[-1] if found else None
-                if quote is None or quote.type != "blockquote_open" or quote.level != level - 1:
-                    return None
-                found[-1] = CompiledCallout("alert_open", level - 1, stand_in.meta)
-                found.append(CompiledToken("alert_title_open", "p", 1, level))
-                found.append(CompiledToken("inline", "", 0, level + 1, stand_in.text))
-                found.append(CompiledToken("alert_title_close", "p", -1, level))
-                alerts.append(level - 1)
-            elif token.level != 0:  # a tag's line is a top-level block
-                return None
-            elif stand_in.kind == "fence":
-                found.append(CompiledToken("fence", "code", 0, level, stand_in.text))
-            elif stand_in.kind == "template":
-                found.append(CompiledToken("template", "", 0, level, stand_in.text))
-            elif stand_in.kind == "callout_open":
-                found.append(CompiledCallout("callout_open", level, stand_in.meta))
-                depth += 1
-            elif stand_in.kind == "callout_close":
-                depth -= 1
-                found.append(CompiledToken("callout_close", "div", -1, level - 1))
-            index += 3
-            continue
-        if kind == "blockquote_close" and alerts and alerts[-1] == level:
+        if alerts and token.type == "blockquote_close" and alerts[-1] == level:
             found.append(CompiledToken("alert_close", "div", -1, level))
             alerts.pop()
         elif depth:
             if level > MAX_MARKDOWN_NESTING - 2:
-                return None
-            found.append(CompiledToken(kind, token.tag, token.nesting, level, token.content))
+                return False
+            found.append(CompiledToken(token.type, token.tag, token.nesting, level, token.content))
         else:
             found.append(token)
-        index += 1
-    if next(waiting, None) is not None or depth or alerts:
-        return None
-    return found
+    return True
 
 
 def _tab_beside_pipe(markdown: str) -> bool:
