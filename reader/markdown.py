@@ -650,8 +650,6 @@ def _stood_in_tokens(
             found.append(CompiledToken("inline", "", 0, level + 1, stand_in.text))
             found.append(CompiledToken("alert_title_close", "p", -1, level))
             alerts.append(level - 1)
-        elif heading.level != 0:  # a tag's line is a top-level block
-            return None
         elif stand_in.kind == "fence":
             found.append(CompiledToken("fence", "code", 0, level, stand_in.text))
         elif stand_in.kind == "template":
