@@ -25,7 +25,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_LINES, MAX_MARKDOWN_NESTING
 from reader.markup.callouts import OPEN_TYPES as CALLOUT_OPEN_TYPES
 from reader.markup.html import inline_html_text
-from reader.markup.templates import template_links, template_plugin
+from reader.markup.templates import line_tags, template_block, template_links, template_plugin
 
 # Blocks whose content markdown-it parses one level deeper.
 _CONTAINERS = frozenset(
@@ -352,10 +352,9 @@ def _line_offset(text: str, line: int) -> int:
 _PLUGIN_BLOCK_MARKS = (
     (":", (":::",)), ("!", ("!!!",)), ("?", ("???",)), ("\0", ("\0",)), ("\r", ("\r",)),
 )  # fmt: skip
-# `[!` and `[^`, and task list items' boxes (markdown-it-py takes them off): `[ ]`, `[x]`.
-_BRACKET_MARKS = re.compile(r"\[(?:[!^]|[ xX]\])")
-# `{{`, `{%` and `{:`.
-_BRACE_MARKS = re.compile(r"\{[{%:]")
+# `[^`, and task list items' boxes (markdown-it-py takes them off): `[ ]`, `[x]`. (GitHub
+# alerts and template tags: see _with_stand_ins.)
+_BRACKET_MARKS = re.compile(r"\[(?:\^|[ xX]\])")
 # Lines the two parsers read apart, in a quote or a list item too (looked for after a
 # newline: a regex starting with one skips to the next at memory speed): a definition
 # list's `: ` or `~ ` line (markdown_parser's plugin); an empty list item, which may end
@@ -447,6 +446,17 @@ class CompiledToken:
         self.content = content
 
 
+class CompiledCallout(CompiledToken):
+    """An alert's or a callout shortcode's opening token, with what callout_of reads."""
+
+    __slots__ = ("info", "meta")
+
+    def __init__(self, kind: str, level: int, meta: dict[str, str] | None) -> None:
+        super().__init__(kind, "div", 1, level)
+        self.meta = dict(meta or {})
+        self.info = self.meta.get("kind", "") if kind == "alert_open" else ""
+
+
 def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
     """markdown_parser()'s block tokens for `markdown` (not MDX), made by markdown-it-pyrs
     (in 2.5 times less CPU, its tree and the walk of it included), for markdown both
@@ -466,8 +476,14 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
         return None
     if "[" in markdown and _BRACKET_MARKS.search(markdown) is not None:
         return None
-    if "{" in markdown and _BRACE_MARKS.search(markdown) is not None:
-        return None
+    stand_ins: list[_StandIn] = []
+    if ("{" in markdown and _LINE_START_TAG.search(markdown) is not None) or (
+        "[!" in markdown and _ALERT_LINE.search(markdown) is not None
+    ):
+        stood_in = _with_stand_ins(markdown)
+        if stood_in is None:
+            return None
+        markdown, stand_ins = stood_in
     lines = "\n" + markdown
     if _DIFFERING_LINE.search(lines) is not None or _DEEP_LINE.search(lines) is not None:
         return None
@@ -486,7 +502,190 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
         return None
     if not markdown.isascii() and _UNICODE_SPACE.search(markdown) is not None:
         return None
-    return _compiled_tokens(markdown)
+    tokens = _compiled_tokens(markdown)
+    if tokens is None or not stand_ins:
+        return tokens
+    return _stood_in_tokens(tokens, stand_ins)
+
+
+# GitHub alerts (a quote whose first line is `> [!NOTE]`) and template tags on lines of
+# their own, at a line's start (Hugo shortcodes, Liquid tags; docs sites are full of
+# them) are markdown_parser's plugins'. The compiled parser reads a body holding them
+# with each such line (a code or comment tag's lines up to its end tag included) as a
+# heading of its own holding _STAND_IN, and the plugins' tokens are put in the
+# headings' place (_stood_in_tokens). A heading is a block of one line that ends a
+# paragraph, a list, a quote, a table or a link definition before it, as a tag's line
+# does (the template rule ends those too), and the line after it starts a block, as
+# after an alert's first line (markdown-it-py reads the alert's markdown from there).
+_STAND_IN = "readercompiledstandin"
+_STAND_IN_LINE = "###### " + _STAND_IN
+# A line that may be a quote's first line holding only an alert's kind: `> [!NOTE]`,
+# `- > [!tip]`, what markdown-it-py's blockquote rule reads (`[!`, a kind, `]`).
+_ALERT_LINE = re.compile(
+    r"^(?P<quote>[ \t>*+\-.)0-9]*>)[ \t]*\[!(?P<kind>.*)\][ \t]*$", re.MULTILINE
+)
+_ALERT_KINDS = frozenset({"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"})
+# A quote's line (in a list item or not).
+_QUOTE_LINE = re.compile(r"[ \t*+\-.)0-9]*>")
+# A line starting, past any indentation or container marks, with a template tag or a
+# kramdown line: the template rule's. Those not at a top-level line's start (in a list,
+# a quote, indented), kramdown's and tags running over lines are left to markdown-it-py.
+_LINE_START_TAG = re.compile(r"^[ \t>*+\-.)0-9]*\{[{%:]", re.MULTILINE)
+_TAG_OPENERS = ("{{", "{%")
+
+
+@dataclass(frozen=True, slots=True)
+class _StandIn:
+    """What a stand-in heading stands for: an alert's first line ("alert", its title in
+    `text`), a code block's tags ("fence", its code in `text`), a callout's opening or
+    closing tag ("callout_open", "callout_close"), tags shown as a template token
+    ("template", their text in `text`), or tags that make no token ("")."""
+
+    kind: str
+    text: str = ""
+    meta: dict[str, str] | None = None
+
+
+def _with_stand_ins(markdown: str) -> tuple[str, list[_StandIn]] | None:
+    """`markdown` with stand-in headings for its alerts' first lines and its top-level
+    template tags, and what each stands for, in order; None where markdown-it-py is to
+    read it (see _LINE_START_TAG, _stand_in_lines)."""
+    if _STAND_IN in markdown:
+        return None
+    lines = markdown.split("\n")
+    stood: list[str] = []
+    stand_ins: list[_StandIn] = []
+    if not _stand_in_lines(lines, 0, len(lines), stood, stand_ins, {}, 0):
+        return None
+    text = "\n".join(stood)
+    if "{" in text and _LINE_START_TAG.search(text) is not None:
+        return None
+    return text, stand_ins
+
+
+def _stand_in_lines(
+    lines: list[str],
+    start: int,
+    end: int,
+    stood: list[str],
+    stand_ins: list[_StandIn],
+    unclosed: dict[tuple[str, str], tuple[int, int]],
+    depth: int,
+) -> bool:
+    """Append `lines[start:end]` to `stood`, with stand-ins (and to `stand_ins` what they
+    stand for), reading tags as markdown_parser's template rule does (a callout's lines
+    as a block of their own, up to its closing tag); False where markdown-it-py is to
+    read the body: callouts nested near MAX_MARKDOWN_NESTING, an alert's line after a
+    quote's line (maybe not the quote's first), and a tag line with a `|` over a
+    delimiter row's like (a table's head to markdown-it-py, whose table rule comes
+    first)."""
+    if depth > MAX_MARKDOWN_NESTING - 3:
+        return False
+    line = start
+    while line < end:
+        text = lines[line]
+        tags = line_tags(text) if text.startswith(_TAG_OPENERS) else None
+        if tags is not None:
+            if "|" in text and line + 1 < end and _DELIMITER_ROW.match(lines[line + 1]):
+                return False
+            block = template_block(tags, line, end, lambda at: lines[at].lstrip(" \t"), unclosed)
+            stood.append(_STAND_IN_LINE)
+            if block.kind == "code":
+                code = "".join(code_line + "\n" for code_line in lines[line + 1 : block.close])
+                stand_ins.append(_StandIn("fence", code))
+            elif block.kind == "callout":
+                stand_ins.append(_StandIn("callout_open", meta=block.meta))
+                inner = (lines, line + 1, block.close, stood, stand_ins, unclosed, depth + 1)
+                if not _stand_in_lines(*inner):
+                    return False
+                stood.append(_STAND_IN_LINE)
+                stand_ins.append(_StandIn("callout_close"))
+            else:
+                stand_ins.append(_StandIn("template" if block.text else "", block.text))
+            line = block.end
+            continue
+        if "[!" in text and (alert := _ALERT_LINE.fullmatch(text)) is not None:
+            kind = alert.group("kind").upper()
+            if kind in _ALERT_KINDS:
+                if line > 0 and _QUOTE_LINE.match(lines[line - 1]) is not None:
+                    return False
+                stood.append(alert.group("quote") + " " + _STAND_IN_LINE)
+                stand_ins.append(_StandIn("alert", kind.capitalize(), {"kind": kind}))
+                line += 1
+                continue
+        stood.append(text)
+        line += 1
+    return True
+
+
+def _stood_in_tokens(
+    tokens: list[CompiledToken], stand_ins: list[_StandIn]
+) -> list[CompiledToken] | None:
+    """`tokens`, of a body read with stand-ins, with the tokens markdown_parser's plugins
+    make in their place (an alert's quote becomes the alert, a callout's blocks go one
+    level deeper); None if a stand-in is not a heading where its line put it (in a code
+    or HTML block, a paragraph, a table), which markdown-it-py then reads."""
+    # The stand-ins' headings' text (a body holds no other: see _with_stand_ins).
+    places = [index for index, token in enumerate(tokens) if token.content == _STAND_IN]
+    if len(places) != len(stand_ins):
+        return None
+    found: list[CompiledToken] = []
+    depth = 0  # callouts open
+    alerts: list[int] = []  # the levels of the quotes read as alerts, innermost last
+    start = 0
+    for place, stand_in in zip(places, stand_ins, strict=True):
+        heading = tokens[place - 1]
+        if heading.type != "heading_open" or heading.tag != "h6":
+            return None
+        if not _put_deeper(tokens[start : place - 1], depth, alerts, found):
+            return None
+        start = place + 2
+        level = heading.level + depth
+        if stand_in.kind == "alert":
+            quote = found[-1] if found else None
+            if quote is None or quote.type != "blockquote_open":
+                return None
+            found[-1] = CompiledCallout("alert_open", level - 1, stand_in.meta)
+            found.append(CompiledToken("alert_title_open", "p", 1, level))
+            found.append(CompiledToken("inline", "", 0, level + 1, stand_in.text))
+            found.append(CompiledToken("alert_title_close", "p", -1, level))
+            alerts.append(level - 1)
+        elif stand_in.kind == "fence":
+            found.append(CompiledToken("fence", "code", 0, level, stand_in.text))
+        elif stand_in.kind == "template":
+            found.append(CompiledToken("template", "", 0, level, stand_in.text))
+        elif stand_in.kind == "callout_open":
+            found.append(CompiledCallout("callout_open", level, stand_in.meta))
+            depth += 1
+        elif stand_in.kind == "callout_close":
+            depth -= 1
+            found.append(CompiledToken("callout_close", "div", -1, level - 1))
+    if not _put_deeper(tokens[start:], depth, alerts, found) or depth or alerts:
+        return None
+    return found
+
+
+def _put_deeper(
+    tokens: list[CompiledToken], depth: int, alerts: list[int], found: list[CompiledToken]
+) -> bool:
+    """Append `tokens` to `found`, `depth` levels deeper (inside callouts), a quote's
+    close an alert's where `alerts` says (taking it off); False where that nests near
+    MAX_MARKDOWN_NESTING."""
+    if not depth and not alerts:
+        found.extend(tokens)
+        return True
+    for token in tokens:
+        level = token.level + depth
+        if alerts and token.type == "blockquote_close" and alerts[-1] == level:
+            found.append(CompiledToken("alert_close", "div", -1, level))
+            alerts.pop()
+        elif depth:
+            if level > MAX_MARKDOWN_NESTING - 2:
+                return False
+            found.append(CompiledToken(token.type, token.tag, token.nesting, level, token.content))
+        else:
+            found.append(token)
+    return True
 
 
 def _tab_beside_pipe(markdown: str) -> bool:

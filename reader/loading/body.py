@@ -204,7 +204,7 @@ def _cached_body_text(body: str, mdx: bool, _limits: tuple[int, int, int]) -> st
         elif kind == "html_block":
             parts.append(html_text(token.content))
         elif kind == "template" or (
-            # Callouts are markdown-it-py's plugins' tokens (compiled_block_tokens has none).
+            # Callouts: our plugins' tokens, or compiled_block_tokens' CompiledCallout.
             kind in _CALLOUT_LABELLED and callout_of(cast("Token", token))
         ):
             continue  # neither a tag's words nor a callout's kind are the article's

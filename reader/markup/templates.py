@@ -24,6 +24,7 @@ openers that never close is read in linear time.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -155,7 +156,7 @@ def _unquoted(value: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _line_tags(text: str) -> tuple[Tag, ...] | None:
+def line_tags(text: str) -> tuple[Tag, ...] | None:
     """The tags `text` consists of (spaces between them allowed), or None if it holds
     anything else. (Cached: looking for a closing tag reads the lines after an opener.)"""
     tags: list[Tag] = []
@@ -194,51 +195,97 @@ def _template_block(state: StateBlock, start_line: int, end_line: int, silent: b
         return False
     # A tag may run over several lines (`{{< figure` … `>}}`).
     last = start_line
-    tags = _line_tags(text)
+    tags = line_tags(text)
     while tags is None and last + 1 < end_line and last - start_line < _TAG_LINES:
         if state.isEmpty(last + 1):
             break
         last += 1
         text += "\n" + _line(state, last)
-        tags = _line_tags(text)
+        tags = line_tags(text)
     if tags is None:
         return False
     if silent:
         return True
-    if len(tags) == 1 and not tags[0].closing:
-        tag = tags[0]
-        key = (tag.syntax, tag.name.lower())
-        if key in _CODE_TAGS and _code_block(state, last, end_line, tag, _CODE_TAGS[key]):
-            return True
-        if key == ("liquid", "comment"):
-            close = _closing_line(state, last + 1, end_line, "liquid", "endcomment")
-            state.line = (close if close is not None else last) + 1
-            return True
-        if tag.syntax == "hugo" and tag.name.lower() in CALLOUT_SHORTCODES:
-            close = _closing_line(state, last + 1, end_line, "hugo", "/" + tag.name.lower())
-            if close is not None:
-                _callout(state, start_line, last, close, tag)
-                return True
-    shown = " · ".join(
-        f"{tag.name}: {tag.text}" if tag.name else tag.text for tag in tags if tag.text
-    )
-    if shown:
+    unclosed = state.env.setdefault("template_unclosed", {})
+    block = template_block(tags, last, end_line, lambda line: _line(state, line), unclosed)
+    if block.kind == "code":
+        body = state.src[state.bMarks[last + 1] : state.bMarks[block.close]]
+        token = state.push("fence", "code", 0)
+        token.info = block.text
+        token.content = body
+        token.markup = "```"
+        token.map = [last, block.close + 1]
+    elif block.kind == "callout" and block.meta is not None:
+        _callout(state, start_line, last, block.close, block.meta)
+    elif block.text:
         token = state.push("template", "", 0)
-        token.content = shown
+        token.content = block.text
         token.map = [start_line, last + 1]
-    state.line = last + 1
+    state.line = block.end
     return True
 
 
-def _closing_line(
-    state: StateBlock, start: int, end_line: int, syntax: str, name: str
+@dataclass(frozen=True, slots=True)
+class TemplateBlock:
+    """What the tags on a line of their own (ending on line `last`) make: a code block
+    ("code": its language in `text`, its lines up to `close`), a callout ("callout": its
+    markdown up to `close`, `meta` its kind and label), or a template token holding
+    `text` ("tags"; none when `text` is empty, as for a comment). `end`: the line after."""
+
+    kind: str
+    end: int
+    close: int = 0
+    text: str = ""
+    meta: dict[str, str] | None = None
+
+
+def template_block(
+    tags: tuple[Tag, ...],
+    last: int,
+    end_line: int,
+    line_text: Callable[[int], str],
+    unclosed: dict[tuple[str, str], tuple[int, int]],
+) -> TemplateBlock:
+    """What the template rule makes of `tags`, a line's (or lines') whole text ending on
+    line `last`, in a block ending before `end_line`; `line_text` gives a line's text past
+    its indentation. (The compiled block parse reads top-level tags through this too.)"""
+    if len(tags) == 1 and not tags[0].closing:
+        tag = tags[0]
+        key = (tag.syntax, tag.name.lower())
+        if key in _CODE_TAGS:
+            close = closing_line(
+                line_text, last + 1, end_line, tag.syntax, _CODE_TAGS[key], unclosed
+            )
+            if close is not None:
+                return TemplateBlock("code", close + 1, close, _code_language(tag))
+        if key == ("liquid", "comment"):
+            close = closing_line(line_text, last + 1, end_line, "liquid", "endcomment", unclosed)
+            return TemplateBlock("tags", (close if close is not None else last) + 1)
+        if tag.syntax == "hugo" and tag.name.lower() in CALLOUT_SHORTCODES:
+            name = "/" + tag.name.lower()
+            close = closing_line(line_text, last + 1, end_line, "hugo", name, unclosed)
+            if close is not None:
+                return TemplateBlock("callout", close + 1, close, meta=_callout_meta(tag))
+    shown = " · ".join(
+        f"{tag.name}: {tag.text}" if tag.name else tag.text for tag in tags if tag.text
+    )
+    return TemplateBlock("tags", last + 1, text=shown)
+
+
+def closing_line(
+    line_text: Callable[[int], str],
+    start: int,
+    end_line: int,
+    syntax: str,
+    name: str,
+    unclosed: dict[tuple[str, str], tuple[int, int]],
 ) -> int | None:
     """The first line from `start` that is the tag `name` alone (`/note`, `endhighlight`),
     counting the same tag opened again inside (nested notes).
 
-    A search that meets no such line at all is remembered for the rest of the parse, so
-    a file of openers that never close is read in linear time, not once per opener."""
-    unclosed: dict[tuple[str, str], tuple[int, int]] = state.env.setdefault("template_unclosed", {})
+    A search that meets no such line at all is remembered in `unclosed` for the rest of
+    the parse, so a file of openers that never close is read in linear time, not once
+    per opener."""
     known = unclosed.get((syntax, name))
     if known is not None and start >= known[0] and end_line <= known[1]:
         return None  # no such line between these lines, as a search found before
@@ -246,10 +293,10 @@ def _closing_line(
     depth = 0
     seen = False
     for line in range(start, end_line):
-        text = _line(state, line)
+        text = line_text(line)
         if not text.startswith(_OPENERS):
             continue
-        tags = _line_tags(text)
+        tags = line_tags(text)
         if not tags or len(tags) != 1 or tags[0].syntax != syntax:
             continue
         tag = tags[0]
@@ -266,25 +313,14 @@ def _closing_line(
     return None
 
 
-def _code_block(state: StateBlock, last: int, end_line: int, tag: Tag, end_name: str) -> bool:
-    close = _closing_line(state, last + 1, end_line, tag.syntax, end_name)
-    if close is None:
-        return False
+def _code_language(tag: Tag) -> str:
     language = tag.argument("lang", "language") or next(
         (value for value in tag.positional() if "=" not in value), ""
     )
-    language = language.removeprefix("lang:")
-    body = state.src[state.bMarks[last + 1] : state.bMarks[close]] if close > last + 1 else ""
-    token = state.push("fence", "code", 0)
-    token.info = language
-    token.content = body
-    token.markup = "```"
-    token.map = [last, close + 1]
-    state.line = close + 1
-    return True
+    return language.removeprefix("lang:")
 
 
-def _callout(state: StateBlock, start_line: int, last: int, close: int, tag: Tag) -> None:
+def _callout_meta(tag: Tag) -> dict[str, str]:
     name = tag.name.lower()
     positional = tag.positional()
     word = name
@@ -297,11 +333,17 @@ def _callout(state: StateBlock, start_line: int, last: int, close: int, tag: Tag
     if not title and kind == "details" and positional:
         title = positional[0]
     label = one_line(strip_control(title)) or word.title()
+    return {"kind": kind, "label": label}
+
+
+def _callout(
+    state: StateBlock, start_line: int, last: int, close: int, meta: dict[str, str]
+) -> None:
     old_parent, old_max = state.parentType, state.lineMax
     state.parentType = "callout"
     state.lineMax = close
     token = state.push("callout_open", "div", 1)
-    token.meta = {"kind": kind, "label": label}
+    token.meta = dict(meta)
     token.block = True
     token.map = [start_line, close + 1]
     state.md.block.tokenize(state, last + 1, close)
