@@ -636,24 +636,45 @@ def _append_block_tokens(
     if level > MAX_MARKDOWN_NESTING - 3:
         return False
     append = tokens.append
+    shared = _shared_at(level)
     for child in node.children:
         name = child.name
         if name == "text":  # a tight list item's paragraph (no node of its own), trimmed
             # as markdown-it-py trims a paragraph (MD_TRIM_CHARS; see _text_of)
-            opened, closed = _shared_tokens("paragraph", level)
+            opened, closed = shared["paragraph"]
             content = child.meta["content"].strip(MD_TRIM_CHARS)
+        elif name == "list_item" and level < MAX_MARKDOWN_NESTING - 3:
+            inner_nodes = child.children
+            if len(inner_nodes) != 1 or inner_nodes[0].name != "text":
+                opened, closed = shared[name]
+                append(opened)
+                if not _append_block_tokens(child, level + 1, tokens, cell):
+                    return False
+                append(closed)
+                continue
+            # A tight item of one paragraph (most of a page of release notes): its tokens
+            # as the call for it would append them, without the call.
+            item_opened, item_closed = shared[name]
+            opened, closed = _shared_at(level + 1)["paragraph"]
+            append(item_opened)
+            append(opened)
+            content = inner_nodes[0].meta["content"].strip(MD_TRIM_CHARS)
+            append(CompiledToken("inline", "", 0, level + 2, content))
+            append(closed)
+            append(item_closed)
+            continue
         elif name == "paragraph" or name == "tcell":
-            opened, closed = _shared_tokens(name if name == "paragraph" else cell, level)
+            opened, closed = shared[name if name == "paragraph" else cell]
             content = _text_of(child)
         elif name == "heading" or name == "lheading":
-            opened, closed = _shared_tokens(f"h{child.meta['level']}", level)
+            opened, closed = shared[f"h{child.meta['level']}"]
             content = _text_of(child)
         elif name in _COMPILED_CONTAINERS:
             if name == "table" and len(child.meta["alignments"]) < 2:
                 # One column: markdown-it-pyrs takes `a` over `|---|` for a table's head,
                 # markdown-it-py wants a `|` in it (and reads a paragraph).
                 return False
-            opened, closed = _shared_tokens(name, level)
+            opened, closed = shared[name]
             append(opened)
             inner = "th" if name == "thead" else cell
             if not _append_block_tokens(child, level + 1, tokens, inner):
@@ -692,21 +713,23 @@ _OPENED_BLOCKS = {
     "td": ("td", "td"),
     **{f"h{rank}": ("heading", f"h{rank}") for rank in range(1, 7)},
 }
-_SHARED: dict[tuple[str, int], tuple[CompiledToken, CompiledToken]] = {}
+_SHARED: dict[int, dict[str, tuple[CompiledToken, CompiledToken]]] = {}
 
 
-def _shared_tokens(name: str, level: int) -> tuple[CompiledToken, CompiledToken]:
-    """The opening and closing tokens of a block (an _OPENED_BLOCKS name) at `level`,
+def _shared_at(level: int) -> dict[str, tuple[CompiledToken, CompiledToken]]:
+    """The opening and closing tokens of each block (by _OPENED_BLOCKS name) at `level`,
     made once: the loader only reads tokens, and making three for every paragraph of a
     page of release notes was a tenth of reading it."""
-    shared = _SHARED.get((name, level))
+    shared = _SHARED.get(level)
     if shared is None:
-        kind, tag = _OPENED_BLOCKS[name]
-        shared = (
-            CompiledToken(kind + "_open", tag, 1, level),
-            CompiledToken(kind + "_close", tag, -1, level),
-        )
-        _SHARED[name, level] = shared
+        shared = {
+            name: (
+                CompiledToken(kind + "_open", tag, 1, level),
+                CompiledToken(kind + "_close", tag, -1, level),
+            )
+            for name, (kind, tag) in _OPENED_BLOCKS.items()
+        }
+        _SHARED[level] = shared
     return shared
 
 
