@@ -205,6 +205,27 @@ def test_paragraphs_of_html_line_breaks_and_autolinks_are_read_by_the_compiled_p
         assert compiled_inline_text(left) is None, left
 
 
+def test_articles_are_the_same_when_the_first_heading_is_always_looked_for(
+    tmp_path: Path,
+) -> None:
+    """scan_body looks for the first heading only for a file without a title: the
+    article is what it was when every markdown body's heading was looked for."""
+    real = body_module._markdown_scan
+    files = [(samples_dir(), path) for path in sample_files()]
+    files += [(tmp_path, path) for path in real_shaped_files(tmp_path, 12)]
+    for root, path in files:
+        clear_parse_caches()
+        article = load_article(path, root)
+        clear_parse_caches()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(
+                body_module,
+                "_markdown_scan",
+                lambda body, mdx=False, budget=None, need_heading=True: real(body, mdx, budget),
+            )
+            assert load_article(path, root) == article, path
+
+
 def test_text_the_compiled_parser_panics_on_is_left_to_markdown_it_py() -> None:
     """markdown-it.rs 0.6 panics on a link label holding an unclosed backtick run."""
     texts = ["x [`y", "[a `b", "*\\`word [**`", "[``a`", "fine *text* [`a`](u)"]

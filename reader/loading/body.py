@@ -75,6 +75,7 @@ def scan_body(body: str, *, need_heading: bool = True, mdx: bool = False) -> Bod
     Simple bodies take the line scanner; the rest, and any body whose first heading is
     wanted (a file without a title), go through markdown-it. Only the markdown part of a
     body is read (reader.markdown.parse_limited); a warning says where the rest starts.
+    The first heading is None unless `need_heading`.
     """
     # The line scanner declines nested blocks, so it only needs the length cut: it reads
     # the markdown part of a long body as markdown-it would (10,000 bullets: 0.24 s less).
