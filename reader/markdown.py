@@ -154,10 +154,12 @@ _IMAGE_MARKS = frozenset("*_&\\")
 
 
 @cache
-def _compiled_inline_parser() -> markdown_it_pyrs.MarkdownIt:
+def _compiled_inline_parser(html: bool = False) -> markdown_it_pyrs.MarkdownIt:
+    """`html`: with inline HTML and autolinks (compiled_inline_text)."""
     parser = markdown_it_pyrs.MarkdownIt("zero")
     parser.enable_many(["paragraph", "newline", "escape", "backticks"])
-    return parser.enable_many(["emphasis", "link", "image", "entity"])
+    parser.enable_many(["emphasis", "link", "image", "entity"])
+    return parser.enable_many(["autolink", "html_inline"]) if html else parser
 
 
 def compiled_inline_texts(texts: list[str]) -> list[str | None]:
@@ -218,6 +220,87 @@ def _rendered_text(rendered: str) -> str:
     if "<" in rendered:
         rendered = _RENDERED_TAG.sub("", rendered)
     return html.unescape(rendered.replace("\n", " "))
+
+
+# Inline HTML both parsers read alike: tags and http(s) autolinks, ASCII, spelt as the
+# CommonMark spec spells them (the two parsers' regexes for tags differ in comments, CDATA,
+# declarations and what spaces are: those are left to markdown-it-py). A `<` inside a
+# quoted attribute is not taken, so that every `<` of a text taken opens one of these.
+_HTML_BOTH_READ = re.compile(
+    r"<(?:[A-Za-z][A-Za-z0-9-]*"  # an opening tag
+    r"(?:[ \t\n]+[A-Za-z_:][A-Za-z0-9:._-]*(?:[ \t\n]*=[ \t\n]*"  # its attributes
+    r"(?:[^\"'=<>`\x00-\x20\x7f-\U0010ffff]+"
+    r"|'[^'<>\x00-\x1f\x7f-\U0010ffff]*'|\"[^\"<>\x00-\x1f\x7f-\U0010ffff]*\"))?)*"
+    r"[ \t\n]*/?"
+    r"|/[A-Za-z][A-Za-z0-9-]*[ \t\n]*"  # a closing tag
+    r"|https?://[!-;=?-~]*)>"  # an autolink
+)
+
+
+def compiled_inline_text(text: str) -> str | None:
+    """inline_text(parse_inline(text)) for one paragraph's markdown that may hold inline
+    HTML (`<br>` ending the lines of a release's downloads) or autolinks, if the compiled
+    parser reads it as markdown-it-py does (as compiled_inline_texts judges, every `<` a
+    tag or an autolink of _HTML_BOTH_READ); else None. Read from its tree (an HTML tag in
+    the text is text to inline_html_text): markdown-it-py read such a paragraph at
+    1 MB/s, a fifth of loading a page of release notes."""
+    if not _inline_read_alike(text) or "\0" in text or "\r" in text:
+        return None
+    position = text.find("<")
+    while position >= 0:
+        tag = _HTML_BOTH_READ.match(text, position)
+        if tag is None:
+            return None
+        position = text.find("<", tag.end())
+    try:
+        tree = _compiled_inline_parser(html=True).tree(text)
+    except BaseException as error:  # a panic in the Rust parser: markdown-it-py reads it
+        if type(error).__name__ != "PanicException":
+            raise
+        return None
+    blocks = tree.children
+    if len(blocks) != 1 or blocks[0].name != "paragraph":
+        return None
+    try:
+        return _node_text(blocks[0])
+    except _Unforeseen:
+        return None
+
+
+def _inline_read_alike(text: str) -> bool:
+    """compiled_inline_texts's test of one text (less its `<`): whether the compiled
+    parser reads it as markdown-it-py does."""
+    return bool(
+        text.strip()
+        and "\n\n" not in text
+        and (text.isascii() or not _emphasis_read_apart(text))
+        and not any(mark in text for mark in _PLUGIN_INLINE if mark != "<")
+        and ("![" not in text or _IMAGE_MARKS.isdisjoint(text))
+        and text.count("[") + text.count("*") + text.count("_") <= _MOST_OPENERS
+        and ("`" not in text or "[" not in text or _code_spans_close(text))
+    )
+
+
+# Nodes of the compiled inline tree whose text is their children's.
+_INLINE_CONTAINERS = frozenset({"em", "strong", "link", "image", "autolink", "code_inline"})
+
+
+def _node_text(node: markdown_it_pyrs.Node) -> str:
+    """inline_text of the compiled tree's inline nodes under `node`."""
+    parts: list[str] = []
+    for child in node.children:
+        name = child.name
+        if name == "text" or name == "text_special":
+            parts.append(child.meta["content"])
+        elif name == "softbreak" or name == "hardbreak":
+            parts.append(" ")
+        elif name == "html_inline":
+            parts.append(inline_html_text(child.meta["content"]))
+        elif name in _INLINE_CONTAINERS:
+            parts.append(_node_text(child))
+        else:
+            raise _Unforeseen
+    return "".join(parts)
 
 
 _BACKTICKS = re.compile(r"`+")
@@ -752,24 +835,45 @@ def _append_block_tokens(
     if level > MAX_MARKDOWN_NESTING - 3:
         return False
     append = tokens.append
+    shared = _shared_at(level)
     for child in node.children:
         name = child.name
         if name == "text":  # a tight list item's paragraph (no node of its own), trimmed
             # as markdown-it-py trims a paragraph (MD_TRIM_CHARS; see _text_of)
-            opened, closed = _shared_tokens("paragraph", level)
+            opened, closed = shared["paragraph"]
             content = child.meta["content"].strip(MD_TRIM_CHARS)
+        elif name == "list_item" and level < MAX_MARKDOWN_NESTING - 3:
+            inner_nodes = child.children
+            if len(inner_nodes) != 1 or inner_nodes[0].name != "text":
+                opened, closed = shared[name]
+                append(opened)
+                if not _append_block_tokens(child, level + 1, tokens, cell):
+                    return False
+                append(closed)
+                continue
+            # A tight item of one paragraph (most of a page of release notes): its tokens
+            # as the call for it would append them, without the call.
+            item_opened, item_closed = shared[name]
+            opened, closed = _shared_at(level + 1)["paragraph"]
+            append(item_opened)
+            append(opened)
+            content = inner_nodes[0].meta["content"].strip(MD_TRIM_CHARS)
+            append(CompiledToken("inline", "", 0, level + 2, content))
+            append(closed)
+            append(item_closed)
+            continue
         elif name == "paragraph" or name == "tcell":
-            opened, closed = _shared_tokens(name if name == "paragraph" else cell, level)
+            opened, closed = shared[name if name == "paragraph" else cell]
             content = _text_of(child)
         elif name == "heading" or name == "lheading":
-            opened, closed = _shared_tokens(f"h{child.meta['level']}", level)
+            opened, closed = shared[f"h{child.meta['level']}"]
             content = _text_of(child)
         elif name in _COMPILED_CONTAINERS:
             if name == "table" and len(child.meta["alignments"]) < 2:
                 # One column: markdown-it-pyrs takes `a` over `|---|` for a table's head,
                 # markdown-it-py wants a `|` in it (and reads a paragraph).
                 return False
-            opened, closed = _shared_tokens(name, level)
+            opened, closed = shared[name]
             append(opened)
             inner = "th" if name == "thead" else cell
             if not _append_block_tokens(child, level + 1, tokens, inner):
@@ -808,21 +912,23 @@ _OPENED_BLOCKS = {
     "td": ("td", "td"),
     **{f"h{rank}": ("heading", f"h{rank}") for rank in range(1, 7)},
 }
-_SHARED: dict[tuple[str, int], tuple[CompiledToken, CompiledToken]] = {}
+_SHARED: dict[int, dict[str, tuple[CompiledToken, CompiledToken]]] = {}
 
 
-def _shared_tokens(name: str, level: int) -> tuple[CompiledToken, CompiledToken]:
-    """The opening and closing tokens of a block (an _OPENED_BLOCKS name) at `level`,
+def _shared_at(level: int) -> dict[str, tuple[CompiledToken, CompiledToken]]:
+    """The opening and closing tokens of each block (by _OPENED_BLOCKS name) at `level`,
     made once: the loader only reads tokens, and making three for every paragraph of a
     page of release notes was a tenth of reading it."""
-    shared = _SHARED.get((name, level))
+    shared = _SHARED.get(level)
     if shared is None:
-        kind, tag = _OPENED_BLOCKS[name]
-        shared = (
-            CompiledToken(kind + "_open", tag, 1, level),
-            CompiledToken(kind + "_close", tag, -1, level),
-        )
-        _SHARED[name, level] = shared
+        shared = {
+            name: (
+                CompiledToken(kind + "_open", tag, 1, level),
+                CompiledToken(kind + "_close", tag, -1, level),
+            )
+            for name, (kind, tag) in _OPENED_BLOCKS.items()
+        }
+        _SHARED[level] = shared
     return shared
 
 

@@ -27,6 +27,7 @@ from reader.loading.body import body_text, scan_body
 from reader.markdown import (
     BlockToken,
     compiled_block_tokens,
+    compiled_inline_text,
     compiled_inline_texts,
     inline_text,
     markdown_parser,
@@ -62,6 +63,7 @@ def markdown_it_py_only() -> Iterator[None]:
                 markdown_module, "compiled_inline_texts", lambda texts: [None] * len(texts)
             )
             patch.setattr(markdown_module, "compiled_block_tokens", lambda markdown: None)
+            patch.setattr(markdown_module, "compiled_inline_text", lambda text: None)
             yield
     finally:
         clear_parse_caches()
@@ -160,6 +162,71 @@ def test_articles_are_indexed_as_with_markdown_it_py_alone(corpus: str, tmp_path
                 expected = searched(reference)
             assert searched(article) == expected, path
     assert initiatives > 100
+
+
+def same_html_text_as_markdown_it_py(text: str) -> bool:
+    """Check compiled_inline_text for `text`, if it takes it; whether it did."""
+    plain = compiled_inline_text(text)
+    if plain is not None:
+        assert plain == inline_text(parse_inline(text)), text
+    return plain is not None
+
+
+HTML_PIECES = [
+    "<br>", "<br/>", "<br />", "<BR>", "<b>", "</b>", "</b >", "<span class=\"x\">", "</span>",
+    '<img alt="A *b*">', "<img alt='c' src=x>", "<img alt=d>", "<img\nalt=\"e\">", "<a href=u>",
+    "</a>", "<x-y z>", "<a b='>'>", "<a\tb>", "<a/>", "</a/>", "<!-- c -->", "<?p?>", "<![CDATA[",
+    "<https://x.example/a_b*c>", "<http://x.example>", "<https://x.example/&amp;>", "<a@b.example>",
+    "<javascript:x>", "<1>", "< b>", "<", ">", "[a](<u v>)", "`<b>`", "\\<b>", "<a b=`c`>",
+    "<!-->", "<!---->", "<![CDATA[x]]>", "<!DOCTYPE x>", "<a b\xa0c>", "<a b='\n'>", "<a_b>",
+]  # fmt: skip
+html_texts = st.lists(st.sampled_from(INLINE_PIECES + HTML_PIECES), max_size=24).map("".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(html_texts, min_size=1, max_size=6))
+@example(["a<br>\nb <br> c<br>"])
+@example(['x <https://x.example/a_b> *y* <img alt="A B"> z'])
+@example(["a <!--> b"])  # a comment the two parsers end apart
+def test_generated_paragraphs_with_html_read_as_markdown_it_py_reads_them(
+    lines: list[str],
+) -> None:
+    for text in paragraphs("\n\n".join(lines)):
+        same_html_text_as_markdown_it_py(text)
+
+
+def test_paragraphs_of_html_line_breaks_and_autolinks_are_read_by_the_compiled_parser() -> None:
+    downloads = "Windows: https://x.example/node.msi<br>\nmacOS: https://x.example/n.pkg<br>"
+    assert (
+        compiled_inline_text(downloads)
+        == "Windows: https://x.example/node.msi  macOS: https://x.example/n.pkg "
+    )
+    assert compiled_inline_text("See <https://x.example/a_b> and <b>**this**</b>.") == (
+        "See https://x.example/a_b and this."
+    )
+    for left in ("a <!-- c --> b", "a < b", "<javascript:x>", "x {{ y }} <br>", "a\0<br>"):
+        assert compiled_inline_text(left) is None, left
+
+
+def test_articles_are_the_same_when_the_first_heading_is_always_looked_for(
+    tmp_path: Path,
+) -> None:
+    """scan_body looks for the first heading only for a file without a title: the
+    article is what it was when every markdown body's heading was looked for."""
+    real = body_module._markdown_scan
+    files = [(samples_dir(), path) for path in sample_files()]
+    files += [(tmp_path, path) for path in real_shaped_files(tmp_path, 12)]
+    for root, path in files:
+        clear_parse_caches()
+        article = load_article(path, root)
+        clear_parse_caches()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(
+                body_module,
+                "_markdown_scan",
+                lambda body, mdx=False, budget=None, need_heading=True: real(body, mdx, budget),
+            )
+            assert load_article(path, root) == article, path
 
 
 def test_text_the_compiled_parser_panics_on_is_left_to_markdown_it_py() -> None:

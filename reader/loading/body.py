@@ -75,6 +75,7 @@ def scan_body(body: str, *, need_heading: bool = True, mdx: bool = False) -> Bod
     Simple bodies take the line scanner; the rest, and any body whose first heading is
     wanted (a file without a title), go through markdown-it. Only the markdown part of a
     body is read (reader.markdown.parse_limited); a warning says where the rest starts.
+    The first heading is None unless `need_heading`.
     """
     # The line scanner declines nested blocks, so it only needs the length cut: it reads
     # the markdown part of a long body as markdown-it would (10,000 bullets: 0.24 s less).
@@ -91,7 +92,7 @@ def scan_body(body: str, *, need_heading: bool = True, mdx: bool = False) -> Bod
             )
             warning = _plain_text_warning(rest) if rest is not None else None
             return BodyFacts(tuple(text for text in texts if text), None, warning)
-    return _markdown_scan(body, mdx, budget)
+    return _markdown_scan(body, mdx, budget, need_heading)
 
 
 def markdown_initiatives(body: str, mdx: bool = False) -> tuple[str, ...]:
@@ -120,31 +121,43 @@ def initiative_items(
     parts: list[str] = []
     for index, token in enumerate(tokens):
         kind = token.type
-        if kind == "bullet_list_open" and token.level == 0:
-            in_list = is_initiative_list(token)
-        elif kind == "bullet_list_close" and token.level == 0:
-            in_list = False
-        elif kind == "list_item_open" and in_list and token.level == 1:
-            opened, parts = index, []
-        elif kind == "list_item_close" and opened is not None and token.level == 1:
-            items.append((opened, parts))
-            opened = None
-        elif (
-            kind == "inline"
-            and opened is not None
-            and tokens[index - 1].type == "paragraph_open"
-            and tokens[index - 1].level == 2
-        ):
-            # From the markdown, not from a full parse's children: the loader (block
-            # tokens only) and the renderer then read the very same text.
-            parts.append(token.content)
-    plain = iter(_plain_each([part for _opened, parts in items for part in parts], mdx, budget))
+        # (The tokens of a list's items, paragraphs most, looked at the fewest times: a
+        # page of release notes has thousands.)
+        if kind == "inline":
+            if opened is not None:
+                before = tokens[index - 1]
+                if before.type == "paragraph_open" and before.level == 2:
+                    # From the markdown, not from a full parse's children: the loader
+                    # (block tokens only) and the renderer then read the very same text.
+                    parts.append(token.content)
+        elif kind not in _LIST_TOKENS:
+            continue
+        elif kind == "list_item_open":
+            if in_list and token.level == 1:
+                opened, parts = index, []
+        elif kind == "list_item_close":
+            if opened is not None and token.level == 1:
+                items.append((opened, parts))
+                opened = None
+        elif token.level == 0:
+            in_list = kind == "bullet_list_open" and is_initiative_list(token)
+    plain = _plain_each([part for _opened, parts in items for part in parts], mdx, budget)
     found = []
+    position = 0
     for opened, parts in items:
-        text = one_line(" ".join(next(plain) for _part in parts))
+        count = len(parts)
+        text = one_line(
+            plain[position] if count == 1 else " ".join(plain[position : position + count])
+        )
+        position += count
         if text:
             found.append((opened, text))
     return found
+
+
+_LIST_TOKENS = frozenset(
+    {"bullet_list_open", "bullet_list_close", "list_item_open", "list_item_close"}
+)
 
 
 def body_text(body: str, *, mdx: bool = False) -> str:
@@ -265,16 +278,20 @@ def _plain_text_warning(parsed: LimitedParse[BlockToken]) -> str | None:
     return None
 
 
-def _markdown_scan(body: str, mdx: bool = False, budget: MarkupBudget | None = None) -> BodyFacts:
+def _markdown_scan(
+    body: str, mdx: bool = False, budget: MarkupBudget | None = None, need_heading: bool = True
+) -> BodyFacts:
     """Only block structure is parsed for the whole body; inline markup is parsed just for
-    the few paragraphs kept, which is about twice as fast as a full parse."""
+    the few paragraphs kept, which is about twice as fast as a full parse. The first
+    heading is looked for only if `need_heading` (a page of release notes has none: its
+    thousands of tokens were read for nothing)."""
     if budget is None:
         budget = MarkupBudget()
     parsed = _block_parse(body, mdx)
     tokens = parsed.tokens
     initiatives = tuple(text for _index, text in initiative_items(tokens, mdx, budget))
     first_heading: str | None = None
-    for index, token in enumerate(tokens):
+    for index, token in enumerate(tokens if need_heading else ()):
         if token.type == "heading_open" and token.tag == "h1":
             first_heading = one_line(_plain(tokens[index + 1].content, mdx, budget)) or None
             if first_heading is not None:
@@ -367,8 +384,12 @@ def _cached_plain(markdown_inline: str, mdx: bool, _limits: tuple[int, int, int]
 
 
 def _parsed_plain(markdown_inline: str, mdx: bool) -> str:
-    from reader.markdown import inline_text, parse_inline
+    from reader.markdown import compiled_inline_text, inline_text, parse_inline
 
-    children = parse_inline(markdown_inline, mdx)
+    # The compiled parser where it reads the text as markdown-it-py does (a paragraph of
+    # HTML line breaks or autolinks, which compiled_inline_texts leaves: less CPU).
+    text = None if mdx else compiled_inline_text(markdown_inline)
+    if text is None:
+        text = inline_text(parse_inline(markdown_inline, mdx))
     # Entities decode here (`&#8238;` is a bidi override), after the file's text was cleaned.
-    return strip_control(inline_text(children))
+    return strip_control(text)
