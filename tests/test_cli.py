@@ -129,29 +129,31 @@ def test_big_outputs_are_written_a_batch_of_articles_at_a_time(
     assert batches and set(batches) == {1}
 
 
-def test_many_search_results_are_made_in_worker_processes_in_order(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """From PARALLEL_RESULTS results on, `search --json` reads articles and makes their
-    snippets in worker processes, a batch each: the output is the same, in order (hits
-    in the body, only in metadata, accented, a phrase). In a folder of PARALLEL_RESULTS
-    articles or more, with a core free, the workers start before the search."""
-    folder = tmp_path / "news"
+def patrol_notes(folder: Path, *, dated: bool = False) -> Path:
+    """30 notes, two in three with Kent, café and road safety in the body (and all in a
+    metadata value), the others only in the metadata; `dated`: each with a date."""
     folder.mkdir()
     for number in range(30):
         body = f"Patrols in Kent café {number}.\n\n* Road safety week {number}\n"
         if number % 3 == 0:
             body = f"Nothing here {number}.\n"
+        date = f"date: 2021-03-{number % 28 + 1:02d}\n" if dated else ""
         (folder / f"{number:02d}.md").write_text(
-            f"---\ntitle: Item {number}\narea: Kent\nnote: road safety kent\n---\n{body}",
+            f"---\ntitle: Item {number}\narea: Kent\n{date}note: road safety kent\n---\n{body}",
             encoding="utf-8",
         )
+    return folder
+
+
+def spy_on_workers(patch: pytest.MonkeyPatch) -> tuple[list[int], list[str]]:
+    """From now on (under `patch`), the size of each batch handed to a worker
+    (cli_search._source_made), and "worker started" in the second list for any other
+    task (a worker's first, which starts it); the tasks run as they would."""
     from concurrent.futures import ProcessPoolExecutor
 
-    submitted: list[int] = []  # the ids of each batch handed to a worker
+    submitted: list[int] = []
     events: list[str] = []
     submit = ProcessPoolExecutor.submit
-    search = cli_search._search
 
     def counted(self: Any, function: Any, *args: Any, **kwargs: Any) -> Any:
         if function is cli_search._source_made:
@@ -160,19 +162,32 @@ def test_many_search_results_are_made_in_worker_processes_in_order(
             events.append("worker started")
         return submit(self, function, *args, **kwargs)
 
-    def searched(*args: Any) -> Any:
-        events.append("searched")
-        return search(*args)
+    patch.setattr(ProcessPoolExecutor, "submit", counted)
+    return submitted, events
+
+
+def test_many_search_results_are_made_in_worker_processes_in_order(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From PARALLEL_RESULTS results on, `search --json` reads articles and makes their
+    snippets in worker processes, a batch each: the output is the same, in order (hits
+    in the body, only in metadata, accented, a phrase). In a folder of PARALLEL_RESULTS
+    articles or more, with a core free, the workers start before the search."""
+    folder = patrol_notes(tmp_path / "news")
+    search = cli_search._search
 
     for query in ["kent", "cafe", '"road safety"']:
         status, serial, _ = run(capsys, "search", query, str(folder), "--json")
         assert status == 0 and len(json.loads(serial)) >= 20
-        submitted.clear()
-        events.clear()
         with monkeypatch.context() as patch:
+            submitted, events = spy_on_workers(patch)
+
+            def searched(*args: Any) -> Any:
+                events.append("searched")  # noqa: B023 - called within this iteration
+                return search(*args)
+
             patch.setattr(cli_search, "PARALLEL_RESULTS", 1)
             patch.setattr(cli_search, "PRINT_BATCH", 7)
-            patch.setattr(ProcessPoolExecutor, "submit", counted)
             patch.setattr(cli_search, "_search", searched)
             patch.setattr(cli_search, "cores_free", lambda: True)
             status, parallel, _ = run(capsys, "search", query, str(folder), "--json")
@@ -188,35 +203,14 @@ def test_many_search_lines_are_made_in_worker_processes_in_order(
     """`reader search`'s lines (each result's row and first snippet) are made as
     --json's results are, in worker processes from PARALLEL_RESULTS on: the same lines,
     in order, and the same count of results shown."""
-    folder = tmp_path / "news"
-    folder.mkdir()
-    for number in range(30):
-        body = f"Patrols in Kent café {number}.\n\n* Road safety week {number}\n"
-        if number % 3 == 0:
-            body = f"Nothing here {number}.\n"
-        (folder / f"{number:02d}.md").write_text(
-            f"---\ntitle: Item {number}\narea: Kent\ndate: 2021-03-{number % 28 + 1:02d}\n"
-            f"note: road safety kent\n---\n{body}",
-            encoding="utf-8",
-        )
-    from concurrent.futures import ProcessPoolExecutor
-
-    submitted: list[int] = []
-    submit = ProcessPoolExecutor.submit
-
-    def counted(self: Any, function: Any, *args: Any, **kwargs: Any) -> Any:
-        if function is cli_search._source_made:
-            submitted.append(len(args[1]))
-        return submit(self, function, *args, **kwargs)
-
+    folder = patrol_notes(tmp_path / "news", dated=True)
     for argv in (["kent"], ["cafe"], ['"road safety"', "--limit", "12"]):
         status, serial, serial_err = run(capsys, "search", *argv[:1], str(folder), *argv[1:])
         assert status == 0 and serial.count("\n    ") >= 10
-        submitted.clear()
         with monkeypatch.context() as patch:
+            submitted, _events = spy_on_workers(patch)
             patch.setattr(cli_search, "PARALLEL_RESULTS", 1)
             patch.setattr(cli_search, "PRINT_BATCH", 7)
-            patch.setattr(ProcessPoolExecutor, "submit", counted)
             status, parallel, err = run(capsys, "search", *argv[:1], str(folder), *argv[1:])
         assert (status, parallel, err) == (0, serial, serial_err), argv
         assert len(submitted) >= 2 and set(submitted[:-1]) == {7}
@@ -237,21 +231,10 @@ def test_long_lists_are_made_in_worker_processes_in_order(
             f"Patrols {number}.\n\n* Road safety week {number}\n",
             encoding="utf-8",
         )
-    from concurrent.futures import ProcessPoolExecutor
-
     status, serial, _ = run(capsys, "list", str(folder), "--json")
     assert status == 0 and len(json.loads(serial)) == 30
-    submitted: list[int] = []  # the ids of each batch handed to a worker
-    events: list[str] = []
-    submit = ProcessPoolExecutor.submit
+    submitted, events = spy_on_workers(monkeypatch)
     refresh = cli_common.refresh_folder
-
-    def counted(self: Any, function: Any, *args: Any, **kwargs: Any) -> Any:
-        if function is cli_search._source_made:
-            submitted.append(len(args[1]))
-        else:
-            events.append("worker started")
-        return submit(self, function, *args, **kwargs)
 
     def refreshed(*args: Any) -> Any:
         events.append("refreshed")
@@ -259,7 +242,6 @@ def test_long_lists_are_made_in_worker_processes_in_order(
 
     monkeypatch.setattr(cli_search, "PARALLEL_RESULTS", 1)
     monkeypatch.setattr(cli_search, "PRINT_BATCH", 7)
-    monkeypatch.setattr(ProcessPoolExecutor, "submit", counted)
     monkeypatch.setattr(cli_search, "cores_free", lambda: True)
     monkeypatch.setattr(cli_module, "refresh_folder", refreshed)
     status, parallel, _ = run(capsys, "list", str(folder), "--json")
