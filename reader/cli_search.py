@@ -205,10 +205,14 @@ class _ListJson(_Output):
     ensure_ascii: bool
 
     def from_printed(self, printed: list[PrintedArticle]) -> str:
-        return _joined_json([(article.json._asdict(), []) for article in printed], None, self)
+        return _joined_json(
+            [(article.json._asdict(), []) for article in printed], None, self.ensure_ascii
+        )
 
     def from_articles(self, articles: list[Article]) -> str:
-        return _joined_json([(article_to_dict(article), []) for article in articles], None, self)
+        return _joined_json(
+            [(article_to_dict(article), []) for article in articles], None, self.ensure_ascii
+        )
 
 
 @dataclass(frozen=True)
@@ -231,14 +235,14 @@ class _SearchJson(_Output):
                 for article in printed
             ],
             self.scores,
-            self,
+            self.ensure_ascii,
         )
 
     def from_articles(self, articles: list[Article]) -> str:
         return _joined_json(
             [(article_to_dict(article), snippets(article, self.query)) for article in articles],
             self.scores,
-            self,
+            self.ensure_ascii,
         )
 
 
@@ -351,11 +355,11 @@ def _source_made(source: ArticleSource, ids: Sequence[str], output: _Output) -> 
 def _joined_json(
     results: list[tuple[dict[str, Any], list[str]]],
     scores: dict[str, float | None] | None,
-    output: _ListJson | _SearchJson,
+    ensure_ascii: bool,
 ) -> str:
     """Each result (an article's JSON object and its snippets) with its score, as JSON,
     joined by ",\\n"; with no `scores`, each article's JSON object alone."""
-    encode = _ENCODERS[output.ensure_ascii]
+    encode = _ENCODERS[ensure_ascii]
     if scores is None:
         return ",\n".join([encode(data) for data, _snippets in results])
     blocks = []
