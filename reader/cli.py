@@ -373,8 +373,10 @@ def find_article(article_id: str, root: Path | None) -> Article:
 
 def cmd_search(args: argparse.Namespace) -> int:
     with JsonWorkers() as workers:
-        # Started as soon as the folder is open where the results may be many.
-        opened = partial(workers.start_for, limit=args.limit)
+        # --json: started as soon as the folder is open where the results may be many.
+        # The lines (most often few) start them only for many, and make the first batch
+        # meanwhile: a search of a few results need not pay for their start.
+        opened = partial(workers.start_for, limit=args.limit) if args.json else None
         store, query, results = search_fresh(args, opened=opened)
         try:
             if not args.json:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from reader.articles import ArticleStore
@@ -323,25 +324,50 @@ def _batches_made(
         for batch in batches:
             yield here(batch)
         return
+
+    def made_here(batch: Sequence[str]) -> tuple[str, int]:
+        try:
+            return _source_made(source, batch, output)
+        except Exception:
+            return here(batch)  # as a worker's trouble is met, below
+
     ids_count = sum(map(len, batches))
     if ids_count < PARALLEL_RESULTS or workers.count <= 1:
         for batch in batches:
-            try:
-                yield _source_made(source, batch, output)
-            except Exception:
-                yield here(batch)  # as a worker's trouble is met, below
+            yield made_here(batch)
         return
     # The output streams in order, and a slow reader of it (`| less`) does not make
-    # every result wait in memory.
-    calls = ((source, batch, output.for_batch(batch)) for batch in batches)
+    # every result wait in memory. The first batch is made here while the workers start
+    # (0.3-0.6 s), so the first lines come as soon as without them.
+    first, rest = batches[0], batches[1:]
+    calls = ((source, batch, output.for_batch(batch)) for batch in rest)
     pool = workers.pool()
-    for (_source, batch, _output), future in in_order(pool, workers.count, _source_made, calls):
-        try:
-            yield future.result()
-        except Exception:
-            # A worker that could not read the index (damaged, locked, gone) or died:
-            # this process reads the batch, repairing the index as it does.
-            yield here(batch)
+    from concurrent.futures.process import BrokenProcessPool  # imported by the pool
+
+    ordered = in_order(pool, workers.count, _source_made, calls)
+    done = -1  # batches of `rest` given (-1: not even the first)
+    try:
+        following = next(ordered, None)  # handed to the workers before the first is made
+        yield made_here(first)
+        done = 0
+        for (_source, batch, _output), future in chain(
+            [following] if following is not None else [], ordered
+        ):
+            try:
+                made = future.result()
+            except Exception:
+                # A worker that could not read the index (damaged, locked, gone) or died:
+                # this process reads the batch, repairing the index as it does.
+                made = here(batch)
+            yield made
+            done += 1
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): the pool takes no more batches, and
+        # this process makes the rest.
+        for batch in batches[done + 1 :]:
+            yield made_here(batch)
+    finally:
+        ordered.close()
 
 
 def _source_made(source: ArticleSource, ids: Sequence[str], output: _Output) -> tuple[str, int]:

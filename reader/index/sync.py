@@ -741,26 +741,31 @@ def _read_batches(
         files = list(paths)
         if not files:
             return  # nothing changed: the reading's imports are not needed
+        reading = _load_files_here(files, root_text)
         done = 0
-        # When the first batch was read and written, and its size: its time is not
-        # counted (its first file's holds the imports reading needs, 0.25 s).
-        first: tuple[float, int] | None = None
-        for batch in _load_files_here(files, root_text):
+        # The files read after the first batch (whose first file holds the imports
+        # reading needs, 0.25 s), and the time their reading took (not their writing).
+        timed, spent = -1, 0.0
+        while True:
+            began = time.monotonic()
+            batch = next(reading, None)
+            if batch is None:
+                return
+            if timed >= 0:
+                timed, spent = timed + len(batch), spent + time.monotonic() - began
+            else:
+                timed = 0
             yield batch
             done += len(batch)
-            if first is None:
-                first = time.monotonic(), done
-                continue
-            timed, left = done - first[1], len(files) - done
+            left = len(files) - done
             if timed < POOL_TIMED_FILES or left <= FIRST_CHUNK_SIZE:
                 continue
-            slow = (time.monotonic() - first[0]) / timed * left > POOL_AFTER_SECONDS
             # (With no core free, the pool's start would only add to the work.)
-            if slow and cores_free():
+            if spent / timed * left > POOL_AFTER_SECONDS and cores_free():
+                reading.close()
                 rest = files[done:]
                 yield from _pooled_batches(rest, root_text, worker_count, partial(len, rest))
                 return
-        return
     yield from _pooled_batches(paths, root_text, worker_count, found)
 
 
@@ -888,7 +893,9 @@ def _loaded_files(files: Iterable[_FileToRead], root_text: str) -> Iterator[_Loa
         yield file_id, path_text, known, prepared
 
 
-def _load_files_here(files: list[_FileToRead], root_text: str) -> Iterator[list[_Loaded]]:
+def _load_files_here(
+    files: list[_FileToRead], root_text: str
+) -> Generator[list[_Loaded], None, None]:
     """load_files(files) in this process, as batches of what HERE_BATCH_SECONDS reads:
     the list has its first rows soon however slow each file is to read. The first
     file's time is not counted (it holds the imports reading needs, 0.25-0.8 s): a few
