@@ -345,7 +345,7 @@ def _batches_made(
     from concurrent.futures.process import BrokenProcessPool  # imported by the pool
 
     ordered = in_order(pool, workers.count, _source_made, calls)
-    done = -1  # batches of `rest` given (-1: not even the first)
+    done = -1  # how many of `rest` are given (-1: not even `first`)
     try:
         following = next(ordered, None)  # handed to the workers before the first is made
         yield made_here(first)
