@@ -1,8 +1,9 @@
 """Every file built to cost the most (tests/hostile/bombs.py) loads within README's
-promise: at most 1 s of CPU and 256 MB above the baseline, whatever it holds.
+promise, whatever it holds: 256 MB above the baseline, and at most 1 s of CPU on the
+development machine (the bound here: twice that, for slower machines).
 
 The bounds are enforced by the kernel, not measured: a fresh interpreter imports the
-loader, then forks a child per file that sets RLIMIT_CPU (1 s, then SIGXCPU) and
+loader, then forks a child per file that sets RLIMIT_CPU (CPU_SECONDS, then SIGXCPU) and
 RLIMIT_AS (its address space at the fork plus 256 MB, then MemoryError) before it loads
 the file and turns every metadata value to text the way search and JSON output do.
 `pytest -s` prints what each took.
@@ -19,7 +20,12 @@ from pathlib import Path
 
 from hostile.bombs import BOMBS, bomb
 
-CPU_SECONDS = 1
+# README's promise is 1 s of CPU on the development machine. The bound is twice that
+# (RLIMIT_CPU counts whole seconds): a machine whose Python ran 1.7 times slower took
+# 0.6-1.1 s for the costliest bomb (0.52 s there), which a bound of 1 s killed now and
+# then. A bomb that costs what it must not (quadratic work: seconds to minutes) is
+# killed all the same.
+CPU_SECONDS = 2
 MEMORY_MB = 256
 
 _CHILDREN = """
@@ -75,7 +81,7 @@ for path in sorted(folder.iterdir()):
 """
 
 
-def test_every_bomb_loads_within_one_second_and_256_mb(tmp_path: Path) -> None:
+def test_every_bomb_loads_within_its_cpu_bound_and_256_mb(tmp_path: Path) -> None:
     for name in BOMBS:
         (tmp_path / f"{name}.md").write_text(bomb(name), encoding="utf-8")
     result = subprocess.run(
