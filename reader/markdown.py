@@ -842,17 +842,14 @@ def _append_block_tokens(
             # as markdown-it-py trims a paragraph (MD_TRIM_CHARS; see _text_of)
             opened, closed = shared["paragraph"]
             content = child.meta["content"].strip(MD_TRIM_CHARS)
-        elif name == "list_item" and level < MAX_MARKDOWN_NESTING - 3:
-            inner_nodes = child.children
-            if len(inner_nodes) != 1 or inner_nodes[0].name != "text":
-                opened, closed = shared[name]
-                append(opened)
-                if not _append_block_tokens(child, level + 1, tokens, cell):
-                    return False
-                append(closed)
-                continue
+        elif (
+            name == "list_item"
+            and level < MAX_MARKDOWN_NESTING - 3
+            and len(inner_nodes := child.children) == 1
+            and inner_nodes[0].name == "text"
+        ):
             # A tight item of one paragraph (most of a page of release notes): its tokens
-            # as the call for it would append them, without the call.
+            # as the container's call for it would append them, without the call.
             item_opened, item_closed = shared[name]
             opened, closed = _shared_at(level + 1)["paragraph"]
             append(item_opened)

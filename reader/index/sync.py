@@ -98,8 +98,8 @@ COMMIT_SECONDS = 1.0
 HERE_BATCH_SECONDS = 0.2
 # Fewer files than POOL_THRESHOLD are read by a pool all the same, with a core free, once
 # those left would take this long here (docs pages: 5-8 ms each): a pool's start costs
-# 0.3-0.5 s of CPU. The time
-# a file takes is known once this many are read after the first batch.
+# 0.3-0.5 s of CPU. The time a file takes is known once this many are read after the
+# first batch.
 POOL_AFTER_SECONDS = 1.0
 POOL_TIMED_FILES = 8
 
