@@ -8,6 +8,7 @@ import logging
 import re
 import sys
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -431,10 +432,13 @@ def _line_offset(text: str, line: int) -> int:
 # any is left to markdown-it-py. (A character is found at memory speed; a longer string
 # is looked for only when its first character is there; those starting with `[` or `{`,
 # common in real text, by one regex each, which finds its first character as fast and
-# costs one search, not one for each string.)
+# costs one search, not one for each string.) A container or an admonition opens only
+# at a line's start, after its containers' marks (_PLUGIN_LINE): `Wow!!!` or `a:::b`
+# in a line of text is text to both parsers.
 _PLUGIN_BLOCK_MARKS = (
     (":", (":::",)), ("!", ("!!!",)), ("?", ("???",)), ("\0", ("\0",)), ("\r", ("\r",)),
 )  # fmt: skip
+_PLUGIN_LINE = re.compile(r"^[ \t>*+\-.)0-9]*(?::::|!!!|\?\?\?)", re.MULTILINE)
 # `[^`, and task list items' boxes (markdown-it-py takes them off): `[ ]`, `[x]`. (GitHub
 # alerts and template tags: see _with_stand_ins.)
 _BRACKET_MARKS = re.compile(r"\[(?:\^|[ xX]\])")
@@ -461,8 +465,16 @@ _DIFFERING_LINE = re.compile(
 _DEEP_LINE = re.compile(r"\n[ \t>*+\-.)0-9]{1000}")
 # HTML blocks that run to their closing tag over blank lines (`<pre>`, `<script>`, `<style>`,
 # `<textarea>`, comments, `<?`, `<!`): ended by their list item's end, markdown-it-py's
-# keeps the blank lines before it, markdown-it-pyrs's not.
-_UNTIL_CLOSED_HTML = re.compile(r"<(?:pre|script|style|textarea|!|\?)", re.IGNORECASE)
+# keeps the blank lines before it, markdown-it-pyrs's not. Only one that may be in a list
+# item or a quote is looked for: a line starting with one opens a block at the top level
+# (they all end a paragraph, so it is no lazy line of one), and elsewhere in a line it is
+# inline HTML. (Real docs pages are full of top-level comments: Node's API pages hold
+# `<!-- YAML` history before each section.) At the top level, a declaration in lower case
+# (`<!doctype html>`) opens an HTML block for markdown-it-pyrs only (_ODD_DECLARATION).
+_UNTIL_CLOSED_HTML = re.compile(
+    r"^[ \t>*+\-.)0-9]+<(?:pre|script|style|textarea|!|\?)", re.IGNORECASE | re.MULTILINE
+)
+_ODD_DECLARATION = re.compile(r"^<!(?!--|\[CDATA\[|[A-Z])", re.MULTILINE)
 # A line with a `|`, then a delimiter row of one column (`a|` over `---`): a table's head
 # to markdown-it-py, a setext heading to markdown-it-pyrs. (From the line's last `|`:
 # linear time.)
@@ -491,6 +503,10 @@ _BACKSLASH_LINE_END = re.compile(r"\\[ \t]*$", re.MULTILINE)
 # speed), the others only in text past ASCII.
 _ASCII_ODD_SPACES = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 _UNICODE_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+# Unicode spaces that are not line separators too, a run at a time (_spaces_in_text_only).
+_TEXT_SPACES = re.compile("[\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTAINER_MARKS = " \t>*+-.)0123456789"
+_LETTER = re.compile(r"[^\W\d_]")
 # Rust node name: markdown-it-py token type and tag, for containers.
 _COMPILED_CONTAINERS = {
     "blockquote": ("blockquote", "blockquote"),
@@ -555,7 +571,7 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
     if any(
         char in markdown and any(mark in markdown for mark in marks)
         for char, marks in _PLUGIN_BLOCK_MARKS
-    ):
+    ) and ("\0" in markdown or "\r" in markdown or _PLUGIN_LINE.search(markdown) is not None):
         return None
     if "[" in markdown and _BRACKET_MARKS.search(markdown) is not None:
         return None
@@ -568,13 +584,19 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
             return None
         markdown, stand_ins = stood_in
     lines = "\n" + markdown
-    if _DIFFERING_LINE.search(lines) is not None or _DEEP_LINE.search(lines) is not None:
+    if _DEEP_LINE.search(lines) is not None:
         return None
-    if "<" in markdown and _UNTIL_CLOSED_HTML.search(markdown) is not None:
+    # Lines the two parsers read apart are taken only as lines of fenced code (a docs
+    # page's REPL session: `> Buffer.alloc(5)` then its output), which neither reads.
+    differing = _differing_lines(lines)
+    if "<" in markdown and (
+        _UNTIL_CLOSED_HTML.search(markdown) is not None
+        or _ODD_DECLARATION.search(markdown) is not None
+    ):
         return None
     if "|" in markdown and (
         _ONE_COLUMN_TABLE.search(markdown) is not None
-        or _ORDERED_AFTER_TEXT.search("\n" + markdown) is not None
+        or _ordered_after_table_text(markdown)
         or ("\t" in markdown and _tab_beside_pipe(markdown))
         or ("-" in markdown and _table_head_apart(markdown))
     ):
@@ -583,9 +605,13 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
         return None
     if any(space in markdown for space in _ASCII_ODD_SPACES):
         return None
-    if not markdown.isascii() and _UNICODE_SPACE.search(markdown) is not None:
+    if (
+        not markdown.isascii()
+        and _UNICODE_SPACE.search(markdown) is not None
+        and not _spaces_in_text_only(markdown)
+    ):
         return None
-    tokens = _compiled_tokens(markdown)
+    tokens = _compiled_tokens(markdown, differing)
     if tokens is None or not stand_ins:
         return tokens
     return _stood_in_tokens(tokens, stand_ins)
@@ -778,6 +804,53 @@ def _tab_beside_pipe(markdown: str) -> bool:
     return any("\t" in line and "|" in line for line in markdown.split("\n"))
 
 
+def _ordered_after_table_text(markdown: str) -> bool:
+    """Whether a line of text, then an ordered list item not numbered 1
+    (_ORDERED_AFTER_TEXT), may be a table's row: whether the lines up to it, back to a
+    blank line, hold a delimiter row's like. (A table ends at a blank line; elsewhere the
+    two parsers read such an item alike: a docs page's steps, each with a paragraph.)"""
+    lines = "\n" + markdown
+    for found in _ORDERED_AFTER_TEXT.finditer(lines):
+        text_end = lines.index("\n", found.start() + 1)  # the text line's end, in `lines`
+        run_start = found.start()
+        while run_start > 0:
+            before = lines.rfind("\n", 0, run_start)
+            if not lines[before + 1 : run_start].strip(" \t"):
+                break  # a blank line (spaces and tabs only: markdown's blank)
+            run_start = before
+        if _DELIMITER_ROW.search(lines, run_start + 1, text_end) is not None:
+            return True
+    return False
+
+
+def _spaces_in_text_only(markdown: str) -> bool:
+    """Whether every Unicode space in `markdown` is inside a line's text, where no block's
+    syntax reads it: after a letter of the line (so past its containers' marks, a list
+    item's number, a fence's backticks, a heading's `#`), between two characters that
+    are neither spaces nor a table's `|` nor a heading's closing `#`, in a line that
+    starts no HTML block (whose start markdown-it-py finds with `\\s`). A changelog's
+    `use\\xa0`Error``, a Japanese `東京\\u3000大阪`. None is taken in a body with line
+    separators (U+0085, U+2028, U+2029), or with a link definition, whose address and
+    title the two parsers end at different spaces."""
+    if "]:" in markdown or any(separator in markdown for separator in "\x85\u2028\u2029"):
+        return False
+    for run in _TEXT_SPACES.finditer(markdown):
+        start, end = run.span()
+        line = markdown[markdown.rfind("\n", 0, start) + 1 : start]
+        if (
+            not line
+            or line[-1].isspace()
+            or line[-1] == "|"
+            or end == len(markdown)
+            or markdown[end].isspace()
+            or markdown[end] in "|#"
+            or line.lstrip(_CONTAINER_MARKS).startswith("<")
+            or _LETTER.search(line) is None
+        ):
+            return False
+    return True
+
+
 def _table_head_apart(markdown: str) -> bool:
     """Whether a delimiter row's like, it or the line before it holding a `|`, follows a
     line markdown-it-pyrs may read as a table's head apart from markdown-it-py: any but a
@@ -799,14 +872,17 @@ def _table_head_apart(markdown: str) -> bool:
     return False
 
 
-def _compiled_tokens(markdown: str) -> list[CompiledToken] | None:
+def _compiled_tokens(markdown: str, in_code: Sequence[int] = ()) -> list[CompiledToken] | None:
     """The tokens of markdown-it-pyrs's tree for `markdown`, whatever it holds; None if the
-    tree nests too deep, is not shaped as foreseen, or the parser panics."""
+    tree nests too deep, is not shaped as foreseen, the parser panics, or a line starting
+    at an offset of `in_code` (in order) is not code of a top-level fenced block."""
     try:
         tree = _compiled_block_parser().tree(markdown)
     except BaseException as error:  # a panic in the Rust parser: markdown-it-py reads it
         if type(error).__name__ != "PanicException":
             raise
+        return None
+    if in_code and not _inside_fences(tree, markdown, in_code):
         return None
     tokens: list[CompiledToken] = []
     try:
@@ -819,6 +895,56 @@ def _compiled_tokens(markdown: str) -> list[CompiledToken] | None:
         # ends the text without one holds it, markdown-it-py's not.
         return None
     return tokens
+
+
+def _differing_lines(lines: str) -> list[int]:
+    """Where each line _DIFFERING_LINE finds in `lines` ("\\n" and the markdown) starts
+    in the markdown, in order (a match runs into the next line at most: each line is
+    looked at)."""
+    starts = []
+    found = _DIFFERING_LINE.search(lines)
+    while found is not None:
+        starts.append(found.start())  # lines[i] is markdown[i - 1]: after the newline
+        found = _DIFFERING_LINE.search(lines, found.start() + 1)
+    return starts
+
+
+def _inside_fences(tree: markdown_it_pyrs.Node, markdown: str, line_starts: Sequence[int]) -> bool:
+    """Whether each line of `markdown` starting at an offset of `line_starts` is a line
+    of code of a fenced code block at the top level of its tree: after the opening line,
+    before the last one (the closing one, or the text's last line)."""
+    fences = []
+    for child in tree.children:
+        if child.name == "fence":
+            if child.srcmap is None:
+                return False
+            fences.append(child.srcmap)
+    if not fences:
+        return False
+    # The tree's offsets are in UTF-8 bytes: made character offsets, one pass in all.
+    if not markdown.isascii():
+        data = markdown.encode("utf-8", "surrogatepass")
+        chars_at: dict[int, int] = {0: 0}
+        done = 0
+        for offset in sorted({offset for fence in fences for offset in fence}):
+            chars_at[offset] = chars_at[done] + len(
+                data[done:offset].decode("utf-8", "surrogatepass")
+            )
+            done = offset
+        fences = [(chars_at[start], chars_at[end]) for start, end in fences]
+    code = [
+        (markdown.find("\n", start, end) + 1, markdown.rfind("\n", start, end) + 1)
+        for start, end in fences
+    ]
+    starts = [start for start, _end in code]
+    for line_start in line_starts:
+        place = bisect_right(starts, line_start) - 1
+        if place < 0:
+            return False
+        code_start, code_end = code[place]
+        if code_start == 0 or not code_start <= line_start < code_end:
+            return False
+    return True
 
 
 def _ends_in_raw_block(tokens: list[CompiledToken]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,6 +38,17 @@ def test_replacing_each_character_is_what_translate_does(text: str, table: dict[
 
 def test_a_replacement_holding_a_character_replaced_later_is_not_replaced_again() -> None:
     assert replace_each("ab", {"a": "b", "b": "c"}) == "bc"
+
+
+@pytest.mark.parametrize("count", [150, 300])
+def test_many_distinct_characters_are_replaced_as_translate_does(count: int) -> None:
+    # A changelog's contributors' names: many distinct letters in a long text (replaced
+    # one at a time up to a few hundred of them, by str.translate past that).
+    letters = [chr(code) for code in range(0x100, 0x100 + count)]
+    text = " ".join(f"{letter}x{letters[-index]}" for index, letter in enumerate(letters)) * 20
+    table = {letter: letter.upper() + "-" for letter in letters}
+    expected = text.translate({ord(char): new for char, new in table.items()})
+    assert replace_each(text, table) == expected
 
 
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")

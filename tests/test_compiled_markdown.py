@@ -347,6 +347,10 @@ LINE_PIECES = [
     "{% endhighlight %}", "{% comment %}", "{% endcomment %}", "{{ page.title }}",
     '{{< figure caption="A cat" >}}', "{{< figure", ">}}", "{{ a | b }}", "{% if x %}",
     "[!TIP]", "[!warning]", "[!FOO]", "[![b](u)](v)", "{: .c}", "{{< code >}}", "{{< /code >}}",
+    "<!--", "-->", "<!-- YAML", "<?x ?>", "<!X>", "<!doctype html>", "<![CDATA[", "]]>",
+    "<!-->", "<!--->", "<!>", "<!x",
+    "<script>", "</script>", "<STYLE>", "<textarea>", "Wow!!!", "a:::b", "Why???", "2.",
+    "a\xa0b", "x\u3000y", "\xa0x", "x\xa0", "|\xa0", "#\xa0", "\u2028", "\u2003",
 ]  # fmt: skip
 body_lines = st.tuples(
     st.sampled_from(LINE_STARTS),
@@ -382,6 +386,10 @@ BLOCKS = [
     '{{< figure caption="A cat" >}}', "{{ page.title }}", "a {{ x }} b\n{% y %}",
     "{{< note >}}\n> [!NOTE]\n> x\n{{< /note >}}", "{{< note >}}\n- unclosed",
     "{{< code >}}\n{{< note >}}\n{{< /code >}}", "{{< figure\n  caption='a' >}}",
+    "<!-- YAML\nadded: v1.0.0\n-->", "<!--\n\n- a\n\n-->", "<pre>\n\n- x\n</pre>",
+    "<!-- type=misc -->", "1. Step\n\n   More.\n2. Next", "a\xa0`b` c", "東京\u3000大阪",
+    "| a\xa0b | c |\n|---|---|\n| d | e\xa0f |", "Wow!!! ok", "<script>\nx\n\ny\n</script>",
+    "```console\n> a\nb\n```", "```\n> > a\n>     b\n```", "~~~\n> a\n -\n~~~", "```\n> a\nb",
 ]  # fmt: skip
 BLOCK_STARTS = ["", "", "", "  ", "   ", "    ", "- ", "> ", "1. "]
 
@@ -422,6 +430,7 @@ READ_APART = {
     "quote in a quote, a lazy line of the inner": "> > q\n>     indented\n",
     "<pre> block ended by its list item": "- <pre>\n\nx\n",
     "comment block ended by its list item": "- <!-- a\n\nx\n",
+    "declaration in lower case": "<!doctype html>\n",
     "no-break space in a link definition": "[ref]: /url \xa0\n",
     "a control character Python's regexes take for a space": "<br> \x1c\n",
     "tab in a quote's indentation": "> > \t word\n",
@@ -451,6 +460,80 @@ READ_APART = {
 def test_what_the_parsers_read_apart_is_left_to_markdown_it_py(markdown: str) -> None:
     own = markdown_module._compiled_tokens(markdown)
     assert own is None or block_view(list(own)) != reference_blocks(markdown)
+    assert compiled_block_tokens(markdown) is None
+    same_loader_facts_as_markdown_it_py(markdown)
+
+
+# What real docs pages hold that the two parsers read alike, and the compiled parser takes:
+# Node's API pages open each section's history with a top-level comment, number their
+# steps with a paragraph under each, and write `\xa0` between words.
+READ_ALIKE = {
+    "comment over lines at the top level": "# A\n\n<!-- YAML\nadded: v0.1.90\n-->\n\ntext\n",
+    "comment over blank lines at the top level": "<!-- a\n\n- b\n\n-->\n- c\n",
+    "comment ending a list item's paragraph": "- item\n<!-- c\n\nx -->\n",
+    "comment inside a line": "- a <!-- c\n\n  b\n",
+    "<pre> over blank lines at the top level": "<pre>\n\n> x\n\n</pre>\n",
+    "ordered steps with paragraphs, a table elsewhere": (
+        "| a | b |\n|---|---|\n| c | d |\n\n1. One.\n\n   More.\n2. Two.\n"
+    ),
+    "a no-break space between words": "- use\xa0`Error` here\n- b\xa0c\n",
+    "an ideographic space between words": "東京\u3000大阪\n\n- 京都\u3000奈良\n",
+    "no-break space in a table's cell": "| a\xa0b | c |\n|---|---|\n| d | e\xa0f |\n",
+    "`!!!`, `:::` and `???` inside a line": "Wow!!! It works.\n\n- a:::b\n- Why??? Because.\n",
+    "a REPL session in fenced code": "Run:\n\n```console\n> Buffer.alloc(2)\n<Buffer 00 00>\n```\n",
+    "a REPL session ending with a prompt": "```\n> a\n```\nb\n",
+    "a REPL session in fenced code, non-ASCII before": "é\n\n~~~\n> a\n b\n> > c\n>     d\n~~~\n",
+}
+
+
+# Lines the two parsers read apart next to fenced code, or in fenced code that is not at
+# the top level: left to markdown-it-py.
+DIFFERING_BESIDE_CODE = {
+    "a quote's lazy line before a fence": "> a\n b\n\n```\nx\n```\n",
+    "in the last line of an unclosed fence": "```\nx\n> a\nb",
+    "in a list item's fence": "- a\n  ```\n  > x\n  y\n  ```\n",
+    "in a quote's fence": "> ```\n> > a\n>     b\n> ```\n",
+}
+
+
+@pytest.mark.parametrize(
+    "markdown", DIFFERING_BESIDE_CODE.values(), ids=DIFFERING_BESIDE_CODE.keys()
+)
+def test_lines_read_apart_outside_top_level_fences_are_left_to_markdown_it_py(
+    markdown: str,
+) -> None:
+    assert compiled_block_tokens(markdown) is None
+    same_loader_facts_as_markdown_it_py(markdown)
+
+
+@pytest.mark.parametrize("markdown", READ_ALIKE.values(), ids=READ_ALIKE.keys())
+def test_what_real_docs_pages_hold_is_read_by_the_compiled_parser(markdown: str) -> None:
+    assert same_blocks_as_markdown_it_py(markdown)
+    same_loader_facts_as_markdown_it_py(markdown)
+
+
+# Unicode spaces where a block's syntax may read them: left to markdown-it-py, whether or
+# not the two parsers read each apart today.
+SPACES_IN_SYNTAX = {
+    "after a list item's number": "1.\xa0x\n",
+    "after a bullet": "-\xa0x\n",
+    "after a bullet's space": "- \xa0x\n",
+    "ending a line": "a\xa0\nb\n",
+    "before a heading's closing #": "# Title\xa0#\n",
+    "beside a table's |": "| a\xa0| b |\n|---|---|\n",
+    "in an HTML block's first line": "<div\xa0class=x>\n",
+    "in a list item's HTML block's first line": "- <div\xa0class=x>\n",
+    "in a body with a link definition": "a\xa0b\n\n[r]: /u\n",
+    "in a body with a line separator": "a\xa0b\u2028c\n",
+    "after a quote's mark": ">\xa0x\n",
+    "in a fence's closing line": "```\nx\n```\xa0\n",
+}
+
+
+@pytest.mark.parametrize("markdown", SPACES_IN_SYNTAX.values(), ids=SPACES_IN_SYNTAX.keys())
+def test_unicode_spaces_where_syntax_may_read_them_are_left_to_markdown_it_py(
+    markdown: str,
+) -> None:
     assert compiled_block_tokens(markdown) is None
     same_loader_facts_as_markdown_it_py(markdown)
 
