@@ -125,13 +125,15 @@ def inline_text(children: list[Token] | None) -> str:
 # checks it on every sample, on generated text and on the real-shaped bench corpus). Only
 # the paragraph block rule: each text given is one paragraph, never a heading or a list.
 # What opens inline markup only markdown_parser reads: HTML and autolinks, template
-# tags and kramdown attributes, footnote references and inline footnotes. Strikethrough
+# tags and kramdown attributes (`{{`, `{%`, `{:`: a lone `{`, as in the `{Object}` of
+# each argument of Node's API docs, is text to both), footnote references and inline
+# footnotes. Strikethrough
 # too: the two parsers pair `~~` runs beside emphasis each in their own way (`**~~~~*~~`),
 # and few paragraphs hold one. Likewise emphasis runs left unpaired in an image's alt text
 # (`![*_**](u)`), and its entities and escapes, which the compiled parser's HTML leaves
 # out of the alt text (`![&amp;](u)`): a paragraph with an image and any of those is
 # left to markdown-it-py.
-_PLUGIN_INLINE = ("<", "{", "[^", "^[", "~~")
+_PLUGIN_INLINE = ("<", "{{", "{%", "{:", "[^", "^[", "~~")
 # Paragraph text with more openers than this may nest past maxNesting, where the two
 # parsers each stop in their own way: left to markdown-it-py.
 _MOST_OPENERS = MAX_MARKDOWN_NESTING
