@@ -13,6 +13,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.cli import main
 from reader.loading import load_article, parse_article
@@ -150,6 +152,29 @@ def test_html_is_read_as_its_text() -> None:
     assert html_text(html) == "One & two\nthree\nA cat\nfirst\nsecond"
     kinds = [block.kind for block in html_blocks(html)]
     assert kinds == ["text", "text", "item", "item"]
+
+
+COMMENT_PIECES = [
+    "<!--",
+    "-->",
+    "--",
+    "-",
+    ">",
+    "--!>",
+    "-- >",
+    " ",
+    "\n",
+    "a",
+    "<b>x</b>",
+    "&amp;",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(COMMENT_PIECES), max_size=12).map("".join))
+def test_html_blocks_of_comments_have_the_text_the_html_parser_finds(inside: str) -> None:
+    for html in (f"<!--{inside}-->\n", f"<!-- a -->\n<!--{inside}-->", f"<!--{inside}"):
+        assert html_text(html) == "\n".join(block.text for block in html_blocks(html)), html
 
 
 def test_html_entities_cannot_make_control_sequences() -> None:

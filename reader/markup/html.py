@@ -352,7 +352,14 @@ def html_text(html: str) -> str:
     """The text of an HTML fragment, a line per block: what is indexed and counted."""
     if "<" not in html and "&" not in html:
         return html
+    if html.startswith("<!--") and _COMMENTS_ONLY.fullmatch(html) is not None:
+        return ""  # (Node's API pages hold 3,000 such blocks: `<!-- YAML` history)
     return "\n".join(block.text for block in html_blocks(html))
+
+
+# An HTML block of comments only (none holding `--`, where HTMLParser's end of a comment
+# and markdown-it's differ), and spaces: no text.
+_COMMENTS_ONLY = re.compile(r"(?:<!--(?:[^-]|-(?!-))*-->[ \t\n]*)+")
 
 
 class _TagReader(HTMLParser):
