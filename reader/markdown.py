@@ -9,7 +9,7 @@ import re
 import sys
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Generic, Protocol, TypeVar
@@ -494,10 +494,13 @@ _ORDERED_AFTER_TEXT = re.compile(
 # _table_head_apart). (The possessive `>` run and the lookahead keep it linear.)
 _DELIMITER_ROW = re.compile(r"^[ \t>]*+(?=[|: \t]*-)[-|: \t]+$", re.MULTILINE)
 _NOT_TOP_LEVEL = re.compile(r"[ \t>]|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|\[.*\]:")
-# A line ending in a backslash, in a body with a link definition: a definition whose
-# address or title ends in one is one to markdown-it-pyrs, not to markdown-it-py
-# (`- [docs]: C:\\Users\\` then `- item`).
+# A line ending in a backslash, in lines that may hold a link definition
+# (_in_definition_runs): a definition whose address or title ends in one is one to
+# markdown-it-pyrs, not to markdown-it-py (`- [docs]: C:\\Users\\` then `- item`). (A
+# shell command's lines in fenced code end in one, with definitions elsewhere.)
 _BACKSLASH_LINE_END = re.compile(r"\\[ \t]*$", re.MULTILINE)
+# A line that may start a link definition (or hold its address or title after one).
+_BRACKET_LINE = re.compile(r"^[ \t>*+\-.)0-9]*\[", re.MULTILINE)
 # Spaces but space, tab and line ends: the two parsers take different ones for the spaces
 # of markdown's syntax (`[a]: /u\xa0` is a link definition to markdown-it-pyrs; `<br>`
 # then `\x1c` an HTML block to markdown-it-py, whose regexes' `\s` takes it), and trim
@@ -603,7 +606,13 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
         or ("-" in markdown and _table_head_apart(markdown))
     ):
         return None
-    if "]:" in markdown and "\\" in markdown and _BACKSLASH_LINE_END.search(markdown) is not None:
+    if (
+        "]:" in markdown
+        and "\\" in markdown
+        and _in_definition_runs(
+            markdown, (found.start() for found in _BACKSLASH_LINE_END.finditer(markdown))
+        )
+    ):
         return None
     if any(space in markdown for space in _ASCII_ODD_SPACES):
         return None
@@ -811,16 +820,44 @@ def _ordered_after_table_text(markdown: str) -> bool:
     (_ORDERED_AFTER_TEXT), may be a table's row: whether the lines up to it, back to a
     blank line, hold a delimiter row's like. (A table ends at a blank line; elsewhere the
     two parsers read such an item alike: a docs page's steps, each with a paragraph.)"""
-    lines = "\n" + markdown
-    for found in _ORDERED_AFTER_TEXT.finditer(lines):
-        text_end = lines.index("\n", found.start() + 1)  # the text line's end, in `lines`
-        run_start = found.start()
-        while run_start > 0:
-            before = lines.rfind("\n", 0, run_start)
-            if not lines[before + 1 : run_start].strip(" \t"):
-                break  # a blank line (spaces and tabs only: markdown's blank)
-            run_start = before
-        if _DELIMITER_ROW.search(lines, run_start + 1, text_end) is not None:
+    for found in _ORDERED_AFTER_TEXT.finditer("\n" + markdown):
+        # (found.start() in "\n" + markdown is where the text line starts in markdown.)
+        run_start, run_end = _run_around(markdown, found.start())
+        if _DELIMITER_ROW.search(markdown, run_start, run_end) is not None:
+            return True
+    return False
+
+
+def _run_around(markdown: str, position: int) -> tuple[int, int]:
+    """(start, end) of the run of lines of `markdown` holding `position`: from the line
+    after a blank one (spaces and tabs only: markdown's blank) or the text's start, to the
+    end of the line before the next blank one or the text's end."""
+    start = markdown.rfind("\n", 0, position) + 1
+    while start > 0:
+        before = markdown.rfind("\n", 0, start - 1) + 1
+        if not markdown[before : start - 1].strip(" \t"):
+            break
+        start = before
+    end = markdown.find("\n", position)
+    while end >= 0:
+        after = markdown.find("\n", end + 1)
+        if not markdown[end + 1 : len(markdown) if after < 0 else after].strip(" \t"):
+            break
+        end = after
+    return start, len(markdown) if end < 0 else end
+
+
+def _in_definition_runs(markdown: str, positions: Iterable[int]) -> bool:
+    """Whether any of `positions` is in a run of lines (_run_around) that may hold a link
+    definition: a line starting with `[` after its containers' marks."""
+    runs: list[tuple[int, int]] = []
+    for found in _BRACKET_LINE.finditer(markdown):
+        if not runs or found.start() >= runs[-1][1]:
+            runs.append(_run_around(markdown, found.start()))
+    starts = [start for start, _end in runs]
+    for position in positions:
+        place = bisect_right(starts, position) - 1
+        if place >= 0 and position <= runs[place][1]:
             return True
     return False
 
@@ -832,9 +869,13 @@ def _spaces_in_text_only(markdown: str) -> bool:
     are neither spaces nor a table's `|` nor a heading's closing `#`, in a line that
     starts no HTML block (whose start markdown-it-py finds with `\\s`). A changelog's
     `use\\xa0`Error``, a Japanese `東京\\u3000大阪`. None is taken in a body with line
-    separators (U+0085, U+2028, U+2029), or with a link definition, whose address and
-    title the two parsers end at different spaces."""
-    if "]:" in markdown or any(separator in markdown for separator in "\x85\u2028\u2029"):
+    separators (U+0085, U+2028, U+2029), nor in lines that may hold a link definition,
+    whose address and title the two parsers end at different spaces."""
+    if any(separator in markdown for separator in "\x85\u2028\u2029"):
+        return False
+    if "]:" in markdown and _in_definition_runs(
+        markdown, (found.start() for found in _TEXT_SPACES.finditer(markdown))
+    ):
         return False
     for run in _TEXT_SPACES.finditer(markdown):
         start, end = run.span()

@@ -348,6 +348,7 @@ LINE_PIECES = [
     "{% endhighlight %}", "{% comment %}", "{% endcomment %}", "{{ page.title }}",
     '{{< figure caption="A cat" >}}', "{{< figure", ">}}", "{{ a | b }}", "{% if x %}",
     "[!TIP]", "[!warning]", "[!FOO]", "[![b](u)](v)", "{: .c}", "{{< code >}}", "{{< /code >}}",
+    "[r]: /u", "[r]:", "'t'", "\\\\", "C:\\a\\",
     "<!--", "-->", "<!-- YAML", "<?x ?>", "<!X>", "<!doctype html>", "<![CDATA[", "]]>",
     "<!-->", "<!--->", "<!>", "<!x",
     "<script>", "</script>", "<STYLE>", "<textarea>", "Wow!!!", "a:::b", "Why???", "2.",
@@ -482,6 +483,10 @@ READ_ALIKE = {
     "no-break space in a table's cell": "| a\xa0b | c |\n|---|---|\n| d | e\xa0f |\n",
     "`!!!`, `:::` and `???` inside a line": "Wow!!! It works.\n\n- a:::b\n- Why??? Because.\n",
     "a REPL session in fenced code": "Run:\n\n```console\n> Buffer.alloc(2)\n<Buffer 00 00>\n```\n",
+    "a no-break space, link definitions elsewhere": "a\xa0b\n\n[r]: /u\n",
+    "a shell command's lines in fenced code, definitions elsewhere": (
+        "```sh\ncurl x \\\n  && y\n```\n\n[r]: /u\n"
+    ),
     "a REPL session ending with a prompt": "```\n> a\n```\nb\n",
     "a REPL session in fenced code, non-ASCII before": "é\n\n~~~\n> a\n b\n> > c\n>     d\n~~~\n",
 }
@@ -524,7 +529,8 @@ SPACES_IN_SYNTAX = {
     "beside a table's |": "| a\xa0| b |\n|---|---|\n",
     "in an HTML block's first line": "<div\xa0class=x>\n",
     "in a list item's HTML block's first line": "- <div\xa0class=x>\n",
-    "in a body with a link definition": "a\xa0b\n\n[r]: /u\n",
+    "in a link definition's lines": "[r]: /u\na\xa0b\n",
+    "in a link definition's title": "- [r]: /u\n  'a\xa0b'\n",
     "in a body with a line separator": "a\xa0b\u2028c\n",
     "after a quote's mark": ">\xa0x\n",
     "in a fence's closing line": "```\nx\n```\xa0\n",
