@@ -91,3 +91,28 @@ def test_writing_side_bench_runs(tmp_path: Path) -> None:
         timeout=300,
     )  # fmt: skip
     assert result.stdout.startswith("1,500 articles written in ")  # 5 batches of the 300
+
+
+def test_bench_scripts_start(tmp_path: Path) -> None:
+    # Each script at least imports what it uses (one imported a function that had moved).
+    for script in sorted(BENCH.glob("*.py")):
+        result = subprocess.run(
+            [sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, (script.name, result.stderr[-500:])
+
+
+def test_installed_docs_are_collected(tmp_path: Path) -> None:
+    source = tmp_path / "docs"
+    (source / "api").mkdir(parents=True)
+    (source / "api" / "fs.md").write_text("# fs\n")
+    (source / "intro.mdx").write_text("# Intro\n")
+    (source / "logo.png").write_bytes(b"\x89PNG")
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "collect_docs.py"), "--out", str(tmp_path / "out"),
+         str(source)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    copied = sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*.*"))
+    assert copied == [Path("docs/api/fs.md"), Path("docs/intro.mdx")]
+    assert "2 files" in result.stdout
