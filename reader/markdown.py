@@ -435,12 +435,12 @@ def _line_offset(text: str, line: int) -> int:
 # is looked for only when its first character is there; those starting with `[` or `{`,
 # common in real text, by one regex each, which finds its first character as fast and
 # costs one search, not one for each string.) A container or an admonition opens only
-# at a line's start, after its containers' marks (_PLUGIN_LINE): `Wow!!!` or `a:::b`
+# at a line's start, after its containers' marks (_opens_a_line): `Wow!!!` or `a:::b`
 # in a line of text is text to both parsers.
 _PLUGIN_BLOCK_MARKS = (
     (":", (":::",)), ("!", ("!!!",)), ("?", ("???",)), ("\0", ("\0",)), ("\r", ("\r",)),
 )  # fmt: skip
-_PLUGIN_LINE = re.compile(r"^[ \t>*+\-.)0-9]*(?::::|!!!|\?\?\?)", re.MULTILINE)
+_PLUGIN_OPENERS = (":::", "!!!", "???")
 # `[^`, and task list items' boxes (markdown-it-py takes them off): `[ ]`, `[x]`. (GitHub
 # alerts and template tags: see _with_stand_ins.)
 _BRACKET_MARKS = re.compile(r"\[(?:\^|[ xX]\])")
@@ -472,11 +472,10 @@ _DEEP_LINE = re.compile(r"\n[ \t>*+\-.)0-9]{1000}")
 # (they all end a paragraph, so it is no lazy line of one), and elsewhere in a line it is
 # inline HTML. (Real docs pages are full of top-level comments: Node's API pages hold
 # `<!-- YAML` history before each section.) At the top level, a declaration in lower case
-# (`<!doctype html>`) opens an HTML block for markdown-it-pyrs only (_ODD_DECLARATION).
-_UNTIL_CLOSED_HTML = re.compile(
-    r"^[ \t>*+\-.)0-9]+<(?:pre|script|style|textarea|!|\?)", re.IGNORECASE | re.MULTILINE
-)
-_ODD_DECLARATION = re.compile(r"^<!(?!--|\[CDATA\[|[A-Z])", re.MULTILINE)
+# (`<!doctype html>`) opens an HTML block for markdown-it-pyrs only: only those the two
+# read alike are taken (_DECLARATION_BOTH_READ).
+_UNTIL_CLOSED_HTML = re.compile(r"<(?:pre|script|style|textarea|!|\?)", re.IGNORECASE)
+_DECLARATION_BOTH_READ = re.compile(r"<!(?:--|\[CDATA\[|[A-Z])")
 # A line with a `|`, then a delimiter row of one column (`a|` over `---`): a table's head
 # to markdown-it-py, a setext heading to markdown-it-pyrs. (From the line's last `|`:
 # linear time.)
@@ -576,14 +575,16 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
     if any(
         char in markdown and any(mark in markdown for mark in marks)
         for char, marks in _PLUGIN_BLOCK_MARKS
-    ) and ("\0" in markdown or "\r" in markdown or _PLUGIN_LINE.search(markdown) is not None):
+    ) and (
+        "\0" in markdown
+        or "\r" in markdown
+        or any(_opens_a_line(markdown, opener) for opener in _PLUGIN_OPENERS)
+    ):
         return None
     if "[" in markdown and _BRACKET_MARKS.search(markdown) is not None:
         return None
     stand_ins: list[_StandIn] = []
-    if ("{" in markdown and _LINE_START_TAG.search(markdown) is not None) or (
-        "[!" in markdown and _ALERT_LINE.search(markdown) is not None
-    ):
+    if _starts_a_line_with_tag(markdown) or _holds_alert_line(markdown):
         stood_in = _with_stand_ins(markdown)
         if stood_in is None:
             return None
@@ -594,10 +595,7 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
     # Lines the two parsers read apart are taken only as lines of fenced code (a docs
     # page's REPL session: `> Buffer.alloc(5)` then its output), which neither reads.
     differing = _differing_lines(lines)
-    if "<" in markdown and (
-        _UNTIL_CLOSED_HTML.search(markdown) is not None
-        or _ODD_DECLARATION.search(markdown) is not None
-    ):
+    if "<" in markdown and _html_read_apart(markdown):
         return None
     if "|" in markdown and (
         _ONE_COLUMN_TABLE.search(markdown) is not None
@@ -647,11 +645,29 @@ _ALERT_LINE = re.compile(
 _ALERT_KINDS = frozenset({"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"})
 # A quote's line (in a list item or not).
 _QUOTE_LINE = re.compile(r"[ \t*+\-.)0-9]*>")
-# A line starting, past any indentation or container marks, with a template tag or a
-# kramdown line: the template rule's. Those not at a top-level line's start (in a list,
-# a quote, indented), kramdown's and tags running over lines are left to markdown-it-py.
-_LINE_START_TAG = re.compile(r"^[ \t>*+\-.)0-9]*\{[{%:]", re.MULTILINE)
+# What opens a template tag or a kramdown line at a line's start, past any indentation
+# or container marks (_starts_a_line_with_tag): the template rule's. Those not at a
+# top-level line's start (in a list, a quote, indented), kramdown's and tags running over
+# lines are left to markdown-it-py.
+_LINE_START_TAG_OPENERS = ("{{", "{%", "{:")
 _TAG_OPENERS = ("{{", "{%")
+
+
+def _starts_a_line_with_tag(text: str) -> bool:
+    return "{" in text and any(_opens_a_line(text, opener) for opener in _LINE_START_TAG_OPENERS)
+
+
+def _holds_alert_line(text: str) -> bool:
+    """Whether a line of `text` is one _ALERT_LINE finds (looked for only in the lines
+    holding `[!`: the regex tried at every line's start cost 0.25 ms a page)."""
+    position = text.find("[!")
+    while position >= 0:
+        start = text.rfind("\n", 0, position) + 1
+        end = text.find("\n", position)
+        if _ALERT_LINE.match(text, start, len(text) if end < 0 else end) is not None:
+            return True
+        position = -1 if end < 0 else text.find("[!", end)
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -669,7 +685,7 @@ class _StandIn:
 def _with_stand_ins(markdown: str) -> tuple[str, list[_StandIn]] | None:
     """`markdown` with stand-in headings for its alerts' first lines and its top-level
     template tags, and what each stands for, in order; None where markdown-it-py is to
-    read it (see _LINE_START_TAG, _stand_in_lines)."""
+    read it (see _starts_a_line_with_tag, _stand_in_lines)."""
     if _STAND_IN in markdown:
         return None
     lines = markdown.split("\n")
@@ -678,7 +694,7 @@ def _with_stand_ins(markdown: str) -> tuple[str, list[_StandIn]] | None:
     if not _stand_in_lines(lines, 0, len(lines), stood, stand_ins, {}, 0):
         return None
     text = "\n".join(stood)
-    if "{" in text and _LINE_START_TAG.search(text) is not None:
+    if _starts_a_line_with_tag(text):
         return None
     return text, stand_ins
 
@@ -813,6 +829,44 @@ def _tab_beside_pipe(markdown: str) -> bool:
     tabs apart (`-\t|---|` is a list item to markdown-it-py, a delimiter row to
     markdown-it-pyrs)."""
     return any("\t" in line and "|" in line for line in markdown.split("\n"))
+
+
+def _opens_a_line(markdown: str, opener: str) -> bool:
+    """Whether a line of `markdown` starts with `opener` after its containers' marks
+    (list markers, `>`, indentation: any run of those characters), or none."""
+    position = markdown.find(opener)
+    while position >= 0:
+        start = markdown.rfind("\n", 0, position) + 1
+        if not markdown[start:position].strip(_CONTAINER_MARKS):
+            return True
+        # Later ones in the line follow what is not such a mark too: on to the next line.
+        end = markdown.find("\n", position)
+        position = -1 if end < 0 else markdown.find(opener, end)
+    return False
+
+
+def _html_read_apart(markdown: str) -> bool:
+    """Whether a line of `markdown` opens an HTML block the two parsers may read apart
+    (see _UNTIL_CLOSED_HTML): one running to its closing tag after a list item's or a
+    quote's marks (or any indentation), or at the top level a declaration not spelt as
+    both read one (`<!doctype html>`)."""
+    found = _UNTIL_CLOSED_HTML.search(markdown)
+    while found is not None:
+        position = found.start()
+        start = markdown.rfind("\n", 0, position) + 1
+        before = markdown[start:position]
+        if before and not before.strip(_CONTAINER_MARKS):
+            return True
+        if (
+            not before
+            and found.group() == "<!"
+            and _DECLARATION_BOTH_READ.match(markdown, position) is None
+        ):
+            return True
+        # Later ones in the line follow what is not such a mark: on to the next line.
+        end = markdown.find("\n", position)
+        found = None if end < 0 else _UNTIL_CLOSED_HTML.search(markdown, end)
+    return False
 
 
 def _ordered_after_table_text(markdown: str) -> bool:
