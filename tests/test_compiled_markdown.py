@@ -433,6 +433,8 @@ READ_APART = {
     "<pre> block ended by its list item": "- <pre>\n\nx\n",
     "comment block ended by its list item": "- <!-- a\n\nx\n",
     "declaration in lower case": "<!doctype html>\n",
+    "comment block in a list item, after one inside a line": "a <!-- b -->\n\n- <!-- c\n\nd\n",
+    "`!!!` admonition, after a line holding `!!!`": "Wow!!!\n\n!!! note\n    x\n",
     "no-break space in a link definition": "[ref]: /url \xa0\n",
     "a control character Python's regexes take for a space": "<br> \x1c\n",
     "tab in a quote's indentation": "> > \t word\n",
@@ -575,6 +577,8 @@ def test_alerts_and_tags_not_stood_in_are_left_to_markdown_it_py(markdown: str) 
 # GitHub alerts and template tags the compiled parser reads, with stand-ins for their
 # lines (reader.markdown._with_stand_ins): the same tokens as markdown-it-py's plugins'.
 STOOD_IN = {
+    "an alert after a line holding `[!`": "See [!x].\n\n> [!NOTE]\n> y\n",
+    "a tag line after a line holding `{{`": "a {{ b }}\n\n{{< note >}}\nx\n{{< /note >}}\n",
     "Hugo callout shortcode closed indented": "{{< note >}}\nx\n  {{< /note >}}\n",
     "GitHub alert of a kind spelt past ASCII": "> [!t\u0131p]\n> x\n",
     "GitHub alert": "> [!NOTE]\n> x\n",
