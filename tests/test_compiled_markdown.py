@@ -756,6 +756,12 @@ MDX_LEFT = {
     "a fenced code block holding JSX in a quote": "> ```jsx\n> <Button />\n> ```\n",
     "a fenced code block holding JSX, a tab in it": "  ```\n\t<Foo />\n  ```\n",
     "a fenced code block holding JSX, closed past a list item": "- ```\n  <Foo />\n     ```\n",
+    "a fenced code block in a list item, closed 5 spaces in (before its JSX)": (
+        "- a\n\n  ```\n  x\n     ```\n  <Foo.Bar />\n  ```\n"
+    ),
+    "a container's closing line's like indented 4 spaces (a code block)": (
+        ":::note\n    :::\n:::tip\n"
+    ),
     "a component in an HTML comment": "<!--\n\n<Foo />\n-->\n",
     "an import in an HTML comment": "<!--\n\nimport A from 'a';\n-->\n",
     "a fenced code block in an HTML comment": "<!-- c\n```\n<Foo />\n```\n",
