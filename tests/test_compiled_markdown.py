@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it.token import Token
 
@@ -791,11 +791,28 @@ mdx_body_lines = st.tuples(
 generated_mdx_bodies = st.lists(st.one_of(mdx_body_lines, st.just("")), max_size=14).map("\n".join)
 
 
+def container_rule_crashes(body: str) -> bool:
+    """Whether markdown-it-py's `:::` container rule (mdit_py_plugins 0.4) raises reading
+    `body`: it looks for its closing line past the text's end when the last line is an
+    empty quote line without a newline (`> :::note` then `> `), with or without MDX, on
+    main too. (Not this harness's to mend: such bodies are left out of the generated ones.)"""
+    try:
+        reference_mdx_blocks(body)
+    except IndexError:
+        return True
+    return False
+
+
+def test_the_container_rules_crash_is_known() -> None:
+    assert container_rule_crashes("> :::note\n> ")
+
+
 @settings(max_examples=800, deadline=None)
 @given(generated_mdx_bodies)
 @example("import A from 'a';\n\n<Foo />\n:::note\n- a\n:::\n")
 @example("```\n<Foo />\n```\n\n  :::note\n")
 def test_generated_mdx_bodies_are_read_into_markdown_it_pys_blocks(body: str) -> None:
+    assume(not container_rule_crashes(body))
     same_mdx_blocks_as_markdown_it_py(body)
     same_mdx_loader_facts_as_markdown_it_py(body)
 
@@ -816,6 +833,7 @@ structured_mdx_bodies = st.lists(
 @settings(max_examples=600, deadline=None)
 @given(structured_mdx_bodies)
 def test_generated_mdx_pages_are_read_into_markdown_it_pys_blocks(body: str) -> None:
+    assume(not container_rule_crashes(body))
     same_mdx_blocks_as_markdown_it_py(body)
     same_mdx_loader_facts_as_markdown_it_py(body)
 
