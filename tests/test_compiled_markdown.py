@@ -821,6 +821,9 @@ MDX_BLOCKS = [
     *BLOCKS, *MDX_STOOD_IN.values(), *MDX_LEFT.values(), "import A from 'a';",
     "export const x = 1;", "{/* c */}", "<Foo />", "<Tabs>\n  <TabItem>", "</TabItem>\n</Tabs>",
     ":::note", ":::", "::::tip", "::::", "```jsx\n<Button />\n```", "<Foo>\n\n*x*\n\n</Foo>",
+    "~~~~\n```\n<Foo>\n```\n~~~~", "```js\n<Foo>\n~~~", "   ```\n<Foo>\n     ```\n   ```",
+    ":::note\n:::tip\nx\n:::\n:::", "::::note\n:::\n::::", ":::note{.c}\nx\n:::x\n:::",
+    "[r]:\n<Foo />", "Title\n<Foo />\n===", "export function A({b}) {\n  return <i>{b}</i>;\n}",
 ]  # fmt: skip
 structured_mdx_bodies = st.lists(
     st.builds(nested, st.sampled_from(BLOCK_STARTS), st.sampled_from(MDX_BLOCKS)).flatmap(
