@@ -816,11 +816,11 @@ _CONTAINER_MARKS = re.compile(r"[ \t>*+\-.)0-9]*")
 def compiled_mdx_block_tokens(markdown: str) -> list[CompiledToken] | None:
     """compiled_block_tokens for MDX: markdown_parser(mdx=True)'s block tokens, by
     markdown-it-pyrs, where it provably reads them alike; None for the rest. Its imports
-    and exports, comments, components and `:::` containers at a line's start (up to three
-    spaces in, not in a list item's first line or a quote) are stood in
-    (_mdx_stand_in_lines); a page with any other line MDX reads (in a quote, a list item's
-    first line, indented 4 spaces or more) is left to markdown-it-py, as is one with an
-    import or export line that may go on a paragraph."""
+    and exports, comments and components at a line's start (up to three spaces in, not on
+    a list item's first line or in a quote) and its `:::` containers (not indented) are
+    stood in (_mdx_stand_in_lines); a page with any other line MDX reads (in a quote, on a
+    list item's first line, indented 4 spaces or more) is left to markdown-it-py, as is
+    one with an import or export line that may go on a paragraph."""
     if _STAND_IN in markdown or "\r" in markdown or "\0" in markdown:
         return None
     if _MDX_LINE.search("\n" + markdown) is None:
