@@ -8,6 +8,11 @@ lists whose items carry links, inline code, bold, commit hashes and nested items
 lines and fenced checksums; a third of the files are docs pages with tables, fenced code,
 autolinks, GitHub alerts, ordered lists, Hugo shortcodes and Liquid tags. About 16 KB a
 file; 1,100 files make 17.8 MB. The corpus of bench/run.py's MB/s figure.
+
+    python bench/generate_markdown.py --out /tmp/mdx --files 400 --mdx
+
+writes MDX docs pages instead (mdx_page: Docusaurus and Astro's imports, tabs, `:::`
+admonitions, components, JSX in code blocks), about 3.5 KB a file.
 """
 
 from __future__ import annotations
@@ -158,17 +163,125 @@ def docs_page(rng: random.Random) -> str:
     return "\n".join(parts) + "\n"
 
 
-def generate(out: Path, files: int, seed: int = 1) -> int:
-    """Write the files; their total size in bytes."""
+COMPONENTS = ("Tabs", "TabItem", "Card", "CardGrid", "Aside", "Steps", "CodeBlock", "Badge")
+LANGUAGES = ("bash", "js", "jsx", "ts", "python", "yaml", "json")
+
+
+def mdx_code(rng: random.Random, indent: str = "") -> list[str]:
+    """A fenced code block; a jsx one holds JSX lines, as component docs show them."""
+    language = rng.choice(LANGUAGES)
+    lines = [f"```{language}" + (' title="example"' if rng.random() < 0.3 else "")]
+    name, area = rng.choice(WORDS), rng.choice(AREAS)
+    if language == "jsx":
+        component = rng.choice(COMPONENTS)
+        lines += [
+            f"import {component} from '@theme/{component}';",
+            "",
+            f"export function {name.capitalize()}() {{",
+            f'  return <{component} label="{area}">{{props.{name}}}</{component}>;',
+            "}",
+        ]
+    elif language == "bash":
+        lines += [f"npm install --save {area}-{name}", f"npx {area} --{name}"]
+    else:
+        lines += [f"const {{ {name} }} = require('{area}');", f"{name}({{ {area}: true }});"]
+    return [indent + line if line else line for line in [*lines, "```"]]
+
+
+def mdx_tabs(rng: random.Random) -> list[str]:
+    """Docusaurus tabs: the markdown in each tab item set off by blank lines."""
+    parts = [f'<Tabs groupId="{rng.choice(AREAS)}">']
+    for number in range(rng.randint(2, 4)):
+        default = " default" if number == 0 else ""
+        label = rng.choice(WORDS).capitalize()
+        parts += [f'  <TabItem value="{label.lower()}" label="{label}"{default}>', ""]
+        if rng.random() < 0.5:
+            parts += mdx_code(rng, "  ")
+        else:
+            parts.append(f"  {phrase(rng, 8, 20).capitalize()} with `{rng.choice(WORDS)}`.")
+        parts += ["", "  </TabItem>"]
+    return [*parts, "</Tabs>"]
+
+
+def mdx_page(rng: random.Random) -> str:
+    """A docs page as Docusaurus and Astro (Starlight) write them in MDX: front matter,
+    imports, components, `:::` admonitions, tabs, fenced code (JSX too), tables, lists,
+    `{/* comments */}` and `{expressions}`."""
+    title = phrase(rng, 2, 5).capitalize()
+    parts = [
+        "---",
+        f"title: {title}",
+        f"sidebar_position: {rng.randint(1, 20)}",
+        f"description: {phrase(rng, 6, 12).capitalize()}.",
+        f"tags: [{rng.choice(AREAS)}, {rng.choice(AREAS)}]",
+        "---",
+        "",
+    ]
+    if rng.random() < 0.5:
+        parts += ["import Tabs from '@theme/Tabs';", "import TabItem from '@theme/TabItem';"]
+    else:
+        parts.append("import { Tabs, TabItem, Card, Aside } from '@astrojs/starlight/components';")
+    if rng.random() < 0.3:
+        parts.append(f'export const since = "v{rng.randint(1, 9)}.{rng.randint(0, 20)}";')
+    parts.append("")
+    if rng.random() < 0.3:
+        parts += [f"{{/* {phrase(rng, 4, 10)} */}}", ""]
+    parts += [f"{phrase(rng, 20, 50).capitalize()}, see [the guide](../{rng.choice(AREAS)}/).", ""]
+    for _ in range(rng.randint(3, 8)):
+        parts += [f"## {phrase(rng, 2, 4).capitalize()}", ""]
+        text = phrase(rng, 25, 70).capitalize()
+        parts.append(f"{text}: run `{rng.choice(WORDS)}` with **{rng.choice(WORDS)}** set.")
+        parts.append("")
+        kind = rng.random()
+        if kind < 0.2:
+            admonition = rng.choice(("note", "tip", "info", "warning", "danger", "caution"))
+            title = f"[{phrase(rng, 1, 3).capitalize()}]" if rng.random() < 0.3 else ""
+            parts += [f":::{admonition}{title}", f"{phrase(rng, 10, 30).capitalize()}.", ":::", ""]
+        elif kind < 0.35:
+            parts += [*mdx_tabs(rng), ""]
+        elif kind < 0.5:
+            parts += [*mdx_code(rng), ""]
+        elif kind < 0.65:
+            columns = rng.randint(2, 4)
+            parts.append("| " + " | ".join(rng.choice(WORDS).capitalize() for _ in range(columns)))
+            parts[-1] += " |"
+            parts.append("|" + "---|" * columns)
+            for _ in range(rng.randint(3, 12)):
+                cells = (
+                    f"`{rng.choice(WORDS)}`" if rng.random() < 0.3 else phrase(rng, 1, 4)
+                    for _ in range(columns)
+                )
+                parts.append("| " + " | ".join(cells) + " |")
+            parts.append("")
+        elif kind < 0.8:
+            for _ in range(rng.randint(3, 10)):
+                word, text = rng.choice(WORDS), phrase(rng, 4, 14)
+                parts.append(f"- **{word}**: {text} ([details](#{rng.choice(WORDS)}))")
+            parts.append("")
+        elif kind < 0.9:
+            card = rng.choice(("Card", "Aside"))
+            parts += [f'<{card} title="{phrase(rng, 1, 3)}">', phrase(rng, 8, 20), f"</{card}>", ""]
+        else:
+            key = rng.choice(WORDS)
+            parts += [f"Press <kbd>Ctrl</kbd>+<kbd>{key[0].upper()}</kbd> to {phrase(rng, 3, 8)}."]
+            parts += [f"Available since {{since}} in {{frontMatter.{key}}}.", ""]
+    return "\n".join(parts) + "\n"
+
+
+def generate(out: Path, files: int, seed: int = 1, mdx: bool = False) -> int:
+    """Write the files; their total size in bytes. `mdx`: MDX docs pages only (mdx_page)."""
     rng = random.Random(seed)
     total = 0
     for number in range(files):
-        if number % 3 == 2:
+        if mdx:
+            folder, text = out / "docs" / rng.choice(AREAS), mdx_page(rng)
+        elif number % 3 == 2:
             folder, text = out / "docs" / rng.choice(AREAS), docs_page(rng)
         else:
             folder, text = out / "blog" / "release", release_notes(rng)
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{number:05d}-{rng.getrandbits(32):08x}.md"
+        suffix = ".mdx" if mdx else ".md"
+        path = folder / f"{number:05d}-{rng.getrandbits(32):08x}{suffix}"
         path.write_text(text, "utf-8")
         total += len(text.encode())
     return total
@@ -179,8 +292,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--files", type=int, default=1100)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--mdx", action="store_true", help="MDX docs pages (Docusaurus, Astro)")
     args = parser.parse_args()
-    total = generate(args.out, args.files, args.seed)
+    total = generate(args.out, args.files, args.seed, args.mdx)
     print(f"wrote {args.files:,} files, {total / 1e6:.1f} MB, to {args.out}")
 
 

@@ -8,7 +8,7 @@ import logging
 import re
 import sys
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -26,7 +26,13 @@ from mdit_py_plugins.footnote import footnote_plugin
 from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_LINES, MAX_MARKDOWN_NESTING
 from reader.markup.callouts import OPEN_TYPES as CALLOUT_OPEN_TYPES
 from reader.markup.html import inline_html_text
-from reader.markup.templates import line_tags, template_block, template_links, template_plugin
+from reader.markup.templates import (
+    line_tags,
+    mdx_line,
+    template_block,
+    template_links,
+    template_plugin,
+)
 
 # Blocks whose content markdown-it parses one level deeper.
 _CONTAINERS = frozenset(
@@ -554,10 +560,10 @@ class CompiledCallout(CompiledToken):
 
     __slots__ = ("info", "meta")
 
-    def __init__(self, kind: str, level: int, meta: dict[str, str] | None) -> None:
+    def __init__(self, kind: str, level: int, meta: dict[str, str] | None, info: str = "") -> None:
         super().__init__(kind, "div", 1, level)
         self.meta = dict(meta or {})
-        self.info = self.meta.get("kind", "") if kind == "alert_open" else ""
+        self.info = self.meta.get("kind", "") if kind == "alert_open" else info
 
 
 def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
@@ -675,7 +681,12 @@ class _StandIn:
     """What a stand-in heading stands for: an alert's first line ("alert", its title in
     `text`), a code block's tags ("fence", its code in `text`), a callout's opening or
     closing tag ("callout_open", "callout_close"), tags shown as a template token
-    ("template", their text in `text`), or tags that make no token ("")."""
+    ("template", their text in `text`), or tags that make no token (""); in MDX
+    (_mdx_stand_in_lines), a component's lines ("html_block", as `text`), a `:::`
+    container's opening or closing line ("container_open", its params in `text`;
+    "container_close"), an import or export block ("top_level": no token, and the
+    heading must be at the top level), or nothing before a fenced code block
+    ("before_fence": the block's token must follow, holding `text`)."""
 
     kind: str
     text: str = ""
@@ -796,6 +807,21 @@ def _stood_in_tokens(
         elif stand_in.kind == "callout_close":
             depth -= 1
             found.append(CompiledToken("callout_close", "div", -1, level - 1))
+        elif stand_in.kind == "html_block":
+            found.append(CompiledToken("html_block", "", 0, level, stand_in.text))
+        elif stand_in.kind == "container_open":
+            found.append(CompiledCallout("container_callout_open", level, None, stand_in.text))
+            depth += 1
+        elif stand_in.kind == "container_close":
+            depth -= 1
+            found.append(CompiledToken("container_callout_close", "div", -1, level - 1))
+        elif stand_in.kind == "top_level":
+            if heading.level:
+                return None
+        elif stand_in.kind == "before_fence":
+            fence = tokens[place + 2] if place + 2 < len(tokens) else None
+            if fence is None or fence.type != "fence" or fence.content != stand_in.text:
+                return None
     if not _put_deeper(tokens[start:], depth, alerts, found) or depth or alerts:
         return None
     return found
@@ -822,6 +848,208 @@ def _put_deeper(
         else:
             found.append(token)
     return True
+
+
+# MDX (markdown_parser(mdx=True)) reads more lines than markdown: import and export blocks
+# at the top level, and `{/* … */}` comment lines and component lines anywhere
+# (templates.mdx_line); Docusaurus and Astro pages hold `:::` containers too. The compiled
+# parser reads such a page with a stand-in heading for each of those lines, as for tags
+# (_mdx_stand_in_lines). A line that may start one (past container marks, or up to three
+# spaces in for an import): a page without any is read as markdown. (Looked for after a
+# newline: a regex starting with one skips to the next at memory speed.)
+_MDX_LINE = re.compile(r"\n(?:[ \t>*+\-.)0-9]*(?:<|\{/\*)| {0,3}(?:import|export)|:::)")
+# The lines _mdx_stand_in_lines looks at: those, and fenced code blocks' opening lines.
+_MDX_SCANNED_LINE = re.compile(
+    r"\n(?:[ \t>*+\-.)0-9]*(?:<|\{/\*)| {0,3}(?:import|export|```|~~~)|:::)"
+)
+
+
+def compiled_mdx_block_tokens(markdown: str) -> list[CompiledToken] | None:
+    """compiled_block_tokens for MDX: markdown_parser(mdx=True)'s block tokens, by
+    markdown-it-pyrs, where it provably reads them alike; None for the rest. Its imports
+    and exports, comments and components at a line's start (up to three spaces in, not on
+    a list item's first line or in a quote) and its `:::` containers (not indented) are
+    stood in (_mdx_stand_in_lines); a page with any other line MDX reads (in a quote, on a
+    list item's first line, indented 4 spaces or more) is left to markdown-it-py, as is
+    one with an import or export line that may go on a paragraph."""
+    if _STAND_IN in markdown or "\r" in markdown or "\0" in markdown:
+        return None
+    if _MDX_LINE.search("\n" + markdown) is None:
+        return compiled_block_tokens(markdown)
+    lines = markdown.split("\n")
+    scanned = _line_numbers("\n" + markdown, _MDX_SCANNED_LINE)
+    stood: list[str] = []
+    stand_ins: list[_StandIn] = []
+    if not _mdx_stand_in_lines(lines, scanned, 0, len(lines), stood, stand_ins, 0):
+        return None
+    tokens = compiled_block_tokens("\n".join(stood))
+    if tokens is None or not stand_ins:
+        return tokens
+    return _stood_in_tokens(tokens, stand_ins)
+
+
+def _line_numbers(text: str, pattern: re.Pattern[str]) -> list[int]:
+    """The 0-based numbers of the lines where `pattern` (starting with a newline) matches
+    in `text` (a newline, then the text's lines), in order."""
+    numbers: list[int] = []
+    line = -1
+    position = 0
+    for found in pattern.finditer(text):
+        line += text.count("\n", position, found.start() + 1)
+        position = found.start() + 1
+        numbers.append(line)
+    return numbers
+
+
+def _mdx_stand_in_lines(
+    lines: list[str],
+    scanned: list[int],
+    start: int,
+    end: int,
+    stood: list[str],
+    stand_ins: list[_StandIn],
+    depth: int,
+) -> bool:
+    """Append `lines[start:end]` to `stood`, with stand-ins (indented as their lines are)
+    for MDX's lines, as templates' MDX rules and the `:::` container rule read them: a
+    component's lines (up to a blank line) are its HTML block, a comment's line nothing,
+    an import or export block (up to a blank line, and only where a block starts at the
+    top level: after a blank line or a stand-in) nothing, a container's lines a block of
+    their own up to its closing line. False where markdown-it-py is to read the body: any
+    other line MDX may read (see compiled_mdx_block_tokens), containers nested near
+    MAX_MARKDOWN_NESTING, a stand-in's line with a `|` over a delimiter row's like (a
+    table's head), an unclosed fenced code block holding a line MDX may read. Only the
+    lines in `scanned` (_MDX_SCANNED_LINE's) are looked at: the others are as written.
+
+    A fenced code block (opened up to three spaces in) is passed over whole (MDX reads no
+    line in it), and if it holds a line MDX may read, a stand-in heading before it is
+    followed, the compiled parser must say, by a fenced code block holding just its lines
+    (so a fence read apart here, in a list item say, is seen)."""
+    if depth > MAX_MARKDOWN_NESTING - 3:
+        return False
+    line = start
+    block_start = True  # a block starts on this line at the top level (to an import)
+    next_scanned = bisect_left(scanned, start)
+    while line < end:
+        while next_scanned < len(scanned) and scanned[next_scanned] < line:
+            next_scanned += 1
+        at = scanned[next_scanned] if next_scanned < len(scanned) else end
+        if at >= end:
+            stood.extend(lines[line:end])
+            break
+        if at > line:
+            stood.extend(lines[line:at])
+            block_start = not lines[at - 1].strip(" \t")
+            line = at
+        text = lines[line]
+        content = text.lstrip(" ")
+        indent = text[: len(text) - len(content)]
+        kind = mdx_line(content) if len(indent) < 4 and content[0] in "<{ie" else ""
+        opens_container = not indent and content.startswith(":::")
+        if (
+            (kind or opens_container)
+            and "|" in text
+            and line + 1 < end
+            and _DELIMITER_ROW.match(lines[line + 1])
+        ):
+            return False
+        if kind == "esm" and depth == 0 and not block_start:
+            return False  # maybe a paragraph's line
+        if kind == "component" or kind == "comment" or (kind == "esm" and depth == 0):
+            after = line + 1
+            if kind != "comment":
+                while after < end and lines[after].strip(" \t"):
+                    after += 1
+            if kind == "component":
+                stand_ins.append(_StandIn("html_block", "\n".join(lines[line:after]) + "\n"))
+            else:
+                stand_ins.append(_StandIn("top_level" if kind == "esm" else ""))
+            stood.append(indent + _STAND_IN_LINE)
+            line, block_start = after, True
+            continue
+        if opens_container:
+            markers = len(content) - len(content.lstrip(":"))
+            params = content[markers:]
+            if _is_container(params, ""):
+                close = _container_close(lines, line + 1, end, markers)
+                stood.append(_STAND_IN_LINE)
+                stand_ins.append(_StandIn("container_open", params))
+                inner_end = end if close is None else close
+                inner = (lines, scanned, line + 1, inner_end, stood, stand_ins, depth + 1)
+                if not _mdx_stand_in_lines(*inner):
+                    return False
+                stood.append(_STAND_IN_LINE)
+                stand_ins.append(_StandIn("container_close"))
+                line, block_start = (end if close is None else close + 1), True
+                continue
+        if len(indent) < 4 and content.startswith(("```", "~~~")):
+            fence = content[0]
+            markers = len(content) - len(content.lstrip(fence))
+            if markers >= 3 and not (fence == "`" and "`" in content[markers:]):
+                close = _fence_close(lines, line + 1, end, fence, markers)
+                code = lines[line + 1 : end if close is None else close]
+                if code and _MDX_LINE.search("\n" + "\n".join(code)) is not None:
+                    code_text = _fence_code(code, len(indent))
+                    if close is None or code_text is None:
+                        return False
+                    stood.append(indent + _STAND_IN_LINE)
+                    stand_ins.append(_StandIn("before_fence", code_text))
+                after = end if close is None else close + 1
+                stood.extend(lines[line:after])
+                line, block_start = after, True
+                continue
+        marked = text.lstrip(_CONTAINER_MARKS) if "<" in text or "{/*" in text else ""
+        if marked and mdx_line(marked) in ("comment", "component"):
+            return False  # in a list item's first line or a quote, or indented
+        stood.append(text)
+        line += 1
+        block_start = False
+    return True
+
+
+def _container_close(lines: list[str], start: int, end: int, markers: int) -> int | None:
+    """The line closing a `:::` container opened at a line's start with `markers` colons,
+    as the container rule finds it (fenced code not looked at): at least as many colons
+    and nothing but spaces after them, indented less than 4 columns (a tab takes any
+    indentation to 4); None if none does (the container runs to `end`)."""
+    for line in range(start, end):
+        text = lines[line]
+        content = text.lstrip(" \t")
+        if not content.startswith(":"):
+            continue
+        indent = text[: len(text) - len(content)]
+        if len(indent) >= 4 or "\t" in indent:
+            continue
+        colons = len(content) - len(content.lstrip(":"))
+        if colons >= markers and not content[colons:].strip(" \t"):
+            return line
+    return None
+
+
+def _fence_code(code: list[str], indent: int) -> str | None:
+    """A fenced code block's content, its lines less up to `indent` spaces (its opening
+    line's); None if one starts with a tab."""
+    if indent == 0:
+        return "".join(line + "\n" for line in code)
+    if any(line.lstrip(" ")[:1] == "\t" for line in code):
+        return None
+    lines = (line[min(indent, len(line) - len(line.lstrip(" "))) :] for line in code)
+    return "".join(line + "\n" for line in lines)
+
+
+def _fence_close(lines: list[str], start: int, end: int, fence: str, markers: int) -> int | None:
+    """The line closing a fenced code block opened with `markers` of `fence` (a backtick
+    or a tilde), as CommonMark finds it at the top level: at least as many and nothing but
+    spaces after them, indented less than 4 columns; None if none does."""
+    for line in range(start, end):
+        text = lines[line]
+        content = text.lstrip(" ")
+        if not content.startswith(fence) or len(text) - len(content) >= 4:
+            continue
+        run = len(content) - len(content.lstrip(fence))
+        if run >= markers and not content[run:].strip(" \t"):
+            return line
+    return None
 
 
 def _tab_beside_pipe(markdown: str) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it.token import Token
 
@@ -29,6 +29,7 @@ from reader.markdown import (
     compiled_block_tokens,
     compiled_inline_text,
     compiled_inline_texts,
+    compiled_mdx_block_tokens,
     inline_text,
     markdown_parser,
     parse_inline,
@@ -63,6 +64,7 @@ def markdown_it_py_only() -> Iterator[None]:
                 markdown_module, "compiled_inline_texts", lambda texts: [None] * len(texts)
             )
             patch.setattr(markdown_module, "compiled_block_tokens", lambda markdown: None)
+            patch.setattr(markdown_module, "compiled_mdx_block_tokens", lambda markdown: None)
             patch.setattr(markdown_module, "compiled_inline_text", lambda text: None)
             yield
     finally:
@@ -728,3 +730,253 @@ def test_a_body_nested_thousands_deep_never_reaches_the_compiled_parser(opener: 
     )
     assert result.returncode == 0, result.stderr
     assert "nest more than" in result.stdout
+
+
+# MDX: compiled_mdx_block_tokens, and the compiled inline parse of MDX paragraphs.
+
+
+def reference_mdx_blocks(markdown: str) -> BlockView:
+    parser = markdown_parser(mdx=True)
+    tokens: list[Token] = []
+    parser.block.parse(markdown, parser, {}, tokens)
+    return block_view(list(tokens))
+
+
+def same_mdx_blocks_as_markdown_it_py(markdown: str) -> bool:
+    """Check the compiled parser's tokens for MDX `markdown`, if it takes it; whether it did."""
+    compiled = compiled_mdx_block_tokens(markdown)
+    if compiled is None:
+        return False
+    assert block_view(list(compiled)) == reference_mdx_blocks(markdown), markdown
+    return True
+
+
+def mdx_loader_facts(body: str) -> object:
+    clear_parse_caches()
+    return (
+        scan_body(body, mdx=True),
+        scan_body(body, need_heading=False, mdx=True),
+        body_text(body, mdx=True),
+    )
+
+
+def same_mdx_loader_facts_as_markdown_it_py(body: str) -> None:
+    compiled = mdx_loader_facts(body)
+    with markdown_it_py_only():
+        reference = mdx_loader_facts(body)
+    assert compiled == reference, body
+
+
+def test_the_mdx_sample_is_read_into_markdown_it_pys_blocks() -> None:
+    path = samples_dir() / "sites" / "docs" / "docs" / "reporting-api.mdx"
+    body = load_article(path, samples_dir()).body  # type: ignore[union-attr]
+    assert same_mdx_blocks_as_markdown_it_py(body)
+    same_mdx_loader_facts_as_markdown_it_py(body)
+
+
+# MDX's lines the compiled parser reads, with stand-ins for them
+# (reader.markdown._mdx_stand_in_lines): the same tokens as markdown-it-py's MDX rules'.
+MDX_STOOD_IN = {
+    "imports and an export": "import A from 'a';\nimport B from 'b';\nexport const x = 1;\n\n# T\n",
+    "an import over lines": "import {\n  A,\n  B,\n} from './ab';\n\npara\n",
+    "an export with a blank line in it": "export const x = {\n\n  a: 1,\n};\n",
+    "an import after a comment line": "{/* c */}\nimport A from 'a';\n\nx\n",
+    "an import indented": "  import A from 'a';\n\n- b\n",
+    "an import after a list, a blank line between": "- a\n\nimport A from 'a';\n",
+    "an import after a fenced code block": "```\nx\n```\nimport A from 'a';\n",
+    "an import line in a container (text)": ":::note\nimport A from 'a';\n:::\n",
+    "import as a word": "important\nimport\n\nimported text\n",
+    "a comment line ending a paragraph": "a\n{/* c */}\nb\n",
+    "a comment line in a list item": "- a\n\n  {/* c */}\n- b\n",
+    "a comment inside a paragraph's line": "a {/* c */} b\n",
+    "tabs, their markdown set off by blank lines": (
+        '<Tabs>\n  <TabItem value="a" label="A">\n\n  Some *text*.\n\n  </TabItem>\n</Tabs>\n'
+    ),
+    "components ending a paragraph and a list": "a\n<Foo />\n- b\n<Bar />\n",
+    "a component in a list item": "- a\n\n  <Foo />\n- b\n",
+    "a component with its text on its line": '<Callout type="info">Rate limits.</Callout>\n',
+    "a component ending a table": "| a | b |\n|---|---|\n| c | d |\n<Foo />\n",
+    "a component over a setext underline's like": "<Foo>\n---\n",
+    "an HTML tag's line (a component to MDX)": "<div>\n*x*\n</div>\n\n<pre>\n\ny\n",
+    "an autolink alone on its line (a component to MDX)": "<https://x.example>\n",
+    "a component last, no newline": "<Foo />",
+    "a fragment": "<>\n  x\n</>\n",
+    "`:::` container": ":::note\nx\n:::\n",
+    "`:::` container with a title and a list": ":::tip[Check it]\n- a\n- b\n:::\n",
+    "`:::` container with a spaced title": "::: warning Mind the gap\nx\n:::\n",
+    "`:::` containers nested": "::::info\n:::note\nx\n:::\n::::\n",
+    "`:::` container unclosed": ":::warning\n- a\n",
+    "`:::` container closed indented": ":::note\nx\n   :::\n",
+    "`:::` container, a longer closing line": ":::note\nx\n:::::  \n",
+    "`:::` container ending a paragraph": "a\n:::note\nb\n:::\nc\n",
+    "`:::` container holding a component and a comment": ":::note\n<Foo />\n{/* c */}\nx\n:::\n",
+    "`:::` container closing its component's lines": ":::note\n<Foo>\n:::\nx\n",
+    "`:::` container, empty": ":::note\n:::\n",
+    "fenced code block holding JSX and imports": "```jsx\nimport A from 'a';\n<Button />\n```\n",
+    "fenced code block holding JSX, indented in tabs": (
+        "<Tabs>\n\n  ```jsx\n  <Button />\n   <A>\n <B>\n  ```\n\n</Tabs>\n"
+    ),
+    "fenced code block holding JSX in a list item": "- a\n\n  ```jsx\n  <Button />\n  ```\n- b\n",
+    "fenced code block holding JSX after a paragraph": "a\n~~~\n<Foo />\n~~~\n",
+    "fenced code block holding JSX in a container": ":::note\n```\n<Foo />\n```\n:::\n",
+    "no MDX line": "# T\n\n- a *b*\n- c\n",
+    "expressions": "Since {version}.\n\n{props.x}\n\n- {a}\n",
+}
+
+
+@pytest.mark.parametrize("markdown", MDX_STOOD_IN.values(), ids=MDX_STOOD_IN.keys())
+def test_mdx_lines_are_read_by_the_compiled_parser(markdown: str) -> None:
+    assert same_mdx_blocks_as_markdown_it_py(markdown)
+    same_mdx_loader_facts_as_markdown_it_py(markdown)
+
+
+# MDX's lines the compiled parser does not read with stand-ins: markdown-it-py reads the page.
+MDX_LEFT = {
+    "an import line going on a paragraph": "a\nimport A from 'a';\n",
+    "an import line after a heading's": "# T\nimport A from 'a';\n",
+    "an import in a list item": "- a\n\n  import A from 'a';\n",
+    "a component in a quote": "> <Foo />\n",
+    "a component on a list item's first line": "- <Foo />\n",
+    "a component indented 4 spaces": "a\n    <Foo />\n",
+    "a component indented with a tab": "\t<Foo />\n",
+    "a comment on a list item's first line": "- {/* c */}\n",
+    "a component's line with a `|` over a delimiter row": "<Foo a='|' />\n|---|---|\n",
+    "an import's line with a `|` over a delimiter row": "import {a|b} from 'c';\n|---|---|\n",
+    "`:::` line not a container (markdown leaves any `:::`)": ":::\n",
+    "a container opened indented": "  :::note\n  x\n  :::\n",
+    "a container in a list item": "- :::note\n  x\n  :::\n",
+    "a container closed inside its code block": ":::note\n```\n:::\n```\n",
+    "an unclosed fenced code block holding JSX": "```jsx\n<Button />\n",
+    "a fenced code block holding JSX in a quote": "> ```jsx\n> <Button />\n> ```\n",
+    "a fenced code block holding JSX, a tab in it": "  ```\n\t<Foo />\n  ```\n",
+    "a fenced code block holding JSX, closed past a list item": "- ```\n  <Foo />\n     ```\n",
+    "a fenced code block in a list item, closed 5 spaces in (before its JSX)": (
+        "- a\n\n  ```\n  x\n     ```\n  <Foo.Bar />\n  ```\n"
+    ),
+    "a container's closing line's like indented 4 spaces (a code block)": (
+        ":::note\n    :::\n:::tip\n"
+    ),
+    "a component in an HTML comment": "<!--\n\n<Foo />\n-->\n",
+    "an import in an HTML comment": "<!--\n\nimport A from 'a';\n-->\n",
+    "a fenced code block in an HTML comment": "<!-- c\n```\n<Foo />\n```\n",
+    "template tags beside MDX": "{{< note >}}\nx\n{{< /note >}}\n\n<Foo />\n",
+    "a carriage return": "<Foo />\r\nx\r\n",
+    "the stand-in's word": "<Foo />\n\n###### " + markdown_module._STAND_IN + "\n",
+}
+
+
+@pytest.mark.parametrize("markdown", MDX_LEFT.values(), ids=MDX_LEFT.keys())
+def test_mdx_lines_not_stood_in_are_left_to_markdown_it_py(markdown: str) -> None:
+    assert compiled_mdx_block_tokens(markdown) is None
+    same_mdx_loader_facts_as_markdown_it_py(markdown)
+
+
+MDX_LINE_PIECES = [
+    *LINE_PIECES, "import A from 'a';", "export const x = 1;", "import", "export {a}",
+    "import{a}", "{/* c */}", "{/*", "*/}", "<Tabs>", "</Tabs>", '<TabItem value="a">',
+    "</TabItem>", "<Foo />", "<Foo>text</Foo>", "{props.x}", "<>", "</>", ":::note",
+    ":::tip[T]", ":::", "::::", "::::info", "```jsx", "<x.y>", "<kbd>K</kbd>", "<a:b>",
+]  # fmt: skip
+mdx_body_lines = st.tuples(
+    st.sampled_from(LINE_STARTS),
+    st.lists(st.sampled_from(MDX_LINE_PIECES), max_size=4).map(" ".join),
+    st.sampled_from(["", " ", "  ", "\t"]),
+).map("".join)
+generated_mdx_bodies = st.lists(st.one_of(mdx_body_lines, st.just("")), max_size=14).map("\n".join)
+
+
+def container_rule_crashes(body: str) -> bool:
+    """Whether markdown-it-py's `:::` container rule (mdit_py_plugins 0.4) raises reading
+    `body`: it looks for its closing line past the text's end when the last line is an
+    empty quote line without a newline (`> :::note` then `> `), with or without MDX, on
+    main too. (Not this harness's to mend: such bodies are left out of the generated ones.)"""
+    try:
+        reference_mdx_blocks(body)
+    except IndexError:
+        return True
+    return False
+
+
+def test_the_container_rules_crash_is_known() -> None:
+    assert container_rule_crashes("> :::note\n> ")
+
+
+@settings(max_examples=800, deadline=None)
+@given(generated_mdx_bodies)
+@example("import A from 'a';\n\n<Foo />\n:::note\n- a\n:::\n")
+@example("```\n<Foo />\n```\n\n  :::note\n")
+def test_generated_mdx_bodies_are_read_into_markdown_it_pys_blocks(body: str) -> None:
+    assume(not container_rule_crashes(body))
+    same_mdx_blocks_as_markdown_it_py(body)
+    same_mdx_loader_facts_as_markdown_it_py(body)
+
+
+MDX_BLOCKS = [
+    *BLOCKS, *MDX_STOOD_IN.values(), *MDX_LEFT.values(), "import A from 'a';",
+    "export const x = 1;", "{/* c */}", "<Foo />", "<Tabs>\n  <TabItem>", "</TabItem>\n</Tabs>",
+    ":::note", ":::", "::::tip", "::::", "```jsx\n<Button />\n```", "<Foo>\n\n*x*\n\n</Foo>",
+    "~~~~\n```\n<Foo>\n```\n~~~~", "```js\n<Foo>\n~~~", "   ```\n<Foo>\n     ```\n   ```",
+    ":::note\n:::tip\nx\n:::\n:::", "::::note\n:::\n::::", ":::note{.c}\nx\n:::x\n:::",
+    "[r]:\n<Foo />", "Title\n<Foo />\n===", "export function A({b}) {\n  return <i>{b}</i>;\n}",
+]  # fmt: skip
+structured_mdx_bodies = st.lists(
+    st.builds(nested, st.sampled_from(BLOCK_STARTS), st.sampled_from(MDX_BLOCKS)).flatmap(
+        lambda block: st.sampled_from([block + "\n", block + "\n\n"])
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(structured_mdx_bodies)
+def test_generated_mdx_pages_are_read_into_markdown_it_pys_blocks(body: str) -> None:
+    assume(not container_rule_crashes(body))
+    same_mdx_blocks_as_markdown_it_py(body)
+    same_mdx_loader_facts_as_markdown_it_py(body)
+
+
+def test_mdx_pages_of_the_bench_are_read_as_with_markdown_it_py_alone(tmp_path: Path) -> None:
+    """bench/generate_markdown.py --mdx: Docusaurus and Astro pages, every one taken."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import generate_markdown
+    finally:
+        sys.path.remove(str(BENCH))
+    generate_markdown.generate(tmp_path, 40, mdx=True)
+    files = sorted(tmp_path.rglob("*.mdx"))
+    assert len(files) == 40
+    for path in files:
+        article = load_article(path, tmp_path)
+        assert isinstance(article, Article)
+        assert same_mdx_blocks_as_markdown_it_py(article.body), path
+        with markdown_it_py_only():
+            reference = load_article(path, tmp_path)
+        assert article == reference, path
+        with markdown_it_py_only():
+            expected = searched(reference)  # type: ignore[arg-type]
+        assert searched(article) == expected, path
+
+
+MDX_INLINE_PIECES = [*INLINE_PIECES, "{/* c */}", "{/*", "*/}", "{x}", "{", "}", "<Foo />", "<b>"]
+mdx_inline_texts = st.lists(st.sampled_from(MDX_INLINE_PIECES), max_size=24).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(mdx_inline_texts, min_size=4, max_size=10))
+@example(["a {/* c */} *b*", "c `d`", "e [f](u)", "**g**"])
+def test_mdx_paragraphs_read_by_the_compiled_parser_read_as_markdown_it_py_reads_them(
+    lines: list[str],
+) -> None:
+    parsed = markdown_parser(mdx=True).parse("\n\n".join(lines))
+    texts = [token.content for token in parsed if token.type == "inline"]
+    # As the loader gives them (reader.loading.body): none holding an MDX comment.
+    compiled = compiled_inline_texts(["" if "{/*" in text else text for text in texts])
+    for text, plain in zip(texts, compiled, strict=True):
+        reference = strip_control(inline_text(parse_inline(text, mdx=True)))
+        if plain is not None:
+            assert one_line(strip_control(plain)) == one_line(reference), text
+        single = None if "{/*" in text else compiled_inline_text(text)
+        if single is not None:
+            assert single == inline_text(parse_inline(text, mdx=True)), text
+    body = "# T\n\n" + "".join(f"- {line}\n" for line in lines if "\n" not in line)
+    same_mdx_loader_facts_as_markdown_it_py(body)

@@ -247,11 +247,16 @@ def _block_parse(body: str, mdx: bool) -> LimitedParse[BlockToken]:
 def _cached_block_parse(
     body: str, mdx: bool, _limits: tuple[int, int, int]
 ) -> LimitedParse[BlockToken]:
-    from reader.markdown import compiled_block_tokens, markdown_parser, parse_limited
+    from reader.markdown import (
+        compiled_block_tokens,
+        compiled_mdx_block_tokens,
+        markdown_parser,
+        parse_limited,
+    )
 
     def parse(text: str) -> list[BlockToken]:
         # markdown-it-pyrs where it reads the text as markdown-it-py does: less CPU.
-        compiled = None if mdx else compiled_block_tokens(text)
+        compiled = compiled_mdx_block_tokens(text) if mdx else compiled_block_tokens(text)
         if compiled is not None:
             return list(compiled)
         parser = markdown_parser(mdx)
@@ -338,14 +343,18 @@ _NOT_TEXT_MARKS = ("<", "{", "[!", "[^", ":::", "!!!", "???")
 
 def _plain_each(texts: list[str], mdx: bool, budget: MarkupBudget | None = None) -> list[str]:
     """[_plain(text, mdx, budget) for text in texts]: those with inline markup that the
-    compiled parser reads as markdown-it-py does are parsed by it, all in one call."""
+    compiled parser reads as markdown-it-py does are parsed by it, all in one call (MDX's
+    too, but for a text holding a comment: `{/*` opens MDX's one inline rule)."""
     marked = [index for index, text in enumerate(texts) if _INLINE_MARKUP.search(text)]
-    if mdx or len(marked) < _FEW_FOR_COMPILED:
+    if len(marked) < _FEW_FOR_COMPILED:
         return [_plain(text, mdx, budget) for text in texts]
     from reader.markdown import compiled_inline_texts
 
     plain = list(texts)
-    compiled = compiled_inline_texts([texts[index] for index in marked])
+    given = [texts[index] for index in marked]
+    if mdx:  # (an empty text is not taken)
+        given = ["" if _MDX_COMMENT_OPENER in text else text for text in given]
+    compiled = compiled_inline_texts(given)
     # Controls (an entity may decode to one) looked for in all the texts at once, by
     # their UTF-8 bytes (at memory speed, where a search of each text tests every one
     # of its characters).
@@ -356,6 +365,8 @@ def _plain_each(texts: list[str], mdx: bool, budget: MarkupBudget | None = None)
     return plain
 
 
+# What opens MDX's inline rule (a comment), which only markdown_parser(mdx=True) reads.
+_MDX_COMMENT_OPENER = "{/*"
 # With fewer paragraphs of inline markup than this, markdown-it-py is as quick.
 _FEW_FOR_COMPILED = 4
 
@@ -387,8 +398,10 @@ def _parsed_plain(markdown_inline: str, mdx: bool) -> str:
     from reader.markdown import compiled_inline_text, inline_text, parse_inline
 
     # The compiled parser where it reads the text as markdown-it-py does (a paragraph of
-    # HTML line breaks or autolinks, which compiled_inline_texts leaves: less CPU).
-    text = None if mdx else compiled_inline_text(markdown_inline)
+    # HTML line breaks or autolinks, which compiled_inline_texts leaves: less CPU), MDX's
+    # too (see _plain_each).
+    mdx_comment = mdx and _MDX_COMMENT_OPENER in markdown_inline
+    text = None if mdx_comment else compiled_inline_text(markdown_inline)
     if text is None:
         text = inline_text(parse_inline(markdown_inline, mdx))
     # Entities decode here (`&#8238;` is a bidi override), after the file's text was cleaned.

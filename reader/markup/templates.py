@@ -392,12 +392,26 @@ def _drop_list_before(state: StateBlock) -> None:
             return
 
 
+def mdx_line(text: str) -> str:
+    """What MDX's block rules read a line's text (past its indentation) as: "esm" (an
+    `import` / `export` block's first line), "comment" (`{/* … */}`), "component" (a
+    line starting with a component tag and ending with `>`), or "" (none of those). (The
+    compiled block parse reads MDX through this too.)"""
+    if _MDX_ESM.match(text):
+        return "esm"
+    if _MDX_COMMENT.fullmatch(text):
+        return "comment"
+    if _MDX_COMPONENT.match(text) and text.rstrip().endswith(">"):
+        return "component"
+    return ""
+
+
 def _mdx_esm(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     """`import` / `export` at the top level, up to a blank line (it cannot interrupt a
     paragraph, so prose that starts a line with "import" stays prose)."""
     if state.blkIndent != 0 or state.level != 0 or state.is_code_block(start_line):
         return False
-    if not _MDX_ESM.match(_line(state, start_line)):
+    if mdx_line(_line(state, start_line)) != "esm":
         return False
     if not silent:
         line = start_line + 1
@@ -410,12 +424,8 @@ def _mdx_esm(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
 def _mdx_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     if state.is_code_block(start_line):
         return False
-    text = _line(state, start_line)
-    if _MDX_COMMENT.fullmatch(text):
-        kind = "comment"
-    elif _MDX_COMPONENT.match(text) and text.rstrip().endswith(">"):
-        kind = "component"
-    else:
+    kind = mdx_line(_line(state, start_line))
+    if kind not in ("comment", "component"):
         return False
     if silent:
         return True
