@@ -390,10 +390,12 @@ class LimitedParse(Generic[TokenT]):
     # The rest of the body, shown as plain text ("" when the whole body is markdown).
     plain: str
     # Why there is plain text: "long" (over MAX_MARKDOWN_LINES / _CHARS) or "deep" (a
-    # list or quote nested past MAX_MARKDOWN_NESTING); "" when there is none.
+    # list or quote nested past MAX_MARKDOWN_NESTING), "unreadable" (the parser failed
+    # on it: the whole body is plain text, and `error` says how); "" when there is none.
     reason: str = ""
     # The body line (1-based) where the plain text starts.
     plain_line: int = 0
+    error: str = ""
 
 
 def parse_limited(body: str, parse: Callable[[str], list[TokenT]]) -> LimitedParse[TokenT]:
@@ -401,17 +403,27 @@ def parse_limited(body: str, parse: Callable[[str], list[TokenT]]) -> LimitedPar
 
     markdown-it stops at MAX_MARKDOWN_NESTING levels and then drops the rest of the
     document without a word; here the markdown ends where that happens and everything
-    from that line on is plain text instead.
+    from that line on is plain text instead. A body the parser fails on (markdown-it-py
+    raises IndexError on `> - - - <![CDATA[` then `> `, and its `:::` rule on `> :::note`
+    then `> `) is plain text, whole: the loader and the renderer read the same.
     """
     markdown, plain = split_markdown(body)
     reason = "long" if plain else ""
-    tokens = parse(markdown)
-    while (deep := _first_too_deep(tokens)) is not None:
-        start = _line_offset(markdown, deep)
-        markdown, plain, reason = markdown[:start], markdown[start:] + plain, "deep"
+    try:
         tokens = parse(markdown)
+        while (deep := _first_too_deep(tokens)) is not None:
+            start = _line_offset(markdown, deep)
+            markdown, plain, reason = markdown[:start], markdown[start:] + plain, "deep"
+            tokens = parse(markdown)
+    except _PARSER_FAILURES as error:
+        return LimitedParse([], body, "unreadable", 1, f"{type(error).__name__} {error}")
     plain_line = markdown.count("\n") + 1 if reason else 0
     return LimitedParse(tokens, plain, reason, plain_line)
+
+
+# What a parser's bug raises on odd text (not MemoryError or RecursionError: the limits'
+# business).
+_PARSER_FAILURES = (IndexError, KeyError, ValueError, TypeError, AttributeError)
 
 
 def _first_too_deep(tokens: Sequence[BlockToken]) -> int | None:

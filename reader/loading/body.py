@@ -280,6 +280,11 @@ def _plain_text_warning(parsed: LimitedParse[BlockToken]) -> str | None:
             f"{parsed.plain_line:,}: from there the body is plain text, and no initiatives "
             "are read from it"
         )
+    if parsed.reason == "unreadable":
+        return (
+            f"the markdown parser failed on the body ({one_line(parsed.error)[:200]}): "
+            "it is plain text, and no initiatives are read from it"
+        )
     return None
 
 

@@ -119,6 +119,8 @@ def render_markdown(
 
 
 def _plain_text_notice(reason: str) -> str:
+    if reason == "unreadable":
+        return "⚠ The article is shown as plain text: the markdown parser failed on it."
     why = (
         f"its lists or quotes nest more than {MAX_MARKDOWN_NESTING} levels deep"
         if reason == "deep"

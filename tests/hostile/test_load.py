@@ -210,3 +210,28 @@ def test_a_fifo_put_in_place_of_a_file_after_its_stat_does_not_block(
     item = finishes(lambda: load_article(fifo, tmp_path), 30)
     assert isinstance(item, LoadProblem)
     assert item.message == "not a regular file"
+
+
+# Bodies markdown-it-py itself raises IndexError on (its blockquote and html_block rules;
+# mdit_py_plugins' `:::` container rule), found by the differential tests.
+PARSER_FAILS_ON = {
+    "quote.md": "---\ntitle: Quote\n---\nBefore.\n\n> - - - <![CDATA[ kept words\n> ",
+    "container.md": "---\ntitle: Container\n---\n- one\n- two\n\n> :::note kept words\n> ",
+}
+
+
+@pytest.mark.parametrize("name", PARSER_FAILS_ON)
+def test_a_body_the_markdown_parser_fails_on_is_plain_text_with_a_warning(
+    tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(PARSER_FAILS_ON[name])
+    article = load_article(path, tmp_path)
+    assert isinstance(article, Article)  # was: not loaded, "unexpected error while loading"
+    assert "kept words" in article.body
+    assert article.initiatives == ()
+    assert any("markdown parser failed on the body (IndexError" in w for w in article.warnings)
+    store = open_store(tmp_path, use_cache=False)
+    finishes(store.refresh)
+    found = store.searcher().search_ids(store.searcher().parse("kept"))
+    assert len(found.ids) == 1

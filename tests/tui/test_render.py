@@ -310,3 +310,11 @@ async def test_a_body_of_many_short_lines_is_rendered_in_a_worker(tmp_path: Path
         view.show_article(app.main.shown)
         # Straight after asking, the UI thread shows a notice and has not parsed the body.
         assert "Rendering" in view.plain_text() and "item 4999" not in view.plain_text()
+
+
+def test_a_body_the_markdown_parser_fails_on_is_shown_as_plain_text() -> None:
+    blocks, count = render_markdown("Intro *x*.\n\n> :::note\n> ", "T")
+    texts = [block.text.plain for block in blocks]
+    assert count == 0
+    assert texts[0] == "⚠ The article is shown as plain text: the markdown parser failed on it."
+    assert texts[1:] == ["Intro *x*.", "> :::note", "> "]
