@@ -27,8 +27,10 @@ from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_LINES, MAX_MARKDOWN_N
 from reader.markup.callouts import OPEN_TYPES as CALLOUT_OPEN_TYPES
 from reader.markup.html import inline_html_text
 from reader.markup.templates import (
+    kramdown_attribute_line,
     line_tags,
     mdx_line,
+    tags_over_lines,
     template_block,
     template_links,
     template_plugin,
@@ -717,9 +719,32 @@ def _with_stand_ins(markdown: str) -> tuple[str, list[_StandIn]] | None:
     if not _stand_in_lines(lines, 0, len(lines), stood, stand_ins, {}, 0):
         return None
     text = "\n".join(stood)
-    if _starts_a_line_with_tag(text):
+    if _starts_a_line_with_tag(text) and _tag_lines_left(stood):
         return None
     return text, stand_ins
+
+
+def _tag_lines_left(stood: list[str]) -> bool:
+    """Whether a line of `stood` (a body's lines with stand-ins) is one the template
+    rule may read: a tag or kramdown line in a list item, a quote or indented, or tags
+    running over lines. A top-level line that merely starts with a tag
+    (`{% raw %}{{ x }}{% endraw %} names it`, `{{ site.title }} is a blog`) is a
+    paragraph's to both parsers: the rule finds no tag line there
+    (templates.tags_over_lines)."""
+
+    def line_text(at: int) -> str:
+        return stood[at].lstrip(" \t")
+
+    for index, line in enumerate(stood):
+        if not line.lstrip(_CONTAINER_MARKS).startswith(_LINE_START_TAG_OPENERS):
+            continue
+        if (
+            line.startswith(_TAG_OPENERS)
+            and tags_over_lines(line_text, index, len(stood))[0] is None
+        ):
+            continue
+        return True
+    return False
 
 
 def _stand_in_lines(
@@ -762,6 +787,12 @@ def _stand_in_lines(
             else:
                 stand_ins.append(_StandIn("template" if block.text else "", block.text))
             line = block.end
+            continue
+        if text.startswith("{:") and kramdown_attribute_line(text):
+            # (Jekyll's `{: .lead}` under a paragraph: the template rule's, read as nothing.)
+            stood.append(_STAND_IN_LINE)
+            stand_ins.append(_StandIn(""))
+            line += 1
             continue
         if "[!" in text and (alert := _ALERT_LINE.fullmatch(text)) is not None:
             kind = alert.group("kind").upper()

@@ -351,6 +351,7 @@ LINE_PIECES = [
     '{{< figure caption="A cat" >}}', "{{< figure", ">}}", "{{ a | b }}", "{% if x %}",
     "[!TIP]", "[!warning]", "[!FOO]", "[![b](u)](v)", "{: .c}", "{{< code >}}", "{{< /code >}}",
     "[r]: /u", "[r]:", "'t'", "\\\\", "C:\\a\\",
+    "{{ x }} y", "{% raw %}`{{ k }}`{% endraw %} z", "{{< f",
     "<!--", "-->", "<!-- YAML", "<?x ?>", "<!X>", "<!doctype html>", "<![CDATA[", "]]>",
     "<!-->", "<!--->", "<!>", "<!x",
     "<script>", "</script>", "<STYLE>", "<textarea>", "Wow!!!", "a:::b", "Why???", "2.",
@@ -552,6 +553,11 @@ def test_unicode_spaces_where_syntax_may_read_them_are_left_to_markdown_it_py(
 # Alerts and template tags the compiled parser does not read with stand-ins (see
 # reader.markdown._with_stand_ins): markdown-it-py reads the body.
 NOT_STOOD_IN = {
+    "a tag over lines after a paragraph's line": "a\n{{< figure src=x\n  >}}\n",
+    "a kramdown extension's lines": "{::nomarkdown}\n<b>x</b>\n{:/}\n",
+    "a kramdown attribute line in a list item": "- a\n  {: .x}\n",
+    "a kramdown attribute line under a table's row": "| a |\n|---|\n| b |\n{: .t}\n",
+    "a kramdown attribute line under a quote's line": "> q\n{: .q}\n",
     "Liquid output in an indented code block": "    {{ x }}\n",
     "GitHub alert after a quote's line (maybe not its first)": "> a\n> [!NOTE]\n> x\n",
     "GitHub alert after an empty quote line": ">\n> [!NOTE]\n> x\n",
@@ -561,7 +567,6 @@ NOT_STOOD_IN = {
     "Hugo shortcode indented": "  {{< figure caption='A cat' >}}\n",
     "Hugo shortcode in a quote": "> {{< note >}}\n> x\n> {{< /note >}}\n",
     "Hugo shortcode over lines": '{{< figure src="a.png"\n  caption="A cat" >}}\n',
-    "Hugo shortcode, a line starting with one": "{{< kbd x >}} to quit\n",
     "Liquid tag in a code block": "```\n{% include a.html %}\n```\n",
     "callout shortcode closed in its code block": "{{< note >}}\n```\n{{< /note >}}\n```\n",
     "Liquid output with a `|` over a delimiter row": "{{ a | b }}\n|---|---|\n",
@@ -579,6 +584,15 @@ def test_alerts_and_tags_not_stood_in_are_left_to_markdown_it_py(markdown: str) 
 # GitHub alerts and template tags the compiled parser reads, with stand-ins for their
 # lines (reader.markdown._with_stand_ins): the same tokens as markdown-it-py's plugins'.
 STOOD_IN = {
+    "Hugo shortcode, a line starting with one": "{{< kbd x >}} to quit\n",
+    "a paragraph's line starting with a tag": (
+        "The scheme:\n{% raw %}`{{ key }}`{% endraw %} names it.\n{{ site.title }} is ours.\n"
+    ),
+    "a paragraph starting with a tag, a tag line after it": (
+        "{{ a }} b\n{{< note >}}\nx\n{{< /note >}}\n"
+    ),
+    "a kramdown attribute line under a paragraph": "Lead text.\n{: .lead}\n\nNext.\n",
+    "a kramdown attribute line under a list and a heading": "- a\n{: .x}\n\n## H\n{: #id}\n",
     "an alert after a line holding `[!`": "See [!x].\n\n> [!NOTE]\n> y\n",
     "a tag line after a line holding `{{`": "a {{ b }}\n\n{{< note >}}\nx\n{{< /note >}}\n",
     "Hugo callout shortcode closed indented": "{{< note >}}\nx\n  {{< /note >}}\n",

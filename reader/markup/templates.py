@@ -182,6 +182,26 @@ def _line(state: StateBlock, line: int) -> str:
     return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
 
 
+def tags_over_lines(
+    line_text: Callable[[int], str], start: int, end: int
+) -> tuple[tuple[Tag, ...] | None, int]:
+    """The tags the template rule reads from line `start` (`line_text(n)`: line n past
+    its indentation) on, before line `end`, and the last line they take: a tag may run
+    over several lines (`{{< figure` … `>}}`), up to a blank one. None: the line starts
+    no tag line (`{{ site.title }} is a blog` is a paragraph's)."""
+    last = start
+    text = line_text(start)
+    tags = line_tags(text)
+    while tags is None and last + 1 < end and last - start < _TAG_LINES:
+        following = line_text(last + 1)
+        if not following:
+            break  # a blank line
+        last += 1
+        text += "\n" + following
+        tags = line_tags(text)
+    return tags, last
+
+
 def _template_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     if state.is_code_block(start_line):
         return False
@@ -193,15 +213,7 @@ def _template_block(state: StateBlock, start_line: int, end_line: int, silent: b
         return _kramdown_line(state, start_line, end_line, text, silent)
     if not text.startswith(_OPENERS):
         return False
-    # A tag may run over several lines (`{{< figure` … `>}}`).
-    last = start_line
-    tags = line_tags(text)
-    while tags is None and last + 1 < end_line and last - start_line < _TAG_LINES:
-        if state.isEmpty(last + 1):
-            break
-        last += 1
-        text += "\n" + _line(state, last)
-        tags = line_tags(text)
+    tags, last = tags_over_lines(lambda line: _line(state, line), start_line, end_line)
     if tags is None:
         return False
     if silent:
@@ -377,6 +389,17 @@ def _kramdown_line(
         _drop_list_before(state)
     state.line = start_line + 1
     return True
+
+
+def kramdown_attribute_line(text: str) -> bool:
+    """Whether `text` (a line, past its indentation) is a kramdown attribute line, which
+    the template rule reads as nothing (`{: .lead}` under a paragraph; not `{:toc}`,
+    which drops the list before it, nor a `{::` extension)."""
+    return (
+        not text.startswith("{::")
+        and _KRAMDOWN_LINE.fullmatch(text) is not None
+        and _KRAMDOWN_TOC.fullmatch(text.strip()) is None
+    )
 
 
 def _drop_list_before(state: StateBlock) -> None:
