@@ -22,7 +22,7 @@ from pathlib import Path
 from reader.loading import parse_article
 from reader.loading.article import decode
 from reader.loading.body import _cached_body_text, body_text
-from reader.markdown import is_mdx
+from reader.loading.discover import is_mdx
 from reader.resources import samples_dir
 from reader.tui.document import layout
 from reader.tui.markdown_render import render_markdown

@@ -34,6 +34,7 @@ from reader.limits import (
     MAX_METADATA_VALUES,
     MAX_NUMBER_DIGITS,
 )
+from reader.loading.fasttoml import fast_toml
 from reader.loading.fastyaml import fast_yaml
 from reader.model import fold_path
 from reader.text.sanitize import clean_value, holds_control, one_line
@@ -137,6 +138,16 @@ for _tag, _construct, _number in (
 ):
     YamlLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _or_text(_construct, number=_number))
 
+# Builds plain scalars for fast_yaml as YamlLoader builds them: its constructors need
+# nothing of a loader but construct_scalar, which reads a scalar node's text.
+_SCALARS = SafeConstructor()
+
+
+def _plain_scalar(tag: str, text: str) -> Any:
+    """What YamlLoader builds of a plain scalar `text` that its resolver tags `tag`."""
+    return YamlLoader.yaml_constructors[tag](_SCALARS, ScalarNode(tag, text))
+
+
 # tomllib's messages end "(at line N, column M)", counted from the block's first line.
 _TOML_LINE = re.compile(r"\(at line (\d+)")
 
@@ -173,12 +184,17 @@ def read_block(block: str, fmt: str, first_line: int) -> ParsedBlock:
     plain = False  # read by fast_yaml
     try:
         if fmt == "toml":
-            too_much = _toml_too_much(block)
-            raw: Any = None if too_much else _parse_toml(block)
+            # Simple front matter takes the quick reader. It reads nothing that could
+            # make a short block too much (see fast_toml), so those are not counted.
+            raw: Any = fast_toml(block) if len(block) <= _SHORT_TOML_CHARS else None
+            plain = raw is not None
+            too_much = not plain and _toml_too_much(block)
+            if not plain and not too_much:
+                raw = _parse_toml(block)
         else:
             too_much = _yaml_too_much(block)
             # Plain scraper headers take the quick reader; anything else goes to PyYAML.
-            raw = None if too_much else fast_yaml(block)
+            raw = None if too_much else fast_yaml(block, _plain_scalar)
             plain = raw is not None
             if raw is None and not too_much:
                 raw = yaml.load(block, Loader=YamlLoader)
@@ -213,8 +229,9 @@ def read_block(block: str, fmt: str, first_line: int) -> ParsedBlock:
     walk = _Walk()
     try:
         if plain:
-            # Only what a plain value can hold: entities and escapes need cleaning.
-            clean = "\\" not in block and not holds_control(block)
+            # Only what a plain value can hold: entities and escapes need cleaning (the
+            # TOML reader reads no escape).
+            clean = (fmt == "toml" or "\\" not in block) and not holds_control(block)
             metadata = _normalise_plain(raw, walk, 0, clean)
         else:
             metadata = _normalise_mapping(raw, walk, 0)
@@ -267,6 +284,13 @@ _TOML_STRING_OR_COMMENT = re.compile(
 # Outside strings: a key (its parts between dots), a bare value (a number, a date, true),
 # or a few of them side by side (which only counts them as fewer).
 _TOML_WORD = re.compile(r"[\w+:.-][\w+:. \t-]*")
+
+
+# A block this short writes at most MAX_METADATA_ITEMS items as _toml_too_much counts
+# them: each of its words (of _TOML_WORD) at most one more part than it has characters,
+# each comma one. What fast_toml reads has no dot outside strings and comments, so no
+# key of more than one part either: a block it reads this short is never too much.
+_SHORT_TOML_CHARS = MAX_METADATA_ITEMS // 2
 
 
 def _toml_too_much(block: str) -> bool:
@@ -401,24 +425,40 @@ def _normalise_mapping(mapping: Mapping[Any, Any], walk: _Walk, depth: int) -> d
 def _normalise_plain(
     mapping: Mapping[str, Any], walk: _Walk, depth: int, clean: bool
 ) -> dict[str, Any]:
-    """_normalise_mapping of what fast_yaml reads (text keys it needs not clean, as it
-    reads them; text values; mappings of them, never empty), with its budget spent once
-    a mapping (the walk fails alike: it only counts down), and values cleaned only where
-    they may need it: all of them unless `clean` (the block holds no control character
-    and no escape), else those holding an entity. A third of the time on seed headers;
-    tests/test_metadata.py holds it to the general walk."""
+    """_normalise_mapping of what fast_yaml and fast_toml read (text keys it needs not
+    clean, as they read them; values, and mappings of them, never empty but a TOML
+    table, at most one level deep), with its budget spent once a mapping (the walk fails
+    alike: it only counts down), and text values cleaned only where they may need it:
+    all of them unless `clean` (the block holds no control character and no escape),
+    else those holding an entity. Lists of text are walked so too; other values
+    (numbers, dates, booleans, nulls, other lists) are the general walk's. A third of
+    the time on seed headers; tests/test_metadata.py and tests/test_front_matter.py
+    hold it to the general walk."""
     if depth > MAX_METADATA_DEPTH:
         raise _TooLarge
     result: dict[str, Any] = {}
-    chars = 0
+    chars = values = 0
     for key, value in mapping.items():
         chars += len(key)
-        if isinstance(value, str):
+        if type(value) is str:  # (not a _LongNumber)
+            values += 1
             chars += len(value)
             result[key] = clean_value(value) if not clean or "&" in value else value
-        else:
+        elif type(value) is dict:
+            values += 1
             result[key] = _normalise_plain(value, walk, depth + 1, clean)
-    walk.spend(chars, values=len(mapping))
+        elif type(value) is list and all(type(item) is str for item in value):
+            if value and depth >= MAX_METADATA_DEPTH:
+                raise _TooLarge  # (its items are a level deeper)
+            values += 1 + len(value)
+            chars += sum(map(len, value))
+            result[key] = [
+                clean_value(item) if not clean or "&" in item else item for item in value
+            ]
+        else:
+            walk.key = key  # (whose number is too long, if it is one)
+            result[key] = _normalise(value, walk, depth)
+    walk.spend(chars, values=values)
     return result
 
 
