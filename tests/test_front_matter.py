@@ -386,6 +386,8 @@ def _deep(levels: int, leaf: str) -> str:
         ("tags:\n" + "- a\n" * (MAX_METADATA_VALUES - 1) + "n: 1", "yaml"),
         ("n: [" + ", ".join(["1"] * (MAX_METADATA_VALUES - 1)) + "]", "yaml"),
         ("n: [" + ", ".join(["1"] * MAX_METADATA_VALUES) + "]", "yaml"),
+        ("\n".join(f"k{n}: {('true', '~')[n % 2]}" for n in range(MAX_METADATA_VALUES)), "yaml"),
+        ("\n".join(f"k{n}: {('no', '')[n % 2]}" for n in range(MAX_METADATA_VALUES + 1)), "yaml"),
         # (The longest TOML lists the quick reader is given: it takes no longer block.)
         ("t=[" + ",".join(["1"] * (MAX_METADATA_VALUES - 2)) + "]", "toml"),
         ("t=[" + '"",' * (MAX_METADATA_VALUES // 2) + "]", "toml"),

@@ -108,16 +108,17 @@ def _list(text: str) -> list[Any]:
 
 
 def _scalar(match: re.Match[str]) -> Any:
-    groups = match.groupdict()
-    if groups["basic"] is not None:
-        return groups["basic"]
-    if groups["literal"] is not None:
-        return groups["literal"]
-    if groups["int"] is not None:
-        return int(groups["int"])
-    if groups["bool"] is not None:
-        return groups["bool"] == "true"
-    return _datetime(groups)
+    for kind in ("basic", "literal"):
+        text = match.group(kind)
+        if text is not None:
+            return text
+    text = match.group("int")
+    if text is not None:
+        return int(text)
+    text = match.group("bool")
+    if text is not None:
+        return text == "true"
+    return _datetime(match.groupdict())
 
 
 def _datetime(groups: dict[str, str | None]) -> date | datetime:

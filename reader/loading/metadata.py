@@ -430,8 +430,8 @@ def _normalise_plain(
     table, at most one level deep), with its budget spent once a mapping (the walk fails
     alike: it only counts down), and text values cleaned only where they may need it:
     all of them unless `clean` (the block holds no control character and no escape),
-    else those holding an entity. Lists of text are walked so too; other values
-    (numbers, dates, booleans, nulls, other lists) are the general walk's. A third of
+    else those holding an entity. Lists of text, booleans and nulls are walked so too;
+    other values (numbers, dates, other lists) are the general walk's. A third of
     the time on seed headers; tests/test_metadata.py and tests/test_front_matter.py
     hold it to the general walk."""
     if depth > MAX_METADATA_DEPTH:
@@ -455,6 +455,10 @@ def _normalise_plain(
             result[key] = [
                 clean_value(item) if not clean or "&" in item else item for item in value
             ]
+        elif value is None or type(value) is bool:
+            values += 1
+            chars += 5
+            result[key] = value
         else:
             walk.key = key  # (whose number is too long, if it is one)
             result[key] = _normalise(value, walk, depth)
