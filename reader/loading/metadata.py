@@ -20,6 +20,7 @@ import tomllib
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import yaml
@@ -143,9 +144,22 @@ for _tag, _construct, _number in (
 _SCALARS = SafeConstructor()
 
 
-def _plain_scalar(tag: str, text: str) -> Any:
+def _build_plain_scalar(tag: str, text: str) -> Any:
     """What YamlLoader builds of a plain scalar `text` that its resolver tags `tag`."""
     return YamlLoader.yaml_constructors[tag](_SCALARS, ScalarNode(tag, text))
+
+
+def _plain_scalar(tag: str, text: str) -> Any:
+    """_build_plain_scalar, remembered for short text: booleans, weights and nulls recur
+    from one header to the next, and what is built is never changed (numbers, dates,
+    None, text), so it may be handed out again."""
+    if len(text) <= _REMEMBERED_CHARS:
+        return _remembered_plain_scalar(tag, text)
+    return _build_plain_scalar(tag, text)
+
+
+_REMEMBERED_CHARS = 100
+_remembered_plain_scalar = lru_cache(maxsize=4096)(_build_plain_scalar)
 
 
 # tomllib's messages end "(at line N, column M)", counted from the block's first line.
@@ -479,7 +493,8 @@ def path_index(metadata: Mapping[str, Any]) -> dict[str, Any]:
             path = prefix + fold_path(key)
             if index.get(path) is None:
                 index[path] = value
-            if isinstance(value, Mapping):
+            # (Most values are text: not asked whether they are a Mapping, an ABC.)
+            if type(value) is not str and isinstance(value, Mapping):
                 walk(value, path + ".")
 
     walk(metadata, "")
@@ -497,6 +512,8 @@ def lookup(metadata: Mapping[str, Any], path: str) -> Any:
 
 def text_of(value: Any) -> str | None:
     """A metadata value as one line of text: first item of a list; None when empty."""
+    if type(value) is str:  # (most: not asked whether it is a Mapping, an ABC)
+        return one_line(value) or None
     if isinstance(value, list):
         value = next((item for item in value if item not in (None, "")), None)
     if value is None or isinstance(value, Mapping | list):
