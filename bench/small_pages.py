@@ -6,9 +6,11 @@ Each round runs, in fresh processes one after the other (this checkout, then the
 one with PYTHONPATH pointing at it), a pass over every article file under DIR: each
 loaded as the index's sync loads it (reader.loading.load_article, with its id), and its
 metadata block read alone (split_metadata and read_block on the decoded text). A
-process makes one pass to warm up, then three, and gives the median CPU time
-(time.process_time) per page. Printed: each round's figures and the medians of all
-rounds, with MB/s of the files' bytes. Only what every version of the loader has is
+process makes one pass to warm up, then five, and gives the least CPU time
+(time.process_time) per page: on a machine shared with other work, the pass least
+disturbed. Printed: each round's figures, the medians of all rounds with MB/s of the
+files' bytes, and the median of the rounds' ratios (this checkout's time over the
+older one's). Only what every version of the loader has is
 used, so the older checkout runs the same code. Make a folder of small site pages with
 `python bench/generate_markdown.py --sites --out DIR`.
 """
@@ -24,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-PASSES = 3
+PASSES = 5
 
 
 def measure(folder: Path) -> dict[str, float]:
@@ -62,7 +64,7 @@ def measure(folder: Path) -> dict[str, float]:
             started = time.process_time()
             action()
             times.append(time.process_time() - started)
-        figures[name] = statistics.median(times) / len(files) * 1e6
+        figures[name] = min(times) / len(files) * 1e6
     return figures
 
 
@@ -92,7 +94,7 @@ def main() -> None:
     here = Path(__file__).resolve().parents[1]
     checkouts = {"this": here} | ({"before": args.before.resolve()} if args.before else {})
     results: dict[str, list[dict[str, float]]] = {name: [] for name in checkouts}
-    print(f"load average {os.getloadavg()[0]:.1f}; CPU µs a page, median of {PASSES} passes")
+    print(f"load average {os.getloadavg()[0]:.1f}; CPU µs a page, least of {PASSES} passes")
     for number in range(args.rounds):
         line = []
         for name, checkout in checkouts.items():
@@ -109,6 +111,13 @@ def main() -> None:
             f"{name}: {first['files']:.0f} files, load {load:.0f} µs a page ({rate:.2f} MB/s), "
             f"metadata block {block:.0f} µs"
         )
+    if args.before:
+        for key in ("load", "metadata"):
+            ratios = [
+                this[key] / before[key]
+                for this, before in zip(results["this"], results["before"], strict=True)
+            ]
+            print(f"{key}: this / before, median of the rounds: {statistics.median(ratios):.2f}")
     print(f"load average {os.getloadavg()[0]:.1f}")
 
 

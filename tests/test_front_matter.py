@@ -205,8 +205,8 @@ TOML_SCALARS = st.one_of(
          "0000-01-01", "2022-01-13T10:00:00.5Z", "2022-01-13T24:00:00", "10:00:00",
          "2022-1-13", "{ a = 1 }", "bare"]
     ),
-    st.text(alphabet="ab #'\"\\.,[]=", max_size=6).map(lambda text: f'"{text}"'),
-    st.text(alphabet="ab #'\"\\.,[]=", max_size=6).map(lambda text: f"'{text}'"),
+    st.text(alphabet="ab #'\"\\.,[]=\n", max_size=6).map(lambda text: f'"{text}"'),
+    st.text(alphabet="ab #'\"\\.,[]=\n", max_size=6).map(lambda text: f"'{text}'"),
 )  # fmt: skip
 TOML_SEPARATORS = st.sampled_from([", ", ",", " , ", ",\t", "", ",,", ", \n  "])
 
@@ -262,6 +262,9 @@ def real_toml_front_matter(draw: st.DrawFn) -> str:
     value = st.one_of(
         REAL_TOML_SCALARS,
         st.lists(REAL_TOML_SCALARS, max_size=3).map(lambda items: f"[{', '.join(items)}]"),
+        st.lists(REAL_TOML_SCALARS, max_size=3).map(
+            lambda items: "[\n" + "".join(f"  {item},\n" for item in items) + "]"
+        ),
     )
     lines = [f"{key} = {draw(value)}" for key in draw(keys)]
     for table in draw(st.lists(st.sampled_from(["extra", "taxonomies"]), unique=True)):

@@ -2,12 +2,12 @@
 
 tomllib reads a Zola or Hugo header (a dozen `key = value` lines and a table or two) in
 ~60 us, most of it Python calls a character. Such headers hold bare keys, one-line
-strings without escapes, integers, booleans, dates and one-line lists of those, under
-`[table]` headers; for exactly those this module gives tomllib's answer in a fraction of
-the time. Anything else (dotted or quoted keys, escapes, multi-line strings or lists,
-floats, inline tables, arrays of tables, a key or table written twice, control
-characters) returns None, and the caller asks tomllib, which reads it or says what is
-wrong. tests/test_fasttoml.py checks the two agree.
+strings without escapes, integers, booleans, dates and lists of those (over one line or
+several), under `[table]` headers; for exactly those this module gives tomllib's answer
+in a fraction of the time. Anything else (dotted or quoted keys, escapes, multi-line
+strings, comments inside lists, floats, inline tables, arrays of tables, a key or table
+written twice, control characters) returns None, and the caller asks tomllib, which
+reads it or says what is wrong. tests/test_front_matter.py checks the two agree.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ _LINE = re.compile(
 # `_` or a base. The groups of a date and time are tomllib's; a date comes before an
 # integer, which would take its year.
 _SCALAR = (
-    r'"(?P<basic>[^"\\]*)"'
-    r"|'(?P<literal>[^']*)'"
+    r'"(?P<basic>[^"\\\n]*)"'
+    r"|'(?P<literal>[^'\n]*)'"
     r"|(?P<bool>true|false)"
     r"|(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12][0-9]|3[01])"
     r"(?:[Tt ](?P<hour>[01][0-9]|2[0-3]):(?P<minute>[0-5][0-9]):(?P<second>[0-5][0-9])"
@@ -42,9 +42,9 @@ _SCALAR = (
     r"|(?P<int>-?(?:0|[1-9][0-9]{0,17}))"
 )
 _VALUE = re.compile(_SCALAR)
-# An item of a one-line list, and what follows it: a comma (one may end the list) or
-# the list's end.
-_ITEM = re.compile(r"[ \t]*(?:" + _SCALAR + r")[ \t]*(?P<comma>,?)[ \t]*")
+# An item of a list, and what follows it: a comma (one may end the list) or the list's
+# end. A list may go over several lines: between its items, a line break is space.
+_ITEM = re.compile(r"[ \t\n]*(?:" + _SCALAR + r")[ \t\n]*(?P<comma>,?)[ \t\n]*")
 
 
 class _Unsupported(Exception):
@@ -57,16 +57,30 @@ def fast_toml(block: str) -> dict[str, Any] | None:
         return None
     root: dict[str, Any] = {}
     table = root
+    lines = block.split("\n")
+    index = 0
     try:
-        for line in block.split("\n"):
-            match = _LINE.fullmatch(line)
+        while index < len(lines):
+            match = _LINE.fullmatch(lines[index])
+            index += 1
             if match is None:
                 return None
             key = match.group("key")
             if key is not None:
                 if key in table:
                     return None  # written twice: tomllib says so
-                table[key] = _value(match.group("value"))
+                value = match.group("value")
+                if value[0] == "[" and not value.endswith("]"):
+                    # A list over several lines: to the first that ends with `]`.
+                    # (Items, commas and line breaks only: a comment in it is tomllib's.)
+                    end = index
+                    while end < len(lines) and not lines[end].rstrip(" \t").endswith("]"):
+                        end += 1
+                    if end == len(lines):
+                        return None
+                    value = "\n".join([value, *lines[index:end], lines[end].rstrip(" \t")])
+                    index = end + 1
+                table[key] = _value(value)
                 continue
             name = match.group("table")
             if name is not None:
@@ -88,13 +102,13 @@ def _value(text: str) -> Any:
 
 
 def _list(text: str) -> list[Any]:
-    """`[a, b]` on one line: scalars, a comma after the last allowed, as in TOML."""
+    """`[a, b]`: scalars, a comma after the last allowed, as in TOML."""
     if not text.endswith("]"):
-        raise _Unsupported  # a list over several lines, or something after it
+        raise _Unsupported  # something after it
     items: list[Any] = []
     end = len(text) - 1
     position = 1
-    if not text[position:end].strip(" \t"):
+    if not text[position:end].strip(" \t\n"):
         return items
     while position < end:
         match = _ITEM.match(text, position, end)
