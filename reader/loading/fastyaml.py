@@ -105,7 +105,7 @@ class _Block:
                 break
             if line_indent > indent:
                 raise _Unsupported  # a continuation line, or uneven indentation
-            if key.endswith(":") or _implicit(key):
+            if key.endswith(":") or _tag_of(key) != _STR:
                 raise _Unsupported
             index += 1
             if value is None or not value.strip(" "):
@@ -156,12 +156,15 @@ class _Block:
             return self.flow_sequence(text)
         if first in _PLAIN_START or ": " in text or " #" in text or text.endswith(":"):
             raise _Unsupported
-        return self.plain(text)
+        tag = _tag_of(text)
+        return text if tag == _STR else self.built(tag, text)
 
     def plain(self, text: str) -> Any:
         tag = _tag_of(text)
-        if tag == _STR:
-            return text
+        return text if tag == _STR else self.built(tag, text)
+
+    def built(self, tag: str, text: str) -> Any:
+        """A plain scalar that is not text, as the caller's loader builds it."""
         if self.construct is None or tag not in _CONSTRUCTED:
             raise _Unsupported
         return self.construct(tag, text)
@@ -215,11 +218,6 @@ def _indent_of(lines: list[str], index: int) -> int | None:
     if index >= len(lines):
         return None
     return len(lines[index]) - len(lines[index].lstrip(" "))
-
-
-def _implicit(text: str) -> bool:
-    """Whether YAML would resolve this plain text to a non-string (number, date, ...)."""
-    return _tag_of(text) != _STR
 
 
 def _tag_of(text: str) -> str:
