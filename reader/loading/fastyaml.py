@@ -9,8 +9,8 @@ date, a number, a boolean, null) is built by the caller's `construct`, PyYAML's 
 constructor (without one it is left to PyYAML). Anything else (flow mappings, nested
 lists, block scalars, anchors, tags, comments after values, unusual escapes,
 continuation lines, tabs, line breaks other than a newline, characters YAML does not
-allow) returns None, and the caller asks PyYAML. tests/test_fastyaml.py checks the two
-agree.
+allow) returns None, and the caller asks PyYAML. tests/test_fastyaml.py and
+tests/test_front_matter.py check the two agree.
 """
 
 from __future__ import annotations

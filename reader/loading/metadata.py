@@ -195,7 +195,7 @@ def read_block(block: str, fmt: str, first_line: int) -> ParsedBlock:
             f"metadata block is {size // 1024:,} KB, over the {limit_kb:,} KB limit; ignored"
         )
         return ParsedBlock({}, warnings)
-    plain = False  # read by fast_yaml
+    plain = False  # read by fast_yaml or fast_toml
     try:
         if fmt == "toml":
             # Simple front matter takes the quick reader. It reads nothing that could
@@ -440,14 +440,13 @@ def _normalise_plain(
     mapping: Mapping[str, Any], walk: _Walk, depth: int, clean: bool
 ) -> dict[str, Any]:
     """_normalise_mapping of what fast_yaml and fast_toml read (text keys it needs not
-    clean, as they read them; values, and mappings of them, never empty but a TOML
-    table, at most one level deep), with its budget spent once a mapping (the walk fails
-    alike: it only counts down), and text values cleaned only where they may need it:
-    all of them unless `clean` (the block holds no control character and no escape),
-    else those holding an entity. Lists of text, booleans and nulls are walked so too;
-    other values (numbers, dates, other lists) are the general walk's. A third of
-    the time on seed headers; tests/test_metadata.py and tests/test_front_matter.py
-    hold it to the general walk."""
+    clean, as they read them; mappings never empty, but a TOML table one level down),
+    with its budget spent once a mapping (the walk fails alike: it only counts down),
+    and text values cleaned only where they may need it: all of them unless `clean`
+    (the block holds no control character and no escape), else those holding an
+    entity. Lists of text, booleans and nulls are walked so too; other values (numbers,
+    dates, other lists) are the general walk's. A third of the time on seed headers;
+    tests/test_metadata.py and tests/test_front_matter.py hold it to the general walk."""
     if depth > MAX_METADATA_DEPTH:
         raise _TooLarge
     result: dict[str, Any] = {}
