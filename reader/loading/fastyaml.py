@@ -49,9 +49,10 @@ _CONSTRUCTED = frozenset(
 _STR = "tag:yaml.org,2002:str"
 _ITEM = re.compile(r"( *)- +(.*)")
 # A quoted scalar inside a flow sequence, to its closing quote (checked by the readers of
-# quoted scalars), and a plain one, to the next comma or bracket.
-_FLOW_DOUBLE = re.compile(r'"(?:[^"\\]|\\.)*"')
-_FLOW_SINGLE = re.compile(r"'(?:[^']|'')*'")
+# quoted scalars), and a plain one, to the next comma or bracket. No group repeats once
+# a character: re keeps a record of every repeat of a group.
+_FLOW_DOUBLE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_FLOW_SINGLE = re.compile(r"'[^']*(?:''[^']*)*'")
 _FLOW_PLAIN = re.compile(r"[^,\[\]{}]*")
 
 
