@@ -13,6 +13,16 @@ file; 1,100 files make 17.8 MB. The corpus of bench/run.py's MB/s figure.
 
 writes MDX docs pages instead (mdx_page: Docusaurus and Astro's imports, tabs, `:::`
 admonitions, components, JSX in code blocks), about 3.5 KB a file.
+
+    python bench/generate_markdown.py --sites --out /tmp/sites [--files 600]
+
+writes instead the small pages of static sites (1-10 KB, 4 KB on average): a third each
+Jekyll posts (`---` YAML: a date with time and zone, `[a, b]` lists, quoted strings),
+Hugo pages (`---` YAML: ISO dates, booleans, numbers, `- item` lists, a nested map;
+one in five in `+++` TOML) and Zola posts (`+++` TOML with `[taxonomies]` and
+`[extra]` tables); one page in ten has something the quick readers leave to PyYAML or
+tomllib (a folded `>-` excerpt, a multi-line list), as real sites do. The corpus of
+bench/small_pages.py.
 """
 
 from __future__ import annotations
@@ -287,15 +297,169 @@ def generate(out: Path, files: int, seed: int = 1, mdx: bool = False) -> int:
     return total
 
 
+TOPICS = (
+    "Speedwatch", "Bike marking", "Crime map", "Neighbourhood watch", "Rural beats",
+    "Witness forms", "Street lighting", "Scam calls", "Youth outreach", "Drone patrols",
+)  # fmt: skip
+AUTHORS = ("Priya Natarajan", "Tomás Ferreira", "Ana Silva", "Kwame Mensah", "Li Wei")
+
+
+def page_body(rng: random.Random, size: int) -> str:
+    """About `size` bytes of a site page's markdown: paragraphs, headings, a list."""
+    parts: list[str] = []
+    while sum(map(len, parts)) < size:
+        kind = rng.random()
+        if kind < 0.15:
+            parts.append(f"## {phrase(rng, 2, 5).capitalize()}\n")
+        elif kind < 0.3:
+            items = (f"- {phrase(rng, 4, 12)}" for _ in range(rng.randint(2, 6)))
+            parts.append("\n".join(items) + "\n")
+        elif kind < 0.35:
+            parts.append(
+                f"{{{{< note >}}}}\n{phrase(rng, 8, 20).capitalize()}.\n{{{{< /note >}}}}\n"
+            )
+        else:
+            link = rng.choice(AREAS)
+            text = phrase(rng, 30, 80).capitalize()
+            parts.append(f"{text}, see [the {link} page](/docs/{link}/) and **{link}**.\n")
+    return "\n".join(parts)
+
+
+def _when(rng: random.Random) -> tuple[int, int, int, int, int]:
+    return (
+        rng.randint(2015, 2025), rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23),
+        rng.choice((0, 15, 30, 45)),
+    )  # fmt: skip
+
+
+def jekyll_page(rng: random.Random, odd: bool) -> tuple[str, str]:
+    year, month, day, hour, minute = _when(rng)
+    topic = rng.choice(TOPICS)
+    slug = f"{topic.lower().replace(' ', '-')}-{rng.getrandbits(24):06x}"
+    lines = [
+        "---",
+        "layout: post",
+        f'title: "{topic}: {phrase(rng, 3, 7)}"',
+        f"date: {year}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}:00 +0{rng.randint(0, 2)}00",
+        f"author: {rng.choice(AUTHORS)}",
+        f"categories: [{rng.choice(AREAS)}]",
+        f"tags: [{', '.join(rng.sample(WORDS, rng.randint(1, 4)))}]",
+        f"image: /assets/img/{slug}.jpg",
+        f"comments: {rng.choice(('true', 'false'))}",
+    ]
+    if odd:
+        lines.append(f"excerpt: >-\n  {phrase(rng, 8, 16)}\n  {phrase(rng, 8, 16)}")
+    else:
+        lines.append(f'excerpt: "{phrase(rng, 8, 20)}"')
+    lines.append("---")
+    name = f"_posts/{year}-{month:02d}-{day:02d}-{slug}.md"
+    return name, "\n".join(lines) + "\n\n" + page_body(rng, rng.randint(800, 9000))
+
+
+def hugo_page(rng: random.Random, odd: bool) -> tuple[str, str]:
+    year, month, day, hour, minute = _when(rng)
+    topic = rng.choice(TOPICS)
+    section = rng.choice(AREAS)
+    slug = f"{topic.lower().replace(' ', '-')}-{rng.getrandbits(24):06x}"
+    stamp = f"{year}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:00+01:00"
+    tags = rng.sample(WORDS, rng.randint(1, 4))
+    if rng.random() < 0.2:  # Hugo's TOML front matter
+        lines = [
+            "+++",
+            f'title = "{topic} {phrase(rng, 2, 5)}"',
+            f"date = {stamp}",
+            f"draft = {rng.choice(('true', 'false'))}",
+            f"weight = {rng.randint(1, 100)}",
+            f"tags = [{', '.join(f'{tag!r}'.replace(chr(39), chr(34)) for tag in tags)}]",
+            f'description = "{phrase(rng, 8, 20)}"',
+            "+++",
+        ]
+    else:
+        lines = [
+            "---",
+            f'title: "{topic} {phrase(rng, 2, 5)}"',
+            f"linkTitle: {topic}",
+            f"date: {stamp}",
+            f"lastmod: {year}-{month:02d}-{day:02d}",
+            f"draft: {rng.choice(('true', 'false'))}",
+            f"weight: {rng.randint(1, 100)}",
+            f'description: "{phrase(rng, 8, 20)}"',
+            f'categories: ["{section}"]',
+            "tags:",
+            *(f"  - {tag}" for tag in tags),
+            "aliases:",
+            f"  - /old/{slug}/",
+            "params:",
+            f"  author: {rng.choice(AUTHORS)}",
+            f"  toc: {rng.choice(('true', 'false'))}",
+        ]
+        if odd:
+            lines.append(f"summary: |\n  {phrase(rng, 8, 16)}\n  {phrase(rng, 8, 16)}")
+        lines.append("---")
+    name = (
+        f"content/{section}/{slug}/index.md"
+        if rng.random() < 0.5
+        else f"content/{section}/{slug}.md"
+    )
+    return name, "\n".join(lines) + "\n\n" + page_body(rng, rng.randint(800, 9000))
+
+
+def zola_page(rng: random.Random, odd: bool) -> tuple[str, str]:
+    year, month, day, _hour, _minute = _when(rng)
+    topic = rng.choice(TOPICS)
+    slug = f"{topic.lower().replace(' ', '-')}-{rng.getrandbits(24):06x}"
+    tags = ", ".join(f'"{tag}"' for tag in rng.sample(WORDS, rng.randint(1, 4)))
+    lines = [
+        "+++",
+        f'title = "{topic}: {phrase(rng, 3, 7)}"',
+        f"date = {year}-{month:02d}-{day:02d}",
+        f'path = "{year}/{month:02d}/{day:02d}/{slug}"',
+        f'description = "{phrase(rng, 8, 20)}"',
+        "",
+        "[taxonomies]",
+        f"tags = [\n  {tags},\n]" if odd else f"tags = [{tags}]",
+        f'categories = ["{rng.choice(AREAS)}"]',
+        "",
+        "[extra]",
+        f'author = "{rng.choice(AUTHORS)}"',
+        f"toc = {rng.choice(('true', 'false'))}",
+        "+++",
+    ]
+    return f"content/blog/{slug}.md", "\n".join(lines) + "\n\n" + page_body(
+        rng, rng.randint(800, 9000)
+    )
+
+
+def generate_sites(out: Path, files: int, seed: int = 1) -> int:
+    """Write the small pages of three sites under `out`; their total size in bytes."""
+    rng = random.Random(seed)
+    total = 0
+    makers = (("jekyll", jekyll_page), ("hugo", hugo_page), ("zola", zola_page))
+    for number in range(files):
+        site, make = makers[number % 3]
+        name, text = make(rng, rng.random() < 0.1)
+        path = out / site / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+        total += len(text.encode())
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--files", type=int, default=1100)
+    parser.add_argument("--files", type=int)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mdx", action="store_true", help="MDX docs pages (Docusaurus, Astro)")
+    parser.add_argument("--sites", action="store_true", help="small static-site pages")
     args = parser.parse_args()
-    total = generate(args.out, args.files, args.seed, args.mdx)
-    print(f"wrote {args.files:,} files, {total / 1e6:.1f} MB, to {args.out}")
+    if args.sites:
+        files = args.files or 600
+        total = generate_sites(args.out, files, args.seed)
+    else:
+        files = args.files or 1100
+        total = generate(args.out, files, args.seed, args.mdx)
+    print(f"wrote {files:,} files, {total / 1e6:.1f} MB, to {args.out}")
 
 
 if __name__ == "__main__":

@@ -77,3 +77,22 @@ def test_the_word_count_counts_the_words_holding_a_letter_or_digit(text: str) ->
 def test_the_word_count_of_a_long_text_with_many_kinds_of_characters() -> None:
     text = "".join(chr(code) for code in range(0x20, 0x3000)) * 3 + " * -- naïve café 東京"
     assert count_words(text) == words_with_a_letter_or_digit(text)
+
+
+# Text mostly not ASCII (Chinese, Japanese) is counted through a table kept from one text
+# to the next, not by replacing its distinct characters: held to the same reference.
+DENSE = st.one_of(st.characters(min_codepoint=0x80), st.sampled_from(list("東京の 。、a1 -")))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=DENSE, max_size=200))
+def test_the_word_count_of_text_mostly_not_ascii(text: str) -> None:
+    assert count_words(text) == words_with_a_letter_or_digit(text)
+
+
+def test_a_japanese_page_is_counted_through_the_table() -> None:
+    text = (
+        "市内の自治会が続けている夜間の防犯パトロールに、この三年間で参加者が二倍に増えた。\n" * 3
+    )
+    assert len(text.encode()) > 2 * len(text)  # (what sends it through the table)
+    assert count_words(text) == words_with_a_letter_or_digit(text)

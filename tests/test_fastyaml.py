@@ -164,11 +164,8 @@ def test_the_characters_left_to_pyyaml_are_every_one_it_refuses_and_the_other_br
 
 
 @given(st.text(alphabet="aAfFnNoOtTyYwW019.+-~<=_: eEx", max_size=12))
-def test_plain_text_is_implicit_as_pyyaml_s_resolver_says(text: str) -> None:
-    from reader.loading.fastyaml import _implicit
+def test_plain_text_is_tagged_as_pyyaml_s_resolver_tags_it(text: str) -> None:
+    from reader.loading.fastyaml import _tag_of
 
     resolver = yaml.resolver.Resolver()
-    assert _implicit(text) == (resolver.resolve(yaml.ScalarNode, text, (True, False)) != _STR)
-
-
-_STR = "tag:yaml.org,2002:str"
+    assert _tag_of(text) == resolver.resolve(yaml.ScalarNode, text, (True, False))

@@ -20,6 +20,7 @@ import tomllib
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import yaml
@@ -34,6 +35,7 @@ from reader.limits import (
     MAX_METADATA_VALUES,
     MAX_NUMBER_DIGITS,
 )
+from reader.loading.fasttoml import fast_toml
 from reader.loading.fastyaml import fast_yaml
 from reader.model import fold_path
 from reader.text.sanitize import clean_value, holds_control, one_line
@@ -137,6 +139,29 @@ for _tag, _construct, _number in (
 ):
     YamlLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _or_text(_construct, number=_number))
 
+# Builds plain scalars for fast_yaml as YamlLoader builds them: its constructors need
+# nothing of a loader but construct_scalar, which reads a scalar node's text.
+_SCALARS = SafeConstructor()
+
+
+def _build_plain_scalar(tag: str, text: str) -> Any:
+    """What YamlLoader builds of a plain scalar `text` that its resolver tags `tag`."""
+    return YamlLoader.yaml_constructors[tag](_SCALARS, ScalarNode(tag, text))
+
+
+def _plain_scalar(tag: str, text: str) -> Any:
+    """_build_plain_scalar, remembered for short text: booleans, weights and nulls recur
+    from one header to the next, and what is built is never changed (numbers, dates,
+    None, text), so it may be handed out again."""
+    if len(text) <= _REMEMBERED_CHARS:
+        return _remembered_plain_scalar(tag, text)
+    return _build_plain_scalar(tag, text)
+
+
+_REMEMBERED_CHARS = 100
+_remembered_plain_scalar = lru_cache(maxsize=4096)(_build_plain_scalar)
+
+
 # tomllib's messages end "(at line N, column M)", counted from the block's first line.
 _TOML_LINE = re.compile(r"\(at line (\d+)")
 
@@ -170,15 +195,20 @@ def read_block(block: str, fmt: str, first_line: int) -> ParsedBlock:
             f"metadata block is {size // 1024:,} KB, over the {limit_kb:,} KB limit; ignored"
         )
         return ParsedBlock({}, warnings)
-    plain = False  # read by fast_yaml
+    plain = False  # read by fast_yaml or fast_toml
     try:
         if fmt == "toml":
-            too_much = _toml_too_much(block)
-            raw: Any = None if too_much else _parse_toml(block)
+            # Simple front matter takes the quick reader. It reads nothing that could
+            # make a short block too much (see fast_toml), so those are not counted.
+            raw: Any = fast_toml(block) if len(block) <= _SHORT_TOML_CHARS else None
+            plain = raw is not None
+            too_much = not plain and _toml_too_much(block)
+            if not plain and not too_much:
+                raw = _parse_toml(block)
         else:
             too_much = _yaml_too_much(block)
             # Plain scraper headers take the quick reader; anything else goes to PyYAML.
-            raw = None if too_much else fast_yaml(block)
+            raw = None if too_much else fast_yaml(block, _plain_scalar)
             plain = raw is not None
             if raw is None and not too_much:
                 raw = yaml.load(block, Loader=YamlLoader)
@@ -213,8 +243,9 @@ def read_block(block: str, fmt: str, first_line: int) -> ParsedBlock:
     walk = _Walk()
     try:
         if plain:
-            # Only what a plain value can hold: entities and escapes need cleaning.
-            clean = "\\" not in block and not holds_control(block)
+            # Only what a plain value can hold: entities and escapes need cleaning (the
+            # TOML reader reads no escape).
+            clean = (fmt == "toml" or "\\" not in block) and not holds_control(block)
             metadata = _normalise_plain(raw, walk, 0, clean)
         else:
             metadata = _normalise_mapping(raw, walk, 0)
@@ -267,6 +298,13 @@ _TOML_STRING_OR_COMMENT = re.compile(
 # Outside strings: a key (its parts between dots), a bare value (a number, a date, true),
 # or a few of them side by side (which only counts them as fewer).
 _TOML_WORD = re.compile(r"[\w+:.-][\w+:. \t-]*")
+
+
+# A block this short writes at most MAX_METADATA_ITEMS items as _toml_too_much counts
+# them: each of its words (of _TOML_WORD) at most one more part than it has characters,
+# each comma one. What fast_toml reads has no dot outside strings and comments, so no
+# key of more than one part either: a block it reads this short is never too much.
+_SHORT_TOML_CHARS = MAX_METADATA_ITEMS // 2
 
 
 def _toml_too_much(block: str) -> bool:
@@ -401,24 +439,43 @@ def _normalise_mapping(mapping: Mapping[Any, Any], walk: _Walk, depth: int) -> d
 def _normalise_plain(
     mapping: Mapping[str, Any], walk: _Walk, depth: int, clean: bool
 ) -> dict[str, Any]:
-    """_normalise_mapping of what fast_yaml reads (text keys it needs not clean, as it
-    reads them; text values; mappings of them, never empty), with its budget spent once
-    a mapping (the walk fails alike: it only counts down), and values cleaned only where
-    they may need it: all of them unless `clean` (the block holds no control character
-    and no escape), else those holding an entity. A third of the time on seed headers;
-    tests/test_metadata.py holds it to the general walk."""
+    """_normalise_mapping of what fast_yaml and fast_toml read (text keys it needs not
+    clean, as they read them; mappings never empty, but a TOML table one level down),
+    with its budget spent once a mapping (the walk fails alike: it only counts down),
+    and text values cleaned only where they may need it: all of them unless `clean`
+    (the block holds no control character and no escape), else those holding an
+    entity. Lists of text, booleans and nulls are walked so too; other values (numbers,
+    dates, other lists) are the general walk's. A third of the time on seed headers;
+    tests/test_metadata.py and tests/test_front_matter.py hold it to the general walk."""
     if depth > MAX_METADATA_DEPTH:
         raise _TooLarge
     result: dict[str, Any] = {}
-    chars = 0
+    chars = values = 0
     for key, value in mapping.items():
         chars += len(key)
-        if isinstance(value, str):
+        if type(value) is str:  # (not a _LongNumber)
+            values += 1
             chars += len(value)
             result[key] = clean_value(value) if not clean or "&" in value else value
-        else:
+        elif type(value) is dict:
+            values += 1
             result[key] = _normalise_plain(value, walk, depth + 1, clean)
-    walk.spend(chars, values=len(mapping))
+        elif type(value) is list and all(type(item) is str for item in value):
+            if value and depth >= MAX_METADATA_DEPTH:
+                raise _TooLarge  # (its items are a level deeper)
+            values += 1 + len(value)
+            chars += sum(map(len, value))
+            result[key] = [
+                clean_value(item) if not clean or "&" in item else item for item in value
+            ]
+        elif value is None or type(value) is bool:
+            values += 1
+            chars += 5
+            result[key] = value
+        else:
+            walk.key = key  # (whose number is too long, if it is one)
+            result[key] = _normalise(value, walk, depth)
+    walk.spend(chars, values=values)
     return result
 
 
@@ -435,7 +492,8 @@ def path_index(metadata: Mapping[str, Any]) -> dict[str, Any]:
             path = prefix + fold_path(key)
             if index.get(path) is None:
                 index[path] = value
-            if isinstance(value, Mapping):
+            # (Most values are text: not asked whether they are a Mapping, an ABC.)
+            if type(value) is not str and isinstance(value, Mapping):
                 walk(value, path + ".")
 
     walk(metadata, "")
@@ -453,6 +511,8 @@ def lookup(metadata: Mapping[str, Any], path: str) -> Any:
 
 def text_of(value: Any) -> str | None:
     """A metadata value as one line of text: first item of a list; None when empty."""
+    if type(value) is str:  # (most: not asked whether it is a Mapping, an ABC)
+        return one_line(value) or None
     if isinstance(value, list):
         value = next((item for item in value if item not in (None, "")), None)
     if value is None or isinstance(value, Mapping | list):

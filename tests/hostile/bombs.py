@@ -99,6 +99,11 @@ BOMBS: dict[str, Callable[[], str]] = {
     "fast_deep": lambda: yaml(_deep_indent(1_400)),
     "fast_long_value": lambda: yaml("s: " + fill("word ", BLOCK - 10).strip()),
     "fast_long_lines": lambda: yaml("\n".join(f"k{n}: " + "v" * 10_000 for n in range(100))),
+    "fast_flow_list": lambda: yaml("l: [" + fill("a, ", BLOCK - 10) + "a]"),
+    "fast_flow_quoted": lambda: yaml('l: ["' + fill("x", BLOCK - 10) + "\", 'y']"),
+    "fast_flow_escapes": lambda: yaml('l: ["' + fill("\\x41", BLOCK - 10) + '"]'),
+    "fast_block_list": lambda: yaml("l:\n" + fill("- 1\n", BLOCK - 10)),
+    "fast_many_dates": lambda: yaml(fill("d: 2019-09-27T07:45:00+01:00\n", BLOCK - 10)),
     # TOML (tomllib, in Python).
     "toml_dotted_key": lambda: toml(fill("a.", BLOCK - 10) + "a = 1"),
     "toml_dotted_key_100kb": lambda: toml(fill("a.", 100_000) + "a = 1"),

@@ -162,9 +162,9 @@ def test_a_remembered_answer_of_the_yaml_reader_is_the_answer(text: str, padding
     """fastyaml keeps what it found of short keys and values: asked twice, short or long,
     it answers as the plain check does."""
     for scalar in (text, text + "0" * padding):
-        expected = fastyaml._resolves_implicitly(scalar)
-        assert fastyaml._implicit(scalar) == expected
-        assert fastyaml._implicit(scalar) == expected
+        expected = fastyaml._resolved_tag(scalar)
+        assert fastyaml._tag_of(scalar) == expected
+        assert fastyaml._tag_of(scalar) == expected
 
 
 _SILENCED = """
