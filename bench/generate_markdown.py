@@ -118,6 +118,20 @@ def release_notes(rng: random.Random) -> str:
     return "\n".join(parts) + "\n"
 
 
+def table(rng: random.Random, columns: int, rows: tuple[int, int]) -> list[str]:
+    """A table's lines: `columns` words in its head, then between `rows` (least, most)
+    rows of code or phrases."""
+    lines = ["| " + " | ".join(rng.choice(WORDS).capitalize() for _ in range(columns)) + " |"]
+    lines.append("|" + "---|" * columns)
+    for _ in range(rng.randint(*rows)):
+        cells = (
+            f"`{rng.choice(WORDS)}`" if rng.random() < 0.3 else phrase(rng, 1, 4)
+            for _ in range(columns)
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
 def docs_page(rng: random.Random) -> str:
     title = phrase(rng, 2, 5).capitalize()
     year, month, day = rng.randint(15, 25), rng.randint(1, 9), rng.randint(0, 9)
@@ -142,17 +156,7 @@ def docs_page(rng: random.Random) -> str:
         parts.append("")
         kind = rng.random()
         if kind < 0.35:
-            columns = rng.randint(3, 5)
-            parts.append("| " + " | ".join(rng.choice(WORDS).capitalize() for _ in range(columns)))
-            parts[-1] += " |"
-            parts.append("|" + "---|" * columns)
-            for _ in range(rng.randint(4, 20)):
-                cells = (
-                    f"`{rng.choice(WORDS)}`" if rng.random() < 0.3 else phrase(rng, 1, 4)
-                    for _ in range(columns)
-                )
-                parts.append("| " + " | ".join(cells) + " |")
-            parts.append("")
+            parts += [*table(rng, rng.randint(3, 5), (4, 20)), ""]
         elif kind < 0.55:
             for number in range(rng.randint(3, 10)):
                 text = phrase(rng, 5, 15)
@@ -252,17 +256,7 @@ def mdx_page(rng: random.Random) -> str:
         elif kind < 0.5:
             parts += [*mdx_code(rng), ""]
         elif kind < 0.65:
-            columns = rng.randint(2, 4)
-            parts.append("| " + " | ".join(rng.choice(WORDS).capitalize() for _ in range(columns)))
-            parts[-1] += " |"
-            parts.append("|" + "---|" * columns)
-            for _ in range(rng.randint(3, 12)):
-                cells = (
-                    f"`{rng.choice(WORDS)}`" if rng.random() < 0.3 else phrase(rng, 1, 4)
-                    for _ in range(columns)
-                )
-                parts.append("| " + " | ".join(cells) + " |")
-            parts.append("")
+            parts += [*table(rng, rng.randint(2, 4), (3, 12)), ""]
         elif kind < 0.8:
             for _ in range(rng.randint(3, 10)):
                 word, text = rng.choice(WORDS), phrase(rng, 4, 14)

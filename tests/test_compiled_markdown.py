@@ -274,33 +274,38 @@ def block_view(tokens: list[BlockToken]) -> BlockView:
     ]
 
 
-def reference_blocks(markdown: str) -> BlockView:
-    parser = markdown_parser()
+def reference_blocks(markdown: str, mdx: bool = False) -> BlockView:
+    parser = markdown_parser(mdx)
     tokens: list[Token] = []
     parser.block.parse(markdown, parser, {}, tokens)
     return block_view(list(tokens))
 
 
-def same_blocks_as_markdown_it_py(markdown: str) -> bool:
-    """Check the compiled parser's tokens for `markdown`, if it takes it; whether it did."""
-    compiled = compiled_block_tokens(markdown)
+def same_blocks_as_markdown_it_py(markdown: str, mdx: bool = False) -> bool:
+    """Check the compiled parser's tokens for `markdown` (MDX with `mdx`), if it takes it;
+    whether it did."""
+    compiled = compiled_mdx_block_tokens(markdown) if mdx else compiled_block_tokens(markdown)
     if compiled is None:
         return False
-    assert block_view(list(compiled)) == reference_blocks(markdown), markdown
+    assert block_view(list(compiled)) == reference_blocks(markdown, mdx), markdown
     return True
 
 
-def loader_facts(body: str) -> object:
+def loader_facts(body: str, mdx: bool = False) -> object:
     """All the loader reads out of a body: initiatives, first heading and warning (with and
     without the line scanner), and the text indexed and counted."""
     clear_parse_caches()
-    return scan_body(body), scan_body(body, need_heading=False), body_text(body)
+    return (
+        scan_body(body, mdx=mdx),
+        scan_body(body, need_heading=False, mdx=mdx),
+        body_text(body, mdx=mdx),
+    )
 
 
-def same_loader_facts_as_markdown_it_py(body: str) -> None:
-    compiled = loader_facts(body)
+def same_loader_facts_as_markdown_it_py(body: str, mdx: bool = False) -> None:
+    compiled = loader_facts(body, mdx)
     with markdown_it_py_only():
-        reference = loader_facts(body)
+        reference = loader_facts(body, mdx)
     assert compiled == reference, body
 
 
@@ -749,43 +754,11 @@ def test_a_body_nested_thousands_deep_never_reaches_the_compiled_parser(opener: 
 # MDX: compiled_mdx_block_tokens, and the compiled inline parse of MDX paragraphs.
 
 
-def reference_mdx_blocks(markdown: str) -> BlockView:
-    parser = markdown_parser(mdx=True)
-    tokens: list[Token] = []
-    parser.block.parse(markdown, parser, {}, tokens)
-    return block_view(list(tokens))
-
-
-def same_mdx_blocks_as_markdown_it_py(markdown: str) -> bool:
-    """Check the compiled parser's tokens for MDX `markdown`, if it takes it; whether it did."""
-    compiled = compiled_mdx_block_tokens(markdown)
-    if compiled is None:
-        return False
-    assert block_view(list(compiled)) == reference_mdx_blocks(markdown), markdown
-    return True
-
-
-def mdx_loader_facts(body: str) -> object:
-    clear_parse_caches()
-    return (
-        scan_body(body, mdx=True),
-        scan_body(body, need_heading=False, mdx=True),
-        body_text(body, mdx=True),
-    )
-
-
-def same_mdx_loader_facts_as_markdown_it_py(body: str) -> None:
-    compiled = mdx_loader_facts(body)
-    with markdown_it_py_only():
-        reference = mdx_loader_facts(body)
-    assert compiled == reference, body
-
-
 def test_the_mdx_sample_is_read_into_markdown_it_pys_blocks() -> None:
     path = samples_dir() / "sites" / "docs" / "docs" / "reporting-api.mdx"
     body = load_article(path, samples_dir()).body  # type: ignore[union-attr]
-    assert same_mdx_blocks_as_markdown_it_py(body)
-    same_mdx_loader_facts_as_markdown_it_py(body)
+    assert same_blocks_as_markdown_it_py(body, mdx=True)
+    same_loader_facts_as_markdown_it_py(body, mdx=True)
 
 
 # MDX's lines the compiled parser reads, with stand-ins for them
@@ -840,8 +813,8 @@ MDX_STOOD_IN = {
 
 @pytest.mark.parametrize("markdown", MDX_STOOD_IN.values(), ids=MDX_STOOD_IN.keys())
 def test_mdx_lines_are_read_by_the_compiled_parser(markdown: str) -> None:
-    assert same_mdx_blocks_as_markdown_it_py(markdown)
-    same_mdx_loader_facts_as_markdown_it_py(markdown)
+    assert same_blocks_as_markdown_it_py(markdown, mdx=True)
+    same_loader_facts_as_markdown_it_py(markdown, mdx=True)
 
 
 # MDX's lines the compiled parser does not read with stand-ins: markdown-it-py reads the page.
@@ -882,7 +855,7 @@ MDX_LEFT = {
 @pytest.mark.parametrize("markdown", MDX_LEFT.values(), ids=MDX_LEFT.keys())
 def test_mdx_lines_not_stood_in_are_left_to_markdown_it_py(markdown: str) -> None:
     assert compiled_mdx_block_tokens(markdown) is None
-    same_mdx_loader_facts_as_markdown_it_py(markdown)
+    same_loader_facts_as_markdown_it_py(markdown, mdx=True)
 
 
 MDX_LINE_PIECES = [
@@ -905,7 +878,7 @@ def container_rule_crashes(body: str) -> bool:
     empty quote line without a newline (`> :::note` then `> `), with or without MDX, on
     main too. (Not this harness's to mend: such bodies are left out of the generated ones.)"""
     try:
-        reference_mdx_blocks(body)
+        reference_blocks(body, mdx=True)
     except IndexError:
         return True
     return False
@@ -921,8 +894,8 @@ def test_the_container_rules_crash_is_known() -> None:
 @example("```\n<Foo />\n```\n\n  :::note\n")
 def test_generated_mdx_bodies_are_read_into_markdown_it_pys_blocks(body: str) -> None:
     assume(not container_rule_crashes(body))
-    same_mdx_blocks_as_markdown_it_py(body)
-    same_mdx_loader_facts_as_markdown_it_py(body)
+    same_blocks_as_markdown_it_py(body, mdx=True)
+    same_loader_facts_as_markdown_it_py(body, mdx=True)
 
 
 MDX_BLOCKS = [
@@ -945,8 +918,8 @@ structured_mdx_bodies = st.lists(
 @given(structured_mdx_bodies)
 def test_generated_mdx_pages_are_read_into_markdown_it_pys_blocks(body: str) -> None:
     assume(not container_rule_crashes(body))
-    same_mdx_blocks_as_markdown_it_py(body)
-    same_mdx_loader_facts_as_markdown_it_py(body)
+    same_blocks_as_markdown_it_py(body, mdx=True)
+    same_loader_facts_as_markdown_it_py(body, mdx=True)
 
 
 def test_mdx_pages_of_the_bench_are_read_as_with_markdown_it_py_alone(tmp_path: Path) -> None:
@@ -962,7 +935,7 @@ def test_mdx_pages_of_the_bench_are_read_as_with_markdown_it_py_alone(tmp_path: 
     for path in files:
         article = load_article(path, tmp_path)
         assert isinstance(article, Article)
-        assert same_mdx_blocks_as_markdown_it_py(article.body), path
+        assert same_blocks_as_markdown_it_py(article.body, mdx=True), path
         with markdown_it_py_only():
             reference = load_article(path, tmp_path)
         assert article == reference, path
@@ -993,4 +966,4 @@ def test_mdx_paragraphs_read_by_the_compiled_parser_read_as_markdown_it_py_reads
         if single is not None:
             assert single == inline_text(parse_inline(text, mdx=True)), text
     body = "# T\n\n" + "".join(f"- {line}\n" for line in lines if "\n" not in line)
-    same_mdx_loader_facts_as_markdown_it_py(body)
+    same_loader_facts_as_markdown_it_py(body, mdx=True)
