@@ -667,8 +667,9 @@ _ALERT_KINDS = frozenset({"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"})
 _QUOTE_LINE = re.compile(r"[ \t*+\-.)0-9]*>")
 # What opens a template tag or a kramdown line at a line's start, past any indentation
 # or container marks (_starts_a_line_with_tag): the template rule's. Those not at a
-# top-level line's start (in a list, a quote, indented), kramdown's and tags running over
-# lines are left to markdown-it-py.
+# top-level line's start (in a list, a quote, indented), kramdown's but attribute lines
+# (`{:toc}`, `{::…}`) and tags running over lines are left to markdown-it-py; a top-level
+# line that merely starts with a tag is a paragraph's (_tag_lines_left).
 _LINE_START_TAG_OPENERS = ("{{", "{%", "{:")
 _TAG_OPENERS = ("{{", "{%")
 
