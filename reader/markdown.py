@@ -612,9 +612,6 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
     lines = "\n" + markdown
     if _DEEP_LINE.search(lines) is not None:
         return None
-    # Lines the two parsers read apart are taken only as lines of fenced code (a docs
-    # page's REPL session: `> Buffer.alloc(5)` then its output), which neither reads.
-    differing = _differing_lines(lines)
     if "<" in markdown and _html_read_apart(markdown):
         return None
     if "|" in markdown and (
@@ -640,7 +637,9 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
         and not _spaces_in_text_only(markdown)
     ):
         return None
-    tokens = _compiled_tokens(markdown, differing)
+    # Lines the two parsers read apart are taken only as lines of fenced code (a docs
+    # page's REPL session: `> Buffer.alloc(5)` then its output), which neither reads.
+    tokens = _compiled_tokens(markdown, _differing_lines(lines))
     if tokens is None or not stand_ins:
         return tokens
     return _stood_in_tokens(tokens, stand_ins)
@@ -1199,12 +1198,10 @@ def _spaces_in_text_only(markdown: str) -> bool:
     whose address and title the two parsers end at different spaces."""
     if any(separator in markdown for separator in "\x85\u2028\u2029"):
         return False
-    if "]:" in markdown and _in_definition_runs(
-        markdown, (found.start() for found in _TEXT_SPACES.finditer(markdown))
-    ):
+    runs = [found.span() for found in _TEXT_SPACES.finditer(markdown)]
+    if "]:" in markdown and _in_definition_runs(markdown, (start for start, _end in runs)):
         return False
-    for run in _TEXT_SPACES.finditer(markdown):
-        start, end = run.span()
+    for start, end in runs:
         line = markdown[markdown.rfind("\n", 0, start) + 1 : start]
         if (
             not line
