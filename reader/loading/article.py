@@ -335,7 +335,7 @@ def _count_words(text: str) -> int:
             # characters: about 40 us against 150-170).
             classes = text.translate(_WORD_CLASSES)
             return classes.count(" a") + classes.startswith("a")
-        text = replace_each(text, {char: _word_class_of(char) for char in non_ascii(text)})
+        text = replace_each(text, {char: _WORD_CLASSES[ord(char)] for char in non_ascii(text)})
     ascii_classes = text.encode("ascii").translate(_ASCII_WORD_CLASSES, _ASCII_NOT_IN_WORDS)
     return ascii_classes.count(b" a") + ascii_classes.startswith(b"a")
 
@@ -349,13 +349,12 @@ def _word_class(char: str) -> str:
 
 
 _HAN_OR_KANA = re.compile(f"[{HAN_AND_KANA_LETTERS}]")
-# _word_class of each non-ASCII character met so far (an article has a few, a folder few
-# more).
-_word_class_of = functools.lru_cache(maxsize=65536)(_word_class)
 
 
 class _WordClasses(dict[int, str]):
-    """_word_class of each character (by code) met so far: a table for str.translate."""
+    """_word_class of each character (by code) met so far (an article has a few, a folder
+    few more but in Chinese or Japanese): a table for str.translate, and the replacements
+    of the few in other text."""
 
     def __missing__(self, code: int) -> str:
         if len(self) >= _MAX_WORD_CLASSES:

@@ -157,8 +157,7 @@ class _Block:
             return self.flow_sequence(text)
         if first in _PLAIN_START or ": " in text or " #" in text or text.endswith(":"):
             raise _Unsupported
-        tag = _tag_of(text)
-        return text if tag == _STR else self.built(tag, text)
+        return self.plain(text)
 
     def plain(self, text: str) -> Any:
         tag = _tag_of(text)
