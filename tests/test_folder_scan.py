@@ -14,7 +14,9 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import islice
@@ -518,7 +520,7 @@ def test_a_busy_machine_walks_a_big_folder_in_the_helpers_still(
     monkeypatch.setattr(walk, "SCAN_APART_ARTICLES", 1)
     monkeypatch.setattr(walk, "SCAN_APART_BUSY_ARTICLES", busy_from)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(os, "getloadavg", lambda: (4.5, 4.0, 3.0))
+    monkeypatch.setattr(walk, "running_elsewhere", lambda: 3)
     if busy_from < 6:
         monkeypatch.setattr(sync_module, "walk_folder", no_walk_here)
     started: list[int | None] = []
@@ -533,8 +535,69 @@ def test_a_busy_machine_walks_a_big_folder_in_the_helpers_still(
     status, out, _ = run(capsys, "search", "kent", str(root), "--json")
     assert status == 0 and started == ([None] if busy_from < 6 else [])
     assert "a/b/new.md" in [item["id"] for item in json.loads(out)]
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.9, 1.0, 1.0))
+    monkeypatch.setattr(walk, "running_elsewhere", lambda: 0)
     assert walk.cores_free()
+
+
+def test_a_core_is_free_when_nothing_else_runs_now_whatever_ran_a_minute_ago(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """cores_free looks at what runs now: a load average left high by a command that has
+    ended (ours, run just before) does not make a quiet machine a busy one; where the
+    system does not say what runs now, the load average decides."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.8, 1.5, 1.0))
+    monkeypatch.setattr(walk, "running_elsewhere", lambda: 0)
+    assert walk.cores_free()
+    monkeypatch.setattr(walk, "running_elsewhere", lambda: 1)
+    assert not walk.cores_free()
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    assert walk.cores_free()
+    monkeypatch.setattr(walk, "running_elsewhere", lambda: None)
+    assert walk.cores_free()  # 1.8 + 1 <= 4
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.5, 1.5, 1.0))
+    assert not walk.cores_free()
+
+
+@pytest.mark.skipif(not Path("/proc/loadavg").exists(), reason="the count is Linux's")
+def test_another_process_running_counts_and_this_ones_threads_do_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A process busy beside this one is counted among the tasks running elsewhere; this
+    process's own threads at work (an index writer's, here compressing without the GIL)
+    are not."""
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.2)
+        assert walk.running_elsewhere() >= 1
+    finally:
+        busy.kill()
+        busy.wait()
+    stop = threading.Event()
+    data = os.urandom(1 << 22)
+
+    def compress() -> None:
+        while not stop.is_set():
+            zlib.compress(data, 6)
+
+    workers = [threading.Thread(target=compress) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    try:
+        time.sleep(0.1)
+        # The two compressing threads and the one asking run here, nearly always at once,
+        # and are left out of the count.
+        assert max(walk._threads_running_here() for _ in range(50)) >= 3
+        monkeypatch.setattr(walk, "RUNNING_LOOKS", 1)
+        elsewhere, running = [], []
+        for _ in range(50):
+            elsewhere.append(walk.running_elsewhere())
+            running.append(int(Path("/proc/loadavg").read_text().split()[3].split("/")[0]))
+        assert min(elsewhere) <= min(running) - 2
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join()
 
 
 def test_the_command_begins_the_walk_before_the_rest_of_the_reader(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import marshal
 import os
 import sys
+import time
 from operator import attrgetter, itemgetter
 
 from reader.text.names import escape_name, unsafe_name
@@ -624,15 +625,67 @@ def walk_apart(articles: int) -> bool:
 
 
 def cores_free() -> bool:
-    """Whether the machine has a core to spare (its load average over the last minute is
-    at most its cores less one). The helpers cost CPU (starting them) and gain on a
-    smaller folder only with a free core."""
+    """Whether the machine has a core to spare: no more tasks of other processes running
+    now than its cores less two (this process's one and a helper's). The helpers cost
+    CPU (starting them) and gain on a smaller folder only with a free core.
+
+    Now rather than over the last minute: the load average stays up for a minute after
+    work that has ended, so a command run just after another (ours) took the machine for
+    a busy one and read a folder on one core. Where the system does not say what runs
+    now (no /proc), the load average over the last minute is taken: at most the cores
+    less one."""
     cores = os.cpu_count() or 1
+    others = running_elsewhere()
+    if others is not None:
+        return others + 2 <= cores
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):  # not told (Windows): as if free
         return cores > 1
     return load + 1 <= cores
+
+
+# How many times running_elsewhere looks, RUNNING_PAUSE seconds apart: a task that runs
+# for a moment (a kernel thread, a shell's) is not a busy machine.
+RUNNING_LOOKS = 5
+RUNNING_PAUSE = 0.001
+
+
+def running_elsewhere() -> int | None:
+    """How many tasks outside this process are running or ready to run now (the median of
+    RUNNING_LOOKS looks at the kernel's count, less this process's threads running), or
+    None where the system does not say (no /proc/loadavg)."""
+    counts = []
+    for look in range(RUNNING_LOOKS):
+        if look:
+            time.sleep(RUNNING_PAUSE)
+        try:
+            with open("/proc/loadavg", "rb") as status:
+                # "0.52 0.58 0.59 1/107 6494": the fourth field is running/all tasks
+                running = int(status.read().split()[3].split(b"/")[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        counts.append(max(0, running - _threads_running_here()))
+    return sorted(counts)[len(counts) // 2]
+
+
+def _threads_running_here() -> int:
+    """How many of this process's threads are running or ready to run (at least the one
+    asking): its index writer's and a search's threads are not other work."""
+    count = 0
+    try:
+        threads = os.listdir("/proc/self/task")
+    except OSError:
+        return 1
+    for thread in threads:
+        try:
+            with open(f"/proc/self/task/{thread}/stat", "rb") as status:
+                # "pid (name) STATE ...": the name may hold spaces and parentheses
+                state = status.read().rpartition(b")")[2].split(None, 1)[0]
+        except (OSError, IndexError):
+            continue
+        count += state == b"R"
+    return max(1, count)
 
 
 # The walk start_early_walk began, and the index's generation when it began.
