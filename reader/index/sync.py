@@ -102,6 +102,13 @@ HERE_BATCH_SECONDS = 0.2
 # first batch.
 POOL_AFTER_SECONDS = 1.0
 POOL_TIMED_FILES = 8
+# The first chunk of a big read is read here only this long while the workers start;
+# what is left of it goes to them HANDED_PIECE_SIZE files a task.
+WORKERS_START_SECONDS = 0.5
+HANDED_PIECE_SIZE = 4
+# The files a pool takes over from this process are cut in this many tasks a worker, of
+# about as many bytes each.
+TASKS_A_WORKER = 4
 
 # (rows written, files read so far, files to read: None while the walk is finding them)
 SummaryBatch = Callable[[list[ArticleSummary], int, int | None], None]
@@ -763,36 +770,79 @@ def _read_batches(
             # (With no core free, the pool's start would only add to the work.)
             if spent / timed * left > POOL_AFTER_SECONDS and cores_free():
                 reading.close()
-                rest = files[done:]
-                yield from _pooled_batches(rest, root_text, worker_count, partial(len, rest))
+                chunks = _sized_chunks(files[done:], worker_count)
+                yield from _pooled_batches(chunks, root_text, worker_count, read_first=False)
                 return
-    yield from _pooled_batches(paths, root_text, worker_count, found)
+    chunks = _chunks(paths, FIRST_CHUNK_SIZE, found, worker_count)
+    yield from _pooled_batches(chunks, root_text, worker_count, read_first=True)
 
 
 def _pooled_batches(
-    paths: Iterable[_FileToRead],
-    root_text: str,
-    worker_count: int,
-    found: Callable[[], int] | None,
+    chunks: Iterator[list[_FileToRead]], root_text: str, worker_count: int, read_first: bool
 ) -> Iterator[list[_Loaded]]:
-    """_read_batches' batches read by a pool of `worker_count` processes (the first here,
-    while they start)."""
-    chunks = _chunks(paths, FIRST_CHUNK_SIZE, found, worker_count)
+    """_read_batches' batches read by a pool of `worker_count` processes, a chunk a task;
+    with `read_first`, the first chunk here while they start, as much of it as is read in
+    WORKERS_START_SECONDS: the rest is handed to them in pieces (a few release notes of
+    800 KB among the first files kept this process reading for 3 s after the workers had
+    done theirs)."""
     with worker_pool(worker_count) as pool:
-        here = next(chunks, [])
+        here = next(chunks, []) if read_first else []
         calls = ((chunk, root_text) for chunk in chunks)
         ordered = in_order(pool, worker_count, load_files, calls)
+        handed: list[Future[list[_Loaded]]] = []
         try:
             # The workers take a while to start (0.25 s; 0.5 s on a busy machine): the
             # first chunk is read here meanwhile, once the next are handed to them.
             following = next(ordered, None)
-            yield from _load_files_here(here, root_text)
+            reading = _load_files_here(here, root_text)
+            read = 0
+            stop = time.monotonic() + WORKERS_START_SECONDS
+            for batch in reading:
+                read += len(batch)
+                yield batch
+                if time.monotonic() >= stop:
+                    reading.close()
+                    break
+            for piece in _pieces(here[read:], HANDED_PIECE_SIZE):
+                handed.append(pool.submit(load_files, piece, root_text))
             if following is not None:
                 yield following[1].result()
             for _call, future in ordered:
                 yield future.result()
+            for future in handed:
+                yield future.result()
         finally:
             ordered.close()  # a read stopped early: the tasks waiting are cancelled first
+            for future in handed:
+                future.cancel()
+
+
+def _sized_chunks(files: list[_FileToRead], workers: int) -> Iterator[list[_FileToRead]]:
+    """`files` in order, in chunks of about as many bytes each, TASKS_A_WORKER a worker
+    (a file bigger than that is a chunk of its own): docs pages and changelogs differ in
+    size a hundredfold, so a share by count left one worker reading alone. Each file is
+    stat'ed (a few hundred files: a millisecond)."""
+    sizes = []
+    for path_text, _file_id, _known in files:
+        try:
+            sizes.append(os.stat(path_text).st_size)
+        except OSError:  # its reading says what is wrong
+            sizes.append(0)
+    share = max(1, sum(sizes) // (workers * TASKS_A_WORKER))
+    chunk: list[_FileToRead] = []
+    held = 0
+    for item, size in zip(files, sizes, strict=True):
+        if chunk and held + size > share:
+            yield chunk
+            chunk, held = [], 0
+        chunk.append(item)
+        held += size
+    if chunk:
+        yield chunk
+
+
+def _pieces(items: list[_Item], size: int) -> Iterator[list[_Item]]:
+    return (items[start : start + size] for start in range(0, len(items), size))
 
 
 def _chunks(

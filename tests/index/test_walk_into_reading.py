@@ -431,3 +431,78 @@ def test_few_quick_files_after_a_slow_first_one_are_read_here(
     report = index.sync(workers=2)
     assert started == [] and len(calls) == len(report.added) - len(report.problems)
     index.close()
+
+
+def _by_id(index: ArticleIndex) -> dict[str, list[tuple[Any, ...]]]:
+    """dump's rows without their rowids, the articles' in id order: the same index
+    whatever order its files were written in."""
+    assert index.path is not None
+    with sqlite3.connect(index.path) as connection:
+        rows = connection.execute(
+            "SELECT a.id, a.title, a.word_count, t.content, t.metadata, m.signature"
+            " FROM articles a JOIN article_text t ON t.rowid = a.rowid"
+            " LEFT JOIN minhash m ON m.rowid = a.rowid ORDER BY a.id"
+        ).fetchall()
+        problems = connection.execute("SELECT path, message FROM problems ORDER BY path")
+        keys = connection.execute("SELECT * FROM field_keys ORDER BY key")
+        return {"articles": rows, "problems": problems.fetchall(), "keys": keys.fetchall()}
+
+
+def test_the_first_chunk_is_read_here_only_while_the_workers_start(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This process reads the first chunk of a big read while the workers start, for
+    WORKERS_START_SECONDS only: what is left of it is handed to them in pieces (800 KB
+    changelogs among the first files kept it reading long after they were done). Every
+    file is read once, the index the same as read here alone, listed as written."""
+    generated_folder(root, 4)
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "here"))
+    here = ArticleIndex.open(root)
+    here.sync(workers=1)
+    small_batches(monkeypatch)
+    monkeypatch.setattr(sync_module, "FIRST_CHUNK_SIZE", 16)
+    monkeypatch.setattr(sync_module, "HERE_BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(sync_module, "WORKERS_START_SECONDS", 0.0)
+    monkeypatch.setattr(sync_module, "HANDED_PIECE_SIZE", 2)
+    prepare = sync_module.prepare
+    read_here: list[str] = []
+
+    def counted(article: Any) -> Any:
+        read_here.append(article.id)
+        return prepare(article)
+
+    monkeypatch.setattr(sync_module, "prepare", counted)  # this process's reads only
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "pooled"))
+    index = ArticleIndex.open(root)
+    listed: list[str] = []
+    report = index.sync(workers=2, on_batch=lambda rows, _d, _t: listed.extend(r.id for r in rows))
+    assert 1 <= len(read_here) <= 2  # the first batch, then the time was up
+    assert sorted(report.added) == sorted(found.id for found in find_files(root))
+    assert _by_id(index) == _by_id(here)
+    assert index.path is not None
+    with sqlite3.connect(index.path) as connection:
+        written = [row[0] for row in connection.execute("SELECT id FROM articles ORDER BY rowid")]
+    assert listed == written and len(set(written)) == len(written)
+    here.close()
+    index.close()
+
+
+def test_few_files_handed_to_a_pool_are_cut_by_their_size(tmp_path: Path) -> None:
+    """The files a pool takes over from this process go in chunks of about as many bytes
+    each, in order, a big file alone: release notes of 800 KB among docs pages of 2 KB
+    read by count left one worker reading alone."""
+    sizes = [800_000] + [2_000] * 30 + [400_000] + [1_000] * 40 + [300_000, 5_000]
+    files = []
+    for number, size in enumerate(sizes):
+        path = tmp_path / f"{number:03d}.md"
+        path.write_bytes(b"x" * size)
+        files.append((str(path), path.name, False))
+    files.append((str(tmp_path / "gone.md"), "gone.md", False))  # deleted since the walk
+    chunks = list(sync_module._sized_chunks(files, 2))
+    assert [item for chunk in chunks for item in chunk] == files
+    share = sum(sizes) // (2 * sync_module.TASKS_A_WORKER)
+    for chunk in chunks:
+        held = sum(os.stat(path).st_size for path, *_ in chunk if os.path.exists(path))
+        assert held <= share or len(chunk) == 1, (held, share, len(chunk))
+    assert [len(chunk) for chunk in chunks if len(chunk) == 1][:1] == [1]  # the 800 KB
+    assert len(chunks) <= 2 * sync_module.TASKS_A_WORKER + 3
