@@ -62,6 +62,7 @@ from reader.index.text_index import TextWriter
 from reader.loading.archive import is_archive
 from reader.loading.discover import file_at, folder_listings_with_problems, listing_problems
 from reader.loading.folder_scan import FolderScan, PendingScan, digest_rows
+from reader.loading.ignore import Ignores, ignored_at
 from reader.loading.walk import (
     FileState,
     FolderTrouble,
@@ -163,6 +164,7 @@ def scan_paths(
     index has under `has_files_under(prefix)`) or is not where a scan would find it (see
     file_at): then only a whole scan will do."""
     states: dict[str, FileState | None] = {}
+    ignores: dict[str, Ignores] = {}
     for path in paths:
         found = file_at(root, path)
         if found is None or "\ufffd" in path:  # or a name the events could not spell
@@ -173,6 +175,8 @@ def scan_paths(
             exists = False
         except OSError:
             return None
+        if ignored_at(str(root), found.id, exists and os.path.isdir(path), ignores):
+            continue  # (`npm install` in a site's folder: its node_modules/ is left out)
         if exists and (os.path.isdir(path) or os.path.islink(path)):
             return None  # a folder; a link, whose target may be listed under its name too
         if has_files_under(found.id + "/"):

@@ -22,6 +22,7 @@ import sys
 import time
 from operator import attrgetter, itemgetter
 
+from reader.loading.ignore import Ignores, folder_ignores, ignored
 from reader.text.names import escape_name, unsafe_name
 
 TYPE_CHECKING = False
@@ -76,7 +77,8 @@ def listed_folders(
     the path of its folder: the one walk folder_listings and stat_files make.
 
     Recursive, sorted by name at each level (files before subfolders); hidden files and
-    folders are skipped; symlinks are followed but each real folder is entered once, so
+    folders are skipped, and those the folders' ignore files leave out (see
+    reader.loading.ignore); symlinks are followed but each real folder is entered once, so
     a link loop ends. A folder that cannot be listed is added to `problems`; the path of
     every symlink met (to a file or a folder) to `links`.
 
@@ -89,10 +91,10 @@ def listed_folders(
     walks of other parts of it (see walk_parts), or to be kept there."""
     number, parts = part
     seen: set[tuple[int, int]] = set()
-    stack = [(os.fspath(root), "")]
+    stack: list[tuple[str, str, Ignores]] = [(os.fspath(root), "", ())]
     at_root = True
     while stack:
-        folder, prefix = stack.pop()
+        folder, prefix, ignores = stack.pop()
         # The root's files, links and trouble are the first part's.
         mine = number == 0 or not at_root
         try:
@@ -112,14 +114,17 @@ def listed_folders(
                 problems.append((escape_name(folder), f"cannot list folder: {reason}"))
             continue
         if listed is None:
-            subfolders, files = _sorted_out(entries, prefix, links if mine else None)
+            ignores = _ignores_here(folder, entries, prefix, ignores)
+            subfolders, files = _sorted_out(entries, prefix, links if mine else None, ignores)
         else:
             # The root's entries are sorted out once for every part walked here: a root
             # of 50,000 files would otherwise be gone through again for each part.
             if not listed:
                 root_links: list[str] = []
-                listed.append((*_sorted_out(entries, prefix, root_links), root_links))
-            subfolders, files, root_links = listed[0]
+                ignores = _ignores_here(folder, entries, prefix, ignores)
+                sorted_out = _sorted_out(entries, prefix, root_links, ignores)
+                listed.append((*sorted_out, root_links, ignores))
+            subfolders, files, root_links, ignores = listed[0]
             if links is not None and mine:
                 links.extend(root_links)
         if at_root:
@@ -132,14 +137,27 @@ def listed_folders(
             if not mine:
                 files = []
         yield folder, files
-        stack.extend(reversed(subfolders))
+        stack.extend((path, sub_prefix, ignores) for path, sub_prefix in reversed(subfolders))
+
+
+def _ignores_here(
+    folder: str, entries: list[os.DirEntry[str]], prefix: str, outer: Ignores
+) -> Ignores:
+    """The ignore rules in force in `folder` (see reader.loading.ignore): its ignore
+    files' are looked for among its hidden entries only."""
+    hidden = [entry.name for entry in entries if entry.name[0] == "."]
+    return folder_ignores(folder, hidden, prefix, outer) if hidden else outer
 
 
 def _sorted_out(
-    entries: list[os.DirEntry[str]], prefix: str, links: list[str] | None
+    entries: list[os.DirEntry[str]],
+    prefix: str,
+    links: list[str] | None,
+    ignores: Ignores = (),
 ) -> tuple[list[tuple[str, str]], list[ListedFile]]:
     """A folder's entries (sorted), its ids beginning `prefix`: its subfolders (each path
-    and id prefix) and its article files; the path of each symlink met added to `links`."""
+    and id prefix) and its article files, but those `ignores` leaves out; the path of each
+    symlink met added to `links`."""
     subfolders: list[tuple[str, str]] = []
     files: list[ListedFile] = []
     names = [entry.name for entry in entries]
@@ -158,15 +176,19 @@ def _sorted_out(
             # A link loop, say: an article-named one is listed so loading reports it.
             is_dir = False
         if is_dir:
+            if ignores and ignored(ignores, prefix + id_name, True):
+                continue
             subfolders.append((entry.path, f"{prefix}{id_name}/"))
         elif name.lower().endswith(_SUFFIX_TUPLE):  # is_article_name, inline
+            if ignores and ignored(ignores, prefix + id_name, False):
+                continue
             files.append((entry, prefix + id_name))
     return subfolders, files
 
 
 # The root's listing sorted out (its subfolders, files and links met), kept by walk_parts
 # for the other parts it walks: empty until the first part's walk puts it in.
-RootListing = list[tuple[list[tuple[str, str]], list[ListedFile], list[str]]]
+RootListing = list[tuple[list[tuple[str, str]], list[ListedFile], list[str], Ignores]]
 
 
 def sorted_entries(folder: str | os.PathLike[str]) -> list[os.DirEntry[str]]:
