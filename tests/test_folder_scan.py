@@ -947,9 +947,9 @@ def test_a_root_s_entries_are_sorted_out_once_for_the_parts_walked_in_one_proces
     sorted_out: list[str] = []
     real = walk._sorted_out
 
-    def counted(entries: Any, prefix: str, links: Any) -> Any:
+    def counted(entries: Any, prefix: str, links: Any, ignores: Any = ()) -> Any:
         sorted_out.append(prefix)
-        return real(entries, prefix, links)
+        return real(entries, prefix, links, ignores)
 
     monkeypatch.setattr(walk, "_sorted_out", counted)
     walks = walk.walk_parts(root, 16, range(16))
