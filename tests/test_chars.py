@@ -40,6 +40,12 @@ def test_a_replacement_holding_a_character_replaced_later_is_not_replaced_again(
     assert replace_each("ab", {"a": "b", "b": "c"}) == "bc"
 
 
+def test_a_replacement_may_hold_its_own_character() -> None:
+    # As index_text doubles a CJK character (a, then a again) and replaces in turn.
+    assert replace_each("a東b東", {"東": "<東|東>", "b": "B"}) == "a<東|東>B<東|東>"
+    assert replace_each("東b", {"東": "<東b>", "b": "B"}) == "<東b>B"
+
+
 @pytest.mark.parametrize("count", [150, 300])
 def test_many_distinct_characters_are_replaced_as_translate_does(count: int) -> None:
     # A changelog's contributors' names: many distinct letters in a long text (replaced

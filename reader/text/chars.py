@@ -29,8 +29,11 @@ def replace_each(text: str, replacements: Mapping[str, str]) -> str:
     (a string of any length): what `str.translate` gives."""
     changes = {char: new for char, new in replacements.items() if new != char}
     # Replacing in turn is what translate does unless a replacement holds a character
-    # replaced after it (it would be replaced again).
-    if len(changes) > _FEW or any(char in changes for new in changes.values() for char in new):
+    # replaced after it (it would be replaced again). One holding its own character is
+    # fine: str.replace does not look again at what it put in.
+    if len(changes) > _FEW or any(
+        char in changes and char != old for old, new in changes.items() for char in new
+    ):
         return text.translate({ord(char): new for char, new in changes.items()})
     for char, new in changes.items():
         text = text.replace(char, new)

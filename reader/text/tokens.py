@@ -135,19 +135,31 @@ def index_text(text: str) -> str:
     else:
         # Each distinct non-ASCII character replaced by its folded form at memory speed
         # (reader.text.chars): one for one, as folding each on its own is.
-        replacements = {char: _token_text_char(char) for char in non_ascii(text)}
-        folded = replace_each(text, replacements)
-        # Lower-case ASCII letters only: what folding made of the rest stays (str.lower
-        # would change a folded Cherokee letter back). No surrogate is left: it is no
-        # letter or digit, so folding made it a space.
-        stored = folded.encode("utf-8").lower().decode("utf-8")
-        # Every non-ASCII character of `stored` is in a replacement: look for CJK runs in
-        # those few characters, not in the whole text (most text with an `é` has none).
-        if _stored_cjk_run().search("".join(replacements.values())) is not None:
-            stored = split_cjk(stored, _stored_cjk_run())
+        characters = non_ascii(text)
+        replacements = {char: _token_text_char(char) for char in characters}
+        # Every non-ASCII character of the folded text is in a replacement: look for CJK
+        # runs in those few characters, not in the whole text (most text with an `é` has
+        # none).
+        if _stored_cjk_run().search("".join(replacements.values())) is None:
+            stored = _lower_ascii(replace_each(text, replacements))
+        else:
+            doubled = {char: _doubled_char(char) for char in characters}
+            if None in doubled.values():  # a Hangul vowel or final on its own
+                stored = split_cjk(
+                    _lower_ascii(replace_each(text, replacements)), _stored_cjk_run()
+                )
+            else:
+                stored = _split_doubled(_lower_ascii(replace_each(text, doubled)))  # type: ignore[arg-type]
     if len(stored) > _LONGEST_UNCUT and not _runs_short(stored):
         stored = _LONG_RUN.sub(_cut_run, stored)
     return stored
+
+
+def _lower_ascii(folded: str) -> str:
+    # Lower-case ASCII letters only: what folding made of the rest stays (str.lower
+    # would change a folded Cherokee letter back). No surrogate is left: it is no
+    # letter or digit, so folding made it a space.
+    return folded.encode("utf-8").lower().decode("utf-8")
 
 
 def _runs_short(stored: str) -> bool:
@@ -281,6 +293,73 @@ def split_cjk(folded: str, run: re.Pattern[str] | None = None) -> str:
         return folded
     pieces.append(folded[done:])
     return "".join(pieces)
+
+
+# -- the CJK step without a Python loop over runs ---------------------------------------
+#
+# split_cjk builds each run's bigrams in Python, about 1 us a run and 0.3 us a character
+# (a Japanese page: 7 characters a run, 2,000 runs). index_text does the same in a few
+# passes in C: each CJK unit u (a character, or a Hangul syllable's jamo) of a character's
+# folded form is written OPEN u MIDDLE u CLOSE, which replacing each character (as folding
+# does) puts in the text at no cost. A run u0 u1 .. un is then
+#     OPEN u0 MIDDLE u0 CLOSE OPEN u1 MIDDLE u1 CLOSE .. OPEN un MIDDLE un CLOSE
+# in which each CLOSE OPEN dropped joins one pair (u0 u1), each MIDDLE made a space parts
+# two, and the first OPEN u0 MIDDLE and last MIDDLE un CLOSE made spaces give " u0u1 ..
+# un-1un ": split_cjk's run. A run of one unit keeps its first OPEN u0 MIDDLE, made a
+# space, and its CLOSE, another. RUN_BREAK goes before the OPEN of a run when only
+# what no token is made of lies between it and the CLOSE before (found in the text
+# reversed, where that lookbehind of any length is a lookahead).
+# Private-use characters are no letters: folding makes them spaces, so the folded text
+# holds none but these.
+_OPEN, _MIDDLE, _CLOSE, _BREAK = "\ue000", "\ue001", "\ue002", "\ue003"
+_MARKERS = _OPEN + _MIDDLE + _CLOSE + _BREAK
+# In the text reversed: a run's OPEN with only separators after it up to a CLOSE.
+_BREAK_REVERSED = re.compile(f"{_OPEN}(?=(?:[^\\w\\x00{_MARKERS}]|_)+{_CLOSE})")
+# A run's first OPEN u0 MIDDLE, or its last MIDDLE un CLOSE.
+_RUN_ENDS = re.compile(
+    f"{_OPEN}(?<!{_CLOSE}{_OPEN})[^{_MIDDLE}]*{_MIDDLE}|{_MIDDLE}[^{_CLOSE}]*{_CLOSE}(?!{_OPEN})"
+)
+# _doubled_char of each character met so far (None: not to be written so).
+_DOUBLED_CHARS: dict[str, str | None] = {}
+
+
+def _doubled_char(char: str) -> str | None:
+    """_token_text_char(char) with each CJK unit in it written OPEN u MIDDLE u CLOSE;
+    None when a unit in it is a Hangul vowel or final alone, which would join the unit
+    of the character before (split_cjk is left to do that text)."""
+    try:
+        return _DOUBLED_CHARS[char]
+    except KeyError:
+        pass
+    folded = _token_text_char(char)
+    doubled: str | None = _stored_cjk_run().sub(_doubled_run, folded)
+    if _JAMO_TAIL.search(folded) and _LONE_TAIL.search(doubled):  # type: ignore[arg-type]
+        doubled = None
+    _DOUBLED_CHARS[char] = doubled
+    return doubled
+
+
+def _doubled_run(run: re.Match[str]) -> str:
+    return "".join(
+        f"{_OPEN}{unit}{_MIDDLE}{unit}{_CLOSE}" for unit in CJK_UNIT.findall(run.group())
+    )
+
+
+# A unit that is a Hangul vowel or final alone.
+_LONE_TAIL = re.compile(f"{_OPEN}[\u1160-\u11ff\ud7b0-\ud7ff]")
+
+
+def _split_doubled(doubled: str) -> str:
+    """split_cjk(stored, _stored_cjk_run()) of the text whose CJK units are written as
+    _doubled_char writes them."""
+    marked = _BREAK_REVERSED.sub(_OPEN + _BREAK, doubled[::-1])[::-1]
+    return (
+        _RUN_ENDS.sub(" ", marked)
+        .replace(_CLOSE + _OPEN, "")
+        .replace(_MIDDLE, " ")
+        .replace(_CLOSE, " ")
+        .replace(_BREAK, f" {RUN_BREAK}")
+    )
 
 
 def cjk_pieces(token: str) -> list[tuple[int, int]]:
