@@ -36,7 +36,7 @@ import hashlib
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -132,6 +132,18 @@ def index_text(text: str) -> str:
     """
     if text.isascii():
         stored = text.lower()
+    elif len(text.encode("utf-8", "surrogatepass")) > 2 * len(text):
+        # Mostly Chinese or Japanese (3 bytes a character; or Thai, Hindi..): hundreds of
+        # distinct characters, most of them CJK letters each written doubled
+        # (_split_doubled). One lookup a character, in a table kept from one text to the
+        # next, costs less than finding the distinct ones and making their table.
+        doubled = text.translate(_DOUBLED_TEXT)
+        if _LONE_TAIL_CHAR in doubled:
+            stored = split_cjk(_lower_ascii(text.translate(_TOKEN_TEXT)), _stored_cjk_run())
+        else:
+            stored = _lower_ascii(doubled)
+            if _OPEN in stored:
+                stored = _split_doubled(stored)
     else:
         # Each distinct non-ASCII character replaced by its folded form at memory speed
         # (reader.text.chars): one for one, as folding each on its own is.
@@ -143,13 +155,13 @@ def index_text(text: str) -> str:
         if _stored_cjk_run().search("".join(replacements.values())) is None:
             stored = _lower_ascii(replace_each(text, replacements))
         else:
-            doubled = {char: _doubled_char(char) for char in characters}
-            if None in doubled.values():  # a Hangul vowel or final on its own
+            each_doubled = {char: _DOUBLED_TEXT[ord(char)] for char in characters}
+            if _LONE_TAIL_CHAR in each_doubled.values():  # a Hangul vowel or final alone
                 stored = split_cjk(
                     _lower_ascii(replace_each(text, replacements)), _stored_cjk_run()
                 )
             else:
-                stored = _split_doubled(_lower_ascii(replace_each(text, doubled)))  # type: ignore[arg-type]
+                stored = _split_doubled(_lower_ascii(replace_each(text, each_doubled)))
     if len(stored) > _LONGEST_UNCUT and not _runs_short(stored):
         stored = _LONG_RUN.sub(_cut_run, stored)
     return stored
@@ -303,22 +315,41 @@ def split_cjk(folded: str, run: re.Pattern[str] | None = None) -> str:
 # folded form is written OPEN u MIDDLE u CLOSE, which replacing each character (as folding
 # does) puts in the text at no cost. A run u0 u1 .. un is then
 #     OPEN u0 MIDDLE u0 CLOSE OPEN u1 MIDDLE u1 CLOSE .. OPEN un MIDDLE un CLOSE
-# in which each CLOSE OPEN dropped joins one pair (u0 u1), each MIDDLE made a space parts
-# two, and the first OPEN u0 MIDDLE and last MIDDLE un CLOSE made spaces give " u0u1 ..
-# un-1un ": split_cjk's run. A run of one unit keeps its first OPEN u0 MIDDLE, made a
-# space, and its CLOSE, another. RUN_BREAK goes before the OPEN of a run when only
-# what no token is made of lies between it and the CLOSE before (found in the text
-# reversed, where that lookbehind of any length is a lookahead).
+# in which each CLOSE OPEN dropped joins a pair (u0 u1), each MIDDLE made a space parts
+# two, and the first OPEN u0 MIDDLE and (in a run of two units or more) the last MIDDLE
+# un CLOSE made spaces give " u0u1 .. un-1un ": split_cjk's run. A run of one unit
+# keeps its CLOSE, made a space: " u0 ". RUN_BREAK goes before the OPEN of a run when
+# only what makes no token lies between it and the CLOSE before.
+# With each CLOSE OPEN made JOIN first, every OPEN left starts a run and every CLOSE ends
+# one: each pattern starts with a mark found only at a run's ends, which re skips to. What
+# is found looking back from the end of a run (of any length: re cannot) is found in the
+# text reversed, looking ahead.
 # Private-use characters are no letters: folding makes them spaces, so the folded text
 # holds none but these.
-_OPEN, _MIDDLE, _CLOSE, _BREAK = "\ue000", "\ue001", "\ue002", "\ue003"
-_MARKERS = _OPEN + _MIDDLE + _CLOSE + _BREAK
-# In the text reversed: a run's OPEN with only separators after it up to a CLOSE.
-_BREAK_REVERSED = re.compile(f"{_OPEN}(?=(?:[^\\w\\x00{_MARKERS}]|_)+{_CLOSE})")
-# A run's first OPEN u0 MIDDLE, or its last MIDDLE un CLOSE.
-_RUN_ENDS = re.compile(
-    f"{_OPEN}(?<!{_CLOSE}{_OPEN})[^{_MIDDLE}]*{_MIDDLE}|{_MIDDLE}[^{_CLOSE}]*{_CLOSE}(?!{_OPEN})"
-)
+_OPEN, _MIDDLE, _CLOSE, _JOIN, _BREAK = "\ue000", "\ue001", "\ue002", "\ue003", "\ue004"
+_MARKS = _OPEN + _MIDDLE + _CLOSE + _JOIN + _BREAK
+# In the text reversed: a run's OPEN with only what makes no token between it and the
+# CLOSE of the run before; that run's last unit (CLOSE un MIDDLE) when a JOIN follows.
+_BREAK_REVERSED = re.compile(f"{_OPEN}(?=(?:[^\\w\\x00{_MARKS}]|_)+{_CLOSE})")
+_LAST_REVERSED = re.compile(f"{_CLOSE}[^{_MARKS}]+{_MIDDLE}(?=[^{_MARKS}]+{_JOIN})")
+# A run's first unit (OPEN u0 MIDDLE).
+_FIRST = re.compile(f"{_OPEN}[^{_MARKS}]+{_MIDDLE}")
+
+
+def _split_doubled(doubled: str) -> str:
+    """split_cjk(stored, _stored_cjk_run()) of the text whose CJK units are written as
+    _doubled_char writes them."""
+    reversed_ = doubled.replace(_CLOSE + _OPEN, _JOIN)[::-1]
+    reversed_ = _BREAK_REVERSED.sub(_OPEN + _BREAK, reversed_)
+    marked = _FIRST.sub(" ", _LAST_REVERSED.sub(" ", reversed_)[::-1])
+    return (
+        marked.replace(_JOIN, "")
+        .replace(_MIDDLE, " ")
+        .replace(_CLOSE, " ")
+        .replace(_BREAK, f" {RUN_BREAK}")
+    )
+
+
 # _doubled_char of each character met so far (None: not to be written so).
 _DOUBLED_CHARS: dict[str, str | None] = {}
 
@@ -349,17 +380,31 @@ def _doubled_run(run: re.Match[str]) -> str:
 _LONE_TAIL = re.compile(f"{_OPEN}[\u1160-\u11ff\ud7b0-\ud7ff]")
 
 
-def _split_doubled(doubled: str) -> str:
-    """split_cjk(stored, _stored_cjk_run()) of the text whose CJK units are written as
-    _doubled_char writes them."""
-    marked = _BREAK_REVERSED.sub(_OPEN + _BREAK, doubled[::-1])[::-1]
-    return (
-        _RUN_ENDS.sub(" ", marked)
-        .replace(_CLOSE + _OPEN, "")
-        .replace(_MIDDLE, " ")
-        .replace(_CLOSE, " ")
-        .replace(_BREAK, f" {RUN_BREAK}")
-    )
+class _Table(dict[int, str]):
+    """What `make` gives each character (by code) met so far, for str.translate (ASCII
+    characters stay as they are); kept for a few tens of thousands at most."""
+
+    def __init__(self, make: Callable[[str], str]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        new = char if code < 128 else self._make(char)
+        if len(self) < _MAX_TABLE:
+            self[code] = new
+        return new
+
+
+_MAX_TABLE = 65536
+# Marks a character _doubled_char leaves to split_cjk.
+_LONE_TAIL_CHAR = "\ue005"
+_DOUBLED_TEXT = _Table(lambda char: _if_none(_doubled_char(char), _LONE_TAIL_CHAR))
+_TOKEN_TEXT = _Table(_token_text_char)
+
+
+def _if_none(value: str | None, default: str) -> str:
+    return default if value is None else value
 
 
 def cjk_pieces(token: str) -> list[tuple[int, int]]:
