@@ -36,13 +36,13 @@ import hashlib
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from reader.model import Article, flatten, fold_path
-from reader.text.chars import non_ascii, replace_each
+from reader.text.chars import CharTable, non_ascii, replace_each
 
 # `\w` in Python's `re` is exactly L*, N* and `_` (a test checks every code point), so this
 # is "one or more letters or digits".
@@ -137,9 +137,9 @@ def index_text(text: str) -> str:
         # distinct characters, most of them CJK letters each written doubled
         # (_split_doubled). One lookup a character, in a table kept from one text to the
         # next, costs less than finding the distinct ones and making their table.
-        doubled = text.translate(_DOUBLED_TEXT)
+        doubled = _DOUBLED_TEXT.translate(text)
         if _LONE_TAIL_CHAR in doubled:
-            stored = split_cjk(_lower_ascii(text.translate(_TOKEN_TEXT)), _stored_cjk_run())
+            stored = split_cjk(_lower_ascii(_TOKEN_TEXT.translate(text)), _stored_cjk_run())
         else:
             stored = _lower_ascii(doubled)
             if _OPEN in stored:
@@ -155,7 +155,7 @@ def index_text(text: str) -> str:
         if _stored_cjk_run().search("".join(replacements.values())) is None:
             stored = _lower_ascii(replace_each(text, replacements))
         else:
-            each_doubled = {char: _DOUBLED_TEXT[ord(char)] for char in characters}
+            each_doubled = {char: _DOUBLED_TEXT[char] for char in characters}
             if _LONE_TAIL_CHAR in each_doubled.values():  # a Hangul vowel or final alone
                 stored = split_cjk(
                     _lower_ascii(replace_each(text, replacements)), _stored_cjk_run()
@@ -380,31 +380,21 @@ def _doubled_run(run: re.Match[str]) -> str:
 _LONE_TAIL = re.compile(f"{_OPEN}[\u1160-\u11ff\ud7b0-\ud7ff]")
 
 
-class _Table(dict[int, str]):
-    """What `make` gives each character (by code) met so far, for str.translate (ASCII
-    characters stay as they are); kept for a few tens of thousands at most."""
-
-    def __init__(self, make: Callable[[str], str]) -> None:
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        new = char if code < 128 else self._make(char)
-        if len(self) < _MAX_TABLE:
-            self[code] = new
-        return new
-
-
-_MAX_TABLE = 65536
 # Marks a character _doubled_char leaves to split_cjk.
 _LONE_TAIL_CHAR = "\ue005"
-_DOUBLED_TEXT = _Table(lambda char: _if_none(_doubled_char(char), _LONE_TAIL_CHAR))
-_TOKEN_TEXT = _Table(_token_text_char)
 
 
-def _if_none(value: str | None, default: str) -> str:
-    return default if value is None else value
+def _doubled_or_lone(char: str) -> str:
+    """What index_text writes for `char`: ASCII as it is (lower-cased after), others as
+    _doubled_char, or _LONE_TAIL_CHAR."""
+    if char.isascii():
+        return char
+    doubled = _doubled_char(char)
+    return _LONE_TAIL_CHAR if doubled is None else doubled
+
+
+_DOUBLED_TEXT = CharTable(_doubled_or_lone)
+_TOKEN_TEXT = CharTable(lambda char: char if char.isascii() else _token_text_char(char))
 
 
 def cjk_pieces(token: str) -> list[tuple[int, int]]:
