@@ -132,18 +132,19 @@ def index_text(text: str) -> str:
     """
     if text.isascii():
         stored = text.lower()
-    elif len(text.encode("utf-8", "surrogatepass")) > 2 * len(text):
+    elif len(data := text.encode("utf-8", "surrogatepass")) > 2 * len(text):
         # Mostly Chinese or Japanese (3 bytes a character; or Thai, Hindi..): hundreds of
         # distinct characters, most of them CJK letters each written doubled
         # (_split_doubled). One lookup a character, in a table kept from one text to the
-        # next, costs less than finding the distinct ones and making their table.
-        doubled = _DOUBLED_TEXT.translate(text)
-        if _LONE_TAIL_CHAR in doubled:
-            stored = split_cjk(_lower_ascii(_TOKEN_TEXT.translate(text)), _stored_cjk_run())
-        else:
-            stored = _lower_ascii(doubled)
-            if _OPEN in stored:
-                stored = _split_doubled(stored)
+        # next, costs less than finding the distinct ones and making their table. Its
+        # ASCII is lower-cased first (the table's other characters already are): the
+        # text is a fifth as long as after.
+        lowered = data.lower().decode("utf-8", "surrogatepass")
+        stored = _DOUBLED_TEXT.translate(lowered)
+        if _LONE_TAIL_CHAR in stored:
+            stored = split_cjk(_TOKEN_TEXT.translate(lowered), _stored_cjk_run())
+        elif _OPEN in stored:
+            stored = _split_doubled(stored)
     else:
         # Each distinct non-ASCII character replaced by its folded form at memory speed
         # (reader.text.chars): one for one, as folding each on its own is.
@@ -385,16 +386,20 @@ _LONE_TAIL_CHAR = "\ue005"
 
 
 def _doubled_or_lone(char: str) -> str:
-    """What index_text writes for `char`: ASCII as it is (lower-cased after), others as
-    _doubled_char, or _LONE_TAIL_CHAR."""
+    """What index_text writes for `char` in its ASCII lower-cased: ASCII as it is, others
+    as _doubled_char, or _LONE_TAIL_CHAR. (Lower-cased too, as index_text's other ways
+    lower-case what folding gives; no character folds to upper-case ASCII in Python
+    3.11's tables.)"""
     if char.isascii():
         return char
     doubled = _doubled_char(char)
-    return _LONE_TAIL_CHAR if doubled is None else doubled
+    return _LONE_TAIL_CHAR if doubled is None else _lower_ascii(doubled)
 
 
 _DOUBLED_TEXT = CharTable(_doubled_or_lone)
-_TOKEN_TEXT = CharTable(lambda char: char if char.isascii() else _token_text_char(char))
+_TOKEN_TEXT = CharTable(
+    lambda char: char if char.isascii() else _lower_ascii(_token_text_char(char))
+)
 
 
 def cjk_pieces(token: str) -> list[tuple[int, int]]:

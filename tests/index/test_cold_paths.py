@@ -76,6 +76,7 @@ _CJK = (
 @example("가ㅏ나 東\u1161京")  # a vowel alone joins the unit before it: left to split_cjk
 @example("a vowel alone in mostly ASCII: 가ㅏ나")  # (one table for the text, not one lookup
 @example("mostly ASCII: 東京、大阪 a")  # a character: index_text has both ways)
+@example("ᴬ東京AB")  # folds to ASCII; ASCII lower-cased before the table, not after
 @example("㍿と㈱\ue000東\ue002")  # several units from one character; the marks' characters
 def test_cjk_runs_are_split_without_the_loop_as_split_cjk_splits_them(text: str) -> None:
     assert index_text(text) == plain_index_text(text)
