@@ -330,8 +330,10 @@ def split_cjk(folded: str, run: re.Pattern[str] | None = None) -> str:
 _OPEN, _MIDDLE, _CLOSE, _JOIN, _BREAK = "\ue000", "\ue001", "\ue002", "\ue003", "\ue004"
 _MARKS = _OPEN + _MIDDLE + _CLOSE + _JOIN + _BREAK
 # In the text reversed: a run's OPEN with only what makes no token between it and the
-# CLOSE of the run before; that run's last unit (CLOSE un MIDDLE) when a JOIN follows.
-_BREAK_REVERSED = re.compile(f"{_OPEN}(?=(?:[^\\w\\x00{_MARKS}]|_)+{_CLOSE})")
+# CLOSE of the run before (_GAP: in the folded text every character not ASCII is a letter
+# or digit, so that is ASCII but letters, digits and NUL); that run's last unit (CLOSE un
+# MIDDLE) when a JOIN follows.
+_BREAK_REVERSED = re.compile(f"{_OPEN}(?=[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+{_CLOSE})")
 _LAST_REVERSED = re.compile(f"{_CLOSE}[^{_MARKS}]+{_MIDDLE}(?=[^{_MARKS}]+{_JOIN})")
 # A run's first unit (OPEN u0 MIDDLE).
 _FIRST = re.compile(f"{_OPEN}[^{_MARKS}]+{_MIDDLE}")
