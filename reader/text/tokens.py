@@ -310,8 +310,8 @@ def split_cjk(folded: str, run: re.Pattern[str] | None = None) -> str:
 
 # -- the CJK step without a Python loop over runs ---------------------------------------
 #
-# split_cjk builds each run's bigrams in Python, about 1 us a run and 0.3 us a character
-# (a Japanese page: 7 characters a run, 2,000 runs). index_text does the same in a few
+# split_cjk builds each run's bigrams in Python, 0.7-0.9 us a CJK character with its loop
+# (a Japanese page: 7 characters a run, 300 runs). index_text does the same in a few
 # passes in C: each CJK unit u (a character, or a Hangul syllable's jamo) of a character's
 # folded form is written OPEN u MIDDLE u CLOSE, which replacing each character (as folding
 # does) puts in the text at no cost. A run u0 u1 .. un is then
