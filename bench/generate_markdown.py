@@ -23,6 +23,13 @@ one in five in `+++` TOML) and Zola posts (`+++` TOML with `[taxonomies]` and
 `[extra]` tables); one page in ten has something the quick readers leave to PyYAML or
 tomllib (a folded `>-` excerpt, a multi-line list), as real sites do. The corpus of
 bench/small_pages.py.
+
+    python bench/generate_markdown.py --cjk --out /tmp/cjk [--files 400]
+
+writes instead Japanese (half), Chinese and Korean (a tenth) blog posts, news articles
+and docs pages (about 8 KB; 400 make 3.1 MB): front matter, headings, prose of real
+words drawn with weight 1/rank (kanji, kana and hangul, full-width punctuation, ASCII
+terms and numbers among them), links, lists, tables, fenced code.
 """
 
 from __future__ import annotations
@@ -439,6 +446,202 @@ def generate_sites(out: Path, files: int, seed: int = 1) -> int:
     return total
 
 
+# --- CJK pages (--cjk) ------------------------------------------------------------------
+
+# Real words and phrases, commonest first (each list is drawn with weight 1/rank, as
+# real text is): bigram statistics come out realistic, kanji and kana mixed as written.
+JAPANESE = (
+    "こと", "ため", "よう", "これ", "それ", "もの", "場合", "機能", "設定", "使用", "利用",
+    "対応", "確認", "追加", "変更", "問題", "情報", "データ", "サーバー", "ファイル",
+    "バージョン", "ユーザー", "システム", "今回", "以下", "必要", "可能", "方法", "処理",
+    "実行", "表示", "作成", "開発", "環境", "記事", "紹介", "説明", "修正", "更新", "削除",
+    "インストール", "コマンド", "エラー", "最新", "公開", "発表", "会社", "日本", "東京",
+    "政府", "経済", "市場", "企業", "技術", "製品", "サービス", "価格", "円", "年", "月", "日",
+    "時間", "今年", "昨年", "来年", "結果", "影響", "予定", "発生", "調査", "関係", "状況",
+    "計画", "地域", "社会", "世界", "国内", "海外", "大学", "研究", "セキュリティ", "脆弱性",
+    "パッケージ", "ライブラリ", "モジュール", "オプション", "パフォーマンス", "メモリ",
+    "ネットワーク", "ブラウザ", "クラウド", "アプリ", "スマートフォン", "ソフトウェア",
+    "ハードウェア", "プログラム", "ドキュメント", "テスト", "リリース", "アップデート", "検索",
+    "索引", "記録", "管理", "運用", "導入", "採用", "提供", "開始", "終了", "改善", "向上",
+    "高速化", "安定", "互換性", "仕様", "構成", "手順", "注意", "例", "首相", "大臣", "選挙",
+    "国会", "警察", "事件", "事故", "地震", "台風", "天気", "気温", "電車", "駅", "空港",
+    "病院", "学校", "子ども", "家族", "生活", "仕事", "食べる", "行く", "見る", "考える",
+    "思う", "言う", "書く", "読む", "始める", "続ける", "新しい", "大きい", "小さい", "多い",
+    "少ない", "早い", "高い", "安い", "難しい", "簡単", "大阪", "京都", "北海道", "沖縄",
+    "名古屋", "横浜", "福岡", "東京都", "円安", "株価", "人工知能", "機械学習", "生成",
+    "モデル", "半導体", "電気自動車", "再生可能エネルギー", "少子化", "高齢化", "働き方改革",
+    "々", "〇",
+)  # fmt: skip
+JAPANESE_PARTICLES = (
+    "の", "に", "は", "を", "が", "で", "と", "も", "から", "まで", "より", "や", "へ",
+)  # fmt: skip
+JAPANESE_ENDINGS = (
+    "です", "ます", "しました", "しています", "されました", "となります", "できます", "でした",
+    "と発表した", "を明らかにした", "とみられる", "する予定だ", "していく", "ください",
+)  # fmt: skip
+CHINESE = (
+    "的", "是", "在", "了", "和", "我们", "这个", "一个", "可以", "使用", "功能", "设置",
+    "用户", "数据", "文件", "版本", "系统", "服务器", "问题", "需要", "支持", "更新", "修复",
+    "添加", "删除", "配置", "安装", "命令", "错误", "性能", "优化", "安全", "漏洞", "发布",
+    "新闻", "记者", "报道", "政府", "经济", "市场", "企业", "公司", "技术", "产品", "服务",
+    "价格", "中国", "北京", "上海", "深圳", "广州", "香港", "台湾", "今年", "去年", "明年",
+    "月", "日", "年", "时间", "结果", "影响", "计划", "发展", "社会", "世界", "国际", "国内",
+    "研究", "大学", "学生", "老师", "医院", "交通", "地铁", "机场", "天气", "气温", "地震",
+    "台风", "人工智能", "机器学习", "大模型", "芯片", "半导体", "新能源", "电动汽车", "互联网",
+    "平台", "应用", "手机", "软件", "硬件", "程序", "文档", "测试", "接口", "模块", "依赖",
+    "内存", "网络", "浏览器", "云计算", "开源", "社区", "项目", "代码", "仓库", "分支", "提交",
+    "检索", "索引", "搜索", "文章", "标题", "内容", "链接", "图片", "视频", "评论", "提高",
+    "改进", "稳定", "兼容", "规范", "结构", "步骤", "注意", "例如", "因为", "所以", "但是",
+    "如果", "已经", "正在", "将会", "表示", "认为", "指出", "强调", "增长", "下降", "百分之",
+    "亿元", "万人", "部门", "会议", "政策", "改革", "合作", "消费者", "投资", "金融", "银行",
+    "股市", "房地产", "就业", "教育", "文化", "体育",
+)  # fmt: skip
+KOREAN = (
+    "있다", "하다", "것", "수", "그", "이", "없다", "되다", "사람", "우리", "한국", "서울",
+    "정부", "경제", "시장", "기업", "기술", "제품", "서비스", "가격", "사용자", "데이터",
+    "파일", "버전", "설정", "기능", "업데이트", "보안", "취약점", "서버", "검색", "색인",
+    "문서", "개발", "환경", "설치", "명령어", "오류", "성능", "개선", "발표했다", "밝혔다",
+    "예정이다", "합니다", "입니다", "있습니다", "했습니다", "됩니다",
+)  # fmt: skip
+ASCII_TERMS = (
+    "API", "Python", "Node.js", "GitHub", "Linux", "Windows", "macOS", "iPhone", "AI",
+    "CPU", "GPU", "HTTP", "JSON", "YAML", "Docker", "Kubernetes", "Rust", "Go", "v2",
+    "OpenAI", "Google", "Apple", "Microsoft", "SNS", "IT", "USB", "5G", "CEO",
+)  # fmt: skip
+CJK_LANGUAGES = {"ja": JAPANESE, "zh": CHINESE, "ko": KOREAN}
+SEE_ALSO = {
+    "ja": ("詳しくは", "を参照してください。"),
+    "zh": ("详见", "。"),
+    "ko": ("자세한 내용은 ", "을 참조하세요."),
+}
+
+
+def _zipf(words: tuple[str, ...]) -> tuple[tuple[str, ...], list[float]]:
+    return words, [1 / rank for rank in range(1, len(words) + 1)]
+
+
+def cjk_words(rng: random.Random, language: str, count: int) -> str:
+    """`count` words of `language` as its text runs them: Japanese and Chinese without
+    spaces (particles between Japanese words), Korean with spaces between words; now and
+    then an ASCII term or a number."""
+    words, weights = _zipf(CJK_LANGUAGES[language])
+    drawn = rng.choices(words, weights, k=count)
+    pieces: list[str] = []
+    for word in drawn:
+        roll = rng.random()
+        if roll < 0.05:
+            pieces.append(
+                f" {rng.choice(ASCII_TERMS)} " if language != "ko" else rng.choice(ASCII_TERMS)
+            )
+        elif roll < 0.08:
+            pieces.append(str(rng.randint(1, 2025)) + ("年" if language != "ko" else "년"))
+        pieces.append(word)
+        if language == "ja" and rng.random() < 0.6:
+            pieces.append(rng.choice(JAPANESE_PARTICLES))
+        elif language != "ko" and rng.random() < 0.02:
+            pieces.append("・")  # 東京・京都
+    return (" " if language == "ko" else "").join(pieces).replace("  ", " ").strip()
+
+
+def cjk_sentence(rng: random.Random, language: str, lo: int = 6, hi: int = 18) -> str:
+    """A sentence: clauses of words set off by 、, sometimes a 「quote」 or an （aside）,
+    ending in 。 (Korean: ". ")."""
+    clauses = [cjk_words(rng, language, rng.randint(lo, hi) // 2) for _ in range(rng.randint(1, 3))]
+    comma, stop = {"ja": ("、", "。"), "zh": ("，", "。"), "ko": (", ", ". ")}[language]
+    text = comma.join(clauses)
+    roll = rng.random()
+    if roll < 0.15:
+        text += f"「{cjk_words(rng, language, rng.randint(1, 3))}」"
+    elif roll < 0.25:
+        text += f"（{rng.choice(ASCII_TERMS)}）"
+    if language == "ja":
+        text += rng.choice(JAPANESE_ENDINGS)
+    return text + stop
+
+
+def cjk_paragraph(rng: random.Random, language: str) -> str:
+    text = "".join(cjk_sentence(rng, language) for _ in range(rng.randint(2, 7))).rstrip()
+    if rng.random() < 0.4:
+        link = rng.choice(AREAS)
+        label = cjk_words(rng, language, rng.randint(1, 3))
+        before, after = SEE_ALSO[language]
+        text += f"{before}[{label}](https://example.com/{language}/{link}/){after}"
+    if rng.random() < 0.3:
+        text += f" `{rng.choice(WORDS)}` {cjk_words(rng, language, 2)}。"
+    return text
+
+
+def cjk_page(rng: random.Random, language: str) -> tuple[str, str]:
+    """(kind, text) of a Japanese, Chinese or Korean blog post, news article or docs page:
+    front matter, headings, paragraphs, lists, tables and code."""
+    kind = rng.choice(("blog", "news", "docs"))
+    year, month, day = rng.randint(2015, 2025), rng.randint(1, 12), rng.randint(1, 28)
+    title = cjk_words(rng, language, rng.randint(3, 7))
+    tags = ", ".join(cjk_words(rng, language, 1) for _ in range(rng.randint(1, 4)))
+    parts = [
+        "---",
+        f'title: "{title}"',
+        f"date: {year}-{month:02d}-{day:02d}",
+        f"lang: {language}",
+        f"tags: [{tags}]",
+        f"description: {cjk_sentence(rng, language, 4, 10).rstrip()}",
+        "---",
+        "",
+    ]
+    for _ in range(rng.randint(3, 10)):
+        parts += [f"## {cjk_words(rng, language, rng.randint(2, 5))}", ""]
+        for _ in range(rng.randint(1, 3)):
+            parts += [cjk_paragraph(rng, language), ""]
+        roll = rng.random()
+        if roll < 0.25:
+            for number in range(rng.randint(3, 8)):
+                marker = f"{number + 1}." if kind == "docs" else "-"
+                parts.append(f"{marker} {cjk_sentence(rng, language, 3, 8)}".rstrip())
+            parts.append("")
+        elif roll < 0.4:
+            columns = rng.randint(2, 4)
+            parts.append(
+                "| " + " | ".join(cjk_words(rng, language, 1) for _ in range(columns)) + " |"
+            )
+            parts.append("|" + "---|" * columns)
+            for _ in range(rng.randint(2, 8)):
+                cells = (
+                    f"`{rng.choice(WORDS)}`" if rng.random() < 0.3 else cjk_words(rng, language, 2)
+                    for _ in range(columns)
+                )
+                parts.append("| " + " | ".join(cells) + " |")
+            parts.append("")
+        elif roll < 0.55:
+            name, area = rng.choice(WORDS), rng.choice(AREAS)
+            comment = cjk_words(rng, language, 3)
+            parts += [
+                "```js",
+                f"// {comment}",
+                f"const {{ {name} }} = require('{area}');",
+                "```",
+                "",
+            ]
+        elif roll < 0.65:
+            parts += [f"> {cjk_sentence(rng, language)}".rstrip(), ""]
+    return kind, "\n".join(parts) + "\n"
+
+
+def generate_cjk(out: Path, files: int, seed: int = 1) -> int:
+    """Write Japanese, Chinese and Korean pages under `out/LANGUAGE/KIND/`; their total
+    size in bytes. Half Japanese, two fifths Chinese, a tenth Korean."""
+    rng = random.Random(seed)
+    total = 0
+    for number in range(files):
+        roll = rng.random()
+        language = "ja" if roll < 0.5 else "zh" if roll < 0.9 else "ko"
+        kind, text = cjk_page(rng, language)
+        path = out / language / kind / f"{number:05d}-{rng.getrandbits(32):08x}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+        total += len(text.encode())
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
@@ -446,8 +649,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mdx", action="store_true", help="MDX docs pages (Docusaurus, Astro)")
     parser.add_argument("--sites", action="store_true", help="small static-site pages")
+    parser.add_argument("--cjk", action="store_true", help="Japanese, Chinese, Korean pages")
     args = parser.parse_args()
-    if args.sites:
+    if args.cjk:
+        files = args.files or 400
+        total = generate_cjk(args.out, files, args.seed)
+    elif args.sites:
         files = args.files or 600
         total = generate_sites(args.out, files, args.seed)
     else:

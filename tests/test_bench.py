@@ -116,3 +116,19 @@ def test_installed_docs_are_collected(tmp_path: Path) -> None:
     copied = sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*.*"))
     assert copied == [Path("docs/api/fs.md"), Path("docs/intro.mdx")]
     assert "2 files" in result.stdout
+
+
+def test_cjk_pages_are_deterministic(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        subprocess.run(
+            [sys.executable, str(BENCH / "generate_markdown.py"), "--cjk", "--files", "12",
+             "--out", str(tmp_path / name)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    first = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.md"))
+    assert len(first) == 12
+    for relative in first:
+        text = (tmp_path / "a" / relative).read_text("utf-8")
+        assert text == (tmp_path / "b" / relative).read_text("utf-8")
+        assert text.startswith("---\ntitle: ")
+        assert "。" in text or ". " in text  # Korean ends its sentences with a stop

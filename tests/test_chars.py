@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.loading.article import count_words
-from reader.text.chars import non_ascii, replace_each
+from reader.text.chars import CharTable, non_ascii, replace_each
 from reader.text.tokens import HAN_AND_KANA_LETTERS
 
 CHARS = st.one_of(
@@ -38,6 +38,12 @@ def test_replacing_each_character_is_what_translate_does(text: str, table: dict[
 
 def test_a_replacement_holding_a_character_replaced_later_is_not_replaced_again() -> None:
     assert replace_each("ab", {"a": "b", "b": "c"}) == "bc"
+
+
+def test_a_replacement_may_hold_its_own_character() -> None:
+    # As index_text doubles a CJK character (a, then a again) and replaces in turn.
+    assert replace_each("a東b東", {"東": "<東|東>", "b": "B"}) == "a<東|東>B<東|東>"
+    assert replace_each("東b", {"東": "<東b>", "b": "B"}) == "<東b>B"
 
 
 @pytest.mark.parametrize("count", [150, 300])
@@ -96,3 +102,18 @@ def test_a_japanese_page_is_counted_through_the_table() -> None:
     )
     assert len(text.encode()) > 2 * len(text)  # (what sends it through the table)
     assert count_words(text) == words_with_a_letter_or_digit(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=4))
+def test_a_char_table_translates_as_translate_does_whatever_it_met_before(
+    many: list[str],
+) -> None:
+    # Characters past the BMP, the table's own mark for "not met" (U+F8FF) and
+    # surrogates, in texts one after another through one table.
+    def make(char: str) -> str:
+        return f"<{ord(char):x}>" if ord(char) % 3 else ""
+
+    table = CharTable(make)
+    for text in [*many, "\uf8ff\U0001f600\ud800東"]:
+        assert table.translate(text) == "".join(make(char) for char in text)

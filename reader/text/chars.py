@@ -9,7 +9,7 @@ where a regex callback per run of them, or a dictionary lookup per character
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 _ASCII_BYTES = bytes(range(128))
 # With more distinct characters to replace than this, one str.translate is quicker: it
@@ -29,9 +29,54 @@ def replace_each(text: str, replacements: Mapping[str, str]) -> str:
     (a string of any length): what `str.translate` gives."""
     changes = {char: new for char, new in replacements.items() if new != char}
     # Replacing in turn is what translate does unless a replacement holds a character
-    # replaced after it (it would be replaced again).
-    if len(changes) > _FEW or any(char in changes for new in changes.values() for char in new):
+    # replaced after it (it would be replaced again). One holding its own character is
+    # fine: str.replace does not look again at what it put in.
+    if len(changes) > _FEW or any(
+        char in changes and char != old for old, new in changes.items() for char in new
+    ):
         return text.translate({ord(char): new for char, new in changes.items()})
     for char, new in changes.items():
         text = text.replace(char, new)
     return text
+
+
+class CharTable:
+    """What `make` gives each character, for `str.translate` over text of many distinct
+    characters (Chinese, Japanese: hundreds a page), kept from one text to the next.
+
+    A list indexed by code point: str.translate looks a character up in it in 65 ns
+    where a dict takes 110 and a dict with __missing__ 180 (a page of Japanese: its 3,000
+    characters). A character not met before is made when a text holding it is first
+    translated; characters past the Basic Multilingual Plane (rare) go by a dict.
+    """
+
+    def __init__(self, make: Callable[[str], str]) -> None:
+        self._make = make
+        # Not met yet: a private-use character, made at once itself (no `make` gives it).
+        self._table: list[str] = [_NOT_MET] * 0x10000
+        for code in (*range(128), ord(_NOT_MET)):
+            self._table[code] = make(chr(code))
+        assert _NOT_MET not in self._table[ord(_NOT_MET)]
+
+    def translate(self, text: str) -> str:
+        """`text` with each character replaced by what `make` gives it."""
+        if len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text):  # past the BMP
+            return text.translate({ord(char): self[char] for char in set(text)})
+        translated = text.translate(self._table)
+        if _NOT_MET in translated:
+            for char in non_ascii(text):
+                self[char]
+            translated = text.translate(self._table)
+        return translated
+
+    def __getitem__(self, char: str) -> str:
+        code = ord(char)
+        if code >= 0x10000:
+            return self._make(char)
+        new = self._table[code]
+        if new == _NOT_MET:
+            new = self._table[code] = self._make(char)
+        return new
+
+
+_NOT_MET = "\uf8ff"

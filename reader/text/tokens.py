@@ -42,7 +42,7 @@ from functools import cache
 from typing import Any
 
 from reader.model import Article, flatten, fold_path
-from reader.text.chars import non_ascii, replace_each
+from reader.text.chars import CharTable, non_ascii, replace_each
 
 # `\w` in Python's `re` is exactly L*, N* and `_` (a test checks every code point), so this
 # is "one or more letters or digits".
@@ -132,22 +132,47 @@ def index_text(text: str) -> str:
     """
     if text.isascii():
         stored = text.lower()
+    elif len(data := text.encode("utf-8", "surrogatepass")) > 2 * len(text):
+        # Mostly Chinese or Japanese (3 bytes a character; or Thai, Hindi..): hundreds of
+        # distinct characters, most of them CJK letters each written doubled
+        # (_split_doubled). One lookup a character, in a table kept from one text to the
+        # next, costs less than finding the distinct ones and making their table. Its
+        # ASCII is lower-cased first (the table's other characters already are): the
+        # text is a fifth as long as after.
+        lowered = data.lower().decode("utf-8", "surrogatepass")
+        stored = _DOUBLED_TEXT.translate(lowered)
+        if _LONE_TAIL_CHAR in stored:
+            stored = split_cjk(_TOKEN_TEXT.translate(lowered), _stored_cjk_run())
+        elif _OPEN in stored:
+            stored = _split_doubled(stored)
     else:
         # Each distinct non-ASCII character replaced by its folded form at memory speed
         # (reader.text.chars): one for one, as folding each on its own is.
-        replacements = {char: _token_text_char(char) for char in non_ascii(text)}
-        folded = replace_each(text, replacements)
-        # Lower-case ASCII letters only: what folding made of the rest stays (str.lower
-        # would change a folded Cherokee letter back). No surrogate is left: it is no
-        # letter or digit, so folding made it a space.
-        stored = folded.encode("utf-8").lower().decode("utf-8")
-        # Every non-ASCII character of `stored` is in a replacement: look for CJK runs in
-        # those few characters, not in the whole text (most text with an `é` has none).
-        if _stored_cjk_run().search("".join(replacements.values())) is not None:
-            stored = split_cjk(stored, _stored_cjk_run())
+        characters = non_ascii(text)
+        replacements = {char: _token_text_char(char) for char in characters}
+        # Every non-ASCII character of the folded text is in a replacement: look for CJK
+        # runs in those few characters, not in the whole text (most text with an `é` has
+        # none).
+        if _stored_cjk_run().search("".join(replacements.values())) is None:
+            stored = _lower_ascii(replace_each(text, replacements))
+        else:
+            each_doubled = {char: _DOUBLED_TEXT[char] for char in characters}
+            if _LONE_TAIL_CHAR in each_doubled.values():  # a Hangul vowel or final alone
+                stored = split_cjk(
+                    _lower_ascii(replace_each(text, replacements)), _stored_cjk_run()
+                )
+            else:
+                stored = _split_doubled(_lower_ascii(replace_each(text, each_doubled)))
     if len(stored) > _LONGEST_UNCUT and not _runs_short(stored):
         stored = _LONG_RUN.sub(_cut_run, stored)
     return stored
+
+
+def _lower_ascii(folded: str) -> str:
+    # Lower-case ASCII letters only: what folding made of the rest stays (str.lower
+    # would change a folded Cherokee letter back). No surrogate is left: it is no
+    # letter or digit, so folding made it a space.
+    return folded.encode("utf-8").lower().decode("utf-8")
 
 
 def _runs_short(stored: str) -> bool:
@@ -281,6 +306,102 @@ def split_cjk(folded: str, run: re.Pattern[str] | None = None) -> str:
         return folded
     pieces.append(folded[done:])
     return "".join(pieces)
+
+
+# -- the CJK step without a Python loop over runs ---------------------------------------
+#
+# split_cjk builds each run's bigrams in Python, 0.7-0.9 us a CJK character with its loop
+# (a Japanese page: 7 characters a run, 300 runs). index_text does the same in a few
+# passes in C: each CJK unit u (a character, or a Hangul syllable's jamo) of a character's
+# folded form is written OPEN u MIDDLE u CLOSE, which replacing each character (as folding
+# does) puts in the text at no cost. A run u0 u1 .. un is then
+#     OPEN u0 MIDDLE u0 CLOSE OPEN u1 MIDDLE u1 CLOSE .. OPEN un MIDDLE un CLOSE
+# in which each CLOSE OPEN dropped joins a pair (u0 u1), each MIDDLE made a space parts
+# two, and the first OPEN u0 MIDDLE and (in a run of two units or more) the last MIDDLE
+# un CLOSE made spaces give " u0u1 .. un-1un ": split_cjk's run. A run of one unit
+# keeps its CLOSE, made a space: " u0 ". RUN_BREAK goes before the OPEN of a run when
+# only what makes no token lies between it and the CLOSE before.
+# With each CLOSE OPEN made JOIN first, every OPEN left starts a run and every CLOSE ends
+# one: each pattern starts with a mark found only at a run's ends, which re skips to. What
+# is found looking back from the end of a run (of any length: re cannot) is found in the
+# text reversed, looking ahead.
+# Private-use characters are no letters: folding makes them spaces, so the folded text
+# holds none but these.
+_OPEN, _MIDDLE, _CLOSE, _JOIN, _BREAK = "\ue000", "\ue001", "\ue002", "\ue003", "\ue004"
+_MARKS = _OPEN + _MIDDLE + _CLOSE + _JOIN + _BREAK
+# In the text reversed: a run's OPEN with only what makes no token between it and the
+# CLOSE of the run before (_GAP: in the folded text every character not ASCII is a letter
+# or digit, so that is ASCII but letters, digits and NUL); that run's last unit (CLOSE un
+# MIDDLE) when a JOIN follows.
+_BREAK_REVERSED = re.compile(f"{_OPEN}(?=[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+{_CLOSE})")
+_LAST_REVERSED = re.compile(f"{_CLOSE}[^{_MARKS}]+{_MIDDLE}(?=[^{_MARKS}]+{_JOIN})")
+# A run's first unit (OPEN u0 MIDDLE).
+_FIRST = re.compile(f"{_OPEN}[^{_MARKS}]+{_MIDDLE}")
+
+
+def _split_doubled(doubled: str) -> str:
+    """split_cjk(stored, _stored_cjk_run()) of the text whose CJK units are written as
+    _doubled_char writes them."""
+    reversed_ = doubled.replace(_CLOSE + _OPEN, _JOIN)[::-1]
+    reversed_ = _BREAK_REVERSED.sub(_OPEN + _BREAK, reversed_)
+    marked = _FIRST.sub(" ", _LAST_REVERSED.sub(" ", reversed_)[::-1])
+    return (
+        marked.replace(_JOIN, "")
+        .replace(_MIDDLE, " ")
+        .replace(_CLOSE, " ")
+        .replace(_BREAK, f" {RUN_BREAK}")
+    )
+
+
+# _doubled_char of each character met so far (None: not to be written so).
+_DOUBLED_CHARS: dict[str, str | None] = {}
+
+
+def _doubled_char(char: str) -> str | None:
+    """_token_text_char(char) with each CJK unit in it written OPEN u MIDDLE u CLOSE;
+    None when a unit in it is a Hangul vowel or final alone, which would join the unit
+    of the character before (split_cjk is left to do that text)."""
+    try:
+        return _DOUBLED_CHARS[char]
+    except KeyError:
+        pass
+    folded = _token_text_char(char)
+    doubled: str | None = _stored_cjk_run().sub(_doubled_run, folded)
+    if _JAMO_TAIL.search(folded) and _LONE_TAIL.search(doubled):  # type: ignore[arg-type]
+        doubled = None
+    _DOUBLED_CHARS[char] = doubled
+    return doubled
+
+
+def _doubled_run(run: re.Match[str]) -> str:
+    return "".join(
+        f"{_OPEN}{unit}{_MIDDLE}{unit}{_CLOSE}" for unit in CJK_UNIT.findall(run.group())
+    )
+
+
+# A unit that is a Hangul vowel or final alone.
+_LONE_TAIL = re.compile(f"{_OPEN}[\u1160-\u11ff\ud7b0-\ud7ff]")
+
+
+# Marks a character _doubled_char leaves to split_cjk.
+_LONE_TAIL_CHAR = "\ue005"
+
+
+def _doubled_or_lone(char: str) -> str:
+    """What index_text writes for `char` in its ASCII lower-cased: ASCII as it is, others
+    as _doubled_char, or _LONE_TAIL_CHAR. (Lower-cased too, as index_text's other ways
+    lower-case what folding gives; no character folds to upper-case ASCII in Python
+    3.11's tables.)"""
+    if char.isascii():
+        return char
+    doubled = _doubled_char(char)
+    return _LONE_TAIL_CHAR if doubled is None else _lower_ascii(doubled)
+
+
+_DOUBLED_TEXT = CharTable(_doubled_or_lone)
+_TOKEN_TEXT = CharTable(
+    lambda char: char if char.isascii() else _lower_ascii(_token_text_char(char))
+)
 
 
 def cjk_pieces(token: str) -> list[tuple[int, int]]:

@@ -54,6 +54,49 @@ def test_index_text_splits_cjk_runs_exactly_as_over_the_whole_text(text: str) ->
     assert index_text(text) == plain_index_text(text)
 
 
+# CJK text as pages write it, and what could trip the quick CJK step (index_text without
+# split_cjk's loop): kanji, kana and Hangul syllables, runs of one, full-width punctuation
+# and letters, NUL (between texts indexed in one call), `_`, characters folding to several
+# units (㍿) or to a unit among other text (㈱), jamo alone (a vowel: left to split_cjk),
+# half-width kana whose voicing mark folds away, RUN_BREAK and what folds to it, and the
+# private-use characters the quick step writes its marks with.
+_CJK = (
+    "東京都脆弱性日本語的是了我们中文한국어가나다カタカナひらがなの々〇\uf900\U00020000"
+    "、。「」（）・：！ \n\t\x00_-.,aZ09é\u0301ß㍿㈱ㄱㅏ\u1100\u1161\u11a8ｶﾞＡ\uff58x"
+    "\ue000\ue001\ue002\ue003"
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from(_CJK), st.characters()), max_size=80))
+@example("東")  # a run of one character
+@example("東京、大阪。東 京")  # runs parted by what is no token: RUN_BREAK
+@example("東a京 東_京 東\x00京")  # by a token, by `_` (a break), by NUL (none)
+@example("가나 ㄱㅏ")  # Hangul syllables; jamo alone, a vowel among them
+@example("가ㅏ나 東\u1161京")  # a vowel alone joins the unit before it: left to split_cjk
+@example("a vowel alone in mostly ASCII: 가ㅏ나")  # (one table for the text, not one lookup
+@example("mostly ASCII: 東京、大阪 a")  # a character: index_text has both ways)
+@example("ᴬ東京AB")  # folds to ASCII; ASCII lower-cased before the table, not after
+@example("㍿と㈱\ue000東\ue002")  # several units from one character; the marks' characters
+def test_cjk_runs_are_split_without_the_loop_as_split_cjk_splits_them(text: str) -> None:
+    assert index_text(text) == plain_index_text(text)
+
+
+def test_cjk_pages_of_the_bench_are_indexed_as_split_cjk_splits_them(tmp_path: Path) -> None:
+    bench = Path(__file__).resolve().parents[2] / "bench"
+    sys.path.insert(0, str(bench))
+    try:
+        import generate_markdown
+    finally:
+        sys.path.remove(str(bench))
+    generate_markdown.generate_cjk(tmp_path, 30)
+    files = sorted(tmp_path.rglob("*.md"))
+    assert len(files) == 30
+    for path in files:
+        text = path.read_text("utf-8")
+        assert index_text(text) == plain_index_text(text), path
+
+
 # Letters of 4 bytes in UTF-8 (Gothic), which folding keeps: a run of a little more than
 # tokens._LONGEST_UNCUT of them is over MAX_TOKEN_BYTES, and is cut.
 _WIDE_LETTER = "\U00010330"
