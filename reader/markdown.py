@@ -785,16 +785,16 @@ def _stand_in_lines(
     read the body: callouts nested near MAX_MARKDOWN_NESTING, an alert's line after a
     quote's line (maybe not the quote's first), and a tag line with a `|` over a
     delimiter row's like (a table's head to markdown-it-py, whose table rule comes
-    first), a footnote definition in a callout or where it may be a quote's or a
-    table's line (_footnote_may_start)."""
+    first), a footnote definition's line holding a tab, or where it may be a table's
+    row (_footnote_may_start), and one in a definition's first line."""
     if depth > MAX_MARKDOWN_NESTING - 3:
         return False
     line = start
-    looked_from = len(stood)  # where the lines before a footnote definition were not looked at
+    looked_from = len(stood)  # the lines before it were looked at for a footnote definition
     while line < end:
         text = lines[line]
         if text.startswith("[^") and (definition := _FOOTNOTE_DEFINITION.match(text)):
-            if depth or "\t" in text or not _footnote_may_start(stood, looked_from):
+            if "\t" in text or not _footnote_may_start(stood, looked_from):
                 return False
             first = text[definition.end() :]
             content = first.lstrip(" ")
@@ -803,12 +803,10 @@ def _stand_in_lines(
             stood.append(_FOOTNOTE_STAND_IN_LINE)
             stand_ins.append(_StandIn("footnote"))
             looked_from = len(stood)
-            if not content:  # (an empty first line: the definition's lines start below)
-                line += 1
-                continue
             # Its first line's text, on a line of its own below the heading, indented as
             # the footnote rule reads it: its spaces past the definition's 4 columns (as
-            # many as follow the `:`, or 4 fewer when those are 4 or more).
+            # many as follow the `:`, or 4 fewer when those are 4 or more). (Without
+            # text, a blank line, as the rule reads it.)
             spaces = len(first) - len(content)
             text = " " * (spaces + 4 if spaces < 4 else spaces) + content
         tags = line_tags(text) if text.startswith(_TAG_OPENERS) else None
@@ -862,14 +860,14 @@ _FOOTNOTE_STAND_IN_LINE = "1)  " + _STAND_IN_LINE
 
 def _footnote_may_start(stood: list[str], looked_from: int) -> bool:
     """Whether a footnote definition's line after `stood` starts a block: whether none of
-    the lines before it, back to a blank line or `looked_from`, is a quote's line or a
-    delimiter row's like. (The footnote rule ends neither a quote nor a table, as a list
-    item does: a definition there is a lazy line of the quote's paragraph, or a table's
-    row.)"""
+    the lines before it, back to a blank line or `looked_from`, is a delimiter row's
+    like. (The footnote rule ends no table, as a list item does: a definition there is a
+    table's row. Nor a quote: the line after a quote's is left to markdown-it-py by
+    _DIFFERING_LINE.)"""
     for text in reversed(stood[looked_from:]):
         if not text.strip(" \t"):
             return True
-        if _QUOTE_LINE.match(text) is not None or _DELIMITER_ROW.match(text) is not None:
+        if _DELIMITER_ROW.match(text) is not None:
             return False
     return True
 

@@ -949,6 +949,7 @@ MDX_LEFT = {
     "a fenced code block in an HTML comment": "<!-- c\n```\n<Foo />\n```\n",
     "template tags beside MDX": "{{< note >}}\nx\n{{< /note >}}\n\n<Foo />\n",
     "a carriage return": "<Foo />\r\nx\r\n",
+    "a footnote definition (its first line a component to MDX)": "[^1]: <b>x</b>\n",
     "the stand-in's word": "<Foo />\n\n###### " + markdown_module._STAND_IN + "\n",
 }
 
