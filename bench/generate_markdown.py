@@ -431,12 +431,12 @@ def with_footnotes(rng: random.Random, page: str) -> str:
     fence = "\n+++\n" if page.startswith("+++") else "\n---\n"
     front_end = page.index(fence) + len(fence)
     lines = page[front_end:].rstrip("\n").split("\n")
+    ends = [index for index, line in enumerate(lines) if line.endswith(".") or line[:2] == "- "]
     labels: list[str] = []
-    for index, line in enumerate(lines):
-        if (line.endswith(".") or line.startswith("- ")) and rng.random() < 0.3:
-            label = rng.choice((str(len(labels) + 1), f"{rng.choice(WORDS)}-{len(labels)}"))
-            lines[index] = f"{line}[^{label}]"
-            labels.append(label)
+    for index in [index for index in ends if rng.random() < 0.3] or ends[:1]:
+        label = rng.choice((str(len(labels) + 1), f"{rng.choice(WORDS)}-{len(labels)}"))
+        lines[index] += f"[^{label}]"
+        labels.append(label)
     notes = []
     for label in labels:
         note = f"[^{label}]: {phrase(rng, 6, 20).capitalize()}, see [the notes](/notes/)."

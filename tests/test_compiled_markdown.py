@@ -762,6 +762,30 @@ def test_the_footnoted_sample_is_read_by_the_compiled_parsers() -> None:
     same_loader_facts_as_markdown_it_py(body)
 
 
+def test_footnoted_site_pages_of_the_bench_are_read_as_with_markdown_it_py_alone(
+    tmp_path: Path,
+) -> None:
+    """bench/generate_markdown.py --sites --footnotes: every page taken."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import generate_markdown
+    finally:
+        sys.path.remove(str(BENCH))
+    generate_markdown.generate_sites(tmp_path, 30, footnotes=True)
+    files = sorted(tmp_path.rglob("*.md"))
+    assert len(files) == 30
+    for path in files:
+        article = load_article(path, tmp_path)
+        assert isinstance(article, Article) and "\n[^" in article.body
+        assert same_blocks_as_markdown_it_py(article.body), path
+        with markdown_it_py_only():
+            reference = load_article(path, tmp_path)
+        assert article == reference, path
+        with markdown_it_py_only():
+            expected = searched(reference)  # type: ignore[arg-type]
+        assert searched(article) == expected, path
+
+
 # Docs pages as Hugo, Jekyll and GitHub write them: alerts and tags among the blocks
 # around them, a blank line between or not.
 DOCS_BLOCKS = [
