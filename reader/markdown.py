@@ -591,7 +591,18 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
     The tokens carry what the loader reads (BlockToken): type, tag, level, nesting and
     content, code and HTML blocks' too; no source map. tests/test_compiled_markdown.py
     checks them against markdown-it-py's on every sample, on generated bodies and on the
-    real-shaped bench corpus."""
+    real-shaped bench corpus.
+
+    `:::` containers opened at a line's start are stood in as in MDX
+    (_compiled_with_line_stand_ins)."""
+    if ":::" in markdown and _CONTAINER_LINE.search("\n" + markdown) is not None:
+        return _compiled_with_line_stand_ins(markdown, mdx=False)
+    return _compiled_without_containers(markdown)
+
+
+def _compiled_without_containers(markdown: str) -> list[CompiledToken] | None:
+    """compiled_block_tokens for markdown whose `:::` lines are left as they are: None
+    for one starting a line (a container to markdown-it-py, if it names one)."""
     if any(
         char in markdown and any(mark in markdown for mark in marks)
         for char, marks in _PLUGIN_BLOCK_MARKS
@@ -1013,6 +1024,10 @@ _MDX_LINE = re.compile(r"\n(?:[ \t>*+\-.)0-9]*(?:<|\{/\*)| {0,3}(?:import|export
 _MDX_SCANNED_LINE = re.compile(
     r"\n(?:[ \t>*+\-.)0-9]*(?:<|\{/\*)| {0,3}(?:import|export|```|~~~)|:::)"
 )
+# Plain markdown's `:::` containers, at a line's start, are stood in as MDX's are; the
+# lines _mdx_stand_in_lines looks at then: those, and fenced code blocks' opening lines.
+_CONTAINER_LINE = re.compile(r"\n:::")
+_CONTAINER_SCANNED_LINE = re.compile(r"\n(?: {0,3}(?:```|~~~)|:::)")
 
 
 def compiled_mdx_block_tokens(markdown: str) -> list[CompiledToken] | None:
@@ -1029,14 +1044,23 @@ def compiled_mdx_block_tokens(markdown: str) -> list[CompiledToken] | None:
     if "[^" in markdown and _holds_footnote_line(markdown) is not False:
         return None
     if _MDX_LINE.search("\n" + markdown) is None:
-        return compiled_block_tokens(markdown)
+        return _compiled_without_containers(markdown)
+    return _compiled_with_line_stand_ins(markdown, mdx=True)
+
+
+def _compiled_with_line_stand_ins(markdown: str, mdx: bool) -> list[CompiledToken] | None:
+    """The compiled parser's tokens for `markdown` read with stand-ins for MDX's lines
+    (`mdx`) or for its `:::` containers only (_mdx_stand_in_lines), and the tokens
+    markdown_parser makes in their place; None where markdown-it-py is to read it."""
+    if _STAND_IN in markdown or "\r" in markdown or "\0" in markdown:
+        return None
     lines = markdown.split("\n")
-    scanned = _line_numbers("\n" + markdown, _MDX_SCANNED_LINE)
+    scanned = _line_numbers("\n" + markdown, _MDX_SCANNED_LINE if mdx else _CONTAINER_SCANNED_LINE)
     stood: list[str] = []
     stand_ins: list[_StandIn] = []
-    if not _mdx_stand_in_lines(lines, scanned, 0, len(lines), stood, stand_ins, 0):
+    if not _mdx_stand_in_lines(lines, scanned, 0, len(lines), stood, stand_ins, 0, mdx):
         return None
-    tokens = compiled_block_tokens("\n".join(stood))
+    tokens = _compiled_without_containers("\n".join(stood))
     if tokens is None or not stand_ins:
         return tokens
     return _stood_in_tokens(tokens, stand_ins)
@@ -1063,13 +1087,16 @@ def _mdx_stand_in_lines(
     stood: list[str],
     stand_ins: list[_StandIn],
     depth: int,
+    mdx: bool = True,
 ) -> bool:
     """Append `lines[start:end]` to `stood`, with stand-ins (indented as their lines are)
     for MDX's lines, as templates' MDX rules and the `:::` container rule read them: a
     component's lines (up to a blank line) are its HTML block, a comment's line nothing,
     an import or export block (up to a blank line, and only where a block starts at the
     top level: after a blank line or a stand-in) nothing, a container's lines a block of
-    their own up to its closing line. False where markdown-it-py is to read the body: any
+    their own up to its closing line. With `mdx` False, for plain markdown, `:::`
+    containers only: `scanned` then holds only their lines and fences' (and a fence's
+    code is looked at for theirs). False where markdown-it-py is to read the body: any
     other line MDX may read (see compiled_mdx_block_tokens), containers nested near
     MAX_MARKDOWN_NESTING, a stand-in's line with a `|` over a delimiter row's like (a
     table's head), an unclosed fenced code block holding a line MDX may read. Only the
@@ -1129,7 +1156,7 @@ def _mdx_stand_in_lines(
                 stood.append(_STAND_IN_LINE)
                 stand_ins.append(_StandIn("container_open", params))
                 inner_end = end if close is None else close
-                inner = (lines, scanned, line + 1, inner_end, stood, stand_ins, depth + 1)
+                inner = (lines, scanned, line + 1, inner_end, stood, stand_ins, depth + 1, mdx)
                 if not _mdx_stand_in_lines(*inner):
                     return False
                 stood.append(_STAND_IN_LINE)
@@ -1142,7 +1169,8 @@ def _mdx_stand_in_lines(
             if markers >= 3 and not (fence == "`" and "`" in content[markers:]):
                 close = _fence_close(lines, line + 1, end, fence, markers)
                 code = lines[line + 1 : end if close is None else close]
-                if code and _MDX_LINE.search("\n" + "\n".join(code)) is not None:
+                read = _MDX_LINE if mdx else _CONTAINER_LINE
+                if code and read.search("\n" + "\n".join(code)) is not None:
                     code_text = _fence_code(code, len(indent))
                     if close is None or code_text is None:
                         return False

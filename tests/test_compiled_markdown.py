@@ -362,7 +362,7 @@ LINE_PIECES = [
     "<!-->", "<!--->", "<!>", "<!x",
     "<script>", "</script>", "<STYLE>", "<textarea>", "Wow!!!", "a:::b", "Why???", "2.",
     "a\xa0b", "x\u3000y", "\xa0x", "x\xa0", "|\xa0", "#\xa0", "\u2028", "\u2003",
-    "[^1]", "x[^n]", "[^a b]:", "^[i]",
+    "[^1]", "x[^n]", "[^a b]:", "^[i]", ":::note", ":::tip[T]", "::::", "::: warning x",
 ]  # fmt: skip
 body_lines = st.tuples(
     st.sampled_from(LINE_STARTS),
@@ -403,7 +403,7 @@ BLOCKS = [
     "| a\xa0b | c |\n|---|---|\n| d | e\xa0f |", "Wow!!! ok", "<script>\nx\n\ny\n</script>",
     "```console\n> a\nb\n```", "```\n> > a\n>     b\n```", "~~~\n> a\n -\n~~~", "```\n> a\nb",
     "[^1]: note", "[^n]: a\n\n    b", "[^1]: x\n[^2]: y\n  lazy", "[^1]:\n    - a", "x[^1] y",
-    "[^1]: > q", "1) a\n2) b",
+    "[^1]: > q", "1) a\n2) b", ":::note\nx\n:::", ":::tip\n- a\n", ":::", "::::info\n:::note",
 ]  # fmt: skip
 BLOCK_STARTS = ["", "", "", "  ", "   ", "    ", "- ", "> ", "1. "]
 
@@ -463,7 +463,7 @@ READ_APART = {
     "definition's address on its own line, ending in a backslash": "- [a]:\n  foo\\\n- b\n",
     "HTML block ending a text without a newline": "a\n\n<div>",
     "code block ending a text without a newline": "    code",
-    "`:::` container": ":::note\nx\n:::\n",
+    "`:::` container in a list item": "- :::note\n  x\n  :::\n",
     "`!!!` admonition": "!!! note\n    x\n",
     "footnote definition in a list item": "- x[^1]\n\n  [^1]: a note\n",
     "footnote definition in a quote": "> x[^1]\n>\n> [^1]: a note\n",
@@ -762,6 +762,57 @@ def test_the_footnoted_sample_is_read_by_the_compiled_parsers() -> None:
     same_loader_facts_as_markdown_it_py(body)
 
 
+# `:::` containers in plain markdown (VitePress, markdown-it-container, Docusaurus's .md
+# pages): stood in as MDX's are (reader.markdown._mdx_stand_in_lines, `mdx` False).
+CONTAINERS_STOOD_IN = {
+    "a container": ":::note\nx\n:::\n",
+    "a container with a title and a list": ":::tip[Check it]\n- a\n- b\n:::\n",
+    "a container with a spaced title (VitePress)": "::: warning Mind the gap\nx *y*\n:::\n",
+    "containers nested": "::::info\n:::note\nx\n:::\n::::\n",
+    "a container unclosed": ":::warning\n- a\n",
+    "a container closed indented": ":::note\nx\n   :::\n",
+    "a container, a longer closing line": ":::note\nx\n:::::  \n",
+    "a container ending a paragraph and a list": "a\n:::note\nb\n:::\n- c\n:::tip\nd\n:::\n",
+    "a container, empty": ":::note\n:::\n",
+    "a container holding HTML and fenced code": (
+        ":::details Code\n<div>\nx\n</div>\n\n```js\nlet a = '<b>';\n```\n:::\n"
+    ),
+    "a container between headings and lists": "# T\n\n- a\n\n:::note\n- b\n:::\n\n## U\n",
+    "a container after a fenced code block": "```\nx\n```\n:::note\ny\n:::\n",
+    "a container beside lines MDX reads (text here)": (
+        ":::note\n<b>Bold</b> words.\n{/* not a comment */}\n:::\nimport A from 'a';\n"
+    ),
+    "a container beside fenced code holding a tab and a tag": (
+        ":::note\nx\n:::\n\n  ```\n\t<b>\n  ```\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("markdown", CONTAINERS_STOOD_IN.values(), ids=CONTAINERS_STOOD_IN.keys())
+def test_containers_are_read_by_the_compiled_parser(markdown: str) -> None:
+    assert same_blocks_as_markdown_it_py(markdown)
+    same_loader_facts_as_markdown_it_py(markdown)
+
+
+CONTAINERS_LEFT = {
+    "a container opened indented": "  :::note\n  x\n  :::\n",
+    "a container in a quote": "> :::note\n> x\n> :::\n",
+    "a `:::` line naming nothing": ":::\nx\n:::\n",
+    "a container closed inside its code block": ":::note\n```\n:::\n```\n",
+    "a container's line in fenced code": "```md\n:::note\nx\n:::\n```\n",
+    "a container's line with a `|` over a delimiter row": ":::note a|b\n|---|---|\n",
+    "a container holding an alert": ":::note\n> [!TIP]\n> x\n:::\n",
+    "a container and a footnote": ":::note\nx[^1]\n:::\n\n[^1]: y\n",
+    "a container and an admonition": ":::note\nx\n:::\n\n!!! tip\n    y\n",
+}
+
+
+@pytest.mark.parametrize("markdown", CONTAINERS_LEFT.values(), ids=CONTAINERS_LEFT.keys())
+def test_containers_not_stood_in_are_left_to_markdown_it_py(markdown: str) -> None:
+    assert compiled_block_tokens(markdown) is None
+    same_loader_facts_as_markdown_it_py(markdown)
+
+
 def test_footnoted_site_pages_of_the_bench_are_read_as_with_markdown_it_py_alone(
     tmp_path: Path,
 ) -> None:
@@ -790,7 +841,8 @@ def test_footnoted_site_pages_of_the_bench_are_read_as_with_markdown_it_py_alone
 # around them, a blank line between or not.
 DOCS_BLOCKS = [
     *STOOD_IN.values(), *NOT_STOOD_IN.values(), *FOOTNOTES_STOOD_IN.values(),
-    *FOOTNOTES_LEFT.values(), "para *x*\n", "- a\n- b\n", "1. a\n",
+    *FOOTNOTES_LEFT.values(), *CONTAINERS_STOOD_IN.values(), *CONTAINERS_LEFT.values(),
+    "para *x*\n", "- a\n- b\n", "1. a\n",
     "```js\nlet x;\n```\n", "| a | b |\n|---|---|\n| c | d |\n", "> quote\n", "# H\n",
     "    code\n", "<div>\n", "---\n", "[r]: /u\n", "{{< note >}}\n", "{{< /note >}}\n",
     "{% endhighlight %}\n", "> [!NOTE]\n", "- {{< x >}}\n", "text {{ x }}\n",
