@@ -982,33 +982,56 @@ def _put_deeper(
     footnotes: _FootnoteList,
 ) -> bool:
     """Append `tokens` to `found`, `depth` levels deeper (inside callouts), a quote's
-    close an alert's where `alerts` says (taking it off), one level shallower inside a
-    footnote definition's list item, where the item's close is the definition's and the
-    list's close is taken away (`footnotes` says so, and is kept up); False where that
-    nests near MAX_MARKDOWN_NESTING, or the list of definitions holds another item."""
-    if not depth and not alerts and not footnotes.open:
+    close an alert's where `alerts` says (taking it off), or in the list of footnote
+    definitions as _put_in_footnotes puts them; False where that nests near
+    MAX_MARKDOWN_NESTING, or the list of definitions holds another item."""
+    if footnotes.open:
+        return _put_in_footnotes(tokens, alerts, found, footnotes)
+    if not depth and not alerts:
         found.extend(tokens)
         return True
     for token in tokens:
-        if footnotes.open and token.level < 2:  # the list's own tokens (at the top level)
-            if footnotes.in_item and token.type == "list_item_close":
-                found.append(CompiledToken("footnote_reference_close", "", -1, 0))
-                footnotes.in_item = False
-            elif not footnotes.in_item and token.type == "ordered_list_close":
-                footnotes.open = False
-            else:
-                return False
-            continue
-        level = token.level + depth - footnotes.in_item
+        level = token.level + depth
         if alerts and token.type == "blockquote_close" and alerts[-1] == level:
             found.append(CompiledToken("alert_close", "div", -1, level))
             alerts.pop()
-        elif level != token.level:
+        elif depth:
             if level > MAX_MARKDOWN_NESTING - 2:
                 return False
             found.append(CompiledToken(token.type, token.tag, token.nesting, level, token.content))
         else:
             found.append(token)
+    return True
+
+
+def _put_in_footnotes(
+    tokens: list[CompiledToken],
+    alerts: list[int],
+    found: list[CompiledToken],
+    footnotes: _FootnoteList,
+) -> bool:
+    """_put_deeper in the list standing for footnote definitions (at the top level: in
+    no callout, and in no alert once the list is closed): an item's blocks one level
+    shallower, its close the definition's, the list's close taken away; False at any
+    other token of the list (another item)."""
+    for index, token in enumerate(tokens):
+        if token.level >= 2:  # in a definition
+            level = token.level - 1
+            if alerts and token.type == "blockquote_close" and alerts[-1] == level:
+                found.append(CompiledToken("alert_close", "div", -1, level))
+                alerts.pop()
+            else:
+                kind, tag, nesting = token.type, token.tag, token.nesting
+                found.append(CompiledToken(kind, tag, nesting, level, token.content))
+        elif footnotes.in_item and token.type == "list_item_close":
+            found.append(CompiledToken("footnote_reference_close", "", -1, 0))
+            footnotes.in_item = False
+        elif not footnotes.in_item and token.type == "ordered_list_close":
+            footnotes.open = False
+            found.extend(tokens[index + 1 :])
+            return True
+        else:
+            return False
     return True
 
 
