@@ -809,17 +809,23 @@ def _stand_in_lines(
                 return False
             first = text[definition.end() :]
             content = first.lstrip(" ")
-            if _FOOTNOTE_DEFINITION.match(content) is not None:
-                return False  # a definition in one's first line
+            if (
+                _FOOTNOTE_DEFINITION.match(content) is not None  # a definition in one's first line
+                or _PLUGIN_OPENER.match(content) is not None  # looked for at a line's start only
+            ):
+                return False
             stood.append(_FOOTNOTE_STAND_IN_LINE)
             stand_ins.append(_StandIn("footnote"))
             looked_from = len(stood)
             # Its first line's text, on a line of its own below the heading, indented as
             # the footnote rule reads it: its spaces past the definition's 4 columns (as
-            # many as follow the `:`, or 4 fewer when those are 4 or more). (Without
-            # text, a blank line, as the rule reads it.)
+            # many as follow the `:`, or 4 fewer when those are 4 or more), but an HTML
+            # block's, whose text keeps none of fewer than 4. (Without text, a blank line,
+            # as the rule reads it.)
             spaces = len(first) - len(content)
-            text = " " * (spaces + 4 if spaces < 4 else spaces) + content
+            if spaces < 4:
+                spaces = 4 if content.startswith("<") else spaces + 4
+            text = " " * spaces + content
         tags = line_tags(text) if text.startswith(_TAG_OPENERS) else None
         if tags is not None:
             if "|" in text and line + 1 < end and _DELIMITER_ROW.match(lines[line + 1]):

@@ -377,6 +377,7 @@ generated_bodies = st.lists(st.one_of(body_lines, st.just("")), max_size=14).map
 @example("> word\n word\n")  # a quote's lazy line (see test_what_the_parsers_read_apart...)
 @example("- a\n  - b\n\n  c\n- d\n")  # a loose item with a sub-list
 @example("Title\n===\n\n| a | b |\n|---|---|\n| `x` | y |\n\n    code\n")
+@example("[^1]: <br>\n")  # an HTML block on a definition's first line: keeps no space
 def test_generated_bodies_are_read_into_markdown_it_pys_blocks(body: str) -> None:
     same_blocks_as_markdown_it_py(body)
     same_loader_facts_as_markdown_it_py(body)
@@ -710,6 +711,7 @@ FOOTNOTES_STOOD_IN = {
     "a definition's first line a list": "[^1]: - a\n      - b\n  lazy\n",
     "a definition's first line a heading, then a code block": "[^1]: # H\n\n        code\n",
     "a definition's first line a fence": "[^1]: ```\n    code\n     ```\n",
+    "a definition's first line an HTML block": "[^1]: <br>\n[^2]:  <div>\nx\n\n[^3]:     <p>\n",
     "a definition whose label holds marks": "x[^a-b_c.1]\n\n[^a-b_c.1]: n\n[^^]: m\n",
     "not a definition: a space in the label": "[^a b]: /u\n\n- c\n",
     "not a definition: no label": "[^]: /u\n",
@@ -734,6 +736,7 @@ FOOTNOTES_LEFT = {
     "a definition indented": " [^1]: note\n",
     "a definition in a definition": "[^1]: a\n\n    [^2]: b\n",
     "a definition in a definition's first line": "[^1]: [^2]: b\n",
+    "an admonition in a definition's first line": "[^1]: !!! note\n        x\n",
     "a definition after a quote's line (its lazy line)": "> quoted\n[^1]: note\n",
     "a definition after a quote's lazy line": "> quoted\nlazy\n[^1]: note\n",
     "a definition after one holding a quote": "[^1]: > q\n[^2]: note\n",
