@@ -809,10 +809,10 @@ def _stand_in_lines(
                 return False
             first = text[definition.end() :]
             content = first.lstrip(" ")
-            if (
-                _FOOTNOTE_DEFINITION.match(content) is not None  # a definition in one's first line
-                or _PLUGIN_OPENER.match(content) is not None  # looked for at a line's start only
-            ):
+            # A definition, or what opens a block only plugins read (looked for at a line's
+            # start only), in its first line, past any list item's or quote's marks.
+            marked = content.lstrip(_CONTAINER_MARKS)
+            if _FOOTNOTE_DEFINITION.match(marked) or _PLUGIN_OPENER.match(marked):
                 return False
             stood.append(_FOOTNOTE_STAND_IN_LINE)
             stand_ins.append(_StandIn("footnote"))

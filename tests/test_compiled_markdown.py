@@ -737,6 +737,8 @@ FOOTNOTES_LEFT = {
     "a definition in a definition": "[^1]: a\n\n    [^2]: b\n",
     "a definition in a definition's first line": "[^1]: [^2]: b\n",
     "an admonition in a definition's first line": "[^1]: !!! note\n        x\n",
+    "a definition in a list item in a definition's first line": "[^1]: - [^2]: x\n",
+    "an admonition in a list item in a definition's first line": "[^1]: - !!! note\n",
     "a definition after a quote's line (its lazy line)": "> quoted\n[^1]: note\n",
     "a definition after a quote's lazy line": "> quoted\nlazy\n[^1]: note\n",
     "a definition after one holding a quote": "[^1]: > q\n[^2]: note\n",
@@ -754,6 +756,35 @@ FOOTNOTES_LEFT = {
 def test_footnotes_not_stood_in_are_left_to_markdown_it_py(markdown: str) -> None:
     assert compiled_block_tokens(markdown) is None
     same_loader_facts_as_markdown_it_py(markdown)
+
+
+# Lines of footnote definitions (their first lines' spaces as writers vary them) among
+# lines they may continue or end.
+FOOTNOTE_LINE_STARTS = [
+    "[^1]: ", "[^n]:", "[^2]:  ", "[^3]:     ", "[^4]:        ", "", "", "    ", "  ", "> ",
+    "- ", "1) ", "| ",
+]  # fmt: skip
+FOOTNOTE_LINE_PIECES = [
+    "word", "*em*", "<br>", "<div>", "| a | b |", "|---|---|", "-", "- a", "> q", "> [!NOTE]",
+    "```", "~~~", "# H", "---", "[^1]", "[^2]:", "!!! note", ":::note", "{{< x >}}", "\t", "",
+]  # fmt: skip
+footnote_bodies = st.lists(
+    st.one_of(
+        st.tuples(
+            st.sampled_from(FOOTNOTE_LINE_STARTS),
+            st.lists(st.sampled_from(FOOTNOTE_LINE_PIECES), max_size=3).map(" ".join),
+        ).map("".join),
+        st.just(""),
+    ),
+    max_size=10,
+).map("\n".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(footnote_bodies)
+def test_generated_footnotes_are_read_into_markdown_it_pys_blocks(body: str) -> None:
+    same_blocks_as_markdown_it_py(body)
+    same_loader_facts_as_markdown_it_py(body)
 
 
 def test_the_footnoted_sample_is_read_by_the_compiled_parsers() -> None:
