@@ -14,7 +14,7 @@ file; 1,100 files make 17.8 MB. The corpus of bench/run.py's MB/s figure.
 writes MDX docs pages instead (mdx_page: Docusaurus and Astro's imports, tabs, `:::`
 admonitions, components, JSX in code blocks), about 3.5 KB a file.
 
-    python bench/generate_markdown.py --sites --out /tmp/sites [--files 600]
+    python bench/generate_markdown.py --sites --out /tmp/sites [--files 600] [--footnotes]
 
 writes instead the small pages of static sites (1-10 KB, 4 KB on average): a third each
 Jekyll posts (`---` YAML: a date with time and zone, `[a, b]` lists, quoted strings),
@@ -22,7 +22,7 @@ Hugo pages (`---` YAML: ISO dates, booleans, numbers, `- item` lists, a nested m
 one in five in `+++` TOML) and Zola posts (`+++` TOML with `[taxonomies]` and
 `[extra]` tables); one page in ten has something the quick readers leave to PyYAML or
 tomllib (a folded `>-` excerpt, a multi-line list), as real sites do. The corpus of
-bench/small_pages.py.
+bench/small_pages.py. With --footnotes, every page has footnotes (with_footnotes).
 
     python bench/generate_markdown.py --cjk --out /tmp/cjk [--files 400]
 
@@ -431,14 +431,39 @@ def zola_page(rng: random.Random, odd: bool) -> tuple[str, str]:
     )
 
 
-def generate_sites(out: Path, files: int, seed: int = 1) -> int:
-    """Write the small pages of three sites under `out`; their total size in bytes."""
+def with_footnotes(rng: random.Random, page: str) -> str:
+    """`page` with footnotes as Zola and Jekyll posts write them: a reference after some
+    paragraphs' and list items' last words, the definitions at the page's end, one in
+    three of two paragraphs."""
+    fence = "\n+++\n" if page.startswith("+++") else "\n---\n"
+    front_end = page.index(fence) + len(fence)
+    lines = page[front_end:].rstrip("\n").split("\n")
+    ends = [index for index, line in enumerate(lines) if line.endswith(".") or line[:2] == "- "]
+    labels: list[str] = []
+    for index in [index for index in ends if rng.random() < 0.3] or ends[:1]:
+        label = rng.choice((str(len(labels) + 1), f"{rng.choice(WORDS)}-{len(labels)}"))
+        lines[index] += f"[^{label}]"
+        labels.append(label)
+    notes = []
+    for label in labels:
+        note = f"[^{label}]: {phrase(rng, 6, 20).capitalize()}, see [the notes](/notes/)."
+        if rng.random() < 0.3:
+            note += f"\n\n    {phrase(rng, 10, 30).capitalize()}."
+        notes.append(note)
+    return page[:front_end] + "\n".join(lines) + "\n\n" + "\n".join(notes) + "\n"
+
+
+def generate_sites(out: Path, files: int, seed: int = 1, footnotes: bool = False) -> int:
+    """Write the small pages of three sites under `out` (with `footnotes`, every page
+    with footnotes); their total size in bytes."""
     rng = random.Random(seed)
     total = 0
     makers = (("jekyll", jekyll_page), ("hugo", hugo_page), ("zola", zola_page))
     for number in range(files):
         site, make = makers[number % 3]
         name, text = make(rng, rng.random() < 0.1)
+        if footnotes:
+            text = with_footnotes(rng, text)
         path = out / site / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8")
@@ -650,13 +675,14 @@ def main() -> None:
     parser.add_argument("--mdx", action="store_true", help="MDX docs pages (Docusaurus, Astro)")
     parser.add_argument("--sites", action="store_true", help="small static-site pages")
     parser.add_argument("--cjk", action="store_true", help="Japanese, Chinese, Korean pages")
+    parser.add_argument("--footnotes", action="store_true", help="with --sites: footnotes")
     args = parser.parse_args()
     if args.cjk:
         files = args.files or 400
         total = generate_cjk(args.out, files, args.seed)
     elif args.sites:
         files = args.files or 600
-        total = generate_sites(args.out, files, args.seed)
+        total = generate_sites(args.out, files, args.seed, args.footnotes)
     else:
         files = args.files or 1100
         total = generate(args.out, files, args.seed, args.mdx)

@@ -134,14 +134,14 @@ def inline_text(children: list[Token] | None) -> str:
 # the paragraph block rule: each text given is one paragraph, never a heading or a list.
 # What opens inline markup only markdown_parser reads: HTML and autolinks, template
 # tags and kramdown attributes (`{{`, `{%`, `{:`: a lone `{`, as in the `{Object}` of
-# each argument of Node's API docs, is text to both), footnote references and inline
-# footnotes. Strikethrough
-# too: the two parsers pair `~~` runs beside emphasis each in their own way (`**~~~~*~~`),
-# and few paragraphs hold one. Likewise emphasis runs left unpaired in an image's alt text
-# (`![*_**](u)`), and its entities and escapes, which the compiled parser's HTML leaves
-# out of the alt text (`![&amp;](u)`): a paragraph with an image and any of those is
-# left to markdown-it-py.
-_PLUGIN_INLINE = ("<", "{{", "{%", "{:", "[^", "^[", "~~")
+# each argument of Node's API docs, is text to both) and inline footnotes (`^[`; a
+# footnote reference, `[^1]`, is text to both: the loader's inline parse knows no
+# definitions). Strikethrough too: the two parsers pair `~~` runs beside emphasis each
+# in their own way (`**~~~~*~~`), and few paragraphs hold one. Likewise emphasis runs
+# left unpaired in an image's alt text (`![*_**](u)`), and its entities and escapes,
+# which the compiled parser's HTML leaves out of the alt text (`![&amp;](u)`): a
+# paragraph with an image and any of those is left to markdown-it-py.
+_PLUGIN_INLINE = ("<", "{{", "{%", "{:", "^[", "~~")
 # Paragraph text with more openers than this may nest past maxNesting, where the two
 # parsers each stop in their own way: left to markdown-it-py.
 _MOST_OPENERS = MAX_MARKDOWN_NESTING
@@ -461,9 +461,9 @@ _PLUGIN_BLOCK_MARKS = (
     (":", (":::",)), ("!", ("!!!",)), ("?", ("???",)), ("\0", ("\0",)), ("\r", ("\r",)),
 )  # fmt: skip
 _PLUGIN_OPENER = re.compile(r":::|!!!|\?\?\?")
-# `[^`, and task list items' boxes (markdown-it-py takes them off): `[ ]`, `[x]`. (GitHub
-# alerts and template tags: see _with_stand_ins.)
-_BRACKET_MARKS = re.compile(r"\[(?:\^|[ xX]\])")
+# Task list items' boxes (markdown-it-py takes them off): `[ ]`, `[x]`. (GitHub alerts,
+# template tags and footnote definitions: see _with_stand_ins.)
+_TASK_BOX = re.compile(r"\[[ xX]\]")
 # Lines the two parsers read apart, in a quote or a list item too (looked for after a
 # newline: a regex starting with one skips to the next at memory speed): a definition
 # list's `: ` or `~ ` line (markdown_parser's plugin); an empty list item, which may end
@@ -591,16 +591,30 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
     The tokens carry what the loader reads (BlockToken): type, tag, level, nesting and
     content, code and HTML blocks' too; no source map. tests/test_compiled_markdown.py
     checks them against markdown-it-py's on every sample, on generated bodies and on the
-    real-shaped bench corpus."""
+    real-shaped bench corpus.
+
+    `:::` containers opened at a line's start are stood in as in MDX
+    (_compiled_with_line_stand_ins)."""
+    if ":::" in markdown and _CONTAINER_LINE.search("\n" + markdown) is not None:
+        return _compiled_with_line_stand_ins(markdown, mdx=False)
+    return _compiled_without_containers(markdown)
+
+
+def _compiled_without_containers(markdown: str) -> list[CompiledToken] | None:
+    """compiled_block_tokens for markdown whose `:::` lines are left as they are: None
+    for one starting a line (a container to markdown-it-py, if it names one)."""
     if any(
         char in markdown and any(mark in markdown for mark in marks)
         for char, marks in _PLUGIN_BLOCK_MARKS
     ) and ("\0" in markdown or "\r" in markdown or _opens_a_line(markdown, _PLUGIN_OPENER)):
         return None
-    if "[" in markdown and _BRACKET_MARKS.search(markdown) is not None:
+    if "[" in markdown and _TASK_BOX.search(markdown) is not None:
+        return None
+    footnotes = "[^" in markdown and _holds_footnote_line(markdown)
+    if footnotes is None:
         return None
     stand_ins: list[_StandIn] = []
-    if _starts_a_line_with_tag(markdown) or _holds_alert_line(markdown):
+    if footnotes or _starts_a_line_with_tag(markdown) or _holds_alert_line(markdown):
         stood_in = _with_stand_ins(markdown)
         if stood_in is None:
             return None
@@ -683,6 +697,31 @@ def _holds_alert_line(text: str) -> bool:
     )
 
 
+# A footnote definition's first line (`[^label]:`, as markdown_parser's footnote rule
+# reads it: a label without spaces). The rule reads one in any block; only those at a
+# line's very start are stood in (_stand_in_lines): a definition there is at the top
+# level, or the lazy line of a quote's paragraph or a table's row (see
+# _footnote_may_start).
+_FOOTNOTE_OPENER = re.compile(r"\[\^")
+_FOOTNOTE_DEFINITION = re.compile(r"\[\^[^ \]\n]+\]:")
+
+
+def _holds_footnote_line(text: str) -> bool | None:
+    """Whether a line of `text` starts with a footnote definition (looked for only in the
+    lines holding `[^`: most hold references); None if a line may start one after its
+    containers' marks or indentation (in a list item, a quote, another definition),
+    which is left to markdown-it-py."""
+    held = False
+    for found, start, _end in _first_in_each_line(text, _FOOTNOTE_OPENER):
+        if _FOOTNOTE_DEFINITION.match(text, found.start()) is None:
+            continue
+        before = text[start : found.start()]
+        if before and not before.strip(_CONTAINER_MARKS):
+            return None
+        held = held or not before
+    return held
+
+
 @dataclass(frozen=True, slots=True)
 class _StandIn:
     """What a stand-in heading stands for: an alert's first line ("alert", its title in
@@ -693,7 +732,9 @@ class _StandIn:
     container's opening or closing line ("container_open", its params in `text`;
     "container_close"), an import or export block ("top_level": no token, and the
     heading must be at the top level), or nothing before a fenced code block
-    ("before_fence": the block's token must follow, holding `text`)."""
+    ("before_fence": the block's token must follow, holding `text`); a footnote
+    definition ("footnote": its heading is the first line of a list item standing for
+    the definition, _FOOTNOTE_STAND_IN_LINE)."""
 
     kind: str
     text: str = ""
@@ -755,12 +796,36 @@ def _stand_in_lines(
     read the body: callouts nested near MAX_MARKDOWN_NESTING, an alert's line after a
     quote's line (maybe not the quote's first), and a tag line with a `|` over a
     delimiter row's like (a table's head to markdown-it-py, whose table rule comes
-    first)."""
+    first), a footnote definition's line holding a tab, or where it may be a table's
+    row (_footnote_may_start), and one in a definition's first line."""
     if depth > MAX_MARKDOWN_NESTING - 3:
         return False
     line = start
+    looked_from = len(stood)  # the lines before it were looked at for a footnote definition
     while line < end:
         text = lines[line]
+        if text.startswith("[^") and (definition := _FOOTNOTE_DEFINITION.match(text)):
+            if "\t" in text or not _footnote_may_start(stood, looked_from):
+                return False
+            first = text[definition.end() :]
+            content = first.lstrip(" ")
+            # A definition, or what opens a block only plugins read (looked for at a line's
+            # start only), in its first line, past any list item's or quote's marks.
+            marked = content.lstrip(_CONTAINER_MARKS)
+            if _FOOTNOTE_DEFINITION.match(marked) or _PLUGIN_OPENER.match(marked):
+                return False
+            stood.append(_FOOTNOTE_STAND_IN_LINE)
+            stand_ins.append(_StandIn("footnote"))
+            looked_from = len(stood)
+            # Its first line's text, on a line of its own below the heading, indented as
+            # the footnote rule reads it: its spaces past the definition's 4 columns (as
+            # many as follow the `:`, or 4 fewer when those are 4 or more), but an HTML
+            # block's, whose text keeps none of fewer than 4. (Without text, a blank line,
+            # as the rule reads it.)
+            spaces = len(first) - len(content)
+            if spaces < 4:
+                spaces = 4 if content.startswith("<") else spaces + 4
+            text = " " * spaces + content
         tags = line_tags(text) if text.startswith(_TAG_OPENERS) else None
         if tags is not None:
             if "|" in text and line + 1 < end and _DELIMITER_ROW.match(lines[line + 1]):
@@ -801,12 +866,36 @@ def _stand_in_lines(
     return True
 
 
+# A footnote definition's stand-in: a list item whose text starts 4 columns in, as the
+# definition's blocks do (the footnote rule reads them as a list item's, 4 columns in,
+# and it ends where a list item would end), holding the stand-in heading on its first
+# line. Consecutive definitions are the items of one list (an ordered list numbered with
+# `)`, which few pages write): _stood_in_tokens makes each item a definition and takes
+# the list away, and leaves to markdown-it-py a list holding any other item.
+_FOOTNOTE_STAND_IN_LINE = "1)  " + _STAND_IN_LINE
+
+
+def _footnote_may_start(stood: list[str], looked_from: int) -> bool:
+    """Whether a footnote definition's line after `stood` starts a block: whether none of
+    the lines before it, back to a blank line or `looked_from`, is a delimiter row's
+    like. (The footnote rule ends no table, as a list item does: a definition there is a
+    table's row. Nor a quote: the line after a quote's is left to markdown-it-py by
+    _DIFFERING_LINE.)"""
+    for text in reversed(stood[looked_from:]):
+        if not text.strip(" \t"):
+            return True
+        if _DELIMITER_ROW.match(text) is not None:
+            return False
+    return True
+
+
 def _stood_in_tokens(
     tokens: list[CompiledToken], stand_ins: list[_StandIn]
 ) -> list[CompiledToken] | None:
     """`tokens`, of a body read with stand-ins, with the tokens markdown_parser's plugins
     make in their place (an alert's quote becomes the alert, a callout's blocks go one
-    level deeper); None if a stand-in is not a heading where its line put it (in a code
+    level deeper, a footnote definition's list item the definition, its blocks one level
+    shallower); None if a stand-in is not a heading where its line put it (in a code
     or HTML block, a paragraph, a table), which markdown-it-py then reads."""
     # The stand-ins' headings' text (a body holds no other: see _with_stand_ins).
     places = [index for index, token in enumerate(tokens) if token.content == _STAND_IN]
@@ -815,15 +904,32 @@ def _stood_in_tokens(
     found: list[CompiledToken] = []
     depth = 0  # callouts open
     alerts: list[int] = []  # the levels of the quotes read as alerts, innermost last
+    footnotes = _FootnoteList()
     start = 0
     for place, stand_in in zip(places, stand_ins, strict=True):
         heading = tokens[place - 1]
         if heading.type != "heading_open" or heading.tag != "h6":
             return None
-        if not _put_deeper(tokens[start : place - 1], depth, alerts, found):
+        if stand_in.kind == "footnote":
+            # Its list item's first line, the item in a list at the top level.
+            item = tokens[place - 2]
+            if heading.level != 2 or item.type != "list_item_open" or depth:
+                return None
+            if not _put_deeper(tokens[start : place - 2], depth, alerts, found, footnotes):
+                return None
+            if not footnotes.open:  # the list's first item: the list is not the page's
+                if not found or found[-1].type != "ordered_list_open":
+                    return None
+                found.pop()
+                footnotes.open = True
+            found.append(CompiledToken("footnote_reference_open", "", 1, 0))
+            footnotes.in_item = True
+            start = place + 2
+            continue
+        if not _put_deeper(tokens[start : place - 1], depth, alerts, found, footnotes):
             return None
         start = place + 2
-        level = heading.level + depth
+        level = heading.level + depth - footnotes.in_item
         if stand_in.kind == "alert":
             quote = found[-1] if found else None
             if quote is None or quote.type != "blockquote_open":
@@ -858,17 +964,35 @@ def _stood_in_tokens(
             fence = tokens[place + 2] if place + 2 < len(tokens) else None
             if fence is None or fence.type != "fence" or fence.content != stand_in.text:
                 return None
-    if not _put_deeper(tokens[start:], depth, alerts, found) or depth or alerts:
+    if not _put_deeper(tokens[start:], depth, alerts, found, footnotes):
+        return None
+    if depth or alerts or footnotes.open:
         return None
     return found
 
 
+@dataclass(slots=True)
+class _FootnoteList:
+    """The list standing for footnote definitions (_FOOTNOTE_STAND_IN_LINE), as
+    _stood_in_tokens reads it: whether it is open, and one of its items."""
+
+    open: bool = False
+    in_item: bool = False
+
+
 def _put_deeper(
-    tokens: list[CompiledToken], depth: int, alerts: list[int], found: list[CompiledToken]
+    tokens: list[CompiledToken],
+    depth: int,
+    alerts: list[int],
+    found: list[CompiledToken],
+    footnotes: _FootnoteList,
 ) -> bool:
     """Append `tokens` to `found`, `depth` levels deeper (inside callouts), a quote's
-    close an alert's where `alerts` says (taking it off); False where that nests near
-    MAX_MARKDOWN_NESTING."""
+    close an alert's where `alerts` says (taking it off), or in the list of footnote
+    definitions as _put_in_footnotes puts them; False where that nests near
+    MAX_MARKDOWN_NESTING, or the list of definitions holds another item."""
+    if footnotes.open:
+        return _put_in_footnotes(tokens, alerts, found, footnotes)
     if not depth and not alerts:
         found.extend(tokens)
         return True
@@ -886,6 +1010,37 @@ def _put_deeper(
     return True
 
 
+def _put_in_footnotes(
+    tokens: list[CompiledToken],
+    alerts: list[int],
+    found: list[CompiledToken],
+    footnotes: _FootnoteList,
+) -> bool:
+    """_put_deeper in the list standing for footnote definitions (at the top level: in
+    no callout, and in no alert once the list is closed): an item's blocks one level
+    shallower, its close the definition's, the list's close taken away; False at any
+    other token of the list (another item)."""
+    for index, token in enumerate(tokens):
+        if token.level >= 2:  # in a definition
+            level = token.level - 1
+            if alerts and token.type == "blockquote_close" and alerts[-1] == level:
+                found.append(CompiledToken("alert_close", "div", -1, level))
+                alerts.pop()
+            else:
+                kind, tag, nesting = token.type, token.tag, token.nesting
+                found.append(CompiledToken(kind, tag, nesting, level, token.content))
+        elif footnotes.in_item and token.type == "list_item_close":
+            found.append(CompiledToken("footnote_reference_close", "", -1, 0))
+            footnotes.in_item = False
+        elif not footnotes.in_item and token.type == "ordered_list_close":
+            footnotes.open = False
+            found.extend(tokens[index + 1 :])
+            return True
+        else:
+            return False
+    return True
+
+
 # MDX (markdown_parser(mdx=True)) reads more lines than markdown: import and export blocks
 # at the top level, and `{/* … */}` comment lines and component lines anywhere
 # (templates.mdx_line); Docusaurus and Astro pages hold `:::` containers too. The compiled
@@ -898,6 +1053,10 @@ _MDX_LINE = re.compile(r"\n(?:[ \t>*+\-.)0-9]*(?:<|\{/\*)| {0,3}(?:import|export
 _MDX_SCANNED_LINE = re.compile(
     r"\n(?:[ \t>*+\-.)0-9]*(?:<|\{/\*)| {0,3}(?:import|export|```|~~~)|:::)"
 )
+# Plain markdown's `:::` containers, at a line's start, are stood in as MDX's are; the
+# lines _mdx_stand_in_lines looks at then: those, and fenced code blocks' opening lines.
+_CONTAINER_LINE = re.compile(r"\n:::")
+_CONTAINER_SCANNED_LINE = re.compile(r"\n(?: {0,3}(?:```|~~~)|:::)")
 
 
 def compiled_mdx_block_tokens(markdown: str) -> list[CompiledToken] | None:
@@ -907,18 +1066,30 @@ def compiled_mdx_block_tokens(markdown: str) -> list[CompiledToken] | None:
     a list item's first line or in a quote) and its `:::` containers (not indented) are
     stood in (_mdx_stand_in_lines); a page with any other line MDX reads (in a quote, on a
     list item's first line, indented 4 spaces or more) is left to markdown-it-py, as is
-    one with an import or export line that may go on a paragraph."""
+    one with an import or export line that may go on a paragraph, or with a footnote
+    definition (MDX reads a component or a comment on its first line)."""
     if _STAND_IN in markdown or "\r" in markdown or "\0" in markdown:
         return None
+    if "[^" in markdown and _holds_footnote_line(markdown) is not False:
+        return None
     if _MDX_LINE.search("\n" + markdown) is None:
-        return compiled_block_tokens(markdown)
+        return _compiled_without_containers(markdown)
+    return _compiled_with_line_stand_ins(markdown, mdx=True)
+
+
+def _compiled_with_line_stand_ins(markdown: str, mdx: bool) -> list[CompiledToken] | None:
+    """The compiled parser's tokens for `markdown` read with stand-ins for MDX's lines
+    (`mdx`) or for its `:::` containers only (_mdx_stand_in_lines), and the tokens
+    markdown_parser makes in their place; None where markdown-it-py is to read it."""
+    if _STAND_IN in markdown or "\r" in markdown or "\0" in markdown:
+        return None
     lines = markdown.split("\n")
-    scanned = _line_numbers("\n" + markdown, _MDX_SCANNED_LINE)
+    scanned = _line_numbers("\n" + markdown, _MDX_SCANNED_LINE if mdx else _CONTAINER_SCANNED_LINE)
     stood: list[str] = []
     stand_ins: list[_StandIn] = []
-    if not _mdx_stand_in_lines(lines, scanned, 0, len(lines), stood, stand_ins, 0):
+    if not _mdx_stand_in_lines(lines, scanned, 0, len(lines), stood, stand_ins, 0, mdx):
         return None
-    tokens = compiled_block_tokens("\n".join(stood))
+    tokens = _compiled_without_containers("\n".join(stood))
     if tokens is None or not stand_ins:
         return tokens
     return _stood_in_tokens(tokens, stand_ins)
@@ -945,13 +1116,16 @@ def _mdx_stand_in_lines(
     stood: list[str],
     stand_ins: list[_StandIn],
     depth: int,
+    mdx: bool = True,
 ) -> bool:
     """Append `lines[start:end]` to `stood`, with stand-ins (indented as their lines are)
     for MDX's lines, as templates' MDX rules and the `:::` container rule read them: a
     component's lines (up to a blank line) are its HTML block, a comment's line nothing,
     an import or export block (up to a blank line, and only where a block starts at the
     top level: after a blank line or a stand-in) nothing, a container's lines a block of
-    their own up to its closing line. False where markdown-it-py is to read the body: any
+    their own up to its closing line. With `mdx` False, for plain markdown, `:::`
+    containers only: `scanned` then holds only their lines and fences' (and a fence's
+    code is looked at for theirs). False where markdown-it-py is to read the body: any
     other line MDX may read (see compiled_mdx_block_tokens), containers nested near
     MAX_MARKDOWN_NESTING, a stand-in's line with a `|` over a delimiter row's like (a
     table's head), an unclosed fenced code block holding a line MDX may read. Only the
@@ -1011,7 +1185,7 @@ def _mdx_stand_in_lines(
                 stood.append(_STAND_IN_LINE)
                 stand_ins.append(_StandIn("container_open", params))
                 inner_end = end if close is None else close
-                inner = (lines, scanned, line + 1, inner_end, stood, stand_ins, depth + 1)
+                inner = (lines, scanned, line + 1, inner_end, stood, stand_ins, depth + 1, mdx)
                 if not _mdx_stand_in_lines(*inner):
                     return False
                 stood.append(_STAND_IN_LINE)
@@ -1024,7 +1198,8 @@ def _mdx_stand_in_lines(
             if markers >= 3 and not (fence == "`" and "`" in content[markers:]):
                 close = _fence_close(lines, line + 1, end, fence, markers)
                 code = lines[line + 1 : end if close is None else close]
-                if code and _MDX_LINE.search("\n" + "\n".join(code)) is not None:
+                read = _MDX_LINE if mdx else _CONTAINER_LINE
+                if code and read.search("\n" + "\n".join(code)) is not None:
                     code_text = _fence_code(code, len(indent))
                     if close is None or code_text is None:
                         return False

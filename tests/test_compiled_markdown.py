@@ -103,7 +103,7 @@ INLINE_PIECES = [
     "![", "](http://x.example/a_b)", '](u "t")', "&amp;", "&#8238;", "&nbsp;", "&bogus;",
     "\\", "\\*", "~~", "~", "#", "1.", "-", ">", ":", "|", "\t", "\x0b", "é", "東",
     "\u2028", "\u2029", "€", "\ufffd", "🚀", "{", "}", "{Object}", "{{", "{%", "{:", "}}",
-    "%}", "{{ x }}", "{% y %}", "{: .c}", "{{< z >}}",
+    "%}", "{{ x }}", "{% y %}", "{: .c}", "{{< z >}}", "[^1]", "[^note]", "[^", "^[", "]:",
 ]  # fmt: skip
 inline_texts = st.lists(st.sampled_from(INLINE_PIECES), max_size=24).map("".join)
 
@@ -341,7 +341,8 @@ def test_real_shaped_bodies_are_read_into_markdown_it_pys_blocks(tmp_path: Path)
 LINE_STARTS = [
     "", " ", "  ", "   ", "    ", "\t", "- ", "* ", "+ ", "1. ", "2) ", "10. ", "> ", ">",
     "  - ", "    - ", "  1. ", "> - ", "- > ", "- - ", "#", "# ", "## ", "###### ",
-    "####### ", "-", "1.", "*", "> > ", "- [ ] ", ": ",
+    "####### ", "-", "1.", "*", "> > ", "- [ ] ", ": ", "[^1]: ", "[^1]:", "[^n]:    ",
+    "1) ", "- [^1]: ",
 ]  # fmt: skip
 LINE_PIECES = [
     "word", "two words", "*em*", "**strong**", "`code`", "[link](http://x.example)", "<br>",
@@ -361,6 +362,7 @@ LINE_PIECES = [
     "<!-->", "<!--->", "<!>", "<!x",
     "<script>", "</script>", "<STYLE>", "<textarea>", "Wow!!!", "a:::b", "Why???", "2.",
     "a\xa0b", "x\u3000y", "\xa0x", "x\xa0", "|\xa0", "#\xa0", "\u2028", "\u2003",
+    "[^1]", "x[^n]", "[^a b]:", "^[i]", ":::note", ":::tip[T]", "::::", "::: warning x",
 ]  # fmt: skip
 body_lines = st.tuples(
     st.sampled_from(LINE_STARTS),
@@ -375,6 +377,7 @@ generated_bodies = st.lists(st.one_of(body_lines, st.just("")), max_size=14).map
 @example("> word\n word\n")  # a quote's lazy line (see test_what_the_parsers_read_apart...)
 @example("- a\n  - b\n\n  c\n- d\n")  # a loose item with a sub-list
 @example("Title\n===\n\n| a | b |\n|---|---|\n| `x` | y |\n\n    code\n")
+@example("[^1]: <br>\n")  # an HTML block on a definition's first line: keeps no space
 def test_generated_bodies_are_read_into_markdown_it_pys_blocks(body: str) -> None:
     same_blocks_as_markdown_it_py(body)
     same_loader_facts_as_markdown_it_py(body)
@@ -400,6 +403,8 @@ BLOCKS = [
     "<!-- type=misc -->", "1. Step\n\n   More.\n2. Next", "a\xa0`b` c", "東京\u3000大阪",
     "| a\xa0b | c |\n|---|---|\n| d | e\xa0f |", "Wow!!! ok", "<script>\nx\n\ny\n</script>",
     "```console\n> a\nb\n```", "```\n> > a\n>     b\n```", "~~~\n> a\n -\n~~~", "```\n> a\nb",
+    "[^1]: note", "[^n]: a\n\n    b", "[^1]: x\n[^2]: y\n  lazy", "[^1]:\n    - a", "x[^1] y",
+    "[^1]: > q", "1) a\n2) b", ":::note\nx\n:::", ":::tip\n- a\n", ":::", "::::info\n:::note",
 ]  # fmt: skip
 BLOCK_STARTS = ["", "", "", "  ", "   ", "    ", "- ", "> ", "1. "]
 
@@ -459,9 +464,10 @@ READ_APART = {
     "definition's address on its own line, ending in a backslash": "- [a]:\n  foo\\\n- b\n",
     "HTML block ending a text without a newline": "a\n\n<div>",
     "code block ending a text without a newline": "    code",
-    "`:::` container": ":::note\nx\n:::\n",
+    "`:::` container in a list item": "- :::note\n  x\n  :::\n",
     "`!!!` admonition": "!!! note\n    x\n",
-    "footnote": "x[^1]\n\n[^1]: a note\n",
+    "footnote definition in a list item": "- x[^1]\n\n  [^1]: a note\n",
+    "footnote definition in a quote": "> x[^1]\n>\n> [^1]: a note\n",
     "definition list": "Term\n: definition\n",
     "kramdown attribute line": "* TOC\n{:toc}\n",
     "nesting near MAX_MARKDOWN_NESTING": "- " * (MAX_MARKDOWN_NESTING - 2) + "x\n",
@@ -662,10 +668,215 @@ def test_alerts_and_template_tags_are_read_by_the_compiled_parser(markdown: str)
     same_loader_facts_as_markdown_it_py(markdown)
 
 
+# Footnotes as Zola, Jekyll (kramdown) and GitHub pages write them: the compiled parser
+# reads each definition at a line's start with a stand-in (reader.markdown's
+# _FOOTNOTE_STAND_IN_LINE), giving markdown-it-py's footnote plugin's tokens.
+FOOTNOTES_STOOD_IN = {
+    "Zola: references, then the definitions at the end": (
+        "A hill.[^signal]\n\n## How\n\n- a\n- b\n\nTwice.[^twice]\n\n"
+        "[^signal]: The *signal* hill.\n[^twice]: Two buildings.\n"
+    ),
+    "Jekyll: kramdown's definitions, a quote and code in one": (
+        "Text.[^1] Other.[^footnote]\n\n[^1]: Some *bolded* definition.\n\n"
+        "[^footnote]:\n    > Blockquotes can be in a footnote.\n\n        as well as code\n\n"
+        "    or paragraphs.\n\n[^other]:       no code block here\n\n"
+        "[^codeblock]:\n        this is a code block (8 spaces)\n\nHi!\n"
+    ),
+    "GitHub: a definition's second line indented 2 spaces": (
+        "Simple[^1].\n\nLines[^2].\n\n[^1]: My reference.\n"
+        "[^2]: To add line breaks, prefix new lines with 2 spaces.\n  This is a second line.\n"
+    ),
+    "a definition of several paragraphs and a list": (
+        "x[^n]\n\n[^n]: One.\n\n    Two, *indented*.\n\n    - a\n    - b\n\nAfter.\n"
+    ),
+    "a definition in the middle, a list after it": (
+        "# T\n\nx[^1]\n\n[^1]: note\n\n- real item\n- another\n"
+    ),
+    "a definition ending a paragraph": "text[^1]\n[^1]: note\nlazy line\n",
+    "a definition ending a list": "- a[^1]\n- b\n[^1]: note\n",
+    "a definition after a list, a blank line between": "- a[^1]\n- b\n\n[^1]: note\n",
+    "a definition ending a link definition": "[r]: /u\n[^1]: note\n",
+    "a definition after a heading and a rule": "# H\n\n***\n\n[^1]: note\n",
+    "references in list items and a table's cells": (
+        "- one[^1]\n- two *b*[^2]\n\n| a | b |\n|---|---|\n| c[^1] | d |\n\n[^1]: x\n[^2]: y\n"
+    ),
+    "an undefined reference": "See [^missing] and [^1].\n\n[^1]: here\n",
+    "duplicate labels": "a[^1]\n\n[^1]: first\n\n[^1]: second\n",
+    "a reference in code": "Write `[^note]` in code.\n\n```\n[^note]\n```\n\n[^note]: n\n",
+    "references in a quote": "> Quoted[^q] text.\n\n[^q]: source\n",
+    "an alert in a definition": "x[^1]\n\n[^1]: > [!NOTE]\n    > careful\n",
+    "an empty definition, a paragraph after it": "[^1]:\ntext\n",
+    "a definition's first line of spaces only": "[^1]:   \n    text\n",
+    "a definition's first line 4 and 5 spaces in": "[^1]:    four\n[^2]:     five\n",
+    "a definition's first line a list": "[^1]: - a\n      - b\n  lazy\n",
+    "a definition's first line a heading, then a code block": "[^1]: # H\n\n        code\n",
+    "a definition's first line a fence": "[^1]: ```\n    code\n     ```\n",
+    "a definition's first line an HTML block": "[^1]: <br>\n[^2]:  <div>\nx\n\n[^3]:     <p>\n",
+    "a definition whose label holds marks": "x[^a-b_c.1]\n\n[^a-b_c.1]: n\n[^^]: m\n",
+    "not a definition: a space in the label": "[^a b]: /u\n\n- c\n",
+    "not a definition: no label": "[^]: /u\n",
+    "not a definition: inside a line": "a [^1]: b\n",
+    "a definition with a template tag after it": "[^1]: x\n{{< note >}}\ny\n{{< /note >}}\n",
+    "inline footnotes": "a^[inline *note*] b\n\n- c^[d]\n",
+}
+
+
+@pytest.mark.parametrize("markdown", FOOTNOTES_STOOD_IN.values(), ids=FOOTNOTES_STOOD_IN.keys())
+def test_footnotes_are_read_by_the_compiled_parser(markdown: str) -> None:
+    assert same_blocks_as_markdown_it_py(markdown)
+    same_loader_facts_as_markdown_it_py(markdown)
+
+
+# Footnote definitions the compiled parser does not read with stand-ins: markdown-it-py
+# reads the body.
+FOOTNOTES_LEFT = {
+    "a definition in a list item": "- a\n\n  [^1]: note\n",
+    "a definition on a list item's line": "- [^1]: note\n",
+    "a definition in a quote": "> [^1]: note\n",
+    "a definition indented": " [^1]: note\n",
+    "a definition in a definition": "[^1]: a\n\n    [^2]: b\n",
+    "a definition in a definition's first line": "[^1]: [^2]: b\n",
+    "an admonition in a definition's first line": "[^1]: !!! note\n        x\n",
+    "a definition in a list item in a definition's first line": "[^1]: - [^2]: x\n",
+    "an admonition in a list item in a definition's first line": "[^1]: - !!! note\n",
+    "a definition after a quote's line (its lazy line)": "> quoted\n[^1]: note\n",
+    "a definition after a quote's lazy line": "> quoted\nlazy\n[^1]: note\n",
+    "a definition after one holding a quote": "[^1]: > q\n[^2]: note\n",
+    "a definition after a table's row (its next row)": "| a | b |\n|---|---|\n[^1]: note\n",
+    "a definition with a tab": "[^1]:\tnote\n",
+    "a definition in a callout shortcode": "{{< note >}}\n[^1]: n\n{{< /note >}}\n",
+    "a definition in fenced code": "```md\n[^1]: n\n```\n",
+    "a definition in an HTML block": "<div>\n[^1]: n\n</div>\n",
+    "a list numbered with `)` before a definition": "1) real\n\n[^1]: note\n",
+    "a list numbered with `)` after a definition": "[^1]: note\n1) real\n",
+}
+
+
+@pytest.mark.parametrize("markdown", FOOTNOTES_LEFT.values(), ids=FOOTNOTES_LEFT.keys())
+def test_footnotes_not_stood_in_are_left_to_markdown_it_py(markdown: str) -> None:
+    assert compiled_block_tokens(markdown) is None
+    same_loader_facts_as_markdown_it_py(markdown)
+
+
+# Lines of footnote definitions (their first lines' spaces as writers vary them) among
+# lines they may continue or end.
+FOOTNOTE_LINE_STARTS = [
+    "[^1]: ", "[^n]:", "[^2]:  ", "[^3]:     ", "[^4]:        ", "", "", "    ", "  ", "> ",
+    "- ", "1) ", "| ",
+]  # fmt: skip
+FOOTNOTE_LINE_PIECES = [
+    "word", "*em*", "<br>", "<div>", "| a | b |", "|---|---|", "-", "- a", "> q", "> [!NOTE]",
+    "```", "~~~", "# H", "---", "[^1]", "[^2]:", "!!! note", ":::note", "{{< x >}}", "\t", "",
+]  # fmt: skip
+footnote_bodies = st.lists(
+    st.one_of(
+        st.tuples(
+            st.sampled_from(FOOTNOTE_LINE_STARTS),
+            st.lists(st.sampled_from(FOOTNOTE_LINE_PIECES), max_size=3).map(" ".join),
+        ).map("".join),
+        st.just(""),
+    ),
+    max_size=10,
+).map("\n".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(footnote_bodies)
+def test_generated_footnotes_are_read_into_markdown_it_pys_blocks(body: str) -> None:
+    same_blocks_as_markdown_it_py(body)
+    same_loader_facts_as_markdown_it_py(body)
+
+
+def test_the_footnoted_sample_is_read_by_the_compiled_parsers() -> None:
+    path = samples_dir() / "sites" / "zola" / "content" / "blog" / "offline-first-forms.md"
+    body = load_article(path, samples_dir()).body  # type: ignore[union-attr]
+    assert same_blocks_as_markdown_it_py(body)
+    items = ["a[^1] *b*", "`[^note]` c", "[^1](u) d", "e [^a b] [^1][r]"]
+    assert same_text_as_markdown_it_py(items) == len(items)
+    same_loader_facts_as_markdown_it_py(body)
+
+
+# `:::` containers in plain markdown (VitePress, markdown-it-container, Docusaurus's .md
+# pages): stood in as MDX's are (reader.markdown._mdx_stand_in_lines, `mdx` False).
+CONTAINERS_STOOD_IN = {
+    "a container": ":::note\nx\n:::\n",
+    "a container with a title and a list": ":::tip[Check it]\n- a\n- b\n:::\n",
+    "a container with a spaced title (VitePress)": "::: warning Mind the gap\nx *y*\n:::\n",
+    "containers nested": "::::info\n:::note\nx\n:::\n::::\n",
+    "a container unclosed": ":::warning\n- a\n",
+    "a container closed indented": ":::note\nx\n   :::\n",
+    "a container, a longer closing line": ":::note\nx\n:::::  \n",
+    "a container ending a paragraph and a list": "a\n:::note\nb\n:::\n- c\n:::tip\nd\n:::\n",
+    "a container, empty": ":::note\n:::\n",
+    "a container holding HTML and fenced code": (
+        ":::details Code\n<div>\nx\n</div>\n\n```js\nlet a = '<b>';\n```\n:::\n"
+    ),
+    "a container between headings and lists": "# T\n\n- a\n\n:::note\n- b\n:::\n\n## U\n",
+    "a container after a fenced code block": "```\nx\n```\n:::note\ny\n:::\n",
+    "a container beside lines MDX reads (text here)": (
+        ":::note\n<b>Bold</b> words.\n{/* not a comment */}\n:::\nimport A from 'a';\n"
+    ),
+    "a container beside fenced code holding a tab and a tag": (
+        ":::note\nx\n:::\n\n  ```\n\t<b>\n  ```\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("markdown", CONTAINERS_STOOD_IN.values(), ids=CONTAINERS_STOOD_IN.keys())
+def test_containers_are_read_by_the_compiled_parser(markdown: str) -> None:
+    assert same_blocks_as_markdown_it_py(markdown)
+    same_loader_facts_as_markdown_it_py(markdown)
+
+
+CONTAINERS_LEFT = {
+    "a container opened indented": "  :::note\n  x\n  :::\n",
+    "a container in a quote": "> :::note\n> x\n> :::\n",
+    "a `:::` line naming nothing": ":::\nx\n:::\n",
+    "a container closed inside its code block": ":::note\n```\n:::\n```\n",
+    "a container's line in fenced code": "```md\n:::note\nx\n:::\n```\n",
+    "a container's line with a `|` over a delimiter row": ":::note a|b\n|---|---|\n",
+    "a container holding an alert": ":::note\n> [!TIP]\n> x\n:::\n",
+    "a container and a footnote": ":::note\nx[^1]\n:::\n\n[^1]: y\n",
+    "a container and an admonition": ":::note\nx\n:::\n\n!!! tip\n    y\n",
+}
+
+
+@pytest.mark.parametrize("markdown", CONTAINERS_LEFT.values(), ids=CONTAINERS_LEFT.keys())
+def test_containers_not_stood_in_are_left_to_markdown_it_py(markdown: str) -> None:
+    assert compiled_block_tokens(markdown) is None
+    same_loader_facts_as_markdown_it_py(markdown)
+
+
+def test_footnoted_site_pages_of_the_bench_are_read_as_with_markdown_it_py_alone(
+    tmp_path: Path,
+) -> None:
+    """bench/generate_markdown.py --sites --footnotes: every page taken."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import generate_markdown
+    finally:
+        sys.path.remove(str(BENCH))
+    generate_markdown.generate_sites(tmp_path, 30, footnotes=True)
+    files = sorted(tmp_path.rglob("*.md"))
+    assert len(files) == 30
+    for path in files:
+        article = load_article(path, tmp_path)
+        assert isinstance(article, Article) and "\n[^" in article.body
+        assert same_blocks_as_markdown_it_py(article.body), path
+        with markdown_it_py_only():
+            reference = load_article(path, tmp_path)
+        assert article == reference, path
+        with markdown_it_py_only():
+            expected = searched(reference)  # type: ignore[arg-type]
+        assert searched(article) == expected, path
+
+
 # Docs pages as Hugo, Jekyll and GitHub write them: alerts and tags among the blocks
 # around them, a blank line between or not.
 DOCS_BLOCKS = [
-    *STOOD_IN.values(), *NOT_STOOD_IN.values(), "para *x*\n", "- a\n- b\n", "1. a\n",
+    *STOOD_IN.values(), *NOT_STOOD_IN.values(), *FOOTNOTES_STOOD_IN.values(),
+    *FOOTNOTES_LEFT.values(), *CONTAINERS_STOOD_IN.values(), *CONTAINERS_LEFT.values(),
+    "para *x*\n", "- a\n- b\n", "1. a\n",
     "```js\nlet x;\n```\n", "| a | b |\n|---|---|\n| c | d |\n", "> quote\n", "# H\n",
     "    code\n", "<div>\n", "---\n", "[r]: /u\n", "{{< note >}}\n", "{{< /note >}}\n",
     "{% endhighlight %}\n", "> [!NOTE]\n", "- {{< x >}}\n", "text {{ x }}\n",
@@ -848,6 +1059,7 @@ MDX_LEFT = {
     "a fenced code block in an HTML comment": "<!-- c\n```\n<Foo />\n```\n",
     "template tags beside MDX": "{{< note >}}\nx\n{{< /note >}}\n\n<Foo />\n",
     "a carriage return": "<Foo />\r\nx\r\n",
+    "a footnote definition (its first line a component to MDX)": "[^1]: <b>x</b>\n",
     "the stand-in's word": "<Foo />\n\n###### " + markdown_module._STAND_IN + "\n",
 }
 
