@@ -55,15 +55,18 @@ SITE_FILES = [
     "docs/sub/other.md",
     "theme/exampleSite/content/post.md",
     "build/keep.md",
+    "misc/readme.txt",
 ]
 SITE_IGNORES = {
     ".gitignore": (
         "# built and fetched\nnode_modules/\n/_site\n/public/\nvendor\n"
         "drafts/*\n!drafts/keep.md\n*.log.md\ndocs/**/draft.md\n"
         # A file under a folder left out cannot be taken back.
-        "build/\n!build/keep.md\n"
+        "build/\n!build/keep.md\n*.txt\n"
     ),
     "docs/sub/.gitignore": "local.md\n",
+    # A deeper folder's rules come first: the root's `*.txt` does not leave this out.
+    "src/content/blog/.gitignore": "!notes.txt\n",
     "theme/.ignore": "exampleSite/\n",
 }
 

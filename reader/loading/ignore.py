@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 IGNORE_FILES = (".gitignore", ".ignore")
 IGNORE_FILE_BYTES = 100_000
@@ -35,17 +35,17 @@ PATTERN_STARS = 8
 class IgnoreRules:
     """The rules of one folder's ignore files."""
 
-    __slots__ = ("_any", "_rules")
+    __slots__ = ("_rules", "any_rule")
 
     def __init__(self, rules: list[tuple[re.Pattern[str], bool]]) -> None:
         self._rules = rules
         # Most paths match no rule: one match of them all says so.
-        self._any = _compiled("|".join(f"(?:{pattern.pattern})" for pattern, _ in rules))
+        self.any_rule = _compiled("|".join(f"(?:{pattern.pattern})" for pattern, _ in rules))
 
     def decide(self, relative: str) -> bool | None:
         """Whether the path `relative` to the folder (a folder's ending in `/`) is left out
         (True), taken back by a `!` rule (False), or not named here (None)."""
-        if self._any.match(relative) is None:
+        if self.any_rule.match(relative) is None:
             return None
         for pattern, leaves_out in reversed(self._rules):
             if pattern.match(relative) is not None:
@@ -78,12 +78,28 @@ def folder_ignores(folder: str, names: Iterable[str], prefix: str, outer: Ignore
 
 def ignored(ignores: Ignores, relative: str, is_folder: bool) -> bool:
     """Whether the file or folder `relative` (its id) is left out by `ignores`."""
-    path = relative + "/" if is_folder else relative
-    for start, rules in reversed(ignores):
-        decided = rules.decide(path[start:])
-        if decided is not None:
-            return decided
-    return False
+    folder, _slash, name = relative.rpartition("/")
+    return folder_ignored(ignores, folder + "/" if folder else "")(name, is_folder)
+
+
+def folder_ignored(ignores: Ignores, prefix: str) -> Callable[[str, bool], bool]:
+    """ignored(ignores, prefix + name, is_folder) as a function of the name and whether
+    it is a folder's, for the entries of the folder of id prefix `prefix`: what can be,
+    found once a folder (a walk calls it for every file: 2.7 µs a file as ignored, 0.6
+    so)."""
+    # Innermost first: each rules' folder's path to this one, and their one match.
+    deciders = [(prefix[start:], rules.any_rule.match, rules) for start, rules in reversed(ignores)]
+
+    def ignored_here(name: str, is_folder: bool) -> bool:
+        for to_here, matches_any, rules in deciders:
+            path = f"{to_here}{name}/" if is_folder else to_here + name
+            if matches_any(path) is not None:
+                decided = rules.decide(path)
+                if decided is not None:
+                    return decided
+        return False
+
+    return ignored_here
 
 
 def ignored_at(

@@ -22,7 +22,7 @@ import sys
 import time
 from operator import attrgetter, itemgetter
 
-from reader.loading.ignore import Ignores, folder_ignores, ignored
+from reader.loading.ignore import Ignores, folder_ignored, folder_ignores
 from reader.text.names import escape_name, unsafe_name
 
 TYPE_CHECKING = False
@@ -164,6 +164,7 @@ def _sorted_out(
     # One look at all the names: escape_name of each (100,000 calls) only when some name
     # needs it.
     escaped = map(escape_name, names) if unsafe_name("/".join(names)) else names
+    ignored_here = folder_ignored(ignores, prefix) if ignores else None
     # (This runs once per file of every walk: no call that can be spared.)
     for entry, name, id_name in zip(entries, names, escaped, strict=True):
         if name[0] == ".":  # hidden (a listed name is never empty)
@@ -176,11 +177,11 @@ def _sorted_out(
             # A link loop, say: an article-named one is listed so loading reports it.
             is_dir = False
         if is_dir:
-            if ignores and ignored(ignores, prefix + id_name, True):
+            if ignored_here is not None and ignored_here(id_name, True):
                 continue
             subfolders.append((entry.path, f"{prefix}{id_name}/"))
         elif name.lower().endswith(_SUFFIX_TUPLE):  # is_article_name, inline
-            if ignores and ignored(ignores, prefix + id_name, False):
+            if ignored_here is not None and ignored_here(id_name, False):
                 continue
             files.append((entry, prefix + id_name))
     return subfolders, files
