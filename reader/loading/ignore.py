@@ -84,9 +84,8 @@ def ignored(ignores: Ignores, relative: str, is_folder: bool) -> bool:
 
 def folder_ignored(ignores: Ignores, prefix: str) -> Callable[[str, bool], bool]:
     """ignored(ignores, prefix + name, is_folder) as a function of the name and whether
-    it is a folder's, for the entries of the folder of id prefix `prefix`: what can be,
-    found once a folder (a walk calls it for every file: 2.7 µs a file as ignored, 0.6
-    so)."""
+    it is a folder's, for the entries of the folder of id prefix `prefix`, with what can
+    be found once a folder found once (a walk calls it for every file)."""
     # Innermost first: each rules' folder's path to this one, and their one match.
     deciders = [(prefix[start:], rules.any_rule.match, rules) for start, rules in reversed(ignores)]
 
