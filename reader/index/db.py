@@ -113,10 +113,10 @@ IDS_PER_STATEMENT = 500
 _Item = TypeVar("_Item")
 
 
-def in_chunks(items: Sequence[_Item]) -> Iterator[Sequence[_Item]]:
-    """`items` a statement's worth of parameters at a time."""
-    for start in range(0, len(items), IDS_PER_STATEMENT):
-        yield items[start : start + IDS_PER_STATEMENT]
+def in_chunks(items: Sequence[_Item], size: int = IDS_PER_STATEMENT) -> Iterator[Sequence[_Item]]:
+    """`items` `size` at a time (by default, a statement's worth of parameters)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 # How long to wait for another connection's write to finish before giving up.

@@ -807,7 +807,7 @@ def _pooled_batches(
                 if time.monotonic() >= stop:
                     reading.close()
                     break
-            for piece in _pieces(here[read:], HANDED_PIECE_SIZE):
+            for piece in in_chunks(here[read:], HANDED_PIECE_SIZE):
                 handed.append(pool.submit(load_files, piece, root_text))
             if following is not None:
                 yield following[1].result()
@@ -843,10 +843,6 @@ def _sized_chunks(files: list[_FileToRead], workers: int) -> Iterator[list[_File
         held += size
     if chunk:
         yield chunk
-
-
-def _pieces(items: list[_Item], size: int) -> Iterator[list[_Item]]:
-    return (items[start : start + size] for start in range(0, len(items), size))
 
 
 def _chunks(
@@ -931,7 +927,7 @@ def start_worker() -> None:
 _GC_THRESHOLDS = (50_000, 20, 20)
 
 
-def load_files(files: list[_FileToRead], root_text: str) -> list[_Loaded]:
+def load_files(files: Sequence[_FileToRead], root_text: str) -> list[_Loaded]:
     """Parse (path, id, known) files and make their rows and full-text texts (the costly
     part of indexing: in worker processes when there are many)."""
     return list(_loaded_files(files, root_text))

@@ -44,9 +44,8 @@ class IgnoreRules:
 
     def decide(self, relative: str) -> bool | None:
         """Whether the path `relative` to the folder (a folder's ending in `/`) is left out
-        (True), taken back by a `!` rule (False), or not named here (None)."""
-        if self.any_rule.match(relative) is None:
-            return None
+        (True), taken back by a `!` rule (False), or not named here (None). (Asked only of
+        a path `any_rule` matches: most are not.)"""
         for pattern, leaves_out in reversed(self._rules):
             if pattern.match(relative) is not None:
                 return leaves_out
