@@ -138,14 +138,21 @@ def test_a_folder_inside_a_hidden_folder_is_watched(tmp_path: Path, polling: boo
 
 
 def test_polling_names_the_changed_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Polling once named nothing, so every poll looked at every file again."""
+    """Polling once named nothing, so every poll looked at every file again; then it named
+    the folder too (its modification time moves with each file made in it), and the
+    folder named meant a look at every file all the same."""
     monkeypatch.setattr(watch_module, "POLL_SECONDS", 0.1)
+    (tmp_path / "news").mkdir()
     found, end = start_watching(tmp_path, force_polling=True)
     try:
         (tmp_path / "a.md").write_text("# A\n", "utf-8")
-        assert str(tmp_path / "a.md") in _next(found)
+        (tmp_path / "news" / "b.md").write_text("# B\n", "utf-8")
+        told = [_next(found)]
         time.sleep(0.5)
-        assert _drain(found) == frozenset()  # nothing more while nothing changes
+        while not found.empty():
+            told.append(found.get())
+        assert set().union(*told) == {str(tmp_path / "a.md"), str(tmp_path / "news" / "b.md")}
+        assert frozenset() not in told  # nothing more while nothing changes
         (tmp_path / "a.md").unlink()
         assert str(tmp_path / "a.md") in _next(found)
     finally:
@@ -198,3 +205,155 @@ def _drain(found: queue.Queue[frozenset[str]]) -> frozenset[str]:
     while not found.empty():
         seen |= found.get()
     return frozenset(seen)
+
+
+def _site(root: Path) -> None:
+    """A site's repository: pages, a `.git`, and what its `.gitignore` leaves out."""
+    (root / ".gitignore").write_text("node_modules/\n_site/\n", "utf-8")
+    for folder in ("posts/2024", "node_modules/pkg/docs", "_site/posts", ".git/objects/ab"):
+        (root / folder).mkdir(parents=True)
+    (root / "posts" / "2024" / "a.md").write_text("# A\n", "utf-8")
+
+
+def test_the_folders_watched_are_those_the_walk_enters(tmp_path: Path) -> None:
+    _site(tmp_path)
+    (tmp_path / "linked").symlink_to(tmp_path / "posts")  # one folder: entered once
+    assert watch_module.watched_folders(tmp_path) == [
+        str(tmp_path),
+        str(tmp_path / "linked"),
+        str(tmp_path / "linked" / "2024"),
+    ]
+
+
+def _inotify_watches() -> int:
+    """How many inotify watches this process holds (Linux: /proc/self/fdinfo)."""
+    count = 0
+    for info in Path("/proc/self/fdinfo").iterdir():
+        try:
+            count += info.read_text("utf-8").count("inotify wd:")
+        except OSError:
+            continue  # closed since it was listed
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/self/fdinfo").is_dir(), reason="inotify is Linux's")
+def test_folders_left_out_and_hidden_ones_are_not_watched(tmp_path: Path) -> None:
+    """A site's node_modules/ may hold tens of thousands of folders: an inotify watch each
+    reached the system's limit, and the watcher fell back to polling every file."""
+    _site(tmp_path)
+    for number in range(40):
+        (tmp_path / "node_modules" / f"pkg{number}").mkdir()
+    before = _inotify_watches()
+    found, end = start_watching(tmp_path)
+    try:
+        assert _inotify_watches() - before == 3  # the folder, posts/ and posts/2024/
+        (tmp_path / "node_modules" / "pkg" / "README.md").write_text("# Pkg\n", "utf-8")
+        (tmp_path / ".git" / "objects" / "ab" / "cd").write_text("x", "utf-8")
+        (tmp_path / "posts" / "2024" / "b.md").write_text("# B\n", "utf-8")
+        seen = _next(found) | _drain(found)
+        assert str(tmp_path / "posts" / "2024" / "b.md") in seen
+        assert not any("node_modules" in path or ".git" in path for path in seen)
+    finally:
+        end()
+
+
+def test_a_new_folder_is_watched_from_then_on(
+    tmp_path: Path, changes: queue.Queue[frozenset[str]]
+) -> None:
+    (tmp_path / "news").mkdir()
+    assert str(tmp_path / "news") in _next(changes) | _drain(changes)
+    (tmp_path / "news" / "deeper").mkdir()
+    assert str(tmp_path / "news" / "deeper") in _next(changes) | _drain(changes)
+    (tmp_path / "news" / "deeper" / "b.md").write_text("# B\n", "utf-8")
+    assert str(tmp_path / "news" / "deeper" / "b.md") in _next(changes) | _drain(changes)
+
+
+def test_what_a_new_folder_had_before_its_watch_was_set_is_looked_at(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, polling: bool
+) -> None:
+    """A file written into a new folder between its folder's event and the watch set on
+    it gives no event of its own: the new folder is named again once it is watched."""
+    found, end = start_watching(tmp_path, force_polling=polling)
+    walked = watch_module.watched_folders
+
+    def slow_walk(root: Path) -> list[str]:
+        folders = walked(root)
+        if (tmp_path / "news").is_dir():  # written while the watch is being set again
+            (tmp_path / "news" / "b.md").write_text("# B\n", "utf-8")
+        return folders
+
+    monkeypatch.setattr(watch_module, "watched_folders", slow_walk)
+    try:
+        (tmp_path / "news").mkdir()
+        seen: list[frozenset[str]] = []
+        while not seen or str(tmp_path / "news") not in seen[-1]:
+            seen.append(_next(found))
+        # Named once for its own event, then again once it is watched.
+        while len([paths for paths in seen if str(tmp_path / "news") in paths]) < 2:
+            seen.append(_next(found))
+        assert (tmp_path / "news" / "b.md").exists()
+    finally:
+        end()
+
+
+def test_a_folder_left_out_made_again_sets_no_new_watch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site's build writing `_site/` again on every save is no reason to walk the folder."""
+    _site(tmp_path)
+    found, end = start_watching(tmp_path)
+    walks: list[Path] = []
+    walked = watch_module.watched_folders
+
+    def counted(root: Path) -> list[str]:
+        walks.append(root)
+        return walked(root)
+
+    monkeypatch.setattr(watch_module, "watched_folders", counted)
+    try:
+        shutil.rmtree(tmp_path / "_site")
+        (tmp_path / "_site").mkdir()
+        (tmp_path / "c.md").write_text("# C\n", "utf-8")
+        seen = _next(found) | _drain(found)
+        assert str(tmp_path / "c.md") in seen
+        assert walks == []
+        (tmp_path / "pages").mkdir()  # a folder the walk enters: watched again
+        assert str(tmp_path / "pages") in _next(found) | _drain(found)
+        assert walks == [tmp_path]
+    finally:
+        end()
+
+
+def test_an_ignore_file_changed_means_every_file_is_looked_at(
+    tmp_path: Path, polling: bool
+) -> None:
+    _site(tmp_path)
+    found, end = start_watching(tmp_path, force_polling=polling)
+    try:
+        time.sleep(1.1)  # polling sees modification times to the second
+        (tmp_path / ".gitignore").write_text("_site/\n", "utf-8")  # node_modules/ taken back
+        _until_everything(found)
+        _drain(found)
+        (tmp_path / "node_modules" / "pkg" / "docs" / "d.md").write_text("# D\n", "utf-8")
+        assert str(tmp_path / "node_modules" / "pkg" / "docs" / "d.md") in _next(found) | _drain(
+            found
+        )
+    finally:
+        end()
+
+
+def test_an_ignore_file_is_not_looked_at_when_ignore_files_are_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("READER_NO_IGNORE", "1")
+    _site(tmp_path)
+    found, end = start_watching(tmp_path)
+    try:
+        (tmp_path / ".gitignore").write_text("_site/\n", "utf-8")
+        (tmp_path / "node_modules" / "pkg" / "docs" / "d.md").write_text("# D\n", "utf-8")
+        seen = [_next(found)]
+        while str(tmp_path / "node_modules" / "pkg" / "docs" / "d.md") not in seen[-1]:
+            seen.append(_next(found))
+        assert frozenset() not in seen
+    finally:
+        end()
