@@ -21,6 +21,7 @@ import pytest
 from reader.index import ArticleIndex
 from reader.loading.discover import find_files
 from reader.loading.folder_scan import scan
+from tests.index import worker_probe
 from tests.index.conftest import write
 
 sync_module = importlib.import_module("reader.index.sync")
@@ -506,3 +507,19 @@ def test_few_files_handed_to_a_pool_are_cut_by_their_size(tmp_path: Path) -> Non
         assert held <= share or len(chunk) == 1, (held, share, len(chunk))
     assert [len(chunk) for chunk in chunks if len(chunk) == 1][:1] == [1]  # the 800 KB
     assert len(chunks) <= 2 * sync_module.TASKS_A_WORKER + 3
+
+
+@pytest.mark.skipif(
+    "forkserver" not in __import__("multiprocessing").get_all_start_methods(),
+    reason="where the system cannot fork, workers are spawned",
+)
+def test_workers_come_with_what_reading_imports_loaded_once() -> None:
+    """Two spawned workers each imported the reading modules (0.3-0.45 s of CPU apiece)
+    on the cores the files were to be read on: workers are forked from one process that
+    has imported them once, and none is a fork of this (maybe threaded) process."""
+    with sync_module.worker_pool(2) as pool:
+        started = [pool.submit(worker_probe.worker_start) for _ in range(4)]
+        parents = {future.result()[0] for future in started}
+        loaded = [future.result()[1] for future in started]
+    assert os.getpid() not in parents and len(parents) == 1
+    assert all(modules == list(worker_probe.READING_MODULES) for modules in loaded)
