@@ -884,11 +884,10 @@ def worker_pool(count: int) -> Iterator[ProcessPoolExecutor]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
+    forking = "forkserver" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if forking else "spawn")
+    if forking:
         context.set_forkserver_preload(list(WORKER_MODULES))
-    else:
-        context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=count, mp_context=context, initializer=start_worker
     ) as pool:

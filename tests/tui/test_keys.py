@@ -501,6 +501,8 @@ async def test_load_problems_are_counted_and_listed(write_articles: WriteArticle
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]  # type: ignore[attr-defined]
         assert any("binary.md" in prompt and "binary file" in prompt for prompt in prompts)
         assert any("warned.md" in prompt and "not a date" in prompt for prompt in prompts)
+        # Named from the folder, as articles are: a deep site's full paths wrapped.
+        assert prompts[0].startswith("binary.md\n")
         # Enter on a warned article opens it (j and k move as in the reader's lists).
         await pilot.press("j", "k", "j", "enter")
         await settle(pilot)

@@ -545,7 +545,8 @@ class MainScreen(OverviewEvents):
 
     def action_problems(self) -> None:
         session = self.session
-        self.app.push_screen(ProblemsScreen(session.problems, session.warned), self._after_problems)
+        problems = ProblemsScreen(session.problems, session.warned, session.root)
+        self.app.push_screen(problems, self._after_problems)
 
     def _after_problems(self, article_id: str | None) -> None:
         if article_id is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -14,6 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.model import LoadProblem
+from reader.text.names import escape_name
 from reader.tui.format import display_path, plural
 from reader.tui.screens.help import action_keys
 from reader.tui.screens.list_keys import ListKeys
@@ -41,17 +43,21 @@ class ProblemsScreen(ListKeys, ModalScreen[str | None]):
         self,
         problems: Sequence[LoadProblem],
         warned: Sequence[tuple[str, Sequence[str]]],
+        root: Path | None = None,
     ) -> None:
-        """`warned`: (article id, its load warnings) of each article loaded with warnings."""
+        """`warned`: (article id, its load warnings) of each article loaded with warnings;
+        `root`: the folder opened, whose files are named from it, as articles are (a file
+        deep in a site wrapped its full path over two lines)."""
         super().__init__()
         self._problems = problems
         self._warned = warned
+        self._root = root
 
     def compose(self) -> ComposeResult:
         options: list[Option | None] = []
         for problem in self._problems[:MAX_ROWS]:
             options.append(
-                Option(_entry(display_path(problem.path), problem.message, ".problems--path"))
+                Option(_entry(self._shown_path(problem.path), problem.message, ".problems--path"))
             )
         shown = max(0, MAX_ROWS - len(options))
         for article_id, warnings in self._warned[:shown]:
@@ -66,6 +72,12 @@ class ProblemsScreen(ListKeys, ModalScreen[str | None]):
             )
             yield Static(self._summary(left_out), id="problems-summary")
             yield OptionList(*options, id="problems-list")
+
+    def _shown_path(self, path: Path) -> str:
+        root = self._root
+        if root is not None and root.is_dir() and path != root and path.is_relative_to(root):
+            return escape_name(path.relative_to(root).as_posix())
+        return display_path(path)
 
     def _summary(self, left_out: int) -> Content:
         parts = [
