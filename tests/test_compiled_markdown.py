@@ -121,6 +121,26 @@ def test_generated_paragraphs_read_as_markdown_it_py_reads_them(lines: list[str]
     same_text_as_markdown_it_py(paragraphs("\n\n".join(lines)))
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(inline_texts, min_size=1, max_size=16), st.integers(1, 80))
+@example(["a", "b *c*", "[d](u)"], 1)
+def test_paragraphs_rendered_a_few_at_a_time_are_those_rendered_at_once(
+    lines: list[str], at_once: int
+) -> None:
+    # compiled_inline_texts renders its paragraphs _RENDERED_AT_ONCE characters or so a
+    # call: the same HTML, and so the same texts, as one call for them all.
+    texts = paragraphs("\n\n".join(lines))
+    # (Those it renders: what the compiled parser reads as markdown-it-py does.)
+    taken = [text for text in texts if markdown_module._inline_read_alike(text) and "<" not in text]
+    at_one_go = markdown_module._compiled_inline_parser().render("\n\n".join(taken))
+    whole = compiled_inline_texts(texts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(markdown_module, "_RENDERED_AT_ONCE", at_once)
+        assert markdown_module._rendered_apart(taken) == at_one_go
+        assert compiled_inline_texts(texts) == whole
+        same_text_as_markdown_it_py(texts)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(inline_texts, min_size=4, max_size=12), st.sampled_from(["* ", "- ", "+ "]))
 def test_generated_lists_give_the_initiatives_markdown_it_py_gives(
@@ -182,6 +202,8 @@ HTML_PIECES = [
     "<https://x.example/a_b*c>", "<http://x.example>", "<https://x.example/&amp;>", "<a@b.example>",
     "<javascript:x>", "<1>", "< b>", "<", ">", "[a](<u v>)", "`<b>`", "\\<b>", "<a b=`c`>",
     "<!-->", "<!---->", "<![CDATA[x]]>", "<!DOCTYPE x>", "<a b\xa0c>", "<a b='\n'>", "<a_b>",
+    "<<a.b+c_d@x-y.example>>", "<a@b>", "<a@-b.example>", "<a@b.c_d>", "<a@b.example.>",
+    "<a*b@x.example>", "<MAILTO:a@b.example>", "<a@b.example\n>", "<<", "<<b>",
 ]  # fmt: skip
 html_texts = st.lists(st.sampled_from(INLINE_PIECES + HTML_PIECES), max_size=24).map("".join)
 
@@ -191,6 +213,7 @@ html_texts = st.lists(st.sampled_from(INLINE_PIECES + HTML_PIECES), max_size=24)
 @example(["a<br>\nb <br> c<br>"])
 @example(['x <https://x.example/a_b> *y* <img alt="A B"> z'])
 @example(["a <!--> b"])  # a comment the two parsers end apart
+@example(["a <<!--> b <<c@d.example>>"])  # the second `<` of `<<` opens it
 def test_generated_paragraphs_with_html_read_as_markdown_it_py_reads_them(
     lines: list[str],
 ) -> None:
@@ -207,6 +230,13 @@ def test_paragraphs_of_html_line_breaks_and_autolinks_are_read_by_the_compiled_p
     assert compiled_inline_text("See <https://x.example/a_b> and <b>**this**</b>.") == (
         "See https://x.example/a_b and this."
     )
+    # A README's maintainers: email autolinks, in `<` `>` of their own.
+    maintainer = "**A. Person** <<a.person+node@mail-host.example>> (they/them)"
+    assert (
+        compiled_inline_text(maintainer)
+        == "A. Person <a.person+node@mail-host.example> (they/them)"
+    )
+    assert compiled_inline_text(maintainer) == inline_text(parse_inline(maintainer))
     for left in ("a <!-- c --> b", "a < b", "<javascript:x>", "x {{ y }} <br>", "a\0<br>"):
         assert compiled_inline_text(left) is None, left
 
