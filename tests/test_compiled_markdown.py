@@ -6,6 +6,7 @@ the real-shaped bench corpus. What it does not take, and why, is pinned here too
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -1209,3 +1210,25 @@ def test_mdx_paragraphs_read_by_the_compiled_parser_read_as_markdown_it_py_reads
             assert single == inline_text(parse_inline(text, mdx=True)), text
     body = "# T\n\n" + "".join(f"- {line}\n" for line in lines if "\n" not in line)
     same_loader_facts_as_markdown_it_py(body, mdx=True)
+
+
+_LINE_START_PIECES = [" ", "\t", ">", "> ", "-", "- ", "*", "+ ", "1.", "2) ", ":", ": ", "~ "]
+_LINE_PIECES = [*_LINE_START_PIECES, "a", ".", ")", "#", "`", "|", "[", "\n", "\n\n", "x y"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=40).map("".join))
+@example("a\n> b\nc\n> > d\n>\te\n: f\n- \n.>>\n)> >")
+def test_the_differing_lines_lookahead_passes_over_no_line_they_start(text: str) -> None:
+    # The lookahead before _DIFFERING_LINE's alternatives only saves trying them.
+    pattern = markdown_module._DIFFERING_LINE.pattern
+    lookahead = re.match(r"\\n(\(\?=\[[^]]*\]\))", pattern)
+    assert lookahead is not None
+    general = re.compile(pattern.replace(lookahead.group(1), "", 1), re.MULTILINE)
+    lines = "\n" + text
+    starts = []
+    found = general.search(lines)
+    while found is not None:
+        starts.append(found.start())
+        found = general.search(lines, found.start() + 1)
+    assert markdown_module._differing_lines(lines) == starts
