@@ -1232,3 +1232,36 @@ def test_the_differing_lines_lookahead_passes_over_no_line_they_start(text: str)
         starts.append(found.start())
         found = general.search(lines, found.start() + 1)
     assert markdown_module._differing_lines(lines) == starts
+
+
+_TABLE_LINE_PIECES = [
+    *_LINE_PIECES,
+    "|",
+    "| ",
+    "-",
+    "---",
+    ":--",
+    "--:",
+    "1. ",
+    "2. ",
+    "01) ",
+    "3)",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TABLE_LINE_PIECES), max_size=40).map("".join))
+@example("a | b\n--- | ---\nc\n2. d\n\n| e |\n|---|\n> f\n> 3) g\n- h\n4. i\n1. j\n")
+def test_table_guards_find_the_lines_their_patterns_find_line_by_line(markdown: str) -> None:
+    # The guards look after a newline rather than at every line's start (`^`), and for the
+    # item before its line of text: the lines the patterns find over the whole text.
+    text_then_ordered = re.compile(
+        r"\n[ \t>]*(?![-*+][ \t]|\d{1,9}[.)])[^ \t\n>][^\n]*\n[ \t>]*(?!0*1[.)])\d{1,9}[.)]"
+    )
+    assert list(markdown_module._texts_before_ordered_items(markdown)) == [
+        found.start() for found in text_then_ordered.finditer("\n" + markdown)
+    ]
+    after_newline = markdown_module._DELIMITER_ROW_AFTER_NEWLINE.finditer("\n" + markdown)
+    assert [(row.start(), row.group()[1:]) for row in after_newline] == [
+        (row.start(), row.group()) for row in markdown_module._DELIMITER_ROW.finditer(markdown)
+    ]
