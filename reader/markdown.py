@@ -198,7 +198,7 @@ def compiled_inline_texts(texts: list[str]) -> list[str | None]:
     if not chosen:
         return found
     try:
-        rendered = _compiled_inline_parser().render("\n\n".join(texts[index] for index in chosen))
+        rendered = _rendered_apart([texts[index] for index in chosen])
     except BaseException as error:
         # A panic in the Rust parser on text we did not foresee (see _code_spans_close):
         # markdown-it-py reads it instead.
@@ -218,6 +218,27 @@ def compiled_inline_texts(texts: list[str]) -> list[str | None]:
     return found
 
 
+def _rendered_apart(texts: list[str]) -> str:
+    """The compiled parser's HTML of `texts`, each a paragraph: what it makes of them all
+    at once, made _RENDERED_AT_ONCE characters or so a call (it takes longer a character
+    on longer text: a page of release notes' 1,000 items in one call cost it 1.7 times
+    what they cost in calls of 20-30 items)."""
+    parser = _compiled_inline_parser()
+    rendered = []
+    start = size = 0
+    for end, text in enumerate(texts, 1):
+        size += len(text)
+        if size >= _RENDERED_AT_ONCE:
+            rendered.append(parser.render("\n\n".join(texts[start:end])))
+            start, size = end, 0
+    if start < len(texts):
+        rendered.append(parser.render("\n\n".join(texts[start:])))
+    return "".join(rendered)
+
+
+_RENDERED_AT_ONCE = 4096
+
+
 # The compiled parser's HTML, read back as inline_text reads tokens (its HTML is read
 # faster than its tree is made, and the text in it is escaped: every `<` opens a tag it
 # wrote): an image is its alt text, other tags nothing, a line break a space.
@@ -233,10 +254,12 @@ def _rendered_text(rendered: str) -> str:
     return html.unescape(rendered.replace("\n", " "))
 
 
-# Inline HTML both parsers read alike: tags and http(s) autolinks, ASCII, spelt as the
-# CommonMark spec spells them (the two parsers' regexes for tags differ in comments, CDATA,
-# declarations and what spaces are: those are left to markdown-it-py). A `<` inside a
-# quoted attribute is not taken, so that every `<` of a text taken opens one of these.
+# Inline HTML both parsers read alike: tags, http(s) autolinks and email autolinks (a
+# README's maintainers, `<<name@example.com>>`), ASCII, spelt as the CommonMark spec
+# spells them (the two parsers' regexes for tags differ in comments, CDATA, declarations
+# and what spaces are: those are left to markdown-it-py). A `<` inside a quoted attribute
+# is not taken, so that every `<` of a text taken opens one of these, or is text to both
+# as the first of `<<` (nothing either parser reads starts so).
 _HTML_BOTH_READ = re.compile(
     r"<(?:[A-Za-z][A-Za-z0-9-]*"  # an opening tag
     r"(?:[ \t\n]+[A-Za-z_:][A-Za-z0-9:._-]*(?:[ \t\n]*=[ \t\n]*"  # its attributes
@@ -244,7 +267,9 @@ _HTML_BOTH_READ = re.compile(
     r"|'[^'<>\x00-\x1f\x7f-\U0010ffff]*'|\"[^\"<>\x00-\x1f\x7f-\U0010ffff]*\"))?)*"
     r"[ \t\n]*/?"
     r"|/[A-Za-z][A-Za-z0-9-]*[ \t\n]*"  # a closing tag
-    r"|https?://[!-;=?-~]*)>"  # an autolink
+    r"|https?://[!-;=?-~]*"  # an autolink
+    r"|[A-Za-z0-9.+_-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"  # an email autolink
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>"
 )
 
 
@@ -259,6 +284,9 @@ def compiled_inline_text(text: str) -> str | None:
         return None
     position = text.find("<")
     while position >= 0:
+        if text.startswith("<", position + 1):
+            position += 1
+            continue
         tag = _HTML_BOTH_READ.match(text, position)
         if tag is None:
             return None
@@ -473,8 +501,11 @@ _TASK_BOX = re.compile(r"\[[ xX]\]")
 # quote's line with a tab before its text, which the two expand apart (`> > \t code`); a
 # quote in a quote, whose lazy lines may start with the outer one's `>` (`> > a` then
 # `>     b`).
+# (Each starts with one of the characters of the lookahead: a line starting with any other,
+# most lines of text, is passed over without trying each in turn: a third less time.)
 _DIFFERING_LINE = re.compile(
-    r"\n(?:[ \t>]*(?:[:~](?:[ \t]|$)|(?:[-*+]|\d{1,9}[.)])[ \t]*$)"
+    r"\n(?=[- \t>:~*+.)0-9])"
+    r"(?:[ \t>]*(?:[:~](?:[ \t]|$)|(?:[-*+]|\d{1,9}[.)])[ \t]*$)"
     r"|[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>.*\n[ \t]*[^ \t\n>]"
     r"|[- \t*+.)0-9]*>[- \t*+.)0-9]*>"
     r"|(?=[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>)[- \t>*+\d.)]*\t)",
@@ -502,16 +533,19 @@ _DECLARATION_BOTH_READ = re.compile(r"<!(?:--|\[CDATA\[|[A-Z])")
 _ONE_COLUMN_TABLE = re.compile(r"\|[^|\n]*\n[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|?[ \t]*$", re.MULTILINE)
 # A line of text (not a list item's), then an ordered list item not numbered 1: it ends a
 # table for markdown-it-py, it is the table's next row for markdown-it-pyrs (and a
-# paragraph's next line for both).
-_ORDERED_AFTER_TEXT = re.compile(
-    r"\n[ \t>]*(?![-*+][ \t]|\d{1,9}[.)])[^ \t\n>][^\n]*\n[ \t>]*(?!0*1[.)])\d{1,9}[.)]"
-)
+# paragraph's next line for both). Found from the item, then the line before it: few
+# lines are such items, where most are text (a regex for the two lines read each line).
+_ORDERED_ITEM_NOT_ONE = re.compile(r"\n[ \t>]*(?!0*1[.)])\d{1,9}[.)]")
+_TEXT_LINE = re.compile(r"[ \t>]*(?![-*+][ \t]|\d{1,9}[.)])[^ \t\n>][^\n]*")
 # A delimiter row's like (only `|`, `-`, `:`, spaces and tabs, in a quote or not):
 # markdown-it-pyrs reads the line before it as a table's head where markdown-it-py reads
 # it as a paragraph's line (a list item's own line `- a | b`, a lazy line, a `[r]:` line's
 # next). Taken only under a line at the top level that starts a block (see
 # _table_head_apart). (The possessive `>` run and the lookahead keep it linear.)
 _DELIMITER_ROW = re.compile(r"^[ \t>]*+(?=[|: \t]*-)[-|: \t]+$", re.MULTILINE)
+# The same after a newline, to look for in "\n" and the markdown (a regex starting with one
+# skips to the next at memory speed; `^` is tried at every character: 5 times as long).
+_DELIMITER_ROW_AFTER_NEWLINE = re.compile("\n" + _DELIMITER_ROW.pattern[1:], re.MULTILINE)
 _NOT_TOP_LEVEL = re.compile(r"[ \t>]|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|\[.*\]:")
 # A line ending in a backslash, in lines that may hold a link definition
 # (_in_definition_runs): a definition whose address or title ends in one is one to
@@ -1312,16 +1346,25 @@ def _html_read_apart(markdown: str) -> bool:
 
 
 def _ordered_after_table_text(markdown: str) -> bool:
-    """Whether a line of text, then an ordered list item not numbered 1
-    (_ORDERED_AFTER_TEXT), may be a table's row: whether the lines up to it, back to a
+    """Whether a line of text (_TEXT_LINE), then an ordered list item not numbered 1
+    (_ORDERED_ITEM_NOT_ONE), may be a table's row: whether the lines up to it, back to a
     blank line, hold a delimiter row's like. (A table ends at a blank line; elsewhere the
     two parsers read such an item alike: a docs page's steps, each with a paragraph.)"""
-    for found in _ORDERED_AFTER_TEXT.finditer("\n" + markdown):
-        # (found.start() in "\n" + markdown is where the text line starts in markdown.)
-        run_start, run_end = _run_around(markdown, found.start())
+    for start in _texts_before_ordered_items(markdown):
+        run_start, run_end = _run_around(markdown, start)
         if _DELIMITER_ROW.search(markdown, run_start, run_end) is not None:
             return True
     return False
+
+
+def _texts_before_ordered_items(markdown: str) -> Iterator[int]:
+    """Where each line of text (_TEXT_LINE) followed by an ordered list item not numbered
+    1 (_ORDERED_ITEM_NOT_ONE) starts in `markdown`, in order."""
+    lines = "\n" + markdown
+    for item in _ORDERED_ITEM_NOT_ONE.finditer(lines):
+        newline = lines.rfind("\n", 0, item.start())
+        if newline >= 0 and _TEXT_LINE.fullmatch(lines, newline + 1, item.start()) is not None:
+            yield newline  # (in "\n" + markdown, where the text line starts in markdown)
 
 
 def _run_around(markdown: str, position: int) -> tuple[int, int]:
@@ -1393,7 +1436,8 @@ def _table_head_apart(markdown: str) -> bool:
     line markdown-it-pyrs may read as a table's head apart from markdown-it-py: any but a
     line at the top level (not indented, not a list item's, a quote's or a definition's)
     after a blank line or at the text's start."""
-    for row in _DELIMITER_ROW.finditer(markdown):
+    for row in _DELIMITER_ROW_AFTER_NEWLINE.finditer("\n" + markdown):
+        # (row.start(), in "\n" + markdown, is where the row starts in markdown.)
         if row.start() == 0:
             continue
         head_start = markdown.rfind("\n", 0, row.start() - 1) + 1

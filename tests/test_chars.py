@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.loading.article import count_words
-from reader.text.chars import CharTable, non_ascii, replace_each
+from reader.text import chars
+from reader.text.chars import CharTable, non_ascii, replace_apart, replace_each
 from reader.text.tokens import HAN_AND_KANA_LETTERS
 
 CHARS = st.one_of(
@@ -55,6 +56,60 @@ def test_many_distinct_characters_are_replaced_as_translate_does(count: int) -> 
     table = {letter: letter.upper() + "-" for letter in letters}
     expected = text.translate({ord(char): new for char, new in table.items()})
     assert replace_each(text, table) == expected
+
+
+# Keys past ASCII only (what the loader gives: a text's own characters that are not ASCII),
+# surrogates and characters past the BMP among them.
+WIDE = st.one_of(
+    st.characters(min_codepoint=0x80),
+    st.sampled_from(list("é東—\u2003\u2028\u200bΣσ\ud800\udfff\U0001f600")),
+)
+wide_replacements = st.dictionaries(WIDE, st.text(alphabet=CHARS, max_size=3), max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts, wide_replacements)
+def test_replacing_apart_is_what_translate_does(text: str, table: dict[str, str]) -> None:
+    expected = text.translate({ord(char): new for char, new in table.items()})
+    assert replace_apart(text, table) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=CHARS, max_size=8), max_size=30), wide_replacements, replacements)
+def test_a_long_text_of_many_distinct_characters_is_replaced_as_translate_does(
+    words: list[str], wide: dict[str, str], table: dict[str, str]
+) -> None:
+    # Long, with a key now and then: what replace_each cuts apart (asked below), but
+    # where a key is ASCII.
+    table = {**wide, **table}
+    text = "ASCII prose " * 200 + " ".join([*words, *table]) + "\n" + "more prose " * 200
+    expected = text.translate({ord(char): new for char, new in table.items()})
+    assert replace_each(text, table) == expected
+
+
+def test_a_changelog_with_many_names_is_cut_apart_and_french_prose_is_replaced_in_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+
+    def spy(text: str, *args: object) -> str:
+        calls.append(text)
+        return replace_apart(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(chars, "replace_apart", spy)
+    names = "".join(chr(code) for code in range(0x100, 0x140))  # 64 distinct letters
+    changelog = ("* [`abc123`] fix a bug (A. Person) #1234\n" * 2000) + names
+    table = {char: char.upper() + "-" for char in names}
+    assert replace_each(changelog, table) == changelog.translate(
+        {ord(char): new for char, new in table.items()}
+    )
+    assert calls == [changelog]
+    french = "Le café était très agréable à côté de la forêt, où ça. " * 2000
+    table = {char: "?" for char in non_ascii(french)}
+    assert replace_each(french, table) == french.translate(
+        {ord(char): new for char, new in table.items()}
+    )
+    assert calls == [changelog]
 
 
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")

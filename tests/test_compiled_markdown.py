@@ -6,6 +6,7 @@ the real-shaped bench corpus. What it does not take, and why, is pinned here too
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -121,6 +122,26 @@ def test_generated_paragraphs_read_as_markdown_it_py_reads_them(lines: list[str]
     same_text_as_markdown_it_py(paragraphs("\n\n".join(lines)))
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(inline_texts, min_size=1, max_size=16), st.integers(1, 80))
+@example(["a", "b *c*", "[d](u)"], 1)
+def test_paragraphs_rendered_a_few_at_a_time_are_those_rendered_at_once(
+    lines: list[str], at_once: int
+) -> None:
+    # compiled_inline_texts renders its paragraphs _RENDERED_AT_ONCE characters or so a
+    # call: the same HTML, and so the same texts, as one call for them all.
+    texts = paragraphs("\n\n".join(lines))
+    # (Those it renders: what the compiled parser reads as markdown-it-py does.)
+    taken = [text for text in texts if markdown_module._inline_read_alike(text) and "<" not in text]
+    at_one_go = markdown_module._compiled_inline_parser().render("\n\n".join(taken))
+    whole = compiled_inline_texts(texts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(markdown_module, "_RENDERED_AT_ONCE", at_once)
+        assert markdown_module._rendered_apart(taken) == at_one_go
+        assert compiled_inline_texts(texts) == whole
+        same_text_as_markdown_it_py(texts)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(inline_texts, min_size=4, max_size=12), st.sampled_from(["* ", "- ", "+ "]))
 def test_generated_lists_give_the_initiatives_markdown_it_py_gives(
@@ -182,6 +203,8 @@ HTML_PIECES = [
     "<https://x.example/a_b*c>", "<http://x.example>", "<https://x.example/&amp;>", "<a@b.example>",
     "<javascript:x>", "<1>", "< b>", "<", ">", "[a](<u v>)", "`<b>`", "\\<b>", "<a b=`c`>",
     "<!-->", "<!---->", "<![CDATA[x]]>", "<!DOCTYPE x>", "<a b\xa0c>", "<a b='\n'>", "<a_b>",
+    "<<a.b+c_d@x-y.example>>", "<a@b>", "<a@-b.example>", "<a@b.c_d>", "<a@b.example.>",
+    "<a*b@x.example>", "<MAILTO:a@b.example>", "<a@b.example\n>", "<<", "<<b>",
 ]  # fmt: skip
 html_texts = st.lists(st.sampled_from(INLINE_PIECES + HTML_PIECES), max_size=24).map("".join)
 
@@ -191,6 +214,7 @@ html_texts = st.lists(st.sampled_from(INLINE_PIECES + HTML_PIECES), max_size=24)
 @example(["a<br>\nb <br> c<br>"])
 @example(['x <https://x.example/a_b> *y* <img alt="A B"> z'])
 @example(["a <!--> b"])  # a comment the two parsers end apart
+@example(["a <<!--> b <<c@d.example>>"])  # the second `<` of `<<` opens it
 def test_generated_paragraphs_with_html_read_as_markdown_it_py_reads_them(
     lines: list[str],
 ) -> None:
@@ -207,6 +231,13 @@ def test_paragraphs_of_html_line_breaks_and_autolinks_are_read_by_the_compiled_p
     assert compiled_inline_text("See <https://x.example/a_b> and <b>**this**</b>.") == (
         "See https://x.example/a_b and this."
     )
+    # A README's maintainers: email autolinks, in `<` `>` of their own.
+    maintainer = "**A. Person** <<a.person+node@mail-host.example>> (they/them)"
+    assert (
+        compiled_inline_text(maintainer)
+        == "A. Person <a.person+node@mail-host.example> (they/them)"
+    )
+    assert compiled_inline_text(maintainer) == inline_text(parse_inline(maintainer))
     for left in ("a <!-- c --> b", "a < b", "<javascript:x>", "x {{ y }} <br>", "a\0<br>"):
         assert compiled_inline_text(left) is None, left
 
@@ -1179,3 +1210,58 @@ def test_mdx_paragraphs_read_by_the_compiled_parser_read_as_markdown_it_py_reads
             assert single == inline_text(parse_inline(text, mdx=True)), text
     body = "# T\n\n" + "".join(f"- {line}\n" for line in lines if "\n" not in line)
     same_loader_facts_as_markdown_it_py(body, mdx=True)
+
+
+_LINE_START_PIECES = [" ", "\t", ">", "> ", "-", "- ", "*", "+ ", "1.", "2) ", ":", ": ", "~ "]
+_LINE_PIECES = [*_LINE_START_PIECES, "a", ".", ")", "#", "`", "|", "[", "\n", "\n\n", "x y"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=40).map("".join))
+@example("a\n> b\nc\n> > d\n>\te\n: f\n- \n.>>\n)> >")
+def test_the_differing_lines_lookahead_passes_over_no_line_they_start(text: str) -> None:
+    # The lookahead before _DIFFERING_LINE's alternatives only saves trying them.
+    pattern = markdown_module._DIFFERING_LINE.pattern
+    lookahead = re.match(r"\\n(\(\?=\[[^]]*\]\))", pattern)
+    assert lookahead is not None
+    general = re.compile(pattern.replace(lookahead.group(1), "", 1), re.MULTILINE)
+    lines = "\n" + text
+    starts = []
+    found = general.search(lines)
+    while found is not None:
+        starts.append(found.start())
+        found = general.search(lines, found.start() + 1)
+    assert markdown_module._differing_lines(lines) == starts
+
+
+_TABLE_LINE_PIECES = [
+    *_LINE_PIECES,
+    "|",
+    "| ",
+    "-",
+    "---",
+    ":--",
+    "--:",
+    "1. ",
+    "2. ",
+    "01) ",
+    "3)",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TABLE_LINE_PIECES), max_size=40).map("".join))
+@example("a | b\n--- | ---\nc\n2. d\n\n| e |\n|---|\n> f\n> 3) g\n- h\n4. i\n1. j\n")
+def test_table_guards_find_the_lines_their_patterns_find_line_by_line(markdown: str) -> None:
+    # The guards look after a newline rather than at every line's start (`^`), and for the
+    # item before its line of text: the lines the patterns find over the whole text.
+    text_then_ordered = re.compile(
+        r"\n[ \t>]*(?![-*+][ \t]|\d{1,9}[.)])[^ \t\n>][^\n]*\n[ \t>]*(?!0*1[.)])\d{1,9}[.)]"
+    )
+    assert list(markdown_module._texts_before_ordered_items(markdown)) == [
+        found.start() for found in text_then_ordered.finditer("\n" + markdown)
+    ]
+    after_newline = markdown_module._DELIMITER_ROW_AFTER_NEWLINE.finditer("\n" + markdown)
+    assert [(row.start(), row.group()[1:]) for row in after_newline] == [
+        (row.start(), row.group()) for row in markdown_module._DELIMITER_ROW.finditer(markdown)
+    ]
