@@ -479,10 +479,18 @@ _CONTAINER_OPENER = re.compile(r":::")
 # a page with one elsewhere (in a list item, a quote, indented) is left to markdown-it-py.
 _ADMONITION_OPENER = re.compile(r"!!!|\?\?\?")
 # MkDocs' lines the template plugin reads (attribute lists, abbreviations, snippets,
-# content tabs), by their start: stood in at a top-level line's start, else left to
-# markdown-it-py.
-_MKDOCS_LINE = re.compile(r"\{[ \t]*(?:[.#]|[\w-]+=)|\*\[|-+8<|===[!+]{0,2}[ \t]+\"")
-_MKDOCS_MARKS = ("{", "*[", "8<", "===")
+# content tabs), by their start (each a regex starting with a character of its own, found
+# at memory speed; a snippet's `--` are container marks to _opens_a_line) and a string
+# each holds: stood in at a top-level line's start, else left to markdown-it-py.
+# A line that may be a definition list's definition (a `:` or `~` line, not the text's
+# first), which _DIFFERING_LINE leaves to markdown-it-py outside fenced code.
+_DEFINITION_LINE = re.compile(r"\n[ \t]{0,3}[:~][ \t]")
+_MKDOCS_OPENERS = (
+    ("{", _ATTRIBUTE_OPENER),
+    ("*[", re.compile(r"\*\[")),
+    ("8<", re.compile(r"8<")),
+    ("===", re.compile(r"===[!+]{0,2}[ \t]+\"")),
+)
 # Task list items' boxes (markdown-it-py takes them off): `[ ]`, `[x]`. (GitHub alerts,
 # template tags and footnote definitions: see _with_stand_ins.)
 _TASK_BOX = re.compile(r"\[[ xX]\]")
@@ -635,15 +643,15 @@ def _compiled_without_containers(markdown: str) -> list[CompiledToken] | None:
         if "\0" in markdown or "\r" in markdown or _opens_a_line(markdown, _CONTAINER_OPENER):
             return None
         admonitions = _opens_a_line(markdown, _ADMONITION_OPENER)
-    mkdocs = any(mark in markdown for mark in _MKDOCS_MARKS) and _opens_a_line(
-        markdown, _MKDOCS_LINE
-    )
+    mkdocs = _holds_mkdocs_line(markdown)
     if "[" in markdown and _TASK_BOX.search(markdown) is not None:
         return None
     footnotes = "[^" in markdown and _holds_footnote_line(markdown)
     if footnotes is None:
         return None
     stand_ins: list[_StandIn] = []
+    if (admonitions or mkdocs) and _DEFINITION_LINE.search(markdown) is not None:
+        return None  # (not stood in only to be left, as nearly all of those would be)
     if (
         footnotes
         or admonitions
@@ -793,9 +801,15 @@ def _with_stand_ins(markdown: str) -> tuple[str, list[_StandIn]] | None:
         return None
     if any(mark in text for mark in ("!!!", "???")) and _opens_a_line(text, _ADMONITION_OPENER):
         return None
-    if any(mark in text for mark in _MKDOCS_MARKS) and _opens_a_line(text, _MKDOCS_LINE):
+    if _holds_mkdocs_line(text):
         return None
     return text, stand_ins
+
+
+def _holds_mkdocs_line(text: str) -> bool:
+    """Whether a line of `text` may start with one of MkDocs' lines (_MKDOCS_OPENERS)
+    after its containers' marks."""
+    return any(mark in text and _opens_a_line(text, opener) for mark, opener in _MKDOCS_OPENERS)
 
 
 def _tag_lines_left(stood: list[str]) -> bool:
@@ -892,7 +906,7 @@ def _stand_in_lines(
             stand_ins.append(_StandIn(""))
             line += 1
             continue
-        if text[:1] in _MKDOCS_STARTS:
+        if text.startswith(_MKDOCS_STARTS) and (text[0] != "-" or "8<" in text):
             taken = _mkdocs_stand_in(lines, line, end, stood, stand_ins, depth)
             if taken is None:
                 return False
@@ -915,7 +929,7 @@ def _stand_in_lines(
 
 # What starts a line _mkdocs_stand_in reads: an admonition, a content tab, an attribute
 # list, an abbreviation, a snippet.
-_MKDOCS_STARTS = frozenset("!?={*-")
+_MKDOCS_STARTS = ("!", "?", "===", "{", "*[", "-")
 
 
 def _mkdocs_stand_in(
@@ -956,8 +970,11 @@ def _mkdocs_stand_in(
         return 0
     if "|" in text and line + 1 < end and _DELIMITER_ROW.match(lines[line + 1]):
         return None
+    # (Each stand-in's heading is followed by a blank line: the line after it starts a
+    # block for both parsers, and a table's head there is not taken for a line after
+    # text, _table_head_apart.)
     if count:
-        stood.append(_STAND_IN_LINE)
+        stood.extend((_STAND_IN_LINE, ""))
         stand_ins.append(_StandIn(""))
         return line + count
     body_end = indented_body_end(lambda at: _indentation(lines[at]), line + 1, end, indent)
@@ -967,11 +984,12 @@ def _mkdocs_stand_in(
     for stand_in in stood_ins:
         stood.append(_STAND_IN_LINE)
         stand_ins.append(stand_in)
+    stood.append("")
     # (A line of the body indented less than `indent` is blank.)
     dedented = [body_line[indent:] for body_line in body]
     if not _stand_in_lines(dedented, 0, len(dedented), stood, stand_ins, {}, depth + 1):
         return None
-    stood.append(_STAND_IN_LINE)
+    stood.extend((_STAND_IN_LINE, ""))
     stand_ins.append(closed)
     return body_end
 
