@@ -487,8 +487,8 @@ _ADMONITION_OPENER = re.compile(r"!!!|\?\?\?")
 _DEFINITION_LINE = re.compile(r"\n[ \t]{0,3}[:~][ \t]")
 _MKDOCS_OPENERS = (
     ("{", _ATTRIBUTE_OPENER),
-    ("*[", re.compile(r"\*\[")),
-    ("8<", re.compile(r"8<")),
+    ("*[", re.compile(r"(?<!\*)\*\[[^\]\n]+\] ?:")),  # (not `**[CVE-1](u)**: …`)
+    ("8<", re.compile(r"-8<-")),
     ("===", re.compile(r"===[!+]{0,2}[ \t]+\"")),
 )
 # Task list items' boxes (markdown-it-py takes them off): `[ ]`, `[x]`. (GitHub alerts,

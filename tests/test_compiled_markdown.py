@@ -885,6 +885,7 @@ MKDOCS_STOOD_IN = {
     "a table after an admonition": "!!! note\n    x\n\n| a | b |\n|---|---|\n| c | d |\n",
     "a table opening an admonition's body": "!!! note\n    | a | b |\n    |---|---|\n",
     "a table after a snippet line": '--8<-- "a.md"\n| a | b |\n|---|---|\n',
+    "text like MkDocs' lines": "* **[CVE-1](u)**: fixed\n\n    *[Symbol.iterator] () {\n",
     "a page of them all": (
         '# T\n\n!!! tip\n    x\n\n=== "A"\n\n    y\n\n--8<-- "s.md"\n\n*[T]: t\n{ .x }\n'
     ),
