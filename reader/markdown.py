@@ -778,7 +778,9 @@ class _StandIn:
     heading must be at the top level), or nothing before a fenced code block
     ("before_fence": the block's token must follow, holding `text`); a footnote
     definition ("footnote": its heading is the first line of a list item standing for
-    the definition, _FOOTNOTE_STAND_IN_LINE)."""
+    the definition, _FOOTNOTE_STAND_IN_LINE); an admonition's opening line
+    ("admonition_open", its title in `text`, its tag in `meta`) and its body's end
+    ("admonition_close"), _mkdocs_stand_in."""
 
     kind: str
     text: str = ""
@@ -940,14 +942,15 @@ def _mkdocs_stand_in(
     stand_ins: list[_StandIn],
     depth: int,
 ) -> int | None:
-    """Stand-ins for line `line` if it is one of MkDocs' a top-level line starts (past no
-    indentation): an admonition (`!!! note "Title"`, `???+ tip`: as mdit-py-plugins'
-    rule reads it, its opening and closing tokens, its title's, and its body, indented,
-    read as markdown of its own) or a content tab (its label, and its body, as the
-    template plugin reads it), or lines read as nothing (an attribute list, an
-    abbreviation, a snippet: templates.nothing_lines). The line after those it takes, 0
-    if it is none of them; None where markdown-it-py is to read the body: a line with a
-    `|` over a delimiter row's like (a table's head), a body holding a tab."""
+    """Stand-ins for line `line` if it starts one of MkDocs' blocks or lines (at its very
+    start: at the top level, or in a body stood in): an admonition (`!!! note "Title"`,
+    `???+ tip`: as mdit-py-plugins' rule reads it, its opening and closing tokens, its
+    title's, and its body, its indentation taken off, read as markdown of its own) or a
+    content tab (its label, and its body, as the template plugin reads it), or lines read
+    as nothing (an attribute list, an abbreviation, a snippet: templates.nothing_lines).
+    The line after those it takes, 0 if it is none of them; None where markdown-it-py is
+    to read the body: a line with a `|` over a delimiter row's like (a table's head), a
+    body holding a tab."""
     text = lines[line]
     stood_ins: list[_StandIn] = []
     indent = 0

@@ -5,8 +5,9 @@ for a 4 KB scrape), and most scraped bodies are only paragraphs, ATX headings an
 flat bullet list. For exactly those this scanner gives markdown-it's answer; for anything
 else (fences, quotes, indented or nested blocks, ordered lists, tables, setext headings,
 thematic breaks, reference definitions, tabs, uneven bullet indents; template tags,
-callouts, definitions and task items) it returns None and the caller parses with
-markdown-it. tests/test_fastbody.py checks it against markdown-it.
+callouts, definitions and task items; MkDocs' abbreviations, snippets and tabs) it
+returns None and the caller parses with markdown-it. tests/test_fastbody.py checks it
+against markdown-it.
 """
 
 from __future__ import annotations
