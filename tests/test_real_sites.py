@@ -423,6 +423,22 @@ def test_mkdocs_pages_are_titled_by_their_metadata_and_their_markup_is_not_words
 
 
 @pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("--8<--\nincludes/a.md\nincludes/b.md\n--8<--\n", ""),  # a list of snippets
+        ('Text.\n--8<-- "a.md"\nMore.\n', "Text.\nMore."),
+        ("Text.\n*[HTML]: Hyper Text Markup Language\n", "Text."),
+        ("Pass an {Object} or {Buffer}.\n{Object}\n", "Pass an {Object} or {Buffer}.\n{Object}\n"),
+        ("*[not one\n--8<--\n\nx\n", "*[not one --8<--\nx"),  # unclosed: a paragraph
+        ('=== "macOS"\n    brew install it\n', "brew install it"),
+    ],
+)
+def test_mkdocs_lines_are_not_words_and_text_like_them_is(body: str, words: str) -> None:
+    assert body_text(body) == words
+    assert scan_body(body).initiatives == scan_body(body, need_heading=False).initiatives
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "{ .a " * 30_000,  # attribute lists that never close
