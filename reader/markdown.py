@@ -950,7 +950,7 @@ def _mkdocs_stand_in(
     as nothing (an attribute list, an abbreviation, a snippet: templates.nothing_lines).
     The line after those it takes, 0 if it is none of them; None where markdown-it-py is
     to read the body: a line with a `|` over a delimiter row's like (a table's head), a
-    body holding a tab."""
+    body holding a tab or a template tag's line."""
     text = lines[line]
     stood_ins: list[_StandIn] = []
     indent = 0
@@ -984,6 +984,8 @@ def _mkdocs_stand_in(
     body = lines[line + 1 : body_end]
     if "\t" in text or any("\t" in body_line for body_line in body):
         return None
+    if any(body_line.lstrip(" ").startswith(_TAG_OPENERS) for body_line in body):
+        return None  # (a code tag's block keeps its lines' indentation: the rule's is raw)
     for stand_in in stood_ins:
         stood.append(_STAND_IN_LINE)
         stand_ins.append(stand_in)

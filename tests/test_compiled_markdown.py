@@ -903,6 +903,7 @@ MKDOCS_LEFT = {
     "an admonition in a quote": "> !!! note\n>     x\n",
     "an admonition opened indented": "  !!! note\n      x\n",
     "an admonition holding a tab character": "!!! note\n\tx\n",
+    "an admonition, a code tag": "!!! tip\n    {% highlight %}\n    x\n    {% endhighlight %}",
     "an admonition's line in fenced code": "```md\n!!! note\n    x\n```\n",
     "an admonition over a delimiter row": "!!! note a|b\n|---|---|\n",
     "an admonition holding a footnote definition": "!!! note\n    [^1]: y\n",
