@@ -20,7 +20,7 @@ from reader.cli import main
 from reader.loading import load_article, parse_article
 from reader.loading.body import body_text, scan_body
 from reader.loading.dates import date_from_path
-from reader.loading.discover import no_articles_message
+from reader.loading.discover import find_files, no_articles_message
 from reader.markdown import markdown_parser
 from reader.markup.callouts import callout_of
 from reader.markup.html import html_blocks, html_text
@@ -408,7 +408,7 @@ def test_mkdocs_pages_are_titled_by_their_metadata_and_their_markup_is_not_words
         "docs/reference/configuration.md": ("Configuration", 0),
         "docs/blog/posts/winter-readings.md": ("What the wardens saw this winter", 0),
     }
-    found = {str(path.relative_to(root)): load_article(path, root) for path in root.rglob("*.md")}
+    found = {found.id: load_article(Path(found.path), root) for found in find_files(root)}
     assert set(found) == set(expected)
     for name, loaded in found.items():
         assert isinstance(loaded, Article)
