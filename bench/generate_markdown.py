@@ -24,6 +24,14 @@ one in five in `+++` TOML) and Zola posts (`+++` TOML with `[taxonomies]` and
 tomllib (a folded `>-` excerpt, a multi-line list), as real sites do. The corpus of
 bench/small_pages.py. With --footnotes, every page has footnotes (with_footnotes).
 
+    python bench/generate_markdown.py --mkdocs --out /tmp/mkdocs [--files 400]
+
+writes instead MkDocs / Material for MkDocs docs pages under `docs/` (about 3 KB): YAML
+front matter (`title`, `description`, `tags`), `!!!` and `???` admonitions with titles,
+lists and code in them, `=== "Tab"` content tabs, attribute lists, snippet lines and
+abbreviations at the page's end; one page in three a reference page with definition
+lists (which markdown-it-py reads whole).
+
     python bench/generate_markdown.py --cjk --out /tmp/cjk [--files 400]
 
 writes instead Japanese (half), Chinese and Korean (a tenth) blog posts, news articles
@@ -471,6 +479,94 @@ def generate_sites(out: Path, files: int, seed: int = 1, footnotes: bool = False
     return total
 
 
+# --- MkDocs pages (--mkdocs) ------------------------------------------------------------
+
+ADMONITION_KINDS = ("note", "tip", "warning", "info", "danger", "example", "question", "success")
+
+
+def mkdocs_block(rng: random.Random) -> str:
+    """One block of a Material for MkDocs page."""
+    roll = rng.random()
+    if roll < 0.3:
+        return sentence_lines(rng, rng.randint(2, 5))
+    if roll < 0.45:
+        marker = rng.choice(("!!!", "!!!", "???", "???+"))
+        title = f' "{phrase(rng, 2, 5).capitalize()}"' if rng.random() < 0.6 else ""
+        body = [f"    {line}" for line in sentence_lines(rng, rng.randint(1, 3)).split("\n")]
+        if rng.random() < 0.4:
+            body += ["", *(f"    - {phrase(rng, 3, 8)}" for _ in range(rng.randint(2, 4)))]
+        if rng.random() < 0.2:
+            body += ["", "    ```bash", f"    {rng.choice(WORDS)} --{rng.choice(WORDS)}", "    ```"]
+        return f"{marker} {rng.choice(ADMONITION_KINDS)}{title}\n" + "\n".join(body)
+    if roll < 0.55:
+        tabs = []
+        for label in rng.sample(("pip", "uv", "conda", "Linux", "macOS", "Windows"), 2):
+            command = f"{rng.choice(WORDS)} install {rng.choice(WORDS)}"
+            tabs.append(f'=== "{label}"\n\n    ```bash\n    {command}\n    ```')
+        return "\n\n".join(tabs)
+    if roll < 0.7:
+        items = [
+            f"- {phrase(rng, 4, 12).capitalize()} `{rng.choice(WORDS)}`"
+            for _ in range(rng.randint(2, 6))
+        ]
+        return "\n".join(items)
+    if roll < 0.8:
+        return f"```python\nimport {rng.choice(WORDS)}\n{rng.choice(WORDS)}.run()\n```"
+    if roll < 0.88:
+        return f"[{phrase(rng, 1, 3).capitalize()}]({rng.choice(WORDS)}.md){{ .md-button }}"
+    if roll < 0.94:
+        return f'--8<-- "includes/{rng.choice(WORDS)}.md"'
+    rows = [f"| `{rng.choice(WORDS)}` | {phrase(rng, 2, 6)} |" for _ in range(rng.randint(2, 5))]
+    return "| Name | Meaning |\n|---|---|\n" + "\n".join(rows)
+
+
+def sentence_lines(rng: random.Random, count: int) -> str:
+    return "\n".join(phrase(rng, 8, 14).capitalize() + "." for _ in range(count))
+
+
+def mkdocs_page(rng: random.Random, reference: bool) -> str:
+    title = phrase(rng, 2, 5).capitalize()
+    tags = "".join(f"\n  - {rng.choice(WORDS)}" for _ in range(rng.randint(1, 3)))
+    lines = [
+        "---",
+        f"title: {title}",
+        f"description: {phrase(rng, 6, 14).capitalize()}.",
+        f"tags:{tags}",
+        "---",
+        "",
+        f"# {title}",
+        "",
+    ]
+    blocks = []
+    for section in range(rng.randint(2, 4)):
+        blocks.append(
+            f"## {phrase(rng, 2, 5).capitalize()}"
+            + (f" {{ #s{section} }}" if rng.random() < 0.3 else "")
+        )
+        blocks.extend(mkdocs_block(rng) for _ in range(rng.randint(2, 5)))
+        if reference:
+            for _ in range(rng.randint(2, 4)):
+                blocks.append(f"`{rng.choice(WORDS)}`\n:   {phrase(rng, 6, 16).capitalize()}.")
+    words = rng.sample(("API", "CLI", "CSV", "HTML", "JSON", "URL", "YAML"), 2)
+    blocks.append("\n".join(f"*[{word}]: {phrase(rng, 2, 4)}" for word in words))
+    return "\n".join(lines) + "\n\n".join(blocks) + "\n"
+
+
+def generate_mkdocs(out: Path, files: int, seed: int = 1) -> int:
+    """Write `files` MkDocs pages under `out/docs` (and its `mkdocs.yml`); their size."""
+    rng = random.Random(seed)
+    (out / "docs").mkdir(parents=True, exist_ok=True)
+    (out / "mkdocs.yml").write_text("site_name: Bench\ntheme:\n  name: material\n", "utf-8")
+    total = 0
+    for number in range(files):
+        text = mkdocs_page(rng, number % 3 == 2)
+        path = out / "docs" / f"section-{number % 10}" / f"page-{number}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+        total += len(text.encode())
+    return total
+
+
 # --- CJK pages (--cjk) ------------------------------------------------------------------
 
 # Real words and phrases, commonest first (each list is drawn with weight 1/rank, as
@@ -676,8 +772,12 @@ def main() -> None:
     parser.add_argument("--sites", action="store_true", help="small static-site pages")
     parser.add_argument("--cjk", action="store_true", help="Japanese, Chinese, Korean pages")
     parser.add_argument("--footnotes", action="store_true", help="with --sites: footnotes")
+    parser.add_argument("--mkdocs", action="store_true", help="MkDocs / Material docs pages")
     args = parser.parse_args()
-    if args.cjk:
+    if args.mkdocs:
+        files = args.files or 400
+        total = generate_mkdocs(args.out, files, args.seed)
+    elif args.cjk:
         files = args.files or 400
         total = generate_cjk(args.out, files, args.seed)
     elif args.sites:

@@ -19,6 +19,10 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.admon.index import MARKER_LEN as ADMONITION_MARKER_LEN
+from mdit_py_plugins.admon.index import MARKERS as ADMONITION_MARKERS
+from mdit_py_plugins.admon.index import _get_tag as admonition_tag
+from mdit_py_plugins.admon.index import _validate as admonition_valid
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -27,9 +31,13 @@ from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_LINES, MAX_MARKDOWN_N
 from reader.markup.callouts import OPEN_TYPES as CALLOUT_OPEN_TYPES
 from reader.markup.html import inline_html_text
 from reader.markup.templates import (
+    CONTENT_TAB_INDENT,
+    content_tab_label,
+    indented_body_end,
     kramdown_attribute_line,
     line_tags,
     mdx_line,
+    nothing_lines,
     tags_over_lines,
     template_block,
     template_links,
@@ -142,6 +150,8 @@ def inline_text(children: list[Token] | None) -> str:
 # which the compiled parser's HTML leaves out of the alt text (`![&amp;](u)`): a
 # paragraph with an image and any of those is left to markdown-it-py.
 _PLUGIN_INLINE = ("<", "{{", "{%", "{:", "^[", "~~")
+# And MkDocs' attribute lists (`[Start](a.md){ .md-button }`), looked for by their start.
+_ATTRIBUTE_OPENER = re.compile(r"\{[ \t]*(?:[.#]|[\w-]+=)")
 # Paragraph text with more openers than this may nest past maxNesting, where the two
 # parsers each stop in their own way: left to markdown-it-py.
 _MOST_OPENERS = MAX_MARKDOWN_NESTING
@@ -184,6 +194,7 @@ def compiled_inline_texts(texts: list[str]) -> list[str | None]:
     blank, image = "\n\n" in whole, "![" in whole
     wide = not whole.isascii()
     plugin = any(mark in whole for mark in _PLUGIN_INLINE)
+    attributes = "{" in whole and _ATTRIBUTE_OPENER.search(whole) is not None
     chosen = [
         index
         for index, text in enumerate(texts)
@@ -191,6 +202,7 @@ def compiled_inline_texts(texts: list[str]) -> list[str | None]:
         and not (blank and "\n\n" in text)
         and not (wide and not text.isascii() and _emphasis_read_apart(text))
         and not (plugin and any(mark in text for mark in _PLUGIN_INLINE))
+        and not (attributes and "{" in text and _ATTRIBUTE_OPENER.search(text) is not None)
         and not (image and "![" in text and not _IMAGE_MARKS.isdisjoint(text))
         and text.count("[") + text.count("*") + text.count("_") <= _MOST_OPENERS
         and ("`" not in text or "[" not in text or _code_spans_close(text))
@@ -314,6 +326,7 @@ def _inline_read_alike(text: str) -> bool:
         and "\n\n" not in text
         and (text.isascii() or not _emphasis_read_apart(text))
         and not any(mark in text for mark in _PLUGIN_INLINE if mark != "<")
+        and ("{" not in text or _ATTRIBUTE_OPENER.search(text) is None)
         and ("![" not in text or _IMAGE_MARKS.isdisjoint(text))
         and text.count("[") + text.count("*") + text.count("_") <= _MOST_OPENERS
         and ("`" not in text or "[" not in text or _code_spans_close(text))
@@ -489,6 +502,23 @@ _PLUGIN_BLOCK_MARKS = (
     (":", (":::",)), ("!", ("!!!",)), ("?", ("???",)), ("\0", ("\0",)), ("\r", ("\r",)),
 )  # fmt: skip
 _PLUGIN_OPENER = re.compile(r":::|!!!|\?\?\?")
+_CONTAINER_OPENER = re.compile(r":::")
+# `!!!` and `???` admonitions at a top-level line's start are stood in (_stand_in_lines);
+# a page with one elsewhere (in a list item, a quote, indented) is left to markdown-it-py.
+_ADMONITION_OPENER = re.compile(r"!!!|\?\?\?")
+# MkDocs' lines the template plugin reads (attribute lists, abbreviations, snippets,
+# content tabs), by their start (each a regex starting with a character of its own, found
+# at memory speed; a snippet's `--` are container marks to _opens_a_line) and a string
+# each holds: stood in at a top-level line's start, else left to markdown-it-py.
+# A line that may be a definition list's definition (a `:` or `~` line, not the text's
+# first), which _DIFFERING_LINE leaves to markdown-it-py outside fenced code.
+_DEFINITION_LINE = re.compile(r"\n[ \t]{0,3}[:~][ \t]")
+_MKDOCS_OPENERS = (
+    ("{", _ATTRIBUTE_OPENER),
+    ("*[", re.compile(r"(?<!\*)\*\[[^\]\n]+\] ?:")),  # (not `**[CVE-1](u)**: …`)
+    ("8<", re.compile(r"-8<-")),
+    ("===", re.compile(r"===[!+]{0,2}[ \t]+\"")),
+)
 # Task list items' boxes (markdown-it-py takes them off): `[ ]`, `[x]`. (GitHub alerts,
 # template tags and footnote definitions: see _with_stand_ins.)
 _TASK_BOX = re.compile(r"\[[ xX]\]")
@@ -608,8 +638,10 @@ class CompiledCallout(CompiledToken):
 
     __slots__ = ("info", "meta")
 
-    def __init__(self, kind: str, level: int, meta: dict[str, str] | None, info: str = "") -> None:
-        super().__init__(kind, "div", 1, level)
+    def __init__(
+        self, kind: str, level: int, meta: dict[str, str] | None, info: str = "", content: str = ""
+    ) -> None:
+        super().__init__(kind, "div", 1, level, content)
         self.meta = dict(meta or {})
         self.info = self.meta.get("kind", "") if kind == "alert_open" else info
 
@@ -637,18 +669,30 @@ def compiled_block_tokens(markdown: str) -> list[CompiledToken] | None:
 def _compiled_without_containers(markdown: str) -> list[CompiledToken] | None:
     """compiled_block_tokens for markdown whose `:::` lines are left as they are: None
     for one starting a line (a container to markdown-it-py, if it names one)."""
+    admonitions = False
     if any(
         char in markdown and any(mark in markdown for mark in marks)
         for char, marks in _PLUGIN_BLOCK_MARKS
-    ) and ("\0" in markdown or "\r" in markdown or _opens_a_line(markdown, _PLUGIN_OPENER)):
-        return None
+    ):
+        if "\0" in markdown or "\r" in markdown or _opens_a_line(markdown, _CONTAINER_OPENER):
+            return None
+        admonitions = _opens_a_line(markdown, _ADMONITION_OPENER)
+    mkdocs = _holds_mkdocs_line(markdown)
     if "[" in markdown and _TASK_BOX.search(markdown) is not None:
         return None
     footnotes = "[^" in markdown and _holds_footnote_line(markdown)
     if footnotes is None:
         return None
     stand_ins: list[_StandIn] = []
-    if footnotes or _starts_a_line_with_tag(markdown) or _holds_alert_line(markdown):
+    if (admonitions or mkdocs) and _DEFINITION_LINE.search(markdown) is not None:
+        return None  # (not stood in only to be left, as nearly all of those would be)
+    if (
+        footnotes
+        or admonitions
+        or mkdocs
+        or _starts_a_line_with_tag(markdown)
+        or _holds_alert_line(markdown)
+    ):
         stood_in = _with_stand_ins(markdown)
         if stood_in is None:
             return None
@@ -768,7 +812,9 @@ class _StandIn:
     heading must be at the top level), or nothing before a fenced code block
     ("before_fence": the block's token must follow, holding `text`); a footnote
     definition ("footnote": its heading is the first line of a list item standing for
-    the definition, _FOOTNOTE_STAND_IN_LINE)."""
+    the definition, _FOOTNOTE_STAND_IN_LINE); an admonition's opening line
+    ("admonition_open", its title in `text`, its tag in `meta`) and its body's end
+    ("admonition_close"), _mkdocs_stand_in."""
 
     kind: str
     text: str = ""
@@ -789,7 +835,17 @@ def _with_stand_ins(markdown: str) -> tuple[str, list[_StandIn]] | None:
     text = "\n".join(stood)
     if _starts_a_line_with_tag(text) and _tag_lines_left(stood):
         return None
+    if any(mark in text for mark in ("!!!", "???")) and _opens_a_line(text, _ADMONITION_OPENER):
+        return None
+    if _holds_mkdocs_line(text):
+        return None
     return text, stand_ins
+
+
+def _holds_mkdocs_line(text: str) -> bool:
+    """Whether a line of `text` may start with one of MkDocs' lines (_MKDOCS_OPENERS)
+    after its containers' marks."""
+    return any(mark in text and _opens_a_line(text, opener) for mark, opener in _MKDOCS_OPENERS)
 
 
 def _tag_lines_left(stood: list[str]) -> bool:
@@ -886,6 +942,13 @@ def _stand_in_lines(
             stand_ins.append(_StandIn(""))
             line += 1
             continue
+        if text.startswith(_MKDOCS_STARTS) and (text[0] != "-" or "8<" in text):
+            taken = _mkdocs_stand_in(lines, line, end, stood, stand_ins, depth)
+            if taken is None:
+                return False
+            if taken:
+                line = taken
+                continue
         if "[!" in text and (alert := _ALERT_LINE.fullmatch(text)) is not None:
             kind = alert.group("kind").upper()
             if kind in _ALERT_KINDS:
@@ -898,6 +961,107 @@ def _stand_in_lines(
         stood.append(text)
         line += 1
     return True
+
+
+# What starts a line _mkdocs_stand_in reads: an admonition, a content tab, an attribute
+# list, an abbreviation, a snippet.
+_MKDOCS_STARTS = ("!", "?", "===", "{", "*[", "-")
+
+
+def _mkdocs_stand_in(
+    lines: list[str],
+    line: int,
+    end: int,
+    stood: list[str],
+    stand_ins: list[_StandIn],
+    depth: int,
+) -> int | None:
+    """Stand-ins for line `line` if it starts one of MkDocs' blocks or lines (at its very
+    start: at the top level, or in a body stood in): an admonition (`!!! note "Title"`,
+    `???+ tip`: as mdit-py-plugins' rule reads it, its opening and closing tokens, its
+    title's, and its body, its indentation taken off, read as markdown of its own) or a
+    content tab (its label, and its body, as the template plugin reads it), or lines read
+    as nothing (an attribute list, an abbreviation, a snippet: templates.nothing_lines).
+    The line after those it takes, 0 if it is none of them; None where markdown-it-py is
+    to read the body: a line with a `|` over a delimiter row's like (a table's head), a
+    body holding a tab or a template tag's line."""
+    text = lines[line]
+    stood_ins: list[_StandIn] = []
+    indent = 0
+    if text[:1] in "!?":
+        opening = _admonition_opening(text)
+        if opening is not None:
+            tag, title, indent = opening
+            stood_ins = [_StandIn("admonition_open", title, {"tag": tag})]
+            closed = _StandIn("admonition_close")
+    elif text[:1] == "=":
+        label = content_tab_label(text)
+        if label is not None:
+            indent = CONTENT_TAB_INDENT
+            meta = {"kind": "", "label": label}
+            stood_ins = [_StandIn("template", f"tab: {label}" if label else "tab")]
+            stood_ins.append(_StandIn("callout_open", meta=meta))
+            closed = _StandIn("callout_close")
+    count = 0 if stood_ins else nothing_lines(lines.__getitem__, line, end)
+    if not stood_ins and not count:
+        return 0
+    if "|" in text and line + 1 < end and _DELIMITER_ROW.match(lines[line + 1]):
+        return None
+    # (Each stand-in's heading is followed by a blank line: the line after it starts a
+    # block for both parsers, and a table's head there is not taken for a line after
+    # text, _table_head_apart.)
+    if count:
+        stood.extend((_STAND_IN_LINE, ""))
+        stand_ins.append(_StandIn(""))
+        return line + count
+    body_end = indented_body_end(lambda at: _indentation(lines[at]), line + 1, end, indent)
+    body = lines[line + 1 : body_end]
+    if "\t" in text or any("\t" in body_line for body_line in body):
+        return None
+    if any(body_line.lstrip(" ").startswith(_TAG_OPENERS) for body_line in body):
+        return None  # (a code tag's block keeps its lines' indentation: the rule's is raw)
+    for stand_in in stood_ins:
+        stood.append(_STAND_IN_LINE)
+        stand_ins.append(stand_in)
+    stood.append("")
+    # (A line of the body indented less than `indent` is blank.)
+    dedented = [body_line[indent:] for body_line in body]
+    if not _stand_in_lines(dedented, 0, len(dedented), stood, stand_ins, {}, depth + 1):
+        return None
+    stood.extend((_STAND_IN_LINE, ""))
+    stand_ins.append(closed)
+    return body_end
+
+
+def _admonition_opening(text: str) -> tuple[str, str, int] | None:
+    """The tag, the title and the body's indentation of the admonition `text` (a line at
+    a block's start) opens, read by mdit-py-plugins' admonition rule's own functions and
+    as it reads them; None if it opens none."""
+    marker = max(
+        (mark for mark in ADMONITION_MARKERS if text.startswith(mark)), key=len, default=""
+    )
+    if not marker:
+        return None
+    params = text[len(marker) :]
+    if not admonition_valid(params):
+        return None
+    spaces = len(params) - len(params.lstrip(" "))
+    tags, title = admonition_tag(params)
+    return tags[0], title, ADMONITION_MARKER_LEN + spaces
+
+
+def _indentation(text: str) -> tuple[int, bool]:
+    """A line's indentation in columns (a tab to the next multiple of 4), as markdown-it's
+    `sCount` counts it at the top level, and whether it is blank."""
+    columns = 0
+    for char in text:
+        if char == " ":
+            columns += 1
+        elif char == "\t":
+            columns += 4 - columns % 4
+        else:
+            return columns, False
+    return columns, True
 
 
 # A footnote definition's stand-in: a list item whose text starts 4 columns in, as the
@@ -977,6 +1141,18 @@ def _stood_in_tokens(
             found.append(CompiledToken("fence", "code", 0, level, stand_in.text))
         elif stand_in.kind == "template":
             found.append(CompiledToken("template", "", 0, level, stand_in.text))
+        elif stand_in.kind == "admonition_open":
+            found.append(
+                CompiledCallout("admonition_open", level, stand_in.meta, "", stand_in.text)
+            )
+            if stand_in.text:
+                found.append(CompiledToken("admonition_title_open", "p", 1, level + 1))
+                found.append(CompiledToken("inline", "", 0, level + 2, stand_in.text))
+                found.append(CompiledToken("admonition_title_close", "p", -1, level + 1))
+            depth += 1
+        elif stand_in.kind == "admonition_close":
+            depth -= 1
+            found.append(CompiledToken("admonition_close", "div", -1, level - 1))
         elif stand_in.kind == "callout_open":
             found.append(CompiledCallout("callout_open", level, stand_in.meta))
             depth += 1

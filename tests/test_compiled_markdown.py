@@ -436,6 +436,9 @@ BLOCKS = [
     "```console\n> a\nb\n```", "```\n> > a\n>     b\n```", "~~~\n> a\n -\n~~~", "```\n> a\nb",
     "[^1]: note", "[^n]: a\n\n    b", "[^1]: x\n[^2]: y\n  lazy", "[^1]:\n    - a", "x[^1] y",
     "[^1]: > q", "1) a\n2) b", ":::note\nx\n:::", ":::tip\n- a\n", ":::", "::::info\n:::note",
+    '!!! note "T"\n    x\n\n    - a\n    - b', "???+ tip\n    x", "!!! warning\n\n\n    x",
+    '=== "A"\n\n    ```\n    x\n    ```', "*[HTML]: Markup", "{ .lead }", 'a\n{ #id }',
+    '--8<-- "a.md"', "--8<--\na.md\n--8<--", "Term\n:   Definition", "[x](u){ .b }",
 ]  # fmt: skip
 BLOCK_STARTS = ["", "", "", "  ", "   ", "    ", "- ", "> ", "1. "]
 
@@ -478,7 +481,6 @@ READ_APART = {
     "comment block ended by its list item": "- <!-- a\n\nx\n",
     "declaration in lower case": "<!doctype html>\n",
     "comment block in a list item, after one inside a line": "a <!-- b -->\n\n- <!-- c\n\nd\n",
-    "`!!!` admonition, after a line holding `!!!`": "Wow!!!\n\n!!! note\n    x\n",
     "no-break space in a link definition": "[ref]: /url \xa0\n",
     "a control character Python's regexes take for a space": "<br> \x1c\n",
     "tab in a quote's indentation": "> > \t word\n",
@@ -496,7 +498,7 @@ READ_APART = {
     "HTML block ending a text without a newline": "a\n\n<div>",
     "code block ending a text without a newline": "    code",
     "`:::` container in a list item": "- :::note\n  x\n  :::\n",
-    "`!!!` admonition": "!!! note\n    x\n",
+    "`!!!` admonition in a list item": "- !!! note\n      x\n",
     "footnote definition in a list item": "- x[^1]\n\n  [^1]: a note\n",
     "footnote definition in a quote": "> x[^1]\n>\n> [^1]: a note\n",
     "definition list": "Term\n: definition\n",
@@ -878,6 +880,128 @@ def test_containers_not_stood_in_are_left_to_markdown_it_py(markdown: str) -> No
     same_loader_facts_as_markdown_it_py(markdown)
 
 
+# MkDocs (Material for MkDocs) pages: `!!!` / `???` admonitions and content tabs (a body
+# indented under its opening line), attribute lists, abbreviations and snippet lines at a
+# top-level line's start, stood in (reader.markdown._mkdocs_stand_in).
+MKDOCS_STOOD_IN = {
+    "an admonition": "!!! note\n    x\n",
+    "an admonition with a title and a list": '!!! note "Levels"\n    a:\n\n    - b\n    - c\n',
+    "an admonition without a title": '!!! tip ""\n    x\n',
+    "an admonition of two tags": '!!! danger inline end "Mind"\n    x\n',
+    "an admonition, after a line holding `!!!`": "Wow!!!\n\n!!! note\n    x\n",
+    "a collapsible block": "??? info\n    x\n",
+    "a collapsible block, open": '???+ question "Why?"\n    Because.\n',
+    "an admonition ending a paragraph and a list": "a\n!!! note\n    b\n- c\n!!! tip\n    d\n",
+    "an admonition ended by two blank lines": "!!! note\n    a\n\n\n    code\n",
+    "an admonition ended by a line not indented": "!!! note\n    a\n\n    b\nc\n",
+    "an admonition holding code": "!!! note\n    ```toml\n    a = 1\n    ```\n\n        indented\n",
+    "admonitions nested": "!!! note\n    x\n\n    !!! warning\n        y\n    z\n",
+    "an admonition holding a tab": '!!! note\n    === "A"\n\n        x\n',
+    "an admonition, its body indented 5": "!!!  note\n     x\n    y\n",
+    "an admonition, its marker run on": "!!!note\n   x\n",
+    "an admonition, empty": "!!! note\n",
+    "an admonition holding an alert": "!!! note\n    > [!TIP]\n    > x\n",
+    "an admonition holding a footnote reference": "!!! note\n    x[^1]\n\n[^1]: y\n",
+    "content tabs": '=== "pip"\n\n    ```\n    pip install x\n    ```\n\n=== "uv"\n\n    - a\n',
+    "a content tab, selected": '===+ "Linux"\n    x\n',
+    "a content tab starting a set": '===! "macOS"\n    x\n',
+    "an attribute list under a paragraph": "Some text.\n{ .annotate }\n",
+    "an attribute list under a table": "| a | b |\n|---|---|\n| c | d |\n{ .compact }\n",
+    "an attribute list of pairs": '{ width="600" loading=lazy }\n',
+    "attribute lists in a line": "[Start](s.md){ .md-button }\n## Set up { #setup }\n",
+    "abbreviations": "Send an SMS.\n\n*[SMS]: Short Message Service\n*[EA]: Agency\n",
+    "an abbreviation ending a list": "- a\n*[A]: b\n",
+    "a snippet line": 'a\n--8<-- "includes/a.md"\nb\n',
+    "a list of snippets": "--8<--\na.md\nb.md\n--8<--\n",
+    "a table after an admonition": "!!! note\n    x\n\n| a | b |\n|---|---|\n| c | d |\n",
+    "a table opening an admonition's body": "!!! note\n    | a | b |\n    |---|---|\n",
+    "a table after a snippet line": '--8<-- "a.md"\n| a | b |\n|---|---|\n',
+    "text like MkDocs' lines": "* **[CVE-1](u)**: fixed\n\n    *[Symbol.iterator] () {\n",
+    "a page of them all": (
+        '# T\n\n!!! tip\n    x\n\n=== "A"\n\n    y\n\n--8<-- "s.md"\n\n*[T]: t\n{ .x }\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("markdown", MKDOCS_STOOD_IN.values(), ids=MKDOCS_STOOD_IN.keys())
+def test_mkdocs_lines_are_read_by_the_compiled_parser(markdown: str) -> None:
+    assert same_blocks_as_markdown_it_py(markdown)
+    same_loader_facts_as_markdown_it_py(markdown)
+
+
+MKDOCS_LEFT = {
+    "an admonition in a list item": "- !!! note\n      x\n",
+    "an admonition in a quote": "> !!! note\n>     x\n",
+    "an admonition opened indented": "  !!! note\n      x\n",
+    "an admonition holding a tab character": "!!! note\n\tx\n",
+    "an admonition, a code tag": "!!! tip\n    {% highlight %}\n    x\n    {% endhighlight %}",
+    "an admonition's line in fenced code": "```md\n!!! note\n    x\n```\n",
+    "an admonition over a delimiter row": "!!! note a|b\n|---|---|\n",
+    "an admonition holding a footnote definition": "!!! note\n    [^1]: y\n",
+    "a `!!!` line naming nothing, after an admonition": "!!! note\n    x\n!!!\n",
+    "an admonition and a container": ":::note\nx\n:::\n\n!!! tip\n    y\n",
+    "a content tab in a list item": '- === "A"\n      x\n',
+    "an abbreviation in a quote": "> *[A]: b\n",
+    "an attribute list indented": "- a\n  { .x }\n",
+    "an attribute list before text": "{ .x } text\n",
+    "a snippet line in a list item": '- --8<-- "a.md"\n',
+    "a list of snippets unclosed": "--8<--\na.md\n",
+    # The deflist rule takes a paragraph's last lines back as the terms when a `:` line
+    # follows them; which lines those are, the block parse before them says (a lazy
+    # line of a quote or a list item is no term): not stood in line by line.
+    "a definition list": "Term\n:   Definition\n",
+}
+
+
+@pytest.mark.parametrize("markdown", MKDOCS_LEFT.values(), ids=MKDOCS_LEFT.keys())
+def test_mkdocs_lines_not_stood_in_are_left_to_markdown_it_py(markdown: str) -> None:
+    assert compiled_block_tokens(markdown) is None
+    same_loader_facts_as_markdown_it_py(markdown)
+
+
+def mkdocs_pages() -> list[Path]:
+    return sorted((samples_dir() / "sites" / "mkdocs").rglob("*.md"))
+
+
+def test_the_mkdocs_sample_is_read_as_with_markdown_it_py_alone() -> None:
+    """Its pages without definition lists are taken whole; each loads as with
+    markdown-it-py alone, and is searched the same."""
+    root = samples_dir() / "sites" / "mkdocs"
+    taken = []
+    for path in mkdocs_pages():
+        article = load_article(path, root)
+        assert isinstance(article, Article)
+        if same_blocks_as_markdown_it_py(article.body):
+            taken.append(path.name)
+        with markdown_it_py_only():
+            reference = load_article(path, root)
+        assert article == reference, path
+        with markdown_it_py_only():
+            expected = searched(reference)  # type: ignore[arg-type]
+        assert searched(article) == expected, path
+    assert sorted(taken) == ["getting-started.md", "index.md"]
+
+
+def test_mkdocs_pages_of_the_bench_are_read_as_with_markdown_it_py_alone(tmp_path: Path) -> None:
+    """bench/generate_markdown.py --mkdocs: every page without a definition list taken."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import generate_markdown
+    finally:
+        sys.path.remove(str(BENCH))
+    generate_markdown.generate_mkdocs(tmp_path, 40)
+    files = sorted(tmp_path.rglob("*.md"))
+    assert len(files) == 40
+    for path in files:
+        article = load_article(path, tmp_path)
+        assert isinstance(article, Article)
+        terms = "\n:   " in article.body
+        assert same_blocks_as_markdown_it_py(article.body) is not terms, path
+        with markdown_it_py_only():
+            reference = load_article(path, tmp_path)
+        assert article == reference, path
+
+
 def test_footnoted_site_pages_of_the_bench_are_read_as_with_markdown_it_py_alone(
     tmp_path: Path,
 ) -> None:
@@ -907,6 +1031,7 @@ def test_footnoted_site_pages_of_the_bench_are_read_as_with_markdown_it_py_alone
 DOCS_BLOCKS = [
     *STOOD_IN.values(), *NOT_STOOD_IN.values(), *FOOTNOTES_STOOD_IN.values(),
     *FOOTNOTES_LEFT.values(), *CONTAINERS_STOOD_IN.values(), *CONTAINERS_LEFT.values(),
+    *MKDOCS_STOOD_IN.values(), *MKDOCS_LEFT.values(), "    x\n", "    - a\n", "\n\n",
     "para *x*\n", "- a\n- b\n", "1. a\n",
     "```js\nlet x;\n```\n", "| a | b |\n|---|---|\n| c | d |\n", "> quote\n", "# H\n",
     "    code\n", "<div>\n", "---\n", "[r]: /u\n", "{{< note >}}\n", "{{< /note >}}\n",

@@ -20,7 +20,7 @@ from reader.cli import main
 from reader.loading import load_article, parse_article
 from reader.loading.body import body_text, scan_body
 from reader.loading.dates import date_from_path
-from reader.loading.discover import no_articles_message
+from reader.loading.discover import find_files, no_articles_message
 from reader.markdown import markdown_parser
 from reader.markup.callouts import callout_of
 from reader.markup.html import html_blocks, html_text
@@ -36,6 +36,7 @@ SAMPLES = {
     "mdx": "docs/docs/reporting-api.mdx",
     "cjk": "ja/2023-03-08-bouhan-patrol.md",
     "html": "html/bike-marking-results.md",
+    "mkdocs": "mkdocs/docs/blog/posts/winter-readings.md",
 }
 
 
@@ -357,6 +358,7 @@ def test_titles_with_markup_are_shown_as_text(written: str, shown: str) -> None:
         ("mdx", "Reporting API quick start", (2023, 5, 4), None, 0),
         ("cjk", "地域の防犯パトロール、参加者が三年で二倍に", (2023, 3, 8), "地域安全", 3),
         ("html", "Bike marking week results", (2019, 10, 21), "Thames Valley", 0),
+        ("mkdocs", "What the wardens saw this winter", (2024, 2, 11), "Seasons", 0),
     ],
 )  # fmt: skip
 def test_each_sample_loads_with_its_title_date_and_initiatives(
@@ -388,6 +390,66 @@ def test_each_sample_loads_with_its_title_date_and_initiatives(
 )
 def test_template_markup_that_never_closes_is_read_in_linear_time(body: str) -> None:
     """A generous bound: not quadratic (each of these took from 1 s to minutes before)."""
+    started = time.process_time()
+    scan_body(body, need_heading=False)
+    body_text(body)
+    markdown_parser().parse(body)
+    assert time.process_time() - started < 5
+
+
+def test_mkdocs_pages_are_titled_by_their_metadata_and_their_markup_is_not_words() -> None:
+    """An MkDocs site's pages: the title from front matter (or the first heading), tags,
+    and no attribute list, abbreviation, snippet line or tab marker in the indexed text
+    (nor `mkdocs.yml` as an article: it is no markdown file)."""
+    root = SITES / "mkdocs"
+    expected = {
+        "docs/index.md": ("Floodlog", 4),
+        "docs/getting-started.md": ("Getting started", 0),
+        "docs/reference/configuration.md": ("Configuration", 0),
+        "docs/blog/posts/winter-readings.md": ("What the wardens saw this winter", 0),
+    }
+    found = {found.id: load_article(Path(found.path), root) for found in find_files(root)}
+    assert set(found) == set(expected)
+    for name, loaded in found.items():
+        assert isinstance(loaded, Article)
+        assert (loaded.title, len(loaded.initiatives)) == expected[name], name
+        assert loaded.warnings == ()
+        text = body_text(loaded.body)
+        for raw in ("{ .", "{ #", "{ width", "*[", "--8<--", '=== "', "!!!", "???"):
+            assert raw not in text, (name, raw)
+    assert found["docs/getting-started.md"].metadata["tags"] == ["install", "setup"]  # type: ignore[union-attr]
+    words = body_text(found["docs/index.md"].body)  # type: ignore[union-attr]
+    assert "Get started Configuration" in words and "md-button" not in words
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("--8<--\nincludes/a.md\nincludes/b.md\n--8<--\n", ""),  # a list of snippets
+        ('Text.\n--8<-- "a.md"\nMore.\n', "Text.\nMore."),
+        ("Text.\n*[HTML]: Hyper Text Markup Language\n", "Text."),
+        ("Pass an {Object} or {Buffer}.\n{Object}\n", "Pass an {Object} or {Buffer}.\n{Object}\n"),
+        ("*[not one\n--8<--\n\nx\n", "*[not one --8<--\nx"),  # unclosed: a paragraph
+        ('=== "macOS"\n    brew install it\n', "brew install it"),
+    ],
+)
+def test_mkdocs_lines_are_not_words_and_text_like_them_is(body: str, words: str) -> None:
+    assert body_text(body) == words
+    assert scan_body(body).initiatives == scan_body(body, need_heading=False).initiatives
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{ .a " * 30_000,  # attribute lists that never close
+        "{ .a .b" + " .c" * 60_000,
+        '=== "a"\n' * 10_000,  # content tabs, each holding the rest
+        "--8<--\n" + "a.md\n" * 20_000,  # a list of snippets never closed
+        "*[a]: b\n" * 20_000,
+        "!!! note\n" + "    x\n\n" * 10_000,
+    ],
+)
+def test_mkdocs_markup_is_read_in_linear_time(body: str) -> None:
     started = time.process_time()
     scan_body(body, need_heading=False)
     body_text(body)

@@ -39,9 +39,14 @@ if TYPE_CHECKING:
 # autolinks, strikethrough, HTML, template tags); text without any of them is plain.
 _INLINE_MARKS = "*_`[]!<>&\\~{"
 _INLINE_MARKUP = re.compile(f"[{re.escape(_INLINE_MARKS)}]")
-# What only a full read finds in a body's text: HTML, template tags, kramdown lines,
-# callouts, footnotes, MDX. A body without any is its own text.
-_NOT_TEXT = re.compile(r"<[A-Za-z/!?]|\{[{%:/]|^[ \t]*(?::::|!!!|\?\?\?)|\[[!^]", re.MULTILINE)
+# What only a full read finds in a body's text: HTML, template tags, kramdown lines and
+# attribute lists, callouts, footnotes, MDX, MkDocs' abbreviations, snippets and tabs. A
+# body without any is its own text.
+_NOT_TEXT = re.compile(
+    r"<[A-Za-z/!?]|\{[{%:/]|\{[ \t]*(?:[.#][\w-]|[\w-]+=)|\[[!^]"
+    r"|^[ \t]*(?::::|!!!|\?\?\?|\*\[|-+8<|===[!+]*[ \t]+\")",
+    re.MULTILINE,
+)
 
 
 @dataclass(slots=True)
@@ -177,7 +182,10 @@ def body_text(body: str, *, mdx: bool = False) -> str:
 # (a single character is found at memory speed; a regex over the whole body, or a search
 # for a longer string, costs as much as loading the rest of a typical article).
 _MARKS = ("<", "{", "^")
-_REPEATED = (("!", ("!!!", "[!")), ("?", ("???",)), (":", (":::",)))
+_REPEATED = (
+    ("!", ("!!!", "[!")), ("?", ("???",)), (":", (":::",)), ("[", ("*[",)), ("8", ("8<",)),
+    ("=", ("===",)),
+)  # fmt: skip
 
 
 def _may_hold_markup(text: str) -> bool:
@@ -343,7 +351,7 @@ def _holds_not_text(text: str) -> bool:
 
 
 # What every construct _NOT_TEXT finds holds.
-_NOT_TEXT_MARKS = ("<", "{", "[!", "[^", ":::", "!!!", "???")
+_NOT_TEXT_MARKS = ("<", "{", "[!", "[^", ":::", "!!!", "???", "*[", "8<", "===")
 
 
 def _plain_each(texts: list[str], mdx: bool, budget: MarkupBudget | None = None) -> list[str]:

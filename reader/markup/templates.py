@@ -12,7 +12,13 @@ What each becomes:
   the same way; `{% comment %}` … `{% endcomment %}` nothing;
 - `[text]({% link … %})` and `[text]({{< ref "…" >}})` a link to the path named;
 - kramdown attribute lines (`{: .class}`, `{:toc}`) nothing (a `* TOC` list before
-  `{:toc}` goes too: kramdown puts a table of contents there);
+  `{:toc}` goes too: kramdown puts a table of contents there), and so are MkDocs'
+  (Python-Markdown's) attribute lists (`{ .md-button }`, `{ #setup }`, on a line or in
+  one), abbreviations (`*[HTML]: Hyper Text Markup Language`, tooltips on a site) and
+  snippet lines (`--8<-- "includes/note.md"`, a file the site's build pastes in);
+- MkDocs content tabs (`=== "Linux"` over a body indented 4 spaces) a `template` token
+  `tab: Linux`, as a Hugo `{{< tab "Linux" >}}` is, and the body in a callout of no kind
+  (drawn plain: its lists are not the page's);
 - in MDX, `import` / `export` blocks and `{/* … */}` lines nothing, and a line starting
   with a component tag an `html_block`, read as HTML.
 
@@ -78,6 +84,21 @@ _CODE_TAGS = {
 _KRAMDOWN_LINE = re.compile(r"\{:(?:[^{}\n]|\{[^{}\n]*\})*\}[ \t]*")
 _KRAMDOWN_INLINE = re.compile(r"\{:(?:[^{}\n]|\{[^{}\n]*\})*\}")
 _KRAMDOWN_TOC = re.compile(r"\{:\s*\.?toc\s*\}", re.IGNORECASE)
+# Python-Markdown's attribute list: classes, ids and `key=value` pairs, nothing else (a
+# `{Object}` type in an API page is text). (Possessive runs: read in linear time.)
+_ATTRIBUTE = r"""(?:[.#][\w-]++|[\w-]++=(?:"[^"\n]*+"|'[^'\n]*+'|[^\s"'{}]++))"""
+ATTRIBUTE_LIST = re.compile(rf"\{{:?[ \t]*+{_ATTRIBUTE}(?:[ \t]++{_ATTRIBUTE})*+[ \t]*+\}}")
+# An abbreviation's definition (`*[HTML]: Hyper Text Markup Language`), and a snippet line
+# (pymdownx.snippets: `--8<-- "file.md"`, or `--8<--` alone opening and closing a list
+# of files).
+_ABBREVIATION = re.compile(r"\*\[[^\]\\\n]++\] ?:.*")
+_SNIPPET = re.compile(r"""-+8<-+[ \t]+(?:"[^"\n]+"|'[^'\n]+')[ \t]*""")
+_SNIPPETS_MARK = re.compile(r"-+8<-+[ \t]*")
+# A content tab's opening line (pymdownx.tabbed: `=== "Linux"`, `===! "…"` starting a new
+# set, `===+ "…"` the one selected).
+_CONTENT_TAB = re.compile(r'===[!+]{0,2}[ \t]+"(?P<label>[^"\n]*)"[ \t]*')
+# A content tab's body is indented this much past its `===`.
+CONTENT_TAB_INDENT = 4
 _MDX_ESM = re.compile(r"(?:import|export)(?=[\s{*])")
 _MDX_COMMENT = re.compile(r"\{/\*.*\*/\}[ \t]*")
 _MDX_COMPONENT = re.compile(r"</?(?:[A-Za-z][\w.:-]*|>)")
@@ -415,6 +436,109 @@ def _drop_list_before(state: StateBlock) -> None:
             return
 
 
+def nothing_lines(line_text: Callable[[int], str], start: int, end: int) -> int:
+    """How many lines from `start` (before `end`; `line_text(n)`: line n past its
+    indentation) the MkDocs line rule reads as nothing: an attribute list, an
+    abbreviation or a snippet line alone on line `start` (1), a `--8<--` list of files up
+    to its closing `--8<--` (its lines, before a blank one), else 0. (The compiled block
+    parse reads top-level lines through this too.)"""
+    text = line_text(start)
+    if text[:1] == "{":
+        return 1 if not text.startswith("{:") and ATTRIBUTE_LIST.fullmatch(text.rstrip()) else 0
+    if text[:1] == "*":
+        return 1 if _ABBREVIATION.fullmatch(text) else 0
+    if text[:1] != "-" or "8<" not in text:
+        return 0
+    if _SNIPPET.fullmatch(text):
+        return 1
+    if not _SNIPPETS_MARK.fullmatch(text):
+        return 0
+    for line in range(start + 1, end):
+        following = line_text(line)
+        if not following:
+            return 0
+        if _SNIPPETS_MARK.fullmatch(following):
+            return line + 1 - start
+    return 0
+
+
+def content_tab_label(text: str) -> str | None:
+    """The label of the content tab `text` (a line past its indentation) opens, or None."""
+    found = _CONTENT_TAB.fullmatch(text) if text.startswith("===") else None
+    return None if found is None else one_line(strip_control(found.group("label")))
+
+
+def indented_body_end(
+    line_indent: Callable[[int], tuple[int, bool]], start: int, end: int, indent: int
+) -> int:
+    """The line after an indented body starting on line `start` (before `end`), as
+    mdit-py-plugins' admonition rule ends one (a content tab's too): at a line with text
+    indented less than `indent` columns, or at the second of two lines in a row indented
+    less (blank lines). `line_indent(n)`: line n's indentation in columns, and whether it
+    is blank."""
+    was_short = False
+    line = start
+    while line < end:
+        columns, blank = line_indent(line)
+        short = columns < indent
+        if (short and was_short) or (short and not blank):
+            break
+        was_short = short
+        line += 1
+    return line
+
+
+def _mkdocs_line(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.is_code_block(start_line):
+        return False
+    first = state.bMarks[start_line] + state.tShift[start_line]
+    if state.src[first : first + 1] not in ("{", "*", "-"):
+        return False
+    count = nothing_lines(lambda line: _line(state, line), start_line, end_line)
+    if not count:
+        return False
+    if not silent:
+        state.line = start_line + count
+    return True
+
+
+def _content_tab(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.is_code_block(start_line):
+        return False
+    first = state.bMarks[start_line] + state.tShift[start_line]
+    if state.src[first : first + 3] != "===":
+        return False
+    label = content_tab_label(_line(state, start_line))
+    if label is None:
+        return False
+    if silent:
+        return True
+    indent = state.sCount[start_line] + CONTENT_TAB_INDENT
+
+    def line_indent(line: int) -> tuple[int, bool]:
+        blank = state.bMarks[line] + state.tShift[line] >= state.eMarks[line]
+        return state.sCount[line], blank
+
+    end = indented_body_end(line_indent, start_line + 1, end_line, indent)
+    token = state.push("template", "", 0)
+    token.content = f"tab: {label}" if label else "tab"
+    token.map = [start_line, start_line + 1]
+    old_parent, old_max, old_indent = state.parentType, state.lineMax, state.blkIndent
+    state.parentType = "callout"
+    state.lineMax = end
+    state.blkIndent = indent
+    token = state.push("callout_open", "div", 1)
+    token.meta = {"kind": "", "label": label}
+    token.block = True
+    token.map = [start_line, end]
+    state.md.block.tokenize(state, start_line + 1, end)
+    token = state.push("callout_close", "div", -1)
+    token.block = True
+    state.parentType, state.lineMax, state.blkIndent = old_parent, old_max, old_indent
+    state.line = end
+    return True
+
+
 def mdx_line(text: str) -> str:
     """What MDX's block rules read a line's text (past its indentation) as: "esm" (an
     `import` / `export` block's first line), "comment" (`{/* … */}`), "component" (a
@@ -477,6 +601,11 @@ def _template_inline(state: StateInline, silent: bool) -> bool:
         if found is None or found.end() > state.posMax:
             return False
         state.pos = found.end()
+        return True
+    if (found := ATTRIBUTE_LIST.match(source, position)) is not None:
+        if found.end() > state.posMax:
+            return False
+        state.pos = found.end()  # `[Get started](start.md){ .md-button }`: the link
         return True
     if not source.startswith(_OPENERS, position):
         return False
@@ -545,6 +674,8 @@ def template_plugin(md: MarkdownIt, *, mdx: bool = False) -> None:
     md.block.ruler.before("fence", "template", _template_block, terminates)
     md.inline.ruler.before("escape", "template_inline", _template_inline)
     md.core.ruler.before("inline", "template_links", _template_link_rule)
+    md.block.ruler.before("fence", "mkdocs_line", _mkdocs_line, terminates)
+    md.block.ruler.before("fence", "content_tab", _content_tab, terminates)
     if mdx:
         md.block.ruler.before("fence", "mdx_esm", _mdx_esm)
         md.block.ruler.before("fence", "mdx", _mdx_block, terminates)

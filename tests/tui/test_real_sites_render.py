@@ -22,6 +22,10 @@ SAMPLES = (
     "docs/docs/reporting-api.mdx",
     "ja/2023-03-08-bouhan-patrol.md",
     "html/bike-marking-results.md",
+    "mkdocs/docs/index.md",
+    "mkdocs/docs/getting-started.md",
+    "mkdocs/docs/reference/configuration.md",
+    "mkdocs/docs/blog/posts/winter-readings.md",
 )
 # What must not reach the screen where the construct is recognised.
 RAW = (
@@ -38,6 +42,14 @@ RAW = (
     "{:",
     "<Tab",
     ":::",
+    "!!!",
+    "???",
+    '=== "',
+    "*[",
+    "--8<--",
+    "{ .",
+    "{ #",
+    "{ width",
 )
 
 
@@ -105,6 +117,36 @@ def test_callouts_are_labelled_boxes_with_their_markdown_inside() -> None:
     assert roles_of(blocks, "Warning") == {"callout-warning-title"}
     assert "strong" in roles_of(blocks, "not")
     assert blocks[0].prefix.spans[0].style == "callout-warning"
+
+
+def test_mkdocs_tabs_are_labelled_and_attribute_lists_abbreviations_snippets_hidden() -> None:
+    body = (
+        'Install it.\n\n=== "Linux"\n\n    ```bash\n    pipx install floodlog\n    ```\n\n'
+        '=== "Windows"\n\n    Run the **installer**.\n\n'
+        '[Start](start.md){ .md-button }\n--8<-- "includes/note.md"\n\n*[SMS]: Short Message\n'
+        '## Set up { #setup }\n\n!!! note "Levels"\n    - watch\n'
+    )
+    blocks, count = render_markdown(body)
+    lines = [line.content.plain.rstrip() for line in layout(blocks, 80).lines]
+    assert lines == [
+        "Install it.",
+        "",
+        "[tab: Linux]",
+        "",
+        " pipx install floodlog",
+        "",
+        "[tab: Windows]",
+        "",
+        "Run the installer.",
+        "",
+        "Start",
+        "",
+        "Set up",
+        "",
+        "┃ Levels",
+        "┃ • watch",
+    ]
+    assert count == 0  # a tab's or an admonition's list is not the page's
 
 
 def test_a_container_of_another_name_is_its_content() -> None:

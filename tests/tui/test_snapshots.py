@@ -104,6 +104,7 @@ REAL_SITE_SAMPLES = {
     "mdx_page": "sites/docs/docs/reporting-api.mdx",
     "cjk_article": "sites/ja/2023-03-08-bouhan-patrol.md",
     "html_heavy_page": "sites/html/bike-marking-results.md",
+    "mkdocs_tabs_and_admonitions": "sites/mkdocs/docs/getting-started.md",
 }
 
 
