@@ -12,7 +12,7 @@ from reader.loading.body import body_text
 from reader.loading.discover import is_mdx
 from reader.model import Article, Metadata
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
-from reader.text.chars import non_ascii
+from reader.text.chars import non_ascii, non_ascii_of_latin
 from reader.text.sanitize import one_line
 from reader.text.tokens import (
     CJK_LETTERS,
@@ -274,7 +274,7 @@ def _body_windows(text: str, query: Node, bullet: str, limit: int, width: int) -
         return []  # no hits in the body, whatever it says
     # Its non-ASCII characters, found once: its plain text's are among them (and the
     # bullet), for one_line and FoldedText, which would each look again.
-    chars = set() if text.isascii() else non_ascii(text)
+    chars = set() if text.isascii() else non_ascii_of_latin(text)
     if not bullet.isascii():
         chars.add(bullet)
     if len(text) > LONG_BODY:
