@@ -12,7 +12,7 @@ from reader.loading.body import body_text
 from reader.loading.discover import is_mdx
 from reader.model import Article, Metadata
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
-from reader.text.chars import non_ascii, non_ascii_of_latin
+from reader.text.chars import non_ascii_of_latin
 from reader.text.sanitize import one_line
 from reader.text.tokens import (
     CJK_LETTERS,
