@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from reader.loading.article import count_words
 from reader.text import chars
-from reader.text.chars import CharTable, non_ascii, replace_apart, replace_each
+from reader.text.chars import (
+    CharTable,
+    ascii_lowered,
+    non_ascii,
+    non_ascii_of_latin,
+    replace_apart,
+    replace_each,
+)
 from reader.text.tokens import HAN_AND_KANA_LETTERS
 
 CHARS = st.one_of(
@@ -28,6 +35,31 @@ replacements = st.dictionaries(CHARS, st.text(alphabet=CHARS, max_size=3), max_s
 @given(texts)
 def test_non_ascii_finds_exactly_the_characters_that_are_not_ascii(text: str) -> None:
     assert non_ascii(text) == {char for char in text if not char.isascii()}
+
+
+# Text of Latin-1 characters most often (the quick way of non_ascii_of_latin and
+# ascii_lowered), sometimes others, surrogates among them.
+latin_texts = st.text(
+    alphabet=st.one_of(
+        st.characters(max_codepoint=0xFF), CHARS, st.sampled_from(["\udcff", "\ud800"])
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(latin_texts)
+def test_non_ascii_of_latin_text_is_non_ascii(text: str) -> None:
+    assert non_ascii_of_latin(text) == non_ascii(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(latin_texts, st.sets(CHARS, max_size=4))
+def test_ascii_lowered_lower_cases_ascii_letters_only(text: str, more: set[str]) -> None:
+    """Given the text's non-ASCII characters, or more (a character past Latin-1 among
+    them takes the other way)."""
+    expected = "".join(char.lower() if char.isascii() else char for char in text)
+    assert ascii_lowered(text, non_ascii(text) | more) == expected
 
 
 @settings(max_examples=500, deadline=None)

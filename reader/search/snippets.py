@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache, partial
+from collections.abc import Callable, Collection, Iterable, Iterator
+from functools import lru_cache
 from itertools import pairwise
 
 from reader.loading.body import body_text
 from reader.loading.discover import is_mdx
 from reader.model import Article, Metadata
 from reader.search.query import Field, Node, Phrase, Term, positive_leaves
-from reader.text.chars import non_ascii
+from reader.text.chars import non_ascii_of_latin
 from reader.text.sanitize import one_line
 from reader.text.tokens import (
     CJK_LETTERS,
@@ -39,13 +39,16 @@ def highlight_spans(text: str, query: Node, *, field: str | None = None) -> list
     return _merged(list(_hits(text, query, field)))
 
 
-def _hits(text: str, query: Node, field: str | None) -> Iterator[tuple[int, int]]:
-    """The spans of `highlight_spans`, in order of their start, found lazily."""
+def _hits(
+    text: str, query: Node, field: str | None, chars: Collection[str] | None = None
+) -> Iterator[tuple[int, int]]:
+    """The spans of `highlight_spans`, in order of their start, found lazily. `chars`:
+    the non-ASCII characters of `text` (or more), when known already."""
     plan = _hit_plan(query, field)
     if plan is None:
         return
     wanted, firsts = plan
-    folded = FoldedText(text)
+    folded = FoldedText(text, chars)
     text = folded.folded
     # Every hit starts with its first word: most texts (metadata values above all) lack
     # them all, which a substring test shows far quicker than the regex.
@@ -54,7 +57,9 @@ def _hits(text: str, query: Node, field: str | None) -> Iterator[tuple[int, int]
     # Text with CJK letters needs their token boundaries (and a slower pattern to build).
     # They are looked for among the text's few distinct other than ASCII characters (a
     # bullet, accents that did not fold away): the regex over a whole body cost 13 us.
-    cjk = not text.isascii() and cjk_letter().search("".join(non_ascii(text))) is not None
+    # (With more characters than the text's, the pattern may be the one for CJK text,
+    # which finds the same in text without: its looks for CJK letters find none.)
+    cjk = not text.isascii() and cjk_letter().search("".join(folded.folded_non_ascii())) is not None
     pattern = _hit_pattern(wanted, cjk)
     if len(firsts) > 1:
         hits: Iterator[re.Match[str]] = pattern.finditer(text)
@@ -267,13 +272,25 @@ def _body_windows(text: str, query: Node, bullet: str, limit: int, width: int) -
     plain_text(text, bullet=bullet)."""
     if _hit_plan(query, "body") is None:
         return []  # no hits in the body, whatever it says
+    # Its non-ASCII characters, found once: its plain text's are among them (and the
+    # bullet), for one_line and FoldedText, which would each look again.
+    chars = set() if text.isascii() else non_ascii_of_latin(text)
+    if not bullet.isascii():
+        chars.add(bullet)
     if len(text) > LONG_BODY:
-        return prefix_windows(text, query, bullet, limit, width)
-    plain = plain_text(text, bullet=bullet)
-    return _windows(plain, _hits(plain, query, "body"), limit, width)
+        return prefix_windows(text, query, bullet, limit, width, chars)
+    plain = plain_text(text, bullet=bullet, chars=chars)
+    return _windows(plain, _hits(plain, query, "body", chars), limit, width)
 
 
-def prefix_windows(text: str, query: Node, bullet: str, limit: int, width: int) -> list[str]:
+def prefix_windows(
+    text: str,
+    query: Node,
+    bullet: str,
+    limit: int,
+    width: int,
+    chars: Collection[str] | None = None,
+) -> list[str]:
     """_body_windows made from as few of the body's first lines as decide them: the whole
     body's plain text and hits cost as much as the rest of a result, and a word in most
     of a long body's lines has its windows in the first.
@@ -285,7 +302,7 @@ def prefix_windows(text: str, query: Node, bullet: str, limit: int, width: int) 
     (the same end, and `…`), and after that end the folded text holds as many runs of
     letters and digits, each followed by a character, as the query's longest phrase has
     words: no hit up to there, nor the try of one, looks further (a pattern reads at most
-    that many runs and one character).
+    that many runs and one character). `chars`: those of _body_windows.
     """
     plan = _hit_plan(query, "body")
     if plan is None:
@@ -295,14 +312,15 @@ def prefix_windows(text: str, query: Node, bullet: str, limit: int, width: int) 
     done = 0  # text[:done] is in `plain`, and text[done - 1] is a newline
     lines = FIRST_LINES
     while (cut := text.find("\n", done + lines)) >= 0:
-        plain = _joined(plain, plain_text(text[done:cut], bullet=bullet))
+        plain = _joined(plain, plain_text(text[done:cut], bullet=bullet, chars=chars))
         done = cut + 1
-        windows, shown_to = _windows_to(plain, _hits(plain, query, "body"), limit, width)
+        hits = _hits(plain, query, "body", chars)
+        windows, shown_to = _windows_to(plain, hits, limit, width)
         if len(windows) >= limit and shown_to < len(plain) and _runs_follow(plain, shown_to, words):
             return windows
         lines *= 4
-    plain = _joined(plain, plain_text(text[done:], bullet=bullet))
-    return _windows(plain, _hits(plain, query, "body"), limit, width)
+    plain = _joined(plain, plain_text(text[done:], bullet=bullet, chars=chars))
+    return _windows(plain, _hits(plain, query, "body", chars), limit, width)
 
 
 def _joined(plain: str, more: str) -> str:
@@ -369,11 +387,14 @@ def _window(text: str, start: int, end: int, width: int, floor: int) -> tuple[in
 # stops at the next `[`, and the text is read in linear time. (`[^)\n]*` ran on to the end
 # of the line from every `[`: 120 s for a line of `[a](b ` 170,000 times.)
 _IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\[\]\n]*\)")
-# A line's bullet (group 1: shown as •), or its heading, quote or number mark (dropped).
-# Matched from the newline before it (the text gets one in front), not with `^` in
+# A line's bullet (shown as •), or its heading, quote or number mark (dropped): each
+# matched from the newline before it (the text gets one in front), not with `^` in
 # multiline mode: the regex engine leaps to each newline rather than trying `^` at every
-# character (one pass 2-3 times quicker than the two it replaces).
-_LINE_MARK = re.compile(r"\n[ \t]*(?:([*+-])[ \t]+|#{1,6}[ \t]+|>[ \t]?|\d{1,9}[.)][ \t]+)")
+# character. Two passes, each replacing with a string, cost less than one calling Python
+# for each mark (a 2.6 KB body of 17 lines: 11 us rather than 14). The bullet's pass
+# leaves no mark the second finds, as the one regex would have tried the bullet first.
+_BULLET_MARK = re.compile(r"\n[ \t]*[*+-][ \t]+")
+_OTHER_LINE_MARK = re.compile(r"\n[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|\d{1,9}[.)][ \t]+)")
 
 
 BULLET = "•"
@@ -382,10 +403,6 @@ BULLET = "•"
 # ASCII, so the text of most bodies stays one byte a character (the bullet made it two:
 # folding and finding its hits cost 5 us more).
 _BULLET_STAND_IN = "\x07"
-
-
-def _line_mark(mark: re.Match[str], bullet: str = BULLET) -> str:
-    return f"\n{bullet} " if mark.group(1) else "\n"
 
 
 # Emphasis and code marks: `**`, `__`, `~~`, a backtick, and a `*` that opens (after no
@@ -407,15 +424,16 @@ def _may_hold_inline_markup(text: str) -> bool:
     )
 
 
-def plain_text(markdown: str, *, bullet: str = BULLET) -> str:
+def plain_text(markdown: str, *, bullet: str = BULLET, chars: Collection[str] | None = None) -> str:
     """Markdown as one line of plain text for snippets: links and emphasis removed,
     bullets shown as • (or `bullet`). Cheap and approximate; the article view renders
-    properly."""
+    properly. `chars`: the non-ASCII characters of `markdown` and the bullet (or more),
+    when known already."""
     # The `in` tests skip patterns that cannot match: most of the cost for long bodies.
     text = _IMAGE_OR_LINK.sub(r"\1", markdown) if "](" in markdown else markdown
     # The newline in front is whitespace, which one_line drops.
-    marks = _line_mark if bullet == BULLET else partial(_line_mark, bullet=bullet)
-    text = _LINE_MARK.sub(marks, "\n" + text)
+    # (The bullet is a character that is no backslash: a literal replacement.)
+    text = _OTHER_LINE_MARK.sub("\n", _BULLET_MARK.sub(f"\n{bullet} ", "\n" + text))
     if _may_hold_inline_markup(text):
         text = _INLINE_MARKUP.sub("", text)
-    return one_line(text)
+    return one_line(text, chars)

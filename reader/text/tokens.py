@@ -42,7 +42,7 @@ from functools import cache
 from typing import Any
 
 from reader.model import Article, flatten, fold_path
-from reader.text.chars import CharTable, non_ascii, replace_each
+from reader.text.chars import CharTable, ascii_lowered, non_ascii, replace_each
 
 # `\w` in Python's `re` is exactly L*, N* and `_` (a test checks every code point), so this
 # is "one or more letters or digits".
@@ -444,32 +444,22 @@ def tokens_fingerprint() -> str:
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
-def _fold_one_for_one(text: str) -> str | None:
+def _fold_one_for_one(text: str, chars: Iterable[str]) -> str | None:
     """`text` folded, when each of its characters folds to exactly one (most accented
-    Latin text, curly quotes, dashes), so offsets map one for one; else None. Lower
-    case, then one str.replace per distinct non-ASCII character: no Python loop over
-    every character of a long body."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        return None
-    if "Σ" in text:
-        # lower() makes a word-final Σ a ς (the one mapping that depends on context);
-        # folding makes every sigma σ.
-        lowered = lowered.replace("ς", "σ")
+    Latin text, curly quotes, dashes), so offsets map one for one; else None. `chars`
+    holds every non-ASCII character of `text` (more do no harm: one that folds to
+    other than one character gives None, and the general way its same answer).
+
+    The ASCII is lower-cased (reader.text.chars.ascii_lowered: not str.lower(), which
+    looks up every character), then each distinct non-ASCII character replaced by its
+    folded form (replace_each)."""
     replacements: dict[str, str] = {}
-    for char in non_ascii(text):
+    for char in chars:
         folded = fold_char(char)
-        low = char.lower()
-        if len(folded) != 1 or replacements.setdefault(low, folded) != folded:
+        if len(folded) != 1:
             return None
-        if low.isascii() and low != folded:
-            return None
-    for low, folded in replacements.items():
-        if low != folded:
-            if replacements.get(folded, folded) != folded:
-                return None  # replacing one would feed another
-            lowered = lowered.replace(low, folded)
-    return lowered
+        replacements[char] = folded
+    return replace_each(ascii_lowered(text, replacements), replacements)
 
 
 class FoldedText:
@@ -480,19 +470,28 @@ class FoldedText:
     are folded and recorded one by one.
     """
 
-    __slots__ = ("_kinds", "_sources", "_starts", "folded", "original")
+    __slots__ = ("_chars", "_kinds", "_sources", "_starts", "folded", "original")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, chars: Iterable[str] | None = None) -> None:
+        """`chars`: the non-ASCII characters of `text` (or more), when known already."""
         self.original = text
         if text.isascii():
             self.folded = text.lower()
             self._starts, self._sources, self._kinds = [0], [0], [True]
+            self._chars: Iterable[str] | None = ()
             return
-        folded = _fold_one_for_one(text)
+        self._chars = non_ascii(text) if chars is None else chars
+        folded = _fold_one_for_one(text, self._chars)
         if folded is not None:  # offsets map one for one, as for ASCII
             self.folded = folded
             self._starts, self._sources, self._kinds = [0], [0], [True]
             return
+        self._chars = None
+        self._fold_pieces(text)
+
+    def _fold_pieces(self, text: str) -> None:
+        """The general way: each ASCII run lower-cased, each other character folded on
+        its own, and where each piece came from."""
         pieces: list[str] = []
         starts: list[int] = []  # where each piece starts in the folded text
         sources: list[int] = []  # where it came from in `text`
@@ -522,6 +521,13 @@ class FoldedText:
             kinds.append(True)
         self.folded = "".join(pieces)
         self._starts, self._sources, self._kinds = starts, sources, kinds
+
+    def folded_non_ascii(self) -> Iterable[str]:
+        """The non-ASCII characters of the folded text (or more): found from those of the
+        original where it was folded one for one."""
+        if self._chars is None:
+            return non_ascii(self.folded)
+        return {fold_char(char) for char in self._chars}
 
     def _source(self, position: int) -> int:
         piece = bisect_right(self._starts, position) - 1

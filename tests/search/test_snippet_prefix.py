@@ -7,6 +7,7 @@ spaces, `\r`), and against the reference for whole articles."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Collection
 
 import pytest
 from hypothesis import example, given, settings
@@ -143,9 +144,11 @@ def test_prefix_windows_read_the_first_lines_only(monkeypatch: pytest.MonkeyPatc
     body = hit * 3 + filler
     read: list[int] = []
 
-    def counted(markdown: str, *, bullet: str = BULLET) -> str:
+    def counted(
+        markdown: str, *, bullet: str = BULLET, chars: Collection[str] | None = None
+    ) -> str:
         read.append(len(markdown))
-        return plain_text(markdown, bullet=bullet)
+        return plain_text(markdown, bullet=bullet, chars=chars)
 
     monkeypatch.setattr(snippets_module, "plain_text", counted)
     query = parse_query("burglary")

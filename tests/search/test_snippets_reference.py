@@ -7,14 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reader.loading import parse_article
 from reader.model import Article
 from reader.resources import samples_dir
 from reader.search import Node, QueryError, highlight_spans, parse_query, snippets
-from reader.search.snippets import plain_text
+from reader.search.snippets import _BULLET_STAND_IN, BULLET, _hits, plain_text
 from tests.search import reference_snippets as reference
 
 KEYS = frozenset({"og", "og.type", "og.locale", "tags"})
@@ -115,6 +115,32 @@ def test_highlights_are_the_reference_ones(text: str, query: Node, field: str | 
 @given(texts)
 def test_plain_text_is_the_reference_one(text: str) -> None:
     assert plain_text(text) == reference.plain_text(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.sets(st.sampled_from(["é", "東", "\u3000", "•"]), max_size=2))
+@example("a\n1. - b\n> # c", set())  # a mark after another is not one
+def test_plain_text_with_the_bullet_stand_in_and_known_characters_is_the_reference_one(
+    text: str, more: set[str]
+) -> None:
+    """As _body_windows makes it: the ASCII stand-in for the bullet, and the body's
+    non-ASCII characters (or more) given."""
+    chars = {char for char in text if not char.isascii()} | more
+    made = plain_text(text, bullet=_BULLET_STAND_IN, chars=chars)
+    assert made == reference.plain_text(text).replace(BULLET, _BULLET_STAND_IN)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, queries(), st.sets(st.sampled_from(["東", "한", "ß", "\u3000"]), max_size=2))
+@example("ΣΊΣΥΦΟΣ burglary", parse_query("burg", prefix_last=True), {"東"})
+def test_hits_given_more_characters_than_the_text_holds_are_the_same(
+    text: str, query: Node, more: set[str]
+) -> None:
+    """_hits given a body's non-ASCII characters for a part of it (a CJK letter among
+    them where the part has none: the pattern for CJK text, wanted where its folded
+    text is not all ASCII) finds what it finds alone."""
+    chars = {char for char in text if not char.isascii()} | more
+    assert list(_hits(text, query, "body", chars)) == list(_hits(text, query, "body"))
 
 
 def sample_articles() -> list[Article]:

@@ -109,6 +109,35 @@ def test_folded_text_is_the_text_folded_a_character_at_a_time(text: str) -> None
         assert _made(token, text[start:end])
 
 
+def _folded_the_general_way(text: str) -> FoldedText:
+    """FoldedText(text) made the general way (a piece for each non-ASCII character),
+    whatever quicker way its characters allow."""
+    folded = FoldedText.__new__(FoldedText)
+    folded.original = text
+    folded._fold_pieces(text)
+    return folded
+
+
+@settings(max_examples=500)
+@given(mixed_text, st.sets(st.sampled_from(list("éÉßﬁ東\u0301Σς\u0130\u212a")), max_size=3))
+@example("ΑΘΗΝΑΣ και ΟΔΟΣ", set())
+@example("Kelvin \u212a", set())
+def test_folded_text_maps_back_as_the_general_way_does(text: str, more: set[str]) -> None:
+    """The quick way (each character folds to one), given the text's non-ASCII
+    characters or more (a body's, for its plain text), or finding them itself: the same
+    folded text, each position mapped back to the same characters."""
+    general = _folded_the_general_way(text)
+    length = len(general.folded)
+    for chars in (None, {char for char in text if not char.isascii()} | more):
+        quick = FoldedText(text, chars)
+        assert quick.folded == general.folded
+        for start in range(length):
+            for end in (start + 1, length):
+                assert quick.original_span(start, end) == general.original_span(start, end)
+        folded_chars = {char for char in general.folded if not char.isascii()}
+        assert folded_chars <= set(quick.folded_non_ascii())
+
+
 def _made(token: str, text: str) -> bool:
     """Whether `text` made `token`: holds it, or (the break between two CJK runs) is
     what separates them, no token at all."""
