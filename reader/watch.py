@@ -107,9 +107,9 @@ def watch_folder(
                     for change, path in changes
                     if not (change.name == "modified" and path in folders and os.path.isdir(path))
                 )
-                ignore_changed = any(os.path.basename(path) in IGNORE_FILES for path in paths)
                 if watched != root:
                     paths = paths & {str(root)}
+                ignore_changed = any(os.path.basename(path) in IGNORE_FILES for path in paths)
                 if ignore_changed:
                     yield frozenset()  # which files are left out may have changed
                 elif paths:

@@ -40,8 +40,7 @@ from reader.markup.callouts import Callout, callout_of
 from reader.model import Article
 from reader.resources import samples_dir
 from reader.text.sanitize import one_line, strip_control
-
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+from tests.bench_modules import bench_module
 
 
 def clear_parse_caches() -> None:
@@ -165,11 +164,7 @@ def test_articles_are_indexed_as_with_markdown_it_py_alone(corpus: str, tmp_path
     if corpus == "samples":
         root, files = samples_dir(), sample_files()
     else:
-        sys.path.insert(0, str(BENCH))
-        try:
-            import generate_markdown
-        finally:
-            sys.path.remove(str(BENCH))
+        generate_markdown = bench_module("generate_markdown")
         root = tmp_path
         generate_markdown.generate(root, 45)
         files = sorted(root.rglob("*.md"))
@@ -341,11 +336,7 @@ def same_loader_facts_as_markdown_it_py(body: str, mdx: bool = False) -> None:
 
 
 def real_shaped_files(root: Path, count: int) -> list[Path]:
-    sys.path.insert(0, str(BENCH))
-    try:
-        import generate_markdown
-    finally:
-        sys.path.remove(str(BENCH))
+    generate_markdown = bench_module("generate_markdown")
     generate_markdown.generate(root, count)
     return sorted(root.rglob("*.md"))
 
@@ -984,11 +975,7 @@ def test_the_mkdocs_sample_is_read_as_with_markdown_it_py_alone() -> None:
 
 def test_mkdocs_pages_of_the_bench_are_read_as_with_markdown_it_py_alone(tmp_path: Path) -> None:
     """bench/generate_markdown.py --mkdocs: every page without a definition list taken."""
-    sys.path.insert(0, str(BENCH))
-    try:
-        import generate_markdown
-    finally:
-        sys.path.remove(str(BENCH))
+    generate_markdown = bench_module("generate_markdown")
     generate_markdown.generate_mkdocs(tmp_path, 40)
     files = sorted(tmp_path.rglob("*.md"))
     assert len(files) == 40
@@ -1006,11 +993,7 @@ def test_footnoted_site_pages_of_the_bench_are_read_as_with_markdown_it_py_alone
     tmp_path: Path,
 ) -> None:
     """bench/generate_markdown.py --sites --footnotes: every page taken."""
-    sys.path.insert(0, str(BENCH))
-    try:
-        import generate_markdown
-    finally:
-        sys.path.remove(str(BENCH))
+    generate_markdown = bench_module("generate_markdown")
     generate_markdown.generate_sites(tmp_path, 30, footnotes=True)
     files = sorted(tmp_path.rglob("*.md"))
     assert len(files) == 30
@@ -1292,11 +1275,7 @@ def test_generated_mdx_pages_are_read_into_markdown_it_pys_blocks(body: str) -> 
 
 def test_mdx_pages_of_the_bench_are_read_as_with_markdown_it_py_alone(tmp_path: Path) -> None:
     """bench/generate_markdown.py --mdx: Docusaurus and Astro pages, every one taken."""
-    sys.path.insert(0, str(BENCH))
-    try:
-        import generate_markdown
-    finally:
-        sys.path.remove(str(BENCH))
+    generate_markdown = bench_module("generate_markdown")
     generate_markdown.generate(tmp_path, 40, mdx=True)
     files = sorted(tmp_path.rglob("*.mdx"))
     assert len(files) == 40

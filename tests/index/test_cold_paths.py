@@ -20,6 +20,7 @@ from reader.resources import samples_dir
 from reader.text import tokens
 from reader.text.chars import non_ascii, replace_each
 from reader.text.tokens import index_text
+from tests.bench_modules import bench_module
 from tests.index.conftest import write
 
 
@@ -83,12 +84,7 @@ def test_cjk_runs_are_split_without_the_loop_as_split_cjk_splits_them(text: str)
 
 
 def test_cjk_pages_of_the_bench_are_indexed_as_split_cjk_splits_them(tmp_path: Path) -> None:
-    bench = Path(__file__).resolve().parents[2] / "bench"
-    sys.path.insert(0, str(bench))
-    try:
-        import generate_markdown
-    finally:
-        sys.path.remove(str(bench))
+    generate_markdown = bench_module("generate_markdown")
     generate_markdown.generate_cjk(tmp_path, 30)
     files = sorted(tmp_path.rglob("*.md"))
     assert len(files) == 30
