@@ -42,13 +42,13 @@ async def test_real_sites_offer_tags_categories_language_and_folders(tmp_path: P
         assert fields == ["area", "date", "tags", "categories", "lang", "folder"]
         assert listed(screen, "lang") == {"en": 1, "ja": 1}
         assert listed(screen, "folder") == {
-            "docs": 1, "html": 1, "hugo": 1, "ja": 1, "jekyll": 1, "zola": 1,
+            "docs": 1, "html": 1, "hugo": 1, "ja": 1, "jekyll": 1, "mkdocs": 4, "zola": 1,
         }  # fmt: skip
         assert listed(screen, "tags")["防犯"] == 1
         # Zola's [taxonomies] tags and categories are in the same lists.
         assert listed(screen, "tags")["offline"] == 1
         assert listed(screen, "categories") == {
-            "地域安全": 1, "engineering": 1, "Volunteering": 1, "Field tech": 1,
+            "地域安全": 1, "engineering": 1, "Volunteering": 1, "Field tech": 1, "Seasons": 1,
         }  # fmt: skip
         # Language ja: the Japanese article only; the bar shows the term.
         languages = focus_list(screen, "lang")
