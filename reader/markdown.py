@@ -827,12 +827,12 @@ def _with_stand_ins(markdown: str) -> tuple[str, list[_StandIn]] | None:
     read it (see _starts_a_line_with_tag, _stand_in_lines)."""
     if _STAND_IN in markdown:
         return None
-    lines = markdown.split("\n")
+    lines, end = _text_lines(markdown)
     stood: list[str] = []
     stand_ins: list[_StandIn] = []
-    if not _stand_in_lines(lines, 0, len(lines), stood, stand_ins, {}, 0):
+    if not _stand_in_lines(lines, 0, end, stood, stand_ins, {}, 0):
         return None
-    text = "\n".join(stood)
+    text = "\n".join(stood + lines[end:])
     if _starts_a_line_with_tag(text) and _tag_lines_left(stood):
         return None
     if any(mark in text for mark in ("!!!", "???")) and _opens_a_line(text, _ADMONITION_OPENER):
@@ -840,6 +840,30 @@ def _with_stand_ins(markdown: str) -> tuple[str, list[_StandIn]] | None:
     if _holds_mkdocs_line(text):
         return None
     return text, stand_ins
+
+
+# A fenced code block's opening marks (_text_lines).
+_FENCE_MARKS = re.compile(r"```|~~~")
+
+
+def _text_lines(markdown: str) -> tuple[list[str], int]:
+    """`markdown`'s lines, and how many of them to stand in: all, or all but the empty
+    string after a final newline where it may go into a fenced code block. That string
+    is no line to markdown-it (its `lineMax`): a block running to the text's end (an
+    unclosed container, an admonition's body) ends at the text's last line. Read as a
+    blank line before the block's stand-in closing heading, it ends a quote's lazy lines
+    there, as the text's end does, but goes into a fenced code block unclosed in a list
+    item, which both parsers run over blank lines to the heading (`- ```` then a blank
+    line: a line of code more). So it is left off where a fence may open in a list item
+    or a quote or indented (after container marks), and a quote's last line is then left
+    to markdown-it-py (_DIFFERING_LINE)."""
+    lines = markdown.split("\n")
+    if markdown.endswith("\n") and ("```" in markdown or "~~~" in markdown):
+        for found, start, _end in _first_in_each_line(markdown, _FENCE_MARKS):
+            before = markdown[start : found.start()]
+            if before and not before.strip(_CONTAINER_MARKS):
+                return lines, len(lines) - 1
+    return lines, len(lines)
 
 
 def _holds_mkdocs_line(text: str) -> bool:
@@ -1293,13 +1317,13 @@ def _compiled_with_line_stand_ins(markdown: str, mdx: bool) -> list[CompiledToke
     markdown_parser makes in their place; None where markdown-it-py is to read it."""
     if _STAND_IN in markdown or "\r" in markdown or "\0" in markdown:
         return None
-    lines = markdown.split("\n")
+    lines, end = _text_lines(markdown)
     scanned = _line_numbers("\n" + markdown, _MDX_SCANNED_LINE if mdx else _CONTAINER_SCANNED_LINE)
     stood: list[str] = []
     stand_ins: list[_StandIn] = []
-    if not _mdx_stand_in_lines(lines, scanned, 0, len(lines), stood, stand_ins, 0, mdx):
+    if not _mdx_stand_in_lines(lines, scanned, 0, end, stood, stand_ins, 0, mdx):
         return None
-    tokens = _compiled_without_containers("\n".join(stood))
+    tokens = _compiled_without_containers("\n".join(stood + lines[end:]))
     if tokens is None or not stand_ins:
         return tokens
     return _stood_in_tokens(tokens, stand_ins)

@@ -462,6 +462,7 @@ structured_bodies = st.lists(
 @example("x\n[r]:\n-|\n")  # a definition's label line over one
 @example("1. |\nt\n    -|\n")  # an item's line, a lazy line, an indented one
 @example("- [r]: C:\\dir\\\n- item\n")  # a definition's address ending in a backslash
+@example(":::tip\n- a\n\n- ```\n- code\n- ```\n")  # a container unclosed, a fence in it too
 def test_generated_pages_are_read_into_markdown_it_pys_blocks(body: str) -> None:
     same_blocks_as_markdown_it_py(body)
     same_loader_facts_as_markdown_it_py(body)
@@ -852,6 +853,12 @@ CONTAINERS_STOOD_IN = {
     "a container beside fenced code holding a tab and a tag": (
         ":::note\nx\n:::\n\n  ```\n\t<b>\n  ```\n"
     ),
+    # A container unclosed runs to the text's end, and so does a fenced code block
+    # unclosed in its last list item: no blank line after the text's final newline
+    # (reader.markdown._text_lines). (Found by the structured strategy.)
+    "a container unclosed, a list item's fence unclosed": ":::tip\n- a\n\n- ```\n- code\n- ```\n",
+    "a container unclosed, a tight item's fence unclosed": ":::tip\n- ```\n",
+    "a container unclosed, an item's fence and a blank line": ":::tip\n1. a\n\n   ```\n\n",
 }
 
 
@@ -871,6 +878,9 @@ CONTAINERS_LEFT = {
     "a container holding an alert": ":::note\n> [!TIP]\n> x\n:::\n",
     "a container and a footnote": ":::note\nx[^1]\n:::\n\n[^1]: y\n",
     "a container and an admonition": ":::note\nx\n:::\n\n!!! tip\n    y\n",
+    # Its closing stand-in right after a quote's last line, as a lazy line may be (the
+    # text's final newline is no blank line where a fence may open in a container).
+    "a container unclosed, ending in a quote's fence": ":::tip\n> ```\n",
 }
 
 
@@ -916,6 +926,10 @@ MKDOCS_STOOD_IN = {
     "a table after an admonition": "!!! note\n    x\n\n| a | b |\n|---|---|\n| c | d |\n",
     "a table opening an admonition's body": "!!! note\n    | a | b |\n    |---|---|\n",
     "a table after a snippet line": '--8<-- "a.md"\n| a | b |\n|---|---|\n',
+    "an admonition ending the text in a list item's unclosed fence": (
+        "!!! note\n    - a\n\n    - ```\n    - code\n    - ```\n"
+    ),
+    "a content tab ending the text in a list item's unclosed fence": '=== "A"\n    - ```\n',
     "text like MkDocs' lines": "* **[CVE-1](u)**: fixed\n\n    *[Symbol.iterator] () {\n",
     "a page of them all": (
         '# T\n\n!!! tip\n    x\n\n=== "A"\n\n    y\n\n--8<-- "s.md"\n\n*[T]: t\n{ .x }\n'
@@ -1160,6 +1174,7 @@ MDX_STOOD_IN = {
     "`:::` container with a spaced title": "::: warning Mind the gap\nx\n:::\n",
     "`:::` containers nested": "::::info\n:::note\nx\n:::\n::::\n",
     "`:::` container unclosed": ":::warning\n- a\n",
+    "`:::` container unclosed, a list item's fence unclosed": ":::tip\n- a\n\n- ```\n",
     "`:::` container closed indented": ":::note\nx\n   :::\n",
     "`:::` container, a longer closing line": ":::note\nx\n:::::  \n",
     "`:::` container ending a paragraph": "a\n:::note\nb\n:::\nc\n",
