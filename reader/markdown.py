@@ -696,6 +696,7 @@ def _compiled_without_containers(markdown: str) -> list[CompiledToken] | None:
         stood_in = _with_stand_ins(markdown)
         if stood_in is None:
             return None
+        ends_in_newline = markdown.endswith("\n")
         markdown, stand_ins = stood_in
     lines = "\n" + markdown
     if _DEEP_LINE.search(lines) is not None:
@@ -730,7 +731,7 @@ def _compiled_without_containers(markdown: str) -> list[CompiledToken] | None:
     tokens = _compiled_tokens(markdown, _differing_lines(lines))
     if tokens is None or not stand_ins:
         return tokens
-    return _stood_in_tokens(tokens, stand_ins)
+    return _stood_in_tokens(tokens, stand_ins, ends_in_newline)
 
 
 # GitHub alerts (a quote whose first line is `> [!NOTE]`) and template tags on lines of
@@ -1112,13 +1113,16 @@ def _footnote_may_start(stood: list[str], looked_from: int) -> bool:
 
 
 def _stood_in_tokens(
-    tokens: list[CompiledToken], stand_ins: list[_StandIn]
+    tokens: list[CompiledToken], stand_ins: list[_StandIn], ends_in_newline: bool
 ) -> list[CompiledToken] | None:
     """`tokens`, of a body read with stand-ins, with the tokens markdown_parser's plugins
     make in their place (an alert's quote becomes the alert, a callout's blocks go one
     level deeper, a footnote definition's list item the definition, its blocks one level
     shallower); None if a stand-in is not a heading where its line put it (in a code
-    or HTML block, a paragraph, a table), which markdown-it-py then reads."""
+    or HTML block, a paragraph, a table), which markdown-it-py then reads, or if the
+    body does not end in a newline (`ends_in_newline`) and its last block is a code or
+    HTML block: a container's stand-in closing line after it ends its last line with
+    one, markdown-it-py's not (as _compiled_tokens checks for a body without stand-ins)."""
     # The stand-ins' headings' text (a body holds no other: see _with_stand_ins).
     places = [index for index, token in enumerate(tokens) if token.content == _STAND_IN]
     if len(places) != len(stand_ins):
@@ -1127,6 +1131,7 @@ def _stood_in_tokens(
     depth = 0  # callouts open
     alerts: list[int] = []  # the levels of the quotes read as alerts, innermost last
     footnotes = _FootnoteList()
+    stood_raw: CompiledToken | None = None  # the last code or HTML block stood in
     start = 0
     for place, stand_in in zip(places, stand_ins, strict=True):
         heading = tokens[place - 1]
@@ -1162,7 +1167,8 @@ def _stood_in_tokens(
             found.append(CompiledToken("alert_title_close", "p", -1, level))
             alerts.append(level - 1)
         elif stand_in.kind == "fence":
-            found.append(CompiledToken("fence", "code", 0, level, stand_in.text))
+            stood_raw = CompiledToken("fence", "code", 0, level, stand_in.text)
+            found.append(stood_raw)
         elif stand_in.kind == "template":
             found.append(CompiledToken("template", "", 0, level, stand_in.text))
         elif stand_in.kind == "admonition_open":
@@ -1184,7 +1190,8 @@ def _stood_in_tokens(
             depth -= 1
             found.append(CompiledToken("callout_close", "div", -1, level - 1))
         elif stand_in.kind == "html_block":
-            found.append(CompiledToken("html_block", "", 0, level, stand_in.text))
+            stood_raw = CompiledToken("html_block", "", 0, level, stand_in.text)
+            found.append(stood_raw)
         elif stand_in.kind == "container_open":
             found.append(CompiledCallout("container_callout_open", level, None, stand_in.text))
             depth += 1
@@ -1202,6 +1209,10 @@ def _stood_in_tokens(
         return None
     if depth or alerts or footnotes.open:
         return None
+    if not ends_in_newline and _ends_in_raw_block(found):
+        last = next(token for token in reversed(found) if token.nesting >= 0)
+        if last is not stood_raw:
+            return None
     return found
 
 
@@ -1326,7 +1337,7 @@ def _compiled_with_line_stand_ins(markdown: str, mdx: bool) -> list[CompiledToke
     tokens = _compiled_without_containers("\n".join(stood + lines[end:]))
     if tokens is None or not stand_ins:
         return tokens
-    return _stood_in_tokens(tokens, stand_ins)
+    return _stood_in_tokens(tokens, stand_ins, markdown.endswith("\n"))
 
 
 def _line_numbers(text: str, pattern: re.Pattern[str]) -> list[int]:

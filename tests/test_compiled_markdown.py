@@ -881,6 +881,13 @@ CONTAINERS_LEFT = {
     # Its closing stand-in right after a quote's last line, as a lazy line may be (the
     # text's final newline is no blank line where a fence may open in a container).
     "a container unclosed, ending in a quote's fence": ":::tip\n> ```\n",
+    # A body not ending in a newline whose last block, in a container running to its end,
+    # is an HTML or code block: the stand-in closing line gives that block's last line a
+    # newline markdown-it-py's has not. (Found by a targeted strategy.)
+    "a container unclosed, an HTML block last, no final newline": (
+        ":::tip\n<!-- YAML\nadded: v1.0.0\n-->"
+    ),
+    "a container unclosed, a list item's fence last, no final newline": ":::tip\n- ```\n  x",
 }
 
 
@@ -1232,6 +1239,7 @@ MDX_LEFT = {
     "a carriage return": "<Foo />\r\nx\r\n",
     "a footnote definition (its first line a component to MDX)": "[^1]: <b>x</b>\n",
     "the stand-in's word": "<Foo />\n\n###### " + markdown_module._STAND_IN + "\n",
+    "`:::` container unclosed, a list item's fence last, no final newline": ":::tip\n- ```\n  x",
 }
 
 
