@@ -1072,6 +1072,41 @@ def test_generated_docs_pages_are_read_into_markdown_it_pys_blocks(body: str) ->
     same_loader_facts_as_markdown_it_py(body)
 
 
+# A block stood in (a container, an admonition, a content tab, a callout) holding the
+# structured strategy's blocks, often running to the body's end, which may end in a
+# newline, a blank line or none: its stand-in closing line must end its blocks as the
+# body's end does (reader.markdown._text_lines).
+END_OPENERS = [
+    (":::tip", "", ":::"), (":::note[T]", "", ":::"), ("::: warning x", "", ":::"),
+    ("!!! note", "    ", None), ('??? tip "T"', "    ", None), ('=== "A"', "    ", None),
+    ("{{< note >}}", "", "{{< /note >}}"),
+]  # fmt: skip
+
+
+@st.composite
+def stood_in_blocks_at_the_end(draw: st.DrawFn) -> str:
+    before = draw(st.lists(st.sampled_from(BLOCKS), max_size=2))
+    opener, indent, closer = draw(st.sampled_from(END_OPENERS))
+    inner = draw(structured_bodies.filter(bool))
+    text = "".join(block + "\n\n" for block in before) + opener + "\n" + nested(indent, inner)
+    if closer is not None and draw(st.booleans()):
+        text += closer + "\n"
+    return draw(st.sampled_from([text, text + "\n", text.rstrip("\n")]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(stood_in_blocks_at_the_end(), st.booleans())
+@example("!!! note\n    - a\n\n    - ```\n    - code\n    - ```\n", False)
+@example(":::tip\n- ```\n", True)
+@example(":::tip\n<!-- YAML\nadded: v1.0.0\n-->", False)
+def test_blocks_stood_in_up_to_the_end_are_read_into_markdown_it_pys_blocks(
+    body: str, mdx: bool
+) -> None:
+    mdx = mdx and body.startswith(":::")
+    same_blocks_as_markdown_it_py(body, mdx)
+    same_loader_facts_as_markdown_it_py(body, mdx)
+
+
 def test_a_body_holding_the_stand_in_is_left_to_markdown_it_py() -> None:
     """Else its heading could take the place of a stand-in read into a code block."""
     body = "```\n{{< x >}}\n```\n\n###### " + markdown_module._STAND_IN + "\n"
