@@ -971,6 +971,12 @@ MKDOCS_LEFT = {
     # follows them; which lines those are, the block parse before them says (a lazy
     # line of a quote or a list item is no term): not stood in line by line.
     "a definition list": "Term\n:   Definition\n",
+    # Nor stood in as a list item (`-` for `:`): the rule reads a definition's blocks at
+    # the `:`'s column plus 2, a list item's sit at its text's column (4 here): a line 2
+    # spaces in is the definition's next paragraph, but ends the item; a code block
+    # keeps the 2 spaces more.
+    "a definition's paragraph 2 spaces in": "Term\n:   a\n\n  b\n",
+    "a definition's code block": "Term\n:   a\n\n        code\n",
 }
 
 
