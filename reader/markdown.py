@@ -696,6 +696,7 @@ def _compiled_without_containers(markdown: str) -> list[CompiledToken] | None:
         stood_in = _with_stand_ins(markdown)
         if stood_in is None:
             return None
+        ends_in_newline = markdown.endswith("\n")
         markdown, stand_ins = stood_in
     lines = "\n" + markdown
     if _DEEP_LINE.search(lines) is not None:
@@ -730,7 +731,7 @@ def _compiled_without_containers(markdown: str) -> list[CompiledToken] | None:
     tokens = _compiled_tokens(markdown, _differing_lines(lines))
     if tokens is None or not stand_ins:
         return tokens
-    return _stood_in_tokens(tokens, stand_ins)
+    return _stood_in_tokens(tokens, stand_ins, ends_in_newline)
 
 
 # GitHub alerts (a quote whose first line is `> [!NOTE]`) and template tags on lines of
@@ -827,12 +828,12 @@ def _with_stand_ins(markdown: str) -> tuple[str, list[_StandIn]] | None:
     read it (see _starts_a_line_with_tag, _stand_in_lines)."""
     if _STAND_IN in markdown:
         return None
-    lines = markdown.split("\n")
+    lines, end = _text_lines(markdown)
     stood: list[str] = []
     stand_ins: list[_StandIn] = []
-    if not _stand_in_lines(lines, 0, len(lines), stood, stand_ins, {}, 0):
+    if not _stand_in_lines(lines, 0, end, stood, stand_ins, {}, 0):
         return None
-    text = "\n".join(stood)
+    text = "\n".join(stood + lines[end:])
     if _starts_a_line_with_tag(text) and _tag_lines_left(stood):
         return None
     if any(mark in text for mark in ("!!!", "???")) and _opens_a_line(text, _ADMONITION_OPENER):
@@ -840,6 +841,30 @@ def _with_stand_ins(markdown: str) -> tuple[str, list[_StandIn]] | None:
     if _holds_mkdocs_line(text):
         return None
     return text, stand_ins
+
+
+# A fenced code block's opening marks (_text_lines).
+_FENCE_MARKS = re.compile(r"```|~~~")
+
+
+def _text_lines(markdown: str) -> tuple[list[str], int]:
+    """`markdown`'s lines, and how many of them to stand in: all, or all but the empty
+    string after a final newline where it may go into a fenced code block. That string
+    is no line to markdown-it (its `lineMax`): a block running to the text's end (an
+    unclosed container, an admonition's body) ends at the text's last line. Read as a
+    blank line before the block's stand-in closing heading, it ends a quote's lazy lines
+    there, as the text's end does, but goes into a fenced code block unclosed in a list
+    item, which both parsers run over blank lines to the heading (`- ```` then a blank
+    line: a line of code more). So it is left off where a fence may open in a list item
+    or a quote or indented (after container marks), and a quote's last line is then left
+    to markdown-it-py (_DIFFERING_LINE)."""
+    lines = markdown.split("\n")
+    if markdown.endswith("\n") and ("```" in markdown or "~~~" in markdown):
+        for found, start, _end in _first_in_each_line(markdown, _FENCE_MARKS):
+            before = markdown[start : found.start()]
+            if before and not before.strip(_CONTAINER_MARKS):
+                return lines, len(lines) - 1
+    return lines, len(lines)
 
 
 def _holds_mkdocs_line(text: str) -> bool:
@@ -1088,13 +1113,16 @@ def _footnote_may_start(stood: list[str], looked_from: int) -> bool:
 
 
 def _stood_in_tokens(
-    tokens: list[CompiledToken], stand_ins: list[_StandIn]
+    tokens: list[CompiledToken], stand_ins: list[_StandIn], ends_in_newline: bool
 ) -> list[CompiledToken] | None:
     """`tokens`, of a body read with stand-ins, with the tokens markdown_parser's plugins
     make in their place (an alert's quote becomes the alert, a callout's blocks go one
     level deeper, a footnote definition's list item the definition, its blocks one level
     shallower); None if a stand-in is not a heading where its line put it (in a code
-    or HTML block, a paragraph, a table), which markdown-it-py then reads."""
+    or HTML block, a paragraph, a table), which markdown-it-py then reads, or if the
+    body does not end in a newline (`ends_in_newline`) and its last block is a code or
+    HTML block: a container's stand-in closing line after it ends its last line with
+    one, markdown-it-py's not (as _compiled_tokens checks for a body without stand-ins)."""
     # The stand-ins' headings' text (a body holds no other: see _with_stand_ins).
     places = [index for index, token in enumerate(tokens) if token.content == _STAND_IN]
     if len(places) != len(stand_ins):
@@ -1103,6 +1131,7 @@ def _stood_in_tokens(
     depth = 0  # callouts open
     alerts: list[int] = []  # the levels of the quotes read as alerts, innermost last
     footnotes = _FootnoteList()
+    stood_raw: CompiledToken | None = None  # the last code or HTML block stood in
     start = 0
     for place, stand_in in zip(places, stand_ins, strict=True):
         heading = tokens[place - 1]
@@ -1138,7 +1167,8 @@ def _stood_in_tokens(
             found.append(CompiledToken("alert_title_close", "p", -1, level))
             alerts.append(level - 1)
         elif stand_in.kind == "fence":
-            found.append(CompiledToken("fence", "code", 0, level, stand_in.text))
+            stood_raw = CompiledToken("fence", "code", 0, level, stand_in.text)
+            found.append(stood_raw)
         elif stand_in.kind == "template":
             found.append(CompiledToken("template", "", 0, level, stand_in.text))
         elif stand_in.kind == "admonition_open":
@@ -1160,7 +1190,8 @@ def _stood_in_tokens(
             depth -= 1
             found.append(CompiledToken("callout_close", "div", -1, level - 1))
         elif stand_in.kind == "html_block":
-            found.append(CompiledToken("html_block", "", 0, level, stand_in.text))
+            stood_raw = CompiledToken("html_block", "", 0, level, stand_in.text)
+            found.append(stood_raw)
         elif stand_in.kind == "container_open":
             found.append(CompiledCallout("container_callout_open", level, None, stand_in.text))
             depth += 1
@@ -1178,6 +1209,10 @@ def _stood_in_tokens(
         return None
     if depth or alerts or footnotes.open:
         return None
+    if not ends_in_newline and _ends_in_raw_block(found):
+        last = next(token for token in reversed(found) if token.nesting >= 0)
+        if last is not stood_raw:
+            return None
     return found
 
 
@@ -1293,16 +1328,16 @@ def _compiled_with_line_stand_ins(markdown: str, mdx: bool) -> list[CompiledToke
     markdown_parser makes in their place; None where markdown-it-py is to read it."""
     if _STAND_IN in markdown or "\r" in markdown or "\0" in markdown:
         return None
-    lines = markdown.split("\n")
+    lines, end = _text_lines(markdown)
     scanned = _line_numbers("\n" + markdown, _MDX_SCANNED_LINE if mdx else _CONTAINER_SCANNED_LINE)
     stood: list[str] = []
     stand_ins: list[_StandIn] = []
-    if not _mdx_stand_in_lines(lines, scanned, 0, len(lines), stood, stand_ins, 0, mdx):
+    if not _mdx_stand_in_lines(lines, scanned, 0, end, stood, stand_ins, 0, mdx):
         return None
-    tokens = _compiled_without_containers("\n".join(stood))
+    tokens = _compiled_without_containers("\n".join(stood + lines[end:]))
     if tokens is None or not stand_ins:
         return tokens
-    return _stood_in_tokens(tokens, stand_ins)
+    return _stood_in_tokens(tokens, stand_ins, markdown.endswith("\n"))
 
 
 def _line_numbers(text: str, pattern: re.Pattern[str]) -> list[int]:

@@ -453,6 +453,7 @@ structured_bodies = st.lists(
 @example("x\n[r]:\n-|\n")  # a definition's label line over one
 @example("1. |\nt\n    -|\n")  # an item's line, a lazy line, an indented one
 @example("- [r]: C:\\dir\\\n- item\n")  # a definition's address ending in a backslash
+@example(":::tip\n- a\n\n- ```\n- code\n- ```\n")  # a container unclosed, a fence in it too
 def test_generated_pages_are_read_into_markdown_it_pys_blocks(body: str) -> None:
     same_blocks_as_markdown_it_py(body)
     same_loader_facts_as_markdown_it_py(body)
@@ -843,6 +844,12 @@ CONTAINERS_STOOD_IN = {
     "a container beside fenced code holding a tab and a tag": (
         ":::note\nx\n:::\n\n  ```\n\t<b>\n  ```\n"
     ),
+    # A container unclosed runs to the text's end, and so does a fenced code block
+    # unclosed in its last list item: no blank line after the text's final newline
+    # (reader.markdown._text_lines). (Found by the structured strategy.)
+    "a container unclosed, a list item's fence unclosed": ":::tip\n- a\n\n- ```\n- code\n- ```\n",
+    "a container unclosed, a tight item's fence unclosed": ":::tip\n- ```\n",
+    "a container unclosed, an item's fence and a blank line": ":::tip\n1. a\n\n   ```\n\n",
 }
 
 
@@ -862,6 +869,16 @@ CONTAINERS_LEFT = {
     "a container holding an alert": ":::note\n> [!TIP]\n> x\n:::\n",
     "a container and a footnote": ":::note\nx[^1]\n:::\n\n[^1]: y\n",
     "a container and an admonition": ":::note\nx\n:::\n\n!!! tip\n    y\n",
+    # Its closing stand-in right after a quote's last line, as a lazy line may be (the
+    # text's final newline is no blank line where a fence may open in a container).
+    "a container unclosed, ending in a quote's fence": ":::tip\n> ```\n",
+    # A body not ending in a newline whose last block, in a container running to its end,
+    # is an HTML or code block: the stand-in closing line gives that block's last line a
+    # newline markdown-it-py's has not. (Found by a targeted strategy.)
+    "a container unclosed, an HTML block last, no final newline": (
+        ":::tip\n<!-- YAML\nadded: v1.0.0\n-->"
+    ),
+    "a container unclosed, a list item's fence last, no final newline": ":::tip\n- ```\n  x",
 }
 
 
@@ -907,6 +924,10 @@ MKDOCS_STOOD_IN = {
     "a table after an admonition": "!!! note\n    x\n\n| a | b |\n|---|---|\n| c | d |\n",
     "a table opening an admonition's body": "!!! note\n    | a | b |\n    |---|---|\n",
     "a table after a snippet line": '--8<-- "a.md"\n| a | b |\n|---|---|\n',
+    "an admonition ending the text in a list item's unclosed fence": (
+        "!!! note\n    - a\n\n    - ```\n    - code\n    - ```\n"
+    ),
+    "a content tab ending the text in a list item's unclosed fence": '=== "A"\n    - ```\n',
     "text like MkDocs' lines": "* **[CVE-1](u)**: fixed\n\n    *[Symbol.iterator] () {\n",
     "a page of them all": (
         '# T\n\n!!! tip\n    x\n\n=== "A"\n\n    y\n\n--8<-- "s.md"\n\n*[T]: t\n{ .x }\n'
@@ -941,6 +962,12 @@ MKDOCS_LEFT = {
     # follows them; which lines those are, the block parse before them says (a lazy
     # line of a quote or a list item is no term): not stood in line by line.
     "a definition list": "Term\n:   Definition\n",
+    # Nor stood in as a list item (`-` for `:`): the rule reads a definition's blocks at
+    # the `:`'s column plus 2, a list item's sit at its text's column (4 here): a line 2
+    # spaces in is the definition's next paragraph, but ends the item; a code block
+    # keeps the 2 spaces more.
+    "a definition's paragraph 2 spaces in": "Term\n:   a\n\n  b\n",
+    "a definition's code block": "Term\n:   a\n\n        code\n",
 }
 
 
@@ -1032,6 +1059,41 @@ docs_pages = st.lists(
 def test_generated_docs_pages_are_read_into_markdown_it_pys_blocks(body: str) -> None:
     same_blocks_as_markdown_it_py(body)
     same_loader_facts_as_markdown_it_py(body)
+
+
+# A block stood in (a container, an admonition, a content tab, a callout) holding the
+# structured strategy's blocks, often running to the body's end, which may end in a
+# newline, a blank line or none: its stand-in closing line must end its blocks as the
+# body's end does (reader.markdown._text_lines).
+END_OPENERS = [
+    (":::tip", "", ":::"), (":::note[T]", "", ":::"), ("::: warning x", "", ":::"),
+    ("!!! note", "    ", None), ('??? tip "T"', "    ", None), ('=== "A"', "    ", None),
+    ("{{< note >}}", "", "{{< /note >}}"),
+]  # fmt: skip
+
+
+@st.composite
+def stood_in_blocks_at_the_end(draw: st.DrawFn) -> str:
+    before = draw(st.lists(st.sampled_from(BLOCKS), max_size=2))
+    opener, indent, closer = draw(st.sampled_from(END_OPENERS))
+    inner = draw(structured_bodies.filter(bool))
+    text = "".join(block + "\n\n" for block in before) + opener + "\n" + nested(indent, inner)
+    if closer is not None and draw(st.booleans()):
+        text += closer + "\n"
+    return draw(st.sampled_from([text, text + "\n", text.rstrip("\n")]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(stood_in_blocks_at_the_end(), st.booleans())
+@example("!!! note\n    - a\n\n    - ```\n    - code\n    - ```\n", False)
+@example(":::tip\n- ```\n", True)
+@example(":::tip\n<!-- YAML\nadded: v1.0.0\n-->", False)
+def test_blocks_stood_in_up_to_the_end_are_read_into_markdown_it_pys_blocks(
+    body: str, mdx: bool
+) -> None:
+    mdx = mdx and body.startswith(":::")
+    same_blocks_as_markdown_it_py(body, mdx)
+    same_loader_facts_as_markdown_it_py(body, mdx)
 
 
 def test_a_body_holding_the_stand_in_is_left_to_markdown_it_py() -> None:
@@ -1143,6 +1205,7 @@ MDX_STOOD_IN = {
     "`:::` container with a spaced title": "::: warning Mind the gap\nx\n:::\n",
     "`:::` containers nested": "::::info\n:::note\nx\n:::\n::::\n",
     "`:::` container unclosed": ":::warning\n- a\n",
+    "`:::` container unclosed, a list item's fence unclosed": ":::tip\n- a\n\n- ```\n",
     "`:::` container closed indented": ":::note\nx\n   :::\n",
     "`:::` container, a longer closing line": ":::note\nx\n:::::  \n",
     "`:::` container ending a paragraph": "a\n:::note\nb\n:::\nc\n",
@@ -1200,6 +1263,7 @@ MDX_LEFT = {
     "a carriage return": "<Foo />\r\nx\r\n",
     "a footnote definition (its first line a component to MDX)": "[^1]: <b>x</b>\n",
     "the stand-in's word": "<Foo />\n\n###### " + markdown_module._STAND_IN + "\n",
+    "`:::` container unclosed, a list item's fence last, no final newline": ":::tip\n- ```\n  x",
 }
 
 
