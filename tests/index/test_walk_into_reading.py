@@ -10,7 +10,10 @@ import contextlib
 import importlib
 import os
 import random
+import resource
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -523,3 +526,28 @@ def test_workers_come_with_what_reading_imports_loaded_once() -> None:
         loaded = [future.result()[1] for future in started]
     assert os.getpid() not in parents and len(parents) == 1
     assert all(modules == list(worker_probe.READING_MODULES) for modules in loaded)
+
+
+_POOL_OF_BUSY_WORKERS = """
+from reader.index.sync import worker_pool
+from tests.index import worker_probe
+
+with worker_pool(2) as pool:
+    list(pool.map(worker_probe.busy, [1.0, 1.0]))
+"""
+
+
+def test_the_workers_cpu_counts_as_the_commands_children_s() -> None:
+    """Workers forked by a forkserver are its children, not the command's: its CPU (what
+    `time` and the benchmarks read) left theirs out until the forkserver was waited for
+    at exit."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(
+        [sys.executable, "-c", _POOL_OF_BUSY_WORKERS],
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
+        timeout=120,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    assert used >= 2.0  # the two workers' seconds at least
