@@ -611,12 +611,6 @@ NOT_STOOD_IN = {
 }
 
 
-@pytest.mark.parametrize("markdown", NOT_STOOD_IN.values(), ids=NOT_STOOD_IN.keys())
-def test_alerts_and_tags_not_stood_in_are_left_to_markdown_it_py(markdown: str) -> None:
-    assert compiled_block_tokens(markdown) is None
-    same_loader_facts_as_markdown_it_py(markdown)
-
-
 # GitHub alerts and template tags the compiled parser reads, with stand-ins for their
 # lines (reader.markdown._with_stand_ins): the same tokens as markdown-it-py's plugins'.
 STOOD_IN = {
@@ -687,12 +681,6 @@ STOOD_IN = {
 }
 
 
-@pytest.mark.parametrize("markdown", STOOD_IN.values(), ids=STOOD_IN.keys())
-def test_alerts_and_template_tags_are_read_by_the_compiled_parser(markdown: str) -> None:
-    assert same_blocks_as_markdown_it_py(markdown)
-    same_loader_facts_as_markdown_it_py(markdown)
-
-
 # Footnotes as Zola, Jekyll (kramdown) and GitHub pages write them: the compiled parser
 # reads each definition at a line's start with a stand-in (reader.markdown's
 # _FOOTNOTE_STAND_IN_LINE), giving markdown-it-py's footnote plugin's tokens.
@@ -746,12 +734,6 @@ FOOTNOTES_STOOD_IN = {
 }
 
 
-@pytest.mark.parametrize("markdown", FOOTNOTES_STOOD_IN.values(), ids=FOOTNOTES_STOOD_IN.keys())
-def test_footnotes_are_read_by_the_compiled_parser(markdown: str) -> None:
-    assert same_blocks_as_markdown_it_py(markdown)
-    same_loader_facts_as_markdown_it_py(markdown)
-
-
 # Footnote definitions the compiled parser does not read with stand-ins: markdown-it-py
 # reads the body.
 FOOTNOTES_LEFT = {
@@ -775,12 +757,6 @@ FOOTNOTES_LEFT = {
     "a list numbered with `)` before a definition": "1) real\n\n[^1]: note\n",
     "a list numbered with `)` after a definition": "[^1]: note\n1) real\n",
 }
-
-
-@pytest.mark.parametrize("markdown", FOOTNOTES_LEFT.values(), ids=FOOTNOTES_LEFT.keys())
-def test_footnotes_not_stood_in_are_left_to_markdown_it_py(markdown: str) -> None:
-    assert compiled_block_tokens(markdown) is None
-    same_loader_facts_as_markdown_it_py(markdown)
 
 
 # Lines of footnote definitions (their first lines' spaces as writers vary them) among
@@ -853,12 +829,6 @@ CONTAINERS_STOOD_IN = {
 }
 
 
-@pytest.mark.parametrize("markdown", CONTAINERS_STOOD_IN.values(), ids=CONTAINERS_STOOD_IN.keys())
-def test_containers_are_read_by_the_compiled_parser(markdown: str) -> None:
-    assert same_blocks_as_markdown_it_py(markdown)
-    same_loader_facts_as_markdown_it_py(markdown)
-
-
 CONTAINERS_LEFT = {
     "a container opened indented": "  :::note\n  x\n  :::\n",
     "a container in a quote": "> :::note\n> x\n> :::\n",
@@ -880,12 +850,6 @@ CONTAINERS_LEFT = {
     ),
     "a container unclosed, a list item's fence last, no final newline": ":::tip\n- ```\n  x",
 }
-
-
-@pytest.mark.parametrize("markdown", CONTAINERS_LEFT.values(), ids=CONTAINERS_LEFT.keys())
-def test_containers_not_stood_in_are_left_to_markdown_it_py(markdown: str) -> None:
-    assert compiled_block_tokens(markdown) is None
-    same_loader_facts_as_markdown_it_py(markdown)
 
 
 # MkDocs (Material for MkDocs) pages: `!!!` / `???` admonitions and content tabs (a body
@@ -935,12 +899,6 @@ MKDOCS_STOOD_IN = {
 }
 
 
-@pytest.mark.parametrize("markdown", MKDOCS_STOOD_IN.values(), ids=MKDOCS_STOOD_IN.keys())
-def test_mkdocs_lines_are_read_by_the_compiled_parser(markdown: str) -> None:
-    assert same_blocks_as_markdown_it_py(markdown)
-    same_loader_facts_as_markdown_it_py(markdown)
-
-
 MKDOCS_LEFT = {
     "an admonition in a list item": "- !!! note\n      x\n",
     "an admonition in a quote": "> !!! note\n>     x\n",
@@ -971,8 +929,36 @@ MKDOCS_LEFT = {
 }
 
 
-@pytest.mark.parametrize("markdown", MKDOCS_LEFT.values(), ids=MKDOCS_LEFT.keys())
-def test_mkdocs_lines_not_stood_in_are_left_to_markdown_it_py(markdown: str) -> None:
+def _shapes(**tables: dict[str, str]) -> pytest.MarkDecorator:
+    """One parametrize over tables of shapes, each case named by its table and key."""
+    return pytest.mark.parametrize(
+        "markdown",
+        [
+            pytest.param(markdown, id=f"{name}: {key}")
+            for name, table in tables.items()
+            for key, markdown in table.items()
+        ],
+    )
+
+
+@_shapes(
+    alerts_and_tags=STOOD_IN,
+    footnotes=FOOTNOTES_STOOD_IN,
+    containers=CONTAINERS_STOOD_IN,
+    mkdocs=MKDOCS_STOOD_IN,
+)
+def test_shapes_stood_in_are_read_by_the_compiled_parser(markdown: str) -> None:
+    assert same_blocks_as_markdown_it_py(markdown)
+    same_loader_facts_as_markdown_it_py(markdown)
+
+
+@_shapes(
+    alerts_and_tags=NOT_STOOD_IN,
+    footnotes=FOOTNOTES_LEFT,
+    containers=CONTAINERS_LEFT,
+    mkdocs=MKDOCS_LEFT,
+)
+def test_shapes_not_stood_in_are_left_to_markdown_it_py(markdown: str) -> None:
     assert compiled_block_tokens(markdown) is None
     same_loader_facts_as_markdown_it_py(markdown)
 
