@@ -152,3 +152,45 @@ def testarticle_paths_are_the_paths_of_articles_made_whole(
     paths = ArticlePaths(Path(root), root_is_dir)
     for _twice in range(2):  # the second time from the folder's path kept
         assert paths(file_id) == str(article_path(Path(root), root_is_dir, file_id))
+
+
+# Any text: surrogates, control characters, quotes, backslashes, non-ASCII.
+_TEXT = st.text(st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF))
+_VALUE = st.one_of(
+    _TEXT,
+    st.none(),
+    st.integers(),
+    st.floats(),  # NaN and the infinities among them
+    st.booleans(),
+    st.lists(_TEXT),
+    st.lists(st.one_of(_TEXT, st.integers(), st.none(), st.floats())),
+    st.dictionaries(_TEXT, _TEXT, max_size=3),
+)
+
+
+@given(
+    keys=st.lists(_TEXT, min_size=1, max_size=6, unique=True),
+    values=st.data(),
+    ensure_ascii=st.booleans(),
+)
+def test_object_json_is_json_dumps(
+    keys: list[str], values: st.DataObject, ensure_ascii: bool
+) -> None:
+    """cli_search.ObjectJson, made of pieces, is json.dumps of the dict byte for byte."""
+    drawn = [values.draw(_VALUE) for _key in keys]
+    encode = cli_search.ObjectJson(keys, ensure_ascii)
+    assert encode(drawn) == json.dumps(
+        dict(zip(keys, drawn, strict=True)), ensure_ascii=ensure_ascii
+    )
+
+
+def test_object_json_of_the_printed_shapes() -> None:
+    """The values a result holds, each kind written as json.dumps writes it."""
+    keys = ["id", "score", "word_count", "snippets", "none"]
+    for ensure_ascii in (False, True):
+        encode = cli_search.ObjectJson(keys, ensure_ascii)
+        for score in (1.5, 0.1 + 0.2, 1e300, float("nan"), float("inf"), -float("inf"), None, 3):
+            values = ['a\ud800"\\\x00\x1f\u2028é', score, 2**70, ["x", "\t"], None]
+            assert encode(values) == json.dumps(
+                dict(zip(keys, values, strict=True)), ensure_ascii=ensure_ascii
+            )
