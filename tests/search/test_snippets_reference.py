@@ -14,7 +14,14 @@ from reader.loading import parse_article
 from reader.model import Article
 from reader.resources import samples_dir
 from reader.search import Node, QueryError, highlight_spans, parse_query, snippets
-from reader.search.snippets import _BULLET_STAND_IN, BULLET, _hits, plain_text
+from reader.search.snippets import (
+    _BULLET_STAND_IN,
+    BULLET,
+    _hit_plan,
+    _hits,
+    lacks_first_words,
+    plain_text,
+)
 from tests.search import reference_snippets as reference
 
 KEYS = frozenset({"og", "og.type", "og.locale", "tags"})
@@ -173,3 +180,48 @@ def test_sample_snippets_are_the_reference_ones(prefix_last: bool) -> None:
                 )
                 checked += 1
     assert checked > 2_000
+
+
+# Words cut in two and written in other cases, with what plain_text drops between the
+# pieces (emphasis and code marks, a link) or folds into them (accents, ligatures).
+PIECES = [
+    "bur", "glary", "Bur", "GLARY", "burglary", "BURGLARY", "pol", "ice", "Police", "ı",
+    "İ", "\u0301", "ﬁ", "ﬂ", "ｐｏｌｉｃｅ", "ů", "é", "ï", "ß", "café", "naïve", "co", "op",
+]  # fmt: skip
+pieced = st.lists(st.sampled_from(PIECES + MARKS), max_size=30).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(pieced, queries(), st.sets(st.sampled_from(["é", "•", "東"]), max_size=2))
+@example("bur**glary**", parse_query("burglary"), set())
+@example("bur`glary`", parse_query("burglary"), set())
+@example("[bur](x)glary", parse_query("burglary"), set())
+@example("BURGLARY", parse_query("burglary"), set())
+@example("bur\u0301glary", parse_query("burglary"), set())
+@example("ｂｕｒｇｌａｒｙ", parse_query("burglary"), set())
+@example("poıice", parse_query("police"), set())
+def test_a_body_said_to_lack_the_first_words_has_no_hit(
+    text: str, query: Node, more: set[str]
+) -> None:
+    """lacks_first_words, which spares a body's plain text and folding, says so only of
+    a body whose plain text _hits finds nothing in."""
+    plan = _hit_plan(query, "body")
+    if plan is None:
+        return
+    chars = {char for char in text if not char.isascii()} | more
+    if lacks_first_words(text, plan[1], chars):
+        plain = plain_text(text, bullet=_BULLET_STAND_IN, chars=chars)
+        assert list(_hits(plain, query, "body", chars)) == []
+
+
+def test_bodies_with_their_hits_in_the_title_lack_the_first_words() -> None:
+    """The shortcut is taken where it is meant to be (and left where a hit may be)."""
+    firsts = ("burglary",)
+    lacking = ["A police report.\n\n * Café naïve week", "", "Bur glary", "burg lary **x**"]
+    for text in lacking:
+        chars = {char for char in text if not char.isascii()}
+        assert lacks_first_words(text, firsts, chars), text
+    for text in ["Burglary", "bur**glary", "[bur](x)glary", "bur\u0301glary", "bürglary"]:
+        chars = {char for char in text if not char.isascii()}
+        assert not lacks_first_words(text, firsts, chars), text
+    assert not lacks_first_words("police", ("東京",), set())
