@@ -25,7 +25,8 @@ def fold_path(path: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _dotted(key: str) -> str:
+def dotted(key: str) -> str:
+    """A metadata key as a dotted path's step: `:` -> `.` (og:title -> og.title)."""
     return _SEPARATOR.sub(".", key)
 
 
@@ -35,7 +36,7 @@ def flatten(metadata: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str
     Lists of scalars are leaves; mappings inside lists are flattened under the list's key.
     """
     for key, value in metadata.items():
-        name = prefix + _dotted(key)
+        name = prefix + dotted(key)
         if isinstance(value, Mapping):
             yield from flatten(value, name + ".")
         elif isinstance(value, list) and any(isinstance(item, Mapping) for item in value):

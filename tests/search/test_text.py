@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 
 from reader.index.rows import search_text
 from reader.loading import parse_article
+from reader.model import flatten, fold_path
 from reader.text.tokens import (
     RUN_BREAK,
     FoldedText,
+    _value_texts,
     fold,
     fold_char,
     keys_of,
@@ -176,6 +178,29 @@ def test_metadata_leaves_cover_nested_values_and_list_items() -> None:
         ("authors.name", "A. Writer"),
         ("authors", "plain"),
     ]
+
+
+def _leaves_walked(metadata: Any) -> list[tuple[str, str]]:
+    """metadata_leaves as it was: flatten's leaves, each value's texts."""
+    return [
+        (fold_path(key), text) for key, value in flatten(metadata) for text in _value_texts(value)
+    ]
+
+
+_KEY = st.sampled_from(["a", "B", "og:title", "x.y", "İ", "a:b:c", ""])
+_SCALAR = st.one_of(st.text(max_size=5), st.none(), st.integers(), st.booleans(), st.floats())
+_METADATA = st.recursive(
+    _SCALAR,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_KEY, inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(_KEY, _METADATA, max_size=5))
+def test_metadata_leaves_are_the_walk_of_flatten(metadata: dict[str, Any]) -> None:
+    """The walk of strings and dicts, the rest handed to flatten, gives its leaves."""
+    assert metadata_leaves(metadata) == _leaves_walked(metadata)
 
 
 def test_metadata_keys_include_every_dotted_prefix() -> None:
