@@ -123,3 +123,14 @@ def test_html_or_tags_are_found_by_a_search_of_the_lines_with_a_mark(text: str) 
     from reader.loading.body import _NOT_TEXT, _holds_not_text
 
     assert _holds_not_text(text) == (_NOT_TEXT.search(text) is not None)
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(_MARKUP_PIECES, max_size=30).map("".join))
+def test_the_look_for_marks_is_a_look_for_each(text: str) -> None:
+    """_may_hold_markup, which looks for `:::` only where there are two colons, is the
+    look for each mark."""
+    from reader.loading.body import _MARKS, _REPEATED, _may_hold_markup
+
+    marks = [*_MARKS, *(marker for _char, markers in _REPEATED for marker in markers)]
+    assert _may_hold_markup(text) == any(mark in text for mark in marks)

@@ -483,7 +483,8 @@ def plain_text(markdown: str, *, bullet: str = BULLET, chars: Collection[str] | 
     properly. `chars`: the non-ASCII characters of `markdown` and the bullet (or more),
     when known already."""
     # The `in` tests skip patterns that cannot match: most of the cost for long bodies.
-    text = _IMAGE_OR_LINK.sub(r"\1", markdown) if "](" in markdown else markdown
+    # (`]` first: one character is found at memory speed, two at 1 ns a character.)
+    text = _IMAGE_OR_LINK.sub(r"\1", markdown) if "]" in markdown and "](" in markdown else markdown
     # The newline in front is whitespace, which one_line drops.
     # (The bullet is a character that is no backslash: a literal replacement.)
     text = _OTHER_LINE_MARK.sub("\n", _BULLET_MARK.sub(f"\n{bullet} ", "\n" + text))
