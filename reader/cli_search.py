@@ -35,7 +35,7 @@ from reader.index.sync import in_order, worker_pool
 from reader.loading.discover import is_mdx
 from reader.loading.folder_scan import PendingScan, started_walk
 from reader.loading.walk import cores_free, walk_apart
-from reader.model import Article, ArticleJson, article_to_dict
+from reader.model import Article, ArticleJson, JsonText, article_to_dict
 from reader.search import Node, snippets
 from reader.search.snippets import text_snippets
 
@@ -405,15 +405,17 @@ _ENCODERS = {flag: json.JSONEncoder(ensure_ascii=flag).encode for flag in (False
 class ObjectJson:
     """json.dumps (with `ensure_ascii`) of the object of `keys` holding `values` in turn,
     made of pieces: each key encoded once, each string value by json's own (C) string
-    encoder, the rest as the encoder writes them. The general encoder over a dict
+    encoder, a list's JSON as the index keeps it (model.JsonText) as it is, the rest as
+    the encoder writes them. The general encoder over a dict
     (JSONEncoder.encode makes its C encoder anew at each call, and a dict for it) cost
     twice as much: 70,000 results of `search --json`, 1.8 KB of JSON each."""
 
-    __slots__ = ("_encode", "_heads", "_string")
+    __slots__ = ("_encode", "_ensure_ascii", "_heads", "_string")
 
     def __init__(self, keys: Sequence[str], ensure_ascii: bool) -> None:
         self._string = encode_basestring_ascii if ensure_ascii else encode_basestring
         self._encode = _ENCODERS[ensure_ascii]
+        self._ensure_ascii = ensure_ascii
         self._heads = tuple(
             ("{" if index == 0 else ", ") + self._string(key) + ": "
             for index, key in enumerate(keys)
@@ -433,12 +435,20 @@ class ObjectJson:
                 parts.append(int.__repr__(value))
             elif kind is float and value - value == 0:  # finite
                 parts.append(float.__repr__(value))
+            elif kind is JsonText:
+                parts.append(value if self._as_written(value) else self._encode(json.loads(value)))
             elif kind is list and all(item.__class__ is str for item in value):
                 parts.append("[" + ", ".join(map(string, value)) + "]")
             else:  # NaN, infinities, anything else
                 parts.append(self._encode(value))
         parts.append("}")
         return "".join(parts)
+
+    def _as_written(self, text: JsonText) -> bool:
+        """Whether `text` (json.dumps(value, ensure_ascii=False)) is this encoder's JSON
+        of its value: always, unless this one writes ASCII only, which escapes other
+        characters and DEL (the same escapes otherwise)."""
+        return not self._ensure_ascii or (text.isascii() and "\x7f" not in text)
 
 
 _LIST_ENCODERS = {flag: ObjectJson(ArticleJson._fields, flag) for flag in (False, True)}

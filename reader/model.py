@@ -165,6 +165,14 @@ def published_sort_key(published: datetime | None) -> float:
     return published.timestamp()
 
 
+class JsonText(str):
+    """A list of strings as the index keeps it, its JSON: json.dumps(value,
+    ensure_ascii=False), the index's writer (reader.index.rows._to_json). Printed as it
+    is where the output is written the same way (reader.cli_search.ObjectJson)."""
+
+    __slots__ = ()
+
+
 class ArticleJson(NamedTuple):
     """An article as `reader list/show/search --json` print it, its fields in the order
     of the keys (`_asdict()` is the JSON object): made from an Article by article_to_dict,
@@ -180,9 +188,9 @@ class ArticleJson(NamedTuple):
     image: str | None
     locale: str | None
     kind: str | None
-    initiatives: list[str]
+    initiatives: list[str] | JsonText
     word_count: int
-    warnings: list[str]
+    warnings: list[str] | JsonText
 
 
 def article_to_dict(article: Article, *, body: bool = False) -> dict[str, Any]:

@@ -23,7 +23,14 @@ from typing import Any, NamedTuple
 import tantivy
 
 from reader.index.duplicates import signature as minhash_signature
-from reader.model import Article, ArticleJson, ArticleSummary, folder_of, published_sort_key
+from reader.model import (
+    Article,
+    ArticleJson,
+    ArticleSummary,
+    JsonText,
+    folder_of,
+    published_sort_key,
+)
 from reader.ordering import NEWEST_SQL
 from reader.text.names import escape_name
 from reader.text.tokens import SearchText, index_text, leaves_and_keys
@@ -374,9 +381,11 @@ def printed_from_row(row: tuple[Any, ...], paths: ArticlePaths) -> PrintedArticl
     body, initiatives = unpack_content(content)
     # The date as an Article's gives it (the round trip costs less than a microsecond).
     iso = datetime.fromisoformat(published).isoformat() if published else None
+    # The lists as their JSON: most of a result's text, written by json.dumps as the
+    # output is (decoding and encoding them again cost 15-20 us a result).
     listing = ArticleJson(
         file_id, paths(file_id), title, url, area, iso, description, image, locale, kind,
-        json.loads(initiatives), word_count, json.loads(warnings),
+        JsonText(initiatives), word_count, JsonText(warnings),
     )  # fmt: skip
     return PrintedArticle(listing, body, metadata)
 

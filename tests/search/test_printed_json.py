@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 
 from reader import cli_search
 from reader.articles import ArticleStore, open_store
+from reader.index import rows
 from reader.index.rows import ArticlePaths, article_path
+from reader.model import JsonText
 from reader.resources import samples_dir
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
@@ -194,3 +196,25 @@ def test_object_json_of_the_printed_shapes() -> None:
             assert encode(values) == json.dumps(
                 dict(zip(keys, values, strict=True)), ensure_ascii=ensure_ascii
             )
+
+
+@given(st.lists(st.lists(_TEXT, max_size=4), min_size=1, max_size=3), st.booleans())
+def test_lists_kept_as_the_index_writes_them_are_printed_as_json_dumps_prints_them(
+    lists: list[list[str]], ensure_ascii: bool
+) -> None:
+    """A list's JSON as the index keeps it (model.JsonText, written by rows._to_json) is
+    printed as json.dumps prints the list: as it is, or encoded again where the output is
+    ASCII only and it holds other characters (DEL among them)."""
+    keys = [f"k{index}" for index in range(len(lists))]
+    kept = [JsonText(rows._to_json(values)) for values in lists]
+    encode = cli_search.ObjectJson(keys, ensure_ascii)
+    expected = json.dumps(dict(zip(keys, lists, strict=True)), ensure_ascii=ensure_ascii)
+    assert encode(kept) == expected
+
+
+def test_lists_kept_with_del_or_accents_are_encoded_again_for_ascii_output() -> None:
+    for values in (["\x7f"], ["é"], ["\ud800"], ['"\\\n\x01']):
+        for ensure_ascii in (False, True):
+            encode = cli_search.ObjectJson(["k"], ensure_ascii)
+            expected = json.dumps({"k": values}, ensure_ascii=ensure_ascii)
+            assert encode([JsonText(rows._to_json(values))]) == expected
