@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import webbrowser
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -378,6 +379,26 @@ async def test_question_mark_shows_help_built_from_the_bindings(three_articles: 
         assert metadata_line.split()[0] == "M"
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_help_intro_wraps_as_paragraphs(
+    three_articles: Path, size: tuple[int, int]
+) -> None:
+    """The intro's lines are filled to the dialog's width: no line ends mid-sentence
+    (at 80 columns *s sorts,* stood alone on a line, the next sentence under it)."""
+    async with running(three_articles, size=size) as pilot:
+        app = reader(pilot)
+        await pilot.press("question_mark")
+        intro = app.screen.query_one("#help-intro", Static)
+        width = intro.content_region.width
+        lines = [strip.text.strip() for strip in intro.render_lines(intro.region.reset_offset)]
+        paragraph = lines[: lines.index("")]
+        assert len(paragraph) >= 2
+        for line, after in itertools.pairwise(paragraph):
+            # Only a word that did not fit on the line sent it on.
+            assert len(line) + 1 + len(after.split()[0]) > width, (line, after)
+        assert "f narrows the list" in " ".join(paragraph)
 
 
 # What the issue asked to reach from Ctrl+P, and the key each should show.
