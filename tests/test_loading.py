@@ -353,6 +353,9 @@ PLUS_ONE = timezone(timedelta(hours=1))
         ("pubDate: Fri, 27 Sep 2019 07:45:00 +0100", datetime(2019, 9, 27, 7, 45, tzinfo=PLUS_ONE)),
         ("published_at: '2019-09-27T07:45:00'", datetime(2019, 9, 27, 7, 45)),
         ("publishDate: 2019-09-27", datetime(2019, 9, 27)),
+        # Astro's blog template (its every post, quoted or not).
+        ("pubDate: 'Jul 08 2022'\nupdatedDate: 'Jul 10 2022'", datetime(2022, 7, 8)),
+        ("pubDate: Jul 08 2022", datetime(2022, 7, 8)),
         (
             "og:\n  article:\n    published_time: 2019-09-27T07:45:00+01:00",
             datetime(2019, 9, 27, 7, 45, tzinfo=PLUS_ONE),
