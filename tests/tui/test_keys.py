@@ -286,6 +286,21 @@ async def test_o_opens_web_urls_in_the_browser(
         assert opened == ["https://example.org/gamma"]
 
 
+async def test_o_without_a_browser_says_so_and_how_to_copy_the_url(
+    three_articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A machine without a display or a browser (a server over ssh): the notice says
+    what else to do."""
+    monkeypatch.setattr(webbrowser, "get", lambda: (_ for _ in ()).throw(webbrowser.Error()))
+    monkeypatch.setattr(webbrowser, "open", lambda url: False)
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        messages = [str(notification.message) for notification in app._notifications]
+        assert any(m == "No web browser found to open it: y copies the URL." for m in messages)
+
+
 class TerminalBrowser(webbrowser.GenericBrowser):
     """A browser that runs in the terminal, as lynx does (webbrowser's class for one),
     recording what it was asked to open and whether the reader had
