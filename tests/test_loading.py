@@ -422,6 +422,12 @@ def test_no_date_anywhere_is_none_without_warning(write_file: WriteFile) -> None
         ("area: North\ncategory: Roads\nsection: Sport", "North"),
         ("Category: Roads", "Roads"),
         ("tags: [x]", None),
+        # A number names no area: npm's pages give `section: 1`, the manual's section.
+        ("section: 1", None),
+        ("category: 2.5\nsection: Sport", "Sport"),
+        ("categories: [7, Roads]", None),
+        ("category: true", None),
+        ("section: '1'", "1"),  # written as text, it is the file's word
     ],
 )
 def test_area_keys(write_file: WriteFile, front_matter: str, area: str | None) -> None:

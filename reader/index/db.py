@@ -47,8 +47,8 @@ from reader.text.names import escape_name
 # compressed `content` value (reader.index.rows.pack_content). 10: a break token between
 # CJK runs (reader.text.tokens.RUN_BREAK). 11: a Han or Kana character counts as a word
 # (word_count). 12: more date shapes (Astro's `Jul 08 2022`, `2022/07/08`, `2022-7-8`,
-# `08.07.2022`: reader.loading.dates) and an <img> without alt text in HTML (a load
-# problem before), so articles a cache holds undated or as problems are read again.
+# `08.07.2022`: reader.loading.dates), an <img> without alt text in HTML (a load
+# problem before) and no number as an area (`section: 1`): such articles are read again.
 # Older caches are rebuilt.
 SCHEMA_VERSION = 12
 
