@@ -22,6 +22,7 @@ from reader.saved_searches import SIGIL, UnknownSearch, find_saved, listing_of, 
 from reader.search import Node, QueryError
 from reader.search.query import INDEX_FLAGS, FlagTest, flags_of
 from reader.state import ReadingState, flag_test
+from reader.text.cells import fit_cells
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -168,10 +169,8 @@ def format_line(
 ) -> str:
     """format_row of an article given as its parts."""
     date = published.strftime("%Y-%m-%d") if published else "—" * 10
-    area = area or ""
-    if len(area) > area_width:
-        area = area[: area_width - 1] + "…"
-    return f"{date}  {area:<{area_width}}  {title}  [{article_id}]"
+    # Columns, not characters: a Chinese or Japanese area is twice as wide as its length.
+    return f"{date}  {fit_cells(area or '', area_width)}  {title}  [{article_id}]"
 
 
 def ids_of(rows: Sequence[ListRow]) -> list[str]:

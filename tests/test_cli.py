@@ -20,6 +20,7 @@ from reader import cli as cli_module
 from reader import cli_common, cli_search, load_library
 from reader.cli import main
 from reader.resources import samples_dir
+from reader.text.cells import cells
 
 if TYPE_CHECKING:
     from tests.conftest import WriteFile
@@ -75,6 +76,35 @@ def test_list_text(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
     assert lines[2].endswith("  undated  [undated.md]")
     # The problem file is not silently dropped: stderr says so in one line.
     assert err == "reader: 1 file could not be loaded; `reader check` lists them\n"
+
+
+@pytest.mark.parametrize("command", [["list"], ["search", "patrol OR drones"]])
+def test_list_columns_line_up_with_wide_and_long_areas(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, write_file: WriteFile, command: list[str]
+) -> None:
+    """The area column is counted in terminal columns: a Japanese area (two columns a
+    character) is padded, or cut, to the width an English one takes."""
+    areas = {
+        "en.md": "Kent",
+        "ja.md": "地域安全",
+        "long.md": "防犯パトロール地域安全対策",
+        "accent.md": "Cafe\u0301 area",
+    }
+    for index, (name, area) in enumerate(areas.items()):
+        write_file(
+            name,
+            f'---\ntitle: Patrol {index}\ndate: 2019-04-0{index + 1}\narea: "{area}"\n---\n'
+            "Drones patrol.\n",
+        )
+    status, out, _ = run(capsys, *command, str(tmp_path))
+    assert status == 0
+    rows = [line for line in out.splitlines() if not line.startswith(" ")]
+    assert len(rows) == 4
+    # Every title starts in the same terminal column.
+    assert {cells(row[: row.index("  Patrol ")]) for row in rows} == {10 + 2 + 18}
+    assert "  地域安全          " in out  # 8 columns + 10 spaces
+    assert "  防犯パトロール地… " in out  # 16 columns + the cut's 1, then a space to 18
+    assert "  Cafe\u0301 area         " in out  # the accent a mark on the e: 9 columns
 
 
 def test_list_json(capsys: pytest.CaptureFixture[str], folder: Path) -> None:

@@ -33,6 +33,16 @@ PLUS_ONE = timezone(timedelta(hours=1))
         ("27 September 2019", datetime(2019, 9, 27)),
         ("September 27, 2019", datetime(2019, 9, 27)),
         ("  2019-09-27  ", datetime(2019, 9, 27)),
+        # Astro's blog template writes pubDate: 'Jul 08 2022'.
+        ("Jul 08 2022", datetime(2022, 7, 8)),
+        ("July 8 2022", datetime(2022, 7, 8)),
+        ("8 Jul 2022 10:00", datetime(2022, 7, 8, 10, 0)),
+        ("2022-7-8", datetime(2022, 7, 8)),
+        ("2022-7-8 10:05", datetime(2022, 7, 8, 10, 5)),
+        ("2022/07/08", datetime(2022, 7, 8)),
+        ("2022/07/08 10:05:30", datetime(2022, 7, 8, 10, 5, 30)),
+        ("08.07.2022", datetime(2022, 7, 8)),
+        ("08.07.2022 10:05", datetime(2022, 7, 8, 10, 5)),
     ],
 )
 def test_date_shapes(text: str, expected: datetime) -> None:
@@ -60,6 +70,9 @@ def test_yaml_and_toml_values_are_accepted_directly() -> None:
         "",
         "   ",
         "2019/09/27/",
+        "2019/27/09",
+        "09.27.2019",
+        "2019-07",
         "x" * 500,
         27900,
         None,

@@ -353,6 +353,9 @@ PLUS_ONE = timezone(timedelta(hours=1))
         ("pubDate: Fri, 27 Sep 2019 07:45:00 +0100", datetime(2019, 9, 27, 7, 45, tzinfo=PLUS_ONE)),
         ("published_at: '2019-09-27T07:45:00'", datetime(2019, 9, 27, 7, 45)),
         ("publishDate: 2019-09-27", datetime(2019, 9, 27)),
+        # Astro's blog template (its every post, quoted or not).
+        ("pubDate: 'Jul 08 2022'\nupdatedDate: 'Jul 10 2022'", datetime(2022, 7, 8)),
+        ("pubDate: Jul 08 2022", datetime(2022, 7, 8)),
         (
             "og:\n  article:\n    published_time: 2019-09-27T07:45:00+01:00",
             datetime(2019, 9, 27, 7, 45, tzinfo=PLUS_ONE),
@@ -419,6 +422,12 @@ def test_no_date_anywhere_is_none_without_warning(write_file: WriteFile) -> None
         ("area: North\ncategory: Roads\nsection: Sport", "North"),
         ("Category: Roads", "Roads"),
         ("tags: [x]", None),
+        # A number names no area: npm's pages give `section: 1`, the manual's section.
+        ("section: 1", None),
+        ("category: 2.5\nsection: Sport", "Sport"),
+        ("categories: [7, Roads]", None),
+        ("category: true", None),
+        ("section: '1'", "1"),  # written as text, it is the file's word
     ],
 )
 def test_area_keys(write_file: WriteFile, front_matter: str, area: str | None) -> None:

@@ -155,6 +155,28 @@ def test_html_is_read_as_its_text() -> None:
     assert kinds == ["text", "text", "item", "item"]
 
 
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p align="center"><img src="logo.png"></p>',  # a README's logo: no alt
+        '<p align="center">\n  <a href="https://ci"><img src="badge.svg"></a>\n</p>',
+        '<img src="a.png" alt="">',
+        '<p>One<br><img src="a.png"> two</p>',
+        '<h1 align="center"><img src="logo.png"><br>Project</h1>',
+    ],
+)
+def test_an_image_without_alt_text_loads_and_shows(html: str) -> None:
+    """An <img> with no alt (or an empty one) in an HTML block made the whole file a load
+    problem (an IndexError reading its empty text): it is an image without a name."""
+    article = parse_article(
+        f"---\ntitle: T\n---\n\n{html}\n\nBody text.\n", path=Path("a.md"), article_id="a.md"
+    )
+    assert isinstance(article, Article)
+    assert "Body text." in body_text(article.body)
+    images = [run for block in html_blocks(html) for run in block.runs if "image" in run.roles]
+    assert images and all(run.text == "" for run in images)
+
+
 COMMENT_PIECES = [
     "<!--",
     "-->",

@@ -46,8 +46,11 @@ from reader.text.names import escape_name
 # runs indexed as bigrams (reader.text.tokens). 9: body and initiatives in one
 # compressed `content` value (reader.index.rows.pack_content). 10: a break token between
 # CJK runs (reader.text.tokens.RUN_BREAK). 11: a Han or Kana character counts as a word
-# (word_count). Older caches are rebuilt.
-SCHEMA_VERSION = 11
+# (word_count). 12: more date shapes (Astro's `Jul 08 2022`, `2022/07/08`, `2022-7-8`,
+# `08.07.2022`: reader.loading.dates), an <img> without alt text in HTML (a load
+# problem before) and no number as an area (`section: 1`): such articles are read again.
+# Older caches are rebuilt.
+SCHEMA_VERSION = 12
 
 _SCHEMA = f"""
 -- root, created, tokens (see _check). generation: a count of writes, by which a search

@@ -4,10 +4,11 @@ distinctive terms, the article itself left out, with the terms each result share
 The distinctive terms are the article's words weighed as a search engine weighs them: how
 often it uses each (a title word counts as TITLE_WEIGHT uses) times how rare the word is in
 the index (BM25's idf); words no other article has, or half the articles or more have,
-or fewer than MIN_LETTERS long, or made of digits only, are left out. The TERMS best make
-a query of alternatives over title and body (a title word counting FIELD_WEIGHTS more),
-each boosted by its weight, and tantivy ranks the articles by it as it ranks a search:
-the more distinctive terms an article shares, the higher.
+or fewer than MIN_LETTERS long (but for the pairs of characters Chinese, Japanese and
+Korean are indexed as: reader.text.tokens), or made of digits only, are left out. The
+TERMS best make a query of alternatives over title and body (a title word counting
+FIELD_WEIGHTS more), each boosted by its weight, and tantivy ranks the articles by it as
+it ranks a search: the more distinctive terms an article shares, the higher.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import tantivy
 from reader.index.rows import index_texts
 from reader.index.text_index import index_tokens, text_errors
 from reader.model import Article, ArticleSummary
+from reader.text.tokens import begins_cjk
 
 TERMS = 25
 TITLE_WEIGHT = 3
@@ -73,7 +75,7 @@ def distinctive_terms(searcher: tantivy.Searcher, article: Article) -> list[tupl
     weighed: list[tuple[str, float]] = []
     with text_errors():
         for term, count in uses.items():
-            if len(term) < MIN_LETTERS or term.isdigit():
+            if (len(term) < MIN_LETTERS and not _cjk_pair(term)) or term.isdigit():
                 continue
             having = max(searcher.doc_freq("body", term), searcher.doc_freq("title", term))
             if having <= 1 or having * 2 > documents:
@@ -129,6 +131,13 @@ def related_hits(
         RelatedHit(rowid, score, tuple(shared[rowid]))
         for rowid, (score, _address) in zip(rowids, found, strict=True)
     ]
+
+
+def _cjk_pair(term: str) -> bool:
+    """Whether `term` is a pair of CJK characters (or Hangul syllables), as a run of
+    them is indexed: their words, though shorter than MIN_LETTERS. A run of one character
+    is a token too, as is the break between two runs; neither says much of likeness."""
+    return len(term) >= 2 and begins_cjk(term)
 
 
 def _in_title_or_body(schema: tantivy.Schema, term: str) -> tantivy.Query:

@@ -286,7 +286,7 @@ def parse_article(
         path=path,
         title=title,
         url=_url(paths),
-        area=_first(paths, AREA_KEYS),
+        area=_area(paths),
         published=published,
         description=_first(paths, DESCRIPTION_KEYS),
         image=_first(paths, IMAGE_KEYS),
@@ -368,6 +368,24 @@ def _first(paths: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
     """The first of `keys` (folded dotted paths) with a non-empty value, as one line."""
     for key in keys:
         text = text_of(paths.get(key))
+        if text:
+            return text
+    return None
+
+
+def _area(paths: Mapping[str, Any]) -> str | None:
+    """The first of AREA_KEYS naming an area: a number is none (npm's pages say
+    `section: 1`, the manual's section, which made `1` the area of 74 of them)."""
+    for key in AREA_KEYS:
+        value = paths.get(key)
+        first = (
+            next((item for item in value if item not in (None, "")), None)
+            if isinstance(value, list)
+            else value
+        )
+        if isinstance(first, int | float):  # (bool is an int: `category: true` is none)
+            continue
+        text = text_of(value)
         if text:
             return text
     return None

@@ -20,11 +20,23 @@ _PATH_DATE = re.compile(
 _STRPTIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S %z",  # Jekyll: 2018-06-14 09:30:00 +0100
     "%Y-%m-%d %H:%M %z",
+    # Month or day of one digit, which fromisoformat refuses (Jekyll takes 2022-7-8).
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%d.%m.%Y",  # German and other day-first dates written with dots
+    "%d.%m.%Y %H:%M",
     "%d %B %Y",
     "%d %b %Y",
     "%B %d, %Y",
     "%b %d, %Y",
+    "%b %d %Y",  # Astro's blog template: pubDate: 'Jul 08 2022'
+    "%B %d %Y",
     "%d %B %Y %H:%M",
+    "%d %b %Y %H:%M",
 )
 
 

@@ -250,7 +250,7 @@ class _BlockReader(HTMLParser):
     def _add(self, text: str, role: str | None = None, keep_empty: bool = False) -> None:
         if not text and not keep_empty:
             return
-        if text[0] == " " and self._runs and self._runs[-1].text.endswith("\n"):
+        if text[:1] == " " and self._runs and self._runs[-1].text.endswith("\n"):
             text = text.lstrip(" ")  # no space at the start of a line after a <br>
             if not text:
                 return

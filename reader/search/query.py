@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from reader.text.cells import cells
 from reader.text.tokens import tokenize, words_text
 
 TEXT_FIELDS = ("title", "body", "area", "url", "initiative", "folder")
@@ -141,7 +142,7 @@ class QueryError(ValueError):
         head = "…" if start else ""
         window = "".join(_printable(char) for char in query[start:end])
         shown = head + window + ("…" if end < len(query) else "")
-        caret = " " * _cells(head + window[: self.position - start]) + "^"
+        caret = " " * cells(head + window[: self.position - start]) + "^"
         lines = [f"{self.message} at column {self.column}", f"  {shown}", f"  {caret}"]
         if self.hint:
             lines.append(f"hint: {self.hint}")
@@ -154,16 +155,6 @@ _SHOWN_AROUND = 60
 
 def _printable(char: str) -> str:
     return "?" if unicodedata.category(char).startswith("C") else char
-
-
-def _cells(text: str) -> int:
-    """Terminal columns `text` takes: wide East Asian characters 2, marks 0, the rest 1."""
-    width = 0
-    for char in text:
-        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me"):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
 
 
 def parse_query(

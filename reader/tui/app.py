@@ -41,10 +41,12 @@ from reader.tui.typeahead import KeysInTurn
 # gc.set_threshold for the running reader (see run).
 GC_THRESHOLDS = (10_000, 20, 100)
 
+# Paragraphs, each one string: the dialog wraps them to its width.
 HELP_INTRO = [
-    "reader lists the articles of one folder; the article panel follows the",
-    "list's cursor. / searches (README: Search), f picks areas and years, s sorts,",
-    "i lists every initiative (the numbered bullet points) of the listed articles.",
+    "reader lists the articles of one folder; the article panel follows the list's "
+    "cursor. / searches (README: Search), f narrows the list by area, year, tag and "
+    "folder, s sorts, i lists every initiative (the numbered bullet points) of the "
+    "listed articles, t charts the list by month and r finds related articles.",
     "",
     "To change a key, put its binding id (on the right) in the [keys] table of "
     'config.toml with the keys as Textual names them: "app.quit" = "ctrl+q, q" '

@@ -76,7 +76,10 @@ def _open_url(node: DOMNode, url: str) -> None:
         app.call_from_thread(_open_in_terminal_browser, node, browser, url)
     elif not webbrowser.open(url):
         app.call_from_thread(
-            app.notify, "No web browser found to open it.", severity="error", markup=False
+            app.notify,
+            "No web browser found to open it: y copies the URL.",
+            severity="error",
+            markup=False,
         )
 
 

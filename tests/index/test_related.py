@@ -102,3 +102,40 @@ def test_a_long_article_is_weighed_by_its_opening(monkeypatch: pytest.MonkeyPatc
     assert set(by_id) == {"moor.md"}  # "thermal", "rustlers" lie past the opening
     assert "moorland" in by_id["moor.md"].shared
     assert not {"the", "ther"} & set(by_id["moor.md"].shared)  # "Thermal" not cut to "Ther"
+
+
+JA_FILLER = "警察によると、今日も地域の安全を守るために活動が行われた。" * 3
+
+
+def test_chinese_and_japanese_words_make_articles_alike() -> None:
+    """A run of Han or Kana is indexed as pairs of characters (reader.text.tokens): those
+    pairs are the article's words, though shorter than MIN_LETTERS. A Japanese article
+    about drone patrols over the moorland is most like the other one, not one that
+    shares only a Latin word with it."""
+    index = ArticleIndex.temporary(Path("."), in_memory=True)
+    index.add(
+        [
+            front(
+                "ja1.md",
+                "ドローン巡回",
+                f"湿原の上をドローンが巡回した。{JA_FILLER}熱画像カメラで羊泥棒を発見。",
+            ),
+            front(
+                "ja2.md",
+                "ドローン班",
+                f"{JA_FILLER}熱画像ドローン班が湿原の農場を巡回し、羊泥棒を探した。",
+            ),
+            front("ja3.md", "菓子の販売", f"{JA_FILLER}警察官が慈善のために菓子を売った。"),
+            front("ja4.md", "船の巡視", f"{JA_FILLER}川で船が巡視した。"),
+            front("ja5.md", "Python 講座", f"{JA_FILLER}Python の講座が開かれた。"),
+            front("ja6.md", "Python 教室", f"{JA_FILLER}子供向け Python 教室。"),
+        ]
+    )
+    assert related_ids(index, "ja1.md")[0] == "ja2.md"
+    article = index.article("ja1.md")
+    assert article is not None
+    shared = next(
+        item.shared for item in index.engine().related(article) if item.summary.id == "ja2.md"
+    )
+    # The pairs as indexed: ドローン is ドロ ロー ーン, folded as a search folds (ド is ト).
+    assert {"トロ", "ロー", "ーン", "巡回"} <= set(shared)

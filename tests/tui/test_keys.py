@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import webbrowser
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -285,6 +286,21 @@ async def test_o_opens_web_urls_in_the_browser(
         assert opened == ["https://example.org/gamma"]
 
 
+async def test_o_without_a_browser_says_so_and_how_to_copy_the_url(
+    three_articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A machine without a display or a browser (a server over ssh): the notice says
+    what else to do."""
+    monkeypatch.setattr(webbrowser, "get", lambda: (_ for _ in ()).throw(webbrowser.Error()))
+    monkeypatch.setattr(webbrowser, "open", lambda url: False)
+    async with running(three_articles) as pilot:
+        app = reader(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        messages = [str(notification.message) for notification in app._notifications]
+        assert any(m == "No web browser found to open it: y copies the URL." for m in messages)
+
+
 class TerminalBrowser(webbrowser.GenericBrowser):
     """A browser that runs in the terminal, as lynx does (webbrowser's class for one),
     recording what it was asked to open and whether the reader had
@@ -378,6 +394,26 @@ async def test_question_mark_shows_help_built_from_the_bindings(three_articles: 
         assert metadata_line.split()[0] == "M"
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_help_intro_wraps_as_paragraphs(
+    three_articles: Path, size: tuple[int, int]
+) -> None:
+    """The intro's lines are filled to the dialog's width: no line ends mid-sentence
+    (at 80 columns *s sorts,* stood alone on a line, the next sentence under it)."""
+    async with running(three_articles, size=size) as pilot:
+        app = reader(pilot)
+        await pilot.press("question_mark")
+        intro = app.screen.query_one("#help-intro", Static)
+        width = intro.content_region.width
+        lines = [strip.text.strip() for strip in intro.render_lines(intro.region.reset_offset)]
+        paragraph = lines[: lines.index("")]
+        assert len(paragraph) >= 2
+        for line, after in itertools.pairwise(paragraph):
+            # Only a word that did not fit on the line sent it on.
+            assert len(line) + 1 + len(after.split()[0]) > width, (line, after)
+        assert "f narrows the list" in " ".join(paragraph)
 
 
 # What the issue asked to reach from Ctrl+P, and the key each should show.

@@ -217,3 +217,9 @@ def test_the_renderer_numbers_what_the_loader_calls_initiatives(body: str) -> No
     _blocks, count = render_markdown(body)
     facts = scan_body(body, need_heading=False)
     assert count == len(facts.initiatives) >= 1
+
+
+def test_an_image_without_alt_text_shows_as_an_untitled_image() -> None:
+    """A README's logo (<img> with no alt in an HTML block) made its file a load problem."""
+    lines = lines_of('<p align="center"><img src="logo.png"></p>\n\nText <img src="a.png"> here.\n')
+    assert lines == ["[image: untitled]", "", "Text [image: untitled] here."]
