@@ -422,7 +422,9 @@ BLOCKS = [
     "{{< note >}}\n> [!NOTE]\n> x\n{{< /note >}}", "{{< note >}}\n- unclosed",
     "{{< code >}}\n{{< note >}}\n{{< /code >}}", "{{< figure\n  caption='a' >}}",
     "<!-- YAML\nadded: v1.0.0\n-->", "<!--\n\n- a\n\n-->", "<pre>\n\n- x\n</pre>",
-    "<!-- type=misc -->", "1. Step\n\n   More.\n2. Next", "a\xa0`b` c", "東京\u3000大阪",
+    "<!-- type=misc -->", "1. Step\n\n   More.\n2. Next",
+    "<!-- YAML\n  - a of\n    10.\n> x\n y\n-->", "<div>\n> a\n b\n-", "<!-- a -->\n```js\nx\n```",
+    "a\xa0`b` c", "東京\u3000大阪",
     "| a\xa0b | c |\n|---|---|\n| d | e\xa0f |", "Wow!!! ok", "<script>\nx\n\ny\n</script>",
     "```console\n> a\nb\n```", "```\n> > a\n>     b\n```", "~~~\n> a\n -\n~~~", "```\n> a\nb",
     "[^1]: note", "[^n]: a\n\n    b", "[^1]: x\n[^2]: y\n  lazy", "[^1]:\n    - a", "x[^1] y",
@@ -473,6 +475,7 @@ READ_APART = {
     "comment block ended by its list item": "- <!-- a\n\nx\n",
     "declaration in lower case": "<!doctype html>\n",
     "comment block in a list item, after one inside a line": "a <!-- b -->\n\n- <!-- c\n\nd\n",
+    "comment block in a list item, closed lines later": "- <!-- a\n\n  b -->\n",
     "no-break space in a link definition": "[ref]: /url \xa0\n",
     "a control character Python's regexes take for a space": "<br> \x1c\n",
     "tab in a quote's indentation": "> > \t word\n",
@@ -530,23 +533,40 @@ READ_ALIKE = {
     ),
     "a REPL session ending with a prompt": "```\n> a\n```\nb\n",
     "a REPL session in fenced code, non-ASCII before": "é\n\n~~~\n> a\n b\n> > c\n>     d\n~~~\n",
+    "a version history's lines in a top-level comment": (
+        "# A\n\n<!-- YAML\nchanges:\n  - description: a limit of\n                 10.\n"
+        "> x\n b\n-->\n\ntext\n"
+    ),
+    "lines read apart in a top-level HTML block, non-ASCII before": (
+        "é\n\n<div>\n> a\n b\n-\n</div>\n"
+    ),
+    "a comment closed in its line in a list item": (
+        "1. Step:\n\n   <!-- eslint-disable no-useless-return -->\n   ```js\n   x\n   ```\n"
+        "\n   More.\n- <!-- a --> b\n\n  c\n"
+    ),
+    "a comment closed in its line in a quote": "> <!-- a -->\n>\n> b\n",
 }
 
 
-# Lines the two parsers read apart next to fenced code, or in fenced code that is not at
-# the top level: left to markdown-it-py.
+# Lines the two parsers read apart next to fenced code or an HTML block, or in one that is
+# not at the top level: left to markdown-it-py.
 DIFFERING_BESIDE_CODE = {
     "a quote's lazy line before a fence": "> a\n b\n\n```\nx\n```\n",
     "in the last line of an unclosed fence": "```\nx\n> a\nb",
     "in a list item's fence": "- a\n  ```\n  > x\n  y\n  ```\n",
     "in a quote's fence": "> ```\n> > a\n>     b\n> ```\n",
+    "in a list item's HTML block": "- <div>\n  > a\n   b\n",
+    "in the last line of an unclosed comment": "<!-- a\n10.",
+    "after a top-level comment": "<!-- a -->\n> b\n c\n",
+    "after a top-level comment of two lines": "<!-- a\n-->\n> b\n c\n",
+    "after a top-level HTML block": "<div>\nx\n\n> b\n c\n",
 }
 
 
 @pytest.mark.parametrize(
     "markdown", DIFFERING_BESIDE_CODE.values(), ids=DIFFERING_BESIDE_CODE.keys()
 )
-def test_lines_read_apart_outside_top_level_fences_are_left_to_markdown_it_py(
+def test_lines_read_apart_outside_top_level_raw_blocks_are_left_to_markdown_it_py(
     markdown: str,
 ) -> None:
     assert compiled_block_tokens(markdown) is None
