@@ -217,6 +217,19 @@ def test_generated_paragraphs_with_html_read_as_markdown_it_py_reads_them(
         same_html_text_as_markdown_it_py(text)
 
 
+def test_attribute_values_are_read_as_by_the_classes_of_what_they_may_not_hold() -> None:
+    # _HTML_BOTH_READ's classes of an attribute value's characters, spelt as ranges of
+    # what is taken (quick to compile), take what the classes of what is not taken (the
+    # spec's wording) take, over every code point.
+    every = "".join(map(chr, range(0x110000)))
+    for taken, not_taken in (
+        (markdown_module._UNQUOTED_VALUE_CHAR, r"[^\"'=<>`\x00-\x20\x7f-\U0010ffff]"),
+        (markdown_module._SINGLE_QUOTED_VALUE_CHAR, r"[^'<>\x00-\x1f\x7f-\U0010ffff]"),
+        (markdown_module._DOUBLE_QUOTED_VALUE_CHAR, r"[^\"<>\x00-\x1f\x7f-\U0010ffff]"),
+    ):
+        assert re.findall(taken, every) == re.findall(not_taken, every), taken
+
+
 def test_paragraphs_of_html_line_breaks_and_autolinks_are_read_by_the_compiled_parser() -> None:
     downloads = "Windows: https://x.example/node.msi<br>\nmacOS: https://x.example/n.pkg<br>"
     assert (
