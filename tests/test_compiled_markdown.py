@@ -48,6 +48,7 @@ def clear_parse_caches() -> None:
         body_module._cached_block_parse,
         body_module._cached_body_text,
         body_module._cached_plain,
+        body_module._cached_short_plain,
     ):
         cached.cache_clear()
 
@@ -277,6 +278,29 @@ def test_text_the_compiled_parser_panics_on_is_left_to_markdown_it_py() -> None:
     compiled = compiled_inline_texts(texts)
     assert compiled[:4] == [None] * 4
     assert compiled[4] == "fine text a"
+
+
+def test_a_paragraph_with_html_is_parsed_once_for_the_initiatives_and_the_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A README's maintainers: list items with email autolinks, which compiled_inline_texts
+    # leaves to _plain one at a time; body_text reads the same paragraphs again.
+    items = [f"* **P{n}** <<p{n}@x.example>> (they/them)" for n in range(40)]
+    body = "# Maintainers\n\n" + "\n".join(items) + "\n\nSee <https://x.example>.\n"
+    parsed: list[str] = []
+    parse = body_module._parsed_plain
+
+    def counted(text: str, mdx: bool) -> str:
+        parsed.append(text)
+        return parse(text, mdx)
+
+    clear_parse_caches()
+    monkeypatch.setattr(body_module, "_parsed_plain", counted)
+    facts = (scan_body(body), body_text(body))
+    assert len(parsed) == len(set(parsed)) == len(items) + 1
+    monkeypatch.undo()
+    with markdown_it_py_only():
+        assert facts == (scan_body(body), body_text(body))
 
 
 def test_controls_an_entity_decodes_to_are_stripped_from_compiled_items() -> None:
