@@ -21,7 +21,7 @@ from pathlib import Path
 
 from reader.loading import parse_article
 from reader.loading.article import decode
-from reader.loading.body import _cached_body_text, body_text
+from reader.loading.body import _cached_body_text, _cached_short_plain, body_text
 from reader.loading.discover import is_mdx
 from reader.resources import samples_dir
 from reader.tui.document import layout
@@ -46,6 +46,7 @@ def measure(path: Path, repeat: int) -> tuple[int, float, float, float, float]:
 
     def load() -> object:
         _cached_body_text.cache_clear()
+        _cached_short_plain.cache_clear()
         return parse_article(text, path=path, article_id=path.name)
 
     article = parse_article(text, path=path, article_id=path.name)
@@ -53,6 +54,7 @@ def measure(path: Path, repeat: int) -> tuple[int, float, float, float, float]:
 
     def cold_text() -> object:
         _cached_body_text.cache_clear()
+        _cached_short_plain.cache_clear()
         return body_text(body, mdx=mdx)
 
     def render() -> object:

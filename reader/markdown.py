@@ -271,12 +271,18 @@ def _rendered_text(rendered: str) -> str:
 # spells them (the two parsers' regexes for tags differ in comments, CDATA, declarations
 # and what spaces are: those are left to markdown-it-py). A `<` inside a quoted attribute
 # is not taken, so that every `<` of a text taken opens one of these, or is text to both
-# as the first of `<<` (nothing either parser reads starts so).
+# as the first of `<<` (nothing either parser reads starts so). An attribute's value is
+# printable ASCII but `"'=<>\``, or quoted: printable ASCII or a space but the quote, `<`
+# and `>` (spelt as ranges of what is taken: a class of what is not, up to U+10FFFF, took
+# 12-23 ms to compile, in every process that reads markdown).
+_UNQUOTED_VALUE_CHAR = "[!#-&(-;?-_a-~]"
+_SINGLE_QUOTED_VALUE_CHAR = "[ -&(-;=?-~]"
+_DOUBLE_QUOTED_VALUE_CHAR = "[ !#-;=?-~]"
 _HTML_BOTH_READ = re.compile(
     r"<(?:[A-Za-z][A-Za-z0-9-]*"  # an opening tag
     r"(?:[ \t\n]+[A-Za-z_:][A-Za-z0-9:._-]*(?:[ \t\n]*=[ \t\n]*"  # its attributes
-    r"(?:[^\"'=<>`\x00-\x20\x7f-\U0010ffff]+"
-    r"|'[^'<>\x00-\x1f\x7f-\U0010ffff]*'|\"[^\"<>\x00-\x1f\x7f-\U0010ffff]*\"))?)*"
+    f"(?:{_UNQUOTED_VALUE_CHAR}+"
+    f"|'{_SINGLE_QUOTED_VALUE_CHAR}*'|\"{_DOUBLE_QUOTED_VALUE_CHAR}*\"))?)*"
     r"[ \t\n]*/?"
     r"|/[A-Za-z][A-Za-z0-9-]*[ \t\n]*"  # a closing tag
     r"|https?://[!-;=?-~]*"  # an autolink
@@ -727,7 +733,8 @@ def _compiled_without_containers(markdown: str) -> list[CompiledToken] | None:
     ):
         return None
     # Lines the two parsers read apart are taken only as lines of fenced code (a docs
-    # page's REPL session: `> Buffer.alloc(5)` then its output), which neither reads.
+    # page's REPL session: `> Buffer.alloc(5)` then its output) or of an HTML block (a
+    # comment's `10.`), which neither reads.
     tokens = _compiled_tokens(markdown, _differing_lines(lines))
     if tokens is None or not stand_ins:
         return tokens
@@ -1542,10 +1549,15 @@ def _html_read_apart(markdown: str) -> bool:
     """Whether a line of `markdown` opens an HTML block the two parsers may read apart
     (see _UNTIL_CLOSED_HTML): one running to its closing tag after a list item's or a
     quote's marks (or any indentation), or at the top level a declaration not spelt as
-    both read one (`<!doctype html>`)."""
-    for found, start, _end in _first_in_each_line(markdown, _UNTIL_CLOSED_HTML):
+    both read one (`<!doctype html>`). A comment closed in its first line is no such
+    block (`  <!-- eslint-disable -->` over a list item's code, in Node's API pages)."""
+    for found, start, end in _first_in_each_line(markdown, _UNTIL_CLOSED_HTML):
         before = markdown[start : found.start()]
-        if before and not before.strip(_CONTAINER_MARKS):
+        if (
+            before
+            and not before.strip(_CONTAINER_MARKS)
+            and not _comment_closed_in_its_line(markdown, found.start(), end)
+        ):
             return True
         if (
             not before
@@ -1554,6 +1566,13 @@ def _html_read_apart(markdown: str) -> bool:
         ):
             return True
     return False
+
+
+def _comment_closed_in_its_line(markdown: str, start: int, end: int) -> bool:
+    """Whether a comment opens at `start` and closes before `end` (its line's end): an
+    HTML block of that one line to both parsers (`<!-->` too: its `-->` is looked for
+    in the whole line by both)."""
+    return markdown.startswith("<!--", start) and markdown.find("-->", start, end) >= 0
 
 
 def _ordered_after_table_text(markdown: str) -> bool:
@@ -1667,14 +1686,15 @@ def _table_head_apart(markdown: str) -> bool:
 def _compiled_tokens(markdown: str, in_code: Sequence[int] = ()) -> list[CompiledToken] | None:
     """The tokens of markdown-it-pyrs's tree for `markdown`, whatever it holds; None if the
     tree nests too deep, is not shaped as foreseen, the parser panics, or a line starting
-    at an offset of `in_code` (in order) is not code of a top-level fenced block."""
+    at an offset of `in_code` (in order) is not inside a top-level fenced code or HTML
+    block (_inside_raw_blocks)."""
     try:
         tree = _compiled_block_parser().tree(markdown)
     except BaseException as error:  # a panic in the Rust parser: markdown-it-py reads it
         if type(error).__name__ != "PanicException":
             raise
         return None
-    if in_code and not _inside_fences(tree, markdown, in_code):
+    if in_code and not _inside_raw_blocks(tree, markdown, in_code):
         return None
     tokens: list[CompiledToken] = []
     try:
@@ -1701,42 +1721,53 @@ def _differing_lines(lines: str) -> list[int]:
     return starts
 
 
-def _inside_fences(tree: markdown_it_pyrs.Node, markdown: str, line_starts: Sequence[int]) -> bool:
-    """Whether each line of `markdown` starting at an offset of `line_starts` is a line
-    of code of a fenced code block at the top level of its tree: after the opening line,
-    before the last one (the closing one, or the text's last line)."""
-    fences = []
+def _inside_raw_blocks(
+    tree: markdown_it_pyrs.Node, markdown: str, line_starts: Sequence[int]
+) -> bool:
+    """Whether each line of `markdown` starting at an offset of `line_starts` is inside a
+    fenced code block or an HTML block at the top level of its tree: after the opening
+    line, before the last one (the closing one, or the text's last line). Both parsers
+    read such a line as the block's raw text, looking only for the block's end (Node's
+    API pages write version histories in `<!-- YAML` comments, with lines like `10.`)."""
+    blocks = []
     for child in tree.children:
-        if child.name == "fence":
+        if child.name in _RAW_BLOCKS:
             if child.srcmap is None:
                 return False
-            fences.append(child.srcmap)
-    if not fences:
+            blocks.append(child.srcmap)
+    if not blocks:
         return False
     # The tree's offsets are in UTF-8 bytes: made character offsets, one pass in all.
     if not markdown.isascii():
         data = markdown.encode("utf-8", "surrogatepass")
         chars_at: dict[int, int] = {0: 0}
         done = 0
-        for offset in sorted({offset for fence in fences for offset in fence}):
+        for offset in sorted({offset for block in blocks for offset in block}):
             chars_at[offset] = chars_at[done] + len(
                 data[done:offset].decode("utf-8", "surrogatepass")
             )
             done = offset
-        fences = [(chars_at[start], chars_at[end]) for start, end in fences]
-    code = [
+        blocks = [(chars_at[start], chars_at[end]) for start, end in blocks]
+    # Each block's inner lines, from its second line's start to its last line's: none in
+    # a block of one line (no newline in it: find gives -1), left out so that the starts
+    # stay in order.
+    inner = [
         (markdown.find("\n", start, end) + 1, markdown.rfind("\n", start, end) + 1)
-        for start, end in fences
+        for start, end in blocks
     ]
-    starts = [start for start, _end in code]
+    inner = [(start, end) for start, end in inner if start > 0]
+    starts = [start for start, _end in inner]
     for line_start in line_starts:
         place = bisect_right(starts, line_start) - 1
         if place < 0:
             return False
-        code_start, code_end = code[place]
-        if code_start == 0 or not code_start <= line_start < code_end:
+        code_start, code_end = inner[place]
+        if not code_start <= line_start < code_end:
             return False
     return True
+
+
+_RAW_BLOCKS = ("fence", "html_block")
 
 
 def _ends_in_raw_block(tokens: list[CompiledToken]) -> bool:

@@ -48,6 +48,7 @@ def clear_parse_caches() -> None:
         body_module._cached_block_parse,
         body_module._cached_body_text,
         body_module._cached_plain,
+        body_module._cached_short_plain,
     ):
         cached.cache_clear()
 
@@ -217,6 +218,19 @@ def test_generated_paragraphs_with_html_read_as_markdown_it_py_reads_them(
         same_html_text_as_markdown_it_py(text)
 
 
+def test_attribute_values_are_read_as_by_the_classes_of_what_they_may_not_hold() -> None:
+    # _HTML_BOTH_READ's classes of an attribute value's characters, spelt as ranges of
+    # what is taken (quick to compile), take what the classes of what is not taken (the
+    # spec's wording) take, over every code point.
+    every = "".join(map(chr, range(0x110000)))
+    for taken, not_taken in (
+        (markdown_module._UNQUOTED_VALUE_CHAR, r"[^\"'=<>`\x00-\x20\x7f-\U0010ffff]"),
+        (markdown_module._SINGLE_QUOTED_VALUE_CHAR, r"[^'<>\x00-\x1f\x7f-\U0010ffff]"),
+        (markdown_module._DOUBLE_QUOTED_VALUE_CHAR, r"[^\"<>\x00-\x1f\x7f-\U0010ffff]"),
+    ):
+        assert re.findall(taken, every) == re.findall(not_taken, every), taken
+
+
 def test_paragraphs_of_html_line_breaks_and_autolinks_are_read_by_the_compiled_parser() -> None:
     downloads = "Windows: https://x.example/node.msi<br>\nmacOS: https://x.example/n.pkg<br>"
     assert (
@@ -264,6 +278,29 @@ def test_text_the_compiled_parser_panics_on_is_left_to_markdown_it_py() -> None:
     compiled = compiled_inline_texts(texts)
     assert compiled[:4] == [None] * 4
     assert compiled[4] == "fine text a"
+
+
+def test_a_paragraph_with_html_is_parsed_once_for_the_initiatives_and_the_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A README's maintainers: list items with email autolinks, which compiled_inline_texts
+    # leaves to _plain one at a time; body_text reads the same paragraphs again.
+    items = [f"* **P{n}** <<p{n}@x.example>> (they/them)" for n in range(40)]
+    body = "# Maintainers\n\n" + "\n".join(items) + "\n\nSee <https://x.example>.\n"
+    parsed: list[str] = []
+    parse = body_module._parsed_plain
+
+    def counted(text: str, mdx: bool) -> str:
+        parsed.append(text)
+        return parse(text, mdx)
+
+    clear_parse_caches()
+    monkeypatch.setattr(body_module, "_parsed_plain", counted)
+    facts = (scan_body(body), body_text(body))
+    assert len(parsed) == len(set(parsed)) == len(items) + 1
+    monkeypatch.undo()
+    with markdown_it_py_only():
+        assert facts == (scan_body(body), body_text(body))
 
 
 def test_controls_an_entity_decodes_to_are_stripped_from_compiled_items() -> None:
@@ -422,7 +459,9 @@ BLOCKS = [
     "{{< note >}}\n> [!NOTE]\n> x\n{{< /note >}}", "{{< note >}}\n- unclosed",
     "{{< code >}}\n{{< note >}}\n{{< /code >}}", "{{< figure\n  caption='a' >}}",
     "<!-- YAML\nadded: v1.0.0\n-->", "<!--\n\n- a\n\n-->", "<pre>\n\n- x\n</pre>",
-    "<!-- type=misc -->", "1. Step\n\n   More.\n2. Next", "a\xa0`b` c", "東京\u3000大阪",
+    "<!-- type=misc -->", "1. Step\n\n   More.\n2. Next",
+    "<!-- YAML\n  - a of\n    10.\n> x\n y\n-->", "<div>\n> a\n b\n-", "<!-- a -->\n```js\nx\n```",
+    "a\xa0`b` c", "東京\u3000大阪",
     "| a\xa0b | c |\n|---|---|\n| d | e\xa0f |", "Wow!!! ok", "<script>\nx\n\ny\n</script>",
     "```console\n> a\nb\n```", "```\n> > a\n>     b\n```", "~~~\n> a\n -\n~~~", "```\n> a\nb",
     "[^1]: note", "[^n]: a\n\n    b", "[^1]: x\n[^2]: y\n  lazy", "[^1]:\n    - a", "x[^1] y",
@@ -473,6 +512,7 @@ READ_APART = {
     "comment block ended by its list item": "- <!-- a\n\nx\n",
     "declaration in lower case": "<!doctype html>\n",
     "comment block in a list item, after one inside a line": "a <!-- b -->\n\n- <!-- c\n\nd\n",
+    "comment block in a list item, closed lines later": "- <!-- a\n\n  b -->\n",
     "no-break space in a link definition": "[ref]: /url \xa0\n",
     "a control character Python's regexes take for a space": "<br> \x1c\n",
     "tab in a quote's indentation": "> > \t word\n",
@@ -530,23 +570,40 @@ READ_ALIKE = {
     ),
     "a REPL session ending with a prompt": "```\n> a\n```\nb\n",
     "a REPL session in fenced code, non-ASCII before": "é\n\n~~~\n> a\n b\n> > c\n>     d\n~~~\n",
+    "a version history's lines in a top-level comment": (
+        "# A\n\n<!-- YAML\nchanges:\n  - description: a limit of\n                 10.\n"
+        "> x\n b\n-->\n\ntext\n"
+    ),
+    "lines read apart in a top-level HTML block, non-ASCII before": (
+        "é\n\n<div>\n> a\n b\n-\n</div>\n"
+    ),
+    "a comment closed in its line in a list item": (
+        "1. Step:\n\n   <!-- eslint-disable no-useless-return -->\n   ```js\n   x\n   ```\n"
+        "\n   More.\n- <!-- a --> b\n\n  c\n"
+    ),
+    "a comment closed in its line in a quote": "> <!-- a -->\n>\n> b\n",
 }
 
 
-# Lines the two parsers read apart next to fenced code, or in fenced code that is not at
-# the top level: left to markdown-it-py.
+# Lines the two parsers read apart next to fenced code or an HTML block, or in one that is
+# not at the top level: left to markdown-it-py.
 DIFFERING_BESIDE_CODE = {
     "a quote's lazy line before a fence": "> a\n b\n\n```\nx\n```\n",
     "in the last line of an unclosed fence": "```\nx\n> a\nb",
     "in a list item's fence": "- a\n  ```\n  > x\n  y\n  ```\n",
     "in a quote's fence": "> ```\n> > a\n>     b\n> ```\n",
+    "in a list item's HTML block": "- <div>\n  > a\n   b\n",
+    "in the last line of an unclosed comment": "<!-- a\n10.",
+    "after a top-level comment": "<!-- a -->\n> b\n c\n",
+    "after a top-level comment of two lines": "<!-- a\n-->\n> b\n c\n",
+    "after a top-level HTML block": "<div>\nx\n\n> b\n c\n",
 }
 
 
 @pytest.mark.parametrize(
     "markdown", DIFFERING_BESIDE_CODE.values(), ids=DIFFERING_BESIDE_CODE.keys()
 )
-def test_lines_read_apart_outside_top_level_fences_are_left_to_markdown_it_py(
+def test_lines_read_apart_outside_top_level_raw_blocks_are_left_to_markdown_it_py(
     markdown: str,
 ) -> None:
     assert compiled_block_tokens(markdown) is None

@@ -398,19 +398,26 @@ def _plain(markdown_inline: str, mdx: bool = False, budget: MarkupBudget | None 
         return markdown_inline  # nothing to strip: skip the inline parser
     if budget is not None and not budget.allows(markdown_inline):
         return strip_control(markdown_inline)
+    from reader.markdown import limits
+
     if len(markdown_inline) > _LONG_INLINE:
-        from reader.markdown import limits
-
         return _cached_plain(markdown_inline, mdx, limits())
-    return _parsed_plain(markdown_inline, mdx)
+    return _cached_short_plain(markdown_inline, mdx, limits())
 
 
-# A text this long is parsed once for a body's initiatives and its words both.
+# Each text is parsed once for a body's initiatives and its words both (the list items of
+# Node's README hold its 640 maintainers' `<<email>>`, which compiled_inline_texts leaves:
+# each was parsed twice, a tenth of reading the file); a long one is kept in fewer copies.
 _LONG_INLINE = 4096
 
 
 @lru_cache(maxsize=32)
 def _cached_plain(markdown_inline: str, mdx: bool, _limits: tuple[int, int, int]) -> str:
+    return _parsed_plain(markdown_inline, mdx)
+
+
+@lru_cache(maxsize=1024)
+def _cached_short_plain(markdown_inline: str, mdx: bool, _limits: tuple[int, int, int]) -> str:
     return _parsed_plain(markdown_inline, mdx)
 
 
