@@ -303,6 +303,32 @@ def test_title_falls_back_to_first_h1_with_inline_markup_removed(write_file: Wri
     assert article.warnings == ()
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # A README's badges are not title text: images, and links holding only images.
+        ("# Project [![Build](b.svg)](ci) [![npm](n.svg)](https://npm/p)\n", "Project"),
+        ('# <img src="logo.png" alt="Logo"> Express\n', "Express"),
+        ("# See [the ![x](i.png) docs](d)\n", "See the docs"),
+        ("# ![Logo](logo.png)\n", "Logo"),  # nothing but images: their alt text
+        # A GitHub README's HTML heading, a logo in or around it.
+        ('<h1 align="center">Name</h1>\n\nText.\n', "Name"),
+        (
+            '<p align="center"><img src="l.svg" alt="L"></p>\n\n'
+            '<h1 align="center">\n  <img src="l.svg" alt="Logo">\n  <br>Express\n</h1>\n\n'
+            "# Later\n",
+            "Express",
+        ),
+        ("## Sub\n\n<h1>First</h1>\n\n# Second\n", "First"),
+        ("# First\n\n<h1>Second</h1>\n", "First"),
+    ],
+)
+def test_title_from_a_readme_heading(write_file: WriteFile, body: str, expected: str) -> None:
+    article = load(write_file("README.md", body))
+    assert article.title == expected
+    assert article.warnings == ()
+
+
 def test_setext_heading_counts_as_h1(write_file: WriteFile) -> None:
     assert load(write_file("a.md", "Setext title\n============\n\nBody.\n")).title == "Setext title"
 

@@ -311,10 +311,78 @@ def _markdown_scan(
     first_heading: str | None = None
     for index, token in enumerate(tokens if need_heading else ()):
         if token.type == "heading_open" and token.tag == "h1":
-            first_heading = one_line(_plain(tokens[index + 1].content, mdx, budget)) or None
-            if first_heading is not None:
-                break
+            first_heading = _heading_title(tokens[index + 1].content, mdx, budget)
+        elif token.type == "html_block" and "<h1" in token.content.lower():
+            first_heading = _html_heading_title(token.content)
+        if first_heading is not None:
+            break
     return BodyFacts(initiatives, first_heading, _plain_text_warning(parsed))
+
+
+def _heading_title(markdown_inline: str, mdx: bool, budget: MarkupBudget) -> str | None:
+    """A `# heading` as a title: its plain text without its images, and without links
+    holding only images (a README's badges: `# Project [![Build](badge.svg)](ci)` is
+    "Project"); a heading of images alone is their alt text."""
+    with_images = one_line(_plain(markdown_inline, mdx, budget)) or None
+    if with_images is None or ("!" not in markdown_inline and "<" not in markdown_inline):
+        return with_images
+    from reader.markdown import inline_text, parse_inline
+
+    children = _without_images(parse_inline(markdown_inline, mdx))
+    return one_line(strip_control(inline_text(children))) or with_images
+
+
+def _without_images(children: list[Token]) -> list[Token]:
+    """Inline tokens less images (markdown's and <img> tags) and links holding nothing
+    but images."""
+    kept: list[Token] = []
+    index = 0
+    while index < len(children):
+        token = children[index]
+        if token.type == "link_open":
+            close = next(
+                (at for at in range(index + 1, len(children)) if children[at].type == "link_close"),
+                len(children),
+            )
+            inner = children[index + 1 : close]
+            if any(map(_is_image, inner)) and all(
+                _is_image(part) or (part.type in _BLANK_INLINE and not part.content.strip())
+                for part in inner
+            ):
+                index = close + 1
+                continue
+        if not _is_image(token):
+            kept.append(token)
+        index += 1
+    return kept
+
+
+_BLANK_INLINE = frozenset({"text", "softbreak", "hardbreak"})
+
+
+def _is_image(token: Token) -> bool:
+    if token.type == "image":
+        return True
+    if token.type != "html_inline":
+        return False
+    from reader.markup.html import html_tag
+
+    tag = html_tag(token.content)
+    return tag is not None and tag.name == "img"
+
+
+def _html_heading_title(html: str) -> str | None:
+    """The first <h1> of an HTML block as a title (a README's `<h1 align="center">`): its
+    text without images, else its images' alt text."""
+    from reader.markup.html import html_blocks
+
+    for block in html_blocks(html):
+        if block.kind == "heading" and block.level == 1:
+            text = "".join(run.text for run in block.runs if "image" not in run.roles)
+            title = one_line(text) or one_line(block.text)
+            if title:
+                return title
+    return None
 
 
 def _holding_markup(texts: list[str]) -> list[int]:
