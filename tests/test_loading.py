@@ -524,6 +524,30 @@ def test_nested_bullets_are_not_initiatives(write_file: WriteFile) -> None:
     assert initiatives_of(write_file, body) == ("Parent one", "Parent two")
 
 
+def test_a_table_of_contents_is_not_initiatives(write_file: WriteFile) -> None:
+    # Every item only a link to an anchor of the page (nested or not, one or many).
+    body = (
+        "## Table of contents\n\n* [Supported platforms](#supported-platforms)\n"
+        "  * [Input](#input)\n* [Building `node`](#building-node)\n\n"
+        "* [Back to top](#top)\n\n## Supported platforms\n\n* Linux\n* macOS\n"
+    )
+    assert initiatives_of(write_file, body) == ("Linux", "macOS")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "* [Guide](guide.md)\n* [API](api.md#fs)\n",  # links to other pages
+        "* [Intro](#intro)\n* Plain item\n",  # not every item a link
+        "* [Intro](#intro) and more\n* [Use](#use)\n",  # an item with more than its link
+    ],
+)
+def test_lists_of_links_that_are_not_a_table_of_contents_are_initiatives(
+    write_file: WriteFile, body: str
+) -> None:
+    assert len(initiatives_of(write_file, body)) == 2
+
+
 def test_ordered_lists_are_not_initiatives(write_file: WriteFile) -> None:
     body = "1. First step\n2. Second step\n   * bullet under a step\n\n* Real one\n"
     assert initiatives_of(write_file, body) == ("Real one",)

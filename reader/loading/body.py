@@ -121,6 +121,7 @@ def initiative_items(
     text is those paragraphs as plain text on one line (sub-lists are not part of it).
     """
     items: list[tuple[int, list[str]]] = []  # each item's paragraphs, as markdown
+    lists: list[int] = []  # where each initiative list's items start in `items`
     in_list = False
     opened: int | None = None
     parts: list[str] = []
@@ -146,6 +147,9 @@ def initiative_items(
                 opened = None
         elif token.level == 0:
             in_list = kind == "bullet_list_open" and is_initiative_list(token)
+            if in_list:
+                lists.append(len(items))
+    items = _without_tables_of_contents(items, lists)
     plain = _plain_each([part for _opened, parts in items for part in parts], mdx, budget)
     found = []
     position = 0
@@ -158,6 +162,30 @@ def initiative_items(
         if text:
             found.append((opened, text))
     return found
+
+
+def _without_tables_of_contents(
+    items: list[tuple[int, list[str]]], lists: list[int]
+) -> list[tuple[int, list[str]]]:
+    """`items` less those of lists that are a table of contents: every item (with text)
+    only a link to an anchor of the page (`[Text](#anchor)`), one item or many; their
+    sub-lists are not looked at (they are no initiatives either way)."""
+    if not any(_ANCHOR_LINK_OPENER in part for _opened, parts in items for part in parts):
+        return items
+    kept: list[tuple[int, list[str]]] = []
+    for start, end in zip(lists, [*lists[1:], len(items)], strict=True):
+        group = items[start:end]
+        texts = [parts for _opened, parts in group if parts]
+        if not texts or not all(
+            len(parts) == 1 and _ANCHOR_LINK.fullmatch(parts[0].strip()) for parts in texts
+        ):
+            kept.extend(group)
+    return kept
+
+
+# A link to an anchor of the page, as markdown (its text may hold code or brackets).
+_ANCHOR_LINK = re.compile(r"\[(?:[^\[\]\\\n]|\\.|\[[^\[\]\n]*\])+\]\(#[^\s()]*\)")
+_ANCHOR_LINK_OPENER = "](#"
 
 
 _LIST_TOKENS = frozenset(
