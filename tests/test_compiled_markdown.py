@@ -154,6 +154,29 @@ def test_generated_lists_give_the_initiatives_markdown_it_py_gives(
     assert compiled == reference
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["[A](#a)", "[`b()`](#b)", "[C](c.md)", "[D](#d) text", "Plain"]),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from(["\n", "\n\n", "\n  * [Sub](#sub)\n"]),
+)
+def test_tables_of_contents_are_read_as_markdown_it_py_reads_them(
+    items: list[str], between: str
+) -> None:
+    body = "# Title\n\n" + between.join("* " + item for item in items) + "\n\n## End\n\n* Real\n"
+    compiled = (scan_body(body), scan_body(body, need_heading=False))
+    with markdown_it_py_only():
+        reference = (scan_body(body), scan_body(body, need_heading=False))
+    assert compiled == reference
+    # A list whose every item is only a link to an anchor is a table of contents.
+    table_of_contents = all(re.fullmatch(r"\[[^]]+\]\(#\w\)", item) for item in items)
+    expected = 1 if table_of_contents else len(items) + 1
+    assert len(compiled[0].initiatives) == len(compiled[1].initiatives) == expected
+
+
 def searched(article: Article) -> object:
     """Everything the index keeps of an article: its rows and its full-text texts."""
     prepared = prepare(article)

@@ -303,6 +303,32 @@ def test_title_falls_back_to_first_h1_with_inline_markup_removed(write_file: Wri
     assert article.warnings == ()
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # A README's badges are not title text: images, and links holding only images.
+        ("# Project [![Build](b.svg)](ci) [![npm](n.svg)](https://npm/p)\n", "Project"),
+        ('# <img src="logo.png" alt="Logo"> Express\n', "Express"),
+        ("# See [the ![x](i.png) docs](d)\n", "See the docs"),
+        ("# ![Logo](logo.png)\n", "Logo"),  # nothing but images: their alt text
+        # A GitHub README's HTML heading, a logo in or around it.
+        ('<h1 align="center">Name</h1>\n\nText.\n', "Name"),
+        (
+            '<p align="center"><img src="l.svg" alt="L"></p>\n\n'
+            '<h1 align="center">\n  <img src="l.svg" alt="Logo">\n  <br>Express\n</h1>\n\n'
+            "# Later\n",
+            "Express",
+        ),
+        ("## Sub\n\n<h1>First</h1>\n\n# Second\n", "First"),
+        ("# First\n\n<h1>Second</h1>\n", "First"),
+    ],
+)
+def test_title_from_a_readme_heading(write_file: WriteFile, body: str, expected: str) -> None:
+    article = load(write_file("README.md", body))
+    assert article.title == expected
+    assert article.warnings == ()
+
+
 def test_setext_heading_counts_as_h1(write_file: WriteFile) -> None:
     assert load(write_file("a.md", "Setext title\n============\n\nBody.\n")).title == "Setext title"
 
@@ -496,6 +522,30 @@ def test_each_bullet_marker(write_file: WriteFile, marker: str) -> None:
 def test_nested_bullets_are_not_initiatives(write_file: WriteFile) -> None:
     body = "* Parent one\n  * child a\n  * child b\n* Parent two\n    - deeper\n"
     assert initiatives_of(write_file, body) == ("Parent one", "Parent two")
+
+
+def test_a_table_of_contents_is_not_initiatives(write_file: WriteFile) -> None:
+    # Every item only a link to an anchor of the page (nested or not, one or many).
+    body = (
+        "## Table of contents\n\n* [Supported platforms](#supported-platforms)\n"
+        "  * [Input](#input)\n* [Building `node`](#building-node)\n\n"
+        "* [Back to top](#top)\n\n## Supported platforms\n\n* Linux\n* macOS\n"
+    )
+    assert initiatives_of(write_file, body) == ("Linux", "macOS")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "* [Guide](guide.md)\n* [API](api.md#fs)\n",  # links to other pages
+        "* [Intro](#intro)\n* Plain item\n",  # not every item a link
+        "* [Intro](#intro) and more\n* [Use](#use)\n",  # an item with more than its link
+    ],
+)
+def test_lists_of_links_that_are_not_a_table_of_contents_are_initiatives(
+    write_file: WriteFile, body: str
+) -> None:
+    assert len(initiatives_of(write_file, body)) == 2
 
 
 def test_ordered_lists_are_not_initiatives(write_file: WriteFile) -> None:

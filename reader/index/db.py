@@ -48,7 +48,9 @@ from reader.text.names import escape_name
 # CJK runs (reader.text.tokens.RUN_BREAK). 11: a Han or Kana character counts as a word
 # (word_count). 12: more date shapes (Astro's `Jul 08 2022`, `2022/07/08`, `2022-7-8`,
 # `08.07.2022`: reader.loading.dates), an <img> without alt text in HTML (a load
-# problem before) and no number as an area (`section: 1`): such articles are read again.
+# problem before), no number as an area (`section: 1`), and a README's `<h1>` or badged
+# `# heading` as its title, and a table of contents (a list of links to anchors of the
+# page) no initiatives: such articles are read again.
 # Older caches are rebuilt.
 SCHEMA_VERSION = 12
 

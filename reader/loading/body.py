@@ -121,6 +121,7 @@ def initiative_items(
     text is those paragraphs as plain text on one line (sub-lists are not part of it).
     """
     items: list[tuple[int, list[str]]] = []  # each item's paragraphs, as markdown
+    lists: list[int] = []  # where each initiative list's items start in `items`
     in_list = False
     opened: int | None = None
     parts: list[str] = []
@@ -146,6 +147,9 @@ def initiative_items(
                 opened = None
         elif token.level == 0:
             in_list = kind == "bullet_list_open" and is_initiative_list(token)
+            if in_list:
+                lists.append(len(items))
+    items = _without_tables_of_contents(items, lists)
     plain = _plain_each([part for _opened, parts in items for part in parts], mdx, budget)
     found = []
     position = 0
@@ -158,6 +162,30 @@ def initiative_items(
         if text:
             found.append((opened, text))
     return found
+
+
+def _without_tables_of_contents(
+    items: list[tuple[int, list[str]]], lists: list[int]
+) -> list[tuple[int, list[str]]]:
+    """`items` less those of lists that are a table of contents: every item (with text)
+    only a link to an anchor of the page (`[Text](#anchor)`), one item or many; their
+    sub-lists are not looked at (they are no initiatives either way)."""
+    if not any(_ANCHOR_LINK_OPENER in part for _opened, parts in items for part in parts):
+        return items
+    kept: list[tuple[int, list[str]]] = []
+    for start, end in zip(lists, [*lists[1:], len(items)], strict=True):
+        group = items[start:end]
+        texts = [parts for _opened, parts in group if parts]
+        if not texts or not all(
+            len(parts) == 1 and _ANCHOR_LINK.fullmatch(parts[0].strip()) for parts in texts
+        ):
+            kept.extend(group)
+    return kept
+
+
+# A link to an anchor of the page, as markdown (its text may hold code or brackets).
+_ANCHOR_LINK = re.compile(r"\[(?:[^\[\]\\\n]|\\.|\[[^\[\]\n]*\])+\]\(#[^\s()]*\)")
+_ANCHOR_LINK_OPENER = "](#"
 
 
 _LIST_TOKENS = frozenset(
@@ -318,10 +346,78 @@ def _markdown_scan(
     first_heading: str | None = None
     for index, token in enumerate(tokens if need_heading else ()):
         if token.type == "heading_open" and token.tag == "h1":
-            first_heading = one_line(_plain(tokens[index + 1].content, mdx, budget)) or None
-            if first_heading is not None:
-                break
+            first_heading = _heading_title(tokens[index + 1].content, mdx, budget)
+        elif token.type == "html_block" and "<h1" in token.content.lower():
+            first_heading = _html_heading_title(token.content)
+        if first_heading is not None:
+            break
     return BodyFacts(initiatives, first_heading, _plain_text_warning(parsed))
+
+
+def _heading_title(markdown_inline: str, mdx: bool, budget: MarkupBudget) -> str | None:
+    """A `# heading` as a title: its plain text without its images, and without links
+    holding only images (a README's badges: `# Project [![Build](badge.svg)](ci)` is
+    "Project"); a heading of images alone is their alt text."""
+    with_images = one_line(_plain(markdown_inline, mdx, budget)) or None
+    if with_images is None or ("!" not in markdown_inline and "<" not in markdown_inline):
+        return with_images
+    from reader.markdown import inline_text, parse_inline
+
+    children = _without_images(parse_inline(markdown_inline, mdx))
+    return one_line(strip_control(inline_text(children))) or with_images
+
+
+def _without_images(children: list[Token]) -> list[Token]:
+    """Inline tokens less images (markdown's and <img> tags) and links holding nothing
+    but images."""
+    kept: list[Token] = []
+    index = 0
+    while index < len(children):
+        token = children[index]
+        if token.type == "link_open":
+            close = next(
+                (at for at in range(index + 1, len(children)) if children[at].type == "link_close"),
+                len(children),
+            )
+            inner = children[index + 1 : close]
+            if any(map(_is_image, inner)) and all(
+                _is_image(part) or (part.type in _BLANK_INLINE and not part.content.strip())
+                for part in inner
+            ):
+                index = close + 1
+                continue
+        if not _is_image(token):
+            kept.append(token)
+        index += 1
+    return kept
+
+
+_BLANK_INLINE = frozenset({"text", "softbreak", "hardbreak"})
+
+
+def _is_image(token: Token) -> bool:
+    if token.type == "image":
+        return True
+    if token.type != "html_inline":
+        return False
+    from reader.markup.html import html_tag
+
+    tag = html_tag(token.content)
+    return tag is not None and tag.name == "img"
+
+
+def _html_heading_title(html: str) -> str | None:
+    """The first <h1> of an HTML block as a title (a README's `<h1 align="center">`): its
+    text without images, else its images' alt text."""
+    from reader.markup.html import html_blocks
+
+    for block in html_blocks(html):
+        if block.kind == "heading" and block.level == 1:
+            text = "".join(run.text for run in block.runs if "image" not in run.roles)
+            title = one_line(text) or one_line(block.text)
+            if title:
+                return title
+    return None
 
 
 def _holding_markup(texts: list[str]) -> list[int]:

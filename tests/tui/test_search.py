@@ -115,6 +115,23 @@ async def test_a_search_that_finds_nothing_says_so(news: Path) -> None:
         assert "in this folder" not in screen_line(app, 0)
 
 
+async def test_the_article_panel_is_emptied_when_nothing_matches(news: Path) -> None:
+    async with running(news) as pilot:
+        app = reader(pilot)
+        assert app.main.shown is not None and app.main.shown.title == "Knife arch"
+        await search(pilot, "zebra")
+        assert titles(app) == [] and app.main.shown is None
+        assert app.main.article_view.plain_text().strip() == "No article matches"
+        assert "Knife arch" not in screen_text(pilot)
+        # Words that match again show the article under the cursor at once.
+        for _ in "zebra":
+            await pilot.press("backspace")
+        await search(pilot, "knife")
+        assert titles(app) == ["Knife arch"]
+        assert app.main.shown is not None and app.main.shown.title == "Knife arch"
+        assert "knife arch at the station" in app.main.article_view.plain_text()
+
+
 async def test_the_last_word_is_a_prefix_while_typing(news: Path) -> None:
     async with running(news) as pilot:
         app = reader(pilot)
@@ -1127,8 +1144,8 @@ async def test_keys_typed_right_behind_a_key_that_leaves_the_bar_are_commands(
 @pytest.mark.parametrize(
     ("query", "bells", "shown"),
     [
-        ('"d', 1, None),  # cannot be read: the bell, the previous article stays
-        ("zebra", 0, None),  # nothing matches: no article opened
+        ('"d', 1, "before"),  # cannot be read: the bell, the previous article stays
+        ("zebra", 0, None),  # nothing matches: no article shown
         ("drone", 0, "Drone unit takes off"),  # the best result
     ],
 )
@@ -1148,8 +1165,10 @@ async def test_enter_typed_right_behind_the_query_acts_on_the_whole_query(
         assert app.main.search_bar.text == query and len(rung) == bells
         told = [str(notification.message) for notification in app._notifications]
         assert ("Nothing matches." in told) is (query == "zebra")
-        if shown is None:
+        if shown == "before":
             assert app.main.shown is before
+        elif shown is None:
+            assert app.main.shown is None
         else:
             assert app.main.shown is not None and app.main.shown.title == shown
 

@@ -36,7 +36,7 @@ from reader.tui.browser import copy_link, open_in_browser
 from reader.tui.format import plural
 from reader.tui.results import InitiativeRow
 from reader.tui.screens.help import action_keys
-from reader.tui.screens.list_events import article_of
+from reader.tui.screens.list_events import NO_MATCH_TEXT, article_of
 from reader.tui.screens.overview_events import OverviewEvents
 from reader.tui.screens.problems import ProblemsScreen
 from reader.tui.screens.related import RelatedScreen
@@ -321,6 +321,14 @@ class MainScreen(OverviewEvents):
             self._open_timer.stop()
             self._open_timer = None
         if pending is None:
+            if self.shown is not None and self.session.all_rows:
+                # The query (or a facet) matches nothing: the panel says so, rather than
+                # keep an article that is no longer in the list.
+                self._show_nothing(
+                    self.initiative_list.empty_message
+                    if self.session.initiatives
+                    else NO_MATCH_TEXT
+                )
             return
         if self.shown is None:
             self._open_pending()  # nothing on screen yet: show the first article at once
@@ -355,11 +363,16 @@ class MainScreen(OverviewEvents):
             return
         article = self.session.article(row)
         if article is None:
-            self.shown = None
-            view.show_article(None, empty="This article is no longer in the folder.")
-            self.metadata_pane.show_article(None)
+            self._show_nothing("This article is no longer in the folder.")
             return
         self.show_article(article, initiative)
+
+    def _show_nothing(self, message: str) -> None:
+        """No article in the panel (nor the metadata pane): `message` says why."""
+        self.shown = None
+        self._stop_read_timer()
+        self.article_view.show_article(None, empty=message)
+        self.metadata_pane.show_article(None)
 
     def show_article(
         self, article: Article, initiative: int | None = None, *, scroll: float | None = None
