@@ -107,6 +107,43 @@ async def test_the_timeline_counts_the_list_and_follows_the_query(folder: Path) 
         assert view.timeline is not None and [b.key for b in view.timeline.bars] == ["2019-09"]
 
 
+async def test_the_timeline_offers_enter_only_with_a_bar(
+    write_articles: WriteArticles,
+) -> None:
+    undated = write_articles(
+        {"a.md": "# Notes\n\nNo date here.\n", "b.md": "# More notes\n\nNor here.\n"}
+    )
+
+    def narrow_offered(pilot: Pilot[int]) -> bool:
+        return any(
+            shown.binding.id == "timeline.narrow"
+            for shown in reader(pilot).active_bindings.values()
+        )
+
+    async with running(undated) as pilot:
+        app = reader(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        view = app.main.timeline
+        assert app.focused is view and view.timeline is not None and not view.timeline.bars
+        assert not narrow_offered(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session.listing.facets == ()
+
+    async with running(
+        write_articles(
+            {
+                name: article(name, title, body, day, area)
+                for name, title, day, area, body in ARTICLES
+            }
+        )
+    ) as pilot:
+        await pilot.press("t")
+        await settle(pilot)
+        assert narrow_offered(pilot)
+
+
 async def test_t_again_hides_the_timeline(folder: Path) -> None:
     async with running(folder) as pilot:
         app = reader(pilot)

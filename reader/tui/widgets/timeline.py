@@ -80,6 +80,14 @@ class TimelineView(Widget, can_focus=True):
         self.cursor = at if at is not None else max(0, len(bars) - 1)
         self._caption()
         self.refresh()
+        self.refresh_bindings()  # Enter is offered only with a bar to narrow to
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter narrows only to a bar: a list with no dated article has none, and the
+        footer does not offer it."""
+        if action == "narrow":
+            return self.current_key is not None
+        return True
 
     @property
     def current_key(self) -> str | None:
