@@ -359,12 +359,19 @@ def _heading_title(markdown_inline: str, mdx: bool, budget: MarkupBudget) -> str
     holding only images (a README's badges: `# Project [![Build](badge.svg)](ci)` is
     "Project"); a heading of images alone is their alt text."""
     with_images = one_line(_plain(markdown_inline, mdx, budget)) or None
-    if with_images is None or ("!" not in markdown_inline and "<" not in markdown_inline):
+    if with_images is None or not _may_hold_image(markdown_inline):
+        return with_images
+    if not budget.allows(markdown_inline):  # parsed a second time, from the same budget
         return with_images
     from reader.markdown import inline_text, parse_inline
 
     children = _without_images(parse_inline(markdown_inline, mdx))
     return one_line(strip_control(inline_text(children))) or with_images
+
+
+def _may_hold_image(markdown_inline: str) -> bool:
+    """Whether inline markdown may hold an image: `![` or an `<img` tag."""
+    return "![" in markdown_inline or ("<" in markdown_inline and "<img" in markdown_inline.lower())
 
 
 def _without_images(children: list[Token]) -> list[Token]:

@@ -153,6 +153,13 @@ BOMBS: dict[str, Callable[[], str]] = {
     ),
     "body_emphasis_html_item": lambda: body("* <b>x</b>" + fill("*a_", 190_000)),
     "body_emphasis_html_heading": lambda: "# <b>x</b>" + fill("*a_", 190_000) + "\n",
+    # A title's badges are parsed again to leave them out (body._heading_title).
+    "body_emphasis_badge_heading": lambda: (
+        "# ![b](b.svg) <img src=c>" + fill("*a_", 190_000) + "\n"
+    ),
+    "body_badge_heading_under_budget": lambda: (
+        "# [![b](b.svg)](ci) " + fill("*a_", 19_000) + "\n" + fill("*a_", 19_000) + "\n"
+    ),
     "big_block_and_body": lambda: (
         yaml("x: [" + fill("1, ", BLOCK - 10) + "1]") + fill("* item text\n", BODY - BLOCK)
     ),

@@ -271,10 +271,14 @@ async def test_saves_run_one_at_a_time_while_keys_come_and_coalesce(
         marking_ended = time.monotonic()
         during = [moment for moment in started if moment < marking_ended]
         assert during, "nothing was saved while the keys came"
-        assert len(during) < presses / 2  # coalesced, not one save per key
         read = bool(presses % 2)
         await until(pilot, lambda: saved_state().is_read("url:https://x.org/d") == read)
         assert app.session.marks.is_read(app.main.article_list.rows[0]) == read
+        # Coalesced, not one save per key: once the keys stop, the save running then
+        # and one more for what came meanwhile, not a backlog of saves (a busy machine
+        # presses few keys in 2 s, so the count during them tells too little).
+        await pilot.pause(1.0)
+        assert len(started) - len(during) <= 2, (len(during), len(started), presses)
     assert running_at_once[1] == 1, "two saves ran at once"
 
 
