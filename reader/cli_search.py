@@ -35,7 +35,7 @@ from reader.index.sync import in_order, worker_pool
 from reader.loading.discover import is_mdx
 from reader.loading.folder_scan import PendingScan, started_walk
 from reader.loading.walk import cores_free, walk_apart
-from reader.model import Article, ArticleJson, JsonText, article_to_dict
+from reader.model import Article, ArticleJson, JsonText, article_json
 from reader.search import Node, snippets
 from reader.search.snippets import text_snippets
 
@@ -171,7 +171,7 @@ def list_json(
     workers: JsonWorkers | None = None,
 ) -> Iterator[str]:
     """search_json for `reader list --json`: each article's JSON, with no score or
-    snippets (article_to_dict's), made the same way."""
+    snippets (article_json's), made the same way."""
     return (block for block, _count in _made(store, ids, _ListJson(ensure_ascii), workers))
 
 
@@ -211,9 +211,8 @@ class _ListJson(_Output):
         return ",\n".join([encode(article.json) for article in printed])
 
     def from_articles(self, articles: list[Article]) -> str:
-        return _joined_json(
-            [(article_to_dict(article), []) for article in articles], None, self.ensure_ascii
-        )
+        encode = _LIST_ENCODERS[self.ensure_ascii]
+        return ",\n".join([encode(article_json(article)) for article in articles])
 
 
 @dataclass(frozen=True)
@@ -242,10 +241,14 @@ class _SearchJson(_Output):
         )
 
     def from_articles(self, articles: list[Article]) -> str:
-        return _joined_json(
-            [(article_to_dict(article), snippets(article, self.query)) for article in articles],
-            self.scores,
-            self.ensure_ascii,
+        encode = _SEARCH_ENCODERS[self.ensure_ascii]
+        return ",\n".join(
+            [
+                encode(
+                    (*article_json(article), self.scores[article.id], snippets(article, self.query))
+                )
+                for article in articles
+            ]
         )
 
 
@@ -378,24 +381,6 @@ def _source_made(source: ArticleSource, ids: Sequence[str], output: _Output) -> 
     reading whole Articles cost a third more; and how many there are."""
     printed = source.printed(ids)
     return output.from_printed(printed), len(printed)
-
-
-def _joined_json(
-    results: list[tuple[dict[str, Any], list[str]]],
-    scores: dict[str, float | None] | None,
-    ensure_ascii: bool,
-) -> str:
-    """Each result (an article's JSON object and its snippets) with its score, as JSON,
-    joined by ",\\n"; with no `scores`, each article's JSON object alone."""
-    encode = _ENCODERS[ensure_ascii]
-    if scores is None:
-        return ",\n".join([encode(data) for data, _snippets in results])
-    blocks = []
-    for data, found in results:
-        data["score"] = scores[data["id"]]
-        data["snippets"] = found
-        blocks.append(encode(data))
-    return ",\n".join(blocks)
 
 
 # json.dumps's encoders, made once: json.dumps given an option makes one each call.

@@ -175,7 +175,7 @@ class JsonText(str):
 
 class ArticleJson(NamedTuple):
     """An article as `reader list/show/search --json` print it, its fields in the order
-    of the keys (`_asdict()` is the JSON object): made from an Article by article_to_dict,
+    of the keys (`_asdict()` is the JSON object): made from an Article by article_json,
     or straight from the index's columns (reader.index.rows.printed_from_row)."""
 
     id: str
@@ -195,7 +195,16 @@ class ArticleJson(NamedTuple):
 
 def article_to_dict(article: Article, *, body: bool = False) -> dict[str, Any]:
     """The JSON shape of an article used by `reader list/show/search --json`."""
-    data: dict[str, Any] = ArticleJson(
+    data: dict[str, Any] = article_json(article)._asdict()
+    if body:
+        data["metadata"] = article.metadata
+        data["body"] = article.body
+    return data
+
+
+def article_json(article: Article) -> ArticleJson:
+    """An article's fields as `--json` prints them (article_to_dict without the body)."""
+    return ArticleJson(
         article.id,
         str(article.path),
         article.title,
@@ -209,11 +218,7 @@ def article_to_dict(article: Article, *, body: bool = False) -> dict[str, Any]:
         list(article.initiatives),
         article.word_count,
         list(article.warnings),
-    )._asdict()
-    if body:
-        data["metadata"] = article.metadata
-        data["body"] = article.body
-    return data
+    )
 
 
 def folder_of(article_id: str) -> str:

@@ -372,7 +372,7 @@ class PrintedArticle(NamedTuple):
 
 
 def printed_from_row(row: tuple[Any, ...], paths: ArticlePaths) -> PrintedArticle:
-    """A PrintedArticle from the columns of PRINTED_SELECT: the values article_to_dict
+    """A PrintedArticle from the columns of PRINTED_SELECT: the values article_json
     gives the Article article_from_row makes of the same row."""
     (
         file_id, title, url, area, published, word_count, content, metadata, description,

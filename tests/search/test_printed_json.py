@@ -1,7 +1,7 @@
 """`reader search` (its lines and --json) and `reader list --json` read each result's
 printed values straight from its index row (reader.index.rows.PrintedArticle,
 cli_search._source_made); what they print must be, byte for byte, what whole Articles give
-(format_row, article_to_dict, snippets: each output's from_articles), on real-shaped
+(format_row, article_json, snippets: each output's from_articles), on real-shaped
 samples, a generated corpus, the hostile corpus and a folder of odd cases."""
 
 from __future__ import annotations
