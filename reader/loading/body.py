@@ -23,7 +23,7 @@ from reader.limits import (
     MAX_MARKDOWN_LINES,
     MAX_MARKDOWN_NESTING,
 )
-from reader.loading.fastbody import fast_initiatives
+from reader.loading.fastbody import ANCHOR_LINK_OPENER, fast_initiatives
 from reader.text.sanitize import one_line, strip_control, utf8_may_hold_control
 
 if TYPE_CHECKING:
@@ -170,7 +170,7 @@ def _without_tables_of_contents(
     """`items` less those of lists that are a table of contents: every item (with text)
     only a link to an anchor of the page (`[Text](#anchor)`), one item or many; their
     sub-lists are not looked at (they are no initiatives either way)."""
-    if not any(_ANCHOR_LINK_OPENER in part for _opened, parts in items for part in parts):
+    if not any(ANCHOR_LINK_OPENER in part for _opened, parts in items for part in parts):
         return items
     kept: list[tuple[int, list[str]]] = []
     for start, end in zip(lists, [*lists[1:], len(items)], strict=True):
@@ -185,7 +185,6 @@ def _without_tables_of_contents(
 
 # A link to an anchor of the page, as markdown (its text may hold code or brackets).
 _ANCHOR_LINK = re.compile(r"\[(?:[^\[\]\\\n]|\\.|\[[^\[\]\n]*\])+\]\(#[^\s()]*\)")
-_ANCHOR_LINK_OPENER = "](#"
 
 
 _LIST_TOKENS = frozenset(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 # What a link to an anchor of the page holds (`[Text](#anchor)`).
-_ANCHOR_LINK_OPENER = "](#"
+ANCHOR_LINK_OPENER = "](#"
 
 # A bullet item: up to 3 spaces, a marker, 1-4 spaces, content.
 _ITEM = re.compile(r"( {0,3})([*+-])( {1,4})(\S.*)")
@@ -68,7 +68,7 @@ def fast_initiatives(body: str) -> list[str] | None:
             if in_list and indent != list_indent:
                 return None
             content = item.group(4)
-            if _UNSUPPORTED_CONTENT.match(content) or _ANCHOR_LINK_OPENER in content:
+            if _UNSUPPORTED_CONTENT.match(content) or ANCHOR_LINK_OPENER in content:
                 return None  # (a table of contents' items too: body.py reads its lists)
             if current is not None:
                 items.append("\n".join(current))
