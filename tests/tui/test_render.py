@@ -19,7 +19,7 @@ from reader.resources import samples_dir
 from reader.text.sanitize import one_line
 from reader.tui.app import ReaderApp
 from reader.tui.document import Block, Layout, layout
-from reader.tui.format import humanise_key, list_date, long_date, short_date
+from reader.tui.format import humanise_key, list_date, long_date, reading_minutes, short_date
 from reader.tui.markdown_render import render_markdown
 from reader.tui.widgets.article_view import byline_parts, header_blocks
 from reader.tui.widgets.document_view import lays_out_quickly
@@ -183,6 +183,23 @@ def test_header_and_byline() -> None:
     assert max(len(line) for line in lines) <= 96
     assert f"{lines[0]} {lines[1]}" == seed.title
     assert lines[2] == " · ".join(parts)
+
+
+def test_chinese_and_japanese_are_timed_by_characters_latin_by_words() -> None:
+    """Each Han or Kana character counts as a word (as word processors count), but such
+    text is read at CJK_CHARACTERS_PER_MINUTE characters, not WORDS_PER_MINUTE words: a
+    page of 2,300 characters is six minutes, not ten."""
+    japanese = article("---\ntitle: 日本語\n---\n" + "日本語の文章です。" * 287 + "\n")
+    assert japanese.word_count == 8 * 287
+    assert reading_minutes(8 * 287, 8 * 287) == 6
+    assert "6 min read" in [part.plain for part in byline_parts(japanese)]
+    assert "  Reading     6 min" in text_of(metadata_blocks(japanese))
+    # Latin words are timed as before, also beside Japanese characters.
+    latin = article("---\ntitle: Words\n---\n" + "word " * 2300 + "\n")
+    assert "10 min read" in [part.plain for part in byline_parts(latin)]
+    mixed = article("---\ntitle: Mixed\n---\n" + "word " * 230 + "日本語" * 150 + "\n")
+    assert mixed.word_count == 230 + 450
+    assert "2 min read" in [part.plain for part in byline_parts(mixed)]
 
 
 def test_dates_in_words() -> None:

@@ -11,12 +11,12 @@ from reader.links import check_link
 from reader.model import Article, ListRow, flatten
 from reader.tui.document import Block, styled
 from reader.tui.format import (
+    article_reading_minutes,
     display_path,
     format_metadata_format,
     human_size,
     humanise_key,
     plural,
-    reading_minutes,
     short_date,
 )
 from reader.tui.markdown_render import link_style
@@ -137,7 +137,7 @@ def metadata_blocks(article: Article, duplicates: Sequence[ListRow] = ()) -> lis
     if article.url:
         blocks += _row("URL", value_content(article.url), 1)
     blocks += _row("Words", Content(f"{article.word_count:,}"), 1)
-    blocks += _row("Reading", Content(f"{reading_minutes(article.word_count)} min"), 1)
+    blocks += _row("Reading", Content(f"{article_reading_minutes(article)} min"), 1)
     blocks += _row("Initiatives", Content(f"{len(article.initiatives)}"), 1)
     blocks += duplicate_blocks(article, duplicates)
 
