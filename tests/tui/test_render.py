@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -273,6 +274,31 @@ def test_metadata_values_wrap_at_spaces_and_fold_only_words_wider_than_the_pane(
                     )
                     assert any(word in parts for parts in shown), (item.id, word, width)
         assert all(cell_len(line) <= width for line in lines)
+
+
+@pytest.mark.parametrize("stamp", ["2024-01-15T10:30:45.123456+09:00", "2019-09-27T07:45:00-05:00"])
+def test_a_timestamp_wraps_at_its_joints_never_a_digit_alone(stamp: str) -> None:
+    """A timestamp is one word: folded at the width, `…+09:0` left its last digit on a
+    line of its own (a value column 31 wide: 80 or 100 columns with the pane wider). It
+    goes below its key, whole where it fits, else broken before its time, fraction or zone."""
+    item = article(f"---\ntitle: Stamped\npublished: {stamp}\nnested:\n  updated: {stamp}\n---\n")
+    pieces = ["2024-01-15", "T10:30:45", ".123456", "+09:00"]
+    if stamp.startswith("2019"):
+        pieces = ["2019-09-27", "T07:45:00", "-05:00"]
+    whole = {"".join(pieces[start:end]) for start in range(4) for end in range(start + 1, 5)}
+    for width in range(16, 60):
+        lines = text_of(metadata_blocks(item), width)
+        at = next(n for n, line in enumerate(lines) if line.startswith("  As written"))
+        words = [line.split()[-1] for line in lines[at:] if line.strip()]  # (after the date)
+        shown = [word for word in words if re.fullmatch(r"[\dT.:+Z-]*[-T.:+Z][\dT.:+Z-]*", word)]
+        # (Three rows show it: as written, and in the fields, at two depths.)
+        assert "".join(shown) == stamp * 3 and set(shown) <= whole, (width, shown)
+        if width >= len(stamp) + 6:  # room below the deepest key
+            assert shown == [stamp] * 3, width
+    # Long text still wraps at its spaces beside its key.
+    text = "words that wrap " * 4
+    lines = text_of(metadata_blocks(article(f"---\ntitle: T\nnote: {text}\n---\n")), 30)
+    assert "  Note        words that wrap" in lines
 
 
 def test_a_value_below_its_key_keeps_the_key_on_its_line() -> None:

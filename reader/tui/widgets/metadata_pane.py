@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -43,6 +44,26 @@ def value_content(value: Any) -> Content:
     return Content(text)
 
 
+# A date and time as ISO 8601 writes it, one word (`2024-01-15T10:30:45.123456+09:00`),
+# and the joints it may wrap at: before the time, its fraction of a second and its zone.
+# (Written with spaces, it wraps at those.)
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?(?:[.,]\d+)?(?:Z|[+-]\d\d(?::?\d\d)?)?", re.I
+)
+_TIMESTAMP_JOINTS = re.compile(r"(?=T)|(?=[.,])|(?=[+-]\d\d(?::?\d\d)?$)|(?=Z$)", re.I)
+
+
+def _value_block(value: Content, prefix: Content, indent: Content, below: Content) -> Block:
+    """A value's block beside its key. A timestamp, one word, wraps at its joints rather
+    than a cell short of its end (`…:45.12345` over `6+09:00`)."""
+    if _TIMESTAMP.fullmatch(value.plain):
+        parts = tuple(Content(part) for part in _TIMESTAMP_JOINTS.split(value.plain) if part)
+        return Block(
+            Content(""), prefix, indent, kind="parts", cells=(parts,), overflow_indent=below
+        )
+    return Block(value, prefix=prefix, indent=indent, overflow_indent=below)
+
+
 def _row(label: str, value: Content, depth: int) -> list[Block]:
     indent = " " * (INDENT * depth)
     blank = Content(indent + " " * KEY_WIDTH)
@@ -50,10 +71,10 @@ def _row(label: str, value: Content, depth: int) -> list[Block]:
     below = Content(indent + "  ")
     if len(label) < KEY_WIDTH:
         prefix = Content(indent) + styled(label.ljust(KEY_WIDTH), "key")
-        return [Block(value, prefix=prefix, indent=blank, overflow_indent=below)]
+        return [_value_block(value, prefix, blank, below)]
     # A long key gets a line of its own, the value below it.
     key = Block(styled(label, "key"), prefix=Content(indent), indent=below)
-    return [key, Block(value, prefix=blank, indent=blank, overflow_indent=below)]
+    return [key, _value_block(value, blank, blank, below)]
 
 
 def _group(title: str, depth: int, first: bool = False) -> Block:
