@@ -9,7 +9,7 @@ import pytest
 
 import reader.index.related as related_module
 from reader.index import ArticleIndex
-from reader.index.related import MIN_LETTERS
+from reader.index.related import MIN_LETTERS, SHARED_SHOWN
 from reader.loading import parse_article
 from reader.model import Article
 
@@ -137,5 +137,11 @@ def test_chinese_and_japanese_words_make_articles_alike() -> None:
     shared = next(
         item.shared for item in index.engine().related(article) if item.summary.id == "ja2.md"
     )
-    # The pairs as indexed: ドローン is ドロ ロー ーン, folded as a search folds (ド is ト).
-    assert {"トロ", "ロー", "ーン", "巡回"} <= set(shared)
+    # Indexed as pairs, folded as a search folds (ドローン is トロ ロー ーン), shown as the
+    # runs they make in the article, as it writes them.
+    assert {"ドローン", "熱画像", "湿原の"} <= set(shared)
+    assert not {"トロ", "ロー", "ーン", "ドロ"} & set(shared)
+    assert len(shared) <= SHARED_SHOWN
+    # A shared run is one of the other article's too, or pairs of it side by side there.
+    related = index.article("ja2.md")
+    assert related is not None and "ドローン" in related.body
