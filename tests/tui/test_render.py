@@ -301,6 +301,23 @@ def test_a_timestamp_wraps_at_its_joints_never_a_digit_alone(stamp: str) -> None
     assert "  Note        words that wrap" in lines
 
 
+def test_a_path_wraps_after_its_slashes_and_counts_have_separators() -> None:
+    """A long path was folded at the width (`…/changelogs/C` over `HANGELOG_ARCHIVE.md`);
+    the count of initiatives lacked the separator the byline and the words have."""
+    item = parse_article(
+        "* a\n" * 2150,
+        path=Path("/work/proto/corpora/realnode/nodejs/changelogs/CHANGELOG_ARCHIVE.md"),
+        article_id="x.md",
+    )
+    for width in range(24, 50):  # (room below the key for the file's name)
+        lines = text_of(metadata_blocks(item), width)
+        rows = [line.strip() for line in lines[lines.index("  Path") + 1 :]]
+        rows = rows[: next(n for n, row in enumerate(rows) if row.startswith("Size"))]
+        assert "".join(rows) == str(item.path), width
+        assert all(row.endswith("/") for row in rows[:-1]), width
+    assert "  Initiatives 2,150" in text_of(metadata_blocks(item), 40)
+
+
 def test_a_value_below_its_key_keeps_the_key_on_its_line() -> None:
     lines = text_of(metadata_blocks(article("---\ntitle: T\narea: Northamptonshire\n---\n")), 23)
     at = lines.index("  Area")

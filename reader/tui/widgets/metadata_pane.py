@@ -53,28 +53,42 @@ _TIMESTAMP = re.compile(
 _TIMESTAMP_JOINTS = re.compile(r"(?=T)|(?=[.,])|(?=[+-]\d\d(?::?\d\d)?$)|(?=Z$)", re.I)
 
 
-def _value_block(value: Content, prefix: Content, indent: Content, below: Content) -> Block:
-    """A value's block beside its key. A timestamp, one word, wraps at its joints rather
-    than a cell short of its end (`…:45.12345` over `6+09:00`)."""
-    if _TIMESTAMP.fullmatch(value.plain):
-        parts = tuple(Content(part) for part in _TIMESTAMP_JOINTS.split(value.plain) if part)
+# A path's joints: after each `/`.
+_PATH_JOINTS = re.compile(r"(?<=/)")
+
+
+def _value_block(
+    value: Content,
+    prefix: Content,
+    indent: Content,
+    below: Content,
+    joints: re.Pattern[str] | None = None,
+) -> Block:
+    """A value's block beside its key. A timestamp or a path (`joints`), one word, wraps at
+    its joints rather than a cell short of its end (`…:45.12345` over `6+09:00`)."""
+    if joints is None and _TIMESTAMP.fullmatch(value.plain):
+        joints = _TIMESTAMP_JOINTS
+    if joints is not None:
+        parts = tuple(Content(part) for part in joints.split(value.plain) if part)
         return Block(
             Content(""), prefix, indent, kind="parts", cells=(parts,), overflow_indent=below
         )
     return Block(value, prefix=prefix, indent=indent, overflow_indent=below)
 
 
-def _row(label: str, value: Content, depth: int) -> list[Block]:
+def _row(
+    label: str, value: Content, depth: int, joints: re.Pattern[str] | None = None
+) -> list[Block]:
     indent = " " * (INDENT * depth)
     blank = Content(indent + " " * KEY_WIDTH)
     # A value with a word too wide for its column goes below the key, across the pane.
     below = Content(indent + "  ")
     if len(label) < KEY_WIDTH:
         prefix = Content(indent) + styled(label.ljust(KEY_WIDTH), "key")
-        return [_value_block(value, prefix, blank, below)]
+        return [_value_block(value, prefix, blank, below, joints)]
     # A long key gets a line of its own, the value below it.
     key = Block(styled(label, "key"), prefix=Content(indent), indent=below)
-    return [key, _value_block(value, blank, blank, below)]
+    return [key, _value_block(value, blank, blank, below, joints)]
 
 
 def _group(title: str, depth: int, first: bool = False) -> Block:
@@ -159,11 +173,11 @@ def metadata_blocks(article: Article, duplicates: Sequence[ListRow] = ()) -> lis
         blocks += _row("URL", value_content(article.url), 1)
     blocks += _row("Words", Content(f"{article.word_count:,}"), 1)
     blocks += _row("Reading", Content(f"{article_reading_minutes(article)} min"), 1)
-    blocks += _row("Initiatives", Content(f"{len(article.initiatives)}"), 1)
+    blocks += _row("Initiatives", Content(f"{len(article.initiatives):,}"), 1)
     blocks += duplicate_blocks(article, duplicates)
 
     blocks.append(_group("File", 0))
-    blocks += _row("Path", Content(display_path(article.path)), 1)
+    blocks += _row("Path", Content(display_path(article.path)), 1, _PATH_JOINTS)
     blocks += _row("Size", Content(human_size(article.size)), 1)
     blocks += _row("Metadata", Content(format_metadata_format(article.metadata_format)), 1)
 
