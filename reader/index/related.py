@@ -24,7 +24,7 @@ import tantivy
 from reader.index.rows import index_texts
 from reader.index.text_index import index_tokens, text_errors
 from reader.model import Article, ArticleSummary
-from reader.text.tokens import RUN_BREAK, begins_cjk, token_spans
+from reader.text.tokens import CJK_UNIT, RUN_BREAK, begins_cjk, token_spans
 
 TERMS = 25
 TITLE_WEIGHT = 3
@@ -80,7 +80,11 @@ def distinctive_terms(searcher: tantivy.Searcher, article: Article) -> list[tupl
     weighed: list[tuple[str, float]] = []
     with text_errors():
         for term, count in uses.items():
-            if (len(term) < MIN_LETTERS and not _cjk_pair(term)) or term.isdigit():
+            if term.isdigit() or (
+                (len(term) < MIN_LETTERS or begins_cjk(term)) and not _cjk_pair(term)
+            ):
+                # (A CJK term counts by its characters, not code points: a Hangul syllable
+                # folds to 2 or 3 jamo, and `것`, as common as "it", passed for 3 letters.)
                 continue
             having = max(searcher.doc_freq("body", term), searcher.doc_freq("title", term))
             if having <= 1 or having * 2 > documents:
@@ -181,7 +185,11 @@ def _cjk_pair(term: str) -> bool:
     """Whether `term` is a pair of CJK characters (or Hangul syllables), as a run of
     them is indexed: their words, though shorter than MIN_LETTERS. A run of one character
     is a token too, as is the break between two runs; neither says much of likeness."""
-    return len(term) >= 2 and begins_cjk(term)
+    if len(term) < 2 or not begins_cjk(term):
+        return False
+    if len(term) == 2:  # two characters, unless a Hangul syllable of two jamo
+        return not ("\u1160" <= term[1] <= "\u11ff" or "\ud7b0" <= term[1] <= "\ud7ff")
+    return len(CJK_UNIT.findall(term)) >= 2
 
 
 def _in_title_or_body(schema: tantivy.Schema, term: str) -> tantivy.Query:
