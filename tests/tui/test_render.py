@@ -40,10 +40,15 @@ def spans_with(blocks: list[Block], role: str) -> list[str]:
     """The text under every span of `role` (a role name or a Style's link)."""
     found = []
     for block in blocks:
-        for span in block.text.spans:
-            style = span.style
-            if style == role or (isinstance(style, Style) and style.link == role):
-                found.append(block.text.plain[span.start : span.end])
+        texts = block.cells[0] if block.kind == "parts" else (block.text,)
+        under = [
+            text.plain[span.start : span.end]
+            for text in texts
+            for span in text.spans
+            if span.style == role or (isinstance(span.style, Style) and span.style.link == role)
+        ]
+        # (A value wrapped at its joints is in parts: what they hold under it, together.)
+        found += ["".join(under)] if block.kind == "parts" and under else under
     return found
 
 
@@ -316,6 +321,19 @@ def test_a_path_wraps_after_its_slashes_and_counts_have_separators() -> None:
         assert "".join(rows) == str(item.path), width
         assert all(row.endswith("/") for row in rows[:-1]), width
     assert "  Initiatives 2,150" in text_of(metadata_blocks(item), 40)
+
+
+def test_a_web_address_wraps_after_its_slashes_and_stays_a_link() -> None:
+    url = "https://www.gmp.police.example/news/greater-manchester/2022/a-year-of-patrols/"
+    item = article(f"---\ntitle: T\nurl: {url}\n---\n")
+    for width in range(30, 60):
+        lines = layout(metadata_blocks(item), width).lines
+        at = next(n for n, line in enumerate(lines) if line.content.plain == "  URL")
+        rows = [line.content for line in lines[at + 1 :]]
+        rows = rows[: next(n for n, row in enumerate(rows) if row.plain.startswith("  Words"))]
+        assert "".join(row.plain.strip() for row in rows) == url, width
+        assert all(row.plain.endswith("/") for row in rows), width
+        assert all(any(span.start == 4 for span in row.spans) for row in rows)  # links
 
 
 def test_a_value_below_its_key_keeps_the_key_on_its_line() -> None:

@@ -53,7 +53,7 @@ _TIMESTAMP = re.compile(
 _TIMESTAMP_JOINTS = re.compile(r"(?=T)|(?=[.,])|(?=[+-]\d\d(?::?\d\d)?$)|(?=Z$)", re.I)
 
 
-# A path's joints: after each `/`.
+# A path's or a web address's joints: after each `/`.
 _PATH_JOINTS = re.compile(r"(?<=/)")
 
 
@@ -64,12 +64,18 @@ def _value_block(
     below: Content,
     joints: re.Pattern[str] | None = None,
 ) -> Block:
-    """A value's block beside its key. A timestamp or a path (`joints`), one word, wraps at
-    its joints rather than a cell short of its end (`…:45.12345` over `6+09:00`)."""
-    if joints is None and _TIMESTAMP.fullmatch(value.plain):
-        joints = _TIMESTAMP_JOINTS
+    """A value's block beside its key. A timestamp, or a path or address (`joints`; any
+    one word with a `/`), wraps at its joints rather than a cell short of its end
+    (`…:45.12345` over `6+09:00`, `…/changelogs/C` over `HANGELOG_ARCHIVE.md`)."""
+    plain = value.plain
+    if joints is None and not any(char.isspace() for char in plain):
+        if _TIMESTAMP.fullmatch(plain):
+            joints = _TIMESTAMP_JOINTS
+        elif "/" in plain:
+            joints = _PATH_JOINTS
     if joints is not None:
-        parts = tuple(Content(part) for part in joints.split(value.plain) if part)
+        offsets = [found.start() for found in joints.finditer(plain) if found.start() > 0]
+        parts = tuple(part for part in value.divide(offsets) if part)
         return Block(
             Content(""), prefix, indent, kind="parts", cells=(parts,), overflow_indent=below
         )
