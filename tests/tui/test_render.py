@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
@@ -306,7 +307,7 @@ def test_a_timestamp_wraps_at_its_joints_never_a_digit_alone(stamp: str) -> None
     assert "  Note        words that wrap" in lines
 
 
-def test_a_path_wraps_after_its_slashes_and_counts_have_separators() -> None:
+def test_a_path_wraps_at_its_joints_and_counts_have_separators() -> None:
     """A long path was folded at the width (`…/changelogs/C` over `HANGELOG_ARCHIVE.md`);
     the count of initiatives lacked the separator the byline and the words have."""
     item = parse_article(
@@ -318,21 +319,25 @@ def test_a_path_wraps_after_its_slashes_and_counts_have_separators() -> None:
         lines = text_of(metadata_blocks(item), width)
         rows = [line.strip() for line in lines[lines.index("  Path") + 1 :]]
         rows = rows[: next(n for n, row in enumerate(rows) if row.startswith("Size"))]
-        assert "".join(rows) == str(item.path), width
-        assert all(row.endswith("/") for row in rows[:-1]), width
+        path = str(item.path)
+        assert "".join(rows) == path, width
+        ends = accumulate(len(row) for row in rows)  # (each at a joint: after a / or _)
+        assert all(path[end - 1] in "/_" or path[end : end + 1] in ("", ".") for end in ends)
     assert "  Initiatives 2,150" in text_of(metadata_blocks(item), 40)
 
 
-def test_a_web_address_wraps_after_its_slashes_and_stays_a_link() -> None:
+def test_a_web_address_wraps_at_its_joints_and_stays_a_link() -> None:
     url = "https://www.gmp.police.example/news/greater-manchester/2022/a-year-of-patrols/"
     item = article(f"---\ntitle: T\nurl: {url}\n---\n")
-    for width in range(30, 60):
+    for width in range(20, 60):
         lines = layout(metadata_blocks(item), width).lines
         at = next(n for n, line in enumerate(lines) if line.content.plain == "  URL")
         rows = [line.content for line in lines[at + 1 :]]
         rows = rows[: next(n for n, row in enumerate(rows) if row.plain.startswith("  Words"))]
         assert "".join(row.plain.strip() for row in rows) == url, width
-        assert all(row.plain.endswith("/") for row in rows), width
+        # Each row ends at a joint: after a / or -, before a dot.
+        ends = accumulate(len(row.plain.strip()) for row in rows)
+        assert all(url[end - 1] in "/-" or url[end : end + 1] == "." for end in ends), width
         assert all(any(span.start == 4 for span in row.spans) for row in rows)  # links
 
 

@@ -53,8 +53,9 @@ _TIMESTAMP = re.compile(
 _TIMESTAMP_JOINTS = re.compile(r"(?=T)|(?=[.,])|(?=[+-]\d\d(?::?\d\d)?$)|(?=Z$)", re.I)
 
 
-# A path's or a web address's joints: after each `/`.
-_PATH_JOINTS = re.compile(r"(?<=/)")
+# A path's or a web address's joints: after a `/`, `-`, `_`, `&` or `=`, before a `.`, `?`
+# or `#` (`www.lincs.police.example/` is wider than the pane at 80 columns).
+_PATH_JOINTS = re.compile(r"(?<=[/\-_&=])|(?=[.?#])")
 
 
 def _value_block(
@@ -66,7 +67,8 @@ def _value_block(
 ) -> Block:
     """A value's block beside its key. A timestamp, or a path or address (`joints`; any
     one word with a `/`), wraps at its joints rather than a cell short of its end
-    (`…:45.12345` over `6+09:00`, `…/changelogs/C` over `HANGELOG_ARCHIVE.md`)."""
+    (`…:45.12345` over `6+09:00`, `…/changelogs/C` over `HANGELOG_ARCHIVE.md`); a part
+    still wider than the pane is cut."""
     plain = value.plain
     if joints is None and not any(char.isspace() for char in plain):
         if _TIMESTAMP.fullmatch(plain):
