@@ -50,6 +50,7 @@ from reader.stats import (
     tags_of,
     timeline,
 )
+from reader.text.cells import cells, fit_cells
 from reader.text.names import escape_name
 
 # What a group without a key stands for, by what is counted.
@@ -189,19 +190,15 @@ def _tag_lists(store: ArticleStore, rows: Sequence[ListRow]) -> Iterable[list[st
 
 def _print_chart(counts: Sequence[Count], no_key: str) -> None:
     """A bar per count, the longest as wide as the terminal allows."""
-    from rich.cells import cell_len, set_cell_size  # the terminal's idea of a width
-
     labels = [item.key if item.key is not None else no_key for item in counts]
-    label_cells = min(LABEL_CELLS, max((cell_len(label) for label in labels), default=0))
+    label_cells = min(LABEL_CELLS, max((cells(label) for label in labels), default=0))
     number_cells = max((len(f"{item.count:,}") for item in counts), default=1)
     room = shutil.get_terminal_size().columns - label_cells - number_cells - 5
     bar_cells = max(1, min(BAR_CELLS, room))
     highest = max((item.count for item in counts), default=0)
     for label, item in zip(labels, counts, strict=True):
-        if cell_len(label) > label_cells:
-            label = set_cell_size(label, label_cells - 1) + "…"
         bar = horizontal_bar(item.count, highest, bar_cells)
-        print(f"{set_cell_size(label, label_cells)}  {item.count:>{number_cells},}  {bar}")
+        print(f"{fit_cells(label, label_cells)}  {item.count:>{number_cells},}  {bar}")
 
 
 # -- export -----------------------------------------------------------------------------

@@ -154,26 +154,40 @@ def test_generated_lists_give_the_initiatives_markdown_it_py_gives(
     assert compiled == reference
 
 
-@settings(max_examples=200, deadline=None)
+NAVIGATION_ITEMS = [
+    "[A](#a)", "[`b()`](#b)", "[C](c.md)", "[D](#d) text", "Plain", "[19.x](CHANGELOG_V19.md)",
+    "[E](../e/#x)", "[F](/f)", "[W](https://w.example/)", "[G](g.md) - fix: text",
+    "[H](mailto:h@example.com)", "\\[[`abc`](https://x.example/c/abc)] - fix: y",
+]  # fmt: skip
+SUB_LISTS = [
+    "\n  * [Sub](#sub)\n", "\n  * [18.x](CHANGELOG_V18.md)\n  * [io.js](CHANGELOG_IOJS.md)\n",
+    "\n  * [Sub](sub.md) text\n", "\n  * [Web](https://w.example/)\n", "\n  * Sub\n",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
 @given(
-    st.lists(
-        st.sampled_from(["[A](#a)", "[`b()`](#b)", "[C](c.md)", "[D](#d) text", "Plain"]),
-        min_size=1,
-        max_size=5,
-    ),
-    st.sampled_from(["\n", "\n\n", "\n  * [Sub](#sub)\n"]),
+    st.lists(st.sampled_from(NAVIGATION_ITEMS), min_size=1, max_size=5),
+    st.sampled_from(["\n", "\n\n", *SUB_LISTS]),
 )
-def test_tables_of_contents_are_read_as_markdown_it_py_reads_them(
+@example(["Plain"], SUB_LISTS[1])  # a changelog's "Other Versions"
+def test_navigation_lists_are_read_as_markdown_it_py_reads_them(
     items: list[str], between: str
 ) -> None:
-    body = "# Title\n\n" + between.join("* " + item for item in items) + "\n\n## End\n\n* Real\n"
+    body = "# Title\n\n" + between.join("* " + item for item in items)
+    body += (between if between.startswith("\n ") else "") + "\n\n## End\n\n* Real\n"
     compiled = (scan_body(body), scan_body(body, need_heading=False))
     with markdown_it_py_only():
         reference = (scan_body(body), scan_body(body, need_heading=False))
     assert compiled == reference
-    # A list whose every item is only a link to an anchor is a table of contents.
-    table_of_contents = all(re.fullmatch(r"\[[^]]+\]\(#\w\)", item) for item in items)
-    expected = 1 if table_of_contents else len(items) + 1
+    # A list whose every item is only a link to an anchor of the page or to another file,
+    # or a label over a sub-list of only such links, is navigation: no initiatives.
+    local_link = r"\[[^]]+\]\((#\w|[\w./#-]+)\)"
+    label = between.startswith("\n ") and all(
+        re.fullmatch(local_link, line.strip(" *")) for line in between.strip().split("\n")
+    )  # (every item has the sub-list)
+    navigation = all(label or re.fullmatch(local_link, item) for item in items)
+    expected = 1 if navigation else len(items) + 1
     assert len(compiled[0].initiatives) == len(compiled[1].initiatives) == expected
 
 

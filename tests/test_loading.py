@@ -534,15 +534,33 @@ def test_a_table_of_contents_is_not_initiatives(write_file: WriteFile) -> None:
     assert initiatives_of(write_file, body) == ("Linux", "macOS")
 
 
+def test_navigation_to_other_files_is_not_initiatives(write_file: WriteFile) -> None:
+    # A list of links to other pages (npm's "See Also"), and a label over a sub-list of
+    # only such links (each of Node's changelogs opens with its "Other Versions").
+    body = (
+        "* [Guide](guide.md)\n* [API](api.md#fs)\n* [Start](/commands/npm-start)\n\n"
+        "## Changes\n\n* Other Versions\n  * [19.x](CHANGELOG_V19.md)\n"
+        "  * [18.x](CHANGELOG_V18.md)\n  * [io.js](CHANGELOG_IOJS.md)\n\n"
+        "## 20.0.0\n\n* [`abc123`](../commit/abc123) - fix: a real change\n"
+        "* A real initiative\n  * [its page](page.md)\n"
+    )
+    assert initiatives_of(write_file, body) == (
+        "abc123 - fix: a real change",
+        "A real initiative",
+    )
+
+
 @pytest.mark.parametrize(
     "body",
     [
-        "* [Guide](guide.md)\n* [API](api.md#fs)\n",  # links to other pages
+        "* [Node](https://nodejs.org/)\n* [npm](https://npmjs.com/)\n",  # links to the web
         "* [Intro](#intro)\n* Plain item\n",  # not every item a link
         "* [Intro](#intro) and more\n* [Use](#use)\n",  # an item with more than its link
+        "* [Guide](guide.md) and more\n* [API](api.md)\n",
+        "* Versions\n  * [19.x](CHANGELOG_V19.md) and more\n* Other\n  * [a](a.md)\n",
     ],
 )
-def test_lists_of_links_that_are_not_a_table_of_contents_are_initiatives(
+def test_lists_of_links_that_are_not_navigation_are_initiatives(
     write_file: WriteFile, body: str
 ) -> None:
     assert len(initiatives_of(write_file, body)) == 2

@@ -459,7 +459,12 @@ class SearchEngine:
         (reader.index.related), each with the distinctive terms it shares."""
         # Imported here: 2 ms of CPU that a command finding no related articles (a
         # search from the shell) need not spend.
-        from reader.index.related import RelatedArticle, distinctive_terms, related_hits
+        from reader.index.related import (
+            RelatedArticle,
+            distinctive_terms,
+            related_hits,
+            shared_runs,
+        )
 
         with self._lock, self._reading() as connection:
             self._refresh(connection)
@@ -473,7 +478,7 @@ class SearchEngine:
                 searcher, self._text.schema, terms, found[0] if found else 0, limit + 4
             )
             listed = set(self._listed([hit.rowid for hit in hits]))
-            hits = [hit for hit in hits if hit.rowid in listed][:limit]
+            hits = shared_runs(article, [hit for hit in hits if hit.rowid in listed][:limit])
             self._load_summaries(connection, [hit.rowid for hit in hits])
             return [
                 RelatedArticle(self._summaries[hit.rowid], hit.score, hit.shared)

@@ -24,7 +24,7 @@ import tantivy
 from reader.index.rows import index_texts
 from reader.index.text_index import index_tokens, text_errors
 from reader.model import Article, ArticleSummary
-from reader.text.tokens import begins_cjk
+from reader.text.tokens import CJK_UNIT, RUN_BREAK, begins_cjk, token_spans
 
 TERMS = 25
 TITLE_WEIGHT = 3
@@ -32,11 +32,16 @@ MIN_LETTERS = 3
 # A search weighs a title hit 4 times a body hit; here a short title holding one of the
 # terms would then outrank a body sharing most of them.
 FIELD_WEIGHTS = {"title": 1.5, "body": 1.0}
-# Shared terms kept per result (the heaviest).
+# Shared terms kept per result (the heaviest), of SHARED_LOOKED looked for (the pairs of a
+# CJK word are one word shown: shared_runs).
 SHARED_SHOWN = 6
+SHARED_LOOKED = 2 * SHARED_SHOWN
 # A long article's words are weighed over its opening, this many characters (cut at a
 # space): a 16 MB file's every distinct word would cost a second of lookups per megabyte.
 WEIGHED_CHARS = 200_000
+# The opening of a body looked in for the runs of the CJK pairs a result shares (finding
+# the tokens where they stand costs about 3 us a character).
+RUN_CHARS = 20_000
 
 Occur = tantivy.Occur
 Query = tantivy.Query
@@ -75,7 +80,11 @@ def distinctive_terms(searcher: tantivy.Searcher, article: Article) -> list[tupl
     weighed: list[tuple[str, float]] = []
     with text_errors():
         for term, count in uses.items():
-            if (len(term) < MIN_LETTERS and not _cjk_pair(term)) or term.isdigit():
+            if term.isdigit() or (
+                (len(term) < MIN_LETTERS or begins_cjk(term)) and not _cjk_pair(term)
+            ):
+                # (A CJK term counts by its characters, not code points: a Hangul syllable
+                # folds to 2 or 3 jamo, and `것`, as common as "it", passed for 3 letters.)
                 continue
             having = max(searcher.doc_freq("body", term), searcher.doc_freq("title", term))
             if having <= 1 or having * 2 > documents:
@@ -95,7 +104,8 @@ def related_hits(
     exclude: int,
     limit: int,
 ) -> list[RelatedHit]:
-    """The best `limit` articles for the weighed `terms` (rowid `exclude` left out)."""
+    """The best `limit` articles for the weighed `terms` (rowid `exclude` left out), each
+    with up to SHARED_LOOKED of them it shares (shared_runs keeps SHARED_SHOWN)."""
     if not terms or limit <= 0:
         return []
     alternatives = [
@@ -117,7 +127,7 @@ def related_hits(
         shared: dict[int, list[str]] = {rowid: [] for rowid in rowids}
         among = Query.term_set_query(schema, "rowid", rowids) if rowids else None
         for term, _weight in terms:
-            if among is None or all(len(have) >= SHARED_SHOWN for have in shared.values()):
+            if among is None or all(len(have) >= SHARED_LOOKED for have in shared.values()):
                 break
             having = Query.boolean_query(
                 [(Occur.Must, _in_title_or_body(schema, term)), (Occur.Must, among)]
@@ -125,7 +135,7 @@ def related_hits(
             hits = searcher.search(having, len(rowids)).hits
             for rowid in searcher.fast_field_values("rowid", [address for _s, address in hits]):
                 have = shared[cast(int, rowid)]
-                if len(have) < SHARED_SHOWN:
+                if len(have) < SHARED_LOOKED:
                     have.append(term)
     return [
         RelatedHit(rowid, score, tuple(shared[rowid]))
@@ -133,11 +143,53 @@ def related_hits(
     ]
 
 
+def shared_runs(article: Article, hits: Sequence[RelatedHit]) -> list[RelatedHit]:
+    """`hits` with the pairs of CJK characters each shares (as the index holds them,
+    folded: `トロ ロー ーン`) shown as the runs of `article` they make side by side, as it
+    writes them (`ドローン`), each pair in its longest such run. The runs are looked for
+    in the title and the body's first RUN_CHARS; a pair not there is shown as it is."""
+    if not any(_cjk_pair(term) for hit in hits for term in hit.shared):
+        return [replace(hit, shared=hit.shared[:SHARED_SHOWN]) for hit in hits]
+    texts = [(text, token_spans(text)) for text in (article.title, article.body[:RUN_CHARS])]
+    return [replace(hit, shared=_with_runs(hit.shared, texts)[:SHARED_SHOWN]) for hit in hits]
+
+
+def _with_runs(
+    shared: tuple[str, ...], texts: list[tuple[str, list[tuple[str, int, int]]]]
+) -> tuple[str, ...]:
+    pairs = {term for term in shared if _cjk_pair(term)}
+    if not pairs:
+        return shared
+    longest: dict[str, str] = {}
+    for text, tokens in texts:
+        chain: list[tuple[str, int, int]] = []
+        for token in [*tokens, (RUN_BREAK, 0, 0)]:
+            if token[0] in pairs and chain and token[1] < chain[-1][2]:
+                chain.append(token)  # the next pair of the same run (they overlap)
+                continue
+            if chain:
+                run = text[chain[0][1] : chain[-1][2]]
+                for pair, _start, _end in chain:
+                    if len(run) > len(longest.get(pair, "")):
+                        longest[pair] = run
+            chain = [token] if token[0] in pairs else []
+    shown: list[str] = []
+    for term in shared:
+        word = longest.get(term, term)
+        if word not in shown:
+            shown.append(word)
+    return tuple(shown)
+
+
 def _cjk_pair(term: str) -> bool:
     """Whether `term` is a pair of CJK characters (or Hangul syllables), as a run of
     them is indexed: their words, though shorter than MIN_LETTERS. A run of one character
     is a token too, as is the break between two runs; neither says much of likeness."""
-    return len(term) >= 2 and begins_cjk(term)
+    if len(term) < 2 or not begins_cjk(term):
+        return False
+    if len(term) == 2:  # two characters, unless a Hangul syllable of two jamo
+        return not ("\u1160" <= term[1] <= "\u11ff" or "\ud7b0" <= term[1] <= "\ud7ff")
+    return len(CJK_UNIT.findall(term)) >= 2
 
 
 def _in_title_or_body(schema: tantivy.Schema, term: str) -> tantivy.Query:

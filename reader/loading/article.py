@@ -346,6 +346,14 @@ def _count_words(text: str) -> int:
     return ascii_classes.count(b" a") + ascii_classes.startswith(b"a")
 
 
+def count_han_and_kana(text: str) -> int:
+    """How many of count_words' words in `text` are Han or Kana characters (each counts as
+    a word; such text is read in characters, not words)."""
+    if text.isascii():
+        return 0
+    return _WORD_CLASS_CHARS.translate(text).count("h")
+
+
 def _word_class(char: str) -> str:
     if _LETTER_OR_DIGIT.match(char):
         # Chinese and Japanese put no space between words: each Han or Kana character

@@ -23,7 +23,7 @@ from reader.limits import (
     MAX_MARKDOWN_LINES,
     MAX_MARKDOWN_NESTING,
 )
-from reader.loading.fastbody import ANCHOR_LINK_OPENER, fast_initiatives
+from reader.loading.fastbody import PAGE_OR_FILE_LINK, fast_initiatives
 from reader.text.sanitize import one_line, strip_control, utf8_may_hold_control
 
 if TYPE_CHECKING:
@@ -118,13 +118,16 @@ def initiative_items(
     `list_item_open` token and its text (its markup read within `budget`, if given).
 
     An item of an initiative list is an initiative when its own paragraphs have text; the
-    text is those paragraphs as plain text on one line (sub-lists are not part of it).
+    text is those paragraphs as plain text on one line (sub-lists are not part of it). A
+    list that is navigation has none (_without_navigation).
     """
     items: list[tuple[int, list[str]]] = []  # each item's paragraphs, as markdown
     lists: list[int] = []  # where each initiative list's items start in `items`
+    labels: set[int] = set()  # items whose sub-lists are only links (_without_navigation)
     in_list = False
     opened: int | None = None
     parts: list[str] = []
+    nested: list[str] = []  # the paragraphs of the open item's sub-lists' items
     for index, token in enumerate(tokens):
         kind = token.type
         # (The tokens of a list's items, paragraphs most, looked at the fewest times: a
@@ -132,24 +135,29 @@ def initiative_items(
         if kind == "inline":
             if opened is not None:
                 before = tokens[index - 1]
-                if before.type == "paragraph_open" and before.level == 2:
-                    # From the markdown, not from a full parse's children: the loader
-                    # (block tokens only) and the renderer then read the very same text.
-                    parts.append(token.content)
+                if before.type == "paragraph_open":
+                    if before.level == 2:
+                        # From the markdown, not from a full parse's children: the loader
+                        # (block tokens only) and the renderer then read the very same text.
+                        parts.append(token.content)
+                    elif before.level == 4:
+                        nested.append(token.content)
         elif kind not in _LIST_TOKENS:
             continue
         elif kind == "list_item_open":
             if in_list and token.level == 1:
-                opened, parts = index, []
+                opened, parts, nested = index, [], []
         elif kind == "list_item_close":
             if opened is not None and token.level == 1:
                 items.append((opened, parts))
+                if nested and all(PAGE_OR_FILE_LINK.fullmatch(part.strip()) for part in nested):
+                    labels.add(opened)
                 opened = None
         elif token.level == 0:
             in_list = kind == "bullet_list_open" and is_initiative_list(token)
             if in_list:
                 lists.append(len(items))
-    items = _without_tables_of_contents(items, lists)
+    items = _without_navigation(items, lists, labels)
     plain = _plain_each([part for _opened, parts in items for part in parts], mdx, budget)
     found = []
     position = 0
@@ -164,27 +172,27 @@ def initiative_items(
     return found
 
 
-def _without_tables_of_contents(
-    items: list[tuple[int, list[str]]], lists: list[int]
+def _without_navigation(
+    items: list[tuple[int, list[str]]], lists: list[int], labels: set[int]
 ) -> list[tuple[int, list[str]]]:
-    """`items` less those of lists that are a table of contents: every item (with text)
-    only a link to an anchor of the page (`[Text](#anchor)`), one item or many; their
-    sub-lists are not looked at (they are no initiatives either way)."""
-    if not any(ANCHOR_LINK_OPENER in part for _opened, parts in items for part in parts):
+    """`items` less those of lists that are navigation: every item (with text) only a link
+    to an anchor of the page or to another file (PAGE_OR_FILE_LINK: a table of contents,
+    a docs page's list of pages), or a label over a sub-list of only such links (`labels`:
+    a changelog's `* Other Versions` over `* [19.x](CHANGELOG_V19.md)`...); one item or
+    many. An item with text beside its link (`* [abc123] fix: ...`), or a link to the web
+    alone, stays an initiative."""
+    if not labels and not any("](" in part for _opened, parts in items for part in parts):
         return items
     kept: list[tuple[int, list[str]]] = []
     for start, end in zip(lists, [*lists[1:], len(items)], strict=True):
         group = items[start:end]
-        texts = [parts for _opened, parts in group if parts]
+        texts = [(opened, parts) for opened, parts in group if parts]
         if not texts or not all(
-            len(parts) == 1 and _ANCHOR_LINK.fullmatch(parts[0].strip()) for parts in texts
+            opened in labels or (len(parts) == 1 and PAGE_OR_FILE_LINK.fullmatch(parts[0].strip()))
+            for opened, parts in texts
         ):
             kept.extend(group)
     return kept
-
-
-# A link to an anchor of the page, as markdown (its text may hold code or brackets).
-_ANCHOR_LINK = re.compile(r"\[(?:[^\[\]\\\n]|\\.|\[[^\[\]\n]*\])+\]\(#[^\s()]*\)")
 
 
 _LIST_TOKENS = frozenset(

@@ -16,6 +16,12 @@ import re
 
 # What a link to an anchor of the page holds (`[Text](#anchor)`).
 ANCHOR_LINK_OPENER = "](#"
+# A link to an anchor of the page or to another file of the site (`[Text](#anchor)`,
+# `[19.x](CHANGELOG_V19.md)`: no scheme, no `//`), as markdown (its text may hold code or
+# brackets). A list of nothing else is navigation, no initiatives (reader.loading.body).
+PAGE_OR_FILE_LINK = re.compile(
+    r"\[(?:[^\[\]\\\n]|\\.|\[[^\[\]\n]*\])+\]\((?![A-Za-z][A-Za-z0-9+.-]*:|//)[^\s()]*\)"
+)
 
 # A bullet item: up to 3 spaces, a marker, 1-4 spaces, content.
 _ITEM = re.compile(r"( {0,3})([*+-])( {1,4})(\S.*)")
@@ -68,8 +74,12 @@ def fast_initiatives(body: str) -> list[str] | None:
             if in_list and indent != list_indent:
                 return None
             content = item.group(4)
-            if _UNSUPPORTED_CONTENT.match(content) or ANCHOR_LINK_OPENER in content:
-                return None  # (a table of contents' items too: body.py reads its lists)
+            if (
+                _UNSUPPORTED_CONTENT.match(content)
+                or ANCHOR_LINK_OPENER in content
+                or (content[0] == "[" and PAGE_OR_FILE_LINK.fullmatch(content.strip()))
+            ):
+                return None  # (navigation's items too: body.py reads its lists)
             if current is not None:
                 items.append("\n".join(current))
             current, in_list, list_indent = [content.strip()], True, indent

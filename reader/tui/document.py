@@ -61,9 +61,10 @@ class Block:
     cells: tuple[tuple[Content, ...], ...] = ()
     # Table column alignments: "left", "right" or "center".
     aligns: tuple[str, ...] = ()
-    # When a word of `text` is wider than the room beside the prefix, the text starts on
-    # the next line, after this indent, and the prefix (a key) keeps its line; None: such
-    # a word is folded where it stands. Words still too wide then are folded.
+    # When a word of `text` (of kind "parts": the whole row) is wider than the room beside
+    # the prefix, the text starts on the next line, after this indent, and the prefix (a
+    # key) keeps its line; None: such a word is folded where it stands. Words still too
+    # wide then are folded.
     overflow_indent: Content | None = None
 
 
@@ -164,6 +165,13 @@ def _block_lines(block: Block, index: int, measure: int) -> Iterator[Line]:
     if block.kind == "rule":
         yield Line(block.prefix + styled("─" * available, "rule"), block.role, index)
         return
+    if block.overflow_indent is not None and _narrowest(block) > available:
+        if block.prefix.plain.strip():
+            yield Line(block.prefix.rstrip(), block.role, index, 0, block.initiative)
+        indent = block.overflow_indent
+        below = replace(block, prefix=indent, indent=indent, overflow_indent=None)
+        yield from _block_lines(below, index, measure)
+        return
     if block.kind == "parts":
         for number, row in enumerate(_part_rows(block.cells[0], block.text, available)):
             lead = block.prefix if number == 0 else block.indent
@@ -174,13 +182,6 @@ def _block_lines(block: Block, index: int, measure: int) -> Iterator[Line]:
             yield Line(block.indent + row, block.role, index, 0, block.initiative)
         return
     text = block.text
-    if block.overflow_indent is not None and text.get_minimal_width({}) > available:
-        if block.prefix.plain.strip():
-            yield Line(block.prefix.rstrip(), block.role, index, 0, block.initiative)
-        indent = block.overflow_indent
-        below = replace(block, prefix=indent, indent=indent, overflow_indent=None)
-        yield from _block_lines(below, index, measure)
-        return
     marked: set[int] = set()
     if block.fold:
         wrapped = []
@@ -208,6 +209,13 @@ def _block_lines(block: Block, index: int, measure: int) -> Iterator[Line]:
         if number in marked:
             row = row + styled(WRAP_MARK, "wrap-mark")
         yield Line(lead + row if lead else row, block.role, index, start, block.initiative)
+
+
+def _narrowest(block: Block) -> int:
+    """The fewest cells `block` takes across: its widest word; a "parts" row, all of it."""
+    if block.kind == "parts":
+        return block.text.join(block.cells[0]).cell_length
+    return block.text.get_minimal_width({})
 
 
 def _part_rows(parts: tuple[Content, ...], separator: Content, width: int) -> Iterator[Content]:

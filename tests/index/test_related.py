@@ -9,7 +9,7 @@ import pytest
 
 import reader.index.related as related_module
 from reader.index import ArticleIndex
-from reader.index.related import MIN_LETTERS
+from reader.index.related import MIN_LETTERS, SHARED_SHOWN
 from reader.loading import parse_article
 from reader.model import Article
 
@@ -137,5 +137,32 @@ def test_chinese_and_japanese_words_make_articles_alike() -> None:
     shared = next(
         item.shared for item in index.engine().related(article) if item.summary.id == "ja2.md"
     )
-    # The pairs as indexed: ドローン is ドロ ロー ーン, folded as a search folds (ド is ト).
-    assert {"トロ", "ロー", "ーン", "巡回"} <= set(shared)
+    # Indexed as pairs, folded as a search folds (ドローン is トロ ロー ーン), shown as the
+    # runs they make in the article, as it writes them.
+    assert {"ドローン", "熱画像", "湿原の"} <= set(shared)
+    assert not {"トロ", "ロー", "ーン", "ドロ"} & set(shared)
+    assert len(shared) <= SHARED_SHOWN
+    # A shared run is one of the other article's too, or pairs of it side by side there.
+    related = index.article("ja2.md")
+    assert related is not None and "ドローン" in related.body
+
+
+def test_a_single_hangul_syllable_is_no_distinctive_term() -> None:
+    """A Hangul syllable folds to 2 or 3 jamo: `것` ("thing", "it") passed for a word of 3
+    letters, and Korean articles were alike by 것, 그, 수. Two syllables side by side
+    (있다, the pairs of 데이터) are words, as a pair of Han characters is."""
+    index = ArticleIndex.temporary(Path("."), in_memory=True)
+    index.add(
+        [
+            front("ko1.md", "드론 순찰", "것 그 수. 드론 순찰 데이터."),
+            front("ko2.md", "드론 팀", "드론 팀의 데이터."),
+            front("ko3.md", "빵", "것 그 수. 빵을 팔았다."),
+            front("ko4.md", "배", "강에서 배가 순시했다."),
+            front("ko5.md", "차", "차를 샀다."),
+        ]
+    )
+    article = index.article("ko1.md")
+    assert article is not None
+    found = {item.summary.id: item.shared for item in index.engine().related(article)}
+    assert set(found) == {"ko2.md"}  # not ko3.md, alike only by 것 그 수
+    assert {"드론", "데이터"} <= set(found["ko2.md"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,7 @@ from reader.resources import samples_dir
 from reader.text.sanitize import one_line
 from reader.tui.app import ReaderApp
 from reader.tui.document import Block, Layout, layout
-from reader.tui.format import humanise_key, list_date, long_date, short_date
+from reader.tui.format import humanise_key, list_date, long_date, reading_minutes, short_date
 from reader.tui.markdown_render import render_markdown
 from reader.tui.widgets.article_view import byline_parts, header_blocks
 from reader.tui.widgets.document_view import lays_out_quickly
@@ -39,10 +41,15 @@ def spans_with(blocks: list[Block], role: str) -> list[str]:
     """The text under every span of `role` (a role name or a Style's link)."""
     found = []
     for block in blocks:
-        for span in block.text.spans:
-            style = span.style
-            if style == role or (isinstance(style, Style) and style.link == role):
-                found.append(block.text.plain[span.start : span.end])
+        texts = block.cells[0] if block.kind == "parts" else (block.text,)
+        under = [
+            text.plain[span.start : span.end]
+            for text in texts
+            for span in text.spans
+            if span.style == role or (isinstance(span.style, Style) and span.style.link == role)
+        ]
+        # (A value wrapped at its joints is in parts: what they hold under it, together.)
+        found += ["".join(under)] if block.kind == "parts" and under else under
     return found
 
 
@@ -185,6 +192,23 @@ def test_header_and_byline() -> None:
     assert lines[2] == " · ".join(parts)
 
 
+def test_chinese_and_japanese_are_timed_by_characters_latin_by_words() -> None:
+    """Each Han or Kana character counts as a word (as word processors count), but such
+    text is read at CJK_CHARACTERS_PER_MINUTE characters, not WORDS_PER_MINUTE words: a
+    page of 2,300 characters is six minutes, not ten."""
+    japanese = article("---\ntitle: 日本語\n---\n" + "日本語の文章です。" * 287 + "\n")
+    assert japanese.word_count == 8 * 287
+    assert reading_minutes(8 * 287, 8 * 287) == 6
+    assert "6 min read" in [part.plain for part in byline_parts(japanese)]
+    assert "  Reading     6 min" in text_of(metadata_blocks(japanese))
+    # Latin words are timed as before, also beside Japanese characters.
+    latin = article("---\ntitle: Words\n---\n" + "word " * 2300 + "\n")
+    assert "10 min read" in [part.plain for part in byline_parts(latin)]
+    mixed = article("---\ntitle: Mixed\n---\n" + "word " * 230 + "日本語" * 150 + "\n")
+    assert mixed.word_count == 230 + 450
+    assert "2 min read" in [part.plain for part in byline_parts(mixed)]
+
+
 def test_dates_in_words() -> None:
     moment = datetime(2019, 9, 27, 7, 45)
     assert long_date(moment) == "Friday 27 September 2019, 07:45"
@@ -256,6 +280,65 @@ def test_metadata_values_wrap_at_spaces_and_fold_only_words_wider_than_the_pane(
                     )
                     assert any(word in parts for parts in shown), (item.id, word, width)
         assert all(cell_len(line) <= width for line in lines)
+
+
+@pytest.mark.parametrize("stamp", ["2024-01-15T10:30:45.123456+09:00", "2019-09-27T07:45:00-05:00"])
+def test_a_timestamp_wraps_at_its_joints_never_a_digit_alone(stamp: str) -> None:
+    """A timestamp is one word: folded at the width, `…+09:0` left its last digit on a
+    line of its own (a value column 31 wide: 80 or 100 columns with the pane wider). It
+    goes below its key, whole where it fits, else broken before its time, fraction or zone."""
+    item = article(f"---\ntitle: Stamped\npublished: {stamp}\nnested:\n  updated: {stamp}\n---\n")
+    pieces = ["2024-01-15", "T10:30:45", ".123456", "+09:00"]
+    if stamp.startswith("2019"):
+        pieces = ["2019-09-27", "T07:45:00", "-05:00"]
+    whole = {"".join(pieces[start:end]) for start in range(4) for end in range(start + 1, 5)}
+    for width in range(16, 60):
+        lines = text_of(metadata_blocks(item), width)
+        at = next(n for n, line in enumerate(lines) if line.startswith("  As written"))
+        words = [line.split()[-1] for line in lines[at:] if line.strip()]  # (after the date)
+        shown = [word for word in words if re.fullmatch(r"[\dT.:+Z-]*[-T.:+Z][\dT.:+Z-]*", word)]
+        # (Three rows show it: as written, and in the fields, at two depths.)
+        assert "".join(shown) == stamp * 3 and set(shown) <= whole, (width, shown)
+        if width >= len(stamp) + 6:  # room below the deepest key
+            assert shown == [stamp] * 3, width
+    # Long text still wraps at its spaces beside its key.
+    text = "words that wrap " * 4
+    lines = text_of(metadata_blocks(article(f"---\ntitle: T\nnote: {text}\n---\n")), 30)
+    assert "  Note        words that wrap" in lines
+
+
+def test_a_path_wraps_at_its_joints_and_counts_have_separators() -> None:
+    """A long path was folded at the width (`…/changelogs/C` over `HANGELOG_ARCHIVE.md`);
+    the count of initiatives lacked the separator the byline and the words have."""
+    item = parse_article(
+        "* a\n" * 2150,
+        path=Path("/work/proto/corpora/realnode/nodejs/changelogs/CHANGELOG_ARCHIVE.md"),
+        article_id="x.md",
+    )
+    for width in range(24, 50):  # (room below the key for the file's name)
+        lines = text_of(metadata_blocks(item), width)
+        rows = [line.strip() for line in lines[lines.index("  Path") + 1 :]]
+        rows = rows[: next(n for n, row in enumerate(rows) if row.startswith("Size"))]
+        path = str(item.path)
+        assert "".join(rows) == path, width
+        ends = accumulate(len(row) for row in rows)  # (each at a joint: after a / or _)
+        assert all(path[end - 1] in "/_" or path[end : end + 1] in ("", ".") for end in ends)
+    assert "  Initiatives 2,150" in text_of(metadata_blocks(item), 40)
+
+
+def test_a_web_address_wraps_at_its_joints_and_stays_a_link() -> None:
+    url = "https://www.gmp.police.example/news/greater-manchester/2022/a-year-of-patrols/"
+    item = article(f"---\ntitle: T\nurl: {url}\n---\n")
+    for width in range(20, 60):
+        lines = layout(metadata_blocks(item), width).lines
+        at = next(n for n, line in enumerate(lines) if line.content.plain == "  URL")
+        rows = [line.content for line in lines[at + 1 :]]
+        rows = rows[: next(n for n, row in enumerate(rows) if row.plain.startswith("  Words"))]
+        assert "".join(row.plain.strip() for row in rows) == url, width
+        # Each row ends at a joint: after a / or -, before a dot.
+        ends = accumulate(len(row.plain.strip()) for row in rows)
+        assert all(url[end - 1] in "/-" or url[end : end + 1] == "." for end in ends), width
+        assert all(any(span.start == 4 for span in row.spans) for row in rows)  # links
 
 
 def test_a_value_below_its_key_keeps_the_key_on_its_line() -> None:

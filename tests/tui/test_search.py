@@ -106,6 +106,30 @@ async def test_the_list_filters_as_you_type_with_a_count(news: Path) -> None:
         assert counts_line(app) == "1 of 6 · by relevance"
 
 
+async def test_slash_selects_the_query_so_typing_replaces_it(news: Path) -> None:
+    """Back from the list (or with the last visit's query restored), `/` and a new word
+    searched the old query with the word stuck to its end (`burglarydrone`: nothing);
+    the query is selected, so typing replaces it, and → or End edits it instead."""
+    async with running(news) as pilot:
+        app = reader(pilot)
+        await search(pilot, "burglary")
+        await pilot.press("enter")  # to the results
+        await settle(pilot)
+        await search(pilot, "drone")
+        assert app.main.search_bar.text == "drone"
+        assert counts_line(app) == "2 of 6 · by relevance"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("slash", "end")
+        await search(pilot, " unit")
+        assert app.main.search_bar.text == "drone unit"
+        assert titles(app) == ["Drone unit takes off"]
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("slash", "right", *" takes", "backspace")
+        assert app.main.search_bar.text == "drone unit take"
+
+
 async def test_a_search_that_finds_nothing_says_so(news: Path) -> None:
     async with running(news) as pilot:
         app = reader(pilot)

@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
+from textual.widgets.input import Selection
 
 from reader.model import ListRow
 from reader.search import MATCH_ALL, Node, highlight_spans, is_ranked
@@ -237,7 +238,9 @@ class ListEvents(FolderEvents):
         bar = self.search_bar
         bar.display = True
         self._show_sidebar(bar.input)
-        bar.input.cursor_position = len(bar.text)
+        # The query is selected: what is typed replaces it (the last visit's query came
+        # back, and `/` then `drone` searched `title:archivedrone`); → or End edits it.
+        bar.input.selection = Selection(0, len(bar.text))
 
     def action_clear_search(self) -> None:
         """Escape in the bar: no query, no facets, the whole list (on the same article)."""

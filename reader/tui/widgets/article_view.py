@@ -16,7 +16,7 @@ from reader.loading.discover import is_mdx
 from reader.model import Article
 from reader.search import Node, highlight_spans, is_ranked
 from reader.tui.document import Block, Layout, styled
-from reader.tui.format import human_size, long_date, plural, reading_minutes
+from reader.tui.format import article_reading_minutes, human_size, long_date, plural
 from reader.tui.hits import Hit, Spans, document_hits, hits_by_line
 from reader.tui.markdown_render import render_markdown
 from reader.tui.widgets.document_view import DocumentView, lays_out_quickly
@@ -35,7 +35,7 @@ def byline_parts(article: Article) -> tuple[Content, ...]:
     ]
     if article.area:
         parts.append(styled(article.area, "byline"))
-    parts.append(styled(f"{reading_minutes(article.word_count)} min read", "byline"))
+    parts.append(styled(f"{article_reading_minutes(article)} min read", "byline"))
     if article.initiatives:
         parts.append(styled(plural(len(article.initiatives), "initiative"), "initiative-number"))
     return tuple(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -11,12 +12,12 @@ from reader.links import check_link
 from reader.model import Article, ListRow, flatten
 from reader.tui.document import Block, styled
 from reader.tui.format import (
+    article_reading_minutes,
     display_path,
     format_metadata_format,
     human_size,
     humanise_key,
     plural,
-    reading_minutes,
     short_date,
 )
 from reader.tui.markdown_render import link_style
@@ -43,17 +44,59 @@ def value_content(value: Any) -> Content:
     return Content(text)
 
 
-def _row(label: str, value: Content, depth: int) -> list[Block]:
+# A date and time as ISO 8601 writes it, one word (`2024-01-15T10:30:45.123456+09:00`),
+# and the joints it may wrap at: before the time, its fraction of a second and its zone.
+# (Written with spaces, it wraps at those.)
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?(?:[.,]\d+)?(?:Z|[+-]\d\d(?::?\d\d)?)?", re.I
+)
+_TIMESTAMP_JOINTS = re.compile(r"(?=T)|(?=[.,])|(?=[+-]\d\d(?::?\d\d)?$)|(?=Z$)", re.I)
+
+
+# A path's or a web address's joints: after a `/`, `-`, `_`, `&` or `=`, before a `.`, `?`
+# or `#` (`www.lincs.police.example/` is wider than the pane at 80 columns).
+_PATH_JOINTS = re.compile(r"(?<=[/\-_&=])|(?=[.?#])")
+
+
+def _value_block(
+    value: Content,
+    prefix: Content,
+    indent: Content,
+    below: Content,
+    joints: re.Pattern[str] | None = None,
+) -> Block:
+    """A value's block beside its key. A timestamp, or a path or address (`joints`; any
+    one word with a `/`), wraps at its joints rather than a cell short of its end
+    (`…:45.12345` over `6+09:00`, `…/changelogs/C` over `HANGELOG_ARCHIVE.md`); a part
+    still wider than the pane is cut."""
+    plain = value.plain
+    if joints is None and not any(char.isspace() for char in plain):
+        if _TIMESTAMP.fullmatch(plain):
+            joints = _TIMESTAMP_JOINTS
+        elif "/" in plain:
+            joints = _PATH_JOINTS
+    if joints is not None:
+        offsets = [found.start() for found in joints.finditer(plain) if found.start() > 0]
+        parts = tuple(part for part in value.divide(offsets) if part)
+        return Block(
+            Content(""), prefix, indent, kind="parts", cells=(parts,), overflow_indent=below
+        )
+    return Block(value, prefix=prefix, indent=indent, overflow_indent=below)
+
+
+def _row(
+    label: str, value: Content, depth: int, joints: re.Pattern[str] | None = None
+) -> list[Block]:
     indent = " " * (INDENT * depth)
     blank = Content(indent + " " * KEY_WIDTH)
     # A value with a word too wide for its column goes below the key, across the pane.
     below = Content(indent + "  ")
     if len(label) < KEY_WIDTH:
         prefix = Content(indent) + styled(label.ljust(KEY_WIDTH), "key")
-        return [Block(value, prefix=prefix, indent=blank, overflow_indent=below)]
+        return [_value_block(value, prefix, blank, below, joints)]
     # A long key gets a line of its own, the value below it.
     key = Block(styled(label, "key"), prefix=Content(indent), indent=below)
-    return [key, Block(value, prefix=blank, indent=blank, overflow_indent=below)]
+    return [key, _value_block(value, blank, blank, below, joints)]
 
 
 def _group(title: str, depth: int, first: bool = False) -> Block:
@@ -137,12 +180,12 @@ def metadata_blocks(article: Article, duplicates: Sequence[ListRow] = ()) -> lis
     if article.url:
         blocks += _row("URL", value_content(article.url), 1)
     blocks += _row("Words", Content(f"{article.word_count:,}"), 1)
-    blocks += _row("Reading", Content(f"{reading_minutes(article.word_count)} min"), 1)
-    blocks += _row("Initiatives", Content(f"{len(article.initiatives)}"), 1)
+    blocks += _row("Reading", Content(f"{article_reading_minutes(article)} min"), 1)
+    blocks += _row("Initiatives", Content(f"{len(article.initiatives):,}"), 1)
     blocks += duplicate_blocks(article, duplicates)
 
     blocks.append(_group("File", 0))
-    blocks += _row("Path", Content(display_path(article.path)), 1)
+    blocks += _row("Path", Content(display_path(article.path)), 1, _PATH_JOINTS)
     blocks += _row("Size", Content(human_size(article.size)), 1)
     blocks += _row("Metadata", Content(format_metadata_format(article.metadata_format)), 1)
 
