@@ -50,9 +50,11 @@ from reader.text.names import escape_name
 # `08.07.2022`: reader.loading.dates), an <img> without alt text in HTML (a load
 # problem before), no number as an area (`section: 1`), and a README's `<h1>` or badged
 # `# heading` as its title, and a table of contents (a list of links to anchors of the
-# page) no initiatives: such articles are read again.
+# page) no initiatives: such articles are read again. 13: long bodies read as markdown
+# whole, up to MAX_MARKDOWN_MARKS lines and block marks (reader.limits), not 10,000 lines
+# or 200,000 characters: their initiatives and warnings change.
 # Older caches are rebuilt.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 _SCHEMA = f"""
 -- root, created, tokens (see _check). generation: a count of writes, by which a search
