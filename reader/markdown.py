@@ -394,10 +394,10 @@ BLOCK_MARKS = (
     ("\n", 1), ("|", 1), (">", 2), ("- ", 1), ("* ", 1), ("+ ", 1), (". ", 1), (") ", 1),
     ("-\n", 1), ("]:", 2), ("[^", 2), ("\n:", 6),
 )  # fmt: skip
-# A body this short is read whole without counting its marks (a pass over it for each
-# kind: 1 to 2 ms a MB each): however it is written, it costs less than the limit's
-# worth of lines of release notes (32 KB of lines of nested quotes and lists, or of
-# empty items, the costliest: 0.45 s at load 5).
+# A body this short, and without a table (whose cells are counted), is read whole
+# without counting its marks (a pass over it for each kind: 1 to 2 ms a MB each): however
+# it is written, it costs less than the limit's worth of lines of release notes (32 KB of
+# lines of nested quotes and lists, or of empty items, the costliest: 0.45 s at load 5).
 _COUNTED_FROM_CHARS = 1 << 15
 # Lines are counted this many characters at a time; the piece where the limit is reached
 # is halved down to _MARKS_LINES_CHARS, then counted a line at a time.
@@ -407,12 +407,39 @@ _MARKS_LINES_CHARS = 1 << 10
 
 def block_marks(text: str, start: int = 0, end: int | None = None) -> int:
     """The lines and block marks ending in `text[start:end]`, by weight (see BLOCK_MARKS):
-    a mark that begins before `start` (a line end, then `:`) counts where it ends."""
+    a mark that begins before `start` (a line end, then `:`) counts where it ends. The
+    cells of a table whose delimiter row ends there count too (_table_cells)."""
     stop = len(text) if end is None else end
-    return sum(
-        text.count(mark, max(0, start - len(mark) + 1), stop) * weight
-        for mark, weight in BLOCK_MARKS
-    )
+    marks = 0
+    for mark, weight in BLOCK_MARKS:
+        found = text.count(mark, max(0, start - len(mark) + 1), stop)
+        marks += found * weight
+        if mark == "|" and found:
+            marks += _table_cells(text, start, stop) // _CELLS_A_MARK
+    return marks
+
+
+# A line that may be a table's delimiter row (`|---|:-:|`): only pipes, dashes, colons
+# and blanks, a pipe among them.
+_DELIMITER_ROW = re.compile(r"^[ \t]*[|:-][|: \t-]*\|[|: \t-]*$", re.MULTILINE)
+# A table's cells are its columns times its rows, whether its rows write them or not: a
+# row with fewer cells than the header is filled up (markdown-it-py stops at 65,536 cells
+# filled in one table, markdown-it-pyrs never: a 24 KB file of a header of 5,000 cells and
+# 2,000 lines of `a` took it 45 s). About 5 us a cell, a quarter of a mark.
+_CELLS_A_MARK = 4
+
+
+def _table_cells(text: str, start: int, stop: int) -> int:
+    """The most cells the tables whose delimiter row ends in `text[start:stop]` may have:
+    their columns times their lines, up to a blank line."""
+    cells = 0
+    for row in _DELIMITER_ROW.finditer(text, start, stop):
+        if "-" not in row.group():
+            continue
+        blank = text.find("\n\n", row.end())
+        rows = text.count("\n", row.end(), blank if blank >= 0 else len(text))
+        cells += (row.group().count("|") + 1) * (rows + 1)
+    return cells
 
 
 def split_markdown(body: str) -> tuple[str, str]:
@@ -424,7 +451,7 @@ def split_markdown(body: str) -> tuple[str, str]:
     fewer is markdown whole. The loader's initiatives and the rendered article both come
     from it, so they agree.
     """
-    if len(body) <= _COUNTED_FROM_CHARS or (
+    if (len(body) <= _COUNTED_FROM_CHARS and "|" not in body) or (
         len(body) <= MAX_MARKDOWN_CHARS and block_marks(body) <= MAX_MARKDOWN_MARKS
     ):
         return body, ""

@@ -87,3 +87,14 @@ def test_the_limit_cuts_at_the_line_that_passes_it() -> None:
     markdown, plain = split_markdown(body)
     assert markdown == line * (MAX_MARKDOWN_MARKS // per_line)
     assert markdown + plain == body
+
+
+def test_a_tables_cells_count_whether_its_rows_write_them_or_not() -> None:
+    """A row with fewer cells than the header is filled up: 256 columns over 256 lines of
+    `a` are 65,536 cells (markdown-it-pyrs fills them all), counted a quarter mark each."""
+    table = "|" + "a|" * 256 + "\n|" + "-|" * 256 + "\n" + "a\n" * 256 + "\n"
+    assert block_marks(table) >= 256 * 256 // 4
+    markdown, plain = split_markdown("Tables.\n\n" + table * 20)
+    assert markdown.count("\n|-") < 4 and plain.startswith("|")
+    ordinary = "| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n"
+    assert block_marks(ordinary) < 30

@@ -179,6 +179,10 @@ BOMBS: dict[str, Callable[[], str]] = {
         + "\n"
         + fill("|a" * 30_000 + "|\n", BODY - 130_000)
     ),
+    # Tables whose rows write no cells: each filled up to the header's 256 columns.
+    "body_autocompleted_tables": lambda: body(
+        fill("|" + "a|" * 256 + "\n|" + "-|" * 256 + "\n" + "a\n" * 256 + "\n", BODY)
+    ),
     "big_block_and_body": lambda: (
         yaml("x: [" + fill("1, ", BLOCK - 10) + "1]") + fill("* item text\n", BODY - BLOCK)
     ),
