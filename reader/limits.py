@@ -24,12 +24,17 @@ MAX_TITLE_CHARS = 500
 # Block nesting markdown-it follows (lists in quotes in lists...). Deeper blocks are not
 # parsed: the loader warns, and the article panel shows their source as plain text.
 MAX_MARKDOWN_NESTING = 20
-# How much of a body is read as markdown: its first MAX_MARKDOWN_LINES lines, and no
-# more than MAX_MARKDOWN_CHARS characters. markdown-it costs up to ~30 us a line, so a
-# 16 MB file of one-word bullets would take minutes and gigabytes; past the limit the
-# body is plain text: no initiatives are read from it and the panel shows it unformatted.
-MAX_MARKDOWN_CHARS = 200_000
-MAX_MARKDOWN_LINES = 10_000
+# How much of a body is read as markdown: whole lines, as long as they hold no more than
+# MAX_MARKDOWN_MARKS lines and block marks together (reader.markdown.BLOCK_MARKS: the
+# marks of table cells, quotes and list items, each weighing about what a line of release
+# notes costs), and no more than MAX_MARKDOWN_CHARS characters. Parsing costs about 20 us
+# and 1.5 KB a mark while it runs (the tokens), so a 16 MB file of one-word bullets or of
+# lines of nested lists would take seconds and gigabytes; past the limit the body is
+# plain text: no initiatives are read from it and the panel shows it unformatted. Real
+# long pages are far under it: Node's 956 KB changelog holds 22,700 marks, its fs.md
+# 13,200. (Characters alone cost little: inline markup has its own budget below.)
+MAX_MARKDOWN_CHARS = 4_000_000
+MAX_MARKDOWN_MARKS = 50_000
 # Marks of inline markup (`*`, `_`, `[`, `<`...) markdown-it-py reads in one body, for its
 # initiatives and again for its words: it takes about 5 us a mark, and a 200 KB bullet of
 # nothing else cost a second. A text that would pass it is kept as written. A 200 KB page

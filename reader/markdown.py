@@ -27,7 +27,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_LINES, MAX_MARKDOWN_NESTING
+from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_MARKS, MAX_MARKDOWN_NESTING
 from reader.markup.callouts import OPEN_TYPES as CALLOUT_OPEN_TYPES
 from reader.markup.html import inline_html_text
 from reader.markup.templates import (
@@ -382,23 +382,83 @@ def _code_spans_close(text: str) -> bool:
     return True
 
 
+# What the markdown limit counts (MAX_MARKDOWN_MARKS), each mark weighing about what a
+# line of release notes costs to parse (~20 us on the compiled path): a line, and each
+# mark that opens a table cell, a quote or a list item (a line may hold many: `> - > - `
+# nests four), and more for what costs more: a quote (markdown-it-py reads deep ones), an
+# empty list item (`-` alone), a reference definition, a footnote and a definition
+# list's definition (markdown-it-py's plugins: 60 and 120 us a line). Prose pays for its
+# sentences (`. `) and dashes too: the count is a cost bound, not a parse. Measured by
+# bench/long_markdown.py.
+BLOCK_MARKS = (
+    ("\n", 1), ("|", 1), (">", 2), ("- ", 1), ("* ", 1), ("+ ", 1), (". ", 1), (") ", 1),
+    ("-\n", 1), ("]:", 2), ("[^", 2), ("\n:", 6),
+)  # fmt: skip
+# A body this short, and without a table (whose cells are counted), is read whole
+# without counting its marks (a pass over it for each kind: 1 to 2 ms a MB each): however
+# it is written, it costs less than the limit's worth of lines of release notes (32 KB of
+# lines of nested quotes and lists, or of empty items, the costliest: 0.45 s at load 5).
+_COUNTED_FROM_CHARS = 1 << 15
+# Lines are counted this many characters at a time; the piece where the limit is reached
+# is halved down to _MARKS_LINES_CHARS, then counted a line at a time.
+_MARKS_PIECE_CHARS = 1 << 16
+_MARKS_LINES_CHARS = 1 << 10
+
+
+def block_marks(text: str, start: int = 0, end: int | None = None) -> int:
+    """The lines and block marks ending in `text[start:end]`, by weight (see BLOCK_MARKS):
+    a mark that begins before `start` (a line end, then `:`) counts where it ends. The
+    cells of a table whose delimiter row ends there count too (_table_cells)."""
+    stop = len(text) if end is None else end
+    marks = 0
+    for mark, weight in BLOCK_MARKS:
+        found = text.count(mark, max(0, start - len(mark) + 1), stop)
+        marks += found * weight
+        if mark == "|" and found:
+            marks += _table_cells(text, start, stop) // _CELLS_A_MARK
+    return marks
+
+
+# A line that may be a table's delimiter row (`|---|:-:|`): only pipes, dashes, colons
+# and blanks, a pipe among them.
+_DELIMITER_ROW = re.compile(r"^[ \t]*[|:-][|: \t-]*\|[|: \t-]*$", re.MULTILINE)
+# A table's cells are its columns times its rows, whether its rows write them or not: a
+# row with fewer cells than the header is filled up (markdown-it-py stops at 65,536 cells
+# filled in one table, markdown-it-pyrs never: a 24 KB file of a header of 5,000 cells and
+# 2,000 lines of `a` took it 45 s). About 5 us a cell, a quarter of a mark.
+_CELLS_A_MARK = 4
+
+
+def _table_cells(text: str, start: int, stop: int) -> int:
+    """The most cells the tables whose delimiter row ends in `text[start:stop]` may have:
+    their columns times their lines, up to a blank line."""
+    cells = 0
+    for row in _DELIMITER_ROW.finditer(text, start, stop):
+        if "-" not in row.group():
+            continue
+        blank = text.find("\n\n", row.end())
+        rows = text.count("\n", row.end(), blank if blank >= 0 else len(text))
+        cells += (row.group().count("|") + 1) * (rows + 1)
+    return cells
+
+
 def split_markdown(body: str) -> tuple[str, str]:
     """The part of `body` read as markdown, and the rest, which is plain text.
 
-    The markdown part is the first MAX_MARKDOWN_LINES lines, cut at the end of a line
-    (or a space) before MAX_MARKDOWN_CHARS characters; the loader's initiatives and the
-    rendered article both come from it, so they agree.
+    The markdown part is whole lines, as many as hold MAX_MARKDOWN_MARKS lines and block
+    marks (a line that alone holds more starts the plain text), cut at the end of a line
+    (or a space) before MAX_MARKDOWN_CHARS characters; a body of _COUNTED_FROM_CHARS or
+    fewer is markdown whole. The loader's initiatives and the rendered article both come
+    from it, so they agree.
     """
-    if len(body) <= MAX_MARKDOWN_CHARS and body.count("\n") < MAX_MARKDOWN_LINES:
+    if (len(body) <= _COUNTED_FROM_CHARS and "|" not in body) or (
+        len(body) <= MAX_MARKDOWN_CHARS and block_marks(body) <= MAX_MARKDOWN_MARKS
+    ):
         return body, ""
     end = min(len(body), MAX_MARKDOWN_CHARS)
-    newline = -1
-    for _ in range(MAX_MARKDOWN_LINES):
-        newline = body.find("\n", newline + 1, end)
-        if newline < 0:
-            break
-    if newline >= 0:
-        end = newline + 1  # the end of line MAX_MARKDOWN_LINES
+    marked = _marked_end(body, end)
+    if marked < end:
+        end = marked  # the start of the line that would pass MAX_MARKDOWN_MARKS
     elif end < len(body):
         # Within the character limit: back up to a line end, else to a space.
         cut = body.rfind("\n", 0, end) + 1 or body.rfind(" ", 0, end) + 1
@@ -406,9 +466,39 @@ def split_markdown(body: str) -> tuple[str, str]:
     return body[:end], body[end:]
 
 
+def _marked_end(body: str, end: int) -> int:
+    """Where the lines of `body[:end]` that hold MAX_MARKDOWN_MARKS marks end: the start
+    of the first line past it, or `end` when they are all within it."""
+    left = MAX_MARKDOWN_MARKS
+    start = 0
+    while start < end:
+        # A piece of whole lines.
+        stop = body.find("\n", min(start + _MARKS_PIECE_CHARS, end) - 1, end) + 1 or end
+        marks = block_marks(body, start, stop)
+        if marks <= left:
+            left, start = left - marks, stop
+            continue
+        while stop - start > _MARKS_LINES_CHARS:  # halved to a few lines
+            middle = body.find("\n", (start + stop) // 2, stop - 1) + 1
+            if middle == 0:
+                break
+            marks = block_marks(body, start, middle)
+            if marks <= left:
+                left, start = left - marks, middle
+            else:
+                stop = middle
+        while start < stop:  # the line where the marks run out
+            line_end = body.find("\n", start, stop) + 1 or stop
+            left -= block_marks(body, start, line_end)
+            if left < 0:
+                return start
+            start = line_end
+    return end
+
+
 def limits() -> tuple[int, int, int]:
     """The markdown limits in force (a cache of parses keys on them: tests change them)."""
-    return MAX_MARKDOWN_LINES, MAX_MARKDOWN_CHARS, MAX_MARKDOWN_NESTING
+    return MAX_MARKDOWN_MARKS, MAX_MARKDOWN_CHARS, MAX_MARKDOWN_NESTING
 
 
 class BlockToken(Protocol):
@@ -438,7 +528,7 @@ class LimitedParse(Generic[TokenT]):
     tokens: list[TokenT]
     # The rest of the body, shown as plain text ("" when the whole body is markdown).
     plain: str
-    # Why there is plain text: "long" (over MAX_MARKDOWN_LINES / _CHARS) or "deep" (a
+    # Why there is plain text: "long" (over MAX_MARKDOWN_MARKS / _CHARS) or "deep" (a
     # list or quote nested past MAX_MARKDOWN_NESTING), "unreadable" (the parser failed
     # on it: the whole body is plain text, and `error` says how); "" when there is none.
     reason: str = ""
@@ -1683,11 +1773,19 @@ def _table_head_apart(markdown: str) -> bool:
     return False
 
 
+# markdown-it-pyrs reads a run of reference definitions (`[a]: b` lines) in time that
+# grows with its square (4,000 lines: 1 s; markdown-it-py 0.18 s): a body with more
+# `]:` than this is markdown-it-py's. Node's fs.md has 73.
+_MAX_COMPILED_DEFINITIONS = 1_000
+
+
 def _compiled_tokens(markdown: str, in_code: Sequence[int] = ()) -> list[CompiledToken] | None:
     """The tokens of markdown-it-pyrs's tree for `markdown`, whatever it holds; None if the
     tree nests too deep, is not shaped as foreseen, the parser panics, or a line starting
     at an offset of `in_code` (in order) is not inside a top-level fenced code or HTML
     block (_inside_raw_blocks)."""
+    if markdown.count("]:") > _MAX_COMPILED_DEFINITIONS:
+        return None
     try:
         tree = _compiled_block_parser().tree(markdown)
     except BaseException as error:  # a panic in the Rust parser: markdown-it-py reads it

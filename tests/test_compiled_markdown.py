@@ -1224,14 +1224,30 @@ def test_a_panic_in_the_compiled_block_parser_leaves_the_body_to_markdown_it_py(
     assert scan_body(body).initiatives == ("one", "two")
 
 
+def test_a_long_run_of_reference_definitions_is_left_to_markdown_it_py() -> None:
+    """markdown-it-pyrs reads a run of `[a]: b` lines in time quadratic in its length
+    (10,000: 7 s); past _MAX_COMPILED_DEFINITIONS the body is markdown-it-py's (linear),
+    which reads it the same."""
+    limit = markdown_module._MAX_COMPILED_DEFINITIONS
+    under = "- item\n\n" + "".join(f"[{n}]: https://e/{n}\n" for n in range(limit))
+    over = under + f"[{limit}]: https://e/{limit}\n"
+    assert same_blocks_as_markdown_it_py(under)
+    if compiled_block_tokens(over) is not None:  # (not shown: their repr is huge)
+        pytest.fail("the compiled parser read a run of definitions past the limit")
+    same_loader_facts_as_markdown_it_py(over + "\n- last\n")
+
+
 @pytest.mark.parametrize("opener", ["- ", "> ", "1. "])
 def test_a_body_nested_thousands_deep_never_reaches_the_compiled_parser(opener: str) -> None:
     """markdown-it-pyrs builds and drops its tree recursively: 50,000 levels overflowed the
     stack and the process died. Run in a process of its own, so that it cannot take the
-    tests with it."""
+    tests with it. (The line's marks pass MAX_MARKDOWN_MARKS: lifted, for the nesting to be
+    what stops it.)"""
     code = (
+        "import reader.markdown\n"
         "from reader.loading.body import scan_body\n"
         "from reader.markdown import compiled_block_tokens\n"
+        "reader.markdown.MAX_MARKDOWN_MARKS = 10**9\n"
         f"body = {opener!r} * 50_000 + 'x\\n'\n"
         "assert compiled_block_tokens(body) is None\n"
         "print(scan_body(body).warning)\n"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+import reader.markdown
+from reader.limits import MAX_MARKDOWN_MARKS
 from reader.loading.body import _markdown_scan, markdown_initiatives, scan_body
 from reader.loading.fastbody import fast_initiatives
 
@@ -121,12 +124,16 @@ def test_fast_scanner_declines_what_it_does_not_follow() -> None:
 def test_past_the_markdown_limits_the_fast_scanner_reads_what_markdown_it_reads(
     lines: list[str], by_lines: bool
 ) -> None:
-    """A body over MAX_MARKDOWN_LINES or _CHARS: both read its markdown part alone."""
-    if by_lines:
-        body = "\n".join(lines * (10_001 // len(lines) + 1))
+    """A body over MAX_MARKDOWN_MARKS or _CHARS: both read its markdown part alone."""
+    if by_lines:  # each line at least one mark (its end)
+        body = "\n".join(lines * (MAX_MARKDOWN_MARKS // len(lines) + 1))
     else:
         body = "\n".join([*lines, "w " * 100_001, *lines])
-    fast = scan_body(body, need_heading=False)
-    slow = _markdown_scan(body)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reader.markdown, "_COUNTED_FROM_CHARS", 0)  # blank lines: 50 KB
+        if not by_lines:  # (not 4 MB of text for each example)
+            patch.setattr(reader.markdown, "MAX_MARKDOWN_CHARS", 200_000)
+        fast = scan_body(body, need_heading=False)
+        slow = _markdown_scan(body)
     assert fast.warning is not None
     assert (fast.initiatives, fast.warning) == (slow.initiatives, slow.warning)

@@ -51,7 +51,10 @@ from reader.text.names import escape_name
 # problem before), no number as an area (`section: 1`), and a README's `<h1>` or badged
 # `# heading` as its title, and a table of contents (a list of links to anchors of the
 # page) no initiatives: such articles are read again. 13: navigation (a list of links to
-# other files, or a label over one: a changelog's `* Other Versions`) no initiatives.
+# other files, or a label over one: a changelog's `* Other Versions`) no initiatives; long
+# bodies read as markdown whole, up to MAX_MARKDOWN_MARKS lines and block marks
+# (reader.limits), not 10,000 lines or 200,000 characters: their initiatives and warnings
+# change.
 # Older caches are rebuilt.
 SCHEMA_VERSION = 13
 

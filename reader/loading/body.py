@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, cast
 from reader.limits import (
     MAX_INLINE_MARKS,
     MAX_MARKDOWN_CHARS,
-    MAX_MARKDOWN_LINES,
+    MAX_MARKDOWN_MARKS,
     MAX_MARKDOWN_NESTING,
 )
 from reader.loading.fastbody import PAGE_OR_FILE_LINK, fast_initiatives
@@ -320,8 +320,9 @@ def _cached_block_parse(
 def _plain_text_warning(parsed: LimitedParse[BlockToken]) -> str | None:
     if parsed.reason == "long":
         return (
-            f"the body is longer than the reader formats ({MAX_MARKDOWN_LINES:,} lines or "
-            f"{MAX_MARKDOWN_CHARS:,} characters): from body line {parsed.plain_line:,} it is "
+            f"the body is longer than the reader formats ({MAX_MARKDOWN_MARKS:,} lines and "
+            f"list, quote and table marks, or {MAX_MARKDOWN_CHARS:,} characters): from body "
+            f"line {parsed.plain_line:,} it is "
             "plain text, and no initiatives are read from there"
         )
     if parsed.reason == "deep":

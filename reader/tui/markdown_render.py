@@ -22,7 +22,7 @@ from textual.style import Style
 
 from reader.limits import (
     MAX_MARKDOWN_CHARS,
-    MAX_MARKDOWN_LINES,
+    MAX_MARKDOWN_MARKS,
     MAX_MARKDOWN_NESTING,
     MAX_SHOWN_LINES,
 )
@@ -124,8 +124,8 @@ def _plain_text_notice(reason: str) -> str:
     why = (
         f"its lists or quotes nest more than {MAX_MARKDOWN_NESTING} levels deep"
         if reason == "deep"
-        else f"it is longer than the reader formats ({MAX_MARKDOWN_LINES:,} lines or "
-        f"{MAX_MARKDOWN_CHARS:,} characters)"
+        else f"it is longer than the reader formats ({MAX_MARKDOWN_MARKS:,} lines and "
+        f"list, quote and table marks, or {MAX_MARKDOWN_CHARS:,} characters)"
     )
     return f"⚠ From here on the article is shown as plain text: {why}."
 

@@ -160,6 +160,29 @@ BOMBS: dict[str, Callable[[], str]] = {
     "body_badge_heading_under_budget": lambda: (
         "# [![b](b.svg)](ci) " + fill("*a_", 19_000) + "\n" + fill("*a_", 19_000) + "\n"
     ),
+    # Block shapes that cost the most a line (or a character), past the markdown limit
+    # (MAX_MARKDOWN_MARKS): footnotes and definitions (markdown-it-py's plugins), empty
+    # items and headings (no title: the first heading is looked for), lines of nested
+    # lists and quotes, reference definitions (quadratic in markdown-it-pyrs), a wide table.
+    "body_footnotes": lambda: body(fill("[^a]: b\n", BODY)),
+    "body_definitions": lambda: body(fill("a\n: b\n\n", BODY)),
+    "body_empty_items_no_title": lambda: fill("-\n", BODY),
+    "body_headings_no_title": lambda: fill("# h\n", BODY),
+    "body_nested_lists_lines": lambda: body(fill("- " * 18 + "a\n", BODY)),
+    "body_nested_mixed_lines": lambda: body(fill("> - " * 9 + "a\n", BODY)),
+    "body_reference_definitions": lambda: body(fill("[a]: b\n", BODY)),
+    "body_wide_table": lambda: body(
+        "|"
+        + "a|" * 30_000
+        + "\n|"
+        + "-|" * 30_000
+        + "\n"
+        + fill("|a" * 30_000 + "|\n", BODY - 130_000)
+    ),
+    # Tables whose rows write no cells: each filled up to the header's 256 columns.
+    "body_autocompleted_tables": lambda: body(
+        fill("|" + "a|" * 256 + "\n|" + "-|" * 256 + "\n" + "a\n" * 256 + "\n", BODY)
+    ),
     "big_block_and_body": lambda: (
         yaml("x: [" + fill("1, ", BLOCK - 10) + "1]") + fill("* item text\n", BODY - BLOCK)
     ),

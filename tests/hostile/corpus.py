@@ -463,16 +463,16 @@ def _body_cases(corpus: HostileCorpus) -> None:
         title + "|" + "a|" * 2_000 + "\n|" + "-|" * 2_000 + "\n|" + "x|" * 2_000,
     )
     add("body/long_table.md", title + "|a|b|\n|-|-|\n" + "|c|d|\n" * 5_000)
-    add("body/many_items.md", title + "* item\n" * 12_000, reported="plain text")
+    add("body/many_items.md", title + "* item\n" * 30_000, reported="plain text")
     # Past the markdown limit, and past the lines one view lays out.
     add("body/many_lines.md", title + "a\n" * 60_000, reported="plain text")
-    add("body/many_hard_breaks.md", title + "a\\\n" * 12_000, reported="plain text")
-    add("body/no_title_many_items.md", "* item\n" * 12_000, reported="plain text")
-    add("body/long_line.md", title + "word " * 200_000, reported="plain text")
-    add("body/long_word.md", title + "x" * 1_000_000, reported="plain text")
+    add("body/many_hard_breaks.md", title + "a\\\n" * 60_000, reported="plain text")
+    add("body/no_title_many_items.md", "* item\n" * 30_000, reported="plain text")
+    add("body/long_line.md", title + "word " * 900_000, reported="plain text")
+    add("body/long_word.md", title + "x" * 4_500_000, reported="plain text")
     add("body/just_under_markdown_limit.md", title + "w " * (MAX_MARKDOWN_CHARS // 2 - 100))
     add("body/blank_lines.md", title + "\n" * 100_000 + "end\n")
-    add("body/spaces.md", title + " " * 1_000_000 + "end\n", reported="plain text")
+    add("body/spaces.md", title + " " * 4_500_000 + "end\n", reported="plain text")
     add("body/empty.md", "")
     add("body/whitespace_only.md", " \n\t\n \n")
 

@@ -19,7 +19,7 @@ from metadata_strings import strings_in
 
 from hostile.corpus import KERNEL_FILES, Entry, HostileCorpus, simulate_file_system_trouble
 from reader.articles import open_store
-from reader.limits import MAX_MARKDOWN_LINES, MAX_TITLE_CHARS
+from reader.limits import MAX_MARKDOWN_MARKS, MAX_TITLE_CHARS
 from reader.loading import load_article
 from reader.model import Article, LoadProblem
 
@@ -162,9 +162,10 @@ def test_deep_nesting_and_long_bodies_keep_their_text(corpus: HostileCorpus) -> 
         assert any("nest more than 20 levels" in w for w in article.warnings), article.warnings
     items = store.article("body/many_items.md")
     assert items is not None
-    # The body is one item a line; its first MAX_MARKDOWN_LINES lines are markdown.
-    assert len(items.initiatives) == MAX_MARKDOWN_LINES
-    assert items.body.count("* item") == 12_000
+    # The body is one item a line, two marks (reader.markdown.BLOCK_MARKS) each: its
+    # first MAX_MARKDOWN_MARKS / 2 lines are markdown.
+    assert len(items.initiatives) == MAX_MARKDOWN_MARKS // 2
+    assert items.body.count("* item") == 30_000
 
 
 def test_escaped_names_keep_every_file_apart(corpus: HostileCorpus) -> None:

@@ -237,13 +237,14 @@ markdownish = st.lists(st.one_of(markdown_pieces, clean_text), max_size=50).map(
 @FUZZ
 @given(markdownish, st.booleans(), st.integers(1, 12), st.integers(20, 400))
 def test_loader_and_renderer_count_the_same_initiatives(
-    body: str, need_heading: bool, line_limit: int, char_limit: int
+    body: str, need_heading: bool, mark_limit: int, char_limit: int
 ) -> None:
     """Also with small markdown limits, so bodies often cross into plain text."""
     body = strip_control(body)  # as the loader hands bodies on
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(reader.markdown, "MAX_MARKDOWN_LINES", line_limit)
+        patch.setattr(reader.markdown, "MAX_MARKDOWN_MARKS", mark_limit)
         patch.setattr(reader.markdown, "MAX_MARKDOWN_CHARS", char_limit)
+        patch.setattr(reader.markdown, "_COUNTED_FROM_CHARS", 0)
         facts = scan_body(body, need_heading=need_heading)
         blocks, count = render_markdown(body)
     assert count == len(facts.initiatives)
