@@ -50,9 +50,10 @@ from reader.text.names import escape_name
 # `08.07.2022`: reader.loading.dates), an <img> without alt text in HTML (a load
 # problem before), no number as an area (`section: 1`), and a README's `<h1>` or badged
 # `# heading` as its title, and a table of contents (a list of links to anchors of the
-# page) no initiatives: such articles are read again.
-# Older caches are rebuilt.
-SCHEMA_VERSION = 12
+# page) no initiatives: such articles are read again. 13: PyMdown's `///` blocks, inline
+# marks (`==mark==`, `H~2~O`, `++ctrl++`, `:smile:`) and `[TOC]` read as text
+# (reader.markup.pymdownx). Older caches are rebuilt.
+SCHEMA_VERSION = 13
 
 _SCHEMA = f"""
 -- root, created, tokens (see _check). generation: a count of writes, by which a search
