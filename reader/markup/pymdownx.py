@@ -266,8 +266,8 @@ def _shortcode(state: StateInline, silent: bool) -> bool:
         if not silent:
             token = state.push("emoji", "", 0)
             token.content = shown
-    elif source[position - 1 : position] == " " and source[end : end + 1] == " ":
-        end += 1  # "an :material-check: icon": one space left, not two
+    elif source[end : end + 1] == " " and (position == 0 or source[position - 1] in " \n"):
+        end += 1  # "an :material-check: icon": one space left, not two; none at the start
     state.pos = end
     return True
 
