@@ -60,10 +60,10 @@ def _line(state: StateBlock, line: int) -> str:
 
 
 def _block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-    if state.is_code_block(start_line):
+    # (Tried at every line of a paragraph: the cheapest test first.)
+    if not state.src.startswith("///", state.bMarks[start_line] + state.tShift[start_line]):
         return False
-    first = state.bMarks[start_line] + state.tShift[start_line]
-    if state.src[first : first + 3] != "///":
+    if state.is_code_block(start_line):
         return False
     opening = _BLOCK_OPENING.fullmatch(_line(state, start_line))
     if opening is None or not _block_name_known(opening["name"]):
@@ -202,29 +202,32 @@ def _is_word(char: str) -> bool:
 
 
 # What each inline mark needs in a text, for may_hold_inline (a superset of what the
-# rules take: `==` or `^^` before a character that is no space, `^…^` and `~…~` around
-# no space but an escaped one, keys), each by the character it starts with (a regex
-# starting with a character skips to it at memory speed).
+# rules take).
 # (markdown-it's spaces: a `==` before one opens no mark.)
 _SPACES = " \t\n\x0b\x0c\r\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
-_MAY_HOLD = (
-    ("==", re.compile(f"==[^{_SPACES}=]")),
-    ("^", re.compile(rf"\^(?:\^[^{_SPACES}^]|(?:[^\s^\\]|\\.)+\^)", re.DOTALL)),
-    ("~", re.compile(r"~(?:[^\s~\\]|\\.)+~", re.DOTALL)),
-    ("++", _KEYS),
-)
+_MAY_MARK = re.compile(f"==[^{_SPACES}=]")
+_MAY_CARET = re.compile(rf"\^(?:\^[^{_SPACES}^]|(?:[^\s^\\]|\\.)+\^)", re.DOTALL)
+_MAY_TILDE = re.compile(r"~(?:[^\s~\\]|\\.)+~", re.DOTALL)
 
 
 def may_hold_inline(text: str) -> bool:
     """Whether `text` may hold an inline mark of PyMdown's (the rules read none in a
-    text this says False of)."""
-    if any(mark in text and found.search(text) for mark, found in _MAY_HOLD):
+    text this says False of): `==` or `^^` before a character that is no space, `^…^`
+    and `~…~` around no space but an escaped one, keys, a shortcode with an emoji or an
+    icon. (Each looked for only where its character is: a regex starting with one skips
+    to it at memory speed.)"""
+    if "==" in text and _MAY_MARK.search(text) is not None:
         return True
-    if ":" not in text:
-        return False
-    for found in _SHORTCODE.finditer(text):
-        if _shortcode_at(text, found.start(), len(text)) is not None:
-            return True
+    if "^" in text and _MAY_CARET.search(text) is not None:
+        return True
+    if "~" in text and _MAY_TILDE.search(text) is not None:
+        return True
+    if "++" in text and _KEYS.search(text) is not None:
+        return True
+    if ":" in text:
+        for found in _SHORTCODE.finditer(text):
+            if _shortcode_at(text, found.start(), len(text)) is not None:
+                return True
     return False
 
 
