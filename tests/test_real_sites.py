@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from reader.cli import main
 from reader.loading import load_article, parse_article
-from reader.loading.body import body_text, scan_body
+from reader.loading.body import body_text, markdown_initiatives, scan_body
 from reader.loading.dates import date_from_path
 from reader.loading.discover import find_files, no_articles_message
 from reader.markdown import markdown_parser
@@ -493,6 +493,21 @@ def test_pymdownx_syntax_is_read_as_its_text(body: str, words: str) -> None:
     as an admonition's is)."""
     assert body_text(body) == words
     assert scan_body(body).initiatives == scan_body(body, need_heading=False).initiatives
+
+
+@pytest.mark.parametrize(
+    ("body", "initiatives"),
+    [
+        ("- a\n[TOC]\n- b\n", ("a", "b")),  # the marker is no lazy line of the item
+        ("- a\n/// note\nb\n///\n- c\n", ("a", "c")),
+        ("- a\n- /// note\n  b\n  ///\n", ("a",)),
+        ("- [TOC]\n- b\n", ("b",)),
+    ],
+)
+def test_pymdownx_blocks_after_items_end_them(body: str, initiatives: tuple[str, ...]) -> None:
+    """The line scanner leaves `///` and `[TOC]` lines to markdown-it (fastbody)."""
+    assert scan_body(body, need_heading=False).initiatives == initiatives
+    assert markdown_initiatives(body) == initiatives
 
 
 # Text like PyMdown's marks that holds none: read as written.
