@@ -514,6 +514,7 @@ def test_pymdownx_blocks_after_items_end_them(body: str, initiatives: tuple[str,
 TEXT_LIKE_PYMDOWNX = [
     "At 10:30:45 on 2024-02-11T02:15:30Z.",
     "a:b:c and Ratio 3:2:1 and std::vector and http://a.example:8080/x",
+    "Set key:id: to 1 (a shortcode's name after a word's letter is no shortcode)",
     "An :unknown-name: and :30: and :: and :a b: here.",
     "~/bin and ~user and x ~ y ~ z and ~ alone",
     "2^10 and a ^ b ^ c and ^ alone",
