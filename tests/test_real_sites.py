@@ -474,6 +474,7 @@ def test_mkdocs_lines_are_not_words_and_text_like_them_is(body: str, words: str)
             "Run it.\nNested.\nAfter.",
         ),
         ("/// html | div\nPlain.\n///\n", "Plain."),
+        ("/// details | FAQ\n     {type: note, open: true}\nSee this.\n///\n", "See this."),
         ("/// note\nUnclosed.\n", "Unclosed."),
         ("# T\n\n[TOC]\n\nText.\n", "T\nText."),
         ("Press ++ctrl+alt+del++ now.", "Press Ctrl+Alt+Del now."),

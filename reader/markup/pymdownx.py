@@ -76,12 +76,11 @@ def _block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> b
     # Options: lines indented 4 columns more than the opening line, right under it.
     options: dict[str, str] = {}
     body = start_line + 1
-    while (
-        body < close
-        and state.sCount[body] - state.sCount[start_line] >= 4
-        and (option := _OPTION.fullmatch(_line(state, body).rstrip())) is not None
-    ):
-        options[option["key"].lower()] = option["value"].strip().strip("\"'")
+    while body < close and state.sCount[body] - state.sCount[start_line] >= 4:
+        read = _options(_line(state, body).rstrip())
+        if read is None:
+            break
+        options.update(read)
         body += 1
     if name == "tab":
         token = state.push("template", "", 0)
@@ -113,6 +112,18 @@ def _block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> b
     state.parentType, state.lineMax = old_parent, old_max
     state.line = min(close + 1, end_line)
     return True
+
+
+def _options(text: str) -> dict[str, str] | None:
+    """The options on a block's option line (YAML: `type: warning`, or a flow mapping,
+    `{type: note, open: true}`), or None if it holds none."""
+    if text.startswith("{") and text.endswith("}"):
+        pairs = [_OPTION.fullmatch(part.strip()) for part in text[1:-1].split(",")]
+    else:
+        pairs = [_OPTION.fullmatch(text)]
+    if not all(pairs):
+        return None
+    return {pair["key"].lower(): pair["value"].strip().strip("\"'") for pair in pairs if pair}
 
 
 def _closing_line(state: StateBlock, start: int, end: int, fence: str) -> int:
