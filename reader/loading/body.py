@@ -487,14 +487,14 @@ def _plain_each(texts: list[str], mdx: bool, budget: MarkupBudget | None = None)
     compiled parser reads as markdown-it-py does are parsed by it, all in one call (MDX's
     too, but for a text holding a comment: `{/*` opens MDX's one inline rule)."""
     marked = [index for index, text in enumerate(texts) if _INLINE_MARKUP.search(text)]
+    if len(marked) < _FEW_FOR_COMPILED:
+        return [_plain(text, mdx, budget) for text in texts]  # (_plain looks for PyMdown's)
     if len(marked) < len(texts):
         # Those without markdown's marks may hold PyMdown's (`==Highlighted== text`).
         unmarked = set(range(len(texts))).difference(marked)
         if may_hold_pymdownx_inline("\0".join(texts[index] for index in unmarked)):
             held = (index for index in unmarked if may_hold_pymdownx_inline(texts[index]))
             marked = sorted({*marked, *held})
-    if len(marked) < _FEW_FOR_COMPILED:
-        return [_plain(text, mdx, budget) for text in texts]
     from reader.markdown import compiled_inline_texts
 
     plain = list(texts)

@@ -153,7 +153,9 @@ def _closing_line(state: StateBlock, start: int, end: int, fence: str) -> int:
 _KEYS = re.compile(r"\+\+([\w-]+(?:\+[\w-]+){0,9})\+\+")
 # An emoji shortcode's start: a `:` with a name and a `:` after it (the closing `:` may
 # start the next one: `:+1::tada:`). Not after a word's character (`a:b:c`, `10:30:45`).
-_SHORTCODE = re.compile(r":(?=([+\w-]+):)")
+# (Emoji and icons are named in lowercase ASCII, `_`, `+` and `-`: pymdownx reads `\w`,
+# which names none more.)
+_SHORTCODE = re.compile(r":(?=([a-z0-9_+-]+):)")
 # Material for MkDocs' icon sets: an icon has no emoji, and is not text.
 _ICON_SETS = ("material-", "fontawesome-", "octicons-", "simple-")
 _KEY_NAMES = {
@@ -217,6 +219,8 @@ def _is_word(char: str) -> bool:
 # (markdown-it's spaces: a `==` before one opens no mark.)
 _SPACES = " \t\n\x0b\x0c\r\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _MAY_MARK = re.compile(f"==[^{_SPACES}=]")
+# What any shortcode holds, looked for first in one pass.
+_SHORTCODE_LIKE = re.compile(r":[a-z0-9_+-]+:")
 _MAY_CARET = re.compile(rf"\^(?:\^[^{_SPACES}^]|(?:[^\s^\\]|\\.)+\^)", re.DOTALL)
 _MAY_TILDE = re.compile(r"~(?:[^\s~\\]|\\.)+~", re.DOTALL)
 
@@ -225,21 +229,22 @@ def may_hold_inline(text: str) -> bool:
     """Whether `text` may hold an inline mark of PyMdown's (the rules read none in a
     text this says False of): `==` or `^^` before a character that is no space, `^…^`
     and `~…~` around no space but an escaped one, keys, a shortcode with an emoji or an
-    icon. (Each looked for only where its character is: a regex starting with one skips
-    to it at memory speed.)"""
-    if "==" in text and _MAY_MARK.search(text) is not None:
+    icon. (Each regex only where its first character is, found at memory speed, and
+    each starting with a character: one regex of them all, not, was 6 times slower.)"""
+    if "=" in text and _MAY_MARK.search(text) is not None:
         return True
     if "^" in text and _MAY_CARET.search(text) is not None:
         return True
     if "~" in text and _MAY_TILDE.search(text) is not None:
         return True
-    if "++" in text and _KEYS.search(text) is not None:
+    if "+" in text and _KEYS.search(text) is not None:
         return True
-    if ":" in text:
-        for found in _SHORTCODE.finditer(text):
-            if _shortcode_at(text, found.start(), len(text)) is not None:
-                return True
-    return False
+    if ":" not in text or (found := _SHORTCODE_LIKE.search(text)) is None:
+        return False
+    return any(
+        _shortcode_at(text, each.start(), len(text)) is not None
+        for each in _SHORTCODE.finditer(text, found.start())
+    )
 
 
 def _inline_mark(state: StateInline, silent: bool) -> bool:
