@@ -32,7 +32,7 @@ from reader.markup.callouts import OPEN_TYPES as CALLOUT_OPEN_TYPES
 from reader.markup.html import inline_html_text
 from reader.markup.pymdownx import BLOCK_OPENER as PYMDOWNX_BLOCK_OPENER
 from reader.markup.pymdownx import may_hold_inline as may_hold_pymdownx_inline
-from reader.markup.pymdownx import pymdownx_plugin
+from reader.markup.pymdownx import pymdownx_plugin, texts_holding_inline
 from reader.markup.templates import (
     CONTENT_TAB_INDENT,
     content_tab_label,
@@ -203,7 +203,7 @@ def compiled_inline_texts(texts: list[str]) -> list[str | None]:
     wide = not whole.isascii()
     plugin = any(mark in whole for mark in _PLUGIN_INLINE)
     attributes = "{" in whole and _ATTRIBUTE_OPENER.search(whole) is not None
-    pymdownx = may_hold_pymdownx_inline(whole)
+    pymdownx = frozenset(texts_holding_inline(texts))
     chosen = [
         index
         for index, text in enumerate(texts)
@@ -212,7 +212,7 @@ def compiled_inline_texts(texts: list[str]) -> list[str | None]:
         and not (wide and not text.isascii() and _emphasis_read_apart(text))
         and not (plugin and any(mark in text for mark in _PLUGIN_INLINE))
         and not (attributes and "{" in text and _ATTRIBUTE_OPENER.search(text) is not None)
-        and not (pymdownx and may_hold_pymdownx_inline(text))
+        and index not in pymdownx
         and not (image and "![" in text and not _IMAGE_MARKS.isdisjoint(text))
         and text.count("[") + text.count("*") + text.count("_") <= _MOST_OPENERS
         and ("`" not in text or "[" not in text or _code_spans_close(text))

@@ -581,3 +581,16 @@ def test_a_tag_unclosed_inside_a_callout_still_closes_after_it() -> None:
         callout.kind for token in markdown_parser().parse(body) if (callout := callout_of(token))
     ]
     assert kinds == ["note", "tip"]
+
+
+_MARK_PIECES = ["a", "==", "^", "~", "+", "++", ":", "smile", "x", "\\", " ", "\n", "2", "-"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_MARK_PIECES), max_size=8).map("".join), max_size=6))
+def test_texts_holding_pymdownx_marks_are_found_at_once_as_one_by_one(texts: list[str]) -> None:
+    from reader.markup.pymdownx import may_hold_inline, texts_holding_inline
+
+    assert texts_holding_inline(texts) == [
+        index for index, text in enumerate(texts) if may_hold_inline(text)
+    ]

@@ -25,6 +25,7 @@ from reader.limits import (
 )
 from reader.loading.fastbody import ANCHOR_LINK_OPENER, fast_initiatives
 from reader.markup.pymdownx import may_hold_inline as may_hold_pymdownx_inline
+from reader.markup.pymdownx import texts_holding_inline
 from reader.text.sanitize import one_line, strip_control, utf8_may_hold_control
 
 if TYPE_CHECKING:
@@ -282,8 +283,7 @@ def _cached_body_text(body: str, mdx: bool, _limits: tuple[int, int, int]) -> st
     budget = MarkupBudget()
     texts = [parts[position] for position in paragraphs]
     holding = _holding_markup(texts)
-    if may_hold_pymdownx_inline("\0".join(texts)):
-        pymdownx = [index for index, text in enumerate(texts) if may_hold_pymdownx_inline(text)]
+    if pymdownx := texts_holding_inline(texts):
         holding = sorted({*holding, *pymdownx})
     for marked in holding:
         position = paragraphs[marked]
@@ -491,10 +491,10 @@ def _plain_each(texts: list[str], mdx: bool, budget: MarkupBudget | None = None)
         return [_plain(text, mdx, budget) for text in texts]  # (_plain looks for PyMdown's)
     if len(marked) < len(texts):
         # Those without markdown's marks may hold PyMdown's (`==Highlighted== text`).
-        unmarked = set(range(len(texts))).difference(marked)
-        if may_hold_pymdownx_inline("\0".join(texts[index] for index in unmarked)):
-            held = (index for index in unmarked if may_hold_pymdownx_inline(texts[index]))
-            marked = sorted({*marked, *held})
+        unmarked = sorted(set(range(len(texts))).difference(marked))
+        held = texts_holding_inline([texts[index] for index in unmarked])
+        if held:
+            marked = sorted({*marked, *(unmarked[at] for at in held)})
     from reader.markdown import compiled_inline_texts
 
     plain = list(texts)

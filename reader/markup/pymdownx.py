@@ -23,7 +23,9 @@ linear in its text: a closing fence or mark is looked for once.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -223,6 +225,8 @@ _MAY_MARK = re.compile(f"==[^{_SPACES}=]")
 _SHORTCODE_LIKE = re.compile(r":[a-z0-9_+-]+:")
 _MAY_CARET = re.compile(rf"\^(?:\^[^{_SPACES}^]|(?:[^\s^\\]|\\.)+\^)", re.DOTALL)
 _MAY_TILDE = re.compile(r"~(?:[^\s~\\]|\\.)+~", re.DOTALL)
+# Each mark's regex, by its first character.
+_MAY_HOLD = (("=", _MAY_MARK), ("^", _MAY_CARET), ("~", _MAY_TILDE), ("+", _KEYS))
 
 
 def may_hold_inline(text: str) -> bool:
@@ -231,20 +235,46 @@ def may_hold_inline(text: str) -> bool:
     and `~…~` around no space but an escaped one, keys, a shortcode with an emoji or an
     icon. (Each regex only where its first character is, found at memory speed, and
     each starting with a character: one regex of them all, not, was 6 times slower.)"""
-    if "=" in text and _MAY_MARK.search(text) is not None:
-        return True
-    if "^" in text and _MAY_CARET.search(text) is not None:
-        return True
-    if "~" in text and _MAY_TILDE.search(text) is not None:
-        return True
-    if "+" in text and _KEYS.search(text) is not None:
-        return True
-    if ":" not in text or (found := _SHORTCODE_LIKE.search(text)) is None:
+    for char, pattern in _MAY_HOLD:
+        if char in text and pattern.search(text) is not None:
+            return True
+    return ":" in text and _holds_shortcode(text, 0)
+
+
+def texts_holding_inline(texts: list[str]) -> list[int]:
+    """The indices, in order, of `texts` that may_hold_inline says True of: looked for
+    in them all at once, a regex at a time (a page of release notes has thousands of
+    items, few or none holding one; no mark runs over a line's end)."""
+    joined = "\n".join(texts)
+    if not may_hold_inline(joined):
+        return []
+    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+    found: set[int] = set()
+    for char, pattern in (*_MAY_HOLD, (":", _SHORTCODE_LIKE)):
+        if char not in joined:
+            continue
+        match = pattern.search(joined)
+        while match is not None:
+            index = bisect_right(starts, match.start()) - 1
+            if index not in found and may_hold_inline(texts[index]):
+                found.add(index)
+            match = pattern.search(joined, starts[index + 1])
+    return sorted(found)
+
+
+def _holds_shortcode(text: str, start: int) -> bool:
+    """Whether a shortcode the rule takes starts in `text` at or after `start`."""
+    first = _SHORTCODE_LIKE.search(text, start)
+    if first is None:
         return False
-    return any(
-        _shortcode_at(text, each.start(), len(text)) is not None
-        for each in _SHORTCODE.finditer(text, found.start())
-    )
+    table = _emoji_table()
+    for each in _SHORTCODE.finditer(text, first.start()):
+        name = each.group(1)
+        if (name in table or name.startswith(_ICON_SETS)) and _shortcode_at(
+            text, each.start(), len(text)
+        ) is not None:
+            return True
+    return False
 
 
 def _inline_mark(state: StateInline, silent: bool) -> bool:
