@@ -30,6 +30,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 from reader.limits import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_MARKS, MAX_MARKDOWN_NESTING
 from reader.markup.callouts import OPEN_TYPES as CALLOUT_OPEN_TYPES
 from reader.markup.html import inline_html_text
+from reader.markup.pymdownx import BLOCK_OPENER as PYMDOWNX_BLOCK_OPENER
+from reader.markup.pymdownx import may_hold_inline as may_hold_pymdownx_inline
+from reader.markup.pymdownx import pymdownx_plugin, texts_holding_inline
 from reader.markup.templates import (
     CONTENT_TAB_INDENT,
     content_tab_label,
@@ -67,7 +70,8 @@ class _AsWritten(MarkdownIt):
 def markdown_parser(mdx: bool = False) -> MarkdownIt:
     """CommonMark with what real sites write: tables, strikethrough, task lists, GitHub
     alerts, footnotes, definition lists, `:::` containers and `!!!` admonitions, template
-    tags (reader.markup.templates), and, for MDX, its imports and components.
+    tags (reader.markup.templates), PyMdown's `///` blocks and inline marks
+    (reader.markup.pymdownx), and, for MDX, its imports and components.
 
     HTML is parsed into html_block / html_inline tokens, which are only ever read as
     text (reader.markup.html), never run or passed to the terminal.
@@ -85,6 +89,7 @@ def markdown_parser(mdx: bool = False) -> MarkdownIt:
     parser.use(container_plugin, name="callout", validate=_is_container)
     parser.use(admon_plugin)
     parser.use(template_plugin, mdx=mdx)
+    parser.use(pymdownx_plugin)
     return parser
 
 
@@ -132,6 +137,8 @@ def inline_text(children: list[Token] | None) -> str:
             parts.append(inline_text(token.children))
         elif kind == "html_inline":
             parts.append(inline_html_text(token.content))
+        elif kind in ("keys", "emoji"):
+            parts.append(token.content)
     return "".join(parts)
 
 
@@ -148,7 +155,8 @@ def inline_text(children: list[Token] | None) -> str:
 # in their own way (`**~~~~*~~`), and few paragraphs hold one. Likewise emphasis runs
 # left unpaired in an image's alt text (`![*_**](u)`), and its entities and escapes,
 # which the compiled parser's HTML leaves out of the alt text (`![&amp;](u)`): a
-# paragraph with an image and any of those is left to markdown-it-py.
+# paragraph with an image and any of those is left to markdown-it-py. And PyMdown's
+# inline marks (`==mark==`, `H~2~O`, `++ctrl++`, `:smile:`: may_hold_pymdownx_inline).
 _PLUGIN_INLINE = ("<", "{{", "{%", "{:", "^[", "~~")
 # And MkDocs' attribute lists (`[Start](a.md){ .md-button }`), looked for by their start.
 _ATTRIBUTE_OPENER = re.compile(r"\{[ \t]*(?:[.#]|[\w-]+=)")
@@ -195,6 +203,7 @@ def compiled_inline_texts(texts: list[str]) -> list[str | None]:
     wide = not whole.isascii()
     plugin = any(mark in whole for mark in _PLUGIN_INLINE)
     attributes = "{" in whole and _ATTRIBUTE_OPENER.search(whole) is not None
+    pymdownx = frozenset(texts_holding_inline(texts))
     chosen = [
         index
         for index, text in enumerate(texts)
@@ -203,6 +212,7 @@ def compiled_inline_texts(texts: list[str]) -> list[str | None]:
         and not (wide and not text.isascii() and _emphasis_read_apart(text))
         and not (plugin and any(mark in text for mark in _PLUGIN_INLINE))
         and not (attributes and "{" in text and _ATTRIBUTE_OPENER.search(text) is not None)
+        and index not in pymdownx
         and not (image and "![" in text and not _IMAGE_MARKS.isdisjoint(text))
         and text.count("[") + text.count("*") + text.count("_") <= _MOST_OPENERS
         and ("`" not in text or "[" not in text or _code_spans_close(text))
@@ -333,6 +343,7 @@ def _inline_read_alike(text: str) -> bool:
         and (text.isascii() or not _emphasis_read_apart(text))
         and not any(mark in text for mark in _PLUGIN_INLINE if mark != "<")
         and ("{" not in text or _ATTRIBUTE_OPENER.search(text) is None)
+        and not may_hold_pymdownx_inline(text)
         and ("![" not in text or _IMAGE_MARKS.isdisjoint(text))
         and text.count("[") + text.count("*") + text.count("_") <= _MOST_OPENERS
         and ("`" not in text or "[" not in text or _code_spans_close(text))
@@ -596,8 +607,9 @@ def _line_offset(text: str, line: int) -> int:
 # in a line of text is text to both parsers.
 _PLUGIN_BLOCK_MARKS = (
     (":", (":::",)), ("!", ("!!!",)), ("?", ("???",)), ("\0", ("\0",)), ("\r", ("\r",)),
+    ("/", ("///",)),
 )  # fmt: skip
-_PLUGIN_OPENER = re.compile(r":::|!!!|\?\?\?")
+_PLUGIN_OPENER = re.compile(r":::|!!!|\?\?\?|///")
 _CONTAINER_OPENER = re.compile(r":::")
 # `!!!` and `???` admonitions at a top-level line's start are stood in (_stand_in_lines);
 # a page with one elsewhere (in a list item, a quote, indented) is left to markdown-it-py.
@@ -611,6 +623,7 @@ _ADMONITION_OPENER = re.compile(r"!!!|\?\?\?")
 _DEFINITION_LINE = re.compile(r"\n[ \t]{0,3}[:~][ \t]")
 _MKDOCS_OPENERS = (
     ("{", _ATTRIBUTE_OPENER),
+    ("[TOC]", re.compile(r"\[TOC\][ \t]*$", re.MULTILINE)),
     ("*[", re.compile(r"(?<!\*)\*\[[^\]\n]+\] ?:")),  # (not `**[CVE-1](u)**: …`)
     ("8<", re.compile(r"-8<-")),
     ("===", re.compile(r"===[!+]{0,2}[ \t]+\"")),
@@ -772,6 +785,8 @@ def _compiled_without_containers(markdown: str) -> list[CompiledToken] | None:
     ):
         if "\0" in markdown or "\r" in markdown or _opens_a_line(markdown, _CONTAINER_OPENER):
             return None
+        if "///" in markdown and _opens_a_line(markdown, PYMDOWNX_BLOCK_OPENER):
+            return None  # PyMdown's `///` blocks: markdown-it-py's alone
         admonitions = _opens_a_line(markdown, _ADMONITION_OPENER)
     mkdocs = _holds_mkdocs_line(markdown)
     if "[" in markdown and _TASK_BOX.search(markdown) is not None:
@@ -1086,8 +1101,8 @@ def _stand_in_lines(
 
 
 # What starts a line _mkdocs_stand_in reads: an admonition, a content tab, an attribute
-# list, an abbreviation, a snippet.
-_MKDOCS_STARTS = ("!", "?", "===", "{", "*[", "-")
+# list, an abbreviation, a snippet, a table of contents' marker.
+_MKDOCS_STARTS = ("!", "?", "===", "{", "*[", "-", "[TOC]")
 
 
 def _mkdocs_stand_in(

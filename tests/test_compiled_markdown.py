@@ -105,6 +105,8 @@ INLINE_PIECES = [
     "\\", "\\*", "~~", "~", "#", "1.", "-", ">", ":", "|", "\t", "\x0b", "é", "東",
     "\u2028", "\u2029", "€", "\ufffd", "🚀", "{", "}", "{Object}", "{{", "{%", "{:", "}}",
     "%}", "{{ x }}", "{% y %}", "{: .c}", "{{< z >}}", "[^1]", "[^note]", "[^", "^[", "]:",
+    "=", "==", "^", "^^", "+", "++", "ctrl+c", "2", "H", ":smile:", ":material-check:",
+    ":+1:", ":tada::", "10:30:45", "a:b", "\\ ",
 ]  # fmt: skip
 inline_texts = st.lists(st.sampled_from(INLINE_PIECES), max_size=24).map("".join)
 
@@ -459,6 +461,9 @@ LINE_PIECES = [
     "<script>", "</script>", "<STYLE>", "<textarea>", "Wow!!!", "a:::b", "Why???", "2.",
     "a\xa0b", "x\u3000y", "\xa0x", "x\xa0", "|\xa0", "#\xa0", "\u2028", "\u2003",
     "[^1]", "x[^n]", "[^a b]:", "^[i]", ":::note", ":::tip[T]", "::::", "::: warning x",
+    "/// note", "/// tip | T", "///", "////", "//// tab | A", "/// html | div", "[TOC]",
+    "    type: warning", "==m==", "H~2~O", "x^2^", "^^i^^", "++ctrl+c++", ":smile:",
+    ":material-check:", "10:30:45",
 ]  # fmt: skip
 body_lines = st.tuples(
     st.sampled_from(LINE_STARTS),
@@ -990,6 +995,10 @@ MKDOCS_STOOD_IN = {
     "a page of them all": (
         '# T\n\n!!! tip\n    x\n\n=== "A"\n\n    y\n\n--8<-- "s.md"\n\n*[T]: t\n{ .x }\n'
     ),
+    "a table of contents' marker": "# T\n\n[TOC]\n\nText.\n",
+    "a table of contents' marker ending a paragraph": "a\n[TOC]\n- b\n",
+    "a table of contents' marker in an admonition": "!!! note\n    [TOC]\n    x\n",
+    "text like a table of contents' marker": "[TOC] here\n\n[toc]\n\n[TOC]: /toc\n",
 }
 
 
@@ -1020,6 +1029,16 @@ MKDOCS_LEFT = {
     # keeps the 2 spaces more.
     "a definition's paragraph 2 spaces in": "Term\n:   a\n\n  b\n",
     "a definition's code block": "Term\n:   a\n\n        code\n",
+    # PyMdown's `///` blocks: markdown-it-py's alone.
+    "a `///` block": "/// note | T\nx\n///\n",
+    "a `///` block of options": "/// details | T\n    type: tip\n- x\n///\n",
+    "`///` blocks nested": "//// tab | A\n/// note\nx\n///\n////\n",
+    "a `///` block unclosed": "text\n/// note\n- x\n",
+    "a `///` block in a list item": "- /// note\n  x\n  ///\n",
+    "a `///` block in a quote": "> /// tip\n> x\n",
+    "a `///` block in a footnote's first line": "[^1]: /// note\n\nx[^1]\n",
+    "a table of contents' marker in a list item": "- [TOC]\n",
+    "a table of contents' marker in a quote": "> [TOC]\n",
 }
 
 
@@ -1057,6 +1076,33 @@ def test_shapes_not_stood_in_are_left_to_markdown_it_py(markdown: str) -> None:
     same_loader_facts_as_markdown_it_py(markdown)
 
 
+# Paragraphs holding PyMdown's inline marks (reader.markup.pymdownx): markdown-it-py's
+# alone (compiled_inline_texts and compiled_inline_text leave them).
+PYMDOWNX_INLINE = [
+    "A ==mark== here",
+    "An ^^insert^^ here",
+    "H~2~O",
+    "x^2^ and `code`",
+    "Press ++ctrl+alt+del++",
+    "Done :smile:",
+    "Icon :material-check: text",
+    "x^a\\ b^ <br> y",
+    "[a ==b== c](u)",
+]
+
+
+def test_paragraphs_with_pymdownx_marks_are_left_to_markdown_it_py() -> None:
+    assert compiled_inline_texts(PYMDOWNX_INLINE) == [None] * len(PYMDOWNX_INLINE)
+    assert [markdown_module.compiled_inline_text(text) for text in PYMDOWNX_INLINE] == [None] * len(
+        PYMDOWNX_INLINE
+    )
+    body = "# T\n\n" + "\n".join(f"- {text}" for text in PYMDOWNX_INLINE * 2) + "\n"
+    same_loader_facts_as_markdown_it_py(body)
+    words = body_module.body_text(body)
+    with markdown_it_py_only():
+        assert body_module.body_text(body) == words
+
+
 def mkdocs_pages() -> list[Path]:
     return sorted((samples_dir() / "sites" / "mkdocs").rglob("*.md"))
 
@@ -1077,7 +1123,9 @@ def test_the_mkdocs_sample_is_read_as_with_markdown_it_py_alone() -> None:
         with markdown_it_py_only():
             expected = searched(reference)  # type: ignore[arg-type]
         assert searched(article) == expected, path
-    assert sorted(taken) == ["getting-started.md", "index.md"]
+    # (first-night.md's `///` blocks are markdown-it-py's; symbols.md's inline marks too,
+    # its blocks the compiled parser's.)
+    assert sorted(taken) == ["getting-started.md", "index.md", "symbols.md"]
 
 
 def test_mkdocs_pages_of_the_bench_are_read_as_with_markdown_it_py_alone(tmp_path: Path) -> None:

@@ -817,6 +817,16 @@ def test_inline_markup_past_the_budget_is_kept_as_written(
     assert article.initiatives == ("a first", "b second")
 
 
+def test_pymdownx_marks_are_counted_in_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyMdown's marks (`==`, `^`, `+`, `:`) count as markdown's do, in a text that may
+    hold them: a paragraph of 100,000 `==a==` is not parsed past the budget."""
+    monkeypatch.setattr(body_module, "MAX_INLINE_MARKS", 10)
+    text = "---\ntitle: Budget\n---\n* ==a== :tada:\n* ==b== ++c++\n"
+    article = parse_article(text, path=Path("budget.md"), article_id="budget.md")
+    # `==`, `==`, `:`, `:`: 6 marks; then 8 more, past the 10.
+    assert article.initiatives == ("a 🎉", "==b== ++c++")
+
+
 def test_utf8_that_may_hold_a_control_character_is_every_utf8_that_does() -> None:
     # decode skips strip_control for UTF-8 with none of the bytes that start one.
     from reader.text.sanitize import utf8_may_hold_control

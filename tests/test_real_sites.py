@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from reader.cli import main
 from reader.loading import load_article, parse_article
-from reader.loading.body import body_text, scan_body
+from reader.loading.body import body_text, markdown_initiatives, scan_body
 from reader.loading.dates import date_from_path
 from reader.loading.discover import find_files, no_articles_message
 from reader.markdown import markdown_parser
@@ -429,6 +429,8 @@ def test_mkdocs_pages_are_titled_by_their_metadata_and_their_markup_is_not_words
         "docs/getting-started.md": ("Getting started", 0),
         "docs/reference/configuration.md": ("Configuration", 0),
         "docs/blog/posts/winter-readings.md": ("What the wardens saw this winter", 0),
+        "docs/wardens/first-night.md": ("Your first night on call", 0),
+        "docs/reference/symbols.md": ("Keys and symbols", 6),
     }
     found = {found.id: load_article(Path(found.path), root) for found in find_files(root)}
     assert set(found) == set(expected)
@@ -437,7 +439,9 @@ def test_mkdocs_pages_are_titled_by_their_metadata_and_their_markup_is_not_words
         assert (loaded.title, len(loaded.initiatives)) == expected[name], name
         assert loaded.warnings == ()
         text = body_text(loaded.body)
-        for raw in ("{ .", "{ #", "{ width", "*[", "--8<--", '=== "', "!!!", "???"):
+        for raw in ("{ .", "{ #", "{ width", "*[", "--8<--", '=== "', "!!!", "???", "///"):
+            assert raw not in text, (name, raw)
+        for raw in ("[TOC]", "==", "^^", "++", "~bat~", "^3^", ":material", ":tada:", "type:"):
             assert raw not in text, (name, raw)
     assert found["docs/getting-started.md"].metadata["tags"] == ["install", "setup"]  # type: ignore[union-attr]
     words = body_text(found["docs/index.md"].body)  # type: ignore[union-attr]
@@ -461,8 +465,99 @@ def test_mkdocs_lines_are_not_words_and_text_like_them_is(body: str, words: str)
 
 
 @pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("/// note | Levels\nWatch the **board**.\n///\n", "Watch the **board**."),
+        ("/// details | Why\n    type: warning\n    open: true\nBecause.\n///\n", "Because."),
+        (
+            "//// tab | Linux\nRun it.\n/// tip\nNested.\n///\n////\nAfter.\n",
+            "Run it.\nNested.\nAfter.",
+        ),
+        ("/// html | div\nPlain.\n///\n", "Plain."),
+        ("/// details | FAQ\n     {type: note, open: true}\nSee this.\n///\n", "See this."),
+        ("/// note\nUnclosed.\n", "Unclosed."),
+        ("# T\n\n[TOC]\n\nText.\n", "T\nText."),
+        ("Press ++ctrl+alt+del++ now.", "Press Ctrl+Alt+Del now."),
+        ("Keys ++ctrl+c++, ++f5++ and ++page-up++.", "Keys Ctrl+C, F5 and Page Up."),
+        ("A ==mark== and ^^insert^^ here.", "A mark and insert here."),
+        ("H~2~O and x^2^ and CO~2~.", "H2O and x2 and CO2."),
+        ("Escaped: x^a\\ b^ and H~a\\ b~.", "Escaped: xa b and Ha b."),
+        ("Done :smile: :+1::tada:", "Done 😄 👍🎉"),
+        ("Icons :material-check: and :fontawesome-brands-github: gone.", "Icons and gone."),
+        (":octicons-mark-github-16: Source", "Source"),
+        ("- ==One== :tada:\n- H~2~O\n", "One 🎉\nH2O"),
+    ],
+)
+def test_pymdownx_syntax_is_read_as_its_text(body: str, words: str) -> None:
+    """PyMdown's blocks, `[TOC]` and inline marks (reader.markup.pymdownx): their marks,
+    options and icons are not words, their text is (a block's title is the renderer's,
+    as an admonition's is)."""
+    assert body_text(body) == words
+    assert scan_body(body).initiatives == scan_body(body, need_heading=False).initiatives
+
+
+@pytest.mark.parametrize(
+    ("body", "initiatives"),
+    [
+        ("- a\n[TOC]\n- b\n", ("a", "b")),  # the marker is no lazy line of the item
+        ("- a\n/// note\nb\n///\n- c\n", ("a", "c")),
+        ("- a\n- /// note\n  b\n  ///\n", ("a",)),
+        ("- [TOC]\n- b\n", ("b",)),
+    ],
+)
+def test_pymdownx_blocks_after_items_end_them(body: str, initiatives: tuple[str, ...]) -> None:
+    """The line scanner leaves `///` and `[TOC]` lines to markdown-it (fastbody)."""
+    assert scan_body(body, need_heading=False).initiatives == initiatives
+    assert markdown_initiatives(body) == initiatives
+
+
+# Text like PyMdown's marks that holds none: read as written.
+TEXT_LIKE_PYMDOWNX = [
+    "At 10:30:45 on 2024-02-11T02:15:30Z.",
+    "a:b:c and Ratio 3:2:1 and std::vector and http://a.example:8080/x",
+    "Set key:id: to 1 (a shortcode's name after a word's letter is no shortcode)",
+    "An :unknown-name: and :30: and :: and :a b: here.",
+    "~/bin and ~user and x ~ y ~ z and ~ alone",
+    "2^10 and a ^ b ^ c and ^ alone",
+    "a == b and a === b and == alone and ==",
+    "C++ and C++20 and i++ + ++j and ++ alone",
+    "x^ y^ and H~ 2~ and ^^ ^^ and == ==",
+]
+
+
+@pytest.mark.parametrize("text", TEXT_LIKE_PYMDOWNX)
+def test_text_like_pymdownx_marks_is_read_as_written(text: str) -> None:
+    assert body_text(text) == text
+    assert scan_body("- " + text + "\n").initiatives == (text,)
+    assert scan_body("- " + text + "\n", need_heading=False).initiatives == (text,)
+
+
+_PLAIN_PIECES = [
+    "word", "10:30:45", "a:b:c", "3:2:1", "x~y", "~/bin", "2^10", "a ^ b", "C++", "i++",
+    "==", "a == b", "~", "^", ":", "::", "+", "x=y", "http://a.example:8080/x", "Café",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PLAIN_PIECES), min_size=1, max_size=12).map(" ".join))
+def test_generated_text_like_pymdownx_marks_is_read_as_written(text: str) -> None:
+    """Ordinary text with `~`, `^`, `:`, `==` and `++` apart by spaces holds no mark."""
+    assert body_text(text) == text
+    assert scan_body("- Item " + text + "\n").initiatives == ("Item " + text,)
+
+
+@pytest.mark.parametrize(
     "body",
     [
+        "==a " * 50_000,  # PyMdown's marks, unpaired and paired
+        "==a== ^^b^^ " * 20_000,
+        "~a ^b " * 40_000,
+        ":" * 200_000,
+        ":smile::material-x:" * 10_000,
+        "++" + "a+" * 100_000,
+        "/// note | T\n" * 10_000,  # blocks that never close, each holding the rest
+        "//// tab | T\n/// note\nx\n" * 5_000,
+        "[TOC]\n" * 20_000,
         "{ .a " * 30_000,  # attribute lists that never close
         "{ .a .b" + " .c" * 60_000,
         '=== "a"\n' * 10_000,  # content tabs, each holding the rest
@@ -486,3 +581,16 @@ def test_a_tag_unclosed_inside_a_callout_still_closes_after_it() -> None:
         callout.kind for token in markdown_parser().parse(body) if (callout := callout_of(token))
     ]
     assert kinds == ["note", "tip"]
+
+
+_MARK_PIECES = ["a", "==", "^", "~", "+", "++", ":", "smile", "x", "\\", " ", "\n", "2", "-"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_MARK_PIECES), max_size=8).map("".join), max_size=6))
+def test_texts_holding_pymdownx_marks_are_found_at_once_as_one_by_one(texts: list[str]) -> None:
+    from reader.markup.pymdownx import may_hold_inline, texts_holding_inline
+
+    assert texts_holding_inline(texts) == [
+        index for index, text in enumerate(texts) if may_hold_inline(text)
+    ]

@@ -54,8 +54,8 @@ from reader.text.names import escape_name
 # other files, or a label over one: a changelog's `* Other Versions`) no initiatives; long
 # bodies read as markdown whole, up to MAX_MARKDOWN_MARKS lines and block marks
 # (reader.limits), not 10,000 lines or 200,000 characters: their initiatives and warnings
-# change.
-# Older caches are rebuilt.
+# change; PyMdown's `///` blocks, inline marks (`==mark==`, `H~2~O`, `++ctrl++`,
+# `:smile:`) and `[TOC]` read as text (reader.markup.pymdownx). Older caches are rebuilt.
 SCHEMA_VERSION = 13
 
 _SCHEMA = f"""

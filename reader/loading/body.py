@@ -24,6 +24,8 @@ from reader.limits import (
     MAX_MARKDOWN_NESTING,
 )
 from reader.loading.fastbody import PAGE_OR_FILE_LINK, fast_initiatives
+from reader.markup.pymdownx import may_hold_inline as may_hold_pymdownx_inline
+from reader.markup.pymdownx import texts_holding_inline
 from reader.text.sanitize import one_line, strip_control, utf8_may_hold_control
 
 if TYPE_CHECKING:
@@ -36,17 +38,24 @@ if TYPE_CHECKING:
 # snippets of such bodies without it.
 
 # Characters that can start inline markup (emphasis, code, links, entities, escapes,
-# autolinks, strikethrough, HTML, template tags); text without any of them is plain.
+# autolinks, strikethrough, HTML, template tags); text without any of them, nor any of
+# PyMdown's marks (may_hold_pymdownx_inline: `==mark==`, `++ctrl++`, `:smile:`), is plain.
 _INLINE_MARKS = "*_`[]!<>&\\~{"
 _INLINE_MARKUP = re.compile(f"[{re.escape(_INLINE_MARKS)}]")
 # What only a full read finds in a body's text: HTML, template tags, kramdown lines and
-# attribute lists, callouts, footnotes, MDX, MkDocs' abbreviations, snippets and tabs. A
-# body without any is its own text.
+# attribute lists, callouts, footnotes, MDX, MkDocs' abbreviations, snippets and tabs,
+# PyMdown's `///` blocks and Python-Markdown's `[TOC]`. A body without any (nor PyMdown's
+# inline marks) is its own text.
 _NOT_TEXT = re.compile(
     r"<[A-Za-z/!?]|\{[{%:/]|\{[ \t]*(?:[.#][\w-]|[\w-]+=)|\[[!^]"
-    r"|^[ \t]*(?::::|!!!|\?\?\?|\*\[|-+8<|===[!+]*[ \t]+\")",
+    r"|^[ \t]*(?::::|!!!|\?\?\?|\*\[|-+8<|===[!+]*[ \t]+\""
+    r"|///+[ \t]*[a-z][\w-]*[ \t]*(?:\||$)|\[TOC\][ \t]*$)",
     re.MULTILINE,
 )
+
+
+# PyMdown's marks, counted in a text that may hold them (`~` is counted already).
+_PYMDOWNX_MARKS = "=^+:"
 
 
 @dataclass(slots=True)
@@ -59,6 +68,8 @@ class MarkupBudget:
     def allows(self, text: str) -> bool:
         """Whether `text` may be parsed; if so, its marks are taken from what is left."""
         marks = sum(map(text.count, _INLINE_MARKS))
+        if may_hold_pymdownx_inline(text):
+            marks += sum(map(text.count, _PYMDOWNX_MARKS))
         if marks > self.left:
             return False
         self.left -= marks
@@ -208,7 +219,11 @@ def body_text(body: str, *, mdx: bool = False) -> str:
     HTML as its text, template tags, kramdown lines, imports and comments left out,
     code blocks kept, each block on its own line.
     """
-    if not mdx and not (_may_hold_markup(body) and _holds_not_text(body)):
+    if (
+        not mdx
+        and not (_may_hold_markup(body) and _holds_not_text(body))
+        and not may_hold_pymdownx_inline(body)
+    ):
         return body
     return _body_text(body, mdx)
 
@@ -218,8 +233,8 @@ def body_text(body: str, *, mdx: bool = False) -> str:
 # for a longer string, costs as much as loading the rest of a typical article).
 _MARKS = ("<", "{", "^")
 _REPEATED = (
-    ("!", ("!!!", "[!")), ("?", ("???",)), (":", (":::",)), ("[", ("*[",)), ("8", ("8<",)),
-    ("=", ("===",)),
+    ("!", ("!!!", "[!")), ("?", ("???",)), (":", (":::",)), ("[", ("*[", "[TOC]")),
+    ("8", ("8<",)), ("=", ("===",)), ("/", ("///",)),
 )  # fmt: skip
 
 
@@ -274,7 +289,11 @@ def _cached_body_text(body: str, mdx: bool, _limits: tuple[int, int, int]) -> st
     # A paragraph's words are its markdown as it is (markdown's marks are not words), or,
     # with HTML or template tags in it, its plain text.
     budget = MarkupBudget()
-    for marked in _holding_markup([parts[position] for position in paragraphs]):
+    texts = [parts[position] for position in paragraphs]
+    holding = _holding_markup(texts)
+    if pymdownx := texts_holding_inline(texts):
+        holding = sorted({*holding, *pymdownx})
+    for marked in holding:
         position = paragraphs[marked]
         parts[position] = _plain(parts[position], mdx, budget)
     if parsed.plain:
@@ -469,7 +488,7 @@ def _holds_not_text(text: str) -> bool:
 
 
 # What every construct _NOT_TEXT finds holds.
-_NOT_TEXT_MARKS = ("<", "{", "[!", "[^", ":::", "!!!", "???", "*[", "8<", "===")
+_NOT_TEXT_MARKS = ("<", "{", "[!", "[^", ":::", "!!!", "???", "*[", "8<", "===", "///", "[TOC]")
 
 
 def _plain_each(texts: list[str], mdx: bool, budget: MarkupBudget | None = None) -> list[str]:
@@ -478,7 +497,13 @@ def _plain_each(texts: list[str], mdx: bool, budget: MarkupBudget | None = None)
     too, but for a text holding a comment: `{/*` opens MDX's one inline rule)."""
     marked = [index for index, text in enumerate(texts) if _INLINE_MARKUP.search(text)]
     if len(marked) < _FEW_FOR_COMPILED:
-        return [_plain(text, mdx, budget) for text in texts]
+        return [_plain(text, mdx, budget) for text in texts]  # (_plain looks for PyMdown's)
+    if len(marked) < len(texts):
+        # Those without markdown's marks may hold PyMdown's (`==Highlighted== text`).
+        unmarked = sorted(set(range(len(texts))).difference(marked))
+        held = texts_holding_inline([texts[index] for index in unmarked])
+        if held:
+            marked = sorted({*marked, *(unmarked[at] for at in held)})
     from reader.markdown import compiled_inline_texts
 
     plain = list(texts)
@@ -505,7 +530,9 @@ _FEW_FOR_COMPILED = 4
 def _plain(markdown_inline: str, mdx: bool = False, budget: MarkupBudget | None = None) -> str:
     """The plain text of inline markdown; kept as written (less control characters) when
     the budget has not the marks it holds left."""
-    if _INLINE_MARKUP.search(markdown_inline) is None:
+    if _INLINE_MARKUP.search(markdown_inline) is None and not may_hold_pymdownx_inline(
+        markdown_inline
+    ):
         return markdown_inline  # nothing to strip: skip the inline parser
     if budget is not None and not budget.allows(markdown_inline):
         return strip_control(markdown_inline)

@@ -5,7 +5,8 @@ for a 4 KB scrape), and most scraped bodies are only paragraphs, ATX headings an
 flat bullet list. For exactly those this scanner gives markdown-it's answer; for anything
 else (fences, quotes, indented or nested blocks, ordered lists, tables, setext headings,
 thematic breaks, reference definitions, tabs, uneven bullet indents; template tags,
-callouts, definitions and task items; MkDocs' abbreviations, snippets and tabs) it
+callouts, definitions and task items; MkDocs' abbreviations, snippets, tabs, `///`
+blocks and `[TOC]`) it
 returns None and the caller parses with markdown-it. tests/test_fastbody.py checks it
 against markdown-it.
 """
@@ -32,7 +33,8 @@ _UNSUPPORTED_LINE = re.compile(
     \ {4}                              # indented code, or a continuation paragraph
     | \ {0,3}(?: `{3} | ~{3} | > | < | \| | \[[^\]]*\]: )   # fence, quote, html, table, ref
     | \ {0,3}(?: \{ | [:~](?:\s|$) | :{3} | !{3} | \?{3} )   # template, definition, callout
-    | \ {0,3}(?: \*\[ | -+8< | ={3} )  # MkDocs: abbreviation, snippet, content tab
+    | \ {0,3}(?: \*\[ | -+8< | ={3} | /{3} | \[TOC\] )  # MkDocs: abbreviation,
+                                       # snippet, content tab, `///` block, TOC marker
     | \ {0,3}\d{1,9}[.)](?:\s|$)       # ordered list
     | \ {0,3}(?:=+|-+)\s*$             # setext underline (or an empty item)
     | \ {0,3}([-*_])(?:\ *\1){2,}\ *$  # thematic break
@@ -46,7 +48,8 @@ _UNSUPPORTED_CONTENT = re.compile(
     r"[*+-](?:\s|$)|\d{1,9}[.)](?:\s|$)|#{1,6}(?:\s|$)|[`~>|<{]|\[[^\]]*\]:|\[[ xX]\](?:\s|$)"
     r"|([-*_])(?:[ \t]*\1){2,}[ \t]*$"  # a thematic break (`* ---`)
     r"|:{3}|!{3}|\?{3}|[:~](?:\s|$)"  # a callout or a definition
-    r"|\*\[|-+8<|={3}"  # MkDocs: an abbreviation, a snippet, a content tab
+    r"|\*\[|-+8<|={3}|/{3}|\[TOC\]"  # MkDocs: an abbreviation, a snippet, a content tab,
+    # a `///` block, a table of contents' marker
 )
 
 

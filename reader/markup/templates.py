@@ -15,7 +15,8 @@ What each becomes:
   `{:toc}` goes too: kramdown puts a table of contents there), and so are MkDocs'
   (Python-Markdown's) attribute lists (`{ .md-button }`, `{ #setup }`, on a line or in
   one), abbreviations (`*[HTML]: Hyper Text Markup Language`, tooltips on a site) and
-  snippet lines (`--8<-- "includes/note.md"`, a file the site's build pastes in);
+  snippet lines (`--8<-- "includes/note.md"`, a file the site's build pastes in), and a
+  `[TOC]` line (where the build puts a table of contents);
 - MkDocs content tabs (`=== "Linux"` over a body indented 4 spaces) a `template` token
   `tab: Linux`, as a Hugo `{{< tab "Linux" >}}` is, and the body in a callout of no kind
   (drawn plain: its lists are not the page's);
@@ -91,6 +92,9 @@ ATTRIBUTE_LIST = re.compile(rf"\{{:?[ \t]*+{_ATTRIBUTE}(?:[ \t]++{_ATTRIBUTE})*+
 # An abbreviation's definition (`*[HTML]: Hyper Text Markup Language`), and a snippet line
 # (pymdownx.snippets: `--8<-- "file.md"`, or `--8<--` alone opening and closing a list
 # of files).
+# Python-Markdown's table of contents marker, a line of its own: the site's build puts the
+# page's table of contents there.
+TOC_MARKER = "[TOC]"
 _ABBREVIATION = re.compile(r"\*\[[^\]\\\n]++\] ?:.*")
 _SNIPPET = re.compile(r"""-+8<-+[ \t]+(?:"[^"\n]+"|'[^'\n]+')[ \t]*""")
 _SNIPPETS_MARK = re.compile(r"-+8<-+[ \t]*")
@@ -439,10 +443,12 @@ def _drop_list_before(state: StateBlock) -> None:
 def nothing_lines(line_text: Callable[[int], str], start: int, end: int) -> int:
     """How many lines from `start` (before `end`; `line_text(n)`: line n past its
     indentation) the MkDocs line rule reads as nothing: an attribute list, an
-    abbreviation or a snippet line alone on line `start` (1), a `--8<--` list of files up
+    abbreviation, a snippet line or a `[TOC]` alone on line `start` (1), a `--8<--` list of files up
     to its closing `--8<--` (its lines, before a blank one), else 0. (The compiled block
     parse reads top-level lines through this too.)"""
     text = line_text(start)
+    if text[:1] == "[":
+        return 1 if text.rstrip(" \t") == TOC_MARKER else 0
     if text[:1] == "{":
         return 1 if not text.startswith("{:") and ATTRIBUTE_LIST.fullmatch(text.rstrip()) else 0
     if text[:1] == "*":
@@ -492,7 +498,7 @@ def _mkdocs_line(state: StateBlock, start_line: int, end_line: int, silent: bool
     if state.is_code_block(start_line):
         return False
     first = state.bMarks[start_line] + state.tShift[start_line]
-    if state.src[first : first + 1] not in ("{", "*", "-"):
+    if state.src[first : first + 1] not in ("{", "*", "-", "["):
         return False
     count = nothing_lines(lambda line: _line(state, line), start_line, end_line)
     if not count:

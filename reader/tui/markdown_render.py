@@ -41,7 +41,11 @@ QUOTE_BAR = "▌ "
 INITIATIVE_BAR = "▌"
 CALLOUT_BAR = "┃ "
 TASK_MARKS = {False: "☐ ", True: "☑ "}
-_INLINE_ROLES = {"em": "em", "strong": "strong", "s": "strike"}
+# (PyMdown's `==mark==`, `^^insert^^`, `H~2~O`, `x^2^` too: reader.markup.pymdownx.)
+_INLINE_ROLES = {
+    "em": "em", "strong": "strong", "s": "strike",
+    "mark": "mark", "ins": "underline", "sub": "sub", "sup": "sup",
+}  # fmt: skip
 
 
 # A long line of plain text is wrapped this many characters at a time, so the start of
@@ -626,8 +630,10 @@ def _inline(children: Iterable[Token] | None) -> Content:
                 add(" ")  # (Chinese and Japanese lines join without a space)
         elif kind == "hardbreak":
             add("\n")
-        elif kind == "code_inline":
+        elif kind == "code_inline" or kind == "keys":
             add(token.content, "code-inline")
+        elif kind == "emoji":
+            add(token.content)
         elif kind == "image":
             add(f"[image: {inline_text(token.children) or 'untitled'}]", "image")
         elif kind.endswith("_open"):
@@ -643,5 +649,8 @@ def _inline(children: Iterable[Token] | None) -> Content:
                 if target is not None:
                     spans.append(Span(start, length, link_style(target)))
             elif name in _INLINE_ROLES:
-                spans.append(Span(start, length, _INLINE_ROLES[name]))
+                role = _INLINE_ROLES[name]
+                if role in _SCRIPTS:
+                    _as_script(parts, start, length, _SCRIPTS[role])
+                spans.append(Span(start, length, role))
     return Content("".join(parts), spans)

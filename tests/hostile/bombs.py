@@ -183,6 +183,15 @@ BOMBS: dict[str, Callable[[], str]] = {
     "body_autocompleted_tables": lambda: body(
         fill("|" + "a|" * 256 + "\n|" + "-|" * 256 + "\n" + "a\n" * 256 + "\n", BODY)
     ),
+    # PyMdown's inline marks and blocks (reader.markup.pymdownx), each mark paired or not.
+    "body_pymdownx_marks": lambda: body(fill("==a ^^b ~c^d ++e+", BODY)),
+    "body_pymdownx_unpaired": lambda: body(fill("==a ^b ~c ", BODY)),
+    "body_pymdownx_shortcodes": lambda: body(fill(":smile::material-x:", BODY)),
+    "body_pymdownx_colons": lambda: body(fill(":", BODY)),
+    "body_pymdownx_keys": lambda: body("++" + fill("a+", BODY)),
+    "body_pymdownx_items": lambda: body(fill("* ==a== :+1: H~2~O x^2^ ++c++\n", BODY)),
+    "body_pymdownx_blocks": lambda: body(fill("/// note | T\n", BODY)),
+    "body_pymdownx_blocks_nested": lambda: body(fill("/// tab | T\n", BODY // 2)),
     "big_block_and_body": lambda: (
         yaml("x: [" + fill("1, ", BLOCK - 10) + "1]") + fill("* item text\n", BODY - BLOCK)
     ),

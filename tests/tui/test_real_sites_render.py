@@ -26,6 +26,8 @@ SAMPLES = (
     "mkdocs/docs/getting-started.md",
     "mkdocs/docs/reference/configuration.md",
     "mkdocs/docs/blog/posts/winter-readings.md",
+    "mkdocs/docs/wardens/first-night.md",
+    "mkdocs/docs/reference/symbols.md",
 )
 # What must not reach the screen where the construct is recognised.
 RAW = (
@@ -50,6 +52,18 @@ RAW = (
     "{ .",
     "{ #",
     "{ width",
+    "///",
+    "[TOC]",
+    "==",
+    "^^",
+    "++",
+    "~bat~",
+    "^3^",
+    ":material",
+    ":fontawesome",
+    ":warning:",
+    ":tada:",
+    "type: warning",
 )
 
 
@@ -147,6 +161,65 @@ def test_mkdocs_tabs_are_labelled_and_attribute_lists_abbreviations_snippets_hid
         "┃ • watch",
     ]
     assert count == 0  # a tab's or an admonition's list is not the page's
+
+
+def test_pymdownx_blocks_render_as_admonitions_details_and_tabs() -> None:
+    """`/// note | Title` … `///` (pymdownx.blocks) as `!!! note "Title"` is drawn, `details`
+    as `???`, a `tab` as `=== "Name"`, `html` as its content; their options and fences
+    never show, and their lists are not the page's."""
+    body = (
+        "/// note | Levels\n- watch\n- act\n///\n\n"
+        "/// details | Why\n    type: warning\n    open: true\n\nBecause **rain**.\n///\n\n"
+        "//// tab | Linux\nRun it.\n\n/// tip\nNested.\n///\n////\n\n"
+        "/// html | div\nPlain.\n///\n\n[TOC]\n\nAfter.\n"
+    )
+    blocks, count = render_markdown(body)
+    lines = [line.content.plain.rstrip() for line in layout(blocks, 80).lines]
+    assert lines == [
+        "┃ Levels",
+        "┃ • watch",
+        "┃ • act",
+        "",
+        "┃ Why",
+        "┃ Because rain.",
+        "",
+        "[tab: Linux]",
+        "",
+        "Run it.",
+        "",
+        "┃ Tip",
+        "┃ Nested.",
+        "",
+        "Plain.",
+        "",
+        "After.",
+    ]
+    assert count == 0
+    assert roles_of(blocks, "Levels") == {"callout-note-title"}
+    assert roles_of(blocks, "Why") == {"callout-warning-title"}
+    assert "strong" in roles_of(blocks, "rain")
+
+
+def test_pymdownx_inline_marks_are_styled_and_their_marks_hidden() -> None:
+    body = (
+        "Press ++ctrl+alt+del++ to ==restart== the ^^new^^ ~~old~~ box: H~2~O, x^2^, "
+        ":smile: :material-check: done."
+    )
+    blocks, _ = render_markdown(body)
+    assert [block.text.plain for block in blocks] == [
+        "Press Ctrl+Alt+Del to restart the new old box: H₂O, x², 😄 done."
+    ]
+    assert roles_of(blocks, "Ctrl+Alt+Del") == {"code-inline"}
+    assert roles_of(blocks, "restart") == {"mark"}
+    assert roles_of(blocks, "new") == {"underline"}
+    assert roles_of(blocks, "old") == {"strike"}
+    assert roles_of(blocks, "₂") == {"sub"}
+    assert roles_of(blocks, "²") == {"sup"}
+
+
+def test_text_like_pymdownx_marks_renders_as_written() -> None:
+    text = "At 10:30:45, a:b:c, `a:b:c`, ~/bin, 2^10, a == b, C++ and x ~ y ~ z."
+    assert lines_of(text) == ["At 10:30:45, a:b:c, a:b:c, ~/bin, 2^10, a == b, C++ and x ~ y ~ z."]
 
 
 def test_a_container_of_another_name_is_its_content() -> None:
