@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import datetime
 from itertools import accumulate
 from pathlib import Path
@@ -23,10 +24,11 @@ from reader.tui.app import ReaderApp
 from reader.tui.document import Block, Layout, layout
 from reader.tui.format import humanise_key, list_date, long_date, reading_minutes, short_date
 from reader.tui.markdown_render import render_markdown
-from reader.tui.widgets.article_view import byline_parts, header_blocks
+from reader.tui.widgets import article_view
+from reader.tui.widgets.article_view import byline_parts, header_blocks, opening_part
 from reader.tui.widgets.document_view import lays_out_quickly
 from reader.tui.widgets.metadata_pane import metadata_blocks
-from tui.helpers import SEED_ID, fenced, running
+from tui.helpers import PATIENCE, SEED_ID, fenced, running, until
 
 
 def text_of(blocks: list[Block], width: int = 80) -> list[str]:
@@ -393,6 +395,49 @@ async def test_a_body_of_many_short_lines_is_rendered_in_a_worker(tmp_path: Path
         view.show_article(app.main.shown)
         # Straight after asking, the UI thread shows a notice and has not parsed the body.
         assert "Rendering" in view.plain_text() and "item 4999" not in view.plain_text()
+
+
+async def test_a_long_body_shows_its_opening_formatted_while_the_whole_is_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Release notes of 12,000 lines: their whole takes seconds to render, their opening not.
+    releases = "\n\n".join(
+        f"## Release {number}\n\n" + "\n".join(f"* **fix** {number}.{item}" for item in range(40))
+        for number in range(300)
+    )
+    (tmp_path / "CHANGELOG.md").write_text(fenced("Changelog", releases), "utf-8")
+    whole_may_render = threading.Event()
+    rendered_whole = article_view.render_markdown
+
+    def render(body: str, title: str | None = None, *, mdx: bool = False) -> object:
+        if "Release 299" in body:  # the whole body: held back until the test looks
+            assert whole_may_render.wait(PATIENCE)
+        return rendered_whole(body, title, mdx=mdx)
+
+    monkeypatch.setattr(article_view, "render_markdown", render)
+    app = ReaderApp(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = app.main.article_view
+        await until(pilot, lambda: "Rendering the rest" in view.plain_text(), view.plain_text)
+        shown = view.plain_text()
+        assert "\nRelease 1\n" in shown and "fix 1.39" in shown
+        assert "##" not in shown and "**" not in shown  # formatted
+        assert "Release 299" not in shown
+        whole_may_render.set()
+        await until(pilot, lambda: "Release 299" in view.plain_text(), view.plain_text)
+        assert "Rendering" not in view.plain_text()
+        assert view.initiative_count == 300 * 40
+    app.close_store()
+
+
+def test_a_short_or_few_lined_body_has_no_opening_part() -> None:
+    assert opening_part("* item\n" * 4_000) is None  # rendered whole quickly enough
+    long_lines = "a paragraph of some words\n\n" * 20_000
+    opening = opening_part(long_lines)
+    assert opening is not None and long_lines.startswith(opening)
+    assert opening.count("\n") <= 1_000 and len(opening) <= 32 * 1024
+    one_line = "x" * 1_000_000
+    assert opening_part(one_line) is None  # no line end to cut at: rendered whole
 
 
 def test_a_body_the_markdown_parser_fails_on_is_shown_as_plain_text() -> None:

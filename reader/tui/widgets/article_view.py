@@ -25,6 +25,36 @@ from reader.tui.widgets.document_view import DocumentView, lays_out_quickly
 # 4 KB; a 60 KB body of 10,000 one-word bullets took 0.8 s on the UI thread).
 SYNC_PARSE_CHARS = 64 * 1024
 SYNC_PARSE_LINES = 1_000
+# A body four times that (an 824 KB changelog took 2-6 s to render whole) shows its opening
+# part first, rendered on its own in a tenth of a second, until the whole is ready.
+OPENING_PART_CHARS = 32 * 1024
+OPENING_PART_LINES = 1_000
+
+
+def opening_part(body: str) -> str | None:
+    """The first lines of a body long enough to be shown before it is rendered whole:
+    up to a blank line (else a line end) before OPENING_PART_CHARS characters or
+    OPENING_PART_LINES lines; None for a body rendered quickly enough whole.
+
+    Markdown read from a part is the whole's up to near its end (a list or fence cut
+    there runs to the part's end; a link defined further down is not yet a link): the
+    whole replaces it when rendered."""
+    if len(body) <= 4 * SYNC_PARSE_CHARS and body.count("\n") <= 4 * SYNC_PARSE_LINES:
+        return None
+    end = min(len(body), OPENING_PART_CHARS)
+    line_end = -1
+    for _ in range(OPENING_PART_LINES):
+        line_end = body.find("\n", line_end + 1, end)
+        if line_end < 0:
+            break
+        end_of_lines = line_end
+    else:
+        end = end_of_lines
+    paragraph_end = body.rfind("\n\n", 0, end)
+    if paragraph_end > end // 2:
+        return body[:paragraph_end]
+    line_end = body.rfind("\n", 0, end)
+    return body[:line_end] if line_end > 0 else None
 
 
 def byline_parts(article: Article) -> tuple[Content, ...]:
@@ -98,6 +128,8 @@ class ArticleView(DocumentView):
         # The line to scroll to once the body is laid out that far (or to its end).
         self.wanted_scroll: float | None = None
         self._body_shown = False
+        # A long body's opening part is shown while the whole is rendered.
+        self._opening_shown = False
 
     def show_article(
         self,
@@ -113,6 +145,7 @@ class ArticleView(DocumentView):
         self._wanted_initiative = initiative
         self.wanted_scroll = scroll if scroll else None
         self._body_shown = False
+        self._opening_shown = False
         self._forget_hits()
         if article is None:
             self.set_blocks([Block(styled(empty, "muted"))])
@@ -134,11 +167,29 @@ class ArticleView(DocumentView):
     # Descriptions, or Textual would repr() the arguments (a whole article) on the UI thread.
     @work(thread=True, exclusive=True, group="article-parse", description="render markdown")
     def _parse_in_thread(self, article: Article) -> None:
-        blocks, count = render_markdown(article.body, article.title, mdx=is_mdx(article.path))
+        mdx = is_mdx(article.path)
+        opening = opening_part(article.body)
+        if opening is not None:
+            blocks, _count = render_markdown(opening, article.title, mdx=mdx)
+            rest = human_size(len(article.body[len(opening) :].encode("utf-8", "surrogatepass")))
+            self.app.call_from_thread(self._parsed_opening, article, blocks, rest)
+        blocks, count = render_markdown(article.body, article.title, mdx=mdx)
         self.app.call_from_thread(self._parsed, article, blocks, count)
+
+    def _parsed_opening(self, article: Article, blocks: list[Block], rest: str) -> None:
+        if article is not self.article or self._body_shown:
+            return
+        notice = Block(styled(f"Rendering the rest ({rest})…", "muted"), gap_before=1)
+        header = header_blocks(article)
+        self._header_blocks = len(header)
+        self._opening_shown = True
+        self.set_blocks([*header, *blocks, notice], keep_scroll=True)
 
     def _parsed(self, article: Article, blocks: list[Block], count: int) -> None:
         if article is self.article:
+            if self._opening_shown and self.current_initiative is not None:
+                # Stepped to in the opening part: still the one highlighted in the whole.
+                self._wanted_initiative = self.current_initiative
             self._show_body(article, blocks, count, keep_scroll=True)
 
     def _show_body(
