@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -104,18 +104,35 @@ class _State:
     close_up: bool = False
 
 
+class RenderCancelled(Exception):
+    """render_markdown stopped because `cancelled()` said its blocks are no longer wanted."""
+
+
+def _never() -> bool:
+    return False
+
+
 def render_markdown(
-    body: str, title: str | None = None, *, mdx: bool = False
+    body: str,
+    title: str | None = None,
+    *,
+    mdx: bool = False,
+    cancelled: Callable[[], bool] = _never,
 ) -> tuple[list[Block], int]:
     """Blocks for a markdown body, and how many initiatives were numbered.
 
     A leading `# heading` equal to `title` is left out: the panel shows the title already.
     Only the part of the body the loader reads as markdown is formatted (see
     reader.markdown.parse_limited); a notice, then the rest as plain text, follow it.
-    `mdx` reads the body as MDX (reader.markdown.is_mdx).
+    `mdx` reads the body as MDX (reader.markdown.is_mdx). `cancelled` is asked after the
+    parse and every few hundred tokens: when it says so, RenderCancelled is raised (a
+    thread rendering an article the reader has left stops, and leaves the UI thread the
+    interpreter: a long article takes seconds).
     """
     parsed = parse_limited(body, markdown_parser(mdx).parse)
-    blocks, count = _render_tokens(parsed.tokens, title, mdx)
+    if cancelled():
+        raise RenderCancelled
+    blocks, count = _render_tokens(parsed.tokens, title, mdx, cancelled)
     if parsed.reason:
         blocks.append(Block(styled(_plain_text_notice(parsed.reason), "warning"), gap_before=1))
         blocks.extend(plain_blocks(parsed.plain, first_line=parsed.plain_line - 1))
@@ -188,11 +205,22 @@ def _pieces(line: str) -> Iterator[str]:
     yield line[start:]
 
 
-def _render_tokens(tokens: list[Token], title: str | None, mdx: bool) -> tuple[list[Block], int]:
+# Tokens rendered between two questions to `cancelled` (about a millisecond's work).
+_TOKENS_PER_CHECK = 256
+
+
+def _render_tokens(
+    tokens: list[Token], title: str | None, mdx: bool, cancelled: Callable[[], bool] = _never
+) -> tuple[list[Block], int]:
     state = _State(initiatives=frozenset(index for index, _ in initiative_items(tokens, mdx)))
     ids = itertools.count(1)
     index = 0
+    next_check = _TOKENS_PER_CHECK
     while index < len(tokens):
+        if index >= next_check:
+            if cancelled():
+                raise RenderCancelled
+            next_check = index + _TOKENS_PER_CHECK
         token = tokens[index]
         kind = token.type
         if kind in TITLE_TYPES:

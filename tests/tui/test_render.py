@@ -23,7 +23,7 @@ from reader.text.sanitize import one_line
 from reader.tui.app import ReaderApp
 from reader.tui.document import Block, Layout, layout
 from reader.tui.format import humanise_key, list_date, long_date, reading_minutes, short_date
-from reader.tui.markdown_render import render_markdown
+from reader.tui.markdown_render import RenderCancelled, render_markdown
 from reader.tui.widgets import article_view
 from reader.tui.widgets.article_view import byline_parts, header_blocks, opening_part
 from reader.tui.widgets.document_view import lays_out_quickly
@@ -409,10 +409,10 @@ async def test_a_long_body_shows_its_opening_formatted_while_the_whole_is_render
     whole_may_render = threading.Event()
     rendered_whole = article_view.render_markdown
 
-    def render(body: str, title: str | None = None, *, mdx: bool = False) -> object:
+    def render(body: str, title: str | None = None, **options: object) -> object:
         if "Release 299" in body:  # the whole body: held back until the test looks
             assert whole_may_render.wait(PATIENCE)
-        return rendered_whole(body, title, mdx=mdx)
+        return rendered_whole(body, title, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(article_view, "render_markdown", render)
     app = ReaderApp(tmp_path)
@@ -428,6 +428,55 @@ async def test_a_long_body_shows_its_opening_formatted_while_the_whole_is_render
         assert "Rendering" not in view.plain_text()
         assert view.initiative_count == 300 * 40
     app.close_store()
+
+
+async def test_a_render_of_an_article_left_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Threads cannot be stopped: one rendering an article left kept the interpreter for
+    # seconds, and a walk through long articles starved the keys (hostile tmux test).
+    (tmp_path / "seed.md").write_text(fenced("Seed", "The seed."), "utf-8")
+    started, may_render = threading.Event(), threading.Event()
+    stopped: list[str] = []
+    real_render = article_view.render_markdown
+
+    def render(body: str, title: str | None = None, **options: object) -> object:
+        if title == "Long":
+            started.set()
+            assert may_render.wait(PATIENCE)  # still rendering when the reader moves on
+        try:
+            return real_render(body, title, **options)  # type: ignore[arg-type]
+        except RenderCancelled:
+            stopped.append(str(title))
+            raise
+
+    monkeypatch.setattr(article_view, "render_markdown", render)
+    app = ReaderApp(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = app.main.article_view
+        await until(pilot, lambda: view.article is not None)
+        view.show_article(article(fenced("Long", "* item\n" * 6_000), "long.md"))
+        await until(pilot, started.is_set)
+        view.show_article(article(fenced("Short", "A short body."), "short.md"))
+        may_render.set()
+        await until(pilot, lambda: stopped == ["Long"], lambda: stopped)
+        await pilot.pause(0.2)
+        assert "A short body." in view.plain_text() and "item" not in view.plain_text()
+    app.close_store()
+
+
+def test_render_markdown_stops_when_asked() -> None:
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 2
+
+    with pytest.raises(RenderCancelled):
+        render_markdown("* item\n" * 2_000, "T", cancelled=cancelled)
+    assert len(asked) == 3  # after the parse, then every few hundred tokens
+    _blocks, count = render_markdown("* item\n" * 2_000, "T", cancelled=lambda: False)
+    assert count == 2_000
 
 
 def test_a_short_or_few_lined_body_has_no_opening_part() -> None:

@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.scrollbar import ScrollMessage
+from textual.worker import get_current_worker
 
 from reader.loading.discover import is_mdx
 from reader.model import Article
@@ -18,7 +19,7 @@ from reader.search import Node, highlight_spans, is_ranked
 from reader.tui.document import Block, Layout, styled
 from reader.tui.format import article_reading_minutes, human_size, long_date, plural
 from reader.tui.hits import Hit, Spans, document_hits, hits_by_line
-from reader.tui.markdown_render import render_markdown
+from reader.tui.markdown_render import RenderCancelled, render_markdown
 from reader.tui.widgets.document_view import DocumentView, lays_out_quickly
 
 # Bodies longer than this, or of more lines, are parsed in a worker thread (the seed is
@@ -29,6 +30,8 @@ SYNC_PARSE_LINES = 1_000
 # part first, rendered on its own in a tenth of a second, until the whole is ready.
 OPENING_PART_CHARS = 32 * 1024
 OPENING_PART_LINES = 1_000
+# The workers rendering an article's body.
+PARSE_GROUP = "article-parse"
 
 
 def opening_part(body: str) -> str | None:
@@ -147,6 +150,9 @@ class ArticleView(DocumentView):
         self._body_shown = False
         self._opening_shown = False
         self._forget_hits()
+        # A render of the article shown before (a thread: it cannot be stopped, only asked
+        # to stop) is no longer wanted.
+        self.workers.cancel_group(self, PARSE_GROUP)
         if article is None:
             self.set_blocks([Block(styled(empty, "muted"))])
             self._changed()
@@ -165,15 +171,24 @@ class ArticleView(DocumentView):
         self._changed()
 
     # Descriptions, or Textual would repr() the arguments (a whole article) on the UI thread.
-    @work(thread=True, exclusive=True, group="article-parse", description="render markdown")
+    @work(thread=True, exclusive=True, group=PARSE_GROUP, description="render markdown")
     def _parse_in_thread(self, article: Article) -> None:
+        worker = get_current_worker()
         mdx = is_mdx(article.path)
         opening = opening_part(article.body)
-        if opening is not None:
-            blocks, _count = render_markdown(opening, article.title, mdx=mdx)
-            rest = human_size(len(article.body[len(opening) :].encode("utf-8", "surrogatepass")))
-            self.app.call_from_thread(self._parsed_opening, article, blocks, rest)
-        blocks, count = render_markdown(article.body, article.title, mdx=mdx)
+        try:
+            if opening is not None:
+                blocks, _count = render_markdown(
+                    opening, article.title, mdx=mdx, cancelled=lambda: worker.is_cancelled
+                )
+                rest_bytes = article.body[len(opening) :].encode("utf-8", "surrogatepass")
+                rest = human_size(len(rest_bytes))
+                self.app.call_from_thread(self._parsed_opening, article, blocks, rest)
+            blocks, count = render_markdown(
+                article.body, article.title, mdx=mdx, cancelled=lambda: worker.is_cancelled
+            )
+        except RenderCancelled:
+            return  # another article is shown: its render needs the interpreter
         self.app.call_from_thread(self._parsed, article, blocks, count)
 
     def _parsed_opening(self, article: Article, blocks: list[Block], rest: str) -> None:
