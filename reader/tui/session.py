@@ -73,6 +73,11 @@ class PaneChoice:
     sidebar: bool | None = None
     metadata: bool | None = None
 
+    @property
+    def narrow(self) -> bool:
+        """Below WIDE: the sidebar and the metadata pane take each other's place."""
+        return self.width in ("compact", "medium")
+
     def metadata_visible(self, config: Config) -> bool:
         if self.metadata is not None:
             return self.metadata
@@ -86,7 +91,7 @@ class PaneChoice:
     def panes(self, config: Config) -> Panes:
         compact = self.width == "compact"
         metadata = self.metadata_visible(config)
-        sidebar = self.sidebar_visible(config) and not (self.width != "wide" and metadata)
+        sidebar = self.sidebar_visible(config) and not (self.narrow and metadata)
         # Compact terminals show one pane at a time.
         article = not compact or not (sidebar or metadata)
         return Panes(sidebar, article, metadata, compact)
@@ -94,12 +99,12 @@ class PaneChoice:
     def with_sidebar(self, shown: bool) -> PaneChoice:
         """The sidebar shown (or hidden); below WIDE it takes the metadata pane's place
         (on a compact terminal, the article's too)."""
-        metadata = False if shown and self.width != "wide" else self.metadata
+        metadata = False if shown and self.narrow else self.metadata
         return replace(self, sidebar=shown, metadata=metadata)
 
     def with_metadata(self, shown: bool) -> PaneChoice:
         """The metadata pane shown (or hidden); below WIDE it takes the sidebar's place."""
-        sidebar = False if shown and self.width != "wide" else self.sidebar
+        sidebar = False if shown and self.narrow else self.sidebar
         return replace(self, metadata=shown, sidebar=sidebar)
 
     def article_only(self) -> PaneChoice:
