@@ -78,6 +78,20 @@ def test_list_text(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
     assert err == "reader: 1 file could not be loaded; `reader check` lists them\n"
 
 
+def test_search_rows_are_list_rows_undated_ones_too(
+    capsys: pytest.CaptureFixture[str], folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`reader search` prints each result as `reader list` does (cli_common.format_line),
+    an undated article's date column too, whether its lines are made here or by workers."""
+    _status, listed, _err = run(capsys, "list", str(folder))
+    undated = next(line for line in listed.splitlines() if line.endswith("[undated.md]"))
+    status, found, _err = run(capsys, "search", "title", str(folder))
+    assert status == 0 and found.splitlines()[0] == undated
+    monkeypatch.setattr(cli_search, "PARALLEL_RESULTS", 1)
+    status, found, _err = run(capsys, "search", "title", str(folder))
+    assert status == 0 and found.splitlines()[0] == undated
+
+
 @pytest.mark.parametrize("command", [["list"], ["search", "patrol OR drones"]])
 def test_list_columns_line_up_with_wide_and_long_areas(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, write_file: WriteFile, command: list[str]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from textual.content import Content, Span
 
 from reader.limits import MAX_SHOWN_LINES
+from reader.text.breaks import breaks_between_characters, line_breaks, widest_word
 
 # Content is immutable: one empty Content serves every block that has no prefix (a new
 # one per field per block was a third of the time of building a long document).
@@ -30,6 +31,8 @@ WRAP_MARK = "↩"
 # Tabs in table cells are expanded to this many columns (a tab's width on screen
 # is the terminal's business otherwise; text that wraps expands them itself).
 TAB_SIZE = 4
+# The tab stops Textual's wrapping expands tabs to (Content.wrap), kept by ours.
+_WRAP_TAB_SIZE = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +200,7 @@ def _block_lines(block: Block, index: int, measure: int) -> Iterator[Line]:
         if not text or ("\n" not in plain and "\t" not in plain and text.cell_length <= available):
             wrapped = [text]  # fits as it is: most lines of plain text, list items...
         else:
-            wrapped = text.wrap(available)
+            wrapped = wrap(text, available)
     offset = 0
     plain = text.plain
     for number, row in enumerate(wrapped):
@@ -215,7 +218,25 @@ def _narrowest(block: Block) -> int:
     """The fewest cells `block` takes across: its widest word; a "parts" row, all of it."""
     if block.kind == "parts":
         return block.text.join(block.cells[0]).cell_length
+    plain = block.text.plain
+    if breaks_between_characters(plain):
+        return widest_word(plain)
     return block.text.get_minimal_width({})
+
+
+def wrap(text: Content, width: int) -> list[Content]:
+    """`text` wrapped to `width` cells: Textual's wrapping (after spaces), or for Chinese,
+    Japanese or Korean text also between characters, never inside a Latin word
+    (reader.text.breaks)."""
+    if not breaks_between_characters(text.plain):
+        return text.wrap(width)
+    rows: list[Content] = []
+    for line in text.split("\n", allow_blank=True):
+        line = line.expand_tabs(_WRAP_TAB_SIZE)
+        *before, last = line.divide(line_breaks(line.plain, width))
+        rows.extend(row.rstrip() for row in before)
+        rows.append(last.rstrip_end(width))
+    return rows
 
 
 def _part_rows(parts: tuple[Content, ...], separator: Content, width: int) -> Iterator[Content]:
@@ -228,7 +249,7 @@ def _part_rows(parts: tuple[Content, ...], separator: Content, width: int) -> It
             row, used = [], 0
             extra = part.cell_length
         if not row and part.cell_length > width:
-            yield from part.wrap(width)
+            yield from wrap(part, width)
             continue
         row.append(part)
         used += extra
@@ -267,7 +288,7 @@ def _table_rows(
             yield Content("")
         for name, cell in zip(header, row, strict=True):
             label = _over_all(name + ": ", "table-header") if name else Content("")
-            yield from (label + cell).wrap(width)
+            yield from wrap(label + cell, width)
 
 
 def _align(cell: Content, width: int, align: str) -> Content:

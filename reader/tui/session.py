@@ -40,8 +40,9 @@ from reader.tui.results import position as position_of
 
 # While files stream in, an active query is run again at most this often.
 RESEARCH_SECONDS = 1.0
-# Terminal widths (columns) below which the metadata pane starts hidden, and below which
-# only one pane is shown at a time.
+# Terminal widths (columns) below which the metadata pane starts hidden and takes the
+# list's place when shown (three panes left the article 22 columns at 80), and below
+# which only one pane is shown at a time.
 WIDE = 100
 COMPACT = 60
 
@@ -49,7 +50,8 @@ COMPACT = 60
 
 
 def width_class(width: int) -> str:
-    """ "compact" (one pane at a time), "medium" (no metadata pane at first) or "wide"."""
+    """ "compact" (one pane at a time), "medium" (two panes: the article and the list or
+    the metadata pane) or "wide"."""
     return "compact" if width < COMPACT else "medium" if width < WIDE else "wide"
 
 
@@ -71,6 +73,11 @@ class PaneChoice:
     sidebar: bool | None = None
     metadata: bool | None = None
 
+    @property
+    def narrow(self) -> bool:
+        """Below WIDE: the sidebar and the metadata pane take each other's place."""
+        return self.width in ("compact", "medium")
+
     def metadata_visible(self, config: Config) -> bool:
         if self.metadata is not None:
             return self.metadata
@@ -84,18 +91,20 @@ class PaneChoice:
     def panes(self, config: Config) -> Panes:
         compact = self.width == "compact"
         metadata = self.metadata_visible(config)
-        sidebar = self.sidebar_visible(config) and not (compact and metadata)
+        sidebar = self.sidebar_visible(config) and not (self.narrow and metadata)
         # Compact terminals show one pane at a time.
         article = not compact or not (sidebar or metadata)
         return Panes(sidebar, article, metadata, compact)
 
     def with_sidebar(self, shown: bool) -> PaneChoice:
-        """The sidebar shown (or hidden); on a compact terminal it replaces the others."""
-        metadata = False if shown and self.width == "compact" else self.metadata
+        """The sidebar shown (or hidden); below WIDE it takes the metadata pane's place
+        (on a compact terminal, the article's too)."""
+        metadata = False if shown and self.narrow else self.metadata
         return replace(self, sidebar=shown, metadata=metadata)
 
     def with_metadata(self, shown: bool) -> PaneChoice:
-        sidebar = False if shown and self.width == "compact" else self.sidebar
+        """The metadata pane shown (or hidden); below WIDE it takes the sidebar's place."""
+        sidebar = False if shown and self.narrow else self.sidebar
         return replace(self, metadata=shown, sidebar=sidebar)
 
     def article_only(self) -> PaneChoice:

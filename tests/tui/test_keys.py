@@ -581,6 +581,41 @@ async def test_m_shows_metadata_on_a_medium_terminal(three_articles: Path) -> No
         assert app.main.metadata_pane.display
 
 
+async def test_the_metadata_pane_takes_the_lists_place_below_100_columns(
+    three_articles: Path,
+) -> None:
+    """At 80x24 the list, the article and the metadata pane side by side left the article
+    22 columns: the metadata pane takes the list's place (a notice says so), `h` brings
+    the list back in its place, and resizing lays the panes out for the new width."""
+    async with running(three_articles, size=(80, 24)) as pilot:
+        app = reader(pilot)
+        main = app.main
+        sidebar, view, pane = main.query_one("#sidebar"), main.article_view, main.metadata_pane
+        assert sidebar.display and not pane.display
+        await pilot.press("m")
+        await settle(pilot)
+        assert pane.display and view.display and not sidebar.display
+        assert view.scrollable_content_region.width >= 40
+        assert view.document_layout.width == view.scrollable_content_region.width
+        assert any("list is hidden" in str(note.message) for note in app._notifications)
+        await pilot.press("h")
+        await settle(pilot)
+        assert sidebar.display and view.display and not pane.display
+        assert app.focused is main.article_list
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert sidebar.display and view.display and pane.display
+        assert view.document_layout.width == view.scrollable_content_region.width
+        await pilot.press("m")  # hidden, then shown beside the list at 120 columns
+        await pilot.press("m")
+        await settle(pilot)
+        assert sidebar.display and pane.display
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert sidebar.display and view.display and not pane.display
+        assert view.document_layout.width == view.scrollable_content_region.width >= 40
+
+
 @pytest.mark.parametrize(
     "key",
     [

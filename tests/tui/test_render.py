@@ -19,6 +19,7 @@ from reader.loading import parse_article
 from reader.loading.folder import load_library
 from reader.model import Article, flatten
 from reader.resources import samples_dir
+from reader.text.breaks import breaks_between_characters
 from reader.text.sanitize import one_line
 from reader.tui.app import ReaderApp
 from reader.tui.document import Block, Layout, layout
@@ -211,6 +212,64 @@ def test_chinese_and_japanese_are_timed_by_characters_latin_by_words() -> None:
     assert "2 min read" in [part.plain for part in byline_parts(mixed)]
 
 
+CJK_PARAGRAPH = (
+    "可以政策这个的1377年的，是测试文章数据的添加系统一个。的数据的一个功能的的是，在在已经的"
+    "（Linux）。了国际需要，是文章索引的服务器・，310年使用的可以月一个这个检索的。了在功能"
+    "这个・的・在「是广州 Kubernetes 一个」。在 CPU 的的，的技术用户 v2 经济（macOS）。"
+    "日本語の文章です。ソフトウェア（Windows）を使って、iPhone でテストしました。"
+)
+# What never starts a line and what never ends one (reader.text.breaks).
+CLOSING_MARKS = "、。，．：；？！・）」』】ーっッゃャ"
+OPENING_MARKS = "（「『【"
+
+
+def _check_cjk_rows(text: str, rows: list[str], width: int) -> None:
+    assert "".join(rows).replace(" ", "") == text.replace(" ", ""), width
+    assert all(cell_len(row) <= width for row in rows), width
+    for word in re.findall(r"[A-Za-z0-9]+", text):
+        if len(word) + 2 <= width:  # (and the marks around it)
+            assert any(word in row for row in rows), (word, width, rows)
+    if width < 14:  # (`（Windows）を` is 13 wide: folded)
+        return
+    for row in rows[1:]:
+        assert row[0] not in CLOSING_MARKS, (width, row)
+    for row in rows[:-1]:
+        assert row[-1] not in OPENING_MARKS, (width, row)
+        assert cell_len(row) > width - 12, (width, row)  # filled: broken between characters
+
+
+def test_chinese_and_japanese_break_between_characters_never_inside_a_latin_word() -> None:
+    """At 80 columns `（Li` ended a line and `nux）。` began the next: a paragraph without
+    spaces was one word to Textual's wrapping, folded at the width wherever it fell."""
+    for width in range(10, 100):
+        rows = text_of([Block(Content(CJK_PARAGRAPH))], width)
+        _check_cjk_rows(CJK_PARAGRAPH, rows, width)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet="中文字日本語かなカナ한국（）「」，。、ー ab1Z-.", max_size=200),
+    width=st.integers(min_value=2, max_value=60),
+)
+def test_any_chinese_or_japanese_text_wraps_within_the_width_keeping_every_character(
+    text: str, width: int
+) -> None:
+    rows = text_of([Block(Content(text))], width)
+    assert "".join(rows).replace(" ", "") == text.replace(" ", "")
+    assert all(cell_len(row) <= width for row in rows), rows
+
+
+def test_a_chinese_value_in_the_metadata_pane_stays_beside_its_key() -> None:
+    """A value without spaces was one word wider than the room beside its key: it went
+    below the key and was folded there, inside Latin words too."""
+    item = article(f"---\ntitle: T\ndescription: {CJK_PARAGRAPH}\n---\n")
+    for width in (30, 40, 60):
+        lines = text_of(metadata_blocks(item), width)
+        at = next(n for n, line in enumerate(lines) if line.startswith("  Description "))
+        rows = [line[14:] for line in lines[at:] if line.startswith(" " * 14) or line is lines[at]]
+        _check_cjk_rows(CJK_PARAGRAPH, rows[: len(rows)], width - 14)
+
+
 def test_dates_in_words() -> None:
     moment = datetime(2019, 9, 27, 7, 45)
     assert long_date(moment) == "Friday 27 September 2019, 07:45"
@@ -274,7 +333,8 @@ def test_metadata_values_wrap_at_spaces_and_fold_only_words_wider_than_the_pane(
         for value in values:
             for word in value.split():
                 # Room for a value below its key, at the deepest nesting of the samples.
-                if cell_len(word) <= width - 8:
+                # (Chinese or Japanese breaks between characters: see the tests above.)
+                if cell_len(word) <= width - 8 and not breaks_between_characters(word):
                     # (A list's items are shown joined by ", ".)
                     shown = (
                         {*line.split(), *(part.rstrip(",") for part in line.split())}

@@ -70,6 +70,10 @@ def test_a_compact_terminal_shows_one_pane_at_a_time() -> None:
     metadata = sidebar.with_metadata(True)  # it takes the sidebar's place
     assert metadata.panes(config) == Panes(False, False, True, True)
     assert metadata.article_only().panes(config) == Panes(False, True, False, True)
+    # Below 100 columns the metadata pane and the list take each other's place.
+    medium = PaneChoice("medium").with_metadata(True)
+    assert medium.panes(config) == Panes(False, True, True)
+    assert medium.with_sidebar(True).panes(config) == Panes(True, True, False)
     # Wider terminals keep the user's choices when the article is opened.
     wide = PaneChoice("wide").with_metadata(False)
     assert wide.article_only() == wide

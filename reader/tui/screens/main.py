@@ -40,7 +40,7 @@ from reader.tui.screens.list_events import NO_MATCH_TEXT, article_of
 from reader.tui.screens.overview_events import OverviewEvents
 from reader.tui.screens.problems import ProblemsScreen
 from reader.tui.screens.related import RelatedScreen
-from reader.tui.session import PaneChoice, Panes, ReaderSession, width_class
+from reader.tui.session import WIDE, PaneChoice, Panes, ReaderSession, width_class
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.document_view import DocumentView
@@ -275,7 +275,14 @@ class MainScreen(OverviewEvents):
 
     def action_toggle_metadata(self) -> None:
         shown = not self._choice.metadata_visible(self.session.config)
+        list_shown = self.panes.sidebar
         self._set_panes(self._choice.with_metadata(shown))
+        if list_shown and not self.panes.sidebar and not self.panes.compact:
+            self.notify(
+                f"The list is hidden while the metadata pane is shown, below {WIDE} columns: "
+                "h shows it (and hides the metadata pane).",
+                timeout=4,
+            )
 
     # -- opening articles -------------------------------------------------------------
 
