@@ -1,12 +1,14 @@
 """Where a line of text may break when it is wrapped to a width in terminal columns.
 
 Latin text breaks after the spaces that follow a word, as Textual's own wrapping does.
-Chinese, Japanese and Korean text, written without spaces, may also break between any
-two of its characters (as UAX #14 and browsers do), except that a closing mark (`。`,
+Chinese and Japanese text, written without spaces, may also break between any two of its
+characters (as UAX #14 and browsers do), except that a closing mark (`。`,
 `，`, `」`, `）`, small kana, `ー`) never starts a line and an opening one (`「`, `（`)
 never ends one. A run of Latin letters or digits inside such text, with the marks
-attached to it, stays whole: `（Linux）。` is one word, never `（Li` over `nux）。`. A word
-wider than the line is folded at the width.
+attached to it, stays whole: `（Linux）。` is one word, never `（Li` over `nux）。`. Korean
+is written with spaces between its words, and Korean sites keep those words whole (CSS's
+`word-break: keep-all`): Hangul breaks after spaces, like Latin text. A word wider than
+the line is folded at the width.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import re
 from rich.cells import cell_len
 
 # Characters of the scripts written without spaces, and their full-width punctuation
-# (East Asian Wide and Fullwidth, most of them; the ideographic space is a space).
+# (East Asian Wide and Fullwidth, most of them, but Hangul; the ideographic space is a
+# space).
 _WIDE = (
-    "\u1100-\u115f\u2e80-\u2fff\u3001-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f"
+    "\u2e80-\u2fff\u3001-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua000-\ua4cf\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f"
     "\uff01-\uff60\uffe0-\uffe6\U00020000-\U0003fffd"
 )
 # Never at the start of a line: closing brackets and punctuation, iteration and length

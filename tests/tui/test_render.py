@@ -246,6 +246,22 @@ def test_chinese_and_japanese_break_between_characters_never_inside_a_latin_word
         _check_cjk_rows(CJK_PARAGRAPH, rows, width)
 
 
+KOREAN_PARAGRAPH = (
+    "경찰은 오늘 지역 주민들과 함께 야간 순찰을 시작했다고 밝혔다. 드론과 열화상 카메라를 "
+    "이용한 새로운 순찰 방식은 다음 달부터 모든 지역으로 확대될 예정이다."
+)
+
+
+def test_korean_keeps_its_words_whole() -> None:
+    """Korean is written with spaces between words, which Korean sites keep whole (CSS's
+    word-break: keep-all): it breaks after spaces, not between syllables."""
+    words = KOREAN_PARAGRAPH.split()
+    for width in range(12, 80):
+        rows = text_of([Block(Content(KOREAN_PARAGRAPH))], width)
+        assert [word for row in rows for word in row.split()] == words, width
+        assert all(cell_len(row) <= width for row in rows), width
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     text=st.text(alphabet="中文字日本語かなカナ한국（）「」，。、ー ab1Z-.", max_size=200),
